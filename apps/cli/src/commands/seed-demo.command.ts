@@ -1,0 +1,37 @@
+import { NestFactory } from '@nestjs/core';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CoreModule, loadConfig } from '@cqo/server-common';
+import { DatabaseModule, runMigrations } from '@cqo/server-database';
+import { DemoModule, DemoSeedService, type DemoSeedResult } from '@cqo/server-demo';
+import { databaseUrlOrExit } from '../infra/runtime-env';
+
+@Module({})
+class SeedModule {
+  static forRoot(): DynamicModule {
+    return { module: SeedModule, imports: [CoreModule.forRoot(loadConfig()), DatabaseModule, DemoModule] };
+  }
+}
+
+export async function seedDemo(enterprises: number): Promise<DemoSeedResult> {
+  await runMigrations(databaseUrlOrExit());
+  const app = await NestFactory.createApplicationContext(SeedModule.forRoot(), { logger: ['error', 'warn'] });
+  try {
+    return await app.get(DemoSeedService).seed({ enterprises });
+  } finally {
+    await app.close();
+  }
+}
+
+export async function seedDemoCommand(opts: { enterprises: string; force?: boolean }): Promise<void> {
+  if (process.env.NODE_ENV === 'production' && !opts.force) {
+    process.stderr.write('seed:demo adds demo accounts with a published password: refused in production (use --force on a throw-away database).\n');
+    process.exit(2);
+  }
+  const n = Number(opts.enterprises);
+  if (!Number.isInteger(n) || n < 20 || n > 2_000_000) {
+    process.stderr.write('--enterprises must be a whole number from 20 to 2000000\n');
+    process.exit(2);
+  }
+  const result = await seedDemo(n);
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+}

@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { migrateCommand } from './commands/migrate.command';
+import { seedDemoCommand } from './commands/seed-demo.command';
+import { startCommand } from './commands/start.command';
+import { userAddCommand } from './commands/user-add.command';
+
+/** `npm run cqo -- <command>`: one entry per operator task (SPEC §9). */
+const program = new Command('cqo').description('企业首席质量官制度监管平台 — operator commands');
+
+program.command('migrate').description('apply pending database migrations (also loads GB/T 2260 regions)').action(migrateCommand);
+
+program
+  .command('seed:demo')
+  .description('fill an empty database with a demo province and demo accounts of every role')
+  .option('--enterprises <n>', 'number of enterprises', '6000')
+  .option('--years <k>', 'years of history (used by later modules)', '3')
+  .option('--force', 'allow in production (throw-away databases only)')
+  .action(seedDemoCommand);
+
+program
+  .command('user:add')
+  .description('create a user (production has no default accounts)')
+  .requiredOption('--username <name>')
+  .requiredOption('--role <role>', 'enterprise | county | city | province | evaluator | admin')
+  .option('--name <displayName>')
+  .option('--region <code>', 'GB/T 2260 code, for county/city/province/evaluator')
+  .option('--enterprise <creditCode>', 'for the enterprise role')
+  .option('--password <password>', 'or set CQO_NEW_PASSWORD')
+  .action(userAddCommand);
+
+program
+  .command('start')
+  .description('start the api and the worker (embedded PostgreSQL and local Redis when not configured)')
+  .option('--demo', 'seed demo data on first start and print the demo accounts')
+  .option('--enterprises <n>', 'demo enterprises', '6000')
+  .action(startCommand);
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`cqo: ${err.message}\n`);
+  process.exit(1);
+});

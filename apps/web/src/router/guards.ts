@@ -1,0 +1,46 @@
+import type { Router } from 'vue-router';
+import { i18n } from '@/locales';
+import { useAuthStore } from '@/stores/auth';
+import { canVisit, homeFor } from './menu';
+
+export function installGuards(router: Router): void {
+  router.beforeEach(async (to) => {
+    const auth = useAuthStore();
+
+    if (to.meta.public) {
+      // A signed-in user opening /login goes straight to its home page.
+      if (to.name === 'login' && auth.hasToken()) {
+        try {
+          const me = await auth.ensureUser();
+          return { name: homeFor(me.role) };
+        } catch {
+          auth.reset();
+        }
+      }
+      return true;
+    }
+
+    if (!auth.hasToken()) {
+      return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+    }
+
+    let role;
+    try {
+      role = (await auth.ensureUser()).role;
+    } catch {
+      auth.reset();
+      return { name: 'login' };
+    }
+
+    // A page outside the role's menu (or the bare "/") sends the user to its home page.
+    if (!to.meta.menu || !canVisit(role, to.meta.menu)) {
+      return { name: homeFor(role) };
+    }
+    return true;
+  });
+
+  router.afterEach((to) => {
+    const appName = i18n.global.t('app.name');
+    document.title = to.meta.titleKey ? `${i18n.global.t(to.meta.titleKey)} - ${appName}` : appName;
+  });
+}

@@ -1,0 +1,66 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import type { RouteRecordRaw } from 'vue-router';
+import { installGuards } from './guards';
+
+// Every page is its own chunk; the layout too, so the login page loads nothing it does not show.
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/auth/login/index.vue'),
+    meta: { public: true, titleKey: 'login.submit' },
+  },
+  {
+    path: '/',
+    name: 'root',
+    component: () => import('@/components/layout/basic-layout.vue'),
+    children: [
+      {
+        path: 'overview',
+        name: 'overview',
+        component: () => import('@/views/stats/overview/index.vue'),
+        meta: { titleKey: 'menu.overview', menu: 'overview' },
+      },
+      {
+        path: 'enterprises',
+        name: 'enterprises',
+        component: () => import('@/views/enterprises/list/index.vue'),
+        meta: { titleKey: 'menu.enterprises', menu: 'enterprises' },
+      },
+      {
+        path: 'enterprises/:id',
+        name: 'enterprise-detail',
+        component: () => import('@/views/enterprises/detail/index.vue'),
+        props: true,
+        meta: { titleKey: 'menu.enterpriseDetail', menu: 'enterprises' },
+      },
+      {
+        path: 'audit',
+        name: 'audit',
+        component: () => import('@/views/audit/log/index.vue'),
+        meta: { titleKey: 'menu.audit', menu: 'audit' },
+      },
+      {
+        path: 'my-enterprise',
+        name: 'my-enterprise',
+        component: () => import('@/views/enterprises/mine/index.vue'),
+        meta: { titleKey: 'menu.myEnterprise', menu: 'my-enterprise' },
+      },
+      {
+        path: 'evaluation',
+        name: 'evaluation',
+        component: () => import('@/views/evaluation/home/index.vue'),
+        meta: { titleKey: 'menu.evaluation', menu: 'evaluation' },
+      },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+];
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+});
+
+installGuards(router);

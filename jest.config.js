@@ -1,0 +1,33 @@
+// Three projects: unit (pure, beside the code), integration (real Postgres + Redis, test/e2e),
+// browser (Chromium against the built app, test/browser). test/run-tests.mjs runs them all.
+const preset = require('./jest.preset.js');
+
+module.exports = {
+  projects: [
+    {
+      ...preset,
+      displayName: 'unit',
+      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      testMatch: ['**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/web/'],
+    },
+    {
+      ...preset,
+      displayName: 'integration',
+      testTimeout: 30_000,
+      roots: ['<rootDir>/test/e2e'],
+      testMatch: ['**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...preset,
+      displayName: 'browser',
+      testTimeout: 60_000,
+      roots: ['<rootDir>/test/browser'],
+      testMatch: ['**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,130 @@
+import type { RegionLevel, Role } from './roles';
+
+/** All API routes live under this prefix; the web app is served from `/`. */
+export const API_PREFIX = 'api';
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+export interface MeResponse {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string | null;
+  regionName: string | null;
+  enterpriseId: string | null;
+  enterpriseName: string | null;
+}
+
+export interface TokenResponse {
+  accessToken: string;
+  /** Seconds until the access token expires; refresh before then. */
+  expiresIn: number;
+  /** Minutes of inactivity after which the session ends. */
+  idleTimeoutMinutes: number;
+}
+
+export interface LoginResponse extends TokenResponse {
+  user: MeResponse;
+}
+
+export interface RegionNode {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parentCode: string | null;
+  hasChildren: boolean;
+}
+
+export interface CategoryCounts {
+  total: number;
+  aboveSize: number;
+  sme: number;
+  award: number;
+}
+
+export interface OverviewRow extends CategoryCounts {
+  code: string;
+  name: string;
+  level: RegionLevel;
+}
+
+export interface OverviewResponse {
+  region: RegionNode;
+  year: number;
+  /** ISO time of the snapshot the numbers come from; null before the first aggregation. */
+  updatedAt: string | null;
+  enterprises: CategoryCounts;
+  counties: number;
+  cities: number;
+  users: number;
+  children: OverviewRow[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export const SIZE_CLASSES = ['大型', '中型', '小型', '微型'] as const;
+export type SizeClass = (typeof SIZE_CLASSES)[number];
+export const OWNERSHIP_TYPES = ['国有', '民营', '外资', '其他'] as const;
+export type OwnershipType = (typeof OWNERSHIP_TYPES)[number];
+export const AWARD_TYPES = ['中国质量奖', '中国质量奖提名奖', '长江质量奖', '长江质量奖提名奖', '市州政府质量奖'] as const;
+export type AwardType = (typeof AWARD_TYPES)[number];
+/** GB/T 4754 门类 A–T. */
+export const INDUSTRY_SECTIONS = 'ABCDEFGHIJKLMNOPQRST'.split('');
+
+export interface EnterpriseListItem {
+  id: string;
+  creditCode: string;
+  name: string;
+  regionCode: string;
+  regionName: string;
+  aboveSize: boolean;
+  sizeClass: SizeClass | null;
+  ownership: OwnershipType | null;
+  industry: string | null;
+}
+
+export interface EnterpriseAward {
+  award: AwardType;
+  year: number;
+}
+
+export interface EnterpriseDetail extends EnterpriseListItem {
+  awards: EnterpriseAward[];
+  version: number;
+  updatedAt: string;
+}
+
+export interface UpdateEnterpriseRequest {
+  name?: string;
+  aboveSize?: boolean;
+  sizeClass?: SizeClass;
+  ownership?: OwnershipType;
+  industry?: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorUsername: string | null;
+  ip: string | null;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  result: 'success' | 'denied' | 'failure';
+}
+
+export interface HealthResponse {
+  status: 'ok' | 'error';
+  info?: Record<string, { status: string }>;
+  error?: Record<string, { status: string; message?: string }>;
+}

@@ -1,0 +1,32 @@
+import { computeCreditCodeCheckChar, computeOrgCodeCheckChar, validateCreditCode } from './credit-code';
+
+describe('GB 32100-2015 credit code', () => {
+  // Published codes of real organisations (printed on their licences).
+  it.each(['91110000802100433B', '91310000775785552L'])('accepts %s', (code) => {
+    expect(validateCreditCode(code)).toEqual({ valid: true, errors: [] });
+  });
+
+  it('names the wrong check character and what it should be', () => {
+    const r = validateCreditCode('91110000802100433C');
+    expect(r.valid).toBe(false);
+    expect(r.errors).toEqual([{ position: 18, message: '第18位校验码错误：应为“B”，实际为“C”' }]);
+  });
+
+  it('names a character outside the alphabet by position', () => {
+    const r = validateCreditCode('91110000802I00433B');
+    expect(r.errors[0].position).toBe(12);
+    expect(r.errors[0].message).toContain('第12位');
+  });
+
+  it('refuses a wrong length', () => {
+    expect(validateCreditCode('9111000080210043').errors[0].message).toContain('18位');
+  });
+
+  it('computes the check character for the first 17', () => {
+    expect(computeCreditCodeCheckChar('91110000802100433')).toBe('B');
+  });
+
+  it('computes the GB 11714 organisation-code check', () => {
+    expect(computeOrgCodeCheckChar('80210043')).toBe('3');
+  });
+});

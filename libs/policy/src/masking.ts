@@ -1,0 +1,12 @@
+/** 138****1234: personal phone numbers are masked in lists and logs (SPEC §1). */
+export function maskPhone(phone: string | null | undefined): string | null {
+  if (!phone) return phone ?? null;
+  const digits = phone.replace(/\s+/g, '');
+  if (digits.length < 7) return '*'.repeat(digits.length);
+  return `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
+}
+
+/** Replaces every run of 11 digits that looks like a mainland mobile number. */
+export function maskPhonesInText(text: string): string {
+  return text.replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2');
+}

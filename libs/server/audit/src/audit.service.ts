@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import type { AuditEntry, Page } from '@cqo/contracts';
+import { Clock, type Actor } from '@cqo/server-common';
+import { AuditLogEntity } from './audit-log.entity';
+
+export interface AuditRecord {
+  actor?: Pick<Actor, 'userId' | 'username' | 'role'> | null;
+  /** For events before sign-in (a failed login), the name that was tried. */
+  username?: string;
+  ip?: string | null;
+  action: string;
+  objectType?: string;
+  objectId?: string | null;
+  result: 'success' | 'denied' | 'failure';
+  details?: Record<string, unknown>;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(
+    @InjectRepository(AuditLogEntity) private readonly repo: Repository<AuditLogEntity>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Pass the transaction's manager for writes, so the audit row commits with the change. */
+  async record(entry: AuditRecord, manager?: EntityManager): Promise<void> {
+    const target = manager ? manager.getRepository(AuditLogEntity) : this.repo;
+    await target.save(
+      target.create({
+      at: this.clock.now(),
+      actorId: entry.actor?.userId ?? null,
+      actorUsername: entry.actor?.username ?? entry.username ?? null,
+      actorRole: entry.actor?.role ?? null,
+      ip: entry.ip ?? null,
+      action: entry.action,
+      objectType: entry.objectType ?? null,
+      objectId: entry.objectId ?? null,
+      result: entry.result,
+      details: entry.details ?? null,
+      }),
+    );
+  }
+
+  async list(query: { page: number; pageSize: number; action?: string }): Promise<Page<AuditEntry>> {
+    const qb = this.repo.createQueryBuilder('a').orderBy('a.id', 'DESC');
+    if (query.action) qb.where('a.action = :action', { action: query.action });
+    const [rows, total] = await qb
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize)
+      .getManyAndCount();
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        at: r.at.toISOString(),
+        actorId: r.actorId,
+        actorUsername: r.actorUsername,
+        ip: r.ip,
+        action: r.action,
+        objectType: r.objectType,
+        objectId: r.objectId,
+        result: r.result,
+      })),
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './audit-log.entity';
+export * from './audit.service';
+export * from './audit.controller';
+export * from './audit.module';

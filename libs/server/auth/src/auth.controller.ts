@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
+import { CurrentActor, Public, type Actor, type RequestWithActor } from '@cqo/server-common';
+import { AuthService } from './auth.service';
+import { bearerToken } from './auth.guard';
+import { LoginDto } from './dtos/login.dto';
+
+function client(req: RequestWithActor) {
+  const ua = req.headers['user-agent'];
+  return { ip: req.ip ?? null, userAgent: (Array.isArray(ua) ? ua[0] : ua) ?? null };
+}
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  login(@Body() dto: LoginDto, @Req() req: RequestWithActor): Promise<LoginResponse> {
+    return this.auth.login(dto.username, dto.password, client(req));
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  @ApiBearerAuth()
+  refresh(@Req() req: RequestWithActor): Promise<TokenResponse> {
+    return this.auth.refresh(bearerToken(req), client(req));
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  logout(@CurrentActor() actor: Actor): Promise<void> {
+    return this.auth.logout(actor);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  me(@CurrentActor() actor: Actor): Promise<MeResponse> {
+    return this.auth.me(actor.userId);
+  }
+}

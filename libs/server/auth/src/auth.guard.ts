@@ -1,0 +1,66 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Role } from '@cqo/contracts';
+import { AuditService } from '@cqo/server-audit';
+import { AppException, IS_PUBLIC, ROLES_KEY, type Actor, type RequestWithActor } from '@cqo/server-common';
+import { RegionsService } from '@cqo/server-regions';
+import { AuthService } from './auth.service';
+import { TokenService } from './token.service';
+
+export function bearerToken(req: RequestWithActor): string | null {
+  const h = req.headers['authorization'];
+  const v = Array.isArray(h) ? h[0] : h;
+  return v?.startsWith('Bearer ') ? v.slice(7).trim() : null;
+}
+
+/**
+ * The one guard in front of every route: a valid short-lived token, a live session, and the
+ * route's roles. A role that may not use a route gets 404, the same as a foreign id.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly auth: AuthService,
+    private readonly regions: RegionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (ctx.getType() !== 'http') return true;
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const req = ctx.switchToHttp().getRequest<RequestWithActor & { method: string; originalUrl?: string; url: string }>();
+    const token = bearerToken(req);
+    if (!token) throw new AppException(401, 'UNAUTHENTICATED', '请先登录');
+    const v = this.tokens.verify(token);
+    if (!v.ok) {
+      throw v.reason === 'expired'
+        ? new AppException(401, 'TOKEN_EXPIRED', '登录凭证已过期，请刷新')
+        : new AppException(401, 'UNAUTHENTICATED', '请先登录');
+    }
+    const ip = req.ip ?? null;
+    const { session, user } = await this.auth.liveSession(v.claims.sid, { ip, userAgent: null });
+    const region = user.regionCode ? await this.regions.find(user.regionCode) : null;
+    const actor: Actor = {
+      userId: user.id,
+      username: user.username,
+      role: user.role,
+      sessionId: session.id,
+      regionCode: user.regionCode,
+      regionPath: region?.path ?? null,
+      enterpriseId: user.enterpriseId,
+      ip,
+    };
+    req.actor = actor;
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(actor.role)) {
+      await this.audit.record({ actor, ip, action: 'access.route', objectType: 'route', objectId: `${req.method} ${(req.originalUrl ?? req.url).split('?')[0]}`.slice(0, 64), result: 'denied' });
+      throw AppException.notFound();
+    }
+    return true;
+  }
+}

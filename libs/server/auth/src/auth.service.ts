@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, MoreThan, type Repository } from 'typeorm';
+import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
+import { AuditService } from '@cqo/server-audit';
+import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { LoginFailureEntity } from './entities/login-failure.entity';
+import { SessionEntity } from './entities/session.entity';
+import { UserEntity } from './entities/user.entity';
+import { dummyHash, verifyPassword } from './password';
+import { TokenService } from './token.service';
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+function hhmm(d: Date): string {
+  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly tokens: TokenService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async login(username: string, password: string, client: ClientInfo): Promise<LoginResponse> {
+    const now = this.clock.now();
+    const user = await this.users.findOneBy({ username });
+    const { maxFailures, windowMinutes, lockMinutes } = this.config.lockout;
+
+    if (user?.lockedUntil && user.lockedUntil > now) {
+      await this.audit.record({ username, ip: client.ip, action: 'auth.login', objectType: 'user', objectId: user.id, result: 'denied', details: { reason: 'locked' } });
+      throw new AppException(423, 'ACCOUNT_LOCKED', `账号已锁定，请于 ${hhmm(user.lockedUntil)} 后再试`);
+    }
+
+    const ok = user && user.isActive ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
+    if (!ok || !user) {
+      const lockedUntil = await this.dataSource.transaction(async (m) => {
+        await m.insert(LoginFailureEntity, { username, at: now, ip: client.ip });
+        const recent = await m.count(LoginFailureEntity, {
+          where: { username, at: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) },
+        });
+        let until: Date | null = null;
+        if (user && recent >= maxFailures) {
+          until = new Date(now.getTime() + lockMinutes * 60_000);
+          await m.update(UserEntity, { id: user.id }, { lockedUntil: until });
+        }
+        await this.audit.record(
+          { username, ip: client.ip, action: 'auth.login', objectType: 'user', objectId: user?.id ?? null, result: 'failure', details: { failuresInWindow: recent, locked: !!until } },
+          m,
+        );
+        return until;
+      });
+      if (lockedUntil) {
+        throw new AppException(423, 'ACCOUNT_LOCKED', `密码连续错误${maxFailures}次，账号已锁定，请于 ${hhmm(lockedUntil)} 后再试`);
+      }
+      throw new AppException(401, 'INVALID_CREDENTIALS', '用户名或密码错误');
+    }
+
+    const session = await this.dataSource.transaction(async (m) => {
+      await m.delete(LoginFailureEntity, { username });
+      if (user.lockedUntil) await m.update(UserEntity, { id: user.id }, { lockedUntil: null });
+      const s = await m.save(
+        m.create(SessionEntity, { userId: user.id, createdAt: now, lastSeenAt: now, revokedAt: null, ip: client.ip, userAgent: client.userAgent?.slice(0, 256) ?? null }),
+      );
+      await this.audit.record({ actor: { userId: user.id, username, role: user.role }, ip: client.ip, action: 'auth.login', objectType: 'session', objectId: s.id, result: 'success' }, m);
+      return s;
+    });
+    return { ...this.issue(user.id, session.id), user: await this.me(user.id) };
+  }
+
+  /** A new access token for a live session, also when the old token has just expired. */
+  async refresh(token: string | null, client: ClientInfo): Promise<TokenResponse> {
+    const v = token ? this.tokens.verify(token, { ignoreExpiration: true }) : null;
+    if (!v || !v.ok) throw new AppException(401, 'UNAUTHENTICATED', '请先登录');
+    const { session } = await this.liveSession(v.claims.sid, client);
+    return this.issue(session.userId, session.id);
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.update(SessionEntity, { id: actor.sessionId }, { revokedAt: this.clock.now() });
+      await this.audit.record({ actor, ip: actor.ip, action: 'auth.logout', objectType: 'session', objectId: actor.sessionId, result: 'success' }, m);
+    });
+  }
+
+  /**
+   * Checks a session on every request: not revoked, user active, not idle for longer than the
+   * limit. Touches it, so activity keeps it alive. An idle session is ended for good.
+   */
+  async liveSession(sessionId: string, client: ClientInfo): Promise<{ session: SessionEntity; user: UserEntity }> {
+    const now = this.clock.now();
+    const session = await this.sessions.findOneBy({ id: sessionId });
+    const user = session ? await this.users.findOneBy({ id: session.userId }) : null;
+    const idleMs = this.config.sessionIdleMinutes * 60_000;
+    if (!session || !user || session.revokedAt || !user.isActive) {
+      throw new AppException(401, 'SESSION_ENDED', '会话已结束，请重新登录');
+    }
+    if (now.getTime() - session.lastSeenAt.getTime() > idleMs) {
+      await this.sessions.update({ id: session.id }, { revokedAt: now });
+      await this.audit.record({ actor: { userId: user.id, username: user.username, role: user.role }, ip: client.ip, action: 'auth.idle-timeout', objectType: 'session', objectId: session.id, result: 'success' });
+      throw new AppException(401, 'SESSION_ENDED', `超过${this.config.sessionIdleMinutes}分钟未操作，会话已结束，请重新登录`);
+    }
+    if (now.getTime() - session.lastSeenAt.getTime() > 10_000) {
+      await this.sessions.update({ id: session.id }, { lastSeenAt: now });
+    }
+    return { session, user };
+  }
+
+  async me(userId: string): Promise<MeResponse> {
+    const [row] = await this.dataSource.query(
+      `SELECT u.id, u.username, u.display_name, u.role, u.region_code, r.name AS region_name, u.enterprise_id, e.name AS enterprise_name
+         FROM app_user u LEFT JOIN region r ON r.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id
+        WHERE u.id = $1`,
+      [userId],
+    );
+    if (!row) throw AppException.notFound('用户');
+    return {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      regionCode: row.region_code,
+      regionName: row.region_name,
+      enterpriseId: row.enterprise_id,
+      enterpriseName: row.enterprise_name,
+    };
+  }
+
+  private issue(userId: string, sessionId: string): TokenResponse {
+    return {
+      accessToken: this.tokens.sign({ sub: userId, sid: sessionId }),
+      expiresIn: this.config.accessTokenTtlSeconds,
+      idleTimeoutMinutes: this.config.sessionIdleMinutes,
+    };
+  }
+}

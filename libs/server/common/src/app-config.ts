@@ -1,0 +1,61 @@
+/** Every setting the server reads, in one place. Environment variables are documented in README.md. */
+export interface AppConfig {
+  env: 'production' | 'development' | 'test';
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Key prefix for every bull queue, so test runs and deployments never collide in one Redis. */
+  redisPrefix: string;
+  /** GB/T 2260 code of the province this installation serves. */
+  provinceCode: string;
+  /** Null outside production: the secret is then kept in the database (app_setting). */
+  jwtSecret: string | null;
+  accessTokenTtlSeconds: number;
+  sessionIdleMinutes: number;
+  /** Sign-in and token-refresh requests per client IP per minute. */
+  loginRateLimitPerMinute: number;
+  lockout: { maxFailures: number; windowMinutes: number; lockMinutes: number };
+  webDist: string | null;
+  logLevel: string;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const mode = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const databaseUrl = env.DATABASE_URL ?? '';
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set (npm start sets it for you; see README.md)');
+  const jwtSecret = env.JWT_SECRET || null;
+  if (mode === 'production' && (!jwtSecret || jwtSecret.length < 32)) {
+    throw new Error('JWT_SECRET must be set to at least 32 characters in production (all api replicas share it)');
+  }
+  const provinceCode = env.CQO_PROVINCE ?? '420000';
+  if (!/^\d{2}0000$/.test(provinceCode)) throw new Error(`CQO_PROVINCE must be a province code like 420000, got "${provinceCode}"`);
+  return {
+    env: mode,
+    port: int('PORT', 3000, env),
+    databaseUrl,
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    redisPrefix: env.CQO_REDIS_PREFIX || 'cqo',
+    provinceCode,
+    jwtSecret,
+    accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, env),
+    sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, env),
+    loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 20, env),
+    lockout: {
+      maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env),
+      windowMinutes: int('LOCKOUT_WINDOW_MINUTES', 15, env),
+      lockMinutes: int('LOCKOUT_MINUTES', 30, env),
+    },
+    webDist: env.CQO_WEB_DIST ?? null,
+    logLevel: env.LOG_LEVEL || (mode === 'test' ? 'warn' : 'info'),
+  };
+}

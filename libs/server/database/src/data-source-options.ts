@@ -1,0 +1,19 @@
+import type { DataSourceOptions } from 'typeorm';
+import { InitialSchema1763800000000 } from './migrations/1763800000000-InitialSchema';
+import { LoadRegions1763800000001 } from './migrations/1763800000001-LoadRegions';
+
+/** Listed, not globbed: the compiled output and the jest run see the same set. Append new ones. */
+export const MIGRATIONS = [InitialSchema1763800000000, LoadRegions1763800000001];
+
+export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    extra: { max: 10, application_name: 'cqo' },
+    ...extra,
+  } as DataSourceOptions;
+}

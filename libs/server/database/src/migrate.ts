@@ -1,0 +1,23 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './data-source-options';
+
+/** Runs pending migrations; returns the names it ran. Safe to run on every start. */
+export async function runMigrations(url: string): Promise<string[]> {
+  const ds = new DataSource(dataSourceOptions(url));
+  await ds.initialize();
+  try {
+    // Serialise concurrent starts (several replicas) on one session-level advisory lock.
+    const lock = ds.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock(727001)');
+      const ran = await ds.runMigrations({ transaction: 'each' });
+      return ran.map((m) => m.name);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(727001)').catch(() => undefined);
+      await lock.release();
+    }
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './demo-data.generator';
+export * from './demo-seed.service';
+export * from './demo.module';

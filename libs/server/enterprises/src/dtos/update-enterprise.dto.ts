@@ -1,0 +1,25 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { INDUSTRY_SECTIONS, OWNERSHIP_TYPES, SIZE_CLASSES, type OwnershipType, type SizeClass, type UpdateEnterpriseRequest } from '@cqo/contracts';
+import { FieldLabel } from '@cqo/server-common';
+
+export class UpdateEnterpriseDto implements UpdateEnterpriseRequest {
+  @ApiPropertyOptional() @FieldLabel('企业名称')
+  @IsOptional() @IsString() @IsNotEmpty({ message: '企业名称不能为空' }) @MaxLength(100, { message: '企业名称不能超过100个字符' })
+  name?: string;
+
+  @ApiPropertyOptional() @FieldLabel('是否规上') @IsOptional() @IsBoolean()
+  aboveSize?: boolean;
+
+  @ApiPropertyOptional({ enum: SIZE_CLASSES }) @FieldLabel('企业规模')
+  @IsOptional() @IsIn(SIZE_CLASSES, { message: `企业规模应为${SIZE_CLASSES.join('/')}之一` })
+  sizeClass?: SizeClass;
+
+  @ApiPropertyOptional({ enum: OWNERSHIP_TYPES }) @FieldLabel('企业类型')
+  @IsOptional() @IsIn(OWNERSHIP_TYPES, { message: `企业类型应为${OWNERSHIP_TYPES.join('/')}之一` })
+  ownership?: OwnershipType;
+
+  @ApiPropertyOptional({ enum: INDUSTRY_SECTIONS }) @FieldLabel('所属行业')
+  @IsOptional() @IsIn(INDUSTRY_SECTIONS, { message: '所属行业应为GB/T 4754门类代码A–T' })
+  industry?: string;
+}

@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { AwardType } from '@cqo/contracts';
+
+@Entity('enterprise_award')
+export class EnterpriseAwardEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'enterprise_id', type: 'uuid' })
+  enterpriseId!: string;
+
+  @Column({ type: 'varchar' })
+  award!: AwardType;
+
+  @Column({ type: 'smallint' })
+  year!: number;
+}

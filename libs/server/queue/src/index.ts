@@ -1,0 +1,6 @@
+export * from './queue-names';
+export * from './outbox.entity';
+export * from './outbox.service';
+export * from './outbox-relay.service';
+export * from './queue.module';
+export * from './redis';

@@ -1,0 +1,39 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { BullModule } from '@nestjs/bull';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
+import { OutboxEntity } from './outbox.entity';
+import { OutboxService } from './outbox.service';
+import { OutboxRelayService } from './outbox-relay.service';
+import { QueueName } from './queue-names';
+import { redisOptions } from './redis';
+
+/** The outbox writer, for every process that changes data. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboxEntity])],
+  providers: [OutboxService],
+  exports: [OutboxService],
+})
+export class OutboxModule {}
+
+/** Bull queues and the outbox relay: only the worker process imports this. */
+@Module({})
+export class QueueModule {
+  static forWorker(): DynamicModule {
+    const queues = Object.values(QueueName).map((name) => ({ name }));
+    return {
+      module: QueueModule,
+      global: true,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({ redis: redisOptions(config.redisUrl), prefix: config.redisPrefix }),
+        }),
+        BullModule.registerQueue(...queues),
+      ],
+      providers: [OutboxRelayService],
+      exports: [BullModule, OutboxRelayService],
+    };
+  }
+}

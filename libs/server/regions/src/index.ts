@@ -1,0 +1,3 @@
+export * from './region.entity';
+export * from './regions.service';
+export * from './regions.module';

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import type { RegionNode } from '@cqo/contracts';
+import { subtreePattern } from '@cqo/policy';
+import { APP_CONFIG, AppException, type Actor, type AppConfig } from '@cqo/server-common';
+import { RegionEntity } from './region.entity';
+
+@Injectable()
+export class RegionsService {
+  constructor(
+    @InjectRepository(RegionEntity) private readonly repo: Repository<RegionEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  find(code: string): Promise<RegionEntity | null> {
+    return this.repo.findOneBy({ code });
+  }
+
+  /** The configured province, which everything in this installation lives under. */
+  async province(): Promise<RegionEntity> {
+    const p = await this.find(this.config.provinceCode);
+    if (!p) throw new Error(`province ${this.config.provinceCode} is not in the region table: run "cqo migrate"`);
+    return p;
+  }
+
+  /** The region a user sees from: its own region, the province for admins, none for enterprises. */
+  async scopeRoot(actor: Actor): Promise<RegionEntity> {
+    if (actor.role === 'admin') return this.province();
+    if (!actor.regionCode || actor.role === 'enterprise') throw AppException.notFound('地区');
+    const r = await this.find(actor.regionCode);
+    if (!r) throw AppException.notFound('地区');
+    return r;
+  }
+
+  /** A region inside the actor's scope, or 404 — the same answer as for a code that does not exist. */
+  async visible(actor: Actor, code: string): Promise<RegionEntity> {
+    const root = await this.scopeRoot(actor);
+    const r = await this.find(code);
+    if (!r || !r.path.startsWith(root.path)) throw AppException.notFound('地区');
+    return r;
+  }
+
+  async children(actor: Actor, code: string): Promise<RegionNode[]> {
+    const parent = await this.visible(actor, code);
+    const rows: (RegionEntity & { has_children: boolean })[] = await this.repo.query(
+      `SELECT r.code, r.name, r.level, r.parent_code AS "parentCode", r.path,
+              EXISTS (SELECT 1 FROM region c WHERE c.parent_code = r.code) AS has_children
+         FROM region r WHERE r.parent_code = $1 ORDER BY r.code`,
+      [parent.code],
+    );
+    return rows.map((r) => ({ ...toNode(r, r.has_children) }));
+  }
+
+  async node(r: RegionEntity): Promise<RegionNode> {
+    const hasChildren = await this.repo.exists({ where: { parentCode: r.code } });
+    return toNode(r, hasChildren);
+  }
+
+  /** Codes in a subtree, for tests and seeding. */
+  async subtree(path: string): Promise<RegionEntity[]> {
+    return this.repo.createQueryBuilder('r').where('r.path LIKE :p', { p: subtreePattern(path) }).orderBy('r.code').getMany();
+  }
+}
+
+function toNode(r: RegionEntity, hasChildren: boolean): RegionNode {
+  return { code: r.code, name: r.name, level: Number(r.level) as RegionNode['level'], parentCode: r.parentCode, hasChildren };
+}

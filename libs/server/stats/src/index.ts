@@ -1,0 +1,3 @@
+export * from './region-stat.entity';
+export * from './stats.service';
+export * from './stats.module';

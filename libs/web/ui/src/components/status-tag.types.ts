@@ -1,0 +1,6 @@
+export type StatusTagType = 'primary' | 'success' | 'info' | 'warning' | 'danger';
+
+export interface StatusTagOption {
+  type: StatusTagType;
+  label: string;
+}

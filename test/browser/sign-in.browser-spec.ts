@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { Client } from 'pg';
+import { DEMO_PASSWORD } from '@cqo/server-demo';
+import { launchChromium } from '../support/browser';
+import { createTestApp, testConfig, type TestApp } from '../support/test-app';
+import { testEnv, withDatabase } from '../support/test-env';
+
+const ROOT = join(__dirname, '../..');
+const OUT = join(ROOT, 'test-output/browser');
+
+/**
+ * A real person's path: the built dashboard served by the api, a demo province seeded by the
+ * `cqo` command, Chromium signing in through the page.
+ */
+describe('sign-in page and province overview in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let databaseUrl: string;
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/apps/web/index.html')) || !existsSync(join(ROOT, 'dist/apps/cli/src/main.js'))) {
+      throw new Error('run `npm run build` first (npm test does)');
+    }
+    const env = testEnv();
+    const name = `${env.databaseName}_browser`;
+    const admin = new Client({ connectionString: env.adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    databaseUrl = withDatabase(env.adminUrl, name);
+    execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'seed:demo', '--enterprises', '400'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
+      stdio: 'ignore',
+    });
+    t = await createTestApp({ config: testConfig({ DATABASE_URL: databaseUrl }), serveWeb: true });
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    browser = await launchChromium();
+    page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+    mkdirSync(OUT, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('sends a visitor to the Chinese sign-in page', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForURL(/\/login/);
+    await expect(page.textContent('body')).resolves.toContain('企业首席质量官制度监管平台');
+    await expect(page.getAttribute('[data-testid=login-username]', 'placeholder').catch(() => '')).resolves.toBeDefined();
+  });
+
+  it('shows the API’s Chinese message for a wrong password', async () => {
+    await page.fill('[data-testid=login-username]', 'province');
+    await page.fill('[data-testid=login-password]', 'not-the-password');
+    await page.click('[data-testid=login-submit]');
+    await expect(page.locator('[data-testid=login-error]').textContent({ timeout: 10_000 })).resolves.toContain('用户名或密码错误');
+  });
+
+  it('signs the province user in and shows the overview with numbers from Postgres', async () => {
+    await page.fill('[data-testid=login-username]', 'province');
+    await page.fill('[data-testid=login-password]', DEMO_PASSWORD);
+    await page.click('[data-testid=login-submit]');
+    await page.waitForSelector('[data-testid=overview-page]', { timeout: 20_000 });
+
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const { rows } = await db.query(`SELECT count(*)::int AS total, (count(*) FILTER (WHERE above_size))::int AS above FROM enterprise`);
+    await db.end();
+    const total = rows[0].total as number;
+    const above = rows[0].above as number;
+    expect(total).toBe(400);
+
+    const kpiTotal = page.locator('[data-testid=kpi-total]');
+    await expect(kpiTotal.textContent({ timeout: 10_000 })).resolves.toContain(total.toLocaleString('en-US'));
+    await expect(page.locator('[data-testid=kpi-aboveSize]').textContent()).resolves.toContain(above.toLocaleString('en-US'));
+    await expect(page.textContent('body')).resolves.toContain('武汉市');
+    await page.screenshot({ path: join(OUT, 'overview.png'), fullPage: true });
+  }, 60_000);
+});

@@ -1,0 +1,68 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { makeEnterprise, makeUser, PASSWORD } from '../support/fixtures';
+import { PrivateRedis } from '../support/private-redis';
+import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
+
+/**
+ * A write never depends on Redis: the job is an outbox row in the write's transaction, and the
+ * worker relays it to bull when Redis is back. Uses a redis-server of its own so it can stop it.
+ */
+describe('transactional outbox with Redis down', () => {
+  let redis: PrivateRedis;
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let token: string;
+  let enterprise: { id: string };
+  const county = '420303'; // 十堰市 张湾区
+
+  const countyStat = async () => (await t.db.query('SELECT above_size FROM region_stat WHERE region_code = $1', [county]))[0]?.above_size as number | undefined;
+  const liveAboveSize = async () => (await t.db.query(`SELECT count(*)::int AS n FROM enterprise WHERE region_code = $1 AND above_size`, [county]))[0].n as number;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.create();
+    const config = testConfig({ REDIS_URL: redis.url, LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
+    t = await createTestApp({ config });
+    worker = await startTestWorker(config);
+    enterprise = await makeEnterprise(t.db, county, { aboveSize: false });
+    const u = await makeUser(t.db, 'city', { regionCode: '420300' });
+    token = (await t.http().post('/api/auth/login').send({ username: u.username, password: PASSWORD }).expect(200)).body.accessToken;
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('reports the worker and Redis in /api/health', async () => {
+    const res = await waitFor(async () => {
+      const r = await t.http().get('/api/health');
+      return r.status === 200 ? r : null;
+    });
+    expect(res.body.info).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' }, worker: { status: 'up' } });
+  });
+
+  it('accepts a write while Redis is stopped and runs its job once Redis is back', async () => {
+    await redis.stop();
+    const health = await t.http().get('/api/health').expect(503);
+    expect(health.body.error.redis.status).toBe('down');
+
+    const res = await t.http().patch(`/api/enterprises/${enterprise.id}`).set('Authorization', `Bearer ${token}`).send({ aboveSize: true });
+    expect(res.status).toBe(200);
+    expect(res.body.aboveSize).toBe(true);
+
+    const [pending] = await t.db.query(
+      `SELECT id, relayed_at FROM outbox WHERE job_name = 'stats.refresh' AND payload->>'enterpriseId' = $1`,
+      [enterprise.id],
+    );
+    expect(pending.relayed_at).toBeNull();
+    await new Promise((r) => setTimeout(r, 1500));
+    const [still] = await t.db.query('SELECT relayed_at FROM outbox WHERE id = $1', [pending.id]);
+    expect(still.relayed_at).toBeNull(); // nothing can be relayed while Redis is down
+    expect(await countyStat()).not.toBe(await liveAboveSize());
+
+    await redis.start();
+    await waitFor(async () => (await t.db.query('SELECT relayed_at FROM outbox WHERE id = $1', [pending.id]))[0].relayed_at, 20_000);
+    const expected = await liveAboveSize();
+    await waitFor(async () => (await countyStat()) === expected, 20_000);
+  }, 60_000);
+});

@@ -1,0 +1,137 @@
+import type { Role } from '@cqo/contracts';
+import { makeEnterprise, makeUser, PASSWORD } from '../support/fixtures';
+import { createTestApp, testConfig, type TestApp } from '../support/test-app';
+
+/**
+ * Every role against objects in and out of its scope, built from one table of routes. Outside
+ * the scope the answer is 404 — the same as for an id that does not exist — and nothing changes.
+ *
+ * Fixture: enterprise A in 武汉/江岸区 (420102), enterprise B in 宜昌/西陵区 (420502).
+ */
+type Actor = 'entA' | 'entB' | 'countyJiangan' | 'cityWuhan' | 'cityYichang' | 'province' | 'evaluator' | 'admin';
+type Target = 'A' | 'B';
+
+interface RouteCase {
+  name: string;
+  method: 'get' | 'patch';
+  path: (ids: Record<Target, string>, target: Target) => string;
+  body?: Record<string, unknown>;
+  /** Who gets 200 for target A and for target B; everyone else gets 404. */
+  allowed: Record<Target, Actor[]>;
+}
+
+const REGION_OF: Record<Target, { county: string; city: string }> = {
+  A: { county: '420102', city: '420100' },
+  B: { county: '420502', city: '420500' },
+};
+
+const ROUTES: RouteCase[] = [
+  {
+    name: 'read an enterprise',
+    method: 'get',
+    path: (ids, t) => `/api/enterprises/${ids[t]}`,
+    allowed: { A: ['entA', 'countyJiangan', 'cityWuhan', 'province', 'admin'], B: ['entB', 'cityYichang', 'province', 'admin'] },
+  },
+  {
+    name: 'change an enterprise',
+    method: 'patch',
+    path: (ids, t) => `/api/enterprises/${ids[t]}`,
+    body: { sizeClass: '大型' },
+    allowed: { A: ['entA', 'countyJiangan', 'cityWuhan', 'province'], B: ['entB', 'cityYichang', 'province'] },
+  },
+  {
+    name: "read the overview of the enterprise's 市州",
+    method: 'get',
+    path: (_ids, t) => `/api/stats/overview?region=${REGION_OF[t].city}`,
+    allowed: { A: ['cityWuhan', 'province', 'admin'], B: ['cityYichang', 'province', 'admin'] },
+  },
+  {
+    name: "list the children of the enterprise's county",
+    method: 'get',
+    path: (_ids, t) => `/api/regions/${REGION_OF[t].county}/children`,
+    allowed: { A: ['countyJiangan', 'cityWuhan', 'province', 'admin', 'evaluator'], B: ['cityYichang', 'province', 'admin', 'evaluator'] },
+  },
+  {
+    name: "list enterprises in the enterprise's county",
+    method: 'get',
+    path: (_ids, t) => `/api/enterprises?region=${REGION_OF[t].county}`,
+    // a foreign region in a list filter yields an empty page for region users (checked below)
+    allowed: { A: ['countyJiangan', 'cityWuhan', 'province', 'admin', 'cityYichang'], B: ['cityYichang', 'province', 'admin', 'countyJiangan', 'cityWuhan'] },
+  },
+];
+
+const ACTORS: Actor[] = ['entA', 'entB', 'countyJiangan', 'cityWuhan', 'cityYichang', 'province', 'evaluator', 'admin'];
+
+describe('scope matrix: every role × every route × in and out of scope', () => {
+  let t: TestApp;
+  const ids = {} as Record<Target, string>;
+  const tokens = {} as Record<Actor, string>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ config: testConfig({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' }) });
+    ids.A = (await makeEnterprise(t.db, '420102')).id;
+    ids.B = (await makeEnterprise(t.db, '420502')).id;
+    const specs: Record<Actor, [Role, { regionCode?: string; enterpriseId?: string }]> = {
+      entA: ['enterprise', { enterpriseId: ids.A }],
+      entB: ['enterprise', { enterpriseId: ids.B }],
+      countyJiangan: ['county', { regionCode: '420102' }],
+      cityWuhan: ['city', { regionCode: '420100' }],
+      cityYichang: ['city', { regionCode: '420500' }],
+      province: ['province', { regionCode: '420000' }],
+      evaluator: ['evaluator', { regionCode: '420000' }],
+      admin: ['admin', {}],
+    };
+    for (const actor of ACTORS) {
+      const [role, binding] = specs[actor];
+      const u = await makeUser(t.db, role, binding);
+      tokens[actor] = (await t.http().post('/api/auth/login').send({ username: u.username, password: PASSWORD }).expect(200)).body.accessToken;
+    }
+  });
+  afterAll(() => t.close());
+
+  const cases = ROUTES.flatMap((route) =>
+    (['A', 'B'] as Target[]).flatMap((target) =>
+      ACTORS.map((actor) => ({ route, target, actor, expected: route.allowed[target].includes(actor) ? 200 : 404 })),
+    ),
+  );
+
+  it.each(cases.map((c) => [c.route.name, c.target, c.actor, c.expected, c] as const))(
+    '%s %s as %s → %i',
+    async (_name, target, actor, expected, c) => {
+      const before = await t.db.query('SELECT version, size_class FROM enterprise WHERE id = $1', [ids[target]]);
+      const req = t.http()[c.route.method](c.route.path(ids, target)).set('Authorization', `Bearer ${tokens[actor]}`);
+      const res = await (c.route.body ? req.send(c.route.body) : req);
+      expect(res.status).toBe(expected);
+      if (expected === 404) {
+        expect(res.body.code).toBe('NOT_FOUND');
+        const after = await t.db.query('SELECT version, size_class FROM enterprise WHERE id = $1', [ids[target]]);
+        expect(after).toEqual(before); // nothing changed
+      }
+    },
+  );
+
+  it('a list filtered by a foreign region is empty, not an error that reveals the region', async () => {
+    const res = await t.http().get('/api/enterprises?region=420502').set('Authorization', `Bearer ${tokens.cityWuhan}`).expect(200);
+    expect(res.body.total).toBe(0);
+    const own = await t.http().get('/api/enterprises?region=420102').set('Authorization', `Bearer ${tokens.cityWuhan}`).expect(200);
+    expect(own.body.items.map((e: { id: string }) => e.id)).toContain(ids.A);
+  });
+
+  it('a city list never contains another city’s enterprise', async () => {
+    const res = await t.http().get('/api/enterprises?pageSize=200').set('Authorization', `Bearer ${tokens.cityYichang}`).expect(200);
+    expect(res.body.items.every((e: { regionCode: string }) => e.regionCode.startsWith('4205'))).toBe(true);
+    expect(res.body.items.map((e: { id: string }) => e.id)).toContain(ids.B);
+  });
+
+  it('records denials in the audit log', async () => {
+    await t.http().get(`/api/enterprises/${ids.B}`).set('Authorization', `Bearer ${tokens.entA}`).expect(404);
+    const rows = await t.db.query(`SELECT result FROM audit_log WHERE object_id = $1 AND action = 'access.read' AND result = 'denied'`, [ids.B]);
+    expect(rows.length).toBeGreaterThan(0);
+  });
+
+  it('answers an id that does not exist exactly like a foreign one', async () => {
+    const missing = await t.http().get('/api/enterprises/00000000-0000-0000-0000-000000000000').set('Authorization', `Bearer ${tokens.entA}`).expect(404);
+    const foreign = await t.http().get(`/api/enterprises/${ids.B}`).set('Authorization', `Bearer ${tokens.entA}`).expect(404);
+    expect(missing.body).toEqual(foreign.body);
+  });
+});

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Role } from '@cqo/contracts';
+import { CREDIT_CODE_ALPHABET, computeCreditCodeCheckChar, computeOrgCodeCheckChar } from '@cqo/policy';
+import { hashPassword } from '@cqo/server-auth';
+
+export const PASSWORD = 'Test@pass-2026';
+let hashed: Promise<string> | null = null;
+
+/** A tag unique to this test file's run, so files sharing the run's database never collide. */
+export function uniq(): string {
+  return randomBytes(4).toString('hex');
+}
+
+export function creditCode(region: string): string {
+  const digits = () => Array.from(randomBytes(8), (b) => String(b % 10)).join('');
+  const body = digits();
+  const org = body + computeOrgCodeCheckChar(body);
+  const first17 = `91${region}${org}`;
+  if ([...first17].some((c) => !CREDIT_CODE_ALPHABET.includes(c))) return creditCode(region);
+  return first17 + computeCreditCodeCheckChar(first17);
+}
+
+export async function makeEnterprise(db: DataSource, regionCode: string, fields: Partial<{ name: string; aboveSize: boolean }> = {}): Promise<{ id: string; creditCode: string; name: string }> {
+  const [region] = await db.query('SELECT path FROM region WHERE code = $1', [regionCode]);
+  const name = fields.name ?? `测试企业${uniq()}有限公司`;
+  const code = creditCode(regionCode);
+  const [row] = await db.query(
+    `INSERT INTO enterprise (credit_code, name, region_code, region_path, above_size, size_class, ownership, industry)
+     VALUES ($1,$2,$3,$4,$5,'中型','民营','C') RETURNING id`,
+    [code, name, regionCode, region.path, fields.aboveSize ?? true],
+  );
+  return { id: row.id, creditCode: code, name };
+}
+
+export async function makeUser(db: DataSource, role: Role, binding: { regionCode?: string; enterpriseId?: string } = {}): Promise<{ id: string; username: string }> {
+  hashed ??= hashPassword(PASSWORD);
+  const username = `${role}-${uniq()}`;
+  const [row] = await db.query(
+    `INSERT INTO app_user (username, display_name, password_hash, role, region_code, enterprise_id) VALUES ($1,$1,$2,$3,$4,$5) RETURNING id`,
+    [username, await hashed, role, binding.regionCode ?? null, binding.enterpriseId ?? null],
+  );
+  return { id: row.id, username };
+}

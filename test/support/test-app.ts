@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ApiModule, WorkerModule, configureApp } from '@cqo/server-app';
+import { Clock, TestClock, loadConfig, type AppConfig } from '@cqo/server-common';
+import { testEnv } from './test-env';
+
+export function testConfig(overrides: Partial<Record<string, string>> = {}): AppConfig {
+  const env = testEnv();
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    CQO_REDIS_PREFIX: env.redisPrefix,
+    LOG_LEVEL: 'error',
+    ...overrides,
+  } as NodeJS.ProcessEnv);
+}
+
+export interface TestApp {
+  app: INestApplication;
+  http: () => ReturnType<typeof request>;
+  clock: TestClock;
+  db: DataSource;
+  close: () => Promise<void>;
+}
+
+/** The real api module on the run's database, with a clock the test can move. */
+export async function createTestApp(opts: { config?: AppConfig; serveWeb?: boolean } = {}): Promise<TestApp> {
+  const clock = new TestClock();
+  const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(opts.config ?? testConfig())] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  configureApp(app, { serveWeb: opts.serveWeb ?? false, logger: false });
+  await app.init();
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    clock,
+    db: app.get(DataSource),
+    close: () => app.close(),
+  };
+}
+
+/** The real worker (queues, outbox relay, heartbeat) in this process. */
+export async function startTestWorker(config: AppConfig = testConfig()): Promise<INestApplicationContext> {
+  const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+  await worker.init();
+  return worker;
+}
+
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, stepMs = 200): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}

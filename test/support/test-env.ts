@@ -1,0 +1,25 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What global-setup made for this run: its own database and its own Redis key prefix. */
+export interface TestEnv {
+  adminUrl: string;
+  databaseUrl: string;
+  databaseName: string;
+  redisUrl: string;
+  redisPrefix: string;
+}
+
+export const TEST_ENV_FILE = join(__dirname, '../../test-output/.test-env.json');
+
+export function testEnv(): TestEnv {
+  if (!existsSync(TEST_ENV_FILE)) throw new Error('test/support/global-setup.ts did not run');
+  return JSON.parse(readFileSync(TEST_ENV_FILE, 'utf8')) as TestEnv;
+}
+
+/** postgres://…/name for another database on the same server. */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Builds the server side (api, worker, cli and their libs) with swc into dist/, rewriting the
+// @cqo/* aliases to relative paths, and the dashboard with vite into dist/apps/web.
+//   --server     only the server side          --web     only the dashboard
+//   --if-stale   skip a part whose output is newer than its sources
+//   --quiet      print nothing on success
+import { transformFile } from '@swc/core';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const quiet = args.has('--quiet');
+const ifStale = args.has('--if-stale');
+const doServer = !args.has('--web');
+const doWeb = !args.has('--server');
+const log = (m) => quiet || process.stdout.write(`[build] ${m}\n`);
+
+const SERVER_DIRS = ['apps/api/src', 'apps/worker/src', 'apps/cli/src', 'libs/contracts/src', 'libs/policy/src', 'libs/server'];
+const WEB_DIRS = ['apps/web', 'libs/web', 'libs/contracts/src'];
+
+function walk(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    const p = join(dir, name);
+    const s = statSync(p);
+    if (s.isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+const newest = (files) => files.reduce((m, f) => Math.max(m, statSync(f).mtimeMs), 0);
+
+async function buildServer() {
+  const files = SERVER_DIRS.flatMap((d) => walk(join(root, d))).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.endsWith('.d.ts'));
+  const marker = join(root, 'dist/.server-built');
+  if (ifStale && existsSync(marker) && statSync(marker).mtimeMs >= newest([...files, join(root, 'tsconfig.json')])) return log('server: up to date');
+  const { compilerOptions } = JSON.parse((await import('node:fs')).readFileSync(join(root, 'tsconfig.json'), 'utf8'));
+  const started = Date.now();
+  await Promise.all(
+    files.map(async (file) => {
+      const out = join(root, 'dist', relative(root, file)).replace(/\.ts$/, '.js');
+      const { code, map } = await transformFile(file, {
+        swcrc: false,
+        sourceMaps: true,
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2022',
+          keepClassNames: true,
+          baseUrl: root,
+          paths: compilerOptions.paths,
+        },
+        module: { type: 'commonjs' },
+      });
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
+      if (map) writeFileSync(`${out}.map`, map);
+    }),
+  );
+  writeFileSync(marker, new Date().toISOString());
+  log(`server: ${files.length} files in ${Date.now() - started} ms`);
+}
+
+function buildWeb() {
+  const files = WEB_DIRS.flatMap((d) => walk(join(root, d))).filter((f) => !f.includes('/dist/'));
+  const index = join(root, 'dist/apps/web/index.html');
+  if (ifStale && existsSync(index) && statSync(index).mtimeMs >= newest(files)) return log('web: up to date');
+  const started = Date.now();
+  rmSync(join(root, 'dist/apps/web'), { recursive: true, force: true });
+  const r = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'apps/web/vite.config.mts', '--logLevel', quiet ? 'error' : 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  log(`web: built in ${Date.now() - started} ms`);
+}
+
+if (doServer) await buildServer();
+if (doWeb) buildWeb();
