@@ -11,7 +11,7 @@ export function loggerParams(config: AppConfig): Params {
     pinoHttp: {
       level: config.logLevel,
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.accessToken', '*.token', '*.phone'],
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', 'accessToken', 'token', 'phone', '*.password', '*.accessToken', '*.token', '*.phone'],
         censor: '[redacted]',
       },
       serializers: {
