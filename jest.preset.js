@@ -1,33 +1,15 @@
-// Shared jest settings: @swc/jest with decorator metadata (without it ValidationPipe silently
-// stops validating, see shared/STACK-NOTES.md) and the @cqo/* path aliases from tsconfig.json.
+// Shared jest settings: @swc/jest with the build's swc options, and the @cqo/* aliases.
 const path = require('node:path');
-const { compilerOptions } = require('./tsconfig.json');
+const { paths, swcOptions } = require('./tools/swc-options.cjs');
 
 const moduleNameMapper = {};
-for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
+for (const [alias, [target]] of Object.entries(paths)) {
   moduleNameMapper[`^${alias.replace('/', '\\/')}$`] = path.join(__dirname, target);
 }
 
 module.exports = {
   testEnvironment: 'node',
-  transform: {
-    '^.+\\.(t|j)s$': [
-      '@swc/jest',
-      {
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-          target: 'es2022',
-          keepClassNames: true,
-          // Rewrites @cqo/* imports at compile time, so globalSetup files (which jest does not
-          // run through moduleNameMapper) resolve them too.
-          baseUrl: __dirname,
-          paths: compilerOptions.paths,
-        },
-        module: { type: 'commonjs' },
-      },
-    ],
-  },
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest', swcOptions] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
 };

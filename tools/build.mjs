@@ -5,12 +5,14 @@
 //   --if-stale   skip a part whose output is newer than its sources
 //   --quiet      print nothing on success
 import { transformFile } from '@swc/core';
+import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { swcOptions } = createRequire(import.meta.url)('./swc-options.cjs');
 const args = new Set(process.argv.slice(2));
 const quiet = args.has('--quiet');
 const ifStale = args.has('--if-stale');
@@ -38,24 +40,11 @@ async function buildServer() {
   const files = SERVER_DIRS.flatMap((d) => walk(join(root, d))).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.endsWith('.d.ts'));
   const marker = join(root, 'dist/.server-built');
   if (ifStale && existsSync(marker) && statSync(marker).mtimeMs >= newest([...files, join(root, 'tsconfig.json')])) return log('server: up to date');
-  const { compilerOptions } = JSON.parse((await import('node:fs')).readFileSync(join(root, 'tsconfig.json'), 'utf8'));
   const started = Date.now();
   await Promise.all(
     files.map(async (file) => {
       const out = join(root, 'dist', relative(root, file)).replace(/\.ts$/, '.js');
-      const { code, map } = await transformFile(file, {
-        swcrc: false,
-        sourceMaps: true,
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-          target: 'es2022',
-          keepClassNames: true,
-          baseUrl: root,
-          paths: compilerOptions.paths,
-        },
-        module: { type: 'commonjs' },
-      });
+      const { code, map } = await transformFile(file, { ...swcOptions, swcrc: false, sourceMaps: true });
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
       if (map) writeFileSync(`${out}.map`, map);

@@ -1,12 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
-import { AuditModule } from '@cqo/server-audit';
-import { CoreModule, loadConfig, type AppConfig } from '@cqo/server-common';
-import { DatabaseModule } from '@cqo/server-database';
+import { loadConfig, type AppConfig } from '@cqo/server-common';
 import { WorkerHeartbeatService } from '@cqo/server-health';
-import { OutboxModule, QueueModule } from '@cqo/server-queue';
+import { QueueModule } from '@cqo/server-queue';
 import { StatsModule } from '@cqo/server-stats';
-import { loggerParams } from './logger';
+import { coreImports } from './core-imports';
 
 /** The worker process: bull processors, the outbox relay, the heartbeat. No HTTP. */
 @Module({})
@@ -15,11 +12,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        CoreModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config)),
-        DatabaseModule,
-        OutboxModule,
-        AuditModule,
+        ...coreImports(config),
         QueueModule.forWorker(),
         StatsModule.withProcessors(),
       ],
