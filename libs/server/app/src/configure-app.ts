@@ -21,7 +21,7 @@ export function configureApp(nest: INestApplication, opts: { serveWeb?: boolean;
   const app = nest as NestExpressApplication;
   const config = app.get<AppConfig>(APP_CONFIG);
   if (opts.logger !== false) app.useLogger(app.get(Logger));
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(
     helmet({

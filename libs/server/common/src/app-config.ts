@@ -16,6 +16,8 @@ export interface AppConfig {
   loginRateLimitPerMinute: number;
   lockout: { maxFailures: number; windowMinutes: number; lockMinutes: number };
   webDist: string | null;
+  /** Express `trust proxy`: which proxies may set X-Forwarded-For (the client IP in audit and throttling). */
+  trustProxy: string;
   logLevel: string;
 }
 
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockMinutes: int('LOCKOUT_MINUTES', 30, env),
     },
     webDist: env.CQO_WEB_DIST ?? null,
+    trustProxy: env.TRUST_PROXY || 'loopback',
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'warn' : 'info'),
   };
 }
