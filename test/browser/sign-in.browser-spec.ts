@@ -84,4 +84,32 @@ describe('sign-in page and province overview in Chromium', () => {
     await expect(page.textContent('body')).resolves.toContain('武汉市');
     await page.screenshot({ path: join(OUT, 'overview.png'), fullPage: true });
   }, 60_000);
+
+  it('switches the dashboard to English and back', async () => {
+    await expect(page.locator('[data-testid=kpi-total]').textContent()).resolves.toContain('企业总数');
+    await page.click('[data-testid=locale-switch]');
+    await expect(page.locator('[data-testid=kpi-total]').textContent({ timeout: 5_000 })).resolves.toContain('Enterprises');
+    await page.click('[data-testid=locale-switch]');
+    await expect(page.locator('[data-testid=kpi-total]').textContent({ timeout: 5_000 })).resolves.toContain('企业总数');
+  });
+
+  it('logs out, and a city user then sees its own 市州 only', async () => {
+    await page.click('[data-testid=logout]');
+    await page.waitForURL(/\/login/, { timeout: 10_000 });
+    await page.fill('[data-testid=login-username]', 'city-420100');
+    await page.fill('[data-testid=login-password]', DEMO_PASSWORD);
+    await page.click('[data-testid=login-submit]');
+    await page.waitForSelector('[data-testid=overview-page]', { timeout: 20_000 });
+
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM enterprise WHERE region_path LIKE '/420000/420100/%'`);
+    await db.end();
+    await expect(page.locator('[data-testid=kpi-total]').textContent({ timeout: 10_000 })).resolves.toContain((rows[0].n as number).toLocaleString('en-US'));
+    const body = (await page.textContent('[data-testid=overview-page]')) ?? '';
+    expect(body).toContain('江岸区');
+    expect(body).not.toContain('宜昌市');
+    await page.screenshot({ path: join(OUT, 'overview-city.png'), fullPage: true });
+  });
 });
+
