@@ -45,6 +45,23 @@ describe('sign-in page and province overview in Chromium', () => {
     mkdirSync(OUT, { recursive: true });
   }, 120_000);
 
+  async function signInToOverview(username: string): Promise<void> {
+    await page.fill('[data-testid=login-username]', username);
+    await page.fill('[data-testid=login-password]', DEMO_PASSWORD);
+    await page.click('[data-testid=login-submit]');
+    await page.waitForSelector('[data-testid=overview-page]', { timeout: 20_000 });
+  }
+
+  async function query(sql: string): Promise<Record<string, number>[]> {
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      return (await db.query(sql)).rows;
+    } finally {
+      await db.end();
+    }
+  }
+
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -65,15 +82,8 @@ describe('sign-in page and province overview in Chromium', () => {
   });
 
   it('signs the province user in and shows the overview with numbers from Postgres', async () => {
-    await page.fill('[data-testid=login-username]', 'province');
-    await page.fill('[data-testid=login-password]', DEMO_PASSWORD);
-    await page.click('[data-testid=login-submit]');
-    await page.waitForSelector('[data-testid=overview-page]', { timeout: 20_000 });
-
-    const db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    const { rows } = await db.query(`SELECT count(*)::int AS total, (count(*) FILTER (WHERE above_size))::int AS above FROM enterprise`);
-    await db.end();
+    await signInToOverview('province');
+    const rows = await query(`SELECT count(*)::int AS total, (count(*) FILTER (WHERE above_size))::int AS above FROM enterprise`);
     const total = rows[0].total as number;
     const above = rows[0].above as number;
     expect(total).toBe(400);
@@ -96,15 +106,8 @@ describe('sign-in page and province overview in Chromium', () => {
   it('logs out, and a city user then sees its own 市州 only', async () => {
     await page.click('[data-testid=logout]');
     await page.waitForURL(/\/login/, { timeout: 10_000 });
-    await page.fill('[data-testid=login-username]', 'city-420100');
-    await page.fill('[data-testid=login-password]', DEMO_PASSWORD);
-    await page.click('[data-testid=login-submit]');
-    await page.waitForSelector('[data-testid=overview-page]', { timeout: 20_000 });
-
-    const db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM enterprise WHERE region_path LIKE '/420000/420100/%'`);
-    await db.end();
+    await signInToOverview('city-420100');
+    const rows = await query(`SELECT count(*)::int AS n FROM enterprise WHERE region_path LIKE '/420000/420100/%'`);
     await expect(page.locator('[data-testid=kpi-total]').textContent({ timeout: 10_000 })).resolves.toContain((rows[0].n as number).toLocaleString('en-US'));
     const body = (await page.textContent('[data-testid=overview-page]')) ?? '';
     expect(body).toContain('江岸区');
