@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type TestAgent from 'supertest/lib/agent';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@cqo/contracts';
 import { CREDIT_CODE_ALPHABET, computeCreditCodeCheckChar, computeOrgCodeCheckChar } from '@cqo/policy';
@@ -41,4 +42,16 @@ export async function makeUser(db: DataSource, role: Role, binding: { regionCode
     [username, await hashed, role, binding.regionCode ?? null, binding.enterpriseId ?? null],
   );
   return { id: row.id, username };
+}
+
+/** A mobile number no other test file uses. */
+export function phone(): string {
+  return `139${String(parseInt(uniq(), 16) % 100_000_000).padStart(8, '0')}`;
+}
+
+/** Signs in and returns the bearer header value. */
+export async function bearer(http: () => TestAgent, username: string): Promise<string> {
+  const res = await http().post('/api/auth/login').send({ username, password: PASSWORD });
+  if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return `Bearer ${res.body.accessToken}`;
 }

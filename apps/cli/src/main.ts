@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { eligibilityCommand } from './commands/eligibility.command';
 import { migrateCommand } from './commands/migrate.command';
+import { profileListCommand, profileUseCommand } from './commands/profile.command';
 import { seedDemoCommand } from './commands/seed-demo.command';
 import { startCommand } from './commands/start.command';
 import { userAddCommand } from './commands/user-add.command';
@@ -28,6 +30,22 @@ program
   .option('--enterprise <creditCode>', 'for the enterprise role')
   .option('--password <password>', 'or set CQO_NEW_PASSWORD')
   .action(userAddCommand);
+
+const profile = program.command('profile').description('which CQO eligibility policy profile is in force (SPEC §3)');
+profile.command('list').description('every profile version, the schedule and the version in force today (JSON)').action(profileListCommand);
+profile
+  .command('use')
+  .description('put a profile version in force from a date; past years keep the version in force then')
+  .argument('<profile>', 'NAME or NAME@VERSION, e.g. hubei-2021@1')
+  .option('--from <date>', 'first day in force (YYYY-MM-DD), default today')
+  .action(profileUseCommand);
+
+program
+  .command('eligibility')
+  .description('verdict JSON of the CQO in post at an enterprise: {verdict, profile, rules[]}')
+  .requiredOption('--credit-code <code>', '统一社会信用代码')
+  .option('--as-of <date>', 'judge on this date (YYYY-MM-DD) under the profile in force then, default today')
+  .action(eligibilityCommand);
 
 program
   .command('start')

@@ -1,3 +1,4 @@
+import type { EnterpriseCqoCell } from './cqo';
 import type { RegionLevel, Role } from './roles';
 
 /** All API routes live under this prefix; the web app is served from `/`. */
@@ -90,6 +91,10 @@ export interface EnterpriseListItem {
   sizeClass: SizeClass | null;
   ownership: OwnershipType | null;
   industry: string | null;
+  /** Has any award of AWARD_TYPES. */
+  hasAward: boolean;
+  /** The active CQO appointment, if any. */
+  cqo: EnterpriseCqoCell | null;
 }
 
 export interface EnterpriseAward {
@@ -109,6 +114,23 @@ export interface UpdateEnterpriseRequest {
   sizeClass?: SizeClass;
   ownership?: OwnershipType;
   industry?: string;
+  /** Replaces the award list when present. */
+  awards?: EnterpriseAward[];
+  /** The version the edit was made from (optimistic locking); a stale one is refused. */
+  version?: number;
+}
+
+/** POST /api/enterprises — a city / county / province officer registers an enterprise in scope. */
+export interface CreateEnterpriseRequest {
+  creditCode: string;
+  name: string;
+  /** A 县市区 code, or a 市州 code, inside the officer's scope. */
+  regionCode: string;
+  aboveSize: boolean;
+  sizeClass?: SizeClass | null;
+  ownership?: OwnershipType | null;
+  industry?: string | null;
+  awards?: EnterpriseAward[];
 }
 
 export interface AuditEntry {

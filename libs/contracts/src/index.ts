@@ -2,3 +2,4 @@ export * from './roles';
 export * from './errors';
 export * from './api';
 export * from './queries';
+export * from './cqo';

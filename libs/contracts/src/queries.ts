@@ -1,3 +1,6 @@
+import type { SizeClass, OwnershipType } from './api';
+import type { CqoFilter } from './cqo';
+
 // Query-string shapes of the list/stat endpoints, shared so the web client and the API DTOs agree.
 
 /** GET /api/stats/overview */
@@ -11,6 +14,12 @@ export interface EnterpriseListQuery {
   region?: string;
   q?: string;
   aboveSize?: boolean;
+  sizeClass?: SizeClass;
+  ownership?: OwnershipType;
+  industry?: string;
+  /** Has any award (中国/长江/市州质量奖 incl. 提名奖). */
+  award?: boolean;
+  cqo?: CqoFilter;
   page?: number;
   pageSize?: number;
 }

@@ -1,3 +1,4 @@
 export * from './credit-code';
 export * from './masking';
 export * from './regions';
+export * from './eligibility';

@@ -1,14 +1,16 @@
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from '@cqo/server-audit';
 import { CoreModule, loadConfig } from '@cqo/server-common';
 import { DatabaseModule, runMigrations } from '@cqo/server-database';
 import { DemoModule, DemoSeedService, type DemoSeedResult } from '@cqo/server-demo';
+import { OutboxModule } from '@cqo/server-queue';
 import { databaseUrlOrExit } from '../infra/runtime-env';
 
 @Module({})
 class SeedModule {
   static forRoot(): DynamicModule {
-    return { module: SeedModule, imports: [CoreModule.forRoot(loadConfig()), DatabaseModule, DemoModule] };
+    return { module: SeedModule, imports: [CoreModule.forRoot(loadConfig()), DatabaseModule, OutboxModule, AuditModule, DemoModule] };
   }
 }
 

@@ -1,10 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AppointmentsModule } from '@cqo/server-appointments';
 import { AuthModule } from '@cqo/server-auth';
 import { loadConfig, type AppConfig } from '@cqo/server-common';
+import { EligibilityModule } from '@cqo/server-eligibility';
 import { EnterprisesModule } from '@cqo/server-enterprises';
 import { HealthModule } from '@cqo/server-health';
 import { RegionsModule } from '@cqo/server-regions';
 import { StatsModule } from '@cqo/server-stats';
+import { ViolationsModule } from '@cqo/server-violations';
 import { coreImports } from './core-imports';
 
 /** Everything the HTTP api serves. Tests build it with a TestClock in place of the Clock. */
@@ -18,6 +21,9 @@ export class ApiModule {
         AuthModule,
         RegionsModule,
         EnterprisesModule,
+        EligibilityModule,
+        AppointmentsModule,
+        ViolationsModule,
         StatsModule,
         HealthModule,
       ],

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { loadConfig, type AppConfig } from '@cqo/server-common';
+import { EligibilityModule } from '@cqo/server-eligibility';
 import { WorkerHeartbeatService } from '@cqo/server-health';
 import { QueueModule } from '@cqo/server-queue';
 import { StatsModule } from '@cqo/server-stats';
@@ -15,6 +16,7 @@ export class WorkerModule {
         ...coreImports(config),
         QueueModule.forWorker(),
         StatsModule.withProcessors(),
+        EligibilityModule.withProcessors(),
       ],
       providers: [WorkerHeartbeatService],
     };

@@ -63,4 +63,13 @@ export class ScopeService {
         return { sql: 'FALSE', params: {} };
     }
   }
+
+  /** The same fragment for raw SQL with positional parameters: pushes its value onto `params`. */
+  wherePositional(actor: Actor, alias: string, params: unknown[], enterpriseIdColumn = 'id'): string {
+    const s = this.where(actor, alias, enterpriseIdColumn);
+    const value = Object.values(s.params)[0];
+    if (value === undefined) return s.sql;
+    const placeholder = `$${params.push(value)}`;
+    return s.sql.replace(/:scope\w+/, () => placeholder);
+  }
 }

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { EnterpriseDetail, EnterpriseListItem, Page } from '@cqo/contracts';
 import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { CreateEnterpriseDto } from './dtos/create-enterprise.dto';
 import { EnterpriseQueryDto } from './dtos/enterprise-query.dto';
 import { UpdateEnterpriseDto } from './dtos/update-enterprise.dto';
 import { EnterprisesService } from './enterprises.service';
@@ -16,6 +17,12 @@ export class EnterprisesController {
   @Roles('county', 'city', 'province', 'admin')
   list(@CurrentActor() actor: Actor, @Query() query: EnterpriseQueryDto): Promise<Page<EnterpriseListItem>> {
     return this.enterprises.list(actor, query);
+  }
+
+  @Post()
+  @Roles('county', 'city', 'province')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateEnterpriseDto): Promise<EnterpriseDetail> {
+    return this.enterprises.create(actor, dto);
   }
 
   @Get(':id')

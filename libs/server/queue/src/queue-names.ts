@@ -1,15 +1,25 @@
 /** Every bull queue, in one place (STYLE: one queue-name enum). */
 export enum QueueName {
   Stats = 'stats',
+  Eligibility = 'eligibility',
 }
 
-/** Job name → payload. A job is added only through the outbox, so its payload is JSON. */
+/** Job name → payload. Jobs are added through the outbox (so their payload is JSON), except schedules. */
 export interface JobPayloads {
   /** Recount enterprises per region (all regions; idempotent). */
   'stats.refresh': { reason: string; enterpriseId?: string };
+  /**
+   * Re-judge the active appointments of these enterprises / people (or all of them) under the
+   * profile in force today and store the verdicts. Idempotent.
+   */
+  'eligibility.refresh': { reason: string; enterpriseIds?: string[]; personIds?: string[]; all?: boolean };
+  /** Nightly (repeatable): end expired terms, then re-judge every active appointment (SPEC §2.6). */
+  'eligibility.nightly': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'stats.refresh': QueueName.Stats,
+  'eligibility.refresh': QueueName.Eligibility,
+  'eligibility.nightly': QueueName.Eligibility,
 };

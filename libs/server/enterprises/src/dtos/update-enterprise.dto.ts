@@ -1,7 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { INDUSTRY_SECTIONS, OWNERSHIP_TYPES, SIZE_CLASSES, type OwnershipType, type SizeClass, type UpdateEnterpriseRequest } from '@cqo/contracts';
 import { FieldLabel } from '@cqo/server-common';
+import { AwardDto } from './create-enterprise.dto';
 
 export class UpdateEnterpriseDto implements UpdateEnterpriseRequest {
   @ApiPropertyOptional() @FieldLabel('企业名称')
@@ -22,4 +24,10 @@ export class UpdateEnterpriseDto implements UpdateEnterpriseRequest {
   @ApiPropertyOptional({ enum: INDUSTRY_SECTIONS }) @FieldLabel('所属行业')
   @IsOptional() @IsIn(INDUSTRY_SECTIONS, { message: '所属行业应为GB/T 4754门类代码A–T' })
   industry?: string;
+
+  @ApiPropertyOptional({ type: [AwardDto] }) @FieldLabel('获奖情况') @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AwardDto)
+  awards?: AwardDto[];
+
+  @ApiPropertyOptional() @FieldLabel('版本') @IsOptional() @IsInt() @Min(1)
+  version?: number;
 }

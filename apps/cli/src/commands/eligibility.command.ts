@@ -1,0 +1,40 @@
+import { DataSource } from 'typeorm';
+import { isIsoDate } from '@cqo/policy';
+import { EligibilityService } from '@cqo/server-eligibility';
+import { withPolicyContext } from '../infra/policy-context';
+
+/**
+ * `cqo eligibility --credit-code CODE [--as-of D]`: the verdict of the CQO in post on D (default
+ * today) under the profile in force on D, shaped as SPEC §9 says:
+ * `{verdict, profile, rules[{id, clause, expected, actual, pass, severity}]}`.
+ */
+export async function eligibilityCommand(opts: { creditCode: string; asOf?: string }): Promise<void> {
+  if (opts.asOf !== undefined && !isIsoDate(opts.asOf)) fail(`--as-of must be a date like 2025-12-31, got "${opts.asOf}"`, 2);
+  const code = opts.creditCode.trim().toUpperCase();
+  const result = await withPolicyContext(async (app) => {
+    const eligibility = app.get(EligibilityService);
+    const db = app.get(DataSource);
+    const asOf = opts.asOf ?? eligibility.today();
+    const [e] = await db.query(`SELECT id, name FROM enterprise WHERE credit_code = $1`, [code]);
+    if (!e) return { error: `no enterprise with credit code ${code}` };
+    const [a] = await db.query(
+      `SELECT id FROM appointment WHERE enterprise_id = $1 AND effective_from <= $2::date AND (ended_on IS NULL OR ended_on > $2::date)
+        ORDER BY effective_from DESC, filed_at DESC LIMIT 1`,
+      [e.id, asOf],
+    );
+    if (!a) return { error: `${e.name} (${code}) had no CQO in post on ${asOf}` };
+    const v = await eligibility.verdictOf(a.id, asOf);
+    return {
+      verdict: v.verdict,
+      profile: v.profile,
+      rules: v.rules.map((r) => ({ id: r.id, clause: r.clause, expected: r.expected, actual: r.actual, pass: r.pass, severity: r.severity })),
+    };
+  });
+  if ('error' in result) fail(result.error as string, 1);
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}

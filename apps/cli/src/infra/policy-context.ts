@@ -1,0 +1,26 @@
+import { NestFactory } from '@nestjs/core';
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { AuditModule } from '@cqo/server-audit';
+import { CoreModule, loadConfig } from '@cqo/server-common';
+import { DatabaseModule, runMigrations } from '@cqo/server-database';
+import { EligibilityModule } from '@cqo/server-eligibility';
+import { OutboxModule } from '@cqo/server-queue';
+import { databaseUrlOrExit } from './runtime-env';
+
+@Module({})
+class PolicyCliModule {
+  static forRoot(): DynamicModule {
+    return { module: PolicyCliModule, imports: [CoreModule.forRoot(loadConfig()), DatabaseModule, OutboxModule, AuditModule, EligibilityModule] };
+  }
+}
+
+/** A Nest context with the policy and eligibility services, on a migrated database. */
+export async function withPolicyContext<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  await runMigrations(databaseUrlOrExit());
+  const app = await NestFactory.createApplicationContext(PolicyCliModule.forRoot(), { logger: ['error', 'warn'] });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,403 @@
+import type { PolicyProfile, RuleDefinition } from '@cqo/contracts';
+
+// The built-in policy profiles (SPEC §3), as data. Each rule quotes the clause it comes from.
+// A province changes a threshold by creating a new version (stored in the database), never by
+// editing these.
+
+const HUBEI_CONDITIONS =
+  '首席质量官应同时具备以下条件：热爱质量工作，熟悉国家有关法律、法规及方针、政策；具备良好的职业道德和敬业精神，诚实守信、勇于负责；从事质量管理工作5年以上，具备较好的沟通、协调、组织管理能力，具有一定的质量管理知识和实践经验；具有大学本科以上学历，中级及以上质量专业技术人员职业资格或相关专业高级技术职称；经过首席质量官任职培训并接受年度继续教育，满足岗位所要求的基本能力和素质。';
+
+const hubei2021: PolicyProfile = {
+  name: 'hubei-2021',
+  version: 1,
+  title: '湖北省推进企业首席质量官制度的实施意见（2021）',
+  source: '004 湖北省推进企业首席质量官制度的实施意见（征求意见稿）',
+  province: '420000',
+  effectiveFrom: '2021-01-01',
+  basedOn: null,
+  builtIn: true,
+  rules: [
+    { id: 'education', kind: 'education', title: '学历', clause: '004 二(二)', clauseText: '具有大学本科以上学历', severity: 'hard', min: '大学本科' },
+    {
+      id: 'qualification',
+      kind: 'qualification',
+      title: '职称或职业资格',
+      clause: '004 二(二)',
+      clauseText: '中级及以上质量专业技术人员职业资格或相关专业高级技术职称',
+      severity: 'hard',
+      anyOf: [
+        { kind: 'quality-certificate', minLevel: '中级' },
+        { kind: 'title', minLevel: '副高级', qualityRelated: true, countQualityCertificate: false },
+      ],
+    },
+    { id: 'experience', kind: 'experience', title: '从事质量管理工作年限', clause: '004 二(二)', clauseText: '从事质量管理工作5年以上', severity: 'hard', minYears: 5 },
+    {
+      id: 'initial-training',
+      kind: 'initial-training',
+      title: '任职培训',
+      clause: '004 三(一)(二)',
+      clauseText: '在首席质量官任职培训合格、符合任职条件的质量管理岗位人员中聘任；任职培训不少于 21 学时',
+      severity: 'hard',
+      evidence: 'hours',
+      minHours: 21,
+    },
+    {
+      id: 'annual-training',
+      kind: 'annual-training',
+      title: '年度继续教育',
+      clause: '004 三(二)',
+      clauseText: '第一类……继续教育培训不少于 14 学时。第二类……每年不少于 30 学时',
+      severity: 'soft',
+      minFirstCategory: 14,
+      minSecondCategory: 30,
+      minTotal: null,
+      minActivities: null,
+    },
+    {
+      id: 'position',
+      kind: 'position',
+      title: '岗位层级',
+      clause: '004 三(一)',
+      clauseText: '应设在企业决策层……规模以上企业首席质量官岗位可由副总经理（副总裁）或同职级及以上的企业高管担任……中小微企业可结合实际，酌情设立',
+      severity: 'hard',
+      smeSeverity: 'soft',
+      levels: ['决策层', '高层副职'],
+    },
+    { id: 'term', kind: 'term', title: '任期', clause: '004 三(一)', clauseText: '首席质量官任期一般为5年', severity: 'hard', years: 5 },
+    { id: 'declaration.love-quality', kind: 'declaration', title: '承诺：热爱质量工作', clause: '004 二(二)', clauseText: HUBEI_CONDITIONS, severity: 'hard', declaration: 'love-quality', statement: '热爱质量工作，熟悉国家有关法律、法规及方针、政策' },
+    { id: 'declaration.ethics', kind: 'declaration', title: '承诺：职业道德', clause: '004 二(二)', clauseText: HUBEI_CONDITIONS, severity: 'hard', declaration: 'ethics', statement: '具备良好的职业道德和敬业精神，诚实守信、勇于负责' },
+    { id: 'declaration.competence', kind: 'declaration', title: '承诺：管理能力', clause: '004 二(二)', clauseText: HUBEI_CONDITIONS, severity: 'hard', declaration: 'competence', statement: '具备较好的沟通、协调、组织管理能力，具有一定的质量管理知识和实践经验' },
+    {
+      id: 'declaration.no-disqualification',
+      kind: 'declaration',
+      title: '承诺：无不得担任情形',
+      clause: '004 二(二)',
+      clauseText: '有下列情形之一的，不得担任首席质量官：违反有关法律法规，在质量岗位工作中造成重大失误受过纪律处分或受过刑事处分的；利用履行职责之便谋取不正当利益的；发生较大以上质量安全事故并负有责任的。',
+      severity: 'hard',
+      declaration: 'no-disqualification',
+      statement: '本人不存在不得担任首席质量官的情形（重大失误受处分或受刑事处分、谋取不正当利益、对较大以上质量安全事故负有责任）',
+    },
+    {
+      id: 'disqualification.misconduct',
+      kind: 'disqualification',
+      title: '不得担任：重大失误受处分或刑事处分',
+      clause: '004 二(二)',
+      clauseText: '违反有关法律法规，在质量岗位工作中造成重大失误受过纪律处分或受过刑事处分的',
+      severity: 'hard',
+      violationTypes: ['重大失误受处分', '刑事处分'],
+      minAccidentLevel: null,
+    },
+    {
+      id: 'disqualification.improper-gain',
+      kind: 'disqualification',
+      title: '不得担任：谋取不正当利益',
+      clause: '004 二(二)',
+      clauseText: '利用履行职责之便谋取不正当利益的',
+      severity: 'hard',
+      violationTypes: ['谋取不正当利益'],
+      minAccidentLevel: null,
+    },
+    {
+      id: 'disqualification.major-accident',
+      kind: 'disqualification',
+      title: '不得担任：较大以上质量安全事故',
+      clause: '004 二(二)',
+      clauseText: '发生较大以上质量安全事故并负有责任的',
+      severity: 'hard',
+      violationTypes: ['较大以上质量安全事故'],
+      minAccidentLevel: '较大',
+    },
+  ],
+};
+
+const chongqing2024: PolicyProfile = {
+  name: 'chongqing-2024',
+  version: 1,
+  title: 'DB50/T 1696—2024 企业首席质量官工作指南（重庆）',
+  source: '003 DB50/T 1696—2024 企业首席质量官工作指南',
+  province: '500000',
+  // 003: 2024-10-08 发布, 2024-11-08 实施.
+  effectiveFrom: '2024-11-08',
+  basedOn: null,
+  builtIn: true,
+  rules: [
+    { id: 'education', kind: 'education', title: '学历', clause: '003 5.1.2', clauseText: '具有大专及以上学历', severity: 'hard', min: '大专' },
+    {
+      id: 'qualification',
+      kind: 'qualification',
+      title: '专业技术职称',
+      clause: '003 5.1.2',
+      clauseText: '中级及以上专业技术职称',
+      severity: 'hard',
+      anyOf: [{ kind: 'title', minLevel: '中级', qualityRelated: false, countQualityCertificate: true }],
+    },
+    { id: 'experience', kind: 'experience', title: '从事质量管理工作年限', clause: '003 5.1.2', clauseText: '从事企业质量管理工作 3 年以上', severity: 'hard', minYears: 3 },
+    {
+      id: 'initial-training',
+      kind: 'initial-training',
+      title: '培训证书或任命授权书',
+      clause: '003 5.1.3',
+      clauseText: '宜取得相关培训合格证书或企业主要负责人的任命授权书',
+      severity: 'soft',
+      evidence: 'certificate-or-letter',
+      minHours: null,
+    },
+    {
+      id: 'position',
+      kind: 'position',
+      title: '岗位层级',
+      clause: '003 4.1',
+      clauseText: '宜设置在企业决策层由专人负责或者由企业高层副职及以上层级领导兼任',
+      severity: 'soft',
+      smeSeverity: 'soft',
+      levels: ['决策层', '高层副职'],
+    },
+    { id: 'declaration.love-quality', kind: 'declaration', title: '承诺：热爱质量工作', clause: '003 5.1.1', clauseText: '热爱质量工作，熟悉国家质量有关法律法规和政策。', severity: 'hard', declaration: 'love-quality', statement: '热爱质量工作，熟悉国家质量有关法律法规和政策' },
+    {
+      id: 'declaration.competence',
+      kind: 'declaration',
+      title: '承诺：质量管理知识',
+      clause: '003 5.1.2',
+      clauseText: '有较丰富的质量管理知识和实践经验。',
+      severity: 'hard',
+      declaration: 'competence',
+      statement: '有较丰富的质量管理知识和实践经验',
+    },
+    {
+      id: 'declaration.no-disqualification',
+      kind: 'declaration',
+      title: '承诺：无不得担任情形',
+      clause: '003 5.1.4',
+      clauseText: '有下列情形之一的，不得担任企业首席质量官：违反国家法律法规，在质量岗位工作中造成重大失误或受刑事处罚；利用职务之便谋取不正当利益；在履职期间向第三方泄露企业秘密或者合作伙伴信息，损害企业或者合作伙伴合法权益。',
+      severity: 'hard',
+      declaration: 'no-disqualification',
+      statement: '本人不存在不得担任首席质量官的情形（重大失误或受刑事处罚、谋取不正当利益、泄露企业秘密或合作伙伴信息）',
+    },
+    {
+      id: 'disqualification.misconduct',
+      kind: 'disqualification',
+      title: '不得担任：重大失误或刑事处罚',
+      clause: '003 5.1.4',
+      clauseText: '违反国家法律法规，在质量岗位工作中造成重大失误或受刑事处罚',
+      severity: 'hard',
+      violationTypes: ['重大失误受处分', '刑事处分'],
+      minAccidentLevel: null,
+    },
+    {
+      id: 'disqualification.improper-gain',
+      kind: 'disqualification',
+      title: '不得担任：谋取不正当利益',
+      clause: '003 5.1.4',
+      clauseText: '利用职务之便谋取不正当利益',
+      severity: 'hard',
+      violationTypes: ['谋取不正当利益'],
+      minAccidentLevel: null,
+    },
+    {
+      id: 'disqualification.secrets',
+      kind: 'disqualification',
+      title: '不得担任：泄露企业秘密或合作伙伴信息',
+      clause: '003 5.1.4',
+      clauseText: '在履职期间向第三方泄露企业秘密或者合作伙伴信息，损害企业或者合作伙伴合法权益',
+      severity: 'hard',
+      violationTypes: ['泄露商业秘密', '损害合法权益'],
+      minAccidentLevel: null,
+    },
+  ],
+};
+
+const hunan2024: PolicyProfile = {
+  name: 'hunan-2024',
+  version: 1,
+  title: '首席质量官能力水平认定（湖南 团体标准 2024）',
+  source: '001 首席质量官能力水平认定（征求意见稿）',
+  province: '430000',
+  effectiveFrom: '2024-01-01',
+  basedOn: null,
+  builtIn: true,
+  rules: [
+    { id: 'education', kind: 'education', title: '学历', clause: '001 5.1.1', clauseText: '应具有大专（含）以上学历', severity: 'hard', min: '大专' },
+    {
+      id: 'qualification',
+      kind: 'qualification',
+      title: '职称或同等资格',
+      clause: '001 5.1.1',
+      clauseText: '中级（含）以上专业技术职称或同等资格质量管理工作经历',
+      severity: 'hard',
+      anyOf: [{ kind: 'title', minLevel: '中级', qualityRelated: false, countQualityCertificate: true }, { kind: 'equivalent-experience' }],
+    },
+    {
+      id: 'initial-training',
+      kind: 'initial-training',
+      title: '培训合格证书',
+      clause: '001 5.1.4',
+      clauseText: '接受首席质量官培训并获得合格证书',
+      severity: 'hard',
+      evidence: 'certificate',
+      minHours: null,
+    },
+    {
+      id: 'annual-training',
+      kind: 'annual-training',
+      title: '年度继续教育',
+      clause: '001 9.4.1.2',
+      clauseText: '每年应参加质量专业学习学时不少于 10 学时，应组织质量专业培训活动不少于 1 次',
+      severity: 'soft',
+      minFirstCategory: null,
+      minSecondCategory: null,
+      minTotal: 10,
+      minActivities: 1,
+    },
+    {
+      id: 'declaration.background',
+      kind: 'declaration',
+      title: '承诺：技术与标准化经历',
+      clause: '001 5.1.2',
+      clauseText: '应从事过技术、生产、熟悉计量、认证及标准化工作。',
+      severity: 'hard',
+      declaration: 'background',
+      statement: '从事过技术、生产工作，熟悉计量、认证及标准化工作',
+    },
+    {
+      id: 'declaration.competence',
+      kind: 'declaration',
+      title: '承诺：管理能力',
+      clause: '001 5.1.3',
+      clauseText: '应熟悉质量管理体系，具备较强的管理、沟通协调、决策能力。',
+      severity: 'hard',
+      declaration: 'competence',
+      statement: '熟悉质量管理体系，具备较强的管理、沟通协调、决策能力',
+    },
+    {
+      id: 'declaration.ethics',
+      kind: 'declaration',
+      title: '承诺：法规与职业道德',
+      clause: '001 5.1.5',
+      clauseText: '应熟悉质量管理的相关法律法规、规章制度，具有良好的职业道德素养',
+      severity: 'hard',
+      declaration: 'ethics',
+      statement: '熟悉质量管理的相关法律法规、规章制度，具有良好的职业道德素养',
+    },
+    {
+      id: 'declaration.no-disqualification',
+      kind: 'declaration',
+      title: '承诺：无不得担任情形',
+      clause: '001 5.1.5',
+      clauseText: '有下列情形之一的，不得担任首席质量官：a) 违反法律法规，在质量岗位工作中造成重大失误或谋取不正当利益的或受刑事处分的；b) 泄露企业的商业秘密；c) 损害企业或者合作伙伴的合法权益。',
+      severity: 'hard',
+      declaration: 'no-disqualification',
+      statement: '本人不存在不得担任首席质量官的情形（违法、重大失误、谋利或受刑事处分，泄露商业秘密，损害合法权益）',
+    },
+    {
+      id: 'disqualification.misconduct',
+      kind: 'disqualification',
+      title: '不得担任：违法、重大失误、谋利或刑事处分',
+      clause: '001 5.1.5 a)',
+      clauseText: '违反法律法规，在质量岗位工作中造成重大失误或谋取不正当利益的或受刑事处分的',
+      severity: 'hard',
+      violationTypes: ['违法违规', '重大失误受处分', '谋取不正当利益', '刑事处分'],
+      minAccidentLevel: null,
+    },
+    {
+      id: 'disqualification.secrets',
+      kind: 'disqualification',
+      title: '不得担任：泄露商业秘密',
+      clause: '001 5.1.5 b)',
+      clauseText: '泄露企业的商业秘密',
+      severity: 'hard',
+      violationTypes: ['泄露商业秘密'],
+      minAccidentLevel: null,
+    },
+    {
+      id: 'disqualification.harm',
+      kind: 'disqualification',
+      title: '不得担任：损害合法权益',
+      clause: '001 5.1.5 c)',
+      clauseText: '损害企业或者合作伙伴的合法权益',
+      severity: 'hard',
+      violationTypes: ['损害合法权益'],
+      minAccidentLevel: null,
+    },
+  ],
+};
+
+/** 000 4.1 leaves the thresholds to the industry or organisation; these defaults are a new version away. */
+const zhejiang: PolicyProfile = {
+  name: 'zhejiang',
+  version: 1,
+  title: '首席质量官评价规范（浙江 标准草案）',
+  source: '000 首席质量官评价规范（标准草案）',
+  province: '330000',
+  effectiveFrom: '2024-01-01',
+  basedOn: null,
+  builtIn: true,
+  rules: [
+    { id: 'education', kind: 'education', title: '学历', clause: '000 4.1 a)', clauseText: '应满足行业、组织对首席质量官的基础要求，包括但不限于：a) 学历或技术职称要求', severity: 'hard', min: '大专' },
+    {
+      id: 'qualification',
+      kind: 'qualification',
+      title: '技术职称',
+      clause: '000 4.1 a)',
+      clauseText: '应满足行业、组织对首席质量官的基础要求，包括但不限于：a) 学历或技术职称要求',
+      severity: 'hard',
+      anyOf: [{ kind: 'title', minLevel: '中级', qualityRelated: false, countQualityCertificate: true }],
+    },
+    { id: 'experience', kind: 'experience', title: '工作经历', clause: '000 4.1 b)', clauseText: 'b) 工作经历（含质量管理工作）要求', severity: 'hard', minYears: 3 },
+    { id: 'initial-training', kind: 'initial-training', title: '任职培训', clause: '000 4.1 c)', clauseText: 'c) 任职培训要求', severity: 'hard', evidence: 'certificate', minHours: null },
+    {
+      id: 'annual-training',
+      kind: 'annual-training',
+      title: '能力保持（继续教育）',
+      clause: '000 7.6',
+      clauseText: '在评价证书有效期内，获证人员每年应参与继续教育',
+      severity: 'soft',
+      minFirstCategory: null,
+      minSecondCategory: null,
+      minTotal: 10,
+      minActivities: null,
+    },
+    { id: 'declaration.ethics', kind: 'declaration', title: '承诺：职业素养', clause: '000 4.2', clauseText: '4.2.1 有道德，公正、诚实、真诚和正直。……4.2.6 廉洁自律，恪尽职守，自觉维护组织和行业信誉。', severity: 'hard', declaration: 'ethics', statement: '有道德，公正、诚实、真诚和正直；廉洁自律，恪尽职守' },
+    { id: 'declaration.love-quality', kind: 'declaration', title: '承诺：熟悉法规政策', clause: '000 4.3.1', clauseText: '熟悉国家和行业有关法律、法规和政策，了解行业质量发展形势和趋势。', severity: 'hard', declaration: 'love-quality', statement: '熟悉国家和行业有关法律、法规和政策，了解行业质量发展形势和趋势' },
+  ],
+};
+
+export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [hubei2021, chongqing2024, hunan2024, zhejiang];
+
+export const DEFAULT_PROFILE = 'hubei-2021@1';
+
+export function profileRef(p: Pick<PolicyProfile, 'name' | 'version'>): string {
+  return `${p.name}@${p.version}`;
+}
+
+/** `hubei-2021@2` → {name, version}; `hubei-2021` → the latest version among `available`. */
+export function parseProfileRef(ref: string, available: readonly PolicyProfile[]): PolicyProfile | null {
+  const m = /^([a-z0-9][a-z0-9-]{1,46})(?:@(\d{1,6}))?$/.exec(ref.trim());
+  if (!m) return null;
+  const versions = available.filter((p) => p.name === m[1]);
+  if (m[2] === undefined) return versions.reduce<PolicyProfile | null>((best, p) => (!best || p.version > best.version ? p : best), null);
+  return versions.find((p) => p.version === Number(m[2])) ?? null;
+}
+
+/** The built-in written for `provinceCode`, else hubei-2021 (the province this product serves first). */
+export function defaultProfileFor(provinceCode: string): string {
+  const own = BUILT_IN_PROFILES.find((p) => p.province === provinceCode);
+  return own ? profileRef(own) : DEFAULT_PROFILE;
+}
+
+/** The schedule entry in force on `date`: the latest whose `from` is on or before it. */
+export function profileInForce(schedule: readonly { from: string; profile: string }[], date: string, fallback: string): string {
+  let best: { from: string; profile: string } | null = null;
+  for (const s of schedule) if (s.from <= date && (!best || s.from > best.from)) best = s;
+  return best ? best.profile : fallback;
+}
+
+/** The declarations (承诺) a profile asks the filer to tick. */
+export function declarationsOf(profile: PolicyProfile): Extract<RuleDefinition, { kind: 'declaration' }>[] {
+  return profile.rules.filter((r): r is Extract<RuleDefinition, { kind: 'declaration' }> => r.kind === 'declaration');
+}
+
+/** The term in years, if the profile limits it. */
+export function termYearsOf(profile: PolicyProfile): number | null {
+  const rule = profile.rules.find((r): r is Extract<RuleDefinition, { kind: 'term' }> => r.kind === 'term');
+  return rule ? rule.years : null;
+}

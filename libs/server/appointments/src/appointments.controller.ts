@@ -1,0 +1,68 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AppointmentDetail, AppointmentSummary, AwardCheckResponse, EnterpriseAppointments, VerdictResult } from '@cqo/contracts';
+import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { AppointmentsService } from './appointments.service';
+import { AwardCheckService } from './award-check.service';
+import { AwardCheckQueryDto, ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto, VerdictQueryDto } from './dtos/appointment.dto';
+
+const FILERS = ['enterprise', 'county', 'city', 'province'] as const;
+
+@ApiTags('appointments')
+@ApiBearerAuth()
+@Controller()
+export class AppointmentsController {
+  constructor(
+    private readonly appointments: AppointmentsService,
+    private readonly awardCheck: AwardCheckService,
+  ) {}
+
+  @Get('enterprises/:id/appointments')
+  forEnterprise(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<EnterpriseAppointments> {
+    return this.appointments.forEnterprise(actor, id);
+  }
+
+  @Post('enterprises/:id/appointments')
+  @Roles(...FILERS)
+  file(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: FileAppointmentDto): Promise<AppointmentDetail> {
+    return this.appointments.file(actor, id, dto);
+  }
+
+  /** The verdict a filing would get, without saving it (the form's live preview). */
+  @Post('enterprises/:id/appointments/preview')
+  @HttpCode(200)
+  @Roles(...FILERS)
+  preview(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: FileAppointmentDto): Promise<VerdictResult> {
+    return this.appointments.preview(actor, id, dto);
+  }
+
+  @Get('appointments/:id')
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AppointmentDetail> {
+    return this.appointments.get(actor, id);
+  }
+
+  @Get('appointments/:id/verdict')
+  verdict(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: VerdictQueryDto): Promise<VerdictResult> {
+    return this.appointments.verdict(actor, id, q.asOf);
+  }
+
+  @Post('appointments/:id/change')
+  @Roles(...FILERS)
+  change(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ChangeAppointmentDto): Promise<AppointmentDetail> {
+    return this.appointments.change(actor, id, dto);
+  }
+
+  @Post('appointments/:id/dismiss')
+  @HttpCode(200)
+  @Roles(...FILERS)
+  dismiss(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: DismissAppointmentDto): Promise<AppointmentSummary> {
+    return this.appointments.dismiss(actor, id, dto);
+  }
+
+  /** 004 四(四) quality-award prerequisite. */
+  @Get('award-check')
+  @Roles('county', 'city', 'province')
+  check(@CurrentActor() actor: Actor, @Query() q: AwardCheckQueryDto): Promise<AwardCheckResponse> {
+    return this.awardCheck.check(actor, q.creditCode);
+  }
+}

@@ -1,0 +1,385 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import type {
+  ApiErrorDetail,
+  AppointmentDetail,
+  AppointmentSummary,
+  EnterpriseAppointments,
+  FileAppointmentRequest,
+  PolicyProfile,
+  VerdictResult,
+} from '@cqo/contracts';
+import { daysBetween, declarationsOf, defaultTermEnd, maskPhone, termEndFor, termYearsOf, chinaDate } from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { ScopeService } from '@cqo/server-auth';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+import { OutboxService } from '@cqo/server-queue';
+import type { ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto } from './dtos/appointment.dto';
+import { AppointmentEntity } from './entities/appointment.entity';
+
+/** SPEC §2: filed within 30 days of the appointment, or flagged late. */
+const FILING_DAYS = 30;
+
+interface EnterpriseRef {
+  id: string;
+  name: string;
+  region_path: string;
+  above_size: boolean;
+}
+
+/**
+ * 聘任备案, 变更 and 解聘 (SPEC §2). Every filing is a row; the history is never rewritten, only
+ * ended. The database allows one active row per enterprise (partial unique index), so two
+ * racing filings cannot both succeed. Each write judges the result in the same transaction.
+ */
+@Injectable()
+export class AppointmentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scope: ScopeService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly eligibility: EligibilityService,
+    private readonly policy: PolicyService,
+    private readonly clock: Clock,
+  ) {}
+
+  private today(): string {
+    return chinaDate(this.clock.now());
+  }
+
+  async forEnterprise(actor: Actor, enterpriseId: string): Promise<EnterpriseAppointments> {
+    const e = await this.enterprise(actor, enterpriseId, 'read');
+    const rows = await this.dataSource.getRepository(AppointmentEntity).find({
+      where: { enterpriseId: e.id },
+      order: { effectiveFrom: 'DESC', filedAt: 'DESC' },
+    });
+    const current = rows.find((r) => r.status === 'active') ?? null;
+    if (current) await this.auditRead(actor, current);
+    return {
+      enterpriseId: e.id,
+      enterpriseName: e.name,
+      aboveSize: e.above_size,
+      profile: await this.policy.profileAt(this.today()),
+      current: current ? await this.detail(current) : null,
+      history: rows.map((r) => this.summary(r)),
+    };
+  }
+
+  async get(actor: Actor, id: string): Promise<AppointmentDetail> {
+    const a = await this.load(actor, id, 'read');
+    await this.auditRead(actor, a);
+    return this.detail(a);
+  }
+
+  async verdict(actor: Actor, id: string, asOf?: string): Promise<VerdictResult> {
+    const a = await this.load(actor, id, 'read');
+    return this.eligibility.verdictOf(a.id, asOf ?? this.today());
+  }
+
+  async preview(actor: Actor, enterpriseId: string, dto: FileAppointmentDto): Promise<VerdictResult> {
+    const e = await this.enterprise(actor, enterpriseId, 'write');
+    const profile = await this.policy.profileAt(this.today());
+    this.assertValid(dto, profile);
+    const [person] = await this.dataSource.query(`SELECT id FROM cqo_person WHERE name = $1 AND phone = $2`, [dto.name.trim(), dto.phone]);
+    return this.eligibility.preview({ ...this.facts(dto, profile), aboveSize: e.above_size, personId: person?.id ?? null });
+  }
+
+  /** 聘任备案: refused when the enterprise already has an active CQO (use 变更). */
+  async file(actor: Actor, enterpriseId: string, dto: FileAppointmentDto): Promise<AppointmentDetail> {
+    const e = await this.enterprise(actor, enterpriseId, 'write');
+    const profile = await this.policy.profileAt(this.today());
+    this.assertValid(dto, profile);
+    const id = await this.write(async (m) => {
+      await this.expireOwn(m, e.id);
+      const [active] = await m.query(`SELECT id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
+      if (active) throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');
+      const personId = await this.person(m, dto.name, dto.phone);
+      const newId = await this.insert(m, actor, e, personId, dto, profile, { filingType: 'appoint', previousId: null, effectiveFrom: dto.appointedOn });
+      await this.afterWrite(m, actor, 'appointment.file', newId, e.id, { personId });
+      return newId;
+    });
+    return this.get(actor, id);
+  }
+
+  /** 变更: `update` supersedes the row with the same person's new data; `replace` appoints someone else. */
+  async change(actor: Actor, id: string, dto: ChangeAppointmentDto): Promise<AppointmentDetail> {
+    const old = await this.load(actor, id, 'write');
+    const e = await this.enterprise(actor, old.enterpriseId, 'write');
+    const profile = await this.policy.profileAt(this.today());
+    const today = this.today();
+    if (old.status !== 'active' || (old.termEnd !== null && old.termEnd < today)) throw AppException.conflict('只能变更在任的首席质量官聘任记录');
+    const next: FileAppointmentRequest =
+      dto.changeKind === 'replace'
+        ? { ...dto, appointedOn: dto.effectiveOn }
+        : { ...dto, appointedOn: old.appointedOn, termEnd: dto.termEnd ?? old.termEnd };
+    const errors: ApiErrorDetail[] = [];
+    if (dto.effectiveOn > today) errors.push({ field: 'effectiveOn', code: 'future', message: '变更生效日期不能晚于今天' });
+    if (dto.effectiveOn < old.effectiveFrom) errors.push({ field: 'effectiveOn', code: 'beforeCurrent', message: `变更生效日期不能早于当前记录的生效日期 ${old.effectiveFrom}` });
+    if (dto.changeKind === 'update' && dto.name.trim() !== old.name) errors.push({ field: 'name', code: 'personChanged', message: '姓名不同即为更换人员，请选择“更换人员”' });
+    this.assertValid(next, profile, errors);
+    const newId = await this.write(async (m) => {
+      const ended = await m.query(
+        `UPDATE appointment SET status = $2, ended_on = $3, end_reason = $4 WHERE id = $1 AND status = 'active' RETURNING id`,
+        [old.id, dto.changeKind === 'replace' ? 'replaced' : 'superseded', dto.effectiveOn, dto.reason],
+      );
+      if (updatedCount(ended) !== 1) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
+      let personId = old.personId;
+      if (dto.changeKind === 'replace') personId = await this.person(m, next.name, next.phone);
+      else if (dto.phone !== old.phone) {
+        const clash = await m.query(`SELECT id FROM cqo_person WHERE name = $1 AND phone = $2 AND id <> $3`, [old.name, dto.phone, old.personId]);
+        if (clash.length) personId = clash[0].id;
+        else await m.query(`UPDATE cqo_person SET phone = $2 WHERE id = $1`, [old.personId, dto.phone]);
+      }
+      const created = await this.insert(m, actor, e, personId, next, profile, {
+        filingType: 'change',
+        previousId: old.id,
+        effectiveFrom: dto.effectiveOn,
+      });
+      await this.afterWrite(m, actor, 'appointment.change', created, e.id, { previousId: old.id, changeKind: dto.changeKind, reason: dto.reason });
+      return created;
+    });
+    return this.get(actor, newId);
+  }
+
+  /** 解聘. */
+  async dismiss(actor: Actor, id: string, dto: DismissAppointmentDto): Promise<AppointmentSummary> {
+    const a = await this.load(actor, id, 'write');
+    if (a.status !== 'active') throw AppException.conflict('只能解聘在任的首席质量官');
+    const errors: ApiErrorDetail[] = [];
+    if (dto.endedOn > this.today()) errors.push({ field: 'endedOn', code: 'future', message: '解聘日期不能晚于今天' });
+    if (dto.endedOn < a.effectiveFrom) errors.push({ field: 'endedOn', code: 'beforeStart', message: `解聘日期不能早于聘任记录的生效日期 ${a.effectiveFrom}` });
+    if (errors.length) throw AppException.validation(errors);
+    await this.write(async (m) => {
+      const rows = await m.query(
+        `UPDATE appointment SET status = 'dismissed', ended_on = $2, end_reason = $3 WHERE id = $1 AND status = 'active' RETURNING id`,
+        [a.id, dto.endedOn, dto.reason],
+      );
+      if (updatedCount(rows) !== 1) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
+      await this.afterWrite(m, actor, 'appointment.dismiss', a.id, a.enterpriseId, { reason: dto.reason, endedOn: dto.endedOn });
+    });
+    const saved = await this.dataSource.getRepository(AppointmentEntity).findOneByOrFail({ id: a.id });
+    return this.summary(saved);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Field-level checks that need today's date or the profile; nothing is written when they fail. */
+  private assertValid(dto: FileAppointmentRequest, profile: PolicyProfile, errors: ApiErrorDetail[] = []): void {
+    const today = this.today();
+    const add = (field: string, code: string, message: string) => errors.push({ field, code, message });
+    if (dto.appointedOn > today) add('appointedOn', 'future', '聘任日期不能晚于今天');
+    const [by, bm] = dto.birthMonth.split('-').map(Number);
+    const age = Number(dto.appointedOn.slice(0, 4)) - by - (Number(dto.appointedOn.slice(5, 7)) < bm ? 1 : 0);
+    if (age < 18 || age > 80) add('birthMonth', 'age', '按出生年月计算，聘任时年龄应在18–80岁之间');
+    if (dto.qualificationType === '无' && dto.qualificationLevel) add('qualificationLevel', 'notApplicable', '类别为“无”时不应填写级别');
+    if (dto.yearsInQuality > age - 14) add('yearsInQuality', 'tooMany', '从事质量管理工作年限与年龄不符');
+    if (dto.termEnd && dto.termEnd < dto.appointedOn) add('termEnd', 'beforeStart', '任期届满日期不能早于聘任日期');
+    const years = termYearsOf(profile);
+    if (dto.termEnd && years !== null && dto.termEnd > termEndFor(dto.appointedOn, years)) {
+      add('termEnd', 'tooLong', `任期不能超过${years}年（最晚 ${termEndFor(dto.appointedOn, years)}）`);
+    }
+    if (dto.initialTrainingHours !== null && dto.initialTrainingHours !== undefined && !Number.isInteger(dto.initialTrainingHours * 2)) {
+      add('initialTrainingHours', 'step', '任职培训学时应为0.5的整数倍');
+    }
+    if (dto.initialTrainingCompletedOn && dto.initialTrainingCompletedOn > today) add('initialTrainingCompletedOn', 'future', '任职培训完成日期不能晚于今天');
+    const known = new Set([...declarationsOf(profile).map((d) => d.declaration), 'equivalent-experience']);
+    const unknown = dto.declarations.filter((d) => !known.has(d));
+    if (unknown.length) add('declarations', 'unknown', `不认识的任职承诺：${unknown.join('、')}`);
+    if (errors.length) throw AppException.validation(errors);
+  }
+
+  private facts(dto: FileAppointmentRequest, profile: PolicyProfile) {
+    return {
+      appointedOn: dto.appointedOn,
+      termEnd: dto.termEnd ?? defaultTermEnd(profile, dto.appointedOn),
+      positionLevel: dto.positionLevel,
+      education: dto.education,
+      qualificationType: dto.qualificationType,
+      qualificationLevel: dto.qualificationType === '无' ? null : dto.qualificationLevel,
+      qualityRelated: dto.qualityRelated,
+      yearsInQuality: dto.yearsInQuality,
+      declarations: [...new Set(dto.declarations)],
+      authorisationCertNo: blank(dto.authorisationCertNo),
+      initialTraining: {
+        hours: dto.initialTrainingHours ?? null,
+        certificateNo: blank(dto.initialTrainingCertNo),
+        completedOn: dto.initialTrainingCompletedOn ?? null,
+      },
+    };
+  }
+
+  private async insert(
+    m: EntityManager,
+    actor: Actor,
+    e: EnterpriseRef,
+    personId: string,
+    dto: FileAppointmentRequest,
+    profile: PolicyProfile,
+    how: { filingType: 'appoint' | 'change'; previousId: string | null; effectiveFrom: string },
+  ): Promise<string> {
+    const f = this.facts(dto, profile);
+    const now = this.clock.now();
+    const result = await m.insert(AppointmentEntity, {
+      enterpriseId: e.id,
+      regionPath: e.region_path,
+      personId,
+      previousId: how.previousId,
+      filingType: how.filingType,
+      status: 'active',
+      name: dto.name.trim(),
+      gender: dto.gender,
+      birthMonth: dto.birthMonth,
+      phone: dto.phone,
+      positionTitle: dto.positionTitle.trim(),
+      positionLevel: dto.positionLevel,
+      concurrentPost: dto.concurrentPost,
+      education: dto.education,
+      qualificationType: dto.qualificationType,
+      qualificationLevel: f.qualificationLevel,
+      qualityRelated: dto.qualityRelated,
+      yearsInQuality: dto.yearsInQuality,
+      declarations: f.declarations,
+      appointedOn: dto.appointedOn,
+      termEnd: f.termEnd,
+      effectiveFrom: how.effectiveFrom,
+      authorisationCertNo: f.authorisationCertNo,
+      initialTrainingHours: f.initialTraining.hours,
+      initialTrainingCertNo: f.initialTraining.certificateNo,
+      initialTrainingCompletedOn: f.initialTraining.completedOn,
+      explanation: blank(dto.explanation ?? null),
+      filedAt: now,
+      filedBy: actor.userId,
+      lateFiling: how.filingType === 'appoint' && daysBetween(dto.appointedOn, chinaDate(now)) > FILING_DAYS,
+      disqualified: false,
+    });
+    const id = (result.identifiers[0] as { id: string }).id;
+    await this.eligibility.refresh(m, { appointmentIds: [id] });
+    const [stored] = await m.query(`SELECT verdict FROM appointment WHERE id = $1`, [id]);
+    // Soft failures need a written explanation (上报说明) the reviewer sees, as in 联网直报.
+    if (stored?.verdict === 'attention' && !blank(dto.explanation ?? null)) {
+      throw AppException.validation([{ field: 'explanation', code: 'required', message: '存在未满足的柔性要求，请填写上报说明' }]);
+    }
+    return id;
+  }
+
+  /** One person per name + phone, shared by every enterprise that files them. */
+  private async person(m: EntityManager, name: string, phone: string): Promise<string> {
+    const rows = await m.query(
+      `INSERT INTO cqo_person (name, phone) VALUES ($1, $2) ON CONFLICT (name, phone) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [name.trim(), phone],
+    );
+    return rows[0].id;
+  }
+
+  /** Ends this enterprise's appointment whose term is over, before anything new is filed. */
+  private async expireOwn(m: EntityManager, enterpriseId: string): Promise<void> {
+    await m.query(
+      `UPDATE appointment SET status = 'expired', ended_on = term_end + 1, end_reason = '任期届满'
+        WHERE enterprise_id = $1 AND status = 'active' AND term_end < $2::date`,
+      [enterpriseId, this.today()],
+    );
+  }
+
+  private async afterWrite(m: EntityManager, actor: Actor, action: string, id: string, enterpriseId: string, details: Record<string, unknown>): Promise<void> {
+    await this.audit.record({ actor, ip: actor.ip, action, objectType: 'appointment', objectId: id, result: 'success', details: { enterpriseId, ...details } }, m);
+    await this.outbox.enqueue(m, 'stats.refresh', { reason: action, enterpriseId });
+  }
+
+  /** One transaction; the one-active-per-enterprise index turns a lost race into a 409. */
+  private async write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { constraint?: string }).constraint === 'appointment_one_active_idx') {
+        throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');
+      }
+      throw err;
+    }
+  }
+
+  private async enterprise(actor: Actor, id: string, access: 'read' | 'write'): Promise<EnterpriseRef> {
+    const rows: EnterpriseRef[] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.query(`SELECT id, name, region_path, above_size FROM enterprise WHERE id = $1`, [id])
+      : [];
+    if (!rows.length) throw AppException.notFound('企业');
+    await this.scope.assert(actor, { type: 'enterprise', id, regionPath: rows[0].region_path, enterpriseId: rows[0].id }, access, '企业');
+    return rows[0];
+  }
+
+  private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<AppointmentEntity> {
+    const a = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(AppointmentEntity).findOneBy({ id }) : null;
+    if (!a) throw AppException.notFound('聘任记录');
+    await this.scope.assert(actor, { type: 'appointment', id, regionPath: a.regionPath, enterpriseId: a.enterpriseId }, access, '聘任记录');
+    return a;
+  }
+
+  /** Personal data shown whole is an audited read (SPEC §1). */
+  private async auditRead(actor: Actor, a: AppointmentEntity): Promise<void> {
+    await this.audit.record({ actor, ip: actor.ip, action: 'appointment.read', objectType: 'appointment', objectId: a.id, result: 'success', details: { enterpriseId: a.enterpriseId } });
+  }
+
+  private summary(a: AppointmentEntity): AppointmentSummary {
+    return {
+      id: a.id,
+      enterpriseId: a.enterpriseId,
+      filingType: a.filingType,
+      status: a.status,
+      name: a.name,
+      phone: maskPhone(a.phone) ?? '',
+      positionTitle: a.positionTitle,
+      appointedOn: a.appointedOn,
+      effectiveFrom: a.effectiveFrom,
+      termEnd: a.termEnd,
+      endedOn: a.endedOn,
+      endReason: a.endReason,
+      filedAt: a.filedAt.toISOString(),
+      filedBy: a.filedBy,
+      lateFiling: a.lateFiling,
+      verdict: a.status === 'active' ? a.verdict : null,
+    };
+  }
+
+  private async detail(a: AppointmentEntity): Promise<AppointmentDetail> {
+    const dup: { enterprise_id: string; name: string }[] = await this.dataSource.query(
+      `SELECT a.enterprise_id, e.name FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
+        WHERE a.person_id = $1 AND a.status = 'active' AND a.enterprise_id <> $2 ORDER BY e.name`,
+      [a.personId, a.enterpriseId],
+    );
+    return {
+      ...this.summary(a),
+      phone: a.phone,
+      personId: a.personId,
+      previousId: a.previousId,
+      gender: a.gender,
+      birthMonth: a.birthMonth,
+      positionLevel: a.positionLevel,
+      concurrentPost: a.concurrentPost,
+      education: a.education,
+      qualificationType: a.qualificationType,
+      qualificationLevel: a.qualificationLevel,
+      qualityRelated: a.qualityRelated,
+      yearsInQuality: a.yearsInQuality,
+      declarations: a.declarations,
+      authorisationCertNo: a.authorisationCertNo,
+      initialTrainingHours: a.initialTrainingHours,
+      initialTrainingCertNo: a.initialTrainingCertNo,
+      initialTrainingCompletedOn: a.initialTrainingCompletedOn,
+      explanation: a.explanation,
+      verdictDetail: a.status === 'active' ? a.verdictDetail : null,
+      evaluatedAt: a.evaluatedAt ? a.evaluatedAt.toISOString() : null,
+      duplicateOf: dup.map((d) => ({ enterpriseId: d.enterprise_id, enterpriseName: d.name })),
+    };
+  }
+}
+
+/** TypeORM answers an UPDATE with [rows, rowCount]. */
+function updatedCount(result: unknown): number {
+  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+}
+
+function blank(v: string | null | undefined): string | null {
+  const t = v?.trim();
+  return t ? t : null;
+}

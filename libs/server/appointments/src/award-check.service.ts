@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AccidentLevel, AwardCheckItem, AwardCheckResponse, ViolationType } from '@cqo/contracts';
+import { chinaDate, isDisqualifying, validateCreditCode } from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { ScopeService } from '@cqo/server-auth';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+
+/**
+ * 004 四(四): 将建立首席质量官制度作为企业申报各级政府质量奖……的必要条件. An officer enters a
+ * credit code and gets yes or no with the reasons.
+ */
+@Injectable()
+export class AwardCheckService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scope: ScopeService,
+    private readonly audit: AuditService,
+    private readonly eligibility: EligibilityService,
+    private readonly policy: PolicyService,
+    private readonly clock: Clock,
+  ) {}
+
+  async check(actor: Actor, rawCode: string): Promise<AwardCheckResponse> {
+    const code = rawCode.trim().toUpperCase();
+    const check = validateCreditCode(code);
+    if (!check.valid) throw AppException.validation(check.errors.map((x) => ({ field: 'creditCode', code: 'creditCode', message: x.message })));
+    const [e] = await this.dataSource.query(
+      `SELECT e.id, e.name, e.region_path, r.name AS region_name FROM enterprise e JOIN region r ON r.code = e.region_code WHERE e.credit_code = $1`,
+      [code],
+    );
+    if (!e) throw AppException.notFound('企业');
+    await this.scope.assert(actor, { type: 'enterprise', id: e.id, regionPath: e.region_path, enterpriseId: e.id }, 'read', '企业');
+
+    const asOf = chinaDate(this.clock.now());
+    const profile = await this.policy.profileAt(asOf);
+    const [a] = await this.dataSource.query(
+      `SELECT id, name, person_id, appointed_on::text AS appointed_on, term_end::text AS term_end FROM appointment
+        WHERE enterprise_id = $1 AND status = 'active' AND (term_end IS NULL OR term_end >= $2::date)`,
+      [e.id, asOf],
+    );
+    const verdict = a ? await this.eligibility.verdictOf(a.id, asOf, profile) : null;
+    const open: { type: ViolationType; accident_level: AccidentLevel | null; occurred_on: string; source_document: string }[] = await this.dataSource.query(
+      `SELECT type, accident_level, occurred_on::text AS occurred_on, source_document FROM violation
+        WHERE status = 'open' AND (enterprise_id = $1 OR ($2::uuid IS NOT NULL AND person_id = $2::uuid)) ORDER BY occurred_on`,
+      [e.id, a?.person_id ?? null],
+    );
+    const openDisqualifying = open.filter((v) => isDisqualifying(profile, v.type, v.accident_level));
+    const checks: AwardCheckItem[] = [
+      {
+        item: '已建立首席质量官制度（有在任首席质量官）',
+        ok: !!a,
+        detail: a ? `${a.name}，${a.appointed_on} 聘任${a.term_end ? `，任期至 ${a.term_end}` : ''}` : '没有在任的首席质量官聘任备案',
+      },
+      {
+        item: `首席质量官符合任职条件（${verdict?.profile ?? profile.name}）`,
+        ok: !!verdict && verdict.verdict !== 'ineligible',
+        detail: !verdict
+          ? '无在任首席质量官，无法评估'
+          : verdict.verdict === 'eligible'
+            ? '符合全部任职条件'
+            : `${verdict.verdict === 'attention' ? '需关注' : '不符合'}：${verdict.rules.filter((r) => !r.pass).map((r) => `${r.title}（${r.clause}）`).join('；')}`,
+      },
+      {
+        item: '无未结的取消任职资格类违规',
+        ok: openDisqualifying.length === 0,
+        detail: openDisqualifying.length ? openDisqualifying.map((v) => `${v.occurred_on} ${v.type}（${v.source_document}）`).join('；') : '无',
+      },
+    ];
+    const result: AwardCheckResponse = {
+      creditCode: code,
+      enterpriseId: e.id,
+      enterpriseName: e.name,
+      regionName: e.region_name,
+      asOf,
+      qualified: checks.every((c) => c.ok),
+      clause: '004 四(四)',
+      checks,
+      verdict,
+    };
+    await this.audit.record({ actor, ip: actor.ip, action: 'award.check', objectType: 'enterprise', objectId: e.id, result: 'success', details: { qualified: result.qualified } });
+    return result;
+  }
+}

@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ScopeService } from '@cqo/server-auth';
+import { EligibilityService } from './eligibility.service';
+import { PolicyProfileVersionEntity } from './entities/policy-profile-version.entity';
+import { PolicyScheduleEntity } from './entities/policy-schedule.entity';
+import { EligibilityProcessor } from './jobs/eligibility.processor';
+import { NightlyScheduleService } from './jobs/nightly-schedule.service';
+import { PolicyController } from './policy.controller';
+import { PolicyService } from './policy.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([PolicyProfileVersionEntity, PolicyScheduleEntity])],
+  controllers: [PolicyController],
+  // ScopeService is stateless; providing it here lets the worker and the CLI use this module without the auth module.
+  providers: [PolicyService, EligibilityService, ScopeService],
+  exports: [PolicyService, EligibilityService],
+})
+export class EligibilityModule {
+  /** The same module plus the refresh processor and the nightly schedule, for the worker. */
+  static withProcessors(): DynamicModule {
+    return { module: EligibilityModule, providers: [EligibilityProcessor, NightlyScheduleService] };
+  }
+}

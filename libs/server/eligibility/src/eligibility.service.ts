@@ -1,0 +1,329 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type {
+  AccidentLevel,
+  EducationLevel,
+  PolicyProfile,
+  PositionLevel,
+  QualificationLevel,
+  QualificationType,
+  Verdict,
+  VerdictResult,
+  ViolationStatus,
+  ViolationType,
+  WhatIfChange,
+  WhatIfCityRow,
+  WhatIfResponse,
+} from '@cqo/contracts';
+import { evaluateEligibility, profileRef, yearOf, type EligibilityFacts, type ViolationFact, type YearTraining } from '@cqo/policy';
+import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { ScopeService } from '@cqo/server-auth';
+import { PolicyService } from './policy.service';
+
+interface AppointmentRow {
+  id: string;
+  enterprise_id: string;
+  person_id: string;
+  region_path: string;
+  enterprise_name: string;
+  name: string;
+  above_size: boolean;
+  appointed_on: string;
+  term_end: string | null;
+  position_level: PositionLevel;
+  education: EducationLevel;
+  qualification_type: QualificationType;
+  qualification_level: QualificationLevel | null;
+  quality_related: boolean;
+  years_in_quality: number;
+  declarations: string[];
+  authorisation_cert_no: string | null;
+  initial_training_hours: number | null;
+  initial_training_cert_no: string | null;
+  initial_training_completed_on: string | null;
+  verdict: Verdict | null;
+}
+
+const APPOINTMENT_COLUMNS = `a.id, a.enterprise_id, a.person_id, a.region_path, e.name AS enterprise_name, a.name, e.above_size,
+  a.appointed_on::text AS appointed_on, a.term_end::text AS term_end, a.position_level, a.education, a.qualification_type,
+  a.qualification_level, a.quality_related, a.years_in_quality, a.declarations, a.authorisation_cert_no,
+  a.initial_training_hours::float8 AS initial_training_hours, a.initial_training_cert_no,
+  a.initial_training_completed_on::text AS initial_training_completed_on, a.verdict`;
+
+const BATCH = 2000;
+
+/** What a filing form sends before it is saved, to preview its verdict. */
+export type DraftFacts = Omit<EligibilityFacts, 'trainingByYear' | 'violations'> & { personId: string | null };
+
+/**
+ * Judges CQO appointments (SPEC §3): loads the facts (the appointment as filed, the training
+ * ledger, the person's violations), applies the profile in force and stores the verdict on the
+ * appointment, so lists filter on it. Called inside the write that changed the data, by the
+ * refresh job, and nightly (term ends, training lapses, new violations).
+ */
+@Injectable()
+export class EligibilityService {
+  private readonly logger = new Logger(EligibilityService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policy: PolicyService,
+    private readonly scope: ScopeService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  today(): string {
+    return this.policy.today();
+  }
+
+  /** The verdict of one appointment on `asOf` under the profile in force then (nothing stored). */
+  async verdictOf(appointmentId: string, asOf: string, profile?: PolicyProfile, m: EntityManager = this.dataSource.manager): Promise<VerdictResult> {
+    const rows: AppointmentRow[] = await m.query(
+      `SELECT ${APPOINTMENT_COLUMNS} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.id = $1`,
+      [appointmentId],
+    );
+    if (!rows.length) throw AppException.notFound('聘任记录');
+    const [facts] = await this.factsFor(m, rows, asOf);
+    return evaluateEligibility(profile ?? (await this.policy.profileAt(asOf)), facts, asOf);
+  }
+
+  /** Judges a filing that has not been saved (the form's live preview). */
+  async preview(draft: DraftFacts, asOf = this.today()): Promise<VerdictResult> {
+    const profile = await this.policy.profileAt(asOf);
+    const { personId, ...rest } = draft;
+    const extra = personId ? await this.ledgerAndViolations(this.dataSource.manager, [personId], asOf) : null;
+    return evaluateEligibility(
+      profile,
+      { ...rest, trainingByYear: extra?.training.get(personId ?? '') ?? {}, violations: extra?.violations.get(personId ?? '') ?? [] },
+      asOf,
+    );
+  }
+
+  /**
+   * Re-judges the active appointments matching `where` as of today and stores the verdicts.
+   * Returns how many were judged and how many changed verdict.
+   */
+  async refresh(
+    m: EntityManager,
+    where: { appointmentIds?: string[]; enterpriseIds?: string[]; personIds?: string[]; all?: boolean },
+  ): Promise<{ evaluated: number; changed: number }> {
+    const asOf = this.today();
+    const profile = await this.policy.profileAt(asOf);
+    const conds: string[] = [];
+    const params: unknown[] = [];
+    if (where.appointmentIds?.length) conds.push(`a.id = ANY($${params.push(where.appointmentIds)})`);
+    if (where.enterpriseIds?.length) conds.push(`a.enterprise_id = ANY($${params.push(where.enterpriseIds)})`);
+    if (where.personIds?.length) conds.push(`a.person_id = ANY($${params.push(where.personIds)})`);
+    if (!where.all && conds.length === 0) return { evaluated: 0, changed: 0 };
+    const filter = where.all ? 'TRUE' : `(${conds.join(' OR ')})`;
+    let evaluated = 0;
+    let changed = 0;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows: AppointmentRow[] = await m.query(
+        `SELECT ${APPOINTMENT_COLUMNS} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
+          WHERE a.status = 'active' AND ${filter} AND a.id > $${params.length + 1} ORDER BY a.id LIMIT ${BATCH}`,
+        [...params, after],
+      );
+      if (!rows.length) break;
+      const facts = await this.factsFor(m, rows, asOf);
+      const verdicts = facts.map((f) => evaluateEligibility(profile, f, asOf));
+      changed += rows.filter((r, i) => r.verdict !== verdicts[i].verdict).length;
+      await m.query(
+        `UPDATE appointment a SET verdict = v.verdict, verdict_detail = v.detail, verdict_profile = p.profile,
+                disqualified = v.disqualified, evaluated_at = $5
+           FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::boolean[]) AS v(id, verdict, detail, disqualified)
+                CROSS JOIN (SELECT $6::varchar AS profile) p
+          WHERE a.id = v.id`,
+        [
+          rows.map((r) => r.id),
+          verdicts.map((v) => v.verdict),
+          verdicts.map((v) => JSON.stringify(v)),
+          verdicts.map((v) => v.disqualified),
+          this.clock.now(),
+          profileRef(profile),
+        ],
+      );
+      evaluated += rows.length;
+      after = rows[rows.length - 1].id;
+      if (rows.length < BATCH) break;
+    }
+    return { evaluated, changed };
+  }
+
+  /** Every active appointment, as of today (seed, nightly, after the profile changes). */
+  async reevaluateAll(): Promise<{ evaluated: number; changed: number }> {
+    return this.refresh(this.dataSource.manager, { all: true });
+  }
+
+  /**
+   * Ends the appointments whose term is over (SPEC §2: an appointment whose term has ended stops
+   * counting as active). Returns the enterprises affected.
+   */
+  async expireTerms(m: EntityManager = this.dataSource.manager): Promise<string[]> {
+    // An UPDATE answers [rows, rowCount].
+    const [rows]: [{ enterprise_id: string; id: string }[], number] = await m.query(
+      `UPDATE appointment SET status = 'expired', ended_on = term_end + 1, end_reason = '任期届满'
+        WHERE status = 'active' AND term_end < $1::date RETURNING id, enterprise_id`,
+      [this.today()],
+    );
+    if (rows.length) {
+      await m.query(
+        `INSERT INTO audit_log (at, actor_username, action, object_type, object_id, result, details)
+         SELECT $1, 'system', 'appointment.expire', 'appointment', id::text, 'success', '{}'::jsonb FROM unnest($2::uuid[]) AS id`,
+        [this.clock.now(), rows.map((r) => r.id)],
+      );
+    }
+    return rows.map((r) => r.enterprise_id);
+  }
+
+  /** The nightly run: expire terms, then re-judge everyone under today's profile. */
+  async nightly(): Promise<{ expired: number; evaluated: number; changed: number }> {
+    const expired = await this.expireTerms();
+    const r = await this.reevaluateAll();
+    this.logger.log(`nightly eligibility: ${expired.length} terms ended, ${r.evaluated} judged, ${r.changed} changed verdict`);
+    return { expired: expired.length, ...r };
+  }
+
+  /**
+   * How the active CQOs in the actor's scope would be judged under `candidate` instead of the
+   * profile in force today, per 市州 (issue: what-if before adopting).
+   */
+  async whatIf(actor: Actor, candidateRef: string): Promise<WhatIfResponse> {
+    const candidate = await this.policy.find(candidateRef);
+    if (!candidate) throw AppException.validation([{ field: 'profile', code: 'unknown', message: `没有名为 ${candidateRef} 的政策版本` }]);
+    const asOf = this.today();
+    const current = await this.policy.profileAt(asOf);
+    const params: unknown[] = [];
+    const inScope = this.scope.wherePositional(actor, 'a', params, 'enterprise_id');
+    const m = this.dataSource.manager;
+    const rows: AppointmentRow[] = await m.query(
+      `SELECT ${APPOINTMENT_COLUMNS} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
+        WHERE a.status = 'active' AND ${inScope} ORDER BY a.region_path, e.name`,
+      params,
+    );
+    const cities: { code: string; name: string }[] = await m.query(
+      `SELECT code, name FROM region WHERE level = 2 AND parent_code = $1 AND ($2::text IS NULL OR path LIKE $2 || '%' OR $2 LIKE path || '%') ORDER BY code`,
+      [this.config.provinceCode, actor.role === 'admin' ? null : actor.regionPath],
+    );
+    const byCity = new Map<string, WhatIfCityRow>(cities.map((c) => [c.code, { ...c, active: 0, changed: 0, toEligible: 0, toAttention: 0, toIneligible: 0 }]));
+    const changes: WhatIfChange[] = [];
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const part = rows.slice(i, i + BATCH);
+      const facts = await this.factsFor(m, part, asOf);
+      part.forEach((r, j) => {
+        const before = evaluateEligibility(current, facts[j], asOf);
+        const after = evaluateEligibility(candidate, facts[j], asOf);
+        const cityCode = r.region_path.split('/')[2];
+        const city = byCity.get(cityCode);
+        if (city) city.active += 1;
+        if (before.verdict === after.verdict) return;
+        if (city) {
+          city.changed += 1;
+          if (after.verdict === 'eligible') city.toEligible += 1;
+          else if (after.verdict === 'attention') city.toAttention += 1;
+          else city.toIneligible += 1;
+        }
+        changes.push({
+          appointmentId: r.id,
+          enterpriseId: r.enterprise_id,
+          enterpriseName: r.enterprise_name,
+          regionCode: r.region_path.split('/').filter(Boolean).pop() ?? '',
+          personName: r.name,
+          from: before.verdict,
+          to: after.verdict,
+          failing: after.rules.filter((x) => !x.pass).map((x) => x.title),
+        });
+      });
+    }
+    const order: Record<Verdict, number> = { ineligible: 0, attention: 1, eligible: 2 };
+    changes.sort((a, b) => order[a.to] - order[b.to]);
+    const cityRows = [...byCity.values()].filter((c) => c.active > 0 || cities.length <= 20);
+    return {
+      current: profileRef(current),
+      candidate: profileRef(candidate),
+      asOf,
+      active: rows.length,
+      changed: changes.length,
+      cities: cityRows,
+      changes: changes.slice(0, 500),
+    };
+  }
+
+  /** Facts for each row, in order: the filing plus the ledger and violations of its person. */
+  private async factsFor(m: EntityManager, rows: AppointmentRow[], asOf: string): Promise<EligibilityFacts[]> {
+    const personIds = [...new Set(rows.map((r) => r.person_id))];
+    const { training, violations, initial } = await this.ledgerAndViolations(m, personIds, asOf);
+    return rows.map((r) => {
+      const ledgerInitial = initial.get(r.person_id)?.filter((t) => t.endDate <= r.appointed_on) ?? [];
+      const ledgerHours = ledgerInitial.reduce((sum, t) => sum + t.hours, 0);
+      const declaredHours = r.initial_training_hours;
+      // The ledger wins when it shows more completed hours than the filing declared.
+      const useLedger = ledgerHours > 0 && ledgerHours >= (declaredHours ?? 0);
+      return {
+        aboveSize: r.above_size,
+        appointedOn: r.appointed_on,
+        termEnd: r.term_end,
+        positionLevel: r.position_level,
+        education: r.education,
+        qualificationType: r.qualification_type,
+        qualificationLevel: r.qualification_level,
+        qualityRelated: r.quality_related,
+        yearsInQuality: r.years_in_quality,
+        declarations: r.declarations,
+        authorisationCertNo: r.authorisation_cert_no,
+        initialTraining: {
+          hours: useLedger ? ledgerHours : declaredHours,
+          certificateNo: r.initial_training_cert_no ?? (useLedger ? (ledgerInitial.find((t) => t.certificateNo)?.certificateNo ?? null) : null),
+          completedOn: useLedger ? ledgerInitial.map((t) => t.endDate).sort().pop() ?? null : r.initial_training_completed_on,
+        },
+        trainingByYear: training.get(r.person_id) ?? {},
+        violations: violations.get(r.person_id) ?? [],
+      };
+    });
+  }
+
+  private async ledgerAndViolations(m: EntityManager, personIds: string[], asOf: string) {
+    const year = yearOf(asOf) - 1;
+    // One after another: inside a transaction the manager holds a single connection.
+    const trainingRows = (await m.query(
+        `SELECT person_id, extract(year FROM end_date)::int AS year,
+                coalesce(sum(hours) FILTER (WHERE category = '继续教育(第一类)'), 0)::float8 AS first,
+                coalesce(sum(hours) FILTER (WHERE category = '第二类'), 0)::float8 AS second,
+                count(*) FILTER (WHERE category = '组织培训活动')::int AS activities
+           FROM training_record WHERE person_id = ANY($1) AND end_date BETWEEN $2::date AND $3::date
+          GROUP BY 1, 2`,
+        [personIds, `${year}-01-01`, asOf],
+      )) as { person_id: string; year: number; first: number; second: number; activities: number }[];
+    const violationRows = (await m.query(
+        `SELECT person_id, type, accident_level, occurred_on::text AS occurred_on, status, source_document
+           FROM violation WHERE person_id = ANY($1)`,
+        [personIds],
+      )) as { person_id: string; type: ViolationType; accident_level: AccidentLevel | null; occurred_on: string; status: ViolationStatus; source_document: string }[];
+    const initialRows = (await m.query(
+        `SELECT person_id, hours::float8 AS hours, end_date::text AS end_date, certificate_no
+           FROM training_record WHERE person_id = ANY($1) AND category = '任职培训'`,
+        [personIds],
+      )) as { person_id: string; hours: number; end_date: string; certificate_no: string | null }[];
+    const training = new Map<string, Record<number, YearTraining>>();
+    for (const t of trainingRows) {
+      const byYear = training.get(t.person_id) ?? {};
+      byYear[t.year] = { firstCategory: t.first, secondCategory: t.second, activities: t.activities };
+      training.set(t.person_id, byYear);
+    }
+    const violations = new Map<string, ViolationFact[]>();
+    for (const v of violationRows) {
+      const list = violations.get(v.person_id) ?? [];
+      list.push({ type: v.type, accidentLevel: v.accident_level, occurredOn: v.occurred_on, status: v.status, sourceDocument: v.source_document });
+      violations.set(v.person_id, list);
+    }
+    const initial = new Map<string, { hours: number; endDate: string; certificateNo: string | null }[]>();
+    for (const t of initialRows) {
+      const list = initial.get(t.person_id) ?? [];
+      list.push({ hours: t.hours, endDate: t.end_date, certificateNo: t.certificate_no });
+      initial.set(t.person_id, list);
+    }
+    return { training, violations, initial };
+  }
+}

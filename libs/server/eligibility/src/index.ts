@@ -1,0 +1,4 @@
+export * from './eligibility.module';
+export * from './eligibility.service';
+export * from './policy.service';
+export * from './jobs/nightly-schedule.service';

@@ -1,0 +1,37 @@
+import { Logger } from '@nestjs/common';
+import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import type { Job } from 'bull';
+import { DataSource } from 'typeorm';
+import { OutboxService, QueueName, type JobPayloads } from '@cqo/server-queue';
+import { EligibilityService } from '../eligibility.service';
+
+@Processor(QueueName.Eligibility)
+export class EligibilityProcessor {
+  private readonly logger = new Logger(EligibilityProcessor.name);
+
+  constructor(
+    private readonly eligibility: EligibilityService,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  @Process('eligibility.refresh')
+  async refresh(job: Job<JobPayloads['eligibility.refresh']>): Promise<{ evaluated: number; changed: number }> {
+    const { enterpriseIds, personIds, all } = job.data;
+    return this.dataSource.transaction((m) => this.eligibility.refresh(m, { enterpriseIds, personIds, all }));
+  }
+
+  @Process('eligibility.nightly')
+  async nightly(): Promise<{ expired: number; evaluated: number; changed: number }> {
+    const result = await this.eligibility.nightly();
+    if (result.expired || result.changed) {
+      await this.dataSource.transaction((m) => this.outbox.enqueue(m, 'stats.refresh', { reason: 'eligibility.nightly' }));
+    }
+    return result;
+  }
+
+  @OnQueueFailed()
+  failed(job: Job, err: Error): void {
+    this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
+  }
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { PolicyCatalogue, PolicyProfile, WhatIfResponse } from '@cqo/contracts';
+import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { CreateProfileVersionDto, UseProfileDto, WhatIfDto } from './dtos/policy.dto';
+import { EligibilityService } from './eligibility.service';
+import { PolicyService } from './policy.service';
+
+@ApiTags('policy')
+@ApiBearerAuth()
+@Controller('policy')
+export class PolicyController {
+  constructor(
+    private readonly policy: PolicyService,
+    private readonly eligibility: EligibilityService,
+  ) {}
+
+  /** Every profile version, the schedule and the version in force today. Rules are public policy. */
+  @Get()
+  catalogue(): Promise<PolicyCatalogue> {
+    return this.policy.catalogue();
+  }
+
+  @Post('profiles')
+  @Roles('province', 'admin')
+  createVersion(@CurrentActor() actor: Actor, @Body() dto: CreateProfileVersionDto): Promise<PolicyProfile> {
+    return this.policy.createVersion(actor, dto);
+  }
+
+  @Post('schedule')
+  @HttpCode(200)
+  @Roles('province', 'admin')
+  use(@CurrentActor() actor: Actor, @Body() dto: UseProfileDto): Promise<PolicyCatalogue> {
+    return this.policy.use(actor, dto.profile, dto.from);
+  }
+
+  @Post('what-if')
+  @HttpCode(200)
+  @Roles('province', 'admin')
+  whatIf(@CurrentActor() actor: Actor, @Body() dto: WhatIfDto): Promise<WhatIfResponse> {
+    return this.eligibility.whatIf(actor, dto.profile);
+  }
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import type { CreateProfileVersionRequest, PolicyCatalogue, PolicyProfile, ProfileScheduleEntry } from '@cqo/contracts';
+import {
+  BUILT_IN_PROFILES,
+  chinaDate,
+  defaultProfileFor,
+  isIsoDate,
+  parseProfileRef,
+  profileInForce,
+  profileRef,
+  validateProfile,
+} from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { OutboxService } from '@cqo/server-queue';
+import { PolicyProfileVersionEntity } from './entities/policy-profile-version.entity';
+
+/** Who changes policy: a signed-in officer, or an operator at the command line. */
+export type PolicyActor = Actor | { cli: true };
+
+/**
+ * Which policy profile is in force when (SPEC §3). Built-in versions come from libs/policy; a
+ * province's own versions and the schedule are rows. A changed threshold is a new version.
+ */
+@Injectable()
+export class PolicyService {
+  constructor(
+    @InjectRepository(PolicyProfileVersionEntity) private readonly versions: Repository<PolicyProfileVersionEntity>,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  today(): string {
+    return chinaDate(this.clock.now());
+  }
+
+  /** Built-ins first, then the province's versions, each name by version. */
+  async profiles(): Promise<PolicyProfile[]> {
+    const rows = await this.versions.find({ order: { name: 'ASC', version: 'ASC' } });
+    return [...BUILT_IN_PROFILES, ...rows.map((r) => r.definition)];
+  }
+
+  async scheduleEntries(): Promise<ProfileScheduleEntry[]> {
+    const rows = await this.dataSource.query(
+      `SELECT s.from_date::text AS "from", s.profile_name || '@' || s.profile_version AS profile, u.username AS "chosenBy", s.chosen_at AS "chosenAt"
+         FROM policy_schedule s LEFT JOIN app_user u ON u.id = s.chosen_by ORDER BY s.from_date`,
+    );
+    return rows.map((r: ProfileScheduleEntry & { chosenAt: Date | null }) => ({ ...r, chosenAt: r.chosenAt ? new Date(r.chosenAt).toISOString() : null }));
+  }
+
+  async catalogue(): Promise<PolicyCatalogue> {
+    const [profiles, schedule] = await Promise.all([this.profiles(), this.scheduleEntries()]);
+    return { profiles, schedule, inForce: profileInForce(schedule, this.today(), this.fallback()) };
+  }
+
+  /** The profile in force on `date` (YYYY-MM-DD): past years are judged under the version in force then. */
+  async profileAt(date: string): Promise<PolicyProfile> {
+    const [profiles, schedule] = await Promise.all([this.profiles(), this.scheduleEntries()]);
+    const ref = profileInForce(schedule, date, this.fallback());
+    const profile = parseProfileRef(ref, profiles);
+    if (!profile) throw new Error(`policy schedule names an unknown profile ${ref}`);
+    return profile;
+  }
+
+  async find(ref: string): Promise<PolicyProfile | null> {
+    return parseProfileRef(ref, await this.profiles());
+  }
+
+  /** Puts `ref` in force from `from` (replacing an entry on the same day) and re-judges everyone. */
+  async use(actor: PolicyActor, ref: string, from: string): Promise<PolicyCatalogue> {
+    if (!isIsoDate(from)) throw AppException.validation([{ field: 'from', code: 'isDateString', message: '启用日期应为YYYY-MM-DD格式的有效日期' }]);
+    const profile = await this.find(ref);
+    if (!profile) throw AppException.validation([{ field: 'profile', code: 'unknown', message: `没有名为 ${ref} 的政策版本` }]);
+    if (from < profile.effectiveFrom) {
+      throw AppException.validation([{ field: 'from', code: 'beforeEffective', message: `${profileRef(profile)} 自 ${profile.effectiveFrom} 起生效，启用日期不能早于生效日期` }]);
+    }
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO policy_schedule (from_date, profile_name, profile_version, chosen_by, chosen_at) VALUES ($1,$2,$3,$4,$5)
+         ON CONFLICT (from_date) DO UPDATE SET profile_name = EXCLUDED.profile_name, profile_version = EXCLUDED.profile_version,
+           chosen_by = EXCLUDED.chosen_by, chosen_at = EXCLUDED.chosen_at`,
+        [from, profile.name, profile.version, 'cli' in actor ? null : actor.userId, this.clock.now()],
+      );
+      await this.record(m, actor, 'policy.use', profileRef(profile), { from });
+      await this.outbox.enqueue(m, 'eligibility.refresh', { reason: 'policy.use', all: true });
+    });
+    return this.catalogue();
+  }
+
+  /** Stores a new version derived from `basedOn` (same name → next version number). */
+  async createVersion(actor: Actor, req: CreateProfileVersionRequest): Promise<PolicyProfile> {
+    const profiles = await this.profiles();
+    const base = parseProfileRef(req.basedOn, profiles);
+    if (!base) throw AppException.validation([{ field: 'basedOn', code: 'unknown', message: `没有名为 ${req.basedOn} 的政策版本` }]);
+    const name = req.name ?? base.name;
+    const version = Math.max(0, ...profiles.filter((p) => p.name === name).map((p) => p.version)) + 1;
+    const profile: PolicyProfile = {
+      name,
+      version,
+      title: req.title ?? base.title,
+      source: base.source,
+      province: base.province,
+      effectiveFrom: req.effectiveFrom,
+      basedOn: profileRef(base),
+      builtIn: false,
+      rules: req.rules,
+    };
+    const errors = validateProfile(profile);
+    if (errors.length) throw AppException.validation(errors.map((e) => ({ field: e.field, code: 'invalid', message: e.message })));
+    await this.dataSource.transaction(async (m) => {
+      await m.insert(PolicyProfileVersionEntity, {
+        name,
+        version,
+        definition: profile,
+        effectiveFrom: profile.effectiveFrom,
+        createdBy: actor.userId,
+        createdAt: this.clock.now(),
+      });
+      await this.record(m, actor, 'policy.version.create', profileRef(profile), { basedOn: profile.basedOn, effectiveFrom: profile.effectiveFrom });
+    });
+    if (req.adopt) await this.use(actor, profileRef(profile), profile.effectiveFrom);
+    return profile;
+  }
+
+  private fallback(): string {
+    return defaultProfileFor(this.config.provinceCode);
+  }
+
+  private async record(m: EntityManager, actor: PolicyActor, action: string, objectId: string, details: Record<string, unknown>): Promise<void> {
+    await this.audit.record(
+      'cli' in actor
+        ? { username: 'cli', action, objectType: 'policy', objectId, result: 'success', details }
+        : { actor, ip: actor.ip, action, objectType: 'policy', objectId, result: 'success', details },
+      m,
+    );
+  }
+}

@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  ACCIDENT_LEVELS,
+  VIOLATION_STATUSES,
+  VIOLATION_SUBJECTS,
+  VIOLATION_TYPES,
+  type AccidentLevel,
+  type RecordViolationRequest,
+  type UpdateViolationStatusRequest,
+  type ViolationListQuery,
+  type ViolationStatus,
+  type ViolationSubject,
+  type ViolationType,
+} from '@cqo/contracts';
+import { FieldLabel } from '@cqo/server-common';
+
+export class RecordViolationDto implements RecordViolationRequest {
+  @ApiProperty() @FieldLabel('企业') @IsUUID('all', { message: '企业编号格式不正确' })
+  enterpriseId!: string;
+
+  @ApiProperty({ enum: VIOLATION_SUBJECTS }) @FieldLabel('违规主体') @IsIn(VIOLATION_SUBJECTS, { message: '违规主体应为企业、首席质量官或两者' })
+  subject!: ViolationSubject;
+
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('聘任记录') @IsOptional() @IsUUID('all', { message: '聘任记录编号格式不正确' })
+  appointmentId?: string | null;
+
+  @ApiProperty({ enum: VIOLATION_TYPES }) @FieldLabel('违规类型') @IsIn(VIOLATION_TYPES, { message: '违规类型不在规定的类型中' })
+  type!: ViolationType;
+
+  @ApiPropertyOptional({ enum: ACCIDENT_LEVELS, nullable: true }) @FieldLabel('事故等级')
+  @ValidateIf((o: RecordViolationDto) => o.type === '较大以上质量安全事故' || (o.accidentLevel !== null && o.accidentLevel !== undefined))
+  @IsIn(ACCIDENT_LEVELS, { message: `事故等级应为${ACCIDENT_LEVELS.join('/')}之一` })
+  accidentLevel?: AccidentLevel | null;
+
+  @ApiProperty({ example: '2026-05-01' }) @FieldLabel('发生日期') @IsDateString({ strict: true }, { message: '发生日期应为YYYY-MM-DD格式的有效日期' })
+  occurredOn!: string;
+
+  @ApiProperty() @FieldLabel('来源文书') @IsString() @IsNotEmpty({ message: '来源文书不能为空' }) @MaxLength(200, { message: '来源文书不能超过200个字符' })
+  sourceDocument!: string;
+
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('情况说明') @IsOptional() @IsString() @MaxLength(2000, { message: '情况说明不能超过2000个字符' })
+  description?: string | null;
+}
+
+export class UpdateViolationStatusDto implements UpdateViolationStatusRequest {
+  @ApiProperty({ enum: VIOLATION_STATUSES }) @FieldLabel('状态') @IsIn(VIOLATION_STATUSES, { message: '状态应为open/rectified/closed之一' })
+  status!: ViolationStatus;
+
+  @ApiProperty() @FieldLabel('处理说明') @IsString() @IsNotEmpty({ message: '处理说明不能为空' }) @MaxLength(1000, { message: '处理说明不能超过1000个字符' })
+  note!: string;
+
+  @ApiProperty() @FieldLabel('版本') @IsInt() @Min(1)
+  version!: number;
+}
+
+export class ViolationQueryDto implements ViolationListQuery {
+  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+  region?: string;
+
+  @FieldLabel('企业') @IsOptional() @IsUUID('all', { message: '企业编号格式不正确' })
+  enterpriseId?: string;
+
+  @FieldLabel('状态') @IsOptional() @IsIn(VIOLATION_STATUSES, { message: '状态应为open/rectified/closed之一' })
+  status?: ViolationStatus;
+
+  @FieldLabel('违规类型') @IsOptional() @IsIn(VIOLATION_TYPES, { message: '违规类型不在规定的类型中' })
+  type?: ViolationType;
+
+  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  page = 1;
+
+  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  pageSize = 20;
+}

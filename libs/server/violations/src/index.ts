@@ -1,0 +1,2 @@
+export * from './violations.module';
+export * from './violations.service';

@@ -1,0 +1,31 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Page, ViolationItem } from '@cqo/contracts';
+import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto } from './dtos/violation.dto';
+import { ViolationsService } from './violations.service';
+
+@ApiTags('violations')
+@ApiBearerAuth()
+@Controller('violations')
+export class ViolationsController {
+  constructor(private readonly violations: ViolationsService) {}
+
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() q: ViolationQueryDto): Promise<Page<ViolationItem>> {
+    return this.violations.list(actor, q);
+  }
+
+  /** Recorded by the city (or county) office or the province (SPEC §5). */
+  @Post()
+  @Roles('county', 'city', 'province')
+  record(@CurrentActor() actor: Actor, @Body() dto: RecordViolationDto): Promise<ViolationItem> {
+    return this.violations.record(actor, dto);
+  }
+
+  @Patch(':id')
+  @Roles('county', 'city', 'province')
+  updateStatus(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: UpdateViolationStatusDto): Promise<ViolationItem> {
+    return this.violations.updateStatus(actor, id, dto);
+  }
+}

@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Page, PolicyProfile, ViolationItem, ViolationStatus } from '@cqo/contracts';
+import { chinaDate, isDisqualifying, subtreePattern } from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { ScopeService } from '@cqo/server-auth';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+import { OutboxService } from '@cqo/server-queue';
+import { RegionsService } from '@cqo/server-regions';
+import type { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto } from './dtos/violation.dto';
+import { ViolationEntity } from './entities/violation.entity';
+
+interface ViolationRow {
+  id: string;
+  enterprise_id: string;
+  enterprise_name: string;
+  region_code: string;
+  region_name: string;
+  subject: ViolationItem['subject'];
+  person_id: string | null;
+  person_name: string | null;
+  type: ViolationItem['type'];
+  accident_level: ViolationItem['accidentLevel'];
+  occurred_on: string;
+  source_document: string;
+  description: string | null;
+  status: ViolationStatus;
+  status_note: string | null;
+  recorded_role: string;
+  recorded_at: Date;
+  version: number;
+}
+
+const SELECT = `SELECT v.id, v.enterprise_id, e.name AS enterprise_name, e.region_code, r.name AS region_name, v.subject, v.person_id,
+       p.name AS person_name, v.type, v.accident_level, v.occurred_on::text AS occurred_on, v.source_document, v.description,
+       v.status, v.status_note, v.recorded_role, v.recorded_at, v.version
+  FROM violation v JOIN enterprise e ON e.id = v.enterprise_id JOIN region r ON r.code = e.region_code
+  LEFT JOIN cqo_person p ON p.id = v.person_id`;
+
+/** Moves a violation may make; a closed one is final. */
+const NEXT: Record<ViolationStatus, ViolationStatus[]> = { open: ['rectified', 'closed'], rectified: ['open', 'closed'], closed: [] };
+const STATUS_NAMES: Record<ViolationStatus, string> = { open: '未整改', rectified: '已整改', closed: '已关闭' };
+
+/**
+ * Violations (SPEC §5). Their effect on a CQO is derived: recording one re-judges the person's
+ * active appointments in the same transaction, so a disqualifying type makes the verdict
+ * `ineligible` under profiles that list it — no flag is set by hand.
+ */
+@Injectable()
+export class ViolationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scope: ScopeService,
+    private readonly regions: RegionsService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly eligibility: EligibilityService,
+    private readonly policy: PolicyService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(actor: Actor, q: ViolationQueryDto): Promise<Page<ViolationItem>> {
+    const params: unknown[] = [];
+    const where: string[] = [this.scope.wherePositional(actor, 'v', params, 'enterprise_id')];
+    if (q.region) {
+      const region = await this.regions.visible(actor, q.region).catch(() => null);
+      where.push(`v.region_path LIKE $${params.push(region ? subtreePattern(region.path) : '/none/')}`);
+    }
+    if (q.enterpriseId) where.push(`v.enterprise_id = $${params.push(q.enterpriseId)}`);
+    if (q.status) where.push(`v.status = $${params.push(q.status)}`);
+    if (q.type) where.push(`v.type = $${params.push(q.type)}`);
+    const clause = where.join(' AND ');
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM violation v WHERE ${clause}`, params);
+    const rows: ViolationRow[] = await this.dataSource.query(
+      `${SELECT} WHERE ${clause} ORDER BY v.occurred_on DESC, v.recorded_at DESC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+      params,
+    );
+    const profile = await this.policy.profileAt(this.today());
+    return { items: rows.map((r) => toItem(r, profile)), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async record(actor: Actor, dto: RecordViolationDto): Promise<ViolationItem> {
+    const [e] = await this.dataSource.query(`SELECT id, region_path FROM enterprise WHERE id = $1`, [dto.enterpriseId]);
+    if (!e) throw AppException.notFound('企业');
+    await this.scope.assert(actor, { type: 'enterprise', id: e.id, regionPath: e.region_path, enterpriseId: e.id }, 'write', '企业');
+    const errors = [];
+    if (dto.occurredOn > this.today()) errors.push({ field: 'occurredOn', code: 'future', message: '发生日期不能晚于今天' });
+    let appointment: { id: string; person_id: string } | null = null;
+    if (dto.subject !== 'enterprise') {
+      const rows = dto.appointmentId
+        ? await this.dataSource.query(`SELECT id, person_id FROM appointment WHERE id = $1 AND enterprise_id = $2`, [dto.appointmentId, e.id])
+        : await this.dataSource.query(`SELECT id, person_id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
+      appointment = rows[0] ?? null;
+      if (!appointment) {
+        errors.push({
+          field: 'appointmentId',
+          code: 'noAppointment',
+          message: dto.appointmentId ? '所选聘任记录不属于该企业' : '该企业没有在任首席质量官，请选择聘任记录或将违规主体设为企业',
+        });
+      }
+    }
+    if (errors.length) throw AppException.validation(errors);
+    const id = await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const result = await m.insert(ViolationEntity, {
+        enterpriseId: e.id,
+        regionPath: e.region_path,
+        subject: dto.subject,
+        personId: appointment?.person_id ?? null,
+        appointmentId: appointment?.id ?? null,
+        type: dto.type,
+        accidentLevel: dto.accidentLevel ?? null,
+        occurredOn: dto.occurredOn,
+        sourceDocument: dto.sourceDocument.trim(),
+        description: dto.description?.trim() || null,
+        status: 'open',
+        statusNote: null,
+        recordedBy: actor.userId,
+        recordedRole: actor.role,
+        recordedAt: now,
+        updatedAt: now,
+      });
+      const newId = (result.identifiers[0] as { id: string }).id;
+      if (appointment) await this.eligibility.refresh(m, { personIds: [appointment.person_id] });
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'violation.record', objectType: 'violation', objectId: newId, result: 'success', details: { enterpriseId: e.id, type: dto.type } },
+        m,
+      );
+      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'violation.record', enterpriseId: e.id });
+      return newId;
+    });
+    return this.item(id);
+  }
+
+  async updateStatus(actor: Actor, id: string, dto: UpdateViolationStatusDto): Promise<ViolationItem> {
+    const v = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(ViolationEntity).findOneBy({ id }) : null;
+    if (!v) throw AppException.notFound('违规记录');
+    await this.scope.assert(actor, { type: 'violation', id, regionPath: v.regionPath, enterpriseId: v.enterpriseId }, 'write', '违规记录');
+    if (!NEXT[v.status].includes(dto.status)) {
+      throw AppException.validation([{ field: 'status', code: 'transition', message: `违规记录不能从“${STATUS_NAMES[v.status]}”改为“${STATUS_NAMES[dto.status]}”` }]);
+    }
+    await this.dataSource.transaction(async (m) => {
+      const r = await m
+        .createQueryBuilder()
+        .update(ViolationEntity)
+        .set({ status: dto.status, statusNote: dto.note.trim(), updatedAt: this.clock.now(), version: () => 'version + 1' })
+        .where('id = :id AND version = :version', { id, version: dto.version })
+        .execute();
+      if (r.affected !== 1) throw AppException.conflict('违规记录已被他人修改，请刷新后重试');
+      if (v.personId) await this.eligibility.refresh(m, { personIds: [v.personId] });
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'violation.status', objectType: 'violation', objectId: id, result: 'success', details: { from: v.status, to: dto.status } },
+        m,
+      );
+      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'violation.status', enterpriseId: v.enterpriseId });
+    });
+    return this.item(id);
+  }
+
+  private async item(id: string): Promise<ViolationItem> {
+    const [row]: ViolationRow[] = await this.dataSource.query(`${SELECT} WHERE v.id = $1`, [id]);
+    return toItem(row, await this.policy.profileAt(this.today()));
+  }
+
+  private today(): string {
+    return chinaDate(this.clock.now());
+  }
+}
+
+function toItem(r: ViolationRow, profile: PolicyProfile): ViolationItem {
+  return {
+    id: r.id,
+    enterpriseId: r.enterprise_id,
+    enterpriseName: r.enterprise_name,
+    regionCode: r.region_code,
+    regionName: r.region_name,
+    subject: r.subject,
+    personId: r.person_id,
+    personName: r.person_name,
+    type: r.type,
+    accidentLevel: r.accident_level,
+    occurredOn: r.occurred_on,
+    sourceDocument: r.source_document,
+    description: r.description,
+    status: r.status,
+    statusNote: r.status_note,
+    recordedByRole: r.recorded_role,
+    recordedAt: new Date(r.recorded_at).toISOString(),
+    version: r.version,
+    disqualifying: r.person_id !== null && isDisqualifying(profile, r.type, r.accident_level),
+  };
+}
