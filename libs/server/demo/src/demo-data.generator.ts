@@ -80,15 +80,16 @@ const DIRECT_UNIT_WEIGHT = 2.5;
 const CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const DIGITS = '0123456789';
 
-type Rng = () => number;
+/** A source of uniform numbers in [0, 1); shared with the CQO generator. */
+export type Rng = () => number;
 
-interface Weighted<T> {
+export interface Weighted<T> {
   value: T;
   weight: number;
 }
 
 /** mulberry32: tiny, fast and good enough for demo data; never used for anything secret. */
-function mulberry32(seed: number): Rng {
+export function mulberry32(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -99,11 +100,11 @@ function mulberry32(seed: number): Rng {
   };
 }
 
-function pick<T>(rng: Rng, items: readonly T[]): T {
+export function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)];
 }
 
-function pickWeighted<T>(rng: Rng, items: readonly Weighted<T>[]): T {
+export function pickWeighted<T>(rng: Rng, items: readonly Weighted<T>[]): T {
   const total = items.reduce((sum, item) => sum + item.weight, 0);
   let r = rng() * total;
   for (const item of items) {

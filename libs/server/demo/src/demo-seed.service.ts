@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { chinaDate } from '@cqo/policy';
+import { EligibilityService } from '@cqo/server-eligibility';
 import { hashPassword } from '@cqo/server-auth';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { StatsService } from '@cqo/server-stats';
+import { demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
 import { demoUserSpecs, generateDemoEnterprises, type DemoRegion } from './demo-data.generator';
 
 /** Every demo account shares this password; it exists only in databases seeded with demo data. */
@@ -19,12 +23,33 @@ export interface DemoAccount {
 export interface DemoSeedResult {
   seeded: boolean;
   enterprises: number;
+  /** Active CQO appointments (history rows not counted). */
+  appointments: number;
+  trainingRecords: number;
+  violations: number;
   accounts: DemoAccount[];
 }
 
+/** Rows per INSERT … SELECT FROM unnest(…): one round trip per thousand rows. */
+const BATCH = 1000;
+
+/** One column of a bulk insert: its name, the array type it travels as, and how to read it off a row. */
+interface BulkColumn<T> {
+  name: string;
+  type: string;
+  value: (row: T, index: number) => unknown;
+  /** SQL over `t.<name>` when the value needs converting on the way in. */
+  expr?: string;
+}
+
+/** text[] cannot travel inside an array of rows: the declarations go as one comma-joined string each. */
+const DECLARATIONS_SEPARATOR = ',';
+
 /**
- * Builds a demo province on an empty database: enterprises in every 市州 and county, and an
- * account for every role. Runs once; later calls only report the accounts.
+ * Builds a demo province on an empty database: enterprises in every 市州 and county, their CQOs
+ * (appointments with history, training ledger, violations) and an account for every role. Runs
+ * once; later calls only report the accounts. Verdicts are not written here: the eligibility
+ * service judges every active appointment once the data is in, as it does nightly.
  */
 @Injectable()
 export class DemoSeedService {
@@ -33,12 +58,23 @@ export class DemoSeedService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly stats: StatsService,
+    private readonly eligibility: EligibilityService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async seed(opts: { enterprises: number; now?: Date }): Promise<DemoSeedResult> {
     const [marker] = await this.dataSource.query(`SELECT value FROM app_setting WHERE key = 'demo_seed'`);
-    if (marker) return { seeded: false, enterprises: Number(marker.value.enterprises), accounts: await this.accounts() };
+    if (marker) {
+      const v = marker.value;
+      return {
+        seeded: false,
+        enterprises: Number(v.enterprises),
+        appointments: Number(v.appointments ?? 0),
+        trainingRecords: Number(v.trainingRecords ?? 0),
+        violations: Number(v.violations ?? 0),
+        accounts: await this.accounts(),
+      };
+    }
     const [{ n }] = await this.dataSource.query('SELECT count(*)::int AS n FROM enterprise');
     if (n > 0) throw new Error('the database already holds enterprises that are not demo data: refusing to add demo data');
 
@@ -49,9 +85,13 @@ export class DemoSeedService {
         [`/${province}/%`],
       )
     ).map((r: DemoRegion) => ({ ...r, level: Number(r.level) as DemoRegion['level'] }));
-    const year = (opts.now ?? new Date()).getFullYear();
+    const started = Date.now();
+    const today = chinaDate(opts.now ?? new Date());
+    const year = Number(today.slice(0, 4));
     const enterprises = generateDemoEnterprises({ regions, count: opts.enterprises, seed: 20211231, currentYear: year });
     const users = demoUserSpecs({ regions, enterprises, provinceCode: province });
+    const cqos = generateDemoCqos({ enterprises, today, seed: 20211231, ...demoCqoPins(users) });
+    const activeCount = cqos.appointments.filter((a) => a.status === 'active').length;
     const hash = await hashPassword(DEMO_PASSWORD);
     const paths = new Map<string, string>(
       (await this.dataSource.query(`SELECT code, path FROM region WHERE path LIKE $1`, [`/${province}/%`])).map(
@@ -93,11 +133,127 @@ export class DemoSeedService {
           [u.username, u.displayName, hash, u.role, u.role === 'enterprise' ? null : u.regionCode, u.enterpriseIndex === null ? null : ids[u.enterpriseIndex]],
         );
       }
-      await m.query(`INSERT INTO app_setting (key, value) VALUES ('demo_seed', $1)`, [JSON.stringify({ enterprises: enterprises.length, at: new Date().toISOString() })]);
+      const enterprisePath = (i: number) => paths.get(enterprises[i].regionCode);
+      const personIds = cqos.persons.map(() => randomUUID());
+      const appointmentIds = cqos.appointments.map(() => randomUUID());
+      await this.bulk(m, 'cqo_person', cqos.persons, [
+        { name: 'id', type: 'uuid', value: (_, i) => personIds[i] },
+        { name: 'name', type: 'varchar', value: (p) => p.name },
+        { name: 'phone', type: 'varchar', value: (p) => p.phone },
+      ]);
+      // A change filing comes after the row it changed, so previous_id always points into this or an earlier batch.
+      await this.bulk<DemoAppointment>(m, 'appointment', cqos.appointments, [
+        { name: 'id', type: 'uuid', value: (_, i) => appointmentIds[i] },
+        { name: 'enterprise_id', type: 'uuid', value: (a) => ids[a.enterpriseIndex] },
+        { name: 'region_path', type: 'text', value: (a) => enterprisePath(a.enterpriseIndex) },
+        { name: 'person_id', type: 'uuid', value: (a) => personIds[a.personIndex] },
+        { name: 'previous_id', type: 'uuid', value: (a) => (a.previousIndex === null ? null : appointmentIds[a.previousIndex]) },
+        { name: 'filing_type', type: 'varchar', value: (a) => a.filingType },
+        { name: 'status', type: 'varchar', value: (a) => a.status },
+        { name: 'name', type: 'varchar', value: (a) => a.name },
+        { name: 'gender', type: 'varchar', value: (a) => a.gender },
+        { name: 'birth_month', type: 'varchar', value: (a) => a.birthMonth },
+        { name: 'phone', type: 'varchar', value: (a) => a.phone },
+        { name: 'position_title', type: 'varchar', value: (a) => a.positionTitle },
+        { name: 'position_level', type: 'varchar', value: (a) => a.positionLevel },
+        { name: 'concurrent_post', type: 'boolean', value: (a) => a.concurrentPost },
+        { name: 'education', type: 'varchar', value: (a) => a.education },
+        { name: 'qualification_type', type: 'varchar', value: (a) => a.qualificationType },
+        { name: 'qualification_level', type: 'varchar', value: (a) => a.qualificationLevel },
+        { name: 'quality_related', type: 'boolean', value: (a) => a.qualityRelated },
+        { name: 'years_in_quality', type: 'smallint', value: (a) => a.yearsInQuality },
+        {
+          name: 'declarations',
+          type: 'text',
+          value: (a) => a.declarations.join(DECLARATIONS_SEPARATOR),
+          expr: `string_to_array(t.declarations, '${DECLARATIONS_SEPARATOR}')`,
+        },
+        { name: 'appointed_on', type: 'date', value: (a) => a.appointedOn },
+        { name: 'term_end', type: 'date', value: (a) => a.termEnd },
+        { name: 'effective_from', type: 'date', value: (a) => a.effectiveFrom },
+        { name: 'ended_on', type: 'date', value: (a) => a.endedOn },
+        { name: 'end_reason', type: 'text', value: (a) => a.endReason },
+        { name: 'authorisation_cert_no', type: 'varchar', value: (a) => a.authorisationCertNo },
+        { name: 'initial_training_hours', type: 'numeric', value: (a) => a.initialTrainingHours },
+        { name: 'initial_training_cert_no', type: 'varchar', value: (a) => a.initialTrainingCertNo },
+        { name: 'initial_training_completed_on', type: 'date', value: (a) => a.initialTrainingCompletedOn },
+        { name: 'explanation', type: 'text', value: (a) => a.explanation },
+        { name: 'filed_at', type: 'timestamptz', value: (a) => a.filedAt },
+        { name: 'late_filing', type: 'boolean', value: (a) => a.lateFiling },
+      ]);
+      await this.bulk<DemoTrainingRecord>(m, 'training_record', cqos.trainingRecords, [
+        { name: 'person_id', type: 'uuid', value: (t) => personIds[t.personIndex] },
+        { name: 'enterprise_id', type: 'uuid', value: (t) => (t.enterpriseIndex === null ? null : ids[t.enterpriseIndex]) },
+        { name: 'category', type: 'varchar', value: (t) => t.category },
+        { name: 'course', type: 'varchar', value: (t) => t.course },
+        { name: 'provider', type: 'varchar', value: (t) => t.provider },
+        { name: 'start_date', type: 'date', value: (t) => t.startDate },
+        { name: 'end_date', type: 'date', value: (t) => t.endDate },
+        { name: 'hours', type: 'numeric', value: (t) => t.hours },
+        { name: 'certificate_no', type: 'varchar', value: (t) => t.certificateNo },
+        { name: 'source', type: 'varchar', value: (t) => t.source },
+        { name: 'recorded_at', type: 'timestamptz', value: (t) => t.recordedAt },
+      ]);
+      await this.bulk<DemoViolation>(m, 'violation', cqos.violations, [
+        { name: 'enterprise_id', type: 'uuid', value: (v) => ids[v.enterpriseIndex] },
+        { name: 'region_path', type: 'text', value: (v) => enterprisePath(v.enterpriseIndex) },
+        { name: 'subject', type: 'varchar', value: (v) => v.subject },
+        { name: 'person_id', type: 'uuid', value: (v) => (v.personIndex === null ? null : personIds[v.personIndex]) },
+        { name: 'appointment_id', type: 'uuid', value: (v) => (v.appointmentIndex === null ? null : appointmentIds[v.appointmentIndex]) },
+        { name: 'type', type: 'varchar', value: (v) => v.type },
+        { name: 'accident_level', type: 'varchar', value: (v) => v.accidentLevel },
+        { name: 'occurred_on', type: 'date', value: (v) => v.occurredOn },
+        { name: 'source_document', type: 'varchar', value: (v) => v.sourceDocument },
+        { name: 'description', type: 'text', value: (v) => v.description },
+        { name: 'status', type: 'varchar', value: (v) => v.status },
+        { name: 'status_note', type: 'text', value: (v) => v.statusNote },
+        { name: 'recorded_role', type: 'varchar', value: (v) => v.recordedRole },
+        { name: 'recorded_at', type: 'timestamptz', value: (v) => v.recordedAt },
+        { name: 'updated_at', type: 'timestamptz', value: (v) => v.updatedAt },
+        { name: 'version', type: 'integer', value: (v) => v.version },
+      ]);
+      await m.query(`INSERT INTO app_setting (key, value) VALUES ('demo_seed', $1)`, [
+        JSON.stringify({
+          enterprises: enterprises.length,
+          appointments: activeCount,
+          trainingRecords: cqos.trainingRecords.length,
+          violations: cqos.violations.length,
+          at: new Date().toISOString(),
+        }),
+      ]);
     });
+    const inserted = Date.now();
+    // Verdict columns stay NULL above: the eligibility service judges every active appointment, as nightly.
+    const judged = await this.eligibility.reevaluateAll();
     await this.stats.rebuildCounts();
-    this.logger.log(`demo province ${province}: ${enterprises.length} enterprises, ${users.length} accounts`);
-    return { seeded: true, enterprises: enterprises.length, accounts: await this.accounts() };
+    this.logger.log(
+      `demo province ${province}: ${enterprises.length} enterprises, ${activeCount} active CQOs (${cqos.appointments.length} appointments), ` +
+        `${cqos.trainingRecords.length} training records, ${cqos.violations.length} violations, ${users.length} accounts; ` +
+        `inserted in ${inserted - started} ms, ${judged.evaluated} verdicts in ${Date.now() - inserted} ms`,
+    );
+    return {
+      seeded: true,
+      enterprises: enterprises.length,
+      appointments: activeCount,
+      trainingRecords: cqos.trainingRecords.length,
+      violations: cqos.violations.length,
+      accounts: await this.accounts(),
+    };
+  }
+
+  /** INSERT … SELECT FROM unnest(…) in batches of BATCH rows. */
+  private async bulk<T>(m: EntityManager, table: string, rows: readonly T[], columns: readonly BulkColumn<T>[]): Promise<void> {
+    const names = columns.map((c) => c.name).join(', ');
+    const arrays = columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
+    const exprs = columns.map((c) => c.expr ?? `t.${c.name}`).join(', ');
+    const sql = `INSERT INTO ${table} (${names}) SELECT ${exprs} FROM unnest(${arrays}) AS t(${names})`;
+    for (let from = 0; from < rows.length; from += BATCH) {
+      const part = rows.slice(from, from + BATCH);
+      await m.query(
+        sql,
+        columns.map((c) => part.map((row, k) => c.value(row, from + k))),
+      );
+    }
   }
 
   private async accounts(): Promise<DemoAccount[]> {
