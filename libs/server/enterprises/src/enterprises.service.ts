@@ -47,7 +47,10 @@ export class EnterprisesService {
     }
     if (query.q) {
       const q = query.q.trim();
-      where.push(`(e.name LIKE $${params.push(`%${q.replace(/[\\%_]/g, '\\$&')}%`)} OR e.credit_code = $${params.push(q.toUpperCase())})`);
+      // The n-gram index finds candidates; LIKE keeps only names that hold the whole text.
+      where.push(
+        `((e.name_grams @> $${params.push(nameGrams(q))}::text[] AND e.name LIKE $${params.push(`%${q.replace(/[\\%_]/g, '\\$&')}%`)}) OR e.credit_code = $${params.push(q.toUpperCase())})`,
+      );
     }
     if (query.aboveSize !== undefined) where.push(`e.above_size = $${params.push(query.aboveSize)}`);
     if (query.sizeClass) where.push(`e.size_class = $${params.push(query.sizeClass)}`);
@@ -218,6 +221,13 @@ const CQO_FILTER_SQL: Record<CqoFilter, string> = {
   disqualified: 'a.disqualified',
   duplicate: DUPLICATE_SQL,
 };
+
+/** The grams `cqo_name_grams` indexes that a name containing `q` must have: each character if one, else each pair. */
+function nameGrams(q: string): string[] {
+  const t = [...q.toLowerCase()];
+  if (t.length === 1) return t;
+  return [...new Set(t.slice(0, -1).map((c, i) => c + t[i + 1]))];
+}
 
 function duplicateAwards(awards: EnterpriseAward[]): ApiErrorDetail[] {
   const seen = new Set<string>();
