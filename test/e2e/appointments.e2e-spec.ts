@@ -254,6 +254,10 @@ describe('CQO appointments (real Postgres)', () => {
     expect(check.body.qualified).toBe(false);
     expect(check.body.checks.map((c: { ok: boolean }) => c.ok)).toEqual([true, false, false]);
 
+    const own = await t.http().get(`/api/violations?enterpriseId=${e.id}`).set('Authorization', wuhan).expect(200);
+    expect(own.body.items.map((x: { type: string }) => x.type)).toEqual(['失信', '谋取不正当利益']);
+    const foreign = await t.http().get(`/api/violations?enterpriseId=${e.id}`).set('Authorization', yichang).expect(200);
+    expect(foreign.body.total).toBe(0);
     // Another city cannot record against it.
     await t.http().post('/api/violations').set('Authorization', yichang).send({ enterpriseId: e.id, subject: 'enterprise', type: '失信', occurredOn: today, sourceDocument: 'x' }).expect(404);
   });

@@ -40,6 +40,19 @@ const ROUTES: RouteCase[] = [
     allowed: { A: ['entA', 'countyJiangan', 'cityWuhan', 'province'], B: ['entB', 'cityYichang', 'province'] },
   },
   {
+    name: "read the enterprise's CQO appointments (personal data)",
+    method: 'get',
+    path: (ids, t) => `/api/enterprises/${ids[t]}/appointments`,
+    allowed: { A: ['entA', 'countyJiangan', 'cityWuhan', 'province', 'admin'], B: ['entB', 'cityYichang', 'province', 'admin'] },
+  },
+  {
+    name: "list the enterprise's violations",
+    method: 'get',
+    path: (ids, t) => `/api/violations?enterpriseId=${ids[t]}`,
+    // a list answers 200 with only in-scope rows; the row check is in appointments.e2e-spec
+    allowed: { A: ['entA', 'entB', 'countyJiangan', 'cityWuhan', 'cityYichang', 'province', 'admin', 'evaluator'], B: ['entA', 'entB', 'countyJiangan', 'cityWuhan', 'cityYichang', 'province', 'admin', 'evaluator'] },
+  },
+  {
     name: "read the overview of the enterprise's 市州",
     method: 'get',
     path: (_ids, t) => `/api/stats/overview?region=${REGION_OF[t].city}`,
