@@ -1,11 +1,12 @@
 import type {
+  CreateEnterpriseRequest,
   EnterpriseDetail,
   EnterpriseListItem,
   EnterpriseListQuery,
   Page,
   UpdateEnterpriseRequest,
 } from '@cqo/contracts';
-import { request } from './request';
+import { hasFieldErrors, request } from './request';
 
 export function fetchEnterprises(query: EnterpriseListQuery): Promise<Page<EnterpriseListItem>> {
   return request<Page<EnterpriseListItem>>('GET', '/enterprises', { query });
@@ -22,6 +23,11 @@ export function fetchEnterprise(id: string): Promise<EnterpriseDetail> {
 export function updateEnterprise(id: string, body: UpdateEnterpriseRequest): Promise<EnterpriseDetail> {
   return request<EnterpriseDetail>('PATCH', `/enterprises/${encodeURIComponent(id)}`, {
     body,
-    silent: (error) => error.details.length > 0,
+    silent: hasFieldErrors,
   });
+}
+
+/** Field errors (details[]: a wrong credit-code check character names the character) go under the form items. */
+export function createEnterprise(body: CreateEnterpriseRequest): Promise<EnterpriseDetail> {
+  return request<EnterpriseDetail>('POST', '/enterprises', { body, silent: hasFieldErrors });
 }

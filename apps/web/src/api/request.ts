@@ -175,3 +175,8 @@ export async function request<T>(method: HttpMethod, path: string, options: Requ
     throw error;
   }
 }
+
+/** `silent` for form submissions: field errors (details[]) are shown under the form items, the rest as a toast. */
+export function hasFieldErrors(error: ApiRequestError): boolean {
+  return error.details.length > 0;
+}

@@ -35,6 +35,31 @@ const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'menu.enterpriseDetail', menu: 'enterprises' },
       },
       {
+        path: 'enterprises/:id/cqo/filing',
+        name: 'enterprise-cqo-filing',
+        component: () => import('@/views/cqo/filing/index.vue'),
+        props: true,
+        meta: { titleKey: 'menu.cqoFiling', menu: 'enterprises' },
+      },
+      {
+        path: 'violations',
+        name: 'violations',
+        component: () => import('@/views/violations/list/index.vue'),
+        meta: { titleKey: 'menu.violations', menu: 'violations' },
+      },
+      {
+        path: 'award-check',
+        name: 'award-check',
+        component: () => import('@/views/award-check/index.vue'),
+        meta: { titleKey: 'menu.awardCheck', menu: 'award-check' },
+      },
+      {
+        path: 'policy',
+        name: 'policy',
+        component: () => import('@/views/policy/catalogue/index.vue'),
+        meta: { titleKey: 'menu.policy', menu: 'policy' },
+      },
+      {
         path: 'audit',
         name: 'audit',
         component: () => import('@/views/audit/log/index.vue'),
@@ -45,6 +70,18 @@ const routes: RouteRecordRaw[] = [
         name: 'my-enterprise',
         component: () => import('@/views/enterprises/mine/index.vue'),
         meta: { titleKey: 'menu.myEnterprise', menu: 'my-enterprise' },
+      },
+      {
+        path: 'my/cqo',
+        name: 'my-cqo',
+        component: () => import('@/views/cqo/mine/index.vue'),
+        meta: { titleKey: 'menu.myCqo', menu: 'my-cqo' },
+      },
+      {
+        path: 'my/cqo/filing',
+        name: 'my-cqo-filing',
+        component: () => import('@/views/cqo/filing/index.vue'),
+        meta: { titleKey: 'menu.cqoFiling', menu: 'my-cqo' },
       },
       {
         path: 'evaluation',

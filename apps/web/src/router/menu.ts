@@ -1,21 +1,45 @@
 import type { Component } from 'vue';
-import { DataAnalysis, Document, OfficeBuilding, Medal, Tickets } from '@element-plus/icons-vue';
+import { Avatar, DataAnalysis, Document, OfficeBuilding, Medal, Tickets, Warning, Notebook, Checked } from '@element-plus/icons-vue';
 import type { Role } from '@cqo/contracts';
 
 /** Pages that appear in the side menu. */
-export type MenuRouteName = 'overview' | 'enterprises' | 'audit' | 'my-enterprise' | 'evaluation';
+export type MenuRouteName =
+  | 'overview'
+  | 'enterprises'
+  | 'violations'
+  | 'award-check'
+  | 'policy'
+  | 'audit'
+  | 'my-enterprise'
+  | 'my-cqo'
+  | 'evaluation';
+
+type MenuTitle =
+  | 'overview'
+  | 'enterprises'
+  | 'violations'
+  | 'awardCheck'
+  | 'policy'
+  | 'audit'
+  | 'myEnterprise'
+  | 'myCqo'
+  | 'evaluation';
 
 export interface MenuItem {
   name: MenuRouteName;
-  titleKey: `menu.${'overview' | 'enterprises' | 'audit' | 'myEnterprise' | 'evaluation'}`;
+  titleKey: `menu.${MenuTitle}`;
   icon: Component;
 }
 
 const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
   overview: { name: 'overview', titleKey: 'menu.overview', icon: DataAnalysis },
   enterprises: { name: 'enterprises', titleKey: 'menu.enterprises', icon: OfficeBuilding },
+  violations: { name: 'violations', titleKey: 'menu.violations', icon: Warning },
+  'award-check': { name: 'award-check', titleKey: 'menu.awardCheck', icon: Checked },
+  policy: { name: 'policy', titleKey: 'menu.policy', icon: Notebook },
   audit: { name: 'audit', titleKey: 'menu.audit', icon: Tickets },
   'my-enterprise': { name: 'my-enterprise', titleKey: 'menu.myEnterprise', icon: Document },
+  'my-cqo': { name: 'my-cqo', titleKey: 'menu.myCqo', icon: Avatar },
   evaluation: { name: 'evaluation', titleKey: 'menu.evaluation', icon: Medal },
 };
 
@@ -23,13 +47,15 @@ const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
 export function menuRoutesFor(role: Role): MenuRouteName[] {
   switch (role) {
     case 'province':
+      return ['overview', 'enterprises', 'violations', 'award-check', 'policy', 'audit'];
     case 'admin':
-      return ['overview', 'enterprises', 'audit'];
+      // The award check is an officer's task (county / city / province); the API refuses admin.
+      return ['overview', 'enterprises', 'violations', 'policy', 'audit'];
     case 'city':
     case 'county':
-      return ['overview', 'enterprises'];
+      return ['overview', 'enterprises', 'violations', 'award-check', 'policy'];
     case 'enterprise':
-      return ['my-enterprise'];
+      return ['my-enterprise', 'my-cqo'];
     case 'evaluator':
       return ['evaluation'];
     default: {

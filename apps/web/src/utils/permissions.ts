@@ -1,0 +1,26 @@
+import type { Role } from '@cqo/contracts';
+
+// What each role may do in the dashboard. The API decides; these only hide buttons a role would
+// be refused, so a user never fills a form just to read 403.
+export type Action =
+  | 'enterprise.create'
+  | 'enterprise.edit'
+  | 'enterprise.editAwards'
+  | 'appointment.manage'
+  | 'violation.record'
+  | 'policy.edit'
+  | 'policy.whatIf';
+
+const ALLOWED: Record<Action, readonly Role[]> = {
+  'enterprise.create': ['county', 'city', 'province'],
+  'enterprise.edit': ['enterprise', 'county', 'city', 'province'],
+  'enterprise.editAwards': ['county', 'city', 'province'],
+  'appointment.manage': ['enterprise', 'county', 'city', 'province'],
+  'violation.record': ['county', 'city', 'province'],
+  'policy.edit': ['province', 'admin'],
+  'policy.whatIf': ['province', 'admin'],
+};
+
+export function can(role: Role | null | undefined, action: Action): boolean {
+  return role ? ALLOWED[action].includes(role) : false;
+}
