@@ -5,6 +5,7 @@ import { migrateCommand } from './commands/migrate.command';
 import { profileListCommand, profileUseCommand } from './commands/profile.command';
 import { seedDemoCommand } from './commands/seed-demo.command';
 import { startCommand } from './commands/start.command';
+import { importTrainingCommand, verifyTrainingCommand } from './commands/training.command';
 import { userAddCommand } from './commands/user-add.command';
 
 /** `npm run cqo -- <command>`: one entry per operator task (SPEC §9). */
@@ -46,6 +47,20 @@ program
   .requiredOption('--credit-code <code>', '统一社会信用代码')
   .option('--as-of <date>', 'judge on this date (YYYY-MM-DD) under the profile in force then, default today')
   .action(eligibilityCommand);
+
+const verify = program.command('verify').description('integrity checks');
+verify
+  .command('training')
+  .description('re-walk the training ledger hash chain; exit 1 naming the first broken record')
+  .action(verifyTrainingCommand);
+
+const importCmd = program.command('import').description('imports from spreadsheets (SPEC §8)');
+importCmd
+  .command('training')
+  .description('providers\' training records (.xlsx with the SPEC §8 columns); JSON summary, exit 1 if any row was rejected')
+  .argument('<file>', 'the .xlsx file')
+  .option('--keep-valid', 'write the valid rows even when some are rejected (default: all or nothing)')
+  .action(importTrainingCommand);
 
 program
   .command('start')

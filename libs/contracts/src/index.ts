@@ -3,3 +3,4 @@ export * from './errors';
 export * from './api';
 export * from './queries';
 export * from './cqo';
+export * from './training';

@@ -2,3 +2,4 @@ export * from './credit-code';
 export * from './masking';
 export * from './regions';
 export * from './eligibility';
+export * from './training';

@@ -9,15 +9,17 @@ import { databaseUrlOrExit } from './runtime-env';
 
 @Module({})
 class PolicyCliModule {
-  static forRoot(): DynamicModule {
-    return { module: PolicyCliModule, imports: [CoreModule.forRoot(loadConfig()), DatabaseModule, OutboxModule, AuditModule, EligibilityModule] };
+  static forRoot(extra: ModuleImport[]): DynamicModule {
+    return { module: PolicyCliModule, imports: [CoreModule.forRoot(loadConfig()), DatabaseModule, OutboxModule, AuditModule, EligibilityModule, ...extra] };
   }
 }
 
-/** A Nest context with the policy and eligibility services, on a migrated database. */
-export async function withPolicyContext<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+type ModuleImport = NonNullable<DynamicModule['imports']>[number];
+
+/** A Nest context with the policy and eligibility services (and `extra` modules), on a migrated database. */
+export async function withPolicyContext<T>(work: (app: INestApplicationContext) => Promise<T>, extra: ModuleImport[] = []): Promise<T> {
   await runMigrations(databaseUrlOrExit());
-  const app = await NestFactory.createApplicationContext(PolicyCliModule.forRoot(), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(PolicyCliModule.forRoot(extra), { logger: ['error', 'warn'] });
   try {
     return await work(app);
   } finally {

@@ -541,6 +541,15 @@ describe('hubei-2021 004 三(二) 继续教育培训不少于 14 学时；第二
     const v = evaluateEligibility(HUBEI, { ...person({ appointedOn: '2023-12-31' }), trainingByYear: {} }, AS_OF);
     expectOnlyFailure(v, 'annual-training', 'attention', '004 三(二)');
   });
+
+  it('does not apply to a CQO whose term ended before 31 December of the year judged (the term rule fails instead)', () => {
+    const v = evaluateEligibility(HUBEI, { ...person({ appointedOn: '2019-07-01', termEnd: '2024-06-30', initialTraining: { completedOn: '2019-06-01' } }), trainingByYear: {} }, AS_OF);
+    const r = ruleOf(v, 'annual-training');
+    expect(r.applicable).toBe(false);
+    expect(r.pass).toBe(true);
+    expect(r.actual).toContain('2024-06-30');
+    expect(failing(v)).toEqual(['term']);
+  });
 });
 
 describe('hunan-2024 001 9.4.1.2 每年质量专业学习不少于 10 学时，组织质量专业培训活动不少于 1 次', () => {

@@ -17,6 +17,7 @@ import {
   type ViolationType,
 } from '@cqo/contracts';
 import { daysBetween, termEndFor, yearOf } from './dates';
+import { yearlyCompliance } from '../training/compliance';
 import { profileRef } from './profiles';
 
 /** Training hours of one calendar year, from the training ledger (SPEC §4). */
@@ -75,7 +76,7 @@ const hours = (n: number): string => `${Number.isInteger(n) ? n : n.toFixed(1)} 
  */
 export function evaluateEligibility(profile: PolicyProfile, facts: EligibilityFacts, asOf: string): VerdictResult {
   const rules: RuleResult[] = profile.rules.map((rule) => {
-    const o = judge(rule, facts, asOf);
+    const o = judge(profile, rule, facts, asOf);
     const applicable = o.applicable ?? true;
     return {
       id: rule.id,
@@ -101,7 +102,7 @@ export function evaluateEligibility(profile: PolicyProfile, facts: EligibilityFa
   };
 }
 
-function judge(rule: RuleDefinition, f: EligibilityFacts, asOf: string): Outcome {
+function judge(profile: PolicyProfile, rule: RuleDefinition, f: EligibilityFacts, asOf: string): Outcome {
   switch (rule.kind) {
     case 'education':
       return {
@@ -116,7 +117,7 @@ function judge(rule: RuleDefinition, f: EligibilityFacts, asOf: string): Outcome
     case 'initial-training':
       return judgeInitialTraining(rule, f);
     case 'annual-training':
-      return judgeAnnualTraining(rule, f, asOf);
+      return judgeAnnualTraining(profile, rule, f, asOf);
     case 'position': {
       const severity = f.aboveSize ? rule.severity : rule.smeSeverity;
       return {
@@ -218,10 +219,12 @@ function judgeInitialTraining(rule: Extract<RuleDefinition, { kind: 'initial-tra
 }
 
 /**
- * Yearly compliance for the last completed year Y = year(asOf) − 1 applies to CQOs appointed
- * before 1 January of Y (SPEC §3); those appointed later are judged on initial training only.
+ * Yearly compliance for the last completed year Y = year(asOf) − 1 applies to CQOs active on
+ * 31 December of Y who were appointed before 1 January of Y (SPEC §3); those appointed later are
+ * judged on initial training only. The judgement itself is `yearlyCompliance` (the same one the
+ * training pages and the shortfall list show); this only words it for the verdict.
  */
-function judgeAnnualTraining(rule: Extract<RuleDefinition, { kind: 'annual-training' }>, f: EligibilityFacts, asOf: string): Outcome {
+function judgeAnnualTraining(profile: PolicyProfile, rule: Extract<RuleDefinition, { kind: 'annual-training' }>, f: EligibilityFacts, asOf: string): Outcome {
   const year = yearOf(asOf) - 1;
   const parts: string[] = [];
   if (rule.minFirstCategory !== null) parts.push(`第一类不少于 ${hours(rule.minFirstCategory)}`);
@@ -229,16 +232,13 @@ function judgeAnnualTraining(rule: Extract<RuleDefinition, { kind: 'annual-train
   if (rule.minTotal !== null) parts.push(`合计不少于 ${hours(rule.minTotal)}`);
   if (rule.minActivities !== null) parts.push(`组织培训活动不少于 ${rule.minActivities} 次`);
   const expected = `${year} 年：${parts.join('，')}`;
-  if (f.appointedOn >= `${year}-01-01`) {
-    return { expected, actual: `${f.appointedOn} 聘任，${year} 年度不考核`, pass: true, applicable: false };
-  }
   const t = f.trainingByYear[year] ?? { firstCategory: 0, secondCategory: 0, activities: 0 };
-  const total = t.firstCategory + t.secondCategory;
-  const pass =
-    (rule.minFirstCategory === null || t.firstCategory >= rule.minFirstCategory) &&
-    (rule.minSecondCategory === null || t.secondCategory >= rule.minSecondCategory) &&
-    (rule.minTotal === null || total >= rule.minTotal) &&
-    (rule.minActivities === null || t.activities >= rule.minActivities);
+  // Judge this very rule, whichever annual-training rule the profile lists first.
+  const c = yearlyCompliance({ ...profile, rules: [rule] }, { appointedOn: f.appointedOn, termEnd: f.termEnd }, year, { initial: 0, ...t });
+  if (!c.applicable) {
+    const actual = f.appointedOn >= `${year}-01-01` ? `${f.appointedOn} 聘任，${year} 年度不考核` : (c.reason ?? `${year} 年度不考核`);
+    return { expected, actual, pass: true, applicable: false };
+  }
   const actual = [
     rule.minFirstCategory !== null || rule.minTotal !== null ? `第一类 ${hours(t.firstCategory)}` : null,
     rule.minSecondCategory !== null || rule.minTotal !== null ? `第二类 ${hours(t.secondCategory)}` : null,
@@ -246,7 +246,7 @@ function judgeAnnualTraining(rule: Extract<RuleDefinition, { kind: 'annual-train
   ]
     .filter(Boolean)
     .join('，');
-  return { expected, actual, pass };
+  return { expected, actual, pass: c.compliant === true };
 }
 
 /** The term end a filing gets when it names none: the profile's term, less one day. */

@@ -7,6 +7,7 @@ import { EnterprisesModule } from '@cqo/server-enterprises';
 import { HealthModule } from '@cqo/server-health';
 import { RegionsModule } from '@cqo/server-regions';
 import { StatsModule } from '@cqo/server-stats';
+import { TrainingModule } from '@cqo/server-training';
 import { ViolationsModule } from '@cqo/server-violations';
 import { coreImports } from './core-imports';
 
@@ -24,6 +25,7 @@ export class ApiModule {
         EligibilityModule,
         AppointmentsModule,
         ViolationsModule,
+        TrainingModule,
         StatsModule,
         HealthModule,
       ],

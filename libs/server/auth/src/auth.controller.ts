@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
 import { CurrentActor, Public, type Actor, type RequestWithActor } from '@cqo/server-common';
 import { AuthService } from './auth.service';
@@ -13,6 +13,7 @@ function client(req: RequestWithActor) {
 }
 
 @ApiTags('auth')
+@SkipThrottle({ verify: true })
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}

@@ -20,7 +20,11 @@ import { TokenService } from './token.service';
     TypeOrmModule.forFeature([UserEntity, SessionEntity, LoginFailureEntity]),
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => [{ name: 'login', ttl: 60_000, limit: config.loginRateLimitPerMinute }],
+      // Each guarded route skips the throttlers that are not its own (@SkipThrottle).
+      useFactory: (config: AppConfig) => [
+        { name: 'login', ttl: 60_000, limit: config.loginRateLimitPerMinute },
+        { name: 'verify', ttl: 60_000, limit: config.verifyRateLimitPerMinute },
+      ],
     }),
     RegionsModule,
   ],

@@ -14,6 +14,8 @@ export interface AppConfig {
   sessionIdleMinutes: number;
   /** Sign-in and token-refresh requests per client IP per minute. */
   loginRateLimitPerMinute: number;
+  /** Public certificate verifications (/verify/<code>) per client IP per minute. */
+  verifyRateLimitPerMinute: number;
   lockout: { maxFailures: number; windowMinutes: number; lockMinutes: number };
   webDist: string | null;
   /** Express `trust proxy`: which proxies may set X-Forwarded-For (the client IP in audit and throttling). */
@@ -52,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, env),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, env),
     loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 20, env),
+    verifyRateLimitPerMinute: int('VERIFY_RATE_LIMIT_PER_MINUTE', 30, env),
     lockout: {
       maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env),
       windowMinutes: int('LOCKOUT_WINDOW_MINUTES', 15, env),

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { chinaDate } from '@cqo/policy';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { hashPassword } from '@cqo/server-auth';
+import { chainDrafts, GENESIS_HASH, ledgerHours } from '@cqo/server-database';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { StatsService } from '@cqo/server-stats';
 import { demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
@@ -181,7 +182,33 @@ export class DemoSeedService {
         { name: 'filed_at', type: 'timestamptz', value: (a) => a.filedAt },
         { name: 'late_filing', type: 'boolean', value: (a) => a.lateFiling },
       ]);
+      // The ledger is a hash chain (SPEC §4): each record is hashed onto the one before it, in recorded order.
+      const trainingIds = cqos.trainingRecords.map(() => randomUUID());
+      const links = chainDrafts(
+        await ledgerHead(m),
+        cqos.trainingRecords.map((t, i) => ({
+          id: trainingIds[i],
+          kind: 'entry',
+          personId: personIds[t.personIndex],
+          enterpriseId: t.enterpriseIndex === null ? null : ids[t.enterpriseIndex],
+          category: t.category,
+          course: t.course,
+          provider: t.provider,
+          startDate: t.startDate,
+          endDate: t.endDate,
+          hours: ledgerHours(t.hours),
+          certificateNo: t.certificateNo,
+          source: t.source,
+          reverses: null,
+          reason: null,
+          recordedAt: String(Date.parse(t.recordedAt)),
+          recordedBy: null,
+        })),
+      );
       await this.bulk<DemoTrainingRecord>(m, 'training_record', cqos.trainingRecords, [
+        { name: 'id', type: 'uuid', value: (_t, i) => trainingIds[i] },
+        { name: 'seq', type: 'bigint', value: (_t, i) => links[i].seq },
+        { name: 'kind', type: 'varchar', value: () => 'entry' },
         { name: 'person_id', type: 'uuid', value: (t) => personIds[t.personIndex] },
         { name: 'enterprise_id', type: 'uuid', value: (t) => (t.enterpriseIndex === null ? null : ids[t.enterpriseIndex]) },
         { name: 'category', type: 'varchar', value: (t) => t.category },
@@ -193,6 +220,8 @@ export class DemoSeedService {
         { name: 'certificate_no', type: 'varchar', value: (t) => t.certificateNo },
         { name: 'source', type: 'varchar', value: (t) => t.source },
         { name: 'recorded_at', type: 'timestamptz', value: (t) => t.recordedAt },
+        { name: 'prev_hash', type: 'text', value: (_t, i) => links[i].prevHash },
+        { name: 'hash', type: 'text', value: (_t, i) => links[i].hash },
       ]);
       await this.bulk<DemoViolation>(m, 'violation', cqos.violations, [
         { name: 'enterprise_id', type: 'uuid', value: (v) => ids[v.enterpriseIndex] },
@@ -270,4 +299,11 @@ export class DemoSeedService {
       password: DEMO_PASSWORD,
     }));
   }
+}
+
+/** Where the training ledger ends now: demo records are chained after it. */
+async function ledgerHead(m: EntityManager): Promise<{ seq: number; hash: string }> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtext('cqo.training_ledger'))`);
+  const [row] = await m.query(`SELECT seq::float8 AS seq, hash FROM training_record ORDER BY seq DESC LIMIT 1`);
+  return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
 }

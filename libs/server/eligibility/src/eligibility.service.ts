@@ -292,7 +292,7 @@ export class EligibilityService {
                 coalesce(sum(hours) FILTER (WHERE category = '继续教育(第一类)'), 0)::float8 AS first,
                 coalesce(sum(hours) FILTER (WHERE category = '第二类'), 0)::float8 AS second,
                 count(*) FILTER (WHERE category = '组织培训活动')::int AS activities
-           FROM training_record WHERE person_id = ANY($1) AND end_date BETWEEN $2::date AND $3::date
+           FROM training_live WHERE person_id = ANY($1) AND end_date BETWEEN $2::date AND $3::date
           GROUP BY 1, 2`,
         [personIds, `${year}-01-01`, asOf],
       )) as { person_id: string; year: number; first: number; second: number; activities: number }[];
@@ -303,7 +303,7 @@ export class EligibilityService {
       )) as { person_id: string; type: ViolationType; accident_level: AccidentLevel | null; occurred_on: string; status: ViolationStatus; source_document: string }[];
     const initialRows = (await m.query(
         `SELECT person_id, hours::float8 AS hours, end_date::text AS end_date, certificate_no
-           FROM training_record WHERE person_id = ANY($1) AND category = '任职培训'`,
+           FROM training_live WHERE person_id = ANY($1) AND category = '任职培训'`,
         [personIds],
       )) as { person_id: string; hours: number; end_date: string; certificate_no: string | null }[];
     const training = new Map<string, Record<number, YearTraining>>();

@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { Allow, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IMPORT_MODES,
+  TRAINING_CATEGORIES,
+  type CreateTrainingRecordRequest,
+  type ImportMode,
+  type IssueTrainingCertificateRequest,
+  type ReverseTrainingRecordRequest,
+  type ShortfallQuery,
+  type TrainingCategory,
+  type TrainingRecordQuery,
+} from '@cqo/contracts';
+import { FieldLabel } from '@cqo/server-common';
+
+/**
+ * The record's own fields are checked by `validateTrainingRecord` (libs/policy), the same rules
+ * the import applies, so the form and the sheet give the same messages; here they are only let in.
+ */
+export class CreateTrainingRecordDto implements CreateTrainingRecordRequest {
+  @ApiPropertyOptional() @FieldLabel('企业') @IsOptional() @IsUUID('all', { message: '企业编号格式不正确' })
+  enterpriseId?: string;
+
+  @ApiProperty({ enum: TRAINING_CATEGORIES }) @Allow()
+  category!: TrainingCategory;
+
+  @ApiProperty() @Allow()
+  course!: string;
+
+  @ApiProperty() @Allow()
+  provider!: string;
+
+  @ApiProperty({ example: '2026-03-01' }) @Allow()
+  startDate!: string;
+
+  @ApiProperty({ example: '2026-03-02' }) @Allow()
+  endDate!: string;
+
+  @ApiProperty({ example: 16 }) @Allow()
+  hours!: number;
+
+  @ApiPropertyOptional({ nullable: true }) @Allow()
+  certificateNo?: string | null;
+}
+
+export class ReverseTrainingRecordDto implements ReverseTrainingRecordRequest {
+  @ApiProperty() @FieldLabel('冲销原因') @IsString({ message: '请填写冲销原因' }) @MaxLength(500, { message: '冲销原因不能超过500个字符' })
+  reason!: string;
+}
+
+export class TrainingRecordQueryDto implements TrainingRecordQuery {
+  @FieldLabel('企业') @IsOptional() @IsUUID('all', { message: '企业编号格式不正确' })
+  enterpriseId?: string;
+
+  @FieldLabel('首席质量官') @IsOptional() @IsUUID('all', { message: '人员编号格式不正确' })
+  personId?: string;
+
+  @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt({ message: '年度应为整数' }) @Min(2000) @Max(2100)
+  year?: number;
+
+  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  page = 1;
+
+  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  pageSize = 20;
+}
+
+export class ProgressQueryDto {
+  @FieldLabel('企业') @IsOptional() @IsUUID('all', { message: '企业编号格式不正确' })
+  enterpriseId?: string;
+
+  @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt({ message: '年度应为整数' }) @Min(2000) @Max(2100)
+  year?: number;
+}
+
+export class ShortfallQueryDto implements ShortfallQuery {
+  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+  region?: string;
+
+  @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt({ message: '年度应为整数' }) @Min(2000) @Max(2100)
+  year?: number;
+
+  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  page = 1;
+
+  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  pageSize = 20;
+}
+
+export class IssueCertificateDto implements IssueTrainingCertificateRequest {
+  @ApiProperty() @FieldLabel('首席质量官') @IsUUID('all', { message: '人员编号格式不正确' })
+  personId!: string;
+
+  @ApiProperty() @FieldLabel('年度') @Type(() => Number) @IsInt({ message: '年度应为整数' })
+  year!: number;
+}
+
+export class ImportFormDto {
+  @ApiPropertyOptional({ enum: IMPORT_MODES, default: 'all-or-nothing' })
+  @FieldLabel('导入方式')
+  @IsOptional()
+  @IsIn(IMPORT_MODES, { message: '导入方式应为 all-or-nothing（全部正确才导入）或 keep-valid（仅导入正确的行）' })
+  mode?: ImportMode;
+}

@@ -1,0 +1,6 @@
+export * from './ledger.service';
+export * from './training.service';
+export * from './certificates.service';
+export * from './training-import.service';
+export * from './training.module';
+export * from './xlsx-guard';

@@ -1,0 +1,419 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  TRAINING_CATEGORIES,
+  TRAINING_IMPORT_COLUMNS,
+  type ImportMode,
+  type ImportResult,
+  type ImportRowError,
+  type TrainingCategory,
+} from '@cqo/contracts';
+import { normaliseCertificateNo, validateCreditCode, validateTrainingRecord } from '@cqo/policy';
+import { ScopeService } from '@cqo/server-auth';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { LedgerService, type NewLedgerRecord } from './ledger.service';
+import { TrainingService } from './training.service';
+import { checkXlsx } from './xlsx-guard';
+
+type Column = (typeof TRAINING_IMPORT_COLUMNS)[number];
+
+/** Which form field each column feeds, to map the form's validation errors back onto cells. */
+const FIELD_COLUMN: Record<string, Column> = {
+  category: '培训类别',
+  course: '课程名称',
+  provider: '培训机构',
+  startDate: '开始日期',
+  endDate: '结束日期',
+  hours: '学时',
+  certificateNo: '证书编号',
+};
+
+/** How providers' sheets spell the categories. */
+const CATEGORY_ALIASES: Record<string, TrainingCategory> = {
+  第一类: '继续教育(第一类)',
+  继续教育第一类: '继续教育(第一类)',
+  '继续教育（第一类）': '继续教育(第一类)',
+  继续教育第二类: '第二类',
+  '继续教育(第二类)': '第二类',
+  '继续教育（第二类）': '第二类',
+  组织培训: '组织培训活动',
+};
+
+const MAX_ROWS = 200_000;
+/** Error reports are kept this long. */
+const KEEP_DAYS = 7;
+const BAD_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };
+
+export interface UploadedFile {
+  buffer: Buffer;
+  originalname: string;
+}
+
+interface ParsedRow {
+  row: number;
+  certificateNo: string | null;
+  name: string;
+  creditCode: string;
+  category: TrainingCategory;
+  course: string;
+  provider: string;
+  startDate: string;
+  endDate: string;
+  hours: number;
+}
+
+/**
+ * Training records from providers (SPEC §8): one sheet with the §8 columns. Every row is checked
+ * with the form's rules plus the enterprise, its CQO and the certificate number; all-or-nothing
+ * unless the user keeps the valid rows; a re-import of the same rows changes nothing (idempotent by
+ * certificate number). Rejected rows come back as a copy of the sheet with the bad cells marked.
+ */
+@Injectable()
+export class TrainingImportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger: LedgerService,
+    private readonly training: TrainingService,
+    private readonly scope: ScopeService,
+    private readonly clock: Clock,
+  ) {}
+
+  async import(actor: Actor, file: UploadedFile | undefined, mode: ImportMode): Promise<ImportResult> {
+    if (!file?.buffer) throw AppException.validation([{ field: 'file', code: 'required', message: '请选择要导入的 Excel 文件' }]);
+    const fileErrors = await checkXlsx(file.buffer, file.originalname);
+    if (fileErrors.length) throw AppException.validation(fileErrors);
+    const sheet = await firstSheet(file.buffer);
+    const columns = headerColumns(sheet);
+    const missing = TRAINING_IMPORT_COLUMNS.filter((c) => !columns.has(c));
+    if (missing.length) {
+      throw AppException.validation([{ field: 'file', code: 'columns', message: `第 1 行缺少列：${missing.join('、')}（请使用导入模板）` }]);
+    }
+    if (sheet.actualRowCount - 1 > MAX_ROWS) {
+      throw AppException.validation([{ field: 'file', code: 'rows', message: `一次最多导入 ${MAX_ROWS} 行` }]);
+    }
+    const today = this.training.today();
+    const errors: ImportRowError[] = [];
+    const rows: ParsedRow[] = [];
+    let total = 0;
+    sheet.eachRow({ includeEmpty: false }, (r, n) => {
+      if (n === 1) return;
+      const get = (c: Column) => cellText(r.getCell(columns.get(c)!).value);
+      const raw = Object.fromEntries(TRAINING_IMPORT_COLUMNS.map((c) => [c, get(c)])) as Record<Column, string>;
+      if (Object.values(raw).every((v) => v === '')) return;
+      total += 1;
+      const rowErrors: ImportRowError[] = [];
+      const bad = (column: Column, reason: string) => rowErrors.push({ row: n, column, reason });
+      const category = CATEGORY_ALIASES[raw['培训类别']] ?? raw['培训类别'];
+      const startDate = cellDate(r.getCell(columns.get('开始日期')!).value);
+      const endDate = cellDate(r.getCell(columns.get('结束日期')!).value);
+      const hours = raw['学时'] === '' ? NaN : Number(raw['学时']);
+      const certificateNo = normaliseCertificateNo(raw['证书编号']);
+      if (!certificateNo) bad('证书编号', '证书编号不能为空（用于防止重复导入）');
+      if (!raw['姓名']) bad('姓名', '姓名不能为空');
+      const code = raw['统一社会信用代码'].toUpperCase();
+      const cc = validateCreditCode(code);
+      if (!code) bad('统一社会信用代码', '统一社会信用代码不能为空');
+      else if (!cc.valid) bad('统一社会信用代码', cc.errors.map((e) => e.message).join('；'));
+      for (const e of validateTrainingRecord(
+        { category, course: raw['课程名称'], provider: raw['培训机构'], startDate: startDate ?? raw['开始日期'], endDate: endDate ?? raw['结束日期'], hours, certificateNo },
+        today,
+      )) {
+        bad(FIELD_COLUMN[e.field] ?? '证书编号', e.message);
+      }
+      if (rowErrors.length) {
+        errors.push(...dedupe(rowErrors));
+        return;
+      }
+      rows.push({
+        row: n,
+        certificateNo,
+        name: raw['姓名'],
+        creditCode: code,
+        category: category as TrainingCategory,
+        course: raw['课程名称'].trim(),
+        provider: raw['培训机构'].trim(),
+        startDate: startDate!,
+        endDate: endDate!,
+        hours,
+      });
+    });
+    if (total === 0) throw AppException.validation([{ field: 'file', code: 'emptySheet', message: '表格中没有数据行' }]);
+
+    const runId = randomUUID();
+    const sha = createHash('sha256').update(file.buffer).digest('hex');
+    const result = await this.dataSource.transaction(async (m) => {
+      // Under the ledger lock: the certificate numbers checked here stay free until this commits.
+      await this.ledger.lock(m);
+      const { drafts, unchanged } = await this.resolve(m, actor, rows, errors, runId);
+      const rejectedRows = new Set(errors.map((e) => e.row)).size;
+      const commit = mode === 'keep-valid' || errors.length === 0;
+      const appended = commit ? await this.ledger.append(m, drafts) : [];
+      errors.sort((a, b) => a.row - b.row || TRAINING_IMPORT_COLUMNS.indexOf(a.column as Column) - TRAINING_IMPORT_COLUMNS.indexOf(b.column as Column));
+      const report = errors.length ? await errorReport(file.buffer, columns, errors) : null;
+      const now = this.clock.now();
+      await m.query(
+        `INSERT INTO import_run (id, kind, mode, file_name, file_sha256, file_size, committed, total_rows, inserted, updated, unchanged,
+                                 rejected_rows, errors, error_report, created_by, created_at, expires_at)
+         VALUES ($1, 'training', $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15)`,
+        [
+          runId,
+          mode,
+          file.originalname.slice(0, 255),
+          sha,
+          file.buffer.length,
+          commit,
+          total,
+          appended.length,
+          commit ? unchanged : 0,
+          rejectedRows,
+          JSON.stringify(errors),
+          report,
+          actor.userId || null,
+          now,
+          new Date(now.getTime() + KEEP_DAYS * 86_400_000),
+        ],
+      );
+      const personIds = [...new Set(drafts.map((d) => d.personId))];
+      const enterpriseIds = [...new Set(drafts.map((d) => d.enterpriseId!))];
+      if (appended.length) {
+        await this.training.afterWrite(m, actor, personIds, enterpriseIds, 'training.import', runId, {
+          file: file.originalname,
+          sha256: sha,
+          mode,
+          inserted: appended.length,
+          unchanged,
+          rejectedRows,
+        });
+      }
+      return { committed: commit, inserted: appended.length, unchanged: commit ? unchanged : 0, rejectedRows };
+    });
+    return {
+      id: runId,
+      kind: 'training',
+      mode,
+      fileName: file.originalname,
+      total,
+      inserted: result.inserted,
+      updated: 0,
+      unchanged: result.unchanged,
+      rejected: errors,
+      rejectedRows: result.rejectedRows,
+      committed: result.committed,
+      errorReportUrl: errors.length ? `/api/training/imports/${runId}/error-report` : null,
+    };
+  }
+
+  /** The marked-up copy of a run's sheet; only its uploader (or an admin) may fetch it. */
+  async errorReport(actor: Actor, id: string): Promise<{ fileName: string; content: Buffer }> {
+    const [run] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.query(`SELECT file_name, error_report, created_by FROM import_run WHERE id = $1 AND expires_at > $2`, [id, this.clock.now()])
+      : [];
+    if (!run?.error_report || (run.created_by !== actor.userId && actor.role !== 'admin')) throw AppException.notFound('错误报告');
+    return { fileName: `${String(run.file_name).replace(/\.xlsx$/i, '')}-错误报告.xlsx`, content: run.error_report };
+  }
+
+  /** An empty sheet with the §8 columns, a drop-down for the category and a 填写说明 sheet. */
+  async template(): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'cqo';
+    const ws = wb.addWorksheet('培训记录', { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = TRAINING_IMPORT_COLUMNS.map((c) => ({ header: c, key: c, width: c === '课程名称' || c === '培训机构' ? 28 : c === '统一社会信用代码' ? 22 : 14 }));
+    ws.getRow(1).font = { bold: true };
+    for (let r = 2; r <= 1001; r += 1) {
+      ws.getCell(r, 4).dataValidation = { type: 'list', allowBlank: false, formulae: [`"${TRAINING_CATEGORIES.join(',')}"`] };
+      ws.getCell(r, 7).numFmt = 'yyyy-mm-dd';
+      ws.getCell(r, 8).numFmt = 'yyyy-mm-dd';
+    }
+    const help = wb.addWorksheet('填写说明');
+    help.columns = [{ header: '列', width: 18 }, { header: '说明', width: 80 }];
+    const notes: Record<Column, string> = {
+      证书编号: '必填。培训机构出具的学时证书编号，同一编号只能登记一次；重复导入同一文件不会重复入账',
+      姓名: '必填。须与该企业备案的首席质量官姓名一致',
+      统一社会信用代码: '必填。18 位，按 GB 32100-2015 校验',
+      培训类别: `必填。${TRAINING_CATEGORIES.join(' / ')}`,
+      课程名称: '必填，不超过 200 字',
+      培训机构: '必填，不超过 200 字',
+      开始日期: '必填。YYYY-MM-DD，不能晚于今天',
+      结束日期: '必填。YYYY-MM-DD，不早于开始日期，不能晚于今天',
+      学时: '必填。大于 0，以 0.5 为单位，每个培训日不超过 8 学时',
+    };
+    for (const c of TRAINING_IMPORT_COLUMNS) help.addRow([c, notes[c]]);
+    help.getRow(1).font = { bold: true };
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
+  /** Enterprises, their CQOs and the certificate numbers on record; adds errors and returns the rows to append. */
+  private async resolve(
+    m: EntityManager,
+    actor: Actor,
+    rows: ParsedRow[],
+    errors: ImportRowError[],
+    importId: string,
+  ): Promise<{ drafts: NewLedgerRecord[]; unchanged: number }> {
+    const codes = [...new Set(rows.map((r) => r.creditCode))];
+    const enterprises = new Map<string, { id: string; region_path: string }>();
+    for (const e of await m.query(`SELECT id, credit_code, region_path FROM enterprise WHERE credit_code = ANY($1)`, [codes])) {
+      enterprises.set(e.credit_code, e);
+    }
+    const people = new Map<string, { person_id: string; active: boolean }[]>();
+    for (const p of await m.query(
+      `SELECT e.credit_code, p.name, a.person_id, bool_or(a.status = 'active') AS active
+         FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id JOIN cqo_person p ON p.id = a.person_id
+        WHERE e.credit_code = ANY($1) GROUP BY 1, 2, 3`,
+      [codes],
+    )) {
+      const key = `${p.credit_code}|${p.name}`;
+      people.set(key, [...(people.get(key) ?? []), p]);
+    }
+    const numbers = rows.map((r) => r.certificateNo).filter((n): n is string => !!n);
+    const existing = new Map<string, { person_id: string; category: string; course: string; provider: string; start_date: string; end_date: string; hours: number }>();
+    for (const t of await m.query(
+      `SELECT certificate_no, person_id, category, course, provider, start_date::text AS start_date, end_date::text AS end_date, hours::float8 AS hours
+         FROM training_live WHERE certificate_no = ANY($1)`,
+      [numbers],
+    )) {
+      existing.set(t.certificate_no, t);
+    }
+    const seen = new Map<string, number>();
+    const drafts: NewLedgerRecord[] = [];
+    let unchanged = 0;
+    const now = this.clock.now();
+    for (const r of rows) {
+      const bad = (column: Column, reason: string) => errors.push({ row: r.row, column, reason });
+      const e = enterprises.get(r.creditCode);
+      if (!e || !this.scope.allows(actor, { regionPath: e.region_path, enterpriseId: e.id }, 'write') || actor.role === 'admin') {
+        bad('统一社会信用代码', '未找到该统一社会信用代码对应的企业，或该企业不在您的管辖范围内');
+        continue;
+      }
+      const candidates = people.get(`${r.creditCode}|${r.name}`) ?? [];
+      const person = candidates.find((p) => p.active) ?? candidates[0];
+      if (!person) {
+        bad('姓名', `该企业没有备案名为“${r.name}”的首席质量官`);
+        continue;
+      }
+      const no = r.certificateNo!;
+      const firstRow = seen.get(no);
+      if (firstRow !== undefined) {
+        bad('证书编号', `证书编号与本表第 ${firstRow} 行重复`);
+        continue;
+      }
+      seen.set(no, r.row);
+      const prior = existing.get(no);
+      if (prior) {
+        const same =
+          prior.person_id === person.person_id &&
+          prior.category === r.category &&
+          prior.course === r.course &&
+          prior.provider === r.provider &&
+          prior.start_date === r.startDate &&
+          prior.end_date === r.endDate &&
+          prior.hours === r.hours;
+        if (same) unchanged += 1;
+        else bad('证书编号', '证书编号已登记，且内容与已入账记录不同；如需更正，请先冲销原记录');
+        continue;
+      }
+      drafts.push({
+        kind: 'entry',
+        personId: person.person_id,
+        enterpriseId: e.id,
+        category: r.category,
+        course: r.course,
+        provider: r.provider,
+        startDate: r.startDate,
+        endDate: r.endDate,
+        hours: r.hours,
+        certificateNo: no,
+        source: 'provider',
+        reverses: null,
+        reason: null,
+        importId,
+        recordedAt: now,
+        recordedBy: actor.userId || null,
+      });
+    }
+    return { drafts, unchanged };
+  }
+}
+
+async function firstSheet(buffer: Buffer): Promise<ExcelJS.Worksheet> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
+  } catch {
+    throw AppException.validation([{ field: 'file', code: 'corrupt', message: '文件已损坏或不是有效的 Excel 工作簿' }]);
+  }
+  const ws = wb.worksheets[0];
+  if (!ws) throw AppException.validation([{ field: 'file', code: 'emptySheet', message: '工作簿中没有工作表' }]);
+  return ws;
+}
+
+/** Header text (without `*` and spaces) → column number, from row 1. */
+function headerColumns(ws: ExcelJS.Worksheet): Map<string, number> {
+  const map = new Map<string, number>();
+  ws.getRow(1).eachCell((cell, col) => {
+    const name = cellText(cell.value).replace(/[*＊\s]/g, '');
+    if (name && !map.has(name)) map.set(name, col);
+  });
+  return map;
+}
+
+/** A cell as the text a person sees in it. */
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return isoDate(v);
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((t) => t.text).join('').trim();
+    if ('result' in v) return cellText((v.result ?? null) as ExcelJS.CellValue);
+    if ('text' in v) return String(v.text).trim();
+    if ('error' in v) return '';
+  }
+  return String(v).trim();
+}
+
+/** A date cell, a date typed as text (2026-03-01, 2026/3/1, 2026.3.1) or an Excel serial number; null when none. */
+function cellDate(v: ExcelJS.CellValue): string | null {
+  if (v instanceof Date) return isoDate(v);
+  if (typeof v === 'number' && v > 20_000 && v < 80_000) return isoDate(new Date(Math.round((v - 25_569) * 86_400_000)));
+  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(cellText(v));
+  return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : null;
+}
+
+/** exceljs reads dates as UTC midnight. */
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function dedupe(errors: ImportRowError[]): ImportRowError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.row}|${e.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The uploaded workbook with each bad cell filled red and noted, and a 错误原因 column. */
+async function errorReport(buffer: Buffer, columns: Map<string, number>, errors: ImportRowError[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(buffer as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0];
+  const reasonCol = Math.max(...columns.values(), ws.columnCount) + 1;
+  const head = ws.getCell(1, reasonCol);
+  head.value = '错误原因';
+  head.font = { bold: true, color: { argb: 'FFC00000' } };
+  ws.getColumn(reasonCol).width = 60;
+  const byRow = new Map<number, ImportRowError[]>();
+  for (const e of errors) byRow.set(e.row, [...(byRow.get(e.row) ?? []), e]);
+  for (const [row, list] of byRow) {
+    for (const e of list) {
+      const cell = ws.getCell(row, columns.get(e.column) ?? 1);
+      cell.fill = BAD_FILL;
+      cell.note = e.reason;
+    }
+    ws.getCell(row, reasonCol).value = list.map((e) => `${e.column}：${e.reason}`).join('；');
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

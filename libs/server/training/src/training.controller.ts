@@ -1,0 +1,149 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { ImportResult, LedgerVerification, Page, PublicTrainingVerification, ShortfallPage, TrainingCertificate, TrainingProgress, TrainingRecordItem } from '@cqo/contracts';
+import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
+import { AuditService } from '@cqo/server-audit';
+import { CurrentActor, Public, Roles, type Actor } from '@cqo/server-common';
+import { CertificatesService } from './certificates.service';
+import {
+  CreateTrainingRecordDto,
+  ImportFormDto,
+  IssueCertificateDto,
+  ProgressQueryDto,
+  ReverseTrainingRecordDto,
+  ShortfallQueryDto,
+  TrainingRecordQueryDto,
+} from './dtos/training.dto';
+import { LedgerService } from './ledger.service';
+import { TrainingImportService, type UploadedFile as Upload } from './training-import.service';
+import { TrainingService } from './training.service';
+import { XLSX_LIMITS } from './xlsx-guard';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function attachment(res: Response, fileName: string): void {
+  res.setHeader('Content-Type', XLSX_TYPE);
+  res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+}
+
+@ApiTags('training')
+@ApiBearerAuth()
+@Controller('training')
+export class TrainingController {
+  constructor(
+    private readonly training: TrainingService,
+    private readonly certificates: CertificatesService,
+    private readonly imports: TrainingImportService,
+  ) {}
+
+  @Get('records')
+  list(@CurrentActor() actor: Actor, @Query() q: TrainingRecordQueryDto): Promise<Page<TrainingRecordItem>> {
+    return this.training.list(actor, q);
+  }
+
+  /** An enterprise records its CQO's training (providers' records come by import). */
+  @Post('records')
+  @Roles('enterprise')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateTrainingRecordDto): Promise<TrainingRecordItem> {
+    return this.training.create(actor, dto);
+  }
+
+  @Post('records/:id/reversal')
+  @Roles('enterprise', 'county', 'city', 'province')
+  reverse(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReverseTrainingRecordDto): Promise<TrainingRecordItem> {
+    return this.training.reverse(actor, id, dto.reason);
+  }
+
+  @Get('progress')
+  progress(@CurrentActor() actor: Actor, @Query() q: ProgressQueryDto): Promise<TrainingProgress> {
+    return this.training.progress(actor, q.enterpriseId, q.year);
+  }
+
+  @Get('shortfall')
+  @Roles('county', 'city', 'province', 'admin')
+  shortfall(@CurrentActor() actor: Actor, @Query() q: ShortfallQueryDto): Promise<ShortfallPage> {
+    return this.training.shortfall(actor, q);
+  }
+
+  @Post('certificates')
+  @HttpCode(200)
+  @Roles('enterprise', 'county', 'city', 'province', 'admin')
+  issue(@CurrentActor() actor: Actor, @Body() dto: IssueCertificateDto): Promise<TrainingCertificate> {
+    return this.certificates.issue(actor, dto.personId, dto.year);
+  }
+
+  @Get('certificates/:code')
+  certificate(@CurrentActor() actor: Actor, @Param('code') code: string): Promise<TrainingCertificate> {
+    return this.certificates.get(actor, code);
+  }
+
+  @Get('imports/template')
+  @Roles('county', 'city', 'province')
+  async template(@Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    attachment(res, '培训学时导入模板.xlsx');
+    return new StreamableFile(await this.imports.template());
+  }
+
+  /** Providers' records (SPEC §8). 200 even when rows were rejected: the result says what happened. */
+  @Post('imports')
+  @HttpCode(200)
+  @Roles('county', 'city', 'province')
+  @ApiConsumes('multipart/form-data')
+  // Memory storage: an upload never touches the disk, so a refused one leaves nothing behind.
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: XLSX_LIMITS.maxFileBytes + 1, files: 1 } }))
+  import(@CurrentActor() actor: Actor, @UploadedFile() file: Upload | undefined, @Body() form: ImportFormDto): Promise<ImportResult> {
+    return this.imports.import(actor, file, form.mode ?? 'all-or-nothing');
+  }
+
+  @Get('imports/:id/error-report')
+  async errorReport(@CurrentActor() actor: Actor, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    const report = await this.imports.errorReport(actor, id);
+    attachment(res, report.fileName);
+    return new StreamableFile(report.content);
+  }
+}
+
+/** Login-free, rate-limited: what anyone holding a certificate's code may check. */
+@ApiTags('public')
+@Controller('public')
+@UseGuards(ThrottlerGuard)
+@SkipThrottle({ login: true })
+export class PublicVerifyController {
+  constructor(private readonly certificates: CertificatesService) {}
+
+  @Get('verify/:code')
+  @Public()
+  verify(@Param('code') code: string): Promise<PublicTrainingVerification> {
+    return this.certificates.verifyPublic(code);
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/training-ledger')
+export class LedgerAdminController {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Re-walks the hash chain; `ok: false` names the first broken record. */
+  @Post('verify')
+  @HttpCode(200)
+  @Roles('admin')
+  async verify(@CurrentActor() actor: Actor): Promise<LedgerVerification> {
+    const result = await this.ledger.verify();
+    await this.audit.record({
+      actor,
+      ip: actor.ip,
+      action: 'training.ledger.verify',
+      objectType: 'training_ledger',
+      objectId: result.firstBroken?.id ?? null,
+      result: 'success',
+      details: { ok: result.ok, checked: result.checked, firstBroken: result.firstBroken },
+    });
+    return result;
+  }
+}
