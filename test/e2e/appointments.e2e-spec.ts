@@ -1,6 +1,6 @@
 import { addDays, chinaDate, termEndFor } from '@cqo/policy';
 import { EligibilityService } from '@cqo/server-eligibility';
-import { bearer, creditCode, makeEnterprise, makeUser, phone } from '../support/fixtures';
+import { bearer, creditCode, hubeiEligibleFiling, makeEnterprise, makeUser, phone } from '../support/fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -28,28 +28,7 @@ describe('CQO appointments (real Postgres)', () => {
 
   /** A person who meets every hubei-2021 rule, appointed ten days ago. */
   function eligibleFiling(over: Record<string, unknown> = {}) {
-    return {
-      name: '王质量',
-      gender: '女',
-      birthMonth: '1980-05',
-      phone: phone(),
-      positionTitle: '副总经理',
-      positionLevel: '高层副职',
-      concurrentPost: true,
-      education: '大学本科',
-      qualificationType: '质量专业技术人员职业资格',
-      qualificationLevel: '中级',
-      qualityRelated: true,
-      yearsInQuality: 8,
-      declarations: ['love-quality', 'ethics', 'competence', 'no-disqualification'],
-      appointedOn: addDays(today, -10),
-      termEnd: null,
-      authorisationCertNo: 'SQ-2026-001',
-      initialTrainingHours: 24,
-      initialTrainingCertNo: 'PX-2026-001',
-      initialTrainingCompletedOn: addDays(today, -20),
-      ...over,
-    };
+    return hubeiEligibleFiling(addDays(today, -10), { initialTrainingCompletedOn: addDays(today, -20), ...over });
   }
 
   async function enterpriseWithUser(region = '420102', aboveSize = true) {

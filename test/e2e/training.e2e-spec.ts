@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import { TRAINING_IMPORT_COLUMNS } from '@cqo/contracts';
 import { addDays, chinaDate, yearOf } from '@cqo/policy';
-import { bearer, makeEnterprise, makeUser, phone } from '../support/fixtures';
+import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -55,28 +55,7 @@ describe('training ledger (real Postgres)', () => {
       .http()
       .post(`/api/enterprises/${e.id}/appointments`)
       .set('Authorization', province)
-      .send({
-        name,
-        gender: '女',
-        birthMonth: '1980-05',
-        phone: phone(),
-        positionTitle: '副总经理',
-        positionLevel: '高层副职',
-        concurrentPost: true,
-        education: '大学本科',
-        qualificationType: '质量专业技术人员职业资格',
-        qualificationLevel: '中级',
-        qualityRelated: true,
-        yearsInQuality: 8,
-        declarations: ['love-quality', 'ethics', 'competence', 'no-disqualification'],
-        appointedOn: '2023-03-01',
-        termEnd: null,
-        authorisationCertNo: 'SQ-2023-001',
-        initialTrainingHours: 24,
-        initialTrainingCertNo: 'PX-2023-001',
-        initialTrainingCompletedOn: '2023-02-01',
-        explanation: '补录历史聘任',
-      })
+      .send(hubeiEligibleFiling('2023-03-01', { name, authorisationCertNo: 'SQ-2023-001', initialTrainingCertNo: 'PX-2023-001', explanation: '补录历史聘任' }))
       .expect(201);
     return { ...e, personName: name, appointmentId: res.body.id as string, auth: await bearer(t.http, u.username) };
   }
@@ -256,13 +235,13 @@ describe('training ledger (real Postgres)', () => {
       return Buffer.from(await wb.xlsx.writeBuffer());
     }
 
-    const upload = (file: Buffer, mode: string, name = 'provider.xlsx') =>
+    const upload = (file: Buffer, mode: string, name = '培训机构学时.xlsx') =>
       t.http().post('/api/training/imports').set('Authorization', wuhan).field('mode', mode).attach('file', file, name);
     const imported = () => count(`SELECT count(*) AS n FROM training_record WHERE certificate_no LIKE $1`, [`JG-${lastYear}-%`]);
 
     it('all or nothing: 3 bad rows out of 1,000 write nothing, and the error workbook marks the 3 cells', async () => {
       const res = await upload(await sheet(), 'all-or-nothing').expect(200);
-      expect(res.body).toMatchObject({ total: 1000, inserted: 0, committed: false, rejectedRows: 3 });
+      expect(res.body).toMatchObject({ fileName: '培训机构学时.xlsx', total: 1000, inserted: 0, committed: false, rejectedRows: 3 });
       expect(res.body.rejected).toEqual([
         { row: BAD.hours + 2, column: '学时', reason: expect.stringContaining('8 学时') },
         { row: BAD.code + 2, column: '统一社会信用代码', reason: expect.any(String) },
@@ -270,7 +249,8 @@ describe('training ledger (real Postgres)', () => {
       ]);
       expect(await imported()).toBe(0);
 
-      const report = await t.http().get(res.body.errorReportUrl).set('Authorization', wuhan).buffer(true).parse(binary).expect(200);
+      const report = await t.http().get(res.body.errorReportUrl).set('Authorization', wuhan).buffer(true).parse(binary as never).expect(200);
+      expect(decodeURIComponent(String(report.headers['content-disposition']))).toContain('培训机构学时-错误报告.xlsx');
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(report.body as Buffer as unknown as ArrayBuffer);
       const ws = wb.worksheets[0];
@@ -373,9 +353,8 @@ describe('training ledger (real Postgres)', () => {
 });
 
 /** supertest: collect a binary body into a Buffer. */
-function binary(res: NodeJS.ReadableStream & { setEncoding: (e: string) => void }, done: (err: Error | null, body: Buffer) => void): void {
+function binary(res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => done(null, Buffer.concat(chunks)));
 }
-

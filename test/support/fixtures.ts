@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { addDays } from '@cqo/policy';
 import type TestAgent from 'supertest/lib/agent';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@cqo/contracts';
@@ -54,4 +55,33 @@ export async function bearer(http: () => TestAgent, username: string): Promise<s
   const res = await http().post('/api/auth/login').send({ username, password: PASSWORD });
   if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return `Bearer ${res.body.accessToken}`;
+}
+
+/**
+ * A CQO filing that meets every hubei-2021 rule (the default profile of 420000), appointed
+ * `appointedOn`, with initial training finished ten days before. Override any field.
+ */
+export function hubeiEligibleFiling(appointedOn: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: '王质量',
+    gender: '女',
+    birthMonth: '1980-05',
+    phone: phone(),
+    positionTitle: '副总经理',
+    positionLevel: '高层副职',
+    concurrentPost: true,
+    education: '大学本科',
+    qualificationType: '质量专业技术人员职业资格',
+    qualificationLevel: '中级',
+    qualityRelated: true,
+    yearsInQuality: 8,
+    declarations: ['love-quality', 'ethics', 'competence', 'no-disqualification'],
+    appointedOn,
+    termEnd: null,
+    authorisationCertNo: 'SQ-2026-001',
+    initialTrainingHours: 24,
+    initialTrainingCertNo: 'PX-2026-001',
+    initialTrainingCompletedOn: addDays(appointedOn, -10),
+    ...over,
+  };
 }

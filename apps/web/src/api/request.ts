@@ -32,6 +32,7 @@ export class ApiRequestError extends Error {
 
 export interface RequestOptions {
   query?: object;
+  /** JSON, or a FormData sent as multipart (the browser sets its boundary). */
   body?: unknown;
   /** Send the bearer token and handle 401s as session problems (default true). */
   auth?: boolean;
@@ -60,9 +61,9 @@ function buildUrl(path: string, query?: object): string {
   return `${API_BASE}${path}${search ? `?${search}` : ''}`;
 }
 
-function headers(withToken: boolean, hasBody: boolean): Headers {
+function headers(withToken: boolean, jsonBody: boolean): Headers {
   const result = new Headers({ Accept: 'application/json', 'Accept-Language': getLocale() });
-  if (hasBody) result.set('Content-Type', 'application/json');
+  if (jsonBody) result.set('Content-Type', 'application/json');
   const token = withToken ? tokenStorage.get() : null;
   if (token) result.set('Authorization', `Bearer ${token}`);
   return result;
@@ -99,12 +100,14 @@ async function readError(response: Response): Promise<ApiRequestError> {
 }
 
 async function send(method: HttpMethod, url: string, options: RequestOptions): Promise<Response> {
-  const hasBody = options.body !== undefined;
+  const { body } = options;
+  const multipart = body instanceof FormData;
+  const jsonBody = body !== undefined && !multipart;
   try {
     return await fetch(url, {
       method,
-      headers: headers(options.auth !== false, hasBody),
-      body: hasBody ? JSON.stringify(options.body) : undefined,
+      headers: headers(options.auth !== false, jsonBody),
+      body: multipart ? body : jsonBody ? JSON.stringify(body) : undefined,
     });
   } catch {
     throw new ApiRequestError(0, NETWORK_ERROR, i18n.global.t('common.networkError'));
@@ -143,17 +146,21 @@ function endSession(error: ApiRequestError): ApiRequestError {
   return error;
 }
 
-async function execute<T>(method: HttpMethod, path: string, options: RequestOptions, retried: boolean): Promise<T> {
+type ReadBody<T> = (response: Response) => Promise<T>;
+
+async function readJson<T>(response: Response): Promise<T> {
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function execute<T>(method: HttpMethod, path: string, options: RequestOptions, read: ReadBody<T>, retried: boolean): Promise<T> {
   const response = await send(method, buildUrl(path, options.query), options);
-  if (response.ok) {
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
+  if (response.ok) return read(response);
   const error = await readError(response);
   if (response.status === 401 && options.auth !== false) {
     if (error.code === 'TOKEN_EXPIRED' && !retried && (await refreshOnce())) {
-      return execute<T>(method, path, options, true);
+      return execute<T>(method, path, options, read, true);
     }
     throw endSession(error);
   }
@@ -165,15 +172,57 @@ function isSilent(options: RequestOptions, error: ApiRequestError): boolean {
   return options.silent === true;
 }
 
-export async function request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+async function run<T>(method: HttpMethod, path: string, options: RequestOptions, read: ReadBody<T>): Promise<T> {
   try {
-    return await execute<T>(method, path, options, false);
+    return await execute<T>(method, path, options, read, false);
   } catch (error) {
     if (error instanceof ApiRequestError && !handledErrors.has(error) && !isSilent(options, error)) {
       ElMessage.error({ message: error.message, grouping: true });
     }
     throw error;
   }
+}
+
+export function request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+  return run<T>(method, path, options, readJson);
+}
+
+export interface DownloadedFile {
+  blob: Blob;
+  /** From Content-Disposition (RFC 5987 filename* first); null when the API names none. */
+  fileName: string | null;
+}
+
+/** The file name an API response proposes, e.g. `attachment; filename*=UTF-8''%E6%A8%A1%E6%9D%BF.xlsx`. */
+export function fileNameOf(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const encoded = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (encoded) {
+    try {
+      return decodeURIComponent(encoded[1].trim());
+    } catch {
+      // A malformed escape: fall through to the plain filename.
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition);
+  return plain ? plain[1].trim() : null;
+}
+
+async function readFile(response: Response): Promise<DownloadedFile> {
+  return { blob: await response.blob(), fileName: fileNameOf(response.headers.get('Content-Disposition')) };
+}
+
+/**
+ * A file behind the bearer token (a plain link cannot send it): fetched as a blob, with the same
+ * session handling and error messages as `request`.
+ */
+export function requestFile(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<DownloadedFile> {
+  return run<DownloadedFile>(method, path, options, readFile);
+}
+
+/** An API-relative path (`/training/...`) from a URL the API returned with its `/api` prefix. */
+export function apiPath(url: string): string {
+  return url.startsWith(`${API_BASE}/`) ? url.slice(API_BASE.length) : url;
 }
 
 /** `silent` for form submissions: field errors (details[]) are shown under the form items, the rest as a toast. */

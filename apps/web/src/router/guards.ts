@@ -32,6 +32,10 @@ export function installGuards(router: Router): void {
       return { name: 'login' };
     }
 
+    // Pages any signed-in role may open (e.g. a certificate reached by its code): the API decides
+    // what the user may see there.
+    if (to.meta.signedIn) return true;
+
     // A page outside the role's menu (or the bare "/") sends the user to its home page.
     if (!to.meta.menu || !canVisit(role, to.meta.menu)) {
       return { name: homeFor(role) };

@@ -11,6 +11,14 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, titleKey: 'login.submit' },
   },
   {
+    // The public check of a 学时证明 (SPEC §4): no login, no layout, name / hours / validity only.
+    path: '/verify/:code',
+    name: 'verify',
+    component: () => import('@/views/training/verify/index.vue'),
+    props: true,
+    meta: { public: true, titleKey: 'menu.verify' },
+  },
+  {
     path: '/',
     name: 'root',
     component: () => import('@/components/layout/basic-layout.vue'),
@@ -48,6 +56,25 @@ const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'menu.violations', menu: 'violations' },
       },
       {
+        path: 'training/shortfall',
+        name: 'training-shortfall',
+        component: () => import('@/views/training/shortfall/index.vue'),
+        meta: { titleKey: 'menu.trainingShortfall', menu: 'training-shortfall' },
+      },
+      {
+        path: 'training/import',
+        name: 'training-import',
+        component: () => import('@/views/training/import/index.vue'),
+        meta: { titleKey: 'menu.trainingImport', menu: 'training-import' },
+      },
+      {
+        path: 'training/certificates/:code',
+        name: 'training-certificate',
+        component: () => import('@/views/training/certificate/index.vue'),
+        props: true,
+        meta: { titleKey: 'menu.trainingCertificate', signedIn: true },
+      },
+      {
         path: 'award-check',
         name: 'award-check',
         component: () => import('@/views/award-check/index.vue'),
@@ -82,6 +109,12 @@ const routes: RouteRecordRaw[] = [
         name: 'my-cqo-filing',
         component: () => import('@/views/cqo/filing/index.vue'),
         meta: { titleKey: 'menu.cqoFiling', menu: 'my-cqo' },
+      },
+      {
+        path: 'my/training',
+        name: 'my-training',
+        component: () => import('@/views/training/mine/index.vue'),
+        meta: { titleKey: 'menu.myTraining', menu: 'my-training' },
       },
       {
         path: 'evaluation',

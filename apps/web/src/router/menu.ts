@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Avatar, DataAnalysis, Document, OfficeBuilding, Medal, Tickets, Warning, Notebook, Checked } from '@element-plus/icons-vue';
+import { Avatar, DataAnalysis, Document, OfficeBuilding, Medal, Tickets, Warning, Notebook, Checked, Reading, Timer, Upload } from '@element-plus/icons-vue';
 import type { Role } from '@cqo/contracts';
 
 /** Pages that appear in the side menu. */
@@ -12,6 +12,9 @@ export type MenuRouteName =
   | 'audit'
   | 'my-enterprise'
   | 'my-cqo'
+  | 'my-training'
+  | 'training-shortfall'
+  | 'training-import'
   | 'evaluation';
 
 type MenuTitle =
@@ -23,6 +26,9 @@ type MenuTitle =
   | 'audit'
   | 'myEnterprise'
   | 'myCqo'
+  | 'myTraining'
+  | 'trainingShortfall'
+  | 'trainingImport'
   | 'evaluation';
 
 export interface MenuItem {
@@ -40,6 +46,9 @@ const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
   audit: { name: 'audit', titleKey: 'menu.audit', icon: Tickets },
   'my-enterprise': { name: 'my-enterprise', titleKey: 'menu.myEnterprise', icon: Document },
   'my-cqo': { name: 'my-cqo', titleKey: 'menu.myCqo', icon: Avatar },
+  'my-training': { name: 'my-training', titleKey: 'menu.myTraining', icon: Reading },
+  'training-shortfall': { name: 'training-shortfall', titleKey: 'menu.trainingShortfall', icon: Timer },
+  'training-import': { name: 'training-import', titleKey: 'menu.trainingImport', icon: Upload },
   evaluation: { name: 'evaluation', titleKey: 'menu.evaluation', icon: Medal },
 };
 
@@ -47,15 +56,17 @@ const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
 export function menuRoutesFor(role: Role): MenuRouteName[] {
   switch (role) {
     case 'province':
-      return ['overview', 'enterprises', 'violations', 'award-check', 'policy', 'audit'];
+      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy', 'audit'];
     case 'admin':
-      // The award check is an officer's task (county / city / province); the API refuses admin.
-      return ['overview', 'enterprises', 'violations', 'policy', 'audit'];
+      // The award check and the training import are officers' tasks (county / city / province);
+      // the API refuses admin.
+      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'policy', 'audit'];
     case 'city':
+      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy'];
     case 'county':
-      return ['overview', 'enterprises', 'violations', 'award-check', 'policy'];
+      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'award-check', 'policy'];
     case 'enterprise':
-      return ['my-enterprise', 'my-cqo'];
+      return ['my-enterprise', 'my-cqo', 'my-training'];
     case 'evaluator':
       return ['evaluation'];
     default: {

@@ -11,6 +11,8 @@ import type {
   QualificationType,
   RuleKind,
   RuleSeverity,
+  TrainingCategory,
+  TrainingSource,
   Verdict,
   ViolationStatus,
   ViolationSubject,
@@ -84,6 +86,13 @@ const RULE_KIND_KEYS: Record<RuleKind, string> = {
   disqualification: 'disqualification',
 };
 
+const TRAINING_CATEGORY_KEYS: Record<TrainingCategory, string> = {
+  任职培训: 'initial',
+  '继续教育(第一类)': 'first',
+  第二类: 'second',
+  组织培训活动: 'activity',
+};
+
 /** Tag colours of a verdict: eligible green, attention orange, ineligible red. */
 export const VERDICT_TAG_TYPES: Record<Verdict, StatusTagOption['type']> = {
   eligible: 'success',
@@ -111,6 +120,8 @@ export function useCqoLabels() {
     accidentLevel: (value: AccidentLevel | null | undefined) => label('enums.accidentLevel', ACCIDENT_LEVEL_KEYS, value),
     cqoFilter: (value: CqoFilter) => label('enums.cqoFilter', CQO_FILTER_KEYS, value),
     ruleKind: (value: RuleKind) => label('enums.ruleKind', RULE_KIND_KEYS, value),
+    trainingCategory: (value: TrainingCategory) => label('training.category', TRAINING_CATEGORY_KEYS, value),
+    trainingSource: (value: TrainingSource) => t(`training.source.${value}`),
     verdict: (value: Verdict) => t(`enums.verdict.${value}`),
     severity: (value: RuleSeverity) => t(`enums.severity.${value}`),
     violationStatus: (value: ViolationStatus) => t(`enums.violationStatus.${value}`),

@@ -9,7 +9,11 @@ export type Action =
   | 'appointment.manage'
   | 'violation.record'
   | 'policy.edit'
-  | 'policy.whatIf';
+  | 'policy.whatIf'
+  | 'training.record'
+  | 'training.reverse'
+  | 'training.certificate'
+  | 'training.verifyLedger';
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   'enterprise.create': ['county', 'city', 'province'],
@@ -19,6 +23,11 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   'violation.record': ['county', 'city', 'province'],
   'policy.edit': ['province', 'admin'],
   'policy.whatIf': ['province', 'admin'],
+  // Officers reverse any record in scope; an enterprise only the records it reported itself.
+  'training.record': ['enterprise'],
+  'training.reverse': ['enterprise', 'county', 'city', 'province'],
+  'training.certificate': ['enterprise', 'county', 'city', 'province', 'admin'],
+  'training.verifyLedger': ['admin'],
 };
 
 export function can(role: Role | null | undefined, action: Action): boolean {

@@ -12,7 +12,8 @@ import { APP_CONFIG, HttpExceptionFilter, createValidationPipe, type AppConfig }
 export function webDistDir(config: AppConfig): string | null {
   // Compiled, this file is dist/libs/server/app/src/configure-app.js; from source (tests) it is not.
   const besideBuild = __dirname.split(sep).includes('dist') ? resolve(__dirname, '../../../../apps/web') : null;
-  const candidates = [config.webDist, besideBuild, resolve(process.cwd(), 'dist/apps/web')];
+  // A relative CQO_WEB_DIST is taken from the working directory (express sends files by absolute path).
+  const candidates = [config.webDist ? resolve(config.webDist) : null, besideBuild, resolve(process.cwd(), 'dist/apps/web')];
   return candidates.find((d): d is string => !!d && existsSync(join(d, 'index.html'))) ?? null;
 }
 

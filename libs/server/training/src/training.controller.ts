@@ -92,7 +92,7 @@ export class TrainingController {
   @Roles('county', 'city', 'province')
   @ApiConsumes('multipart/form-data')
   // Memory storage: an upload never touches the disk, so a refused one leaves nothing behind.
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: XLSX_LIMITS.maxFileBytes + 1, files: 1 } }))
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: XLSX_LIMITS.maxFileBytes + 1, files: 1 }, defParamCharset: 'utf8' }))
   import(@CurrentActor() actor: Actor, @UploadedFile() file: Upload | undefined, @Body() form: ImportFormDto): Promise<ImportResult> {
     return this.imports.import(actor, file, form.mode ?? 'all-or-nothing');
   }
