@@ -75,6 +75,12 @@ describe('hubei-2021 004 三(二): 第一类 ≥ 14 学时 and 第二类 ≥ 30 
     expect(partOf(c, 'firstCategory')).toMatchObject({ required: 14, actual: 0, short: 14 });
   });
 
+  it('does not apply to a CQO appointed on 31 December of the year: still appointed during it', () => {
+    const c = yearlyCompliance(HUBEI, { appointedOn: '2025-12-31', termEnd: null }, Y, year({ firstCategory: 0, secondCategory: 0 }));
+    expect(c).toMatchObject({ applicable: false, compliant: null, shortHours: 0 });
+    expect(c.reason).toBe('2025-12-31 聘任，2025 年度仅考核任职培训');
+  });
+
   it('applies to a CQO appointed on 31 December of the year before', () => {
     const c = yearlyCompliance(HUBEI, { appointedOn: '2024-12-31', termEnd: null }, Y, emptyYearHours());
     expect(c).toMatchObject({ applicable: true, reason: null, compliant: false, shortHours: 44 });
