@@ -3,3 +3,4 @@ export * from './masking';
 export * from './regions';
 export * from './eligibility';
 export * from './training';
+export * from './grading';

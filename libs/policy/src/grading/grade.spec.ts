@@ -1,0 +1,158 @@
+import { gradeSheet, validateSheet, type GradeSheet } from './grade';
+import { SCORING_SCHEMES, type ScoringScheme } from './schemes';
+
+const { zhejiang, hunan } = SCORING_SCHEMES;
+
+/** Scores for the given per-dimension points, filling indicators in order up to their maxima. */
+function sheetFor(scheme: ScoringScheme, dims: Record<string, number>): Record<string, number> {
+  const scores: Record<string, number> = {};
+  for (const d of scheme.dimensions) {
+    let left = dims[d.id] ?? 0;
+    if (left > d.max) throw new Error(`${d.id} over max`);
+    for (const i of d.indicators) {
+      const p = Math.min(i.max, left);
+      if (p > 0) scores[i.id] = p;
+      left -= p;
+    }
+  }
+  return scores;
+}
+
+/** Per-dimension points totalling `total`: every dimension at its minimum, the rest filled in order. */
+function spread(scheme: ScoringScheme, total: number): Record<string, number> {
+  const dims: Record<string, number> = {};
+  let left = total;
+  for (const d of scheme.dimensions) {
+    dims[d.id] = d.min ?? 0;
+    left -= dims[d.id];
+  }
+  for (const d of scheme.dimensions) {
+    const add = Math.min(d.max - dims[d.id], left);
+    dims[d.id] += add;
+    left -= add;
+  }
+  if (left !== 0) throw new Error('cannot spread');
+  return dims;
+}
+
+const sheet = (scheme: ScoringScheme, total: number, extra: Partial<GradeSheet> = {}): GradeSheet => ({
+  scores: sheetFor(scheme, spread(scheme, total)),
+  ...extra,
+});
+
+describe('gradeSheet', () => {
+  it('totals per dimension and overall, indicators left out scoring 0', () => {
+    const r = gradeSheet(hunan, { scores: { '8.1.1': 30.5, '8.1.2': 10, '8.2': 60, '8.3': 45, '8.4.1': 70, '8.4.2': 30, '8.5.1': 120.3 } });
+    expect(r.dimensions).toEqual({ '8.1': 40.5, '8.2': 60, '8.3': 45, '8.4': 100, '8.5': 120.3 });
+    expect(r.total).toBe(365.8);
+    expect(r.grade).toBe('AAA');
+  });
+
+  it('zhejiang: 299 → no grade, 300 → AAA', () => {
+    const low = gradeSheet(zhejiang, sheet(zhejiang, 299));
+    expect(low.total).toBe(299);
+    expect(low.grade).toBeNull();
+    expect(low.reasons.join()).toContain('低于 300 分');
+    const pass = gradeSheet(zhejiang, sheet(zhejiang, 300));
+    expect(pass.total).toBe(300);
+    expect(pass.grade).toBe('AAA');
+  });
+
+  it('hunan: 300 with every dimension exactly at its minimum → AAA; 299.5 → none', () => {
+    const r = gradeSheet(hunan, sheet(hunan, 300));
+    expect(r.dimensions).toEqual({ '8.1': 40, '8.2': 50, '8.3': 40, '8.4': 90, '8.5': 80 });
+    expect(r.grade).toBe('AAA');
+    const scores = { ...r.dimensions };
+    scores['8.5'] = 79.5;
+    const low = gradeSheet(hunan, { scores: sheetFor(hunan, scores) });
+    expect(low.total).toBe(299.5);
+    expect(low.grade).toBeNull();
+  });
+
+  it('hunan: 意识 39 with a total of 700 → no grade, naming the dimension', () => {
+    const scores = sheetFor(hunan, { '8.1': 39, '8.2': 80, '8.3': 90, '8.4': 280, '8.5': 211 });
+    const r = gradeSheet(hunan, { scores });
+    expect(r.total).toBe(700);
+    expect(r.grade).toBeNull();
+    expect(r.reasons).toHaveLength(1);
+    expect(r.reasons[0]).toContain('意识');
+    expect(r.reasons[0]).toContain('40');
+  });
+
+  it.each([
+    [599, 'AAA'],
+    [600, 'AAAA'],
+    [799, 'AAAA'],
+    [800, 'AAAAA'],
+    [1000, 'AAAAA'],
+  ] as const)('hunan band boundary: %s → %s (001 附录B 表B.2)', (total, grade) => {
+    const r = gradeSheet(hunan, sheet(hunan, total));
+    expect(r.total).toBe(total);
+    expect(r.grade).toBe(grade);
+  });
+
+  it.each([
+    [599, 'AAA'],
+    [600, 'AAAA'],
+    [799, 'AAAA'],
+    [800, 'AAAAA'],
+  ] as const)('zhejiang uses the same bands: %s → %s', (total, grade) => {
+    expect(gradeSheet(zhejiang, sheet(zhejiang, total)).grade).toBe(grade);
+  });
+
+  it('a 5A application with 6 years of experience is capped at 4A', () => {
+    const r = gradeSheet(hunan, sheet(hunan, 850, { applied: 'AAAAA', experienceYears: 6, hasCertificate: true }));
+    expect(r.grade).toBe('AAAA');
+    expect(r.reasons.some((x) => x.includes('6 年') && x.includes('降为 AAAA'))).toBe(true);
+  });
+
+  it('experience limits: 8 years allows 5A, 3A needs a certificate and 2 years', () => {
+    expect(gradeSheet(hunan, sheet(hunan, 850, { applied: 'AAAAA', experienceYears: 8 })).grade).toBe('AAAAA');
+    expect(gradeSheet(hunan, sheet(hunan, 400, { experienceYears: 2, hasCertificate: true })).grade).toBe('AAA');
+    const noCert = gradeSheet(hunan, sheet(hunan, 400, { experienceYears: 3 }));
+    expect(noCert.grade).toBeNull();
+    expect(noCert.reasons.join()).toContain('证书');
+    expect(gradeSheet(hunan, sheet(hunan, 850, { experienceYears: 1, hasCertificate: true })).grade).toBeNull();
+  });
+
+  it('never awards more than the grade applied for', () => {
+    const r = gradeSheet(zhejiang, sheet(zhejiang, 900, { applied: 'AAA' }));
+    expect(r.grade).toBe('AAA');
+    expect(r.reasons.join()).toContain('申报等级为 AAA');
+  });
+
+  it('refuses a score above the indicator maximum', () => {
+    const bad: GradeSheet = { scores: { ...sheet(hunan, 500).scores, '8.2': 81 } };
+    expect(validateSheet(hunan, bad)).toEqual([
+      { field: 'scores.8.2', code: 'above_max', message: '得分不能超过该指标满分 80 分' },
+    ]);
+    expect(() => gradeSheet(hunan, bad)).toThrow('得分不能超过该指标满分 80 分');
+    expect(validateSheet(zhejiang, { scores: { '6.1.1.1': 20.5 } })[0].code).toBe('above_max');
+  });
+});
+
+describe('validateSheet', () => {
+  it('accepts a well-formed sheet', () => {
+    expect(validateSheet(zhejiang, sheet(zhejiang, 640, { applied: 'AAAA', experienceYears: 5, hasCertificate: true }))).toEqual([]);
+  });
+
+  it('reports unknown ids, non-numbers, negatives, too many decimals and bad fields', () => {
+    const errors = validateSheet(zhejiang, {
+      scores: { '9.9': 1, '6.2.1': 'x' as unknown as number, '6.2.2': -1, '6.2.3': 1.25, '6.6.5': 40 },
+      applied: 'AA' as unknown as 'AAA',
+      experienceYears: -1,
+    });
+    expect(errors.map((e) => [e.field, e.code])).toEqual([
+      ['scores.9.9', 'unknown_indicator'],
+      ['scores.6.2.1', 'not_a_number'],
+      ['scores.6.2.2', 'negative'],
+      ['scores.6.2.3', 'too_precise'],
+      ['applied', 'invalid_grade'],
+      ['experienceYears', 'invalid'],
+    ]);
+  });
+
+  it('rejects hunan ids on the zhejiang scheme', () => {
+    expect(validateSheet(zhejiang, { scores: { '8.2': 10 } })[0].code).toBe('unknown_indicator');
+  });
+});

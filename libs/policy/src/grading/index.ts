@@ -1,0 +1,2 @@
+export * from './schemes';
+export * from './grade';
