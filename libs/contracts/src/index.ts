@@ -4,3 +4,5 @@ export * from './api';
 export * from './queries';
 export * from './cqo';
 export * from './training';
+export * from './filings';
+

@@ -4,3 +4,4 @@ export * from './regions';
 export * from './eligibility';
 export * from './training';
 export * from './grading';
+export * from './filings';

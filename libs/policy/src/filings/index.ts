@@ -1,0 +1,2 @@
+export * from './annual-report';
+export * from './schedule';
