@@ -3,6 +3,7 @@ import { AppointmentsModule } from '@cqo/server-appointments';
 import { AuthModule } from '@cqo/server-auth';
 import { loadConfig, type AppConfig } from '@cqo/server-common';
 import { EligibilityModule } from '@cqo/server-eligibility';
+import { FilingsModule } from '@cqo/server-filings';
 import { EnterprisesModule } from '@cqo/server-enterprises';
 import { HealthModule } from '@cqo/server-health';
 import { RegionsModule } from '@cqo/server-regions';
@@ -27,6 +28,7 @@ export class ApiModule {
         ViolationsModule,
         TrainingModule,
         StatsModule,
+        FilingsModule,
         HealthModule,
       ],
     };

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { FilingsWorkerModule } from '@cqo/server-filings';
 import { loadConfig, type AppConfig } from '@cqo/server-common';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { WorkerHeartbeatService } from '@cqo/server-health';
@@ -17,6 +18,7 @@ export class WorkerModule {
         QueueModule.forWorker(),
         StatsModule.withProcessors(),
         EligibilityModule.withProcessors(),
+        FilingsWorkerModule,
       ],
       providers: [WorkerHeartbeatService],
     };

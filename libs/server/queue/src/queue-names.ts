@@ -2,6 +2,7 @@
 export enum QueueName {
   Stats = 'stats',
   Eligibility = 'eligibility',
+  Reminders = 'reminders',
 }
 
 /** Job name → payload. Jobs are added through the outbox (so their payload is JSON), except schedules. */
@@ -15,6 +16,8 @@ export interface JobPayloads {
   'eligibility.refresh': { reason: string; enterpriseIds?: string[]; personIds?: string[]; all?: boolean };
   /** Nightly (repeatable): end expired terms, then re-judge every active appointment (SPEC §2.6). */
   'eligibility.nightly': Record<string, never>;
+  /** Daily (repeatable): deadline and overdue reminders for the open reporting years; idempotent per day. `date` overrides today (tests, catch-up). */
+  'reminders.daily': { date?: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -22,4 +25,5 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'stats.refresh': QueueName.Stats,
   'eligibility.refresh': QueueName.Eligibility,
   'eligibility.nightly': QueueName.Eligibility,
+  'reminders.daily': QueueName.Reminders,
 };

@@ -1,0 +1,495 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type {
+  AnnualReportData,
+  AnnualReportDetail,
+  AnnualReportPrefill,
+  BulkAcceptResult,
+  FilingSettings,
+  Page,
+  ReportProgress,
+  ReportStatus,
+  ReviewQueueItem,
+  ReviewQueueQuery,
+  SaveAnnualReportRequest,
+  SoftRuleHit,
+  SubmitAnnualReportRequest,
+  TrainingCategory,
+} from '@cqo/contracts';
+import {
+  REPORT_STATUS_LABELS,
+  canTransition,
+  chinaDate,
+  currentReportingYear,
+  emptyReportData,
+  explanationError,
+  isLate,
+  lockedReason,
+  reasonError,
+  softRuleHits,
+  subtreePattern,
+  validateAnnualReport,
+  yearlyCompliance,
+  yearOf,
+} from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { ScopeService } from '@cqo/server-auth';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { PolicyService } from '@cqo/server-eligibility';
+import { OutboxService } from '@cqo/server-queue';
+import { TrainingService } from '@cqo/server-training';
+import { FilingSettingsService } from './filing-settings.service';
+import { NotificationsService, UUID } from './notifications.service';
+import type { OutgoingNotification } from './notification-channel';
+import { ACTIVE_ON } from './region-figures';
+import { reportEvents, recordEvent } from './report-events';
+
+interface EnterpriseRow {
+  id: string;
+  name: string;
+  credit_code: string;
+  region_code: string;
+  region_name: string;
+  region_path: string;
+}
+
+interface ReportRow {
+  id: string;
+  enterprise_id: string;
+  region_path: string;
+  year: number;
+  status: ReportStatus;
+  version: number;
+  data: AnnualReportData;
+  soft_hits: SoftRuleHit[];
+  explanation: string | null;
+  submitted_at: Date | null;
+  late: boolean;
+  return_reason: string | null;
+  reviewed_at: Date | null;
+  reviewed_by_name: string | null;
+}
+
+const REPORT_SELECT = `SELECT r.id, r.enterprise_id, r.region_path, r.year, r.status, r.version, r.data, r.soft_hits, r.explanation,
+       r.submitted_at, r.late, r.return_reason, r.reviewed_at, rv.display_name AS reviewed_by_name
+  FROM annual_report r LEFT JOIN app_user rv ON rv.id = r.reviewed_by`;
+
+const CATEGORIES: TrainingCategory[] = ['任职培训', '继续教育(第一类)', '第二类', '组织培训活动'];
+
+/**
+ * Enterprise annual reports (年度报告, SPEC §2, 004 三(二)): drafts, submission past hard rules with
+ * soft-rule explanations, the city's acceptance or return, and the lock after acceptance. Every
+ * state change is one transaction with its history row, audit row and notifications; writes carry
+ * the version last read, so two officers deciding at once leave the report in one state.
+ */
+@Injectable()
+export class AnnualReportsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scope: ScopeService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly settings: FilingSettingsService,
+    private readonly notifications: NotificationsService,
+    private readonly training: TrainingService,
+    private readonly policy: PolicyService,
+    private readonly clock: Clock,
+  ) {}
+
+  private today(): string {
+    return chinaDate(this.clock.now());
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  async get(actor: Actor, enterpriseId: string, year: number): Promise<AnnualReportDetail> {
+    const e = await this.enterprise(actor, enterpriseId, 'read');
+    this.assertYear(year);
+    const [row]: ReportRow[] = await this.dataSource.query(`${REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.year = $2`, [e.id, year]);
+    return this.detail(e, year, row ?? null);
+  }
+
+  async getById(actor: Actor, id: string): Promise<AnnualReportDetail> {
+    const row = await this.load(actor, id, 'read');
+    const e = await this.enterpriseRow(row.enterprise_id);
+    return this.detail(e, row.year, row);
+  }
+
+  async queue(actor: Actor, q: ReviewQueueQuery & { page: number; pageSize: number }): Promise<Page<ReviewQueueItem>> {
+    const params: unknown[] = [];
+    const where = [this.scope.wherePositional(actor, 'r', params, 'enterprise_id')];
+    params.push(q.year ?? this.defaultYear());
+    where.push(`r.year = $${params.length}`);
+    params.push(q.status ?? 'submitted');
+    where.push(`r.status = $${params.length}`);
+    if (q.regionCode) {
+      const [region] = await this.dataSource.query(`SELECT path FROM region WHERE code = $1`, [q.regionCode]);
+      params.push(subtreePattern(region?.path ?? '/none/'));
+      where.push(`r.region_path LIKE $${params.length}`);
+    }
+    if (q.softHits === true) where.push(`jsonb_array_length(r.soft_hits) > 0`);
+    if (q.softHits === false) where.push(`jsonb_array_length(r.soft_hits) = 0`);
+    const sql = `FROM annual_report r JOIN enterprise e ON e.id = r.enterprise_id JOIN region g ON g.code = e.region_code WHERE ${where.join(' AND ')}`;
+    const [[{ total }], rows] = await Promise.all([
+      this.dataSource.query(`SELECT count(*)::int AS total ${sql}`, params),
+      this.dataSource.query(
+        `SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.credit_code, e.region_code, g.name AS region_name, r.year, r.status,
+                r.version, r.late, r.submitted_at, r.soft_hits, r.explanation
+           ${sql} ORDER BY r.submitted_at NULLS LAST, e.name LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+        params,
+      ),
+    ]);
+    return {
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+      items: rows.map(
+        (r: Record<string, never>): ReviewQueueItem => ({
+          id: r.id,
+          enterpriseId: r.enterprise_id,
+          enterpriseName: r.enterprise_name,
+          creditCode: r.credit_code,
+          regionCode: r.region_code,
+          regionName: r.region_name,
+          year: Number(r.year),
+          status: r.status,
+          version: r.version,
+          late: r.late,
+          submittedAt: iso(r.submitted_at),
+          softHits: r.soft_hits,
+          explanation: r.explanation,
+        }),
+      ),
+    };
+  }
+
+  // ------------------------------------------------------------------ the filer's writes
+
+  /** 保存草稿: only what is filled in is checked. A returned report stays returned until resubmitted. */
+  async save(actor: Actor, enterpriseId: string, year: number, dto: SaveAnnualReportRequest): Promise<AnnualReportDetail> {
+    const e = await this.enterprise(actor, enterpriseId, 'write');
+    await this.openWindow(year);
+    const data = normalise(dto.data);
+    const errors = validateAnnualReport(data, 'draft');
+    if (errors.length) throw AppException.validation(errors);
+    await this.dataSource.transaction(async (m) => {
+      const row = await this.lockForFiler(m, e.id, year, dto.version, 'save');
+      if (!row) {
+        const id = await this.insert(m, e, year, 'draft', data);
+        await recordEvent(m, 'annual', id, 'not-started', 'draft', actor, null, this.clock.now());
+        await this.audited(m, actor, 'annual_report.save', id, { enterpriseId: e.id, year, from: 'not-started', to: 'draft' });
+      } else {
+        await m.query(`UPDATE annual_report SET data = $2, version = version + 1, updated_at = $3 WHERE id = $1`, [row.id, data, this.clock.now()]);
+        await this.audited(m, actor, 'annual_report.save', row.id, { enterpriseId: e.id, year, status: row.status });
+      }
+    });
+    return this.get(actor, e.id, year);
+  }
+
+  /** 提交: hard rules block; soft rules need the 上报说明; after the deadline the report is flagged 迟报. */
+  async submit(actor: Actor, enterpriseId: string, year: number, dto: SubmitAnnualReportRequest): Promise<AnnualReportDetail> {
+    const e = await this.enterprise(actor, enterpriseId, 'write');
+    const settings = await this.openWindow(year);
+    const data = normalise(dto.data);
+    const errors = validateAnnualReport(data, 'submit');
+    if (errors.length) throw AppException.validation(errors);
+    const today = this.today();
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (m) => {
+      const row = await this.lockForFiler(m, e.id, year, dto.version, 'submit');
+      const prefill = await this.prefill(m, e.id, year);
+      const hits = softRuleHits(data, await this.softFacts(m, e.id, year, prefill));
+      const explanationProblem = explanationError(hits, dto.explanation);
+      if (explanationProblem) throw AppException.validation([explanationProblem]);
+      const explanation = hits.length ? (dto.explanation ?? '').trim() : (dto.explanation ?? '').trim() || null;
+      const late = isLate(today, settings.enterpriseDeadline);
+      let id: string;
+      const from: ReportProgress = row?.status ?? 'not-started';
+      if (!row) id = await this.insert(m, e, year, 'draft', data);
+      else id = row.id;
+      await m.query(
+        `UPDATE annual_report SET status = 'submitted', data = $2, soft_hits = $3, explanation = $4, submitted_at = $5, submitted_by = $6,
+                late = $7, return_reason = NULL, reviewed_at = NULL, reviewed_by = NULL, version = version + 1, updated_at = $5
+          WHERE id = $1`,
+        [id, data, JSON.stringify(hits), explanation, now, actor.userId || null, late],
+      );
+      await recordEvent(m, 'annual', id, from, 'submitted', actor, explanation, now);
+      await this.audited(m, actor, 'annual_report.submit', id, { enterpriseId: e.id, year, from, to: 'submitted', late, softHits: hits.map((h) => h.id) });
+      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'annual_report.submit', enterpriseId: e.id });
+    });
+    return this.get(actor, e.id, year);
+  }
+
+  // ------------------------------------------------------------------ the reviewer's writes
+
+  async accept(actor: Actor, id: string, version: number, reason?: string): Promise<AnnualReportDetail> {
+    return this.review(actor, id, 'accept', version, reason);
+  }
+
+  async return(actor: Actor, id: string, version: number, reason?: string): Promise<AnnualReportDetail> {
+    return this.review(actor, id, 'return', version, reason);
+  }
+
+  private async review(actor: Actor, id: string, action: 'accept' | 'return', version: number, reason?: string): Promise<AnnualReportDetail> {
+    const current = await this.load(actor, id, 'write');
+    const problem = reasonError(reason, action === 'return');
+    if (problem) throw AppException.validation([problem]);
+    const text = reason?.trim() || null;
+    const sent = await this.dataSource.transaction(async (m) => {
+      const out = await this.decide(m, actor, current, action, version, text);
+      if (!out) throw await this.staleConflict(id);
+      return out;
+    });
+    await this.notifications.deliver(sent);
+    return this.getById(actor, id);
+  }
+
+  /** 批量受理: accepts the submitted reports without soft-rule hits, in one transaction; the rest are listed as skipped. */
+  async bulkAccept(actor: Actor, ids: string[]): Promise<BulkAcceptResult> {
+    const unique = [...new Set(ids)];
+    const result: BulkAcceptResult = { accepted: [], skipped: [] };
+    const valid = unique.filter((id) => UUID.test(id));
+    for (const id of unique) if (!UUID.test(id)) result.skipped.push({ id, reason: '报告不存在或无权访问' });
+    const rows: ReportRow[] = valid.length ? await this.dataSource.query(`${REPORT_SELECT} WHERE r.id = ANY($1::uuid[])`, [valid]) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const sent: OutgoingNotification[] = [];
+    await this.dataSource.transaction(async (m) => {
+      for (const id of valid) {
+        const row = byId.get(id);
+        if (!row || !this.scope.allows(actor, { regionPath: row.region_path, enterpriseId: row.enterprise_id }, 'write')) {
+          result.skipped.push({ id, reason: '报告不存在或无权访问' });
+          continue;
+        }
+        if (row.status !== 'submitted') {
+          result.skipped.push({ id, reason: `报告当前状态为“${REPORT_STATUS_LABELS[row.status]}”，不能受理` });
+          continue;
+        }
+        if (row.soft_hits.length > 0) {
+          result.skipped.push({ id, reason: '报告有提示性问题，须逐份审核' });
+          continue;
+        }
+        const out = await this.decide(m, actor, row, 'accept', row.version, null);
+        if (!out) {
+          result.skipped.push({ id, reason: '报告已被他人处理' });
+          continue;
+        }
+        sent.push(...out);
+        result.accepted.push(id);
+      }
+    });
+    await this.notifications.deliver(sent);
+    return result;
+  }
+
+  /**
+   * Moves a submitted report to accepted or returned if it still has `version`; null when someone
+   * else got there first (the UPDATE waits for their row lock, then finds the version changed).
+   */
+  private async decide(
+    m: EntityManager,
+    actor: Actor,
+    row: Pick<ReportRow, 'id' | 'enterprise_id' | 'year'>,
+    action: 'accept' | 'return',
+    version: number,
+    reason: string | null,
+  ): Promise<OutgoingNotification[] | null> {
+    const to: ReportStatus = action === 'accept' ? 'accepted' : 'returned';
+    const now = this.clock.now();
+    const [updated]: [{ id: string; version: number }[], number] = await m.query(
+      `UPDATE annual_report SET status = $3, version = version + 1, reviewed_at = $4, reviewed_by = $5, return_reason = $6, updated_at = $4
+        WHERE id = $1 AND version = $2 AND status = 'submitted' RETURNING id, version`,
+      [row.id, version, to, now, actor.userId || null, action === 'return' ? reason : null],
+    );
+    if (updated.length !== 1) return null;
+    await recordEvent(m, 'annual', row.id, 'submitted', to, actor, reason, now);
+    await this.audited(m, actor, `annual_report.${action}`, row.id, { enterpriseId: row.enterprise_id, year: row.year, from: 'submitted', to, reason });
+    await this.outbox.enqueue(m, 'stats.refresh', { reason: `annual_report.${action}`, enterpriseId: row.enterprise_id });
+    const link = `/my/annual-report?year=${row.year}`;
+    return this.notifications.notify(
+      m,
+      { enterpriseId: row.enterprise_id },
+      action === 'accept'
+        ? { kind: 'report-accepted', title: `${row.year} 年度报告已受理`, body: reason ?? '您提交的年度报告已被受理。', link, dedupeKey: `annual:${row.id}:v${updated[0].version}` }
+        : { kind: 'report-returned', title: `${row.year} 年度报告被退回`, body: `退回原因：${reason ?? ''}`, link, dedupeKey: `annual:${row.id}:v${updated[0].version}` },
+    );
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private async detail(e: EnterpriseRow, year: number, row: ReportRow | null): Promise<AnnualReportDetail> {
+    const settings = await this.settings.forYear(year);
+    const m = this.dataSource.manager;
+    const prefill = await this.prefill(m, e.id, year);
+    const data = row ? { ...emptyReportData(), ...row.data } : emptyReportData();
+    const frozen = row && (row.status === 'submitted' || row.status === 'accepted');
+    const softHits = frozen ? row.soft_hits : softRuleHits(data, await this.softFacts(m, e.id, year, prefill));
+    const status: ReportProgress = row?.status ?? 'not-started';
+    const reviewedAt = iso(row?.reviewed_at ?? null);
+    return {
+      id: row?.id ?? null,
+      enterpriseId: e.id,
+      enterpriseName: e.name,
+      regionCode: e.region_code,
+      regionName: e.region_name,
+      year,
+      status,
+      version: row?.version ?? 0,
+      data,
+      prefill,
+      softHits,
+      explanation: row?.explanation ?? null,
+      late: row?.late ?? false,
+      submittedAt: iso(row?.submitted_at ?? null),
+      returnReason: row?.status === 'returned' ? row.return_reason : null,
+      reviewedAt,
+      reviewedByName: row?.reviewed_by_name ?? null,
+      lockedReason: lockedReason(status, reviewedAt),
+      windowOpens: settings.windowOpens,
+      deadline: settings.enterpriseDeadline,
+      history: row ? await reportEvents(m, 'annual', row.id) : [],
+    };
+  }
+
+  /** The CQO in post at the end of the year (or today), the year's filings, and the ledger's hours. */
+  async prefill(m: EntityManager, enterpriseId: string, year: number): Promise<AnnualReportPrefill> {
+    const today = this.today();
+    const yearEnd = `${year}-12-31`;
+    const asOf = today < yearEnd ? today : yearEnd;
+    const [cqo] = await m.query(
+      `SELECT a.person_id, a.name, a.position_title, a.appointed_on::text AS appointed_on, a.term_end::text AS term_end
+         FROM appointment a WHERE a.enterprise_id = $1 AND ${ACTIVE_ON('a', '$2')}
+        ORDER BY a.effective_from DESC LIMIT 1`,
+      [enterpriseId, asOf],
+    );
+    const changes = await m.query(
+      `SELECT id, kind, on_date, name, note FROM (
+         SELECT a.id, a.filing_type AS kind, a.effective_from::text AS on_date, a.name, a.end_reason AS note, a.filed_at AS t
+           FROM appointment a WHERE a.enterprise_id = $1 AND a.effective_from BETWEEN $2::date AND $3::date
+         UNION ALL
+         SELECT a.id, CASE a.status WHEN 'dismissed' THEN 'dismiss' ELSE 'expire' END, a.ended_on::text, a.name, a.end_reason, a.filed_at
+           FROM appointment a WHERE a.enterprise_id = $1 AND a.status IN ('dismissed','expired') AND a.ended_on BETWEEN $2::date AND $3::date
+       ) c ORDER BY on_date, t`,
+      [enterpriseId, `${year}-01-01`, yearEnd],
+    );
+    const hours = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<TrainingCategory, number>;
+    let compliance: AnnualReportPrefill['training']['compliance'] = null;
+    if (cqo) {
+      const sums = await m.query(
+        `SELECT category, sum(hours)::float8 AS hours FROM training_live WHERE person_id = $1 AND extract(year FROM end_date) = $2 GROUP BY category`,
+        [cqo.person_id, year],
+      );
+      for (const s of sums) hours[s.category as TrainingCategory] = s.hours;
+      const profile = await this.policy.profileAt(year < yearOf(today) ? yearEnd : today);
+      const y = yearlyCompliance(profile, { appointedOn: cqo.appointed_on, termEnd: cqo.term_end }, year, await this.training.yearHours(m, cqo.person_id, year));
+      compliance = { applicable: y.applicable, compliant: y.compliant === true, shortHours: y.shortHours, shortActivities: y.shortActivities };
+    }
+    return {
+      cqo: cqo ? { personId: cqo.person_id, name: cqo.name, positionTitle: cqo.position_title, appointedOn: cqo.appointed_on, termEnd: cqo.term_end } : null,
+      changes: changes.map((c: Record<string, string>) => ({ appointmentId: c.id, kind: c.kind, on: c.on_date, name: c.name, note: c.kind === 'appoint' ? null : c.note })),
+      training: { hours, total: CATEGORIES.reduce((s, c) => s + hours[c], 0), compliance },
+    };
+  }
+
+  private async softFacts(m: EntityManager, enterpriseId: string, year: number, prefill: AnnualReportPrefill) {
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM violation WHERE enterprise_id = $1 AND extract(year FROM occurred_on) = $2`, [enterpriseId, year]);
+    const c = prefill.training.compliance;
+    return { trainingShort: c && c.applicable && !c.compliant ? { shortHours: c.shortHours, shortActivities: c.shortActivities } : null, violationsInYear: n };
+  }
+
+  /** The filer's row, locked, checked for version and state; null when there is none yet (and version 0 was sent). */
+  private async lockForFiler(m: EntityManager, enterpriseId: string, year: number, version: number, action: 'save' | 'submit'): Promise<ReportRow | null> {
+    const [row]: ReportRow[] = await m.query(`${REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.year = $2 FOR UPDATE OF r`, [enterpriseId, year]);
+    if (!row) {
+      if (version !== 0) throw AppException.conflict('报告不存在或已被删除，请刷新后重试');
+      return null;
+    }
+    if (!canTransition(row.status, action)) throw AppException.conflict(lockedReason(row.status, iso(row.reviewed_at)) ?? '报告当前状态不允许该操作');
+    if (row.version !== version) throw AppException.conflict('报告已在别处被修改，请刷新后重试');
+    return row;
+  }
+
+  private async insert(m: EntityManager, e: EnterpriseRow, year: number, status: ReportStatus, data: AnnualReportData): Promise<string> {
+    const now = this.clock.now();
+    const [row] = await m.query(
+      `INSERT INTO annual_report (enterprise_id, region_path, year, status, data, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (enterprise_id, year) DO NOTHING RETURNING id`,
+      [e.id, e.region_path, year, status, data, now],
+    );
+    if (!row) throw AppException.conflict('报告已在别处创建，请刷新后重试');
+    return row.id;
+  }
+
+  private async audited(m: EntityManager, actor: Actor, action: string, id: string, details: Record<string, unknown>): Promise<void> {
+    await this.audit.record({ actor, ip: actor.ip, action, objectType: 'annual_report', objectId: id, result: 'success', details }, m);
+  }
+
+  private async staleConflict(id: string): Promise<AppException> {
+    const [row] = await this.dataSource.query(`SELECT status FROM annual_report WHERE id = $1`, [id]);
+    const label = row ? REPORT_STATUS_LABELS[row.status as ReportStatus] : '未知';
+    return AppException.conflict(`该报告已被他人处理（当前状态：${label}），请刷新后查看`);
+  }
+
+  /** Window and year checks for the filer: no report for a future year, none before the window opens. */
+  private async openWindow(year: number): Promise<FilingSettings> {
+    this.assertYear(year);
+    const settings = await this.settings.forYear(year);
+    const today = this.today();
+    if (today < settings.windowOpens) {
+      throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${year} 年度报告的填报将于 ${settings.windowOpens} 开始` }]);
+    }
+    return settings;
+  }
+
+  private assertYear(year: number): void {
+    if (!Number.isInteger(year) || year < 2000 || year > yearOf(this.today())) {
+      throw AppException.validation([{ field: 'year', code: 'range', message: `年度应为 2000 至 ${yearOf(this.today())} 之间的整数` }]);
+    }
+  }
+
+  defaultYear(): number {
+    return currentReportingYear(this.today());
+  }
+
+  private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<ReportRow> {
+    const [row]: ReportRow[] = UUID.test(id) ? await this.dataSource.query(`${REPORT_SELECT} WHERE r.id = $1`, [id]) : [];
+    if (!row) throw AppException.notFound('年度报告');
+    await this.scope.assert(actor, { type: 'annual_report', id, regionPath: row.region_path, enterpriseId: row.enterprise_id }, access, '年度报告');
+    return row;
+  }
+
+  private async enterpriseRow(id: string): Promise<EnterpriseRow> {
+    const [e]: EnterpriseRow[] = await this.dataSource.query(
+      `SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = $1`,
+      [id],
+    );
+    if (!e) throw AppException.notFound('企业');
+    return e;
+  }
+
+  private async enterprise(actor: Actor, id: string, access: 'read' | 'write'): Promise<EnterpriseRow> {
+    if (!UUID.test(id)) throw AppException.notFound('企业');
+    const e = await this.enterpriseRow(id);
+    await this.scope.assert(actor, { type: 'enterprise', id, regionPath: e.region_path, enterpriseId: e.id }, access, '企业');
+    return e;
+  }
+}
+
+function iso(d: Date | string | null): string | null {
+  return d ? new Date(d).toISOString() : null;
+}
+
+/** Trims the free texts and fills accident levels left out, so what is stored is what was checked. */
+function normalise(d: AnnualReportData): AnnualReportData {
+  const base = emptyReportData();
+  return {
+    hasAppraisalSystem: d.hasAppraisalSystem ?? null,
+    appraisalResult: d.appraisalResult ?? null,
+    appraisalDecision: d.appraisalDecision ?? null,
+    qualityFund: d.qualityFund ?? null,
+    accidents: { ...base.accidents, ...(d.accidents ?? {}) },
+    honours: (d.honours ?? '').trim(),
+    dutiesNarrative: (d.dutiesNarrative ?? '').trim(),
+    problemsAndPlans: (d.problemsAndPlans ?? '').trim(),
+  };
+}
+

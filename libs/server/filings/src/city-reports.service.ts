@@ -1,0 +1,257 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { CityReportDetail, CityReportListItem, CityReportSnapshot, ReportProgress, ReportStatus } from '@cqo/contracts';
+import { REPORT_STATUS_LABELS, canTransition, chinaDate, isLate, lockedReason, reasonError, subtreePattern, yearOf } from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { RegionsService, type RegionEntity } from '@cqo/server-regions';
+import { FilingSettingsService } from './filing-settings.service';
+import { NotificationsService } from './notifications.service';
+import { citySnapshot } from './region-figures';
+import { recordEvent, reportEvents } from './report-events';
+
+interface CityReportRow {
+  id: string;
+  region_code: string;
+  year: number;
+  status: ReportStatus;
+  version: number;
+  narrative: string;
+  snapshot: CityReportSnapshot | null;
+  unreviewed_at_submission: number | null;
+  submitted_at: Date | null;
+  late: boolean;
+  return_reason: string | null;
+  reviewed_at: Date | null;
+  reviewed_by_name: string | null;
+}
+
+const SELECT = `SELECT c.id, c.region_code, c.year, c.status, c.version, c.narrative, c.snapshot, c.unreviewed_at_submission, c.submitted_at,
+       c.late, c.return_reason, c.reviewed_at, u.display_name AS reviewed_by_name
+  FROM city_report c LEFT JOIN app_user u ON u.id = c.reviewed_by`;
+
+export const NARRATIVE_MAX = 20000;
+
+/**
+ * The city annual report (市州年度报告, SPEC §2.4, 004 三(二)): the narrative, the statistics
+ * snapshot frozen at submission and the count of enterprise reports still unreviewed; the
+ * province accepts or returns it, and acceptance locks it.
+ */
+@Injectable()
+export class CityReportsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+    private readonly settings: FilingSettingsService,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  private today(): string {
+    return chinaDate(this.clock.now());
+  }
+
+  async list(actor: Actor, year: number): Promise<CityReportListItem[]> {
+    this.assertYear(year);
+    const root = await this.regions.scopeRoot(actor);
+    if (Number(root.level) > 2) throw AppException.notFound('市州年度报告');
+    const rows = await this.dataSource.query(
+      `SELECT g.code, g.name, c.id, c.status, c.version, c.late, c.submitted_at, c.unreviewed_at_submission
+         FROM region g LEFT JOIN city_report c ON c.region_code = g.code AND c.year = $2
+        WHERE g.level = 2 AND g.path LIKE $1 ORDER BY g.code`,
+      [subtreePattern(root.path), year],
+    );
+    return rows.map((r: Record<string, never>) => ({
+      id: r.id ?? null,
+      regionCode: r.code,
+      regionName: r.name,
+      year,
+      status: r.status ?? 'not-started',
+      version: r.version ?? 0,
+      late: r.late ?? false,
+      submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
+      unreviewedAtSubmission: r.unreviewed_at_submission ?? null,
+    }));
+  }
+
+  async get(actor: Actor, regionCode: string, year: number): Promise<CityReportDetail> {
+    const region = await this.city(actor, regionCode);
+    this.assertYear(year);
+    const [row]: CityReportRow[] = await this.dataSource.query(`${SELECT} WHERE c.region_code = $1 AND c.year = $2`, [region.code, year]);
+    return this.detail(region, year, row ?? null);
+  }
+
+  async save(actor: Actor, regionCode: string, year: number, narrative: string, version: number): Promise<CityReportDetail> {
+    const region = await this.ownCity(actor, regionCode);
+    this.assertYear(year);
+    const text = narrative.trim();
+    await this.dataSource.transaction(async (m) => {
+      const row = await this.lockForCity(m, region.code, year, version);
+      const now = this.clock.now();
+      if (!row) {
+        const id = await this.insert(m, region, year, text);
+        await recordEvent(m, 'city', id, 'not-started', 'draft', actor, null, now);
+        await this.audited(m, actor, 'city_report.save', id, { regionCode: region.code, year, from: 'not-started', to: 'draft' });
+      } else {
+        await m.query(`UPDATE city_report SET narrative = $2, version = version + 1, updated_at = $3 WHERE id = $1`, [row.id, text, now]);
+        await this.audited(m, actor, 'city_report.save', row.id, { regionCode: region.code, year, status: row.status });
+      }
+    });
+    return this.get(actor, region.code, year);
+  }
+
+  /** 上报: freezes the snapshot; may go with enterprise reports still unreviewed, and says how many. */
+  async submit(actor: Actor, regionCode: string, year: number, narrative: string, version: number): Promise<CityReportDetail> {
+    const region = await this.ownCity(actor, regionCode);
+    this.assertYear(year);
+    const text = narrative.trim();
+    if (!text) throw AppException.validation([{ field: 'narrative', code: 'required', message: '请填写推进情况后再上报' }]);
+    const settings = await this.settings.forYear(year);
+    const today = this.today();
+    if (today < settings.windowOpens) {
+      throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${year} 年度的报送将于 ${settings.windowOpens} 开始` }]);
+    }
+    const sent = await this.dataSource.transaction(async (m) => {
+      const row = await this.lockForCity(m, region.code, year, version);
+      const now = this.clock.now();
+      const from: ReportProgress = row?.status ?? 'not-started';
+      const id = row?.id ?? (await this.insert(m, region, year, text));
+      const snapshot = await citySnapshot(m, region.code, year, today, now);
+      const unreviewed = await this.unreviewed(m, region.path, year);
+      const late = isLate(today, settings.cityDeadline);
+      await m.query(
+        `UPDATE city_report SET status = 'submitted', narrative = $2, snapshot = $3, unreviewed_at_submission = $4, submitted_at = $5, submitted_by = $6,
+                late = $7, return_reason = NULL, reviewed_at = NULL, reviewed_by = NULL, version = version + 1, updated_at = $5 WHERE id = $1`,
+        [id, text, snapshot, unreviewed, now, actor.userId || null, late],
+      );
+      await recordEvent(m, 'city', id, from, 'submitted', actor, unreviewed ? `尚有 ${unreviewed} 份企业年报未审核` : null, now);
+      await this.audited(m, actor, 'city_report.submit', id, { regionCode: region.code, year, from, to: 'submitted', late, unreviewed });
+      const province = await this.regions.province();
+      return this.notifications.notify(m, { regionCode: province.code, roles: ['province'] }, {
+        kind: 'city-report-submitted',
+        title: `${region.name}已上报 ${year} 年度报告${late ? '（迟报）' : ''}`,
+        body: unreviewed ? `上报时尚有 ${unreviewed} 份企业年报未审核。` : '企业年报已全部审核。',
+        link: `/city-reports?year=${year}&region=${region.code}`,
+        dedupeKey: `city:${id}:submitted:${now.getTime()}`,
+      });
+    });
+    await this.notifications.deliver(sent);
+    return this.get(actor, region.code, year);
+  }
+
+  async review(actor: Actor, regionCode: string, year: number, action: 'accept' | 'return', version: number, reason?: string): Promise<CityReportDetail> {
+    const region = await this.city(actor, regionCode);
+    const problem = reasonError(reason, action === 'return');
+    if (problem) throw AppException.validation([problem]);
+    const text = reason?.trim() || null;
+    const to: ReportStatus = action === 'accept' ? 'accepted' : 'returned';
+    const sent = await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const [updated]: [{ id: string; version: number }[], number] = await m.query(
+        `UPDATE city_report SET status = $4, version = version + 1, reviewed_at = $5, reviewed_by = $6, return_reason = $7, updated_at = $5
+          WHERE region_code = $1 AND year = $2 AND version = $3 AND status = 'submitted' RETURNING id, version`,
+        [region.code, year, version, to, now, actor.userId || null, action === 'return' ? text : null],
+      );
+      const done = updated[0];
+      if (!done) {
+        const [row] = await m.query(`SELECT status FROM city_report WHERE region_code = $1 AND year = $2`, [region.code, year]);
+        if (!row) throw AppException.conflict('该市州尚未上报年度报告');
+        throw AppException.conflict(`该报告已被他人处理或尚未上报（当前状态：${REPORT_STATUS_LABELS[row.status as ReportStatus]}），请刷新后查看`);
+      }
+      await recordEvent(m, 'city', done.id, 'submitted', to, actor, text, now);
+      await this.audited(m, actor, `city_report.${action}`, done.id, { regionCode: region.code, year, from: 'submitted', to, reason: text });
+      return this.notifications.notify(m, { regionCode: region.code, roles: ['city'] }, {
+        kind: action === 'accept' ? 'city-report-accepted' : 'city-report-returned',
+        title: action === 'accept' ? `${year} 市州年度报告已受理` : `${year} 市州年度报告被退回`,
+        body: action === 'accept' ? (text ?? '省质强办已受理本市州年度报告。') : `退回原因：${text}`,
+        link: `/city-report?year=${year}`,
+        dedupeKey: `city:${done.id}:v${done.version}`,
+      });
+    });
+    await this.notifications.deliver(sent);
+    return this.get(actor, region.code, year);
+  }
+
+  private async detail(region: RegionEntity, year: number, row: CityReportRow | null): Promise<CityReportDetail> {
+    const settings = await this.settings.forYear(year);
+    const status: ReportProgress = row?.status ?? 'not-started';
+    const reviewedAt = row?.reviewed_at ? new Date(row.reviewed_at).toISOString() : null;
+    return {
+      id: row?.id ?? null,
+      regionCode: region.code,
+      regionName: region.name,
+      year,
+      status,
+      version: row?.version ?? 0,
+      narrative: row?.narrative ?? '',
+      snapshot: row?.snapshot ?? null,
+      unreviewedAtSubmission: row?.unreviewed_at_submission ?? null,
+      unreviewedNow: await this.unreviewed(this.dataSource.manager, region.path, year),
+      late: row?.late ?? false,
+      submittedAt: row?.submitted_at ? new Date(row.submitted_at).toISOString() : null,
+      returnReason: row?.status === 'returned' ? row.return_reason : null,
+      reviewedAt,
+      reviewedByName: row?.reviewed_by_name ?? null,
+      lockedReason: lockedReason(status, reviewedAt),
+      deadline: settings.cityDeadline,
+      // The attachment 统计表 export comes with the Excel issue; until then there is no link.
+      attachmentUrl: null,
+      history: row ? await reportEvents(this.dataSource.manager, 'city', row.id) : [],
+    };
+  }
+
+  /** Enterprise reports of the city submitted and not yet accepted or returned. */
+  private async unreviewed(m: EntityManager, path: string, year: number): Promise<number> {
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM annual_report WHERE year = $2 AND status = 'submitted' AND region_path LIKE $1`, [subtreePattern(path), year]);
+    return n;
+  }
+
+  private async lockForCity(m: EntityManager, regionCode: string, year: number, version: number): Promise<CityReportRow | null> {
+    const [row]: CityReportRow[] = await m.query(`${SELECT} WHERE c.region_code = $1 AND c.year = $2 FOR UPDATE OF c`, [regionCode, year]);
+    if (!row) {
+      if (version !== 0) throw AppException.conflict('报告不存在，请刷新后重试');
+      return null;
+    }
+    if (!canTransition(row.status, 'save')) {
+      throw AppException.conflict(lockedReason(row.status, row.reviewed_at ? new Date(row.reviewed_at).toISOString() : null) ?? '报告当前状态不允许修改');
+    }
+    if (row.version !== version) throw AppException.conflict('报告已在别处被修改，请刷新后重试');
+    return row;
+  }
+
+  private async insert(m: EntityManager, region: RegionEntity, year: number, narrative: string): Promise<string> {
+    const [row] = await m.query(
+      `INSERT INTO city_report (region_code, region_path, year, status, narrative, created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5, $5)
+       ON CONFLICT (region_code, year) DO NOTHING RETURNING id`,
+      [region.code, region.path, year, narrative, this.clock.now()],
+    );
+    if (!row) throw AppException.conflict('报告已在别处创建，请刷新后重试');
+    return row.id;
+  }
+
+  private async audited(m: EntityManager, actor: Actor, action: string, id: string, details: Record<string, unknown>): Promise<void> {
+    await this.audit.record({ actor, ip: actor.ip, action, objectType: 'city_report', objectId: id, result: 'success', details }, m);
+  }
+
+  /** A 市州 the actor may read (the city itself, or the province / admin above it). */
+  private async city(actor: Actor, code: string): Promise<RegionEntity> {
+    if (!/^\d{6}$/.test(code)) throw AppException.notFound('市州年度报告');
+    const region = await this.regions.visible(actor, code).catch(() => null);
+    if (!region || Number(region.level) !== 2) throw AppException.notFound('市州年度报告');
+    return region;
+  }
+
+  /** Only the city's own officers write its report. */
+  private async ownCity(actor: Actor, code: string): Promise<RegionEntity> {
+    const region = await this.city(actor, code);
+    if (actor.role !== 'city' || actor.regionCode !== region.code) throw AppException.notFound('市州年度报告');
+    return region;
+  }
+
+  private assertYear(year: number): void {
+    if (!Number.isInteger(year) || year < 2000 || year > yearOf(this.today())) {
+      throw AppException.validation([{ field: 'year', code: 'range', message: `年度应为 2000 至 ${yearOf(this.today())} 之间的整数` }]);
+    }
+  }
+}

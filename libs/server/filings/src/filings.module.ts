@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { EligibilityModule } from '@cqo/server-eligibility';
+import { RegionsModule } from '@cqo/server-regions';
+import { TrainingModule } from '@cqo/server-training';
+import { AnnualReportsService } from './annual-reports.service';
+import { CityReportsService } from './city-reports.service';
+import { AnnualReportsController, CityReportsController, FilingSettingsController, NotificationsController } from './filings.controller';
+import { FilingSettingsService } from './filing-settings.service';
+import { RemindersProcessor, ReminderScheduleService } from './jobs/reminders.processor';
+import { LogNotificationChannel, NOTIFICATION_CHANNEL } from './notification-channel';
+import { NotificationsService } from './notifications.service';
+import { RemindersService } from './reminders.service';
+
+/** Delivery goes through one channel provider; swap `useClass` for an e-mail or SMS channel. */
+const channel = { provide: NOTIFICATION_CHANNEL, useClass: LogNotificationChannel };
+
+/** The reporting cycle for the api: settings, annual reports, city reports, 催报 and the notification centre. */
+@Module({
+  imports: [RegionsModule, EligibilityModule, TrainingModule],
+  controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
+  providers: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService, channel],
+  exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService],
+})
+export class FilingsModule {}
+
+/** The worker's part: the daily reminder schedule and its processor (no HTTP, no scope service). */
+@Module({
+  imports: [RegionsModule],
+  providers: [FilingSettingsService, RemindersService, NotificationsService, channel, RemindersProcessor, ReminderScheduleService],
+  exports: [RemindersService],
+})
+export class FilingsWorkerModule {}

@@ -1,0 +1,43 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import type { Job, Queue } from 'bull';
+import { QueueName, type JobPayloads } from '@cqo/server-queue';
+import { RemindersService, type DailyReminderResult } from '../reminders.service';
+
+/** 09:00 China time: reminders arrive at the start of the working day. */
+export const REMINDER_CRON = '0 9 * * *';
+export const REMINDER_TZ = 'Asia/Shanghai';
+
+@Processor(QueueName.Reminders)
+export class RemindersProcessor {
+  private readonly logger = new Logger(RemindersProcessor.name);
+
+  constructor(private readonly reminders: RemindersService) {}
+
+  /** Idempotent per day: a second run (or a second worker) finds every chase already logged. */
+  @Process('reminders.daily')
+  daily(job: Job<JobPayloads['reminders.daily']>): Promise<DailyReminderResult> {
+    return this.reminders.runDaily(job.data.date);
+  }
+
+  @OnQueueFailed()
+  failed(job: Job, err: Error): void {
+    this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
+  }
+}
+
+/** Registers the daily reminder run as a bull repeatable job (one schedule however many workers boot). */
+@Injectable()
+export class ReminderScheduleService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReminderScheduleService.name);
+
+  constructor(@InjectQueue(QueueName.Reminders) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.queue.add('reminders.daily', {}, { repeat: { cron: REMINDER_CRON, tz: REMINDER_TZ }, removeOnComplete: 30, removeOnFail: 30 });
+    } catch (err) {
+      this.logger.warn(`could not register the daily reminder job: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import type { EntityManager } from 'typeorm';
+import type { CityReportSnapshot, FilingCounts, FilingSettings, RegionLevel, SnapshotFigures } from '@cqo/contracts';
+import { defaultFilingSettings, subtreePattern } from '@cqo/policy';
+
+/** An appointment active on date $D (SPEC §7): in effect, not ended, term not run out. */
+export const ACTIVE_ON = (alias: string, dateParam: string) =>
+  `${alias}.effective_from <= ${dateParam}::date AND (${alias}.ended_on IS NULL OR ${alias}.ended_on > ${dateParam}::date)
+   AND (${alias}.term_end IS NULL OR ${alias}.term_end >= ${dateParam}::date)`;
+
+interface FigureRow {
+  child: string;
+  total: number;
+  above: number;
+  sme: number;
+  award: number;
+  appointed: number;
+  appointed_above: number;
+  appointed_sme: number;
+  appointed_award: number;
+  eligible: number;
+  expected: number;
+  not_started: number;
+  draft: number;
+  submitted: number;
+  returned: number;
+  accepted: number;
+  late: number;
+  filed_expected: number;
+  on_time: number;
+  violations_open: number;
+  violations_total: number;
+}
+
+const COUNT_COLUMNS: (keyof Omit<FigureRow, 'child'>)[] = [
+  'total', 'above', 'sme', 'award', 'appointed', 'appointed_above', 'appointed_sme', 'appointed_award', 'eligible',
+  'expected', 'not_started', 'draft', 'submitted', 'returned', 'accepted', 'late', 'filed_expected', 'on_time',
+  'violations_open', 'violations_total',
+];
+
+/** 0 ÷ 0 is "no figure", never NaN. */
+export const rate = (num: number, den: number): number | null => (den > 0 ? num / den : null);
+
+/** The settings in force for a province and year: the saved row, or the defaults. */
+export async function filingSettingsFor(m: EntityManager, provinceCode: string, year: number): Promise<FilingSettings> {
+  const [row] = await m.query(
+    `SELECT window_opens::text AS window_opens, enterprise_deadline::text AS enterprise_deadline, city_deadline::text AS city_deadline,
+            reminder_days_before, overdue_every_days, updated_at
+       FROM filing_setting WHERE province_code = $1 AND year = $2`,
+    [provinceCode, year],
+  );
+  if (!row) return defaultFilingSettings(year);
+  return {
+    year,
+    windowOpens: row.window_opens,
+    enterpriseDeadline: row.enterprise_deadline,
+    cityDeadline: row.city_deadline,
+    reminderDaysBefore: (row.reminder_days_before as number[]).map(Number),
+    overdueEveryDays: Number(row.overdue_every_days),
+    isDefault: false,
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+export interface RegionRef {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  path: string;
+}
+
+/**
+ * The figures of a region and of each of its children for year `year` as of `asOf`, in one pass
+ * over the region's enterprises (SPEC §7 definitions). Expected annual reports are those of
+ * enterprises with an appointment active on the window opening; the filing rate and on-time rate
+ * count only expected enterprises, the state counts every report there is.
+ */
+export async function regionFigures(
+  m: EntityManager,
+  region: RegionRef,
+  year: number,
+  asOf: string,
+  settings: Pick<FilingSettings, 'windowOpens'>,
+): Promise<{ total: SnapshotFigures; children: SnapshotFigures[] }> {
+  const children: RegionRef[] = await m.query(`SELECT code, name, level, path FROM region WHERE parent_code = $1 ORDER BY code`, [region.code]);
+  const rows: FigureRow[] = await m.query(
+    `SELECT split_part(e.region_path, '/', $2::int + 2) AS child,
+            count(*)::int AS total,
+            (count(*) FILTER (WHERE e.above_size))::int AS above,
+            (count(*) FILTER (WHERE NOT e.above_size))::int AS sme,
+            (count(*) FILTER (WHERE f.award))::int AS award,
+            (count(*) FILTER (WHERE act.id IS NOT NULL))::int AS appointed,
+            (count(*) FILTER (WHERE act.id IS NOT NULL AND e.above_size))::int AS appointed_above,
+            (count(*) FILTER (WHERE act.id IS NOT NULL AND NOT e.above_size))::int AS appointed_sme,
+            (count(*) FILTER (WHERE act.id IS NOT NULL AND f.award))::int AS appointed_award,
+            (count(*) FILTER (WHERE act.verdict = 'eligible'))::int AS eligible,
+            (count(*) FILTER (WHERE f.expected))::int AS expected,
+            (count(*) FILTER (WHERE f.expected AND r.id IS NULL))::int AS not_started,
+            (count(*) FILTER (WHERE r.status = 'draft'))::int AS draft,
+            (count(*) FILTER (WHERE r.status = 'submitted'))::int AS submitted,
+            (count(*) FILTER (WHERE r.status = 'returned'))::int AS returned,
+            (count(*) FILTER (WHERE r.status = 'accepted'))::int AS accepted,
+            (count(*) FILTER (WHERE r.late AND r.status IN ('submitted','accepted')))::int AS late,
+            (count(*) FILTER (WHERE f.expected AND r.status IN ('submitted','accepted')))::int AS filed_expected,
+            (count(*) FILTER (WHERE f.expected AND r.status IN ('submitted','accepted') AND NOT r.late))::int AS on_time,
+            coalesce(sum(f.violations_open), 0)::int AS violations_open,
+            coalesce(sum(f.violations_total), 0)::int AS violations_total
+       FROM enterprise e
+       LEFT JOIN LATERAL (SELECT a.id, a.verdict FROM appointment a WHERE a.enterprise_id = e.id AND ${ACTIVE_ON('a', '$4')} LIMIT 1) act ON true
+       LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $3
+       CROSS JOIN LATERAL (
+         SELECT EXISTS (SELECT 1 FROM enterprise_award w WHERE w.enterprise_id = e.id) AS award,
+                EXISTS (SELECT 1 FROM appointment a WHERE a.enterprise_id = e.id AND ${ACTIVE_ON('a', '$5')}) AS expected,
+                (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND v.status = 'open') AS violations_open,
+                (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND extract(year FROM v.occurred_on) = $3) AS violations_total
+       ) f
+      WHERE e.region_path LIKE $1
+      GROUP BY 1`,
+    [subtreePattern(region.path), region.level, year, asOf, settings.windowOpens],
+  );
+  const byChild = new Map(rows.map((r) => [r.child, r]));
+  const sum = {} as FigureRow;
+  for (const c of COUNT_COLUMNS) sum[c] = rows.reduce((s, r) => s + Number(r[c]), 0);
+  return {
+    total: figures(region, sum),
+    children: children.map((c) => figures(c, byChild.get(c.code))),
+  };
+}
+
+function figures(region: Pick<RegionRef, 'code' | 'name'>, r: FigureRow | undefined): SnapshotFigures {
+  const n = (k: keyof Omit<FigureRow, 'child'>) => Number(r?.[k] ?? 0);
+  const filings: FilingCounts = {
+    expected: n('expected'),
+    notStarted: n('not_started'),
+    draft: n('draft'),
+    submitted: n('submitted'),
+    returned: n('returned'),
+    accepted: n('accepted'),
+    late: n('late'),
+  };
+  return {
+    code: region.code,
+    name: region.name,
+    enterprises: { total: n('total'), aboveSize: n('above'), sme: n('sme'), award: n('award') },
+    appointed: { total: n('appointed'), aboveSize: n('appointed_above'), sme: n('appointed_sme'), award: n('appointed_award') },
+    rates: {
+      aboveSize: rate(n('appointed_above'), n('above')),
+      sme: rate(n('appointed_sme'), n('sme')),
+      award: rate(n('appointed_award'), n('award')),
+    },
+    eligible: { count: n('eligible'), rate: rate(n('eligible'), n('appointed')) },
+    filings: { ...filings, onTime: n('on_time'), rate: rate(n('filed_expected'), n('expected')), onTimeRate: rate(n('on_time'), n('expected')) },
+    violations: { open: n('violations_open'), total: n('violations_total') },
+  };
+}
+
+/**
+ * The statistics snapshot a city report freezes at submission: the city and each county, for the
+ * report's year, as of the submission day (or the year's last day, if that is earlier).
+ */
+export async function citySnapshot(m: EntityManager, regionCode: string, year: number, today: string, takenAt: Date): Promise<CityReportSnapshot> {
+  const [region]: RegionRef[] = await m.query(`SELECT code, name, level, path FROM region WHERE code = $1`, [regionCode]);
+  if (!region) throw new Error(`no region ${regionCode}`);
+  const provinceCode = region.path.split('/')[1] ?? region.code;
+  const settings = await filingSettingsFor(m, provinceCode, year);
+  const yearEnd = `${year}-12-31`;
+  const asOf = today < yearEnd ? today : yearEnd;
+  const { total, children } = await regionFigures(m, { ...region, level: Number(region.level) as RegionLevel }, year, asOf, settings);
+  return { takenAt: takenAt.toISOString(), asOf, year, total, children };
+}

@@ -1,0 +1,284 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { FilingSettings, FilingStatusEnterprise, FilingStatusQuery, FilingStatusResponse, RegionLevel, RemindRequest, RemindResult } from '@cqo/contracts';
+import { chinaDate, currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearOf, type DueReminder } from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { RegionsService } from '@cqo/server-regions';
+import { FilingSettingsService } from './filing-settings.service';
+import type { OutgoingNotification } from './notification-channel';
+import { NotificationsService, UUID } from './notifications.service';
+import { ACTIVE_ON, regionFigures } from './region-figures';
+
+/** Enterprises of a subtree expected to report for a year, with their report (if any): $1 pattern, $2 year, $3 window opening. */
+const EXPECTED_SQL = `SELECT e.id, e.name, e.credit_code, e.region_code, e.region_path,
+       EXISTS (SELECT 1 FROM appointment a WHERE a.enterprise_id = e.id AND ${ACTIVE_ON('a', '$3')}) AS expected,
+       r.id AS report_id, r.status, coalesce(r.late, false) AS late, r.submitted_at
+  FROM enterprise e LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $2
+ WHERE e.region_path LIKE $1`;
+
+/** Expected and not yet submitted (nothing, a draft, or a returned report). */
+const OUTSTANDING = `x.expected AND (x.status IS NULL OR x.status IN ('draft','returned'))`;
+
+export interface DailyReminderResult {
+  date: string;
+  years: { year: number; enterprise: DueReminder | null; city: DueReminder | null; enterprisesReminded: number; citiesReminded: number; notifications: number }[];
+}
+
+/**
+ * The status view, 催报 by an officer, and the daily reminder schedule (SPEC §2). A chase is one
+ * row in `reminder_log` per subject and China day, whoever sends it, so the schedule running twice
+ * (or on two workers at once) and an officer clicking 催报 the same day create each reminder once.
+ */
+@Injectable()
+export class RemindersService {
+  private readonly logger = new Logger(RemindersService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+    private readonly settings: FilingSettingsService,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  private today(): string {
+    return chinaDate(this.clock.now());
+  }
+
+  async status(actor: Actor, q: FilingStatusQuery & { page: number; pageSize: number }): Promise<FilingStatusResponse> {
+    const region = q.regionCode ? await this.regions.visible(actor, q.regionCode) : await this.regions.scopeRoot(actor);
+    const today = this.today();
+    const year = q.year ?? currentReportingYear(today);
+    const settings = await this.settings.forYear(year);
+    const yearEnd = `${year}-12-31`;
+    const figures = await regionFigures(this.dataSource.manager, { ...region, level: Number(region.level) as RegionLevel }, year, today < yearEnd ? today : yearEnd, settings);
+    const filter = statusFilter(q.status);
+    const params = [subtreePattern(region.path), year, settings.windowOpens];
+    const base = `WITH x AS (${EXPECTED_SQL}) SELECT * FROM x WHERE (x.expected OR x.report_id IS NOT NULL) AND ${filter}`;
+    const [[{ total }], rows] = await Promise.all([
+      this.dataSource.query(`SELECT count(*)::int AS total FROM (${base}) t`, params),
+      this.dataSource.query(
+        `SELECT t.*, g.name AS region_name,
+                (SELECT max(l.created_at) FROM reminder_log l WHERE l.subject = 'enterprise:' || t.id AND l.year = $2) AS last_reminded_at
+           FROM (${base}) t JOIN region g ON g.code = t.region_code
+          ORDER BY t.region_code, t.name LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+        params,
+      ),
+    ]);
+    const pick = (f: typeof figures.total.filings) => ({
+      expected: f.expected,
+      notStarted: f.notStarted,
+      draft: f.draft,
+      submitted: f.submitted,
+      returned: f.returned,
+      accepted: f.accepted,
+      late: f.late,
+    });
+    return {
+      year,
+      region: { code: region.code, name: region.name, level: Number(region.level) as RegionLevel },
+      windowOpens: settings.windowOpens,
+      deadline: settings.enterpriseDeadline,
+      pastDeadline: today > settings.enterpriseDeadline,
+      totals: pick(figures.total.filings),
+      children: figures.children.map((c) => ({
+        code: c.code,
+        name: c.name,
+        level: (Number(region.level) + 1) as RegionLevel,
+        ...pick(c.filings),
+      })),
+      enterprises: {
+        total,
+        page: q.page,
+        pageSize: q.pageSize,
+        items: rows.map(
+          (r: Record<string, never>): FilingStatusEnterprise => ({
+            enterpriseId: r.id,
+            enterpriseName: r.name,
+            creditCode: r.credit_code,
+            regionCode: r.region_code,
+            regionName: r.region_name,
+            expected: r.expected,
+            reportId: r.report_id,
+            status: r.status ?? 'not-started',
+            late: r.late,
+            submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
+            lastRemindedAt: r.last_reminded_at ? new Date(r.last_reminded_at).toISOString() : null,
+          }),
+        ),
+      },
+    };
+  }
+
+  /** 催报 by an officer: the named enterprises (or every outstanding one in scope), at most once a day each. */
+  async remind(actor: Actor, dto: RemindRequest): Promise<RemindResult> {
+    const root = await this.regions.scopeRoot(actor);
+    const settings = await this.settings.forYear(dto.year);
+    const today = this.today();
+    if (today < settings.windowOpens) {
+      throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${dto.year} 年度报告的填报尚未开始（${settings.windowOpens} 开始）` }]);
+    }
+    const ids = dto.enterpriseIds?.filter((id) => UUID.test(id));
+    const { sent, notified, requested } = await this.dataSource.transaction(async (m) => {
+      const targets: { id: string }[] = await m.query(
+        `WITH x AS (${EXPECTED_SQL}) SELECT x.id FROM x WHERE ${OUTSTANDING} ${ids ? 'AND x.id = ANY($4::uuid[])' : ''}`,
+        ids ? [subtreePattern(root.path), dto.year, settings.windowOpens, ids] : [subtreePattern(root.path), dto.year, settings.windowOpens],
+      );
+      const reminded = await this.logChase(m, targets.map((t) => `enterprise:${t.id}`), dto.year, today, 'reminder', actor.userId || null);
+      const out: OutgoingNotification[] = [];
+      for (const subject of reminded) {
+        out.push(
+          ...(await this.notifications.notify(m, { enterpriseId: subject.slice('enterprise:'.length) }, {
+            kind: 'reminder',
+            title: `催报：请尽快报送 ${dto.year} 年度报告`,
+            body: `主管部门提醒您报送 ${dto.year} 年度企业首席质量官制度落实情况报告，截止日期 ${settings.enterpriseDeadline}。`,
+            link: `/my/annual-report?year=${dto.year}`,
+            dedupeKey: `chase:${dto.year}:${today}`,
+          })),
+        );
+      }
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'annual_report.remind', objectType: 'region', objectId: root.code, result: 'success', details: { year: dto.year, reminded: reminded.length, requested: ids?.length ?? targets.length } },
+        m,
+      );
+      return { sent: reminded.length, notified: out, requested: ids?.length ?? targets.length };
+    });
+    await this.notifications.deliver(notified);
+    return { sent, skipped: Math.max(0, requested - sent) };
+  }
+
+  /**
+   * The daily schedule: for each open reporting year, remind enterprises (and their city and
+   * county officers) on the days the calendar says, then cities about their own report.
+   */
+  async runDaily(date?: string): Promise<DailyReminderResult> {
+    const today = date && isIsoDate(date) ? date : this.today();
+    const province = await this.regions.province();
+    const result: DailyReminderResult = { date: today, years: [] };
+    for (const year of [yearOf(today), yearOf(today) - 1]) {
+      const settings = await this.settings.forYear(year);
+      if (today < settings.windowOpens || today > `${year + 1}-03-31`) continue;
+      const enterpriseDue = reminderDue(settings.enterpriseDeadline, settings, today);
+      const cityDue = reminderDue(settings.cityDeadline, settings, today);
+      if (!enterpriseDue && !cityDue) continue;
+      const out: OutgoingNotification[] = [];
+      const entry = { year, enterprise: enterpriseDue, city: cityDue, enterprisesReminded: 0, citiesReminded: 0, notifications: 0 };
+      await this.dataSource.transaction(async (m) => {
+        if (enterpriseDue) {
+          const sent = await this.chaseEnterprises(m, province.path, settings, today, enterpriseDue);
+          entry.enterprisesReminded = sent.enterprises;
+          out.push(...sent.notifications);
+        }
+        if (cityDue) {
+          const sent = await this.chaseCities(m, province.path, settings, today, cityDue);
+          entry.citiesReminded = sent.cities;
+          out.push(...sent.notifications);
+        }
+      });
+      entry.notifications = out.length;
+      result.years.push(entry);
+      await this.notifications.deliver(out);
+    }
+    this.logger.log(`reminders for ${today}: ${JSON.stringify(result.years)}`);
+    return result;
+  }
+
+  private async chaseEnterprises(m: EntityManager, provincePath: string, s: FilingSettings, today: string, due: DueReminder) {
+    const params = [subtreePattern(provincePath), s.year, s.windowOpens];
+    const targets: { id: string; region_path: string }[] = await m.query(`WITH x AS (${EXPECTED_SQL}) SELECT x.id, x.region_path FROM x WHERE ${OUTSTANDING}`, params);
+    const reminded = await this.logChase(m, targets.map((t) => `enterprise:${t.id}`), s.year, today, due.kind, null);
+    const text =
+      due.kind === 'deadline-approaching'
+        ? { title: `${s.year} 年度报告将于 ${s.enterpriseDeadline} 截止`, body: `距报送截止还有 ${due.daysLeft} 天，请尽快填报并提交。` }
+        : { title: `${s.year} 年度报告已逾期`, body: `报送截止日期为 ${s.enterpriseDeadline}，已逾期 ${due.daysOverdue} 天，请尽快提交（逾期提交将标记为迟报）。` };
+    const notifications: OutgoingNotification[] = [];
+    if (reminded.length) {
+      const rows: { user_id: string; username: string }[] = await m.query(
+        `WITH ins AS (
+           INSERT INTO notification (user_id, kind, title, body, link, dedupe_key, created_at)
+           SELECT u.id, $2, $3, $4, $5, $6, $7 FROM app_user u
+            WHERE u.is_active AND u.role = 'enterprise' AND ('enterprise:' || u.enterprise_id) = ANY($1::text[])
+           ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING user_id)
+         SELECT ins.user_id, u.username FROM ins JOIN app_user u ON u.id = ins.user_id`,
+        [reminded, due.kind, text.title, text.body, `/my/annual-report?year=${s.year}`, `chase:${s.year}:${today}`, this.clock.now()],
+      );
+      notifications.push(...rows.map((r) => ({ userId: r.user_id, username: r.username, ...text, link: `/my/annual-report?year=${s.year}` })));
+    }
+    // Officers get one digest a day: how many of their enterprises are still outstanding.
+    const outstanding = targets.map((t) => t.region_path);
+    if (outstanding.length) {
+      const title = due.kind === 'deadline-approaching' ? `${s.year} 年度企业年报 ${due.daysLeft} 天后截止` : `${s.year} 年度企业年报已逾期 ${due.daysOverdue} 天`;
+      const rows: { user_id: string; username: string; body: string }[] = await m.query(
+        `WITH o AS (SELECT unnest($1::text[]) AS region_path),
+         ins AS (
+           INSERT INTO notification (user_id, kind, title, body, link, dedupe_key, created_at)
+           SELECT u.id, $2, $3, '本地区还有 ' || n.count || ' 家企业未报送年度报告，可在“报送情况”中催报。', $4, $5, $6
+             FROM app_user u JOIN region g ON g.code = u.region_code
+             CROSS JOIN LATERAL (SELECT count(*) AS count FROM o WHERE o.region_path LIKE g.path || '%') n
+            WHERE u.is_active AND u.role IN ('city','county') AND n.count > 0
+           ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING user_id, body)
+         SELECT ins.user_id, u.username, ins.body FROM ins JOIN app_user u ON u.id = ins.user_id`,
+        [outstanding, due.kind, title, `/annual-reports/status?year=${s.year}`, `digest:${s.year}:${today}`, this.clock.now()],
+      );
+      notifications.push(...rows.map((r) => ({ userId: r.user_id, username: r.username, title, body: r.body, link: `/annual-reports/status?year=${s.year}` })));
+    }
+    return { enterprises: reminded.length, notifications };
+  }
+
+  private async chaseCities(m: EntityManager, provincePath: string, s: FilingSettings, today: string, due: DueReminder) {
+    const cities: { code: string }[] = await m.query(
+      `SELECT g.code FROM region g LEFT JOIN city_report c ON c.region_code = g.code AND c.year = $2
+        WHERE g.level = 2 AND g.path LIKE $1 AND (c.id IS NULL OR c.status IN ('draft','returned'))`,
+      [subtreePattern(provincePath), s.year],
+    );
+    const reminded = await this.logChase(m, cities.map((c) => `city:${c.code}`), s.year, today, due.kind, null);
+    const text =
+      due.kind === 'deadline-approaching'
+        ? { title: `${s.year} 市州年度报告将于 ${s.cityDeadline} 截止`, body: `距报送截止还有 ${due.daysLeft} 天，请完成企业年报审核并上报市州年度报告。` }
+        : { title: `${s.year} 市州年度报告已逾期`, body: `市州年度报告截止日期为 ${s.cityDeadline}，已逾期 ${due.daysOverdue} 天。` };
+    const notifications: OutgoingNotification[] = [];
+    for (const subject of reminded) {
+      notifications.push(
+        ...(await this.notifications.notify(m, { regionCode: subject.slice('city:'.length), roles: ['city'] }, {
+          kind: due.kind,
+          ...text,
+          link: `/city-report?year=${s.year}`,
+          dedupeKey: `city-chase:${s.year}:${today}`,
+        })),
+      );
+    }
+    return { cities: reminded.length, notifications };
+  }
+
+  /** Records a chase per subject for the day; returns the subjects not already chased today. */
+  private async logChase(m: EntityManager, subjects: string[], year: number, today: string, kind: string, by: string | null): Promise<string[]> {
+    if (!subjects.length) return [];
+    const rows: { subject: string }[] = await m.query(
+      `INSERT INTO reminder_log (subject, year, on_date, kind, sent_by, created_at)
+       SELECT s, $2, $3, $4, $5, $6 FROM unnest($1::text[]) AS s
+       ON CONFLICT (subject, year, on_date) DO NOTHING RETURNING subject`,
+      [subjects, year, today, kind, by, this.clock.now()],
+    );
+    return rows.map((r) => r.subject);
+  }
+}
+
+function statusFilter(status: FilingStatusQuery['status']): string {
+  switch (status) {
+    case undefined:
+      return 'TRUE';
+    case 'not-started':
+      return 'x.report_id IS NULL';
+    case 'late':
+      return `x.late AND x.status IN ('submitted','accepted')`;
+    case 'overdue':
+      return OUTSTANDING;
+    case 'draft':
+    case 'submitted':
+    case 'returned':
+    case 'accepted':
+      return `x.status = '${status}'`;
+  }
+}
