@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { chinaDate } from '@cqo/policy';
+import { BUILT_IN_PROFILES, chinaDate, defaultProfileFor, parseProfileRef } from '@cqo/policy';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { hashPassword } from '@cqo/server-auth';
 import { chainDrafts, GENESIS_HASH, ledgerHours } from '@cqo/server-database';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
+import { citySnapshot } from '@cqo/server-filings';
 import { StatsService } from '@cqo/server-stats';
 import { demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
 import { demoUserSpecs, generateDemoEnterprises, type DemoRegion } from './demo-data.generator';
+import { generateDemoFilings, type DemoAnnualReport, type DemoCityReport, type DemoReportEvent } from './demo-filings.generator';
 
 /** Every demo account shares this password; it exists only in databases seeded with demo data. */
 export const DEMO_PASSWORD = 'Cqo@2026demo';
@@ -28,6 +30,10 @@ export interface DemoSeedResult {
   appointments: number;
   trainingRecords: number;
   violations: number;
+  /** Enterprise annual reports, every year and state (not-started ones have no row). */
+  annualReports: number;
+  /** City annual reports (市州), every year and state. */
+  cityReports: number;
   accounts: DemoAccount[];
 }
 
@@ -48,9 +54,11 @@ const DECLARATIONS_SEPARATOR = ',';
 
 /**
  * Builds a demo province on an empty database: enterprises in every 市州 and county, their CQOs
- * (appointments with history, training ledger, violations) and an account for every role. Runs
- * once; later calls only report the accounts. Verdicts are not written here: the eligibility
- * service judges every active appointment once the data is in, as it does nightly.
+ * (appointments with history, training ledger, violations), annual reporting in every state (the
+ * last closed cycle and the open one) and an account for every role. Runs once; later calls only
+ * report the accounts. Verdicts are not generated: the eligibility service judges every active
+ * appointment once the CQO data is in, as it does nightly, before the city reports freeze their
+ * snapshots — all in one transaction.
  */
 @Injectable()
 export class DemoSeedService {
@@ -73,6 +81,8 @@ export class DemoSeedService {
         appointments: Number(v.appointments ?? 0),
         trainingRecords: Number(v.trainingRecords ?? 0),
         violations: Number(v.violations ?? 0),
+        annualReports: Number(v.annualReports ?? 0),
+        cityReports: Number(v.cityReports ?? 0),
         accounts: await this.accounts(),
       };
     }
@@ -93,6 +103,18 @@ export class DemoSeedService {
     const users = demoUserSpecs({ regions, enterprises, provinceCode: province });
     const cqos = generateDemoCqos({ enterprises, today, seed: 20211231, ...demoCqoPins(users) });
     const activeCount = cqos.appointments.filter((a) => a.status === 'active').length;
+    // Annual reporting for the last closed cycle and the open one (SPEC §2): soft rules are judged
+    // under the profile a fresh database has in force.
+    const filings = generateDemoFilings({
+      regions,
+      provinceCode: province,
+      enterprises,
+      cqos,
+      users,
+      today,
+      seed: 20211231,
+      profile: parseProfileRef(defaultProfileFor(province), BUILT_IN_PROFILES),
+    });
     const hash = await hashPassword(DEMO_PASSWORD);
     const paths = new Map<string, string>(
       (await this.dataSource.query(`SELECT code, path FROM region WHERE path LIKE $1`, [`/${province}/%`])).map(
@@ -100,6 +122,8 @@ export class DemoSeedService {
       ),
     );
 
+    let judged = { evaluated: 0, changed: 0 };
+    let judgedAt = 0;
     await this.dataSource.transaction(async (m) => {
       const ids: string[] = [];
       for (let i = 0; i < enterprises.length; i += 1000) {
@@ -128,12 +152,15 @@ export class DemoSeedService {
           [awards.map((a) => a.id), awards.map((a) => a.award), awards.map((a) => a.year)],
         );
       }
+      const userIds = new Map<string, string>();
       for (const u of users) {
-        await m.query(
-          `INSERT INTO app_user (username, display_name, password_hash, role, region_code, enterprise_id) VALUES ($1,$2,$3,$4,$5,$6)`,
+        const [row]: { id: string }[] = await m.query(
+          `INSERT INTO app_user (username, display_name, password_hash, role, region_code, enterprise_id) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`,
           [u.username, u.displayName, hash, u.role, u.role === 'enterprise' ? null : u.regionCode, u.enterpriseIndex === null ? null : ids[u.enterpriseIndex]],
         );
+        userIds.set(u.username, row.id);
       }
+      const userId = (username: string | null) => (username === null ? null : (userIds.get(username) ?? null));
       const enterprisePath = (i: number) => paths.get(enterprises[i].regionCode);
       const personIds = cqos.persons.map(() => randomUUID());
       const appointmentIds = cqos.appointments.map(() => randomUUID());
@@ -241,24 +268,37 @@ export class DemoSeedService {
         { name: 'updated_at', type: 'timestamptz', value: (v) => v.updatedAt },
         { name: 'version', type: 'integer', value: (v) => v.version },
       ]);
+      // Verdicts before the city snapshots, so that their eligible counts are real. The eligibility
+      // service judges every active appointment, as it does nightly.
+      const judgeStart = Date.now();
+      judged = await this.eligibility.refresh(m, { all: true });
+      judgedAt = Date.now() - judgeStart;
+      await this.insertFilings(m, filings.annualReports, filings.cityReports, {
+        enterpriseId: (i) => ids[i],
+        enterprisePath,
+        regionPath: (code) => paths.get(code) ?? null,
+        userId,
+      });
       await m.query(`INSERT INTO app_setting (key, value) VALUES ('demo_seed', $1)`, [
         JSON.stringify({
           enterprises: enterprises.length,
           appointments: activeCount,
           trainingRecords: cqos.trainingRecords.length,
           violations: cqos.violations.length,
+          annualReports: filings.annualReports.length,
+          cityReports: filings.cityReports.length,
           at: new Date().toISOString(),
         }),
       ]);
     });
     const inserted = Date.now();
-    // Verdict columns stay NULL above: the eligibility service judges every active appointment, as nightly.
-    const judged = await this.eligibility.reevaluateAll();
     await this.stats.rebuildCounts();
     this.logger.log(
       `demo province ${province}: ${enterprises.length} enterprises, ${activeCount} active CQOs (${cqos.appointments.length} appointments), ` +
-        `${cqos.trainingRecords.length} training records, ${cqos.violations.length} violations, ${users.length} accounts; ` +
-        `inserted in ${inserted - started} ms, ${judged.evaluated} verdicts in ${Date.now() - inserted} ms`,
+        `${cqos.trainingRecords.length} training records, ${cqos.violations.length} violations, ` +
+        `${filings.annualReports.length} annual reports and ${filings.cityReports.length} city reports (${filings.previousYear}` +
+        `${filings.currentYear === null ? '' : `, ${filings.currentYear}`}), ${users.length} accounts; ` +
+        `written in ${inserted - started} ms (${judged.evaluated} verdicts in ${judgedAt} ms), counts rebuilt in ${Date.now() - inserted} ms`,
     );
     return {
       seeded: true,
@@ -266,8 +306,92 @@ export class DemoSeedService {
       appointments: activeCount,
       trainingRecords: cqos.trainingRecords.length,
       violations: cqos.violations.length,
+      annualReports: filings.annualReports.length,
+      cityReports: filings.cityReports.length,
       accounts: await this.accounts(),
     };
+  }
+
+  /**
+   * Enterprise annual reports, then their history, then the city reports: a submitted or accepted
+   * city report freezes its statistics snapshot, taken here over the reports just written.
+   */
+  private async insertFilings(
+    m: EntityManager,
+    annual: readonly DemoAnnualReport[],
+    city: readonly DemoCityReport[],
+    ref: {
+      enterpriseId: (index: number) => string;
+      enterprisePath: (index: number) => string | undefined;
+      regionPath: (code: string) => string | null;
+      userId: (username: string | null) => string | null;
+    },
+  ): Promise<void> {
+    const annualIds = annual.map(() => randomUUID());
+    await this.bulk<DemoAnnualReport>(m, 'annual_report', annual, [
+      { name: 'id', type: 'uuid', value: (_r, i) => annualIds[i] },
+      { name: 'enterprise_id', type: 'uuid', value: (r) => ref.enterpriseId(r.enterpriseIndex) },
+      { name: 'region_path', type: 'text', value: (r) => ref.enterprisePath(r.enterpriseIndex) },
+      { name: 'year', type: 'smallint', value: (r) => r.year },
+      { name: 'status', type: 'varchar', value: (r) => r.status },
+      { name: 'version', type: 'integer', value: (r) => r.version },
+      { name: 'data', type: 'jsonb', value: (r) => JSON.stringify(r.data) },
+      { name: 'soft_hits', type: 'jsonb', value: (r) => JSON.stringify(r.softHits) },
+      { name: 'explanation', type: 'text', value: (r) => r.explanation },
+      { name: 'submitted_at', type: 'timestamptz', value: (r) => r.submittedAt },
+      { name: 'submitted_by', type: 'uuid', value: (r) => ref.userId(r.submittedBy) },
+      { name: 'late', type: 'boolean', value: (r) => r.late },
+      { name: 'return_reason', type: 'text', value: (r) => r.returnReason },
+      { name: 'reviewed_at', type: 'timestamptz', value: (r) => r.reviewedAt },
+      { name: 'reviewed_by', type: 'uuid', value: (r) => ref.userId(r.reviewedBy) },
+      { name: 'created_at', type: 'timestamptz', value: (r) => r.createdAt },
+      { name: 'updated_at', type: 'timestamptz', value: (r) => r.updatedAt },
+    ]);
+
+    const cityIds = city.map(() => randomUUID());
+    const snapshots: (string | null)[] = [];
+    for (const c of city) {
+      // As the city report service would at submission: the figures as of the submission day.
+      snapshots.push(
+        c.submittedAt === null ? null : JSON.stringify(await citySnapshot(m, c.cityCode, c.year, chinaDate(new Date(c.submittedAt)), new Date(c.submittedAt))),
+      );
+    }
+    await this.bulk<DemoCityReport>(m, 'city_report', city, [
+      { name: 'id', type: 'uuid', value: (_c, i) => cityIds[i] },
+      { name: 'region_code', type: 'varchar', value: (c) => c.cityCode },
+      { name: 'region_path', type: 'text', value: (c) => ref.regionPath(c.cityCode) },
+      { name: 'year', type: 'smallint', value: (c) => c.year },
+      { name: 'status', type: 'varchar', value: (c) => c.status },
+      { name: 'version', type: 'integer', value: (c) => c.version },
+      { name: 'narrative', type: 'text', value: (c) => c.narrative },
+      { name: 'snapshot', type: 'jsonb', value: (_c, i) => snapshots[i] },
+      { name: 'unreviewed_at_submission', type: 'integer', value: (c) => c.unreviewedAtSubmission },
+      { name: 'submitted_at', type: 'timestamptz', value: (c) => c.submittedAt },
+      { name: 'submitted_by', type: 'uuid', value: (c) => ref.userId(c.submittedBy) },
+      { name: 'late', type: 'boolean', value: (c) => c.late },
+      { name: 'return_reason', type: 'text', value: (c) => c.returnReason },
+      { name: 'reviewed_at', type: 'timestamptz', value: (c) => c.reviewedAt },
+      { name: 'reviewed_by', type: 'uuid', value: (c) => ref.userId(c.reviewedBy) },
+      { name: 'created_at', type: 'timestamptz', value: (c) => c.createdAt },
+      { name: 'updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
+    ]);
+
+    // The history of every report, written in the order it happened (ids follow time within a report).
+    type EventRow = DemoReportEvent & { type: 'annual' | 'city'; reportId: string; ms: number };
+    const events: EventRow[] = [
+      ...annual.flatMap((r, i) => r.events.map((e) => ({ ...e, type: 'annual' as const, reportId: annualIds[i], ms: Date.parse(e.at) }))),
+      ...city.flatMap((c, i) => c.events.map((e) => ({ ...e, type: 'city' as const, reportId: cityIds[i], ms: Date.parse(e.at) }))),
+    ].sort((a, b) => a.ms - b.ms);
+    await this.bulk<EventRow>(m, 'report_event', events, [
+      { name: 'report_type', type: 'varchar', value: (e) => e.type },
+      { name: 'report_id', type: 'uuid', value: (e) => e.reportId },
+      { name: 'from_status', type: 'varchar', value: (e) => e.from },
+      { name: 'to_status', type: 'varchar', value: (e) => e.to },
+      { name: 'actor_id', type: 'uuid', value: (e) => ref.userId(e.actor) },
+      { name: 'actor_role', type: 'varchar', value: (e) => e.actorRole },
+      { name: 'reason', type: 'text', value: (e) => e.reason },
+      { name: 'at', type: 'timestamptz', value: (e) => e.at },
+    ]);
   }
 
   /** INSERT … SELECT FROM unnest(…) in batches of BATCH rows. */
