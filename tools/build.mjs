@@ -21,7 +21,7 @@ const doWeb = !args.has('--server');
 const log = (m) => quiet || process.stdout.write(`[build] ${m}\n`);
 
 const SERVER_DIRS = ['apps/api/src', 'apps/worker/src', 'apps/cli/src', 'libs/contracts/src', 'libs/policy/src', 'libs/server'];
-const WEB_DIRS = ['apps/web', 'libs/web', 'libs/contracts/src'];
+const WEB_DIRS = ['apps/web', 'libs/web', 'libs/contracts/src', 'libs/policy/src'];
 
 function walk(dir, out = []) {
   if (!existsSync(dir)) return out;

@@ -27,6 +27,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@cqo/contracts': fromRoot('libs/contracts/src/index.ts'),
+      '@cqo/policy': fromRoot('libs/policy/src/index.ts'),
       '@cqo/web-ui': fromRoot('libs/web/ui/src/index.ts'),
       '@cqo/web-charts': fromRoot('libs/web/charts/src/index.ts'),
       '@': fileURLToPath(new URL('./src', import.meta.url)),

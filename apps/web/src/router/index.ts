@@ -117,6 +117,60 @@ const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'menu.myTraining', menu: 'my-training' },
       },
       {
+        path: 'my/annual-report',
+        name: 'my-annual-report',
+        component: () => import('@/views/filings/my-annual-report/index.vue'),
+        meta: { titleKey: 'menu.myAnnualReport', menu: 'my-annual-report' },
+      },
+      {
+        // Links in notifications name the year in the path.
+        path: 'annual-report/:year',
+        redirect: (to) => ({ name: 'my-annual-report', query: { year: String(to.params.year) } }),
+      },
+      {
+        path: 'annual-reports/review',
+        name: 'annual-report-review',
+        component: () => import('@/views/filings/review/index.vue'),
+        meta: { titleKey: 'menu.annualReportReview', menu: 'annual-report-review' },
+      },
+      {
+        path: 'annual-reports/status',
+        name: 'annual-report-status',
+        component: () => import('@/views/filings/status/index.vue'),
+        meta: { titleKey: 'menu.annualReportStatus', menu: 'annual-report-status' },
+      },
+      {
+        path: 'notifications',
+        name: 'notifications',
+        component: () => import('@/views/filings/notifications/index.vue'),
+        meta: { titleKey: 'menu.notifications', signedIn: true },
+      },
+      {
+        path: 'city-report',
+        name: 'city-report',
+        component: () => import('@/views/filings/city-report/index.vue'),
+        meta: { titleKey: 'menu.cityReport', menu: 'city-report' },
+      },
+      {
+        path: 'city-report/:regionCode/:year/print',
+        name: 'city-report-print',
+        component: () => import('@/views/filings/city-report-print/index.vue'),
+        props: true,
+        meta: { titleKey: 'menu.cityReportPrint', signedIn: true },
+      },
+      {
+        path: 'city-reports',
+        name: 'city-reports',
+        component: () => import('@/views/filings/city-reports/index.vue'),
+        meta: { titleKey: 'menu.cityReports', menu: 'city-reports' },
+      },
+      {
+        path: 'filing-settings',
+        name: 'filing-settings',
+        component: () => import('@/views/filings/settings/index.vue'),
+        meta: { titleKey: 'menu.filingSettings', menu: 'filing-settings' },
+      },
+      {
         path: 'evaluation',
         name: 'evaluation',
         component: () => import('@/views/evaluation/home/index.vue'),

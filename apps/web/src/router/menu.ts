@@ -1,5 +1,24 @@
 import type { Component } from 'vue';
-import { Avatar, DataAnalysis, Document, OfficeBuilding, Medal, Tickets, Warning, Notebook, Checked, Reading, Timer, Upload } from '@element-plus/icons-vue';
+import {
+  Avatar,
+  DataAnalysis,
+  Document,
+  OfficeBuilding,
+  Medal,
+  Tickets,
+  Warning,
+  Notebook,
+  Checked,
+  Reading,
+  Timer,
+  Upload,
+  Calendar,
+  Finished,
+  List,
+  Memo,
+  Files,
+  Setting,
+} from '@element-plus/icons-vue';
 import type { Role } from '@cqo/contracts';
 
 /** Pages that appear in the side menu. */
@@ -15,7 +34,13 @@ export type MenuRouteName =
   | 'my-training'
   | 'training-shortfall'
   | 'training-import'
-  | 'evaluation';
+  | 'evaluation'
+  | 'my-annual-report'
+  | 'annual-report-review'
+  | 'annual-report-status'
+  | 'city-report'
+  | 'city-reports'
+  | 'filing-settings';
 
 type MenuTitle =
   | 'overview'
@@ -29,7 +54,13 @@ type MenuTitle =
   | 'myTraining'
   | 'trainingShortfall'
   | 'trainingImport'
-  | 'evaluation';
+  | 'evaluation'
+  | 'myAnnualReport'
+  | 'annualReportReview'
+  | 'annualReportStatus'
+  | 'cityReport'
+  | 'cityReports'
+  | 'filingSettings';
 
 export interface MenuItem {
   name: MenuRouteName;
@@ -50,23 +81,29 @@ const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
   'training-shortfall': { name: 'training-shortfall', titleKey: 'menu.trainingShortfall', icon: Timer },
   'training-import': { name: 'training-import', titleKey: 'menu.trainingImport', icon: Upload },
   evaluation: { name: 'evaluation', titleKey: 'menu.evaluation', icon: Medal },
+  'my-annual-report': { name: 'my-annual-report', titleKey: 'menu.myAnnualReport', icon: Calendar },
+  'annual-report-review': { name: 'annual-report-review', titleKey: 'menu.annualReportReview', icon: Finished },
+  'annual-report-status': { name: 'annual-report-status', titleKey: 'menu.annualReportStatus', icon: List },
+  'city-report': { name: 'city-report', titleKey: 'menu.cityReport', icon: Memo },
+  'city-reports': { name: 'city-reports', titleKey: 'menu.cityReports', icon: Files },
+  'filing-settings': { name: 'filing-settings', titleKey: 'menu.filingSettings', icon: Setting },
 };
 
 /** The side menu of each role, in order; the first item is the role's home page. */
 export function menuRoutesFor(role: Role): MenuRouteName[] {
   switch (role) {
     case 'province':
-      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy', 'audit'];
+      return ['overview', 'enterprises', 'annual-report-status', 'city-reports', 'filing-settings', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy', 'audit'];
     case 'admin':
       // The award check and the training import are officers' tasks (county / city / province);
       // the API refuses admin.
       return ['overview', 'enterprises', 'violations', 'training-shortfall', 'policy', 'audit'];
     case 'city':
-      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy'];
+      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'city-report', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy'];
     case 'county':
-      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'award-check', 'policy'];
+      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'violations', 'training-shortfall', 'award-check', 'policy'];
     case 'enterprise':
-      return ['my-enterprise', 'my-cqo', 'my-training'];
+      return ['my-enterprise', 'my-cqo', 'my-training', 'my-annual-report'];
     case 'evaluator':
       return ['evaluation'];
     default: {

@@ -1,0 +1,66 @@
+import type { ApiErrorDetail, ReportProgress } from '@cqo/contracts';
+import type { StatusTagType } from '@cqo/web-ui';
+
+// Pure helpers of the reporting-cycle pages (kept free of Vue and i18n so they are unit-tested).
+
+/** Shown for a rate whose denominator is 0 (the API sends null), never "NaN%". */
+export const NO_RATE = '—';
+
+/** The month (0-based) the reporting window of a year opens by default: 1 November. */
+const WINDOW_MONTH = 10;
+
+/** The year being reported on: this year from 1 November on, the previous year before that. */
+export function defaultReportingYear(now: Date = new Date()): number {
+  return now.getMonth() >= WINDOW_MONTH ? now.getFullYear() : now.getFullYear() - 1;
+}
+
+/** A fraction 0–1 as a percentage with `digits` decimals: 0.8125 → "81.3%"; null → "—". */
+export function formatPercent(rate: number | null | undefined, digits = 1): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return NO_RATE;
+  return `${(rate * 100).toFixed(digits)}%`;
+}
+
+/** Tag colour of a report's state: accepted green, submitted blue, returned red, draft orange. */
+export function reportStatusTagType(status: ReportProgress): StatusTagType {
+  switch (status) {
+    case 'accepted':
+      return 'success';
+    case 'submitted':
+      return 'primary';
+    case 'returned':
+      return 'danger';
+    case 'draft':
+      return 'warning';
+    case 'not-started':
+      return 'info';
+  }
+}
+
+/** A year from the URL, kept inside [first, last]; `fallback` when absent or not a number. */
+export function yearFromQuery(value: string, fallback: number, first: number, last: number): number {
+  const year = Number.parseInt(value, 10);
+  if (!/^\d{4}$/.test(value.trim()) || Number.isNaN(year)) return fallback;
+  return Math.min(Math.max(year, first), last);
+}
+
+/** The form item an error detail belongs to: `accidents.一般` → `accidents`. */
+export function topLevelField(field: string): string {
+  return field.split(/[.[]/)[0];
+}
+
+/** The submission was refused only because a soft rule failed without a 上报说明. */
+export function needsExplanation(details: readonly ApiErrorDetail[]): boolean {
+  return details.some((detail) => detail.field === 'explanation' && detail.code === 'required');
+}
+
+/** Integers from a tag input ("7", " 1 ") → [7, 1]; anything else is null (shown as an error). */
+export function parseDayList(values: readonly string[]): number[] | null {
+  const days: number[] = [];
+  for (const value of values) {
+    const text = value.trim();
+    if (!/^\d+$/.test(text)) return null;
+    const day = Number.parseInt(text, 10);
+    if (!days.includes(day)) days.push(day);
+  }
+  return days.sort((a, b) => b - a);
+}
