@@ -97,7 +97,7 @@ describe('sign-in, lockout and sessions (real Postgres)', () => {
   });
 
   it('asks for sign-in on every route but health and login', async () => {
-    const res = await t.http().get('/api/stats/overview').expect(401);
+    const res = await t.http().get('/api/stats/dashboard').expect(401);
     expect(res.body).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED', message: '请先登录' });
     await t.http().get('/api/enterprises').set('Authorization', 'Bearer not-a-token').expect(401);
   });

@@ -15,7 +15,16 @@ describe('transactional outbox with Redis down', () => {
   let enterprise: { id: string };
   const county = '420303'; // 十堰市 张湾区
 
-  const countyStat = async () => (await t.db.query('SELECT above_size FROM region_stat WHERE region_code = $1', [county]))[0]?.above_size as number | undefined;
+  /** Above-size enterprises of the county in the current statistics snapshot. */
+  const countyStat = async () =>
+    (
+      await t.db.query(
+        `SELECT (s.total->'enterprises'->>'aboveSize')::int AS above_size
+           FROM stat_current c JOIN stat_snapshot s ON s.run_id = c.run_id AND s.year = c.year
+          WHERE s.region_code = $1 ORDER BY c.year DESC LIMIT 1`,
+        [county],
+      )
+    )[0]?.above_size as number | undefined;
   const liveAboveSize = async () => (await t.db.query(`SELECT count(*)::int AS n FROM enterprise WHERE region_code = $1 AND above_size`, [county]))[0].n as number;
 
   beforeAll(async () => {

@@ -53,9 +53,9 @@ const ROUTES: RouteCase[] = [
     allowed: { A: ['entA', 'entB', 'countyJiangan', 'cityWuhan', 'cityYichang', 'province', 'admin', 'evaluator'], B: ['entA', 'entB', 'countyJiangan', 'cityWuhan', 'cityYichang', 'province', 'admin', 'evaluator'] },
   },
   {
-    name: "read the overview of the enterprise's 市州",
+    name: "read the dashboard of the enterprise's 市州",
     method: 'get',
-    path: (_ids, t) => `/api/stats/overview?region=${REGION_OF[t].city}`,
+    path: (_ids, t) => `/api/stats/dashboard?region=${REGION_OF[t].city}`,
     allowed: { A: ['cityWuhan', 'province', 'admin'], B: ['cityYichang', 'province', 'admin'] },
   },
   {

@@ -51,8 +51,8 @@ export function phone(): string {
 }
 
 /** Signs in and returns the bearer header value. */
-export async function bearer(http: () => TestAgent, username: string): Promise<string> {
-  const res = await http().post('/api/auth/login').send({ username, password: PASSWORD });
+export async function bearer(http: () => TestAgent, username: string, password = PASSWORD): Promise<string> {
+  const res = await http().post('/api/auth/login').send({ username, password });
   if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return `Bearer ${res.body.accessToken}`;
 }

@@ -5,6 +5,7 @@ import { migrateCommand } from './commands/migrate.command';
 import { profileListCommand, profileUseCommand } from './commands/profile.command';
 import { seedDemoCommand } from './commands/seed-demo.command';
 import { startCommand } from './commands/start.command';
+import { aggregateCommand, statsCommand } from './commands/stats.command';
 import { importTrainingCommand, verifyTrainingCommand } from './commands/training.command';
 import { userAddCommand } from './commands/user-add.command';
 
@@ -47,6 +48,20 @@ program
   .requiredOption('--credit-code <code>', '统一社会信用代码')
   .option('--as-of <date>', 'judge on this date (YYYY-MM-DD) under the profile in force then, default today')
   .action(eligibilityCommand);
+
+program
+  .command('aggregate')
+  .description('rebuild the statistics snapshots now (every held year, or --year) and wait; prints the run as JSON')
+  .option('--year <y>', 'only this year')
+  .action(aggregateCommand);
+
+program
+  .command('stats')
+  .description("SPEC §9 statistics JSON of a region: enterprises, appointed, rates, eligible, training, filings, violations, targets")
+  .requiredOption('--region <code>', 'GB/T 2260 code (province, 市州 or 县)')
+  .option('--year <y>', 'year, default the current one')
+  .option('--as-of <date>', 'count as of this date (YYYY-MM-DD); default the snapshot date')
+  .action(statsCommand);
 
 const verify = program.command('verify').description('integrity checks');
 verify

@@ -6,3 +6,4 @@ export * from './cqo';
 export * from './training';
 export * from './filings';
 
+export * from './stats';

@@ -5,3 +5,4 @@ export * from './eligibility';
 export * from './training';
 export * from './grading';
 export * from './filings';
+export * from './stats';

@@ -11,6 +11,7 @@ import { StatsModule } from '@cqo/server-stats';
 import { TrainingModule } from '@cqo/server-training';
 import { ViolationsModule } from '@cqo/server-violations';
 import { coreImports } from './core-imports';
+import { QueueBoardController, QueueBoardQueues } from './queue-board';
 
 /** Everything the HTTP api serves. Tests build it with a TestClock in place of the Clock. */
 @Module({})
@@ -31,6 +32,8 @@ export class ApiModule {
         FilingsModule,
         HealthModule,
       ],
+      controllers: [QueueBoardController],
+      providers: [QueueBoardQueues],
     };
   }
 }

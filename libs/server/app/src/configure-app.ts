@@ -7,6 +7,7 @@ import { join, resolve, sep } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { API_PREFIX } from '@cqo/contracts';
 import { APP_CONFIG, HttpExceptionFilter, createValidationPipe, type AppConfig } from '@cqo/server-common';
+import { mountQueueBoard } from './queue-board';
 
 /** Where the built dashboard is: CQO_WEB_DIST, or dist/apps/web next to the compiled api. */
 export function webDistDir(config: AppConfig): string | null {
@@ -41,6 +42,8 @@ export function configureApp(nest: INestApplication, opts: { serveWeb?: boolean;
     new DocumentBuilder().setTitle('企业首席质量官制度监管平台 API').setVersion('0.1').addBearerAuth().build(),
   );
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, doc);
+
+  mountQueueBoard(app);
 
   const web = opts.serveWeb === false ? null : webDistDir(config);
   if (web) {

@@ -21,6 +21,14 @@ export interface AppConfig {
   /** Express `trust proxy`: which proxies may set X-Forwarded-For (the client IP in audit and throttling). */
   trustProxy: string;
   logLevel: string;
+  /** Years the statistics snapshots hold: the current year and the ones before it (trend, projection). */
+  statsYears: number;
+  /** A GeoJSON file of the province for the dashboard map view; null shows the ranking chart only. */
+  provinceGeoJson: string | null;
+  /** Bull job lock (and stalled-check interval): how long before a job of a dead worker is handed to another. */
+  queueLockMs: number;
+  /** Test hook, ignored in production: the full rebuild pauses this long before it swaps the snapshot in. */
+  statsRebuildPauseMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -63,5 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webDist: env.CQO_WEB_DIST ?? null,
     trustProxy: env.TRUST_PROXY || 'loopback',
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'warn' : 'info'),
+    statsYears: int('STATS_YEARS', 5, env),
+    provinceGeoJson: env.CQO_PROVINCE_GEOJSON || null,
+    queueLockMs: int('QUEUE_LOCK_MS', 30_000, env),
+    statsRebuildPauseMs: mode === 'production' ? 0 : Number(env.CQO_STATS_REBUILD_PAUSE_MS ?? 0) || 0,
   };
 }

@@ -4,9 +4,10 @@ import { LoadRegions1763800000001 } from './migrations/1763800000001-LoadRegions
 import { Appointments1763900000000 } from './migrations/1763900000000-Appointments';
 import { TrainingLedger1764000000000 } from './migrations/1764000000000-TrainingLedger';
 import { AnnualReporting1764100000000 } from './migrations/1764100000000-AnnualReporting';
+import { StatsSnapshots1764200000000 } from './migrations/1764200000000-StatsSnapshots';
 
 /** Listed, not globbed: the compiled output and the jest run see the same set. Append new ones. */
-export const MIGRATIONS = [InitialSchema1763800000000, LoadRegions1763800000001, Appointments1763900000000, TrainingLedger1764000000000, AnnualReporting1764100000000];
+export const MIGRATIONS = [InitialSchema1763800000000, LoadRegions1763800000001, Appointments1763900000000, TrainingLedger1764000000000, AnnualReporting1764100000000, StatsSnapshots1764200000000];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
   return {

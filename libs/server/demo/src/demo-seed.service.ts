@@ -7,7 +7,7 @@ import { hashPassword } from '@cqo/server-auth';
 import { chainDrafts, GENESIS_HASH, ledgerHours } from '@cqo/server-database';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { citySnapshot } from '@cqo/server-filings';
-import { StatsService } from '@cqo/server-stats';
+import { SnapshotService } from '@cqo/server-stats';
 import { demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
 import { demoUserSpecs, generateDemoEnterprises, type DemoRegion } from './demo-data.generator';
 import { generateDemoFilings, type DemoAnnualReport, type DemoCityReport, type DemoReportEvent } from './demo-filings.generator';
@@ -66,7 +66,7 @@ export class DemoSeedService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly stats: StatsService,
+    private readonly snapshots: SnapshotService,
     private readonly eligibility: EligibilityService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -292,7 +292,9 @@ export class DemoSeedService {
       ]);
     });
     const inserted = Date.now();
-    await this.stats.rebuildCounts();
+    // Fresh tables have no planner statistics yet; without them the first aggregation plans badly.
+    await this.dataSource.query('ANALYZE');
+    await this.snapshots.rebuild({ trigger: 'seed:demo' });
     this.logger.log(
       `demo province ${province}: ${enterprises.length} enterprises, ${activeCount} active CQOs (${cqos.appointments.length} appointments), ` +
         `${cqos.trainingRecords.length} training records, ${cqos.violations.length} violations, ` +

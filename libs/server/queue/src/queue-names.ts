@@ -7,8 +7,13 @@ export enum QueueName {
 
 /** Job name → payload. Jobs are added through the outbox (so their payload is JSON), except schedules. */
 export interface JobPayloads {
-  /** Recount enterprises per region (all regions; idempotent). */
+  /**
+   * Incremental statistics update after a change: recounts the changed enterprise's region (all of
+   * them when no enterprise is named) and re-sums its parents. Idempotent.
+   */
   'stats.refresh': { reason: string; enterpriseId?: string };
+  /** Full rebuild of the statistics snapshots (nightly, or on request); every held year unless `years`. Idempotent. */
+  'stats.rebuild': { trigger?: string; years?: number[] };
   /**
    * Re-judge the active appointments of these enterprises / people (or all of them) under the
    * profile in force today and store the verdicts. Idempotent.
@@ -23,6 +28,7 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'stats.refresh': QueueName.Stats,
+  'stats.rebuild': QueueName.Stats,
   'eligibility.refresh': QueueName.Eligibility,
   'eligibility.nightly': QueueName.Eligibility,
   'reminders.daily': QueueName.Reminders,

@@ -28,7 +28,12 @@ export class QueueModule {
       imports: [
         BullModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => ({ redis: redisOptions(config.redisUrl), prefix: config.redisPrefix }),
+          useFactory: (config: AppConfig) => ({
+            redis: redisOptions(config.redisUrl),
+            prefix: config.redisPrefix,
+            // A job whose worker died is handed to another worker once its lock runs out.
+            settings: { lockDuration: config.queueLockMs, stalledInterval: config.queueLockMs },
+          }),
         }),
         BullModule.registerQueue(...queues),
       ],

@@ -1,3 +1,4 @@
-export * from './region-stat.entity';
+export * from './snapshot.service';
 export * from './stats.service';
 export * from './stats.module';
+export * from './aggregate.sql';

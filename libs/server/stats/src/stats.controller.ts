@@ -1,19 +1,77 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { OverviewResponse } from '@cqo/contracts';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
-import { OverviewQueryDto } from './dtos/overview-query.dto';
+import type { AssessmentResponse, DashboardResponse, RegionStats, StatRunInfo, StatSettings } from '@cqo/contracts';
+import { chinaDate } from '@cqo/policy';
+import { AppException, Clock, CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { DashboardQueryDto, RebuildDto, RegionStatsQueryDto, SaveStatSettingsDto, YearQueryDto } from './dtos/stats.dto';
+import { SnapshotService } from './snapshot.service';
 import { StatsService } from './stats.service';
 
 @ApiTags('stats')
 @ApiBearerAuth()
 @Controller('stats')
 export class StatsController {
-  constructor(private readonly stats: StatsService) {}
+  constructor(
+    private readonly stats: StatsService,
+    private readonly snapshots: SnapshotService,
+    private readonly clock: Clock,
+  ) {}
 
-  @Get('overview')
+  private year(y: number | undefined): number {
+    return y ?? Number(chinaDate(this.clock.now()).slice(0, 4));
+  }
+
+  /** The dashboard of a region (default: the user's scope) for a year, from the current snapshot. */
+  @Get('dashboard')
   @Roles('county', 'city', 'province', 'admin')
-  overview(@CurrentActor() actor: Actor, @Query() query: OverviewQueryDto): Promise<OverviewResponse> {
-    return this.stats.overview(actor, query.region, query.year);
+  dashboard(@CurrentActor() actor: Actor, @Query() q: DashboardQueryDto): Promise<DashboardResponse> {
+    return this.stats.dashboard(actor, q.region, this.year(q.year));
+  }
+
+  /** SPEC §9's stats JSON of one region (the same as `cqo stats`). */
+  @Get('regions/:code')
+  @Roles('county', 'city', 'province', 'admin')
+  region(@CurrentActor() actor: Actor, @Param('code') code: string, @Query() q: RegionStatsQueryDto): Promise<RegionStats> {
+    if (!/^\d{6}$/.test(code)) throw AppException.notFound('地区');
+    return this.stats.statsFor(actor, code, this.year(q.year), q.asOf);
+  }
+
+  /** The yearly 市州 assessment (考核), ranked, with each part of the score. */
+  @Get('assessment')
+  @Roles('province', 'admin')
+  assessment(@Query() q: YearQueryDto): Promise<AssessmentResponse> {
+    return this.stats.assessment(this.year(q.year));
+  }
+
+  @Get('settings')
+  @Roles('county', 'city', 'province', 'admin')
+  settings(): Promise<StatSettings> {
+    return this.stats.settings();
+  }
+
+  @Put('settings')
+  @Roles('province')
+  saveSettings(@CurrentActor() actor: Actor, @Body() body: SaveStatSettingsDto): Promise<StatSettings> {
+    return this.stats.saveSettings(actor, body.targets, body.weights);
+  }
+
+  @Get('runs')
+  @Roles('province', 'admin')
+  runs(): Promise<StatRunInfo[]> {
+    return this.snapshots.runs();
+  }
+
+  @Post('rebuild')
+  @HttpCode(202)
+  @Roles('province', 'admin')
+  rebuild(@CurrentActor() actor: Actor, @Body() body: RebuildDto): Promise<{ queued: true }> {
+    return this.stats.requestRebuild(actor, body.year);
+  }
+
+  /** The configured province GeoJSON for the map view (404 when none is configured). */
+  @Get('geojson')
+  @Roles('county', 'city', 'province', 'admin')
+  geoJson(): Promise<unknown> {
+    return this.stats.geoJson();
   }
 }

@@ -1,20 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { EligibilityModule } from '@cqo/server-eligibility';
 import { RegionsModule } from '@cqo/server-regions';
-import { StatsProcessor } from './jobs/stats.processor';
-import { RegionStatEntity } from './region-stat.entity';
+import { StatsProcessor, StatsScheduleService } from './jobs/stats.processor';
+import { SnapshotService } from './snapshot.service';
 import { StatsController } from './stats.controller';
 import { StatsService } from './stats.service';
 
+/** Statistics snapshots, dashboards, targets and the 市州 assessment (SPEC §7). */
 @Module({
-  imports: [TypeOrmModule.forFeature([RegionStatEntity]), RegionsModule],
+  imports: [RegionsModule, EligibilityModule],
   controllers: [StatsController],
-  providers: [StatsService],
-  exports: [StatsService],
+  providers: [StatsService, SnapshotService],
+  exports: [StatsService, SnapshotService],
 })
 export class StatsModule {
-  /** The same module plus its queue processors, for the worker process. */
+  /** The same module plus its queue processor and the nightly schedule, for the worker process. */
   static withProcessors(): DynamicModule {
-    return { module: StatsModule, providers: [StatsProcessor] };
+    return { module: StatsModule, providers: [StatsProcessor, StatsScheduleService] };
   }
 }

@@ -1,93 +1,242 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { OverviewResponse, OverviewRow, RegionLevel } from '@cqo/contracts';
-import { subtreePattern } from '@cqo/policy';
-import { Clock, type Actor } from '@cqo/server-common';
+import { Inject, Injectable } from '@nestjs/common';
+import { readFile } from 'node:fs/promises';
+import { DataSource, type EntityManager } from 'typeorm';
+import type {
+  AssessmentResponse,
+  AssessmentWeights,
+  CityAssessment,
+  DashboardResponse,
+  RegionStats,
+  StatCounts,
+  StatSettings,
+  StatTarget,
+  TrendPoint,
+} from '@cqo/contracts';
+import {
+  assessCity,
+  DEFAULT_TARGETS,
+  DEFAULT_WEIGHTS,
+  isIsoDate,
+  rankCities,
+  statsRow,
+  subtreePattern,
+  targetProgress,
+  trendPoint,
+  validateStatSettings,
+} from '@cqo/policy';
+import { AppException, APP_CONFIG, type Actor, type AppConfig } from '@cqo/server-common';
+import { AuditService } from '@cqo/server-audit';
+import { OutboxService } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
+import { SnapshotService, type RegionRow } from './snapshot.service';
 
-interface StatRow {
+interface SnapshotRow {
   code: string;
   name: string;
   level: number;
-  enterprises: number | null;
-  above_size: number | null;
-  sme: number | null;
-  award: number | null;
-  updated_at: Date | null;
+  path: string;
+  parent_code: string | null;
+  has_children: boolean;
+  total: StatCounts;
+  as_of: string;
+  run_id: string;
+  built_at: Date;
 }
 
+const toRegion = (r: Pick<SnapshotRow, 'code' | 'name' | 'level' | 'path' | 'parent_code'>): RegionRow => ({
+  code: r.code,
+  name: r.name,
+  level: Number(r.level) as 1 | 2 | 3,
+  path: r.path,
+  parentCode: r.parent_code,
+});
+
+/** Reads the statistics snapshots: the dashboards, SPEC §9's stats JSON, targets and the 市州 assessment. */
 @Injectable()
 export class StatsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
-    private readonly clock: Clock,
+    private readonly snapshots: SnapshotService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
-   * Recounts every region of the province in one statement: each enterprise counts toward every
-   * region on its path. Idempotent; readers see the old or the new numbers, never a mix.
+   * The region and its children for a year, from the current snapshot when it holds that year
+   * and as-of date (one statement, so never half of two runs), else computed live.
    */
-  async rebuildCounts(): Promise<number> {
-    const province = await this.regions.province();
-    const rows: unknown[] = await this.dataSource.query(
-      `WITH flags AS (
-         SELECT e.region_path, e.above_size,
-                EXISTS (SELECT 1 FROM enterprise_award a WHERE a.enterprise_id = e.id) AS award
-           FROM enterprise e WHERE e.region_path LIKE $1
-       ), per AS (
-         SELECT code, count(*)::int AS n,
-                (count(*) FILTER (WHERE above_size))::int AS ab,
-                (count(*) FILTER (WHERE NOT above_size))::int AS sme,
-                (count(*) FILTER (WHERE award))::int AS aw
-           FROM flags, unnest(string_to_array(trim(both '/' from region_path), '/')) AS code
-          GROUP BY code
-       )
-       INSERT INTO region_stat (region_code, enterprises, above_size, sme, award, updated_at)
-       SELECT r.code, coalesce(per.n, 0), coalesce(per.ab, 0), coalesce(per.sme, 0), coalesce(per.aw, 0), $2
-         FROM region r LEFT JOIN per ON per.code = r.code
-        WHERE r.path LIKE $1
-       ON CONFLICT (region_code) DO UPDATE SET enterprises = EXCLUDED.enterprises, above_size = EXCLUDED.above_size,
-         sme = EXCLUDED.sme, award = EXCLUDED.award, updated_at = EXCLUDED.updated_at
-       RETURNING region_code`,
-      [subtreePattern(province.path), this.clock.now()],
+  private async figures(region: RegionRow, year: number, asOf?: string) {
+    const rows: SnapshotRow[] = await this.dataSource.query(
+      `SELECT r.code, r.name, r.level, r.path, r.parent_code,
+              EXISTS (SELECT 1 FROM region k WHERE k.parent_code = r.code) AS has_children,
+              s.total, c.as_of::text AS as_of, c.run_id, c.built_at
+         FROM stat_current c
+         JOIN stat_snapshot s ON s.run_id = c.run_id AND s.year = c.year
+         JOIN region r ON r.code = s.region_code
+        WHERE c.year = $1 AND (r.code = $2 OR r.parent_code = $2) AND ($3::date IS NULL OR c.as_of = $3::date)
+        ORDER BY r.code`,
+      [year, region.code, asOf ?? null],
     );
-    return rows.length;
-  }
-
-  async overview(actor: Actor, regionCode: string | undefined, year: number | undefined): Promise<OverviewResponse> {
-    const root = await this.regions.scopeRoot(actor);
-    const region = regionCode ? await this.regions.visible(actor, regionCode) : root;
-    const select = `SELECT r.code, r.name, r.level, s.enterprises, s.above_size, s.sme, s.award, s.updated_at
-                      FROM region r LEFT JOIN region_stat s ON s.region_code = r.code`;
-    const [[self], children, [levels], [users]] = await Promise.all([
-      this.dataSource.query(`${select} WHERE r.code = $1`, [region.code]) as Promise<StatRow[]>,
-      this.dataSource.query(`${select} WHERE r.parent_code = $1 ORDER BY r.code`, [region.code]) as Promise<StatRow[]>,
-      this.dataSource.query(
-        `SELECT (count(*) FILTER (WHERE level = 2))::int AS cities, (count(*) FILTER (WHERE level = 3))::int AS counties
-           FROM region WHERE path LIKE $1 AND code <> $2`,
-        [subtreePattern(region.path), region.code],
-      ),
-      this.dataSource.query(
-        `SELECT count(*)::int AS n FROM app_user u
-           LEFT JOIN region r ON r.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id
-          WHERE coalesce(r.path, e.region_path) LIKE $1`,
-        [subtreePattern(region.path)],
-      ),
-    ]);
+    const self = rows.find((r) => r.code === region.code);
+    if (self) {
+      return {
+        asOf: self.as_of,
+        self: self.total,
+        children: rows.filter((r) => r.code !== region.code).map((r) => ({ region: toRegion(r), hasChildren: r.has_children, counts: r.total })),
+        source: { kind: 'snapshot' as const, runId: Number(self.run_id), builtAt: new Date(self.built_at).toISOString() },
+      };
+    }
+    const date = asOf ?? this.snapshots.asOfFor(year);
+    const live = await this.snapshots.liveCounts(region, year, date);
+    const children: { code: string; name: string; level: number; path: string; parent_code: string | null; has_children: boolean }[] = await this.dataSource.query(
+      `SELECT r.code, r.name, r.level, r.path, r.parent_code, EXISTS (SELECT 1 FROM region k WHERE k.parent_code = r.code) AS has_children
+         FROM region r WHERE r.parent_code = $1 ORDER BY r.code`,
+      [region.code],
+    );
     return {
-      region: await this.regions.node(region),
-      year: year ?? this.clock.now().getFullYear(),
-      updatedAt: self?.updated_at ? new Date(self.updated_at).toISOString() : null,
-      enterprises: counts(self),
-      cities: levels.cities,
-      counties: levels.counties,
-      users: users.n,
-      children: children.map((c) => ({ code: c.code, name: c.name, level: Number(c.level) as RegionLevel, ...counts(c) }) satisfies OverviewRow),
+      asOf: date,
+      self: live.total,
+      children: children.map((c) => ({ region: toRegion(c), hasChildren: c.has_children, counts: live.children.get(c.code)! })),
+      source: { kind: 'live' as const, runId: null, builtAt: null },
     };
   }
-}
 
-function counts(r: StatRow | undefined) {
-  return { total: r?.enterprises ?? 0, aboveSize: r?.above_size ?? 0, sme: r?.sme ?? 0, award: r?.award ?? 0 };
+  /** The region's year-end figures of every snapshot year before `year` (the trend and the projection). */
+  private async history(regionCode: string): Promise<{ year: number; asOf: string; counts: StatCounts }[]> {
+    const rows: { year: number; as_of: string; total: StatCounts }[] = await this.dataSource.query(
+      `SELECT c.year, c.as_of::text AS as_of, s.total
+         FROM stat_current c JOIN stat_snapshot s ON s.run_id = c.run_id AND s.year = c.year
+        WHERE s.region_code = $1 ORDER BY c.year`,
+      [regionCode],
+    );
+    return rows.map((r) => ({ year: Number(r.year), asOf: r.as_of, counts: r.total }));
+  }
+
+  private async regionRow(code: string): Promise<RegionRow> {
+    const [r] = await this.dataSource.query(`SELECT code, name, level, path, parent_code FROM region WHERE code = $1`, [code]);
+    if (!r) throw AppException.notFound('地区');
+    return toRegion(r);
+  }
+
+  /** SPEC §9's JSON for a region (CLI `cqo stats`, GET /api/stats/regions/:code). */
+  async regionStats(regionCode: string, year: number, asOf?: string): Promise<RegionStats> {
+    if (asOf !== undefined && !isIsoDate(asOf)) throw AppException.validation([{ field: 'asOf', code: 'isDateString', message: '统计截止日期应为YYYY-MM-DD格式的有效日期' }]);
+    const region = await this.regionRow(regionCode);
+    const f = await this.figures(region, year, asOf);
+    const row = statsRow(region, year, f.asOf, f.self);
+    const settings = await this.settings();
+    const history = (await this.history(region.code)).filter((h) => h.year < year).map((h) => ({ asOf: h.asOf, rates: trendPoint(h.year, h.asOf, h.counts).rates }));
+    return {
+      ...row,
+      distributions: { education: f.self.education, title: f.self.title, positionLevel: f.self.positionLevel },
+      targets: targetProgress(settings.targets, row.rates, history, f.asOf),
+      source: f.source,
+    };
+  }
+
+  async statsFor(actor: Actor, regionCode: string, year: number, asOf?: string): Promise<RegionStats> {
+    const region = await this.regions.visible(actor, regionCode);
+    return this.regionStats(region.code, year, asOf);
+  }
+
+  async dashboard(actor: Actor, regionCode: string | undefined, year: number): Promise<DashboardResponse> {
+    const root = await this.regions.scopeRoot(actor);
+    const region = regionCode ? await this.regions.visible(actor, regionCode) : root;
+    const stats = await this.regionStats(region.code, year);
+    const f = await this.figures(toRegion({ ...region, parent_code: region.parentCode }), year, stats.asOf);
+    const history = await this.history(region.code);
+    const trend: TrendPoint[] = history.filter((h) => h.year < year).map((h) => trendPoint(h.year, h.asOf, h.counts));
+    trend.push(trendPoint(year, stats.asOf, f.self));
+    let assessment: DashboardResponse['assessment'] = null;
+    if (actor.role !== 'county') {
+      const all = await this.assessmentItems(year);
+      const own = region.level === 1 ? all.items : all.items.filter((i) => region.path.includes(`/${i.code}/`));
+      assessment = { items: actor.role === 'city' ? all.items.filter((i) => i.code === actor.regionCode) : own, cities: all.items.length };
+    }
+    let reviewQueue: number | null = null;
+    if (region.level > 1) {
+      const [q] = await this.dataSource.query(`SELECT count(*)::int AS n FROM annual_report WHERE year = $1 AND status = 'submitted' AND region_path LIKE $2`, [
+        year,
+        subtreePattern(region.path),
+      ]);
+      reviewQueue = q.n;
+    }
+    return {
+      region: await this.regions.node(region),
+      year,
+      asOf: stats.asOf,
+      updatedAt: stats.source.builtAt,
+      self: stats,
+      children: f.children.map((c) => ({ ...statsRow(c.region, year, stats.asOf, c.counts), hasChildren: c.hasChildren })),
+      trend,
+      assessment,
+      reviewQueue,
+      map: this.config.provinceGeoJson ? '/api/stats/geojson' : null,
+    };
+  }
+
+  async geoJson(): Promise<unknown> {
+    if (!this.config.provinceGeoJson) throw AppException.notFound('地图');
+    return JSON.parse(await readFile(this.config.provinceGeoJson, 'utf8'));
+  }
+
+  private async assessmentItems(year: number): Promise<{ asOf: string; items: CityAssessment[]; updatedAt: string | null }> {
+    const province = await this.regionRow(this.config.provinceCode);
+    const f = await this.figures(province, year);
+    const settings = await this.settings();
+    const items = f.children.map((c) => {
+      const row = statsRow(c.region, year, f.asOf, c.counts);
+      return { code: c.region.code, name: c.region.name, ...assessCity(row, settings.targets, settings.weights) };
+    });
+    return { asOf: f.asOf, items: rankCities(items), updatedAt: f.source.builtAt };
+  }
+
+  async assessment(year: number): Promise<AssessmentResponse> {
+    const settings = await this.settings();
+    const { asOf, items, updatedAt } = await this.assessmentItems(year);
+    return { year, asOf, weights: settings.weights, items, updatedAt };
+  }
+
+  async settings(m: EntityManager = this.dataSource.manager): Promise<StatSettings> {
+    const [row] = await m.query(`SELECT targets, weights, updated_at FROM stat_setting WHERE province_code = $1`, [this.config.provinceCode]);
+    if (!row) return { provinceCode: this.config.provinceCode, targets: DEFAULT_TARGETS.map((t) => ({ ...t })), weights: { ...DEFAULT_WEIGHTS }, isDefault: true, updatedAt: null };
+    return { provinceCode: this.config.provinceCode, targets: row.targets, weights: { ...DEFAULT_WEIGHTS, ...row.weights }, isDefault: false, updatedAt: new Date(row.updated_at).toISOString() };
+  }
+
+  async saveSettings(actor: Actor, targets: StatTarget[], weights: AssessmentWeights): Promise<StatSettings> {
+    const errors = validateStatSettings(targets, weights);
+    if (Object.keys(errors).length) throw AppException.validation(Object.entries(errors).map(([field, message]) => ({ field, code: 'invalid', message })));
+    return this.dataSource.transaction(async (m) => {
+      const before = await this.settings(m);
+      await m.query(
+        `INSERT INTO stat_setting (province_code, targets, weights, updated_at, updated_by) VALUES ($1, $2, $3, now(), $4)
+         ON CONFLICT (province_code) DO UPDATE SET targets = EXCLUDED.targets, weights = EXCLUDED.weights, updated_at = now(), updated_by = EXCLUDED.updated_by`,
+        [this.config.provinceCode, JSON.stringify(targets), JSON.stringify(weights), actor.userId],
+      );
+      await this.audit.record(
+        {
+          actor,
+          ip: actor.ip,
+          action: 'stats.settings',
+          objectType: 'stat_setting',
+          objectId: this.config.provinceCode,
+          result: 'success',
+          details: { before: { targets: before.targets, weights: before.weights }, after: { targets, weights } },
+        },
+        m,
+      );
+      return this.settings(m);
+    });
+  }
+
+  /** Queues a full rebuild (through the outbox, so the worker runs it). */
+  async requestRebuild(actor: Actor, year: number | undefined): Promise<{ queued: true }> {
+    await this.dataSource.transaction(async (m) => {
+      await this.outbox.enqueue(m, 'stats.rebuild', { trigger: `user:${actor.userId}`, years: year ? [year] : undefined });
+      await this.audit.record({ actor, ip: actor.ip, action: 'stats.rebuild', objectType: 'stat_run', objectId: String(year ?? 'all'), result: 'success', details: { year: year ?? null } }, m);
+    });
+    return { queued: true };
+  }
 }

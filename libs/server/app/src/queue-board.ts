@@ -1,0 +1,91 @@
+import { Controller, HttpCode, Inject, Injectable, Post, Req, Res, type OnApplicationShutdown } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createBullBoard } from '@bull-board/api';
+import { BullAdapter } from '@bull-board/api/bullAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import Bull from 'bull';
+import type { NextFunction, Request, Response } from 'express';
+import { APP_CONFIG, Roles, type AppConfig } from '@cqo/server-common';
+import { AuthService, bearerToken, TokenService } from '@cqo/server-auth';
+import { QueueName, redisOptions } from '@cqo/server-queue';
+
+export const QUEUE_BOARD_PATH = '/admin/queues';
+const COOKIE = 'cqo_board';
+
+/** Bull queue handles for the board (the api process does not otherwise talk to bull). */
+@Injectable()
+export class QueueBoardQueues implements OnApplicationShutdown {
+  readonly queues: Bull.Queue[];
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.queues = Object.values(QueueName).map((name) => new Bull(name, { redis: redisOptions(config.redisUrl), prefix: config.redisPrefix }));
+    // A Redis outage must not crash the api: the board simply shows nothing until it is back.
+    for (const q of this.queues) q.on('error', () => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.queues.map((q) => q.close().catch(() => undefined)));
+  }
+}
+
+/**
+ * The board is a plain page, so it cannot send the bearer token: an admin first asks for a board
+ * session, which puts the access token in an HttpOnly cookie limited to the board's path.
+ */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/queues')
+export class QueueBoardController {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Post('session')
+  @HttpCode(200)
+  @Roles('admin')
+  session(@Req() req: Request, @Res({ passthrough: true }) res: Response): { url: string } {
+    res.cookie(COOKIE, bearerToken(req as never) ?? '', {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: QUEUE_BOARD_PATH,
+      maxAge: this.config.accessTokenTtlSeconds * 1000,
+    });
+    return { url: `${QUEUE_BOARD_PATH}/` };
+  }
+}
+
+function cookieValue(req: Request, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+/** Mounts Bull Board at /admin/queues for admins only (anyone else gets 404, like a role-guarded route). */
+export function mountQueueBoard(app: NestExpressApplication): void {
+  const board = new ExpressAdapter();
+  board.setBasePath(QUEUE_BOARD_PATH);
+  createBullBoard({ queues: app.get(QueueBoardQueues).queues.map((q) => new BullAdapter(q)), serverAdapter: board });
+  const tokens = app.get(TokenService);
+  const auth = app.get(AuthService);
+  const guard = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const v = tokens.verify(cookieValue(req, COOKIE) ?? '');
+      if (v.ok) {
+        const { user } = await auth.liveSession(v.claims.sid, { ip: req.ip ?? null, userAgent: null });
+        if (user.role === 'admin') {
+          res.setHeader(
+            'Content-Security-Policy',
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:",
+          );
+          return next();
+        }
+      }
+    } catch {
+      // an ended session is the same as none
+    }
+    res.status(404).type('text/plain').send('Not Found');
+  };
+  app.use(QUEUE_BOARD_PATH, guard, board.getRouter());
+}
