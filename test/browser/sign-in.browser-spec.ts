@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Client } from 'pg';
 import { DEMO_PASSWORD } from '@cqo/server-demo';
 import { launchChromium } from '../support/browser';
-import { createTestApp, testConfig, type TestApp } from '../support/test-app';
+import { createTestApp, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv, withDatabase } from '../support/test-env';
 
 const ROOT = join(__dirname, '../..');
@@ -88,19 +88,23 @@ describe('sign-in page and province overview in Chromium', () => {
     const above = rows[0].above as number;
     expect(total).toBe(400);
 
-    const kpiTotal = page.locator('[data-testid=kpi-total]');
-    await expect(kpiTotal.textContent({ timeout: 10_000 })).resolves.toContain(total.toLocaleString('en-US'));
-    await expect(page.locator('[data-testid=kpi-aboveSize]').textContent()).resolves.toContain(above.toLocaleString('en-US'));
+    const kpiTotal = page.locator('[data-testid=kpi-enterprises]');
+    await expect(kpiTotal.textContent({ timeout: 10_000 })).resolves.toBe(String(total));
+    const appointedAbove = (await query(
+      `SELECT count(DISTINCT e.id)::int AS n FROM enterprise e JOIN appointment a ON a.enterprise_id = e.id WHERE e.above_size AND a.effective_from <= CURRENT_DATE AND (a.ended_on IS NULL OR a.ended_on > CURRENT_DATE) AND (a.term_end IS NULL OR a.term_end >= CURRENT_DATE)`,
+    ))[0].n as number;
+    await expect(page.locator('[data-testid=kpi-rate-aboveSize]').textContent()).resolves.toBe(`${((appointedAbove / above) * 100).toFixed(1)}%`);
     await expect(page.textContent('body')).resolves.toContain('武汉市');
     await page.screenshot({ path: join(OUT, 'overview.png'), fullPage: true });
   }, 60_000);
 
   it('switches the dashboard to English and back', async () => {
-    await expect(page.locator('[data-testid=kpi-total]').textContent()).resolves.toContain('企业总数');
+    const page$ = page.locator('[data-testid=dashboard-page]');
+    await expect(page$.textContent()).resolves.toContain('企业总数');
     await page.click('[data-testid=locale-switch]');
-    await expect(page.locator('[data-testid=kpi-total]').textContent({ timeout: 5_000 })).resolves.toContain('Enterprises');
+    await waitFor(async () => (await page$.textContent())?.includes('Enterprises'), 5_000);
     await page.click('[data-testid=locale-switch]');
-    await expect(page.locator('[data-testid=kpi-total]').textContent({ timeout: 5_000 })).resolves.toContain('企业总数');
+    await waitFor(async () => (await page$.textContent())?.includes('企业总数'), 5_000);
   });
 
   it('logs out, and a city user then sees its own 市州 only', async () => {
@@ -108,7 +112,7 @@ describe('sign-in page and province overview in Chromium', () => {
     await page.waitForURL(/\/login/, { timeout: 10_000 });
     await signInToOverview('city-420100');
     const rows = await query(`SELECT count(*)::int AS n FROM enterprise WHERE region_path LIKE '/420000/420100/%'`);
-    await expect(page.locator('[data-testid=kpi-total]').textContent({ timeout: 10_000 })).resolves.toContain((rows[0].n as number).toLocaleString('en-US'));
+    await waitFor(async () => (await page.locator('[data-testid=kpi-enterprises]').textContent()) === String(rows[0].n), 10_000);
     const body = (await page.textContent('[data-testid=overview-page]')) ?? '';
     expect(body).toContain('江岸区');
     expect(body).not.toContain('宜昌市');

@@ -171,6 +171,20 @@ const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'menu.filingSettings', menu: 'filing-settings' },
       },
       {
+        path: 'stats/settings',
+        name: 'stats-settings',
+        component: () => import('@/views/stats/settings/index.vue'),
+        meta: { titleKey: 'menu.statsSettings', menu: 'stats-settings' },
+      },
+      {
+        // Bull Board is served by the API at /admin/queues (outside the SPA, hence a different path
+        // here); this page opens it in a new tab with a cookie session.
+        path: 'system/queues',
+        name: 'admin-queues',
+        component: () => import('@/views/admin/queues/index.vue'),
+        meta: { titleKey: 'menu.adminQueues', menu: 'admin-queues' },
+      },
+      {
         path: 'evaluation',
         name: 'evaluation',
         component: () => import('@/views/evaluation/home/index.vue'),

@@ -18,6 +18,8 @@ import {
   Memo,
   Files,
   Setting,
+  TrendCharts,
+  Operation,
 } from '@element-plus/icons-vue';
 import type { Role } from '@cqo/contracts';
 
@@ -40,7 +42,9 @@ export type MenuRouteName =
   | 'annual-report-status'
   | 'city-report'
   | 'city-reports'
-  | 'filing-settings';
+  | 'filing-settings'
+  | 'stats-settings'
+  | 'admin-queues';
 
 type MenuTitle =
   | 'overview'
@@ -60,7 +64,9 @@ type MenuTitle =
   | 'annualReportStatus'
   | 'cityReport'
   | 'cityReports'
-  | 'filingSettings';
+  | 'filingSettings'
+  | 'statsSettings'
+  | 'adminQueues';
 
 export interface MenuItem {
   name: MenuRouteName;
@@ -87,17 +93,19 @@ const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
   'city-report': { name: 'city-report', titleKey: 'menu.cityReport', icon: Memo },
   'city-reports': { name: 'city-reports', titleKey: 'menu.cityReports', icon: Files },
   'filing-settings': { name: 'filing-settings', titleKey: 'menu.filingSettings', icon: Setting },
+  'stats-settings': { name: 'stats-settings', titleKey: 'menu.statsSettings', icon: TrendCharts },
+  'admin-queues': { name: 'admin-queues', titleKey: 'menu.adminQueues', icon: Operation },
 };
 
 /** The side menu of each role, in order; the first item is the role's home page. */
 export function menuRoutesFor(role: Role): MenuRouteName[] {
   switch (role) {
     case 'province':
-      return ['overview', 'enterprises', 'annual-report-status', 'city-reports', 'filing-settings', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy', 'audit'];
+      return ['overview', 'enterprises', 'annual-report-status', 'city-reports', 'filing-settings', 'stats-settings', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy', 'audit'];
     case 'admin':
       // The award check and the training import are officers' tasks (county / city / province);
       // the API refuses admin.
-      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'policy', 'audit'];
+      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'policy', 'audit', 'admin-queues'];
     case 'city':
       return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'city-report', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy'];
     case 'county':

@@ -1,47 +1,50 @@
 // ECharts is registered here once, with only what the dashboard draws; import charts through
 // this module (or BaseChart) so the bundle never pulls in the full `echarts` build.
-import { use } from 'echarts/core';
+import { registerMap, use } from 'echarts/core';
 import type { ComposeOption } from 'echarts/core';
-import { BarChart, GaugeChart, LineChart, PieChart } from 'echarts/charts';
-import type { BarSeriesOption, GaugeSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts';
-import {
-  DatasetComponent,
-  GridComponent,
-  LegendComponent,
-  TitleComponent,
-  TooltipComponent,
-} from 'echarts/components';
+import { BarChart, LineChart, MapChart, PieChart, ScatterChart } from 'echarts/charts';
+import type { BarSeriesOption, LineSeriesOption, MapSeriesOption, PieSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import type {
-  DatasetComponentOption,
   GridComponentOption,
   LegendComponentOption,
   TitleComponentOption,
   TooltipComponentOption,
+  VisualMapComponentOption,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
 use([
   BarChart,
-  PieChart,
-  GaugeChart,
   LineChart,
+  PieChart,
+  // The target and projection markers of the bullet chart.
+  ScatterChart,
+  // The ranking on the province map, drawn only when a GeoJSON is configured.
+  MapChart,
+  VisualMapComponent,
   GridComponent,
   TooltipComponent,
   LegendComponent,
   TitleComponent,
-  DatasetComponent,
   CanvasRenderer,
 ]);
 
 /** Option type limited to the registered charts and components. */
 export type ChartOption = ComposeOption<
   | BarSeriesOption
-  | PieSeriesOption
-  | GaugeSeriesOption
   | LineSeriesOption
+  | PieSeriesOption
+  | ScatterSeriesOption
+  | MapSeriesOption
   | GridComponentOption
   | TooltipComponentOption
   | LegendComponentOption
   | TitleComponentOption
-  | DatasetComponentOption
+  | VisualMapComponentOption
 >;
+
+/** Makes a GeoJSON usable as `series.map: name` (idempotent: registering again replaces it). */
+export function registerGeoJson(name: string, geoJson: object): void {
+  registerMap(name, geoJson as Parameters<typeof registerMap>[1]);
+}

@@ -1,5 +1,25 @@
 export { default as BaseChart } from './base-chart.vue';
 export type { ChartOption } from './echarts';
-export { buildChildrenBarOption, CHILDREN_BAR_STACK, ROTATE_LABELS_ABOVE } from './options/children-bar';
-export type { ChildrenBarLabels } from './options/children-bar';
-export type { BarChartOption } from './options/option-types';
+export { registerGeoJson } from './echarts';
+export type { BarChartOption, BulletChartOption, LineChartOption, MapChartOption, PieChartOption } from './options/option-types';
+export { EMPTY_TEXT, percentText, ROTATE_LABELS_ABOVE } from './options/format';
+export { buildTargetBulletOption, describeTarget, TARGET_COLORS, targetColor } from './options/target-bullet';
+export type { TargetBulletLabels } from './options/target-bullet';
+export { ASSESSMENT_PART_KEYS, buildRankingMapOption, buildRankingOption, describeAssessment, rankingOrder } from './options/ranking-bar';
+export type { RankingLabels, RankingOptions } from './options/ranking-bar';
+export { buildTrendOption, TREND_KEYS } from './options/trend-line';
+export type { TrendKey, TrendLabels } from './options/trend-line';
+export {
+  buildChildrenStackOption,
+  buildEligibilityOption,
+  buildFilingProgressOption,
+  buildTrainingOption,
+  ELIGIBILITY_SEGMENTS,
+  FILING_SEGMENTS,
+  TRAINING_SEGMENTS,
+} from './options/children-stack';
+export type { EligibilitySegment, FilingSegment, StackRate, StackSegment, TrainingSegment } from './options/children-stack';
+export { buildViolationsOption, violationTypesShown } from './options/violations-bar';
+export type { ViolationsLabels } from './options/violations-bar';
+export { buildDistributionOption, distributionEntries } from './options/distribution-pie';
+export type { DistributionLabels } from './options/distribution-pie';

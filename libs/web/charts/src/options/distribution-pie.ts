@@ -1,0 +1,46 @@
+import type { PieChartOption } from './option-types';
+import { emptyTitle, escapeHtml, percentText } from './format';
+
+export interface DistributionLabels {
+  /** Series name (e.g. "学历"). */
+  name: string;
+  empty: string;
+  /** Renders a stored key ('无' when none) for display; defaults to the key itself. */
+  key?: (key: string) => string;
+}
+
+/** Entries with a count, largest first (ties by key, so the order is stable). */
+export function distributionEntries(counts: Readonly<Record<string, number>>): [string, number][] {
+  return Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort(([ka, a], [kb, b]) => b - a || ka.localeCompare(kb, 'zh-CN'));
+}
+
+/** A distribution of active CQOs (学历, 职称, 职务层级) as a donut, largest slice first. */
+export function buildDistributionOption(counts: Readonly<Record<string, number>>, labels: DistributionLabels): PieChartOption {
+  const entries = distributionEntries(counts);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  const name = labels.key ?? ((key: string) => key);
+  return {
+    ...(entries.length === 0 ? { title: emptyTitle(labels.empty) } : {}),
+    tooltip: {
+      trigger: 'item',
+      formatter: (params: unknown) => {
+        const p = params as { name?: string; value?: number };
+        return escapeHtml(`${p.name ?? ''}：${p.value ?? 0}（${percentText(total > 0 ? (p.value ?? 0) / total : null)}）`);
+      },
+    },
+    legend: { type: 'scroll', bottom: 0 },
+    series: [
+      {
+        name: labels.name,
+        type: 'pie',
+        radius: ['40%', '68%'],
+        center: ['50%', '45%'],
+        avoidLabelOverlap: true,
+        label: { formatter: '{b}\n{d}%' },
+        data: entries.map(([key, value]) => ({ name: name(key), value })),
+      },
+    ],
+  };
+}
