@@ -274,6 +274,23 @@ describe('statistics snapshots (real Postgres and Redis)', () => {
     expect(last).toMatchObject({ kind: 'incremental', trigger: expect.stringContaining('outbox:') });
   }, 30_000);
 
+  it('shows Bull Board to admins only', async () => {
+    const admin = await bearer(t.http, (await makeUser(t.db, 'admin')).username);
+    await t.http().get('/admin/queues/').expect(404);
+    await t.http().post('/api/admin/queues/session').set('Authorization', province).expect(404);
+    const session = await t.http().post('/api/admin/queues/session').set('Authorization', admin).expect(200);
+    expect(session.body).toEqual({ url: '/admin/queues/' });
+    const cookie = ([] as string[]).concat(session.headers['set-cookie'] ?? []).find((c) => c.startsWith('cqo_board='));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Path=\/admin\/queues/);
+    const page = await t.http().get('/admin/queues/').set('Cookie', cookie!.split(';')[0]).expect(200);
+    expect(page.text).toMatch(/<html/i);
+    const queues = await t.http().get('/admin/queues/api/queues').set('Cookie', cookie!.split(';')[0]).expect(200);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['eligibility', 'reminders', 'stats']);
+    // A province officer's token in the cookie is not enough.
+    await t.http().get('/admin/queues/api/queues').set('Cookie', `cqo_board=${province.slice(7)}`).expect(404);
+  });
+
   it('booting the worker three times leaves one nightly schedule', async () => {
     const more = [await startTestWorker(config), await startTestWorker(config)];
     const queue = more[1].get<Queue>(getQueueToken(QueueName.Stats));

@@ -40,31 +40,6 @@ export interface RegionNode {
   hasChildren: boolean;
 }
 
-export interface CategoryCounts {
-  total: number;
-  aboveSize: number;
-  sme: number;
-  award: number;
-}
-
-export interface OverviewRow extends CategoryCounts {
-  code: string;
-  name: string;
-  level: RegionLevel;
-}
-
-export interface OverviewResponse {
-  region: RegionNode;
-  year: number;
-  /** ISO time of the snapshot the numbers come from; null before the first aggregation. */
-  updatedAt: string | null;
-  enterprises: CategoryCounts;
-  counties: number;
-  cities: number;
-  users: number;
-  children: OverviewRow[];
-}
-
 export interface Page<T> {
   items: T[];
   total: number;

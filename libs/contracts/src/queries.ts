@@ -3,12 +3,6 @@ import type { CqoFilter } from './cqo';
 
 // Query-string shapes of the list/stat endpoints, shared so the web client and the API DTOs agree.
 
-/** GET /api/stats/overview */
-export interface OverviewQuery {
-  region: string;
-  year: number;
-}
-
 /** GET /api/enterprises */
 export interface EnterpriseListQuery {
   region?: string;
