@@ -15,7 +15,7 @@ module.exports = {
     {
       ...preset,
       displayName: 'integration',
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeout-integration.ts'],
       roots: ['<rootDir>/test/e2e'],
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
@@ -24,7 +24,7 @@ module.exports = {
     {
       ...preset,
       displayName: 'browser',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeout-browser.ts'],
       roots: ['<rootDir>/test/browser'],
       testMatch: ['**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
