@@ -13,7 +13,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { withClient } from './with-client.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/apps/cli/src/main.js');
@@ -28,15 +28,6 @@ const databaseUrl = url.toString();
 const run = promisify(execFile);
 const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'warn' };
 
-async function withClient(conn, work) {
-  const c = new pg.Client({ connectionString: conn });
-  await c.connect();
-  try {
-    return await work(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Runs `cqo verify training` under /usr/bin/time when it is there, for the peak RSS. */
 async function verify() {

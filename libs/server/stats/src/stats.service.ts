@@ -19,7 +19,6 @@ import {
   isIsoDate,
   rankCities,
   statsRow,
-  subtreePattern,
   targetProgress,
   trendPoint,
   validateStatSettings,
@@ -155,14 +154,8 @@ export class StatsService {
       const own = region.level === 1 ? all.items : all.items.filter((i) => region.path.includes(`/${i.code}/`));
       assessment = { items: actor.role === 'city' ? all.items.filter((i) => i.code === actor.regionCode) : own, cities: all.items.length };
     }
-    let reviewQueue: number | null = null;
-    if (region.level > 1) {
-      const [q] = await this.dataSource.query(`SELECT count(*)::int AS n FROM annual_report WHERE year = $1 AND status = 'submitted' AND region_path LIKE $2`, [
-        year,
-        subtreePattern(region.path),
-      ]);
-      reviewQueue = q.n;
-    }
+    // Reports awaiting review come from the same snapshot as every other figure (no live scan).
+    const reviewQueue = region.level > 1 ? stats.filings.progress.awaitingReview : null;
     return {
       region: await this.regions.node(region),
       year,
