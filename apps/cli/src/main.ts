@@ -6,6 +6,8 @@ import { profileListCommand, profileUseCommand } from './commands/profile.comman
 import { seedDemoCommand } from './commands/seed-demo.command';
 import { startCommand } from './commands/start.command';
 import { aggregateCommand, statsCommand } from './commands/stats.command';
+import { exportAttachmentCommand } from './commands/export.command';
+import { importRosterCommand } from './commands/roster.command';
 import { importTrainingCommand, verifyTrainingCommand } from './commands/training.command';
 import { userAddCommand } from './commands/user-add.command';
 
@@ -76,6 +78,23 @@ importCmd
   .argument('<file>', 'the .xlsx file')
   .option('--keep-valid', 'write the valid rows even when some are rejected (default: all or nothing)')
   .action(importTrainingCommand);
+importCmd
+  .command('roster')
+  .description('enterprises and their CQOs (.xlsx with the SPEC §8 roster columns); JSON summary, exit 1 if any row was rejected')
+  .argument('<file>', 'the .xlsx file')
+  .option('--keep-valid', 'write the valid rows even when some are rejected (default: all or nothing)')
+  .option('--dry-run', 'validate every row and report, writing nothing')
+  .action(importRosterCommand);
+
+const exportCmd = program.command('export').description('exports to spreadsheets (SPEC §7)');
+exportCmd
+  .command('attachment')
+  .description('the statutory attachment table 企业首席质量官基本情况统计表 of a region and year; JSON summary on stdout')
+  .requiredOption('--region <code>', 'GB/T 2260 code (province, 市州 or 县)')
+  .option('--year <y>', 'year, default the current one')
+  .option('--as-of <date>', 'as of this date (YYYY-MM-DD); default the snapshot date')
+  .requiredOption('--out <file>', 'the .xlsx file to write')
+  .action(exportAttachmentCommand);
 
 program
   .command('start')

@@ -7,3 +7,4 @@ export * from './training';
 export * from './filings';
 
 export * from './stats';
+export * from './files';

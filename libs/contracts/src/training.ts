@@ -234,7 +234,7 @@ export interface ImportRowError {
 
 export interface ImportResult {
   id: string;
-  kind: 'training';
+  kind: 'training' | 'roster';
   mode: ImportMode;
   fileName: string;
   /** Data rows read. */

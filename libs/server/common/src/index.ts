@@ -5,3 +5,4 @@ export * from './validation';
 export * from './http-exception.filter';
 export * from './actor';
 export * from './core.module';
+export * from './job-progress';

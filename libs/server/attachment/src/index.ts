@@ -1,0 +1,2 @@
+export * from './attachment-export.service';
+export * from './attachment.module';

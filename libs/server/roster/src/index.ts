@@ -1,0 +1,2 @@
+export * from './roster-import.service';
+export * from './roster.module';
