@@ -355,14 +355,11 @@ WITH cqo AS MATERIALIZED (
    WHERE a.region_path LIKE '/${PROVINCE}/%'
      AND a.effective_from <= $2::date AND (a.ended_on IS NULL OR a.ended_on > $2::date) AND (a.term_end IS NULL OR a.term_end >= $2::date)
    ORDER BY a.enterprise_id, a.effective_from DESC
-), judged AS (
-  SELECT q.person_id FROM cqo q
-   WHERE q.appointed_on < make_date($1, 1, 1) AND (q.term_end IS NULL OR q.term_end >= make_date($1, 12, 31))
 ), met AS (
+  -- Everyone who met the year's hours; the join below keeps the CQOs the rule applies to.
   SELECT t.person_id
     FROM training_record t
    WHERE t.kind = 'entry' AND t.end_date BETWEEN make_date($1, 1, 1) AND make_date($1, 12, 31)
-     AND t.person_id IN (SELECT person_id FROM judged)
      AND NOT EXISTS (SELECT 1 FROM training_record r WHERE r.reverses = t.id)
    GROUP BY t.person_id
   HAVING coalesce(sum(t.hours) FILTER (WHERE t.category = '继续教育(第一类)'), 0) >= $4
@@ -524,6 +521,8 @@ try {
           WHERE s.region_code = $1 AND c.year = $2`,
         [PROVINCE, Y],
       );
+      // The session settings the rebuild's transaction uses, so both run under the same ones.
+      await c.query(`SET jit = off; SET work_mem = '64MB'`);
       const tq = performance.now();
       const { rows } = await c.query(RAW_SQL, [Y, s[0].as_of, windowOpens, rule.first, rule.second]);
       return { snapshot: s[0].total, asOf: s[0].as_of, raw: rows[0], ms: performance.now() - tq };

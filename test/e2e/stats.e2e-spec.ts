@@ -254,9 +254,14 @@ describe('statistics snapshots (real Postgres and Redis)', () => {
     expect(bad.body.details.find((d: { field: string }) => d.field === 'weights').message).toContain('110');
     await t.http().put('/api/stats/settings').set('Authorization', wuhan).send({ targets: [], weights: {} }).expect(404);
 
+    // The dashboard is cached per snapshot and settings version: read it first, so the save must move it.
+    const dashboardTargets = async () =>
+      (await t.http().get(`/api/stats/dashboard?year=${Y}`).set('Authorization', province).expect(200)).body.self.targets.map((x: { category: string }) => x.category);
+    expect(await dashboardTargets()).toEqual(['award', 'aboveSize', 'sme']);
     await t.http().put('/api/stats/settings').set('Authorization', province)
       .send({ targets: [{ category: 'sme', value: 0.4, deadline: `${Y + 2}-12-31` }], weights: { aboveSize: 25, sme: 20, award: 15, filingOnTime: 20, training: 20, penaltyPerDisqualified: 2, penaltyCap: 20 } })
       .expect(200);
+    expect(await dashboardTargets()).toEqual(['sme']);
     const p = await apiStats('420000');
     expect(p.targets).toEqual([expect.objectContaining({ category: 'sme', target: 0.4, actual: 0.4, onTrack: true })]);
     expect(Number((await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'stats.settings'`))[0].n)).toBe(1);
@@ -264,9 +269,14 @@ describe('statistics snapshots (real Postgres and Redis)', () => {
 
   it('a new appointment shows in cqo stats within 5 s, without a manual rebuild', async () => {
     const before = (await stats('420102')).appointed.aboveSize;
+    const dashboardAppointed = async () =>
+      (await t.http().get(`/api/stats/dashboard?region=420102&year=${Y}`).set('Authorization', province).expect(200)).body.self.appointed.aboveSize;
+    expect(await dashboardAppointed()).toBe(before);
     const filed = Date.now();
     await appoint('A3', today);
     await waitFor(async () => (await apiStats('420102')).appointed.aboveSize === before + 1, 5_000, 100);
+    // The cached dashboard of the county moves with the new run too (it trusts a version for 1 s).
+    await waitFor(async () => (await dashboardAppointed()) === before + 1, 2_000, 100);
     const seenAfter = Date.now() - filed;
     expect(seenAfter).toBeLessThan(5_000);
     expect((await stats('420102')).appointed.aboveSize).toBe(before + 1);
@@ -286,7 +296,7 @@ describe('statistics snapshots (real Postgres and Redis)', () => {
     const page = await t.http().get('/admin/queues/').set('Cookie', cookie!.split(';')[0]).expect(200);
     expect(page.text).toMatch(/<html/i);
     const queues = await t.http().get('/admin/queues/api/queues').set('Cookie', cookie!.split(';')[0]).expect(200);
-    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['eligibility', 'reminders', 'stats']);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['eligibility', 'files', 'reminders', 'stats']);
     // A province officer's token in the cookie is not enough.
     await t.http().get('/admin/queues/api/queues').set('Cookie', `cqo_board=${province.slice(7)}`).expect(404);
   });

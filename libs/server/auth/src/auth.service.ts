@@ -98,8 +98,32 @@ export class AuthService {
    */
   async liveSession(sessionId: string, client: ClientInfo): Promise<{ session: SessionEntity; user: UserEntity }> {
     const now = this.clock.now();
-    const session = await this.sessions.findOneBy({ id: sessionId });
-    const user = session ? await this.users.findOneBy({ id: session.userId }) : null;
+    // One plain round trip for both: this runs on every request.
+    const [row] = /^[0-9a-f-]{36}$/i.test(sessionId)
+      ? await this.dataSource.query(
+          `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at, s.ip, s.user_agent,
+                  u.username, u.display_name, u.role, u.region_code, u.enterprise_id, u.is_active, u.locked_until, u.created_at AS user_created_at
+             FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE s.id = $1`,
+          [sessionId],
+        )
+      : [];
+    const session = row
+      ? Object.assign(new SessionEntity(), { id: row.id, userId: row.user_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, revokedAt: row.revoked_at, ip: row.ip, userAgent: row.user_agent })
+      : null;
+    // The password hash is not read here; nothing on this path needs it.
+    const user = row
+      ? Object.assign(new UserEntity(), {
+          id: row.user_id,
+          username: row.username,
+          displayName: row.display_name,
+          role: row.role,
+          regionCode: row.region_code,
+          enterpriseId: row.enterprise_id,
+          isActive: row.is_active,
+          lockedUntil: row.locked_until,
+          createdAt: row.user_created_at,
+        })
+      : null;
     const idleMs = this.config.sessionIdleMinutes * 60_000;
     if (!session || !user || session.revokedAt || !user.isActive) {
       throw new AppException(401, 'SESSION_ENDED', '会话已结束，请重新登录');

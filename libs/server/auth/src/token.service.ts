@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 
@@ -27,7 +27,9 @@ export class TokenService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const secret = this.config.jwtSecret ?? (await this.storedSecret());
-    this.jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } });
+    // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails) to parse
+    // it as a PEM public key on every verify, which was the largest CPU cost of a cached request.
+    this.jwt = new JwtService({ secret: createSecretKey(Buffer.from(secret)), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } });
   }
 
   private async storedSecret(): Promise<string> {

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 /** Every setting the server reads, in one place. Environment variables are documented in README.md. */
 export interface AppConfig {
   env: 'production' | 'development' | 'test';
@@ -29,6 +31,12 @@ export interface AppConfig {
   queueLockMs: number;
   /** Test hook, ignored in production: the full rebuild pauses this long before it swaps the snapshot in. */
   statsRebuildPauseMs: number;
+  /** Where export and import jobs keep their files (shared by the api and the worker). */
+  filesDir: string;
+  /** Days an export or import job and its files are kept (我的导出/导入). */
+  fileJobDays: number;
+  /** Test hook, ignored in production: a file job waits this long after each progress report. */
+  fileJobStepDelayMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -75,5 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     provinceGeoJson: env.CQO_PROVINCE_GEOJSON || null,
     queueLockMs: int('QUEUE_LOCK_MS', 30_000, env),
     statsRebuildPauseMs: mode === 'production' ? 0 : Number(env.CQO_STATS_REBUILD_PAUSE_MS ?? 0) || 0,
+    filesDir: resolve(env.CQO_FILES_DIR || '.data/files'),
+    fileJobDays: int('FILE_JOB_DAYS', 7, env),
+    fileJobStepDelayMs: mode === 'production' ? 0 : Number(env.CQO_FILE_JOB_STEP_DELAY_MS ?? 0) || 0,
   };
 }

@@ -3,6 +3,7 @@ export enum QueueName {
   Stats = 'stats',
   Eligibility = 'eligibility',
   Reminders = 'reminders',
+  Files = 'files',
 }
 
 /** Job name → payload. Jobs are added through the outbox (so their payload is JSON), except schedules. */
@@ -23,6 +24,12 @@ export interface JobPayloads {
   'eligibility.nightly': Record<string, never>;
   /** Daily (repeatable): deadline and overdue reminders for the open reporting years; idempotent per day. `date` overrides today (tests, catch-up). */
   'reminders.daily': { date?: string };
+  /** Run the attachment export of this `file_job` (re-run from the start if a dead worker left it running). */
+  'files.export': { jobId: string };
+  /** Run the roster import (dry run or commit) of this `file_job`. */
+  'files.import': { jobId: string };
+  /** Hourly (repeatable): delete expired file jobs and their files. */
+  'files.cleanup': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -32,4 +39,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'eligibility.refresh': QueueName.Eligibility,
   'eligibility.nightly': QueueName.Eligibility,
   'reminders.daily': QueueName.Reminders,
+  'files.export': QueueName.Files,
+  'files.import': QueueName.Files,
+  'files.cleanup': QueueName.Files,
 };

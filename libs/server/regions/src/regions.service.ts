@@ -13,8 +13,25 @@ export class RegionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Regions are reference data (GB/T 2260, loaded by a migration, never written by the product),
+   * so each process keeps the ones it has read: the auth guard and every scoped read look them up.
+   */
+  private readonly byCode = new Map<string, Promise<RegionEntity | null>>();
+  private readonly childrenOf = new Map<string, Promise<boolean>>();
+
   find(code: string): Promise<RegionEntity | null> {
-    return this.repo.findOneBy({ code });
+    let hit = this.byCode.get(code);
+    if (!hit) {
+      hit = this.repo.findOneBy({ code });
+      this.byCode.set(code, hit);
+      // Only found regions are kept: an unknown code costs a query each time, as before.
+      hit.then(
+        (r) => r ?? this.byCode.delete(code),
+        () => this.byCode.delete(code),
+      );
+    }
+    return hit;
   }
 
   /** The configured province, which everything in this installation lives under. */
@@ -53,8 +70,13 @@ export class RegionsService {
   }
 
   async node(r: RegionEntity): Promise<RegionNode> {
-    const hasChildren = await this.repo.exists({ where: { parentCode: r.code } });
-    return toNode(r, hasChildren);
+    let hasChildren = this.childrenOf.get(r.code);
+    if (!hasChildren) {
+      hasChildren = this.repo.exists({ where: { parentCode: r.code } });
+      this.childrenOf.set(r.code, hasChildren);
+      hasChildren.catch(() => this.childrenOf.delete(r.code));
+    }
+    return toNode(r, await hasChildren);
   }
 
   /** Codes in a subtree, for tests and seeding. */

@@ -28,6 +28,14 @@ export interface YearParams {
  */
 export type EnterpriseFilter = { subtree: string } | { exactPaths: string[] };
 
+/**
+ * How the year's training hours are totalled: `people` probes the ledger for each CQO counted (a
+ * few regions: an incremental update, a live figure); `year` reads the whole year's entries in one
+ * range scan of `training_record_year_idx` and lets the join drop people not in post (the full
+ * rebuild, where probing every CQO would cost a random read each).
+ */
+export type TrainingScan = 'people' | 'year';
+
 const TITLES = [...QUALIFICATION_LEVELS, '无'] as const;
 const col = (prefix: string, i: number) => `${prefix}_${i}`;
 
@@ -36,7 +44,7 @@ const col = (prefix: string, i: number) => `${prefix}_${i}`;
  * the enterprise's own region code). Parents are sums of these (see `rollUp`). The province-wide
  * raw query of the benchmark is this statement without the GROUP BY.
  */
-export function ownCountsSql(filterSql: (alias: string) => string, groupBy = true): string {
+export function ownCountsSql(filterSql: (alias: string) => string, groupBy = true, training: TrainingScan = 'people'): string {
   const dist = (values: readonly string[], expr: string, prefix: string) =>
     values.map((v, i) => `count(*) FILTER (WHERE ${expr} = '${v}')::int AS ${col(prefix, i)}`).join(',\n         ');
   return `
@@ -56,7 +64,7 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
              coalesce(sum(t.hours) FILTER (WHERE t.category = '第二类'), 0) AS second,
              count(*) FILTER (WHERE t.category = '组织培训活动') AS activities
         FROM training_live t
-       WHERE t.end_date BETWEEN $4::date AND $5::date AND t.person_id IN (SELECT person_id FROM act)
+       WHERE t.end_date BETWEEN $4::date AND $5::date${training === 'people' ? ' AND t.person_id IN (SELECT person_id FROM act)' : ''}
        GROUP BY t.person_id
     ), viol AS (
       SELECT v.enterprise_id, count(*) FILTER (WHERE v.status = 'open') AS open,
@@ -169,10 +177,10 @@ function countsOf(r: Row): StatCounts {
 }
 
 /** The counts of every region code that directly holds matching enterprises, for one year. */
-export async function ownCounts(m: EntityManager, filter: EnterpriseFilter, p: YearParams): Promise<Map<string, StatCounts>> {
+export async function ownCounts(m: EntityManager, filter: EnterpriseFilter, p: YearParams, training: TrainingScan = 'people'): Promise<Map<string, StatCounts>> {
   const params = yearParams(p);
   const where = filterSql(filter, params.length + 1);
-  const rows: Row[] = await m.query(ownCountsSql(where), [...params, filterParam(filter)]);
+  const rows: Row[] = await m.query(ownCountsSql(where, true, training), [...params, filterParam(filter)]);
   const out = new Map<string, StatCounts>();
   for (const r of rows) out.set(String(r.region_code), countsOf(r));
   const types: { region_code: string; type: ViolationType; open: number; total: number }[] = await m.query(violationTypesSql(filterSql(filter, 3)), [

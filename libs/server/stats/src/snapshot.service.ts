@@ -94,7 +94,7 @@ export class SnapshotService {
     const years = opts.years?.length ? [...new Set(opts.years)].sort() : this.heldYears();
     return this.run('full', years, null, opts.trigger, async (m, year) => {
       const params = await this.yearParams(m, year);
-      const own = await ownCounts(m, { subtree: subtreePattern(`/${this.config.provinceCode}/`) }, params);
+      const own = await ownCounts(m, { subtree: subtreePattern(`/${this.config.provinceCode}/`) }, params, 'year');
       return { asOf: params.asOf, own };
     });
   }
@@ -149,6 +149,10 @@ export class SnapshotService {
       await qr.startTransaction();
       const m = qr.manager;
       await m.query(`SELECT pg_advisory_xact_lock($1)`, [STATS_LOCK]);
+      // One wide aggregate per year: JIT compilation costs seconds and saves nothing here, and the
+      // joins of a province's enterprises spill to disk at the default work_mem.
+      await m.query(`SET LOCAL jit = off`);
+      await m.query(`SET LOCAL work_mem = '64MB'`);
       // Runs whose process died (a killed worker) never finished: mark them so.
       await m.query(
         `UPDATE stat_run SET status = 'failed', error = '进程中断（未完成，未替换快照）', finished_at = $2

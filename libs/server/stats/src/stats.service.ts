@@ -26,7 +26,7 @@ import {
 import { AppException, APP_CONFIG, type Actor, type AppConfig } from '@cqo/server-common';
 import { AuditService } from '@cqo/server-audit';
 import { OutboxService } from '@cqo/server-queue';
-import { RegionsService } from '@cqo/server-regions';
+import { RegionsService, type RegionEntity } from '@cqo/server-regions';
 import { SnapshotService, type RegionRow } from './snapshot.service';
 
 interface SnapshotRow {
@@ -41,6 +41,24 @@ interface SnapshotRow {
   run_id: string;
   built_at: Date;
 }
+
+interface Figures {
+  asOf: string;
+  self: StatCounts;
+  children: { region: RegionRow; hasChildren: boolean; counts: StatCounts }[];
+  source: RegionStats['source'];
+}
+
+type History = { year: number; asOf: string; counts: StatCounts }[];
+
+/** Dashboards kept per process (region × year × audience); a province has ~120 regions. */
+const DASHBOARD_CACHE_SIZE = 2000;
+/**
+ * How long a process trusts the snapshot version it last read. A run swapped in (or settings
+ * saved by another process) shows on the dashboards within this time; settings saved through this
+ * process show at once.
+ */
+const VERSION_TTL_MS = 1000;
 
 const toRegion = (r: Pick<SnapshotRow, 'code' | 'name' | 'level' | 'path' | 'parent_code'>): RegionRow => ({
   code: r.code,
@@ -62,11 +80,14 @@ export class StatsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  private readonly dashboards = new Map<string, { version: string; body: DashboardResponse }>();
+  private versionRead: { at: number; value: Promise<string> } | null = null;
+
   /**
    * The region and its children for a year, from the current snapshot when it holds that year
    * and as-of date (one statement, so never half of two runs), else computed live.
    */
-  private async figures(region: RegionRow, year: number, asOf?: string) {
+  private async figures(region: RegionRow, year: number, asOf?: string): Promise<Figures> {
     const rows: SnapshotRow[] = await this.dataSource.query(
       `SELECT r.code, r.name, r.level, r.path, r.parent_code,
               EXISTS (SELECT 1 FROM region k WHERE k.parent_code = r.code) AS has_children,
@@ -103,7 +124,7 @@ export class StatsService {
   }
 
   /** The region's year-end figures of every snapshot year before `year` (the trend and the projection). */
-  private async history(regionCode: string): Promise<{ year: number; asOf: string; counts: StatCounts }[]> {
+  private async history(regionCode: string): Promise<History> {
     const rows: { year: number; as_of: string; total: StatCounts }[] = await this.dataSource.query(
       `SELECT c.year, c.as_of::text AS as_of, s.total
          FROM stat_current c JOIN stat_snapshot s ON s.run_id = c.run_id AND s.year = c.year
@@ -123,14 +144,18 @@ export class StatsService {
   async regionStats(regionCode: string, year: number, asOf?: string): Promise<RegionStats> {
     if (asOf !== undefined && !isIsoDate(asOf)) throw AppException.validation([{ field: 'asOf', code: 'isDateString', message: '统计截止日期应为YYYY-MM-DD格式的有效日期' }]);
     const region = await this.regionRow(regionCode);
-    const f = await this.figures(region, year, asOf);
+    const [f, settings, history] = await Promise.all([this.figures(region, year, asOf), this.settings(), this.history(region.code)]);
+    return this.compose(region, year, f, settings, history);
+  }
+
+  /** A region's SPEC §9 JSON from figures already read (no further queries). */
+  private compose(region: RegionRow, year: number, f: Figures, settings: StatSettings, history: History): RegionStats {
     const row = statsRow(region, year, f.asOf, f.self);
-    const settings = await this.settings();
-    const history = (await this.history(region.code)).filter((h) => h.year < year).map((h) => ({ asOf: h.asOf, rates: trendPoint(h.year, h.asOf, h.counts).rates }));
+    const past = history.filter((h) => h.year < year).map((h) => ({ asOf: h.asOf, rates: trendPoint(h.year, h.asOf, h.counts).rates }));
     return {
       ...row,
       distributions: { education: f.self.education, title: f.self.title, positionLevel: f.self.positionLevel },
-      targets: targetProgress(settings.targets, row.rates, history, f.asOf),
+      targets: targetProgress(settings.targets, row.rates, past, f.asOf),
       source: f.source,
     };
   }
@@ -140,24 +165,65 @@ export class StatsService {
     return this.regionStats(region.code, year, asOf);
   }
 
+  /**
+   * What the snapshots and settings are now: the run each year points at and when the settings
+   * last changed. A dashboard assembled under one version is the same for every reader until the
+   * version moves (a run swapped in, settings saved), so it is cached against it.
+   */
+  private version(): Promise<string> {
+    const now = Date.now();
+    if (!this.versionRead || now - this.versionRead.at > VERSION_TTL_MS) {
+      const read = this.readVersion();
+      this.versionRead = { at: now, value: read };
+      read.catch(() => (this.versionRead = null));
+    }
+    return this.versionRead.value;
+  }
+
+  private async readVersion(): Promise<string> {
+    const [row]: { v: string }[] = await this.dataSource.query(
+      `SELECT coalesce((SELECT string_agg(year || ':' || run_id, ',' ORDER BY year) FROM stat_current), '')
+              || '|' || coalesce((SELECT updated_at::text FROM stat_setting WHERE province_code = $1), '') AS v`,
+      [this.config.provinceCode],
+    );
+    return row.v;
+  }
+
   async dashboard(actor: Actor, regionCode: string | undefined, year: number): Promise<DashboardResponse> {
     const root = await this.regions.scopeRoot(actor);
     const region = regionCode ? await this.regions.visible(actor, regionCode) : root;
-    const stats = await this.regionStats(region.code, year);
-    const f = await this.figures(toRegion({ ...region, parent_code: region.parentCode }), year, stats.asOf);
-    const history = await this.history(region.code);
+    // What differs between readers of the same region: a city sees only its own rank, a county none.
+    const audience = actor.role === 'county' ? 'county' : actor.role === 'city' ? `city:${actor.regionCode}` : 'all';
+    const key = `${region.code}|${year}|${audience}`;
+    const version = await this.version();
+    const hit = this.dashboards.get(key);
+    if (hit && hit.version === version) return hit.body;
+    const body = await this.assembleDashboard(actor, region, year);
+    if (body.self.source.kind === 'snapshot') {
+      this.dashboards.delete(key);
+      this.dashboards.set(key, { version, body });
+      if (this.dashboards.size > DASHBOARD_CACHE_SIZE) this.dashboards.delete(this.dashboards.keys().next().value!);
+    }
+    return body;
+  }
+
+  private async assembleDashboard(actor: Actor, entity: RegionEntity, year: number): Promise<DashboardResponse> {
+    const region = toRegion({ ...entity, parent_code: entity.parentCode });
+    const [f, settings, history, node] = await Promise.all([this.figures(region, year), this.settings(), this.history(region.code), this.regions.node(entity)]);
+    const stats = this.compose(region, year, f, settings, history);
     const trend: TrendPoint[] = history.filter((h) => h.year < year).map((h) => trendPoint(h.year, h.asOf, h.counts));
     trend.push(trendPoint(year, stats.asOf, f.self));
     let assessment: DashboardResponse['assessment'] = null;
     if (actor.role !== 'county') {
-      const all = await this.assessmentItems(year);
-      const own = region.level === 1 ? all.items : all.items.filter((i) => region.path.includes(`/${i.code}/`));
-      assessment = { items: actor.role === 'city' ? all.items.filter((i) => i.code === actor.regionCode) : own, cities: all.items.length };
+      const province = region.level === 1 ? f : await this.figures(await this.regionRow(this.config.provinceCode), year);
+      const all = this.assess(province, year, settings);
+      const own = region.level === 1 ? all : all.filter((i) => region.path.includes(`/${i.code}/`));
+      assessment = { items: actor.role === 'city' ? all.filter((i) => i.code === actor.regionCode) : own, cities: all.length };
     }
     // Reports awaiting review come from the same snapshot as every other figure (no live scan).
     const reviewQueue = region.level > 1 ? stats.filings.progress.awaitingReview : null;
     return {
-      region: await this.regions.node(region),
+      region: node,
       year,
       asOf: stats.asOf,
       updatedAt: stats.source.builtAt,
@@ -175,21 +241,20 @@ export class StatsService {
     return JSON.parse(await readFile(this.config.provinceGeoJson, 'utf8'));
   }
 
-  private async assessmentItems(year: number): Promise<{ asOf: string; items: CityAssessment[]; updatedAt: string | null }> {
-    const province = await this.regionRow(this.config.provinceCode);
-    const f = await this.figures(province, year);
-    const settings = await this.settings();
-    const items = f.children.map((c) => {
-      const row = statsRow(c.region, year, f.asOf, c.counts);
-      return { code: c.region.code, name: c.region.name, ...assessCity(row, settings.targets, settings.weights) };
-    });
-    return { asOf: f.asOf, items: rankCities(items), updatedAt: f.source.builtAt };
+  /** The 市州 of the province figures, scored and ranked. */
+  private assess(province: Figures, year: number, settings: StatSettings): CityAssessment[] {
+    return rankCities(
+      province.children.map((c) => {
+        const row = statsRow(c.region, year, province.asOf, c.counts);
+        return { code: c.region.code, name: c.region.name, ...assessCity(row, settings.targets, settings.weights) };
+      }),
+    );
   }
 
   async assessment(year: number): Promise<AssessmentResponse> {
-    const settings = await this.settings();
-    const { asOf, items, updatedAt } = await this.assessmentItems(year);
-    return { year, asOf, weights: settings.weights, items, updatedAt };
+    const [settings, province] = await Promise.all([this.settings(), this.regionRow(this.config.provinceCode)]);
+    const f = await this.figures(province, year);
+    return { year, asOf: f.asOf, weights: settings.weights, items: this.assess(f, year, settings), updatedAt: f.source.builtAt };
   }
 
   async settings(m: EntityManager = this.dataSource.manager): Promise<StatSettings> {
@@ -201,7 +266,7 @@ export class StatsService {
   async saveSettings(actor: Actor, targets: StatTarget[], weights: AssessmentWeights): Promise<StatSettings> {
     const errors = validateStatSettings(targets, weights);
     if (Object.keys(errors).length) throw AppException.validation(Object.entries(errors).map(([field, message]) => ({ field, code: 'invalid', message })));
-    return this.dataSource.transaction(async (m) => {
+    const saved = await this.dataSource.transaction(async (m) => {
       const before = await this.settings(m);
       await m.query(
         `INSERT INTO stat_setting (province_code, targets, weights, updated_at, updated_by) VALUES ($1, $2, $3, now(), $4)
@@ -222,6 +287,8 @@ export class StatsService {
       );
       return this.settings(m);
     });
+    this.versionRead = null;
+    return saved;
   }
 
   /** Queues a full rebuild (through the outbox, so the worker runs it). */

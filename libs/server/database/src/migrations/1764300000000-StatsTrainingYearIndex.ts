@@ -9,7 +9,7 @@ export class StatsTrainingYearIndex1764300000000 implements MigrationInterface {
   name = 'StatsTrainingYearIndex1764300000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX training_record_year_idx ON training_record (end_date) INCLUDE (person_id, category, hours) WHERE kind = 'entry'`);
+    await q.query(`CREATE INDEX training_record_year_idx ON training_record (end_date) INCLUDE (person_id, category, hours, id) WHERE kind = 'entry'`);
   }
 
   async down(q: QueryRunner): Promise<void> {
