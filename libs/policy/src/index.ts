@@ -6,3 +6,4 @@ export * from './training';
 export * from './grading';
 export * from './filings';
 export * from './stats';
+export * from './roster';

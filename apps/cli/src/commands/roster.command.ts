@@ -1,5 +1,50 @@
-/** `cqo import roster FILE [--keep-valid] [--dry-run]`. PLACEHOLDER (issue 7). */
-export async function importRosterCommand(_file: string, _opts: { keepValid?: boolean; dryRun?: boolean }): Promise<void> {
-  process.stderr.write('cqo import roster: not implemented yet\n');
-  process.exit(2);
+import { access, readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { AuthModule } from '@cqo/server-auth';
+import { APP_CONFIG, AppException, type Actor, type AppConfig } from '@cqo/server-common';
+import { RosterImportService, RosterModule } from '@cqo/server-roster';
+import { withPolicyContext } from '../infra/policy-context';
+
+/**
+ * `cqo import roster FILE [--keep-valid] [--dry-run]`: the roster import the web page queues, run
+ * here in the foreground as the province office (the whole province in scope), on the file where it
+ * lies. JSON `{inserted, updated, unchanged, rejected[{row, column, reason}], …}` on stdout; exit 1
+ * if anything was rejected.
+ */
+export async function importRosterCommand(file: string, opts: { keepValid?: boolean; dryRun?: boolean }): Promise<void> {
+  const path = resolve(file);
+  try {
+    await access(path);
+  } catch {
+    process.stderr.write(`cannot read ${file}\n`);
+    process.exit(2);
+  }
+  try {
+    const result = await withPolicyContext(async (app) => {
+      const config = app.get<AppConfig>(APP_CONFIG);
+      const actor: Actor = {
+        userId: '',
+        username: 'cli',
+        role: 'province',
+        sessionId: 'cli',
+        regionCode: config.provinceCode,
+        regionPath: `/${config.provinceCode}/`,
+        enterpriseId: null,
+        ip: null,
+      };
+      const service = app.get(RosterImportService);
+      // The file-level checks the upload gets, then the import itself.
+      await service.check(await readFile(path), basename(path));
+      return service.import(actor, { path, originalname: basename(path) }, { mode: opts.keepValid ? 'keep-valid' : 'all-or-nothing', dryRun: !!opts.dryRun });
+    }, [AuthModule, RosterModule]);
+    const { errorReportUrl: _url, ...out } = result;
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    if (result.rejected.length) process.exit(1);
+  } catch (err) {
+    if (err instanceof AppException) {
+      process.stdout.write(JSON.stringify({ inserted: 0, updated: 0, rejected: err.details.map((d) => ({ row: null, column: d.field, reason: d.message })) }, null, 2) + '\n');
+      process.exit(1);
+    }
+    throw err;
+  }
 }

@@ -185,6 +185,18 @@ const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'menu.adminQueues', menu: 'admin-queues' },
       },
       {
+        path: 'files/jobs',
+        name: 'files-jobs',
+        component: () => import('@/views/files/jobs/index.vue'),
+        meta: { titleKey: 'menu.filesJobs', menu: 'files-jobs' },
+      },
+      {
+        path: 'files/roster-import',
+        name: 'roster-import',
+        component: () => import('@/views/files/roster-import/index.vue'),
+        meta: { titleKey: 'menu.rosterImport', menu: 'roster-import' },
+      },
+      {
         path: 'evaluation',
         name: 'evaluation',
         component: () => import('@/views/evaluation/home/index.vue'),

@@ -20,6 +20,8 @@ import {
   Setting,
   TrendCharts,
   Operation,
+  FolderOpened,
+  DocumentAdd,
 } from '@element-plus/icons-vue';
 import type { Role } from '@cqo/contracts';
 
@@ -44,7 +46,9 @@ export type MenuRouteName =
   | 'city-reports'
   | 'filing-settings'
   | 'stats-settings'
-  | 'admin-queues';
+  | 'admin-queues'
+  | 'files-jobs'
+  | 'roster-import';
 
 type MenuTitle =
   | 'overview'
@@ -66,7 +70,9 @@ type MenuTitle =
   | 'cityReports'
   | 'filingSettings'
   | 'statsSettings'
-  | 'adminQueues';
+  | 'adminQueues'
+  | 'filesJobs'
+  | 'rosterImport';
 
 export interface MenuItem {
   name: MenuRouteName;
@@ -95,21 +101,23 @@ const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
   'filing-settings': { name: 'filing-settings', titleKey: 'menu.filingSettings', icon: Setting },
   'stats-settings': { name: 'stats-settings', titleKey: 'menu.statsSettings', icon: TrendCharts },
   'admin-queues': { name: 'admin-queues', titleKey: 'menu.adminQueues', icon: Operation },
+  'files-jobs': { name: 'files-jobs', titleKey: 'menu.filesJobs', icon: FolderOpened },
+  'roster-import': { name: 'roster-import', titleKey: 'menu.rosterImport', icon: DocumentAdd },
 };
 
 /** The side menu of each role, in order; the first item is the role's home page. */
 export function menuRoutesFor(role: Role): MenuRouteName[] {
   switch (role) {
     case 'province':
-      return ['overview', 'enterprises', 'annual-report-status', 'city-reports', 'filing-settings', 'stats-settings', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy', 'audit'];
+      return ['overview', 'enterprises', 'annual-report-status', 'city-reports', 'filing-settings', 'stats-settings', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'audit', 'files-jobs'];
     case 'admin':
       // The award check and the training import are officers' tasks (county / city / province);
       // the API refuses admin.
       return ['overview', 'enterprises', 'violations', 'training-shortfall', 'policy', 'audit', 'admin-queues'];
     case 'city':
-      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'city-report', 'violations', 'training-shortfall', 'training-import', 'award-check', 'policy'];
+      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'city-report', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'files-jobs'];
     case 'county':
-      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'violations', 'training-shortfall', 'award-check', 'policy'];
+      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'violations', 'training-shortfall', 'roster-import', 'award-check', 'policy', 'files-jobs'];
     case 'enterprise':
       return ['my-enterprise', 'my-cqo', 'my-training', 'my-annual-report'];
     case 'evaluator':

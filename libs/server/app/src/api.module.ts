@@ -6,6 +6,7 @@ import { EligibilityModule } from '@cqo/server-eligibility';
 import { FilingsModule } from '@cqo/server-filings';
 import { EnterprisesModule } from '@cqo/server-enterprises';
 import { HealthModule } from '@cqo/server-health';
+import { FileJobsModule } from '@cqo/server-jobs';
 import { RegionsModule } from '@cqo/server-regions';
 import { StatsModule } from '@cqo/server-stats';
 import { TrainingModule } from '@cqo/server-training';
@@ -31,6 +32,7 @@ export class ApiModule {
         StatsModule,
         FilingsModule,
         HealthModule,
+        FileJobsModule,
       ],
       controllers: [QueueBoardController],
       providers: [QueueBoardQueues],

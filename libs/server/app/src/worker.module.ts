@@ -3,6 +3,7 @@ import { FilingsWorkerModule } from '@cqo/server-filings';
 import { loadConfig, type AppConfig } from '@cqo/server-common';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { WorkerHeartbeatService } from '@cqo/server-health';
+import { FileJobsModule } from '@cqo/server-jobs';
 import { QueueModule } from '@cqo/server-queue';
 import { StatsModule } from '@cqo/server-stats';
 import { coreImports } from './core-imports';
@@ -19,6 +20,7 @@ export class WorkerModule {
         StatsModule.withProcessors(),
         EligibilityModule.withProcessors(),
         FilingsWorkerModule,
+        FileJobsModule.withProcessors(),
       ],
       providers: [WorkerHeartbeatService],
     };

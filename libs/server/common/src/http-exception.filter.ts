@@ -36,6 +36,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      if (status === 413 && exception.message === 'File too large') {
+        // multer stopped reading an upload at its size limit: a field error on the file.
+        const message = '上传的文件超过了大小限制（10 MiB），请拆分后再导入';
+        return { statusCode: status, code: 'VALIDATION_FAILED', message, details: [{ field: 'file', code: 'tooLarge', message }] };
+      }
       const [code, message] = BY_STATUS[status] ?? ['INTERNAL', '请求失败'];
       return { statusCode: status, code, message, details: [] };
     }

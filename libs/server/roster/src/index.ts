@@ -1,2 +1,3 @@
 export * from './roster-import.service';
 export * from './roster.module';
+export * from './roster.controller';

@@ -1,0 +1,2 @@
+export * from './roster-columns';
+export * from './roster-row';

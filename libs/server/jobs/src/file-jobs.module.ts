@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AttachmentModule } from '@cqo/server-attachment';
+import { RosterModule } from '@cqo/server-roster';
+import { FileJobsController } from './file-jobs.controller';
+import { FileJobsService } from './file-jobs.service';
+import { FileJobsProcessor, FileJobsScheduleService } from './jobs/file-jobs.processor';
+
+/** Export and import jobs with progress, cancel and 我的导出/导入 (issue 7). */
+@Module({
+  imports: [AttachmentModule, RosterModule],
+  controllers: [FileJobsController],
+  providers: [FileJobsService],
+  exports: [FileJobsService],
+})
+export class FileJobsModule {
+  /** The same module plus its queue processor and the hourly cleanup, for the worker process. */
+  static withProcessors(): DynamicModule {
+    return { module: FileJobsModule, providers: [FileJobsProcessor, FileJobsScheduleService] };
+  }
+}

@@ -1,0 +1,385 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type {
+  AttachmentExportParams,
+  AttachmentExportSummary,
+  FileJobInfo,
+  FileJobKind,
+  FileJobStatus,
+  ImportMode,
+  ImportResult,
+  RosterImportParams,
+} from '@cqo/contracts';
+import { isIsoDate } from '@cqo/policy';
+import { AttachmentExportService } from '@cqo/server-attachment';
+import { AuditService } from '@cqo/server-audit';
+import { APP_CONFIG, AppException, Clock, JobCancelledError, type Actor, type AppConfig, type ProgressSink } from '@cqo/server-common';
+import { OutboxService } from '@cqo/server-queue';
+import { RosterImportService } from '@cqo/server-roster';
+
+interface JobRow {
+  id: string;
+  kind: FileJobKind;
+  status: FileJobStatus;
+  params: AttachmentExportParams | RosterImportParams;
+  done: number;
+  total: number | null;
+  cancel_requested: boolean;
+  input_name: string | null;
+  input_path: string | null;
+  output_name: string | null;
+  output_path: string | null;
+  output_sha256: string | null;
+  output_size: string | null;
+  result: AttachmentExportSummary | ImportResult | null;
+  error: string | null;
+  snapshot_run_id: string | null;
+  snapshot_built_at: Date | null;
+  created_by: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  expires_at: Date;
+}
+
+/** Progress is written at most this often; cancellation is seen at the same moments. */
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * Long spreadsheet jobs (issue 7). The api checks a request, stores the job (and an upload, on
+ * disk) and queues it through the outbox in one transaction; the worker runs it, reporting rows
+ * done into the row the user polls, and stops when the user cancels. Finished files are listed in
+ * 我的导出/导入 until they expire.
+ */
+@Injectable()
+export class FileJobsService {
+  private readonly logger = new Logger(FileJobsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly attachment: AttachmentExportService,
+    private readonly roster: RosterImportService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private path(id: string, suffix: string): string {
+    return join(this.config.filesDir, `${id}.${suffix}.xlsx`);
+  }
+
+  private expiry(): Date {
+    return new Date(this.clock.now().getTime() + this.config.fileJobDays * 86_400_000);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The api side
+  // ---------------------------------------------------------------------------------------------
+
+  async requestExport(actor: Actor, params: AttachmentExportParams): Promise<FileJobInfo> {
+    const errors = [];
+    if (!/^\d{6}$/.test(params.region ?? '')) errors.push({ field: 'region', code: 'region', message: '请选择地区（6 位行政区划代码）' });
+    if (!Number.isInteger(params.year) || params.year < 2000 || params.year > 2100) errors.push({ field: 'year', code: 'year', message: '年度应为 2000–2100 之间的整数' });
+    if (params.asOf !== undefined && params.asOf !== null && !isIsoDate(params.asOf)) {
+      errors.push({ field: 'asOf', code: 'isDateString', message: '统计截止日期应为YYYY-MM-DD格式的有效日期' });
+    }
+    if (errors.length) throw AppException.validation(errors);
+    const clean: AttachmentExportParams = { region: params.region, year: params.year, ...(params.asOf ? { asOf: params.asOf } : {}) };
+    await this.attachment.authorize(actor, clean);
+    const id = randomUUID();
+    await this.dataSource.transaction(async (m) => {
+      await this.insert(m, actor, id, 'export-attachment', clean, null);
+      await this.outbox.enqueue(m, 'files.export', { jobId: id });
+      await this.audit.record({ actor, ip: actor.ip, action: 'export.request', objectType: 'file_job', objectId: id, result: 'success', details: { ...clean } }, m);
+    });
+    return this.get(actor, id);
+  }
+
+  /**
+   * Checks an upload (size, type, zip bomb, columns) before anything is stored: a refused upload
+   * writes no row and no file. An accepted one is written to disk, then recorded and queued in one
+   * transaction; if that fails, the file is removed again.
+   */
+  async requestImport(actor: Actor, file: { buffer: Buffer; originalname: string } | undefined, mode: ImportMode, dryRun: boolean): Promise<FileJobInfo> {
+    if (!file?.buffer) throw AppException.validation([{ field: 'file', code: 'required', message: '请选择要导入的 Excel 文件' }]);
+    await this.roster.check(file.buffer, file.originalname);
+    const id = randomUUID();
+    const input = this.path(id, 'upload');
+    await mkdir(this.config.filesDir, { recursive: true });
+    await writeFile(input, file.buffer);
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await this.insert(m, actor, id, 'import-roster', { mode, dryRun } satisfies RosterImportParams, {
+          name: file.originalname.slice(0, 255),
+          path: input,
+          sha256: createHash('sha256').update(file.buffer).digest('hex'),
+          size: file.buffer.length,
+        });
+        await this.outbox.enqueue(m, 'files.import', { jobId: id });
+      });
+    } catch (err) {
+      await rm(input, { force: true });
+      throw err;
+    }
+    return this.get(actor, id);
+  }
+
+  /** The real import of a dry run's upload, with the same mode: a new job on a copy of the file. */
+  async commitDryRun(actor: Actor, id: string): Promise<FileJobInfo> {
+    const dry = await this.own(actor, id);
+    const params = dry.params as RosterImportParams;
+    if (dry.kind !== 'import-roster' || !params.dryRun) throw AppException.conflict('只有“先校验”的导入任务可以确认导入');
+    if (dry.status !== 'succeeded' || !dry.input_path) throw AppException.conflict('校验尚未完成，不能确认导入');
+    const next = randomUUID();
+    const input = this.path(next, 'upload');
+    await copyFile(dry.input_path, input);
+    try {
+      await this.dataSource.transaction(async (m) => {
+        const [row] = await m.query(`SELECT input_sha256, input_size FROM file_job WHERE id = $1`, [id]);
+        await this.insert(m, actor, next, 'import-roster', { mode: params.mode, dryRun: false } satisfies RosterImportParams, {
+          name: dry.input_name ?? 'roster.xlsx',
+          path: input,
+          sha256: row.input_sha256,
+          size: Number(row.input_size),
+        });
+        await this.outbox.enqueue(m, 'files.import', { jobId: next });
+      });
+    } catch (err) {
+      await rm(input, { force: true });
+      throw err;
+    }
+    return this.get(actor, next);
+  }
+
+  private async insert(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    kind: FileJobKind,
+    params: AttachmentExportParams | RosterImportParams,
+    input: { name: string; path: string; sha256: string; size: number } | null,
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO file_job (id, kind, status, params, input_name, input_path, input_sha256, input_size, created_by, created_at, expires_at)
+       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [id, kind, JSON.stringify(params), input?.name ?? null, input?.path ?? null, input?.sha256 ?? null, input?.size ?? null, actor.userId || null, this.clock.now(), this.expiry()],
+    );
+  }
+
+  /** The user's own unexpired jobs, newest first. */
+  async list(actor: Actor): Promise<FileJobInfo[]> {
+    const rows: JobRow[] = await this.dataSource.query(
+      `SELECT * FROM file_job WHERE created_by = $1 AND expires_at > $2 ORDER BY created_at DESC, id LIMIT 100`,
+      [actor.userId, this.clock.now()],
+    );
+    return rows.map(info);
+  }
+
+  async get(actor: Actor, id: string): Promise<FileJobInfo> {
+    return info(await this.own(actor, id));
+  }
+
+  /** One of the user's jobs, or 404 (someone else's job looks the same as none). */
+  private async own(actor: Actor, id: string): Promise<JobRow> {
+    const [row]: JobRow[] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.query(`SELECT * FROM file_job WHERE id = $1 AND created_by = $2 AND expires_at > $3`, [id, actor.userId, this.clock.now()])
+      : [];
+    if (!row) throw AppException.notFound('任务');
+    return row;
+  }
+
+  /** A queued job is cancelled at once; a running one stops at its next progress report. */
+  async cancel(actor: Actor, id: string): Promise<FileJobInfo> {
+    await this.own(actor, id);
+    await this.dataSource.query(
+      `UPDATE file_job SET cancel_requested = true,
+              status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+              finished_at = CASE WHEN status = 'queued' THEN $2::timestamptz ELSE finished_at END
+        WHERE id = $1 AND status IN ('queued', 'running')`,
+      [id, this.clock.now()],
+    );
+    return this.get(actor, id);
+  }
+
+  async download(actor: Actor, id: string): Promise<{ fileName: string; stream: ReadStream; size: number }> {
+    const row = await this.own(actor, id);
+    if (row.status !== 'succeeded' || !row.output_path) throw AppException.notFound('文件');
+    const stream = createReadStream(row.output_path);
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', () => reject(AppException.notFound('文件')));
+    });
+    await this.audit.record({
+      actor,
+      ip: actor.ip,
+      action: 'export.download',
+      objectType: 'file_job',
+      objectId: id,
+      result: 'success',
+      details: { fileName: row.output_name, sha256: row.output_sha256 },
+    });
+    return { fileName: row.output_name ?? `${id}.xlsx`, stream, size: Number(row.output_size) };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The worker side
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Runs a queued job (or one a dead worker left running: it starts again from the beginning).
+   * The outcome is written to the row; nothing is thrown for a job that failed on its own input,
+   * so bull does not retry it.
+   */
+  async run(id: string): Promise<FileJobStatus | null> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, count].
+    const [[row]]: [JobRow[], number] = await this.dataSource.query(
+      `UPDATE file_job SET status = 'running', started_at = $2, done = 0, total = NULL
+        WHERE id = $1 AND status IN ('queued', 'running') AND NOT cancel_requested RETURNING *`,
+      [id, this.clock.now()],
+    );
+    if (!row) return null;
+    const actor = await this.actorOf(row.created_by);
+    const progress = this.sink(id);
+    try {
+      if (!actor) throw AppException.notFound('用户');
+      if (row.kind === 'export-attachment') {
+        const output = this.path(id, 'export');
+        await mkdir(this.config.filesDir, { recursive: true });
+        const summary = await this.attachment.export(actor, row.params as AttachmentExportParams, output, progress);
+        await this.finish(id, 'succeeded', {
+          result: summary,
+          output: { name: summary.fileName, path: output, sha256: summary.sha256, size: summary.bytes },
+          snapshot: summary.snapshotRunId ? { runId: summary.snapshotRunId, builtAt: summary.snapshotBuiltAt } : null,
+          done: summary.rows,
+        });
+      } else {
+        const result = await this.roster.import(actor, { path: row.input_path!, originalname: row.input_name ?? 'roster.xlsx' }, row.params as RosterImportParams, progress);
+        await this.finish(id, 'succeeded', { result, done: result.total });
+      }
+      return 'succeeded';
+    } catch (err) {
+      if (err instanceof JobCancelledError) {
+        await this.finish(id, 'cancelled', {});
+        return 'cancelled';
+      }
+      const message = err instanceof AppException ? appMessage(err) : '任务执行失败，请稍后重试或联系管理员';
+      if (!(err instanceof AppException)) this.logger.error(`file job ${id} failed: ${(err as Error).stack ?? err}`);
+      await this.finish(id, 'failed', { error: message });
+      return 'failed';
+    }
+  }
+
+  private async finish(
+    id: string,
+    status: FileJobStatus,
+    out: {
+      result?: AttachmentExportSummary | ImportResult;
+      output?: { name: string; path: string; sha256: string; size: number };
+      snapshot?: { runId: number; builtAt: string | null } | null;
+      done?: number;
+      error?: string;
+    },
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE file_job SET status = $2, finished_at = $3, result = $4, error = $5,
+              output_name = $6, output_path = $7, output_sha256 = $8, output_size = $9,
+              snapshot_run_id = $10, snapshot_built_at = $11,
+              done = coalesce($12, done), total = CASE WHEN $12::int IS NULL THEN total ELSE coalesce(total, $12) END
+        WHERE id = $1`,
+      [
+        id,
+        status,
+        this.clock.now(),
+        out.result ? JSON.stringify(out.result) : null,
+        out.error ?? null,
+        out.output?.name ?? null,
+        out.output?.path ?? null,
+        out.output?.sha256 ?? null,
+        out.output?.size ?? null,
+        out.snapshot?.runId ?? null,
+        out.snapshot?.builtAt ?? null,
+        status === 'succeeded' ? (out.done ?? null) : null,
+      ],
+    );
+  }
+
+  /** Writes progress (throttled) and turns a cancel request into JobCancelledError. */
+  private sink(id: string): ProgressSink {
+    let last = 0;
+    const delay = this.config.env === 'production' ? 0 : this.config.fileJobStepDelayMs;
+    return {
+      report: async (done, total) => {
+        if (delay) await new Promise((r) => setTimeout(r, delay));
+        const now = Date.now();
+        if (now - last < PROGRESS_EVERY_MS && (total === null || done < total)) return;
+        last = now;
+        const [[row]]: [{ cancel_requested: boolean }[], number] = await this.dataSource.query(
+          `UPDATE file_job SET done = $2, total = $3 WHERE id = $1 RETURNING cancel_requested`,
+          [id, done, total],
+        );
+        if (!row || row.cancel_requested) throw new JobCancelledError();
+      },
+    };
+  }
+
+  private async actorOf(userId: string | null): Promise<Actor | null> {
+    if (!userId) return null;
+    const [u] = await this.dataSource.query(
+      `SELECT u.id, u.username, u.role, u.region_code, r.path, u.enterprise_id, u.is_active
+         FROM app_user u LEFT JOIN region r ON r.code = u.region_code WHERE u.id = $1`,
+      [userId],
+    );
+    if (!u || !u.is_active) return null;
+    return { userId: u.id, username: u.username, role: u.role, sessionId: 'job', regionCode: u.region_code, regionPath: u.path ?? null, enterpriseId: u.enterprise_id, ip: null };
+  }
+
+  /** Deletes expired jobs and their files. */
+  async cleanup(): Promise<number> {
+    const [rows]: [{ id: string; input_path: string | null; output_path: string | null }[], number] = await this.dataSource.query(
+      `DELETE FROM file_job WHERE expires_at <= $1 AND status NOT IN ('queued', 'running') RETURNING id, input_path, output_path`,
+      [this.clock.now()],
+    );
+    for (const r of rows) {
+      for (const p of [r.input_path, r.output_path]) if (p) await rm(p, { force: true });
+    }
+    if (rows.length) this.logger.log(`removed ${rows.length} expired file jobs`);
+    return rows.length;
+  }
+}
+
+function appMessage(err: AppException): string {
+  return err.details.map((d) => d.message).join('；') || err.message || '任务执行失败';
+}
+
+function info(r: JobRow): FileJobInfo {
+  const result = r.result;
+  const importResult = r.kind === 'import-roster' ? (result as ImportResult | null) : null;
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    params: r.params,
+    done: r.done,
+    total: r.total,
+    percent: r.status === 'succeeded' ? 100 : r.total ? Math.min(100, Math.floor((r.done / r.total) * 100)) : r.total === 0 ? 100 : null,
+    cancelRequested: r.cancel_requested,
+    inputName: r.input_name,
+    outputName: r.output_name,
+    outputSize: r.output_size === null ? null : Number(r.output_size),
+    outputSha256: r.output_sha256,
+    downloadUrl: r.status === 'succeeded' && r.output_path ? `/api/files/jobs/${r.id}/download` : null,
+    errorReportUrl: importResult?.errorReportUrl ?? null,
+    result,
+    error: r.error,
+    snapshot: r.snapshot_run_id ? { runId: Number(r.snapshot_run_id), builtAt: r.snapshot_built_at ? new Date(r.snapshot_built_at).toISOString() : '' } : null,
+    createdAt: new Date(r.created_at).toISOString(),
+    startedAt: r.started_at ? new Date(r.started_at).toISOString() : null,
+    finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+    expiresAt: new Date(r.expires_at).toISOString(),
+  };
+}

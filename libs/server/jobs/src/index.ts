@@ -1,0 +1,2 @@
+export * from './file-jobs.service';
+export * from './file-jobs.module';

@@ -1,0 +1,59 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue, OnQueueError, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import type { Job, Queue } from 'bull';
+import { QueueName, type JobPayloads } from '@cqo/server-queue';
+import { FileJobsService } from '../file-jobs.service';
+
+/** Exports and imports, one at a time per worker (each streams a whole region). */
+@Processor(QueueName.Files)
+export class FileJobsProcessor {
+  private readonly logger = new Logger(FileJobsProcessor.name);
+
+  constructor(private readonly jobs: FileJobsService) {}
+
+  @Process('files.export')
+  export(job: Job<JobPayloads['files.export']>): Promise<string | null> {
+    return this.jobs.run(job.data.jobId);
+  }
+
+  @Process('files.import')
+  import(job: Job<JobPayloads['files.import']>): Promise<string | null> {
+    return this.jobs.run(job.data.jobId);
+  }
+
+  @Process('files.cleanup')
+  cleanup(): Promise<number> {
+    return this.jobs.cleanup();
+  }
+
+  @OnQueueFailed()
+  failed(job: Job, err: Error): void {
+    this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
+  }
+
+  @OnQueueError()
+  error(err: Error): void {
+    this.logger.warn(`files queue: ${err.message}`);
+  }
+}
+
+export const FILES_CLEANUP_CRON = '17 * * * *';
+
+/** Registers the hourly cleanup of expired jobs once (bull keys a schedule by name and cron). */
+@Injectable()
+export class FileJobsScheduleService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(FileJobsScheduleService.name);
+
+  constructor(@InjectQueue(QueueName.Files) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      for (const job of await this.queue.getRepeatableJobs()) {
+        if (job.name === 'files.cleanup' && job.cron !== FILES_CLEANUP_CRON) await this.queue.removeRepeatableByKey(job.key);
+      }
+      await this.queue.add('files.cleanup', {}, { repeat: { cron: FILES_CLEANUP_CRON }, removeOnComplete: 10, removeOnFail: 10 });
+    } catch (err) {
+      this.logger.warn(`could not register the file job cleanup: ${(err as Error).message}`);
+    }
+  }
+}

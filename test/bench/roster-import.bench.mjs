@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// The roster import at 100k rows (issue 7: "100k rows should import in reasonable time").
+//
+//   node tools/build.mjs --server --quiet && node test/bench/roster-import.bench.mjs [--rows 100000]
+//
+// Creates a throw-away database, migrates it, writes an N-row roster (.xlsx, exceljs streaming
+// writer; every 2nd enterprise with its CQO, counties spread over the province), then:
+//   1. runs the built `cqo import roster FILE` (fresh database: N inserts), wall time and peak RSS;
+//   2. runs it again on the same file (N unchanged: the idempotent path);
+//   3. the raw baseline in the same process run: exceljs streaming read of the same file and
+//      multi-row `INSERT … SELECT FROM unnest(…)` in batches of 5,000 into a bare staging table
+//      (25 text columns, no constraints, no indexes) — the floor for "read the sheet, write the rows".
+// Prints one JSON object; the figures go to docs/roster-import.md. Drops its database.
+import { execFile, execFileSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
+import { withClient } from './with-client.mjs';
+
+const ROOT = join(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'dist/apps/cli/src/main.js');
+const policy = await import(join(ROOT, 'dist/libs/policy/src/index.js'));
+const { ROSTER_COLUMNS, ROSTER_REQUIRED_COLUMNS, computeCreditCodeCheckChar, computeOrgCodeCheckChar } = policy.default ?? policy;
+const n = Number(process.argv[process.argv.indexOf('--rows') + 1] || 100_000) || 100_000;
+const admin = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `cqo_bench_roster_${Date.now().toString(36)}`;
+const url = new URL(admin);
+url.pathname = `/${name}`;
+const databaseUrl = url.toString();
+const run = promisify(execFile);
+const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'warn' };
+
+const hasTime = (() => {
+  try {
+    execFileSync('/usr/bin/time', ['-f', '%M', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** `cqo import roster FILE` under /usr/bin/time when it is there, for the peak RSS. */
+async function cliImport(file) {
+  const t0 = performance.now();
+  const args = [CLI, 'import', 'roster', file];
+  const [cmd, argv] = hasTime ? ['/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, ...args]] : [process.execPath, args];
+  const out = await run(cmd, argv, { env, maxBuffer: 64 << 20 }).catch((e) => e);
+  const wall = (performance.now() - t0) / 1000;
+  const rss = /maxrss_kb=(\d+)/.exec(out.stderr ?? '')?.[1];
+  let result = null;
+  try {
+    result = JSON.parse(out.stdout);
+  } catch {
+    process.stderr.write(out.stderr ?? String(out));
+  }
+  return {
+    wallSeconds: Number(wall.toFixed(1)),
+    exit: out.code ?? 0,
+    peakRssMb: rss ? Math.round(Number(rss) / 1024) : null,
+    inserted: result?.inserted,
+    updated: result?.updated,
+    unchanged: result?.unchanged,
+    rejected: result?.rejected?.length,
+  };
+}
+
+function creditCode(region, i) {
+  const body = String(10_000_000 + i).slice(-8);
+  const first17 = `91${region}${body}${computeOrgCodeCheckChar(body)}`;
+  return first17 + computeCreditCodeCheckChar(first17);
+}
+
+async function writeRoster(file, counties) {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: createWriteStream(file), useSharedStrings: true, useStyles: false });
+  const ws = wb.addWorksheet('企业名册');
+  ws.addRow(ROSTER_COLUMNS.map((c) => (ROSTER_REQUIRED_COLUMNS.includes(c) ? `${c}*` : c))).commit();
+  for (let i = 0; i < n; i += 1) {
+    const county = counties[i % counties.length];
+    const base = [creditCode(county, i), `基准名册${i}号有限公司`, county, i % 4 ? '否' : '是', ['大型', '中型', '小型', '微型'][i % 4], '民营', 'C', i % 100 ? '' : '2023年长江质量奖'];
+    const cqo =
+      i % 2
+        ? []
+        : [`质量官${i}`, i % 3 ? '男' : '女', '1978-09', '副总经理', '高层副职', '大学本科', '质量专业技术人员职业资格', '中级', '是', 10, '2024-03-01', '', `SQ-${i}`, 24, `PX-${i}`, '是', `13${String(100_000_000 + i).slice(-9)}`];
+    ws.addRow([...base, ...cqo]).commit();
+  }
+  ws.commit();
+  await wb.commit();
+}
+
+/** The floor: exceljs streaming read + batched unnest INSERT into a bare table, no validation. */
+async function baseline(file) {
+  return withClient(databaseUrl, async (c) => {
+    await c.query(`CREATE TABLE roster_staging (${ROSTER_COLUMNS.map((_, i) => `c${i} text`).join(', ')})`);
+    const t0 = performance.now();
+    const cols = ROSTER_COLUMNS.map(() => []);
+    let rows = 0;
+    const flush = async () => {
+      if (!cols[0].length) return;
+      await c.query(
+        `INSERT INTO roster_staging SELECT * FROM unnest(${cols.map((_, i) => `$${i + 1}::text[]`).join(', ')})`,
+        cols.map((col) => col.splice(0)),
+      );
+    };
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' });
+    let first = true;
+    for await (const ws of reader) {
+      for await (const row of ws) {
+        if (!first || row.number === 1) continue;
+        for (let i = 0; i < ROSTER_COLUMNS.length; i += 1) {
+          const v = row.getCell(i + 1).value;
+          cols[i].push(v === null || v === undefined ? null : String(v));
+        }
+        rows += 1;
+        if (cols[0].length === 5000) await flush();
+      }
+      first = false;
+    }
+    await flush();
+    const wall = (performance.now() - t0) / 1000;
+    const [{ n: stored }] = (await c.query(`SELECT count(*)::int AS n FROM roster_staging`)).rows;
+    return { wallSeconds: Number(wall.toFixed(1)), rows, stored };
+  });
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'cqo-roster-bench-'));
+await withClient(admin, (c) => c.query(`CREATE DATABASE ${name}`));
+try {
+  execFileSync(process.execPath, [CLI, 'migrate'], { env, stdio: 'ignore' });
+  const counties = await withClient(databaseUrl, async (c) => (await c.query(`SELECT code FROM region WHERE level = 3 AND path LIKE '/420000/%' ORDER BY code`)).rows.map((r) => r.code));
+  const file = join(dir, `roster-${n}.xlsx`);
+  const tGen = performance.now();
+  await writeRoster(file, counties);
+  const generateSeconds = Number(((performance.now() - tGen) / 1000).toFixed(1));
+  const bytes = (await stat(file)).size;
+  const first = await cliImport(file);
+  const counts = await withClient(databaseUrl, async (c) => (await c.query(
+    `SELECT (SELECT count(*)::int FROM enterprise) AS enterprises, (SELECT count(*)::int FROM appointment WHERE status = 'active') AS appointments,
+            (SELECT count(*)::int FROM outbox WHERE job_name = 'eligibility.refresh') AS eligibility_jobs`,
+  )).rows[0]);
+  const again = await cliImport(file);
+  const raw = await baseline(file);
+  const out = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} (shared)`,
+    node: process.version,
+    rows: n,
+    file: { bytes, mib: Number((bytes / 1024 / 1024).toFixed(2)), generateSeconds },
+    import: first,
+    dbAfterImport: counts,
+    reimport: again,
+    baseline: { method: 'exceljs stream read + INSERT … SELECT FROM unnest(25 text[]) in batches of 5,000 into a bare table', ...raw },
+    ratio: raw.wallSeconds ? Number((first.wallSeconds / raw.wallSeconds).toFixed(2)) : null,
+  };
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+} finally {
+  await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  await rm(dir, { recursive: true, force: true });
+}

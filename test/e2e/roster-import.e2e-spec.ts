@@ -1,0 +1,352 @@
+import 'reflect-metadata';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ROSTER_COLUMNS, ROSTER_REQUIRED_COLUMNS, type RosterColumn } from '@cqo/policy';
+import { ApiModule, configureApp } from '@cqo/server-app';
+import type { Actor } from '@cqo/server-common';
+import { RosterImportService, RosterModule } from '@cqo/server-roster';
+import { bearer, creditCode, makeUser } from '../support/fixtures';
+import { privateDatabase } from '../support/private-db';
+import { testConfig } from '../support/test-app';
+import { testEnv } from '../support/test-env';
+
+const run = promisify(execFile);
+const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
+
+type Row = Partial<Record<RosterColumn, string | number | Date | null>>;
+
+/** A workbook with the template's header (required columns starred, as the template has them) and `rows`. */
+async function workbook(rows: Row[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('企业名册');
+  ws.addRow(ROSTER_COLUMNS.map((c) => (ROSTER_REQUIRED_COLUMNS.includes(c) ? `${c}*` : c)));
+  for (const r of rows) ws.addRow(ROSTER_COLUMNS.map((c) => r[c] ?? null));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+function cqoOf(i: number): Row {
+  return {
+    首席质量官姓名: `名册${i}号`,
+    性别: i % 3 ? '男' : '女',
+    出生年月: '1978-09',
+    职务: '副总经理',
+    职务层级: '高层副职',
+    学历: '大学本科',
+    职称或职业资格类别: '质量专业技术人员职业资格',
+    职称或职业资格级别: '中级',
+    是否质量相关专业: '是',
+    从事质量管理工作年限: 10,
+    聘任日期: new Date('2024-03-01T00:00:00Z'),
+    任期届满日期: '',
+    聘任授权证书编号: `SQ-${i}`,
+    任职培训学时: 24,
+    任职培训证书编号: `PX-${i}`,
+    任职承诺: '是',
+    联系电话: `137${String(i).padStart(8, '0')}`,
+  };
+}
+
+/**
+ * The roster import (SPEC §8) on real Postgres, through RosterImportService as the file-job worker
+ * calls it, the template and error-report routes, and `cqo import roster`. Its own database.
+ */
+describe('roster import (real Postgres)', () => {
+  let app: INestApplication;
+  let db: DataSource;
+  let service: RosterImportService;
+  let databaseUrl: string;
+  let dir: string;
+  let wuhanUser: { id: string; username: string };
+  let wuhan: Actor;
+  let wuhanAuth: string;
+  let yichangAuth: string;
+  let counties: string[];
+  let huangshiCounty: string;
+  let rows: Row[];
+
+  const http = () => request(app.getHttpServer());
+  const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params))[0].n);
+  const codes = () => rows.map((r) => r['统一社会信用代码'] as string);
+  const enterprises = () => count(`SELECT count(*) AS n FROM enterprise WHERE credit_code = ANY($1)`, [codes()]);
+  let seq = 0;
+  async function importFile(buffer: Buffer, mode: 'all-or-nothing' | 'keep-valid' = 'all-or-nothing', dryRun = false, actor: Actor = wuhan) {
+    await service.check(buffer, 'roster.xlsx');
+    const path = join(dir, `roster-${(seq += 1)}.xlsx`);
+    await writeFile(path, buffer);
+    return service.import(actor, { path, originalname: '武汉市企业名册.xlsx' }, { mode, dryRun });
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error('run `node tools/build.mjs --server` first');
+    databaseUrl = await privateDatabase('roster');
+    const config = testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:roster` });
+    const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(config), RosterModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: ['error'] });
+    configureApp(app, { serveWeb: false, logger: false });
+    await app.init();
+    db = app.get(DataSource);
+    service = app.get(RosterImportService);
+    dir = await mkdtemp(join(tmpdir(), 'cqo-roster-'));
+    wuhanUser = await makeUser(db, 'city', { regionCode: '420100' });
+    wuhan = { userId: wuhanUser.id, username: wuhanUser.username, role: 'city', sessionId: 's', regionCode: '420100', regionPath: '/420000/420100/', enterpriseId: null, ip: null };
+    wuhanAuth = await bearer(http, wuhanUser.username);
+    yichangAuth = await bearer(http, (await makeUser(db, 'city', { regionCode: '420500' })).username);
+    counties = (await db.query(`SELECT code FROM region WHERE parent_code = '420100' AND level = 3 ORDER BY code`)).map((r: { code: string }) => r.code);
+    huangshiCounty = (await db.query(`SELECT code FROM region WHERE parent_code = '420200' AND level = 3 ORDER BY code LIMIT 1`))[0].code;
+    rows = Array.from({ length: 1000 }, (_, i) => {
+      const county = counties[i % counties.length];
+      return {
+        统一社会信用代码: creditCode(county),
+        企业名称: `名册测试${i}号有限公司`,
+        所在地区代码: county,
+        是否规上: i % 4 === 0 ? '是' : '否',
+        企业规模: ['大型', '中型', '小型', '微型'][i % 4],
+        企业类型: '民营',
+        所属行业: 'C',
+        获奖情况: i % 50 === 0 ? '2023年长江质量奖' : '',
+        ...(i % 2 === 0 ? cqoOf(i) : {}),
+      };
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a clean 1,000-row roster imports fully, with the CQOs judged', async () => {
+    const res = await importFile(await workbook(rows));
+    expect(res).toMatchObject({ kind: 'roster', total: 1000, inserted: 1000, updated: 0, unchanged: 0, rejected: [], committed: true, errorReportUrl: null });
+    expect(await enterprises()).toBe(1000);
+    // Every name as written (the streaming reader once garbled characters split across chunks).
+    expect(await count(`SELECT count(*) AS n FROM enterprise WHERE credit_code = ANY($1) AND name ~ '^名册测试[0-9]+号有限公司$'`, [codes()])).toBe(1000);
+    const [a] = await db.query(
+      `SELECT count(*)::int AS n, count(a.verdict)::int AS judged FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE e.credit_code = ANY($1) AND a.status = 'active'`,
+      [codes()],
+    );
+    expect(a).toEqual({ n: 500, judged: 500 });
+    expect(await count(`SELECT count(*) AS n FROM enterprise_award w JOIN enterprise e ON e.id = w.enterprise_id WHERE e.credit_code = ANY($1)`, [codes()])).toBe(20);
+    expect(await count(`SELECT count(*) AS n FROM import_run WHERE id = $1 AND kind = 'roster' AND committed AND inserted = 1000`, [res.id])).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'roster.import' AND object_id = $1`, [res.id])).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM outbox WHERE job_name = 'stats.refresh'`)).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('the same file again changes nothing', async () => {
+    const audits = await count(`SELECT count(*) AS n FROM audit_log WHERE action LIKE 'roster.import.%'`);
+    const appointments = await count(`SELECT count(*) AS n FROM appointment`);
+    const res = await importFile(await workbook(rows));
+    expect(res).toMatchObject({ inserted: 0, updated: 0, unchanged: 1000, committed: true });
+    expect(await enterprises()).toBe(1000);
+    expect(await count(`SELECT count(*) AS n FROM appointment`)).toBe(appointments);
+    expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action LIKE 'roster.import.%'`)).toBe(audits);
+  }, 120_000);
+
+  it('a changed row updates the enterprise and supersedes the CQO record, audited with before/after', async () => {
+    const changed = rows.map((r) => ({ ...r }));
+    changed[2] = { ...changed[2], 企业名称: '名册测试2号（改名）有限公司', 职务: '总经理', 职务层级: '决策层' };
+    changed[3] = { ...changed[3], ...cqoOf(3), 首席质量官姓名: '新任者', 聘任日期: '2025-01-10' };
+    const res = await importFile(await workbook(changed));
+    expect(res).toMatchObject({ inserted: 0, updated: 2, unchanged: 998, committed: true });
+    const code2 = changed[2]['统一社会信用代码'];
+    const [e2] = await db.query(`SELECT id, name, version FROM enterprise WHERE credit_code = $1`, [code2]);
+    expect(e2).toMatchObject({ name: '名册测试2号（改名）有限公司', version: 2 });
+    const history = await db.query(`SELECT status, filing_type, position_title, previous_id FROM appointment WHERE enterprise_id = $1 ORDER BY status`, [e2.id]);
+    expect(history).toEqual([
+      expect.objectContaining({ status: 'active', filing_type: 'change', position_title: '总经理' }),
+      expect.objectContaining({ status: 'superseded', filing_type: 'appoint', position_title: '副总经理' }),
+    ]);
+    const [audit] = await db.query(`SELECT action, actor_id, details FROM audit_log WHERE action LIKE 'roster.import.%' AND object_id = $1`, [e2.id]);
+    expect(audit).toMatchObject({ action: 'roster.import.update', actor_id: wuhanUser.id });
+    expect(audit.details.changed).toEqual({
+      name: { before: '名册测试2号有限公司', after: '名册测试2号（改名）有限公司' },
+      'cqo.positionTitle': { before: '副总经理', after: '总经理' },
+      'cqo.positionLevel': { before: '高层副职', after: '决策层' },
+    });
+    // Row 3 had no CQO: the new one is a first appointment; the enterprise itself is unchanged.
+    const [e3] = await db.query(`SELECT a.name, a.filing_type FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE e.credit_code = $1 AND a.status = 'active'`, [changed[3]['统一社会信用代码']]);
+    expect(e3).toEqual({ name: '新任者', filing_type: 'appoint' });
+    rows = changed;
+    const again = await importFile(await workbook(rows));
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 1000 });
+  }, 120_000);
+
+  describe('bad rows', () => {
+    let bad: Row[];
+    const BAD = { code: 1, scope: 2, date: 3 };
+    beforeAll(() => {
+      bad = Array.from({ length: 10 }, (_, i) => ({
+        统一社会信用代码: creditCode(counties[0]),
+        企业名称: `坏表${i}号有限公司`,
+        所在地区代码: counties[0],
+        是否规上: '否',
+        ...cqoOf(5000 + i),
+      }));
+      const c = bad[BAD.code]['统一社会信用代码'] as string;
+      bad[BAD.code]['统一社会信用代码'] = c.slice(0, 17) + (c[17] === 'X' ? 'Y' : 'X');
+      bad[BAD.scope] = { ...bad[BAD.scope], 所在地区代码: huangshiCounty, 统一社会信用代码: creditCode(huangshiCounty) };
+      bad[BAD.date]['聘任日期'] = '2024-02-30';
+    });
+    const badCodes = () => bad.map((r) => r['统一社会信用代码'] as string);
+
+    it('all or nothing: nothing is written, and the error workbook names each bad row with its reason', async () => {
+      const before = { enterprises: await count(`SELECT count(*) AS n FROM enterprise`), appointments: await count(`SELECT count(*) AS n FROM appointment`) };
+      const res = await importFile(await workbook(bad));
+      expect(res).toMatchObject({ total: 10, inserted: 0, updated: 0, committed: false, rejectedRows: 3 });
+      expect(res.rejected).toEqual([
+        { row: BAD.code + 2, column: '统一社会信用代码', reason: expect.stringContaining('校验码') },
+        { row: BAD.scope + 2, column: '所在地区代码', reason: '所在地区不在您的管辖范围内' },
+        { row: BAD.date + 2, column: '聘任日期', reason: '聘任日期应为YYYY-MM-DD格式的有效日期' },
+      ]);
+      expect(await count(`SELECT count(*) AS n FROM enterprise`)).toBe(before.enterprises);
+      expect(await count(`SELECT count(*) AS n FROM appointment`)).toBe(before.appointments);
+      expect(res.errorReportUrl).toBe(`/api/roster/imports/${res.id}/error-report`);
+
+      const report = await http()
+        .get(res.errorReportUrl!)
+        .set('Authorization', wuhanAuth)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      expect(decodeURIComponent(String(report.headers['content-disposition']))).toContain('武汉市企业名册-错误报告.xlsx');
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(report.body as Buffer as unknown as ArrayBuffer);
+      const ws = wb.worksheets[0];
+      const reasonCol = ROSTER_COLUMNS.length + 1;
+      expect(ws.getCell(1, reasonCol).value).toBe('错误原因');
+      const marked: string[] = [];
+      ws.eachRow((row, n) => {
+        row.eachCell((cell, col) => {
+          const fill = cell.fill as ExcelJS.FillPattern | undefined;
+          if (n > 1 && fill?.fgColor?.argb === 'FFFFC7CE') marked.push(`${n}:${ROSTER_COLUMNS[col - 1]}`);
+        });
+      });
+      expect(marked).toEqual([`${BAD.code + 2}:统一社会信用代码`, `${BAD.scope + 2}:所在地区代码`, `${BAD.date + 2}:聘任日期`]);
+      expect(String(ws.getCell(BAD.scope + 2, reasonCol).value)).toBe('所在地区代码：所在地区不在您的管辖范围内');
+      expect(String(ws.getCell(BAD.date + 2, reasonCol).value)).toContain('聘任日期');
+      expect(ws.getCell(5, 2).value).toBe('坏表3号有限公司');
+      // Only the uploader fetches it.
+      await http().get(res.errorReportUrl!).set('Authorization', yichangAuth).expect(404);
+    }, 60_000);
+
+    it('a dry run reports what would happen and writes nothing', async () => {
+      const res = await importFile(await workbook(bad), 'keep-valid', true);
+      expect(res).toMatchObject({ inserted: 7, committed: false, rejectedRows: 3 });
+      expect(await count(`SELECT count(*) AS n FROM enterprise WHERE credit_code = ANY($1)`, [badCodes()])).toBe(0);
+    }, 60_000);
+
+    it('keep-valid writes only the good rows', async () => {
+      const res = await importFile(await workbook(bad), 'keep-valid');
+      expect(res).toMatchObject({ inserted: 7, committed: true, rejectedRows: 3 });
+      const written = await db.query(`SELECT credit_code FROM enterprise WHERE credit_code = ANY($1)`, [badCodes()]);
+      expect(written.map((r: { credit_code: string }) => r.credit_code).sort()).toEqual(badCodes().filter((_, i) => !Object.values(BAD).includes(i)).sort());
+    }, 60_000);
+  });
+
+  describe('refused files', () => {
+    async function refused(buffer: Buffer, name: string) {
+      const runs = await count(`SELECT count(*) AS n FROM import_run`);
+      const ents = await count(`SELECT count(*) AS n FROM enterprise`);
+      const tmpBefore = (await readdir(tmpdir())).length;
+      const err = await service.check(buffer, name).then(
+        () => null,
+        (e: { details?: { field: string; code: string; message: string }[] }) => e,
+      );
+      expect(err?.details?.[0]).toMatchObject({ field: 'file' });
+      expect(await count(`SELECT count(*) AS n FROM import_run`)).toBe(runs);
+      expect(await count(`SELECT count(*) AS n FROM enterprise`)).toBe(ents);
+      expect((await readdir(tmpdir())).length).toBeLessThanOrEqual(tmpBefore);
+      return err!.details![0];
+    }
+
+    it('a 20 MiB file', async () => {
+      const big = Buffer.concat([await workbook(rows.slice(0, 5)), Buffer.alloc(20 * 1024 * 1024)]);
+      expect(await refused(big, 'big.xlsx')).toMatchObject({ code: 'tooLarge', message: '文件不能超过 10 MiB' });
+    });
+
+    it('a csv renamed to .xlsx, and a csv', async () => {
+      const csv = Buffer.from('统一社会信用代码,企业名称\n91420102MA4K000010,某公司\n');
+      expect(await refused(csv, 'roster.xlsx')).toMatchObject({ code: 'type', message: expect.stringContaining('.xlsx') });
+      expect(await refused(csv, 'roster.csv')).toMatchObject({ code: 'type' });
+    });
+
+    it('a zip bomb (the central directory declares gigabytes), before parsing', async () => {
+      const bomb = await workbook(rows.slice(0, 5));
+      // Every central directory record claims 1 GiB uncompressed.
+      for (let at = bomb.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at >= 0; at = bomb.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)) {
+        bomb.writeUInt32LE(1024 * 1024 * 1024, at + 24);
+      }
+      expect(await refused(bomb, 'bomb.xlsx')).toMatchObject({ code: 'inflated', message: expect.stringContaining('压缩炸弹') });
+    });
+
+    it('an xlsx without the roster columns', async () => {
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('s').addRow(['证书编号', '姓名']);
+      const d = await refused(Buffer.from(await wb.xlsx.writeBuffer()), 'other.xlsx');
+      expect(d).toMatchObject({ code: 'columns', message: expect.stringContaining('缺少列：统一社会信用代码、企业名称') });
+    });
+  });
+
+  it('GET /api/roster/template: the columns with * on the required ones, drop-downs and 填写说明', async () => {
+    await http().get('/api/roster/template').expect(401);
+    const res = await http()
+      .get('/api/roster/template')
+      .set('Authorization', wuhanAuth)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as Buffer as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['企业名册', '填写说明']);
+    const ws = wb.worksheets[0];
+    const header = ROSTER_COLUMNS.map((_, i) => ws.getCell(1, i + 1).value);
+    expect(header.slice(0, 5)).toEqual(['统一社会信用代码*', '企业名称*', '所在地区代码*', '是否规上*', '企业规模']);
+    const dv = (c: RosterColumn) => ws.getCell(2, ROSTER_COLUMNS.indexOf(c) + 1).dataValidation;
+    expect(dv('学历')).toMatchObject({ type: 'list', formulae: ['"高中及以下,中专,大专,大学本科,硕士研究生,博士研究生"'] });
+    expect(dv('所属行业').formulae?.[0]).toContain('A,B,C');
+    expect(dv('任职承诺').formulae?.[0]).toBe('"是,否"');
+    // The template itself passes the file checks.
+    await service.check(res.body as Buffer, '企业名册导入模板.xlsx');
+  });
+
+  it('`cqo import roster FILE` prints the JSON summary and exits 1 when rows are rejected', async () => {
+    const path = join(dir, 'cli.xlsx');
+    const cliRows: Row[] = [
+      { 统一社会信用代码: creditCode('420102'), 企业名称: '命令行1号有限公司', 所在地区代码: '420102', 是否规上: '是' },
+      { 统一社会信用代码: '91420102MA4K00001X', 企业名称: '命令行2号有限公司', 所在地区代码: '420102', 是否规上: '是' },
+      { 统一社会信用代码: creditCode('420102'), 企业名称: '命令行3号有限公司', 所在地区代码: '420102', 是否规上: '是', 聘任日期: '2024-01-01' },
+    ];
+    await writeFile(path, await workbook(cliRows));
+    const cqo = (...args: string[]) => run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' } });
+    const err = (await cqo('import', 'roster', path, '--keep-valid').catch((e: unknown) => e)) as { code: number; stdout: string };
+    expect(err.code).toBe(1);
+    const out = JSON.parse(err.stdout);
+    expect(out).toMatchObject({ kind: 'roster', inserted: 1, updated: 0, unchanged: 0, committed: true });
+    expect(out.rejectedRows).toBe(2);
+    expect(out.rejected[0]).toEqual({ row: 3, column: '统一社会信用代码', reason: expect.any(String) });
+    // A lone 聘任日期 makes the row a CQO row: every required CQO column is named.
+    expect(out.rejected.slice(1).map((e: { row: number; column: string }) => `${e.row}:${e.column}`)).toContain('4:首席质量官姓名');
+    expect(await count(`SELECT count(*) AS n FROM enterprise WHERE name LIKE '命令行%'`)).toBe(1);
+    // A clean re-run of the good row: exit 0, nothing changes.
+    const clean = join(dir, 'cli-clean.xlsx');
+    await writeFile(clean, await workbook([cliRows[0]]));
+    const ok = await cqo('import', 'roster', clean);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: [] });
+  }, 120_000);
+});
