@@ -1,18 +1,20 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { runMigrations } from '@cqo/server-database';
-import { TEST_ENV_FILE, withDatabase, type TestEnv } from './test-env';
+import { testEnvFile, withDatabase, type TestEnv } from './test-env';
 
 /**
  * One fresh database and one Redis key prefix per test run, so runs never collide. The server
  * comes from TEST_DATABASE_URL (or DATABASE_URL), default the local PostgreSQL on 5432.
  */
 export default async function globalSetup(): Promise<void> {
-  if (process.env.CQO_TEST_ENV_READY === '1' && existsSync(TEST_ENV_FILE)) return; // the other project set it up
+  if (process.env.CQO_TEST_ENV_READY === '1' && existsSync(testEnvFile())) return; // the other project set it up
   const adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const run = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  process.env.CQO_TEST_ENV_FILE ||= join(__dirname, `../../test-output/.test-env-${run}.json`);
+  const file = testEnvFile();
   const databaseName = `cqo_test_${run}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
@@ -27,7 +29,7 @@ export default async function globalSetup(): Promise<void> {
     redisUrl: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: `cqo-test-${run}`,
   };
-  mkdirSync(dirname(TEST_ENV_FILE), { recursive: true });
-  writeFileSync(TEST_ENV_FILE, JSON.stringify(env, null, 2));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(env, null, 2));
   process.env.CQO_TEST_ENV_READY = '1';
 }

@@ -1,11 +1,11 @@
 import { existsSync, rmSync } from 'node:fs';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { TEST_ENV_FILE, testEnv } from './test-env';
+import { testEnv, testEnvFile } from './test-env';
 
 /** Drops the run's databases (the main one and any the tests made with its name as prefix) and Redis keys. */
 export default async function globalTeardown(): Promise<void> {
-  if (!existsSync(TEST_ENV_FILE)) return;
+  if (!existsSync(testEnvFile())) return;
   const env = testEnv();
   const admin = new Client({ connectionString: env.adminUrl });
   await admin.connect();
@@ -26,6 +26,7 @@ export default async function globalTeardown(): Promise<void> {
   } finally {
     redis.disconnect();
   }
-  rmSync(TEST_ENV_FILE, { force: true });
+  rmSync(testEnvFile(), { force: true });
+  delete process.env.CQO_TEST_ENV_FILE;
   delete process.env.CQO_TEST_ENV_READY;
 }

@@ -10,11 +10,18 @@ export interface TestEnv {
   redisPrefix: string;
 }
 
-export const TEST_ENV_FILE = join(__dirname, '../../test-output/.test-env.json');
+/**
+ * The run's env file. Global setup names one per jest run (and the test workers inherit the
+ * variable), so two runs in one checkout never read or drop each other's database.
+ */
+export function testEnvFile(): string {
+  return process.env.CQO_TEST_ENV_FILE || join(__dirname, '../../test-output/.test-env.json');
+}
 
 export function testEnv(): TestEnv {
-  if (!existsSync(TEST_ENV_FILE)) throw new Error('test/support/global-setup.ts did not run');
-  return JSON.parse(readFileSync(TEST_ENV_FILE, 'utf8')) as TestEnv;
+  const file = testEnvFile();
+  if (!existsSync(file)) throw new Error('test/support/global-setup.ts did not run');
+  return JSON.parse(readFileSync(file, 'utf8')) as TestEnv;
 }
 
 /** postgres://…/name for another database on the same server. */
