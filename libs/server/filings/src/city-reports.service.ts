@@ -195,7 +195,8 @@ export class CityReportsService {
       reviewedByName: row?.reviewed_by_name ?? null,
       lockedReason: lockedReason(status, reviewedAt),
       deadline: settings.cityDeadline,
-      // The attachment 统计表 export comes with the Excel issue; until then there is no link.
+      // The attachment 统计表 is exported as a file job (POST /api/files/exports/attachment), which the
+      // report page starts for the report's city and year; there is no stored file to link.
       attachmentUrl: null,
       history: row ? await reportEvents(this.dataSource.manager, 'city', row.id) : [],
     };
