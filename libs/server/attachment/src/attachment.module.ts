@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { StatsModule } from '@cqo/server-stats';
 import { AttachmentExportService } from './attachment-export.service';
+import { AttachmentRepository } from './attachment.repository';
 
-/** The attachment table export (SPEC §7). */
-@Module({ providers: [AttachmentExportService], exports: [AttachmentExportService] })
+/** The attachment table export (SPEC §7). Needs the global database, audit and outbox modules. */
+@Module({ imports: [StatsModule], providers: [AttachmentExportService, AttachmentRepository], exports: [AttachmentExportService] })
 export class AttachmentModule {}

@@ -1,0 +1,252 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import {
+  columnLetter,
+  DETAIL_COLUMNS,
+  DETAIL_GROUPS,
+  DETAIL_HEADER_ROWS,
+  isFormulaLike,
+  NUM_FMT,
+  SHEET_DETAIL,
+  SHEET_SUMMARY,
+  SUMMARY_COLUMNS,
+  SUMMARY_HEADER_ROWS,
+  SUMMARY_TITLE,
+  TITLE,
+  type CellValue,
+  type ColumnDef,
+} from './attachment-layout';
+
+/** Where the figures come from, written into the workbook's properties and page footers. */
+export interface Provenance {
+  regionCode: string;
+  regionName: string;
+  year: number;
+  asOf: string;
+  snapshotRunId: number | null;
+  snapshotBuiltAt: string | null;
+  exportedAt: Date;
+  exportedBy: string;
+}
+
+export function provenanceText(p: Provenance): string {
+  const source = p.snapshotRunId === null ? '实时计算（无统计快照）' : `统计快照 #${p.snapshotRunId}，生成于 ${p.snapshotBuiltAt}`;
+  return `数据来源：${source}；统计截止日期 ${p.asOf}；导出于 ${p.exportedAt.toISOString()}`;
+}
+
+const thin: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF808080' } };
+const BORDER: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, right: thin };
+const FONT = { name: '宋体', size: 10 };
+const BOLD = { ...FONT, bold: true };
+
+// Style objects are shared by every cell that uses them: exceljs caches a style's id by object
+// identity, so a million rows cost one lookup per cell instead of serialising a style each time.
+const TITLE_STYLE: Partial<ExcelJS.Style> = { font: { name: '黑体', size: 16, bold: true }, alignment: { horizontal: 'center', vertical: 'middle' } };
+const INFO_STYLE: Partial<ExcelJS.Style> = { font: FONT, alignment: { horizontal: 'left', vertical: 'middle' } };
+const HEADER_STYLE: Partial<ExcelJS.Style> = {
+  font: BOLD,
+  border: BORDER,
+  alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
+  fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } },
+};
+
+interface ColumnStyles {
+  value: Partial<ExcelJS.Style>;
+  /** Formula-like text and the "—" of an empty rate: text format, so Excel keeps it text when edited. */
+  text: Partial<ExcelJS.Style>;
+}
+
+function columnStyles(c: ColumnDef, bold = false): ColumnStyles {
+  const horizontal: ExcelJS.Alignment['horizontal'] = c.kind === 'text' ? 'left' : c.kind === 'index' ? 'center' : 'right';
+  const base: Partial<ExcelJS.Style> = { font: bold ? BOLD : FONT, border: BORDER, alignment: { horizontal, vertical: 'middle' } };
+  const numFmt = NUM_FMT[c.kind];
+  return { value: numFmt ? { ...base, numFmt } : base, text: { ...base, numFmt: '@', alignment: { horizontal: c.kind === 'text' ? 'left' : 'center', vertical: 'middle' } } };
+}
+
+/** Writes one cell; a string is always a plain string value, never a formula. */
+function put(row: ExcelJS.Row, col: number, value: CellValue, styles: ColumnStyles): void {
+  const cell = row.getCell(col);
+  if (value === null) {
+    cell.style = styles.value;
+    return;
+  }
+  cell.value = value;
+  cell.style = typeof value === 'string' && (isFormulaLike(value) || value === '—') ? styles.text : styles.value;
+}
+
+/**
+ * The attachment workbook on exceljs' streaming writer: sheet 基本情况 row by row (each row is
+ * committed at once, so memory does not grow with the rows), then sheet 汇总.
+ */
+export class AttachmentWorkbook {
+  private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
+  private detail: ExcelJS.Worksheet | null = null;
+  private nextRow: number = DETAIL_HEADER_ROWS.firstData;
+  private readonly detailStyles = DETAIL_COLUMNS.map((c) => columnStyles(c));
+  private readonly detailTotalStyles = DETAIL_COLUMNS.map((c) => columnStyles(c, true));
+
+  constructor(
+    out: Writable,
+    private readonly p: Provenance,
+  ) {
+    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+    const source = p.snapshotRunId === null ? 'live' : `snapshotRunId=${p.snapshotRunId}; snapshotBuiltAt=${p.snapshotBuiltAt}`;
+    this.wb.creator = '企业首席质量官制度监管平台';
+    this.wb.lastModifiedBy = p.exportedBy;
+    this.wb.created = p.exportedAt;
+    this.wb.modified = p.exportedAt;
+    this.wb.title = `${p.regionName}${p.year}年${TITLE}`;
+    this.wb.subject = `${TITLE}（${p.regionName}，${p.year}年，统计截止日期 ${p.asOf}）`;
+    this.wb.keywords = `region=${p.regionCode}; year=${p.year}; asOf=${p.asOf}; ${source}`;
+    this.wb.description = provenanceText(p);
+    this.wb.category = '附件';
+  }
+
+  private sheet(name: string, columns: readonly ColumnDef[], frozenRows: number, frozenCols: number, titleRows: string): ExcelJS.Worksheet {
+    // Footer text is a format string: a literal "&" is written "&&".
+    const footer = `&L&8${provenanceText(this.p).replace(/&/g, '&&')}&R&8第 &P 页，共 &N 页`;
+    const ws = this.wb.addWorksheet(name, {
+      views: [{ state: 'frozen', xSplit: frozenCols, ySplit: frozenRows, topLeftCell: `${columnLetter(frozenCols + 1)}${frozenRows + 1}` }],
+      pageSetup: {
+        paperSize: 9,
+        orientation: 'landscape',
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        printTitlesRow: titleRows,
+        horizontalCentered: true,
+        margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+      },
+      headerFooter: { oddFooter: footer, evenFooter: footer },
+    });
+    ws.columns = columns.map((c) => ({ width: c.width }));
+    return ws;
+  }
+
+  private titleRows(ws: ExcelJS.Worksheet, title: string, columns: number, infoRow: number): void {
+    const last = columnLetter(columns);
+    const t = ws.getRow(1);
+    t.height = 30;
+    t.getCell(1).value = title;
+    t.getCell(1).style = TITLE_STYLE;
+    ws.mergeCells(`A1:${last}1`);
+    const half = Math.ceil(columns / 2);
+    const info = ws.getRow(infoRow);
+    info.height = 20;
+    info.getCell(1).value = `填报单位：${this.p.regionName}`;
+    info.getCell(1).style = INFO_STYLE;
+    info.getCell(half + 1).value = `统计截止日期：${this.p.asOf}`;
+    info.getCell(half + 1).style = INFO_STYLE;
+    ws.mergeCells(`A${infoRow}:${columnLetter(half)}${infoRow}`);
+    ws.mergeCells(`${columnLetter(half + 1)}${infoRow}:${last}${infoRow}`);
+    t.commit();
+    info.commit();
+  }
+
+  /** Title, 填报单位 line and the two header rows of sheet 基本情况. */
+  startDetail(): void {
+    const ws = this.sheet(SHEET_DETAIL, DETAIL_COLUMNS, DETAIL_HEADER_ROWS.names, 2, `${DETAIL_HEADER_ROWS.groups}:${DETAIL_HEADER_ROWS.names}`);
+    this.detail = ws;
+    this.titleRows(ws, TITLE, DETAIL_COLUMNS.length, DETAIL_HEADER_ROWS.info);
+    const g = DETAIL_HEADER_ROWS.groups;
+    const n = DETAIL_HEADER_ROWS.names;
+    const top = ws.getRow(g);
+    const names = ws.getRow(n);
+    top.height = 22;
+    names.height = 42;
+    DETAIL_COLUMNS.forEach((c, i) => {
+      const col = i + 1;
+      const group = DETAIL_GROUPS.find((x) => col >= x.from && col <= x.to);
+      top.getCell(col).style = HEADER_STYLE;
+      names.getCell(col).style = HEADER_STYLE;
+      if (group) {
+        if (col === group.from) top.getCell(col).value = group.title;
+        names.getCell(col).value = c.header;
+      } else {
+        // Not in a group: the name stands in the top row, merged down over both header rows.
+        top.getCell(col).value = c.header;
+      }
+    });
+    for (const x of DETAIL_GROUPS) ws.mergeCells(`${columnLetter(x.from)}${g}:${columnLetter(x.to)}${g}`);
+    DETAIL_COLUMNS.forEach((_, i) => {
+      if (!DETAIL_GROUPS.some((x) => i + 1 >= x.from && i + 1 <= x.to)) ws.mergeCells(`${columnLetter(i + 1)}${g}:${columnLetter(i + 1)}${n}`);
+    });
+    top.commit();
+    names.commit();
+  }
+
+  addDetail(cells: CellValue[]): void {
+    const row = this.detail!.getRow(this.nextRow++);
+    for (let i = 0; i < cells.length; i++) put(row, i + 1, cells[i], this.detailStyles[i]);
+    row.commit();
+  }
+
+  /** The 合计 row, then the 填表人 / 联系电话 / 填报日期 line; commits the sheet. */
+  finishDetail(totals: CellValue[]): void {
+    const ws = this.detail!;
+    const total = ws.getRow(this.nextRow++);
+    totals.forEach((v, i) => put(total, i + 1, v, this.detailTotalStyles[i]));
+    total.getCell(2).style = { ...this.detailTotalStyles[1].value, numFmt: '0"家"', alignment: { horizontal: 'left', vertical: 'middle' } };
+    total.commit();
+    this.nextRow++;
+    const sign = ws.getRow(this.nextRow++);
+    sign.height = 22;
+    const at = (col: number, text: string) => {
+      sign.getCell(col).value = text;
+      sign.getCell(col).style = INFO_STYLE;
+    };
+    at(2, '填表人：');
+    at(9, '联系电话：');
+    at(16, '填报日期：');
+    sign.commit();
+    ws.commit();
+  }
+
+  /** Sheet 汇总: one row per child region, then the region's own total (`合计`). */
+  writeSummary(rows: CellValue[][], total: CellValue[]): void {
+    const ws = this.sheet(SHEET_SUMMARY, SUMMARY_COLUMNS, SUMMARY_HEADER_ROWS.names, 1, `${SUMMARY_HEADER_ROWS.names}:${SUMMARY_HEADER_ROWS.names}`);
+    this.titleRows(ws, SUMMARY_TITLE, SUMMARY_COLUMNS.length, SUMMARY_HEADER_ROWS.info);
+    const header = ws.getRow(SUMMARY_HEADER_ROWS.names);
+    header.height = 36;
+    SUMMARY_COLUMNS.forEach((c, i) => {
+      header.getCell(i + 1).value = c.header;
+      header.getCell(i + 1).style = HEADER_STYLE;
+    });
+    header.commit();
+    const styles = SUMMARY_COLUMNS.map((c) => columnStyles(c));
+    const bold = SUMMARY_COLUMNS.map((c) => columnStyles(c, true));
+    let n = SUMMARY_HEADER_ROWS.firstData;
+    const write = (cells: CellValue[], s: ColumnStyles[]) => {
+      const row = ws.getRow(n++);
+      // A rate with no denominator is shown as "—" (text), like the dashboards.
+      cells.forEach((v, i) => put(row, i + 1, v === null && SUMMARY_COLUMNS[i].kind === 'rate' ? '—' : v, s[i]));
+      row.commit();
+    };
+    for (const r of rows) write(r, styles);
+    write(total, bold);
+    ws.commit();
+  }
+
+  /**
+   * Waits until the zip has taken what the sheet wrote so far. exceljs' sheet stream pushes into
+   * the zip's deflate stream without heeding backpressure, so a producer faster than deflate
+   * (a database cursor is) would pile the sheet's XML up in memory; call this every few hundred rows.
+   */
+  async drain(): Promise<void> {
+    // The zip's entry stream is a readable-stream v2 PassThrough: no `writableNeedDrain`, only its state.
+    type Pipe = Writable & { _writableState?: { needDrain?: boolean } };
+    const pipes = (this.detail as unknown as { stream?: { pipes?: Pipe[] } } | null)?.stream?.pipes ?? [];
+    for (const p of pipes) if (p.writableNeedDrain || p._writableState?.needDrain) await once(p, 'drain');
+  }
+
+  /** Stops the zip stream after a failure (the caller removes the file). */
+  abort(): void {
+    (this.wb as unknown as { zip?: { abort(): void } }).zip?.abort();
+  }
+
+  /** Writes the remaining parts and waits until the output stream has finished. */
+  async commit(): Promise<void> {
+    await this.wb.commit();
+  }
+}
