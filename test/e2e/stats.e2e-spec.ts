@@ -227,6 +227,9 @@ describe('statistics snapshots (real Postgres and Redis)', () => {
   it('the dashboard ranks the 市州 and shows the city its own rank and review queue', async () => {
     const d = await t.http().get(`/api/stats/dashboard?year=${Y}`).set('Authorization', province).expect(200);
     expect(d.body.region.code).toBe('420000');
+    // Served from the cache with an ETag: the same snapshot again is a 304.
+    expect(d.headers['content-type']).toMatch(/^application\/json/);
+    await t.http().get(`/api/stats/dashboard?year=${Y}`).set('Authorization', province).set('If-None-Match', d.headers.etag).expect(304);
     expect(d.body.updatedAt).toEqual(expect.any(String));
     expect(d.body.children).toHaveLength(17);
     expect(d.body.children.find((c: { region: string }) => c.region === '420100').enterprises.total).toBe(7);
@@ -296,7 +299,7 @@ describe('statistics snapshots (real Postgres and Redis)', () => {
     const page = await t.http().get('/admin/queues/').set('Cookie', cookie!.split(';')[0]).expect(200);
     expect(page.text).toMatch(/<html/i);
     const queues = await t.http().get('/admin/queues/api/queues').set('Cookie', cookie!.split(';')[0]).expect(200);
-    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['eligibility', 'files', 'reminders', 'stats']);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['eligibility', 'evaluation', 'files', 'reminders', 'stats']);
     // A province officer's token in the cookie is not enough.
     await t.http().get('/admin/queues/api/queues').set('Cookie', `cqo_board=${province.slice(7)}`).expect(404);
   });

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { AssessmentResponse, DashboardResponse, RegionStats, StatRunInfo, StatSettings } from '@cqo/contracts';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AssessmentResponse, RegionStats, StatRunInfo, StatSettings } from '@cqo/contracts';
 import { chinaDate } from '@cqo/policy';
 import { AppException, Clock, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { DashboardQueryDto, RebuildDto, RegionStatsQueryDto, SaveStatSettingsDto, YearQueryDto } from './dtos/stats.dto';
@@ -24,8 +25,13 @@ export class StatsController {
   /** The dashboard of a region (default: the user's scope) for a year, from the current snapshot. */
   @Get('dashboard')
   @Roles('county', 'city', 'province', 'admin')
-  dashboard(@CurrentActor() actor: Actor, @Query() q: DashboardQueryDto): Promise<DashboardResponse> {
-    return this.stats.dashboard(actor, q.region, this.year(q.year));
+  @ApiOkResponse({ description: 'DashboardResponse (libs/contracts/src/stats.ts), sent as cached JSON text with a weak ETag' })
+  async dashboard(@CurrentActor() actor: Actor, @Query() q: DashboardQueryDto, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const { json, etag } = await this.stats.dashboardJson(actor, q.region, this.year(q.year));
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    // Express answers 304 to a matching If-None-Match, as for any ETag.
+    res.setHeader('ETag', etag);
+    return json;
   }
 
   /** SPEC §9's stats JSON of one region (the same as `cqo stats`). */
