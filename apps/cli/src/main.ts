@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { eligibilityCommand } from './commands/eligibility.command';
+import { gradeCommand } from './commands/grade.command';
 import { migrateCommand } from './commands/migrate.command';
 import { profileListCommand, profileUseCommand } from './commands/profile.command';
 import { seedDemoCommand } from './commands/seed-demo.command';
@@ -50,6 +51,13 @@ program
   .requiredOption('--credit-code <code>', '统一社会信用代码')
   .option('--as-of <date>', 'judge on this date (YYYY-MM-DD) under the profile in force then, default today')
   .action(eligibilityCommand);
+
+program
+  .command('grade')
+  .description('SPEC §9 grading JSON of a score sheet: {total, dimensions, grade, reasons}; exit 2 on an invalid sheet')
+  .requiredOption('--scheme <name>', 'zhejiang | hunan')
+  .requiredOption('--sheet <file>', 'JSON {scores: {"<clause id>": points}, applied?, experienceYears?, hasCertificate?}')
+  .action(gradeCommand);
 
 program
   .command('aggregate')

@@ -8,3 +8,4 @@ export * from './filings';
 
 export * from './stats';
 export * from './files';
+export * from './evaluation';

@@ -1,2 +1,3 @@
 export * from './schemes';
 export * from './grade';
+export * from './certificates';

@@ -5,6 +5,7 @@ import { loadConfig, type AppConfig } from '@cqo/server-common';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { FilingsModule } from '@cqo/server-filings';
 import { EnterprisesModule } from '@cqo/server-enterprises';
+import { EvaluationModule } from '@cqo/server-evaluation';
 import { HealthModule } from '@cqo/server-health';
 import { FileJobsModule } from '@cqo/server-jobs';
 import { RegionsModule } from '@cqo/server-regions';
@@ -33,6 +34,7 @@ export class ApiModule {
         FilingsModule,
         HealthModule,
         FileJobsModule,
+        EvaluationModule,
       ],
       controllers: [QueueBoardController],
       providers: [QueueBoardQueues],

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { FilingsWorkerModule } from '@cqo/server-filings';
 import { loadConfig, type AppConfig } from '@cqo/server-common';
 import { EligibilityModule } from '@cqo/server-eligibility';
+import { EvaluationModule } from '@cqo/server-evaluation';
 import { WorkerHeartbeatService } from '@cqo/server-health';
 import { FileJobsModule } from '@cqo/server-jobs';
 import { QueueModule } from '@cqo/server-queue';
@@ -21,6 +22,7 @@ export class WorkerModule {
         EligibilityModule.withProcessors(),
         FilingsWorkerModule,
         FileJobsModule.withProcessors(),
+        EvaluationModule.withProcessors(),
       ],
       providers: [WorkerHeartbeatService],
     };

@@ -4,6 +4,7 @@ export enum QueueName {
   Eligibility = 'eligibility',
   Reminders = 'reminders',
   Files = 'files',
+  Evaluation = 'evaluation',
 }
 
 /** Job name → payload. Jobs are added through the outbox (so their payload is JSON), except schedules. */
@@ -30,6 +31,10 @@ export interface JobPayloads {
   'files.import': { jobId: string };
   /** Hourly (repeatable): delete expired file jobs and their files. */
   'files.cleanup': Record<string, never>;
+  /** Nightly (repeatable): expire evaluation certificates past validity, flag continuing-education shortfalls. `date` overrides today. Idempotent. */
+  'certificates.nightly': { date?: string };
+  /** A violation was recorded against a CQO: suspend / terminate / revoke the person's certificates by type (001 §11). Idempotent per violation. */
+  'certificates.violation': { violationId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -42,4 +47,6 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'files.export': QueueName.Files,
   'files.import': QueueName.Files,
   'files.cleanup': QueueName.Files,
+  'certificates.nightly': QueueName.Evaluation,
+  'certificates.violation': QueueName.Evaluation,
 };

@@ -128,6 +128,8 @@ export class ViolationsService {
         m,
       );
       await this.outbox.enqueue(m, 'stats.refresh', { reason: 'violation.record', enterpriseId: e.id });
+      // 001 §11: the CQO's evaluation certificates are suspended or revoked by type (docs/evaluation.md).
+      if (appointment) await this.outbox.enqueue(m, 'certificates.violation', { violationId: newId });
       return newId;
     });
     return this.item(id);

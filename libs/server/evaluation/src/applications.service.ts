@@ -1,0 +1,677 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  EVALUATION_STATUS_NAMES,
+  type AcceptEvaluationRequest,
+  type AppointPanelRequest,
+  type ApiErrorDetail,
+  type ConsolidateRequest,
+  type ContinuingEducationYear,
+  type CqoGrade,
+  type EvaluationAction,
+  type EvaluationApplicationDetail,
+  type EvaluationApplicationListItem,
+  type EvaluationApplicationPage,
+  type EvaluationApplicationQuery,
+  type EvaluationApplicationRequest,
+  type EvaluationScheme,
+  type EvaluationSheetView,
+  type EvaluationStatus,
+  type EvaluatorOption,
+  type GradePreviewRequest,
+  type EvidenceFileView,
+  type GradeResultView,
+  type InterviewRequest,
+  type ResubmitEvaluationRequest,
+  type ReturnEvaluationRequest,
+  type ScoreMap,
+  type ScoreSheetRequest,
+} from '@cqo/contracts';
+import { chinaDate, gradeSheet, reapplicationDate, subtreePattern, validateSheet, type GradeSheet, type ScoringScheme } from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { EvaluationCertificatesService } from './evaluation-certificates.service';
+import { EvaluationSettingsService } from './evaluation-settings.service';
+import { checkEvidence, EVIDENCE_LIMITS, type UploadedEvidence } from './evidence-guard';
+
+interface ApplicationRow {
+  id: string;
+  body_code: string;
+  enterprise_id: string;
+  enterprise_name: string;
+  region_path: string;
+  region_code: string;
+  region_name: string;
+  person_id: string;
+  person_name: string;
+  scheme: EvaluationScheme;
+  applied_grade: CqoGrade;
+  experience_years: number;
+  has_certificate: boolean;
+  self_assessment: ScoreMap;
+  statement: string | null;
+  recommendation: string;
+  status: EvaluationStatus;
+  return_reasons: string | null;
+  previous_certificate_id: string | null;
+  previous_certificate_number: string | null;
+  continuing_education: ContinuingEducationYear[] | null;
+  interview_on: string | null;
+  interview_notes: string | null;
+  site_visit_on: string | null;
+  site_visit_notes: string | null;
+  report: GradeResultView | null;
+  report_scores: ScoreMap | null;
+  report_conclusion: string | null;
+  reported_at: Date | null;
+  leader_name: string | null;
+  submitted_at: Date;
+  updated_at: Date;
+  version: number;
+  certificate_id: string | null;
+  certificate_number: string | null;
+}
+
+const SELECT = `SELECT a.id, a.body_code, a.enterprise_id, e.name AS enterprise_name, a.region_path, e.region_code, r.name AS region_name,
+       a.person_id, p.name AS person_name, a.scheme, a.applied_grade, a.experience_years, a.has_certificate, a.self_assessment,
+       a.statement, a.recommendation, a.status, a.return_reasons, a.previous_certificate_id, pc.number AS previous_certificate_number,
+       a.continuing_education, a.interview_on::text AS interview_on, a.interview_notes, a.site_visit_on::text AS site_visit_on,
+       a.site_visit_notes, a.report, a.report_scores, a.report_conclusion, a.reported_at, ru.display_name AS leader_name,
+       a.submitted_at, a.updated_at, a.version, c.id AS certificate_id, c.number AS certificate_number
+  FROM evaluation_application a JOIN enterprise e ON e.id = a.enterprise_id JOIN region r ON r.code = e.region_code
+  JOIN cqo_person p ON p.id = a.person_id LEFT JOIN app_user ru ON ru.id = a.reported_by
+  LEFT JOIN evaluation_certificate pc ON pc.id = a.previous_certificate_id
+  LEFT JOIN evaluation_certificate c ON c.application_id = a.id`;
+
+/** Steps, with the states each may start from (docs/evaluation.md). */
+const STEPS = {
+  resubmit: { name: '重新提交申请', from: ['returned'] },
+  withdraw: { name: '撤回申请', from: ['submitted', 'returned'] },
+  evidence: { name: '上传证实性材料', from: ['submitted', 'returned'] },
+  accept: { name: '受理', from: ['submitted'] },
+  return: { name: '退回补正', from: ['submitted'] },
+  panel: { name: '组建评价组', from: ['accepted', 'scoring'] },
+  sheet: { name: '提交评分表', from: ['scoring'] },
+  interview: { name: '记录面试答辩', from: ['scoring'] },
+  site_visit: { name: '记录现场验证', from: ['scoring'] },
+  report: { name: '出具认定报告', from: ['scoring'] },
+} satisfies Record<string, { name: string; from: EvaluationStatus[] }>;
+type Step = keyof typeof STEPS;
+
+interface Locked {
+  id: string;
+  body_code: string;
+  enterprise_id: string;
+  region_path: string;
+  person_id: string;
+  scheme: EvaluationScheme;
+  applied_grade: CqoGrade;
+  experience_years: number;
+  has_certificate: boolean;
+  status: EvaluationStatus;
+  version: number;
+}
+
+/**
+ * The evaluation workflow (000 §7, 001 §9): application → formal review → panel scoring,
+ * interview, site visit → the leader's report. Certificates are issued by
+ * EvaluationCertificatesService from a reported application.
+ */
+@Injectable()
+export class EvaluationApplicationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly settings: EvaluationSettingsService,
+    private readonly certificates: EvaluationCertificatesService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  today(): string {
+    return chinaDate(this.clock.now());
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reads
+  // -------------------------------------------------------------------------------------------
+
+  /** WHERE fragment limiting applications (alias a) to what the actor may read. */
+  scopeSql(actor: Actor, params: unknown[]): string {
+    switch (actor.role) {
+      case 'admin':
+        return 'TRUE';
+      case 'evaluator':
+        return `a.body_code = $${params.push(actor.regionCode ?? '-')}`;
+      case 'enterprise':
+        return `a.enterprise_id = $${params.push(actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000')}`;
+      case 'province':
+      case 'city':
+      case 'county':
+        return `a.region_path LIKE $${params.push(subtreePattern(actor.regionPath ?? '/none/'))}`;
+    }
+  }
+
+  async list(actor: Actor, q: EvaluationApplicationQuery): Promise<EvaluationApplicationPage> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const params: unknown[] = [];
+    const where = [this.scopeSql(actor, params)];
+    if (q.status) where.push(`a.status = $${params.push(q.status)}`);
+    if (q.scheme) where.push(`a.scheme = $${params.push(q.scheme)}`);
+    if (q.mine && actor.role === 'evaluator') {
+      where.push(`EXISTS (SELECT 1 FROM evaluation_panel_member pm WHERE pm.application_id = a.id AND pm.user_id = $${params.push(actor.userId)})`);
+    }
+    const clause = where.join(' AND ');
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM evaluation_application a WHERE ${clause}`, params);
+    const rows: ApplicationRow[] = await this.dataSource.query(
+      `${SELECT} WHERE ${clause} ORDER BY a.updated_at DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      params,
+    );
+    return { items: rows.map(toListItem), total, page, pageSize };
+  }
+
+  async detail(actor: Actor, id: string): Promise<EvaluationApplicationDetail> {
+    const row = await this.readable(actor, id);
+    const scheme = await this.settings.scheme(row.scheme);
+    const [panel, sheets, evidence, events] = await Promise.all([
+      this.dataSource.query(
+        `SELECT pm.user_id, u.display_name, pm.is_leader, s.submitted_at
+           FROM evaluation_panel_member pm JOIN app_user u ON u.id = pm.user_id
+           LEFT JOIN evaluation_sheet s ON s.application_id = pm.application_id AND s.user_id = pm.user_id
+          WHERE pm.application_id = $1 ORDER BY pm.is_leader DESC, u.display_name`,
+        [id],
+      ),
+      actor.role === 'evaluator' ? this.sheets(id) : Promise.resolve([] as EvaluationSheetView[]),
+      this.evidenceList(id),
+      this.dataSource.query(
+        `SELECT ev.at, u.display_name, ev.actor_role, ev.action, ev.from_status, ev.to_status, ev.note
+           FROM evaluation_event ev LEFT JOIN app_user u ON u.id = ev.actor_id WHERE ev.application_id = $1 ORDER BY ev.id`,
+        [id],
+      ),
+    ]);
+    const panelView = panel.map((p: { user_id: string; display_name: string; is_leader: boolean; submitted_at: Date | null }) => ({
+      userId: p.user_id,
+      displayName: p.display_name,
+      leader: p.is_leader,
+      scoredAt: p.submitted_at ? new Date(p.submitted_at).toISOString() : null,
+    }));
+    return {
+      ...toListItem(row),
+      experienceYears: row.experience_years,
+      hasCertificate: row.has_certificate,
+      selfAssessment: row.self_assessment,
+      selfAssessmentResult: gradeSheet(scheme, this.sheetOf(row, row.self_assessment)),
+      statement: row.statement,
+      recommendation: row.recommendation,
+      returnReasons: row.return_reasons,
+      evidence,
+      panel: panelView,
+      sheets,
+      interview: row.interview_on ? { date: row.interview_on, notes: row.interview_notes ?? '' } : null,
+      siteVisit: row.site_visit_on ? { date: row.site_visit_on, notes: row.site_visit_notes ?? '' } : null,
+      report:
+        row.report && row.reported_at
+          ? {
+              ...row.report,
+              scheme: row.scheme,
+              appliedGrade: row.applied_grade,
+              scores: row.report_scores ?? {},
+              conclusion: row.report_conclusion,
+              leaderName: row.leader_name,
+              reportedAt: new Date(row.reported_at).toISOString(),
+            }
+          : null,
+      continuingEducation: row.continuing_education,
+      previousCertificateNumber: row.previous_certificate_number,
+      certificateId: row.certificate_id,
+      certificateNumber: row.certificate_number,
+      events: events.map((e: { at: Date; display_name: string | null; actor_role: string | null; action: string; from_status: EvaluationStatus | null; to_status: EvaluationStatus | null; note: string | null }) => ({
+        at: new Date(e.at).toISOString(),
+        actorName: e.display_name,
+        actorRole: e.actor_role,
+        action: e.action,
+        fromStatus: e.from_status,
+        toStatus: e.to_status,
+        note: e.note,
+      })),
+      actions: this.actionsFor(actor, row, panelView),
+    };
+  }
+
+  async evidenceFile(actor: Actor, id: string, fileId: string): Promise<{ fileName: string; contentType: string; content: Buffer }> {
+    await this.readable(actor, id);
+    const [f] = /^[0-9a-f-]{36}$/i.test(fileId)
+      ? await this.dataSource.query(`SELECT file_name, content_type, content FROM evaluation_evidence WHERE id = $1 AND application_id = $2`, [fileId, id])
+      : [];
+    if (!f) throw AppException.notFound('证实性材料');
+    return { fileName: f.file_name, contentType: f.content_type, content: f.content };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Applicant
+  // -------------------------------------------------------------------------------------------
+
+  /** An enterprise applies for its current CQO (001 9.1: with the organisation's recommendation). */
+  async create(actor: Actor, dto: EvaluationApplicationRequest): Promise<EvaluationApplicationDetail> {
+    if (!actor.enterpriseId) throw AppException.notFound('企业');
+    const [a] = await this.dataSource.query(
+      `SELECT a.id, a.person_id, a.region_path FROM appointment a WHERE a.enterprise_id = $1 AND a.status = 'active'`,
+      [actor.enterpriseId],
+    );
+    if (!a) throw AppException.validation([{ field: 'personId', code: 'noAppointment', message: '本企业没有在任的首席质量官，不能申请能力认定' }]);
+    const scheme = await this.settings.scheme(dto.scheme);
+    this.assertSheet(scheme, dto, 'selfAssessment');
+    const id = await this.dataSource.transaction(async (m) => {
+      // Serialise applications of one person: the lock below and the open-application check.
+      await m.query(`SELECT id FROM cqo_person WHERE id = $1 FOR UPDATE`, [a.person_id]);
+      const [open] = await m.query(
+        `SELECT id FROM evaluation_application WHERE person_id = $1 AND status IN ('submitted','returned','accepted','scoring')`,
+        [a.person_id],
+      );
+      if (open) throw AppException.conflict('该首席质量官已有正在办理的认定申请，请勿重复申请');
+      await this.assertNotLocked(m, a.person_id);
+      const previous = await this.certificates.currentValid(m, a.person_id);
+      const continuing = previous ? await this.certificates.continuingEducation(m, a.person_id, previous.issued_on, previous.valid_until, this.today()) : null;
+      const now = this.clock.now();
+      const [row] = await m.query(
+        `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, appointment_id, scheme, applied_grade, experience_years,
+           has_certificate, self_assessment, statement, recommendation, status, previous_certificate_id, continuing_education, submitted_at, created_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'submitted', $13, $14, $15, $16, $15) RETURNING id`,
+        [
+          this.config.provinceCode,
+          actor.enterpriseId,
+          a.region_path,
+          a.person_id,
+          a.id,
+          dto.scheme,
+          dto.appliedGrade,
+          dto.experienceYears,
+          dto.hasCertificate,
+          JSON.stringify(dto.selfAssessment),
+          dto.statement?.trim() || null,
+          dto.recommendation.trim(),
+          previous?.id ?? null,
+          continuing ? JSON.stringify(continuing) : null,
+          now,
+          actor.userId,
+        ],
+      );
+      await this.event(m, actor, row.id, 'apply', null, 'submitted', previous ? `再认定（原证书 ${previous.number}）` : null);
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'evaluation.apply', objectType: 'evaluation_application', objectId: row.id, result: 'success', details: { scheme: dto.scheme, appliedGrade: dto.appliedGrade, reevaluation: !!previous } },
+        m,
+      );
+      return row.id as string;
+    });
+    return this.detail(actor, id);
+  }
+
+  async resubmit(actor: Actor, id: string, dto: ResubmitEvaluationRequest): Promise<EvaluationApplicationDetail> {
+    const scheme = await this.settings.scheme(dto.scheme);
+    this.assertSheet(scheme, dto, 'selfAssessment');
+    await this.step(actor, id, 'resubmit', async (m, app) => {
+      if (app.version !== dto.version) throw AppException.conflict('申请已被修改，请刷新后重试');
+      await m.query(
+        `UPDATE evaluation_application SET scheme = $2, applied_grade = $3, experience_years = $4, has_certificate = $5, self_assessment = $6,
+                statement = $7, recommendation = $8, status = 'submitted', submitted_at = $9, updated_at = $9, version = version + 1 WHERE id = $1`,
+        [id, dto.scheme, dto.appliedGrade, dto.experienceYears, dto.hasCertificate, JSON.stringify(dto.selfAssessment), dto.statement?.trim() || null, dto.recommendation.trim(), this.clock.now()],
+      );
+      return { to: 'submitted' };
+    });
+    return this.detail(actor, id);
+  }
+
+  async withdraw(actor: Actor, id: string): Promise<EvaluationApplicationDetail> {
+    await this.step(actor, id, 'withdraw', async (m) => {
+      await this.setStatus(m, id, 'withdrawn');
+      return { to: 'withdrawn' };
+    });
+    return this.detail(actor, id);
+  }
+
+  async addEvidence(actor: Actor, id: string, file: UploadedEvidence | undefined): Promise<EvidenceFileView> {
+    const { contentType, fileName } = checkEvidence(file);
+    const buffer = file!.buffer;
+    let fileId = '';
+    await this.step(actor, id, 'evidence', async (m) => {
+      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM evaluation_evidence WHERE application_id = $1`, [id]);
+      if (n >= EVIDENCE_LIMITS.maxFiles) throw AppException.validation([{ field: 'file', code: 'too_many', message: `每份申请最多上传 ${EVIDENCE_LIMITS.maxFiles} 个文件` }]);
+      const [row] = await m.query(
+        `INSERT INTO evaluation_evidence (application_id, file_name, content_type, size, sha256, content, uploaded_at, uploaded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [id, fileName, contentType, buffer.length, createHash('sha256').update(buffer).digest('hex'), buffer, this.clock.now(), actor.userId],
+      );
+      fileId = row.id;
+      await m.query(`UPDATE evaluation_application SET updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      return { to: null, note: fileName, details: { fileId, fileName, size: buffer.length } };
+    });
+    return (await this.evidenceList(id)).find((f) => f.id === fileId)!;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Evaluation body
+  // -------------------------------------------------------------------------------------------
+
+  async accept(actor: Actor, id: string, dto: AcceptEvaluationRequest): Promise<EvaluationApplicationDetail> {
+    await this.step(actor, id, 'accept', async (m) => {
+      await this.setStatus(m, id, 'accepted');
+      return { to: 'accepted', note: dto.note?.trim() || null };
+    });
+    return this.detail(actor, id);
+  }
+
+  async returnForCompletion(actor: Actor, id: string, dto: ReturnEvaluationRequest): Promise<EvaluationApplicationDetail> {
+    const reasons = dto.reasons.trim();
+    await this.step(actor, id, 'return', async (m) => {
+      await m.query(`UPDATE evaluation_application SET status = 'returned', return_reasons = $2, updated_at = $3, version = version + 1 WHERE id = $1`, [id, reasons, this.clock.now()]);
+      return { to: 'returned', note: reasons };
+    });
+    return this.detail(actor, id);
+  }
+
+  /** Appoints (or, before any sheet is in, re-appoints) the panel: a leader and at least one member, all evaluators of the body. */
+  async appointPanel(actor: Actor, id: string, dto: AppointPanelRequest): Promise<EvaluationApplicationDetail> {
+    const members = [...new Set(dto.memberIds)].filter((u) => u !== dto.leaderId);
+    if (!members.length) throw AppException.validation([{ field: 'memberIds', code: 'required', message: '评价组除组长外至少应有一名成员' }]);
+    const ids = [dto.leaderId, ...members];
+    const found: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM app_user WHERE id = ANY($1::uuid[]) AND role = 'evaluator' AND is_active AND region_code = $2`,
+      [ids, actor.regionCode],
+    );
+    const known = new Set(found.map((f) => f.id));
+    const errors: ApiErrorDetail[] = [];
+    if (!known.has(dto.leaderId)) errors.push({ field: 'leaderId', code: 'unknown', message: '评价组长应为本机构的评价人员' });
+    members.forEach((u, i) => {
+      if (!known.has(u)) errors.push({ field: `memberIds.${i}`, code: 'unknown', message: '评价组成员应为本机构的评价人员' });
+    });
+    if (errors.length) throw AppException.validation(errors);
+    await this.step(actor, id, 'panel', async (m, app) => {
+      if (app.status === 'scoring') {
+        const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM evaluation_sheet WHERE application_id = $1`, [id]);
+        if (n > 0) throw AppException.conflict('评价组成员已开始评分，不能再调整评价组');
+        await m.query(`DELETE FROM evaluation_panel_member WHERE application_id = $1`, [id]);
+      }
+      for (const u of ids) {
+        await m.query(`INSERT INTO evaluation_panel_member (application_id, user_id, is_leader) VALUES ($1, $2, $3)`, [id, u, u === dto.leaderId]);
+      }
+      await this.setStatus(m, id, 'scoring');
+      return { to: 'scoring', details: { leaderId: dto.leaderId, memberIds: members } };
+    });
+    return this.detail(actor, id);
+  }
+
+  /** A panel member's sheet; re-submitting replaces it until the report is out. Above-maximum scores are refused per field. */
+  async submitSheet(actor: Actor, id: string, dto: ScoreSheetRequest): Promise<EvaluationSheetView> {
+    await this.step(actor, id, 'sheet', async (m, app) => {
+      await this.assertPanel(m, actor, id, false);
+      const scheme = await this.settings.scheme(app.scheme, m);
+      const result = this.grade(scheme, app, dto.scores);
+      await m.query(
+        `INSERT INTO evaluation_sheet (application_id, user_id, scores, comment, result, submitted_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (application_id, user_id) DO UPDATE SET scores = EXCLUDED.scores, comment = EXCLUDED.comment, result = EXCLUDED.result, submitted_at = EXCLUDED.submitted_at`,
+        [id, actor.userId, JSON.stringify(dto.scores), dto.comment?.trim() || null, JSON.stringify(result), this.clock.now()],
+      );
+      await m.query(`UPDATE evaluation_application SET updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      return { to: null, details: { total: result.total, grade: result.grade } };
+    });
+    return (await this.sheets(id)).find((s) => s.userId === actor.userId)!;
+  }
+
+  async interview(actor: Actor, id: string, dto: InterviewRequest): Promise<EvaluationApplicationDetail> {
+    return this.visit(actor, id, dto, 'interview');
+  }
+
+  async siteVisit(actor: Actor, id: string, dto: InterviewRequest): Promise<EvaluationApplicationDetail> {
+    return this.visit(actor, id, dto, 'site_visit');
+  }
+
+  /** The leader's consolidated sheet is the result (001 9.3.3); every member's sheet and the interview must be in. */
+  async consolidate(actor: Actor, id: string, dto: ConsolidateRequest): Promise<EvaluationApplicationDetail> {
+    await this.step(actor, id, 'report', async (m, app) => {
+      await this.assertPanel(m, actor, id, true);
+      const [{ pending }] = await m.query(
+        `SELECT count(*)::int AS pending FROM evaluation_panel_member pm
+          WHERE pm.application_id = $1 AND NOT EXISTS (SELECT 1 FROM evaluation_sheet s WHERE s.application_id = pm.application_id AND s.user_id = pm.user_id)`,
+        [id],
+      );
+      if (pending > 0) throw AppException.conflict(`还有 ${pending} 名评价组成员未提交评分表，不能出具认定报告`);
+      const [{ interview_on }] = await m.query(`SELECT interview_on FROM evaluation_application WHERE id = $1`, [id]);
+      if (!interview_on) throw AppException.conflict('尚未记录面试答辩（001 9.3.1），不能出具认定报告');
+      const scheme = await this.settings.scheme(app.scheme, m);
+      const result = this.grade(scheme, app, dto.scores);
+      await m.query(
+        `UPDATE evaluation_application SET status = 'reported', report = $2, report_scores = $3, report_conclusion = $4, reported_at = $5, reported_by = $6,
+                updated_at = $5, version = version + 1 WHERE id = $1`,
+        [id, JSON.stringify(result), JSON.stringify(dto.scores), dto.conclusion?.trim() || null, this.clock.now(), actor.userId],
+      );
+      return { to: 'reported', note: result.reasons.join('；'), details: { total: result.total, grade: result.grade } };
+    });
+    return this.detail(actor, id);
+  }
+
+  /** Running totals for a form: the same validation and grading as the panel's, nothing stored. */
+  async preview(dto: GradePreviewRequest): Promise<GradeResultView> {
+    const scheme = await this.settings.scheme(dto.scheme);
+    const sheet: GradeSheet = { scores: dto.scores, applied: dto.applied, experienceYears: dto.experienceYears, hasCertificate: dto.hasCertificate };
+    const errors = validateSheet(scheme, sheet);
+    if (errors.length) throw AppException.validation(errors);
+    return gradeSheet(scheme, sheet);
+  }
+
+  /** The body's active evaluators, for the panel picker. */
+  async evaluators(actor: Actor): Promise<EvaluatorOption[]> {
+    const rows = await this.dataSource.query(
+      `SELECT id, username, display_name FROM app_user WHERE role = 'evaluator' AND is_active AND region_code = $1 ORDER BY display_name, username`,
+      [actor.regionCode],
+    );
+    return rows.map((u: { id: string; username: string; display_name: string }) => ({ id: u.id, username: u.username, displayName: u.display_name }));
+  }
+
+  /** A panel sheet graded by the policy `gradeSheet` (the one `cqo grade` calls) with the applied grade and experience. */
+  grade(scheme: ScoringScheme, app: Pick<Locked, 'applied_grade' | 'experience_years' | 'has_certificate'>, scores: ScoreMap): GradeResultView {
+    const sheet: GradeSheet = { scores, applied: app.applied_grade, experienceYears: app.experience_years, hasCertificate: app.has_certificate };
+    const errors = validateSheet(scheme, sheet);
+    if (errors.length) throw AppException.validation(errors);
+    return gradeSheet(scheme, sheet);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Internals
+  // -------------------------------------------------------------------------------------------
+
+  /** 001 §11: a year must pass after expiry, suspension, termination or revocation. */
+  private async assertNotLocked(m: EntityManager, personId: string): Promise<void> {
+    const rows: { number: string; status: string; status_changed_on: string }[] = await m.query(
+      `SELECT number, status, status_changed_on::text AS status_changed_on FROM evaluation_certificate
+        WHERE person_id = $1 AND status <> 'valid' AND replaced_by IS NULL ORDER BY status_changed_on DESC`,
+      [personId],
+    );
+    const today = this.today();
+    let worst: { number: string; status: string; on: string; from: string } | null = null;
+    for (const r of rows) {
+      const from = reapplicationDate(r.status_changed_on);
+      if (from > today && (!worst || from > worst.from)) worst = { number: r.number, status: r.status, on: r.status_changed_on, from };
+    }
+    if (worst) {
+      const what: Record<string, string> = { expired: '到期失效', suspended: '被暂停', terminated: '被中止', revoked: '被作废' };
+      throw AppException.conflict(
+        `证书 ${worst.number} 已于 ${worst.on} ${what[worst.status] ?? worst.status}，满一年后方可重新申请认定（001 §11），可申请日期：${worst.from}`,
+      );
+    }
+  }
+
+  private assertSheet(scheme: ScoringScheme, dto: EvaluationApplicationRequest, prefix: string): void {
+    const errors = validateSheet(scheme, { scores: dto.selfAssessment, applied: dto.appliedGrade, experienceYears: dto.experienceYears, hasCertificate: dto.hasCertificate });
+    if (errors.length) throw AppException.validation(errors.map((e) => ({ ...e, field: e.field.replace(/^scores/, prefix) })));
+  }
+
+  private sheetOf(row: ApplicationRow, scores: ScoreMap): GradeSheet {
+    return { scores, applied: row.applied_grade, experienceYears: row.experience_years, hasCertificate: row.has_certificate };
+  }
+
+  private async visit(actor: Actor, id: string, dto: InterviewRequest, step: 'interview' | 'site_visit'): Promise<EvaluationApplicationDetail> {
+    if (dto.date > this.today()) throw AppException.validation([{ field: 'date', code: 'future', message: '日期不能晚于今天' }]);
+    await this.step(actor, id, step, async (m) => {
+      await this.assertPanel(m, actor, id, false);
+      const col = step === 'interview' ? 'interview' : 'site_visit';
+      await m.query(`UPDATE evaluation_application SET ${col}_on = $2, ${col}_notes = $3, updated_at = $4 WHERE id = $1`, [id, dto.date, dto.notes.trim(), this.clock.now()]);
+      return { to: null, note: `${dto.date} ${dto.notes.trim()}` };
+    });
+    return this.detail(actor, id);
+  }
+
+  private async assertPanel(m: EntityManager, actor: Actor, id: string, leader: boolean): Promise<void> {
+    const [pm] = await m.query(`SELECT is_leader FROM evaluation_panel_member WHERE application_id = $1 AND user_id = $2`, [id, actor.userId]);
+    if (!pm) throw AppException.conflict('您不是该申请评价组的成员');
+    if (leader && !pm.is_leader) throw AppException.conflict('只有评价组长可以出具认定报告');
+  }
+
+  /**
+   * One workflow step: lock the row, check scope (404) and state (409), run `fn`, then the
+   * event row and the audit record — all in one transaction.
+   */
+  private async step(
+    actor: Actor,
+    id: string,
+    step: Step,
+    fn: (m: EntityManager, app: Locked) => Promise<{ to: EvaluationStatus | null; note?: string | null; details?: Record<string, unknown> }>,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const app = await this.lock(m, actor, id);
+      const allowed: readonly EvaluationStatus[] = STEPS[step].from;
+      if (!allowed.includes(app.status)) {
+        throw AppException.conflict(`当前状态为“${EVALUATION_STATUS_NAMES[app.status]}”，不能执行“${STEPS[step].name}”`);
+      }
+      const out = await fn(m, app);
+      await this.event(m, actor, id, step, app.status, out.to, out.note ?? null);
+      await this.audit.record(
+        {
+          actor,
+          ip: actor.ip,
+          action: `evaluation.${step}`,
+          objectType: 'evaluation_application',
+          objectId: id,
+          result: 'success',
+          details: { from: app.status, to: out.to ?? app.status, ...(out.details ?? {}) },
+        },
+        m,
+      );
+    });
+  }
+
+  /** The row FOR UPDATE, if the actor may write it: the enterprise its own, the evaluator its body's. */
+  private async lock(m: EntityManager, actor: Actor, id: string): Promise<Locked> {
+    const [row]: Locked[] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await m.query(
+          `SELECT id, body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate, status, version
+             FROM evaluation_application WHERE id = $1 FOR UPDATE`,
+          [id],
+        )
+      : [];
+    const mayWrite =
+      !!row &&
+      ((actor.role === 'enterprise' && row.enterprise_id === actor.enterpriseId) || (actor.role === 'evaluator' && row.body_code === actor.regionCode));
+    if (!mayWrite) {
+      if (row) await this.audit.record({ actor, ip: actor.ip, action: 'access.write', objectType: 'evaluation_application', objectId: id, result: 'denied' });
+      throw AppException.notFound('认定申请');
+    }
+    return row;
+  }
+
+  private async readable(actor: Actor, id: string): Promise<ApplicationRow> {
+    const params: unknown[] = [];
+    const scope = this.scopeSql(actor, params);
+    const [row]: ApplicationRow[] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.query(`${SELECT} WHERE a.id = $${params.push(id)} AND ${scope}`, params)
+      : [];
+    if (!row) throw AppException.notFound('认定申请');
+    return row;
+  }
+
+  private async setStatus(m: EntityManager, id: string, status: EvaluationStatus): Promise<void> {
+    await m.query(`UPDATE evaluation_application SET status = $2, updated_at = $3, version = version + 1 WHERE id = $1`, [id, status, this.clock.now()]);
+  }
+
+  async event(m: EntityManager, actor: Actor | null, id: string, action: string, from: EvaluationStatus | null, to: EvaluationStatus | null, note: string | null): Promise<void> {
+    await m.query(
+      `INSERT INTO evaluation_event (application_id, at, actor_id, actor_role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, this.clock.now(), actor?.userId || null, actor?.role ?? null, action, from, to, note],
+    );
+  }
+
+  private async sheets(id: string): Promise<EvaluationSheetView[]> {
+    const rows = await this.dataSource.query(
+      `SELECT s.user_id, u.display_name, pm.is_leader, s.scores, s.comment, s.result, s.submitted_at
+         FROM evaluation_sheet s JOIN app_user u ON u.id = s.user_id
+         JOIN evaluation_panel_member pm ON pm.application_id = s.application_id AND pm.user_id = s.user_id
+        WHERE s.application_id = $1 ORDER BY pm.is_leader DESC, u.display_name`,
+      [id],
+    );
+    return rows.map((s: { user_id: string; display_name: string; is_leader: boolean; scores: ScoreMap; comment: string | null; result: GradeResultView; submitted_at: Date }) => ({
+      userId: s.user_id,
+      displayName: s.display_name,
+      leader: s.is_leader,
+      scores: s.scores,
+      comment: s.comment,
+      result: s.result,
+      submittedAt: new Date(s.submitted_at).toISOString(),
+    }));
+  }
+
+  private async evidenceList(id: string): Promise<EvidenceFileView[]> {
+    const rows = await this.dataSource.query(
+      `SELECT id, file_name, content_type, size, uploaded_at FROM evaluation_evidence WHERE application_id = $1 ORDER BY uploaded_at, id`,
+      [id],
+    );
+    return rows.map((f: { id: string; file_name: string; content_type: string; size: number; uploaded_at: Date }) => ({
+      id: f.id,
+      fileName: f.file_name,
+      contentType: f.content_type,
+      size: f.size,
+      uploadedAt: new Date(f.uploaded_at).toISOString(),
+    }));
+  }
+
+  private actionsFor(actor: Actor, row: ApplicationRow, panel: { userId: string; leader: boolean }[]): EvaluationAction[] {
+    const s = row.status;
+    const out: EvaluationAction[] = [];
+    if (actor.role === 'enterprise' && row.enterprise_id === actor.enterpriseId) {
+      if (s === 'returned') out.push('resubmit');
+      if (s === 'submitted' || s === 'returned') out.push('withdraw', 'uploadEvidence');
+    }
+    if (actor.role === 'evaluator' && row.body_code === actor.regionCode) {
+      if (s === 'submitted') out.push('accept', 'return');
+      if (s === 'accepted') out.push('appointPanel');
+      const me = panel.find((p) => p.userId === actor.userId);
+      if (s === 'scoring' && me) {
+        out.push('score', 'interview', 'siteVisit');
+        if (me.leader) out.push('consolidate');
+      }
+      if (s === 'reported' && row.report?.grade) out.push('issueCertificate');
+    }
+    return out;
+  }
+}
+
+function toListItem(r: ApplicationRow): EvaluationApplicationListItem {
+  return {
+    id: r.id,
+    status: r.status,
+    scheme: r.scheme,
+    appliedGrade: r.applied_grade,
+    personId: r.person_id,
+    personName: r.person_name,
+    enterpriseId: r.enterprise_id,
+    enterpriseName: r.enterprise_name,
+    regionCode: r.region_code,
+    regionName: r.region_name,
+    reevaluation: r.previous_certificate_id !== null,
+    grade: r.report?.grade ?? null,
+    total: r.report?.total ?? null,
+    submittedAt: new Date(r.submitted_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+    version: r.version,
+  };
+}

@@ -1,0 +1,257 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CERTIFICATE_STATUSES,
+  CQO_GRADES,
+  EVALUATION_SCHEMES,
+  EVALUATION_STATUSES,
+  MANUAL_CERTIFICATE_STATUSES,
+  YEARLY_REVIEW_RATINGS,
+  type AcceptEvaluationRequest,
+  type AddTalentRequest,
+  type AppointPanelRequest,
+  type CertificateQuery,
+  type CertificateStatus,
+  type CertificateStatusRequest,
+  type ClearReviewFlagRequest,
+  type ConsolidateRequest,
+  type CqoGrade,
+  type EvaluationApplicationQuery,
+  type EvaluationApplicationRequest,
+  type EvaluationScheme,
+  type EvaluationStatus,
+  type GradePreviewRequest,
+  type InterviewRequest,
+  type ManualCertificateStatus,
+  type RemoveTalentRequest,
+  type ResubmitEvaluationRequest,
+  type ReturnEvaluationRequest,
+  type ScoreMap,
+  type ScoreSheetRequest,
+  type TalentPoolQuery,
+  type UpdateEvaluationSettingsRequest,
+  type YearlyReviewRating,
+  type YearlyReviewRequest,
+} from '@cqo/contracts';
+import { FieldLabel } from '@cqo/server-common';
+
+const SCHEME_MSG = '评价标准应为 zhejiang（浙江）或 hunan（湖南）';
+const GRADE_MSG = '等级应为 AAA、AAAA 或 AAAAA';
+const boolQuery = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
+
+export class EvaluationApplicationDto implements EvaluationApplicationRequest {
+  @ApiProperty({ enum: EVALUATION_SCHEMES }) @FieldLabel('评价标准') @IsIn(EVALUATION_SCHEMES, { message: SCHEME_MSG })
+  scheme!: EvaluationScheme;
+
+  @ApiProperty({ enum: CQO_GRADES }) @FieldLabel('申报等级') @IsIn(CQO_GRADES, { message: GRADE_MSG })
+  appliedGrade!: CqoGrade;
+
+  @ApiProperty() @FieldLabel('相关工作经验年限') @IsInt({ message: '相关工作经验年限应为整数' }) @Min(0) @Max(60)
+  experienceYears!: number;
+
+  @ApiProperty() @FieldLabel('是否持有首席质量官证书') @IsBoolean({ message: '是否持有首席质量官证书应为是或否' })
+  hasCertificate!: boolean;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) @FieldLabel('自评分') @IsObject({ message: '自评分应为“指标编号: 分值”的对象' })
+  selfAssessment!: ScoreMap;
+
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('申请报告') @IsOptional() @IsString() @MaxLength(20000, { message: '申请报告不能超过20000个字符' })
+  statement?: string | null;
+
+  @ApiProperty() @FieldLabel('所在组织推荐意见') @IsString() @IsNotEmpty({ message: '所在组织推荐意见不能为空' }) @MaxLength(5000, { message: '推荐意见不能超过5000个字符' })
+  recommendation!: string;
+}
+
+export class ResubmitEvaluationDto extends EvaluationApplicationDto implements ResubmitEvaluationRequest {
+  @ApiProperty() @FieldLabel('版本') @IsInt() @Min(1)
+  version!: number;
+}
+
+export class AcceptEvaluationDto implements AcceptEvaluationRequest {
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('受理意见') @IsOptional() @IsString() @MaxLength(2000)
+  note?: string | null;
+}
+
+export class ReturnEvaluationDto implements ReturnEvaluationRequest {
+  @ApiProperty() @FieldLabel('补充完善意见') @IsString() @IsNotEmpty({ message: '请填写需要补充完善的内容' }) @MaxLength(5000)
+  reasons!: string;
+}
+
+export class AppointPanelDto implements AppointPanelRequest {
+  @ApiProperty() @FieldLabel('评价组长') @IsUUID('all', { message: '请选择评价组长' })
+  leaderId!: string;
+
+  @ApiProperty({ type: [String] }) @FieldLabel('评价组成员') @IsArray() @ArrayMinSize(1, { message: '评价组除组长外至少应有一名成员' }) @ArrayMaxSize(20)
+  @IsUUID('all', { each: true, message: '评价组成员编号格式不正确' })
+  memberIds!: string[];
+}
+
+export class ScoreSheetDto implements ScoreSheetRequest {
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) @FieldLabel('各指标得分') @IsObject({ message: '评分应为“指标编号: 分值”的对象' })
+  scores!: ScoreMap;
+
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('评分意见') @IsOptional() @IsString() @MaxLength(5000)
+  comment?: string | null;
+}
+
+export class ConsolidateDto extends ScoreSheetDto implements ConsolidateRequest {
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('认定结论') @IsOptional() @IsString() @MaxLength(5000)
+  conclusion?: string | null;
+}
+
+export class InterviewDto implements InterviewRequest {
+  @ApiProperty({ example: '2026-05-01' }) @FieldLabel('日期') @IsDateString({ strict: true }, { message: '日期应为YYYY-MM-DD格式的有效日期' })
+  date!: string;
+
+  @ApiProperty() @FieldLabel('记录') @IsString() @IsNotEmpty({ message: '记录不能为空' }) @MaxLength(5000)
+  notes!: string;
+}
+
+export class GradePreviewDto implements GradePreviewRequest {
+  @ApiProperty({ enum: EVALUATION_SCHEMES }) @FieldLabel('评价标准') @IsIn(EVALUATION_SCHEMES, { message: SCHEME_MSG })
+  scheme!: EvaluationScheme;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) @FieldLabel('各指标得分') @IsObject({ message: '评分应为“指标编号: 分值”的对象' })
+  scores!: ScoreMap;
+
+  @ApiPropertyOptional({ enum: CQO_GRADES }) @FieldLabel('申报等级') @IsOptional() @IsIn(CQO_GRADES, { message: GRADE_MSG })
+  applied?: CqoGrade;
+
+  @ApiPropertyOptional() @FieldLabel('相关工作经验年限') @IsOptional() @IsInt() @Min(0) @Max(60)
+  experienceYears?: number;
+
+  @ApiPropertyOptional() @FieldLabel('是否持有首席质量官证书') @IsOptional() @IsBoolean()
+  hasCertificate?: boolean;
+}
+
+export class ApplicationQueryDto implements EvaluationApplicationQuery {
+  @FieldLabel('状态') @IsOptional() @IsIn(EVALUATION_STATUSES, { message: '状态不在规定的取值中' })
+  status?: EvaluationStatus;
+
+  @FieldLabel('评价标准') @IsOptional() @IsIn(EVALUATION_SCHEMES, { message: SCHEME_MSG })
+  scheme?: EvaluationScheme;
+
+  @FieldLabel('仅我参与的') @IsOptional() @Transform(boolQuery) @IsBoolean()
+  mine?: boolean;
+
+  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  page = 1;
+
+  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  pageSize = 20;
+}
+
+export class CertificateQueryDto implements CertificateQuery {
+  @FieldLabel('状态') @IsOptional() @IsIn(CERTIFICATE_STATUSES, { message: '证书状态不在规定的取值中' })
+  status?: CertificateStatus;
+
+  @FieldLabel('等级') @IsOptional() @IsIn(CQO_GRADES, { message: GRADE_MSG })
+  grade?: CqoGrade;
+
+  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+  region?: string;
+
+  @FieldLabel('待复核') @IsOptional() @Transform(boolQuery) @IsBoolean()
+  reviewFlag?: boolean;
+
+  @FieldLabel('关键字') @IsOptional() @IsString() @MaxLength(50)
+  q?: string;
+
+  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  page = 1;
+
+  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  pageSize = 20;
+}
+
+export class CertificateStatusDto implements CertificateStatusRequest {
+  @ApiProperty({ enum: MANUAL_CERTIFICATE_STATUSES }) @FieldLabel('证书状态') @IsIn(MANUAL_CERTIFICATE_STATUSES, { message: '证书状态应为 valid/suspended/terminated/revoked 之一' })
+  status!: ManualCertificateStatus;
+
+  @ApiProperty() @FieldLabel('原因') @IsString() @IsNotEmpty({ message: '请填写原因' }) @MaxLength(2000)
+  reason!: string;
+}
+
+export class ClearReviewFlagDto implements ClearReviewFlagRequest {
+  @ApiProperty() @FieldLabel('复核意见') @IsString() @IsNotEmpty({ message: '请填写复核意见' }) @MaxLength(2000)
+  note!: string;
+}
+
+export class YearlyReviewDto implements YearlyReviewRequest {
+  @ApiProperty() @FieldLabel('年度') @IsInt() @Min(2000) @Max(2100)
+  year!: number;
+
+  @ApiProperty({ enum: YEARLY_REVIEW_RATINGS }) @FieldLabel('评价结果') @IsIn(YEARLY_REVIEW_RATINGS, { message: `评价结果应为${YEARLY_REVIEW_RATINGS.join('/')}之一` })
+  rating!: YearlyReviewRating;
+
+  @ApiProperty() @FieldLabel('履职情况总结') @IsString() @IsNotEmpty({ message: '请填写履职情况总结' }) @MaxLength(5000)
+  summary!: string;
+}
+
+export class TalentPoolQueryDto implements TalentPoolQuery {
+  @FieldLabel('等级') @IsOptional() @IsIn(CQO_GRADES, { message: GRADE_MSG })
+  grade?: CqoGrade;
+
+  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+  region?: string;
+
+  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  page = 1;
+
+  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  pageSize = 20;
+}
+
+export class AddTalentDto implements AddTalentRequest {
+  @ApiProperty() @FieldLabel('证书') @IsUUID('all', { message: '证书编号格式不正确' })
+  certificateId!: string;
+
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('推荐说明') @IsOptional() @IsString() @MaxLength(2000)
+  note?: string | null;
+}
+
+export class RemoveTalentDto implements RemoveTalentRequest {
+  @ApiProperty() @FieldLabel('移出原因') @IsString() @IsNotEmpty({ message: '请填写移出原因' }) @MaxLength(2000)
+  reason!: string;
+}
+
+export class GradeBandDto {
+  @ApiProperty({ enum: CQO_GRADES }) @IsIn(CQO_GRADES, { message: GRADE_MSG })
+  grade!: CqoGrade;
+
+  @ApiProperty() @IsInt() @Min(0) @Max(1000)
+  minTotal!: number;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(1000)
+  maxTotal!: number | null;
+}
+
+export class UpdateEvaluationSettingsDto implements UpdateEvaluationSettingsRequest {
+  @ApiPropertyOptional() @FieldLabel('证书有效期（年）') @IsOptional() @IsInt() @Min(1) @Max(10)
+  validityYears?: number;
+
+  @ApiPropertyOptional() @FieldLabel('认定主体名称') @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
+  issuingBody?: string;
+
+  @ApiPropertyOptional({ type: [GradeBandDto] }) @FieldLabel('浙江标准等级分值') @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => GradeBandDto)
+  zhejiangBands?: GradeBandDto[];
+}

@@ -1,0 +1,548 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  CERTIFICATE_STATUS_NAMES,
+  type AccidentLevel,
+  type CertificateDetail,
+  type CertificateListItem,
+  type CertificatePage,
+  type CertificateQuery,
+  type CertificateStatus,
+  type CertificateStatusRequest,
+  type ContinuingEducationYear,
+  type CqoGrade,
+  type EvaluationScheme,
+  type GradeResultView,
+  type PublicCertificateVerification,
+  type TrainingYearHours,
+  type ViolationType,
+  type YearlyReviewRequest,
+  type YearlyReviewView,
+} from '@cqo/contracts';
+import {
+  addDays,
+  CERTIFICATE_NUMBER_PATTERN,
+  certificateNumber,
+  certificateValidUntil,
+  chinaDate,
+  escalate,
+  MANUAL_CERTIFICATE_MOVES,
+  maskName,
+  subtreePattern,
+  violationCertificateEffect,
+  yearlyCompliance,
+  yearOf,
+} from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { PolicyService } from '@cqo/server-eligibility';
+import { RegionsService } from '@cqo/server-regions';
+import { toYearHours, YEAR_HOURS_SQL } from '@cqo/server-training';
+import { EvaluationSettingsService } from './evaluation-settings.service';
+
+interface CertificateRow {
+  id: string;
+  number: string;
+  body_code: string;
+  application_id: string;
+  person_id: string;
+  enterprise_id: string;
+  region_path: string;
+  region_code: string;
+  region_name: string;
+  city_code: string;
+  city_name: string;
+  holder_name: string;
+  organisation_name: string;
+  scheme: EvaluationScheme;
+  score: number;
+  grade: CqoGrade;
+  dimensions: Record<string, number>;
+  issuing_body: string;
+  issued_on: string;
+  valid_until: string;
+  status: CertificateStatus;
+  status_changed_on: string;
+  status_reason: string | null;
+  review_flag: boolean;
+  review_reason: string | null;
+  in_talent_pool: boolean;
+}
+
+const SELECT = `SELECT c.id, c.number, c.body_code, c.application_id, c.person_id, c.enterprise_id, c.region_path, e.region_code, r.name AS region_name,
+       coalesce(city.code, e.region_code) AS city_code, coalesce(city.name, r.name) AS city_name, c.holder_name, c.organisation_name, c.scheme,
+       c.score::float8 AS score, c.grade, c.dimensions, c.issuing_body, c.issued_on::text AS issued_on, c.valid_until::text AS valid_until,
+       c.status, c.status_changed_on::text AS status_changed_on, c.status_reason, c.review_flag, c.review_reason,
+       EXISTS (SELECT 1 FROM evaluation_talent t WHERE t.certificate_id = c.id AND t.removed_at IS NULL) AS in_talent_pool
+  FROM evaluation_certificate c JOIN enterprise e ON e.id = c.enterprise_id JOIN region r ON r.code = e.region_code
+  LEFT JOIN region city ON city.code = split_part(c.region_path, '/', 3)`;
+
+const WHAT: Record<CertificateStatus, string> = CERTIFICATE_STATUS_NAMES;
+
+/**
+ * Evaluation certificates (000 7.5.2, 001 9.4, §11): issue from a reported application with a
+ * traceable number, status changes (by hand, by violation, by the nightly expiry), the
+ * continuing-education review flag, yearly reviews and the public verification.
+ */
+@Injectable()
+export class EvaluationCertificatesService {
+  private readonly logger = new Logger(EvaluationCertificatesService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly settings: EvaluationSettingsService,
+    private readonly policy: PolicyService,
+    private readonly regions: RegionsService,
+    private readonly clock: Clock,
+  ) {}
+
+  today(): string {
+    return chinaDate(this.clock.now());
+  }
+
+  scopeSql(actor: Actor, params: unknown[], alias = 'c'): string {
+    switch (actor.role) {
+      case 'admin':
+        return 'TRUE';
+      case 'evaluator':
+        return `${alias}.body_code = $${params.push(actor.regionCode ?? '-')}`;
+      case 'enterprise':
+        return `${alias}.enterprise_id = $${params.push(actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000')}`;
+      case 'province':
+      case 'city':
+      case 'county':
+        return `${alias}.region_path LIKE $${params.push(subtreePattern(actor.regionPath ?? '/none/'))}`;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Issue
+  // -------------------------------------------------------------------------------------------
+
+  async issue(actor: Actor, applicationId: string): Promise<CertificateDetail> {
+    const id = await this.dataSource.transaction(async (m) => {
+      const [app] = /^[0-9a-f-]{36}$/i.test(applicationId)
+        ? await m.query(
+            `SELECT a.id, a.body_code, a.status, a.report, a.scheme, a.person_id, a.enterprise_id, a.region_path, a.previous_certificate_id,
+                    p.name AS person_name, e.name AS enterprise_name
+               FROM evaluation_application a JOIN cqo_person p ON p.id = a.person_id JOIN enterprise e ON e.id = a.enterprise_id
+              WHERE a.id = $1 FOR UPDATE OF a`,
+            [applicationId],
+          )
+        : [];
+      if (!app || app.body_code !== actor.regionCode) throw AppException.notFound('认定申请');
+      if (app.status !== 'reported') {
+        const names: Record<string, string> = { submitted: '已提交待受理', returned: '退回补正', accepted: '已受理', scoring: '评分中', certified: '已发证', withdrawn: '已撤回' };
+        throw AppException.conflict(`当前状态为“${names[app.status] ?? app.status}”，不能执行“颁发证书”`);
+      }
+      const report = app.report as GradeResultView;
+      if (!report.grade) throw AppException.conflict('认定报告未评定等级，不能颁发证书');
+      const settings = await this.settings.get(m);
+      const today = this.today();
+      const year = yearOf(today);
+      const [{ last_seq }] = await m.query(
+        `INSERT INTO evaluation_cert_counter (body_code, year, last_seq) VALUES ($1, $2, 1)
+         ON CONFLICT (body_code, year) DO UPDATE SET last_seq = evaluation_cert_counter.last_seq + 1 RETURNING last_seq`,
+        [app.body_code, year],
+      );
+      const number = certificateNumber(app.body_code, year, last_seq);
+      const now = this.clock.now();
+      const [cert] = await m.query(
+        `INSERT INTO evaluation_certificate (number, body_code, year, seq, application_id, person_id, enterprise_id, region_path, holder_name, organisation_name,
+           scheme, score, grade, dimensions, issuing_body, issued_on, valid_until, status, status_changed_on, issued_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'valid', $16, $18, $19) RETURNING id`,
+        [
+          number,
+          app.body_code,
+          year,
+          last_seq,
+          app.id,
+          app.person_id,
+          app.enterprise_id,
+          app.region_path,
+          app.person_name,
+          app.enterprise_name,
+          app.scheme,
+          report.total,
+          report.grade,
+          JSON.stringify(report.dimensions),
+          settings.issuingBody,
+          today,
+          certificateValidUntil(today, settings.validityYears),
+          actor.userId,
+          now,
+        ],
+      );
+      await this.certEvent(m, cert.id, null, 'valid', `依据认定报告颁发（${report.grade}，${report.total} 分）`, actor, null);
+      if (app.previous_certificate_id) {
+        const [prev] = await m.query(`SELECT id, status FROM evaluation_certificate WHERE id = $1 FOR UPDATE`, [app.previous_certificate_id]);
+        if (prev && (prev.status === 'valid' || prev.status === 'suspended')) {
+          await m.query(
+            `UPDATE evaluation_certificate SET status = 'terminated', status_changed_on = $2, status_reason = $3, replaced_by = $4, version = version + 1 WHERE id = $1`,
+            [prev.id, today, `再认定换发新证 ${number}`, cert.id],
+          );
+          await this.certEvent(m, prev.id, prev.status, 'terminated', `再认定换发新证 ${number}`, actor, null);
+        }
+      }
+      await m.query(`UPDATE evaluation_application SET status = 'certified', updated_at = $2, version = version + 1 WHERE id = $1`, [app.id, now]);
+      await m.query(
+        `INSERT INTO evaluation_event (application_id, at, actor_id, actor_role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, 'certificate', 'reported', 'certified', $5)`,
+        [app.id, now, actor.userId, actor.role, number],
+      );
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'evaluation.certificate.issue', objectType: 'evaluation_certificate', objectId: cert.id, result: 'success', details: { number, applicationId: app.id, grade: report.grade, total: report.total } },
+        m,
+      );
+      return cert.id as string;
+    });
+    return this.detail(actor, id);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reads
+  // -------------------------------------------------------------------------------------------
+
+  async list(actor: Actor, q: CertificateQuery): Promise<CertificatePage> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const params: unknown[] = [];
+    const where = [this.scopeSql(actor, params)];
+    if (q.status) where.push(`c.status = $${params.push(q.status)}`);
+    if (q.grade) where.push(`c.grade = $${params.push(q.grade)}`);
+    if (q.reviewFlag !== undefined) where.push(`c.review_flag = $${params.push(q.reviewFlag)}`);
+    if (q.region) {
+      const region = await this.regions.find(q.region);
+      where.push(`c.region_path LIKE $${params.push(region ? subtreePattern(region.path) : '/none/')}`);
+    }
+    if (q.q?.trim()) {
+      const like = `%${q.q.trim().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      where.push(`(c.number ILIKE $${params.push(like)} OR c.holder_name ILIKE $${params.length})`);
+    }
+    const clause = where.join(' AND ');
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM evaluation_certificate c WHERE ${clause}`, params);
+    const rows: CertificateRow[] = await this.dataSource.query(
+      `${SELECT} WHERE ${clause} ORDER BY c.issued_on DESC, c.number DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      params,
+    );
+    return { items: rows.map(toItem), total, page, pageSize };
+  }
+
+  async detail(actor: Actor, id: string): Promise<CertificateDetail> {
+    const params: unknown[] = [];
+    const scope = this.scopeSql(actor, params);
+    const [row]: CertificateRow[] = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.query(`${SELECT} WHERE c.id = $${params.push(id)} AND ${scope}`, params) : [];
+    if (!row) throw AppException.notFound('证书');
+    const [history, reviews, person] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ev.at, ev.from_status, ev.to_status, ev.reason, u.display_name, ev.violation_id
+           FROM evaluation_certificate_event ev LEFT JOIN app_user u ON u.id = ev.actor_id WHERE ev.certificate_id = $1 ORDER BY ev.id`,
+        [id],
+      ),
+      this.reviews(id),
+      this.dataSource.query(`SELECT phone FROM cqo_person WHERE id = $1`, [row.person_id]),
+    ]);
+    // SPEC §1: personal data shown whole on the detail page is an audited read.
+    await this.audit.record({ actor, ip: actor.ip, action: 'evaluation.certificate.read', objectType: 'evaluation_certificate', objectId: id, result: 'success' });
+    return {
+      ...toItem(row),
+      applicationId: row.application_id,
+      dimensions: row.dimensions,
+      statusReason: row.status_reason,
+      verifyPath: `/verify/cqo/${row.number}`,
+      history: history.map((h: { at: Date; from_status: CertificateStatus | null; to_status: CertificateStatus; reason: string; display_name: string | null; violation_id: string | null }) => ({
+        at: new Date(h.at).toISOString(),
+        fromStatus: h.from_status,
+        toStatus: h.to_status,
+        reason: h.reason,
+        actorName: h.display_name,
+        violationId: h.violation_id,
+      })),
+      reviews,
+      holderPhone: person[0]?.phone ?? null,
+    };
+  }
+
+  /** Login-free: status and masked holder (SPEC §1). Unknown and malformed numbers are the same 404. */
+  async verifyPublic(number: string): Promise<PublicCertificateVerification> {
+    const normal = String(number ?? '').trim().toUpperCase();
+    const [row]: CertificateRow[] = CERTIFICATE_NUMBER_PATTERN.test(normal) ? await this.dataSource.query(`${SELECT} WHERE c.number = $1`, [normal]) : [];
+    if (!row) throw AppException.notFound('证书');
+    return {
+      type: 'cqo-capability',
+      number: row.number,
+      holderName: maskName(row.holder_name),
+      organisationName: row.organisation_name,
+      grade: row.grade,
+      issuingBody: row.issuing_body,
+      issuedOn: row.issued_on,
+      validUntil: row.valid_until,
+      status: row.status,
+      statusName: WHAT[row.status],
+      statusChangedOn: row.status_changed_on,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Changes by the body
+  // -------------------------------------------------------------------------------------------
+
+  async setStatus(actor: Actor, id: string, dto: CertificateStatusRequest): Promise<CertificateDetail> {
+    await this.dataSource.transaction(async (m) => {
+      const cert = await this.lockOwn(m, actor, id);
+      if (!MANUAL_CERTIFICATE_MOVES[cert.status].includes(dto.status)) {
+        throw AppException.conflict(`证书当前状态为“${WHAT[cert.status]}”，不能改为“${WHAT[dto.status]}”`);
+      }
+      await this.changeStatus(m, cert.id, cert.status, dto.status, dto.reason.trim(), actor, null);
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'evaluation.certificate.status', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { from: cert.status, to: dto.status, reason: dto.reason } },
+        m,
+      );
+    });
+    return this.detail(actor, id);
+  }
+
+  async clearReviewFlag(actor: Actor, id: string, note: string): Promise<CertificateDetail> {
+    await this.dataSource.transaction(async (m) => {
+      const cert = await this.lockOwn(m, actor, id);
+      if (!cert.review_flag) throw AppException.conflict('该证书没有待复核标记');
+      await m.query(`UPDATE evaluation_certificate SET review_flag = false, version = version + 1 WHERE id = $1`, [id]);
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'evaluation.certificate.flag_clear', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { reason: cert.review_reason, note } },
+        m,
+      );
+    });
+    return this.detail(actor, id);
+  }
+
+  /** 001 §11: 认定主体每年应对首席质量官的履职情况、工作成效进行总结和评价. One per certificate and year. */
+  async addReview(actor: Actor, id: string, dto: YearlyReviewRequest): Promise<YearlyReviewView> {
+    const today = this.today();
+    const reviewId = await this.dataSource.transaction(async (m) => {
+      const cert = await this.lockOwn(m, actor, id);
+      if (dto.year < yearOf(cert.issued_on) || dto.year > yearOf(today)) {
+        throw AppException.validation([{ field: 'year', code: 'range', message: `年度应在 ${yearOf(cert.issued_on)} 至 ${yearOf(today)} 之间` }]);
+      }
+      const [dup] = await m.query(`SELECT id FROM evaluation_yearly_review WHERE certificate_id = $1 AND year = $2`, [id, dto.year]);
+      if (dup) throw AppException.conflict(`${dto.year} 年度的履职评价已记录`);
+      const [row] = await m.query(
+        `INSERT INTO evaluation_yearly_review (certificate_id, year, rating, summary, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [id, dto.year, dto.rating, dto.summary.trim(), actor.userId, this.clock.now()],
+      );
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'evaluation.certificate.review', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { year: dto.year, rating: dto.rating } },
+        m,
+      );
+      return row.id as string;
+    });
+    return (await this.reviews(id)).find((r) => r.id === reviewId)!;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Automatic changes (worker)
+  // -------------------------------------------------------------------------------------------
+
+  /** A violation against the CQO: escalate the person's certificates by type. Idempotent per violation. */
+  async applyViolation(violationId: string): Promise<{ changed: number }> {
+    return this.dataSource.transaction(async (m) => {
+      const [v] = await m.query(`SELECT id, person_id, type, accident_level, occurred_on::text AS occurred_on, source_document FROM violation WHERE id = $1`, [violationId]);
+      if (!v?.person_id) return { changed: 0 };
+      const effect = violationCertificateEffect(v.type as ViolationType, v.accident_level as AccidentLevel | null);
+      const certs: { id: string; status: CertificateStatus }[] = await m.query(
+        `SELECT c.id, c.status FROM evaluation_certificate c WHERE c.person_id = $1 AND c.status IN ('valid','suspended','terminated')
+            AND NOT EXISTS (SELECT 1 FROM evaluation_certificate_event ev WHERE ev.certificate_id = c.id AND ev.violation_id = $2)
+          ORDER BY c.id FOR UPDATE`,
+        [v.person_id, violationId],
+      );
+      let changed = 0;
+      for (const c of certs) {
+        const next = escalate(c.status, effect);
+        if (!next) continue;
+        const reason = `违规记录（${v.type}${v.accident_level ? `，${v.accident_level}` : ''}，${v.occurred_on}，${v.source_document}）：依 001 §11 ${WHAT[next]}`;
+        await this.changeStatus(m, c.id, c.status, next, reason, null, violationId);
+        await this.audit.record(
+          { actor: null, username: 'system', ip: null, action: 'evaluation.certificate.auto', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { from: c.status, to: next, violationId } },
+          m,
+        );
+        changed++;
+      }
+      return { changed };
+    });
+  }
+
+  /** Nightly: expire past validity; flag last year's continuing-education shortfall. Idempotent. */
+  async nightly(date?: string): Promise<{ expired: number; flagged: number; checked: number }> {
+    const today = date ?? this.today();
+    const expired = await this.dataSource.transaction(async (m) => {
+      const rows: { id: string; status: CertificateStatus; valid_until: string }[] = await m.query(
+        `SELECT id, status, valid_until::text AS valid_until FROM evaluation_certificate WHERE status IN ('valid','suspended') AND valid_until < $1::date ORDER BY id FOR UPDATE`,
+        [today],
+      );
+      for (const r of rows) {
+        await this.changeStatus(m, r.id, r.status, 'expired', `证书有效期至 ${r.valid_until}，到期失效`, null, null, addDays(r.valid_until, 1));
+      }
+      if (rows.length) {
+        await this.audit.record({ actor: null, username: 'system', ip: null, action: 'evaluation.certificate.expire', objectType: 'evaluation_certificate', objectId: null, result: 'success', details: { count: rows.length, date: today } }, m);
+      }
+      return rows.length;
+    });
+    const year = yearOf(today) - 1;
+    const profile = await this.policy.profileAt(`${year}-12-31`);
+    const due: { id: string; person_id: string; issued_on: string; valid_until: string }[] = await this.dataSource.query(
+      `SELECT id, person_id, issued_on::text AS issued_on, valid_until::text AS valid_until FROM evaluation_certificate
+        WHERE status = 'valid' AND (review_year IS NULL OR review_year < $1) ORDER BY id`,
+      [year],
+    );
+    let flagged = 0;
+    for (const c of due) {
+      await this.dataSource.transaction(async (m) => {
+        const hours = await this.yearHours(m, c.person_id, year);
+        const verdict = yearlyCompliance(profile, { appointedOn: c.issued_on, termEnd: c.valid_until }, year, hours);
+        if (verdict.applicable && verdict.compliant === false) {
+          const reason = shortfallReason(year, verdict.clause, verdict.shortHours, verdict.shortActivities);
+          const r = await m.query(
+            `UPDATE evaluation_certificate SET review_flag = true, review_reason = $2, review_year = $3, version = version + 1
+              WHERE id = $1 AND status = 'valid' AND (review_year IS NULL OR review_year < $3)`,
+            [c.id, reason, year],
+          );
+          if (rowCount(r) === 1) {
+            flagged++;
+            await this.audit.record({ actor: null, username: 'system', ip: null, action: 'evaluation.certificate.flag', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { year, reason } }, m);
+          }
+        } else {
+          await m.query(`UPDATE evaluation_certificate SET review_year = $2 WHERE id = $1 AND (review_year IS NULL OR review_year < $2)`, [c.id, year]);
+        }
+      });
+    }
+    this.logger.log(`certificates nightly ${today}: expired ${expired}, flagged ${flagged} of ${due.length}`);
+    return { expired, flagged, checked: due.length };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Shared with the applications service
+  // -------------------------------------------------------------------------------------------
+
+  async currentValid(m: EntityManager, personId: string): Promise<{ id: string; number: string; issued_on: string; valid_until: string } | null> {
+    const [row] = await m.query(
+      `SELECT id, number, issued_on::text AS issued_on, valid_until::text AS valid_until FROM evaluation_certificate
+        WHERE person_id = $1 AND status = 'valid' ORDER BY issued_on DESC LIMIT 1`,
+      [personId],
+    );
+    return row ?? null;
+  }
+
+  /** 000 7.7.2: the holder's continuing education in each completed year since the certificate. */
+  async continuingEducation(m: EntityManager, personId: string, issuedOn: string, validUntil: string, today: string): Promise<ContinuingEducationYear[]> {
+    const out: ContinuingEducationYear[] = [];
+    for (let y = yearOf(issuedOn); y < yearOf(today); y++) {
+      const hours = await this.yearHours(m, personId, y);
+      const c = yearlyCompliance(await this.policy.profileAt(`${y}-12-31`), { appointedOn: issuedOn, termEnd: validUntil }, y, hours);
+      out.push({
+        year: y,
+        applicable: c.applicable,
+        compliant: c.compliant,
+        totalHours: hours.firstCategory + hours.secondCategory,
+        activities: hours.activities,
+        shortHours: c.shortHours,
+        shortActivities: c.shortActivities,
+        note: c.reason,
+      });
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Internals
+  // -------------------------------------------------------------------------------------------
+
+  /** The training ledger's counted hours of a person in a year (the same sums as the training module's). */
+  private async yearHours(m: EntityManager, personId: string, year: number): Promise<TrainingYearHours> {
+    const [row] = await m.query(`SELECT ${YEAR_HOURS_SQL} FROM training_live t WHERE t.person_id = $1 AND t.end_date BETWEEN $2::date AND $3::date`, [
+      personId,
+      `${year}-01-01`,
+      `${year}-12-31`,
+    ]);
+    return toYearHours(row);
+  }
+
+  private async lockOwn(m: EntityManager, actor: Actor, id: string): Promise<{ id: string; status: CertificateStatus; issued_on: string; review_flag: boolean; review_reason: string | null }> {
+    const [c] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await m.query(`SELECT id, body_code, status, issued_on::text AS issued_on, review_flag, review_reason FROM evaluation_certificate WHERE id = $1 FOR UPDATE`, [id])
+      : [];
+    if (!c || c.body_code !== actor.regionCode) throw AppException.notFound('证书');
+    return c;
+  }
+
+  private async changeStatus(
+    m: EntityManager,
+    id: string,
+    from: CertificateStatus,
+    to: CertificateStatus,
+    reason: string,
+    actor: Actor | null,
+    violationId: string | null,
+    on = this.today(),
+  ): Promise<void> {
+    await m.query(`UPDATE evaluation_certificate SET status = $2, status_changed_on = $3, status_reason = $4, version = version + 1 WHERE id = $1`, [id, to, on, reason]);
+    await this.certEvent(m, id, from, to, reason, actor, violationId);
+  }
+
+  private async certEvent(m: EntityManager, id: string, from: CertificateStatus | null, to: CertificateStatus, reason: string, actor: Actor | null, violationId: string | null): Promise<void> {
+    await m.query(
+      `INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason, actor_id, violation_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, this.clock.now(), from, to, reason, actor?.userId || null, violationId],
+    );
+  }
+
+  private async reviews(id: string): Promise<YearlyReviewView[]> {
+    const rows = await this.dataSource.query(
+      `SELECT r.id, r.year, r.rating, r.summary, u.display_name, r.reviewed_at FROM evaluation_yearly_review r LEFT JOIN app_user u ON u.id = r.reviewed_by
+        WHERE r.certificate_id = $1 ORDER BY r.year`,
+      [id],
+    );
+    return rows.map((r: { id: string; year: number; rating: YearlyReviewView['rating']; summary: string; display_name: string | null; reviewed_at: Date }) => ({
+      id: r.id,
+      year: r.year,
+      rating: r.rating,
+      summary: r.summary,
+      reviewerName: r.display_name,
+      reviewedAt: new Date(r.reviewed_at).toISOString(),
+    }));
+  }
+}
+
+function shortfallReason(year: number, clause: string | null, shortHours: number, shortActivities: number): string {
+  const parts = [shortHours > 0 ? `还差 ${shortHours} 学时` : null, shortActivities > 0 ? `还差 ${shortActivities} 次组织培训活动` : null].filter(Boolean);
+  return `${year} 年度继续教育未达标${clause ? `（${clause}）` : ''}：${parts.join('，')}，证书待复核`;
+}
+
+/** TypeORM's raw UPDATE result is [rows, count] for postgres. */
+function rowCount(r: unknown): number {
+  return Array.isArray(r) && typeof r[1] === 'number' ? r[1] : 0;
+}
+
+function toItem(r: CertificateRow): CertificateListItem {
+  return {
+    id: r.id,
+    number: r.number,
+    holderName: r.holder_name,
+    personId: r.person_id,
+    organisationName: r.organisation_name,
+    enterpriseId: r.enterprise_id,
+    regionCode: r.region_code,
+    regionName: r.region_name,
+    cityCode: r.city_code,
+    cityName: r.city_name,
+    scheme: r.scheme,
+    score: r.score,
+    grade: r.grade,
+    issuingBody: r.issuing_body,
+    issuedOn: r.issued_on,
+    validUntil: r.valid_until,
+    status: r.status,
+    statusChangedOn: r.status_changed_on,
+    reviewFlag: r.review_flag,
+    reviewReason: r.review_reason,
+    inTalentPool: r.in_talent_pool,
+  };
+}

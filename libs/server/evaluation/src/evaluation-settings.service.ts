@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { EVALUATION_SCHEMES, type EvaluationScheme, type EvaluationSettings, type GradeBandView, type SchemeView, type UpdateEvaluationSettingsRequest } from '@cqo/contracts';
+import { SCORING_SCHEMES, validateBands, withBands, type ScoringScheme } from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { AppException, type Actor } from '@cqo/server-common';
+import { RegionsService } from '@cqo/server-regions';
+
+const KEY = 'evaluation';
+
+/** Evaluation settings (SPEC §6): certificate validity, the issuing body's name, zhejiang's grade bands. */
+@Injectable()
+export class EvaluationSettingsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(m: EntityManager = this.dataSource.manager): Promise<EvaluationSettings> {
+    const [row] = await m.query(`SELECT value FROM app_setting WHERE key = $1`, [KEY]);
+    const stored = (row?.value ?? {}) as Partial<EvaluationSettings>;
+    const province = await this.regions.province();
+    return {
+      validityYears: stored.validityYears ?? 3,
+      issuingBody: stored.issuingBody ?? `${province.name}首席质量官能力评价中心`,
+      zhejiangBands: stored.zhejiangBands ?? SCORING_SCHEMES.zhejiang.bands.map((b) => ({ ...b })),
+    };
+  }
+
+  /** The scheme with the bands in force. */
+  async scheme(name: EvaluationScheme, m?: EntityManager): Promise<ScoringScheme> {
+    if (name === 'hunan') return SCORING_SCHEMES.hunan;
+    return withBands(SCORING_SCHEMES.zhejiang, (await this.get(m)).zhejiangBands);
+  }
+
+  /** Both schemes with the bands in force, for the scoring forms. */
+  async schemes(): Promise<SchemeView[]> {
+    const out: SchemeView[] = [];
+    for (const name of EVALUATION_SCHEMES) {
+      const s = await this.scheme(name);
+      out.push({ name: s.name, title: s.title, clause: s.clause, total: s.total, passTotal: s.passTotal, bands: s.bands, dimensions: s.dimensions });
+    }
+    return out;
+  }
+
+  async update(actor: Actor, dto: UpdateEvaluationSettingsRequest): Promise<EvaluationSettings> {
+    const current = await this.get();
+    const next: EvaluationSettings = {
+      validityYears: dto.validityYears ?? current.validityYears,
+      issuingBody: dto.issuingBody?.trim() || current.issuingBody,
+      zhejiangBands: (dto.zhejiangBands as GradeBandView[] | undefined) ?? current.zhejiangBands,
+    };
+    const errors = validateBands(next.zhejiangBands, SCORING_SCHEMES.zhejiang.passTotal);
+    if (errors.length) throw AppException.validation(errors.map((message) => ({ field: 'zhejiangBands', code: 'invalid', message })));
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO app_setting (key, value, updated_at) VALUES ($1, $2, now())
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+        [KEY, JSON.stringify(next)],
+      );
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'evaluation.settings', objectType: 'app_setting', objectId: KEY, result: 'success', details: { from: current, to: next } },
+        m,
+      );
+    });
+    return next;
+  }
+}

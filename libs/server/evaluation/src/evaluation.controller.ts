@@ -1,0 +1,274 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
+import type { Response } from 'express';
+import type {
+  CertificateDetail,
+  CertificatePage,
+  EvaluationApplicationDetail,
+  EvaluationApplicationPage,
+  EvaluationSettings,
+  EvaluationSheetView,
+  EvaluatorOption,
+  EvidenceFileView,
+  GradeDistribution,
+  GradeResultView,
+  PublicCertificateVerification,
+  SchemeView,
+  TalentPoolItem,
+  TalentPoolPage,
+  YearlyReviewView,
+} from '@cqo/contracts';
+import { CurrentActor, Public, Roles, type Actor } from '@cqo/server-common';
+import { EvaluationApplicationsService } from './applications.service';
+import {
+  AcceptEvaluationDto,
+  AddTalentDto,
+  ApplicationQueryDto,
+  AppointPanelDto,
+  CertificateQueryDto,
+  CertificateStatusDto,
+  ClearReviewFlagDto,
+  ConsolidateDto,
+  EvaluationApplicationDto,
+  GradePreviewDto,
+  InterviewDto,
+  RemoveTalentDto,
+  ResubmitEvaluationDto,
+  ReturnEvaluationDto,
+  ScoreSheetDto,
+  TalentPoolQueryDto,
+  UpdateEvaluationSettingsDto,
+  YearlyReviewDto,
+} from './dtos/evaluation.dto';
+import { EvaluationCertificatesService } from './evaluation-certificates.service';
+import { EvaluationSettingsService } from './evaluation-settings.service';
+import { EVIDENCE_LIMITS, type UploadedEvidence } from './evidence-guard';
+import { TalentPoolService } from './talent-pool.service';
+
+const READERS = ['enterprise', 'evaluator', 'province', 'city', 'county', 'admin'] as const;
+
+/** Capability evaluation (SPEC §6): routes listed in docs/evaluation.md. */
+@ApiTags('evaluation')
+@ApiBearerAuth()
+@Controller('evaluation')
+export class EvaluationController {
+  constructor(
+    private readonly applications: EvaluationApplicationsService,
+    private readonly certificates: EvaluationCertificatesService,
+    private readonly talent: TalentPoolService,
+    private readonly settings: EvaluationSettingsService,
+  ) {}
+
+  @Get('schemes')
+  schemes(): Promise<SchemeView[]> {
+    return this.settings.schemes();
+  }
+
+  @Post('grade-preview')
+  @HttpCode(200)
+  preview(@Body() dto: GradePreviewDto): Promise<GradeResultView> {
+    return this.applications.preview(dto);
+  }
+
+  @Get('settings')
+  @Roles('evaluator', 'province', 'admin')
+  getSettings(): Promise<EvaluationSettings> {
+    return this.settings.get();
+  }
+
+  @Put('settings')
+  @Roles('province', 'admin')
+  updateSettings(@CurrentActor() actor: Actor, @Body() dto: UpdateEvaluationSettingsDto): Promise<EvaluationSettings> {
+    return this.settings.update(actor, dto);
+  }
+
+  @Get('evaluators')
+  @Roles('evaluator')
+  evaluators(@CurrentActor() actor: Actor): Promise<EvaluatorOption[]> {
+    return this.applications.evaluators(actor);
+  }
+
+  // --- applications ---------------------------------------------------------------------------
+
+  @Get('applications')
+  @Roles(...READERS)
+  list(@CurrentActor() actor: Actor, @Query() q: ApplicationQueryDto): Promise<EvaluationApplicationPage> {
+    return this.applications.list(actor, q);
+  }
+
+  @Post('applications')
+  @Roles('enterprise')
+  apply(@CurrentActor() actor: Actor, @Body() dto: EvaluationApplicationDto): Promise<EvaluationApplicationDetail> {
+    return this.applications.create(actor, dto);
+  }
+
+  @Get('applications/:id')
+  @Roles(...READERS)
+  detail(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<EvaluationApplicationDetail> {
+    return this.applications.detail(actor, id);
+  }
+
+  @Post('applications/:id/resubmit')
+  @HttpCode(200)
+  @Roles('enterprise')
+  resubmit(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ResubmitEvaluationDto): Promise<EvaluationApplicationDetail> {
+    return this.applications.resubmit(actor, id, dto);
+  }
+
+  @Post('applications/:id/withdraw')
+  @HttpCode(200)
+  @Roles('enterprise')
+  withdraw(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<EvaluationApplicationDetail> {
+    return this.applications.withdraw(actor, id);
+  }
+
+  @Post('applications/:id/evidence')
+  @Roles('enterprise')
+  @ApiConsumes('multipart/form-data')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: EVIDENCE_LIMITS.maxFileBytes + 1, files: 1 }, defParamCharset: 'utf8' }))
+  evidence(@CurrentActor() actor: Actor, @Param('id') id: string, @UploadedFile() file: UploadedEvidence | undefined): Promise<EvidenceFileView> {
+    return this.applications.addEvidence(actor, id, file);
+  }
+
+  @Get('applications/:id/evidence/:fileId')
+  @Roles(...READERS)
+  async evidenceFile(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('fileId') fileId: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    const f = await this.applications.evidenceFile(actor, id, fileId);
+    res.setHeader('Content-Type', f.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.fileName)}`);
+    return new StreamableFile(f.content);
+  }
+
+  @Post('applications/:id/accept')
+  @HttpCode(200)
+  @Roles('evaluator')
+  accept(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: AcceptEvaluationDto): Promise<EvaluationApplicationDetail> {
+    return this.applications.accept(actor, id, dto);
+  }
+
+  @Post('applications/:id/return')
+  @HttpCode(200)
+  @Roles('evaluator')
+  returnForCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReturnEvaluationDto): Promise<EvaluationApplicationDetail> {
+    return this.applications.returnForCompletion(actor, id, dto);
+  }
+
+  @Post('applications/:id/panel')
+  @HttpCode(200)
+  @Roles('evaluator')
+  panel(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: AppointPanelDto): Promise<EvaluationApplicationDetail> {
+    return this.applications.appointPanel(actor, id, dto);
+  }
+
+  @Post('applications/:id/sheets')
+  @HttpCode(200)
+  @Roles('evaluator')
+  sheet(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ScoreSheetDto): Promise<EvaluationSheetView> {
+    return this.applications.submitSheet(actor, id, dto);
+  }
+
+  @Post('applications/:id/interview')
+  @HttpCode(200)
+  @Roles('evaluator')
+  interview(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: InterviewDto): Promise<EvaluationApplicationDetail> {
+    return this.applications.interview(actor, id, dto);
+  }
+
+  @Post('applications/:id/site-visit')
+  @HttpCode(200)
+  @Roles('evaluator')
+  siteVisit(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: InterviewDto): Promise<EvaluationApplicationDetail> {
+    return this.applications.siteVisit(actor, id, dto);
+  }
+
+  @Post('applications/:id/report')
+  @HttpCode(200)
+  @Roles('evaluator')
+  report(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ConsolidateDto): Promise<EvaluationApplicationDetail> {
+    return this.applications.consolidate(actor, id, dto);
+  }
+
+  @Post('applications/:id/certificate')
+  @Roles('evaluator')
+  issue(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CertificateDetail> {
+    return this.certificates.issue(actor, id);
+  }
+
+  // --- certificates ---------------------------------------------------------------------------
+
+  @Get('certificates')
+  @Roles(...READERS)
+  certificateList(@CurrentActor() actor: Actor, @Query() q: CertificateQueryDto): Promise<CertificatePage> {
+    return this.certificates.list(actor, q);
+  }
+
+  @Get('certificates/:id')
+  @Roles(...READERS)
+  certificate(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CertificateDetail> {
+    return this.certificates.detail(actor, id);
+  }
+
+  @Post('certificates/:id/status')
+  @HttpCode(200)
+  @Roles('evaluator')
+  certificateStatus(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: CertificateStatusDto): Promise<CertificateDetail> {
+    return this.certificates.setStatus(actor, id, dto);
+  }
+
+  @Post('certificates/:id/review-flag/clear')
+  @HttpCode(200)
+  @Roles('evaluator')
+  clearFlag(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ClearReviewFlagDto): Promise<CertificateDetail> {
+    return this.certificates.clearReviewFlag(actor, id, dto.note);
+  }
+
+  @Post('certificates/:id/reviews')
+  @Roles('evaluator')
+  review(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: YearlyReviewDto): Promise<YearlyReviewView> {
+    return this.certificates.addReview(actor, id, dto);
+  }
+
+  // --- talent pool and distribution -----------------------------------------------------------
+
+  @Get('talent-pool')
+  @Roles('province', 'evaluator')
+  talentPool(@CurrentActor() actor: Actor, @Query() q: TalentPoolQueryDto): Promise<TalentPoolPage> {
+    return this.talent.list(actor, q);
+  }
+
+  @Post('talent-pool')
+  @Roles('province')
+  addTalent(@CurrentActor() actor: Actor, @Body() dto: AddTalentDto): Promise<TalentPoolItem> {
+    return this.talent.add(actor, dto);
+  }
+
+  @Post('talent-pool/:id/removal')
+  @HttpCode(204)
+  @Roles('province')
+  removeTalent(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: RemoveTalentDto): Promise<void> {
+    return this.talent.remove(actor, id, dto.reason);
+  }
+
+  @Get('distribution')
+  @Roles('province', 'city', 'evaluator', 'admin')
+  distribution(@CurrentActor() actor: Actor): Promise<GradeDistribution> {
+    return this.talent.distribution(actor);
+  }
+}
+
+/** Login-free, rate-limited: what anyone holding a certificate number (or its QR code) may check. */
+@ApiTags('public')
+@Controller('public')
+@UseGuards(ThrottlerGuard)
+@SkipThrottle({ login: true })
+export class PublicCertificateController {
+  constructor(private readonly certificates: EvaluationCertificatesService) {}
+
+  @Get('evaluation-certificates/:number')
+  @Public()
+  verify(@Param('number') number: string): Promise<PublicCertificateVerification> {
+    return this.certificates.verifyPublic(number);
+  }
+}

@@ -1,0 +1,310 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { CertificateDetail, EvaluationApplicationDetail } from '@cqo/contracts';
+import { addYears, certificateValidUntil, chinaDate, yearOf } from '@cqo/policy';
+import { EvaluationCertificatesService } from '@cqo/server-evaluation';
+import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
+import { privateDatabase } from '../support/private-db';
+import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
+import { testEnv } from '../support/test-env';
+
+const run = promisify(execFile);
+const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
+
+/**
+ * Capability evaluation end to end on real Postgres and Redis (issue 8): the workflow with a panel
+ * of two, the certificate's traceable number, a violation suspending then revoking it through the
+ * worker, the public verification, the one-year re-application lock, the talent pool and the
+ * distribution, the nightly expiry and shortfall flag, and `cqo grade` agreeing with the panel.
+ * Its own database: certificate numbers count from 000001 per body and year.
+ */
+describe('capability evaluation (real Postgres)', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let databaseUrl: string;
+  let province: string;
+  let wuhan: string;
+  let yichang: string;
+  let leader: { id: string; auth: string };
+  let member: { id: string; auth: string };
+  let outsider: { id: string; auth: string };
+  let ent: { id: string; auth: string; personName: string };
+  let otherEnt: string;
+  const today = chinaDate(new Date());
+  const year = yearOf(today);
+
+  // Hunan sheet: 意识 120, 诚信 70, 知识 60, 能力 200, 业绩 200 = 650 → AAAA.
+  const SHEET = { '8.1.1': 80, '8.1.2': 40, '8.2': 70, '8.3': 60, '8.4.1': 60, '8.4.2': 70, '8.4.3': 40, '8.4.4': 30, '8.5.1': 100, '8.5.2': 30, '8.5.3': 40, '8.5.4': 20, '8.5.5': 10 };
+  const application = (over: Record<string, unknown> = {}) => ({
+    scheme: 'hunan',
+    appliedGrade: 'AAAA',
+    experienceYears: 5,
+    hasCertificate: true,
+    selfAssessment: SHEET,
+    statement: '申请报告：本人从事质量管理工作五年。',
+    recommendation: '同意推荐。',
+    ...over,
+  });
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error('run `node tools/build.mjs --server` first');
+    databaseUrl = await privateDatabase('evaluation');
+    const config = testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:evaluation` });
+    t = await createTestApp({ config });
+    worker = await startTestWorker(config);
+    province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
+    wuhan = await bearer(t.http, (await makeUser(t.db, 'city', { regionCode: '420100' })).username);
+    yichang = await bearer(t.http, (await makeUser(t.db, 'city', { regionCode: '420500' })).username);
+    const evaluator = async () => {
+      const u = await makeUser(t.db, 'evaluator', { regionCode: '420000' });
+      return { id: u.id, auth: await bearer(t.http, u.username) };
+    };
+    leader = await evaluator();
+    member = await evaluator();
+    outsider = await evaluator();
+    const e = await makeEnterprise(t.db, '420102');
+    const name = '张质量';
+    await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
+      .send(hubeiEligibleFiling('2021-03-01', { name, explanation: '补录历史聘任' })).expect(201);
+    ent = { id: e.id, auth: await bearer(t.http, (await makeUser(t.db, 'enterprise', { enterpriseId: e.id })).username), personName: name };
+    const e2 = await makeEnterprise(t.db, '420502');
+    otherEnt = await bearer(t.http, (await makeUser(t.db, 'enterprise', { enterpriseId: e2.id })).username);
+  }, 90_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+  });
+
+  const api = () => t.http();
+  let appId: string;
+  let report: EvaluationApplicationDetail['report'];
+  let cert: CertificateDetail;
+
+  it('apply → return → resubmit → accept → panel of two scores → leader reports → certificate CQO-420000-<year>-000001', async () => {
+    // The self-assessment is held to the maxima too, field by field.
+    const bad = await api().post('/api/evaluation/applications').set('Authorization', ent.auth)
+      .send(application({ selfAssessment: { ...SHEET, '8.1.1': 120 } })).expect(400);
+    expect(bad.body.details).toEqual([expect.objectContaining({ field: 'selfAssessment.8.1.1', code: 'above_max', message: expect.stringContaining('100') })]);
+    // Only an enterprise applies.
+    await api().post('/api/evaluation/applications').set('Authorization', leader.auth).send(application()).expect(404);
+
+    const created = await api().post('/api/evaluation/applications').set('Authorization', ent.auth).send(application({ recommendation: '推荐' })).expect(201);
+    appId = created.body.id;
+    expect(created.body).toMatchObject({ status: 'submitted', personName: ent.personName, reevaluation: false, actions: ['withdraw', 'uploadEvidence'] });
+    // A second one for the same person while the first is open.
+    await api().post('/api/evaluation/applications').set('Authorization', ent.auth).send(application()).expect(409);
+
+    // Out of order: a panel before the formal review.
+    const early = await api().post(`/api/evaluation/applications/${appId}/panel`).set('Authorization', leader.auth)
+      .send({ leaderId: leader.id, memberIds: [member.id] }).expect(409);
+    expect(early.body.message).toBe('当前状态为“已提交待受理”，不能执行“组建评价组”');
+    // Wrong roles and wrong enterprises see nothing.
+    await api().post(`/api/evaluation/applications/${appId}/accept`).set('Authorization', province).send({}).expect(404);
+    await api().get(`/api/evaluation/applications/${appId}`).set('Authorization', otherEnt).expect(404);
+
+    // 退回补正, then the applicant completes it.
+    const returned = await api().post(`/api/evaluation/applications/${appId}/return`).set('Authorization', leader.auth)
+      .send({ reasons: '请补充组织推荐意见及工作绩效证明材料' }).expect(200);
+    expect(returned.body).toMatchObject({ status: 'returned', returnReasons: '请补充组织推荐意见及工作绩效证明材料' });
+    await api().post(`/api/evaluation/applications/${appId}/accept`).set('Authorization', leader.auth).send({}).expect(409);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+    const up = await api().post(`/api/evaluation/applications/${appId}/evidence`).set('Authorization', ent.auth).attach('file', png, '绩效证明.png').expect(201);
+    expect(up.body).toMatchObject({ fileName: '绩效证明.png', contentType: 'image/png', size: png.length });
+    const fake = await api().post(`/api/evaluation/applications/${appId}/evidence`).set('Authorization', ent.auth)
+      .attach('file', Buffer.from('not really a pdf'), 'x.pdf').expect(400);
+    expect(fake.body.details[0]).toMatchObject({ field: 'file', code: 'type' });
+    await api().post(`/api/evaluation/applications/${appId}/resubmit`).set('Authorization', ent.auth)
+      .send({ ...application({ recommendation: '同意推荐，该同志质量工作业绩突出。' }), version: returned.body.version + 1 }).expect(409);
+    const resubmitted = await api().post(`/api/evaluation/applications/${appId}/resubmit`).set('Authorization', ent.auth)
+      .send({ ...application({ recommendation: '同意推荐，该同志质量工作业绩突出。' }), version: returned.body.version }).expect(200);
+    expect(resubmitted.body).toMatchObject({ status: 'submitted', recommendation: '同意推荐，该同志质量工作业绩突出。' });
+
+    await api().post(`/api/evaluation/applications/${appId}/accept`).set('Authorization', leader.auth).send({ note: '材料齐全' }).expect(200);
+    const badPanel = await api().post(`/api/evaluation/applications/${appId}/panel`).set('Authorization', leader.auth)
+      .send({ leaderId: leader.id, memberIds: [ent.id] }).expect(400);
+    expect(badPanel.body.details[0]).toMatchObject({ field: 'memberIds.0' });
+    const panel = await api().post(`/api/evaluation/applications/${appId}/panel`).set('Authorization', leader.auth)
+      .send({ leaderId: leader.id, memberIds: [member.id] }).expect(200);
+    expect(panel.body.status).toBe('scoring');
+    expect(panel.body.panel).toHaveLength(2);
+
+    // A score above the indicator's maximum is refused with the field named.
+    const over = await api().post(`/api/evaluation/applications/${appId}/sheets`).set('Authorization', member.auth)
+      .send({ scores: { ...SHEET, '8.2': 81 } }).expect(400);
+    expect(over.body.details).toEqual([{ field: 'scores.8.2', code: 'above_max', message: '得分不能超过该指标满分 80 分' }]);
+    // Not on the panel.
+    await api().post(`/api/evaluation/applications/${appId}/sheets`).set('Authorization', outsider.auth).send({ scores: SHEET }).expect(409);
+
+    await api().post(`/api/evaluation/applications/${appId}/sheets`).set('Authorization', leader.auth).send({ scores: SHEET }).expect(200);
+    const early2 = await api().post(`/api/evaluation/applications/${appId}/report`).set('Authorization', leader.auth).send({ scores: SHEET }).expect(409);
+    expect(early2.body.message).toContain('1 名评价组成员未提交评分表');
+    const memberSheet = await api().post(`/api/evaluation/applications/${appId}/sheets`).set('Authorization', member.auth)
+      .send({ scores: { ...SHEET, '8.5.1': 110 }, comment: '业绩突出' }).expect(200);
+    expect(memberSheet.body.result).toMatchObject({ total: 660, grade: 'AAAA' });
+
+    const noInterview = await api().post(`/api/evaluation/applications/${appId}/report`).set('Authorization', leader.auth).send({ scores: SHEET }).expect(409);
+    expect(noInterview.body.message).toContain('面试答辩');
+    await api().post(`/api/evaluation/applications/${appId}/interview`).set('Authorization', member.auth).send({ date: today, notes: '答辩流畅' }).expect(200);
+    await api().post(`/api/evaluation/applications/${appId}/site-visit`).set('Authorization', leader.auth).send({ date: today, notes: '现场核实体系运行记录' }).expect(200);
+    // Only the leader consolidates.
+    await api().post(`/api/evaluation/applications/${appId}/report`).set('Authorization', member.auth).send({ scores: SHEET }).expect(409);
+    const reported = await api().post(`/api/evaluation/applications/${appId}/report`).set('Authorization', leader.auth)
+      .send({ scores: SHEET, conclusion: '建议认定为 AAAA 级' }).expect(200);
+    report = reported.body.report;
+    expect(reported.body.status).toBe('reported');
+    expect(report).toMatchObject({
+      total: 650,
+      dimensions: { '8.1': 120, '8.2': 70, '8.3': 60, '8.4': 200, '8.5': 200 },
+      grade: 'AAAA',
+      reasons: [expect.stringContaining('AAAA')],
+    });
+    // Scoring after the report is out of order.
+    await api().post(`/api/evaluation/applications/${appId}/sheets`).set('Authorization', member.auth).send({ scores: SHEET }).expect(409);
+
+    // The applicant sees the report, not the members' sheets.
+    const mine = await api().get(`/api/evaluation/applications/${appId}`).set('Authorization', ent.auth).expect(200);
+    expect(mine.body).toMatchObject({ status: 'reported', sheets: [], report: { grade: 'AAAA' }, interview: { date: today }, evidence: [expect.objectContaining({ fileName: '绩效证明.png' })] });
+    expect(mine.body.events.map((e: { action: string }) => e.action)).toEqual(
+      ['apply', 'return', 'evidence', 'resubmit', 'accept', 'panel', 'sheet', 'sheet', 'interview', 'site_visit', 'report'],
+    );
+
+    const issued = await api().post(`/api/evaluation/applications/${appId}/certificate`).set('Authorization', leader.auth).expect(201);
+    cert = issued.body;
+    expect(cert).toMatchObject({
+      number: `CQO-420000-${year}-000001`,
+      holderName: ent.personName,
+      grade: 'AAAA',
+      score: 650,
+      status: 'valid',
+      issuedOn: today,
+      validUntil: certificateValidUntil(today, 3),
+      cityCode: '420100',
+      verifyPath: `/verify/cqo/CQO-420000-${year}-000001`,
+    });
+    await api().post(`/api/evaluation/applications/${appId}/certificate`).set('Authorization', leader.auth).expect(409);
+
+    // Every step is in the audit log.
+    const actions = (await t.db.query(`SELECT action FROM audit_log WHERE object_id = $1 AND result = 'success' ORDER BY id`, [appId])).map((r: { action: string }) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(['evaluation.apply', 'evaluation.return', 'evaluation.resubmit', 'evaluation.accept', 'evaluation.panel', 'evaluation.sheet', 'evaluation.interview', 'evaluation.report']));
+  }, 60_000);
+
+  it('scope: the city of the enterprise reads the certificate, another city and enterprise do not', async () => {
+    const list = await api().get('/api/evaluation/certificates').set('Authorization', wuhan).expect(200);
+    expect(list.body.items.map((c: { number: string }) => c.number)).toEqual([cert.number]);
+    expect((await api().get('/api/evaluation/certificates').set('Authorization', yichang).expect(200)).body.total).toBe(0);
+    await api().get(`/api/evaluation/certificates/${cert.id}`).set('Authorization', yichang).expect(404);
+    await api().get(`/api/evaluation/certificates/${cert.id}`).set('Authorization', otherEnt).expect(404);
+    await api().post(`/api/evaluation/certificates/${cert.id}/status`).set('Authorization', wuhan).send({ status: 'revoked', reason: 'x' }).expect(404);
+  });
+
+  it('talent pool, distribution by 市州 and the yearly review', async () => {
+    const added = await api().post('/api/evaluation/talent-pool').set('Authorization', province).send({ certificateId: cert.id, note: '业绩突出' }).expect(201);
+    expect(added.body).toMatchObject({ certificateNumber: cert.number, grade: 'AAAA', cityCode: '420100' });
+    await api().post('/api/evaluation/talent-pool').set('Authorization', province).send({ certificateId: cert.id }).expect(409);
+    await api().post('/api/evaluation/talent-pool').set('Authorization', leader.auth).send({ certificateId: cert.id }).expect(404);
+    const pool = await api().get('/api/evaluation/talent-pool').set('Authorization', province).expect(200);
+    expect(pool.body.total).toBe(1);
+
+    const dist = await api().get('/api/evaluation/distribution').set('Authorization', province).expect(200);
+    expect(dist.body.rows).toHaveLength(17);
+    expect(dist.body.rows.find((r: { regionCode: string }) => r.regionCode === '420100')).toMatchObject({ AAAA: 1, total: 1 });
+    expect(dist.body).toMatchObject({ totals: { total: 1 }, talentPool: 1 });
+
+    const review = await api().post(`/api/evaluation/certificates/${cert.id}/reviews`).set('Authorization', leader.auth)
+      .send({ year, rating: '合格', summary: '履职良好' }).expect(201);
+    expect(review.body).toMatchObject({ year, rating: '合格' });
+    await api().post(`/api/evaluation/certificates/${cert.id}/reviews`).set('Authorization', leader.auth).send({ year, rating: '优秀', summary: '重复' }).expect(409);
+  });
+
+  it('a violation suspends the certificate, a criminal penalty revokes it; the public page shows it; re-applying waits a year', async () => {
+    const pub = await api().get(`/api/public/evaluation-certificates/${cert.number}`).expect(200);
+    expect(pub.body).toEqual(expect.objectContaining({ number: cert.number, holderName: '张*量', status: 'valid', grade: 'AAAA' }));
+    expect(JSON.stringify(pub.body)).not.toContain(ent.personName);
+    await api().get('/api/public/evaluation-certificates/CQO-420000-1999-999999').expect(404);
+
+    await api().post('/api/violations').set('Authorization', wuhan)
+      .send({ enterpriseId: ent.id, subject: 'cqo', type: '违法违规', occurredOn: today, sourceDocument: '武市监罚〔2026〕1号' }).expect(201);
+    await waitFor(async () => (await api().get(`/api/public/evaluation-certificates/${cert.number}`)).body.status === 'suspended', 20_000);
+    const suspended = await api().get(`/api/public/evaluation-certificates/${cert.number}`).expect(200);
+    expect(suspended.body).toMatchObject({ status: 'suspended', statusName: '暂停', statusChangedOn: today });
+
+    await api().post('/api/violations').set('Authorization', wuhan)
+      .send({ enterpriseId: ent.id, subject: 'cqo', type: '刑事处分', occurredOn: today, sourceDocument: '（2026）鄂0102刑初1号' }).expect(201);
+    await waitFor(async () => (await api().get(`/api/public/evaluation-certificates/${cert.number}`)).body.status === 'revoked', 20_000);
+    const detail = await api().get(`/api/evaluation/certificates/${cert.id}`).set('Authorization', leader.auth).expect(200);
+    expect(detail.body.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['valid', 'suspended', 'revoked']);
+    expect(detail.body.history[1]).toMatchObject({ fromStatus: 'valid', violationId: expect.any(String), reason: expect.stringContaining('违法违规') });
+    // Revoked is final, by hand too.
+    await api().post(`/api/evaluation/certificates/${cert.id}/status`).set('Authorization', leader.auth).send({ status: 'valid', reason: '恢复' }).expect(409);
+
+    // 001 §11: a new application within a year of the revocation names the first possible date.
+    const again = await api().post('/api/evaluation/applications').set('Authorization', ent.auth).send(application()).expect(409);
+    expect(again.body.message).toContain(`可申请日期：${addYears(today, 1)}`);
+    expect(again.body.message).toContain(cert.number);
+  }, 60_000);
+
+  it('cqo grade prints the SPEC §9 JSON, equal to the panel result for the same sheet; exit 2 on a bad sheet', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cqo-grade-'));
+    try {
+      const file = join(dir, 'f.json');
+      await writeFile(file, JSON.stringify({ scores: SHEET, applied: 'AAAA', experienceYears: 5, hasCertificate: true }));
+      const { stdout } = await run(process.execPath, [CLI, 'grade', '--scheme', 'hunan', '--sheet', file]);
+      const printed = JSON.parse(stdout);
+      expect(Object.keys(printed)).toEqual(['total', 'dimensions', 'grade', 'reasons']);
+      expect(printed).toEqual({ total: report!.total, dimensions: report!.dimensions, grade: report!.grade, reasons: report!.reasons });
+
+      await writeFile(file, JSON.stringify({ scores: { ...SHEET, '8.2': 81 } }));
+      const bad = await run(process.execPath, [CLI, 'grade', '--scheme', 'hunan', '--sheet', file]).catch((e) => e);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('scores.8.2');
+      const badScheme = await run(process.execPath, [CLI, 'grade', '--scheme', 'jiangsu', '--sheet', file]).catch((e) => e);
+      expect(badScheme.code).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('nightly: expires certificates past validity and flags last year\'s continuing-education shortfall, idempotently', async () => {
+    // Two holders certified years ago (rows written directly: the workflow is covered above).
+    const make = async (issuedOn: string, validUntil: string) => {
+      const e = await makeEnterprise(t.db, '420502');
+      await api().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
+        .send(hubeiEligibleFiling('2021-03-01', { name: '李认定', explanation: '补录历史聘任' })).expect(201);
+      const [a] = await t.db.query(`SELECT person_id, region_path FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
+      const [app] = await t.db.query(
+        `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate,
+           self_assessment, recommendation, status, submitted_at, updated_at)
+         VALUES ('420000', $1, $2, $3, 'hunan', 'AAA', 3, true, '{}', '推荐', 'certified', now(), now()) RETURNING id`,
+        [e.id, a.region_path, a.person_id],
+      );
+      const [c] = await t.db.query(
+        `INSERT INTO evaluation_certificate (number, body_code, year, seq, application_id, person_id, enterprise_id, region_path, holder_name, organisation_name,
+           scheme, score, grade, dimensions, issuing_body, issued_on, valid_until, status, status_changed_on, created_at)
+         VALUES ($1, '420000', 2020, $2, $3, $4, $5, $6, '李认定', $7, 'hunan', 400, 'AAA', '{}', '认定中心', $8, $9, 'valid', $8, now()) RETURNING id`,
+        [`CQO-420000-2020-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`, Math.floor(Math.random() * 1e9), app.id, a.person_id, e.id, a.region_path, e.name, issuedOn, validUntil],
+      );
+      return c.id as string;
+    };
+    const old = await make('2020-01-10', '2023-01-09');
+    const current = await make(`${year - 2}-06-01`, `${year + 1}-05-31`);
+    const svc = t.app.get(EvaluationCertificatesService);
+    const first = await svc.nightly(today);
+    expect(first.expired).toBeGreaterThanOrEqual(1);
+    const [o] = await t.db.query(`SELECT status, status_changed_on::text AS d FROM evaluation_certificate WHERE id = $1`, [old]);
+    expect(o).toEqual({ status: 'expired', d: '2023-01-10' });
+    const [c] = await t.db.query(`SELECT status, review_flag, review_reason FROM evaluation_certificate WHERE id = $1`, [current]);
+    expect(c).toMatchObject({ status: 'valid', review_flag: true, review_reason: expect.stringContaining(`${year - 1} 年度继续教育未达标`) });
+    const second = await svc.nightly(today);
+    expect(second).toMatchObject({ expired: 0, flagged: 0 });
+    // The evaluator clears the flag with a note; the next night leaves it cleared.
+    await api().post(`/api/evaluation/certificates/${current}/review-flag/clear`).set('Authorization', leader.auth).send({ note: '已补学' }).expect(200);
+    await svc.nightly(today);
+    expect((await t.db.query(`SELECT review_flag FROM evaluation_certificate WHERE id = $1`, [current]))[0].review_flag).toBe(false);
+  }, 60_000);
+});
