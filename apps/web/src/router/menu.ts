@@ -22,6 +22,10 @@ import {
   Operation,
   FolderOpened,
   DocumentAdd,
+  EditPen,
+  Stamp,
+  Trophy,
+  Promotion,
 } from '@element-plus/icons-vue';
 import type { Role } from '@cqo/contracts';
 
@@ -39,6 +43,10 @@ export type MenuRouteName =
   | 'training-shortfall'
   | 'training-import'
   | 'evaluation'
+  | 'evaluation-scoring'
+  | 'evaluation-certificates'
+  | 'evaluation-talent-pool'
+  | 'my-evaluation'
   | 'my-annual-report'
   | 'annual-report-review'
   | 'annual-report-status'
@@ -63,6 +71,10 @@ type MenuTitle =
   | 'trainingShortfall'
   | 'trainingImport'
   | 'evaluation'
+  | 'evaluationScoring'
+  | 'evaluationCertificates'
+  | 'talentPool'
+  | 'myEvaluation'
   | 'myAnnualReport'
   | 'annualReportReview'
   | 'annualReportStatus'
@@ -93,6 +105,10 @@ const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
   'training-shortfall': { name: 'training-shortfall', titleKey: 'menu.trainingShortfall', icon: Timer },
   'training-import': { name: 'training-import', titleKey: 'menu.trainingImport', icon: Upload },
   evaluation: { name: 'evaluation', titleKey: 'menu.evaluation', icon: Medal },
+  'evaluation-scoring': { name: 'evaluation-scoring', titleKey: 'menu.evaluationScoring', icon: EditPen },
+  'evaluation-certificates': { name: 'evaluation-certificates', titleKey: 'menu.evaluationCertificates', icon: Stamp },
+  'evaluation-talent-pool': { name: 'evaluation-talent-pool', titleKey: 'menu.talentPool', icon: Trophy },
+  'my-evaluation': { name: 'my-evaluation', titleKey: 'menu.myEvaluation', icon: Promotion },
   'my-annual-report': { name: 'my-annual-report', titleKey: 'menu.myAnnualReport', icon: Calendar },
   'annual-report-review': { name: 'annual-report-review', titleKey: 'menu.annualReportReview', icon: Finished },
   'annual-report-status': { name: 'annual-report-status', titleKey: 'menu.annualReportStatus', icon: List },
@@ -109,19 +125,19 @@ const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
 export function menuRoutesFor(role: Role): MenuRouteName[] {
   switch (role) {
     case 'province':
-      return ['overview', 'enterprises', 'annual-report-status', 'city-reports', 'filing-settings', 'stats-settings', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'audit', 'files-jobs'];
+      return ['overview', 'enterprises', 'annual-report-status', 'city-reports', 'filing-settings', 'stats-settings', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'audit', 'files-jobs', 'evaluation-certificates', 'evaluation-talent-pool'];
     case 'admin':
       // The award check and the training import are officers' tasks (county / city / province);
       // the API refuses admin.
-      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'policy', 'audit', 'admin-queues'];
+      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'policy', 'audit', 'admin-queues', 'evaluation-certificates'];
     case 'city':
-      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'city-report', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'files-jobs'];
+      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'city-report', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'files-jobs', 'evaluation-certificates'];
     case 'county':
-      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'violations', 'training-shortfall', 'roster-import', 'award-check', 'policy', 'files-jobs'];
+      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'violations', 'training-shortfall', 'roster-import', 'award-check', 'policy', 'files-jobs', 'evaluation-certificates'];
     case 'enterprise':
-      return ['my-enterprise', 'my-cqo', 'my-training', 'my-annual-report'];
+      return ['my-enterprise', 'my-cqo', 'my-training', 'my-annual-report', 'my-evaluation'];
     case 'evaluator':
-      return ['evaluation'];
+      return ['evaluation', 'evaluation-scoring', 'evaluation-certificates', 'evaluation-talent-pool'];
     default: {
       const unhandled: never = role;
       throw new Error(`No menu for role ${String(unhandled)}`);

@@ -23,3 +23,5 @@ export { buildViolationsOption, violationTypesShown } from './options/violations
 export type { ViolationsLabels } from './options/violations-bar';
 export { buildDistributionOption, distributionEntries } from './options/distribution-pie';
 export type { DistributionLabels } from './options/distribution-pie';
+export { buildGradeDistributionOption, GRADE_SEGMENTS } from './options/grade-distribution';
+export type { GradeDistributionLabels } from './options/grade-distribution';
