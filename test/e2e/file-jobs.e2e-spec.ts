@@ -7,21 +7,14 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { FileJobInfo } from '@cqo/contracts';
-import { ROSTER_COLUMNS, ROSTER_REQUIRED_COLUMNS, type RosterColumn } from '@cqo/policy';
 import { bearer, creditCode, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
+import { rosterWorkbook, type RosterRow } from '../support/roster';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 
-type Row = Partial<Record<RosterColumn, string | number | Date | null>>;
-
-async function workbook(rows: Row[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('企业名册');
-  ws.addRow(ROSTER_COLUMNS.map((c) => (ROSTER_REQUIRED_COLUMNS.includes(c) ? `${c}*` : c)));
-  for (const r of rows) ws.addRow(ROSTER_COLUMNS.map((c) => r[c] ?? null));
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
+type Row = RosterRow;
+const workbook = rosterWorkbook;
 
 function rosterRow(i: number, county: string): Row {
   return {

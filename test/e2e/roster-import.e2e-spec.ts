@@ -10,28 +10,21 @@ import { Test } from '@nestjs/testing';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ROSTER_COLUMNS, ROSTER_REQUIRED_COLUMNS, type RosterColumn } from '@cqo/policy';
 import { ApiModule, configureApp } from '@cqo/server-app';
 import type { Actor } from '@cqo/server-common';
 import { RosterImportService, RosterModule } from '@cqo/server-roster';
 import { bearer, creditCode, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
+import { rosterWorkbook, type RosterRow } from '../support/roster';
+import { ROSTER_COLUMNS, type RosterColumn } from '@cqo/policy';
 import { testConfig } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
 
-type Row = Partial<Record<RosterColumn, string | number | Date | null>>;
-
-/** A workbook with the template's header (required columns starred, as the template has them) and `rows`. */
-async function workbook(rows: Row[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('企业名册');
-  ws.addRow(ROSTER_COLUMNS.map((c) => (ROSTER_REQUIRED_COLUMNS.includes(c) ? `${c}*` : c)));
-  for (const r of rows) ws.addRow(ROSTER_COLUMNS.map((c) => r[c] ?? null));
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
+type Row = RosterRow;
+const workbook = rosterWorkbook;
 
 function cqoOf(i: number): Row {
   return {

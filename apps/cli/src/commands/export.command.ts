@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { isIsoDate } from '@cqo/policy';
 import { AttachmentExportService, AttachmentModule } from '@cqo/server-attachment';
-import { APP_CONFIG, AppException, type Actor, type AppConfig } from '@cqo/server-common';
-import { withPolicyContext } from '../infra/policy-context';
+import { AppException } from '@cqo/server-common';
+import { cliActor, withPolicyContext } from '../infra/policy-context';
 
 /**
  * `cqo export attachment --region CODE [--year Y] [--as-of D] --out FILE.xlsx`: the statutory
@@ -19,17 +19,7 @@ export async function exportAttachmentCommand(opts: { region: string; year?: str
   if (!opts.out || !opts.out.toLowerCase().endsWith('.xlsx')) fail(`--out must name an .xlsx file, got "${opts.out}"`, 2);
 
   const result = await withPolicyContext(async (app) => {
-    const config = app.get<AppConfig>(APP_CONFIG);
-    const actor: Actor = {
-      userId: '',
-      username: 'cli',
-      role: 'province',
-      sessionId: 'cli',
-      regionCode: config.provinceCode,
-      regionPath: `/${config.provinceCode}/`,
-      enterpriseId: null,
-      ip: null,
-    };
+    const actor = cliActor(app);
     try {
       return await app.get(AttachmentExportService).export(actor, { region: opts.region, year, asOf: opts.asOf }, resolve(opts.out));
     } catch (err) {

@@ -1,9 +1,9 @@
 import { access, readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { AuthModule } from '@cqo/server-auth';
-import { APP_CONFIG, AppException, type Actor, type AppConfig } from '@cqo/server-common';
+import { AppException } from '@cqo/server-common';
 import { RosterImportService, RosterModule } from '@cqo/server-roster';
-import { withPolicyContext } from '../infra/policy-context';
+import { cliActor, withPolicyContext } from '../infra/policy-context';
 
 /**
  * `cqo import roster FILE [--keep-valid] [--dry-run]`: the roster import the web page queues, run
@@ -21,17 +21,7 @@ export async function importRosterCommand(file: string, opts: { keepValid?: bool
   }
   try {
     const result = await withPolicyContext(async (app) => {
-      const config = app.get<AppConfig>(APP_CONFIG);
-      const actor: Actor = {
-        userId: '',
-        username: 'cli',
-        role: 'province',
-        sessionId: 'cli',
-        regionCode: config.provinceCode,
-        regionPath: `/${config.provinceCode}/`,
-        enterpriseId: null,
-        ip: null,
-      };
+      const actor = cliActor(app);
       const service = app.get(RosterImportService);
       // The file-level checks the upload gets, then the import itself.
       await service.check(await readFile(path), basename(path));

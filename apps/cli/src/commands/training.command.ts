@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AuthModule } from '@cqo/server-auth';
-import { APP_CONFIG, AppException, type Actor, type AppConfig } from '@cqo/server-common';
+import { AppException } from '@cqo/server-common';
 import { LedgerService, TrainingImportService, TrainingModule } from '@cqo/server-training';
-import { withPolicyContext } from '../infra/policy-context';
+import { cliActor, withPolicyContext } from '../infra/policy-context';
 
 /** `cqo verify training`: re-walks the ledger's hash chain; exit 1 naming the first broken record. */
 export async function verifyTrainingCommand(): Promise<void> {
@@ -31,17 +31,7 @@ export async function importTrainingCommand(file: string, opts: { keepValid?: bo
   }
   try {
     const result = await withPolicyContext(async (app) => {
-      const config = app.get<AppConfig>(APP_CONFIG);
-      const actor: Actor = {
-        userId: '',
-        username: 'cli',
-        role: 'province',
-        sessionId: 'cli',
-        regionCode: config.provinceCode,
-        regionPath: `/${config.provinceCode}/`,
-        enterpriseId: null,
-        ip: null,
-      };
+      const actor = cliActor(app);
       return app.get(TrainingImportService).import(actor, { buffer, originalname: basename(file) }, opts.keepValid ? 'keep-valid' : 'all-or-nothing');
     }, [AuthModule, TrainingModule]);
     const { errorReportUrl: _url, ...out } = result;

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { AuditModule } from '@cqo/server-audit';
-import { CoreModule, loadConfig } from '@cqo/server-common';
+import { APP_CONFIG, CoreModule, loadConfig, type Actor, type AppConfig } from '@cqo/server-common';
 import { DatabaseModule, runMigrations } from '@cqo/server-database';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { OutboxModule } from '@cqo/server-queue';
@@ -25,4 +25,22 @@ export async function withPolicyContext<T>(work: (app: INestApplicationContext) 
   } finally {
     await app.close();
   }
+}
+
+/**
+ * Who a command acts as: the province office (the whole province in scope), with no user id, so
+ * audit rows name `cli`.
+ */
+export function cliActor(app: INestApplicationContext): Actor {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  return {
+    userId: '',
+    username: 'cli',
+    role: 'province',
+    sessionId: 'cli',
+    regionCode: config.provinceCode,
+    regionPath: `/${config.provinceCode}/`,
+    enterpriseId: null,
+    ip: null,
+  };
 }

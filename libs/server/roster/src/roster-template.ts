@@ -1,32 +1,10 @@
 import ExcelJS from 'exceljs';
-import { AWARD_TYPES, EDUCATION_LEVELS, INDUSTRY_SECTIONS, OWNERSHIP_TYPES, POSITION_LEVELS, QUALIFICATION_LEVELS, QUALIFICATION_TYPES, SIZE_CLASSES } from '@cqo/contracts';
+import { AWARD_TYPES, EDUCATION_LEVELS, INDUSTRY_SECTION_NAMES, INDUSTRY_SECTIONS, OWNERSHIP_TYPES, POSITION_LEVELS, QUALIFICATION_LEVELS, QUALIFICATION_TYPES, SIZE_CLASSES } from '@cqo/contracts';
 import { AWARD_FORMAT, ROSTER_CODED_VALUES, ROSTER_COLUMNS, ROSTER_CQO_REQUIRED_COLUMNS, ROSTER_REQUIRED_COLUMNS, type RosterColumn } from '@cqo/policy';
 
 /** Rows of the template that carry the drop-downs and formats. */
 const TEMPLATE_ROWS = 2000;
 
-const INDUSTRY_NAMES: Record<string, string> = {
-  A: '农、林、牧、渔业',
-  B: '采矿业',
-  C: '制造业',
-  D: '电力、热力、燃气及水生产和供应业',
-  E: '建筑业',
-  F: '批发和零售业',
-  G: '交通运输、仓储和邮政业',
-  H: '住宿和餐饮业',
-  I: '信息传输、软件和信息技术服务业',
-  J: '金融业',
-  K: '房地产业',
-  L: '租赁和商务服务业',
-  M: '科学研究和技术服务业',
-  N: '水利、环境和公共设施管理业',
-  O: '居民服务、修理和其他服务业',
-  P: '教育',
-  Q: '卫生和社会工作',
-  R: '文化、体育和娱乐业',
-  S: '公共管理、社会保障和社会组织',
-  T: '国际组织',
-};
 
 const NOTES: Record<RosterColumn, string> = {
   统一社会信用代码: '必填。18 位，按 GB 32100-2015 校验第 18 位校验码；同一代码在表中只能出现一次。已登记的企业按此代码更新',
@@ -35,7 +13,7 @@ const NOTES: Record<RosterColumn, string> = {
   是否规上: '必填。是 / 否（规模以上工业企业等）',
   企业规模: `选填。${SIZE_CLASSES.join(' / ')}`,
   企业类型: `选填。${OWNERSHIP_TYPES.join(' / ')}`,
-  所属行业: `选填。GB/T 4754 门类代码 A–T：${INDUSTRY_SECTIONS.map((c) => `${c} ${INDUSTRY_NAMES[c]}`).join('；')}`,
+  所属行业: `选填。GB/T 4754 门类代码 A–T：${INDUSTRY_SECTIONS.map((c) => `${c} ${INDUSTRY_SECTION_NAMES[c]}`).join('；')}`,
   获奖情况: `选填。${AWARD_FORMAT}。填写后替换该企业已登记的获奖情况`,
   首席质量官姓名: '企业无首席质量官时，本列及右侧各列全部留空；填写任一列即视为有首席质量官，带“*”说明的列须填写',
   性别: '有首席质量官时必填。男 / 女',
