@@ -53,7 +53,7 @@ describe('capability evaluation scoring sheet in Chromium', () => {
       throw new Error('run `npm run build` first (npm test does)');
     }
     const env = testEnv();
-    const name = `${env.databaseName}_evaluation`;
+    const name = `${env.databaseName}_evaluation_ui`;
     const admin = new Client({ connectionString: env.adminUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
