@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import type { FileJobInfo } from '@cqo/contracts';
 import { bearer, creditCode, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
-import { rosterWorkbook, type RosterRow } from '../support/roster';
+import { rosterCqo, rosterWorkbook, type RosterRow } from '../support/roster';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 
@@ -24,22 +24,7 @@ function rosterRow(i: number, county: string): Row {
     是否规上: i % 2 ? '是' : '否',
     企业类型: '民营',
     所属行业: 'C',
-    首席质量官姓名: `任务${i}号`,
-    性别: '男',
-    出生年月: '1980-05',
-    职务: '副总经理',
-    职务层级: '高层副职',
-    学历: '大学本科',
-    职称或职业资格类别: '质量专业技术人员职业资格',
-    职称或职业资格级别: '中级',
-    是否质量相关专业: '是',
-    从事质量管理工作年限: 8,
-    聘任日期: new Date('2024-03-01T00:00:00Z'),
-    聘任授权证书编号: `JOB-${i}`,
-    任职培训学时: 24,
-    任职培训证书编号: `JOBPX-${i}`,
-    任职承诺: '是',
-    联系电话: `137${String(i).padStart(8, '0')}`,
+    ...rosterCqo(i, 'JOB'),
   };
 }
 

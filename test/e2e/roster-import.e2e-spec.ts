@@ -15,7 +15,7 @@ import type { Actor } from '@cqo/server-common';
 import { RosterImportService, RosterModule } from '@cqo/server-roster';
 import { bearer, creditCode, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
-import { rosterWorkbook, type RosterRow } from '../support/roster';
+import { rosterCqo, rosterWorkbook, type RosterRow } from '../support/roster';
 import { ROSTER_COLUMNS, type RosterColumn } from '@cqo/policy';
 import { testConfig } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -26,27 +26,7 @@ const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
 type Row = RosterRow;
 const workbook = rosterWorkbook;
 
-function cqoOf(i: number): Row {
-  return {
-    首席质量官姓名: `名册${i}号`,
-    性别: i % 3 ? '男' : '女',
-    出生年月: '1978-09',
-    职务: '副总经理',
-    职务层级: '高层副职',
-    学历: '大学本科',
-    职称或职业资格类别: '质量专业技术人员职业资格',
-    职称或职业资格级别: '中级',
-    是否质量相关专业: '是',
-    从事质量管理工作年限: 10,
-    聘任日期: new Date('2024-03-01T00:00:00Z'),
-    任期届满日期: '',
-    聘任授权证书编号: `SQ-${i}`,
-    任职培训学时: 24,
-    任职培训证书编号: `PX-${i}`,
-    任职承诺: '是',
-    联系电话: `137${String(i).padStart(8, '0')}`,
-  };
-}
+const cqoOf = (i: number): Row => rosterCqo(i);
 
 /**
  * The roster import (SPEC §8) on real Postgres, through RosterImportService as the file-job worker
