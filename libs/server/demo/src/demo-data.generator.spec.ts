@@ -129,9 +129,9 @@ describe('demoUserSpecs', () => {
   const specs = demoUserSpecs({ regions, enterprises, provinceCode: '420000' });
   const byName = new Map(specs.map((s) => [s.username, s]));
 
-  it('makes one demo account per role, with the agreed usernames', () => {
+  it('makes the demo accounts of every role (two evaluators: a panel), with the agreed usernames', () => {
     expect(specs.map((s) => s.username).sort()).toEqual(
-      ['admin', 'city-420100', 'city-420200', 'county-420102', 'ent-1', 'ent-2', 'evaluator', 'province'].sort(),
+      ['admin', 'city-420100', 'city-420200', 'county-420102', 'ent-1', 'ent-2', 'evaluator', 'evaluator-2', 'province'].sort(),
     );
     expect(byName.get('admin')).toMatchObject({ role: 'admin', regionCode: null });
     expect(byName.get('province')).toMatchObject({ role: 'province', regionCode: '420000', displayName: '省质强办管理员' });
@@ -139,6 +139,7 @@ describe('demoUserSpecs', () => {
     expect(byName.get('city-420200')).toMatchObject({ role: 'city', regionCode: '420200', displayName: '黄石市质强办' });
     expect(byName.get('county-420102')).toMatchObject({ role: 'county', regionCode: '420102', displayName: '江岸区质强办' });
     expect(byName.get('evaluator')).toMatchObject({ role: 'evaluator', regionCode: '420000' });
+    expect(byName.get('evaluator-2')).toMatchObject({ role: 'evaluator', regionCode: '420000' });
   });
 
   it('binds the two enterprise users to enterprises in different 市州, the first under the county user', () => {

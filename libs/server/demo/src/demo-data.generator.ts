@@ -463,7 +463,7 @@ export function generateDemoEnterprises(opts: GenerateDemoEnterprisesOptions): D
 
 /**
  * The demo accounts: one per role, two 市州 so that cross-city isolation can be shown, one county
- * inside the first 市州, and two enterprises in different 市州.
+ * inside the first 市州, two enterprises in different 市州, and two evaluators (a panel needs two).
  */
 export function demoUserSpecs(opts: DemoUserSpecsOptions): DemoUserSpec[] {
   const { regions, enterprises, provinceCode } = opts;
@@ -539,6 +539,14 @@ export function demoUserSpecs(opts: DemoUserSpecsOptions): DemoUserSpec[] {
   specs.push({
     username: 'evaluator',
     displayName: '首席质量官能力评价中心',
+    role: 'evaluator',
+    regionCode: provinceCode,
+    enterpriseIndex: null,
+  });
+  // A panel (评价组) is a leader and at least one other evaluator of the body.
+  specs.push({
+    username: 'evaluator-2',
+    displayName: '能力评价中心评价专家',
     role: 'evaluator',
     regionCode: provinceCode,
     enterpriseIndex: null,

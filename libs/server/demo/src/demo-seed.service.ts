@@ -10,6 +10,7 @@ import { citySnapshot } from '@cqo/server-filings';
 import { SnapshotService } from '@cqo/server-stats';
 import { demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
 import { demoUserSpecs, generateDemoEnterprises, type DemoRegion } from './demo-data.generator';
+import { generateDemoEvaluation, type DemoCertificate, type DemoEvaluationApplication, type DemoEvaluationData } from './demo-evaluation.generator';
 import { generateDemoFilings, type DemoAnnualReport, type DemoCityReport, type DemoReportEvent } from './demo-filings.generator';
 
 /** Every demo account shares this password; it exists only in databases seeded with demo data. */
@@ -34,6 +35,10 @@ export interface DemoSeedResult {
   annualReports: number;
   /** City annual reports (市州), every year and state. */
   cityReports: number;
+  /** Capability-evaluation applications, every state (none in a small province). */
+  evaluationApplications: number;
+  /** Evaluation certificates issued from them, every status. */
+  certificates: number;
   accounts: DemoAccount[];
 }
 
@@ -83,6 +88,8 @@ export class DemoSeedService {
         violations: Number(v.violations ?? 0),
         annualReports: Number(v.annualReports ?? 0),
         cityReports: Number(v.cityReports ?? 0),
+        evaluationApplications: Number(v.evaluationApplications ?? 0),
+        certificates: Number(v.certificates ?? 0),
         accounts: await this.accounts(),
       };
     }
@@ -114,6 +121,19 @@ export class DemoSeedService {
       today,
       seed: 20211231,
       profile: parseProfileRef(defaultProfileFor(province), BUILT_IN_PROFILES),
+    });
+    // Capability evaluation (issue 8): applications in every state, certificates of earlier years.
+    const provinceName = regions.find((r) => r.code === province)?.name ?? '';
+    const evaluation = generateDemoEvaluation({
+      regions,
+      provinceCode: province,
+      enterprises,
+      cqos,
+      users,
+      today,
+      seed: 20211231,
+      // The settings default (EvaluationSettingsService): a fresh database has no `evaluation` setting.
+      issuingBody: `${provinceName}首席质量官能力评价中心`,
     });
     const hash = await hashPassword(DEMO_PASSWORD);
     const paths = new Map<string, string>(
@@ -279,6 +299,14 @@ export class DemoSeedService {
         regionPath: (code) => paths.get(code) ?? null,
         userId,
       });
+      await this.insertEvaluation(m, evaluation, {
+        enterpriseId: (i) => ids[i],
+        enterprisePath,
+        personId: (i) => personIds[i],
+        appointmentId: (i) => appointmentIds[i],
+        userId,
+        bodyCode: province,
+      });
       await m.query(`INSERT INTO app_setting (key, value) VALUES ('demo_seed', $1)`, [
         JSON.stringify({
           enterprises: enterprises.length,
@@ -287,6 +315,8 @@ export class DemoSeedService {
           violations: cqos.violations.length,
           annualReports: filings.annualReports.length,
           cityReports: filings.cityReports.length,
+          evaluationApplications: evaluation.applications.length,
+          certificates: evaluation.certificates.length,
           at: new Date().toISOString(),
         }),
       ]);
@@ -299,7 +329,8 @@ export class DemoSeedService {
       `demo province ${province}: ${enterprises.length} enterprises, ${activeCount} active CQOs (${cqos.appointments.length} appointments), ` +
         `${cqos.trainingRecords.length} training records, ${cqos.violations.length} violations, ` +
         `${filings.annualReports.length} annual reports and ${filings.cityReports.length} city reports (${filings.previousYear}` +
-        `${filings.currentYear === null ? '' : `, ${filings.currentYear}`}), ${users.length} accounts; ` +
+        `${filings.currentYear === null ? '' : `, ${filings.currentYear}`}), ${evaluation.applications.length} evaluation applications and ` +
+        `${evaluation.certificates.length} certificates, ${users.length} accounts; ` +
         `written in ${inserted - started} ms (${judged.evaluated} verdicts in ${judgedAt} ms), counts rebuilt in ${Date.now() - inserted} ms`,
     );
     return {
@@ -310,6 +341,8 @@ export class DemoSeedService {
       violations: cqos.violations.length,
       annualReports: filings.annualReports.length,
       cityReports: filings.cityReports.length,
+      evaluationApplications: evaluation.applications.length,
+      certificates: evaluation.certificates.length,
       accounts: await this.accounts(),
     };
   }
@@ -393,6 +426,149 @@ export class DemoSeedService {
       { name: 'actor_role', type: 'varchar', value: (e) => e.actorRole },
       { name: 'reason', type: 'text', value: (e) => e.reason },
       { name: 'at', type: 'timestamptz', value: (e) => e.at },
+    ]);
+  }
+
+  /**
+   * Capability evaluation: applications with their panel, sheets and history, then the
+   * certificates with theirs, yearly reviews, the talent pool and the number counters (which end
+   * at the last number used, so the next real issue continues the sequence).
+   */
+  private async insertEvaluation(
+    m: EntityManager,
+    data: DemoEvaluationData,
+    ref: {
+      enterpriseId: (index: number) => string;
+      enterprisePath: (index: number) => string | undefined;
+      personId: (index: number) => string;
+      appointmentId: (index: number) => string;
+      userId: (username: string | null) => string | null;
+      bodyCode: string;
+    },
+  ): Promise<void> {
+    if (!data.applications.length) return;
+    const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+    const appIds = data.applications.map(() => randomUUID());
+    await this.bulk<DemoEvaluationApplication>(m, 'evaluation_application', data.applications, [
+      { name: 'id', type: 'uuid', value: (_a, i) => appIds[i] },
+      { name: 'body_code', type: 'varchar', value: () => ref.bodyCode },
+      { name: 'enterprise_id', type: 'uuid', value: (a) => ref.enterpriseId(a.enterpriseIndex) },
+      { name: 'region_path', type: 'text', value: (a) => ref.enterprisePath(a.enterpriseIndex) },
+      { name: 'person_id', type: 'uuid', value: (a) => ref.personId(a.personIndex) },
+      { name: 'appointment_id', type: 'uuid', value: (a) => ref.appointmentId(a.appointmentIndex) },
+      { name: 'scheme', type: 'varchar', value: (a) => a.scheme },
+      { name: 'applied_grade', type: 'varchar', value: (a) => a.appliedGrade },
+      { name: 'experience_years', type: 'smallint', value: (a) => a.experienceYears },
+      { name: 'has_certificate', type: 'boolean', value: (a) => a.hasCertificate },
+      { name: 'self_assessment', type: 'jsonb', value: (a) => json(a.selfAssessment) },
+      { name: 'statement', type: 'text', value: (a) => a.statement },
+      { name: 'recommendation', type: 'text', value: (a) => a.recommendation },
+      { name: 'status', type: 'varchar', value: (a) => a.status },
+      { name: 'return_reasons', type: 'text', value: (a) => a.returnReasons },
+      { name: 'interview_on', type: 'date', value: (a) => a.interviewOn },
+      { name: 'interview_notes', type: 'text', value: (a) => a.interviewNotes },
+      { name: 'site_visit_on', type: 'date', value: (a) => a.siteVisitOn },
+      { name: 'site_visit_notes', type: 'text', value: (a) => a.siteVisitNotes },
+      { name: 'report', type: 'jsonb', value: (a) => json(a.report) },
+      { name: 'report_scores', type: 'jsonb', value: (a) => json(a.reportScores) },
+      { name: 'report_conclusion', type: 'text', value: (a) => a.reportConclusion },
+      { name: 'reported_at', type: 'timestamptz', value: (a) => a.reportedAt },
+      { name: 'reported_by', type: 'uuid', value: (a) => ref.userId(a.reportedBy) },
+      { name: 'submitted_at', type: 'timestamptz', value: (a) => a.submittedAt },
+      { name: 'updated_at', type: 'timestamptz', value: (a) => a.updatedAt },
+      { name: 'version', type: 'integer', value: (a) => a.version },
+    ]);
+    // History in the order it happened (ids follow time within an application).
+    type AppEvent = DemoEvaluationApplication['events'][number] & { applicationId: string; ms: number };
+    const events: AppEvent[] = data.applications
+      .flatMap((a, i) => a.events.map((e) => ({ ...e, applicationId: appIds[i], ms: Date.parse(e.at) })))
+      .sort((a, b) => a.ms - b.ms);
+    await this.bulk<AppEvent>(m, 'evaluation_event', events, [
+      { name: 'application_id', type: 'uuid', value: (e) => e.applicationId },
+      { name: 'at', type: 'timestamptz', value: (e) => e.at },
+      { name: 'actor_id', type: 'uuid', value: (e) => ref.userId(e.actor) },
+      { name: 'actor_role', type: 'varchar', value: (e) => e.actorRole },
+      { name: 'action', type: 'varchar', value: (e) => e.action },
+      { name: 'from_status', type: 'varchar', value: (e) => e.from },
+      { name: 'to_status', type: 'varchar', value: (e) => e.to },
+      { name: 'note', type: 'text', value: (e) => e.note },
+    ]);
+    const panel = data.applications.flatMap((a, i) => a.panel.map((p) => ({ applicationId: appIds[i], userId: ref.userId(p.username), leader: p.leader })));
+    await this.bulk<(typeof panel)[number]>(m, 'evaluation_panel_member', panel, [
+      { name: 'application_id', type: 'uuid', value: (p) => p.applicationId },
+      { name: 'user_id', type: 'uuid', value: (p) => p.userId },
+      { name: 'is_leader', type: 'boolean', value: (p) => p.leader },
+    ]);
+    const sheets = data.applications.flatMap((a, i) => a.sheets.map((s) => ({ ...s, applicationId: appIds[i] })));
+    await this.bulk<(typeof sheets)[number]>(m, 'evaluation_sheet', sheets, [
+      { name: 'application_id', type: 'uuid', value: (s) => s.applicationId },
+      { name: 'user_id', type: 'uuid', value: (s) => ref.userId(s.username) },
+      { name: 'scores', type: 'jsonb', value: (s) => json(s.scores) },
+      { name: 'comment', type: 'text', value: (s) => s.comment },
+      { name: 'result', type: 'jsonb', value: (s) => json(s.result) },
+      { name: 'submitted_at', type: 'timestamptz', value: (s) => s.submittedAt },
+    ]);
+
+    const certIds = data.certificates.map(() => randomUUID());
+    await this.bulk<DemoCertificate>(m, 'evaluation_certificate', data.certificates, [
+      { name: 'id', type: 'uuid', value: (_c, i) => certIds[i] },
+      { name: 'number', type: 'varchar', value: (c) => c.number },
+      { name: 'body_code', type: 'varchar', value: () => ref.bodyCode },
+      { name: 'year', type: 'smallint', value: (c) => c.year },
+      { name: 'seq', type: 'integer', value: (c) => c.seq },
+      { name: 'application_id', type: 'uuid', value: (c) => appIds[c.applicationIndex] },
+      { name: 'person_id', type: 'uuid', value: (c) => ref.personId(c.personIndex) },
+      { name: 'enterprise_id', type: 'uuid', value: (c) => ref.enterpriseId(c.enterpriseIndex) },
+      { name: 'region_path', type: 'text', value: (c) => ref.enterprisePath(c.enterpriseIndex) },
+      { name: 'holder_name', type: 'varchar', value: (c) => c.holderName },
+      { name: 'organisation_name', type: 'varchar', value: (c) => c.organisationName },
+      { name: 'scheme', type: 'varchar', value: (c) => c.scheme },
+      { name: 'score', type: 'numeric', value: (c) => c.score },
+      { name: 'grade', type: 'varchar', value: (c) => c.grade },
+      { name: 'dimensions', type: 'jsonb', value: (c) => json(c.dimensions) },
+      { name: 'issuing_body', type: 'varchar', value: (c) => c.issuingBody },
+      { name: 'issued_on', type: 'date', value: (c) => c.issuedOn },
+      { name: 'valid_until', type: 'date', value: (c) => c.validUntil },
+      { name: 'status', type: 'varchar', value: (c) => c.status },
+      { name: 'status_changed_on', type: 'date', value: (c) => c.statusChangedOn },
+      { name: 'status_reason', type: 'text', value: (c) => c.statusReason },
+      { name: 'issued_by', type: 'uuid', value: (c) => ref.userId(c.issuedBy) },
+      { name: 'created_at', type: 'timestamptz', value: (c) => c.createdAt },
+      { name: 'version', type: 'integer', value: (c) => c.events.length },
+    ]);
+    type CertEvent = DemoCertificate['events'][number] & { certificateId: string; ms: number };
+    const certEvents: CertEvent[] = data.certificates
+      .flatMap((c, i) => c.events.map((e) => ({ ...e, certificateId: certIds[i], ms: Date.parse(e.at) })))
+      .sort((a, b) => a.ms - b.ms);
+    await this.bulk<CertEvent>(m, 'evaluation_certificate_event', certEvents, [
+      { name: 'certificate_id', type: 'uuid', value: (e) => e.certificateId },
+      { name: 'at', type: 'timestamptz', value: (e) => e.at },
+      { name: 'from_status', type: 'varchar', value: (e) => e.from },
+      { name: 'to_status', type: 'varchar', value: (e) => e.to },
+      { name: 'reason', type: 'text', value: (e) => e.reason },
+      { name: 'actor_id', type: 'uuid', value: (e) => ref.userId(e.actor) },
+    ]);
+    const reviews = data.certificates.flatMap((c, i) => c.reviews.map((r) => ({ ...r, certificateId: certIds[i] })));
+    await this.bulk<(typeof reviews)[number]>(m, 'evaluation_yearly_review', reviews, [
+      { name: 'certificate_id', type: 'uuid', value: (r) => r.certificateId },
+      { name: 'year', type: 'smallint', value: (r) => r.year },
+      { name: 'rating', type: 'varchar', value: (r) => r.rating },
+      { name: 'summary', type: 'text', value: (r) => r.summary },
+      { name: 'reviewed_by', type: 'uuid', value: (r) => ref.userId(r.reviewedBy) },
+      { name: 'reviewed_at', type: 'timestamptz', value: (r) => r.reviewedAt },
+    ]);
+    await this.bulk<DemoEvaluationData['talent'][number]>(m, 'evaluation_talent', data.talent, [
+      { name: 'person_id', type: 'uuid', value: (t) => ref.personId(t.personIndex) },
+      { name: 'certificate_id', type: 'uuid', value: (t) => certIds[t.certificateIndex] },
+      { name: 'note', type: 'text', value: (t) => t.note },
+      { name: 'added_at', type: 'timestamptz', value: (t) => t.addedAt },
+      { name: 'added_by', type: 'uuid', value: (t) => ref.userId(t.addedBy) },
+    ]);
+    // As the issue would leave them: the last number used per year.
+    await this.bulk<DemoEvaluationData['counters'][number]>(m, 'evaluation_cert_counter', data.counters, [
+      { name: 'body_code', type: 'varchar', value: () => ref.bodyCode },
+      { name: 'year', type: 'smallint', value: (c) => c.year },
+      { name: 'last_seq', type: 'integer', value: (c) => c.lastSeq },
     ]);
   }
 
