@@ -233,6 +233,9 @@ describe('capability evaluation (real Postgres)', () => {
     await waitFor(async () => (await api().get(`/api/public/evaluation-certificates/${cert.number}`)).body.status === 'suspended', 20_000);
     const suspended = await api().get(`/api/public/evaluation-certificates/${cert.number}`).expect(200);
     expect(suspended.body).toMatchObject({ status: 'suspended', statusName: '暂停', statusChangedOn: today });
+    // A suspension leaves the holder in the 人才库 (listed with the status); a revocation takes them out.
+    const poolSize = async () => (await api().get('/api/evaluation/talent-pool').set('Authorization', province).expect(200)).body.total;
+    expect(await poolSize()).toBe(1);
 
     await api().post('/api/violations').set('Authorization', wuhan)
       .send({ enterpriseId: ent.id, subject: 'cqo', type: '刑事处分', occurredOn: today, sourceDocument: '（2026）鄂0102刑初1号' }).expect(201);
@@ -240,6 +243,9 @@ describe('capability evaluation (real Postgres)', () => {
     const detail = await api().get(`/api/evaluation/certificates/${cert.id}`).set('Authorization', leader.auth).expect(200);
     expect(detail.body.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['valid', 'suspended', 'revoked']);
     expect(detail.body.history[1]).toMatchObject({ fromStatus: 'valid', violationId: expect.any(String), reason: expect.stringContaining('违法违规') });
+    expect(await poolSize()).toBe(0);
+    const [gone] = await t.db.query(`SELECT removal_reason FROM evaluation_talent WHERE certificate_id = $1`, [cert.id]);
+    expect(gone.removal_reason).toContain('证书已作废');
     // Revoked is final, by hand too.
     await api().post(`/api/evaluation/certificates/${cert.id}/status`).set('Authorization', leader.auth).send({ status: 'valid', reason: '恢复' }).expect(409);
 

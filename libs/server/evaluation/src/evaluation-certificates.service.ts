@@ -77,6 +77,10 @@ const SELECT = `SELECT c.id, c.number, c.body_code, c.application_id, c.person_i
   FROM evaluation_certificate c JOIN enterprise e ON e.id = c.enterprise_id JOIN region r ON r.code = e.region_code
   LEFT JOIN region city ON city.code = split_part(c.region_path, '/', 3)`;
 
+/** Statuses that end a certificate for good and take its holder out of the 人才库. */
+const LEAVES_TALENT_POOL: CertificateStatus[] = ['terminated', 'revoked', 'expired'];
+const WHAT_STATUS: Partial<Record<CertificateStatus, string>> = { terminated: '已中止', revoked: '已作废', expired: '已到期' };
+
 const WHAT: Record<CertificateStatus, string> = CERTIFICATE_STATUS_NAMES;
 
 /**
@@ -183,6 +187,8 @@ export class EvaluationCertificatesService {
             [prev.id, today, `再认定换发新证 ${number}`, cert.id],
           );
           await this.certEvent(m, prev.id, prev.status, 'terminated', `再认定换发新证 ${number}`, actor, null);
+          // A 人才库 member keeps the place, now on the new certificate.
+          await m.query(`UPDATE evaluation_talent SET certificate_id = $2 WHERE certificate_id = $1 AND removed_at IS NULL`, [prev.id, cert.id]);
         }
       }
       await m.query(`UPDATE evaluation_application SET status = 'certified', updated_at = $2, version = version + 1 WHERE id = $1`, [app.id, now]);
@@ -485,6 +491,14 @@ export class EvaluationCertificatesService {
   ): Promise<void> {
     await m.query(`UPDATE evaluation_certificate SET status = $2, status_changed_on = $3, status_reason = $4, version = version + 1 WHERE id = $1`, [id, to, on, reason]);
     await this.certEvent(m, id, from, to, reason, actor, violationId);
+    if (LEAVES_TALENT_POOL.includes(to)) {
+      // The 人才库 holds qualified holders only: a certificate that has ended takes its holder out
+      // (a suspension does not: the list shows it, and a reinstatement needs no re-adding).
+      await m.query(
+        `UPDATE evaluation_talent SET removed_at = $2, removed_by = $3, removal_reason = $4 WHERE certificate_id = $1 AND removed_at IS NULL`,
+        [id, this.clock.now(), actor?.userId || null, `证书${WHAT_STATUS[to]}：${reason}`.slice(0, 500)],
+      );
+    }
   }
 
   private async certEvent(m: EntityManager, id: string, from: CertificateStatus | null, to: CertificateStatus, reason: string, actor: Actor | null, violationId: string | null): Promise<void> {
