@@ -29,6 +29,8 @@ export interface AppConfig {
   provinceGeoJson: string | null;
   /** Bull job lock (and stalled-check interval): how long before a job of a dead worker is handed to another. */
   queueLockMs: number;
+  /** Statistics changes are coalesced: the recount of what changed starts at most this long after the change (one run per window). */
+  statsDebounceMs: number;
   /** Test hook, ignored in production: the full rebuild pauses this long before it swaps the snapshot in. */
   statsRebuildPauseMs: number;
   /** Where export and import jobs keep their files (shared by the api and the worker). */
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     statsYears: int('STATS_YEARS', 5, env),
     provinceGeoJson: env.CQO_PROVINCE_GEOJSON || null,
     queueLockMs: int('QUEUE_LOCK_MS', 30_000, env),
+    statsDebounceMs: int('STATS_DEBOUNCE_MS', 1000, env),
     statsRebuildPauseMs: mode === 'production' ? 0 : Number(env.CQO_STATS_REBUILD_PAUSE_MS ?? 0) || 0,
     filesDir: resolve(env.CQO_FILES_DIR || '.data/files'),
     fileJobDays: int('FILE_JOB_DAYS', 7, env),

@@ -8,9 +8,10 @@ import { StatsSnapshots1764200000000 } from './migrations/1764200000000-StatsSna
 import { StatsTrainingYearIndex1764300000000 } from './migrations/1764300000000-StatsTrainingYearIndex';
 import { FileJobs1764400000000 } from './migrations/1764400000000-FileJobs';
 import { Evaluation1764500000000 } from './migrations/1764500000000-Evaluation';
+import { StatsDirty1764620000000 } from './migrations/1764620000000-StatsDirty';
 
 /** Listed, not globbed: the compiled output and the jest run see the same set. Append new ones. */
-export const MIGRATIONS = [InitialSchema1763800000000, LoadRegions1763800000001, Appointments1763900000000, TrainingLedger1764000000000, AnnualReporting1764100000000, StatsSnapshots1764200000000, StatsTrainingYearIndex1764300000000, FileJobs1764400000000, Evaluation1764500000000];
+export const MIGRATIONS = [InitialSchema1763800000000, LoadRegions1763800000001, Appointments1763900000000, TrainingLedger1764000000000, AnnualReporting1764100000000, StatsSnapshots1764200000000, StatsTrainingYearIndex1764300000000, FileJobs1764400000000, Evaluation1764500000000, StatsDirty1764620000000];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
   return {

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bull';
 import { ModuleRef } from '@nestjs/core';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Queue } from 'bull';
-import { QueueName } from './queue-names';
+import { QueueName, type JobName } from './queue-names';
 
 const BATCH = 200;
 const ADD_TIMEOUT_MS = 2000;
@@ -13,6 +13,17 @@ interface PendingRow {
   queue: QueueName;
   job_name: string;
   payload: unknown;
+}
+
+/**
+ * Takes the outbox rows of one job name instead of a bull job per row: `absorb` runs inside the
+ * relay's transaction (so a row is absorbed exactly when it is marked relayed), e.g. into a dirty
+ * set; `arm`, after the commit, schedules whatever drains it (a debounced job). An `arm` that
+ * fails (Redis down) is retried on the relay's next pass.
+ */
+export interface OutboxCoalescer {
+  absorb(manager: EntityManager, rows: { id: string; payload: unknown }[]): Promise<void>;
+  arm(): Promise<void>;
 }
 
 /**
@@ -26,6 +37,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private stopped = false;
+  private readonly coalescers = new Map<string, OutboxCoalescer>();
+  /** Coalescers whose rows were absorbed but whose `arm` has not succeeded yet. */
+  private readonly unarmed = new Set<OutboxCoalescer>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -39,6 +53,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   onApplicationShutdown(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Rows of `jobName` go to `coalescer` from now on (register before the application bootstraps). */
+  coalesce(jobName: JobName, coalescer: OutboxCoalescer): void {
+    this.coalescers.set(jobName, coalescer);
   }
 
   private schedule(ms: number): void {
@@ -58,13 +77,21 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     if (this.running) return 0;
     this.running = true;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const relayed = await this.dataSource.transaction(async (manager) => {
         const rows: PendingRow[] = await manager.query(
           `SELECT id, queue, job_name, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [BATCH],
         );
         const done: string[] = [];
+        for (const [jobName, coalescer] of this.coalescers) {
+          const mine = rows.filter((r) => r.job_name === jobName);
+          if (!mine.length) continue;
+          await coalescer.absorb(manager, mine.map((r) => ({ id: r.id, payload: r.payload })));
+          done.push(...mine.map((r) => r.id));
+          this.unarmed.add(coalescer);
+        }
         for (const row of rows) {
+          if (this.coalescers.has(row.job_name)) continue;
           try {
             await withTimeout(
               this.queue(row.queue).add(row.job_name, row.payload, {
@@ -88,6 +115,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         if (done.length) await manager.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [done]);
         return done.length;
       });
+      for (const coalescer of [...this.unarmed]) {
+        try {
+          await withTimeout(coalescer.arm(), ADD_TIMEOUT_MS);
+          this.unarmed.delete(coalescer);
+        } catch (err) {
+          this.logger.warn(`outbox coalescer not armed yet: ${(err as Error).message}`);
+        }
+      }
+      return relayed;
     } finally {
       this.running = false;
     }

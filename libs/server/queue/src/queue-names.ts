@@ -10,10 +10,14 @@ export enum QueueName {
 /** Job name → payload. Jobs are added through the outbox (so their payload is JSON), except schedules. */
 export interface JobPayloads {
   /**
-   * Incremental statistics update after a change: recounts the changed enterprise's region (all of
-   * them when no enterprise is named) and re-sums its parents. Idempotent.
+   * Statistics changed for this enterprise's region (the whole province when no enterprise is
+   * named), in these years (default: every year a change can touch). Not a job of its own: the
+   * relay marks the region and years in `stat_dirty`, and one debounced `stats.drain` recounts
+   * every mark (see docs/stats.md). Idempotent.
    */
-  'stats.refresh': { reason: string; enterpriseId?: string };
+  'stats.refresh': { reason: string; enterpriseId?: string; years?: number[] };
+  /** Recounts the regions and years marked in `stat_dirty` and re-sums their parents; added debounced, never through the outbox. Idempotent. */
+  'stats.drain': Record<string, never>;
   /** Full rebuild of the statistics snapshots (nightly, or on request); every held year unless `years`. Idempotent. */
   'stats.rebuild': { trigger?: string; years?: number[] };
   /**
@@ -40,6 +44,7 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'stats.refresh': QueueName.Stats,
+  'stats.drain': QueueName.Stats,
   'stats.rebuild': QueueName.Stats,
   'eligibility.refresh': QueueName.Eligibility,
   'eligibility.nightly': QueueName.Eligibility,

@@ -32,7 +32,8 @@ export type EnterpriseFilter = { subtree: string } | { exactPaths: string[] };
  * How the year's training hours are totalled: `people` probes the ledger for each CQO counted (a
  * few regions: an incremental update, a live figure); `year` reads the whole year's entries in one
  * range scan of `training_record_year_idx` and lets the join drop people not in post (the full
- * rebuild, where probing every CQO would cost a random read each).
+ * rebuild, where probing every CQO would cost a random read each). The same split applies to the
+ * awards: `people` reads only the counted enterprises' awards, `year` every award of the province.
  */
 export type TrainingScan = 'people' | 'year';
 
@@ -57,7 +58,8 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
     ), expected AS (
       SELECT DISTINCT a.enterprise_id FROM appointment a WHERE ${filterSql('a')} AND ${ACTIVE_ON('a', '$3')}
     ), awarded AS (
-      SELECT DISTINCT w.enterprise_id FROM enterprise_award w WHERE w.year <= $1
+      SELECT DISTINCT w.enterprise_id FROM enterprise_award w
+       WHERE w.year <= $1${training === 'people' ? ` AND w.enterprise_id IN (SELECT e.id FROM enterprise e WHERE ${filterSql('e')})` : ''}
     ), hours AS MATERIALIZED (
       SELECT t.person_id,
              coalesce(sum(t.hours) FILTER (WHERE t.category = '继续教育(第一类)'), 0) AS first,

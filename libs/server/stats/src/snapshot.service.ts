@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { StatCounts, StatRunInfo } from '@cqo/contracts';
 import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts } from '@cqo/policy';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { PolicyService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
-import { ownCounts, type EnterpriseFilter, type TrainingThresholds, type YearParams } from './aggregate.sql';
+import { ownCounts, type TrainingThresholds, type YearParams } from './aggregate.sql';
 
 /** One advisory lock serialises every write to the snapshots (full and incremental runs). */
 const STATS_LOCK = 7_406_001;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RegionRow {
   code: string;
@@ -70,13 +71,22 @@ export class SnapshotService {
   }
 
   async yearParams(m: EntityManager, year: number, asOf = this.asOfFor(year)): Promise<YearParams> {
-    const profile = await this.policy.profileAt(asOf);
-    const rule = annualTrainingRule(profile);
-    const training: TrainingThresholds | null = rule
-      ? { first: rule.minFirstCategory ?? 0, second: rule.minSecondCategory ?? 0, total: rule.minTotal ?? 0, activities: rule.minActivities ?? 0 }
-      : null;
+    const training = await this.trainingAt(asOf);
     const settings = await filingSettingsFor(m, this.config.provinceCode, year);
     return { year, asOf, windowOpens: settings.windowOpens, training };
+  }
+
+  /** The yearly training thresholds of the profile in force on `asOf` (read through the pool: call it before a transaction opens). */
+  private async trainingAt(asOf: string): Promise<TrainingThresholds | null> {
+    const rule = annualTrainingRule(await this.policy.profileAt(asOf));
+    return rule ? { first: rule.minFirstCategory ?? 0, second: rule.minSecondCategory ?? 0, total: rule.minTotal ?? 0, activities: rule.minActivities ?? 0 } : null;
+  }
+
+  /** Every parameter of these years' counts, read before the run's transaction opens. */
+  private async paramsFor(years: number[]): Promise<Map<number, YearParams>> {
+    const out = new Map<number, YearParams>();
+    for (const year of years) out.set(year, await this.yearParams(this.dataSource.manager, year));
+    return out;
   }
 
   /** Counts of one region's subtree, computed now (an as-of date or a year no snapshot holds). */
@@ -92,97 +102,225 @@ export class SnapshotService {
   /** Full rebuild of the given years (default: every held year). Idempotent. */
   async rebuild(opts: { years?: number[]; trigger: string }): Promise<RunResult> {
     const years = opts.years?.length ? [...new Set(opts.years)].sort() : this.heldYears();
-    return this.run('full', years, null, opts.trigger, async (m, year) => {
-      const params = await this.yearParams(m, year);
-      const own = await ownCounts(m, { subtree: subtreePattern(`/${this.config.provinceCode}/`) }, params, 'year');
-      return { asOf: params.asOf, own };
-    });
-  }
-
-  /**
-   * Incremental update after a change to enterprises of `regionCodes`: recounts only the
-   * enterprises registered directly in those regions, for every year in the snapshot, and
-   * re-sums their parents. A year whose snapshot is of another day (or missing) is rebuilt in
-   * full instead, so one snapshot never mixes two as-of dates.
-   */
-  async refresh(regionCodes: string[], trigger: string): Promise<RunResult> {
-    const current: { year: number; as_of: string }[] = await this.dataSource.query(`SELECT year, as_of::text AS as_of FROM stat_current ORDER BY year`);
-    const stale = this.heldYears().filter((y) => current.find((c) => c.year === y)?.as_of !== this.asOfFor(y));
-    if (stale.length) {
-      const full = await this.rebuild({ years: stale, trigger: `${trigger}:catch-up` });
-      if (stale.length === this.heldYears().length) return full;
-    }
-    const years = current.map((c) => c.year).filter((y) => !stale.includes(y));
-    const paths: { path: string }[] = await this.dataSource.query(`SELECT path FROM region WHERE code = ANY($1)`, [regionCodes]);
-    const filter: EnterpriseFilter = { exactPaths: paths.map((p) => p.path) };
-    return this.run('incremental', years, regionCodes, trigger, async (m, year, previous) => {
-      const params = await this.yearParams(m, year);
-      const fresh = await ownCounts(m, filter, params);
-      const own = new Map(previous);
-      for (const code of regionCodes) {
-        const c = fresh.get(code);
-        if (c) own.set(code, c);
-        else own.delete(code);
-      }
-      return { asOf: params.asOf, own };
-    });
-  }
-
-  private async run(
-    kind: 'full' | 'incremental',
-    years: number[],
-    regionCodes: string[] | null,
-    trigger: string,
-    build: (m: EntityManager, year: number, previousOwn: Map<string, StatCounts>) => Promise<{ asOf: string; own: Map<string, StatCounts> }>,
-  ): Promise<RunResult> {
+    const params = await this.paramsFor(years);
     const started = Date.now();
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     let runId = 0;
     try {
+      // Committed before the work starts, so a run killed with its process shows as 'running' until the next run marks it failed.
       const [run] = await qr.query(
         `INSERT INTO stat_run (kind, trigger, years, regions, status, backend_pid, started_at)
-         VALUES ($1, $2, $3, $4, 'running', pg_backend_pid(), $5) RETURNING id`,
-        [kind, trigger, years, regionCodes, this.clock.now()],
+         VALUES ('full', $1, $2, NULL, 'running', pg_backend_pid(), $3) RETURNING id`,
+        [opts.trigger.slice(0, 80), years, this.clock.now()],
       );
       runId = Number(run.id);
       await qr.startTransaction();
       const m = qr.manager;
-      await m.query(`SELECT pg_advisory_xact_lock($1)`, [STATS_LOCK]);
-      // One wide aggregate per year: JIT compilation costs seconds and saves nothing here, and the
-      // joins of a province's enterprises spill to disk at the default work_mem.
-      await m.query(`SET LOCAL jit = off`);
-      await m.query(`SET LOCAL work_mem = '64MB'`);
-      // Runs whose process died (a killed worker) never finished: mark them so.
-      await m.query(
-        `UPDATE stat_run SET status = 'failed', error = '进程中断（未完成，未替换快照）', finished_at = $2
-          WHERE status = 'running' AND id <> $1 AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = stat_run.backend_pid)`,
-        [runId, this.clock.now()],
-      );
-      const regions = await this.provinceRegions(m);
-      let rows = 0;
-      for (const year of years) {
-        const previous = kind === 'incremental' ? await this.currentOwn(m, year) : new Map<string, StatCounts>();
-        const { asOf, own } = await build(m, year, previous);
-        rows += await this.write(m, runId, year, asOf, regions, own);
-      }
-      if (kind === 'full' && this.config.statsRebuildPauseMs > 0) await new Promise((r) => setTimeout(r, this.config.statsRebuildPauseMs));
-      const ms = Date.now() - started;
+      await this.lockAndTune(m);
+      await this.writeFull(m, runId, params);
+      if (this.config.statsRebuildPauseMs > 0) await new Promise((r) => setTimeout(r, this.config.statsRebuildPauseMs));
+      const rows = (await this.provinceRegions(m)).length * years.length;
       await m.query(`UPDATE stat_run SET status = 'succeeded', finished_at = $2, rows = $3 WHERE id = $1`, [runId, this.clock.now(), rows]);
       await qr.commitTransaction();
-      return { runId, kind, years, rows, ms };
+      return { runId, kind: 'full', years, rows, ms: Date.now() - started };
     } catch (err) {
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      if (runId) {
-        await qr
-          .query(`UPDATE stat_run SET status = 'failed', finished_at = $2, error = $3 WHERE id = $1`, [runId, this.clock.now(), (err as Error).message.slice(0, 500)])
-          .catch(() => undefined);
-      }
-      this.logger.warn(`stats ${kind} run failed: ${(err as Error).message}`);
+      await this.fail(qr, runId, 'full', years, null, opts.trigger, err);
       throw err;
     } finally {
       await qr.release();
     }
+  }
+
+  /**
+   * Marks statistics changes (`stats.refresh` payloads) in `stat_dirty`, set-based, in the caller's
+   * transaction: one row per region and year however many changes. The region is the named
+   * enterprise's ('*' when none is named or it is unknown); year 0 stands for every held year.
+   * A mark made again gets a new `seq`, so a drain running meanwhile leaves it for the next one.
+   */
+  async markDirty(m: EntityManager, changes: { reason?: unknown; enterpriseId?: unknown; years?: unknown }[]): Promise<void> {
+    const rows = changes.map((c, i) => ({
+      i,
+      reason: (typeof c.reason === 'string' && c.reason ? c.reason : 'change').slice(0, 80),
+      enterprise: typeof c.enterpriseId === 'string' && UUID.test(c.enterpriseId) ? c.enterpriseId : null,
+      years: (() => {
+        const ys = Array.isArray(c.years) ? c.years.filter((y): y is number => Number.isInteger(y) && y >= 2000 && y <= 2100) : [];
+        return ys.length ? [...new Set(ys)] : [0];
+      })(),
+    }));
+    if (!rows.length) return;
+    await m.query(
+      `INSERT INTO stat_dirty (region_code, year, reason)
+       SELECT DISTINCT ON (region_code, year) region_code, year, reason
+         FROM (SELECT coalesce(e.region_code, '*') AS region_code, y.year, c.reason, c.i
+                 FROM jsonb_to_recordset($1::jsonb) AS c(i int, reason text, enterprise uuid, years int[])
+                 LEFT JOIN enterprise e ON e.id = c.enterprise
+                 CROSS JOIN LATERAL unnest(c.years) AS y(year)) x
+        ORDER BY region_code, year, i DESC
+       ON CONFLICT (region_code, year) DO UPDATE SET seq = nextval('stat_dirty_seq'), reason = EXCLUDED.reason, marked_at = now()`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** How many marks wait in `stat_dirty`. */
+  async dirtyCount(): Promise<number> {
+    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM stat_dirty`);
+    return Number(row.n);
+  }
+
+  /**
+   * Recounts what `stat_dirty` marks, in one transaction under the snapshot lock (so two workers
+   * take turns, and the second finds the marks the first has drained gone):
+   *  - each marked county (or any region holding enterprises) is recounted for its marked years
+   *    (year 0: every year `stat_current` holds), from its own enterprises only; its ancestors are
+   *    re-summed from the region rows (`rollUp`), never recounted;
+   *  - a year no snapshot holds is skipped (readers compute it live until a rebuild builds it);
+   *  - a marked year whose snapshot is of another as-of date (the day or year rolled over since it
+   *    was built) is rebuilt in full, so one snapshot never mixes two dates; so is a year marked
+   *    for the whole province ('*', year 0: the current year).
+   * Then the marks it has seen (by `seq`) are deleted; a mark made meanwhile stays for the next drain.
+   * Returns the runs written (none when nothing was marked) and how many marks remain.
+   */
+  async drain(trigger = 'outbox'): Promise<{ runs: RunResult[]; remaining: number }> {
+    const held = this.heldYears();
+    const params = await this.paramsFor(held);
+    const qr = this.dataSource.createQueryRunner();
+    await qr.connect();
+    const runs: RunResult[] = [];
+    let attempt: { kind: 'full' | 'incremental'; years: number[]; regions: string[] | null; trigger: string } | null = null;
+    try {
+      await qr.startTransaction();
+      const m = qr.manager;
+      await this.lockAndTune(m);
+      const marks: { region_code: string; year: number; seq: string; reason: string }[] = await m.query(
+        `SELECT region_code, year, seq, reason FROM stat_dirty ORDER BY region_code, year`,
+      );
+      if (!marks.length) {
+        await qr.commitTransaction();
+        return { runs, remaining: 0 };
+      }
+      const current: { year: number; as_of: string }[] = await m.query(`SELECT year, as_of::text AS as_of FROM stat_current ORDER BY year`);
+      const built = current.filter((c) => held.includes(Number(c.year))).map((c) => ({ year: Number(c.year), asOf: c.as_of }));
+      const thisYear = held.at(-1)!;
+      const full = new Set<number>();
+      const byYear = new Map<number, Set<string>>();
+      for (const mark of marks) {
+        const year = Number(mark.year);
+        if (mark.region_code === '*') {
+          for (const y of year === 0 ? [thisYear] : [year]) if (held.includes(y)) full.add(y);
+          continue;
+        }
+        for (const b of built) {
+          if (year !== 0 && year !== b.year) continue;
+          if (b.asOf !== this.asOfFor(b.year)) full.add(b.year);
+          else {
+            if (!byYear.has(b.year)) byYear.set(b.year, new Set());
+            byYear.get(b.year)!.add(mark.region_code);
+          }
+        }
+      }
+      for (const y of full) byYear.delete(y);
+      const why = summarise(trigger, marks.map((x) => x.reason));
+      const regions = await this.provinceRegions(m);
+      if (full.size) {
+        const years = [...full].sort();
+        attempt = { kind: 'full', years, regions: null, trigger: `${why}:catch-up` };
+        const started = Date.now();
+        const runId = await this.openRun(m, attempt);
+        await this.writeFull(m, runId, new Map(years.map((y) => [y, params.get(y)!])));
+        runs.push(await this.closeRun(m, runId, 'full', years, regions.length * years.length, started));
+      }
+      if (byYear.size) {
+        const years = [...byYear.keys()].sort();
+        const touched = [...new Set([...byYear.values()].flatMap((r) => [...r]))].sort();
+        attempt = { kind: 'incremental', years, regions: touched, trigger: why };
+        const started = Date.now();
+        const runId = await this.openRun(m, attempt);
+        for (const year of years) {
+          const codes = [...byYear.get(year)!];
+          const paths = regions.filter((r) => codes.includes(r.code)).map((r) => r.path);
+          const fresh = await ownCounts(m, { exactPaths: paths }, params.get(year)!);
+          const own = await this.currentOwn(m, year);
+          for (const code of codes) {
+            const c = fresh.get(code);
+            if (c) own.set(code, c);
+            else own.delete(code);
+          }
+          await this.write(m, runId, year, params.get(year)!.asOf, regions, own);
+        }
+        runs.push(await this.closeRun(m, runId, 'incremental', years, regions.length * years.length, started));
+      }
+      await m.query(
+        `DELETE FROM stat_dirty d USING jsonb_to_recordset($1::jsonb) AS x(region_code text, year int, seq bigint)
+          WHERE d.region_code = x.region_code AND d.year = x.year AND d.seq = x.seq`,
+        [JSON.stringify(marks.map((x) => ({ region_code: x.region_code, year: Number(x.year), seq: x.seq })))],
+      );
+      await qr.commitTransaction();
+      const [left] = await qr.query(`SELECT count(*)::int AS n FROM stat_dirty`);
+      return { runs, remaining: Number(left.n) };
+    } catch (err) {
+      if (attempt) await this.fail(qr, 0, attempt.kind, attempt.years, attempt.regions, attempt.trigger, err);
+      else if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  /** Serialises every snapshot write and sets the run's session up: a long aggregate, no JIT, room to hash. */
+  private async lockAndTune(m: EntityManager): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock($1)`, [STATS_LOCK]);
+    // A full rebuild at province scale runs longer than the pool's default statement timeout.
+    await m.query(`SET LOCAL statement_timeout = 0`);
+    // One wide aggregate per year: JIT compilation costs seconds and saves nothing here, and the
+    // joins of a province's enterprises spill to disk at the default work_mem.
+    await m.query(`SET LOCAL jit = off`);
+    await m.query(`SET LOCAL work_mem = '64MB'`);
+    // Runs whose process died (a killed worker) never finished: mark them so.
+    await m.query(
+      `UPDATE stat_run SET status = 'failed', error = '进程中断（未完成，未替换快照）', finished_at = $1
+        WHERE status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = stat_run.backend_pid)`,
+      [this.clock.now()],
+    );
+  }
+
+  /** Recounts the whole province for each year and swaps the years in. */
+  private async writeFull(m: EntityManager, runId: number, params: Map<number, YearParams>): Promise<void> {
+    const regions = await this.provinceRegions(m);
+    for (const [year, p] of [...params].sort(([a], [b]) => a - b)) {
+      const own = await ownCounts(m, { subtree: subtreePattern(`/${this.config.provinceCode}/`) }, p, 'year');
+      await this.write(m, runId, year, p.asOf, regions, own);
+    }
+  }
+
+  /** A run written inside the drain's transaction: its row commits with its snapshot rows, or not at all. */
+  private async openRun(m: EntityManager, a: { kind: 'full' | 'incremental'; years: number[]; regions: string[] | null; trigger: string }): Promise<number> {
+    const [run] = await m.query(
+      `INSERT INTO stat_run (kind, trigger, years, regions, status, backend_pid, started_at)
+       VALUES ($1, $2, $3, $4, 'running', pg_backend_pid(), $5) RETURNING id`,
+      [a.kind, a.trigger.slice(0, 80), a.years, a.regions, this.clock.now()],
+    );
+    return Number(run.id);
+  }
+
+  private async closeRun(m: EntityManager, runId: number, kind: 'full' | 'incremental', years: number[], rows: number, started: number): Promise<RunResult> {
+    await m.query(`UPDATE stat_run SET status = 'succeeded', finished_at = $2, rows = $3 WHERE id = $1`, [runId, this.clock.now(), rows]);
+    return { runId, kind, years, rows, ms: Date.now() - started };
+  }
+
+  /** Rolls the run back and records it failed (a new row when the run's own row rolled back with it). */
+  private async fail(qr: QueryRunner, runId: number, kind: 'full' | 'incremental', years: number[], regions: string[] | null, trigger: string, err: unknown): Promise<void> {
+    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+    const message = (err as Error).message.slice(0, 500);
+    const now = this.clock.now();
+    const write = runId
+      ? qr.query(`UPDATE stat_run SET status = 'failed', finished_at = $2, error = $3 WHERE id = $1`, [runId, now, message])
+      : qr.query(
+          `INSERT INTO stat_run (kind, trigger, years, regions, status, started_at, finished_at, error) VALUES ($1, $2, $3, $4, 'failed', $5, $5, $6)`,
+          [kind, trigger.slice(0, 80), years, regions, now, message],
+        );
+    await write.catch(() => undefined);
+    this.logger.warn(`stats ${kind} run failed: ${message}`);
   }
 
   private async currentOwn(m: EntityManager, year: number): Promise<Map<string, StatCounts>> {
@@ -266,3 +404,17 @@ export function rollUp(regions: RegionRow[], own: Map<string, StatCounts>): Map<
   return new Map(regions.map((r) => [r.code, sumCounts(parts.get(r.code) ?? [])]));
 }
 
+
+/** A run's trigger: the source and the change reasons it covers, most frequent first (fits `stat_run.trigger`). */
+export function summarise(source: string, reasons: string[]): string {
+  const counts = new Map<string, number>();
+  for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const parts = [...counts].sort((a, b) => b[1] - a[1]).map(([r, n]) => (n > 1 ? `${r}×${n}` : r));
+  let out = `${source}:`;
+  for (const [i, p] of parts.entries()) {
+    const next = `${out}${i ? ',' : ''}${p}`;
+    if (next.length > 70) return `${out}…+${parts.length - i}`;
+    out = next;
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { RegionsModule } from '@cqo/server-regions';
-import { StatsProcessor, StatsScheduleService } from './jobs/stats.processor';
+import { StatsDrainScheduler, StatsProcessor, StatsScheduleService } from './jobs/stats.processor';
 import { SnapshotService } from './snapshot.service';
 import { StatsController } from './stats.controller';
 import { StatsService } from './stats.service';
@@ -16,6 +16,6 @@ import { StatsService } from './stats.service';
 export class StatsModule {
   /** The same module plus its queue processor and the nightly schedule, for the worker process. */
   static withProcessors(): DynamicModule {
-    return { module: StatsModule, providers: [StatsProcessor, StatsScheduleService] };
+    return { module: StatsModule, providers: [StatsProcessor, StatsScheduleService, StatsDrainScheduler] };
   }
 }

@@ -1,13 +1,68 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectQueue, OnQueueError, OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
 import { DataSource } from 'typeorm';
-import { QueueName, type JobPayloads } from '@cqo/server-queue';
+import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
+import { OutboxRelayService, QueueName, type JobPayloads } from '@cqo/server-queue';
 import { SnapshotService, type RunResult } from '../snapshot.service';
 
 /** 02:00 China time: the nightly full rebuild runs before anyone opens the dashboard. */
 export const STATS_REBUILD_CRON = '0 2 * * *';
 export const STATS_REBUILD_TZ = 'Asia/Shanghai';
+
+/**
+ * Coalesces statistics changes: the outbox relay hands every `stats.refresh` row to `markDirty`
+ * inside its own transaction (no bull job per change), then arms one debounced `stats.drain`.
+ * Arming adds nothing while a drain is already waiting or delayed (it will read the new marks when
+ * it starts, which is after they committed); otherwise it adds a drain delayed to the end of the
+ * current debounce window, with the window as its jobId. A drain that is already running does not
+ * block the add (its jobId is an earlier window's), so a change made during a refresh gets a drain
+ * of its own after it. So at most one drain is pending, and every change is counted by a drain
+ * that starts after it was marked.
+ */
+@Injectable()
+export class StatsDrainScheduler implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(StatsDrainScheduler.name);
+
+  constructor(
+    private readonly snapshots: SnapshotService,
+    private readonly relay: OutboxRelayService,
+    @InjectQueue(QueueName.Stats) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.relay.coalesce('stats.refresh', {
+      absorb: (m, rows) => this.snapshots.markDirty(m, rows.map((r) => r.payload as JobPayloads['stats.refresh'])),
+      arm: () => this.arm(),
+    });
+  }
+
+  /** Marks left by a worker that stopped before its drain ran are drained after a boot. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      if ((await this.snapshots.dirtyCount()) > 0) await this.arm();
+    } catch (err) {
+      this.logger.warn(`could not arm the statistics drain: ${(err as Error).message}`);
+    }
+  }
+
+  async arm(): Promise<void> {
+    const pending = await this.queue.getJobs(['waiting', 'delayed', 'paused']);
+    if (pending.some((j) => j?.name === 'stats.drain')) return;
+    const window = this.config.statsDebounceMs;
+    const now = Date.now();
+    const slot = Math.floor(now / window);
+    await this.queue.add('stats.drain', {}, {
+      jobId: `stats-drain-${slot}`,
+      delay: Math.max(0, (slot + 1) * window - now),
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: true,
+      removeOnFail: 50,
+    });
+  }
+}
 
 @Processor(QueueName.Stats)
 export class StatsProcessor {
@@ -16,18 +71,26 @@ export class StatsProcessor {
   constructor(
     private readonly snapshots: SnapshotService,
     private readonly dataSource: DataSource,
+    private readonly drains: StatsDrainScheduler,
   ) {}
 
-  /** After a change: recount the changed enterprise's region (or the current year in full when none is named). */
+  /**
+   * A `stats.refresh` that reached bull as a job of its own (queued before the relay coalesced
+   * them, or relayed by a process without the coalescer): mark it and let the drain count it.
+   */
   @Process('stats.refresh')
-  async refresh(job: Job<JobPayloads['stats.refresh']>): Promise<RunResult> {
-    const { enterpriseId, reason } = job.data;
-    if (enterpriseId) {
-      const [e] = await this.dataSource.query(`SELECT region_code FROM enterprise WHERE id = $1`, [enterpriseId]);
-      if (e) return this.snapshots.refresh([e.region_code], `outbox:${reason}`);
-    }
-    const current = this.snapshots.heldYears().at(-1)!;
-    return this.snapshots.rebuild({ years: [current], trigger: `outbox:${reason}` });
+  async refresh(job: Job<JobPayloads['stats.refresh']>): Promise<{ marked: true }> {
+    await this.snapshots.markDirty(this.dataSource.manager, [job.data]);
+    await this.drains.arm();
+    return { marked: true };
+  }
+
+  /** The debounced recount of every region and year marked in `stat_dirty`; re-armed when marks came in meanwhile. */
+  @Process('stats.drain')
+  async drain(): Promise<{ runs: RunResult[]; remaining: number }> {
+    const result = await this.snapshots.drain('outbox');
+    if (result.remaining > 0) await this.drains.arm();
+    return result;
   }
 
   /** Nightly (repeatable) or on request: rebuild every held year, then prune old run history. */
