@@ -39,6 +39,17 @@ export interface AppConfig {
   fileJobDays: number;
   /** Test hook, ignored in production: a file job waits this long after each progress report. */
   fileJobStepDelayMs: number;
+  /**
+   * The connection pool and the guard rails that turn a mistake into an error instead of a hang: how
+   * long a request waits for a pool connection, how long one statement may run, and how long a
+   * session may sit idle inside an open transaction (PostgreSQL then ends it).
+   */
+  db: { poolSize: number; acquireTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  /**
+   * Development and test: a query that asks the pool for a second connection from inside a
+   * transaction callback throws (it would deadlock under load). Off in production.
+   */
+  transactionGuard: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -89,5 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     filesDir: resolve(env.CQO_FILES_DIR || '.data/files'),
     fileJobDays: int('FILE_JOB_DAYS', 7, env),
     fileJobStepDelayMs: mode === 'production' ? 0 : Number(env.CQO_FILE_JOB_STEP_DELAY_MS ?? 0) || 0,
+    db: {
+      poolSize: int('DB_POOL_SIZE', 10, env),
+      acquireTimeoutMs: int('DB_ACQUIRE_TIMEOUT_MS', 10_000, env),
+      statementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 30_000, env),
+      idleInTransactionTimeoutMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, env),
+    },
+    transactionGuard: mode !== 'production' && env.CQO_TRANSACTION_GUARD !== 'off',
   };
 }

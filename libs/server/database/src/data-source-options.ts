@@ -8,12 +8,26 @@ import { StatsSnapshots1764200000000 } from './migrations/1764200000000-StatsSna
 import { StatsTrainingYearIndex1764300000000 } from './migrations/1764300000000-StatsTrainingYearIndex';
 import { FileJobs1764400000000 } from './migrations/1764400000000-FileJobs';
 import { Evaluation1764500000000 } from './migrations/1764500000000-Evaluation';
+import { PolicyRevision1764610000000 } from './migrations/1764610000000-PolicyRevision';
 import { StatsDirty1764620000000 } from './migrations/1764620000000-StatsDirty';
 
 /** Listed, not globbed: the compiled output and the jest run see the same set. Append new ones. */
-export const MIGRATIONS = [InitialSchema1763800000000, LoadRegions1763800000001, Appointments1763900000000, TrainingLedger1764000000000, AnnualReporting1764100000000, StatsSnapshots1764200000000, StatsTrainingYearIndex1764300000000, FileJobs1764400000000, Evaluation1764500000000, StatsDirty1764620000000];
+export const MIGRATIONS = [InitialSchema1763800000000, LoadRegions1763800000001, Appointments1763900000000, TrainingLedger1764000000000, AnnualReporting1764100000000, StatsSnapshots1764200000000, StatsTrainingYearIndex1764300000000, FileJobs1764400000000, Evaluation1764500000000, PolicyRevision1764610000000, StatsDirty1764620000000];
 
-export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+/** The pool and its guard rails (AppConfig.db): a mistake becomes an error, never a hang. */
+export interface PoolSettings {
+  poolSize: number;
+  /** How long a query waits for a free pool connection before it fails. */
+  acquireTimeoutMs: number;
+  /** Server side: the longest one statement may run (0 = no limit). Long jobs raise it per transaction with SET LOCAL. */
+  statementTimeoutMs: number;
+  /** Server side: a session idle inside an open transaction this long is ended, and its locks released. */
+  idleInTransactionTimeoutMs: number;
+}
+
+export const DEFAULT_POOL: PoolSettings = { poolSize: 10, acquireTimeoutMs: 10_000, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000 };
+
+export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}, pool: PoolSettings = DEFAULT_POOL): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -21,7 +35,13 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     migrationsRun: false,
     migrations: MIGRATIONS,
     migrationsTransactionMode: 'each',
-    extra: { max: 10, application_name: 'cqo' },
+    extra: {
+      max: pool.poolSize,
+      application_name: 'cqo',
+      connectionTimeoutMillis: pool.acquireTimeoutMs,
+      statement_timeout: pool.statementTimeoutMs,
+      idle_in_transaction_session_timeout: pool.idleInTransactionTimeoutMs,
+    },
     ...extra,
   } as DataSourceOptions;
 }

@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './migrate';
 export * from './gbt2260';
 export * from './ledger-hash';
+export * from './transaction-guard';

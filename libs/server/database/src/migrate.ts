@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source-options';
+import { DEFAULT_POOL, dataSourceOptions } from './data-source-options';
 
 /** Runs pending migrations; returns the names it ran. Safe to run on every start. */
 export async function runMigrations(url: string): Promise<string[]> {
-  const ds = new DataSource(dataSourceOptions(url));
+  // A migration may rewrite a large table: no statement timeout here (the api's 30 s would cut it off).
+  const ds = new DataSource(dataSourceOptions(url, {}, { ...DEFAULT_POOL, poolSize: 2, statementTimeoutMs: 0 }));
   await ds.initialize();
   try {
     // Serialise concurrent starts (several replicas) on one session-level advisory lock.

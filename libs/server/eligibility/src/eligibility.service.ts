@@ -85,7 +85,7 @@ export class EligibilityService {
     );
     if (!rows.length) throw AppException.notFound('聘任记录');
     const [facts] = await this.factsFor(m, rows, asOf);
-    return evaluateEligibility(profile ?? (await this.policy.profileAt(asOf)), facts, asOf);
+    return evaluateEligibility(profile ?? (await this.policy.profileAt(asOf, m)), facts, asOf);
   }
 
   /** Judges a filing that has not been saved (the form's live preview). */
@@ -109,7 +109,7 @@ export class EligibilityService {
     where: { appointmentIds?: string[]; enterpriseIds?: string[]; personIds?: string[]; all?: boolean },
   ): Promise<{ evaluated: number; changed: number }> {
     const asOf = this.today();
-    const profile = await this.policy.profileAt(asOf);
+    const profile = await this.policy.profileAt(asOf, m);
     const conds: string[] = [];
     const params: unknown[] = [];
     if (where.appointmentIds?.length) conds.push(`a.id = ANY($${params.push(where.appointmentIds)})`);

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { CreateProfileVersionRequest, PolicyCatalogue, PolicyProfile, ProfileScheduleEntry } from '@cqo/contracts';
 import {
   BUILT_IN_PROFILES,
@@ -17,6 +16,15 @@ import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cq
 import { OutboxService } from '@cqo/server-queue';
 import { PolicyProfileVersionEntity } from './entities/policy-profile-version.entity';
 
+/** The policy tables' revision as an SQL expression, to fold into a caller's own read (migration 1764610000000). */
+export const POLICY_REVISION_SQL = `(SELECT rev::text FROM policy_revision WHERE id = 1)`;
+
+interface PolicySnapshot {
+  revision: string;
+  profiles: PolicyProfile[];
+  schedule: ProfileScheduleEntry[];
+}
+
 /** Who changes policy: a signed-in officer, or an operator at the command line. */
 export type PolicyActor = Actor | { cli: true };
 
@@ -26,8 +34,9 @@ export type PolicyActor = Actor | { cli: true };
  */
 @Injectable()
 export class PolicyService {
+  private cached: PolicySnapshot | null = null;
+
   constructor(
-    @InjectRepository(PolicyProfileVersionEntity) private readonly versions: Repository<PolicyProfileVersionEntity>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -40,31 +49,57 @@ export class PolicyService {
   }
 
   /** Built-ins first, then the province's versions, each name by version. */
-  async profiles(): Promise<PolicyProfile[]> {
-    const rows = await this.versions.find({ order: { name: 'ASC', version: 'ASC' } });
-    return [...BUILT_IN_PROFILES, ...rows.map((r) => r.definition)];
+  async profiles(m: EntityManager = this.dataSource.manager): Promise<PolicyProfile[]> {
+    return (await this.snapshot(m)).profiles;
   }
 
-  async scheduleEntries(): Promise<ProfileScheduleEntry[]> {
-    const rows = await this.dataSource.query(
-      `SELECT s.from_date::text AS "from", s.profile_name || '@' || s.profile_version AS profile, u.username AS "chosenBy", s.chosen_at AS "chosenAt"
-         FROM policy_schedule s LEFT JOIN app_user u ON u.id = s.chosen_by ORDER BY s.from_date`,
-    );
-    return rows.map((r: ProfileScheduleEntry & { chosenAt: Date | null }) => ({ ...r, chosenAt: r.chosenAt ? new Date(r.chosenAt).toISOString() : null }));
+  async scheduleEntries(m: EntityManager = this.dataSource.manager): Promise<ProfileScheduleEntry[]> {
+    return (await this.snapshot(m)).schedule;
   }
 
   async catalogue(): Promise<PolicyCatalogue> {
-    const [profiles, schedule] = await Promise.all([this.profiles(), this.scheduleEntries()]);
+    const { profiles, schedule } = await this.snapshot(this.dataSource.manager);
     return { profiles, schedule, inForce: profileInForce(schedule, this.today(), this.fallback()) };
   }
 
-  /** The profile in force on `date` (YYYY-MM-DD): past years are judged under the version in force then. */
-  async profileAt(date: string): Promise<PolicyProfile> {
-    const [profiles, schedule] = await Promise.all([this.profiles(), this.scheduleEntries()]);
+  /**
+   * The profile in force on `date` (YYYY-MM-DD): past years are judged under the version in force
+   * then. Inside a transaction pass its manager (never the pool: see STYLE). `revision`, when the
+   * caller already read `POLICY_REVISION_SQL` in one of its own statements, saves the check.
+   */
+  async profileAt(date: string, m: EntityManager = this.dataSource.manager, revision?: string): Promise<PolicyProfile> {
+    const { profiles, schedule } = await this.snapshot(m, revision);
     const ref = profileInForce(schedule, date, this.fallback());
     const profile = parseProfileRef(ref, profiles);
     if (!profile) throw new Error(`policy schedule names an unknown profile ${ref}`);
     return profile;
+  }
+
+  /** The policy tables' revision (bumped by a trigger on every change, in any process). */
+  async revision(m: EntityManager = this.dataSource.manager): Promise<string> {
+    const [row]: { rev: string }[] = await m.query(`SELECT ${POLICY_REVISION_SQL} AS rev`);
+    return row.rev;
+  }
+
+  /**
+   * The profiles and the schedule, kept in memory per revision: one tiny read instead of two
+   * (a filing burst judges every submit under the profile in force). Read again on a new revision.
+   */
+  private async snapshot(m: EntityManager, known?: string): Promise<PolicySnapshot> {
+    const revision = known ?? (await this.revision(m));
+    if (this.cached?.revision === revision) return this.cached;
+    const rows = await m.getRepository(PolicyProfileVersionEntity).find({ order: { name: 'ASC', version: 'ASC' } });
+    const schedule: (ProfileScheduleEntry & { chosenAt: Date | string | null })[] = await m.query(
+      `SELECT s.from_date::text AS "from", s.profile_name || '@' || s.profile_version AS profile, u.username AS "chosenBy", s.chosen_at AS "chosenAt"
+         FROM policy_schedule s LEFT JOIN app_user u ON u.id = s.chosen_by ORDER BY s.from_date`,
+    );
+    const snap: PolicySnapshot = {
+      revision,
+      profiles: [...BUILT_IN_PROFILES, ...rows.map((r) => r.definition)],
+      schedule: schedule.map((r) => ({ ...r, chosenAt: r.chosenAt ? new Date(r.chosenAt).toISOString() : null })),
+    };
+    this.cached = snap;
+    return snap;
   }
 
   async find(ref: string): Promise<PolicyProfile | null> {

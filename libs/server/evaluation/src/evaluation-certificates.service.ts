@@ -442,7 +442,7 @@ export class EvaluationCertificatesService {
     const out: ContinuingEducationYear[] = [];
     for (let y = yearOf(issuedOn); y < yearOf(today); y++) {
       const hours = await this.yearHours(m, personId, y);
-      const c = yearlyCompliance(await this.policy.profileAt(`${y}-12-31`), { appointedOn: issuedOn, termEnd: validUntil }, y, hours);
+      const c = yearlyCompliance(await this.policy.profileAt(`${y}-12-31`, m), { appointedOn: issuedOn, termEnd: validUntil }, y, hours);
       out.push({
         year: y,
         applicable: c.applicable,

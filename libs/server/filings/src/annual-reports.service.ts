@@ -237,7 +237,7 @@ export class AnnualReportsService {
     const text = reason?.trim() || null;
     const sent = await this.dataSource.transaction(async (m) => {
       const out = await this.decide(m, actor, current, action, version, text);
-      if (!out) throw await this.staleConflict(id);
+      if (!out) throw await this.staleConflict(m, id);
       return out;
     });
     await this.notifications.deliver(sent);
@@ -379,7 +379,7 @@ export class AnnualReportsService {
         [cqo.person_id, year],
       );
       for (const s of sums) hours[s.category as TrainingCategory] = s.hours;
-      const profile = await this.policy.profileAt(year < yearOf(today) ? yearEnd : today);
+      const profile = await this.policy.profileAt(year < yearOf(today) ? yearEnd : today, m);
       const y = yearlyCompliance(profile, { appointedOn: cqo.appointed_on, termEnd: cqo.term_end }, year, await this.training.yearHours(m, cqo.person_id, year));
       compliance = { applicable: y.applicable, compliant: y.compliant === true, shortHours: y.shortHours, shortActivities: y.shortActivities };
     }
@@ -423,8 +423,8 @@ export class AnnualReportsService {
     await this.audit.record({ actor, ip: actor.ip, action, objectType: 'annual_report', objectId: id, result: 'success', details }, m);
   }
 
-  private async staleConflict(id: string): Promise<AppException> {
-    const [row] = await this.dataSource.query(`SELECT status FROM annual_report WHERE id = $1`, [id]);
+  private async staleConflict(m: EntityManager, id: string): Promise<AppException> {
+    const [row] = await m.query(`SELECT status FROM annual_report WHERE id = $1`, [id]);
     const label = row ? REPORT_STATUS_LABELS[row.status as ReportStatus] : '未知';
     return AppException.conflict(`该报告已被他人处理（当前状态：${label}），请刷新后查看`);
   }

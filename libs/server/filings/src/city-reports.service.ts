@@ -112,6 +112,7 @@ export class CityReportsService {
     if (today < settings.windowOpens) {
       throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${year} 年度的报送将于 ${settings.windowOpens} 开始` }]);
     }
+    const province = await this.regions.province(); // before the transaction: it may need the pool
     const sent = await this.dataSource.transaction(async (m) => {
       const row = await this.lockForCity(m, region.code, year, version);
       const now = this.clock.now();
@@ -127,7 +128,6 @@ export class CityReportsService {
       );
       await recordEvent(m, 'city', id, from, 'submitted', actor, unreviewed ? `尚有 ${unreviewed} 份企业年报未审核` : null, now);
       await this.audited(m, actor, 'city_report.submit', id, { regionCode: region.code, year, from, to: 'submitted', late, unreviewed });
-      const province = await this.regions.province();
       return this.notifications.notify(m, { regionCode: province.code, roles: ['province'] }, {
         kind: 'city-report-submitted',
         title: `${region.name}已上报 ${year} 年度报告${late ? '（迟报）' : ''}`,
