@@ -8,6 +8,7 @@ import { LoginFailureEntity } from './entities/login-failure.entity';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
 import { dummyHash, verifyPassword } from './password';
+import { SessionCache, type LiveSession } from './session-cache';
 import { TokenService } from './token.service';
 
 export interface ClientInfo {
@@ -15,12 +16,17 @@ export interface ClientInfo {
   userAgent: string | null;
 }
 
+/** A session's "last seen" is written at most this often; the idle limit is measured to within it. */
+const LAST_SEEN_WRITE_MS = 10_000;
+
 function hhmm(d: Date): string {
   return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 }
 
 @Injectable()
 export class AuthService {
+  private readonly checks = new SessionCache();
+
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
@@ -60,6 +66,7 @@ export class AuthService {
         return until;
       });
       if (lockedUntil) {
+        if (user) this.checks.forgetUser(user.id);
         throw new AppException(423, 'ACCOUNT_LOCKED', `密码连续错误${maxFailures}次，账号已锁定，请于 ${hhmm(lockedUntil)} 后再试`);
       }
       throw new AppException(401, 'INVALID_CREDENTIALS', '用户名或密码错误');
@@ -90,15 +97,54 @@ export class AuthService {
       await m.update(SessionEntity, { id: actor.sessionId }, { revokedAt: this.clock.now() });
       await this.audit.record({ actor, ip: actor.ip, action: 'auth.logout', objectType: 'session', objectId: actor.sessionId, result: 'success' }, m);
     });
+    // After the commit: a check read before it is forgotten, and none read after it can be live.
+    this.checks.forgetSession(actor.sessionId);
   }
 
   /**
    * Checks a session on every request: not revoked, user active, not idle for longer than the
    * limit. Touches it, so activity keeps it alive. An idle session is ended for good.
+   *
+   * A check read from the database is trusted for SESSION_CHECK_TTL_MS in this process (a sign-out,
+   * idle end or lockout here forgets it at once; one in another process or a change made directly
+   * in the database shows within the TTL). The idle limit is checked on every request, cached or not.
    */
-  async liveSession(sessionId: string, client: ClientInfo): Promise<{ session: SessionEntity; user: UserEntity }> {
+  async liveSession(sessionId: string, client: ClientInfo): Promise<LiveSession> {
     const now = this.clock.now();
-    // One plain round trip for both: this runs on every request.
+    const idleMs = this.config.sessionIdleMinutes * 60_000;
+    const read = () => this.readSession(sessionId);
+    let live = await this.checks.lookup(sessionId, now.getTime(), read);
+    if (live && now.getTime() - live.session.lastSeenAt.getTime() > idleMs) {
+      // Idle by what this process knows: ask the database, which may know of activity elsewhere.
+      this.checks.forgetSession(sessionId);
+      live = await this.checks.lookup(sessionId, now.getTime(), read);
+    }
+    if (!live || live.session.revokedAt || !live.user.isActive) {
+      throw new AppException(401, 'SESSION_ENDED', '会话已结束，请重新登录');
+    }
+    const { session, user } = live;
+    if (now.getTime() - session.lastSeenAt.getTime() > idleMs) {
+      this.checks.forgetSession(session.id);
+      await this.sessions.update({ id: session.id }, { revokedAt: now });
+      await this.audit.record({ actor: { userId: user.id, username: user.username, role: user.role }, ip: client.ip, action: 'auth.idle-timeout', objectType: 'session', objectId: session.id, result: 'success' });
+      throw new AppException(401, 'SESSION_ENDED', `超过${this.config.sessionIdleMinutes}分钟未操作，会话已结束，请重新登录`);
+    }
+    // One write per session per LAST_SEEN_WRITE_MS, not one per request: the time is moved in
+    // memory first, so the requests arriving while the write is in flight do not write again.
+    if (now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_WRITE_MS) {
+      session.lastSeenAt = now;
+      await this.sessions.update({ id: session.id }, { lastSeenAt: now });
+    }
+    return live;
+  }
+
+  /** Forgets what this process remembers of a user's sessions: call it wherever a user is disabled, re-passworded or locked. */
+  forgetUser(userId: string): void {
+    this.checks.forgetUser(userId);
+  }
+
+  private async readSession(sessionId: string): Promise<LiveSession | null> {
+    // One plain round trip for both.
     const [row] = /^[0-9a-f-]{36}$/i.test(sessionId)
       ? await this.dataSource.query(
           `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at, s.ip, s.user_agent,
@@ -107,35 +153,20 @@ export class AuthService {
           [sessionId],
         )
       : [];
-    const session = row
-      ? Object.assign(new SessionEntity(), { id: row.id, userId: row.user_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, revokedAt: row.revoked_at, ip: row.ip, userAgent: row.user_agent })
-      : null;
+    if (!row) return null;
+    const session = Object.assign(new SessionEntity(), { id: row.id, userId: row.user_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, revokedAt: row.revoked_at, ip: row.ip, userAgent: row.user_agent });
     // The password hash is not read here; nothing on this path needs it.
-    const user = row
-      ? Object.assign(new UserEntity(), {
-          id: row.user_id,
-          username: row.username,
-          displayName: row.display_name,
-          role: row.role,
-          regionCode: row.region_code,
-          enterpriseId: row.enterprise_id,
-          isActive: row.is_active,
-          lockedUntil: row.locked_until,
-          createdAt: row.user_created_at,
-        })
-      : null;
-    const idleMs = this.config.sessionIdleMinutes * 60_000;
-    if (!session || !user || session.revokedAt || !user.isActive) {
-      throw new AppException(401, 'SESSION_ENDED', '会话已结束，请重新登录');
-    }
-    if (now.getTime() - session.lastSeenAt.getTime() > idleMs) {
-      await this.sessions.update({ id: session.id }, { revokedAt: now });
-      await this.audit.record({ actor: { userId: user.id, username: user.username, role: user.role }, ip: client.ip, action: 'auth.idle-timeout', objectType: 'session', objectId: session.id, result: 'success' });
-      throw new AppException(401, 'SESSION_ENDED', `超过${this.config.sessionIdleMinutes}分钟未操作，会话已结束，请重新登录`);
-    }
-    if (now.getTime() - session.lastSeenAt.getTime() > 10_000) {
-      await this.sessions.update({ id: session.id }, { lastSeenAt: now });
-    }
+    const user = Object.assign(new UserEntity(), {
+      id: row.user_id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      regionCode: row.region_code,
+      enterpriseId: row.enterprise_id,
+      isActive: row.is_active,
+      lockedUntil: row.locked_until,
+      createdAt: row.user_created_at,
+    });
     return { session, user };
   }
 

@@ -2,6 +2,7 @@ export * from './entities/user.entity';
 export * from './entities/session.entity';
 export * from './entities/login-failure.entity';
 export * from './password';
+export * from './session-cache';
 export * from './auth.service';
 export * from './token.service';
 export * from './scope.service';

@@ -9,6 +9,9 @@ export interface AccessClaims {
   sid: string;
 }
 
+/** Tokens whose signature this process has checked and remembers (oldest forgotten first). */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; reason: 'expired' | 'invalid' };
 
 /**
@@ -18,6 +21,7 @@ export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; rea
 @Injectable()
 export class TokenService implements OnModuleInit {
   private jwt!: JwtService;
+  private readonly verified = new Map<string, AccessClaims & { exp: number }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,16 +50,26 @@ export class TokenService implements OnModuleInit {
     return this.jwt.sign({ ...claims, iat, exp: iat + this.config.accessTokenTtlSeconds });
   }
 
+  /**
+   * Checks the signature once per token and remembers the claims (a bounded map): a client sends
+   * the same token for up to its lifetime, and the HMAC was a visible share of a cached request.
+   * Expiry is checked against the clock on every call.
+   */
   verify(token: string, opts: { ignoreExpiration?: boolean } = {}): VerifyResult {
-    try {
-      const claims = this.jwt.verify<AccessClaims & { exp: number }>(token, {
-        clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
-        ignoreExpiration: opts.ignoreExpiration ?? false,
-      });
-      if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return { ok: false, reason: 'invalid' };
-      return { ok: true, claims: { sub: claims.sub, sid: claims.sid } };
-    } catch (err) {
-      return { ok: false, reason: (err as Error).name === 'TokenExpiredError' ? 'expired' : 'invalid' };
+    let claims = this.verified.get(token);
+    if (!claims) {
+      try {
+        const c = this.jwt.verify<AccessClaims & { exp: number }>(token, { ignoreExpiration: true });
+        if (typeof c.sub !== 'string' || typeof c.sid !== 'string' || typeof c.exp !== 'number') return { ok: false, reason: 'invalid' };
+        claims = { sub: c.sub, sid: c.sid, exp: c.exp };
+      } catch {
+        return { ok: false, reason: 'invalid' };
+      }
+      this.verified.set(token, claims);
+      if (this.verified.size > VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
     }
+    // The same rule as jsonwebtoken's: expired from the second `exp` on.
+    if (!opts.ignoreExpiration && Math.floor(this.clock.now().getTime() / 1000) >= claims.exp) return { ok: false, reason: 'expired' };
+    return { ok: true, claims: { sub: claims.sub, sid: claims.sid } };
   }
 }
