@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { loadConfig } from '@cqo/server-common';
-import { loggerParams } from './logger';
+import { loggerOptions } from './logger';
 
 function capture() {
   const lines: string[] = [];
@@ -11,7 +11,7 @@ function capture() {
       cb();
     },
   });
-  const opts = loggerParams(loadConfig({ DATABASE_URL: 'postgres://x', LOG_LEVEL: 'info' } as NodeJS.ProcessEnv)).pinoHttp as pino.LoggerOptions;
+  const opts = loggerOptions(loadConfig({ DATABASE_URL: 'postgres://x', LOG_LEVEL: 'info' } as NodeJS.ProcessEnv));
   return { logger: pino(opts, stream), text: () => lines.join('') };
 }
 

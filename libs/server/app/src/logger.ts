@@ -1,37 +1,41 @@
+import pino from 'pino';
 import type { Params } from 'nestjs-pino';
 import { maskPhonesInText } from '@cqo/policy';
 import type { AppConfig } from '@cqo/server-common';
+import { requestLogFields } from './request-logger';
 
 /**
- * Structured JSON logs. Never logged: passwords, tokens, cookies, full phone numbers (masked
- * anywhere they appear in a URL or a message).
+ * Structured JSON logs. Never logged: passwords, tokens, cookies, headers, full phone numbers
+ * (masked anywhere they appear in a URL or a message).
  */
-export function loggerParams(config: AppConfig): Params {
+export function loggerOptions(config: AppConfig): pino.LoggerOptions {
   return {
-    pinoHttp: {
-      level: config.logLevel,
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', 'accessToken', 'token', 'phone', '*.password', '*.accessToken', '*.token', '*.phone'],
-        censor: '[redacted]',
-      },
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: maskPhonesInText(req.url.replace(/([?&](?:token|access_token|password)=)[^&]*/gi, '$1[redacted]')),
-          remoteAddress: req.remoteAddress,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      formatters: {
-        log: (obj: Record<string, unknown>) =>
-          typeof obj.msg === 'string' ? { ...obj, msg: maskPhonesInText(obj.msg) } : obj,
-      },
-      hooks: {
-        logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? maskPhonesInText(a) : a)));
-        },
+    level: config.logLevel,
+    redact: {
+      paths: ['password', 'accessToken', 'token', 'phone', '*.password', '*.accessToken', '*.token', '*.phone'],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: requestLogFields,
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: pino.stdSerializers.err,
+    },
+    formatters: {
+      log: (obj: Record<string, unknown>) => (typeof obj.msg === 'string' ? { ...obj, msg: maskPhonesInText(obj.msg) } : obj),
+    },
+    hooks: {
+      logMethod(args: unknown[], method: (...a: unknown[]) => void) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? maskPhonesInText(a) : a)));
       },
     },
   };
+}
+
+/**
+ * nestjs-pino with our own logger and no pino-http: the api's request logging is
+ * `requestLogging` (request-logger.ts), mounted by configureApp; nestjs-pino only binds each
+ * request's logger (req.log) to the log calls made while serving it.
+ */
+export function loggerParams(config: AppConfig): Params {
+  return { pinoHttp: { logger: pino(loggerOptions(config)) }, useExisting: true };
 }
