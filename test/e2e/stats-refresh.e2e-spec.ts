@@ -1,0 +1,188 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { chinaDate, yearOf } from '@cqo/policy';
+import { OutboxService, QueueName } from '@cqo/server-queue';
+import { SnapshotService } from '@cqo/server-stats';
+import { bearer, creditCode, makeEnterprise, makeUser } from '../support/fixtures';
+import { privateDatabase } from '../support/private-db';
+import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
+import { testEnv } from '../support/test-env';
+
+const run = promisify(execFile);
+const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
+
+/**
+ * Coalesced, incremental statistics (issue 16) with two real workers on real Postgres and Redis:
+ * a burst of changes is counted by a handful of runs (not one per change) that recount only the
+ * touched counties and end with the figures a full rebuild gives; a change made while a refresh
+ * runs is counted by the next one; and after `cqo aggregate --year Y` (the other held years not
+ * built) a change is an incremental run of that year, never a catch-up rebuild.
+ */
+describe('coalesced statistics refresh (real worker, Postgres and Redis)', () => {
+  let t: TestApp;
+  let workers: INestApplicationContext[] = [];
+  let databaseUrl: string;
+  let province: string;
+  let queue: Queue;
+  const Y = yearOf(chinaDate(new Date()));
+  // 江岸区 and 江汉区 (武汉), 西陵区 (宜昌).
+  const COUNTIES = ['420102', '420103', '420502'];
+
+  const cqo = async (...args: string[]) => {
+    const { stdout } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'error' } });
+    return JSON.parse(stdout);
+  };
+  const one = async (sql: string, params: unknown[] = []) => (await t.db.query(sql, params))[0];
+  const lastRunId = async () => Number((await one(`SELECT coalesce(max(id), 0) AS id FROM stat_run`)).id);
+  const runsSince = async (id: number): Promise<{ kind: string; years: number[]; regions: string[] | null; trigger: string; status: string }[]> =>
+    t.db.query(`SELECT kind, years, regions, trigger, status FROM stat_run WHERE id > $1 ORDER BY id`, [id]);
+  const create = async (region: string, n: number) =>
+    (
+      await t
+        .http()
+        .post('/api/enterprises')
+        .set('Authorization', province)
+        .send({ creditCode: creditCode(region), name: `合并刷新${region}样本${n}有限公司`, regionCode: region, aboveSize: n % 2 === 0, awards: [] })
+        .expect(201)
+    ).body.id as string;
+  const registered = async (region: string) => Number((await one(`SELECT count(*)::int AS n FROM enterprise WHERE region_code = $1`, [region])).n);
+  const dashboardTotal = async (region: string) =>
+    (await t.http().get(`/api/stats/dashboard?region=${region}&year=${Y}`).set('Authorization', province).expect(200)).body.self.enterprises.total as number;
+  /** Every change relayed, every mark drained, no drain waiting or running. */
+  const settled = () =>
+    waitFor(
+      async () => {
+        if (Number((await one(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`)).n) > 0) return false;
+        // (Checked for: run against the code before coalescing, which had no stat_dirty, this file fails on its assertions.)
+        if ((await one(`SELECT to_regclass('stat_dirty') IS NOT NULL AS ok`)).ok && Number((await one(`SELECT count(*)::int AS n FROM stat_dirty`)).n) > 0) return false;
+        const jobs = await queue.getJobs(['waiting', 'delayed', 'active']);
+        return !jobs.some((j) => j && j.name !== 'stats.rebuild');
+      },
+      30_000,
+      100,
+    );
+  /** The current snapshot of year Y, every region's own and total counts. */
+  const snapshotOf = async () =>
+    Object.fromEntries(
+      (
+        await t.db.query(`SELECT s.region_code, s.own, s.total FROM stat_current c JOIN stat_snapshot s ON s.run_id = c.run_id AND s.year = c.year WHERE c.year = $1`, [Y])
+      ).map((r: { region_code: string; own: unknown; total: unknown }) => [r.region_code, { own: r.own, total: r.total }]),
+    );
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error('run `npm run build` first (npm test does)');
+    databaseUrl = await privateDatabase('stats_refresh');
+    const config = testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:stats-refresh`, STATS_DEBOUNCE_MS: '1000' });
+    t = await createTestApp({ config });
+    // Two workers: both relay, both take drains; the snapshot lock makes them take turns.
+    workers = [await startTestWorker(config), await startTestWorker(config)];
+    queue = workers[0].get<Queue>(getQueueToken(QueueName.Stats));
+    province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
+    // Registered directly (no change queued): only the current year is then built, as after
+    // `cqo aggregate --year Y` on a new installation; the other held years have no snapshot.
+    for (const region of COUNTIES) for (let i = 0; i < 2; i++) await makeEnterprise(t.db, region, { aboveSize: i === 0 });
+    expect(await cqo('aggregate', '--year', String(Y))).toMatchObject({ kind: 'full', years: [Y] });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const w of workers) await w.close();
+    await t?.close();
+  });
+
+  it('after `cqo aggregate --year Y`, a change is one incremental run of the built year: no catch-up rebuild', async () => {
+    const since = await lastRunId();
+    const before = await dashboardTotal('420102');
+    await create('420102', 200);
+    await waitFor(async () => (await dashboardTotal('420102')) === before + 1, 10_000, 100);
+    await settled();
+    const runs = await runsSince(since);
+    expect(runs.filter((r) => r.kind === 'full')).toEqual([]);
+    expect(runs).toEqual([expect.objectContaining({ kind: 'incremental', years: [Y], regions: ['420102'], status: 'succeeded', trigger: expect.stringContaining('enterprise.create') })]);
+  }, 60_000);
+
+  it('a burst of 50 changes over three counties is a handful of runs, ends with a full rebuild\'s figures and shows within seconds', async () => {
+    const since = await lastRunId();
+    const expected = Object.fromEntries(await Promise.all(COUNTIES.map(async (c) => [c, await registered(c)] as const)));
+    // Five clients, ten changes each, round robin over the counties.
+    let n = 0;
+    await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        for (let i = 0; i < 10; i++) {
+          const k = n++;
+          const county = COUNTIES[k % COUNTIES.length];
+          await create(county, 300 + k);
+          expected[county]++;
+        }
+      }),
+    );
+    const lastWrite = Date.now();
+    const last = COUNTIES[(n - 1) % COUNTIES.length];
+    await waitFor(async () => (await dashboardTotal(last)) === expected[last], 10_000, 100);
+    const seenAfter = Date.now() - lastWrite;
+    expect(seenAfter).toBeLessThan(5_000);
+    await settled();
+
+    const runs = await runsSince(since);
+    // One run per debounce window, not one per change (the old code wrote 50 runs).
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.length).toBeLessThanOrEqual(10);
+    expect(runs.every((r) => r.kind === 'incremental' && r.status === 'succeeded')).toBe(true);
+    // Only the touched counties were recounted.
+    expect(new Set(runs.flatMap((r) => r.regions ?? []))).toEqual(new Set(COUNTIES));
+    for (const c of COUNTIES) expect(await dashboardTotal(c)).toBe(expected[c]);
+
+    // Every region's own and total counts (county, 市州, province) are those of a full rebuild.
+    const incremental = await snapshotOf();
+    const full = await t.app.get(SnapshotService).rebuild({ years: [Y], trigger: 'test:compare' });
+    expect(full.kind).toBe('full');
+    const rebuilt = await snapshotOf();
+    expect(Object.keys(incremental).length).toBeGreaterThan(100);
+    expect(incremental).toEqual(rebuilt);
+    expect((await cqo('stats', '--region', '420100', '--year', String(Y))).enterprises.total).toBe(expected['420102'] + expected['420103']);
+  }, 120_000);
+
+  it('a change made while a refresh runs is counted by the next one', async () => {
+    await settled();
+    const before = await registered('420103');
+    // Hold the row a refresh must update last: the next refresh reads its marks, counts, then waits here.
+    const blocker = t.db.createQueryRunner();
+    await blocker.connect();
+    try {
+      await blocker.startTransaction();
+      await blocker.query(`SELECT 1 FROM stat_current WHERE year = $1 FOR UPDATE`, [Y]);
+      await create('420103', 400);
+      await waitFor(
+        async () => Number((await one(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO stat_current%'`)).n) > 0,
+        15_000,
+        100,
+      );
+      // The refresh has read the mark of 420103; the same county changes again now.
+      await create('420103', 401);
+      await waitFor(async () => Number((await one(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`)).n) === 0, 10_000, 100);
+      await blocker.commitTransaction();
+    } finally {
+      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    await waitFor(async () => (await dashboardTotal('420103')) === before + 2, 10_000, 100);
+    await settled();
+    expect(await dashboardTotal('420103')).toBe(before + 2);
+  }, 60_000);
+
+  it('a change naming its years recounts those years only; a year no snapshot holds is left to live reads', async () => {
+    await settled();
+    const [e] = await t.db.query(`SELECT id FROM enterprise WHERE region_code = '420502' LIMIT 1`);
+    const since = await lastRunId();
+    await t.db.transaction((m) => t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason: 'test.years', enterpriseId: e.id, years: [Y - 1] }));
+    await settled();
+    expect(await runsSince(since)).toEqual([]);
+    await t.db.transaction((m) => t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason: 'test.years', enterpriseId: e.id, years: [Y] }));
+    await settled();
+    expect(await runsSince(since)).toEqual([expect.objectContaining({ kind: 'incremental', years: [Y], regions: ['420502'], trigger: 'outbox:test.years' })]);
+  }, 60_000);
+});
