@@ -75,8 +75,9 @@ class RequestLogger {
 
 /**
  * Request ids and per-request logs at a cost that does not show in a profile: every request gets
- * an id and a lazy logger (see RequestLogger); when it ends, a failed (5xx) one is logged as an
- * error and a slow one as a warning, and every one at debug level when LOG_LEVEL allows it.
+ * an id and a lazy logger (see RequestLogger); when it ends, a failed (5xx) or slow one is logged
+ * as a warning (the error itself is logged where it is caught), and every one at debug level when
+ * LOG_LEVEL allows it.
  * Put it before everything else, so the time covers the whole request.
  */
 export function requestLogging(root: Logger): (req: Request, res: Response, next: NextFunction) => void {
@@ -87,17 +88,14 @@ export function requestLogging(root: Logger): (req: Request, res: Response, next
     const started = performance.now();
     const log = new RequestLogger(root, req);
     (req as Request & { log: unknown }).log = log;
-    const done = () => {
-      res.removeListener('finish', done);
-      res.removeListener('close', done);
+    // 'close' comes after 'finish', and also when the client went away first: one listener for both.
+    res.once('close', () => {
       const responseTime = Math.round(performance.now() - started);
       const fields = { res: { statusCode: res.statusCode }, responseTime };
-      if (res.statusCode >= 500) log.logger().error(fields, 'request errored');
+      if (res.statusCode >= 500) log.logger().warn(fields, 'request failed');
       else if (responseTime > SLOW_REQUEST_MS) log.logger().warn(fields, 'slow request');
       else if (root.isLevelEnabled('debug')) log.logger().debug(fields, 'request completed');
-    };
-    res.on('finish', done);
-    res.on('close', done);
+    });
     next();
   };
 }
