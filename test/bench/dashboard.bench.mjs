@@ -59,7 +59,7 @@ let databaseUrl;
 if (!SMALL) {
   const { provinceDatabase } = await import(SHARED);
   log(`shared province database, ${fmt(N)} enterprises`);
-  databaseUrl = await provinceDatabase({ name: 'cqo_bench_province', enterprises: N });
+  ({ databaseUrl } = await provinceDatabase({ enterprises: N, log }));
 } else {
   const name = 'cqo_bench_dashboard';
   const u = new URL(admin);
