@@ -59,6 +59,25 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
   const statuses = (rs: { status: number }[]) => rs.map((r) => r.status).sort();
   const all = <T>(n: number, f: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));
 
+  /** Every statement sent to PostgreSQL while `work` runs (BEGIN and COMMIT included): the round trips. */
+  async function countStatements(work: () => Promise<unknown>): Promise<string[]> {
+    const runner = t.db.createQueryRunner();
+    const proto = Object.getPrototypeOf(runner) as { query: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    await runner.release();
+    const original = proto.query;
+    const seen: string[] = [];
+    proto.query = function (this: unknown, sql: string, ...rest: unknown[]) {
+      seen.push(sql.replace(/\s+/g, ' ').slice(0, 90));
+      return original.call(this, sql, ...rest);
+    };
+    try {
+      await work();
+    } finally {
+      proto.query = original;
+    }
+    return seen;
+  }
+
   const complete = (over: Partial<AnnualReportData> = {}): AnnualReportData => ({
     ...emptyReportData(),
     hasAppraisalSystem: true,
@@ -185,6 +204,31 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
     expect(statuses(res)).toEqual(Array(N).fill(200));
     expect(await count(`SELECT count(*) AS n FROM filing_setting WHERE year = $1`, [Y])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'filing_settings.update'`)).toBe(N + 1);
+  });
+
+  it('a submission takes 5 round trips (read, BEGIN, locked read, one write, COMMIT) and answers what a read then shows', async () => {
+    const code = creditCode('420102');
+    const created = await t.http().post('/api/enterprises').set('Authorization', province).send({ creditCode: code, name: `往返企业${code.slice(-4)}`, regionCode: '420102', aboveSize: true, awards: [] }).expect(201);
+    const id = created.body.id as string;
+    await t.http().post(`/api/enterprises/${id}/appointments`).set('Authorization', province).send(hubeiEligibleFiling(addDays(today, -5), { name: '往返' })).expect(201);
+    const auth = await bearer(t.http, (await makeUser(t.db, 'enterprise', { enterpriseId: id })).username);
+    await t.http().post('/api/training/records').set('Authorization', auth)
+      .send({ category: '第二类', course: '往返课程', provider: '湖北省质量协会', startDate: addDays(today, -3), endDate: addDays(today, -2), hours: 4, certificateNo: null })
+      .expect(201);
+    const url = `/api/annual-reports/by-enterprise/${id}/${Y}`;
+    await t.http().get(url).set('Authorization', auth).expect(200); // warm the per-process caches (session, regions, policy)
+    let first: { body: Record<string, unknown> } | undefined;
+    const statements = await countStatements(async () => {
+      first = await t.http().post(`${url}/submit`).set('Authorization', auth).send({ data: complete({ qualityFund: 0 }), version: 0, explanation: '经费并入技改' }).expect(200);
+    });
+    expect(statements).toHaveLength(5);
+    expect(first?.body).toEqual((await t.http().get(url).set('Authorization', auth).expect(200)).body);
+    // Returned, then resubmitted: the update path, with history.
+    await t.http().post(`/api/annual-reports/${first?.body.id}/return`).set('Authorization', wuhan).send({ version: 2, reason: '请补充' }).expect(200);
+    const again = await t.http().post(`${url}/submit`).set('Authorization', auth).send({ data: complete(), version: 3 }).expect(200);
+    expect(again.body).toMatchObject({ status: 'submitted', version: 4, softHits: [] });
+    expect(again.body.history).toHaveLength(3);
+    expect(again.body).toEqual((await t.http().get(url).set('Authorization', auth).expect(200)).body);
   });
 
   it(`without the guard, ${N} fresh submissions at once on ${POOL} connections all finish (before the fix: a deadlock, then acquire timeouts)`, async () => {

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type {
   AnnualReportData,
   AnnualReportDetail,
@@ -7,14 +8,18 @@ import type {
   BulkAcceptResult,
   FilingSettings,
   Page,
+  PolicyProfile,
+  ReportEvent,
   ReportProgress,
   ReportStatus,
   ReviewQueueItem,
   ReviewQueueQuery,
+  Role,
   SaveAnnualReportRequest,
   SoftRuleHit,
   SubmitAnnualReportRequest,
   TrainingCategory,
+  TrainingYearHours,
 } from '@cqo/contracts';
 import {
   REPORT_STATUS_LABELS,
@@ -35,13 +40,13 @@ import {
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { PolicyService } from '@cqo/server-eligibility';
+import { POLICY_REVISION_SQL, PolicyService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
-import { TrainingService } from '@cqo/server-training';
+import { TrainingService, YEAR_HOURS_SQL, toYearHours } from '@cqo/server-training';
 import { FilingSettingsService } from './filing-settings.service';
 import { NotificationsService, UUID } from './notifications.service';
 import type { OutgoingNotification } from './notification-channel';
-import { ACTIVE_ON } from './region-figures';
+import { ACTIVE_ON, FILING_SETTING_COLUMNS, toFilingSettings } from './region-figures';
 import { reportEvents, recordEvent } from './report-events';
 
 interface EnterpriseRow {
@@ -186,38 +191,89 @@ export class AnnualReportsService {
     return this.get(actor, e.id, year);
   }
 
-  /** 提交: hard rules block; soft rules need the 上报说明; after the deadline the report is flagged 迟报. */
+  /**
+   * 提交: hard rules block; soft rules need the 上报说明; after the deadline the report is flagged 迟报.
+   * The year-end rush path (issue 16): one read before the transaction (enterprise, calendar,
+   * policy revision), one locked read of the report with every fact the rules need, one statement
+   * that writes the report, its event, its audit row and its job; the answer is built from those.
+   */
   async submit(actor: Actor, enterpriseId: string, year: number, dto: SubmitAnnualReportRequest): Promise<AnnualReportDetail> {
-    const e = await this.enterprise(actor, enterpriseId, 'write');
-    const settings = await this.openWindow(year);
+    if (!UUID.test(enterpriseId)) throw AppException.notFound('企业');
+    const ctx = await this.submitContext(enterpriseId, year);
+    const e = ctx.enterprise;
+    await this.scope.assert(actor, { type: 'enterprise', id: enterpriseId, regionPath: e.region_path, enterpriseId: e.id }, 'write', '企业');
+    const settings = this.assertWindow(year, ctx.settings);
     const data = normalise(dto.data);
     const errors = validateAnnualReport(data, 'submit');
     if (errors.length) throw AppException.validation(errors);
     const today = this.today();
     const now = this.clock.now();
-    await this.dataSource.transaction(async (m) => {
-      const row = await this.lockForFiler(m, e.id, year, dto.version, 'submit');
-      const prefill = await this.prefill(m, e.id, year);
-      const hits = softRuleHits(data, await this.softFacts(m, e.id, year, prefill));
+    const result = await this.dataSource.transaction(async (m) => {
+      const facts = await this.submitFacts(m, actor, e.id, year);
+      const row = checkFiler(facts.report, dto.version, 'submit');
+      const prefill = await this.prefillFrom(m, facts, year, ctx.policyRevision);
+      const hits = softRuleHits(data, softFactsOf(prefill, facts.violations));
       const explanationProblem = explanationError(hits, dto.explanation);
       if (explanationProblem) throw AppException.validation([explanationProblem]);
       const explanation = hits.length ? (dto.explanation ?? '').trim() : (dto.explanation ?? '').trim() || null;
       const late = isLate(today, settings.enterpriseDeadline);
-      let id: string;
       const from: ReportProgress = row?.status ?? 'not-started';
-      if (!row) id = await this.insert(m, e, year, 'draft', data);
-      else id = row.id;
-      await m.query(
-        `UPDATE annual_report SET status = 'submitted', data = $2, soft_hits = $3, explanation = $4, submitted_at = $5, submitted_by = $6,
-                late = $7, return_reason = NULL, reviewed_at = NULL, reviewed_by = NULL, version = version + 1, updated_at = $5
-          WHERE id = $1`,
-        [id, data, JSON.stringify(hits), explanation, now, actor.userId || null, late],
+      const id = row?.id ?? randomUUID();
+      const params: unknown[] = [];
+      const bind = (v: unknown) => `$${params.push(v)}`;
+      const [$id, $data, $hits, $explanation, $now, $by, $late] = [id, data, JSON.stringify(hits), explanation, now, actor.userId || null, late].map(bind);
+      // A new report is inserted as submitted with the version the draft-then-submit path used to reach (2).
+      const report = row
+        ? `UPDATE annual_report SET status = 'submitted', data = ${$data}, soft_hits = ${$hits}, explanation = ${$explanation}, submitted_at = ${$now},
+                  submitted_by = ${$by}, late = ${$late}, return_reason = NULL, reviewed_at = NULL, reviewed_by = NULL, version = version + 1, updated_at = ${$now}
+            WHERE id = ${$id} RETURNING version`
+        : `INSERT INTO annual_report (id, enterprise_id, region_path, year, status, version, data, soft_hits, explanation, submitted_at, submitted_by, late, created_at, updated_at)
+           VALUES (${$id}, ${bind(e.id)}, ${bind(e.region_path)}, ${bind(year)}, 'submitted', 2, ${$data}, ${$hits}, ${$explanation}, ${$now}, ${$by}, ${$late}, ${$now}, ${$now})
+           RETURNING version`;
+      const event = `INSERT INTO report_event (report_type, report_id, from_status, to_status, actor_id, actor_role, reason, at)
+                     VALUES ('annual', ${$id}, ${bind(from)}, 'submitted', ${$by}, ${bind(actor.role)}, ${$explanation}, ${$now})`;
+      const audit = this.audit.insertStatement(
+        { actor, ip: actor.ip, action: 'annual_report.submit', objectType: 'annual_report', objectId: id, result: 'success', details: { enterpriseId: e.id, year, from, to: 'submitted', late, softHits: hits.map((h) => h.id) } },
+        bind,
       );
-      await recordEvent(m, 'annual', id, from, 'submitted', actor, explanation, now);
-      await this.audited(m, actor, 'annual_report.submit', id, { enterpriseId: e.id, year, from, to: 'submitted', late, softHits: hits.map((h) => h.id) });
-      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'annual_report.submit', enterpriseId: e.id });
+      const job = this.outbox.insertStatement('stats.refresh', { reason: 'annual_report.submit', enterpriseId: e.id, years: [year] }, bind);
+      let written: { version: number }[];
+      try {
+        written = await m.query(`WITH report AS (${report}), event AS (${event}), audit AS (${audit}), job AS (${job}) SELECT version FROM report`, params);
+      } catch (err) {
+        if (!row && err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') throw AppException.conflict('报告已在别处创建，请刷新后重试');
+        throw err;
+      }
+      return { id, version: written[0].version, from, hits, explanation, late, prefill, events: facts.events, actorName: facts.actor_name };
     });
-    return this.get(actor, e.id, year);
+    const status: ReportProgress = 'submitted';
+    const submittedAt = now.toISOString();
+    return {
+      id: result.id,
+      enterpriseId: e.id,
+      enterpriseName: e.name,
+      regionCode: e.region_code,
+      regionName: e.region_name,
+      year,
+      status,
+      version: result.version,
+      data: { ...emptyReportData(), ...data },
+      prefill: result.prefill,
+      softHits: result.hits,
+      explanation: result.explanation,
+      late: result.late,
+      submittedAt,
+      returnReason: null,
+      reviewedAt: null,
+      reviewedByName: null,
+      lockedReason: lockedReason(status, null),
+      windowOpens: settings.windowOpens,
+      deadline: settings.enterpriseDeadline,
+      history: [
+        ...result.events.map(toReportEvent),
+        { at: submittedAt, actorName: result.actorName, actorRole: actor.role, fromStatus: result.from, toStatus: 'submitted', reason: result.explanation },
+      ],
+    };
   }
 
   // ------------------------------------------------------------------ the reviewer's writes
@@ -303,7 +359,7 @@ export class AnnualReportsService {
     if (updated.length !== 1) return null;
     await recordEvent(m, 'annual', row.id, 'submitted', to, actor, reason, now);
     await this.audited(m, actor, `annual_report.${action}`, row.id, { enterpriseId: row.enterprise_id, year: row.year, from: 'submitted', to, reason });
-    await this.outbox.enqueue(m, 'stats.refresh', { reason: `annual_report.${action}`, enterpriseId: row.enterprise_id });
+    await this.outbox.enqueue(m, 'stats.refresh', { reason: `annual_report.${action}`, enterpriseId: row.enterprise_id, years: [row.year] });
     const link = `/my/annual-report?year=${row.year}`;
     return this.notifications.notify(
       m,
@@ -352,60 +408,79 @@ export class AnnualReportsService {
 
   /** The CQO in post at the end of the year (or today), the year's filings, and the ledger's hours. */
   async prefill(m: EntityManager, enterpriseId: string, year: number): Promise<AnnualReportPrefill> {
+    const [cqo]: CqoRow[] = await m.query(`${CQO_SQL('$1', '$2')}`, [enterpriseId, this.prefillAsOf(year)]);
+    const changes: ChangeRow[] = await m.query(`SELECT id, kind, on_date, name, note FROM (${CHANGES_SQL('$1', '$2', '$3')}) c ORDER BY on_date, t`, [
+      enterpriseId,
+      `${year}-01-01`,
+      `${year}-12-31`,
+    ]);
+    if (!cqo) return buildPrefill(null, changes, {}, null, year);
+    const sums: { category: string; hours: number }[] = await m.query(
+      `SELECT category, sum(hours)::float8 AS hours FROM training_live WHERE person_id = $1 AND extract(year FROM end_date) = $2 GROUP BY category`,
+      [cqo.person_id, year],
+    );
+    const profile = await this.policy.profileAt(this.profileDate(year), m);
+    const yearHours = await this.training.yearHours(m, cqo.person_id, year);
+    return buildPrefill(cqo, changes, Object.fromEntries(sums.map((x) => [x.category, x.hours])), { profile, yearHours }, year);
+  }
+
+  /** Prefill from what `submitFacts` read: no further query unless the policy profile is not cached yet. */
+  private async prefillFrom(m: EntityManager, f: SubmitFacts, year: number, policyRevision: string): Promise<AnnualReportPrefill> {
+    if (!f.cqo || !f.year_hours) return buildPrefill(null, f.changes, {}, null, year);
+    const profile = await this.policy.profileAt(this.profileDate(year), m, policyRevision);
+    return buildPrefill(f.cqo, f.changes, f.hours, { profile, yearHours: toYearHours(f.year_hours) }, year);
+  }
+
+  /** The CQO is the one in post at the end of the year, or today for the current year. */
+  private prefillAsOf(year: number): string {
     const today = this.today();
     const yearEnd = `${year}-12-31`;
-    const asOf = today < yearEnd ? today : yearEnd;
-    const [cqo] = await m.query(
-      `SELECT a.person_id, a.name, a.position_title, a.appointed_on::text AS appointed_on, a.term_end::text AS term_end
-         FROM appointment a WHERE a.enterprise_id = $1 AND ${ACTIVE_ON('a', '$2')}
-        ORDER BY a.effective_from DESC LIMIT 1`,
-      [enterpriseId, asOf],
+    return today < yearEnd ? today : yearEnd;
+  }
+
+  /** Past years are judged under the profile in force at their end. */
+  private profileDate(year: number): string {
+    const today = this.today();
+    return year < yearOf(today) ? `${year}-12-31` : today;
+  }
+
+  /**
+   * Everything a submission reads inside its transaction, in one statement: the filer's report row
+   * (locked), the CQO, the year's appointment changes, training hours, violations, the report's
+   * history so far and the actor's display name (for the answer).
+   */
+  private async submitFacts(m: EntityManager, actor: Actor, enterpriseId: string, year: number): Promise<SubmitFacts> {
+    const [row]: SubmitFacts[] = await m.query(
+      `WITH cqo AS (${CQO_SQL('$1', '$3')})
+       SELECT (SELECT to_jsonb(x) FROM (${REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.year = $2 FOR UPDATE OF r) x) AS report,
+              (SELECT to_jsonb(c) FROM cqo c) AS cqo,
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'kind', c.kind, 'on_date', c.on_date, 'name', c.name, 'note', c.note) ORDER BY c.on_date, c.t), '[]')
+                 FROM (${CHANGES_SQL('$1', '$4', '$5')}) c) AS changes,
+              (SELECT coalesce(jsonb_object_agg(h.category, h.hours), '{}') FROM (
+                 SELECT category, sum(hours)::float8 AS hours FROM training_live
+                  WHERE person_id = (SELECT person_id FROM cqo) AND extract(year FROM end_date) = $2 GROUP BY category) h) AS hours,
+              (SELECT to_jsonb(y) FROM (SELECT ${YEAR_HOURS_SQL} FROM training_live t
+                  WHERE t.person_id = (SELECT person_id FROM cqo) AND t.end_date BETWEEN $4::date AND $5::date) y) AS year_hours,
+              (SELECT count(*)::int FROM violation WHERE enterprise_id = $1 AND extract(year FROM occurred_on) = $2) AS violations,
+              (SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.id), '[]') FROM (
+                 SELECT ev.id, ev.at, u.display_name AS actor_name, ev.actor_role, ev.from_status, ev.to_status, ev.reason
+                   FROM report_event ev LEFT JOIN app_user u ON u.id = ev.actor_id
+                  WHERE ev.report_type = 'annual' AND ev.report_id = (SELECT id FROM annual_report WHERE enterprise_id = $1 AND year = $2)) ev) AS events,
+              (SELECT display_name FROM app_user WHERE id = $6) AS actor_name`,
+      [enterpriseId, year, this.prefillAsOf(year), `${year}-01-01`, `${year}-12-31`, actor.userId || null],
     );
-    const changes = await m.query(
-      `SELECT id, kind, on_date, name, note FROM (
-         SELECT a.id, a.filing_type AS kind, a.effective_from::text AS on_date, a.name, a.end_reason AS note, a.filed_at AS t
-           FROM appointment a WHERE a.enterprise_id = $1 AND a.effective_from BETWEEN $2::date AND $3::date
-         UNION ALL
-         SELECT a.id, CASE a.status WHEN 'dismissed' THEN 'dismiss' ELSE 'expire' END, a.ended_on::text, a.name, a.end_reason, a.filed_at
-           FROM appointment a WHERE a.enterprise_id = $1 AND a.status IN ('dismissed','expired') AND a.ended_on BETWEEN $2::date AND $3::date
-       ) c ORDER BY on_date, t`,
-      [enterpriseId, `${year}-01-01`, yearEnd],
-    );
-    const hours = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<TrainingCategory, number>;
-    let compliance: AnnualReportPrefill['training']['compliance'] = null;
-    if (cqo) {
-      const sums = await m.query(
-        `SELECT category, sum(hours)::float8 AS hours FROM training_live WHERE person_id = $1 AND extract(year FROM end_date) = $2 GROUP BY category`,
-        [cqo.person_id, year],
-      );
-      for (const s of sums) hours[s.category as TrainingCategory] = s.hours;
-      const profile = await this.policy.profileAt(year < yearOf(today) ? yearEnd : today, m);
-      const y = yearlyCompliance(profile, { appointedOn: cqo.appointed_on, termEnd: cqo.term_end }, year, await this.training.yearHours(m, cqo.person_id, year));
-      compliance = { applicable: y.applicable, compliant: y.compliant === true, shortHours: y.shortHours, shortActivities: y.shortActivities };
-    }
-    return {
-      cqo: cqo ? { personId: cqo.person_id, name: cqo.name, positionTitle: cqo.position_title, appointedOn: cqo.appointed_on, termEnd: cqo.term_end } : null,
-      changes: changes.map((c: Record<string, string>) => ({ appointmentId: c.id, kind: c.kind, on: c.on_date, name: c.name, note: c.kind === 'appoint' ? null : c.note })),
-      training: { hours, total: CATEGORIES.reduce((s, c) => s + hours[c], 0), compliance },
-    };
+    return row;
   }
 
   private async softFacts(m: EntityManager, enterpriseId: string, year: number, prefill: AnnualReportPrefill) {
     const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM violation WHERE enterprise_id = $1 AND extract(year FROM occurred_on) = $2`, [enterpriseId, year]);
-    const c = prefill.training.compliance;
-    return { trainingShort: c && c.applicable && !c.compliant ? { shortHours: c.shortHours, shortActivities: c.shortActivities } : null, violationsInYear: n };
+    return softFactsOf(prefill, n);
   }
 
   /** The filer's row, locked, checked for version and state; null when there is none yet (and version 0 was sent). */
   private async lockForFiler(m: EntityManager, enterpriseId: string, year: number, version: number, action: 'save' | 'submit'): Promise<ReportRow | null> {
     const [row]: ReportRow[] = await m.query(`${REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.year = $2 FOR UPDATE OF r`, [enterpriseId, year]);
-    if (!row) {
-      if (version !== 0) throw AppException.conflict('报告不存在或已被删除，请刷新后重试');
-      return null;
-    }
-    if (!canTransition(row.status, action)) throw AppException.conflict(lockedReason(row.status, iso(row.reviewed_at)) ?? '报告当前状态不允许该操作');
-    if (row.version !== version) throw AppException.conflict('报告已在别处被修改，请刷新后重试');
-    return row;
+    return checkFiler(row ?? null, version, action);
   }
 
   private async insert(m: EntityManager, e: EnterpriseRow, year: number, status: ReportStatus, data: AnnualReportData): Promise<string> {
@@ -432,12 +507,34 @@ export class AnnualReportsService {
   /** Window and year checks for the filer: no report for a future year, none before the window opens. */
   private async openWindow(year: number): Promise<FilingSettings> {
     this.assertYear(year);
-    const settings = await this.settings.forYear(year);
-    const today = this.today();
-    if (today < settings.windowOpens) {
+    return this.windowCheck(year, await this.settings.forYear(year));
+  }
+
+  /** `openWindow` with the calendar row already read (`FILING_SETTING_COLUMNS` as JSON, null for the defaults). */
+  private assertWindow(year: number, row: Record<string, unknown> | null): FilingSettings {
+    this.assertYear(year);
+    return this.windowCheck(year, toFilingSettings(row, year));
+  }
+
+  private windowCheck(year: number, settings: FilingSettings): FilingSettings {
+    if (this.today() < settings.windowOpens) {
       throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${year} 年度报告的填报将于 ${settings.windowOpens} 开始` }]);
     }
     return settings;
+  }
+
+  /** One read before a submission's transaction: the enterprise, the year's calendar row and the policy revision. */
+  private async submitContext(enterpriseId: string, year: number): Promise<{ enterprise: EnterpriseRow; settings: Record<string, unknown> | null; policyRevision: string }> {
+    const province = await this.settings.provinceCode();
+    const [row] = await this.dataSource.query(
+      `SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path, ${POLICY_REVISION_SQL} AS policy_revision,
+              (SELECT to_jsonb(s) FROM (SELECT ${FILING_SETTING_COLUMNS} FROM filing_setting WHERE province_code = $2 AND year = $3) s) AS settings
+         FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = $1`,
+      [enterpriseId, province, Number.isInteger(year) && Math.abs(year) < 32_768 ? year : null],
+    );
+    if (!row) throw AppException.notFound('企业');
+    const { policy_revision, settings, ...enterprise } = row;
+    return { enterprise, settings, policyRevision: policy_revision };
   }
 
   private assertYear(year: number): void {
@@ -472,6 +569,106 @@ export class AnnualReportsService {
     await this.scope.assert(actor, { type: 'enterprise', id, regionPath: e.region_path, enterpriseId: e.id }, access, '企业');
     return e;
   }
+}
+
+/** The CQO in post on date `asOf` (SQL placeholders for enterprise and date). */
+const CQO_SQL = (enterprise: string, asOf: string) => `SELECT a.person_id, a.name, a.position_title, a.appointed_on::text AS appointed_on, a.term_end::text AS term_end
+   FROM appointment a WHERE a.enterprise_id = ${enterprise} AND ${ACTIVE_ON('a', asOf)}
+  ORDER BY a.effective_from DESC LIMIT 1`;
+
+/** Appointments filed and ended between two dates (the prefill's 变动情况), unordered; order by on_date, t. */
+const CHANGES_SQL = (enterprise: string, from: string, to: string) => `
+  SELECT a.id, a.filing_type AS kind, a.effective_from::text AS on_date, a.name, a.end_reason AS note, a.filed_at AS t
+    FROM appointment a WHERE a.enterprise_id = ${enterprise} AND a.effective_from BETWEEN ${from}::date AND ${to}::date
+  UNION ALL
+  SELECT a.id, CASE a.status WHEN 'dismissed' THEN 'dismiss' ELSE 'expire' END, a.ended_on::text, a.name, a.end_reason, a.filed_at
+    FROM appointment a WHERE a.enterprise_id = ${enterprise} AND a.status IN ('dismissed','expired') AND a.ended_on BETWEEN ${from}::date AND ${to}::date`;
+
+interface CqoRow {
+  person_id: string;
+  name: string;
+  position_title: string;
+  appointed_on: string;
+  term_end: string | null;
+}
+
+interface ChangeRow {
+  id: string;
+  kind: string;
+  on_date: string;
+  name: string;
+  note: string | null;
+}
+
+interface EventRow {
+  at: string;
+  actor_name: string | null;
+  actor_role: Role | null;
+  from_status: ReportProgress;
+  to_status: ReportStatus;
+  reason: string | null;
+}
+
+/** What `submitFacts` answers (one row, JSON columns). */
+interface SubmitFacts {
+  report: ReportRow | null;
+  cqo: CqoRow | null;
+  changes: ChangeRow[];
+  hours: Record<string, number>;
+  year_hours: { initial: number; first: number; second: number; activities: number } | null;
+  violations: number;
+  events: EventRow[];
+  actor_name: string | null;
+}
+
+function buildPrefill(
+  cqo: CqoRow | null,
+  changes: ChangeRow[],
+  sums: Record<string, number>,
+  judged: { profile: PolicyProfile; yearHours: TrainingYearHours } | null,
+  year: number,
+): AnnualReportPrefill {
+  const hours = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<TrainingCategory, number>;
+  let compliance: AnnualReportPrefill['training']['compliance'] = null;
+  if (cqo) {
+    for (const [category, h] of Object.entries(sums)) hours[category as TrainingCategory] = h;
+    if (judged) {
+      const y = yearlyCompliance(judged.profile, { appointedOn: cqo.appointed_on, termEnd: cqo.term_end }, year, judged.yearHours);
+      compliance = { applicable: y.applicable, compliant: y.compliant === true, shortHours: y.shortHours, shortActivities: y.shortActivities };
+    }
+  }
+  return {
+    cqo: cqo ? { personId: cqo.person_id, name: cqo.name, positionTitle: cqo.position_title, appointedOn: cqo.appointed_on, termEnd: cqo.term_end } : null,
+    changes: changes.map((c) => ({ appointmentId: c.id, kind: c.kind as AnnualReportPrefill['changes'][number]['kind'], on: c.on_date, name: c.name, note: c.kind === 'appoint' ? null : c.note })),
+    training: { hours, total: CATEGORIES.reduce((sum, c) => sum + hours[c], 0), compliance },
+  };
+}
+
+function softFactsOf(prefill: AnnualReportPrefill, violationsInYear: number) {
+  const c = prefill.training.compliance;
+  return { trainingShort: c && c.applicable && !c.compliant ? { shortHours: c.shortHours, shortActivities: c.shortActivities } : null, violationsInYear };
+}
+
+/** The filer's row checked for version and state; null when there is none yet (and version 0 was sent). */
+function checkFiler(row: ReportRow | null, version: number, action: 'save' | 'submit'): ReportRow | null {
+  if (!row) {
+    if (version !== 0) throw AppException.conflict('报告不存在或已被删除，请刷新后重试');
+    return null;
+  }
+  if (!canTransition(row.status, action)) throw AppException.conflict(lockedReason(row.status, iso(row.reviewed_at)) ?? '报告当前状态不允许该操作');
+  if (row.version !== version) throw AppException.conflict('报告已在别处被修改，请刷新后重试');
+  return row;
+}
+
+function toReportEvent(r: EventRow): ReportEvent {
+  return {
+    at: new Date(r.at).toISOString(),
+    actorName: r.actor_name ?? null,
+    actorRole: r.actor_role ?? null,
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    reason: r.reason ?? null,
+  };
 }
 
 function iso(d: Date | string | null): string | null {

@@ -17,6 +17,11 @@ export class FilingSettingsService {
     private readonly clock: Clock,
   ) {}
 
+  /** The province this installation serves (regions are cached per process: no query after the first). */
+  async provinceCode(): Promise<string> {
+    return (await this.regions.province()).code;
+  }
+
   async forYear(year: number, m: EntityManager = this.dataSource.manager): Promise<FilingSettings> {
     const province = await this.regions.province();
     return filingSettingsFor(m, province.code, year);

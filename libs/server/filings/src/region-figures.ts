@@ -40,24 +40,28 @@ const COUNT_COLUMNS: (keyof Omit<FigureRow, 'child'>)[] = [
 /** 0 ÷ 0 is "no figure", never NaN. */
 export const rate = (num: number, den: number): number | null => (den > 0 ? num / den : null);
 
+/** The columns of a `filing_setting` row that `toFilingSettings` reads. */
+export const FILING_SETTING_COLUMNS = `window_opens::text AS window_opens, enterprise_deadline::text AS enterprise_deadline, city_deadline::text AS city_deadline,
+            reminder_days_before, overdue_every_days, updated_at`;
+
 /** The settings in force for a province and year: the saved row, or the defaults. */
 export async function filingSettingsFor(m: EntityManager, provinceCode: string, year: number): Promise<FilingSettings> {
-  const [row] = await m.query(
-    `SELECT window_opens::text AS window_opens, enterprise_deadline::text AS enterprise_deadline, city_deadline::text AS city_deadline,
-            reminder_days_before, overdue_every_days, updated_at
-       FROM filing_setting WHERE province_code = $1 AND year = $2`,
-    [provinceCode, year],
-  );
+  const [row] = await m.query(`SELECT ${FILING_SETTING_COLUMNS} FROM filing_setting WHERE province_code = $1 AND year = $2`, [provinceCode, year]);
+  return toFilingSettings(row ?? null, year);
+}
+
+/** A row of `FILING_SETTING_COLUMNS` (as read, or as `to_jsonb` of it), or null for the defaults. */
+export function toFilingSettings(row: Record<string, unknown> | null, year: number): FilingSettings {
   if (!row) return defaultFilingSettings(year);
   return {
     year,
-    windowOpens: row.window_opens,
-    enterpriseDeadline: row.enterprise_deadline,
-    cityDeadline: row.city_deadline,
+    windowOpens: row.window_opens as string,
+    enterpriseDeadline: row.enterprise_deadline as string,
+    cityDeadline: row.city_deadline as string,
     reminderDaysBefore: (row.reminder_days_before as number[]).map(Number),
     overdueEveryDays: Number(row.overdue_every_days),
     isDefault: false,
-    updatedAt: new Date(row.updated_at).toISOString(),
+    updatedAt: new Date(row.updated_at as string).toISOString(),
   };
 }
 

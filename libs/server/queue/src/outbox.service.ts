@@ -14,4 +14,12 @@ export class OutboxService {
     const saved = await manager.save(row);
     return saved.id;
   }
+
+  /**
+   * The job row as an INSERT for the caller to send inside its own statement (a data-modifying
+   * CTE), so a write and its job cost one round trip. Same row as `enqueue`.
+   */
+  insertStatement<K extends JobName>(jobName: K, payload: JobPayloads[K], bind: (value: unknown) => string): string {
+    return `INSERT INTO outbox (queue, job_name, payload) VALUES (${bind(JOB_QUEUE[jobName])}, ${bind(jobName)}, ${bind(JSON.stringify(payload))}::jsonb)`;
+  }
 }
