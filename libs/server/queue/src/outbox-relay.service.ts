@@ -86,6 +86,16 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         for (const [jobName, coalescer] of this.coalescers) {
           const mine = rows.filter((r) => r.job_name === jobName);
           if (!mine.length) continue;
+          // Absorbed rows count as relayed: only while Redis can take the job that drains them.
+          try {
+            await withTimeout(this.queue(mine[0].queue).client.ping(), ADD_TIMEOUT_MS);
+          } catch (err) {
+            await manager.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [
+              mine.map((r) => r.id),
+              String((err as Error).message).slice(0, 500),
+            ]);
+            continue;
+          }
           await coalescer.absorb(manager, mine.map((r) => ({ id: r.id, payload: r.payload })));
           done.push(...mine.map((r) => r.id));
           this.unarmed.add(coalescer);

@@ -174,10 +174,12 @@ export class SnapshotService {
    *  - each marked county (or any region holding enterprises) is recounted for its marked years
    *    (year 0: every year `stat_current` holds), from its own enterprises only; its ancestors are
    *    re-summed from the region rows (`rollUp`), never recounted;
-   *  - a year no snapshot holds is skipped (readers compute it live until a rebuild builds it);
+   *  - a past year no snapshot holds is skipped (readers compute it live until a rebuild builds
+   *    it): after `cqo aggregate --year Y` a change is never a catch-up of the other years;
    *  - a marked year whose snapshot is of another as-of date (the day or year rolled over since it
-   *    was built) is rebuilt in full, so one snapshot never mixes two dates; so is a year marked
-   *    for the whole province ('*', year 0: the current year).
+   *    was built) is rebuilt in full, so one snapshot never mixes two dates; so is the current year
+   *    when no snapshot holds it (a new installation), and a year marked for the whole province
+   *    ('*', year 0: the current year).
    * Then the marks it has seen (by `seq`) are deleted; a mark made meanwhile stays for the next drain.
    * Returns the runs written (none when nothing was marked) and how many marks remain.
    */
@@ -210,12 +212,14 @@ export class SnapshotService {
           for (const y of year === 0 ? [thisYear] : [year]) if (held.includes(y)) full.add(y);
           continue;
         }
-        for (const b of built) {
-          if (year !== 0 && year !== b.year) continue;
-          if (b.asOf !== this.asOfFor(b.year)) full.add(b.year);
+        for (const y of year === 0 ? held : [year]) {
+          const b = built.find((x) => x.year === y);
+          if (!b) {
+            if (y === thisYear) full.add(y);
+          } else if (b.asOf !== this.asOfFor(y)) full.add(y);
           else {
-            if (!byYear.has(b.year)) byYear.set(b.year, new Set());
-            byYear.get(b.year)!.add(mark.region_code);
+            if (!byYear.has(y)) byYear.set(y, new Set());
+            byYear.get(y)!.add(mark.region_code);
           }
         }
       }
@@ -246,7 +250,7 @@ export class SnapshotService {
             if (c) own.set(code, c);
             else own.delete(code);
           }
-          await this.write(m, runId, year, params.get(year)!.asOf, regions, own);
+          await this.write(m, runId, year, params.get(year)!.asOf, regions, own, codes);
         }
         runs.push(await this.closeRun(m, runId, 'incremental', years, regions.length * years.length, started));
       }
@@ -331,24 +335,43 @@ export class SnapshotService {
     return new Map(rows.map((r) => [r.region_code, r.own]));
   }
 
-  /** Writes one year's rows under `runId`, points the year at it and drops the rows it replaces. */
-  private async write(m: EntityManager, runId: number, year: number, asOf: string, regions: RegionRow[], own: Map<string, StatCounts>): Promise<number> {
+  /**
+   * Writes one year's rows under `runId`, points the year at it and drops the rows it replaces.
+   * With `changed` (an incremental run), only those regions and their ancestors are sent; every
+   * other row is copied from the year's current run inside the server.
+   */
+  private async write(m: EntityManager, runId: number, year: number, asOf: string, regions: RegionRow[], own: Map<string, StatCounts>, changed?: string[]): Promise<number> {
     const totals = rollUp(regions, own);
-    for (let i = 0; i < regions.length; i += 500) {
+    let send = regions;
+    if (changed) {
+      const byCode = new Map(regions.map((r) => [r.code, r]));
+      const affected = new Set(changed.flatMap((code) => byCode.get(code)?.path.split('/').filter(Boolean) ?? []));
+      send = regions.filter((r) => affected.has(r.code));
+      await m.query(
+        `INSERT INTO stat_snapshot (run_id, year, region_code, as_of, own, total)
+         SELECT $1, s.year, s.region_code, s.as_of, s.own, s.total
+           FROM stat_current c JOIN stat_snapshot s ON s.run_id = c.run_id AND s.year = c.year
+          WHERE c.year = $2 AND s.region_code <> ALL($3::varchar[])`,
+        [runId, year, send.map((r) => r.code)],
+      );
+    }
+    for (let i = 0; i < send.length; i += 500) {
       const values: unknown[] = [];
-      const tuples = regions.slice(i, i + 500).map((r, j) => {
+      const tuples = send.slice(i, i + 500).map((r, j) => {
         values.push(runId, year, r.code, asOf, JSON.stringify(own.get(r.code) ?? emptyCounts()), JSON.stringify(totals.get(r.code) ?? emptyCounts()));
         const b = j * 6;
         return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::date, $${b + 5}::jsonb, $${b + 6}::jsonb)`;
       });
       await m.query(`INSERT INTO stat_snapshot (run_id, year, region_code, as_of, own, total) VALUES ${tuples.join(', ')}`, values);
     }
+    // The replaced rows: an incremental run knows their run (one index range); a full run clears the year.
+    if (changed) await m.query(`DELETE FROM stat_snapshot WHERE run_id = (SELECT run_id FROM stat_current WHERE year = $1) AND year = $1`, [year]);
     await m.query(
       `INSERT INTO stat_current (year, run_id, as_of, built_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (year) DO UPDATE SET run_id = EXCLUDED.run_id, as_of = EXCLUDED.as_of, built_at = EXCLUDED.built_at`,
       [year, runId, asOf, this.clock.now()],
     );
-    await m.query(`DELETE FROM stat_snapshot WHERE year = $1 AND run_id <> $2`, [year, runId]);
+    if (!changed) await m.query(`DELETE FROM stat_snapshot WHERE year = $1 AND run_id <> $2`, [year, runId]);
     return regions.length;
   }
 

@@ -1,0 +1,228 @@
+#!/usr/bin/env node
+// Coalesced, incremental statistics at province scale (issue 16: "a refresh of one county at 1M
+// takes well under a second"; bursts of changes must not queue hours of recounts).
+//
+//   node tools/build.mjs --server && node test/bench/stats-refresh.bench.mjs
+//   BENCH_ENTERPRISES=20000 node test/bench/stats-refresh.bench.mjs     # quick run while developing
+//   BENCH_BURST=500 BENCH_ROUNDS=3                                      # changes per burst, rounds
+//
+// On the shared province database (test/bench/province-data.mjs; every held year is aggregated
+// first if a snapshot is missing or of another day):
+//   A. one county refresh in this process: its region marked dirty for every held year, then
+//      `SnapshotService.drain()` (recount of the county for each year, re-sum of the parents, the
+//      new run swapped in), for the largest county and a median one;
+//   B. the raw county aggregate: the same `ownCountsSql` statements for that county and those years
+//      on a bare pg connection (the least a refresh must do);
+//   ABAB…, BENCH_ROUNDS rounds, the load average printed with each pair.
+//   C. a burst: BENCH_BURST changes (an enterprise's 规上 flag flipped + its `stats.refresh` outbox
+//      row, one transaction each, 8 writers) over three counties with the product's worker and api
+//      running; time from the last commit until the outbox is relayed and nothing is left marked,
+//      and until the county's dashboard shows the last change; stat_run rows written. Every round
+//      flips the same enterprises back in the next one, so the data ends as it began.
+// It reports; it does not fail on a missed goal.
+import { execFile, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { API, CLI, WORKER, chinaToday, provinceDatabase } from './province-data.mjs';
+
+const ROOT = join(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+const run = promisify(execFile);
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS || 3));
+const BURST = Number(process.env.BENCH_BURST || 500);
+const WRITERS = 8;
+const log = (msg) => process.stderr.write(`[stats-refresh ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const ms = (x) => `${x.toFixed(0)} ms`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const db = await provinceDatabase({ log });
+const { databaseUrl, env, year: Y } = db;
+const benchEnv = { ...env, CQO_REDIS_PREFIX: `bench-refresh-${process.pid}` };
+const pool = new pg.Pool({ connectionString: databaseUrl, max: WRITERS + 2 });
+const q = async (sql, params) => (await pool.query(sql, params)).rows;
+
+// Every held year built as of today, so a refresh recounts them all (the worst case).
+const today = chinaToday();
+const heldYears = Array.from({ length: 5 }, (_, i) => Y - 4 + i);
+const asOfFor = (y) => (y === Y ? today : `${y}-12-31`);
+const current = new Map((await q(`SELECT year, as_of::text AS as_of FROM stat_current`)).map((r) => [Number(r.year), r.as_of]));
+const stale = heldYears.filter((y) => current.get(y) !== asOfFor(y));
+if (stale.length) {
+  log(`aggregating ${stale.join(', ')} (snapshot missing or of another day)`);
+  for (const y of stale) await run(process.execPath, [CLI, 'aggregate', '--year', String(y)], { env: benchEnv, maxBuffer: 16 << 20 });
+}
+await q(`DELETE FROM stat_dirty`);
+
+const counties = await q(
+  `SELECT r.code, r.path, count(e.id)::int AS n FROM region r JOIN enterprise e ON e.region_code = r.code
+    WHERE r.level = 3 GROUP BY r.code, r.path ORDER BY n DESC`,
+);
+const largest = counties[0];
+const mid = counties[Math.floor(counties.length / 2)];
+log(`${counties.length} counties; largest ${largest.code} (${largest.n} enterprises), median ${mid.code} (${mid.n})`);
+
+// ---------------------------------------------------------------------------------------------
+// A/B: one county refresh in process against the raw county aggregate
+// ---------------------------------------------------------------------------------------------
+
+Object.assign(process.env, benchEnv, { LOG_LEVEL: 'error' });
+const { withPolicyContext } = require(join(ROOT, 'dist/apps/cli/src/infra/policy-context.js'));
+const { StatsModule, SnapshotService, ownCountsSql, filterSql, yearParams } = require(join(ROOT, 'dist/libs/server/stats/src/index.js'));
+const { DataSource } = require('typeorm');
+
+const pairs = [];
+await withPolicyContext(async (app) => {
+  const snapshots = app.get(SnapshotService);
+  const ds = app.get(DataSource);
+  const params = new Map();
+  for (const y of heldYears) params.set(y, await snapshots.yearParams(ds.manager, y));
+  const raw = await pool.connect();
+  await raw.query(`SET jit = off; SET work_mem = '64MB'`);
+  try {
+    for (const county of [largest, mid]) {
+      const [e] = await q(`SELECT id FROM enterprise WHERE region_code = $1 LIMIT 1`, [county.code]);
+      const refresh = async () => {
+        await snapshots.markDirty(ds.manager, [{ reason: 'bench', enterpriseId: e.id }]);
+        const t0 = performance.now();
+        const { runs } = await snapshots.drain('bench');
+        const took = performance.now() - t0;
+        if (runs.length !== 1 || runs[0].kind !== 'incremental' || runs[0].years.length !== heldYears.length) throw new Error(`unexpected runs ${JSON.stringify(runs)}`);
+        return took;
+      };
+      const rawQuery = async () => {
+        const t0 = performance.now();
+        for (const y of heldYears) {
+          const p = yearParams(params.get(y));
+          await raw.query(ownCountsSql(filterSql({ exactPaths: [] }, p.length + 1)), [...p, [county.path]]);
+        }
+        return performance.now() - t0;
+      };
+      await refresh(); // warm both (caches, plans)
+      await rawQuery();
+      for (let round = 1; round <= ROUNDS; round++) {
+        const a = await refresh();
+        const b = await rawQuery();
+        pairs.push({ county: county.code, n: county.n, round, refresh: a, raw: b, load: load() });
+        log(`${county.code} (${county.n}) round ${round}: refresh ${ms(a)}, raw ${ms(b)}, ratio ${(a / b).toFixed(2)}; load ${load()}`);
+      }
+    }
+  } finally {
+    raw.release();
+  }
+}, [StatsModule]);
+
+// ---------------------------------------------------------------------------------------------
+// C: a burst of outbox changes through the product's worker, watched on the dashboard
+// ---------------------------------------------------------------------------------------------
+
+const children = [];
+const spawnProcess = (file, extra = {}) => {
+  const p = spawn(process.execPath, [file], { env: { ...benchEnv, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
+  p.tail = '';
+  p.stderr.on('data', (d) => (p.tail = (p.tail + d).slice(-4000)));
+  children.push(p);
+  return p;
+};
+const port = 3800 + Math.floor(Math.random() * 100);
+const api = spawnProcess(API, { PORT: String(port) });
+spawnProcess(WORKER);
+const base = `http://127.0.0.1:${port}/api`;
+for (let i = 0; ; i++) {
+  if (api.exitCode !== null) throw new Error(`api exited: ${api.tail}`);
+  try {
+    if ((await fetch(`${base}/health`)).ok) break;
+  } catch {
+    /* not up yet */
+  }
+  if (i > 600) throw new Error('api did not start');
+  await sleep(100);
+}
+const user = `bench-refresh-${Date.now().toString(36)}`;
+await run(process.execPath, [CLI, 'user:add', '--username', user, '--role', 'province', '--region', '420000', '--password', 'Bench@pass-2026'], { env: benchEnv });
+const { accessToken } = await (
+  await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password: 'Bench@pass-2026' }) })
+).json();
+const aboveOnDashboard = async (region) =>
+  (await (await fetch(`${base}/stats/dashboard?region=${region}&year=${Y}`, { headers: { authorization: `Bearer ${accessToken}` } })).json()).self.enterprises.aboveSize;
+
+// Three counties of different sizes; the same enterprises every round (flipped, then flipped back).
+const burstCounties = [counties[1], counties[Math.floor(counties.length / 3)], mid];
+const perCounty = Math.ceil(BURST / burstCounties.length);
+const targets = [];
+for (const c of burstCounties) targets.push(...(await q(`SELECT id, region_code FROM enterprise WHERE region_code = $1 ORDER BY id LIMIT $2`, [c.code, perCounty])));
+targets.splice(BURST);
+// Interleave the counties so the last change is in a known county.
+targets.sort((a, b) => (a.id < b.id ? -1 : 1));
+const bursts = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const runBefore = Number((await q(`SELECT coalesce(max(id), 0) AS id FROM stat_run`))[0].id);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      const c = await pool.connect();
+      try {
+        while (next < targets.length) {
+          const e = targets[next++];
+          await c.query('BEGIN');
+          await c.query(`UPDATE enterprise SET above_size = NOT above_size, updated_at = now() WHERE id = $1`, [e.id]);
+          await c.query(`INSERT INTO outbox (queue, job_name, payload) VALUES ('stats', 'stats.refresh', $1)`, [{ reason: 'bench.burst', enterpriseId: e.id }]);
+          await c.query('COMMIT');
+        }
+      } finally {
+        c.release();
+      }
+    }),
+  );
+  const written = performance.now();
+  const last = targets.at(-1).region_code;
+  const [want] = await q(`SELECT count(*) FILTER (WHERE above_size)::int AS n FROM enterprise WHERE region_code = $1`, [last]);
+  let drained = null;
+  let shown = null;
+  while (drained === null || shown === null) {
+    if (performance.now() - written > 600_000) throw new Error('burst not drained within 10 minutes');
+    if (drained === null) {
+      const [s] = await q(`SELECT (SELECT count(*) FROM outbox WHERE relayed_at IS NULL)::int AS pending, (SELECT count(*) FROM stat_dirty)::int AS dirty`);
+      if (s.pending === 0 && s.dirty === 0) drained = performance.now() - written;
+    }
+    if (shown === null && (await aboveOnDashboard(last)) === want.n) shown = performance.now() - written;
+    await sleep(50);
+  }
+  const runs = await q(`SELECT kind, count(*)::int AS n, sum(extract(epoch FROM finished_at - started_at) * 1000)::int AS ms FROM stat_run WHERE id > $1 GROUP BY kind`, [runBefore]);
+  const r = { round, changes: targets.length, writeMs: written - t0, drainedMs: drained, dashboardMs: shown, runs: Object.fromEntries(runs.map((x) => [x.kind, { n: x.n, ms: x.ms }])), load: load() };
+  bursts.push(r);
+  log(`burst ${round}: ${r.changes} changes written in ${ms(r.writeMs)}; drained ${ms(drained)} after the last, dashboard ${ms(shown)}; runs ${JSON.stringify(r.runs)}; load ${r.load}`);
+}
+// An odd number of rounds leaves the flags flipped: flip them back (counted like any change).
+if (ROUNDS % 2 === 1) {
+  for (const e of targets) {
+    await q(`WITH u AS (UPDATE enterprise SET above_size = NOT above_size WHERE id = $1) INSERT INTO outbox (queue, job_name, payload) VALUES ('stats', 'stats.refresh', $2)`, [e.id, { reason: 'bench.restore', enterpriseId: e.id }]);
+  }
+  for (let i = 0; i < 1200 && Number((await q(`SELECT (SELECT count(*) FROM outbox WHERE relayed_at IS NULL) + (SELECT count(*) FROM stat_dirty) AS n`))[0].n) > 0; i++) await sleep(100);
+}
+for (const p of children) if (p.exitCode === null) p.kill('SIGTERM');
+await Promise.race([Promise.all(children.map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : null))), sleep(10_000)]);
+await pool.end();
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+// ---------------------------------------------------------------------------------------------
+
+console.log(`\nstats-refresh bench — ${db.name}, year ${Y}, held years ${heldYears.join(', ')}; load average now ${load()}`);
+console.log(`\nA/B one county refresh (every held year) vs the raw county aggregate (same statements, bare connection), ${ROUNDS} interleaved rounds:`);
+console.log('| county | enterprises | round | refresh | raw aggregate | ratio | load 1/5/15 |');
+console.log('|---|---:|---:|---:|---:|---:|---|');
+for (const p of pairs) console.log(`| ${p.county} | ${p.n} | ${p.round} | ${ms(p.refresh)} | ${ms(p.raw)} | ${(p.refresh / p.raw).toFixed(2)}× | ${p.load} |`);
+for (const c of [largest, mid]) {
+  const mine = pairs.filter((p) => p.county === c.code);
+  console.log(`median ${c.code}: refresh ${ms(median(mine.map((p) => p.refresh)))}, raw ${ms(median(mine.map((p) => p.raw)))}, ratio ${median(mine.map((p) => p.refresh / p.raw)).toFixed(2)}×`);
+}
+console.log(`\nC bursts of ${BURST} outbox changes over ${burstCounties.map((c) => `${c.code} (${c.n})`).join(', ')}, ${WRITERS} writers:`);
+console.log('| round | written in | drained after last | dashboard after last | runs (kind: count, total ms) | load 1/5/15 |');
+console.log('|---:|---:|---:|---:|---|---|');
+for (const b of bursts) console.log(`| ${b.round} | ${ms(b.writeMs)} | ${ms(b.drainedMs)} | ${ms(b.dashboardMs)} | ${Object.entries(b.runs).map(([k, v]) => `${k}: ${v.n}, ${v.ms} ms`).join('; ')} | ${b.load} |`);
