@@ -3,7 +3,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type {
   AttachmentExportParams,
   AttachmentExportSummary,
@@ -244,7 +244,11 @@ export class FileJobsService {
     );
     if (!row) return null;
     const actor = await this.actorOf(row.created_by);
-    const progress = this.sink(id);
+    // Progress must be visible while the import's transaction is open, so it is written on a
+    // connection of its own, taken now: taking one from inside that transaction could wait forever.
+    const progressRunner = this.dataSource.createQueryRunner();
+    await progressRunner.connect();
+    const progress = this.sink(id, progressRunner);
     try {
       if (!actor) throw AppException.notFound('用户');
       if (row.kind === 'export-attachment') {
@@ -271,6 +275,8 @@ export class FileJobsService {
       if (!(err instanceof AppException)) this.logger.error(`file job ${id} failed: ${(err as Error).stack ?? err}`);
       await this.finish(id, 'failed', { error: message });
       return 'failed';
+    } finally {
+      await progressRunner.release();
     }
   }
 
@@ -309,7 +315,7 @@ export class FileJobsService {
   }
 
   /** Writes progress (throttled) and turns a cancel request into JobCancelledError. */
-  private sink(id: string): ProgressSink {
+  private sink(id: string, runner: QueryRunner): ProgressSink {
     let last = 0;
     const delay = this.config.env === 'production' ? 0 : this.config.fileJobStepDelayMs;
     return {
@@ -318,7 +324,7 @@ export class FileJobsService {
         const now = Date.now();
         if (now - last < PROGRESS_EVERY_MS && (total === null || done < total)) return;
         last = now;
-        const [[row]]: [{ cancel_requested: boolean }[], number] = await this.dataSource.query(
+        const [[row]]: [{ cancel_requested: boolean }[], number] = await runner.query(
           `UPDATE file_job SET done = $2, total = $3 WHERE id = $1 RETURNING cancel_requested`,
           [id, done, total],
         );
