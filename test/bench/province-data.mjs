@@ -45,11 +45,14 @@ export function benchEnv(databaseUrl, extra = {}) {
   };
 }
 
+/** cqo_bench_1m for the full size, cqo_bench_<n> for a smaller one, so sizes never evict each other. */
+export const defaultName = (enterprises) => (enterprises === 1_000_000 ? 'cqo_bench_1m' : `cqo_bench_${enterprises}`);
+
 /**
  * A migrated database holding the generated province, built on first use and kept. Builds are
  * serialised across processes by an advisory lock, so benches started together share one build.
  */
-export async function provinceDatabase({ name = 'cqo_bench_1m', enterprises = Number(process.env.BENCH_ENTERPRISES || 1_000_000), log = defaultLog } = {}) {
+export async function provinceDatabase({ enterprises = Number(process.env.BENCH_ENTERPRISES || 1_000_000), name = defaultName(enterprises), log = defaultLog } = {}) {
   const databaseUrl = databaseUrlFor(name);
   const year = Number(chinaToday().slice(0, 4));
   const env = benchEnv(databaseUrl);
