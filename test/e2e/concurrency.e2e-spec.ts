@@ -99,6 +99,8 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
     // The transaction's own manager is fine, and so is the pool after it.
     await expect(t.db.transaction((m) => m.query('SELECT 1 AS one'))).resolves.toEqual([{ one: 1 }]);
     await expect(t.db.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+    // The server-side guard rails are set on every pool connection.
+    expect(await t.db.query(`SELECT current_setting('statement_timeout') AS s, current_setting('idle_in_transaction_session_timeout') AS i`)).toEqual([{ s: '30s', i: '1min' }]);
   });
 
   it(`${N} enterprises registered at once, each once with its outbox row`, async () => {
