@@ -27,6 +27,7 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
   const Y = yearOf(chinaDate(new Date()));
   const today = chinaDate(new Date());
   const ents: { id: string; version: number; auth: string; reportId?: string }[] = [];
+  const trainingIds: string[] = [];
 
   beforeAll(async () => {
     const databaseUrl = await privateDatabase('concurrency');
@@ -143,6 +144,7 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
         .send({ category: '继续教育(第一类)', course: `并发课程${i}`, provider: '湖北省质量协会', startDate: addDays(today, -3), endDate: addDays(today, -2), hours: 8, certificateNo: null }),
     );
     expect(statuses(res)).toEqual(Array(N).fill(201));
+    trainingIds.push(...res.map((r) => r.body.id as string));
     for (const e of ents) {
       expect(await count(`SELECT count(*) AS n FROM training_record WHERE enterprise_id = $1`, [e.id])).toBe(1);
       expect(await outboxRows('training.record', e.id)).toBe(1);
@@ -206,6 +208,36 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
     expect(statuses(res)).toEqual(Array(N).fill(200));
     expect(await count(`SELECT count(*) AS n FROM filing_setting WHERE year = $1`, [Y])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'filing_settings.update'`)).toBe(N + 1);
+  });
+
+  it('the other writes, each at once with a racing duplicate: reversal, hours certificate, city report, reminders, policy schedule, dismissal', async () => {
+    const reversals = await all(2 * N, (i) => t.http().post(`/api/training/records/${trainingIds[i % N]}/reversal`).set('Authorization', ents[i % N].auth).send({ reason: '登记错误' }));
+    for (let i = 0; i < N; i++) expect([reversals[i].status, reversals[i + N].status].sort()).toEqual([201, 409]);
+    for (const id of trainingIds) expect(await count(`SELECT count(*) AS n FROM training_record WHERE reverses = $1`, [id])).toBe(1);
+
+    const people: { person_id: string; id: string }[] = await t.db.query(
+      `SELECT person_id, id FROM appointment WHERE enterprise_id = ANY($1::uuid[]) AND status = 'active' ORDER BY array_position($1::uuid[], enterprise_id)`,
+      [ents.map((e) => e.id)],
+    );
+    const certs = await all(N, (i) => t.http().post('/api/training/certificates').set('Authorization', ents[i].auth).send({ personId: people[i].person_id, year: Y }));
+    expect(statuses(certs)).toEqual(Array(N).fill(200));
+
+    const citySaves = await all(N, () => t.http().put(`/api/city-reports/420100/${Y}`).set('Authorization', wuhan).send({ narrative: '推进情况', version: 0 }));
+    expect(statuses(citySaves)).toEqual([200, ...Array(N - 1).fill(409)]);
+    const citySubmits = await all(N, () => t.http().post(`/api/city-reports/420100/${Y}/submit`).set('Authorization', wuhan).send({ narrative: '推进情况', version: 1 }));
+    expect(statuses(citySubmits)).toEqual([200, ...Array(N - 1).fill(409)]);
+    expect(await count(`SELECT count(*) AS n FROM report_event WHERE report_type = 'city' AND to_status = 'submitted'`)).toBe(1);
+
+    const reminders = await all(N, () => t.http().post('/api/annual-reports/remind').set('Authorization', wuhan).send({ year: Y }));
+    expect(reminders.every((r) => r.status < 300)).toBe(true);
+
+    const schedule = await all(POOL, () => t.http().post('/api/policy/schedule').set('Authorization', province).send({ profile: 'hubei-2021@1', from: `${Y}-01-01` }));
+    expect(statuses(schedule)).toEqual(Array(POOL).fill(200));
+    expect(await count(`SELECT count(*) AS n FROM policy_schedule`)).toBe(1);
+
+    const dismissals = await all(2 * N, (i) => t.http().post(`/api/appointments/${people[i % N].id}/dismiss`).set('Authorization', wuhan).send({ endedOn: today, reason: '企业重组' }));
+    for (let i = 0; i < N; i++) expect([dismissals[i].status, dismissals[i + N].status].sort()).toEqual([200, 409]);
+    for (const e of ents) expect(await outboxRows('appointment.dismiss', e.id)).toBe(1);
   });
 
   it('a submission takes 5 round trips (read, BEGIN, locked read, one write, COMMIT) and answers what a read then shows', async () => {
