@@ -102,7 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     fileJobStepDelayMs: mode === 'production' ? 0 : Number(env.CQO_FILE_JOB_STEP_DELAY_MS ?? 0) || 0,
     db: {
       poolSize: int('DB_POOL_SIZE', 10, env),
-      acquireTimeoutMs: int('DB_ACQUIRE_TIMEOUT_MS', 10_000, env),
+      acquireTimeoutMs: int('DB_ACQUIRE_TIMEOUT_MS', 30_000, env),
       statementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 30_000, env),
       idleInTransactionTimeoutMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, env),
     },

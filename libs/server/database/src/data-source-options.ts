@@ -26,7 +26,7 @@ export interface PoolSettings {
   idleInTransactionTimeoutMs: number;
 }
 
-export const DEFAULT_POOL: PoolSettings = { poolSize: 10, acquireTimeoutMs: 10_000, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000 };
+export const DEFAULT_POOL: PoolSettings = { poolSize: 10, acquireTimeoutMs: 30_000, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000 };
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}, pool: PoolSettings = DEFAULT_POOL): DataSourceOptions {
   return {
