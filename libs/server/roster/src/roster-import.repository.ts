@@ -1,4 +1,6 @@
+import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import type { EducationLevel, Gender, PositionLevel, QualificationLevel, QualificationType } from '@cqo/contracts';
 
@@ -53,17 +55,6 @@ export interface ActiveAppointmentRow {
   explanation: string | null;
 }
 
-export interface NewEnterprise {
-  creditCode: string;
-  name: string;
-  regionCode: string;
-  regionPath: string;
-  aboveSize: boolean;
-  sizeClass: string | null;
-  ownership: string | null;
-  industry: string | null;
-}
-
 export interface NewAppointment {
   enterpriseId: string;
   regionPath: string;
@@ -107,18 +98,229 @@ export interface AuditRow {
   details: Record<string, unknown>;
 }
 
+/**
+ * One written row of the import, as the service planned it (unchanged rows are not staged): what
+ * the set-based statements of `applyStage` need, copied into the `roster_stage` temp table.
+ */
+export interface StageRow {
+  row: number;
+  outcome: 'insert' | 'update';
+  /** The enterprise on record (updates); filled from the INSERT for inserts. */
+  enterpriseId: string | null;
+  creditCode: string;
+  name: string;
+  regionCode: string;
+  regionPath: string;
+  aboveSize: boolean;
+  sizeClass: string | null;
+  ownership: string | null;
+  industry: string | null;
+  /** Name, 是否规上, 规模, 类型 or 行业 differ from the record (an update of the enterprise row). */
+  enterpriseChanged: boolean;
+  /** The awards are replaced by `awards` (filled 获奖情况 that differs, or any award of a new enterprise). */
+  awardsChanged: boolean;
+  awards: { award: string; year: number }[];
+  /** The active appointment this row ends, and how. */
+  ended: EndedAppointment | null;
+  /** The person whose phone the row changes (信息变更 with a new phone). */
+  phonePersonId: string | null;
+  /** The appointment to insert, without its person (found or created by name + phone). */
+  appointment: Omit<NewAppointment, 'enterpriseId' | 'personId'> | null;
+  audit: { action: string; details: Record<string, unknown> } | null;
+}
+
+/** The staged columns, in COPY order. */
+const STAGE_COLUMNS = `row int, outcome text, enterprise_id uuid, credit_code varchar(18), name varchar(100), region_code varchar(6), region_path text,
+  above_size boolean, size_class varchar(8), ownership varchar(8), industry varchar(1), enterprise_changed boolean, awards_changed boolean,
+  award_names text[], award_years smallint[], ended_id uuid, ended_status text, ended_on date, ended_reason text, phone_person_id uuid,
+  has_cqo boolean, previous_id uuid, filing_type text, cqo_name varchar(32), gender varchar(1), birth_month varchar(7), phone varchar(11),
+  position_title varchar(32), position_level varchar(8), concurrent_post boolean, education varchar(8), qualification_type varchar(16),
+  qualification_level varchar(4), quality_related boolean, years_in_quality smallint, declarations text[], appointed_on date, term_end date,
+  effective_from date, authorisation_cert_no varchar(64), initial_training_hours numeric, initial_training_cert_no varchar(64),
+  initial_training_completed_on date, explanation text, audit_action text, audit_details jsonb, person_id uuid`;
+
+/** COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
+function copyField(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  return v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+/** An array literal (`{"a","b"}`), each element quoted; COPY escaping is applied on top by copyField. */
+function arrayLiteral(items: (string | number)[]): string {
+  return `{${items.map((v) => `"${String(v).replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}
+
+function stageLine(r: StageRow): string {
+  const a = r.appointment;
+  const e = r.ended;
+  const fields = [
+    r.row,
+    r.outcome,
+    r.enterpriseId,
+    r.creditCode,
+    r.name,
+    r.regionCode,
+    r.regionPath,
+    r.aboveSize,
+    r.sizeClass,
+    r.ownership,
+    r.industry,
+    r.enterpriseChanged,
+    r.awardsChanged,
+    arrayLiteral(r.awards.map((w) => w.award)),
+    arrayLiteral(r.awards.map((w) => w.year)),
+    e?.id,
+    e?.status,
+    e?.endedOn,
+    e?.reason,
+    r.phonePersonId,
+    !!a,
+    a?.previousId,
+    a?.filingType,
+    a?.name,
+    a?.gender,
+    a?.birthMonth,
+    a?.phone,
+    a?.positionTitle,
+    a?.positionLevel,
+    a?.concurrentPost,
+    a?.education,
+    a?.qualificationType,
+    a?.qualificationLevel,
+    a?.qualityRelated,
+    a?.yearsInQuality,
+    a ? arrayLiteral(a.declarations) : null,
+    a?.appointedOn,
+    a?.termEnd,
+    a?.effectiveFrom,
+    a?.authorisationCertNo,
+    a?.initialTrainingHours,
+    a?.initialTrainingCertNo,
+    a?.initialTrainingCompletedOn,
+    a?.explanation,
+    r.audit?.action,
+    r.audit ? JSON.stringify(r.audit.details) : null,
+    null,
+  ];
+  return fields.map(copyField).join('\t') + '\n';
+}
+
 function chunks<T>(list: T[], size = BATCH): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
 }
 
-/** Every query of the roster import: batched (= ANY / unnest), never one statement per row. */
+/** Every query of the roster import: batched (= ANY) or set-based from the staged rows, never one statement per row. */
 @Injectable()
 export class RosterImportRepository {
   /** Serialises roster imports: two files naming the same new credit code cannot both insert it. */
   async lock(m: EntityManager): Promise<void> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('cqo.roster-import'))`);
+  }
+
+  /**
+   * Copies the planned rows into a temp table of the transaction's own connection (`COPY … FROM
+   * STDIN`; dropped at commit or rollback). Must run inside the import's transaction.
+   */
+  async stage(m: EntityManager, rows: StageRow[]): Promise<void> {
+    if (!m.queryRunner) throw new Error('roster stage: needs the transaction\'s EntityManager');
+    await m.query(`CREATE TEMP TABLE roster_stage (${STAGE_COLUMNS}) ON COMMIT DROP`);
+    // The connection the transaction runs on (already taken from the pool: no second acquire).
+    const client = (await m.queryRunner.connect()) as { query(stream: Writable): Writable };
+    const copy = client.query(copyFrom(`COPY roster_stage FROM STDIN`));
+    const done = new Promise<void>((resolve, reject) => {
+      copy.on('finish', resolve);
+      copy.on('error', reject);
+    });
+    let buffer = '';
+    for (const r of rows) {
+      buffer += stageLine(r);
+      if (buffer.length >= 1 << 16) {
+        const ok = copy.write(buffer);
+        buffer = '';
+        if (!ok) await new Promise((resolve) => copy.once('drain', resolve));
+      }
+    }
+    copy.end(buffer);
+    await done;
+    await m.query(`ANALYZE roster_stage`);
+  }
+
+  /**
+   * Writes the staged rows set-based, one statement per step (never one per row): new
+   * enterprises, changed enterprises, awards, phone changes, people, ended and new appointments,
+   * the audit rows of the updates. Returns the new appointments' ids when `ids` (for the inline
+   * eligibility refresh), with their count either way.
+   */
+  async applyStage(m: EntityManager, actor: { userId: string; username: string; role: string; ip: string | null }, now: Date, ids: boolean): Promise<{ appointments: number; appointmentIds: string[] }> {
+    await m.query(
+      `WITH ins AS (
+         INSERT INTO enterprise (credit_code, name, region_code, region_path, above_size, size_class, ownership, industry, created_at, updated_at)
+         SELECT credit_code, name, region_code, region_path, above_size, size_class, ownership, industry, $1, $1
+           FROM roster_stage WHERE outcome = 'insert' ORDER BY row
+         RETURNING id, credit_code)
+       UPDATE roster_stage s SET enterprise_id = ins.id FROM ins WHERE s.outcome = 'insert' AND s.credit_code = ins.credit_code`,
+      [now],
+    );
+    await m.query(
+      `UPDATE enterprise e SET name = s.name, above_size = s.above_size, size_class = s.size_class, ownership = s.ownership,
+              industry = s.industry, version = e.version + 1, updated_at = $1
+         FROM roster_stage s WHERE s.outcome = 'update' AND s.enterprise_changed AND e.id = s.enterprise_id`,
+      [now],
+    );
+    await m.query(`DELETE FROM enterprise_award w USING roster_stage s WHERE s.outcome = 'update' AND s.awards_changed AND w.enterprise_id = s.enterprise_id`);
+    await m.query(
+      `INSERT INTO enterprise_award (enterprise_id, award, year)
+       SELECT s.enterprise_id, a.award, a.year FROM roster_stage s, unnest(s.award_names, s.award_years) AS a(award, year)
+        WHERE s.awards_changed ORDER BY s.row`,
+    );
+    // A person whose phone changed keeps their id (and training ledger), unless someone else
+    // already has that name + phone; of two rows naming the same person the later one counts, of
+    // two people moving to the same name + phone the first (as row-by-row updates would leave it).
+    await m.query(
+      `UPDATE cqo_person p SET phone = v.phone
+         FROM (SELECT DISTINCT ON (x.name, x.phone) x.id, x.name, x.phone
+                 FROM (SELECT DISTINCT ON (phone_person_id) phone_person_id AS id, cqo_name AS name, phone, row
+                         FROM roster_stage WHERE phone_person_id IS NOT NULL ORDER BY phone_person_id, row DESC) x
+                ORDER BY x.name, x.phone, x.row) v
+        WHERE p.id = v.id AND NOT EXISTS (SELECT 1 FROM cqo_person o WHERE o.name = v.name AND o.phone = v.phone)`,
+    );
+    // One person per name + phone (as the filing form does).
+    await m.query(`INSERT INTO cqo_person (name, phone) SELECT DISTINCT cqo_name, phone FROM roster_stage WHERE has_cqo ON CONFLICT (name, phone) DO NOTHING`);
+    await m.query(`UPDATE roster_stage s SET person_id = p.id FROM cqo_person p WHERE s.has_cqo AND p.name = s.cqo_name AND p.phone = s.phone`);
+    // End what is replaced, superseded or over, then insert the new rows (one active per enterprise).
+    await m.query(
+      `UPDATE appointment a SET status = s.ended_status, ended_on = s.ended_on, end_reason = s.ended_reason
+         FROM roster_stage s WHERE s.ended_id IS NOT NULL AND a.id = s.ended_id AND a.status = 'active'`,
+    );
+    const inserted = await m.queryRunner!.query(
+      `INSERT INTO appointment (enterprise_id, region_path, person_id, previous_id, filing_type, status, name, gender, birth_month, phone,
+                                position_title, position_level, concurrent_post, education, qualification_type, qualification_level,
+                                quality_related, years_in_quality, declarations, appointed_on, term_end, effective_from,
+                                authorisation_cert_no, initial_training_hours, initial_training_cert_no, initial_training_completed_on,
+                                explanation, filed_at, filed_by, late_filing, disqualified)
+       SELECT enterprise_id, region_path, person_id, previous_id, filing_type, 'active', cqo_name, gender, birth_month, phone,
+              position_title, position_level, concurrent_post, education, qualification_type, qualification_level,
+              quality_related, years_in_quality, declarations, appointed_on, term_end, effective_from,
+              authorisation_cert_no, initial_training_hours, initial_training_cert_no, initial_training_completed_on,
+              explanation, $1, $2, false, false
+         FROM roster_stage WHERE has_cqo ORDER BY row
+       ${ids ? 'RETURNING id' : ''}`,
+      [now, actor.userId || null],
+      true,
+    );
+    // Each update audited with the fields it changed (the inserts by the run's summary row).
+    await m.query(
+      `INSERT INTO audit_log (at, actor_id, actor_username, actor_role, ip, action, object_type, object_id, result, details)
+       SELECT $1, $2, $3, $4, $5, audit_action, 'enterprise', enterprise_id::text, 'success', audit_details
+         FROM roster_stage WHERE audit_action IS NOT NULL ORDER BY row`,
+      [now, actor.userId || null, actor.username, actor.role, actor.ip],
+    );
+    const records = (inserted.records ?? []) as { id: string }[];
+    return { appointments: inserted.affected ?? records.length, appointmentIds: ids ? records.map((r) => r.id) : [] };
   }
 
   async regions(m: EntityManager): Promise<Map<string, RegionRow>> {
@@ -158,150 +360,6 @@ export class RosterImportRepository {
       for (const r of rows) out.set(r.enterprise_id, r);
     }
     return out;
-  }
-
-  /** Returns credit code → new id. */
-  async insertEnterprises(m: EntityManager, rows: NewEnterprise[], now: Date): Promise<Map<string, string>> {
-    const ids = new Map<string, string>();
-    for (const part of chunks(rows)) {
-      const inserted: { id: string; credit_code: string }[] = await m.query(
-        `INSERT INTO enterprise (credit_code, name, region_code, region_path, above_size, size_class, ownership, industry, created_at, updated_at)
-         SELECT v.*, $9::timestamptz, $9::timestamptz
-           FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::boolean[], $6::varchar[], $7::varchar[], $8::varchar[])
-                AS v(credit_code, name, region_code, region_path, above_size, size_class, ownership, industry)
-         RETURNING id, credit_code`,
-        [
-          part.map((r) => r.creditCode),
-          part.map((r) => r.name),
-          part.map((r) => r.regionCode),
-          part.map((r) => r.regionPath),
-          part.map((r) => r.aboveSize),
-          part.map((r) => r.sizeClass),
-          part.map((r) => r.ownership),
-          part.map((r) => r.industry),
-          now,
-        ],
-      );
-      for (const r of inserted) ids.set(r.credit_code, r.id);
-    }
-    return ids;
-  }
-
-  async updateEnterprises(m: EntityManager, rows: (Omit<NewEnterprise, 'creditCode' | 'regionCode' | 'regionPath'> & { id: string })[], now: Date): Promise<void> {
-    for (const part of chunks(rows)) {
-      await m.query(
-        `UPDATE enterprise e SET name = v.name, above_size = v.above_size, size_class = v.size_class, ownership = v.ownership,
-                industry = v.industry, version = e.version + 1, updated_at = $7
-           FROM unnest($1::uuid[], $2::varchar[], $3::boolean[], $4::varchar[], $5::varchar[], $6::varchar[])
-                AS v(id, name, above_size, size_class, ownership, industry)
-          WHERE e.id = v.id`,
-        [part.map((r) => r.id), part.map((r) => r.name), part.map((r) => r.aboveSize), part.map((r) => r.sizeClass), part.map((r) => r.ownership), part.map((r) => r.industry), now],
-      );
-    }
-  }
-
-  async replaceAwards(m: EntityManager, enterpriseIds: string[], awards: { enterpriseId: string; award: string; year: number }[]): Promise<void> {
-    for (const part of chunks(enterpriseIds)) await m.query(`DELETE FROM enterprise_award WHERE enterprise_id = ANY($1)`, [part]);
-    for (const part of chunks(awards)) {
-      await m.query(
-        `INSERT INTO enterprise_award (enterprise_id, award, year) SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::smallint[])`,
-        [part.map((a) => a.enterpriseId), part.map((a) => a.award), part.map((a) => a.year)],
-      );
-    }
-  }
-
-  /** A person whose phone changed keeps their id (and training ledger), unless someone else already has that name + phone. */
-  async changePhone(m: EntityManager, personId: string, name: string, phone: string): Promise<void> {
-    await m.query(
-      `UPDATE cqo_person SET phone = $3 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM cqo_person o WHERE o.name = $2 AND o.phone = $3)`,
-      [personId, name, phone],
-    );
-  }
-
-  /** One person per name + phone (as the filing form does); returns `name|phone` → id. */
-  async persons(m: EntityManager, people: { name: string; phone: string }[]): Promise<Map<string, string>> {
-    const unique = [...new Map(people.map((p) => [`${p.name}|${p.phone}`, p])).values()];
-    const ids = new Map<string, string>();
-    for (const part of chunks(unique)) {
-      const rows: { id: string; name: string; phone: string }[] = await m.query(
-        `INSERT INTO cqo_person (name, phone) SELECT * FROM unnest($1::varchar[], $2::varchar[])
-         ON CONFLICT (name, phone) DO UPDATE SET name = EXCLUDED.name RETURNING id, name, phone`,
-        [part.map((p) => p.name), part.map((p) => p.phone)],
-      );
-      for (const r of rows) ids.set(`${r.name}|${r.phone}`, r.id);
-    }
-    return ids;
-  }
-
-  async endAppointments(m: EntityManager, rows: EndedAppointment[]): Promise<void> {
-    for (const part of chunks(rows)) {
-      await m.query(
-        `UPDATE appointment a SET status = v.status, ended_on = v.ended_on, end_reason = v.reason
-           FROM unnest($1::uuid[], $2::varchar[], $3::date[], $4::text[]) AS v(id, status, ended_on, reason)
-          WHERE a.id = v.id AND a.status = 'active'`,
-        [part.map((r) => r.id), part.map((r) => r.status), part.map((r) => r.endedOn), part.map((r) => r.reason)],
-      );
-    }
-  }
-
-  async insertAppointments(m: EntityManager, rows: NewAppointment[], filedAt: Date, filedBy: string | null): Promise<string[]> {
-    const ids: string[] = [];
-    for (const part of chunks(rows)) {
-      const col = <K extends keyof NewAppointment>(k: K) => part.map((r) => r[k]);
-      const inserted: { id: string }[] = await m.query(
-        `INSERT INTO appointment (enterprise_id, region_path, person_id, previous_id, filing_type, status, name, gender, birth_month, phone,
-                                  position_title, position_level, concurrent_post, education, qualification_type, qualification_level,
-                                  quality_related, years_in_quality, declarations, appointed_on, term_end, effective_from,
-                                  authorisation_cert_no, initial_training_hours, initial_training_cert_no, initial_training_completed_on,
-                                  explanation, filed_at, filed_by, late_filing, disqualified)
-         SELECT v.enterprise_id, v.region_path, v.person_id, v.previous_id, v.filing_type, 'active', v.name, v.gender, v.birth_month, v.phone,
-                v.position_title, v.position_level, v.concurrent_post, v.education, v.qualification_type, v.qualification_level,
-                v.quality_related, v.years_in_quality, string_to_array(v.declarations, ','), v.appointed_on, v.term_end, v.effective_from,
-                v.authorisation_cert_no, v.initial_training_hours, v.initial_training_cert_no, v.initial_training_completed_on,
-                v.explanation, $27, $28, false, false
-           FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[],
-                       $10::varchar[], $11::varchar[], $12::boolean[], $13::varchar[], $14::varchar[], $15::varchar[], $16::boolean[], $17::smallint[],
-                       $18::text[], $19::date[], $20::date[], $21::date[], $22::varchar[], $23::numeric[], $24::varchar[], $25::date[], $26::text[])
-                AS v(enterprise_id, region_path, person_id, previous_id, filing_type, name, gender, birth_month, phone, position_title,
-                     position_level, concurrent_post, education, qualification_type, qualification_level, quality_related, years_in_quality,
-                     declarations, appointed_on, term_end, effective_from, authorisation_cert_no, initial_training_hours,
-                     initial_training_cert_no, initial_training_completed_on, explanation)
-         RETURNING id`,
-        [
-          col('enterpriseId'),
-          col('regionPath'),
-          col('personId'),
-          col('previousId'),
-          col('filingType'),
-          col('name'),
-          col('gender'),
-          col('birthMonth'),
-          col('phone'),
-          col('positionTitle'),
-          col('positionLevel'),
-          col('concurrentPost'),
-          col('education'),
-          col('qualificationType'),
-          col('qualificationLevel'),
-          col('qualityRelated'),
-          col('yearsInQuality'),
-          // Declaration ids are plain words (no commas): one text per row keeps the unnest one-dimensional.
-          part.map((r) => r.declarations.join(',')),
-          col('appointedOn'),
-          col('termEnd'),
-          col('effectiveFrom'),
-          col('authorisationCertNo'),
-          col('initialTrainingHours'),
-          col('initialTrainingCertNo'),
-          col('initialTrainingCompletedOn'),
-          col('explanation'),
-          filedAt,
-          filedBy,
-        ],
-      );
-      ids.push(...inserted.map((r) => r.id));
-    }
-    return ids;
   }
 
   /** Audit rows in bulk, committed with the import (the AuditService writes one row per call). */

@@ -21,15 +21,7 @@ import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from 
 import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { checkXlsx } from '@cqo/server-training';
-import {
-  RosterImportRepository,
-  type ActiveAppointmentRow,
-  type AuditRow,
-  type EndedAppointment,
-  type EnterpriseRow,
-  type NewAppointment,
-  type RegionRow,
-} from './roster-import.repository';
+import { RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type RegionRow, type StageRow } from './roster-import.repository';
 import { errorReport, readHeader, sheetRows, streamOrder } from './roster-sheet';
 import { rosterTemplate } from './roster-template';
 
@@ -46,6 +38,8 @@ const KEEP_DAYS = 7;
 const PROGRESS_EVERY = 500;
 /** Up to this many new or changed appointments are judged inside the import; more go to the eligibility queue. */
 const INLINE_ELIGIBILITY = 5000;
+/** The import transaction's statement timeout (SET LOCAL): 200,000 rows on a busy machine, set-based. */
+const STATEMENT_TIMEOUT = '10min';
 
 interface ParsedRow {
   row: number;
@@ -152,6 +146,8 @@ export class RosterImportService {
       if (ok) rows.push({ row: r.number, data: result.row });
     }
     if (total === 0) throw AppException.validation([{ field: 'file', code: 'emptySheet', message: '表格中没有数据行' }]);
+    // The last progress report (and cancel point) before the transaction: nothing inside it may
+    // reach for a pool connection, and a progress sink writes through the pool.
     await progress.report(0, total);
 
     const runId = randomUUID();
@@ -159,15 +155,17 @@ export class RosterImportService {
     const now = this.clock.now();
     const result = await this.dataSource.transaction(async (m) => {
       await this.repo.lock(m);
+      // A big file's set-based statements may outlast the pool's default statement timeout.
+      await m.query(`SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'`);
       // 2. Against what is on record.
-      const plans = await this.plan(m, actor, rows, errors, regions, today, progress, total);
+      const plans = await this.plan(m, actor, rows, errors, regions, today);
       errors.sort((a, b) => a.row - b.row || ROSTER_COLUMNS.indexOf(a.column as RosterColumn) - ROSTER_COLUMNS.indexOf(b.column as RosterColumn));
       const rejectedRows = new Set(errors.map((e) => e.row)).size;
       const commit = !params.dryRun && (mode === 'keep-valid' || errors.length === 0);
       const counts = { inserted: 0, updated: 0, unchanged: 0 };
       if (commit || params.dryRun) for (const p of plans) counts[p.outcome === 'insert' ? 'inserted' : p.outcome === 'update' ? 'updated' : 'unchanged'] += 1;
       // 3. The write.
-      if (commit) await this.write(m, actor, plans, runId, file.originalname, today, now, progress, total);
+      if (commit) await this.write(m, actor, plans, runId, file.originalname, today, now);
       const report = errors.length ? await errorReport(ordered, columns, errors) : null;
       await this.repo.insertRun(m, {
         id: runId,
@@ -236,16 +234,11 @@ export class RosterImportService {
     errors: ImportRowError[],
     regions: Map<string, RegionRow>,
     today: string,
-    progress: ProgressSink,
-    total: number,
   ): Promise<Plan[]> {
     const existing = await this.repo.enterprises(m, rows.map((r) => r.data.enterprise.creditCode));
     const active = await this.repo.activeAppointments(m, [...existing.values()].map((e) => e.id));
     const plans: Plan[] = [];
-    let done = 0;
     for (const r of rows) {
-      done += 1;
-      if (done % PROGRESS_EVERY === 0) await progress.report(Math.floor(done / 2), total);
       const bad = (column: RosterColumn, reason: string) => errors.push({ row: r.row, column, reason });
       const { enterprise: e, cqo } = r.data;
       const region = regions.get(e.regionCode)!;
@@ -295,112 +288,97 @@ export class RosterImportService {
     return plans;
   }
 
-  private async write(
-    m: EntityManager,
-    actor: Actor,
-    plans: Plan[],
-    importId: string,
-    fileName: string,
-    today: string,
-    now: Date,
-    progress: ProgressSink,
-    total: number,
-  ): Promise<void> {
-    const half = Math.floor(total / 2);
-    const inserts = plans.filter((p) => p.outcome === 'insert');
-    const ids = await this.repo.insertEnterprises(
-      m,
-      inserts.map((p) => ({ ...p.data.enterprise, regionPath: p.region.path })),
-      now,
-    );
-    await progress.report(half + Math.floor(inserts.length / 4), total);
-    const enterpriseId = (p: Plan) => p.existing?.id ?? ids.get(p.data.enterprise.creditCode)!;
-    const updates = plans.filter((p) => p.outcome === 'update' && Object.keys(p.enterpriseChanged).some((k) => k !== 'awards'));
-    await this.repo.updateEnterprises(m, updates.map((p) => ({ id: p.existing!.id, ...p.data.enterprise })), now);
-    const awarded = plans.filter((p) => p.awardsChanged);
-    await this.repo.replaceAwards(
-      m,
-      awarded.filter((p) => p.existing).map((p) => p.existing!.id),
-      awarded.flatMap((p) => p.data.enterprise.awards.map((w) => ({ enterpriseId: enterpriseId(p), award: w.award, year: w.year }))),
-    );
-
-    // CQOs: end what is replaced, superseded or over, then insert the new rows (one active per enterprise).
-    const withCqo = plans.filter((p) => p.cqo.kind !== 'none');
-    for (const p of withCqo) {
+  /**
+   * The write, set-based: the planned rows are copied into a temp table on the transaction's own
+   * connection (COPY), then one statement per step applies them (see RosterImportRepository.applyStage).
+   */
+  private async write(m: EntityManager, actor: Actor, plans: Plan[], importId: string, fileName: string, today: string, now: Date): Promise<void> {
+    const staged: StageRow[] = [];
+    for (const p of plans) {
+      if (p.outcome === 'unchanged') continue;
+      const e = p.data.enterprise;
+      const cqo = p.data.cqo;
       const c = p.cqo;
-      if (c.kind === 'update' && c.active.phone !== p.data.cqo!.phone) await this.repo.changePhone(m, c.active.person_id, c.active.name, p.data.cqo!.phone);
-    }
-    const people = await this.repo.persons(m, withCqo.map((p) => ({ name: p.data.cqo!.name, phone: p.data.cqo!.phone })));
-    const ended: EndedAppointment[] = [];
-    const appointments: NewAppointment[] = [];
-    for (const p of withCqo) {
-      const cqo = p.data.cqo!;
-      const c = p.cqo;
+      let ended: EndedAppointment | null = null;
       let previous: ActiveAppointmentRow | null = null;
-      let effectiveFrom = cqo.appointedOn;
-      if (c.kind === 'appoint' && c.ended) {
-        ended.push({ id: c.ended.id, status: 'expired', endedOn: addDays(c.ended.term_end!, 1), reason: '任期届满' });
-      } else if (c.kind === 'update') {
-        previous = c.active;
-        effectiveFrom = today;
-        ended.push({ id: c.active.id, status: 'superseded', endedOn: today, reason: `名册导入更新（${fileName}）` });
-      } else if (c.kind === 'replace') {
-        previous = c.active;
-        ended.push({ id: c.active.id, status: 'replaced', endedOn: cqo.appointedOn, reason: `名册导入更换人员（${fileName}）` });
+      let appointment: StageRow['appointment'] = null;
+      if (c.kind !== 'none' && cqo) {
+        let effectiveFrom = cqo.appointedOn;
+        if (c.kind === 'appoint' && c.ended) {
+          ended = { id: c.ended.id, status: 'expired', endedOn: addDays(c.ended.term_end!, 1), reason: '任期届满' };
+        } else if (c.kind === 'update') {
+          previous = c.active;
+          effectiveFrom = today;
+          ended = { id: c.active.id, status: 'superseded', endedOn: today, reason: `名册导入更新（${fileName}）` };
+        } else if (c.kind === 'replace') {
+          previous = c.active;
+          ended = { id: c.active.id, status: 'replaced', endedOn: cqo.appointedOn, reason: `名册导入更换人员（${fileName}）` };
+        }
+        const completedOn = cqo.initialTrainingHours ? (c.kind === 'update' ? c.active.initial_training_completed_on : null) ?? cqo.appointedOn : null;
+        appointment = {
+          regionPath: p.region.path,
+          previousId: previous?.id ?? null,
+          filingType: previous ? 'change' : 'appoint',
+          name: cqo.name,
+          gender: cqo.gender,
+          birthMonth: cqo.birthMonth,
+          phone: cqo.phone,
+          positionTitle: cqo.positionTitle,
+          positionLevel: cqo.positionLevel,
+          concurrentPost: c.kind === 'update' ? c.active.concurrent_post : false,
+          education: cqo.education,
+          qualificationType: cqo.qualificationType,
+          qualificationLevel: cqo.qualificationLevel,
+          qualityRelated: cqo.qualityRelated,
+          yearsInQuality: cqo.yearsInQuality,
+          declarations: cqo.declarations,
+          appointedOn: cqo.appointedOn,
+          termEnd: cqo.termEnd,
+          effectiveFrom,
+          authorisationCertNo: cqo.authorisationCertNo,
+          initialTrainingHours: cqo.initialTrainingHours,
+          initialTrainingCertNo: cqo.initialTrainingCertNo,
+          initialTrainingCompletedOn: completedOn,
+          explanation: c.kind === 'update' ? c.active.explanation : null,
+        };
       }
-      const completedOn = cqo.initialTrainingHours ? (c.kind === 'update' ? c.active.initial_training_completed_on : null) ?? cqo.appointedOn : null;
-      appointments.push({
-        enterpriseId: enterpriseId(p),
+      let audit: StageRow['audit'] = null;
+      if (p.outcome === 'update') {
+        // Each update audited with the fields it changed; the inserts by the run's summary row.
+        const cqoChanged = c.kind === 'update' || c.kind === 'replace' ? c.changed : c.kind === 'appoint' ? { cqo: { before: null, after: cqo!.name } } : {};
+        const changed = { ...p.enterpriseChanged, ...Object.fromEntries(Object.entries(cqoChanged).map(([k, v]) => [k.startsWith('cqo') ? k : `cqo.${k}`, v])) };
+        audit = { action: c.kind === 'replace' ? 'roster.import.replace' : 'roster.import.update', details: { importId, row: p.row, creditCode: e.creditCode, changed } };
+      }
+      staged.push({
+        row: p.row,
+        outcome: p.outcome,
+        enterpriseId: p.existing?.id ?? null,
+        creditCode: e.creditCode,
+        name: e.name,
+        regionCode: e.regionCode,
         regionPath: p.region.path,
-        personId: people.get(`${cqo.name}|${cqo.phone}`)!,
-        previousId: previous?.id ?? null,
-        filingType: previous ? 'change' : 'appoint',
-        name: cqo.name,
-        gender: cqo.gender,
-        birthMonth: cqo.birthMonth,
-        phone: cqo.phone,
-        positionTitle: cqo.positionTitle,
-        positionLevel: cqo.positionLevel,
-        concurrentPost: c.kind === 'update' ? c.active.concurrent_post : false,
-        education: cqo.education,
-        qualificationType: cqo.qualificationType,
-        qualificationLevel: cqo.qualificationLevel,
-        qualityRelated: cqo.qualityRelated,
-        yearsInQuality: cqo.yearsInQuality,
-        declarations: cqo.declarations,
-        appointedOn: cqo.appointedOn,
-        termEnd: cqo.termEnd,
-        effectiveFrom,
-        authorisationCertNo: cqo.authorisationCertNo,
-        initialTrainingHours: cqo.initialTrainingHours,
-        initialTrainingCertNo: cqo.initialTrainingCertNo,
-        initialTrainingCompletedOn: completedOn,
-        explanation: c.kind === 'update' ? c.active.explanation : null,
+        aboveSize: e.aboveSize,
+        sizeClass: e.sizeClass,
+        ownership: e.ownership,
+        industry: e.industry,
+        enterpriseChanged: Object.keys(p.enterpriseChanged).some((k) => k !== 'awards'),
+        awardsChanged: p.awardsChanged,
+        awards: p.awardsChanged ? e.awards : [],
+        ended,
+        phonePersonId: c.kind === 'update' && c.active.phone !== cqo!.phone ? c.active.person_id : null,
+        appointment,
+        audit,
       });
     }
-    await this.repo.endAppointments(m, ended);
-    const appointmentIds = await this.repo.insertAppointments(m, appointments, now, actor.userId || null);
-    await progress.report(half + Math.floor((3 * total) / 8), total);
-
-    // Each update audited with the fields it changed; the inserts by the run's summary row.
-    const audits: AuditRow[] = plans
-      .filter((p) => p.outcome === 'update')
-      .map((p) => {
-        const cqoChanged = p.cqo.kind === 'update' || p.cqo.kind === 'replace' ? p.cqo.changed : p.cqo.kind === 'appoint' ? { cqo: { before: null, after: p.data.cqo!.name } } : {};
-        const changed = { ...p.enterpriseChanged, ...Object.fromEntries(Object.entries(cqoChanged).map(([k, v]) => [k.startsWith('cqo') ? k : `cqo.${k}`, v])) };
-        return {
-          action: p.cqo.kind === 'replace' ? 'roster.import.replace' : 'roster.import.update',
-          objectType: 'enterprise',
-          objectId: p.existing!.id,
-          details: { importId, row: p.row, creditCode: p.data.enterprise.creditCode, changed },
-        };
-      });
-    await this.repo.audit(m, actor, audits, now);
+    if (!staged.length) return;
+    await this.repo.stage(m, staged);
+    const inline = staged.filter((r) => r.appointment).length <= INLINE_ELIGIBILITY;
+    const { appointments, appointmentIds } = await this.repo.applyStage(m, actor, now, inline);
 
     // Verdicts and dashboards, as the filing and training writes do.
-    if (appointmentIds.length && appointmentIds.length <= INLINE_ELIGIBILITY) await this.eligibility.refresh(m, { appointmentIds });
-    else if (appointmentIds.length) await this.outbox.enqueue(m, 'eligibility.refresh', { reason: 'roster.import', all: true });
-    if (inserts.length || audits.length) await this.outbox.enqueue(m, 'stats.refresh', { reason: 'roster.import' });
+    if (appointments && inline) await this.eligibility.refresh(m, { appointmentIds });
+    else if (appointments) await this.outbox.enqueue(m, 'eligibility.refresh', { reason: 'roster.import', all: true });
+    await this.outbox.enqueue(m, 'stats.refresh', { reason: 'roster.import' });
   }
 }
 

@@ -1,0 +1,5 @@
+// pg-copy-streams ships no types; the one call the roster import makes.
+declare module 'pg-copy-streams' {
+  import type { Writable } from 'node:stream';
+  export function from(text: string): Writable;
+}
