@@ -19,9 +19,9 @@
 //   B. a bare Node `http` server in its own process answering every request with the very bytes
 //      (and the same Content-Type and ETag headers) the product answered.
 // Prints p50/p95/p99 (measured per response), req/s, A ÷ B and the load average next to each
-// run. It reports; it does not fail on a missed goal.
+// run, and each server's CPU time per request (from /proc: what a busy machine does not change). It reports; it does not fail on a missed goal.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,6 +47,7 @@ const log = (msg) => process.stderr.write(`[dashboard-bench ${new Date().toISOSt
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const fmt = (n, d = 0) => Number(n).toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
+const ms = (x) => (x === null ? '–' : x.toFixed(3));
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
 
@@ -92,10 +93,23 @@ delete env.LOG_LEVEL; // the production default (info): logging is part of what 
 // Load
 // ---------------------------------------------------------------------------------------------
 
-function hammer(target, headers) {
+/** CPU time (user + system, ms) a process has used, from /proc (Linux); null elsewhere. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** `pid`: the server's process, whose CPU time per request is measured (it does not depend on how busy the machine is). */
+function hammer(target, headers, pid) {
   return new Promise((resolve, reject) => {
     const latencies = [];
     const loadBefore = load();
+    const cpuBefore = cpuMs(pid);
     const inst = autocannon({ url: target, connections: CONNECTIONS, duration: DURATION, headers }, (err, result) => {
       if (err) return reject(err);
       latencies.sort((a, b) => a - b);
@@ -109,6 +123,7 @@ function hammer(target, headers) {
         p95: pct(latencies, 95),
         p99: pct(latencies, 99),
         load: `${loadBefore} → ${load()}`,
+        cpuPerRequest: cpuBefore === null || !latencies.length ? null : (cpuMs(pid) - cpuBefore) / latencies.length,
       });
     });
     inst.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
@@ -215,10 +230,10 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [label, path] of targets) {
       for (const side of ['A', 'B']) {
-        const r = side === 'A' ? await hammer(`http://127.0.0.1:${apiPort}${path}`, headers) : await hammer(`http://127.0.0.1:${barePort}${path}`, {});
+        const r = side === 'A' ? await hammer(`http://127.0.0.1:${apiPort}${path}`, headers, api.pid) : await hammer(`http://127.0.0.1:${barePort}${path}`, {}, bare.pid);
         results.push({ round, label, side, ...r });
         log(
-          `#${round} ${label} ${side === 'A' ? 'product' : 'bare   '}: ${fmt(r.rps)} req/s, p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} p99 ${r.p99.toFixed(1)} ms, non-2xx ${r.non2xx}, errors ${r.errors}, load ${r.load}`,
+          `#${round} ${label} ${side === 'A' ? 'product' : 'bare   '}: ${fmt(r.rps)} req/s, p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} p99 ${r.p99.toFixed(1)} ms, non-2xx ${r.non2xx}, errors ${r.errors}, CPU ${ms(r.cpuPerRequest)} ms/request, load ${r.load}`,
         );
       }
     }
@@ -236,14 +251,14 @@ try {
     `## Dashboard bench: ${fmt(enterprises)} enterprises, ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds A B interleaved (${new Date().toISOString().slice(0, 16)}Z)`,
   );
   out.push('');
-  out.push('| round | dashboard | A product req/s | A p50 | A p95 | A p99 | B bare req/s | B p50 | B p95 | B p99 | p95 A ÷ B | load avg (1 5 15) during A | non-2xx/errors A |');
-  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|');
+  out.push('| round | dashboard | A product req/s | A p50 | A p95 | A p99 | A CPU ms/req | B bare req/s | B p50 | B p95 | B p99 | B CPU ms/req | p95 A ÷ B | load avg (1 5 15) during A | non-2xx/errors A |');
+  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|');
   for (const [label] of targets) {
     for (let round = 1; round <= ROUNDS; round++) {
       const a = results.find((r) => r.round === round && r.label === label && r.side === 'A');
       const b = results.find((r) => r.round === round && r.label === label && r.side === 'B');
       out.push(
-        `| ${round} | ${label} | ${fmt(a.rps)} | ${a.p50.toFixed(1)} | ${a.p95.toFixed(1)} | ${a.p99.toFixed(1)} | ${fmt(b.rps)} | ${b.p50.toFixed(1)} | ${b.p95.toFixed(1)} | ${b.p99.toFixed(1)} | ${(a.p95 / b.p95).toFixed(1)}× | ${a.load} | ${a.non2xx + a.errors} |`,
+        `| ${round} | ${label} | ${fmt(a.rps)} | ${a.p50.toFixed(1)} | ${a.p95.toFixed(1)} | ${a.p99.toFixed(1)} | ${ms(a.cpuPerRequest)} | ${fmt(b.rps)} | ${b.p50.toFixed(1)} | ${b.p95.toFixed(1)} | ${b.p99.toFixed(1)} | ${ms(b.cpuPerRequest)} | ${(a.p95 / b.p95).toFixed(1)}× | ${a.load} | ${a.non2xx + a.errors} |`,
       );
     }
   }
@@ -253,6 +268,11 @@ try {
     const bs = results.filter((r) => r.label === label && r.side === 'B');
     const pa = median(as.map((r) => r.p95));
     const pb = median(bs.map((r) => r.p95));
+    const cpuA = median(as.map((r) => r.cpuPerRequest ?? NaN));
+    const cpuB = median(bs.map((r) => r.cpuPerRequest ?? NaN));
+    out.push(
+      `${label}: median CPU per request product ${ms(cpuA)} ms vs bare ${ms(cpuB)} ms (${(cpuA / cpuB).toFixed(1)}×)`,
+    );
     out.push(
       `${label}: median p95 product ${pa.toFixed(1)} ms vs bare ${pb.toFixed(1)} ms (${(pa / pb).toFixed(1)}×); median req/s ${fmt(median(as.map((r) => r.rps)))} vs ${fmt(median(bs.map((r) => r.rps)))} (${(median(bs.map((r) => r.rps)) / median(as.map((r) => r.rps))).toFixed(1)}× fewer); goal p95 ≤ 50 ms: ${pa <= 50 ? 'met' : 'MISSED'}`,
     );

@@ -13,6 +13,11 @@ export function bearerToken(req: RequestWithActor): string | null {
   return v?.startsWith('Bearer ') ? v.slice(7).trim() : null;
 }
 
+interface RouteRules {
+  isPublic: boolean;
+  roles: Role[] | undefined;
+}
+
 /**
  * The one guard in front of every route: a valid short-lived token, a live session, and the
  * route's roles. A role that may not use a route gets 404, the same as a foreign id.
@@ -27,10 +32,27 @@ export class AuthGuard implements CanActivate {
     private readonly audit: AuditService,
   ) {}
 
+  /** A route's decorators, read once per controller and handler (they never change after start). */
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteRules>>();
+
+  private route(ctx: ExecutionContext): RouteRules {
+    const handler = ctx.getHandler();
+    const controller = ctx.getClass();
+    let byHandler = this.routes.get(controller);
+    if (!byHandler) this.routes.set(controller, (byHandler = new WeakMap()));
+    let r = byHandler.get(handler);
+    if (!r) {
+      const targets = [handler, controller];
+      r = { isPublic: !!this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets), roles: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) };
+      byHandler.set(handler, r);
+    }
+    return r;
+  }
+
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const route = this.route(ctx);
+    if (route.isPublic) return true;
 
     const req = ctx.switchToHttp().getRequest<RequestWithActor & { method: string; originalUrl?: string; url: string }>();
     const token = bearerToken(req);
@@ -56,7 +78,7 @@ export class AuthGuard implements CanActivate {
     };
     req.actor = actor;
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    const { roles } = route;
     if (roles && !roles.includes(actor.role)) {
       await this.audit.record({ actor, ip, action: 'access.route', objectType: 'route', objectId: `${req.method} ${(req.originalUrl ?? req.url).split('?')[0]}`.slice(0, 64), result: 'denied' });
       throw AppException.notFound();
