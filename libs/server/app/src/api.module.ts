@@ -24,13 +24,15 @@ export class ApiModule {
       imports: [
         ...coreImports(config),
         AuthModule,
+        // First among the features: express tries routes in registration order, and the cached
+        // dashboard is the most requested route (no other controller's paths overlap /stats).
+        StatsModule,
         RegionsModule,
         EnterprisesModule,
         EligibilityModule,
         AppointmentsModule,
         ViolationsModule,
         TrainingModule,
-        StatsModule,
         FilingsModule,
         HealthModule,
         FileJobsModule,
