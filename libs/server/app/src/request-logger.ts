@@ -87,7 +87,7 @@ export function requestLogging(root: Logger): (req: Request, res: Response, next
     (req as Request & { id: number }).id = nextId;
     const started = performance.now();
     const log = new RequestLogger(root, req);
-    (req as Request & { log: unknown }).log = log;
+    (req as unknown as { log: RequestLogger }).log = log; // what nestjs-pino binds to the log calls made while serving it
     // 'close' comes after 'finish', and also when the client went away first: one listener for both.
     res.once('close', () => {
       const responseTime = Math.round(performance.now() - started);
