@@ -1,20 +1,24 @@
 #!/usr/bin/env node
-// The roster import at 100k rows (issue 7: "100k rows should import in reasonable time").
+// The roster import at 100k rows against its raw floor, interleaved (issue 7, issue 16 bullet 5).
 //
-//   node tools/build.mjs --server --quiet && node test/bench/roster-import.bench.mjs [--rows 100000]
+//   node tools/build.mjs --server --quiet && node test/bench/roster-import.bench.mjs [--rows 100000] [--rounds 3] [--keep]
 //
-// Creates a throw-away database, migrates it, writes an N-row roster (.xlsx, exceljs streaming
-// writer; every 2nd enterprise with its CQO, counties spread over the province), then:
-//   1. runs the built `cqo import roster FILE` (fresh database: N inserts), wall time and peak RSS;
-//   2. runs it again on the same file (N unchanged: the idempotent path);
-//   3. the raw baseline in the same process run: exceljs streaming read of the same file and
-//      `COPY … FROM STDIN` (pg-copy-streams) into a bare staging table
-//      (25 text columns, no constraints, no indexes) — the floor for "read the sheet, write the rows".
-// Prints one JSON object; the figures go to docs/roster-import.md. Drops its database.
+// Migrates a template database once, writes an N-row roster (.xlsx, exceljs streaming writer;
+// every 2nd enterprise with its CQO, counties spread over the province), then for each round, in
+// this order (ABAB…, so both sides see the same machine):
+//   A. the built `cqo import roster FILE` into a fresh copy of the template (N inserts): wall time
+//      from process start to exit (Nest start-up and the migration check included) and peak RSS;
+//   B. the raw baseline in this process, on a fresh copy as well: exceljs streaming read of the
+//      same file and `COPY … FROM STDIN` (pg-copy-streams) into a bare staging table (25 text
+//      columns, no constraints, no indexes) — the floor for "read the sheet, write the rows".
+// The load average is taken before and after every round. After the rounds the same file is
+// imported again into the last round's database (N unchanged: the idempotent path).
+// Prints one JSON object; the figures go to docs/roster-import.md. Drops its databases
+// (--keep leaves the last round's database and the file, and prints where they are).
 import { execFile, execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
@@ -25,14 +29,23 @@ const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/apps/cli/src/main.js');
 const policy = await import(join(ROOT, 'dist/libs/policy/src/index.js'));
 const { ROSTER_COLUMNS, ROSTER_REQUIRED_COLUMNS, computeCreditCodeCheckChar, computeOrgCodeCheckChar } = policy.default ?? policy;
-const n = Number(process.argv[process.argv.indexOf('--rows') + 1] || 100_000) || 100_000;
+const arg = (flag, fallback) => {
+  const i = process.argv.indexOf(flag);
+  return i > 0 ? Number(process.argv[i + 1]) || fallback : fallback;
+};
+const n = arg('--rows', 100_000);
+const rounds = arg('--rounds', 3);
+const keep = process.argv.includes('--keep');
 const admin = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `cqo_bench_roster_${Date.now().toString(36)}`;
-const url = new URL(admin);
-url.pathname = `/${name}`;
-const databaseUrl = url.toString();
+const prefix = `cqo_bench_roster_${Date.now().toString(36)}`;
+const dbUrl = (db) => {
+  const url = new URL(admin);
+  url.pathname = `/${db}`;
+  return url.toString();
+};
 const run = promisify(execFile);
-const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'warn' };
+const load = () => loadavg().map((l) => Number(l.toFixed(2)));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const hasTime = (() => {
   try {
@@ -44,7 +57,8 @@ const hasTime = (() => {
 })();
 
 /** `cqo import roster FILE` under /usr/bin/time when it is there, for the peak RSS. */
-async function cliImport(file) {
+async function cliImport(databaseUrl, file) {
+  const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'warn' };
   const t0 = performance.now();
   const args = [CLI, 'import', 'roster', file];
   const [cmd, argv] = hasTime ? ['/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, ...args]] : [process.execPath, args];
@@ -58,7 +72,7 @@ async function cliImport(file) {
     process.stderr.write(out.stderr ?? String(out));
   }
   return {
-    wallSeconds: Number(wall.toFixed(1)),
+    wallSeconds: Number(wall.toFixed(2)),
     exit: out.code ?? 0,
     peakRssMb: rss ? Math.round(Number(rss) / 1024) : null,
     inserted: result?.inserted,
@@ -95,7 +109,7 @@ async function writeRoster(file, counties) {
 const copyField = (v) => (v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
 
 /** The floor: exceljs streaming read + COPY … FROM STDIN into a bare table, no validation. */
-async function baseline(file) {
+async function baseline(databaseUrl, file) {
   return withClient(databaseUrl, async (c) => {
     await c.query(`CREATE TABLE roster_staging (${ROSTER_COLUMNS.map((_, i) => `c${i} text`).join(', ')})`);
     const t0 = performance.now();
@@ -124,41 +138,71 @@ async function baseline(file) {
     await done;
     const wall = (performance.now() - t0) / 1000;
     const [{ n: stored }] = (await c.query(`SELECT count(*)::int AS n FROM roster_staging`)).rows;
-    return { wallSeconds: Number(wall.toFixed(1)), rows, stored };
+    return { wallSeconds: Number(wall.toFixed(2)), rows, stored };
   });
 }
 
+const createDb = (db, template) => withClient(admin, (c) => c.query(`CREATE DATABASE ${db}${template ? ` TEMPLATE ${template}` : ''}`));
+const dropDb = (db) => withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
+
 const dir = await mkdtemp(join(tmpdir(), 'cqo-roster-bench-'));
-await withClient(admin, (c) => c.query(`CREATE DATABASE ${name}`));
+const template = `${prefix}_tpl`;
+const made = [template];
+let kept = null;
+await createDb(template);
 try {
-  execFileSync(process.execPath, [CLI, 'migrate'], { env, stdio: 'ignore' });
-  const counties = await withClient(databaseUrl, async (c) => (await c.query(`SELECT code FROM region WHERE level = 3 AND path LIKE '/420000/%' ORDER BY code`)).rows.map((r) => r.code));
+  execFileSync(process.execPath, [CLI, 'migrate'], { env: { ...process.env, DATABASE_URL: dbUrl(template), NODE_ENV: 'test', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const counties = await withClient(dbUrl(template), async (c) => (await c.query(`SELECT code FROM region WHERE level = 3 AND path LIKE '/420000/%' ORDER BY code`)).rows.map((r) => r.code));
   const file = join(dir, `roster-${n}.xlsx`);
   const tGen = performance.now();
   await writeRoster(file, counties);
   const generateSeconds = Number(((performance.now() - tGen) / 1000).toFixed(1));
   const bytes = (await stat(file)).size;
-  const first = await cliImport(file);
-  const counts = await withClient(databaseUrl, async (c) => (await c.query(
+
+  const results = [];
+  let last = null;
+  for (let r = 1; r <= rounds; r += 1) {
+    const importDb = `${prefix}_i${r}`;
+    const baseDb = `${prefix}_b${r}`;
+    made.push(importDb, baseDb);
+    await createDb(importDb, template);
+    await createDb(baseDb, template);
+    const loadBefore = load();
+    const imp = await cliImport(dbUrl(importDb), file);
+    const raw = await baseline(dbUrl(baseDb), file);
+    const row = { round: r, loadBefore, import: imp, baseline: raw, ratio: Number((imp.wallSeconds / raw.wallSeconds).toFixed(2)), loadAfter: load() };
+    process.stderr.write(`${JSON.stringify(row)}\n`);
+    results.push(row);
+    await dropDb(baseDb);
+    if (last) await dropDb(last);
+    last = importDb;
+  }
+  const counts = await withClient(dbUrl(last), async (c) => (await c.query(
     `SELECT (SELECT count(*)::int FROM enterprise) AS enterprises, (SELECT count(*)::int FROM appointment WHERE status = 'active') AS appointments,
+            (SELECT count(*)::int FROM cqo_person) AS persons, (SELECT count(*)::int FROM enterprise_award) AS awards,
+            (SELECT count(*)::int FROM enterprise WHERE name_grams IS NULL OR cardinality(name_grams) = 0) AS without_grams,
             (SELECT count(*)::int FROM outbox WHERE job_name = 'eligibility.refresh') AS eligibility_jobs`,
   )).rows[0]);
-  const again = await cliImport(file);
-  const raw = await baseline(file);
+  const loadBeforeReimport = load();
+  const again = await cliImport(dbUrl(last), file);
+  if (keep) kept = { database: dbUrl(last), file };
+  else await dropDb(last);
   const out = {
-    date: new Date().toISOString().slice(0, 10),
+    date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} (shared)`,
     node: process.version,
     rows: n,
     file: { bytes, mib: Number((bytes / 1024 / 1024).toFixed(2)), generateSeconds },
-    import: first,
+    baselineMethod: 'exceljs stream read + COPY … FROM STDIN (pg-copy-streams) into a bare table',
+    rounds: results,
+    ratios: results.map((r) => r.ratio),
+    medianRatio: median(results.map((r) => r.ratio)),
     dbAfterImport: counts,
-    reimport: again,
-    baseline: { method: 'exceljs stream read + COPY … FROM STDIN (pg-copy-streams) into a bare table', ...raw },
-    ratio: raw.wallSeconds ? Number((first.wallSeconds / raw.wallSeconds).toFixed(2)) : null,
+    reimport: { loadBefore: loadBeforeReimport, ...again },
+    kept,
   };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
 } finally {
-  await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  await rm(dir, { recursive: true, force: true });
+  for (const db of made) if (!kept || dbUrl(db) !== kept.database) await dropDb(db);
+  if (!kept) await rm(dir, { recursive: true, force: true });
 }

@@ -152,6 +152,35 @@ describe('roster import (real Postgres)', () => {
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 1000 });
   }, 120_000);
 
+  it('the enterprise search finds imported names by any 1- or 2-character fragment (name_grams fed by the cheaper cqo_name_grams)', async () => {
+    const names = ['楚天精诚光谷科技有限公司', '楚天𠮷祥ABC质量有限公司'];
+    const res = await importFile(
+      await workbook(names.map((企业名称) => ({ 统一社会信用代码: creditCode(counties[1]), 企业名称, 所在地区代码: counties[1], 是否规上: '否' }))),
+    );
+    expect(res).toMatchObject({ inserted: 2, committed: true });
+    const search = async (q: string) =>
+      ((await http().get(`/api/enterprises?q=${encodeURIComponent(q)}`).set('Authorization', wuhanAuth).expect(200)).body.items as { name: string }[]).map((e) => e.name).sort();
+    // Pairs at odd and at even positions, single characters, Latin (grams are lower-cased on both sides), a character outside the BMP.
+    expect(await search('精诚')).toEqual([names[0]]);
+    expect(await search('诚光')).toEqual([names[0]]);
+    expect(await search('光谷科技')).toEqual([names[0]]);
+    expect(await search('谷')).toEqual([names[0]]);
+    expect(await search('楚天')).toEqual(names.slice().sort());
+    expect(await search('ABC')).toEqual([names[1]]);
+    expect(await search('𠮷祥')).toEqual([names[1]]);
+    expect(await search('祥A')).toEqual([names[1]]);
+    expect(await search('精光')).toEqual([]);
+    // The inlined definition gives the same set of grams as the original aggregate, edge cases included.
+    const edge = [...names, '', 'a', 'AB', 'aaaa', `x${String.fromCharCode(1)}y`, 'a b\tc', '（改名）Ｑ'];
+    const [same] = await db.query(
+      `SELECT bool_and(cqo_name_grams(n) @> cqo_name_grams_exact(n) AND cqo_name_grams_exact(n) @> cqo_name_grams(n)) AS ok,
+              bool_and(cardinality(cqo_name_grams(n)) = 0) FILTER (WHERE n = '') AS empty
+         FROM unnest($1::text[]) AS n`,
+      [edge],
+    );
+    expect(same).toEqual({ ok: true, empty: true });
+  }, 60_000);
+
   describe('bad rows', () => {
     let bad: Row[];
     const BAD = { code: 1, scope: 2, date: 3 };

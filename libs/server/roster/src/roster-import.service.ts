@@ -21,7 +21,7 @@ import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from 
 import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { checkXlsx } from '@cqo/server-training';
-import { RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type RegionRow, type StageRow } from './roster-import.repository';
+import { RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type NewEnterprise, type RegionRow, type StageRow, orderedIds } from './roster-import.repository';
 import { errorReport, readHeader, sheetRows, streamOrder } from './roster-sheet';
 import { rosterTemplate } from './roster-template';
 
@@ -293,10 +293,20 @@ export class RosterImportService {
    * connection (COPY), then one statement per step applies them (see RosterImportRepository.applyStage).
    */
   private async write(m: EntityManager, actor: Actor, plans: Plan[], importId: string, fileName: string, today: string, now: Date): Promise<void> {
+    // New enterprises get their ids here and are copied straight into the table; the rest of
+    // the write (updates, awards, people, appointments, audit) goes through the staged rows.
+    // Ids in ascending order, handed out in credit-code order: both unique indexes are appended to.
+    const written = plans.filter((p) => p.outcome !== 'unchanged');
+    const inserts = written.filter((p) => !p.existing).sort((a, b) => (a.data.enterprise.creditCode < b.data.enterprise.creditCode ? -1 : 1));
+    const newIds = orderedIds(inserts.length);
+    const idOf = new Map(inserts.map((p, i) => [p, newIds[i]]));
+    const created: NewEnterprise[] = inserts.map((p) => ({ ...p.data.enterprise, id: idOf.get(p)!, regionPath: p.region.path }));
+    const appointmentIds = orderedIds(written.filter((p) => p.cqo.kind !== 'none').length);
+    let nextAppointment = 0;
     const staged: StageRow[] = [];
-    for (const p of plans) {
-      if (p.outcome === 'unchanged') continue;
+    for (const p of written) {
       const e = p.data.enterprise;
+      const enterpriseId = p.existing?.id ?? idOf.get(p)!;
       const cqo = p.data.cqo;
       const c = p.cqo;
       let ended: EndedAppointment | null = null;
@@ -349,10 +359,12 @@ export class RosterImportService {
         const changed = { ...p.enterpriseChanged, ...Object.fromEntries(Object.entries(cqoChanged).map(([k, v]) => [k.startsWith('cqo') ? k : `cqo.${k}`, v])) };
         audit = { action: c.kind === 'replace' ? 'roster.import.replace' : 'roster.import.update', details: { importId, row: p.row, creditCode: e.creditCode, changed } };
       }
+      if (p.outcome === 'insert' && !appointment && !p.awardsChanged) continue;
       staged.push({
         row: p.row,
-        outcome: p.outcome,
-        enterpriseId: p.existing?.id ?? null,
+        outcome: p.outcome as StageRow['outcome'],
+        enterpriseId,
+        appointmentId: appointment ? appointmentIds[nextAppointment++] : null,
         creditCode: e.creditCode,
         name: e.name,
         regionCode: e.regionCode,
@@ -370,13 +382,14 @@ export class RosterImportService {
         audit,
       });
     }
-    if (!staged.length) return;
+    if (!created.length && !staged.length) return;
+    await this.repo.copyEnterprises(m, created, now);
     await this.repo.stage(m, staged);
     const inline = staged.filter((r) => r.appointment).length <= INLINE_ELIGIBILITY;
-    const { appointments, appointmentIds } = await this.repo.applyStage(m, actor, now, inline);
+    const { appointments, appointmentIds: judged } = await this.repo.applyStage(m, actor, now, inline);
 
     // Verdicts and dashboards, as the filing and training writes do.
-    if (appointments && inline) await this.eligibility.refresh(m, { appointmentIds });
+    if (appointments && inline) await this.eligibility.refresh(m, { appointmentIds: judged });
     else if (appointments) await this.outbox.enqueue(m, 'eligibility.refresh', { reason: 'roster.import', all: true });
     await this.outbox.enqueue(m, 'stats.refresh', { reason: 'roster.import' });
   }
