@@ -152,6 +152,32 @@ describe('roster import (real Postgres)', () => {
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 1000 });
   }, 120_000);
 
+  it('a changed phone keeps the person (and their training ledger), unless someone else has that name + phone', async () => {
+    const changed = rows.map((r) => ({ ...r }));
+    // Two CQOs move to new numbers nobody has under their names: each keeps their person.
+    changed[4] = { ...changed[4], 联系电话: '13912345604' };
+    changed[6] = { ...changed[6], 联系电话: '13912345606' };
+    // A third moves to a name + phone another person already has: filed under that person; its own keeps the old phone.
+    const before = async (i: number) =>
+      (await db.query(`SELECT a.person_id, p.phone FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id JOIN cqo_person p ON p.id = a.person_id WHERE e.credit_code = $1 AND a.status = 'active'`, [
+        rows[i]['统一社会信用代码'],
+      ]))[0] as { person_id: string; phone: string };
+    const p4 = await before(4);
+    const p6 = await before(6);
+    const p10 = await before(10);
+    const [other] = await db.query(`INSERT INTO cqo_person (name, phone) VALUES ($1, '13912345610') RETURNING id`, [rows[10]['首席质量官姓名']]);
+    changed[10] = { ...changed[10], 联系电话: '13912345610' };
+    const res = await importFile(await workbook(changed));
+    expect(res).toMatchObject({ inserted: 0, updated: 3, committed: true });
+    expect(await before(4)).toEqual({ person_id: p4.person_id, phone: '13912345604' });
+    expect(await before(6)).toEqual({ person_id: p6.person_id, phone: '13912345606' });
+    expect(await before(10)).toEqual({ person_id: other.id, phone: '13912345610' });
+    expect((await db.query(`SELECT phone FROM cqo_person WHERE id = $1`, [p10.person_id]))[0].phone).toBe(p10.phone);
+    const [audit] = await db.query(`SELECT details FROM audit_log WHERE action = 'roster.import.update' AND details->>'importId' = $1 AND details->>'row' = '6'` /* rows[4]: Excel row 6 */, [res.id]);
+    expect(audit.details.changed).toEqual({ 'cqo.phone': { before: expect.stringMatching(/^137\*{4}\d{4}$/), after: '139****5604' } });
+    rows = changed;
+  }, 120_000);
+
   it('the enterprise search finds imported names by any 1- or 2-character fragment (name_grams fed by the cheaper cqo_name_grams)', async () => {
     const names = ['楚天精诚光谷科技有限公司', '楚天𠮷祥ABC质量有限公司'];
     const res = await importFile(

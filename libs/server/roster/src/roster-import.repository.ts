@@ -260,6 +260,7 @@ export class RosterImportRepository {
    * staged rows can name them): a multi-row insert, no per-row statement.
    */
   async copyEnterprises(m: EntityManager, rows: NewEnterprise[], now: Date): Promise<void> {
+    if (!rows.length) return;
     const at = now.toISOString();
     await this.copy(
       m,

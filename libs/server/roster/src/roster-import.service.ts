@@ -302,9 +302,17 @@ export class RosterImportService {
     const idOf = new Map(inserts.map((p, i) => [p, newIds[i]]));
     const created: NewEnterprise[] = inserts.map((p) => ({ ...p.data.enterprise, id: idOf.get(p)!, regionPath: p.region.path }));
     const appointmentIds = orderedIds(written.filter((p) => p.cqo.kind !== 'none').length);
+    if (!written.length) return;
+    // The new enterprises go first; while PostgreSQL inserts them (the bulk of the write), the
+    // rest is prepared here, yielding now and then so the COPY keeps streaming. Same connection,
+    // one statement at a time: the staged rows are sent only once the COPY has finished.
+    const copied = this.repo.copyEnterprises(m, created, now);
+    copied.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
+    let built = 0;
     let nextAppointment = 0;
     const staged: StageRow[] = [];
     for (const p of written) {
+      if (++built % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
       const e = p.data.enterprise;
       const enterpriseId = p.existing?.id ?? idOf.get(p)!;
       const cqo = p.data.cqo;
@@ -382,8 +390,11 @@ export class RosterImportService {
         audit,
       });
     }
-    if (!created.length && !staged.length) return;
-    await this.repo.copyEnterprises(m, created, now);
+    await copied;
+    if (!staged.length) {
+      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'roster.import' });
+      return;
+    }
     await this.repo.stage(m, staged);
     const inline = staged.filter((r) => r.appointment).length <= INLINE_ELIGIBILITY;
     const { appointments, appointmentIds: judged } = await this.repo.applyStage(m, actor, now, inline);
