@@ -154,12 +154,15 @@ const STAGE_COLUMNS = `row int, outcome text, enterprise_id uuid, credit_code va
   effective_from date, authorisation_cert_no varchar(64), initial_training_hours numeric, initial_training_cert_no varchar(64),
   initial_training_completed_on date, explanation text, audit_action text, audit_details jsonb, appointment_id uuid, person_id uuid`;
 
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
 /** COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
 function copyField(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (typeof v === 'number') return String(v);
-  return v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  // Most fields need no escaping: test first, replace only when needed.
+  return COPY_SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
 }
 
 /** An array literal (`{"a","b"}`), each element quoted; COPY escaping is applied on top by copyField. */
