@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The roster import at 100k rows against its raw floor, interleaved (issue 7, issue 16 bullet 5).
 //
-//   node tools/build.mjs --server --quiet && node test/bench/roster-import.bench.mjs [--rows 100000] [--rounds 3] [--keep]
+//   node tools/build.mjs --server --quiet && node test/bench/roster-import.bench.mjs [--rows 100000] [--rounds 3] [--keep] [--compare DIR]
 //
 // Migrates a template database once, writes an N-row roster (.xlsx, exceljs streaming writer;
 // every 2nd enterprise with its CQO, counties spread over the province), then for each round, in
@@ -11,6 +11,9 @@
 //   B. the raw baseline in this process, on a fresh copy as well: exceljs streaming read of the
 //      same file and `COPY … FROM STDIN` (pg-copy-streams) into a bare staging table (25 text
 //      columns, no constraints, no indexes) — the floor for "read the sheet, write the rows".
+// With --compare DIR (another checkout with its own `dist/`, e.g. a `git worktree` of an older
+// commit), each round also runs that build's `cqo import roster` into a fresh copy of a template
+// that build migrated, between A and B (A, A', B, …).
 // The load average is taken before and after every round. After the rounds the same file is
 // imported again into the last round's database (N unchanged: the idempotent path).
 // Prints one JSON object; the figures go to docs/roster-import.md. Drops its databases
@@ -36,6 +39,8 @@ const arg = (flag, fallback) => {
 const n = arg('--rows', 100_000);
 const rounds = arg('--rounds', 3);
 const keep = process.argv.includes('--keep');
+const compareDir = process.argv.includes('--compare') ? process.argv[process.argv.indexOf('--compare') + 1] : null;
+const OTHER_CLI = compareDir ? join(compareDir, 'dist/apps/cli/src/main.js') : null;
 const admin = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const prefix = `cqo_bench_roster_${Date.now().toString(36)}`;
 const dbUrl = (db) => {
@@ -57,10 +62,10 @@ const hasTime = (() => {
 })();
 
 /** `cqo import roster FILE` under /usr/bin/time when it is there, for the peak RSS. */
-async function cliImport(databaseUrl, file) {
+async function cliImport(databaseUrl, file, cli = CLI) {
   const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'warn' };
   const t0 = performance.now();
-  const args = [CLI, 'import', 'roster', file];
+  const args = [cli, 'import', 'roster', file];
   const [cmd, argv] = hasTime ? ['/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, ...args]] : [process.execPath, args];
   const out = await run(cmd, argv, { env, maxBuffer: 64 << 20 }).catch((e) => e);
   const wall = (performance.now() - t0) / 1000;
@@ -147,11 +152,17 @@ const dropDb = (db) => withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS
 
 const dir = await mkdtemp(join(tmpdir(), 'cqo-roster-bench-'));
 const template = `${prefix}_tpl`;
+const otherTemplate = `${prefix}_otpl`;
 const made = [template];
 let kept = null;
 await createDb(template);
 try {
   execFileSync(process.execPath, [CLI, 'migrate'], { env: { ...process.env, DATABASE_URL: dbUrl(template), NODE_ENV: 'test', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  if (OTHER_CLI) {
+    made.push(otherTemplate);
+    await createDb(otherTemplate);
+    execFileSync(process.execPath, [OTHER_CLI, 'migrate'], { env: { ...process.env, DATABASE_URL: dbUrl(otherTemplate), NODE_ENV: 'test', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  }
   const counties = await withClient(dbUrl(template), async (c) => (await c.query(`SELECT code FROM region WHERE level = 3 AND path LIKE '/420000/%' ORDER BY code`)).rows.map((r) => r.code));
   const file = join(dir, `roster-${n}.xlsx`);
   const tGen = performance.now();
@@ -167,13 +178,28 @@ try {
     made.push(importDb, baseDb);
     await createDb(importDb, template);
     await createDb(baseDb, template);
+    const otherDb = `${prefix}_o${r}`;
+    if (OTHER_CLI) {
+      made.push(otherDb);
+      await createDb(otherDb, otherTemplate);
+    }
     const loadBefore = load();
     const imp = await cliImport(dbUrl(importDb), file);
+    const other = OTHER_CLI ? await cliImport(dbUrl(otherDb), file, OTHER_CLI) : undefined;
     const raw = await baseline(dbUrl(baseDb), file);
-    const row = { round: r, loadBefore, import: imp, baseline: raw, ratio: Number((imp.wallSeconds / raw.wallSeconds).toFixed(2)), loadAfter: load() };
+    const row = {
+      round: r,
+      loadBefore,
+      import: imp,
+      ...(other ? { compared: other, comparedRatio: Number((other.wallSeconds / raw.wallSeconds).toFixed(2)) } : {}),
+      baseline: raw,
+      ratio: Number((imp.wallSeconds / raw.wallSeconds).toFixed(2)),
+      loadAfter: load(),
+    };
     process.stderr.write(`${JSON.stringify(row)}\n`);
     results.push(row);
     await dropDb(baseDb);
+    if (OTHER_CLI) await dropDb(otherDb);
     if (last) await dropDb(last);
     last = importDb;
   }
@@ -197,6 +223,7 @@ try {
     rounds: results,
     ratios: results.map((r) => r.ratio),
     medianRatio: median(results.map((r) => r.ratio)),
+    ...(OTHER_CLI ? { compared: compareDir, comparedRatios: results.map((r) => r.comparedRatio), comparedMedianRatio: median(results.map((r) => r.comparedRatio)) } : {}),
     dbAfterImport: counts,
     reimport: { loadBefore: loadBeforeReimport, ...again },
     kept,
