@@ -11,9 +11,10 @@
 //   A. one county refresh in this process: its region marked dirty for every held year, then
 //      `SnapshotService.drain()` (recount of the county for each year, re-sum of the parents, the
 //      new run swapped in), for the largest county and a median one;
-//   B. the raw county aggregate: the same `ownCountsSql` statements for that county and those years
-//      on a bare pg connection (the least a refresh must do);
-//   ABAB…, BENCH_ROUNDS rounds, the load average printed with each pair.
+//   B. the raw county aggregate: the same `ownCountsYearsSql` statement for that county and those
+//      years on a bare pg connection (the least a refresh must do);
+//   C. for reference, what the refresh before issue 16 ran: `ownCountsSql` once per year;
+//   ABCABC…, BENCH_ROUNDS rounds, the load average printed with each round.
 //   C. a burst: BENCH_BURST changes (an enterprise's 规上 flag flipped + its `stats.refresh` outbox
 //      row, one transaction each, 8 writers) over three counties with the product's worker and api
 //      running; time from the last commit until the outbox is relayed and nothing is left marked,
@@ -72,7 +73,7 @@ log(`${counties.length} counties; largest ${largest.code} (${largest.n} enterpri
 
 Object.assign(process.env, benchEnv, { LOG_LEVEL: 'error' });
 const { withPolicyContext } = require(join(ROOT, 'dist/apps/cli/src/infra/policy-context.js'));
-const { StatsModule, SnapshotService, ownCountsSql, filterSql, yearParams } = require(join(ROOT, 'dist/libs/server/stats/src/index.js'));
+const { StatsModule, SnapshotService, ownCountsSql, ownCountsYearsSql, yearsParams, filterSql, yearParams } = require(join(ROOT, 'dist/libs/server/stats/src/index.js'));
 const { DataSource } = require('typeorm');
 
 const pairs = [];
@@ -94,7 +95,14 @@ await withPolicyContext(async (app) => {
         if (runs.length !== 1 || runs[0].kind !== 'incremental' || runs[0].years.length !== heldYears.length) throw new Error(`unexpected runs ${JSON.stringify(runs)}`);
         return took;
       };
+      // B: the one statement the refresh runs for the county's years, bare.
       const rawQuery = async () => {
+        const t0 = performance.now();
+        await raw.query(ownCountsYearsSql(), yearsParams(heldYears.map((y) => params.get(y)), [county.path]));
+        return performance.now() - t0;
+      };
+      // C: what the refresh before issue 16 ran: the one-year statement once per year.
+      const perYear = async () => {
         const t0 = performance.now();
         for (const y of heldYears) {
           const p = yearParams(params.get(y));
@@ -102,13 +110,15 @@ await withPolicyContext(async (app) => {
         }
         return performance.now() - t0;
       };
-      await refresh(); // warm both (caches, plans)
+      await refresh(); // warm all three (caches, plans)
       await rawQuery();
+      await perYear();
       for (let round = 1; round <= ROUNDS; round++) {
         const a = await refresh();
         const b = await rawQuery();
-        pairs.push({ county: county.code, n: county.n, round, refresh: a, raw: b, load: load() });
-        log(`${county.code} (${county.n}) round ${round}: refresh ${ms(a)}, raw ${ms(b)}, ratio ${(a / b).toFixed(2)}; load ${load()}`);
+        const c = await perYear();
+        pairs.push({ county: county.code, n: county.n, round, refresh: a, raw: b, perYear: c, load: load() });
+        log(`${county.code} (${county.n}) round ${round}: refresh ${ms(a)}, raw ${ms(b)}, ratio ${(a / b).toFixed(2)}, per-year statements ${ms(c)}; load ${load()}`);
       }
     }
   } finally {
@@ -151,7 +161,7 @@ const aboveOnDashboard = async (region) =>
   (await (await fetch(`${base}/stats/dashboard?region=${region}&year=${Y}`, { headers: { authorization: `Bearer ${accessToken}` } })).json()).self.enterprises.aboveSize;
 
 // Three counties of different sizes; the same enterprises every round (flipped, then flipped back).
-const burstCounties = [counties[1], counties[Math.floor(counties.length / 3)], mid];
+const burstCounties = [counties[Math.floor(counties.length / 4)], mid, counties[Math.floor((counties.length * 3) / 4)]];
 const perCounty = Math.ceil(BURST / burstCounties.length);
 const targets = [];
 for (const c of burstCounties) targets.push(...(await q(`SELECT id, region_code FROM enterprise WHERE region_code = $1 ORDER BY id LIMIT $2`, [c.code, perCounty])));
@@ -215,12 +225,12 @@ await pool.end();
 
 console.log(`\nstats-refresh bench — ${db.name}, year ${Y}, held years ${heldYears.join(', ')}; load average now ${load()}`);
 console.log(`\nA/B one county refresh (every held year) vs the raw county aggregate (same statements, bare connection), ${ROUNDS} interleaved rounds:`);
-console.log('| county | enterprises | round | refresh | raw aggregate | ratio | load 1/5/15 |');
-console.log('|---|---:|---:|---:|---:|---:|---|');
-for (const p of pairs) console.log(`| ${p.county} | ${p.n} | ${p.round} | ${ms(p.refresh)} | ${ms(p.raw)} | ${(p.refresh / p.raw).toFixed(2)}× | ${p.load} |`);
+console.log('| county | enterprises | round | A refresh | B raw aggregate | A ÷ B | C per-year statements (old) | load 1/5/15 |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+for (const p of pairs) console.log(`| ${p.county} | ${p.n} | ${p.round} | ${ms(p.refresh)} | ${ms(p.raw)} | ${(p.refresh / p.raw).toFixed(2)}× | ${ms(p.perYear)} | ${p.load} |`);
 for (const c of [largest, mid]) {
   const mine = pairs.filter((p) => p.county === c.code);
-  console.log(`median ${c.code}: refresh ${ms(median(mine.map((p) => p.refresh)))}, raw ${ms(median(mine.map((p) => p.raw)))}, ratio ${median(mine.map((p) => p.refresh / p.raw)).toFixed(2)}×`);
+  console.log(`median ${c.code}: refresh ${ms(median(mine.map((p) => p.refresh)))}, raw ${ms(median(mine.map((p) => p.raw)))}, ratio ${median(mine.map((p) => p.refresh / p.raw)).toFixed(2)}×, per-year statements ${ms(median(mine.map((p) => p.perYear)))}`);
 }
 console.log(`\nC bursts of ${BURST} outbox changes over ${burstCounties.map((c) => `${c.code} (${c.n})`).join(', ')}, ${WRITERS} writers:`);
 console.log('| round | written in | drained after last | dashboard after last | runs (kind: count, total ms) | load 1/5/15 |');

@@ -32,13 +32,45 @@ export type EnterpriseFilter = { subtree: string } | { exactPaths: string[] };
  * How the year's training hours are totalled: `people` probes the ledger for each CQO counted (a
  * few regions: an incremental update, a live figure); `year` reads the whole year's entries in one
  * range scan of `training_record_year_idx` and lets the join drop people not in post (the full
- * rebuild, where probing every CQO would cost a random read each). The same split applies to the
- * awards: `people` reads only the counted enterprises' awards, `year` every award of the province.
+ * rebuild, where probing every CQO would cost a random read each).
  */
 export type TrainingScan = 'people' | 'year';
 
 const TITLES = [...QUALIFICATION_LEVELS, '无'] as const;
 const col = (prefix: string, i: number) => `${prefix}_${i}`;
+
+/** The count columns over `judged` (shared by the one-year and the several-years statements); `asOf` is the as-of date expression. */
+function countsSelect(asOf: string): string {
+  const dist = (values: readonly string[], expr: string, prefix: string) =>
+    values.map((v, i) => `count(*) FILTER (WHERE ${expr} = '${v}')::int AS ${col(prefix, i)}`).join(',\n         ');
+  return `count(*)::int AS total,
+         count(*) FILTER (WHERE above_size)::int AS above,
+         count(*) FILTER (WHERE NOT above_size)::int AS sme,
+         count(*) FILTER (WHERE award)::int AS award,
+         count(*) FILTER (WHERE appointed)::int AS appointed,
+         count(*) FILTER (WHERE appointed AND above_size)::int AS appointed_above,
+         count(*) FILTER (WHERE appointed AND NOT above_size)::int AS appointed_sme,
+         count(*) FILTER (WHERE appointed AND award)::int AS appointed_award,
+         count(*) FILTER (WHERE verdict = 'eligible')::int AS eligible,
+         count(*) FILTER (WHERE training_applies)::int AS training_applicable,
+         count(*) FILTER (WHERE training_applies AND training_met)::int AS training_compliant,
+         count(*) FILTER (WHERE expected)::int AS expected,
+         count(*) FILTER (WHERE expected AND report IN ('submitted', 'accepted'))::int AS filed,
+         count(*) FILTER (WHERE expected AND report IN ('submitted', 'accepted') AND NOT late)::int AS on_time,
+         count(*) FILTER (WHERE expected AND report = 'accepted')::int AS accepted,
+         count(*) FILTER (WHERE expected AND report IS NULL)::int AS not_started,
+         count(*) FILTER (WHERE report = 'draft')::int AS draft,
+         count(*) FILTER (WHERE report = 'submitted')::int AS awaiting,
+         count(*) FILTER (WHERE report = 'returned')::int AS returned,
+         count(*) FILTER (WHERE late AND report IN ('submitted', 'accepted'))::int AS late,
+         coalesce(sum(v_open), 0)::int AS v_open,
+         coalesce(sum(v_total), 0)::int AS v_total,
+         count(*) FILTER (WHERE term_end BETWEEN ${asOf} AND ${asOf} + 90)::int AS ending,
+         count(*) FILTER (WHERE disqualified)::int AS disqualified,
+         ${dist(EDUCATION_LEVELS, 'education', 'edu')},
+         ${dist(TITLES, 'title', 'title')},
+         ${dist(POSITION_LEVELS, 'position_level', 'pos')}`;
+}
 
 /**
  * One statement computing the counts of every region that directly holds enterprises (grouped by
@@ -46,8 +78,6 @@ const col = (prefix: string, i: number) => `${prefix}_${i}`;
  * raw query of the benchmark is this statement without the GROUP BY.
  */
 export function ownCountsSql(filterSql: (alias: string) => string, groupBy = true, training: TrainingScan = 'people'): string {
-  const dist = (values: readonly string[], expr: string, prefix: string) =>
-    values.map((v, i) => `count(*) FILTER (WHERE ${expr} = '${v}')::int AS ${col(prefix, i)}`).join(',\n         ');
   return `
     WITH act AS (
       SELECT DISTINCT ON (a.enterprise_id) a.enterprise_id, a.person_id, a.verdict, a.disqualified, a.education,
@@ -58,8 +88,7 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
     ), expected AS (
       SELECT DISTINCT a.enterprise_id FROM appointment a WHERE ${filterSql('a')} AND ${ACTIVE_ON('a', '$3')}
     ), awarded AS (
-      SELECT DISTINCT w.enterprise_id FROM enterprise_award w
-       WHERE w.year <= $1${training === 'people' ? ` AND w.enterprise_id IN (SELECT e.id FROM enterprise e WHERE ${filterSql('e')})` : ''}
+      SELECT DISTINCT w.enterprise_id FROM enterprise_award w WHERE w.year <= $1
     ), hours AS MATERIALIZED (
       SELECT t.person_id,
              coalesce(sum(t.hours) FILTER (WHERE t.category = '继续教育(第一类)'), 0) AS first,
@@ -92,35 +121,102 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
        WHERE ${filterSql('e')}
     )
     SELECT ${groupBy ? 'region_code' : `'total'::text AS region_code`},
-         count(*)::int AS total,
-         count(*) FILTER (WHERE above_size)::int AS above,
-         count(*) FILTER (WHERE NOT above_size)::int AS sme,
-         count(*) FILTER (WHERE award)::int AS award,
-         count(*) FILTER (WHERE appointed)::int AS appointed,
-         count(*) FILTER (WHERE appointed AND above_size)::int AS appointed_above,
-         count(*) FILTER (WHERE appointed AND NOT above_size)::int AS appointed_sme,
-         count(*) FILTER (WHERE appointed AND award)::int AS appointed_award,
-         count(*) FILTER (WHERE verdict = 'eligible')::int AS eligible,
-         count(*) FILTER (WHERE training_applies)::int AS training_applicable,
-         count(*) FILTER (WHERE training_applies AND training_met)::int AS training_compliant,
-         count(*) FILTER (WHERE expected)::int AS expected,
-         count(*) FILTER (WHERE expected AND report IN ('submitted', 'accepted'))::int AS filed,
-         count(*) FILTER (WHERE expected AND report IN ('submitted', 'accepted') AND NOT late)::int AS on_time,
-         count(*) FILTER (WHERE expected AND report = 'accepted')::int AS accepted,
-         count(*) FILTER (WHERE expected AND report IS NULL)::int AS not_started,
-         count(*) FILTER (WHERE report = 'draft')::int AS draft,
-         count(*) FILTER (WHERE report = 'submitted')::int AS awaiting,
-         count(*) FILTER (WHERE report = 'returned')::int AS returned,
-         count(*) FILTER (WHERE late AND report IN ('submitted', 'accepted'))::int AS late,
-         coalesce(sum(v_open), 0)::int AS v_open,
-         coalesce(sum(v_total), 0)::int AS v_total,
-         count(*) FILTER (WHERE term_end BETWEEN $2::date AND $2::date + 90)::int AS ending,
-         count(*) FILTER (WHERE disqualified)::int AS disqualified,
-         ${dist(EDUCATION_LEVELS, 'education', 'edu')},
-         ${dist(TITLES, 'title', 'title')},
-         ${dist(POSITION_LEVELS, 'position_level', 'pos')}
+         ${countsSelect('$2::date')}
       FROM judged
       ${groupBy ? 'GROUP BY region_code' : ''}`;
+}
+
+/**
+ * The counts of several years of the enterprises registered directly in `$9` (exact region paths),
+ * grouped by year and region code: what an incremental refresh recounts. Each row (enterprise,
+ * appointment, ledger entry, report) is read once for all the years instead of once per year —
+ * a county's rows lie scattered over the tables, so at province scale the reads are the cost.
+ * Same figures as `ownCountsSql` year by year (the refresh e2e compares them with a full rebuild).
+ * Parameters: $1 years, $2 as-of dates, $3 window openings, $4 training rule applies, $5–$8 the
+ * thresholds (first, second, total, activities), $9 the region paths.
+ */
+export function ownCountsYearsSql(): string {
+  const active = (date: string) =>
+    `a.effective_from <= ${date} AND (a.ended_on IS NULL OR a.ended_on > ${date}) AND (a.term_end IS NULL OR a.term_end >= ${date})`;
+  return `
+    WITH yrs AS (
+      SELECT y.year, y.as_of, y.window_opens, make_date(y.year, 1, 1) AS starts, make_date(y.year, 12, 31) AS ends,
+             y.has_rule, y.min_first, y.min_second, y.min_total, y.min_activities
+        FROM unnest($1::int[], $2::date[], $3::date[], $4::boolean[], $5::numeric[], $6::numeric[], $7::numeric[], $8::int[])
+             AS y(year, as_of, window_opens, has_rule, min_first, min_second, min_total, min_activities)
+    ), ents AS MATERIALIZED (
+      SELECT e.id, e.region_code, e.above_size FROM enterprise e WHERE e.region_path = ANY($9::text[])
+    ), apps AS MATERIALIZED (
+      SELECT a.enterprise_id, a.person_id, a.verdict, a.disqualified, a.education, coalesce(a.qualification_level, '无') AS title,
+             a.position_level, a.appointed_on, a.term_end, a.effective_from, a.ended_on
+        FROM appointment a WHERE a.region_path = ANY($9::text[])
+    ), act AS MATERIALIZED (
+      SELECT DISTINCT ON (y.year, a.enterprise_id) y.year, a.enterprise_id, a.person_id, a.verdict, a.disqualified, a.education, a.title,
+             a.position_level, a.appointed_on, a.term_end
+        FROM apps a JOIN yrs y ON ${active('y.as_of')}
+       ORDER BY y.year, a.enterprise_id, a.effective_from DESC
+    ), expected AS (
+      SELECT DISTINCT y.year, a.enterprise_id FROM apps a JOIN yrs y ON ${active('y.window_opens')}
+    ), awards AS (
+      SELECT w.enterprise_id, min(w.year) AS first_year FROM enterprise_award w WHERE w.enterprise_id IN (SELECT id FROM ents) GROUP BY w.enterprise_id
+    ), hours AS MATERIALIZED (
+      -- The CQOs' ledgers through training_record_person_idx (an array of people: one probe each, all years at once).
+      SELECT extract(year FROM t.end_date)::int AS year, t.person_id,
+             coalesce(sum(t.hours) FILTER (WHERE t.category = '继续教育(第一类)'), 0) AS first,
+             coalesce(sum(t.hours) FILTER (WHERE t.category = '第二类'), 0) AS second,
+             count(*) FILTER (WHERE t.category = '组织培训活动') AS activities
+        FROM training_live t
+       WHERE t.person_id = ANY (ARRAY(SELECT DISTINCT person_id FROM act))
+         AND t.end_date BETWEEN make_date((SELECT min(year) FROM yrs), 1, 1) AND make_date((SELECT max(year) FROM yrs), 12, 31)
+       GROUP BY 1, 2
+    ), act_hours AS MATERIALIZED (
+      -- Joined apart: inside the big join the planner merges on the year alone and filters people pair by pair.
+      SELECT act.*, h.first, h.second, h.activities FROM act LEFT JOIN hours h ON h.person_id = act.person_id AND h.year = act.year
+    ), viol AS (
+      SELECT y.year, v.enterprise_id, count(*) FILTER (WHERE v.status = 'open') AS open,
+             count(*) FILTER (WHERE v.occurred_on BETWEEN y.starts AND y.ends) AS total
+        FROM violation v CROSS JOIN yrs y WHERE v.region_path = ANY($9::text[]) GROUP BY 1, 2
+    ), reports AS (
+      SELECT r.enterprise_id, r.year, r.status, r.late FROM annual_report r
+       WHERE r.year = ANY($1::int[]) AND r.region_path = ANY($9::text[])
+    ), judged AS (
+      SELECT y.year, y.as_of, e.region_code, e.above_size, coalesce(w.first_year <= y.year, false) AS award, act.enterprise_id IS NOT NULL AS appointed,
+             act.verdict, act.disqualified, act.education, act.title, act.position_level, act.term_end,
+             x.enterprise_id IS NOT NULL AS expected, r.status AS report, coalesce(r.late, false) AS late,
+             coalesce(viol.open, 0) AS v_open, coalesce(viol.total, 0) AS v_total,
+             (y.has_rule AND act.enterprise_id IS NOT NULL AND act.appointed_on < y.starts
+               AND (act.term_end IS NULL OR act.term_end >= y.ends)) AS training_applies,
+             greatest(greatest(y.min_first - coalesce(act.first, 0), 0) + greatest(y.min_second - coalesce(act.second, 0), 0),
+                      y.min_total - (coalesce(act.first, 0) + coalesce(act.second, 0)), 0) = 0
+               AND coalesce(act.activities, 0) >= y.min_activities AS training_met
+        FROM ents e
+        CROSS JOIN yrs y
+        LEFT JOIN act_hours act ON act.enterprise_id = e.id AND act.year = y.year
+        LEFT JOIN expected x ON x.enterprise_id = e.id AND x.year = y.year
+        LEFT JOIN awards w ON w.enterprise_id = e.id
+        LEFT JOIN reports r ON r.enterprise_id = e.id AND r.year = y.year
+        LEFT JOIN viol ON viol.enterprise_id = e.id AND viol.year = y.year
+    )
+    SELECT year, region_code,
+         ${countsSelect('as_of')}
+      FROM judged
+     GROUP BY year, as_of, region_code`;
+}
+
+/** The parameters of `ownCountsYearsSql` for these years and region paths. */
+export function yearsParams(years: YearParams[], paths: string[]): unknown[] {
+  const t = (p: YearParams) => p.training;
+  return [
+    years.map((p) => p.year),
+    years.map((p) => p.asOf),
+    years.map((p) => p.windowOpens),
+    years.map((p) => t(p) !== null),
+    years.map((p) => t(p)?.first ?? 0),
+    years.map((p) => t(p)?.second ?? 0),
+    years.map((p) => t(p)?.total ?? 0),
+    years.map((p) => t(p)?.activities ?? 0),
+    paths,
+  ];
 }
 
 /** Violations of the year by type, per region code (a small table; counted apart from the scan). */
@@ -192,6 +288,27 @@ export async function ownCounts(m: EntityManager, filter: EnterpriseFilter, p: Y
   ]);
   for (const t of types) {
     const c = out.get(t.region_code);
+    if (c && (t.open > 0 || t.total > 0)) c.violations.byType[t.type] = { open: t.open, total: t.total };
+  }
+  return out;
+}
+
+/** The counts of the enterprises registered directly in `paths`, for several years at once: year → region code → counts. */
+export async function ownCountsYears(m: EntityManager, paths: string[], years: YearParams[]): Promise<Map<number, Map<string, StatCounts>>> {
+  const out = new Map<number, Map<string, StatCounts>>(years.map((p) => [p.year, new Map()]));
+  if (!years.length || !paths.length) return out;
+  const rows: Row[] = await m.query(ownCountsYearsSql(), yearsParams(years, paths));
+  for (const r of rows) out.get(Number(r.year))?.set(String(r.region_code), countsOf(r));
+  const types: { year: number; region_code: string; type: ViolationType; open: number; total: number }[] = await m.query(
+    `SELECT y.year, e.region_code, v.type, count(*) FILTER (WHERE v.status = 'open')::int AS open,
+            count(*) FILTER (WHERE v.occurred_on BETWEEN make_date(y.year, 1, 1) AND make_date(y.year, 12, 31))::int AS total
+       FROM violation v JOIN enterprise e ON e.id = v.enterprise_id CROSS JOIN unnest($1::int[]) AS y(year)
+      WHERE v.region_path = ANY($2::text[])
+      GROUP BY 1, 2, 3`,
+    [years.map((p) => p.year), paths],
+  );
+  for (const t of types) {
+    const c = out.get(Number(t.year))?.get(t.region_code);
     if (c && (t.open > 0 || t.total > 0)) c.violations.byType[t.type] = { open: t.open, total: t.total };
   }
   return out;

@@ -5,7 +5,7 @@ import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts }
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { PolicyService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
-import { ownCounts, type TrainingThresholds, type YearParams } from './aggregate.sql';
+import { ownCounts, ownCountsYears, type TrainingThresholds, type YearParams } from './aggregate.sql';
 
 /** One advisory lock serialises every write to the snapshots (full and incremental runs). */
 const STATS_LOCK = 7_406_001;
@@ -240,10 +240,21 @@ export class SnapshotService {
         attempt = { kind: 'incremental', years, regions: touched, trigger: why };
         const started = Date.now();
         const runId = await this.openRun(m, attempt);
+        // The years sharing the same regions are counted in one statement (each row read once).
+        const groups = new Map<string, number[]>();
+        for (const year of years) {
+          const key = [...byYear.get(year)!].sort().join(',');
+          groups.set(key, [...(groups.get(key) ?? []), year]);
+        }
+        const counted = new Map<number, Map<string, StatCounts>>();
+        for (const [key, ys] of groups) {
+          const codes = key.split(',');
+          const paths = regions.filter((r) => codes.includes(r.code)).map((r) => r.path);
+          for (const [y, c] of await ownCountsYears(m, paths, ys.map((y) => params.get(y)!))) counted.set(y, c);
+        }
         for (const year of years) {
           const codes = [...byYear.get(year)!];
-          const paths = regions.filter((r) => codes.includes(r.code)).map((r) => r.path);
-          const fresh = await ownCounts(m, { exactPaths: paths }, params.get(year)!);
+          const fresh = counted.get(year)!;
           const own = await this.currentOwn(m, year);
           for (const code of codes) {
             const c = fresh.get(code);
