@@ -20,6 +20,10 @@ export class PrivateRedis {
     return r;
   }
 
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
