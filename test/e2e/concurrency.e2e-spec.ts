@@ -1,7 +1,6 @@
-import { addDays, chinaDate, emptyReportData, yearOf } from '@cqo/policy';
-import type { AnnualReportData } from '@cqo/contracts';
+import { addDays, chinaDate, yearOf } from '@cqo/policy';
 import { TransactionGuardError, clearTransactionGuardViolations, transactionGuardViolations } from '@cqo/server-database';
-import { bearer, creditCode, hubeiEligibleFiling, makeUser } from '../support/fixtures';
+import { bearer, completeReport, creditCode, hubeiEligibleFiling, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -79,17 +78,7 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
     return seen;
   }
 
-  const complete = (over: Partial<AnnualReportData> = {}): AnnualReportData => ({
-    ...emptyReportData(),
-    hasAppraisalSystem: true,
-    appraisalResult: '称职',
-    appraisalDecision: '留任',
-    qualityFund: 35.5,
-    honours: '市长质量奖提名',
-    dutiesNarrative: '主持质量例会 12 次',
-    problemsAndPlans: '明年建立供方审核制度',
-    ...over,
-  });
+  const complete = completeReport;
 
   it('the guard itself: a query on the pool from inside a transaction throws, naming the caller', async () => {
     const err = await t.db.transaction(() => t.db.query('SELECT 1')).catch((e: unknown) => e);

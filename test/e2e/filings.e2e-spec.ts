@@ -1,10 +1,9 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import type { AnnualReportData } from '@cqo/contracts';
 import { addDays, chinaDate, emptyReportData, yearOf } from '@cqo/policy';
 import { RemindersService } from '@cqo/server-filings';
 import { QueueName } from '@cqo/server-queue';
-import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
+import { bearer, completeReport, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -58,17 +57,7 @@ describe('annual reporting cycle (real Postgres)', () => {
     return { ...e, userId: u.id, auth: await bearer(t.http, u.username) };
   }
 
-  const complete = (over: Partial<AnnualReportData> = {}): AnnualReportData => ({
-    ...emptyReportData(),
-    hasAppraisalSystem: true,
-    appraisalResult: '称职',
-    appraisalDecision: '留任',
-    qualityFund: 35.5,
-    honours: '市长质量奖提名',
-    dutiesNarrative: '主持质量例会 12 次，推动 QC 小组 3 个',
-    problemsAndPlans: '供应商质量管理薄弱；明年建立供方审核制度',
-    ...over,
-  });
+  const complete = completeReport;
 
   describe('the full path', () => {
     let e: Awaited<ReturnType<typeof enterprise>>;

@@ -185,4 +185,48 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     await settled();
     expect(await runsSince(since)).toEqual([expect.objectContaining({ kind: 'incremental', years: [Y], regions: ['420502'], trigger: 'outbox:test.years' })]);
   }, 60_000);
+
+  it('annual-report changes recount only their counties\' filing counts, equal to a full rebuild\'s; a mark mixed with another change recounts in full', async () => {
+    await settled();
+    const [a, b] = await t.db.query(`SELECT id FROM enterprise WHERE region_code = '420502' ORDER BY id LIMIT 2`);
+    // A figure that drifted with no change queued: a filings-only recount must leave it as it was.
+    await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [a.id]);
+    const before = await snapshotOf();
+    const submit = (id: string, reason: string) =>
+      t.db.transaction(async (m) => {
+        await m.query(
+          `INSERT INTO annual_report (enterprise_id, region_path, year, status, data, submitted_at)
+           SELECT id, region_path, $2, 'submitted', '{}', now() FROM enterprise WHERE id = $1`,
+          [id, Y],
+        );
+        await t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason, enterpriseId: id, years: [Y] });
+      });
+    let since = await lastRunId();
+    await submit(a.id, 'annual_report.submit');
+    await settled();
+    expect(await runsSince(since)).toEqual([
+      expect.objectContaining({ kind: 'incremental', years: [Y], regions: ['420502'], trigger: 'outbox:annual_report.submit:filings', status: 'succeeded' }),
+    ]);
+    const after = await snapshotOf();
+    expect(after['420502'].own.filings.awaitingReview).toBe(before['420502'].own.filings.awaitingReview + 1);
+    expect(after['420500'].total.filings.awaitingReview).toBe(before['420500'].total.filings.awaitingReview + 1);
+    expect(after['420502'].own.enterprises).toEqual(before['420502'].own.enterprises);
+
+    // The same county marked by an annual report and by another change in one window: recounted in full.
+    since = await lastRunId();
+    await t.db.transaction(async (m) => {
+      await t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason: 'annual_report.accept', enterpriseId: b.id, years: [Y] });
+      await t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason: 'enterprise.update', enterpriseId: a.id, years: [Y] });
+    });
+    await settled();
+    const mixed = await runsSince(since);
+    expect(mixed).toEqual([expect.objectContaining({ kind: 'incremental', regions: ['420502'], status: 'succeeded' })]);
+    expect(mixed[0].trigger).not.toContain(':filings');
+    const recounted = await snapshotOf();
+    expect(recounted['420502'].own.enterprises).not.toEqual(before['420502'].own.enterprises);
+
+    // Every region's counts are a full rebuild's.
+    await t.app.get(SnapshotService).rebuild({ years: [Y], trigger: 'test:compare' });
+    expect(recounted).toEqual(await snapshotOf());
+  }, 60_000);
 });

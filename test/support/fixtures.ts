@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { addDays } from '@cqo/policy';
+import { addDays, emptyReportData } from '@cqo/policy';
 import type TestAgent from 'supertest/lib/agent';
 import type { DataSource } from 'typeorm';
-import type { Role } from '@cqo/contracts';
+import type { AnnualReportData, Role } from '@cqo/contracts';
 import { CREDIT_CODE_ALPHABET, computeCreditCodeCheckChar, computeOrgCodeCheckChar } from '@cqo/policy';
 import { hashPassword } from '@cqo/server-auth';
 
@@ -82,6 +82,21 @@ export function hubeiEligibleFiling(appointedOn: string, over: Record<string, un
     initialTrainingHours: 24,
     initialTrainingCertNo: 'PX-2026-001',
     initialTrainingCompletedOn: addDays(appointedOn, -10),
+    ...over,
+  };
+}
+
+/** An annual report that passes every hard rule and no soft rule (SPEC §2), with fields to override. */
+export function completeReport(over: Partial<AnnualReportData> = {}): AnnualReportData {
+  return {
+    ...emptyReportData(),
+    hasAppraisalSystem: true,
+    appraisalResult: '称职',
+    appraisalDecision: '留任',
+    qualityFund: 35.5,
+    honours: '市长质量奖提名',
+    dutiesNarrative: '主持质量例会 12 次，推动 QC 小组 3 个',
+    problemsAndPlans: '供应商质量管理薄弱；明年建立供方审核制度',
     ...over,
   };
 }

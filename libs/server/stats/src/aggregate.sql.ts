@@ -39,6 +39,17 @@ export type TrainingScan = 'people' | 'year';
 const TITLES = [...QUALIFICATION_LEVELS, '无'] as const;
 const col = (prefix: string, i: number) => `${prefix}_${i}`;
 
+/** The filing columns (SPEC §7) over rows with `expected`, `report` (the status or null) and `late`. */
+const FILINGS_SELECT = `count(*) FILTER (WHERE expected)::int AS expected,
+         count(*) FILTER (WHERE expected AND report IN ('submitted', 'accepted'))::int AS filed,
+         count(*) FILTER (WHERE expected AND report IN ('submitted', 'accepted') AND NOT late)::int AS on_time,
+         count(*) FILTER (WHERE expected AND report = 'accepted')::int AS accepted,
+         count(*) FILTER (WHERE expected AND report IS NULL)::int AS not_started,
+         count(*) FILTER (WHERE report = 'draft')::int AS draft,
+         count(*) FILTER (WHERE report = 'submitted')::int AS awaiting,
+         count(*) FILTER (WHERE report = 'returned')::int AS returned,
+         count(*) FILTER (WHERE late AND report IN ('submitted', 'accepted'))::int AS late`;
+
 /** The count columns over `judged` (shared by the one-year and the several-years statements); `asOf` is the as-of date expression. */
 function countsSelect(asOf: string): string {
   const dist = (values: readonly string[], expr: string, prefix: string) =>
@@ -54,15 +65,7 @@ function countsSelect(asOf: string): string {
          count(*) FILTER (WHERE verdict = 'eligible')::int AS eligible,
          count(*) FILTER (WHERE training_applies)::int AS training_applicable,
          count(*) FILTER (WHERE training_applies AND training_met)::int AS training_compliant,
-         count(*) FILTER (WHERE expected)::int AS expected,
-         count(*) FILTER (WHERE expected AND report IN ('submitted', 'accepted'))::int AS filed,
-         count(*) FILTER (WHERE expected AND report IN ('submitted', 'accepted') AND NOT late)::int AS on_time,
-         count(*) FILTER (WHERE expected AND report = 'accepted')::int AS accepted,
-         count(*) FILTER (WHERE expected AND report IS NULL)::int AS not_started,
-         count(*) FILTER (WHERE report = 'draft')::int AS draft,
-         count(*) FILTER (WHERE report = 'submitted')::int AS awaiting,
-         count(*) FILTER (WHERE report = 'returned')::int AS returned,
-         count(*) FILTER (WHERE late AND report IN ('submitted', 'accepted'))::int AS late,
+         ${FILINGS_SELECT},
          coalesce(sum(v_open), 0)::int AS v_open,
          coalesce(sum(v_total), 0)::int AS v_total,
          count(*) FILTER (WHERE term_end BETWEEN ${asOf} AND ${asOf} + 90)::int AS ending,
@@ -245,14 +248,9 @@ export function yearParams(p: YearParams): unknown[] {
 
 type Row = Record<string, number | string>;
 
-function countsOf(r: Row): StatCounts {
+function filingsOf(r: Row): StatCounts['filings'] {
   const n = (k: string) => Number(r[k] ?? 0);
-  const c = emptyCounts();
-  c.enterprises = { total: n('total'), aboveSize: n('above'), sme: n('sme'), award: n('award') };
-  c.appointed = { total: n('appointed'), aboveSize: n('appointed_above'), sme: n('appointed_sme'), award: n('appointed_award') };
-  c.eligible = n('eligible');
-  c.training = { applicable: n('training_applicable'), compliant: n('training_compliant') };
-  c.filings = {
+  return {
     expected: n('expected'),
     submitted: n('filed'),
     onTime: n('on_time'),
@@ -263,6 +261,16 @@ function countsOf(r: Row): StatCounts {
     returned: n('returned'),
     late: n('late'),
   };
+}
+
+function countsOf(r: Row): StatCounts {
+  const n = (k: string) => Number(r[k] ?? 0);
+  const c = emptyCounts();
+  c.enterprises = { total: n('total'), aboveSize: n('above'), sme: n('sme'), award: n('award') };
+  c.appointed = { total: n('appointed'), aboveSize: n('appointed_above'), sme: n('appointed_sme'), award: n('appointed_award') };
+  c.eligible = n('eligible');
+  c.training = { applicable: n('training_applicable'), compliant: n('training_compliant') };
+  c.filings = filingsOf(r);
   c.violations = { open: n('v_open'), total: n('v_total'), byType: {} };
   c.termsEndingSoon = n('ending');
   c.disqualifiedInPost = n('disqualified');
@@ -311,5 +319,48 @@ export async function ownCountsYears(m: EntityManager, paths: string[], years: Y
     const c = out.get(Number(t.year))?.get(t.region_code);
     if (c && (t.open > 0 || t.total > 0)) c.violations.byType[t.type] = { open: t.open, total: t.total };
   }
+  return out;
+}
+
+/**
+ * Only the filing counts of the enterprises registered directly in `paths`, for several years:
+ * what an annual report's save, submit, acceptance or return can change (the rest of a county's
+ * counts does not depend on report rows). The same definitions as `ownCountsYearsSql`: expected
+ * are the enterprises with a CQO in post on the window's opening day, reports are the year's rows;
+ * an enterprise with neither counts nowhere, so the union of the two is enough. It reads the
+ * county's appointments and the year's reports by index, not its enterprises, CQOs and ledger.
+ * Parameters: $1 years, $2 window openings, $3 the region paths.
+ */
+export function filingsCountsYearsSql(): string {
+  return `
+    WITH yrs AS (
+      SELECT y.year, y.window_opens FROM unnest($1::int[], $2::date[]) AS y(year, window_opens)
+    ), expected AS (
+      SELECT DISTINCT y.year, a.enterprise_id
+        FROM appointment a JOIN yrs y
+          ON a.effective_from <= y.window_opens AND (a.ended_on IS NULL OR a.ended_on > y.window_opens)
+         AND (a.term_end IS NULL OR a.term_end >= y.window_opens)
+       WHERE a.region_path = ANY($3::text[])
+    ), reports AS (
+      SELECT r.enterprise_id, r.year, r.status, r.late FROM annual_report r
+       WHERE r.year = ANY($1::int[]) AND r.region_path = ANY($3::text[])
+    ), judged AS (
+      SELECT coalesce(x.year, r.year) AS year, coalesce(x.enterprise_id, r.enterprise_id) AS enterprise_id,
+             x.enterprise_id IS NOT NULL AS expected, r.status AS report, coalesce(r.late, false) AS late
+        FROM expected x FULL JOIN reports r ON r.enterprise_id = x.enterprise_id AND r.year = x.year
+    )
+    SELECT j.year, e.region_code,
+         ${FILINGS_SELECT}
+      FROM judged j JOIN enterprise e ON e.id = j.enterprise_id
+     WHERE e.region_path = ANY($3::text[])
+     GROUP BY j.year, e.region_code`;
+}
+
+/** The filing counts of `filingsCountsYearsSql`: year → region code → filings. */
+export async function filingsCountsYears(m: EntityManager, paths: string[], years: YearParams[]): Promise<Map<number, Map<string, StatCounts['filings']>>> {
+  const out = new Map<number, Map<string, StatCounts['filings']>>(years.map((p) => [p.year, new Map()]));
+  if (!years.length || !paths.length) return out;
+  const rows: Row[] = await m.query(filingsCountsYearsSql(), [years.map((p) => p.year), years.map((p) => p.windowOpens), paths]);
+  for (const r of rows) out.get(Number(r.year))?.set(String(r.region_code), filingsOf(r));
   return out;
 }

@@ -5,7 +5,7 @@ import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts }
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { PolicyService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
-import { ownCounts, ownCountsYears, type TrainingThresholds, type YearParams } from './aggregate.sql';
+import { filingsCountsYears, ownCounts, ownCountsYears, type TrainingThresholds, type YearParams } from './aggregate.sql';
 
 /** One advisory lock serialises every write to the snapshots (full and incremental runs). */
 const STATS_LOCK = 7_406_001;
@@ -142,6 +142,8 @@ export class SnapshotService {
     const rows = changes.map((c, i) => ({
       i,
       reason: (typeof c.reason === 'string' && c.reason ? c.reason : 'change').slice(0, 80),
+      // An annual report's save, submit, acceptance or return changes only the filing counts.
+      filings: typeof c.reason === 'string' && c.reason.startsWith('annual_report.'),
       enterprise: typeof c.enterpriseId === 'string' && UUID.test(c.enterpriseId) ? c.enterpriseId : null,
       years: (() => {
         const ys = Array.isArray(c.years) ? c.years.filter((y): y is number => Number.isInteger(y) && y >= 2000 && y <= 2100) : [];
@@ -150,14 +152,15 @@ export class SnapshotService {
     }));
     if (!rows.length) return;
     await m.query(
-      `INSERT INTO stat_dirty (region_code, year, reason)
-       SELECT DISTINCT ON (region_code, year) region_code, year, reason
-         FROM (SELECT coalesce(e.region_code, '*') AS region_code, y.year, c.reason, c.i
-                 FROM jsonb_to_recordset($1::jsonb) AS c(i int, reason text, enterprise uuid, years int[])
+      `INSERT INTO stat_dirty (region_code, year, reason, filings_only)
+       SELECT region_code, year, (array_agg(reason ORDER BY i DESC))[1], bool_and(filings)
+         FROM (SELECT coalesce(e.region_code, '*') AS region_code, y.year, c.reason, c.i, c.filings AND e.id IS NOT NULL AND y.year <> 0 AS filings
+                 FROM jsonb_to_recordset($1::jsonb) AS c(i int, reason text, enterprise uuid, years int[], filings boolean)
                  LEFT JOIN enterprise e ON e.id = c.enterprise
                  CROSS JOIN LATERAL unnest(c.years) AS y(year)) x
-        ORDER BY region_code, year, i DESC
-       ON CONFLICT (region_code, year) DO UPDATE SET seq = nextval('stat_dirty_seq'), reason = EXCLUDED.reason, marked_at = now()`,
+        GROUP BY region_code, year
+       ON CONFLICT (region_code, year) DO UPDATE SET seq = nextval('stat_dirty_seq'), reason = EXCLUDED.reason, marked_at = now(),
+          filings_only = stat_dirty.filings_only AND EXCLUDED.filings_only`,
       [JSON.stringify(rows)],
     );
   }
@@ -194,8 +197,8 @@ export class SnapshotService {
       await qr.startTransaction();
       const m = qr.manager;
       await this.lockAndTune(m);
-      const marks: { region_code: string; year: number; seq: string; reason: string }[] = await m.query(
-        `SELECT region_code, year, seq, reason FROM stat_dirty ORDER BY region_code, year`,
+      const marks: { region_code: string; year: number; seq: string; reason: string; filings_only: boolean }[] = await m.query(
+        `SELECT region_code, year, seq, reason, filings_only FROM stat_dirty ORDER BY region_code, year`,
       );
       if (!marks.length) {
         await qr.commitTransaction();
@@ -206,6 +209,8 @@ export class SnapshotService {
       const thisYear = held.at(-1)!;
       const full = new Set<number>();
       const byYear = new Map<number, Set<string>>();
+      // (year → counties) whose marks are all annual-report changes: only their filing counts are recounted.
+      const filingsOnly = new Map<number, Set<string>>();
       for (const mark of marks) {
         const year = Number(mark.year);
         if (mark.region_code === '*') {
@@ -220,6 +225,10 @@ export class SnapshotService {
           else {
             if (!byYear.has(y)) byYear.set(y, new Set());
             byYear.get(y)!.add(mark.region_code);
+            if (mark.filings_only) {
+              if (!filingsOnly.has(y)) filingsOnly.set(y, new Set());
+              filingsOnly.get(y)!.add(mark.region_code);
+            }
           }
         }
       }
@@ -237,29 +246,43 @@ export class SnapshotService {
       if (byYear.size) {
         const years = [...byYear.keys()].sort();
         const touched = [...new Set([...byYear.values()].flatMap((r) => [...r]))].sort();
-        attempt = { kind: 'incremental', years, regions: touched, trigger: why };
+        const owns = new Map<number, Map<string, StatCounts>>();
+        for (const year of years) owns.set(year, await this.currentOwn(m, year));
+        // A filings-only county the snapshot has no row for yet is counted in full.
+        for (const [year, codes] of filingsOnly) for (const code of codes) if (!owns.get(year)!.has(code)) codes.delete(code);
+        const onlyFilings = years.every((y) => byYear.get(y)!.size === (filingsOnly.get(y)?.size ?? 0));
+        attempt = { kind: 'incremental', years, regions: touched, trigger: onlyFilings ? `${why.slice(0, 72)}:filings` : why };
         const started = Date.now();
         const runId = await this.openRun(m, attempt);
+        const fullyCounted = (year: number) => [...byYear.get(year)!].filter((code) => !filingsOnly.get(year)?.has(code));
         // The years sharing the same regions are counted in one statement (each row read once).
-        const groups = new Map<string, number[]>();
-        for (const year of years) {
-          const key = [...byYear.get(year)!].sort().join(',');
-          groups.set(key, [...(groups.get(key) ?? []), year]);
-        }
-        const counted = new Map<number, Map<string, StatCounts>>();
-        for (const [key, ys] of groups) {
-          const codes = key.split(',');
-          const paths = regions.filter((r) => codes.includes(r.code)).map((r) => r.path);
-          for (const [y, c] of await ownCountsYears(m, paths, ys.map((y) => params.get(y)!))) counted.set(y, c);
-        }
+        const countGroups = async <T>(pick: (year: number) => string[], count: (paths: string[], ys: YearParams[]) => Promise<Map<number, Map<string, T>>>) => {
+          const groups = new Map<string, number[]>();
+          for (const year of years) {
+            const codes = pick(year);
+            if (codes.length) groups.set(codes.sort().join(','), [...(groups.get(codes.sort().join(',')) ?? []), year]);
+          }
+          const out = new Map<number, Map<string, T>>(years.map((y) => [y, new Map()]));
+          for (const [key, ys] of groups) {
+            const codes = key.split(',');
+            const paths = regions.filter((r) => codes.includes(r.code)).map((r) => r.path);
+            for (const [y, c] of await count(paths, ys.map((y) => params.get(y)!))) out.set(y, c);
+          }
+          return out;
+        };
+        const counted = await countGroups(fullyCounted, (paths, ys) => ownCountsYears(m, paths, ys));
+        const filings = await countGroups((year) => [...(filingsOnly.get(year) ?? [])], (paths, ys) => filingsCountsYears(m, paths, ys));
         for (const year of years) {
           const codes = [...byYear.get(year)!];
-          const fresh = counted.get(year)!;
-          const own = await this.currentOwn(m, year);
-          for (const code of codes) {
-            const c = fresh.get(code);
+          const own = owns.get(year)!;
+          for (const code of fullyCounted(year)) {
+            const c = counted.get(year)!.get(code);
             if (c) own.set(code, c);
             else own.delete(code);
+          }
+          for (const code of filingsOnly.get(year) ?? []) {
+            const f = filings.get(year)!.get(code);
+            own.set(code, { ...own.get(code)!, filings: f ?? emptyCounts().filings });
           }
           await this.write(m, runId, year, params.get(year)!.asOf, regions, own, codes);
         }
