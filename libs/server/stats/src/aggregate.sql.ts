@@ -328,7 +328,8 @@ export async function ownCountsYears(m: EntityManager, paths: string[], years: Y
  * counts does not depend on report rows). The same definitions as `ownCountsYearsSql`: expected
  * are the enterprises with a CQO in post on the window's opening day, reports are the year's rows;
  * an enterprise with neither counts nowhere, so the union of the two is enough. It reads the
- * county's appointments and the year's reports by index, not its enterprises, CQOs and ledger.
+ * county's appointments and the year's reports, not its enterprises, CQOs and ledger: an
+ * enterprise never changes region, so the region path its appointments and reports carry is its own.
  * Parameters: $1 years, $2 window openings, $3 the region paths.
  */
 export function filingsCountsYearsSql(): string {
@@ -336,24 +337,23 @@ export function filingsCountsYearsSql(): string {
     WITH yrs AS (
       SELECT y.year, y.window_opens FROM unnest($1::int[], $2::date[]) AS y(year, window_opens)
     ), expected AS (
-      SELECT DISTINCT y.year, a.enterprise_id
+      SELECT DISTINCT y.year, a.enterprise_id, a.region_path
         FROM appointment a JOIN yrs y
           ON a.effective_from <= y.window_opens AND (a.ended_on IS NULL OR a.ended_on > y.window_opens)
          AND (a.term_end IS NULL OR a.term_end >= y.window_opens)
        WHERE a.region_path = ANY($3::text[])
     ), reports AS (
-      SELECT r.enterprise_id, r.year, r.status, r.late FROM annual_report r
+      SELECT r.enterprise_id, r.year, r.status, r.late, r.region_path FROM annual_report r
        WHERE r.year = ANY($1::int[]) AND r.region_path = ANY($3::text[])
     ), judged AS (
-      SELECT coalesce(x.year, r.year) AS year, coalesce(x.enterprise_id, r.enterprise_id) AS enterprise_id,
+      SELECT coalesce(x.year, r.year) AS year, coalesce(x.region_path, r.region_path) AS region_path,
              x.enterprise_id IS NOT NULL AS expected, r.status AS report, coalesce(r.late, false) AS late
         FROM expected x FULL JOIN reports r ON r.enterprise_id = x.enterprise_id AND r.year = x.year
     )
-    SELECT j.year, e.region_code,
+    SELECT j.year, g.code AS region_code,
          ${FILINGS_SELECT}
-      FROM judged j JOIN enterprise e ON e.id = j.enterprise_id
-     WHERE e.region_path = ANY($3::text[])
-     GROUP BY j.year, e.region_code`;
+      FROM judged j JOIN region g ON g.path = j.region_path
+     GROUP BY j.year, g.code`;
 }
 
 /** The filing counts of `filingsCountsYearsSql`: year → region code → filings. */
