@@ -56,8 +56,8 @@ export interface ActiveAppointmentRow {
   explanation: string | null;
 }
 
-export interface NewEnterprise {
-  id: string;
+/** The enterprise columns a roster row writes. */
+export interface EnterpriseFields {
   creditCode: string;
   name: string;
   regionCode: string;
@@ -66,6 +66,10 @@ export interface NewEnterprise {
   sizeClass: string | null;
   ownership: string | null;
   industry: string | null;
+}
+
+export interface NewEnterprise extends EnterpriseFields {
+  id: string;
 }
 
 export interface NewAppointment {
@@ -115,19 +119,11 @@ export interface AuditRow {
  * One written row of the import, as the service planned it (unchanged rows are not staged): what
  * the set-based statements of `applyStage` need, copied into the `roster_stage` temp table.
  */
-export interface StageRow {
+export interface StageRow extends EnterpriseFields {
   row: number;
   outcome: 'insert' | 'update';
   /** The enterprise on record, or the id of the new one. */
   enterpriseId: string;
-  creditCode: string;
-  name: string;
-  regionCode: string;
-  regionPath: string;
-  aboveSize: boolean;
-  sizeClass: string | null;
-  ownership: string | null;
-  industry: string | null;
   /** Name, 是否规上, 规模, 类型 or 行业 differ from the record (an update of the enterprise row). */
   enterpriseChanged: boolean;
   /** The awards are replaced by `awards` (filled 获奖情况 that differs, or any award of a new enterprise). */
