@@ -3,6 +3,7 @@
 //
 //   node tools/build.mjs --server && node test/bench/filing-burst.bench.mjs
 //   BENCH_ENTERPRISES=20000 BENCH_SECONDS=10 node test/bench/filing-burst.bench.mjs   # quick run
+//   BENCH_PROFILE=/tmp/prof ...                       # CPU profiles of the api and the worker
 //
 // Against the kept province database of ./province-data.mjs (1,000,000 enterprises by default),
 // with the product's own api and worker started from dist/ as two processes (NODE_ENV=production,
@@ -166,7 +167,9 @@ log(`setup ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const procs = [];
 function startProcess(label, file, extra = {}) {
-  const p = spawn(process.execPath, [file], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_PROFILE=DIR writes a CPU profile of each process there when it stops.
+  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
+  const p = spawn(process.execPath, [...prof, file], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
   p.tail = '';
   p.stderr.on('data', (d) => (p.tail = (p.tail + d).slice(-4000)));
   p.on('exit', (code) => code && log(`${label} exited ${code}: ${p.tail}`));
