@@ -259,8 +259,8 @@ export class SnapshotService {
         const countGroups = async <T>(pick: (year: number) => string[], count: (paths: string[], ys: YearParams[]) => Promise<Map<number, Map<string, T>>>) => {
           const groups = new Map<string, number[]>();
           for (const year of years) {
-            const codes = pick(year);
-            if (codes.length) groups.set(codes.sort().join(','), [...(groups.get(codes.sort().join(',')) ?? []), year]);
+            const key = pick(year).sort().join(',');
+            if (key) groups.set(key, [...(groups.get(key) ?? []), year]);
           }
           const out = new Map<number, Map<string, T>>(years.map((y) => [y, new Map()]));
           for (const [key, ys] of groups) {
