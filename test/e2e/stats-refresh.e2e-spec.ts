@@ -8,7 +8,7 @@ import type { Queue } from 'bull';
 import { chinaDate, yearOf } from '@cqo/policy';
 import { OutboxService, QueueName } from '@cqo/server-queue';
 import { SnapshotService } from '@cqo/server-stats';
-import { bearer, creditCode, makeEnterprise, makeUser } from '../support/fixtures';
+import { bearer, creditCode, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -229,4 +229,75 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     await t.app.get(SnapshotService).rebuild({ years: [Y], trigger: 'test:compare' });
     expect(recounted).toEqual(await snapshotOf());
   }, 60_000);
+
+  it('report changes of every kind reach the snapshot as deltas, equal to a full rebuild\'s; a rebuild takes the deltas it counted, so none is counted twice', async () => {
+    await settled();
+    // Two enterprises of 江汉区 with a CQO in post since last year (expected to report), two without.
+    const ents = [];
+    for (let i = 0; i < 4; i++) ents.push((await makeEnterprise(t.db, '420103', { name: `增量报告${i}有限公司` })).id);
+    for (const id of ents.slice(0, 2)) {
+      await t.http().post(`/api/enterprises/${id}/appointments`).set('Authorization', province)
+        .send(hubeiEligibleFiling(`${Y - 1}-03-01`, { name: '增量质量官', explanation: '补录历史聘任' })).expect(201);
+    }
+    await settled();
+    const report = (sql: string, params: unknown[]) =>
+      t.db.transaction(async (m) => {
+        await m.query(sql, params);
+        await t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason: 'annual_report.submit', enterpriseId: ents[0], years: [Y] });
+      });
+    const insert = (id: string, status: string, late = false) =>
+      report(
+        `INSERT INTO annual_report (enterprise_id, region_path, year, status, data, submitted_at, late, return_reason)
+         SELECT id, region_path, $2, $3::varchar, '{}', CASE WHEN $3::varchar IN ('submitted', 'accepted') THEN now() END, $4, CASE WHEN $3::varchar = 'returned' THEN '补充' END
+           FROM enterprise WHERE id = $1`,
+        [id, Y, status, late],
+      );
+    const set = (id: string, status: string, late: boolean) =>
+      report(
+        `UPDATE annual_report SET status = $3::varchar, late = $4, submitted_at = coalesce(submitted_at, now()), return_reason = CASE WHEN $3::varchar = 'returned' THEN '补充' END
+          WHERE enterprise_id = $1 AND year = $2`,
+        [id, Y, status, late],
+      );
+    const compare = async () => {
+      await settled();
+      expect(Number((await one(`SELECT count(*)::int AS n FROM stat_delta`)).n)).toBe(0);
+      const drained = await snapshotOf();
+      await t.app.get(SnapshotService).rebuild({ years: [Y], trigger: 'test:compare' });
+      expect(drained['420103']).toEqual((await snapshotOf())['420103']);
+      expect(drained['420000']).toEqual((await snapshotOf())['420000']);
+      return drained;
+    };
+    const before = await snapshotOf();
+    await insert(ents[0], 'submitted', true); // expected, filed late
+    await insert(ents[1], 'draft'); // expected, a draft
+    await insert(ents[2], 'submitted'); // not expected, awaiting review
+    await insert(ents[3], 'draft');
+    const first = await compare();
+    expect(first['420103'].own.filings).toMatchObject({
+      expected: before['420103'].own.filings.expected,
+      notStarted: before['420103'].own.filings.notStarted - 2,
+      submitted: before['420103'].own.filings.submitted + 1,
+      late: before['420103'].own.filings.late + 1,
+      draft: before['420103'].own.filings.draft + 2,
+      awaitingReview: before['420103'].own.filings.awaitingReview + 2,
+    });
+
+    await set(ents[0], 'accepted', true);
+    await set(ents[1], 'submitted', false);
+    await set(ents[2], 'returned', false);
+    await report(`DELETE FROM annual_report WHERE enterprise_id = $1 AND year = $2`, [ents[3], Y]);
+    await report(`UPDATE annual_report SET year = $3 WHERE enterprise_id = $1 AND year = $2`, [ents[2], Y, Y - 1]);
+    await compare();
+
+    // Changes a rebuild counts before any drain sees them: the rebuild takes their deltas.
+    const since = await lastRunId();
+    await t.db.query(`UPDATE annual_report SET status = 'returned', return_reason = '补充' WHERE enterprise_id = $1 AND year = $2`, [ents[1], Y]);
+    expect(Number((await one(`SELECT count(*)::int AS n FROM stat_delta WHERE year = $1`, [Y])).n)).toBe(1);
+    await t.app.get(SnapshotService).rebuild({ years: [Y], trigger: 'test:rebuild' });
+    const rebuilt = await snapshotOf();
+    await set(ents[0], 'accepted', true); // no change of state: a mark with nothing to add
+    await settled();
+    expect(await snapshotOf()).toEqual(rebuilt);
+    expect((await runsSince(since)).map((r) => r.trigger)).toEqual(['test:rebuild']);
+  }, 90_000);
 });

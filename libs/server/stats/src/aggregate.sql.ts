@@ -39,16 +39,26 @@ export type TrainingScan = 'people' | 'year';
 const TITLES = [...QUALIFICATION_LEVELS, '无'] as const;
 const col = (prefix: string, i: number) => `${prefix}_${i}`;
 
-/** The filing columns (SPEC §7) over rows with `expected`, `report` (the status or null) and `late`. */
-const FILINGS_SELECT = `count(*) FILTER (WHERE expected)::int AS expected,
-         count(*) FILTER (WHERE expected AND report IN ('submitted', 'accepted'))::int AS filed,
-         count(*) FILTER (WHERE expected AND report IN ('submitted', 'accepted') AND NOT late)::int AS on_time,
-         count(*) FILTER (WHERE expected AND report = 'accepted')::int AS accepted,
-         count(*) FILTER (WHERE expected AND report IS NULL)::int AS not_started,
-         count(*) FILTER (WHERE report = 'draft')::int AS draft,
-         count(*) FILTER (WHERE report = 'submitted')::int AS awaiting,
-         count(*) FILTER (WHERE report = 'returned')::int AS returned,
-         count(*) FILTER (WHERE late AND report IN ('submitted', 'accepted'))::int AS late`;
+/**
+ * The filing columns (SPEC §7), each a predicate over an (enterprise, year) row's `expected` (a CQO
+ * in post on the window's opening day), `report` (the report's status, null for none) and `late`.
+ * An enterprise with neither a CQO then nor a report satisfies none of them, so it counts nowhere.
+ * The recounts count rows that satisfy each predicate; the deltas (`consumeFilingDeltas`) add the
+ * difference a report change made to them.
+ */
+const FILING_COLUMNS: [column: string, predicate: (expected: string, report: string, late: string) => string][] = [
+  ['expected', (e) => e],
+  ['filed', (e, r) => `${e} AND ${r} IN ('submitted', 'accepted')`],
+  ['on_time', (e, r, l) => `${e} AND ${r} IN ('submitted', 'accepted') AND NOT ${l}`],
+  ['accepted', (e, r) => `${e} AND ${r} = 'accepted'`],
+  ['not_started', (e, r) => `${e} AND ${r} IS NULL`],
+  ['draft', (_, r) => `${r} = 'draft'`],
+  ['awaiting', (_, r) => `${r} = 'submitted'`],
+  ['returned', (_, r) => `${r} = 'returned'`],
+  ['late', (_, r, l) => `${l} AND ${r} IN ('submitted', 'accepted')`],
+];
+
+const FILINGS_SELECT = FILING_COLUMNS.map(([c, p]) => `count(*) FILTER (WHERE ${p('expected', 'report', 'late')})::int AS ${c}`).join(',\n         ');
 
 /** The count columns over `judged` (shared by the one-year and the several-years statements); `asOf` is the as-of date expression. */
 function countsSelect(asOf: string): string {
@@ -323,44 +333,33 @@ export async function ownCountsYears(m: EntityManager, paths: string[], years: Y
 }
 
 /**
- * Only the filing counts of the enterprises registered directly in `paths`, for several years:
- * what an annual report's save, submit, acceptance or return can change (the rest of a county's
- * counts does not depend on report rows). The same definitions as `ownCountsYearsSql`: expected
- * are the enterprises with a CQO in post on the window's opening day, reports are the year's rows;
- * an enterprise with neither counts nowhere, so the union of the two is enough. It reads the
- * county's appointments and the year's reports, not its enterprises, CQOs and ledger: an
- * enterprise never changes region, so the region path its appointments and reports carry is its own.
- * Parameters: $1 years, $2 window openings, $3 the region paths.
+ * Takes every row of `stat_delta` (the report changes left by the `annual_report` triggers) and
+ * answers, per held year and region path, what they add to each filing count: for each change the
+ * columns its new state satisfies minus those its old state did, with `expected` judged now (a CQO
+ * in post on the year's window opening, as the recounts judge it). Rows of other years are taken
+ * and dropped: no snapshot holds those years. Run it in the same snapshot as any recount of the
+ * run (a REPEATABLE READ transaction), so a change is either in a recount or in a delta, never both.
  */
-export function filingsCountsYearsSql(): string {
-  return `
-    WITH yrs AS (
-      SELECT y.year, y.window_opens FROM unnest($1::int[], $2::date[]) AS y(year, window_opens)
-    ), expected AS (
-      SELECT DISTINCT y.year, a.enterprise_id, a.region_path
-        FROM appointment a JOIN yrs y
-          ON a.effective_from <= y.window_opens AND (a.ended_on IS NULL OR a.ended_on > y.window_opens)
-         AND (a.term_end IS NULL OR a.term_end >= y.window_opens)
-       WHERE a.region_path = ANY($3::text[])
-    ), reports AS (
-      SELECT r.enterprise_id, r.year, r.status, r.late, r.region_path FROM annual_report r
-       WHERE r.year = ANY($1::int[]) AND r.region_path = ANY($3::text[])
-    ), judged AS (
-      SELECT coalesce(x.year, r.year) AS year, coalesce(x.region_path, r.region_path) AS region_path,
-             x.enterprise_id IS NOT NULL AS expected, r.status AS report, coalesce(r.late, false) AS late
-        FROM expected x FULL JOIN reports r ON r.enterprise_id = x.enterprise_id AND r.year = x.year
-    )
-    SELECT j.year, g.code AS region_code,
-         ${FILINGS_SELECT}
-      FROM judged j JOIN region g ON g.path = j.region_path
-     GROUP BY j.year, g.code`;
+export async function consumeFilingDeltas(m: EntityManager, years: { year: number; windowOpens: string }[]): Promise<{ year: number; regionPath: string; filings: StatCounts['filings'] }[]> {
+  const state = (side: 'old' | 'new') => (p: (e: string, r: string, l: string) => string) => `((${p('j.expected', `j.${side}_status`, `j.${side}_late`)}) IS TRUE)::int`;
+  const rows: (Row & { year: number; region_path: string })[] = await m.query(
+    `WITH d AS (
+       DELETE FROM stat_delta RETURNING year, region_path, enterprise_id, old_status, old_late, new_status, new_late
+     ), yrs AS (
+       SELECT y.year, y.window_opens FROM unnest($1::int[], $2::date[]) AS y(year, window_opens)
+     ), j AS (
+       SELECT d.*, EXISTS (SELECT 1 FROM appointment a WHERE a.enterprise_id = d.enterprise_id AND ${ACTIVE_ON('a', 'y.window_opens')}) AS expected
+         FROM d JOIN yrs y ON y.year = d.year
+     )
+     SELECT j.year, j.region_path,
+            ${FILING_COLUMNS.map(([c, p]) => `sum(${state('new')(p)} - ${state('old')(p)})::int AS ${c}`).join(', ')}
+       FROM j GROUP BY j.year, j.region_path`,
+    [years.map((y) => y.year), years.map((y) => y.windowOpens)],
+  );
+  return rows.map((r) => ({ year: Number(r.year), regionPath: String(r.region_path), filings: filingsOf(r) }));
 }
 
-/** The filing counts of `filingsCountsYearsSql`: year → region code → filings. */
-export async function filingsCountsYears(m: EntityManager, paths: string[], years: YearParams[]): Promise<Map<number, Map<string, StatCounts['filings']>>> {
-  const out = new Map<number, Map<string, StatCounts['filings']>>(years.map((p) => [p.year, new Map()]));
-  if (!years.length || !paths.length) return out;
-  const rows: Row[] = await m.query(filingsCountsYearsSql(), [years.map((p) => p.year), years.map((p) => p.windowOpens), paths]);
-  for (const r of rows) out.get(Number(r.year))?.set(String(r.region_code), filingsOf(r));
-  return out;
+/** Drops the deltas of years a full recount has just counted (call it in the recount's snapshot). */
+export async function dropFilingDeltas(m: EntityManager, years: number[]): Promise<void> {
+  await m.query(`DELETE FROM stat_delta WHERE year = ANY($1::int[])`, [years]);
 }

@@ -5,7 +5,7 @@ import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts }
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { PolicyService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
-import { filingsCountsYears, ownCounts, ownCountsYears, type TrainingThresholds, type YearParams } from './aggregate.sql';
+import { consumeFilingDeltas, dropFilingDeltas, ownCounts, ownCountsYears, type TrainingThresholds, type YearParams } from './aggregate.sql';
 
 /** One advisory lock serialises every write to the snapshots (full and incremental runs). */
 const STATS_LOCK = 7_406_001;
@@ -37,6 +37,8 @@ export interface RunResult {
 @Injectable()
 export class SnapshotService {
   private readonly logger = new Logger(SnapshotService.name);
+  /** Query runners holding the snapshot lock (released with them). */
+  private readonly locked = new WeakSet<QueryRunner>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -115,9 +117,10 @@ export class SnapshotService {
         [opts.trigger.slice(0, 80), years, this.clock.now()],
       );
       runId = Number(run.id);
-      await qr.startTransaction();
+      await this.lockAndBegin(qr);
       const m = qr.manager;
-      await this.lockAndTune(m);
+      await this.tune(m);
+      await dropFilingDeltas(m, years);
       await this.writeFull(m, runId, params);
       if (this.config.statsRebuildPauseMs > 0) await new Promise((r) => setTimeout(r, this.config.statsRebuildPauseMs));
       const rows = (await this.provinceRegions(m)).length * years.length;
@@ -128,7 +131,7 @@ export class SnapshotService {
       await this.fail(qr, runId, 'full', years, null, opts.trigger, err);
       throw err;
     } finally {
-      await qr.release();
+      await this.unlockAndRelease(qr);
     }
   }
 
@@ -177,13 +180,17 @@ export class SnapshotService {
    *  - each marked county (or any region holding enterprises) is recounted for its marked years
    *    (year 0: every year `stat_current` holds), from its own enterprises only; its ancestors are
    *    re-summed from the region rows (`rollUp`), never recounted;
+   *  - annual-report changes are not recounted: the report triggers left their deltas in
+   *    `stat_delta`, and the run adds them to the counties' filing counts (at the year-end rush,
+   *    time proportional to the reports changed, not to the counties' appointments and reports);
    *  - a past year no snapshot holds is skipped (readers compute it live until a rebuild builds
    *    it): after `cqo aggregate --year Y` a change is never a catch-up of the other years;
    *  - a marked year whose snapshot is of another as-of date (the day or year rolled over since it
    *    was built) is rebuilt in full, so one snapshot never mixes two dates; so is the current year
    *    when no snapshot holds it (a new installation), and a year marked for the whole province
    *    ('*', year 0: the current year).
-   * Then the marks it has seen (by `seq`) are deleted; a mark made meanwhile stays for the next drain.
+   * Everything is read in one REPEATABLE READ snapshot (see `lockAndBegin`). Then the marks it has
+   * seen (by `seq`) are deleted; a mark made meanwhile stays for the next drain.
    * Returns the runs written (none when nothing was marked) and how many marks remain.
    */
   async drain(trigger = 'outbox'): Promise<{ runs: RunResult[]; remaining: number }> {
@@ -194,9 +201,9 @@ export class SnapshotService {
     const runs: RunResult[] = [];
     let attempt: { kind: 'full' | 'incremental'; years: number[]; regions: string[] | null; trigger: string } | null = null;
     try {
-      await qr.startTransaction();
+      await this.lockAndBegin(qr);
       const m = qr.manager;
-      await this.lockAndTune(m);
+      await this.tune(m);
       const marks: { region_code: string; year: number; seq: string; reason: string; filings_only: boolean }[] = await m.query(
         `SELECT region_code, year, seq, reason, filings_only FROM stat_dirty ORDER BY region_code, year`,
       );
@@ -209,7 +216,7 @@ export class SnapshotService {
       const thisYear = held.at(-1)!;
       const full = new Set<number>();
       const byYear = new Map<number, Set<string>>();
-      // (year → counties) whose marks are all annual-report changes: only their filing counts are recounted.
+      // (year → counties) whose marks are all annual-report changes: their deltas move them, no recount.
       const filingsOnly = new Map<number, Set<string>>();
       for (const mark of marks) {
         const year = Number(mark.year);
@@ -243,57 +250,80 @@ export class SnapshotService {
         await this.writeFull(m, runId, new Map(years.map((y) => [y, params.get(y)!])));
         runs.push(await this.closeRun(m, runId, 'full', years, regions.length * years.length, started));
       }
-      if (byYear.size) {
-        const years = [...byYear.keys()].sort();
-        const touched = [...new Set([...byYear.values()].flatMap((r) => [...r]))].sort();
+      // The report changes since the last run, for the years whose snapshot is current and not just
+      // rebuilt; the rest are taken and dropped (a rebuild above or a later one counts them).
+      const live = built.filter((b) => b.asOf === this.asOfFor(b.year) && !full.has(b.year)).map((b) => b.year);
+      const codeOf = new Map(regions.map((r) => [r.path, r.code]));
+      const deltas = new Map<number, Map<string, StatCounts['filings']>>();
+      for (const d of await consumeFilingDeltas(m, live.map((y) => ({ year: y, windowOpens: params.get(y)!.windowOpens })))) {
+        const code = codeOf.get(d.regionPath);
+        if (!code || Object.values(d.filings).every((n) => n === 0)) continue;
+        if (!deltas.has(d.year)) deltas.set(d.year, new Map());
+        const byCode = deltas.get(d.year)!;
+        byCode.set(code, addFilings(byCode.get(code) ?? emptyCounts().filings, d.filings));
+      }
+      const years = live.filter((y) => byYear.has(y) || deltas.has(y)).sort();
+      if (years.length) {
         const owns = new Map<number, Map<string, StatCounts>>();
         for (const year of years) owns.set(year, await this.currentOwn(m, year));
-        // A filings-only county the snapshot has no row for yet is counted in full.
-        for (const [year, codes] of filingsOnly) for (const code of codes) if (!owns.get(year)!.has(code)) codes.delete(code);
-        const onlyFilings = years.every((y) => byYear.get(y)!.size === (filingsOnly.get(y)?.size ?? 0));
-        attempt = { kind: 'incremental', years, regions: touched, trigger: onlyFilings ? `${why.slice(0, 72)}:filings` : why };
-        const started = Date.now();
-        const runId = await this.openRun(m, attempt);
-        const fullyCounted = (year: number) => [...byYear.get(year)!].filter((code) => !filingsOnly.get(year)?.has(code));
-        // The years sharing the same regions are counted in one statement (each row read once).
-        const countGroups = async <T>(pick: (year: number) => string[], count: (paths: string[], ys: YearParams[]) => Promise<Map<number, Map<string, T>>>) => {
+        // Recounted in full: the counties marked by any change other than an annual report's, and
+        // any county the snapshot has no row for yet. A recount includes the county's deltas.
+        const recount = new Map<number, Set<string>>();
+        // Moved by deltas only: the other counties with report changes.
+        const moved = new Map<number, Map<string, StatCounts['filings']>>();
+        for (const year of years) {
+          const own = owns.get(year)!;
+          const only = filingsOnly.get(year) ?? new Set<string>();
+          const codes = new Set([...(byYear.get(year) ?? [])].filter((code) => !only.has(code) || !own.has(code)));
+          const add = new Map<string, StatCounts['filings']>();
+          for (const [code, f] of deltas.get(year) ?? []) {
+            if (!own.has(code)) codes.add(code);
+            else if (!codes.has(code)) add.set(code, f);
+          }
+          recount.set(year, codes);
+          moved.set(year, add);
+        }
+        const touched = [...new Set(years.flatMap((y) => [...recount.get(y)!, ...moved.get(y)!.keys()]))].sort();
+        if (touched.length) {
+          const onlyFilings = years.every((y) => recount.get(y)!.size === 0);
+          attempt = { kind: 'incremental', years, regions: touched, trigger: onlyFilings ? `${why.slice(0, 72)}:filings` : why };
+          const started = Date.now();
+          const runId = await this.openRun(m, attempt);
+          // The years sharing the same recounted counties are counted in one statement (each row read once).
           const groups = new Map<string, number[]>();
           for (const year of years) {
-            const key = pick(year).sort().join(',');
+            const key = [...recount.get(year)!].sort().join(',');
             if (key) groups.set(key, [...(groups.get(key) ?? []), year]);
           }
-          const out = new Map<number, Map<string, T>>(years.map((y) => [y, new Map()]));
+          const counted = new Map<number, Map<string, StatCounts>>();
           for (const [key, ys] of groups) {
             const codes = key.split(',');
             const paths = regions.filter((r) => codes.includes(r.code)).map((r) => r.path);
-            for (const [y, c] of await count(paths, ys.map((y) => params.get(y)!))) out.set(y, c);
+            for (const [y, c] of await ownCountsYears(m, paths, ys.map((y) => params.get(y)!))) counted.set(y, c);
           }
-          return out;
-        };
-        const counted = await countGroups(fullyCounted, (paths, ys) => ownCountsYears(m, paths, ys));
-        const filings = await countGroups((year) => [...(filingsOnly.get(year) ?? [])], (paths, ys) => filingsCountsYears(m, paths, ys));
-        for (const year of years) {
-          const codes = [...byYear.get(year)!];
-          const own = owns.get(year)!;
-          for (const code of fullyCounted(year)) {
-            const c = counted.get(year)!.get(code);
-            if (c) own.set(code, c);
-            else own.delete(code);
+          for (const year of years) {
+            const own = owns.get(year)!;
+            for (const code of recount.get(year)!) {
+              const c = counted.get(year)?.get(code);
+              if (c) own.set(code, c);
+              else own.delete(code);
+            }
+            for (const [code, f] of moved.get(year)!) own.set(code, { ...own.get(code)!, filings: addFilings(own.get(code)!.filings, f) });
+            const changed = [...recount.get(year)!, ...moved.get(year)!.keys()];
+            if (changed.length) await this.write(m, runId, year, params.get(year)!.asOf, regions, own, changed);
           }
-          for (const code of filingsOnly.get(year) ?? []) {
-            const f = filings.get(year)!.get(code);
-            own.set(code, { ...own.get(code)!, filings: f ?? emptyCounts().filings });
-          }
-          await this.write(m, runId, year, params.get(year)!.asOf, regions, own, codes);
+          runs.push(await this.closeRun(m, runId, 'incremental', years, regions.length * years.length, started));
         }
-        runs.push(await this.closeRun(m, runId, 'incremental', years, regions.length * years.length, started));
       }
-      await m.query(
+      await qr.commitTransaction();
+      // The marks seen are deleted after the commit, outside the snapshot: a mark made again
+      // meanwhile has a new seq and stays. Should this fail, the marks are drained again, which
+      // recounts what is already current (and finds the deltas already taken).
+      await qr.query(
         `DELETE FROM stat_dirty d USING jsonb_to_recordset($1::jsonb) AS x(region_code text, year int, seq bigint)
           WHERE d.region_code = x.region_code AND d.year = x.year AND d.seq = x.seq`,
         [JSON.stringify(marks.map((x) => ({ region_code: x.region_code, year: Number(x.year), seq: x.seq })))],
       );
-      await qr.commitTransaction();
       const [left] = await qr.query(`SELECT count(*)::int AS n FROM stat_dirty`);
       return { runs, remaining: Number(left.n) };
     } catch (err) {
@@ -301,13 +331,28 @@ export class SnapshotService {
       else if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
-      await qr.release();
+      await this.unlockAndRelease(qr);
     }
   }
 
-  /** Serialises every snapshot write and sets the run's session up: a long aggregate, no JIT, room to hash. */
-  private async lockAndTune(m: EntityManager): Promise<void> {
-    await m.query(`SELECT pg_advisory_xact_lock($1)`, [STATS_LOCK]);
+  /**
+   * Takes the snapshot lock (session level, so it is held before the transaction's snapshot is
+   * taken) and opens a REPEATABLE READ transaction: every recount of the run and the taking of the
+   * report deltas then see the same committed state, so no change is counted twice or lost.
+   */
+  private async lockAndBegin(qr: QueryRunner): Promise<void> {
+    await qr.query(`SELECT pg_advisory_lock($1)`, [STATS_LOCK]);
+    this.locked.add(qr);
+    await qr.startTransaction('REPEATABLE READ');
+  }
+
+  private async unlockAndRelease(qr: QueryRunner): Promise<void> {
+    if (this.locked.delete(qr)) await qr.query(`SELECT pg_advisory_unlock($1)`, [STATS_LOCK]).catch(() => undefined);
+    await qr.release();
+  }
+
+  /** Sets the run's transaction up (under the snapshot lock): a long aggregate, no JIT, room to hash. */
+  private async tune(m: EntityManager): Promise<void> {
     // A full rebuild at province scale runs longer than the pool's default statement timeout.
     await m.query(`SET LOCAL statement_timeout = 0`);
     // One wide aggregate per year: JIT compilation costs seconds and saves nothing here, and the
@@ -461,6 +506,13 @@ export function rollUp(regions: RegionRow[], own: Map<string, StatCounts>): Map<
   return new Map(regions.map((r) => [r.code, sumCounts(parts.get(r.code) ?? [])]));
 }
 
+
+/** Filing counts added field by field (a delta may be negative). */
+function addFilings(a: StatCounts['filings'], b: StatCounts['filings']): StatCounts['filings'] {
+  const out = { ...a };
+  for (const k of Object.keys(b) as (keyof StatCounts['filings'])[]) out[k] = (a[k] ?? 0) + b[k];
+  return out;
+}
 
 /** A run's trigger: the source and the change reasons it covers, most frequent first (fits `stat_run.trigger`). */
 export function summarise(source: string, reasons: string[]): string {
