@@ -233,7 +233,7 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
   it('report changes of every kind reach the snapshot as deltas, equal to a full rebuild\'s; a rebuild takes the deltas it counted, so none is counted twice', async () => {
     await settled();
     // Two enterprises of 江汉区 with a CQO in post since last year (expected to report), two without.
-    const ents = [];
+    const ents: string[] = [];
     for (let i = 0; i < 4; i++) ents.push((await makeEnterprise(t.db, '420103', { name: `增量报告${i}有限公司` })).id);
     for (const id of ents.slice(0, 2)) {
       await t.http().post(`/api/enterprises/${id}/appointments`).set('Authorization', province)

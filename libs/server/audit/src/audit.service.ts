@@ -48,9 +48,10 @@ export class AuditService {
 
   /**
    * The audit row as an INSERT for the caller to send inside its own statement (a data-modifying
-   * CTE), so a write and its audit row cost one round trip. Same row as `record`.
+   * CTE), so a write and its audit row cost one round trip. Same row as `record`. With `when`
+   * (the name of a CTE of the same statement), the row is written only if that CTE returned a row.
    */
-  insertStatement(entry: AuditRecord, bind: Bind): string {
+  insertStatement(entry: AuditRecord, bind: Bind, when?: string): string {
     const values = [
       this.clock.now(),
       entry.actor?.userId ?? null,
@@ -63,8 +64,9 @@ export class AuditService {
       entry.result,
       entry.details ? JSON.stringify(entry.details) : null,
     ].map(bind);
+    const row = `${values[0]}::timestamptz, ${values[1]}::uuid, ${values.slice(2, 9).join(', ')}, ${values[9]}::jsonb`;
     return `INSERT INTO audit_log (at, actor_id, actor_username, actor_role, ip, action, object_type, object_id, result, details)
-            VALUES (${values[0]}, ${values[1]}::uuid, ${values.slice(2, 9).join(', ')}, ${values[9]}::jsonb)`;
+            ${when ? `SELECT ${row} FROM ${when}` : `VALUES (${row})`}`;
   }
 
   async list(query: { page: number; pageSize: number; action?: string }): Promise<Page<AuditEntry>> {

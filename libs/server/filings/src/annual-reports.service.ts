@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type {
   AnnualReportData,
   AnnualReportDetail,
@@ -193,59 +193,59 @@ export class AnnualReportsService {
 
   /**
    * 提交: hard rules block; soft rules need the 上报说明; after the deadline the report is flagged 迟报.
-   * The year-end rush path (issue 16): one read before the transaction (enterprise, calendar,
-   * policy revision), one locked read of the report with every fact the rules need, one statement
-   * that writes the report, its event, its audit row and its job; the answer is built from those.
+   * The year-end rush path (issue 16): two round trips. One read of every fact the rules need
+   * (`submitFacts`), then one statement that writes the report only if it is still as read
+   * (version and state), with its event, audit row and job; the answer is built from those.
+   * Two filers racing get one 200 and one 409, as with a lock, without holding a transaction open.
    */
   async submit(actor: Actor, enterpriseId: string, year: number, dto: SubmitAnnualReportRequest): Promise<AnnualReportDetail> {
     if (!UUID.test(enterpriseId)) throw AppException.notFound('企业');
-    const ctx = await this.submitContext(enterpriseId, year);
-    const e = ctx.enterprise;
+    const facts = await this.submitFacts(actor, enterpriseId, year);
+    const e = facts.enterprise;
+    if (!e) throw AppException.notFound('企业');
     await this.scope.assert(actor, { type: 'enterprise', id: enterpriseId, regionPath: e.region_path, enterpriseId: e.id }, 'write', '企业');
-    const settings = this.assertWindow(year, ctx.settings);
+    const settings = this.assertWindow(year, facts.settings);
     const data = normalise(dto.data);
     const errors = validateAnnualReport(data, 'submit');
     if (errors.length) throw AppException.validation(errors);
-    const today = this.today();
+    const row = checkFiler(facts.report, dto.version, 'submit');
+    const prefill = await this.prefillFrom(this.dataSource.manager, facts, year, facts.policy_revision);
+    const hits = softRuleHits(data, softFactsOf(prefill, facts.violations));
+    const explanationProblem = explanationError(hits, dto.explanation);
+    if (explanationProblem) throw AppException.validation([explanationProblem]);
+    const explanation = hits.length ? (dto.explanation ?? '').trim() : (dto.explanation ?? '').trim() || null;
     const now = this.clock.now();
-    const result = await this.dataSource.transaction(async (m) => {
-      const facts = await this.submitFacts(m, actor, e.id, year);
-      const row = checkFiler(facts.report, dto.version, 'submit');
-      const prefill = await this.prefillFrom(m, facts, year, ctx.policyRevision);
-      const hits = softRuleHits(data, softFactsOf(prefill, facts.violations));
-      const explanationProblem = explanationError(hits, dto.explanation);
-      if (explanationProblem) throw AppException.validation([explanationProblem]);
-      const explanation = hits.length ? (dto.explanation ?? '').trim() : (dto.explanation ?? '').trim() || null;
-      const late = isLate(today, settings.enterpriseDeadline);
-      const from: ReportProgress = row?.status ?? 'not-started';
-      const id = row?.id ?? randomUUID();
-      const params: unknown[] = [];
-      const bind = (v: unknown) => `$${params.push(v)}`;
-      const [$id, $data, $hits, $explanation, $now, $by, $late] = [id, data, JSON.stringify(hits), explanation, now, actor.userId || null, late].map(bind);
-      // A new report is inserted as submitted with the version the draft-then-submit path used to reach (2).
-      const report = row
-        ? `UPDATE annual_report SET status = 'submitted', data = ${$data}, soft_hits = ${$hits}, explanation = ${$explanation}, submitted_at = ${$now},
-                  submitted_by = ${$by}, late = ${$late}, return_reason = NULL, reviewed_at = NULL, reviewed_by = NULL, version = version + 1, updated_at = ${$now}
-            WHERE id = ${$id} RETURNING version`
-        : `INSERT INTO annual_report (id, enterprise_id, region_path, year, status, version, data, soft_hits, explanation, submitted_at, submitted_by, late, created_at, updated_at)
-           VALUES (${$id}, ${bind(e.id)}, ${bind(e.region_path)}, ${bind(year)}, 'submitted', 2, ${$data}, ${$hits}, ${$explanation}, ${$now}, ${$by}, ${$late}, ${$now}, ${$now})
-           RETURNING version`;
-      const event = `INSERT INTO report_event (report_type, report_id, from_status, to_status, actor_id, actor_role, reason, at)
-                     VALUES ('annual', ${$id}, ${bind(from)}, 'submitted', ${$by}, ${bind(actor.role)}, ${$explanation}, ${$now})`;
-      const audit = this.audit.insertStatement(
-        { actor, ip: actor.ip, action: 'annual_report.submit', objectType: 'annual_report', objectId: id, result: 'success', details: { enterpriseId: e.id, year, from, to: 'submitted', late, softHits: hits.map((h) => h.id) } },
-        bind,
-      );
-      const job = this.outbox.insertStatement('stats.refresh', { reason: 'annual_report.submit', enterpriseId: e.id, years: [year] }, bind);
-      let written: { version: number }[];
-      try {
-        written = await m.query(`WITH report AS (${report}), event AS (${event}), audit AS (${audit}), job AS (${job}) SELECT version FROM report`, params);
-      } catch (err) {
-        if (!row && err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') throw AppException.conflict('报告已在别处创建，请刷新后重试');
-        throw err;
-      }
-      return { id, version: written[0].version, from, hits, explanation, late, prefill, events: facts.events, actorName: facts.actor_name };
-    });
+    const late = isLate(this.today(), settings.enterpriseDeadline);
+    const from: ReportProgress = row?.status ?? 'not-started';
+    const id = row?.id ?? randomUUID();
+    const params: unknown[] = [];
+    const bind = (v: unknown) => `$${params.push(v)}`;
+    const [$id, $data, $hits, $explanation, $now, $by, $late] = [id, data, JSON.stringify(hits), explanation, now, actor.userId || null, late].map(bind);
+    // The report row is written only if it is still as read (same version and state; for a new
+    // report, none created meanwhile); its event, audit row and job only if the report was.
+    // A new report is inserted as submitted with the version the draft-then-submit path used to reach (2).
+    const report = row
+      ? `UPDATE annual_report SET status = 'submitted', data = ${$data}, soft_hits = ${$hits}, explanation = ${$explanation}, submitted_at = ${$now},
+                submitted_by = ${$by}, late = ${$late}, return_reason = NULL, reviewed_at = NULL, reviewed_by = NULL, version = version + 1, updated_at = ${$now}
+          WHERE id = ${$id} AND version = ${bind(row.version)} AND status = ${bind(row.status)} RETURNING version`
+      : `INSERT INTO annual_report (id, enterprise_id, region_path, year, status, version, data, soft_hits, explanation, submitted_at, submitted_by, late, created_at, updated_at)
+         VALUES (${$id}, ${bind(e.id)}, ${bind(e.region_path)}, ${bind(year)}, 'submitted', 2, ${$data}, ${$hits}, ${$explanation}, ${$now}, ${$by}, ${$late}, ${$now}, ${$now})
+         ON CONFLICT (enterprise_id, year) DO NOTHING RETURNING version`;
+    const event = `INSERT INTO report_event (report_type, report_id, from_status, to_status, actor_id, actor_role, reason, at)
+                   SELECT 'annual', ${$id}::uuid, ${bind(from)}, 'submitted', ${$by}::uuid, ${bind(actor.role)}, ${$explanation}, ${$now}::timestamptz FROM report`;
+    const audit = this.audit.insertStatement(
+      { actor, ip: actor.ip, action: 'annual_report.submit', objectType: 'annual_report', objectId: id, result: 'success', details: { enterpriseId: e.id, year, from, to: 'submitted', late, softHits: hits.map((h) => h.id) } },
+      bind,
+      'report',
+    );
+    const job = this.outbox.insertStatement('stats.refresh', { reason: 'annual_report.submit', enterpriseId: e.id, years: [year] }, bind, 'report');
+    // One statement, so one transaction of its own: the report, its event, audit row and job commit together or not at all.
+    const written: { version: number }[] = await this.dataSource.query(
+      `WITH report AS (${report}), event AS (${event}), audit AS (${audit}), job AS (${job}) SELECT version FROM report`,
+      params,
+    );
+    if (!written.length) throw AppException.conflict(row ? '报告已在别处被修改，请刷新后重试' : '报告已在别处创建，请刷新后重试');
+    const result = { id, version: written[0].version, from, hits, explanation, late, prefill, events: facts.events, actorName: facts.actor_name };
     const status: ReportProgress = 'submitted';
     const submittedAt = now.toISOString();
     return {
@@ -445,29 +445,36 @@ export class AnnualReportsService {
   }
 
   /**
-   * Everything a submission reads inside its transaction, in one statement: the filer's report row
-   * (locked), the CQO, the year's appointment changes, training hours, violations, the report's
-   * history so far and the actor's display name (for the answer).
+   * Everything a submission reads, in one statement before its one write: the enterprise and its
+   * region, the year's calendar row and the policy revision, the filer's report row, the CQO, the
+   * year's appointment changes, training hours, violations, the report's history so far and the
+   * actor's display name (for the answer). The write checks that the report is still as read.
    */
-  private async submitFacts(m: EntityManager, actor: Actor, enterpriseId: string, year: number): Promise<SubmitFacts> {
-    const [row]: SubmitFacts[] = await m.query(
+  private async submitFacts(actor: Actor, enterpriseId: string, year: number): Promise<SubmitFacts> {
+    const province = await this.settings.provinceCode();
+    const y = Number.isInteger(year) && Math.abs(year) < 32_768 ? year : null;
+    const [row]: SubmitFacts[] = await this.dataSource.query(
       `WITH cqo AS (${CQO_SQL('$1', '$3')})
-       SELECT (SELECT to_jsonb(x) FROM (${REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.year = $2 FOR UPDATE OF r) x) AS report,
+       SELECT (SELECT to_jsonb(x) FROM (SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path
+                 FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = $1) x) AS enterprise,
+              ${POLICY_REVISION_SQL} AS policy_revision,
+              (SELECT to_jsonb(s) FROM (SELECT ${FILING_SETTING_COLUMNS} FROM filing_setting WHERE province_code = $7 AND year = $2) s) AS settings,
+              (SELECT to_jsonb(x) FROM (${REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.year = $2) x) AS report,
               (SELECT to_jsonb(c) FROM cqo c) AS cqo,
               (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'kind', c.kind, 'on_date', c.on_date, 'name', c.name, 'note', c.note) ORDER BY c.on_date, c.t), '[]')
                  FROM (${CHANGES_SQL('$1', '$4', '$5')}) c) AS changes,
               (SELECT coalesce(jsonb_object_agg(h.category, h.hours), '{}') FROM (
                  SELECT category, sum(hours)::float8 AS hours FROM training_live
-                  WHERE person_id = (SELECT person_id FROM cqo) AND extract(year FROM end_date) = $2 GROUP BY category) h) AS hours,
+                  WHERE person_id = (SELECT person_id FROM cqo) AND end_date BETWEEN $4::date AND $5::date GROUP BY category) h) AS hours,
               (SELECT to_jsonb(y) FROM (SELECT ${YEAR_HOURS_SQL} FROM training_live t
                   WHERE t.person_id = (SELECT person_id FROM cqo) AND t.end_date BETWEEN $4::date AND $5::date) y) AS year_hours,
-              (SELECT count(*)::int FROM violation WHERE enterprise_id = $1 AND extract(year FROM occurred_on) = $2) AS violations,
+              (SELECT count(*)::int FROM violation WHERE enterprise_id = $1 AND occurred_on BETWEEN $4::date AND $5::date) AS violations,
               (SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.id), '[]') FROM (
                  SELECT ev.id, ev.at, u.display_name AS actor_name, ev.actor_role, ev.from_status, ev.to_status, ev.reason
                    FROM report_event ev LEFT JOIN app_user u ON u.id = ev.actor_id
                   WHERE ev.report_type = 'annual' AND ev.report_id = (SELECT id FROM annual_report WHERE enterprise_id = $1 AND year = $2)) ev) AS events,
               (SELECT display_name FROM app_user WHERE id = $6) AS actor_name`,
-      [enterpriseId, year, this.prefillAsOf(year), `${year}-01-01`, `${year}-12-31`, actor.userId || null],
+      [enterpriseId, y, this.prefillAsOf(y ?? 0), `${y ?? 2000}-01-01`, `${y ?? 2000}-12-31`, actor.userId || null, province],
     );
     return row;
   }
@@ -521,20 +528,6 @@ export class AnnualReportsService {
       throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${year} 年度报告的填报将于 ${settings.windowOpens} 开始` }]);
     }
     return settings;
-  }
-
-  /** One read before a submission's transaction: the enterprise, the year's calendar row and the policy revision. */
-  private async submitContext(enterpriseId: string, year: number): Promise<{ enterprise: EnterpriseRow; settings: Record<string, unknown> | null; policyRevision: string }> {
-    const province = await this.settings.provinceCode();
-    const [row] = await this.dataSource.query(
-      `SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path, ${POLICY_REVISION_SQL} AS policy_revision,
-              (SELECT to_jsonb(s) FROM (SELECT ${FILING_SETTING_COLUMNS} FROM filing_setting WHERE province_code = $2 AND year = $3) s) AS settings
-         FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = $1`,
-      [enterpriseId, province, Number.isInteger(year) && Math.abs(year) < 32_768 ? year : null],
-    );
-    if (!row) throw AppException.notFound('企业');
-    const { policy_revision, settings, ...enterprise } = row;
-    return { enterprise, settings, policyRevision: policy_revision };
   }
 
   private assertYear(year: number): void {
@@ -611,6 +604,9 @@ interface EventRow {
 
 /** What `submitFacts` answers (one row, JSON columns). */
 interface SubmitFacts {
+  enterprise: EnterpriseRow | null;
+  policy_revision: string;
+  settings: Record<string, unknown> | null;
   report: ReportRow | null;
   cqo: CqoRow | null;
   changes: ChangeRow[];

@@ -17,9 +17,11 @@ export class OutboxService {
 
   /**
    * The job row as an INSERT for the caller to send inside its own statement (a data-modifying
-   * CTE), so a write and its job cost one round trip. Same row as `enqueue`.
+   * CTE), so a write and its job cost one round trip. Same row as `enqueue`. With `when` (the
+   * name of a CTE of the same statement), the row is written only if that CTE returned a row.
    */
-  insertStatement<K extends JobName>(jobName: K, payload: JobPayloads[K], bind: (value: unknown) => string): string {
-    return `INSERT INTO outbox (queue, job_name, payload) VALUES (${bind(JOB_QUEUE[jobName])}, ${bind(jobName)}, ${bind(JSON.stringify(payload))}::jsonb)`;
+  insertStatement<K extends JobName>(jobName: K, payload: JobPayloads[K], bind: (value: unknown) => string, when?: string): string {
+    const values = `${bind(JOB_QUEUE[jobName])}, ${bind(jobName)}, ${bind(JSON.stringify(payload))}::jsonb`;
+    return `INSERT INTO outbox (queue, job_name, payload) ${when ? `SELECT ${values} FROM ${when}` : `VALUES (${values})`}`;
   }
 }
