@@ -2,6 +2,7 @@ import { addDays, chinaDate, yearOf } from '@cqo/policy';
 import { TransactionGuardError, clearTransactionGuardViolations, transactionGuardViolations } from '@cqo/server-database';
 import { bearer, completeReport, creditCode, hubeiEligibleFiling, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
+import { recordStatements } from '../support/statements';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 
@@ -58,25 +59,6 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
     count(`SELECT count(*) AS n FROM outbox WHERE job_name = 'stats.refresh' AND payload->>'reason' = $1 AND payload->>'enterpriseId' = $2`, [reason, enterpriseId]);
   const statuses = (rs: { status: number }[]) => rs.map((r) => r.status).sort();
   const all = <T>(n: number, f: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));
-
-  /** Every statement sent to PostgreSQL while `work` runs (BEGIN and COMMIT included): the round trips. */
-  async function countStatements(work: () => Promise<unknown>): Promise<string[]> {
-    const runner = t.db.createQueryRunner();
-    const proto = Object.getPrototypeOf(runner) as { query: (sql: string, ...rest: unknown[]) => Promise<unknown> };
-    await runner.release();
-    const original = proto.query;
-    const seen: string[] = [];
-    proto.query = function (this: unknown, sql: string, ...rest: unknown[]) {
-      seen.push(sql.replace(/\s+/g, ' ').slice(0, 90));
-      return original.call(this, sql, ...rest);
-    };
-    try {
-      await work();
-    } finally {
-      proto.query = original;
-    }
-    return seen;
-  }
 
   const complete = completeReport;
 
@@ -241,7 +223,7 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
     const url = `/api/annual-reports/by-enterprise/${id}/${Y}`;
     await t.http().get(url).set('Authorization', auth).expect(200); // warm the per-process caches (session, regions, policy)
     let first: { body: Record<string, unknown> } | undefined;
-    const statements = await countStatements(async () => {
+    const statements = await recordStatements(async () => {
       first = await t.http().post(`${url}/submit`).set('Authorization', auth).send({ data: complete({ qualityFund: 0 }), version: 0, explanation: '经费并入技改' }).expect(200);
     });
     expect(statements).toHaveLength(2);

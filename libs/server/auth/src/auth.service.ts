@@ -4,6 +4,7 @@ import { DataSource, MoreThan, type Repository } from 'typeorm';
 import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { preparedQuery } from '@cqo/server-database';
 import { LoginFailureEntity } from './entities/login-failure.entity';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
@@ -20,6 +21,25 @@ export interface ClientInfo {
 const LAST_SEEN_WRITE_MS = 10_000;
 /** "Last seen" writes are gathered for this long and sent as one statement (one round trip for all sessions). */
 const LAST_SEEN_FLUSH_MS = 1_000;
+
+/** The session check's row: the session and its user. */
+interface SessionRow {
+  id: string;
+  user_id: string;
+  created_at: Date;
+  last_seen_at: Date;
+  revoked_at: Date | null;
+  ip: string | null;
+  user_agent: string | null;
+  username: string;
+  display_name: string;
+  role: UserEntity['role'];
+  region_code: string | null;
+  enterprise_id: string | null;
+  is_active: boolean;
+  locked_until: Date | null;
+  user_created_at: Date;
+}
 
 function hhmm(d: Date): string {
   return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
@@ -181,7 +201,9 @@ export class AuthService implements OnModuleDestroy {
   private async readSession(sessionId: string): Promise<LiveSession | null> {
     // One plain round trip for both.
     const [row] = /^[0-9a-f-]{36}$/i.test(sessionId)
-      ? await this.dataSource.query(
+      ? await preparedQuery<SessionRow>(
+          this.dataSource,
+          'cqo.auth.session-check',
           `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at, s.ip, s.user_agent,
                   u.username, u.display_name, u.role, u.region_code, u.enterprise_id, u.is_active, u.locked_until, u.created_at AS user_created_at
              FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE s.id = $1`,

@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './gbt2260';
 export * from './ledger-hash';
 export * from './transaction-guard';
+export * from './prepared-query';

@@ -40,6 +40,7 @@ import {
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { preparedQuery } from '@cqo/server-database';
 import { POLICY_REVISION_SQL, PolicyService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { TrainingService, YEAR_HOURS_SQL, toYearHours } from '@cqo/server-training';
@@ -240,7 +241,9 @@ export class AnnualReportsService {
     );
     const job = this.outbox.insertStatement('stats.refresh', { reason: 'annual_report.submit', enterpriseId: e.id, years: [year] }, bind, 'report');
     // One statement, so one transaction of its own: the report, its event, audit row and job commit together or not at all.
-    const written: { version: number }[] = await this.dataSource.query(
+    const written = await preparedQuery<{ version: number }>(
+      this.dataSource,
+      row ? 'cqo.annual-report.submit-update' : 'cqo.annual-report.submit-insert',
       `WITH report AS (${report}), event AS (${event}), audit AS (${audit}), job AS (${job}) SELECT version FROM report`,
       params,
     );
@@ -453,7 +456,9 @@ export class AnnualReportsService {
   private async submitFacts(actor: Actor, enterpriseId: string, year: number): Promise<SubmitFacts> {
     const province = await this.settings.provinceCode();
     const y = Number.isInteger(year) && Math.abs(year) < 32_768 ? year : null;
-    const [row]: SubmitFacts[] = await this.dataSource.query(
+    const [row] = await preparedQuery<SubmitFacts>(
+      this.dataSource,
+      'cqo.annual-report.submit-facts',
       `WITH cqo AS (${CQO_SQL('$1', '$3')})
        SELECT (SELECT to_jsonb(x) FROM (SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path
                  FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = $1) x) AS enterprise,
