@@ -100,25 +100,79 @@ describe('gradeSheet', () => {
     expect(gradeSheet(zhejiang, sheet(zhejiang, total)).grade).toBe(grade);
   });
 
-  it('a 5A application with 6 years of experience is capped at 4A', () => {
+  it('001 5.2.2/5.2.3: a 5A application with 6 years of experience is capped at 4A', () => {
     const r = gradeSheet(hunan, sheet(hunan, 850, { applied: 'AAAAA', experienceYears: 6, hasCertificate: true }));
     expect(r.grade).toBe('AAAA');
-    expect(r.reasons.some((x) => x.includes('6 年') && x.includes('降为 AAAA'))).toBe(true);
+    expect(r.reasons.some((x) => x.includes('6 年') && x.includes('001 5.2.3') && x.includes('降为 AAAA'))).toBe(true);
   });
 
-  it('experience limits: 8 years allows 5A, 3A needs a certificate and 2 years', () => {
-    expect(gradeSheet(hunan, sheet(hunan, 850, { applied: 'AAAAA', experienceYears: 8 })).grade).toBe('AAAAA');
-    expect(gradeSheet(hunan, sheet(hunan, 400, { experienceYears: 2, hasCertificate: true })).grade).toBe('AAA');
-    const noCert = gradeSheet(hunan, sheet(hunan, 400, { experienceYears: 3 }));
-    expect(noCert.grade).toBeNull();
-    expect(noCert.reasons.join()).toContain('证书');
-    expect(gradeSheet(hunan, sheet(hunan, 850, { experienceYears: 1, hasCertificate: true })).grade).toBeNull();
+  it('001 5.2.2: without the 5.1.4 certificate no grade can be applied for (650 points, applied AAAA, 4 years)', () => {
+    const r = gradeSheet(hunan, sheet(hunan, 650, { applied: 'AAAA', experienceYears: 4, hasCertificate: false }));
+    expect(r.total).toBe(650);
+    expect(r.grade).toBeNull();
+    expect(r.reasons.join()).toContain('001 5.1.4');
   });
 
-  it('never awards more than the grade applied for', () => {
-    const r = gradeSheet(zhejiang, sheet(zhejiang, 900, { applied: 'AAA' }));
+  it('001 5.2.3: without the certificate no 5A either, however many points and years', () => {
+    expect(gradeSheet(hunan, sheet(hunan, 950, { applied: 'AAAAA', experienceYears: 20, hasCertificate: false })).grade).toBeNull();
+    // Years stated, certificate left out: not held.
+    expect(gradeSheet(hunan, sheet(hunan, 950, { experienceYears: 20 })).grade).toBeNull();
+  });
+
+  it.each([
+    [1.5, null],
+    [2, 'AAA'],
+    [3.5, 'AAA'],
+    [4, 'AAAA'],
+    [7.5, 'AAAA'],
+    [8, 'AAAAA'],
+  ] as const)('001 5.2.1–5.2.3 experience boundary with the certificate: %s years at 900 points → %s', (years, grade) => {
+    const r = gradeSheet(hunan, sheet(hunan, 900, { experienceYears: years, hasCertificate: true }));
+    expect(r.grade).toBe(grade);
+    if (grade === null) expect(r.reasons.join()).toContain('001 5.2.1');
+  });
+
+  it('001 5 and 附录B: under the same preconditions the grade never falls as the points rise', () => {
+    const order = (g: string | null) => (g === null ? -1 : ['AAA', 'AAAA', 'AAAAA'].indexOf(g));
+    const preconditions: Partial<GradeSheet>[] = [
+      { applied: 'AAAA', experienceYears: 4, hasCertificate: false },
+      { applied: 'AAAA', experienceYears: 4, hasCertificate: true },
+      { applied: 'AAAAA', experienceYears: 3, hasCertificate: true },
+      { applied: 'AAAAA', experienceYears: 1, hasCertificate: true },
+      { applied: 'AAA' },
+      {},
+    ];
+    const band = (total: number) => (total >= 800 ? 2 : total >= 600 ? 1 : 0);
+    for (const extra of preconditions) {
+      let previous = -1;
+      const grades: number[] = [];
+      for (let total = 300; total <= 1000; total += 10) {
+        const g = order(gradeSheet(hunan, sheet(hunan, total, extra)).grade);
+        expect(g).toBeGreaterThanOrEqual(previous);
+        previous = g;
+        grades.push(g);
+      }
+      // One ceiling set by the preconditions alone: grade = min(band, ceiling) at every total,
+      // so a sheet never reaches AAAA while the same preconditions refuse AAA.
+      const ceiling = Math.max(...grades);
+      grades.forEach((g, i) => expect(g).toBe(Math.min(band(300 + 10 * i), ceiling)));
+    }
+    // The case of the issue: 400 and 650 points, applied AAAA, 4 years, with the certificate.
+    expect(gradeSheet(hunan, sheet(hunan, 400, { applied: 'AAAA', experienceYears: 4, hasCertificate: true })).grade).toBe('AAA');
+    expect(gradeSheet(hunan, sheet(hunan, 650, { applied: 'AAAA', experienceYears: 4, hasCertificate: true })).grade).toBe('AAAA');
+  });
+
+  it('hunan: never awards more than the grade applied for', () => {
+    const r = gradeSheet(hunan, sheet(hunan, 900, { applied: 'AAA' }));
     expect(r.grade).toBe('AAA');
     expect(r.reasons.join()).toContain('申报等级为 AAA');
+  });
+
+  it('000 7.2: zhejiang has no 5.2 experience gate and no applied-grade cap (370 points, 1 year → AAA)', () => {
+    const r = gradeSheet(zhejiang, sheet(zhejiang, 370, { applied: 'AAA', experienceYears: 1, hasCertificate: false }));
+    expect(r.grade).toBe('AAA');
+    expect(r.reasons.join()).not.toContain('001 5.2');
+    expect(gradeSheet(zhejiang, sheet(zhejiang, 900, { applied: 'AAA', experienceYears: 0 })).grade).toBe('AAAAA');
   });
 
   it('refuses a score above the indicator maximum', () => {

@@ -84,21 +84,53 @@ export function validateSheet(scheme: ScoringScheme, sheet: GradeSheet): SheetEr
 }
 
 const rank = (g: Grade): number => GRADES.indexOf(g);
+const lower = (a: Grade, b: Grade): Grade => (rank(a) <= rank(b) ? a : b);
 
-// 001 5.2 申报条件: 5.2.1 具有首席质量官证书并具有 2 年相关工作经验 → 3A (read as ≥ 2 years);
-// 5.2.2 满足 5.1 并具有 4 年以上 → 4A (5.1 is the basic requirement, not the certificate; 以上 read
-// as inclusive); 5.2.3 "满足 5.2" (self-referential in the seed, read as the 4A conditions) 并具有
-// 8 年以上 → 5A. So the certificate is required for 3A only.
-function experienceAllows(grade: Grade, years: number, hasCertificate: boolean): boolean {
-  if (grade === 'AAA') return hasCertificate && years >= 2;
-  if (grade === 'AAAA') return years >= 4;
-  return years >= 8;
+/**
+ * 001 5.2 申报条件, the hunan scheme's only (000 sets no 申报 conditions beyond its 4.1, which is
+ * checked when the application is filed). Every grade needs the 首席质量官 training certificate:
+ * 5.2.1 names it for 3A, 5.2.2 asks 满足 5.1 and 5.1.4 is that certificate, 5.2.3 asks 满足 5.2.
+ * Years: 5.2.1 "具有 2 年" read as ≥ 2; 5.2.2 "4 年以上" and 5.2.3 "8 年以上" read as inclusive.
+ */
+export const HUNAN_APPLICATION_GATES: readonly { grade: Grade; clause: string; minYears: number }[] = [
+  { grade: 'AAA', clause: '001 5.2.1', minYears: 2 },
+  { grade: 'AAAA', clause: '001 5.2.2', minYears: 4 },
+  { grade: 'AAAAA', clause: '001 5.2.3', minYears: 8 },
+];
+
+export interface GradeCeiling {
+  /** The highest grade one may apply for; null = none. */
+  ceiling: Grade | null;
+  /** The failing clause when `ceiling` is below AAAAA, e.g. '001 5.2.2'. */
+  clause: string | null;
+  /** Chinese, when the ceiling is below AAAAA. */
+  reason: string | null;
 }
 
-function experienceRule(grade: Grade): string {
-  if (grade === 'AAA') return '具有首席质量官证书并具有 2 年相关工作经验（001 5.2.1）';
-  if (grade === 'AAAA') return '具有 4 年以上相关工作经验（001 5.2.2）';
-  return '具有 8 年以上相关工作经验（001 5.2.3）';
+/**
+ * The highest grade the 001 5.2 申报条件 allow. `hasCertificate` false (or unstated while the
+ * years are stated) allows none; unstated years put no cap on the years. Monotonic: more years
+ * never lower the ceiling.
+ */
+export function hunanGradeCeiling(experienceYears: number | undefined, hasCertificate: boolean | undefined): GradeCeiling {
+  const certificateChecked = hasCertificate !== undefined || experienceYears !== undefined;
+  if (certificateChecked && hasCertificate !== true) {
+    return {
+      ceiling: null,
+      clause: '001 5.1.4',
+      reason: '未持有首席质量官培训合格证书（001 5.1.4），不满足 001 5.2.1–5.2.3 任何等级的申报条件，不予等级判定',
+    };
+  }
+  if (experienceYears === undefined) return { ceiling: 'AAAAA', clause: null, reason: null };
+  let best: (typeof HUNAN_APPLICATION_GATES)[number] | null = null;
+  for (const g of HUNAN_APPLICATION_GATES) if (experienceYears >= g.minYears) best = g;
+  if (best?.grade === 'AAAAA') return { ceiling: 'AAAAA', clause: null, reason: null };
+  const next = HUNAN_APPLICATION_GATES[best ? rank(best.grade) + 1 : 0];
+  return {
+    ceiling: best?.grade ?? null,
+    clause: next.clause,
+    reason: `${experienceYears} 年相关工作经验，不满足 ${next.grade} 申报条件（${next.clause}：需 ${next.minYears} 年${next.grade === 'AAA' ? '' : '以上'}相关工作经验）`,
+  };
 }
 
 /** Totals per dimension and overall, then the grade; throws when the sheet has field errors. */
@@ -139,34 +171,29 @@ export function gradeSheet(scheme: ScoringScheme, sheet: GradeSheet): GradeResul
   }
   const range = band.maxTotal === null ? `${band.minTotal} 分（含）以上` : `${band.minTotal} 分（含）至 ${band.maxTotal} 分`;
   reasons.push(`总分 ${total} 分，达到 ${band.grade} 等级分值要求（${range}）`);
-  let grade: Grade | null = band.grade;
+  if (scheme.name !== 'hunan') {
+    // 000 has no 申报等级 and no 申报条件 beyond 4.1 (checked when the application is filed): the
+    // grade is the band's, whatever the sheet states about them.
+    if (sheet.applied !== undefined || sheet.experienceYears !== undefined || sheet.hasCertificate !== undefined) {
+      reasons.push('浙江方案（000）不设申报等级和申报条件（000 7.2 仅要求满足 4.1），认定等级按分值确定');
+    }
+    return { total, dimensions, grade: band.grade, reasons };
+  }
 
+  // hunan: the grade is the lowest of the band's, the one applied for and the 001 5.2 ceiling, each
+  // monotonic in the points, so the result is too.
+  let grade: Grade | null = band.grade;
   if (sheet.applied !== undefined && rank(grade) > rank(sheet.applied)) {
     reasons.push(`申报等级为 ${sheet.applied}，认定等级不超过申报等级，定为 ${sheet.applied}`);
     grade = sheet.applied;
   }
-
-  // The experience cap is checked only when the sheet states the years of experience.
-  if (sheet.experienceYears !== undefined) {
-    const years = sheet.experienceYears;
-    const cert = sheet.hasCertificate === true;
-    const from: Grade = grade;
-    let capped: Grade | null = null;
-    for (let r = rank(from); r >= 0; r--) {
-      if (experienceAllows(GRADES[r], years, cert)) {
-        capped = GRADES[r];
-        break;
-      }
-    }
-    if (capped !== from) {
-      const detail = `${years} 年相关工作经验${cert ? '' : '、未持有首席质量官证书'}`;
-      reasons.push(
-        capped === null
-          ? `${detail}，不满足任何等级的申报条件（${from} 需${experienceRule(from)}），不予等级判定`
-          : `${detail}，不满足 ${from} 申报条件（需${experienceRule(from)}），降为 ${capped}`,
-      );
-    }
-    grade = capped;
+  const gate = hunanGradeCeiling(sheet.experienceYears, sheet.hasCertificate);
+  if (gate.ceiling === null) {
+    reasons.push(gate.clause === '001 5.1.4' ? gate.reason! : `${gate.reason}，不满足任何等级的申报条件，不予等级判定`);
+    grade = null;
+  } else if (rank(gate.ceiling) < rank(grade)) {
+    reasons.push(`${gate.reason}，降为 ${gate.ceiling}`);
+    grade = lower(grade, gate.ceiling);
   }
 
   return { total, dimensions, grade, reasons };
