@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bull';
+import ExcelJS from 'exceljs';
 import type { Queue } from 'bull';
 import { addDays, chinaDate, emptyReportData, yearOf } from '@cqo/policy';
+import { AttachmentExportService } from '@cqo/server-attachment';
 import { RemindersService } from '@cqo/server-filings';
 import { QueueName } from '@cqo/server-queue';
 import { bearer, completeReport, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
@@ -335,4 +341,60 @@ describe('annual reporting cycle (real Postgres)', () => {
     const fresh = await t.http().get(`/api/filing-settings/${Y - 3}`).set('Authorization', wuhan).expect(200);
     expect(fresh.body).toMatchObject({ windowOpens: `${Y - 3}-11-01`, enterpriseDeadline: `${Y - 3}-12-15`, isDefault: true });
   });
+
+  it('issue 17: the city report keeps its 统计表, made once by the worker at submission; a week of changes later every download is the same file (SHA-256)', async () => {
+    const worker = await startTestWorker(config);
+    const download = async (url: string, auth: string) =>
+      (
+        await t.http().get(url).set('Authorization', auth).buffer(true).parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        }).expect(200)
+      ).body as Buffer;
+    const names = async (file: Buffer) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(file as unknown as ArrayBuffer);
+      const out: string[] = [];
+      wb.getWorksheet('基本情况')!.eachRow((row) => out.push(...(row.values as unknown[]).filter((v): v is string => typeof v === 'string')));
+      return out;
+    };
+    try {
+      const first = await enterprise('420502');
+      const draft = await t.http().put(`/api/city-reports/420500/${Y}`).set('Authorization', yichang).send({ narrative: '宜昌市推进情况', version: 0 }).expect(200);
+      await t.http().get(`/api/city-reports/420500/${Y}/attachment`).set('Authorization', yichang).expect(404);
+      await t.http().post(`/api/city-reports/420500/${Y}/submit`).set('Authorization', yichang).send({ narrative: '宜昌市推进情况', version: draft.body.version }).expect(200);
+      const report = await waitFor(async () => {
+        const r = await t.http().get(`/api/city-reports/420500/${Y}`).set('Authorization', province).expect(200);
+        return r.body.attachmentUrl ? r.body : null;
+      }, 30_000);
+      expect(report).toMatchObject({ attachmentUrl: `/api/city-reports/420500/${Y}/attachment`, attachmentAsOf: chinaDate(t.clock.now()) });
+      const kept = await download(report.attachmentUrl, yichang);
+      expect(createHash('sha256').update(kept).digest('hex')).toBe(report.attachmentSha256);
+      expect(await names(kept)).toContain(first.name);
+      await t.http().get(report.attachmentUrl).set('Authorization', wuhan).expect(404); // another city's officer
+
+      // A week later, after a new enterprise with a CQO in the city: the kept file does not move.
+      t.clock.advanceMinutes(7 * 24 * 60);
+      const officer = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username); // the old tokens have expired
+      const later = await makeEnterprise(t.db, '420502');
+      await t.http().post(`/api/enterprises/${later.id}/appointments`).set('Authorization', officer)
+        .send(hubeiEligibleFiling(`${Y}-01-01`, { name: '后来者', explanation: '补录历史聘任' })).expect(201);
+      const again = await download(report.attachmentUrl, officer);
+      expect(createHash('sha256').update(again).digest('hex')).toBe(report.attachmentSha256);
+      expect(again.equals(kept)).toBe(true);
+      // What a fresh export shows today has moved on; the kept file has not.
+      const fresh = join(mkdtempSync(join(tmpdir(), 'city-attachment-')), 'fresh.xlsx');
+      const actor = { userId: '', username: 'test', role: 'province' as const, sessionId: '', regionCode: '420000', regionPath: null, enterpriseId: null, ip: null };
+      const exported = await t.app.get(AttachmentExportService).export(actor, { region: '420500', year: Y }, fresh);
+      expect(exported.sha256).not.toBe(report.attachmentSha256);
+      expect(await names(readFileSync(fresh))).toContain(later.name);
+      expect(await names(again)).not.toContain(later.name);
+      const downloads = await count(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'city_report.attachment.download' AND details->>'sha256' = $1`, [report.attachmentSha256]);
+      expect(downloads).toBe(2);
+    } finally {
+      t.clock.reset();
+      await worker.close();
+    }
+  }, 60_000);
 });

@@ -319,8 +319,15 @@ export interface CityReportDetail {
   reviewedByName: string | null;
   lockedReason: string | null;
   deadline: string;
-  /** Download of the attachment 统计表; null until the export exists. */
+  /**
+   * Download of the 统计表 kept with the current submission (generated once by the worker from the
+   * figures as of the submission; every download is the same file); null until it exists.
+   */
   attachmentUrl: string | null;
+  /** SHA-256 of that file (hex), to compare a download against. */
+  attachmentSha256: string | null;
+  /** The as-of date its figures were judged on. */
+  attachmentAsOf: string | null;
   history: ReportEvent[];
 }
 

@@ -1,8 +1,10 @@
+import { createReadStream, type ReadStream } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CityReportDetail, CityReportListItem, CityReportSnapshot, ReportProgress, ReportStatus } from '@cqo/contracts';
 import { REPORT_STATUS_LABELS, canTransition, chinaDate, isLate, lockedReason, reasonError, subtreePattern, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
+import { OutboxService } from '@cqo/server-queue';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { RegionsService, type RegionEntity } from '@cqo/server-regions';
 import { FilingSettingsService } from './filing-settings.service';
@@ -24,13 +26,25 @@ interface CityReportRow {
   return_reason: string | null;
   reviewed_at: Date | null;
   reviewed_by_name: string | null;
+  attachment_sha256: string | null;
+  attachment_as_of: string | null;
+  attachment_submitted_at: Date | null;
 }
 
 const SELECT = `SELECT c.id, c.region_code, c.year, c.status, c.version, c.narrative, c.snapshot, c.unreviewed_at_submission, c.submitted_at,
-       c.late, c.return_reason, c.reviewed_at, u.display_name AS reviewed_by_name
+       c.late, c.return_reason, c.reviewed_at, u.display_name AS reviewed_by_name,
+       c.attachment_sha256, c.attachment_as_of::text AS attachment_as_of, c.attachment_submitted_at
   FROM city_report c LEFT JOIN app_user u ON u.id = c.reviewed_by`;
 
 export const NARRATIVE_MAX = 20000;
+
+/** The stored 统计表 of the report's current submission, if the worker has made it. */
+function attachmentOf(regionCode: string, year: number, row: CityReportRow | null): Pick<CityReportDetail, 'attachmentUrl' | 'attachmentSha256' | 'attachmentAsOf'> {
+  const current = !!row?.submitted_at && !!row.attachment_submitted_at && new Date(row.attachment_submitted_at).getTime() === new Date(row.submitted_at).getTime();
+  return current
+    ? { attachmentUrl: `/api/city-reports/${regionCode}/${year}/attachment`, attachmentSha256: row!.attachment_sha256, attachmentAsOf: row!.attachment_as_of }
+    : { attachmentUrl: null, attachmentSha256: null, attachmentAsOf: null };
+}
 
 /**
  * The city annual report (市州年度报告, SPEC §2.4, 004 三(二)): the narrative, the statistics
@@ -45,6 +59,7 @@ export class CityReportsService {
     private readonly settings: FilingSettingsService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -80,6 +95,37 @@ export class CityReportsService {
     this.assertYear(year);
     const [row]: CityReportRow[] = await this.dataSource.query(`${SELECT} WHERE c.region_code = $1 AND c.year = $2`, [region.code, year]);
     return this.detail(region, year, row ?? null);
+  }
+
+  /**
+   * The 统计表 kept with the report's current submission: the same bytes on every download (its
+   * SHA-256 is in the report and in the audit row of each download). 404 until the worker has made it.
+   */
+  async attachment(actor: Actor, regionCode: string, year: number): Promise<{ fileName: string; stream: ReadStream; size: number; sha256: string }> {
+    const region = await this.city(actor, regionCode);
+    this.assertYear(year);
+    const [row]: { id: string; submitted_at: Date | null; attachment_path: string | null; attachment_name: string | null; attachment_sha256: string; attachment_size: string; attachment_submitted_at: Date | null }[] =
+      await this.dataSource.query(
+        `SELECT id, submitted_at, attachment_path, attachment_name, attachment_sha256, attachment_size, attachment_submitted_at FROM city_report WHERE region_code = $1 AND year = $2`,
+        [region.code, year],
+      );
+    const current = row?.attachment_path && row.submitted_at && row.attachment_submitted_at && new Date(row.submitted_at).getTime() === new Date(row.attachment_submitted_at).getTime();
+    if (!row || !current || !row.attachment_path) throw AppException.notFound('统计表');
+    const stream = createReadStream(row.attachment_path);
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', () => reject(AppException.notFound('统计表')));
+    });
+    await this.audit.record({
+      actor,
+      ip: actor.ip,
+      action: 'city_report.attachment.download',
+      objectType: 'city_report',
+      objectId: row.id,
+      result: 'success',
+      details: { regionCode: region.code, year, sha256: row.attachment_sha256 },
+    });
+    return { fileName: row.attachment_name ?? `${region.name}${year}年度统计表.xlsx`, stream, size: Number(row.attachment_size), sha256: row.attachment_sha256 };
   }
 
   async save(actor: Actor, regionCode: string, year: number, narrative: string, version: number): Promise<CityReportDetail> {
@@ -127,6 +173,8 @@ export class CityReportsService {
         [id, text, snapshot, unreviewed, now, actor.userId || null, late],
       );
       await recordEvent(m, 'city', id, from, 'submitted', actor, unreviewed ? `尚有 ${unreviewed} 份企业年报未审核` : null, now);
+      // The 统计表 of this submission, generated by the worker from the figures as of today and kept.
+      await this.outbox.enqueue(m, 'files.city-attachment', { reportId: id, submittedAt: now.toISOString() });
       await this.audited(m, actor, 'city_report.submit', id, { regionCode: region.code, year, from, to: 'submitted', late, unreviewed });
       return this.notifications.notify(m, { regionCode: province.code, roles: ['province'] }, {
         kind: 'city-report-submitted',
@@ -195,9 +243,8 @@ export class CityReportsService {
       reviewedByName: row?.reviewed_by_name ?? null,
       lockedReason: lockedReason(status, reviewedAt),
       deadline: settings.cityDeadline,
-      // The attachment 统计表 is exported as a file job (POST /api/files/exports/attachment), which the
-      // report page starts for the report's city and year; there is no stored file to link.
-      attachmentUrl: null,
+      // The 统计表 kept with the current submission (issue 17): null until the worker has made it.
+      ...attachmentOf(region.code, year, row),
       history: row ? await reportEvents(this.dataSource.manager, 'city', row.id) : [],
     };
   }

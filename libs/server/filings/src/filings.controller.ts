@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type {
   AnnualReportDetail,
@@ -156,6 +157,23 @@ export class CityReportsController {
   @Roles('city', 'province', 'admin')
   get(@CurrentActor() actor: Actor, @Param('regionCode') code: string, @Param('year', YEAR) year: number): Promise<CityReportDetail> {
     return this.reports.get(actor, code, year);
+  }
+
+  /** The 统计表 kept with the current submission (the same file on every download). */
+  @Get(':regionCode/:year/attachment')
+  @Roles('city', 'province')
+  async attachment(
+    @CurrentActor() actor: Actor,
+    @Param('regionCode') code: string,
+    @Param('year', YEAR) year: number,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const file = await this.reports.attachment(actor, code, year);
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
+    res.setHeader('Content-Length', String(file.size));
+    res.setHeader('ETag', `"${file.sha256}"`);
+    return new StreamableFile(file.stream);
   }
 
   @Put(':regionCode/:year')

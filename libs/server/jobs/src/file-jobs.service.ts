@@ -14,7 +14,7 @@ import type {
   ImportResult,
   RosterImportParams,
 } from '@cqo/contracts';
-import { isIsoDate } from '@cqo/policy';
+import { chinaDate, isIsoDate } from '@cqo/policy';
 import { AttachmentExportService } from '@cqo/server-attachment';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, JobCancelledError, type Actor, type AppConfig, type ProgressSink } from '@cqo/server-common';
@@ -229,6 +229,40 @@ export class FileJobsService {
   // ---------------------------------------------------------------------------------------------
   // The worker side
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The 统计表 of a city report's submission (issue 17, 004 三(二)): generated once, from the
+   * figures as of the submission day (Dec 31 for a past year's report submitted later), written
+   * to the files folder and recorded with its SHA-256 on the report, so every later download is
+   * this file whatever changes afterwards. A job whose submission has been superseded (returned
+   * and submitted again) does nothing; one already done is not redone. Returns the file's path.
+   */
+  async freezeCityAttachment(reportId: string, submittedAt: string): Promise<string | null> {
+    const [row]: { id: string; region_code: string; year: number; submitted_at: Date | null; attachment_path: string | null; attachment_submitted_at: Date | null }[] =
+      await this.dataSource.query(`SELECT id, region_code, year, submitted_at, attachment_path, attachment_submitted_at FROM city_report WHERE id = $1`, [reportId]);
+    const at = new Date(submittedAt).getTime();
+    if (!row?.submitted_at || new Date(row.submitted_at).getTime() !== at) return null;
+    if (row.attachment_submitted_at && new Date(row.attachment_submitted_at).getTime() === at) return row.attachment_path;
+    const day = chinaDate(new Date(at));
+    const yearEnd = `${row.year}-12-31`;
+    const asOf = day < yearEnd ? day : yearEnd;
+    // The report's own city, acting through the worker: the export checks that scope like any other.
+    const actor: Actor = { userId: '', username: 'system:city-report', role: 'city', sessionId: '', regionCode: row.region_code, regionPath: null, enterpriseId: null, ip: null };
+    await mkdir(this.config.filesDir, { recursive: true });
+    const path = join(this.config.filesDir, `city-report-${row.id}-${at}.xlsx`);
+    const summary = await this.attachment.export(actor, { region: row.region_code, year: row.year, asOf }, path);
+    const updated: unknown[] = await this.dataSource.query(
+      `UPDATE city_report SET attachment_path = $3, attachment_name = $4, attachment_sha256 = $5, attachment_size = $6, attachment_as_of = $7, attachment_submitted_at = $2
+        WHERE id = $1 AND submitted_at = $2 RETURNING id`,
+      [row.id, new Date(at), path, summary.fileName.slice(0, 255), summary.sha256, summary.bytes, asOf],
+    );
+    if (!updated.length) {
+      await rm(path, { force: true }); // submitted again meanwhile: that submission's job makes its own
+      return null;
+    }
+    if (row.attachment_path && row.attachment_path !== path) await rm(row.attachment_path, { force: true });
+    return path;
+  }
 
   /**
    * Runs a queued job (or one a dead worker left running: it starts again from the beginning).

@@ -33,6 +33,8 @@ export interface JobPayloads {
   'files.export': { jobId: string };
   /** Run the roster import (dry run or commit) of this `file_job`. */
   'files.import': { jobId: string };
+  /** Generate and keep the 统计表 of a city report's submission (the one submitted at `submittedAt`); a later submission's job supersedes it. Idempotent. */
+  'files.city-attachment': { reportId: string; submittedAt: string };
   /** Hourly (repeatable): delete expired file jobs and their files. */
   'files.cleanup': Record<string, never>;
   /** Nightly (repeatable): expire evaluation certificates past validity, flag continuing-education shortfalls. `date` overrides today. Idempotent. */
@@ -51,6 +53,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'reminders.daily': QueueName.Reminders,
   'files.export': QueueName.Files,
   'files.import': QueueName.Files,
+  'files.city-attachment': QueueName.Files,
   'files.cleanup': QueueName.Files,
   'certificates.nightly': QueueName.Evaluation,
   'certificates.violation': QueueName.Evaluation,

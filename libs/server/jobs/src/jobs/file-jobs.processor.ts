@@ -21,6 +21,11 @@ export class FileJobsProcessor {
     return this.jobs.run(job.data.jobId);
   }
 
+  @Process('files.city-attachment')
+  cityAttachment(job: Job<JobPayloads['files.city-attachment']>): Promise<string | null> {
+    return this.jobs.freezeCityAttachment(job.data.reportId, job.data.submittedAt);
+  }
+
   @Process('files.cleanup')
   cleanup(): Promise<number> {
     return this.jobs.cleanup();
