@@ -1,3 +1,4 @@
 export * from './schemes';
 export * from './grade';
 export * from './certificates';
+export * from './preconditions';
