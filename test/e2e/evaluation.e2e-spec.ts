@@ -222,7 +222,7 @@ describe('capability evaluation (real Postgres)', () => {
     await api().post(`/api/evaluation/certificates/${cert.id}/reviews`).set('Authorization', leader.auth).send({ year, rating: '优秀', summary: '重复' }).expect(409);
   });
 
-  it('a violation suspends the certificate, a criminal penalty revokes it; the public page shows it; re-applying waits a year', async () => {
+  it('001 §11: a violation suspends the certificate; a criminal penalty leaves revocation pending until an officer confirms it; re-applying waits a year', async () => {
     const pub = await api().get(`/api/public/evaluation-certificates/${cert.number}`).expect(200);
     expect(pub.body).toEqual(expect.objectContaining({ number: cert.number, holderName: '张*量', status: 'valid', grade: 'AAAA' }));
     expect(JSON.stringify(pub.body)).not.toContain(ent.personName);
@@ -239,10 +239,24 @@ describe('capability evaluation (real Postgres)', () => {
 
     await api().post('/api/violations').set('Authorization', wuhan)
       .send({ enterpriseId: ent.id, subject: 'cqo', type: '刑事处分', occurredOn: today, sourceDocument: '（2026）鄂0102刑初1号' }).expect(201);
-    await waitFor(async () => (await api().get(`/api/public/evaluation-certificates/${cert.number}`)).body.status === 'revoked', 20_000);
+    // Not revoked by itself: the certificate stays suspended with the revocation pending.
+    const pendingNow = async () => (await api().get(`/api/evaluation/certificates/${cert.id}`).set('Authorization', leader.auth)).body.revocationPending;
+    await waitFor(async () => (await pendingNow()) !== null, 20_000);
+    const pending = await api().get(`/api/evaluation/certificates/${cert.id}`).set('Authorization', leader.auth).expect(200);
+    expect(pending.body).toMatchObject({ status: 'suspended', revocationPending: { violationId: expect.any(String), reason: expect.stringContaining('待认定主体确认') } });
+    expect(pending.body.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['valid', 'suspended']);
+    expect((await api().get(`/api/public/evaluation-certificates/${cert.number}`).expect(200)).body.status).toBe('suspended');
+    // Only an officer of the body decides, with a reason.
+    await api().post(`/api/evaluation/certificates/${cert.id}/revocation/confirm`).set('Authorization', wuhan).send({ reason: '确认' }).expect(404);
+    const noReason = await api().post(`/api/evaluation/certificates/${cert.id}/revocation/confirm`).set('Authorization', leader.auth).send({}).expect(400);
+    expect(noReason.body.details[0]).toMatchObject({ field: 'reason' });
+    await api().post(`/api/evaluation/certificates/${cert.id}/revocation/confirm`).set('Authorization', leader.auth).send({ reason: '刑事判决已生效，声明证书作废' }).expect(200);
     const detail = await api().get(`/api/evaluation/certificates/${cert.id}`).set('Authorization', leader.auth).expect(200);
     expect(detail.body.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['valid', 'suspended', 'revoked']);
     expect(detail.body.history[1]).toMatchObject({ fromStatus: 'valid', violationId: expect.any(String), reason: expect.stringContaining('违法违规') });
+    expect(detail.body.history[2]).toMatchObject({ fromStatus: 'suspended', reason: expect.stringContaining('声明证书作废') });
+    expect(detail.body.revocationPending).toBeNull();
+    await api().post(`/api/evaluation/certificates/${cert.id}/revocation/confirm`).set('Authorization', leader.auth).send({ reason: '再次' }).expect(409);
     expect(await poolSize()).toBe(0);
     const [gone] = await t.db.query(`SELECT removal_reason FROM evaluation_talent WHERE certificate_id = $1`, [cert.id]);
     expect(gone.removal_reason).toContain('证书已作废');
@@ -254,6 +268,33 @@ describe('capability evaluation (real Postgres)', () => {
     expect(again.body.message).toContain(`可申请日期：${addYears(today, 1)}`);
     expect(again.body.message).toContain(cert.number);
   }, 60_000);
+
+  it('001 §11 vs 000 7.7.1: the hunan revocation does not bar a zhejiang evaluation (separate schemes); 000 7.2 checks 4.1 only', async () => {
+    const z = await api().post('/api/evaluation/applications').set('Authorization', ent.auth)
+      .send(application({ scheme: 'zhejiang', appliedGrade: 'AAA', selfAssessment: { '6.2.1': 10 } })).expect(201);
+    expect(z.body).toMatchObject({ scheme: 'zhejiang', status: 'submitted', reevaluation: false });
+    await api().post(`/api/evaluation/applications/${z.body.id}/withdraw`).set('Authorization', ent.auth).expect(200);
+  });
+
+  it('001 9.1 / 5.2 and 000 7.2 / 4.1: an application failing a 申报 condition is a 409 naming the clause', async () => {
+    const e = await makeEnterprise(t.db, '420102');
+    // Filed history: 1 year in quality at appointment on Jan 5 of this year → 1 year today.
+    await api().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
+      .send(hubeiEligibleFiling(`${year}-01-05`, { name: '赵申报', yearsInQuality: 1, explanation: '补录历史聘任' })).expect(201);
+    const auth = await bearer(t.http, (await makeUser(t.db, 'enterprise', { enterpriseId: e.id })).username);
+    const apply = (over: Record<string, unknown>) => api().post('/api/evaluation/applications').set('Authorization', auth).send(application(over));
+
+    const noCert = await apply({ appliedGrade: 'AAAA', hasCertificate: false, experienceYears: 4 }).expect(409);
+    expect(noCert.body.message).toContain('001 5.1.4');
+    expect(noCert.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'hasCertificate', code: 'precondition' })]));
+    // The filed appointment history (1 year) wins over the 5 years stated.
+    const short = await apply({ appliedGrade: 'AAA', experienceYears: 5 }).expect(409);
+    expect(short.body.message).toContain('001 5.2.1');
+    expect(short.body.message).toContain('按备案的聘任记录为 1 年');
+    const zj = await apply({ scheme: 'zhejiang', appliedGrade: 'AAA', selfAssessment: { '6.2.1': 10 } }).expect(409);
+    expect(zj.body.message).toContain('000 4.1 b)');
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM evaluation_application WHERE enterprise_id = $1`, [e.id]))[0].n).toBe(0);
+  });
 
   it('cqo grade prints the SPEC §9 JSON, equal to the panel result for the same sheet; exit 2 on a bad sheet', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cqo-grade-'));
@@ -278,10 +319,10 @@ describe('capability evaluation (real Postgres)', () => {
 
   it('nightly: expires certificates past validity and flags last year\'s continuing-education shortfall, idempotently', async () => {
     // Two holders certified years ago (rows written directly: the workflow is covered above).
-    const make = async (issuedOn: string, validUntil: string) => {
+    const make = async (issuedOn: string, validUntil: string, appointedOn = '2021-03-01') => {
       const e = await makeEnterprise(t.db, '420502');
       await api().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
-        .send(hubeiEligibleFiling('2021-03-01', { name: '李认定', explanation: '补录历史聘任' })).expect(201);
+        .send(hubeiEligibleFiling(appointedOn, { name: '李认定', explanation: '补录历史聘任' })).expect(201);
       const [a] = await t.db.query(`SELECT person_id, region_path FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
       const [app] = await t.db.query(
         `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate,
@@ -299,6 +340,17 @@ describe('capability evaluation (real Postgres)', () => {
     };
     const old = await make('2020-01-10', '2023-01-09');
     const current = await make(`${year - 2}-06-01`, `${year + 1}-05-31`);
+    // 001 9.4.1.2: 10 学时 and 1 组织培训活动 last year meet the hunan certificate's rule, though the
+    // appointment profile in force (hubei, 14 + 30 学时) would flag them.
+    const trained = await make(`${year - 2}-06-01`, `${year + 1}-05-31`, `${year - 2}-03-01`);
+    const [holder] = await t.db.query(`SELECT enterprise_id FROM evaluation_certificate WHERE id = $1`, [trained]);
+    const holderAuth = await bearer(t.http, (await makeUser(t.db, 'enterprise', { enterpriseId: holder.enterprise_id })).username);
+    const training = (over: Record<string, unknown>) => ({
+      category: '继续教育(第一类)', course: '质量专业学习', provider: '湖南省质量协会', startDate: `${year - 1}-03-02`, endDate: `${year - 1}-03-03`, hours: 10, certificateNo: null, ...over,
+    });
+    await api().post('/api/training/records').set('Authorization', holderAuth).send(training({})).expect(201);
+    await api().post('/api/training/records').set('Authorization', holderAuth)
+      .send(training({ category: '组织培训活动', course: '组织质量专业培训', startDate: `${year - 1}-05-10`, endDate: `${year - 1}-05-10`, hours: 4 })).expect(201);
     const svc = t.app.get(EvaluationCertificatesService);
     const first = await svc.nightly(today);
     expect(first.expired).toBeGreaterThanOrEqual(1);
@@ -306,6 +358,9 @@ describe('capability evaluation (real Postgres)', () => {
     expect(o).toEqual({ status: 'expired', d: '2023-01-10' });
     const [c] = await t.db.query(`SELECT status, review_flag, review_reason FROM evaluation_certificate WHERE id = $1`, [current]);
     expect(c).toMatchObject({ status: 'valid', review_flag: true, review_reason: expect.stringContaining(`${year - 1} 年度继续教育未达标`) });
+    expect(c.review_reason).toContain('001 9.4.1.2');
+    const [ok] = await t.db.query(`SELECT review_flag FROM evaluation_certificate WHERE id = $1`, [trained]);
+    expect(ok.review_flag).toBe(false);
     const second = await svc.nightly(today);
     expect(second).toMatchObject({ expired: 0, flagged: 0 });
     // The evaluator clears the flag with a note; the next night leaves it cleared.

@@ -367,6 +367,8 @@ export interface CertificateDetail extends CertificateListItem {
   reviews: YearlyReviewView[];
   /** Phone of the holder: whole here (detail page), audited read. */
   holderPhone: string | null;
+  /** 001 §11: a violation calls for revocation; the certificate is suspended until an officer confirms or dismisses it. */
+  revocationPending: { violationId: string; reason: string } | null;
 }
 
 export interface CertificateQuery {
@@ -391,6 +393,11 @@ export interface CertificateStatusRequest {
 }
 export interface ClearReviewFlagRequest {
   note: string;
+}
+
+/** An officer's decision on a revocation pending from a violation (001 §11 必要时有权…声明证书作废). */
+export interface RevocationDecisionRequest {
+  reason: string;
 }
 
 /** GET /public/evaluation-certificates/:number — login-free; personal data masked. */

@@ -7,6 +7,7 @@ import {
   type AppointPanelRequest,
   type ApiErrorDetail,
   type ConsolidateRequest,
+  type CertificateStatus,
   type ContinuingEducationYear,
   type CqoGrade,
   type EvaluationAction,
@@ -28,7 +29,17 @@ import {
   type ScoreMap,
   type ScoreSheetRequest,
 } from '@cqo/contracts';
-import { chinaDate, gradeSheet, reapplicationDate, subtreePattern, validateSheet, type GradeSheet, type ScoringScheme } from '@cqo/policy';
+import {
+  applicationPreconditions,
+  chinaDate,
+  gradeSheet,
+  reapplicationLockedUntil,
+  subtreePattern,
+  validateSheet,
+  type ApplicantFacts,
+  type GradeSheet,
+  type ScoringScheme,
+} from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
@@ -271,9 +282,10 @@ export class EvaluationApplicationsService {
         [a.person_id],
       );
       if (open) throw AppException.conflict('该首席质量官已有正在办理的认定申请，请勿重复申请');
-      await this.assertNotLocked(m, a.person_id);
-      const previous = await this.certificates.currentValid(m, a.person_id);
-      const continuing = previous ? await this.certificates.continuingEducation(m, a.person_id, previous.issued_on, previous.valid_until, this.today()) : null;
+      await this.assertNotLocked(m, a.person_id, dto.scheme);
+      await this.assertPreconditions(m, a.id, a.person_id, dto);
+      const previous = await this.certificates.currentValid(m, a.person_id, dto.scheme);
+      const continuing = previous ? await this.certificates.continuingEducation(m, dto.scheme, a.person_id, previous.issued_on, previous.valid_until, this.today()) : null;
       const now = this.clock.now();
       const [row] = await m.query(
         `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, appointment_id, scheme, applied_grade, experience_years,
@@ -313,6 +325,8 @@ export class EvaluationApplicationsService {
     this.assertSheet(scheme, dto, 'selfAssessment');
     await this.step(actor, id, 'resubmit', async (m, app) => {
       if (app.version !== dto.version) throw AppException.conflict('申请已被修改，请刷新后重试');
+      const [{ appointment_id }] = await m.query(`SELECT appointment_id FROM evaluation_application WHERE id = $1`, [id]);
+      await this.assertPreconditions(m, appointment_id, app.person_id, dto);
       await m.query(
         `UPDATE evaluation_application SET scheme = $2, applied_grade = $3, experience_years = $4, has_certificate = $5, self_assessment = $6,
                 statement = $7, recommendation = $8, status = 'submitted', submitted_at = $9, updated_at = $9, version = version + 1 WHERE id = $1`,
@@ -481,23 +495,68 @@ export class EvaluationApplicationsService {
   // Internals
   // -------------------------------------------------------------------------------------------
 
-  /** 001 §11: a year must pass after expiry, suspension, termination or revocation. */
-  private async assertNotLocked(m: EntityManager, personId: string): Promise<void> {
-    const rows: { number: string; status: string; status_changed_on: string }[] = await m.query(
-      `SELECT number, status, status_changed_on::text AS status_changed_on FROM evaluation_certificate
-        WHERE person_id = $1 AND status <> 'valid' AND replaced_by IS NULL ORDER BY status_changed_on DESC`,
+  /** 001 §11: a year must pass after a revocation before a new hunan application (none after expiry, 9.4.1.3; none in 000). */
+  private async assertNotLocked(m: EntityManager, personId: string, scheme: EvaluationScheme): Promise<void> {
+    const rows: { number: string; scheme: EvaluationScheme; status: CertificateStatus; status_changed_on: string }[] = await m.query(
+      `SELECT number, scheme, status, status_changed_on::text AS status_changed_on FROM evaluation_certificate
+        WHERE person_id = $1 AND status = 'revoked' AND replaced_by IS NULL ORDER BY status_changed_on DESC`,
       [personId],
     );
     const today = this.today();
-    let worst: { number: string; status: string; on: string; from: string } | null = null;
+    let worst: { number: string; on: string; from: string } | null = null;
     for (const r of rows) {
-      const from = reapplicationDate(r.status_changed_on);
-      if (from > today && (!worst || from > worst.from)) worst = { number: r.number, status: r.status, on: r.status_changed_on, from };
+      const from = reapplicationLockedUntil(scheme, { scheme: r.scheme, status: r.status, statusChangedOn: r.status_changed_on }, today);
+      if (from && (!worst || from > worst.from)) worst = { number: r.number, on: r.status_changed_on, from };
     }
     if (worst) {
-      const what: Record<string, string> = { expired: '到期失效', suspended: '被暂停', terminated: '被中止', revoked: '被作废' };
-      throw AppException.conflict(
-        `证书 ${worst.number} 已于 ${worst.on} ${what[worst.status] ?? worst.status}，满一年后方可重新申请认定（001 §11），可申请日期：${worst.from}`,
+      throw AppException.conflict(`证书 ${worst.number} 已于 ${worst.on} 被作废，满一年后方可重新申请认定（001 §11），可申请日期：${worst.from}`);
+    }
+  }
+
+  /**
+   * 001 9.1 (满足第5章申报要求) and 000 7.2 (满足基本要求 4.1), checked when the application is filed:
+   * the certificate and the experience from the filed appointment history where known. 409 naming
+   * the first failing clause, every failure in the details.
+   */
+  private async assertPreconditions(m: EntityManager, appointmentId: string | null, personId: string, dto: EvaluationApplicationRequest): Promise<void> {
+    const today = this.today();
+    const [current] = appointmentId
+      ? await m.query(`SELECT education, qualification_type, qualification_level FROM appointment WHERE id = $1`, [appointmentId])
+      : [];
+    const [filed] = await m.query(
+      `SELECT max(years_in_quality + extract(year FROM age($2::date, appointed_on))::int)::int AS years,
+              bool_or(coalesce(btrim(initial_training_cert_no), '') <> '') AS cert,
+              coalesce(max(initial_training_hours), 0)::float8 AS hours
+         FROM appointment WHERE person_id = $1 AND appointed_on <= $2::date`,
+      [personId, today],
+    );
+    const [ledger] = await m.query(
+      `SELECT bool_or(coalesce(btrim(certificate_no), '') <> '') AS cert, coalesce(sum(hours), 0)::float8 AS hours
+         FROM training_live WHERE person_id = $1 AND category = '任职培训'`,
+      [personId],
+    );
+    const violations: { type: ApplicantFacts['violations'][number]['type']; occurred_on: string }[] = await m.query(
+      `SELECT type, occurred_on::text AS occurred_on FROM violation WHERE person_id = $1 ORDER BY occurred_on`,
+      [personId],
+    );
+    const facts: ApplicantFacts = {
+      education: current?.education ?? null,
+      qualificationType: current?.qualification_type ?? null,
+      qualificationLevel: current?.qualification_level ?? null,
+      filedExperienceYears: filed?.years ?? null,
+      declaredExperienceYears: dto.experienceYears,
+      declaredCertificate: dto.hasCertificate,
+      certificateOnFile: !!filed?.cert || !!ledger?.cert,
+      initialTrainingHours: Math.max(Number(filed?.hours ?? 0), Number(ledger?.hours ?? 0)),
+      violations: violations.map((v) => ({ type: v.type, occurredOn: v.occurred_on })),
+    };
+    const failures = applicationPreconditions(dto.scheme, dto.appliedGrade, facts);
+    if (failures.length) {
+      throw new AppException(
+        409,
+        'CONFLICT',
+        `不满足申报条件：${failures[0].message}`,
+        failures.map((f) => ({ field: f.field, code: 'precondition', message: f.message })),
       );
     }
   }

@@ -21,21 +21,21 @@ import {
 } from '@cqo/contracts';
 import {
   addDays,
+  automaticViolationStep,
   CERTIFICATE_NUMBER_PATTERN,
   certificateNumber,
   certificateValidUntil,
+  certificateYearCompliance,
   chinaDate,
   escalate,
   MANUAL_CERTIFICATE_MOVES,
   maskName,
   subtreePattern,
   violationCertificateEffect,
-  yearlyCompliance,
   yearOf,
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { PolicyService } from '@cqo/server-eligibility';
 import { RegionsService } from '@cqo/server-regions';
 import { toYearHours, YEAR_HOURS_SQL } from '@cqo/server-training';
 import { EvaluationSettingsService } from './evaluation-settings.service';
@@ -67,15 +67,29 @@ interface CertificateRow {
   review_flag: boolean;
   review_reason: string | null;
   in_talent_pool: boolean;
+  revocation_pending_violation_id: string | null;
+  revocation_pending_reason: string | null;
 }
 
 const SELECT = `SELECT c.id, c.number, c.body_code, c.application_id, c.person_id, c.enterprise_id, c.region_path, e.region_code, r.name AS region_name,
        coalesce(city.code, e.region_code) AS city_code, coalesce(city.name, r.name) AS city_name, c.holder_name, c.organisation_name, c.scheme,
        c.score::float8 AS score, c.grade, c.dimensions, c.issuing_body, c.issued_on::text AS issued_on, c.valid_until::text AS valid_until,
        c.status, c.status_changed_on::text AS status_changed_on, c.status_reason, c.review_flag, c.review_reason,
+       c.revocation_pending_violation_id, c.revocation_pending_reason,
        EXISTS (SELECT 1 FROM evaluation_talent t WHERE t.certificate_id = c.id AND t.removed_at IS NULL) AS in_talent_pool
   FROM evaluation_certificate c JOIN enterprise e ON e.id = c.enterprise_id JOIN region r ON r.code = e.region_code
   LEFT JOIN region city ON city.code = split_part(c.region_path, '/', 3)`;
+
+/** The facts of a violation in force (a voided one has left the table). */
+const VIOLATION_FACTS = `SELECT id, person_id, type, accident_level, occurred_on::text AS occurred_on, source_document FROM violation`;
+interface ViolationFacts {
+  id: string;
+  person_id: string | null;
+  type: ViolationType;
+  accident_level: AccidentLevel | null;
+  occurred_on: string;
+  source_document: string;
+}
 
 /** Statuses that end a certificate for good and take its holder out of the 人才库. */
 const LEAVES_TALENT_POOL: CertificateStatus[] = ['terminated', 'revoked', 'expired'];
@@ -96,7 +110,6 @@ export class EvaluationCertificatesService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly settings: EvaluationSettingsService,
-    private readonly policy: PolicyService,
     private readonly regions: RegionsService,
     private readonly clock: Clock,
   ) {}
@@ -266,6 +279,9 @@ export class EvaluationCertificatesService {
       })),
       reviews,
       holderPhone: person[0]?.phone ?? null,
+      revocationPending: row.revocation_pending_violation_id
+        ? { violationId: row.revocation_pending_violation_id, reason: row.revocation_pending_reason ?? '' }
+        : null,
     };
   }
 
@@ -348,32 +364,132 @@ export class EvaluationCertificatesService {
   // Automatic changes (worker)
   // -------------------------------------------------------------------------------------------
 
-  /** A violation against the CQO: escalate the person's certificates by type. Idempotent per violation. */
+  /**
+   * A violation against the CQO: suspend or terminate the person's certificates by type, and where
+   * the type calls for revocation leave it pending an officer's confirmation (001 §11). Idempotent
+   * per violation; a violation voided before this runs does nothing.
+   */
   async applyViolation(violationId: string): Promise<{ changed: number }> {
     return this.dataSource.transaction(async (m) => {
-      const [v] = await m.query(`SELECT id, person_id, type, accident_level, occurred_on::text AS occurred_on, source_document FROM violation WHERE id = $1`, [violationId]);
+      const [v] = await m.query(`${VIOLATION_FACTS} WHERE id = $1`, [violationId]);
       if (!v?.person_id) return { changed: 0 };
-      const effect = violationCertificateEffect(v.type as ViolationType, v.accident_level as AccidentLevel | null);
-      const certs: { id: string; status: CertificateStatus }[] = await m.query(
-        `SELECT c.id, c.status FROM evaluation_certificate c WHERE c.person_id = $1 AND c.status IN ('valid','suspended','terminated')
-            AND NOT EXISTS (SELECT 1 FROM evaluation_certificate_event ev WHERE ev.certificate_id = c.id AND ev.violation_id = $2)
+      const certs: { id: string; status: CertificateStatus; revocation_pending_violation_id: string | null }[] = await m.query(
+        `SELECT c.id, c.status, c.revocation_pending_violation_id FROM evaluation_certificate c WHERE c.person_id = $1 AND c.status IN ('valid','suspended','terminated')
           ORDER BY c.id FOR UPDATE`,
-        [v.person_id, violationId],
+        [v.person_id],
       );
       let changed = 0;
-      for (const c of certs) {
-        const next = escalate(c.status, effect);
-        if (!next) continue;
-        const reason = `违规记录（${v.type}${v.accident_level ? `，${v.accident_level}` : ''}，${v.occurred_on}，${v.source_document}）：依 001 §11 ${WHAT[next]}`;
-        await this.changeStatus(m, c.id, c.status, next, reason, null, violationId);
-        await this.audit.record(
-          { actor: null, username: 'system', ip: null, action: 'evaluation.certificate.auto', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { from: c.status, to: next, violationId } },
-          m,
-        );
-        changed++;
-      }
+      for (const c of certs) if (await this.applyTo(m, c, v)) changed++;
       return { changed };
     });
+  }
+
+  /**
+   * A voided violation (撤销) no longer acts: a pending revocation it raised is dropped, and a status
+   * it set automatically — still the certificate's latest change — goes back to the one before.
+   * The person's other violations in force then act again, so what stays is what they call for.
+   * A revocation an officer confirmed is that officer's decision and stays. In the caller's transaction.
+   */
+  async liftViolation(m: EntityManager, violationId: string, personId: string, actor: Actor, note: string): Promise<{ changed: number }> {
+    const certs: { id: string; status: CertificateStatus; revocation_pending_violation_id: string | null }[] = await m.query(
+      `SELECT c.id, c.status, c.revocation_pending_violation_id FROM evaluation_certificate c WHERE c.person_id = $1 ORDER BY c.id FOR UPDATE`,
+      [personId],
+    );
+    const others: ViolationFacts[] = await m.query(`${VIOLATION_FACTS} WHERE person_id = $1 AND id <> $2 ORDER BY recorded_at, id`, [personId, violationId]);
+    let changed = 0;
+    for (const c of certs) {
+      let touched = false;
+      if (c.revocation_pending_violation_id === violationId) {
+        await m.query(`UPDATE evaluation_certificate SET revocation_pending_violation_id = NULL, revocation_pending_reason = NULL, version = version + 1 WHERE id = $1`, [c.id]);
+        c.revocation_pending_violation_id = null;
+        touched = true;
+      }
+      const [last] = await m.query(
+        `SELECT from_status, to_status, violation_id FROM evaluation_certificate_event WHERE certificate_id = $1 ORDER BY id DESC LIMIT 1`,
+        [c.id],
+      );
+      if (last?.violation_id === violationId && last.to_status === c.status && (c.status === 'suspended' || c.status === 'terminated') && last.from_status) {
+        await this.changeStatus(m, c.id, c.status, last.from_status, `违规记录已撤销（${note}），解除该记录引起的${WHAT[c.status]}`, actor, null);
+        c.status = last.from_status;
+        touched = true;
+      }
+      if (touched) {
+        for (const o of others) await this.applyTo(m, c, o, true);
+        changed++;
+        await this.audit.record(
+          { actor, ip: actor.ip, action: 'evaluation.certificate.lift', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { violationId, status: c.status } },
+          m,
+        );
+      }
+    }
+    return { changed };
+  }
+
+  /** One violation on one locked certificate; true when something changed. `again`: re-acting after a void, past its own event. */
+  private async applyTo(
+    m: EntityManager,
+    c: { id: string; status: CertificateStatus; revocation_pending_violation_id: string | null },
+    v: ViolationFacts,
+    again = false,
+  ): Promise<boolean> {
+    if (!['valid', 'suspended', 'terminated'].includes(c.status)) return false;
+    const [seen] = await m.query(`SELECT 1 FROM evaluation_certificate_event WHERE certificate_id = $1 AND violation_id = $2`, [c.id, v.id]);
+    if (seen && !again) return false;
+    const step = automaticViolationStep(violationCertificateEffect(v.type, v.accident_level));
+    const what = `违规记录（${v.type}${v.accident_level ? `，${v.accident_level}` : ''}，${v.occurred_on}，${v.source_document}）`;
+    let changed = false;
+    const next = escalate(c.status, step.status);
+    if (next) {
+      const reason = `${what}：依 001 §11 ${WHAT[next]}`;
+      // The unique (certificate, violation) event: a violation acting again after a void is named in the reason only.
+      await this.changeStatus(m, c.id, c.status, next, reason, null, seen ? null : v.id);
+      await this.audit.record(
+        { actor: null, username: 'system', ip: null, action: 'evaluation.certificate.auto', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { from: c.status, to: next, violationId: v.id } },
+        m,
+      );
+      c.status = next;
+      changed = true;
+    }
+    if (step.pendingRevocation && c.revocation_pending_violation_id === null && (c.status === 'suspended' || c.status === 'terminated')) {
+      const reason = `${what}：依 001 §11 可声明证书作废，待认定主体确认`;
+      await m.query(`UPDATE evaluation_certificate SET revocation_pending_violation_id = $2, revocation_pending_reason = $3, version = version + 1 WHERE id = $1`, [c.id, v.id, reason]);
+      await this.audit.record(
+        { actor: null, username: 'system', ip: null, action: 'evaluation.certificate.revocation_pending', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { violationId: v.id } },
+        m,
+      );
+      c.revocation_pending_violation_id = v.id;
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** An officer of the body confirms the revocation a violation called for (001 §11 声明证书作废). */
+  async confirmRevocation(actor: Actor, id: string, reason: string): Promise<CertificateDetail> {
+    await this.dataSource.transaction(async (m) => {
+      const cert = await this.lockOwn(m, actor, id);
+      if (!cert.revocation_pending_violation_id) throw AppException.conflict('该证书没有待确认的作废');
+      const text = `${cert.revocation_pending_reason ?? ''}；确认作废：${reason.trim()}`;
+      await this.changeStatus(m, cert.id, cert.status, 'revoked', text, actor, null);
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'evaluation.certificate.revoke_confirm', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { from: cert.status, violationId: cert.revocation_pending_violation_id, reason } },
+        m,
+      );
+    });
+    return this.detail(actor, id);
+  }
+
+  /** An officer decides against revoking: the pending revocation goes, the suspension stays (a reinstatement is a status change). */
+  async dismissRevocation(actor: Actor, id: string, reason: string): Promise<CertificateDetail> {
+    await this.dataSource.transaction(async (m) => {
+      const cert = await this.lockOwn(m, actor, id);
+      if (!cert.revocation_pending_violation_id) throw AppException.conflict('该证书没有待确认的作废');
+      await m.query(`UPDATE evaluation_certificate SET revocation_pending_violation_id = NULL, revocation_pending_reason = NULL, version = version + 1 WHERE id = $1`, [id]);
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'evaluation.certificate.revoke_dismiss', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { violationId: cert.revocation_pending_violation_id, reason } },
+        m,
+      );
+    });
+    return this.detail(actor, id);
   }
 
   /** Nightly: expire past validity; flag last year's continuing-education shortfall. Idempotent. */
@@ -393,9 +509,8 @@ export class EvaluationCertificatesService {
       return rows.length;
     });
     const year = yearOf(today) - 1;
-    const profile = await this.policy.profileAt(`${year}-12-31`);
-    const due: { id: string; person_id: string; issued_on: string; valid_until: string }[] = await this.dataSource.query(
-      `SELECT id, person_id, issued_on::text AS issued_on, valid_until::text AS valid_until FROM evaluation_certificate
+    const due: { id: string; person_id: string; scheme: EvaluationScheme; issued_on: string; valid_until: string }[] = await this.dataSource.query(
+      `SELECT id, person_id, scheme, issued_on::text AS issued_on, valid_until::text AS valid_until FROM evaluation_certificate
         WHERE status = 'valid' AND (review_year IS NULL OR review_year < $1) ORDER BY id`,
       [year],
     );
@@ -403,9 +518,10 @@ export class EvaluationCertificatesService {
     for (const c of due) {
       await this.dataSource.transaction(async (m) => {
         const hours = await this.yearHours(m, c.person_id, year);
-        const verdict = yearlyCompliance(profile, { appointedOn: c.issued_on, termEnd: c.valid_until }, year, hours);
+        // The issuing scheme's rule (001 9.4.1.2 / 000 7.6), not the appointment profile in force.
+        const verdict = certificateYearCompliance(c.scheme, { issuedOn: c.issued_on, validUntil: c.valid_until }, year, hours);
         if (verdict.applicable && verdict.compliant === false) {
-          const reason = shortfallReason(year, verdict.clause, verdict.shortHours, verdict.shortActivities);
+          const reason = `${year} 年度继续教育未达标：${verdict.note}，证书待复核`;
           const r = await m.query(
             `UPDATE evaluation_certificate SET review_flag = true, review_reason = $2, review_year = $3, version = version + 1
               WHERE id = $1 AND status = 'valid' AND (review_year IS NULL OR review_year < $3)`,
@@ -428,30 +544,31 @@ export class EvaluationCertificatesService {
   // Shared with the applications service
   // -------------------------------------------------------------------------------------------
 
-  async currentValid(m: EntityManager, personId: string): Promise<{ id: string; number: string; issued_on: string; valid_until: string } | null> {
+  /** The person's valid certificate of `scheme`: a re-evaluation replaces a certificate of its own scheme only. */
+  async currentValid(m: EntityManager, personId: string, scheme: EvaluationScheme): Promise<{ id: string; number: string; issued_on: string; valid_until: string } | null> {
     const [row] = await m.query(
       `SELECT id, number, issued_on::text AS issued_on, valid_until::text AS valid_until FROM evaluation_certificate
-        WHERE person_id = $1 AND status = 'valid' ORDER BY issued_on DESC LIMIT 1`,
-      [personId],
+        WHERE person_id = $1 AND status = 'valid' AND scheme = $2 ORDER BY issued_on DESC LIMIT 1`,
+      [personId, scheme],
     );
     return row ?? null;
   }
 
-  /** 000 7.7.2: the holder's continuing education in each completed year since the certificate. */
-  async continuingEducation(m: EntityManager, personId: string, issuedOn: string, validUntil: string, today: string): Promise<ContinuingEducationYear[]> {
+  /** 000 7.7.2: the holder's continuing education in each completed year since the certificate, by the issuing scheme's rule. */
+  async continuingEducation(m: EntityManager, scheme: EvaluationScheme, personId: string, issuedOn: string, validUntil: string, today: string): Promise<ContinuingEducationYear[]> {
     const out: ContinuingEducationYear[] = [];
     for (let y = yearOf(issuedOn); y < yearOf(today); y++) {
       const hours = await this.yearHours(m, personId, y);
-      const c = yearlyCompliance(await this.policy.profileAt(`${y}-12-31`, m), { appointedOn: issuedOn, termEnd: validUntil }, y, hours);
+      const c = certificateYearCompliance(scheme, { issuedOn, validUntil }, y, hours);
       out.push({
         year: y,
         applicable: c.applicable,
         compliant: c.compliant,
-        totalHours: hours.firstCategory + hours.secondCategory,
-        activities: hours.activities,
+        totalHours: c.totalHours,
+        activities: c.activities,
         shortHours: c.shortHours,
         shortActivities: c.shortActivities,
-        note: c.reason,
+        note: c.note,
       });
     }
     return out;
@@ -471,9 +588,17 @@ export class EvaluationCertificatesService {
     return toYearHours(row);
   }
 
-  private async lockOwn(m: EntityManager, actor: Actor, id: string): Promise<{ id: string; status: CertificateStatus; issued_on: string; review_flag: boolean; review_reason: string | null }> {
+  private async lockOwn(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+  ): Promise<{ id: string; status: CertificateStatus; issued_on: string; review_flag: boolean; review_reason: string | null; revocation_pending_violation_id: string | null; revocation_pending_reason: string | null }> {
     const [c] = /^[0-9a-f-]{36}$/i.test(id)
-      ? await m.query(`SELECT id, body_code, status, issued_on::text AS issued_on, review_flag, review_reason FROM evaluation_certificate WHERE id = $1 FOR UPDATE`, [id])
+      ? await m.query(
+          `SELECT id, body_code, status, issued_on::text AS issued_on, review_flag, review_reason, revocation_pending_violation_id, revocation_pending_reason
+             FROM evaluation_certificate WHERE id = $1 FOR UPDATE`,
+          [id],
+        )
       : [];
     if (!c || c.body_code !== actor.regionCode) throw AppException.notFound('证书');
     return c;
@@ -489,7 +614,14 @@ export class EvaluationCertificatesService {
     violationId: string | null,
     on = this.today(),
   ): Promise<void> {
-    await m.query(`UPDATE evaluation_certificate SET status = $2, status_changed_on = $3, status_reason = $4, version = version + 1 WHERE id = $1`, [id, to, on, reason]);
+    // A pending revocation lives on a suspended or terminated certificate only: any other status ends it.
+    await m.query(
+      `UPDATE evaluation_certificate SET status = $2::varchar, status_changed_on = $3, status_reason = $4,
+              revocation_pending_violation_id = CASE WHEN $2::varchar IN ('suspended','terminated') THEN revocation_pending_violation_id END,
+              revocation_pending_reason = CASE WHEN $2::varchar IN ('suspended','terminated') THEN revocation_pending_reason END,
+              version = version + 1 WHERE id = $1`,
+      [id, to, on, reason],
+    );
     await this.certEvent(m, id, from, to, reason, actor, violationId);
     if (LEAVES_TALENT_POOL.includes(to)) {
       // The 人才库 holds qualified holders only: a certificate that has ended takes its holder out
@@ -523,11 +655,6 @@ export class EvaluationCertificatesService {
       reviewedAt: new Date(r.reviewed_at).toISOString(),
     }));
   }
-}
-
-function shortfallReason(year: number, clause: string | null, shortHours: number, shortActivities: number): string {
-  const parts = [shortHours > 0 ? `还差 ${shortHours} 学时` : null, shortActivities > 0 ? `还差 ${shortActivities} 次组织培训活动` : null].filter(Boolean);
-  return `${year} 年度继续教育未达标${clause ? `（${clause}）` : ''}：${parts.join('，')}，证书待复核`;
 }
 
 /** TypeORM's raw UPDATE result is [rows, count] for postgres. */

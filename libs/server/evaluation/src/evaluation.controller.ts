@@ -30,6 +30,7 @@ import {
   CertificateQueryDto,
   CertificateStatusDto,
   ClearReviewFlagDto,
+  RevocationDecisionDto,
   ConsolidateDto,
   EvaluationApplicationDto,
   GradePreviewDto,
@@ -222,6 +223,21 @@ export class EvaluationController {
   @Roles('evaluator')
   clearFlag(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ClearReviewFlagDto): Promise<CertificateDetail> {
     return this.certificates.clearReviewFlag(actor, id, dto.note);
+  }
+
+  /** 001 §11 必要时有权…声明证书作废: an officer of the body confirms the revocation a violation called for. */
+  @Post('certificates/:id/revocation/confirm')
+  @HttpCode(200)
+  @Roles('evaluator')
+  confirmRevocation(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: RevocationDecisionDto): Promise<CertificateDetail> {
+    return this.certificates.confirmRevocation(actor, id, dto.reason);
+  }
+
+  @Post('certificates/:id/revocation/dismiss')
+  @HttpCode(200)
+  @Roles('evaluator')
+  dismissRevocation(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: RevocationDecisionDto): Promise<CertificateDetail> {
+    return this.certificates.dismissRevocation(actor, id, dto.reason);
   }
 
   @Post('certificates/:id/reviews')

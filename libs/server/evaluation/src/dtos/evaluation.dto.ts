@@ -33,6 +33,7 @@ import {
   type CertificateStatus,
   type CertificateStatusRequest,
   type ClearReviewFlagRequest,
+  type RevocationDecisionRequest,
   type ConsolidateRequest,
   type CqoGrade,
   type EvaluationApplicationQuery,
@@ -194,6 +195,11 @@ export class CertificateStatusDto implements CertificateStatusRequest {
 export class ClearReviewFlagDto implements ClearReviewFlagRequest {
   @ApiProperty() @FieldLabel('复核意见') @IsString() @IsNotEmpty({ message: '请填写复核意见' }) @MaxLength(2000)
   note!: string;
+}
+
+export class RevocationDecisionDto implements RevocationDecisionRequest {
+  @ApiProperty() @FieldLabel('理由') @IsString({ message: '请填写理由' }) @IsNotEmpty({ message: '请填写理由' }) @MaxLength(2000, { message: '理由不能超过2000个字符' })
+  reason!: string;
 }
 
 export class YearlyReviewDto implements YearlyReviewRequest {
