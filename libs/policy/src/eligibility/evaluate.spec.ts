@@ -610,10 +610,18 @@ describe('hubei-2021 004 三(一) 首席质量官任期一般为5年', () => {
     expect(r.actual).toBe('任期已于 2028-02-29 届满');
   });
 
-  it('fails a filed term end longer than 5 years, showing the longest allowed end', () => {
-    const r = expectOnlyFailure(judge(HUBEI, { termEnd: '2028-03-01' }), 'term', 'ineligible', '004 三(一)');
-    expect(r.expected).toBe('任期不超过 5 年（至 2028-02-29），且在任期内');
-    expect(r.actual).toContain('2028-03-01');
+  it('004 三(一): a term one day longer than 5 years is accepted with an attention hit naming the clause and the usual end', () => {
+    const v = judge(HUBEI, { termEnd: '2028-03-01' });
+    const r = expectOnlyFailure(v, 'term', 'attention', '004 三(一)');
+    expect(v.disqualified).toBe(false);
+    expect(r.expected).toBe('任期一般为 5 年（至 2028-02-29），且在任期内');
+    expect(r.actual).toBe('2023-03-01 至 2028-03-01；任期至 2028-03-01，长于一般任期 5 年（至 2028-02-29）（004 三(一)：任期一般为5年）');
+  });
+
+  it('004 三(一): a 6-year term is accepted with an attention hit, and still ends with its own end date', () => {
+    expectOnlyFailure(judge(HUBEI, { termEnd: '2029-02-28' }, '2029-02-28'), 'term', 'attention', '004 三(一)');
+    const ended = expectOnlyFailure(judge(HUBEI, { termEnd: '2029-02-28' }, '2029-03-01'), 'term', 'ineligible', '004 三(一)');
+    expect(ended.actual).toBe('任期已于 2029-02-28 届满');
   });
 
   it('passes a filed term end of exactly 5 years', () => {
@@ -718,7 +726,7 @@ const DISQUALIFYING: Record<string, Record<ViolationType, string | null>> = {
     知情不报或虚假报告: null,
   },
   'hunan-2024': {
-    违法违规: 'disqualification.misconduct',
+    违法违规: null,
     重大失误受处分: 'disqualification.misconduct',
     刑事处分: 'disqualification.misconduct',
     谋取不正当利益: 'disqualification.misconduct',
@@ -801,6 +809,27 @@ describe('hubei-2021 004 二(二) 泄露商业秘密 is not a disqualification t
     expectEligible(judge(HUBEI, facts));
     expect(judge(CHONGQING, facts).disqualified).toBe(true);
     expect(judge(HUNAN, facts).disqualified).toBe(true);
+  });
+});
+
+describe('hunan-2024 001 5.1.5 a) 违反法律法规，在质量岗位工作中造成重大失误或谋取不正当利益的或受刑事处分的', () => {
+  it.each(['open', 'rectified', 'closed'] as const)('001 5.1.5 a): a plain 违法违规 record (%s) does not disqualify: it names no 重大失误, 谋利 or 刑事处分', (status) => {
+    expectEligible(judge(HUNAN, { violations: [violation('违法违规', { status })] }));
+  });
+
+  it.each([
+    ['重大失误受处分', 'closed'],
+    ['谋取不正当利益', 'rectified'],
+    ['刑事处分', 'closed'],
+  ] as const)('001 5.1.5 a): %s disqualifies, even when %s', (type, status) => {
+    const v = judge(HUNAN, { violations: [violation(type, { status })] });
+    expectOnlyFailure(v, 'disqualification.misconduct', 'ineligible', '001 5.1.5 a)');
+    expect(v.disqualified).toBe(true);
+  });
+
+  it('001 5.1.5 a): reads as narrowly as 004 二(二) and 003 5.1.4 for a plain 违法违规', () => {
+    const facts = { violations: [violation('违法违规')] };
+    for (const profile of [HUBEI, CHONGQING, HUNAN]) expect(judge(profile, facts).disqualified).toBe(false);
   });
 });
 

@@ -19,6 +19,7 @@ import {
 import { daysBetween, termEndFor, yearOf } from './dates';
 import { yearlyCompliance } from '../training/compliance';
 import { profileRef } from './profiles';
+import { checkTerm } from './term';
 
 /** Training hours of one calendar year, from the training ledger (SPEC §4). */
 export interface YearTraining {
@@ -128,15 +129,15 @@ function judge(profile: PolicyProfile, rule: RuleDefinition, f: EligibilityFacts
       };
     }
     case 'term': {
-      const longest = termEndFor(f.appointedOn, rule.years);
-      const end = f.termEnd ?? longest;
-      const withinLimit = end <= longest;
-      const running = asOf <= end;
-      return {
-        expected: `任期不超过 ${rule.years} 年（至 ${longest}），且在任期内`,
-        actual: running ? `${f.appointedOn} 至 ${end}` : `任期已于 ${end} 届满`,
-        pass: withinLimit && running,
-      };
+      // An ended term fails with the rule's own severity (the appointment is no longer in post). A
+      // term longer than the usual one is a soft hit only: 004 三(一) 任期**一般**为5年.
+      const t = checkTerm(rule, f.appointedOn, f.termEnd);
+      const usualEnd = termEndFor(f.appointedOn, rule.years);
+      const end = t.termEnd ?? usualEnd;
+      const expected = `任期一般为 ${rule.years} 年（至 ${usualEnd}），且在任期内`;
+      if (asOf > end) return { expected, actual: `任期已于 ${end} 届满`, pass: false };
+      if (t.longerThanUsual) return { expected, actual: `${f.appointedOn} 至 ${end}；${t.longerThanUsual.message}`, pass: false, severity: 'soft' };
+      return { expected, actual: `${f.appointedOn} 至 ${end}`, pass: true };
     }
     case 'declaration': {
       const ticked = f.declarations.includes(rule.declaration);

@@ -1,4 +1,5 @@
 export * from './dates';
 export * from './evaluate';
 export * from './profiles';
+export * from './term';
 export * from './validate-profile';

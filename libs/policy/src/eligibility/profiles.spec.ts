@@ -1,5 +1,5 @@
 import type { PolicyProfile, RuleDefinition, RuleKind } from '@cqo/contracts';
-import { BUILT_IN_PROFILES, DEFAULT_PROFILE, declarationsOf, defaultProfileFor, parseProfileRef, profileInForce, profileRef, termYearsOf } from './profiles';
+import { allDeclarationIds, BUILT_IN_PROFILES, DEFAULT_PROFILE, declarationsOf, defaultProfileFor, parseProfileRef, profileInForce, profileRef, termYearsOf } from './profiles';
 import { validateProfile } from './validate-profile';
 
 const builtIn = (name: string): PolicyProfile => {
@@ -147,6 +147,26 @@ describe('declarationsOf: the 承诺 a filer ticks', () => {
     ['zhejiang', ZHEJIANG, ['ethics', 'love-quality']],
   ] as const)('%s', (_name, profile, ids) => {
     expect(declarationsOf(profile).map((d) => d.declaration)).toEqual(ids);
+  });
+});
+
+describe('allDeclarationIds: what 任职承诺 = 是 ticks (SPEC §8)', () => {
+  it('SPEC §8 任职承诺: covers every declaration of every built-in, including 001 5.1.2 background (hunan-2024)', () => {
+    const all = allDeclarationIds(BUILT_IN_PROFILES);
+    expect(all).toEqual(['background', 'competence', 'ethics', 'love-quality', 'no-disqualification']);
+    for (const p of BUILT_IN_PROFILES) for (const d of declarationsOf(p)) expect(all).toContain(d.declaration);
+    expect(all).not.toContain('equivalent-experience');
+  });
+
+  it('SPEC §8 任职承诺: takes in a declaration a province adds in its own version', () => {
+    const own: PolicyProfile = {
+      ...HUBEI,
+      version: 2,
+      builtIn: false,
+      basedOn: 'hubei-2021@1',
+      rules: [...HUBEI.rules, { id: 'declaration.x', kind: 'declaration', title: '承诺', clause: '004 二(二)', clauseText: 'x', severity: 'hard', declaration: 'x', statement: 'x' }],
+    };
+    expect(allDeclarationIds([...BUILT_IN_PROFILES, own])).toContain('x');
   });
 });
 

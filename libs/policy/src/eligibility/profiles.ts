@@ -286,16 +286,22 @@ const hunan2024: PolicyProfile = {
       clauseText: '有下列情形之一的，不得担任首席质量官：a) 违反法律法规，在质量岗位工作中造成重大失误或谋取不正当利益的或受刑事处分的；b) 泄露企业的商业秘密；c) 损害企业或者合作伙伴的合法权益。',
       severity: 'hard',
       declaration: 'no-disqualification',
-      statement: '本人不存在不得担任首席质量官的情形（违法、重大失误、谋利或受刑事处分，泄露商业秘密，损害合法权益）',
+      statement: '本人不存在不得担任首席质量官的情形（违反法律法规，在质量岗位工作中造成重大失误、谋取不正当利益或受刑事处分，泄露商业秘密，损害合法权益）',
     },
+    // 001 5.1.5 a) 违反法律法规，在质量岗位工作中造成重大失误或谋取不正当利益的或受刑事处分的: a breach of
+    // law that led to one of three outcomes, not any breach. Onto the violation types of SPEC §5:
+    // 造成重大失误 → 重大失误受处分, 谋取不正当利益 → 谋取不正当利益, 受刑事处分 → 刑事处分. A plain 违法违规
+    // record names none of the three, so it does not disqualify here (as under 004 二(二) and
+    // 003 5.1.4, and as libs/policy/src/grading/preconditions.ts reads it for 001 9.1). The status
+    // does not matter: 整改 (rectified) or 结案 (closed) does not undo a 重大失误 made or a 刑事处分 received.
     {
       id: 'disqualification.misconduct',
       kind: 'disqualification',
-      title: '不得担任：违法、重大失误、谋利或刑事处分',
+      title: '不得担任：违法造成重大失误、谋取不正当利益或受刑事处分',
       clause: '001 5.1.5 a)',
       clauseText: '违反法律法规，在质量岗位工作中造成重大失误或谋取不正当利益的或受刑事处分的',
       severity: 'hard',
-      violationTypes: ['违法违规', '重大失误受处分', '谋取不正当利益', '刑事处分'],
+      violationTypes: ['重大失误受处分', '谋取不正当利益', '刑事处分'],
       minAccidentLevel: null,
     },
     {
@@ -394,6 +400,16 @@ export function profileInForce(schedule: readonly { from: string; profile: strin
 /** The declarations (承诺) a profile asks the filer to tick. */
 export function declarationsOf(profile: PolicyProfile): Extract<RuleDefinition, { kind: 'declaration' }>[] {
   return profile.rules.filter((r): r is Extract<RuleDefinition, { kind: 'declaration' }> => r.kind === 'declaration');
+}
+
+/**
+ * Every declaration id any of `profiles` asks for, sorted: what a blanket 任职承诺 = 是 (SPEC §8:
+ * "the declarations of §3") ticks, so that a verdict under any profile — the one in force later, or
+ * hunan-2024's 001 5.1.2 `background` — finds them made. `equivalent-experience` is not among them:
+ * it is a qualification claimed in the filing form (001 5.1.1), not a declaration rule.
+ */
+export function allDeclarationIds(profiles: readonly PolicyProfile[]): string[] {
+  return [...new Set(profiles.flatMap((p) => declarationsOf(p).map((d) => d.declaration)))].sort();
 }
 
 /** The term in years, if the profile limits it. */
