@@ -46,7 +46,11 @@ export const ROSTER_REQUIRED_COLUMNS: readonly RosterColumn[] = ['统一社会�
 /** The CQO's columns: all empty = the enterprise has no CQO on this roster. */
 export const ROSTER_CQO_COLUMNS: readonly RosterColumn[] = ROSTER_COLUMNS.slice(ROSTER_COLUMNS.indexOf('首席质量官姓名'));
 
-/** Required once any CQO column is filled (marked `*` after "有首席质量官时" in the template notes). */
+/**
+ * Required once any CQO column is filled (marked `*` after "有首席质量官时" in the template notes).
+ * 是否质量相关专业 is not among them: SPEC §8 asks it only when the qualification is a 专业技术职称
+ * (the speciality of a 职称; see validateRosterRow).
+ */
 export const ROSTER_CQO_REQUIRED_COLUMNS: readonly RosterColumn[] = [
   '首席质量官姓名',
   '性别',
@@ -55,7 +59,6 @@ export const ROSTER_CQO_REQUIRED_COLUMNS: readonly RosterColumn[] = [
   '职务层级',
   '学历',
   '职称或职业资格类别',
-  '是否质量相关专业',
   '从事质量管理工作年限',
   '聘任日期',
   '任职承诺',

@@ -6,7 +6,7 @@ const CODE = (() => {
   const first17 = '91420102MA4K00001';
   return first17 + computeCreditCodeCheckChar(first17);
 })();
-const ctx: RosterRowContext = { today: '2026-06-01', termYears: 5, declarations: ['love-quality', 'ethics'] };
+const ctx: RosterRowContext = { today: '2026-06-01', term: { years: 5, clause: '004 三(一)' }, declarations: ['love-quality', 'ethics'] };
 
 const enterpriseOnly: RosterRawRow = { 统一社会信用代码: CODE, 企业名称: '武汉测试有限公司', 所在地区代码: '420102', 是否规上: '是' };
 const withCqo: RosterRawRow = {
@@ -92,23 +92,48 @@ describe('validateRosterRow', () => {
 
   it('CQO columns: all empty or the required ones present', () => {
     const errors = errorsOf({ ...enterpriseOnly, 首席质量官姓名: '李四' });
-    expect(errors.map((e) => e.column)).toEqual(['性别', '出生年月', '职务', '职务层级', '学历', '职称或职业资格类别', '是否质量相关专业', '从事质量管理工作年限', '聘任日期', '任职承诺', '联系电话']);
+    expect(errors.map((e) => e.column)).toEqual(['性别', '出生年月', '职务', '职务层级', '学历', '职称或职业资格类别', '从事质量管理工作年限', '聘任日期', '任职承诺', '联系电话']);
     expect(errors[0].reason).toContain('全部留空');
     expect(ROSTER_CQO_COLUMNS[0]).toBe('首席质量官姓名');
   });
 
-  it('dates: bad text, a future appointment, a term end before the appointment or beyond the profile\'s term, an ended term', () => {
+  it('dates: bad text, a future appointment, a term end before the appointment, an ended term', () => {
     expect(errorsOf({ ...withCqo, 聘任日期: '2024-02-30' })).toEqual([{ column: '聘任日期', reason: '聘任日期应为YYYY-MM-DD格式的有效日期' }]);
     expect(errorsOf({ ...withCqo, 聘任日期: '2026-07-01' })).toEqual([{ column: '聘任日期', reason: '聘任日期不能晚于今天' }]);
     expect(errorsOf({ ...withCqo, 任期届满日期: '2024-02-01' })).toEqual([{ column: '任期届满日期', reason: '任期届满日期不能早于聘任日期' }]);
-    expect(errorsOf({ ...withCqo, 任期届满日期: '2030-01-01' })).toEqual([{ column: '任期届满日期', reason: '任期不能超过5年（最晚 2029-02-28）' }]);
     expect(errorsOf({ ...withCqo, 聘任日期: '2020-03-01' })).toEqual([{ column: '聘任日期', reason: expect.stringContaining('任期已于 2025-02-28 届满') }]);
     expect(errorsOf({ ...withCqo, 出生年月: '1980-13' })).toEqual([{ column: '出生年月', reason: '出生年月应为YYYY-MM格式，如1980-05' }]);
     expect(errorsOf({ ...withCqo, 出生年月: '2010-01' })).toEqual([{ column: '出生年月', reason: '按出生年月计算，聘任时年龄应在18–80岁之间' }]);
     expect(errorsOf({ ...withCqo, 出生年月: '1990-01', 从事质量管理工作年限: 30 })).toEqual([{ column: '从事质量管理工作年限', reason: '从事质量管理工作年限与年龄不符' }]);
     // Without a term in the profile, an empty 任期届满日期 stays empty.
-    const r = validateRosterRow({ ...withCqo, 聘任日期: '2010-03-01' }, { ...ctx, termYears: null });
+    const r = validateRosterRow({ ...withCqo, 聘任日期: '2010-03-01' }, { ...ctx, term: null });
     expect(!r.blank && r.row?.cqo?.termEnd).toBeNull();
+  });
+
+  it('004 三(一): a term longer than 5 years is accepted as written (the verdict shows the soft hit)', () => {
+    expect(errorsOf({ ...withCqo, 任期届满日期: '2030-02-28' })).toEqual([]);
+    const r = validateRosterRow({ ...withCqo, 任期届满日期: '2030-02-28' }, ctx);
+    expect(!r.blank && r.row?.cqo?.termEnd).toBe('2030-02-28');
+  });
+
+  it('SPEC §8 任职承诺: 是 ticks every declaration of the context (all profiles), 否 none', () => {
+    const all = ['background', 'competence', 'ethics', 'love-quality', 'no-disqualification'];
+    const yes = validateRosterRow(withCqo, { ...ctx, declarations: all });
+    expect(!yes.blank && yes.row?.cqo?.declarations).toEqual(all);
+    const no = validateRosterRow({ ...withCqo, 任职承诺: '否' }, { ...ctx, declarations: all });
+    expect(!no.blank && no.row?.cqo?.declarations).toEqual([]);
+  });
+
+  it('SPEC §8 是否质量相关专业: may be blank for 无 or a 职业资格 (stored as 否), required for a 专业技术职称', () => {
+    const none = validateRosterRow({ ...withCqo, 职称或职业资格类别: '无', 职称或职业资格级别: '', 是否质量相关专业: '' }, ctx);
+    expect(none).toMatchObject({ errors: [], row: { cqo: { qualificationType: '无', qualificationLevel: null, qualityRelated: false } } });
+    const certificate = validateRosterRow({ ...withCqo, 是否质量相关专业: null }, ctx);
+    expect(certificate).toMatchObject({ errors: [], row: { cqo: { qualificationType: '质量专业技术人员职业资格', qualityRelated: false } } });
+    expect(errorsOf({ ...withCqo, 职称或职业资格类别: '专业技术职称', 是否质量相关专业: '' })).toEqual([
+      { column: '是否质量相关专业', reason: '职称或职业资格类别为“专业技术职称”时，是否质量相关专业不能为空' },
+    ]);
+    const title = validateRosterRow({ ...withCqo, 职称或职业资格类别: '专业技术职称', 是否质量相关专业: '是' }, ctx);
+    expect(title).toMatchObject({ errors: [], row: { cqo: { qualityRelated: true } } });
   });
 
   it('qualification, hours, phone and declarations', () => {

@@ -19,7 +19,8 @@ import {
   type SizeClass,
 } from '@cqo/contracts';
 import { validateCreditCode } from '../credit-code';
-import { isIsoDate, termEndFor } from '../eligibility/dates';
+import { isIsoDate } from '../eligibility/dates';
+import { checkTerm, type TermRule } from '../eligibility/term';
 import { AWARD_FORMAT, ROSTER_COLUMNS, ROSTER_CQO_COLUMNS, ROSTER_CQO_REQUIRED_COLUMNS, ROSTER_REQUIRED_COLUMNS, type RosterColumn } from './roster-columns';
 
 /** A cell as a spreadsheet reader hands it over (rich text, formulas and links already reduced). */
@@ -52,12 +53,12 @@ export interface RosterCqo {
   qualityRelated: boolean;
   yearsInQuality: number;
   appointedOn: string;
-  /** As written, or the profile's term less one day when left empty (null when the profile sets no term). */
+  /** As written (a term longer than the usual one is accepted, 004 三(一)), or the profile's term less one day when left empty (null when the profile sets no term). */
   termEnd: string | null;
   authorisationCertNo: string | null;
   initialTrainingHours: number | null;
   initialTrainingCertNo: string | null;
-  /** The profile's declaration ids when 任职承诺 is 是, else none. */
+  /** Every declaration id of the context when 任职承诺 is 是, else none. */
   declarations: string[];
 }
 
@@ -74,9 +75,13 @@ export interface RosterCellError {
 export interface RosterRowContext {
   /** Today in China, YYYY-MM-DD. */
   today: string;
-  /** The term of the profile in force (hubei-2021: 5), null when it sets none. */
-  termYears: number | null;
-  /** The declaration ids of the profile in force (任职承诺 = 是 ticks all of them). */
+  /** The term rule of the profile in force (hubei-2021: 5 years, 004 三(一)), null when it sets none. */
+  term: Pick<TermRule, 'years' | 'clause'> | null;
+  /**
+   * Every declaration id any profile asks for: SPEC §8 任职承诺 = 是 stands for all the declarations
+   * of §3, so a verdict under another profile (a later one, or hunan's 001 5.1.2 background) finds
+   * them ticked too.
+   */
   declarations: readonly string[];
 }
 
@@ -221,8 +226,12 @@ function validateCqo(
   if (text['职称或职业资格级别'] && !qualificationLevel) bad('职称或职业资格级别', `职称或职业资格级别应为${QUALIFICATION_LEVELS.join('/')}之一`);
   else if (qualificationType === '无' && qualificationLevel) bad('职称或职业资格级别', '类别为“无”时不应填写级别');
   else if (qualificationType && qualificationType !== '无' && !qualificationLevel) bad('职称或职业资格级别', '职称或职业资格级别不能为空（类别为“无”时留空）');
-  const qualityRelated = text['是否质量相关专业'] === '是' ? true : text['是否质量相关专业'] === '否' ? false : null;
-  if (text['是否质量相关专业'] && qualityRelated === null) bad('是否质量相关专业', '是否质量相关专业应为“是”或“否”');
+  // SPEC §8: asked only when the qualification is a 专业技术职称 (the speciality of a title); a
+  // 职业资格 or 无 may leave it blank, and a blank is stored as 否 (no rule reads it for those).
+  const givenRelated = text['是否质量相关专业'] === '是' ? true : text['是否质量相关专业'] === '否' ? false : null;
+  if (text['是否质量相关专业'] && givenRelated === null) bad('是否质量相关专业', '是否质量相关专业应为“是”或“否”');
+  else if (!text['是否质量相关专业'] && qualificationType === '专业技术职称') bad('是否质量相关专业', '职称或职业资格类别为“专业技术职称”时，是否质量相关专业不能为空');
+  const qualityRelated = givenRelated ?? (qualificationType === '专业技术职称' ? null : false);
   const years = Number(text['从事质量管理工作年限']);
   if (text['从事质量管理工作年限'] && !Number.isInteger(years)) bad('从事质量管理工作年限', '从事质量管理工作年限应为整数');
   else if (years < 0) bad('从事质量管理工作年限', '从事质量管理工作年限不能为负数');
@@ -235,10 +244,11 @@ function validateCqo(
   if (text['任期届满日期'] && !givenTermEnd) bad('任期届满日期', '任期届满日期应为YYYY-MM-DD格式的有效日期');
   let termEnd: string | null = givenTermEnd;
   if (appointedOn) {
-    const longest = ctx.termYears !== null ? termEndFor(appointedOn, ctx.termYears) : null;
-    if (givenTermEnd && givenTermEnd < appointedOn) bad('任期届满日期', '任期届满日期不能早于聘任日期');
-    else if (givenTermEnd && longest && givenTermEnd > longest) bad('任期届满日期', `任期不能超过${ctx.termYears}年（最晚 ${longest}）`);
-    termEnd ??= longest;
+    // A term longer than the usual one is not refused: 004 三(一) 任期一般为5年; the verdict's term
+    // rule shows it as a soft hit naming the clause.
+    const term = checkTerm(ctx.term, appointedOn, givenTermEnd);
+    if (term.beforeStart) bad('任期届满日期', '任期届满日期不能早于聘任日期');
+    termEnd = term.termEnd;
     if (termEnd && termEnd < ctx.today) {
       bad(givenTermEnd ? '任期届满日期' : '聘任日期', `任期已于 ${termEnd} 届满，名册只登记在任的首席质量官`);
     }

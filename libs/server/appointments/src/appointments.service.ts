@@ -9,7 +9,7 @@ import type {
   PolicyProfile,
   VerdictResult,
 } from '@cqo/contracts';
-import { daysBetween, declarationsOf, defaultTermEnd, maskPhone, termEndFor, termYearsOf, chinaDate } from '@cqo/policy';
+import { checkTerm, daysBetween, declarationsOf, defaultTermEnd, maskPhone, termRuleOf, chinaDate } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
@@ -175,11 +175,9 @@ export class AppointmentsService {
     if (age < 18 || age > 80) add('birthMonth', 'age', '按出生年月计算，聘任时年龄应在18–80岁之间');
     if (dto.qualificationType === '无' && dto.qualificationLevel) add('qualificationLevel', 'notApplicable', '类别为“无”时不应填写级别');
     if (dto.yearsInQuality > age - 14) add('yearsInQuality', 'tooMany', '从事质量管理工作年限与年龄不符');
-    if (dto.termEnd && dto.termEnd < dto.appointedOn) add('termEnd', 'beforeStart', '任期届满日期不能早于聘任日期');
-    const years = termYearsOf(profile);
-    if (dto.termEnd && years !== null && dto.termEnd > termEndFor(dto.appointedOn, years)) {
-      add('termEnd', 'tooLong', `任期不能超过${years}年（最晚 ${termEndFor(dto.appointedOn, years)}）`);
-    }
+    // A term longer than the usual one is not an error: 004 三(一) 任期一般为5年. The verdict's term
+    // rule shows it as a soft hit naming the clause, which asks the filer for a 上报说明.
+    if (dto.termEnd && checkTerm(termRuleOf(profile), dto.appointedOn, dto.termEnd).beforeStart) add('termEnd', 'beforeStart', '任期届满日期不能早于聘任日期');
     if (dto.initialTrainingHours !== null && dto.initialTrainingHours !== undefined && !Number.isInteger(dto.initialTrainingHours * 2)) {
       add('initialTrainingHours', 'step', '任职培训学时应为0.5的整数倍');
     }

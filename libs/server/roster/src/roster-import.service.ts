@@ -5,11 +5,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ImportMode, ImportResult, ImportRowError, RosterImportParams } from '@cqo/contracts';
 import {
   addDays,
+  allDeclarationIds,
   chinaDate,
-  declarationsOf,
   maskPhone,
   ROSTER_COLUMNS,
-  termYearsOf,
+  termRuleOf,
   validateRosterRow,
   type RosterColumn,
   type RosterCqo,
@@ -105,7 +105,8 @@ export class RosterImportService {
     const mode: ImportMode = params.mode === 'keep-valid' ? 'keep-valid' : 'all-or-nothing';
     const today = chinaDate(this.clock.now());
     const profile = await this.policy.profileAt(today);
-    const ctx = { today, termYears: termYearsOf(profile), declarations: declarationsOf(profile).map((d) => d.declaration) };
+    // SPEC §8: 任职承诺 = 是 stands for all the declarations of §3, of whichever profile judges it.
+    const ctx = { today, term: termRuleOf(profile), declarations: allDeclarationIds(await this.policy.profiles()) };
     const regions = await this.repo.regions(this.dataSource.manager);
 
     // 1. Every row against the forms' rules, the region table and the uploader's scope.
