@@ -357,6 +357,20 @@ export interface ViolationItem {
   disqualifying: boolean;
 }
 
+/** 撤销 a violation recorded by mistake: by the recording level or above, with a reason (audited). */
+export interface VoidViolationRequest {
+  reason: string;
+  /** The version the caller saw (optimistic check); optional. */
+  version?: number;
+}
+
+/** A voided violation: out of every count and verdict, kept with who voided it, when and why. */
+export interface VoidedViolationItem extends Omit<ViolationItem, 'disqualifying'> {
+  voidedAt: string;
+  voidedByRole: string;
+  voidReason: string;
+}
+
 export interface ViolationListQuery {
   region?: string;
   enterpriseId?: string;

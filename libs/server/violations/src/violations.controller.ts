@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Page, ViolationItem } from '@cqo/contracts';
+import type { Page, ViolationItem, VoidedViolationItem } from '@cqo/contracts';
 import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
-import { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto } from './dtos/violation.dto';
+import { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto, VoidViolationDto } from './dtos/violation.dto';
 import { ViolationsService } from './violations.service';
 
 @ApiTags('violations')
@@ -21,6 +21,14 @@ export class ViolationsController {
   @Roles('county', 'city', 'province')
   record(@CurrentActor() actor: Actor, @Body() dto: RecordViolationDto): Promise<ViolationItem> {
     return this.violations.record(actor, dto);
+  }
+
+  /** 撤销 a violation recorded by mistake: the recording level or above, with a reason; lifts what it caused. */
+  @Post(':id/void')
+  @HttpCode(200)
+  @Roles('county', 'city', 'province')
+  void(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: VoidViolationDto): Promise<VoidedViolationItem> {
+    return this.violations.void(actor, id, dto);
   }
 
   @Patch(':id')

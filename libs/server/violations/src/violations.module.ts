@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EligibilityModule } from '@cqo/server-eligibility';
+import { EvaluationModule } from '@cqo/server-evaluation';
 import { RegionsModule } from '@cqo/server-regions';
 import { ViolationEntity } from './entities/violation.entity';
 import { ViolationsController } from './violations.controller';
 import { ViolationsService } from './violations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ViolationEntity]), EligibilityModule, RegionsModule],
+  imports: [TypeOrmModule.forFeature([ViolationEntity]), EligibilityModule, RegionsModule, EvaluationModule],
   controllers: [ViolationsController],
   providers: [ViolationsService],
   exports: [ViolationsService],

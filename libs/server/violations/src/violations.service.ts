@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Page, PolicyProfile, ViolationItem, ViolationStatus } from '@cqo/contracts';
+import type { Page, PolicyProfile, Role, ViolationItem, ViolationStatus, VoidedViolationItem } from '@cqo/contracts';
 import { chinaDate, isDisqualifying, subtreePattern } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { OutboxService } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
-import type { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto } from './dtos/violation.dto';
+import type { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto, VoidViolationDto } from './dtos/violation.dto';
 import { ViolationEntity } from './entities/violation.entity';
 
 interface ViolationRow {
@@ -57,6 +58,7 @@ export class ViolationsService {
     private readonly outbox: OutboxService,
     private readonly eligibility: EligibilityService,
     private readonly policy: PolicyService,
+    private readonly certificates: EvaluationCertificatesService,
     private readonly clock: Clock,
   ) {}
 
@@ -160,6 +162,71 @@ export class ViolationsService {
     return this.item(id);
   }
 
+  /**
+   * 撤销: a violation recorded by mistake leaves `violation` for `violation_voided` (with who, when
+   * and why), so no verdict, count or certificate acts on it any more. Allowed to the level that
+   * recorded it or above, within scope like every write here. In the same transaction: the person
+   * is re-judged (a disqualification it caused goes) and what it did to certificates automatically
+   * (suspension, termination, a pending revocation) is lifted; a revocation an officer confirmed stays.
+   */
+  async void(actor: Actor, id: string, dto: VoidViolationDto): Promise<VoidedViolationItem> {
+    const v = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(ViolationEntity).findOneBy({ id }) : null;
+    if (!v) {
+      const [gone] = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.query(`SELECT region_path, enterprise_id FROM violation_voided WHERE id = $1`, [id]) : [];
+      if (gone) {
+        await this.scope.assert(actor, { type: 'violation', id, regionPath: gone.region_path, enterpriseId: gone.enterprise_id }, 'write', '违规记录');
+        throw AppException.conflict('该违规记录已撤销');
+      }
+      throw AppException.notFound('违规记录');
+    }
+    await this.scope.assert(actor, { type: 'violation', id, regionPath: v.regionPath, enterpriseId: v.enterpriseId }, 'write', '违规记录');
+    if (levelRank(actor.role) < levelRank(v.recordedRole)) {
+      throw AppException.forbidden(`该违规记录由${LEVEL_NAMES[v.recordedRole] ?? v.recordedRole}录入，只能由录入层级或上级撤销`);
+    }
+    const reason = dto.reason.trim();
+    await this.dataSource.transaction(async (m) => {
+      const [locked] = await m.query(`SELECT version FROM violation WHERE id = $1 FOR UPDATE`, [id]);
+      if (!locked) throw AppException.conflict('该违规记录已撤销');
+      if (dto.version !== undefined && locked.version !== dto.version) throw AppException.conflict('违规记录已被他人修改，请刷新后重试');
+      await m.query(
+        `INSERT INTO violation_voided (id, enterprise_id, region_path, subject, person_id, appointment_id, type, accident_level, occurred_on, source_document,
+           description, status, status_note, recorded_by, recorded_role, recorded_at, voided_at, voided_by, voided_role, void_reason)
+         SELECT id, enterprise_id, region_path, subject, person_id, appointment_id, type, accident_level, occurred_on, source_document,
+                description, status, status_note, recorded_by, recorded_role, recorded_at, $2, $3, $4, $5
+           FROM violation WHERE id = $1`,
+        [id, this.clock.now(), actor.userId, actor.role, reason],
+      );
+      await m.query(`DELETE FROM violation WHERE id = $1`, [id]);
+      if (v.personId) {
+        await this.eligibility.refresh(m, { personIds: [v.personId] });
+        await this.certificates.liftViolation(m, id, v.personId, actor, reason);
+      }
+      await this.audit.record(
+        {
+          actor,
+          ip: actor.ip,
+          action: 'violation.void',
+          objectType: 'violation',
+          objectId: id,
+          result: 'success',
+          details: { enterpriseId: v.enterpriseId, type: v.type, occurredOn: v.occurredOn, recordedRole: v.recordedRole, reason },
+        },
+        m,
+      );
+      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'violation.void', enterpriseId: v.enterpriseId });
+    });
+    const [row] = await this.dataSource.query(
+      `SELECT v.id, v.enterprise_id, e.name AS enterprise_name, e.region_code, r.name AS region_name, v.subject, v.person_id,
+              p.name AS person_name, v.type, v.accident_level, v.occurred_on::text AS occurred_on, v.source_document, v.description,
+              v.status, v.status_note, v.recorded_role, v.recorded_at, v.voided_at, v.voided_role, v.void_reason
+         FROM violation_voided v JOIN enterprise e ON e.id = v.enterprise_id JOIN region r ON r.code = e.region_code
+         LEFT JOIN cqo_person p ON p.id = v.person_id WHERE v.id = $1`,
+      [id],
+    );
+    const { disqualifying: _unused, ...item } = toItem({ ...row, version: v.version }, null);
+    return { ...item, voidedAt: new Date(row.voided_at).toISOString(), voidedByRole: row.voided_role, voidReason: row.void_reason };
+  }
+
   private async item(id: string): Promise<ViolationItem> {
     const [row]: ViolationRow[] = await this.dataSource.query(`${SELECT} WHERE v.id = $1`, [id]);
     return toItem(row, await this.policy.profileAt(this.today()));
@@ -170,7 +237,14 @@ export class ViolationsService {
   }
 }
 
-function toItem(r: ViolationRow, profile: PolicyProfile): ViolationItem {
+/** Levels that record violations, lowest first: a void needs the recording level or above. */
+const LEVELS: Role[] = ['county', 'city', 'province'];
+const LEVEL_NAMES: Record<string, string> = { county: '县级', city: '市级', province: '省级' };
+function levelRank(role: string): number {
+  return LEVELS.indexOf(role as Role);
+}
+
+function toItem(r: ViolationRow, profile: PolicyProfile | null): ViolationItem {
   return {
     id: r.id,
     enterpriseId: r.enterprise_id,
@@ -190,6 +264,6 @@ function toItem(r: ViolationRow, profile: PolicyProfile): ViolationItem {
     recordedByRole: r.recorded_role,
     recordedAt: new Date(r.recorded_at).toISOString(),
     version: r.version,
-    disqualifying: r.person_id !== null && isDisqualifying(profile, r.type, r.accident_level),
+    disqualifying: profile !== null && r.person_id !== null && isDisqualifying(profile, r.type, r.accident_level),
   };
 }

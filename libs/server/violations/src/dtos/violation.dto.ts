@@ -9,6 +9,7 @@ import {
   type AccidentLevel,
   type RecordViolationRequest,
   type UpdateViolationStatusRequest,
+  type VoidViolationRequest,
   type ViolationListQuery,
   type ViolationStatus,
   type ViolationSubject,
@@ -53,6 +54,14 @@ export class UpdateViolationStatusDto implements UpdateViolationStatusRequest {
 
   @ApiProperty() @FieldLabel('版本') @IsInt() @Min(1)
   version!: number;
+}
+
+export class VoidViolationDto implements VoidViolationRequest {
+  @ApiProperty() @FieldLabel('撤销理由') @IsString({ message: '撤销理由应为文本' }) @Matches(/\S/, { message: '请填写撤销理由' }) @MaxLength(1000, { message: '撤销理由不能超过1000个字符' })
+  reason!: string;
+
+  @ApiPropertyOptional() @FieldLabel('版本') @IsOptional() @IsInt({ message: '版本应为整数' }) @Min(1, { message: '版本应为正整数' })
+  version?: number;
 }
 
 export class ViolationQueryDto implements ViolationListQuery {

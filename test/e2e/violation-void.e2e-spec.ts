@@ -1,0 +1,120 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { chinaDate, yearOf } from '@cqo/policy';
+import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
+import { privateDatabase } from '../support/private-db';
+import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
+import { testEnv } from '../support/test-env';
+
+/**
+ * Voiding (撤销) a violation recorded by mistake, on real Postgres and Redis (issue 17): by the
+ * recording level or above within scope, with a reason, audited; the person is re-judged and what
+ * the violation did by itself (disqualification, suspension, a pending revocation — 001 §11) is
+ * lifted. Its own database: the worker's certificate job runs against it.
+ */
+describe('violations: voiding (real Postgres)', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let province: string;
+  let wuhan: string;
+  let county: string;
+  let yichang: string;
+  let entAuth: string;
+  let ent: { id: string };
+  let certId: string;
+  const today = chinaDate(new Date());
+  const year = yearOf(today);
+
+  beforeAll(async () => {
+    const config = testConfig({ DATABASE_URL: await privateDatabase('violation_void'), CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:violation-void` });
+    t = await createTestApp({ config });
+    worker = await startTestWorker(config);
+    province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
+    wuhan = await bearer(t.http, (await makeUser(t.db, 'city', { regionCode: '420100' })).username);
+    county = await bearer(t.http, (await makeUser(t.db, 'county', { regionCode: '420102' })).username);
+    yichang = await bearer(t.http, (await makeUser(t.db, 'city', { regionCode: '420500' })).username);
+    ent = await makeEnterprise(t.db, '420102');
+    await t.http().post(`/api/enterprises/${ent.id}/appointments`).set('Authorization', province)
+      .send(hubeiEligibleFiling(`${year - 1}-03-01`, { name: '钱质量', explanation: '补录历史聘任' })).expect(201);
+    entAuth = await bearer(t.http, (await makeUser(t.db, 'enterprise', { enterpriseId: ent.id })).username);
+    // A valid hunan certificate of the CQO (the workflow is covered in evaluation.e2e-spec).
+    const [a] = await t.db.query(`SELECT person_id, region_path FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [ent.id]);
+    const [app] = await t.db.query(
+      `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate,
+         self_assessment, recommendation, status, submitted_at, updated_at)
+       VALUES ('420000', $1, $2, $3, 'hunan', 'AAA', 3, true, '{}', '推荐', 'certified', now(), now()) RETURNING id`,
+      [ent.id, a.region_path, a.person_id],
+    );
+    const [c] = await t.db.query(
+      `INSERT INTO evaluation_certificate (number, body_code, year, seq, application_id, person_id, enterprise_id, region_path, holder_name, organisation_name,
+         scheme, score, grade, dimensions, issuing_body, issued_on, valid_until, status, status_changed_on, created_at)
+       VALUES ('CQO-420000-2025-000077', '420000', 2025, 77, $1, $2, $3, $4, '钱质量', '测试企业', 'hunan', 400, 'AAA', '{}', '认定中心', $5, $6, 'valid', $5, now()) RETURNING id`,
+      [app.id, a.person_id, ent.id, a.region_path, `${year - 1}-06-01`, `${year + 2}-05-31`],
+    );
+    await t.db.query(`INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason) VALUES ($1, now(), NULL, 'valid', '颁发')`, [c.id]);
+    certId = c.id;
+  }, 90_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+  });
+
+  const api = () => t.http();
+  const appointment = async () =>
+    (await t.db.query(`SELECT verdict, disqualified FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [ent.id]))[0] as { verdict: string; disqualified: boolean };
+  const certificate = async () =>
+    (await t.db.query(`SELECT status, revocation_pending_violation_id FROM evaluation_certificate WHERE id = $1`, [certId]))[0] as { status: string; revocation_pending_violation_id: string | null };
+  const record = (auth: string, over: Record<string, unknown> = {}) =>
+    api().post('/api/violations').set('Authorization', auth)
+      .send({ enterpriseId: ent.id, subject: 'cqo', type: '刑事处分', occurredOn: today, sourceDocument: '（2026）鄂0102刑初9号', ...over }).expect(201);
+
+  it('a mistaken 刑事处分 disqualifies and suspends with revocation pending (001 §11); voiding it lifts all of it', async () => {
+    expect(await appointment()).toMatchObject({ verdict: 'eligible', disqualified: false });
+    const v = (await record(wuhan)).body;
+    expect(await appointment()).toMatchObject({ verdict: 'ineligible', disqualified: true });
+    await waitFor(async () => (await certificate()).revocation_pending_violation_id === v.id, 20_000);
+    expect((await certificate()).status).toBe('suspended');
+
+    // Requires auth; requires access: the enterprise and another city see nothing; a lower level in scope is refused.
+    await api().post(`/api/violations/${v.id}/void`).send({ reason: '录入错误' }).expect(401);
+    await api().post(`/api/violations/${v.id}/void`).set('Authorization', entAuth).send({ reason: '录入错误' }).expect(404);
+    await api().post(`/api/violations/${v.id}/void`).set('Authorization', yichang).send({ reason: '录入错误' }).expect(404);
+    const lower = await api().post(`/api/violations/${v.id}/void`).set('Authorization', county).send({ reason: '录入错误' }).expect(403);
+    expect(lower.body.message).toContain('只能由录入层级或上级撤销');
+    const blank = await api().post(`/api/violations/${v.id}/void`).set('Authorization', wuhan).send({ reason: '  ' }).expect(400);
+    expect(blank.body.details[0]).toMatchObject({ field: 'reason', message: '请填写撤销理由' });
+    await api().post(`/api/violations/not-an-id/void`).set('Authorization', wuhan).send({ reason: '录入错误' }).expect(404);
+
+    const voided = await api().post(`/api/violations/${v.id}/void`).set('Authorization', wuhan).send({ reason: '当事人认定有误，系同名人员', version: v.version }).expect(200);
+    expect(voided.body).toMatchObject({ id: v.id, type: '刑事处分', voidedByRole: 'city', voidReason: '当事人认定有误，系同名人员' });
+
+    // Re-judged in the same transaction; the certificate is back to valid, nothing pending.
+    expect(await appointment()).toMatchObject({ verdict: 'eligible', disqualified: false });
+    expect(await certificate()).toEqual({ status: 'valid', revocation_pending_violation_id: null });
+    const detail = await api().get(`/api/evaluation/certificates/${certId}`).set('Authorization', province).expect(200);
+    expect(detail.body.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['valid', 'suspended', 'valid']);
+    expect(detail.body.history[2].reason).toContain('违规记录已撤销');
+
+    // Out of the lists and counts; audited; a second void is a conflict.
+    const list = await api().get('/api/violations').set('Authorization', wuhan).query({ enterpriseId: ent.id }).expect(200);
+    expect(list.body.items.map((i: { id: string }) => i.id)).not.toContain(v.id);
+    const [audit] = await t.db.query(`SELECT details FROM audit_log WHERE action = 'violation.void' AND object_id = $1`, [v.id]);
+    expect(audit.details).toMatchObject({ reason: '当事人认定有误，系同名人员', type: '刑事处分' });
+    const again = await api().post(`/api/violations/${v.id}/void`).set('Authorization', wuhan).send({ reason: '再次' }).expect(409);
+    expect(again.body.message).toBe('该违规记录已撤销');
+    // The worker's job for the voided violation, run late, changes nothing.
+    await waitFor(async () => (await certificate()).status === 'valid', 5_000);
+  }, 60_000);
+
+  it('voiding one of two violations leaves what the other calls for; the province voids a county record', async () => {
+    const first = (await record(county, { type: '违法违规', sourceDocument: '区市监罚〔2026〕3号' })).body;
+    await waitFor(async () => (await certificate()).status === 'suspended', 20_000);
+    const second = (await record(wuhan, { type: '失信', sourceDocument: '武市监罚〔2026〕4号' })).body;
+    await new Promise((r) => setTimeout(r, 500));
+    // The county's record, voided by the province (a level above): still suspended by the second.
+    await api().post(`/api/violations/${first.id}/void`).set('Authorization', province).send({ reason: '重复录入' }).expect(200);
+    await waitFor(async () => (await certificate()).status === 'suspended', 5_000);
+    await api().post(`/api/violations/${second.id}/void`).set('Authorization', wuhan).send({ reason: '录入错误' }).expect(200);
+    expect((await certificate()).status).toBe('valid');
+  }, 60_000);
+});
