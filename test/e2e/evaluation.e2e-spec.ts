@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { CertificateDetail, EvaluationApplicationDetail } from '@cqo/contracts';
-import { addYears, certificateValidUntil, chinaDate, yearOf } from '@cqo/policy';
+import { addDays, addYears, certificateValidUntil, chinaDate, yearOf } from '@cqo/policy';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
@@ -306,6 +306,15 @@ describe('capability evaluation (real Postgres)', () => {
       expect(Object.keys(printed)).toEqual(['total', 'dimensions', 'grade', 'reasons']);
       expect(printed).toEqual({ total: report!.total, dimensions: report!.dimensions, grade: report!.grade, reasons: report!.reasons });
 
+      // 001 5.2.2: the same sheet without the 5.1.4 certificate gets no grade.
+      await writeFile(file, JSON.stringify({ scores: SHEET, applied: 'AAAA', experienceYears: 4, hasCertificate: false }));
+      const noCert = JSON.parse((await run(process.execPath, [CLI, 'grade', '--scheme', 'hunan', '--sheet', file])).stdout);
+      expect(noCert).toMatchObject({ total: 650, grade: null, reasons: expect.arrayContaining([expect.stringContaining('001 5.1.4')]) });
+      // 000: no 5.2 gate for zhejiang — the issue's 370 points with 1 year is AAA.
+      await writeFile(file, JSON.stringify({ scores: { '6.6.1a': 50, '6.6.1b': 50, '6.6.1c': 50, '6.6.3a': 50, '6.6.3b': 50, '6.2.1': 20, '6.2.2': 20, '6.4.4.1': 20, '6.4.4.2': 20, '6.1.1.1': 20, '6.1.1.2': 15, '6.1.1.3': 5 }, applied: 'AAA', experienceYears: 1 }));
+      const zj = JSON.parse((await run(process.execPath, [CLI, 'grade', '--scheme', 'zhejiang', '--sheet', file])).stdout);
+      expect(zj).toMatchObject({ total: 370, grade: 'AAA' });
+
       await writeFile(file, JSON.stringify({ scores: { ...SHEET, '8.2': 81 } }));
       const bad = await run(process.execPath, [CLI, 'grade', '--scheme', 'hunan', '--sheet', file]).catch((e) => e);
       expect(bad.code).toBe(2);
@@ -363,6 +372,13 @@ describe('capability evaluation (real Postgres)', () => {
     expect(ok.review_flag).toBe(false);
     const second = await svc.nightly(today);
     expect(second).toMatchObject({ expired: 0, flagged: 0 });
+    // 001 9.4.1.3 and §11: after plain expiry the holder may apply again at once (no year's wait).
+    const lapsed = await make(`${year - 3}-01-10`, addDays(today, -10), `${year - 2}-03-01`);
+    await svc.nightly(today);
+    const [l] = await t.db.query(`SELECT status, status_changed_on::text AS d, enterprise_id FROM evaluation_certificate WHERE id = $1`, [lapsed]);
+    expect(l).toMatchObject({ status: 'expired', d: addDays(today, -9) });
+    const lapsedAuth = await bearer(t.http, (await makeUser(t.db, 'enterprise', { enterpriseId: l.enterprise_id })).username);
+    await api().post('/api/evaluation/applications').set('Authorization', lapsedAuth).send(application({ appliedGrade: 'AAA' })).expect(201);
     // The evaluator clears the flag with a note; the next night leaves it cleared.
     await api().post(`/api/evaluation/certificates/${current}/review-flag/clear`).set('Authorization', leader.auth).send({ note: '已补学' }).expect(200);
     await svc.nightly(today);
