@@ -12,11 +12,12 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiModule, configureApp } from '@cqo/server-app';
 import type { Actor } from '@cqo/server-common';
+import { EligibilityService } from '@cqo/server-eligibility';
 import { RosterImportService, RosterModule } from '@cqo/server-roster';
 import { bearer, creditCode, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { rosterCqo, rosterWorkbook, type RosterRow } from '../support/roster';
-import { ROSTER_COLUMNS, type RosterColumn } from '@cqo/policy';
+import { BUILT_IN_PROFILES, ROSTER_COLUMNS, type RosterColumn } from '@cqo/policy';
 import { testConfig } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 
@@ -208,6 +209,70 @@ describe('roster import (real Postgres)', () => {
     );
     expect(same).toEqual({ ok: true, empty: true });
   }, 60_000);
+
+  describe('issue 17: the roster as SPEC §8 writes it', () => {
+    const active = async (code: unknown) =>
+      (await db.query(
+        `SELECT a.id, a.declarations, a.qualification_type, a.qualification_level, a.quality_related, a.term_end::text AS term_end, a.verdict
+           FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE e.credit_code = $1 AND a.status = 'active'`,
+        [code],
+      ))[0];
+
+    it('SPEC §8 任职承诺 是: judged under hunan-2024, the imported CQO has no 未承诺 declaration (001 5.1.2 background included)', async () => {
+      const row: Row = { 统一社会信用代码: creditCode(counties[2]), 企业名称: '名册承诺测试有限公司', 所在地区代码: counties[2], 是否规上: '是', ...rosterCqo(1, 'CN') };
+      const res = await importFile(await workbook([row]));
+      expect(res).toMatchObject({ inserted: 1, rejected: [], committed: true });
+      const a = await active(row['统一社会信用代码']);
+      const hunan = BUILT_IN_PROFILES.find((p) => p.name === 'hunan-2024')!;
+      const eligibility = app.get(EligibilityService);
+      const verdict = await eligibility.verdictOf(a.id, eligibility.today(), hunan);
+      const declarations = verdict.rules.filter((r) => r.kind === 'declaration');
+      expect(declarations.map((r) => r.id)).toContain('declaration.background');
+      expect(declarations.filter((r) => r.actual === '未承诺')).toEqual([]);
+      expect(declarations.every((r) => r.pass)).toBe(true);
+    }, 60_000);
+
+    it('SPEC §8: award names without a year and a blank 是否质量相关专业 for qualification 无 (or a 职业资格) are accepted, and re-import changes nothing', async () => {
+      const sheet: Row[] = [
+        {
+          统一社会信用代码: creditCode(counties[2]),
+          企业名称: '名册无年份奖项有限公司',
+          所在地区代码: counties[2],
+          是否规上: '否',
+          获奖情况: '长江质量奖；2023年市州政府质量奖',
+          ...rosterCqo(2, 'AW'),
+          职称或职业资格类别: '无',
+          职称或职业资格级别: '',
+          是否质量相关专业: '',
+        },
+        { 统一社会信用代码: creditCode(counties[2]), 企业名称: '名册职业资格有限公司', 所在地区代码: counties[2], 是否规上: '否', ...rosterCqo(3, 'AW'), 是否质量相关专业: null },
+      ];
+      const res = await importFile(await workbook(sheet));
+      expect(res).toMatchObject({ inserted: 2, rejected: [], committed: true });
+      const awards = await db.query(
+        `SELECT w.award, w.year FROM enterprise_award w JOIN enterprise e ON e.id = w.enterprise_id WHERE e.credit_code = $1 ORDER BY w.year NULLS FIRST`,
+        [sheet[0]['统一社会信用代码']],
+      );
+      expect(awards).toEqual([
+        { award: '长江质量奖', year: null },
+        { award: '市州政府质量奖', year: 2023 },
+      ]);
+      expect(await active(sheet[0]['统一社会信用代码'])).toMatchObject({ qualification_type: '无', qualification_level: null, quality_related: false });
+      expect(await active(sheet[1]['统一社会信用代码'])).toMatchObject({ qualification_type: '质量专业技术人员职业资格', quality_related: false });
+      expect(await importFile(await workbook(sheet))).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, committed: true });
+    }, 60_000);
+
+    it('004 三(一) 任期一般为5年: a 6-year term is imported as written; the verdict\'s term rule is a soft hit naming the clause', async () => {
+      const row: Row = { 统一社会信用代码: creditCode(counties[2]), 企业名称: '名册长任期有限公司', 所在地区代码: counties[2], 是否规上: '是', ...rosterCqo(4, 'TM'), 任期届满日期: '2030-02-28' };
+      expect(await importFile(await workbook([row]))).toMatchObject({ inserted: 1, rejected: [], committed: true });
+      const a = await active(row['统一社会信用代码']);
+      expect(a.term_end).toBe('2030-02-28');
+      const eligibility = app.get(EligibilityService);
+      const term = (await eligibility.verdictOf(a.id, eligibility.today())).rules.find((r) => r.id === 'term')!;
+      expect(term).toMatchObject({ pass: false, severity: 'soft', clause: '004 三(一)' });
+      expect(term.actual).toContain('004 三(一)：任期一般为5年');
+    }, 60_000);
+  });
 
   describe('bad rows', () => {
     let bad: Row[];

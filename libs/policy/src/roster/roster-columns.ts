@@ -82,5 +82,5 @@ export const ROSTER_CODED_VALUES: Partial<Record<RosterColumn, readonly string[]
   任职承诺: YES_NO,
 };
 
-/** How an award is written in 获奖情况: `2023年长江质量奖`, several separated by `；`. */
-export const AWARD_FORMAT = `年份+奖项，如“2023年长江质量奖”，多项用“；”分隔；奖项为${AWARD_TYPES.join('/')}`;
+/** How an award is written in 获奖情况: `长江质量奖` or, with its year, `2023年长江质量奖`; several separated by `；`. */
+export const AWARD_FORMAT = `奖项名称，可在前面加获奖年份，如“长江质量奖”或“2023年长江质量奖”，多项用“；”分隔；奖项为${AWARD_TYPES.join('/')}`;

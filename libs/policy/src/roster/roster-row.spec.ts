@@ -168,6 +168,25 @@ describe('cell parsers', () => {
   it('awards', () => {
     expect(parseAwards('')).toEqual({ awards: [], error: null });
     expect(parseAwards('2023年长江质量奖;2023年长江质量奖').error).toBe('获奖情况重复：2023年长江质量奖');
-    expect(parseAwards('长江质量奖').error).toContain('无法识别');
+  });
+
+  it('SPEC §8 获奖情况: an award name without a year is accepted (year null); a written year is kept', () => {
+    expect(parseAwards('长江质量奖')).toEqual({ awards: [{ award: '长江质量奖', year: null }], error: null });
+    expect(parseAwards('2023年长江质量奖；中国质量奖提名奖')).toEqual({
+      awards: [
+        { award: '中国质量奖提名奖', year: null },
+        { award: '长江质量奖', year: 2023 },
+      ],
+      error: null,
+    });
+    expect(parseAwards('长江质量奖；2023年长江质量奖').error).toBeNull();
+    expect(parseAwards('长江质量奖;长江质量奖').error).toBe('获奖情况重复：长江质量奖');
+    expect(parseAwards('2021年2023年长江质量奖').error).toContain('无法识别');
+    expect(parseAwards('金奖').error).toContain('无法识别');
+  });
+
+  it('SPEC §8 获奖情况: a roster row with award names only is accepted', () => {
+    const r = validateRosterRow({ ...withCqo, 获奖情况: '长江质量奖；市州政府质量奖' }, ctx);
+    expect(r).toMatchObject({ errors: [], row: { enterprise: { awards: [{ award: '市州政府质量奖', year: null }, { award: '长江质量奖', year: null }] } } });
   });
 });

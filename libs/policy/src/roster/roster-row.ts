@@ -10,7 +10,6 @@ import {
   SIZE_CLASSES,
   type AwardType,
   type EducationLevel,
-  type EnterpriseAward,
   type Gender,
   type OwnershipType,
   type PositionLevel,
@@ -35,8 +34,14 @@ export interface RosterEnterprise {
   sizeClass: SizeClass | null;
   ownership: OwnershipType | null;
   industry: string | null;
-  /** Sorted by year, then award. */
-  awards: EnterpriseAward[];
+  /** Sorted by year (undated first), then award. */
+  awards: RosterAward[];
+}
+
+/** An award as 获奖情况 names it: SPEC §8 makes the year optional (null = held, year not given). */
+export interface RosterAward {
+  award: AwardType;
+  year: number | null;
 }
 
 export interface RosterCqo {
@@ -121,24 +126,27 @@ export function parseRosterMonth(v: RosterCell): string | null {
   return `${m[1]}-${String(month).padStart(2, '0')}`;
 }
 
-/** 获奖情况: `2023年长江质量奖；2021年市州政府质量奖` (also `长江质量奖(2023)`); errors name the bad item. */
-export function parseAwards(text: string): { awards: EnterpriseAward[]; error: string | null } {
+/**
+ * 获奖情况: award names separated by `；`, each optionally with its year (SPEC §8): `长江质量奖`,
+ * `2023年长江质量奖`, also `长江质量奖(2023)`. Errors name the bad item.
+ */
+export function parseAwards(text: string): { awards: RosterAward[]; error: string | null } {
   const items = text.split(/[；;\n]+/).map((s) => s.trim()).filter(Boolean);
-  const awards: EnterpriseAward[] = [];
+  const awards: RosterAward[] = [];
   const seen = new Set<string>();
   for (const item of items) {
     const years = item.match(/(19|20)\d{2}/g) ?? [];
     const award = item.replace(/(19|20)\d{2}\s*年?/g, '').replace(/[()（）\s]/g, '');
-    if (years.length !== 1 || !(AWARD_TYPES as readonly string[]).includes(award)) {
+    if (years.length > 1 || !(AWARD_TYPES as readonly string[]).includes(award)) {
       return { awards: [], error: `无法识别“${item}”：应为${AWARD_FORMAT}` };
     }
-    const year = Number(years[0]);
-    const key = `${award}/${year}`;
-    if (seen.has(key)) return { awards: [], error: `获奖情况重复：${year}年${award}` };
+    const year = years.length ? Number(years[0]) : null;
+    const key = `${award}/${year ?? ''}`;
+    if (seen.has(key)) return { awards: [], error: `获奖情况重复：${year ?? ''}${year ? '年' : ''}${award}` };
     seen.add(key);
     awards.push({ award: award as AwardType, year });
   }
-  awards.sort((a, b) => a.year - b.year || a.award.localeCompare(b.award));
+  awards.sort((a, b) => (a.year ?? 0) - (b.year ?? 0) || a.award.localeCompare(b.award));
   return { awards, error: null };
 }
 

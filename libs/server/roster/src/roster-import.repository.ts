@@ -25,7 +25,7 @@ export interface EnterpriseRow {
   size_class: string | null;
   ownership: string | null;
   industry: string | null;
-  /** `award/year` sorted, joined by `;`. */
+  /** `award/year` sorted (undated first, as `award/`), joined by `;`. */
   awards: string;
 }
 
@@ -128,7 +128,8 @@ export interface StageRow extends EnterpriseFields {
   enterpriseChanged: boolean;
   /** The awards are replaced by `awards` (filled 获奖情况 that differs, or any award of a new enterprise). */
   awardsChanged: boolean;
-  awards: { award: string; year: number }[];
+  /** `year` null: the roster named the award without its year (SPEC §8). */
+  awards: { award: string; year: number | null }[];
   /** The active appointment this row ends, and how. */
   ended: EndedAppointment | null;
   /** The person whose phone the row changes (信息变更 with a new phone). */
@@ -162,8 +163,8 @@ function copyField(v: string | number | boolean | null | undefined): string {
 }
 
 /** An array literal (`{"a","b"}`), each element quoted; COPY escaping is applied on top by copyField. */
-function arrayLiteral(items: (string | number)[]): string {
-  return `{${items.map((v) => `"${String(v).replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+function arrayLiteral(items: (string | number | null)[]): string {
+  return `{${items.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
 }
 
 function stageLine(r: StageRow): string {
@@ -376,7 +377,7 @@ export class RosterImportRepository {
     for (const part of chunks(codes)) {
       const rows: EnterpriseRow[] = await m.query(
         `SELECT e.id, e.credit_code, e.name, e.region_code, e.region_path, e.above_size, e.size_class, e.ownership, e.industry,
-                COALESCE((SELECT string_agg(w.award || '/' || w.year, ';' ORDER BY w.year, w.award) FROM enterprise_award w WHERE w.enterprise_id = e.id), '') AS awards
+                COALESCE((SELECT string_agg(w.award || '/' || coalesce(w.year::text, ''), ';' ORDER BY w.year NULLS FIRST, w.award) FROM enterprise_award w WHERE w.enterprise_id = e.id), '') AS awards
            FROM enterprise e WHERE e.credit_code = ANY($1)`,
         [part],
       );

@@ -263,7 +263,7 @@ export class RosterImportService {
           ['industry', before.industry, e.industry],
         ];
         for (const [k, b, a] of fields) if (b !== a) enterpriseChanged[k] = { before: b, after: a };
-        const awards = e.awards.map((w) => `${w.award}/${w.year}`).join(';');
+        const awards = e.awards.map((w) => `${w.award}/${w.year ?? ''}`).join(';');
         // An empty 获奖情况 leaves the awards on record alone; a filled one replaces them.
         awardsChanged = e.awards.length > 0 && awards !== before.awards;
         if (awardsChanged) enterpriseChanged.awards = { before: before.awards, after: awards };
