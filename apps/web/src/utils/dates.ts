@@ -30,15 +30,6 @@ export function addDays(date: string, days: number): string {
   return toIsoDate(new Date(y, m - 1, d + days));
 }
 
-/** The last day of a term of `years` starting on `start`: 2021-03-01 + 5 years → 2026-02-28 (29 Feb → 28 Feb). */
-export function termEndFor(start: string, years: number): string {
-  const [y, m, d] = start.split('-').map(Number);
-  let end = new Date(y + years, m - 1, d);
-  if (end.getMonth() !== m - 1) end = new Date(y + years, m, 0);
-  end.setDate(end.getDate() - 1);
-  return toIsoDate(end);
-}
-
 /** Whole days from `a` to `b` (positive when b is later). */
 export function daysBetween(a: string, b: string): number {
   const [ay, am, ad] = a.split('-').map(Number);

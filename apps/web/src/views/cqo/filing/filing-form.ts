@@ -9,7 +9,7 @@ import type {
   QualificationType,
   Verdict,
 } from '@cqo/contracts';
-import { isIsoDate, termEndFor } from '@/utils/dates';
+import { checkTerm, isIsoDate, termEndFor, type TermRule } from '@cqo/policy';
 
 // The filing form's state and its checks, as pure functions: the same checks drive the form's
 // messages and decide when the form is complete enough for a live preview. They mirror the API's
@@ -184,8 +184,8 @@ export interface FilingContext {
   currentEffectiveFrom: string | null;
   /** The verdict of the live preview: 'attention' asks for a 上报说明. */
   previewVerdict: Verdict | null;
-  /** The profile's term: the term may not end later than this many years after the appointment. */
-  termYears: number | null;
+  /** The profile's term rule (hubei-2021: 5 years, 004 三(一)): the usual term, which a filed term may exceed (with a soft hit). */
+  term: Pick<TermRule, 'years' | 'clause'> | null;
   /** A change of the same person keeps the name (another name is a replacement). */
   currentName: string | null;
 }
@@ -204,9 +204,19 @@ export function ageOn(birthMonth: string, date: string): number {
   return Number(date.slice(0, 4)) - by - (Number(date.slice(5, 7)) < bm ? 1 : 0);
 }
 
-/** The latest term end the profile allows for an appointment on `appointedOn`. */
-export function latestTermEnd(appointedOn: string, termYears: number | null): string | null {
-  return termYears !== null && isIsoDate(appointedOn) ? termEndFor(appointedOn, termYears) : null;
+/** The usual term end under the profile for an appointment on `appointedOn` (libs/policy's termEndFor, as the API's default). */
+export function usualTermEnd(appointedOn: string, term: FilingContext['term']): string | null {
+  return term !== null && isIsoDate(appointedOn) ? termEndFor(appointedOn, term.years) : null;
+}
+
+/**
+ * The soft hit of a term longer than the usual one, worded by libs/policy's checkTerm (the API's
+ * and the roster import's check): 004 三(一) 任期一般为5年 accepts it, the form only says so.
+ */
+export function termNote(form: FilingForm, context: Pick<FilingContext, 'mode' | 'term'>): string | null {
+  const appointedOn = appointmentDate(form, context);
+  if (!isIsoDate(appointedOn) || !isIsoDate(form.termEnd)) return null;
+  return checkTerm(context.term, appointedOn, form.termEnd).longerThanUsual?.message ?? null;
 }
 
 /** The appointment date the request will carry: a replacement is appointed on the day it takes effect. */
@@ -269,9 +279,8 @@ export function checkField(field: FilingField, form: FilingForm, context: Filing
     case 'termEnd': {
       if (!form.termEnd) return null;
       if (!isIsoDate(form.termEnd)) return problem('dateFormat');
-      if (appointedOn && form.termEnd < appointedOn) return problem('termEndBeforeAppointed');
-      const latest = latestTermEnd(appointedOn, context.termYears);
-      return latest && form.termEnd > latest ? problem('termEndTooLong', { years: context.termYears ?? 0, date: latest }) : null;
+      // A longer term than the usual one is no error (004 三(一) 任期一般为5年): see termNote.
+      return isIsoDate(appointedOn) && checkTerm(context.term, appointedOn, form.termEnd).beforeStart ? problem('termEndBeforeAppointed') : null;
     }
     case 'authorisationCertNo':
       return optionalText(form.authorisationCertNo, CERT_NO_MAX);

@@ -1,0 +1,33 @@
+// The filing form's term check (apps/web/src/views/cqo/filing/filing-form.ts). It lives here because
+// the unit project runs the web app's specs under src/utils only (jest.config.js); the form's
+// checks are pure and import only @cqo/contracts and @cqo/policy.
+import { BUILT_IN_PROFILES, termRuleOf } from '@cqo/policy';
+import { checkField, emptyForm, termNote, usualTermEnd, type FilingContext } from '../views/cqo/filing/filing-form';
+
+const HUBEI = BUILT_IN_PROFILES.find((p) => p.name === 'hubei-2021')!;
+const context: FilingContext = {
+  mode: 'appoint',
+  today: '2026-06-01',
+  currentEffectiveFrom: null,
+  previewVerdict: null,
+  term: termRuleOf(HUBEI),
+  currentName: null,
+};
+const form = (termEnd: string) => ({ ...emptyForm('2026-06-01'), appointedOn: '2024-02-29', termEnd });
+
+describe('filing form: 004 三(一) 首席质量官任期一般为5年', () => {
+  it('004 三(一): the default term end is libs/policy\'s (2024-02-29 + 5 years → 2029-02-28, as the API fills it)', () => {
+    expect(usualTermEnd('2024-02-29', context.term)).toBe('2029-02-28');
+    expect(usualTermEnd('2024-02-29', null)).toBeNull();
+  });
+
+  it('004 三(一): a 6-year term is accepted (no field error) with a soft note naming the clause', () => {
+    expect(checkField('termEnd', form('2030-02-28'), context)).toBeNull();
+    expect(termNote(form('2030-02-28'), context)).toBe('任期至 2030-02-28，长于一般任期 5 年（至 2029-02-28）（004 三(一)：任期一般为5年）');
+  });
+
+  it('004 三(一): the usual term has no note; an end before the appointment is still an error', () => {
+    expect(termNote(form('2029-02-28'), context)).toBeNull();
+    expect(checkField('termEnd', form('2024-02-28'), context)).toEqual({ key: 'termEndBeforeAppointed', params: undefined });
+  });
+});
