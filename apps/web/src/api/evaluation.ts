@@ -21,6 +21,7 @@ import type {
   GradeResultView,
   InterviewRequest,
   PublicCertificateVerification,
+  RevocationDecisionRequest,
   RemoveTalentRequest,
   ResubmitEvaluationRequest,
   ReturnEvaluationRequest,
@@ -140,6 +141,16 @@ export function changeCertificateStatus(certificateId: string, body: Certificate
 
 export function clearReviewFlag(certificateId: string, body: ClearReviewFlagRequest): Promise<CertificateDetail> {
   return request<CertificateDetail>('POST', cert(certificateId, '/review-flag/clear'), { body, silent: hasFieldErrors });
+}
+
+/** 001 §11 声明证书作废: confirm the revocation a violation called for. */
+export function confirmRevocation(certificateId: string, body: RevocationDecisionRequest): Promise<CertificateDetail> {
+  return request<CertificateDetail>('POST', cert(certificateId, '/revocation/confirm'), { body, silent: hasFieldErrors });
+}
+
+/** Decide against the pending revocation; the suspension stays. */
+export function dismissRevocation(certificateId: string, body: RevocationDecisionRequest): Promise<CertificateDetail> {
+  return request<CertificateDetail>('POST', cert(certificateId, '/revocation/dismiss'), { body, silent: hasFieldErrors });
 }
 
 export function addYearlyReview(certificateId: string, body: YearlyReviewRequest): Promise<YearlyReviewView> {

@@ -4,6 +4,8 @@ import type {
   UpdateViolationStatusRequest,
   ViolationItem,
   ViolationListQuery,
+  VoidedViolationItem,
+  VoidViolationRequest,
 } from '@cqo/contracts';
 import { hasFieldErrors, request } from './request';
 
@@ -14,6 +16,11 @@ export function fetchViolations(query: ViolationListQuery): Promise<Page<Violati
 /** Field errors (details[]) are shown under the form items by the caller; other errors as a toast. */
 export function recordViolation(body: RecordViolationRequest): Promise<ViolationItem> {
   return request<ViolationItem>('POST', '/violations', { body, silent: hasFieldErrors });
+}
+
+/** 撤销 a violation recorded by mistake (the recording level or above, with a reason). */
+export function voidViolation(id: string, body: VoidViolationRequest): Promise<VoidedViolationItem> {
+  return request<VoidedViolationItem>('POST', `/violations/${encodeURIComponent(id)}/void`, { body, silent: hasFieldErrors });
 }
 
 export function updateViolationStatus(id: string, body: UpdateViolationStatusRequest): Promise<ViolationItem> {
