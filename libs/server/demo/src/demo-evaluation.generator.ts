@@ -366,10 +366,11 @@ function cityOfFn(regions: readonly DemoRegion[]): (code: string) => string {
   };
 }
 
-/** The grades a candidate's experience allows (001 5.2, as gradeSheet reads it). */
+/** The grades a candidate may apply for (001 5.2, as gradeSheet reads it: the 5.1.4 certificate for every grade). */
 function allowedGrades(c: Pick<Candidate, 'years' | 'hasCertificate'>): CqoGrade[] {
   const out: CqoGrade[] = [];
-  if (c.hasCertificate && c.years >= 2) out.push('AAA');
+  if (!c.hasCertificate) return out;
+  if (c.years >= 2) out.push('AAA');
   if (c.years >= 4) out.push('AAAA');
   if (c.years >= 8) out.push('AAAAA');
   return out;
