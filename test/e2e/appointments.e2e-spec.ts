@@ -272,6 +272,24 @@ describe('CQO appointments (real Postgres)', () => {
     expect(await reads()).toBe(before + 1);
   });
 
+  it('004 三(一) 任期一般为5年: a 6-year term is filed (not refused); the term rule is a soft hit naming the clause, so a 上报说明 is asked for', async () => {
+    const e = await enterpriseWithUser();
+    const appointedOn = addDays(today, -10);
+    const sixYears = termEndFor(appointedOn, 6);
+    const without = await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', e.auth).send(eligibleFiling({ termEnd: sixYears })).expect(400);
+    expect(without.body.details).toEqual([expect.objectContaining({ field: 'explanation', code: 'required' })]);
+    const res = await t
+      .http()
+      .post(`/api/enterprises/${e.id}/appointments`)
+      .set('Authorization', e.auth)
+      .send(eligibleFiling({ termEnd: sixYears, explanation: '董事会决议聘期六年' }))
+      .expect(201);
+    expect(res.body).toMatchObject({ verdict: 'attention', termEnd: sixYears });
+    const term = res.body.verdictDetail.rules.find((r: { id: string }) => r.id === 'term');
+    expect(term).toMatchObject({ pass: false, severity: 'soft', clause: '004 三(一)' });
+    expect(term.actual).toContain(`长于一般任期 5 年（至 ${termEndFor(appointedOn, 5)}）（004 三(一)：任期一般为5年）`);
+  });
+
   it('stops counting an appointment once its term has ended, and the nightly run marks it expired', async () => {
     const e = await enterpriseWithUser();
     const filed = await t
