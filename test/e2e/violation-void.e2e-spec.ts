@@ -100,6 +100,10 @@ describe('violations: voiding (real Postgres)', () => {
     expect(list.body.items.map((i: { id: string }) => i.id)).not.toContain(v.id);
     const [audit] = await t.db.query(`SELECT details FROM audit_log WHERE action = 'violation.void' AND object_id = $1`, [v.id]);
     expect(audit.details).toMatchObject({ reason: '当事人认定有误，系同名人员', type: '刑事处分' });
+    const voidedList = await api().get('/api/violations/voided').set('Authorization', wuhan).expect(200);
+    expect(voidedList.body.items).toEqual([expect.objectContaining({ id: v.id, voidReason: '当事人认定有误，系同名人员', voidedByRole: 'city' })]);
+    expect((await api().get('/api/violations/voided').set('Authorization', yichang).expect(200)).body.total).toBe(0);
+    await api().get('/api/violations/voided').expect(401);
     const again = await api().post(`/api/violations/${v.id}/void`).set('Authorization', wuhan).send({ reason: '再次' }).expect(409);
     expect(again.body.message).toBe('该违规记录已撤销');
     // The worker's job for the voided violation, run late, changes nothing.

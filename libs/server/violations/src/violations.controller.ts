@@ -16,6 +16,12 @@ export class ViolationsController {
     return this.violations.list(actor, q);
   }
 
+  /** Violations voided (撤销) in scope, with who voided each, when and why. */
+  @Get('voided')
+  listVoided(@CurrentActor() actor: Actor, @Query() q: ViolationQueryDto): Promise<Page<VoidedViolationItem>> {
+    return this.violations.listVoided(actor, q);
+  }
+
   /** Recorded by the city (or county) office or the province (SPEC §5). */
   @Post()
   @Roles('county', 'city', 'province')

@@ -215,16 +215,23 @@ export class ViolationsService {
       );
       await this.outbox.enqueue(m, 'stats.refresh', { reason: 'violation.void', enterpriseId: v.enterpriseId });
     });
-    const [row] = await this.dataSource.query(
-      `SELECT v.id, v.enterprise_id, e.name AS enterprise_name, e.region_code, r.name AS region_name, v.subject, v.person_id,
-              p.name AS person_name, v.type, v.accident_level, v.occurred_on::text AS occurred_on, v.source_document, v.description,
-              v.status, v.status_note, v.recorded_role, v.recorded_at, v.voided_at, v.voided_role, v.void_reason
-         FROM violation_voided v JOIN enterprise e ON e.id = v.enterprise_id JOIN region r ON r.code = e.region_code
-         LEFT JOIN cqo_person p ON p.id = v.person_id WHERE v.id = $1`,
-      [id],
+    const [row]: VoidedRow[] = await this.dataSource.query(`${VOIDED_SELECT} WHERE v.id = $1`, [id]);
+    return toVoidedItem({ ...row, version: v.version });
+  }
+
+  /** Voided violations in scope, latest first: who voided each, when and why. */
+  async listVoided(actor: Actor, q: ViolationQueryDto): Promise<Page<VoidedViolationItem>> {
+    const params: unknown[] = [];
+    const where: string[] = [this.scope.wherePositional(actor, 'v', params, 'enterprise_id')];
+    if (q.enterpriseId) where.push(`v.enterprise_id = $${params.push(q.enterpriseId)}`);
+    if (q.type) where.push(`v.type = $${params.push(q.type)}`);
+    const clause = where.join(' AND ');
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM violation_voided v WHERE ${clause}`, params);
+    const rows: VoidedRow[] = await this.dataSource.query(
+      `${VOIDED_SELECT} WHERE ${clause} ORDER BY v.voided_at DESC, v.id LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+      params,
     );
-    const { disqualifying: _unused, ...item } = toItem({ ...row, version: v.version }, null);
-    return { ...item, voidedAt: new Date(row.voided_at).toISOString(), voidedByRole: row.voided_role, voidReason: row.void_reason };
+    return { items: rows.map((r) => toVoidedItem({ ...r, version: 0 })), total, page: q.page, pageSize: q.pageSize };
   }
 
   private async item(id: string): Promise<ViolationItem> {
@@ -235,6 +242,24 @@ export class ViolationsService {
   private today(): string {
     return chinaDate(this.clock.now());
   }
+}
+
+const VOIDED_SELECT = `SELECT v.id, v.enterprise_id, e.name AS enterprise_name, e.region_code, r.name AS region_name, v.subject, v.person_id,
+       p.name AS person_name, v.type, v.accident_level, v.occurred_on::text AS occurred_on, v.source_document, v.description,
+       v.status, v.status_note, v.recorded_role, v.recorded_at, v.voided_at, v.voided_role, v.void_reason
+  FROM violation_voided v JOIN enterprise e ON e.id = v.enterprise_id JOIN region r ON r.code = e.region_code
+  LEFT JOIN cqo_person p ON p.id = v.person_id`;
+
+interface VoidedRow extends ViolationRow {
+  voided_at: Date;
+  voided_role: string;
+  void_reason: string;
+}
+
+function toVoidedItem(r: VoidedRow): VoidedViolationItem {
+  const item: Omit<ViolationItem, 'disqualifying'> & { disqualifying?: boolean } = toItem(r, null);
+  delete item.disqualifying;
+  return { ...item, voidedAt: new Date(r.voided_at).toISOString(), voidedByRole: r.voided_role, voidReason: r.void_reason };
 }
 
 /** Levels that record violations, lowest first: a void needs the recording level or above. */
