@@ -81,6 +81,7 @@ describe('violations: voiding (real Postgres)', () => {
     await api().post(`/api/violations/${v.id}/void`).set('Authorization', yichang).send({ reason: '录入错误' }).expect(404);
     const lower = await api().post(`/api/violations/${v.id}/void`).set('Authorization', county).send({ reason: '录入错误' }).expect(403);
     expect(lower.body.message).toContain('只能由录入层级或上级撤销');
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'violation.void' AND object_id = $1 AND result = 'denied'`, [v.id]))[0].n).toBe(1);
     const blank = await api().post(`/api/violations/${v.id}/void`).set('Authorization', wuhan).send({ reason: '  ' }).expect(400);
     expect(blank.body.details[0]).toMatchObject({ field: 'reason', message: '请填写撤销理由' });
     await api().post(`/api/violations/not-an-id/void`).set('Authorization', wuhan).send({ reason: '录入错误' }).expect(404);
@@ -98,7 +99,7 @@ describe('violations: voiding (real Postgres)', () => {
     // Out of the lists and counts; audited; a second void is a conflict.
     const list = await api().get('/api/violations').set('Authorization', wuhan).query({ enterpriseId: ent.id }).expect(200);
     expect(list.body.items.map((i: { id: string }) => i.id)).not.toContain(v.id);
-    const [audit] = await t.db.query(`SELECT details FROM audit_log WHERE action = 'violation.void' AND object_id = $1`, [v.id]);
+    const [audit] = await t.db.query(`SELECT details FROM audit_log WHERE action = 'violation.void' AND object_id = $1 AND result = 'success'`, [v.id]);
     expect(audit.details).toMatchObject({ reason: '当事人认定有误，系同名人员', type: '刑事处分' });
     const voidedList = await api().get('/api/violations/voided').set('Authorization', wuhan).expect(200);
     expect(voidedList.body.items).toEqual([expect.objectContaining({ id: v.id, voidReason: '当事人认定有误，系同名人员', voidedByRole: 'city' })]);

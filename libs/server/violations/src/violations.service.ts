@@ -181,6 +181,7 @@ export class ViolationsService {
     }
     await this.scope.assert(actor, { type: 'violation', id, regionPath: v.regionPath, enterpriseId: v.enterpriseId }, 'write', '违规记录');
     if (levelRank(actor.role) < levelRank(v.recordedRole)) {
+      await this.audit.record({ actor, ip: actor.ip, action: 'violation.void', objectType: 'violation', objectId: id, result: 'denied', details: { recordedRole: v.recordedRole } });
       throw AppException.forbidden(`该违规记录由${LEVEL_NAMES[v.recordedRole] ?? v.recordedRole}录入，只能由录入层级或上级撤销`);
     }
     const reason = dto.reason.trim();
