@@ -260,6 +260,15 @@ describe('roster import (real Postgres)', () => {
       expect(await active(sheet[0]['统一社会信用代码'])).toMatchObject({ qualification_type: '无', qualification_level: null, quality_related: false });
       expect(await active(sheet[1]['统一社会信用代码'])).toMatchObject({ qualification_type: '质量专业技术人员职业资格', quality_related: false });
       expect(await importFile(await workbook(sheet))).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, committed: true });
+
+      // The undated award survives the officer's edit form: read, saved back with another change, still there.
+      const [{ id }] = await db.query(`SELECT id FROM enterprise WHERE credit_code = $1`, [sheet[0]['统一社会信用代码']]);
+      const shown = await http().get(`/api/enterprises/${id}`).set('Authorization', wuhanAuth).expect(200);
+      expect(shown.body.awards).toEqual(expect.arrayContaining([{ award: '长江质量奖', year: null }]));
+      const saved = await http().patch(`/api/enterprises/${id}`).set('Authorization', wuhanAuth)
+        .send({ name: '名册无年份奖项（更名）有限公司', awards: shown.body.awards, version: shown.body.version }).expect(200);
+      expect(saved.body.awards).toEqual(expect.arrayContaining([{ award: '长江质量奖', year: null }, { award: '市州政府质量奖', year: 2023 }]));
+      expect(saved.body.awards).toHaveLength(2);
     }, 60_000);
 
     it('004 三(一) 任期一般为5年: a 6-year term is imported as written; the verdict\'s term rule is a soft hit naming the clause', async () => {

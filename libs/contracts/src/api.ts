@@ -98,7 +98,8 @@ export interface EnterpriseListItem {
 
 export interface EnterpriseAward {
   award: AwardType;
-  year: number;
+  /** The year of the award; null when it is not known (SPEC §8: a year is optional, e.g. an imported `长江质量奖`). */
+  year: number | null;
 }
 
 export interface EnterpriseDetail extends EnterpriseListItem {

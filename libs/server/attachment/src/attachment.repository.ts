@@ -38,9 +38,10 @@ export const ATTACHMENT_ROWS_SQL = `
      WHERE t.person_id IN (SELECT person_id FROM act)
      GROUP BY t.person_id
   ), awards AS MATERIALIZED (
-    SELECT w.enterprise_id, string_agg(w.award || '（' || w.year || '）', '；' ORDER BY w.year, w.award) AS awards
+    -- An award whose year is not known (SPEC §8) is listed without one, in every year.
+    SELECT w.enterprise_id, string_agg(w.award || coalesce('（' || w.year || '）', ''), '；' ORDER BY w.year NULLS FIRST, w.award) AS awards
       FROM enterprise_award w
-     WHERE w.year <= $3 AND w.enterprise_id IN (SELECT enterprise_id FROM act)
+     WHERE coalesce(w.year, 0) <= $3 AND w.enterprise_id IN (SELECT enterprise_id FROM act)
      GROUP BY w.enterprise_id
   )
   SELECT e.name, e.credit_code, r.name AS county, e.industry, e.above_size, e.ownership, aw.awards,

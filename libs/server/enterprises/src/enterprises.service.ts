@@ -144,7 +144,7 @@ export class EnterprisesService {
 
   private async replaceAwards(m: EntityManager, enterpriseId: string, awards: EnterpriseAward[]): Promise<void> {
     await m.delete(EnterpriseAwardEntity, { enterpriseId });
-    if (awards.length) await m.insert(EnterpriseAwardEntity, awards.map((a) => ({ enterpriseId, award: a.award, year: a.year })));
+    if (awards.length) await m.insert(EnterpriseAwardEntity, awards.map((a) => ({ enterpriseId, award: a.award, year: a.year ?? null })));
   }
 
   private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<EnterpriseEntity> {
@@ -179,7 +179,7 @@ export class EnterprisesService {
         has_award: awards.length > 0,
         ...(cell ?? NO_CQO),
       }),
-      awards: awards.map((a) => ({ award: a.award, year: a.year })),
+      awards: awards.map((a) => ({ award: a.award, year: a.year ?? null })),
       version: e.version,
       updatedAt: e.updatedAt.toISOString(),
     };
@@ -232,8 +232,8 @@ function nameGrams(q: string): string[] {
 function duplicateAwards(awards: EnterpriseAward[]): ApiErrorDetail[] {
   const seen = new Set<string>();
   for (const a of awards) {
-    const key = `${a.award}/${a.year}`;
-    if (seen.has(key)) return [{ field: 'awards', code: 'duplicate', message: `获奖情况重复：${a.year}年${a.award}` }];
+    const key = `${a.award}/${a.year ?? ''}`;
+    if (seen.has(key)) return [{ field: 'awards', code: 'duplicate', message: `获奖情况重复：${a.year ? `${a.year}年` : ''}${a.award}` }];
     seen.add(key);
   }
   return [];

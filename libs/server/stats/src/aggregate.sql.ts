@@ -101,7 +101,8 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
     ), expected AS (
       SELECT DISTINCT a.enterprise_id FROM appointment a WHERE ${filterSql('a')} AND ${ACTIVE_ON('a', '$3')}
     ), awarded AS (
-      SELECT DISTINCT w.enterprise_id FROM enterprise_award w WHERE w.year <= $1
+      -- An award whose year is not known (SPEC §8) counts for every year.
+      SELECT DISTINCT w.enterprise_id FROM enterprise_award w WHERE coalesce(w.year, 0) <= $1
     ), hours AS MATERIALIZED (
       SELECT t.person_id,
              coalesce(sum(t.hours) FILTER (WHERE t.category = '继续教育(第一类)'), 0) AS first,
@@ -171,7 +172,7 @@ export function ownCountsYearsSql(): string {
     ), expected AS (
       SELECT DISTINCT y.year, a.enterprise_id FROM apps a JOIN yrs y ON ${active('y.window_opens')}
     ), awards AS (
-      SELECT w.enterprise_id, min(w.year) AS first_year FROM enterprise_award w WHERE w.enterprise_id IN (SELECT id FROM ents) GROUP BY w.enterprise_id
+      SELECT w.enterprise_id, min(coalesce(w.year, 0)) AS first_year FROM enterprise_award w WHERE w.enterprise_id IN (SELECT id FROM ents) GROUP BY w.enterprise_id
     ), hours AS MATERIALIZED (
       -- The CQOs' ledgers through training_record_person_idx (an array of people: one probe each, all years at once).
       SELECT extract(year FROM t.end_date)::int AS year, t.person_id,

@@ -10,9 +10,7 @@ export function toDrafts(awards: EnterpriseAward[]): AwardDraft[] {
   return awards.map((award) => ({ ...award }));
 }
 
-/** Complete rows only, as the API takes them. */
+/** Rows with an award, as the API takes them; the year may be left empty (not known, SPEC §8). */
 export function completeAwards(rows: AwardDraft[]): EnterpriseAward[] {
-  return rows
-    .filter((row): row is { award: AwardType; year: number } => row.award !== '' && row.year !== null)
-    .map((row) => ({ award: row.award, year: row.year }));
+  return rows.filter((row): row is { award: AwardType; year: number | null } => row.award !== '').map((row) => ({ award: row.award, year: row.year ?? null }));
 }

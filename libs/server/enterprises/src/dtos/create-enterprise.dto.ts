@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import {
   AWARD_TYPES,
   INDUSTRY_SECTIONS,
@@ -18,8 +18,10 @@ export class AwardDto implements EnterpriseAward {
   @ApiProperty({ enum: AWARD_TYPES }) @FieldLabel('奖项') @IsIn(AWARD_TYPES, { message: `奖项应为${AWARD_TYPES.join('/')}之一` })
   award!: AwardType;
 
-  @ApiProperty() @FieldLabel('获奖年份') @IsInt({ message: '获奖年份应为整数' }) @Min(1990, { message: '获奖年份不能早于1990年' }) @Max(2100, { message: '获奖年份无效' })
-  year!: number;
+  @ApiProperty({ nullable: true, description: 'null when the year is not known (SPEC §8)' }) @FieldLabel('获奖年份')
+  @ValidateIf((o: AwardDto) => o.year !== null && o.year !== undefined)
+  @IsInt({ message: '获奖年份应为整数' }) @Min(1990, { message: '获奖年份不能早于1990年' }) @Max(2100, { message: '获奖年份无效' })
+  year!: number | null;
 }
 
 /** The credit code's check character is verified in the service (GB 32100-2015), naming the wrong character. */

@@ -12,6 +12,7 @@ export class EnterpriseAwardEntity {
   @Column({ type: 'varchar' })
   award!: AwardType;
 
-  @Column({ type: 'smallint' })
-  year!: number;
+  /** Null when the year is not known (SPEC §8). */
+  @Column({ type: 'smallint', nullable: true })
+  year!: number | null;
 }
