@@ -44,6 +44,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const [code, message] = BY_STATUS[status] ?? ['INTERNAL', '请求失败'];
       return { statusCode: status, code, message, details: [] };
     }
+    // The body parser's own refusals (http-errors with `expose`), e.g. a body over the 100 KB limit.
+    const parser = exception as { type?: unknown; status?: unknown; expose?: unknown };
+    if (parser && typeof parser === 'object' && parser.expose === true && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
+      const status = parser.status;
+      if (parser.type === 'entity.too.large') {
+        const message = '提交的内容超过了大小限制（100 KB），请精简后重试';
+        return { statusCode: 413, code: 'VALIDATION_FAILED', message, details: [{ field: 'body', code: 'tooLarge', message }] };
+      }
+      const [code, message] = BY_STATUS[status] ?? ['VALIDATION_FAILED', '请求有误'];
+      return { statusCode: status, code, message, details: [] };
+    }
     return { statusCode: 500, code: 'INTERNAL', message: '服务器内部错误，请稍后再试', details: [] };
   }
 }

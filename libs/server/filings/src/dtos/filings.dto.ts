@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   Allow,
+  IsDefined,
   ArrayMaxSize,
   IsArray,
   IsBoolean,
@@ -82,7 +83,8 @@ export class AnnualReportDataDto implements AnnualReportData {
 }
 
 export class SaveAnnualReportDto implements SaveAnnualReportRequest {
-  @ApiProperty({ type: AnnualReportDataDto }) @FieldLabel('报告内容') @ValidateNested() @Type(() => AnnualReportDataDto)
+  @ApiProperty({ type: AnnualReportDataDto }) @FieldLabel('报告内容')
+  @IsDefined({ message: '请填写报告内容' }) @IsObject({ message: '报告内容格式有误' }) @ValidateNested() @Type(() => AnnualReportDataDto)
   data!: AnnualReportDataDto;
 
   @ApiProperty({ description: 'The version last read (0 for a new report)' }) @FieldLabel('版本') @IsInt({ message: '版本应为整数' }) @Min(0)
