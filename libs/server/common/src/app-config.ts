@@ -20,8 +20,12 @@ export interface AppConfig {
   verifyRateLimitPerMinute: number;
   lockout: { maxFailures: number; windowMinutes: number; lockMinutes: number };
   webDist: string | null;
-  /** Express `trust proxy`: which proxies may set X-Forwarded-For (the client IP in audit and throttling). */
-  trustProxy: string;
+  /**
+   * Express `trust proxy`: which proxies may set X-Forwarded-For (the client IP in audit and
+   * throttling). Off unless TRUST_PROXY names them (issue 18): otherwise anyone could write a
+   * forged IP into the audit log and step around the per-IP throttles.
+   */
+  trustProxy: string | false;
   logLevel: string;
   /** Years the statistics snapshots hold: the current year and the ones before it (trend, projection). */
   statsYears: number;
@@ -90,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockMinutes: int('LOCKOUT_MINUTES', 30, env),
     },
     webDist: env.CQO_WEB_DIST ?? null,
-    trustProxy: env.TRUST_PROXY || 'loopback',
+    trustProxy: !env.TRUST_PROXY || /^(false|off|0|no)$/i.test(env.TRUST_PROXY.trim()) ? false : env.TRUST_PROXY.trim(),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'warn' : 'info'),
     statsYears: int('STATS_YEARS', 5, env),
     provinceGeoJson: env.CQO_PROVINCE_GEOJSON || null,
