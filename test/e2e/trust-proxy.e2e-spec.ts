@@ -36,3 +36,21 @@ describe('X-Forwarded-For is believed only from the proxy TRUST_PROXY names', ()
     }
   });
 });
+
+describe('the OpenAPI page is not public in production (issue 18 item 8)', () => {
+  it('answers 404 with NODE_ENV=production, unless API_DOCS=on', async () => {
+    const secret = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(48) };
+    const prod = await createTestApp({ config: testConfig(secret) });
+    try {
+      await prod.http().get('/api/docs').expect(404);
+    } finally {
+      await prod.close();
+    }
+    const asked = await createTestApp({ config: testConfig({ ...secret, API_DOCS: 'on' }) });
+    try {
+      await asked.http().get('/api/docs').redirects(1).expect(200);
+    } finally {
+      await asked.close();
+    }
+  });
+});

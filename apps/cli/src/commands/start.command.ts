@@ -82,7 +82,7 @@ export async function startCommand(opts: { demo?: boolean; enterprises: string }
     await waitForHttp(`http://127.0.0.1:${port}/api/health`, 60_000);
     say('');
     say(`企业首席质量官制度监管平台 is running: http://localhost:${port}/`);
-    say(`API documentation: http://localhost:${port}/api/docs`);
+    if (process.env.NODE_ENV !== 'production' || /^(on|true|1|yes)$/i.test(process.env.API_DOCS ?? '')) say(`API documentation: http://localhost:${port}/api/docs`);
     if (accounts.length) {
       say('demo accounts (demo mode only — production has no default accounts):');
       for (const a of accounts) say(`  ${a.username.padEnd(16)} ${a.password}   ${ROLE_NAMES[a.role] ?? a.role} · ${a.scope}`);

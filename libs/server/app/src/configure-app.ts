@@ -44,11 +44,14 @@ export function configureApp(nest: INestApplication, opts: { serveWeb?: boolean;
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
 
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('企业首席质量官制度监管平台 API').setVersion('0.1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, doc);
+  // Not public in production unless asked for (issue 18): the route map helps an attacker more than a user.
+  if (config.apiDocs) {
+    const doc = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle('企业首席质量官制度监管平台 API').setVersion('0.1').addBearerAuth().build(),
+    );
+    SwaggerModule.setup(`${API_PREFIX}/docs`, app, doc);
+  }
 
   mountQueueBoard(app);
 

@@ -26,6 +26,8 @@ export interface AppConfig {
    * forged IP into the audit log and step around the per-IP throttles.
    */
   trustProxy: string | false;
+  /** Serve the OpenAPI page at /api/docs: on unless NODE_ENV=production (API_DOCS=on/off overrides). */
+  apiDocs: boolean;
   logLevel: string;
   /** Years the statistics snapshots hold: the current year and the ones before it (trend, projection). */
   statsYears: number;
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockMinutes: int('LOCKOUT_MINUTES', 30, env),
     },
     webDist: env.CQO_WEB_DIST ?? null,
+    apiDocs: env.API_DOCS ? /^(on|true|1|yes)$/i.test(env.API_DOCS.trim()) : mode !== 'production',
     trustProxy: !env.TRUST_PROXY || /^(false|off|0|no)$/i.test(env.TRUST_PROXY.trim()) ? false : env.TRUST_PROXY.trim(),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'warn' : 'info'),
     statsYears: int('STATS_YEARS', 5, env),
