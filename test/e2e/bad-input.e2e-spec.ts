@@ -23,15 +23,24 @@ describe('bad input gets a 4xx with a field message, never a 500', () => {
 
   it('a NUL byte in a search answers 400 naming the field', async () => {
     const res = await t.http().get('/api/enterprises?q=%00').set('Authorization', province).expect(400);
-    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'q', code: 'nulCharacter' }] });
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'q', code: 'controlCharacter' }] });
   });
 
   it('a NUL byte inside a JSON body answers 400 naming the nested field, and nothing is written', async () => {
     const before = Number((await t.db.query(`SELECT count(*)::int AS n FROM enterprise`))[0].n);
     const res = await t.http().post('/api/enterprises').set('Authorization', province)
       .send({ creditCode: '91420102MA4K0000X0', name: '空字符\u0000企业', regionCode: '420102', aboveSize: true, awards: [] }).expect(400);
-    expect(res.body.details).toEqual([expect.objectContaining({ field: 'name', code: 'nulCharacter' })]);
+    expect(res.body.details).toEqual([expect.objectContaining({ field: 'name', code: 'controlCharacter' })]);
     expect(Number((await t.db.query(`SELECT count(*)::int AS n FROM enterprise`))[0].n)).toBe(before);
+  });
+
+  it('control characters and lone surrogates in a name answer 400 naming the field (a line break in a text is fine)', async () => {
+    for (const name of ['响铃\u0007企业有限公司', '代理\ud800企业有限公司']) {
+      const res = await t.http().post('/api/enterprises').set('Authorization', province).set('Content-Type', 'application/json')
+        .send(JSON.stringify({ creditCode: '91420102MA4K0000X0', name, regionCode: '420102', aboveSize: true, awards: [] })).expect(400);
+      expect(res.body.details).toEqual([expect.objectContaining({ field: 'name', code: 'controlCharacter' })]);
+    }
+    await t.http().get('/api/enterprises?q=%E7%AC%AC%E4%B8%80%0A%E7%AC%AC%E4%BA%8C').set('Authorization', province).expect(200);
   });
 
   it('saving an annual report without `data` answers 400 on `data`', async () => {

@@ -12,7 +12,7 @@ import { API_PREFIX } from '@cqo/contracts';
 import { APP_CONFIG, HttpExceptionFilter, createValidationPipe, type AppConfig } from '@cqo/server-common';
 import { mountQueueBoard } from './queue-board';
 import { QueryMemoPipe } from './query-memo.pipe';
-import { RejectNulPipe } from './reject-nul.pipe';
+import { RejectControlCharactersPipe } from './reject-control.pipe';
 import { requestLogging } from './request-logger';
 
 /** Where the built dashboard is: CQO_WEB_DIST, or dist/apps/web next to the compiled api. */
@@ -40,7 +40,7 @@ export function configureApp(nest: INestApplication, opts: { serveWeb?: boolean;
     }),
   );
   app.setGlobalPrefix(API_PREFIX);
-  app.useGlobalPipes(new RejectNulPipe(), new QueryMemoPipe(createValidationPipe()));
+  app.useGlobalPipes(new RejectControlCharactersPipe(), new QueryMemoPipe(createValidationPipe()));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
 
