@@ -28,21 +28,24 @@ interface CityReportRow {
   reviewed_by_name: string | null;
   attachment_sha256: string | null;
   attachment_as_of: string | null;
-  attachment_submitted_at: Date | null;
+  /** The kept 统计表 belongs to the current submission (see `CURRENT_ATTACHMENT`). */
+  attachment_current: boolean;
 }
+
+/** A kept 统计表 is the current one when it was made for the report's latest submission. */
+const CURRENT_ATTACHMENT = `(c.attachment_path IS NOT NULL AND c.attachment_submitted_at = c.submitted_at)`;
 
 const SELECT = `SELECT c.id, c.region_code, c.year, c.status, c.version, c.narrative, c.snapshot, c.unreviewed_at_submission, c.submitted_at,
        c.late, c.return_reason, c.reviewed_at, u.display_name AS reviewed_by_name,
-       c.attachment_sha256, c.attachment_as_of::text AS attachment_as_of, c.attachment_submitted_at
+       c.attachment_sha256, c.attachment_as_of::text AS attachment_as_of, coalesce(${CURRENT_ATTACHMENT}, false) AS attachment_current
   FROM city_report c LEFT JOIN app_user u ON u.id = c.reviewed_by`;
 
 export const NARRATIVE_MAX = 20000;
 
 /** The stored 统计表 of the report's current submission, if the worker has made it. */
 function attachmentOf(regionCode: string, year: number, row: CityReportRow | null): Pick<CityReportDetail, 'attachmentUrl' | 'attachmentSha256' | 'attachmentAsOf'> {
-  const current = !!row?.submitted_at && !!row.attachment_submitted_at && new Date(row.attachment_submitted_at).getTime() === new Date(row.submitted_at).getTime();
-  return current
-    ? { attachmentUrl: `/api/city-reports/${regionCode}/${year}/attachment`, attachmentSha256: row!.attachment_sha256, attachmentAsOf: row!.attachment_as_of }
+  return row?.attachment_current
+    ? { attachmentUrl: `/api/city-reports/${regionCode}/${year}/attachment`, attachmentSha256: row.attachment_sha256, attachmentAsOf: row.attachment_as_of }
     : { attachmentUrl: null, attachmentSha256: null, attachmentAsOf: null };
 }
 
@@ -104,13 +107,12 @@ export class CityReportsService {
   async attachment(actor: Actor, regionCode: string, year: number): Promise<{ fileName: string; stream: ReadStream; size: number; sha256: string }> {
     const region = await this.city(actor, regionCode);
     this.assertYear(year);
-    const [row]: { id: string; submitted_at: Date | null; attachment_path: string | null; attachment_name: string | null; attachment_sha256: string; attachment_size: string; attachment_submitted_at: Date | null }[] =
-      await this.dataSource.query(
-        `SELECT id, submitted_at, attachment_path, attachment_name, attachment_sha256, attachment_size, attachment_submitted_at FROM city_report WHERE region_code = $1 AND year = $2`,
-        [region.code, year],
-      );
-    const current = row?.attachment_path && row.submitted_at && row.attachment_submitted_at && new Date(row.submitted_at).getTime() === new Date(row.attachment_submitted_at).getTime();
-    if (!row || !current || !row.attachment_path) throw AppException.notFound('统计表');
+    const [row]: { id: string; attachment_path: string; attachment_name: string | null; attachment_sha256: string; attachment_size: string }[] = await this.dataSource.query(
+      `SELECT c.id, c.attachment_path, c.attachment_name, c.attachment_sha256, c.attachment_size FROM city_report c
+        WHERE c.region_code = $1 AND c.year = $2 AND ${CURRENT_ATTACHMENT}`,
+      [region.code, year],
+    );
+    if (!row) throw AppException.notFound('统计表');
     const stream = createReadStream(row.attachment_path);
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
