@@ -1,4 +1,4 @@
-import { addDays, addYears, chinaDate, daysBetween, isIsoDate, termEndFor, yearOf } from './dates';
+import { addDays, addYears, chinaDate, daysBetween, isIsoDate, termEndFor, yearAsOf, yearOf } from './dates';
 
 describe('isIsoDate: a 聘任日期 or 任期届满日期 as YYYY-MM-DD', () => {
   it.each(['2021-03-01', '2024-02-29', '2000-02-29', '1999-12-31'])('accepts %s', (d) => {
@@ -92,5 +92,13 @@ describe('chinaDate: today in China (UTC+8)', () => {
     ['2025-01-01T00:00:00+08:00', '2025-01-01'],
   ])('%s is %s in China', (instant, date) => {
     expect(chinaDate(new Date(instant))).toBe(date);
+  });
+});
+
+describe('yearAsOf', () => {
+  it('is the day itself within the year and Dec 31 once the year is over', () => {
+    expect(yearAsOf(2026, '2026-12-04')).toBe('2026-12-04');
+    expect(yearAsOf(2026, '2026-12-31')).toBe('2026-12-31');
+    expect(yearAsOf(2025, '2026-01-01')).toBe('2025-12-31');
   });
 });

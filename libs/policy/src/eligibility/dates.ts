@@ -55,6 +55,12 @@ export function daysBetween(a: string, b: string): number {
   return Math.round((Date.UTC(by, bm - 1, bd) - Date.UTC(ay, am - 1, ad)) / 86_400_000);
 }
 
+/** The date a year's figures are judged on, on `day`: `day` itself within the year, Dec 31 once the year is over. */
+export function yearAsOf(year: number, day: string): string {
+  const end = `${year}-12-31`;
+  return day < end ? day : end;
+}
+
 /** Today's date in China (UTC+8), where every deadline of the product is set. */
 export function chinaDate(at: Date): string {
   return fromUtc(new Date(at.getTime() + 8 * 3_600_000));

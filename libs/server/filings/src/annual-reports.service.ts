@@ -36,6 +36,7 @@ import {
   validateAnnualReport,
   yearlyCompliance,
   yearOf,
+  yearAsOf,
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
@@ -436,9 +437,7 @@ export class AnnualReportsService {
 
   /** The CQO is the one in post at the end of the year, or today for the current year. */
   private prefillAsOf(year: number): string {
-    const today = this.today();
-    const yearEnd = `${year}-12-31`;
-    return today < yearEnd ? today : yearEnd;
+    return yearAsOf(year, this.today());
   }
 
   /** Past years are judged under the profile in force at their end. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { CityReportSnapshot, FilingCounts, FilingSettings, RegionLevel, SnapshotFigures } from '@cqo/contracts';
-import { defaultFilingSettings, subtreePattern } from '@cqo/policy';
+import { defaultFilingSettings, subtreePattern, yearAsOf } from '@cqo/policy';
 
 /** An appointment active on date $D (SPEC §7): in effect, not ended, term not run out. */
 export const ACTIVE_ON = (alias: string, dateParam: string) =>
@@ -166,8 +166,7 @@ export async function citySnapshot(m: EntityManager, regionCode: string, year: n
   if (!region) throw new Error(`no region ${regionCode}`);
   const provinceCode = region.path.split('/')[1] ?? region.code;
   const settings = await filingSettingsFor(m, provinceCode, year);
-  const yearEnd = `${year}-12-31`;
-  const asOf = today < yearEnd ? today : yearEnd;
+  const asOf = yearAsOf(year, today);
   const { total, children } = await regionFigures(m, { ...region, level: Number(region.level) as RegionLevel }, year, asOf, settings);
   return { takenAt: takenAt.toISOString(), asOf, year, total, children };
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { FilingSettings, FilingStatusEnterprise, FilingStatusQuery, FilingStatusResponse, RegionLevel, RemindRequest, RemindResult } from '@cqo/contracts';
-import { chinaDate, currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearOf, type DueReminder } from '@cqo/policy';
+import { chinaDate, currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { RegionsService } from '@cqo/server-regions';
@@ -52,8 +52,7 @@ export class RemindersService {
     const today = this.today();
     const year = q.year ?? currentReportingYear(today);
     const settings = await this.settings.forYear(year);
-    const yearEnd = `${year}-12-31`;
-    const figures = await regionFigures(this.dataSource.manager, { ...region, level: Number(region.level) as RegionLevel }, year, today < yearEnd ? today : yearEnd, settings);
+    const figures = await regionFigures(this.dataSource.manager, { ...region, level: Number(region.level) as RegionLevel }, year, yearAsOf(year, today), settings);
     const filter = statusFilter(q.status);
     const params = [subtreePattern(region.path), year, settings.windowOpens];
     const base = `WITH x AS (${EXPECTED_SQL}) SELECT * FROM x WHERE (x.expected OR x.report_id IS NOT NULL) AND ${filter}`;

@@ -14,7 +14,7 @@ import type {
   ImportResult,
   RosterImportParams,
 } from '@cqo/contracts';
-import { chinaDate, isIsoDate } from '@cqo/policy';
+import { chinaDate, isIsoDate, yearAsOf } from '@cqo/policy';
 import { AttachmentExportService } from '@cqo/server-attachment';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, JobCancelledError, type Actor, type AppConfig, type ProgressSink } from '@cqo/server-common';
@@ -243,9 +243,7 @@ export class FileJobsService {
     const at = new Date(submittedAt).getTime();
     if (!row?.submitted_at || new Date(row.submitted_at).getTime() !== at) return null;
     if (row.attachment_submitted_at && new Date(row.attachment_submitted_at).getTime() === at) return row.attachment_path;
-    const day = chinaDate(new Date(at));
-    const yearEnd = `${row.year}-12-31`;
-    const asOf = day < yearEnd ? day : yearEnd;
+    const asOf = yearAsOf(row.year, chinaDate(new Date(at)));
     // The report's own city, acting through the worker: the export checks that scope like any other.
     const actor: Actor = { userId: '', username: 'system:city-report', role: 'city', sessionId: '', regionCode: row.region_code, regionPath: null, enterpriseId: null, ip: null };
     await mkdir(this.config.filesDir, { recursive: true });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { StatCounts, StatRunInfo } from '@cqo/contracts';
-import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts } from '@cqo/policy';
+import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts, yearAsOf } from '@cqo/policy';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { PolicyService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
@@ -59,9 +59,7 @@ export class SnapshotService {
 
   /** Today for the current year (or a future one), Dec 31 for a past year. */
   asOfFor(year: number): string {
-    const today = this.today();
-    const end = `${year}-12-31`;
-    return today < end ? today : end;
+    return yearAsOf(year, this.today());
   }
 
   async provinceRegions(m: EntityManager = this.dataSource.manager): Promise<RegionRow[]> {
