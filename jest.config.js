@@ -16,7 +16,8 @@ module.exports = {
       ...preset,
       displayName: 'integration',
       setupFilesAfterEnv: ['<rootDir>/test/support/timeout-integration.ts'],
-      roots: ['<rootDir>/test/e2e'],
+      // test/security: the standing security and fault suite (issue 18), same real parts as test/e2e.
+      roots: ['<rootDir>/test/e2e', '<rootDir>/test/security'],
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
