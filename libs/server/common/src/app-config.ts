@@ -35,6 +35,13 @@ export interface AppConfig {
   provinceGeoJson: string | null;
   /** Bull job lock (and stalled-check interval): how long before a job of a dead worker is handed to another. */
   queueLockMs: number;
+  /**
+   * The outbox's watch over relayed jobs (issue 18 item 9): a row relayed but not completed for
+   * `leaseMs` is looked up in bull; a job Redis lost is sent again (same job id), one failed for
+   * good is sent again at most `maxResends` times and then marked failed. `retryDelayMs` is bull's
+   * first retry delay (doubling) within a job's 5 attempts.
+   */
+  outbox: { leaseMs: number; maxResends: number; retryDelayMs: number };
   /** Statistics changes are coalesced: the recount of what changed starts at most this long after the change (one run per window). */
   statsDebounceMs: number;
   /** Test hook, ignored in production: the full rebuild pauses this long before it swaps the snapshot in. */
@@ -103,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     provinceGeoJson: env.CQO_PROVINCE_GEOJSON || null,
     queueLockMs: int('QUEUE_LOCK_MS', 30_000, env),
     statsDebounceMs: int('STATS_DEBOUNCE_MS', 1000, env),
+    outbox: {
+      leaseMs: int('OUTBOX_LEASE_MS', 60_000, env),
+      maxResends: int('OUTBOX_MAX_RESENDS', 2, env),
+      retryDelayMs: int('OUTBOX_RETRY_DELAY_MS', 1000, env),
+    },
     statsRebuildPauseMs: mode === 'production' ? 0 : Number(env.CQO_STATS_REBUILD_PAUSE_MS ?? 0) || 0,
     filesDir: resolve(env.CQO_FILES_DIR || '.data/files'),
     fileJobDays: int('FILE_JOB_DAYS', 7, env),
