@@ -10,7 +10,7 @@ import { aggregateCommand, statsCommand } from './commands/stats.command';
 import { exportAttachmentCommand } from './commands/export.command';
 import { importRosterCommand } from './commands/roster.command';
 import { importTrainingCommand, verifyTrainingCommand } from './commands/training.command';
-import { userAddCommand } from './commands/user-add.command';
+import { userAddCommand, userResetPasswordCommand } from './commands/user-add.command';
 
 /** `npm run cqo -- <command>`: one entry per operator task (SPEC §9). */
 const program = new Command('cqo').description('企业首席质量官制度监管平台 — operator commands');
@@ -27,14 +27,21 @@ program
 
 program
   .command('user:add')
-  .description('create a user (production has no default accounts)')
+  .description('create a user (production has no default accounts); it must change the password at first sign-in')
   .requiredOption('--username <name>')
   .requiredOption('--role <role>', 'enterprise | county | city | province | evaluator | admin')
   .option('--name <displayName>')
   .option('--region <code>', 'GB/T 2260 code, for county/city/province/evaluator')
   .option('--enterprise <creditCode>', 'for the enterprise role')
-  .option('--password <password>', 'or set CQO_NEW_PASSWORD')
+  .option('--password <password>', 'at least 12 characters, not a common one; or set CQO_NEW_PASSWORD')
   .action(userAddCommand);
+
+program
+  .command('user:reset-password')
+  .description("reset a user's password: every session of the user ends and the password must be changed at the next sign-in")
+  .requiredOption('--username <name>')
+  .option('--password <password>', 'at least 12 characters, not a common one; or set CQO_NEW_PASSWORD')
+  .action(userResetPasswordCommand);
 
 const profile = program.command('profile').description('which CQO eligibility policy profile is in force (SPEC §3)');
 profile.command('list').description('every profile version, the schedule and the version in force today (JSON)').action(profileListCommand);

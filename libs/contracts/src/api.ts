@@ -18,14 +18,32 @@ export interface MeResponse {
   regionName: string | null;
   enterpriseId: string | null;
   enterpriseName: string | null;
+  /**
+   * The password must be changed before anything else (an account made by `cqo user:add` or a
+   * reset, ASVS V2.1.1/V2.5): until then every route but me, password and logout answers 403
+   * PASSWORD_CHANGE_REQUIRED.
+   */
+  mustChangePassword: boolean;
 }
 
 export interface TokenResponse {
+  /**
+   * The access token, also the one-time refresh credential: `POST /auth/refresh` with it as bearer
+   * answers a new token and retires this one (rotation with reuse detection, ASVS V3.3).
+   */
   accessToken: string;
   /** Seconds until the access token expires; refresh before then. */
   expiresIn: number;
   /** Minutes of inactivity after which the session ends. */
   idleTimeoutMinutes: number;
+  /** When the session ends whatever happens (absolute lifetime from sign-in, ASVS V3.3.2), ISO 8601. */
+  sessionExpiresAt: string;
+}
+
+/** `POST /auth/password`: signs out every other session of the user. */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
 }
 
 export interface LoginResponse extends TokenResponse {

@@ -4,7 +4,8 @@ import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
 import { CurrentActor, Public, type Actor, type RequestWithActor } from '@cqo/server-common';
 import { AuthService } from './auth.service';
-import { bearerToken } from './auth.guard';
+import { AllowedBeforePasswordChange, bearerToken } from './auth.guard';
+import { ChangePasswordDto } from './dtos/change-password.dto';
 import { LoginDto } from './dtos/login.dto';
 
 function client(req: RequestWithActor) {
@@ -38,12 +39,24 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
+  @AllowedBeforePasswordChange()
   logout(@CurrentActor() actor: Actor): Promise<void> {
     return this.auth.logout(actor);
   }
 
+  /** Issue 18 item 8 (ASVS V2.1.5/V3.3.3): change the password; every other session is signed out. */
+  @Post('password')
+  @HttpCode(204)
+  @UseGuards(ThrottlerGuard)
+  @ApiBearerAuth()
+  @AllowedBeforePasswordChange()
+  changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto): Promise<void> {
+    return this.auth.changePassword(actor, dto.currentPassword, dto.newPassword);
+  }
+
   @Get('me')
   @ApiBearerAuth()
+  @AllowedBeforePasswordChange()
   me(@CurrentActor() actor: Actor): Promise<MeResponse> {
     return this.auth.me(actor.userId);
   }

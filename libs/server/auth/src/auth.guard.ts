@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Role } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
@@ -13,9 +13,17 @@ export function bearerToken(req: RequestWithActor): string | null {
   return v?.startsWith('Bearer ') ? v.slice(7).trim() : null;
 }
 
+const ALLOWED_BEFORE_PASSWORD_CHANGE = 'cqo:allowedBeforePasswordChange';
+/**
+ * A route a user who must change the password may still use (me, password, logout); every other
+ * route answers 403 PASSWORD_CHANGE_REQUIRED until the change (ASVS V2.5.1).
+ */
+export const AllowedBeforePasswordChange = () => SetMetadata(ALLOWED_BEFORE_PASSWORD_CHANGE, true);
+
 interface RouteRules {
   isPublic: boolean;
   roles: Role[] | undefined;
+  beforePasswordChange: boolean;
 }
 
 /**
@@ -43,7 +51,11 @@ export class AuthGuard implements CanActivate {
     let r = byHandler.get(handler);
     if (!r) {
       const targets = [handler, controller];
-      r = { isPublic: !!this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets), roles: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) };
+      r = {
+        isPublic: !!this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets),
+        roles: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets),
+        beforePasswordChange: !!this.reflector.getAllAndOverride<boolean>(ALLOWED_BEFORE_PASSWORD_CHANGE, targets),
+      };
       byHandler.set(handler, r);
     }
     return r;
@@ -77,6 +89,10 @@ export class AuthGuard implements CanActivate {
       ip,
     };
     req.actor = actor;
+
+    if (user.mustChangePassword && !route.beforePasswordChange) {
+      throw new AppException(403, 'PASSWORD_CHANGE_REQUIRED', '首次登录或密码被重置后须先修改密码，修改后才能使用其他功能');
+    }
 
     const { roles } = route;
     if (roles && !roles.includes(actor.role)) {

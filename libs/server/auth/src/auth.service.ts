@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, MoreThan, type Repository } from 'typeorm';
+import { DataSource, IsNull, type Repository } from 'typeorm';
 import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
@@ -8,7 +8,7 @@ import { preparedQuery } from '@cqo/server-database';
 import { LoginFailureEntity } from './entities/login-failure.entity';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
-import { dummyHash, verifyPassword } from './password';
+import { dummyHash, hashPassword, passwordPolicyErrors, verifyPassword } from './password';
 import { SessionCache, type LiveSession } from './session-cache';
 import { TokenService } from './token.service';
 
@@ -29,6 +29,8 @@ interface SessionRow {
   created_at: Date;
   last_seen_at: Date;
   revoked_at: Date | null;
+  token_gen: number;
+  rotated_at: Date | null;
   ip: string | null;
   user_agent: string | null;
   username: string;
@@ -38,8 +40,11 @@ interface SessionRow {
   enterprise_id: string | null;
   is_active: boolean;
   locked_until: Date | null;
+  must_change_password: boolean;
   user_created_at: Date;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function hhmm(d: Date): string {
   return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
@@ -63,59 +68,181 @@ export class AuthService implements OnModuleDestroy {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Sign-in (issue 18 item 5). An unknown, disabled or real account answers alike: the same
+   * status, code and message, an argon2 verification either way (a dummy hash for the unknown), and
+   * the same lockout. Failures lock the pair (account, client IP) after lockout.maxFailures in
+   * lockout.windowMinutes (ASVS V2.2.1, 等保 8.1.4.1 b), so nobody can lock an account out for
+   * its owner elsewhere; past that many failures from all clients every attempt at the account is
+   * slowed down (at most lockout.slowdownMaxMs), which never refuses the right password.
+   */
   async login(username: string, password: string, client: ClientInfo): Promise<LoginResponse> {
     const now = this.clock.now();
-    const user = await this.users.findOneBy({ username });
-    const { maxFailures, windowMinutes, lockMinutes } = this.config.lockout;
+    const { maxFailures, windowMinutes, lockMinutes, slowdownStepMs, slowdownMaxMs } = this.config.lockout;
+    const ip = client.ip ?? '';
+    const since = new Date(now.getTime() - windowMinutes * 60_000);
 
-    if (user?.lockedUntil && user.lockedUntil > now) {
-      await this.audit.record({ username, ip: client.ip, action: 'auth.login', objectType: 'user', objectId: user.id, result: 'denied', details: { reason: 'locked' } });
-      throw new AppException(423, 'ACCOUNT_LOCKED', `账号已锁定，请于 ${hhmm(user.lockedUntil)} 后再试`);
+    const [state] = await this.dataSource.query(
+      `SELECT (SELECT until FROM login_lock WHERE username = $1 AND ip = $2 AND until > $3) AS locked_until,
+              (SELECT count(*)::int FROM login_failure WHERE username = $1 AND at > $4) AS account_failures`,
+      [username, ip, now, since],
+    );
+    if (state.locked_until) {
+      await this.audit.record({ username, ip: client.ip, action: 'auth.login', objectType: 'user', objectId: null, result: 'denied', details: { reason: 'locked' } });
+      throw this.lockedAnswer(state.locked_until);
     }
+    // The global per-account slow-down: a distributed guesser is slowed, the owner still gets in.
+    const over = state.account_failures - maxFailures + 1;
+    if (over > 0) await sleep(Math.min(over * slowdownStepMs, slowdownMaxMs));
 
+    const user = await this.users.findOneBy({ username });
     const ok = user && user.isActive ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
     if (!ok || !user) {
       const lockedUntil = await this.dataSource.transaction(async (m) => {
-        await m.insert(LoginFailureEntity, { username, at: now, ip: client.ip });
-        const recent = await m.count(LoginFailureEntity, {
-          where: { username, at: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) },
-        });
+        await m.insert(LoginFailureEntity, { username, at: now, ip });
+        const [{ pair, account }] = await m.query(
+          `SELECT count(*) FILTER (WHERE ip = $2)::int AS pair, count(*)::int AS account FROM login_failure WHERE username = $1 AND at > $3`,
+          [username, ip, since],
+        );
         let until: Date | null = null;
-        if (user && recent >= maxFailures) {
+        if (pair >= maxFailures) {
           until = new Date(now.getTime() + lockMinutes * 60_000);
-          await m.update(UserEntity, { id: user.id }, { lockedUntil: until });
+          await m.query(`INSERT INTO login_lock (username, ip, until) VALUES ($1, $2, $3) ON CONFLICT (username, ip) DO UPDATE SET until = EXCLUDED.until`, [username, ip, until]);
         }
         await this.audit.record(
-          { username, ip: client.ip, action: 'auth.login', objectType: 'user', objectId: user?.id ?? null, result: 'failure', details: { failuresInWindow: recent, locked: !!until } },
+          {
+            username,
+            ip: client.ip,
+            action: 'auth.login',
+            objectType: 'user',
+            objectId: user?.id ?? null,
+            result: 'failure',
+            details: { failuresInWindow: pair, accountFailuresInWindow: account, locked: !!until },
+          },
           m,
         );
         return until;
       });
-      if (lockedUntil) {
-        if (user) this.checks.forgetUser(user.id);
-        throw new AppException(423, 'ACCOUNT_LOCKED', `密码连续错误${maxFailures}次，账号已锁定，请于 ${hhmm(lockedUntil)} 后再试`);
-      }
+      if (lockedUntil) throw this.lockedAnswer(lockedUntil);
       throw new AppException(401, 'INVALID_CREDENTIALS', '用户名或密码错误');
     }
 
     const session = await this.dataSource.transaction(async (m) => {
-      await m.delete(LoginFailureEntity, { username });
-      if (user.lockedUntil) await m.update(UserEntity, { id: user.id }, { lockedUntil: null });
+      await m.delete(LoginFailureEntity, { username, ip });
+      await m.query(`DELETE FROM login_lock WHERE username = $1 AND ip = $2`, [username, ip]);
       const s = await m.save(
-        m.create(SessionEntity, { userId: user.id, createdAt: now, lastSeenAt: now, revokedAt: null, ip: client.ip, userAgent: client.userAgent?.slice(0, 256) ?? null }),
+        m.create(SessionEntity, {
+          userId: user.id,
+          createdAt: now,
+          lastSeenAt: now,
+          revokedAt: null,
+          ip: client.ip,
+          userAgent: client.userAgent?.slice(0, 256) ?? null,
+          tokenGen: 0,
+          rotatedAt: null,
+        }),
       );
-      await this.audit.record({ actor: { userId: user.id, username, role: user.role }, ip: client.ip, action: 'auth.login', objectType: 'session', objectId: s.id, result: 'success' }, m);
+      await this.audit.record(
+        { actor: { userId: user.id, username, role: user.role }, ip: client.ip, action: 'auth.login', objectType: 'session', objectId: s.id, result: 'success', details: user.mustChangePassword ? { mustChangePassword: true } : undefined },
+        m,
+      );
       return s;
     });
-    return { ...this.issue(user.id, session.id), user: await this.me(user.id) };
+    return { ...this.issue(user.id, session, 0), user: await this.me(user.id) };
   }
 
-  /** A new access token for a live session, also when the old token has just expired. */
+  /** The one lockout answer, the same for a real and an unknown account (issue 18 item 5). */
+  private lockedAnswer(until: Date): AppException {
+    return new AppException(
+      423,
+      'ACCOUNT_LOCKED',
+      `密码连续错误${this.config.lockout.maxFailures}次，账号已锁定（仅限当前网络地址），请于 ${hhmm(until)} 后再试`,
+    );
+  }
+
+  /**
+   * A new access token for a live session (ASVS V3.3): only until config.refreshWindowMinutes
+   * after the presented token expired, and only once per token. Each refresh rotates the session's
+   * token generation; a retired token presented again ends the whole session (reuse detection),
+   * except the immediately previous one within config.refreshReuseGraceSeconds of its rotation,
+   * which is answered with a token of the current generation (two requests of one tab that
+   * refreshed at once).
+   */
   async refresh(token: string | null, client: ClientInfo): Promise<TokenResponse> {
     const v = token ? this.tokens.verify(token, { ignoreExpiration: true }) : null;
     if (!v || !v.ok) throw new AppException(401, 'UNAUTHENTICATED', '请先登录');
-    const { session } = await this.liveSession(v.claims.sid, client);
-    return this.issue(session.userId, session.id);
+    const now = this.clock.now();
+    const { sid, gen, exp } = v.claims;
+    if (now.getTime() >= exp * 1000 + this.config.refreshWindowMinutes * 60_000) {
+      throw new AppException(401, 'SESSION_ENDED', '登录凭证已过期，请重新登录');
+    }
+    const { session, user } = await this.liveSession(sid, client);
+    const outcome = await this.dataSource.transaction(async (m) => {
+      const [row] = await m.query(`SELECT token_gen, rotated_at, revoked_at FROM user_session WHERE id = $1 FOR UPDATE`, [sid]);
+      if (!row || row.revoked_at) return { ended: true as const, reuse: false };
+      if (gen === row.token_gen) {
+        await m.query(`UPDATE user_session SET token_gen = token_gen + 1, rotated_at = $2 WHERE id = $1`, [sid, now]);
+        return { ended: false as const, gen: gen + 1 };
+      }
+      const graceMs = this.config.refreshReuseGraceSeconds * 1000;
+      if (gen === row.token_gen - 1 && row.rotated_at && now.getTime() - new Date(row.rotated_at).getTime() <= graceMs) {
+        return { ended: false as const, gen: row.token_gen as number };
+      }
+      // A retired token came back: whoever holds the newer one or this one is not the session's owner.
+      await m.query(`UPDATE user_session SET revoked_at = $2 WHERE id = $1`, [sid, now]);
+      await this.audit.record(
+        {
+          actor: { userId: user.id, username: user.username, role: user.role },
+          ip: client.ip,
+          action: 'auth.refresh-reuse',
+          objectType: 'session',
+          objectId: sid,
+          result: 'denied',
+          details: { presented: gen, current: row.token_gen },
+        },
+        m,
+      );
+      return { ended: true as const, reuse: true };
+    });
+    if (outcome.ended) {
+      this.checks.forgetSession(sid);
+      throw new AppException(401, 'SESSION_ENDED', outcome.reuse ? '登录凭证已被使用过，为安全起见本次会话已结束，请重新登录' : '会话已结束，请重新登录');
+    }
+    return this.issue(session.userId, session, outcome.gen);
+  }
+
+  /**
+   * POST /auth/password (issue 18 item 8, ASVS V2.1.5/V2.1.6): the current password and a new one
+   * that meets the policy. Every other session of the user is signed out (ASVS V3.3.3); this one
+   * stays. Clears a forced change.
+   */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.users.findOneBy({ id: actor.userId });
+    if (!user) throw new AppException(401, 'SESSION_ENDED', '会话已结束，请重新登录');
+    const errors = passwordPolicyErrors(newPassword, user.username);
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+      await this.audit.record({ actor, ip: actor.ip, action: 'auth.password-change', objectType: 'user', objectId: user.id, result: 'failure', details: { reason: 'wrong current password' } });
+      throw AppException.validation([{ field: 'currentPassword', code: 'wrongPassword', message: '当前密码不正确' }, ...errors]);
+    }
+    if (newPassword === currentPassword) errors.unshift({ field: 'newPassword', code: 'passwordUnchanged', message: '新密码不能与当前密码相同' });
+    if (errors.length) throw AppException.validation(errors);
+    const hash = await hashPassword(newPassword);
+    const now = this.clock.now();
+    const ended = await this.dataSource.transaction(async (m) => {
+      await m.query(`UPDATE app_user SET password_hash = $2, must_change_password = false, password_changed_at = $3 WHERE id = $1`, [user.id, hash, now]);
+      const others: { id: string }[] = await m.query(
+        `UPDATE user_session SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`,
+        [user.id, actor.sessionId, now],
+      );
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'auth.password-change', objectType: 'user', objectId: user.id, result: 'success', details: { otherSessionsEnded: others.length, wasForced: user.mustChangePassword } },
+        m,
+      );
+      return others.length;
+    });
+    this.logger.debug(`password changed for ${user.username}; ${ended} other session(s) ended`);
+    // After the commit: the other sessions and the forced-change flag are read afresh.
+    this.checks.forgetUser(user.id);
   }
 
   async logout(actor: Actor): Promise<void> {
@@ -129,7 +256,7 @@ export class AuthService implements OnModuleDestroy {
 
   /**
    * Checks a session on every request: not revoked, user active, not idle for longer than the
-   * limit. Touches it, so activity keeps it alive. An idle session is ended for good.
+   * limit, not older than the absolute lifetime (config.sessionMaxHours from sign-in). Touches it, so activity keeps it alive. An idle session is ended for good.
    *
    * A check read from the database is trusted for SESSION_CHECK_TTL_MS in this process (a sign-out,
    * idle end or lockout here forgets it at once; one in another process or a change made directly
@@ -149,6 +276,13 @@ export class AuthService implements OnModuleDestroy {
       throw new AppException(401, 'SESSION_ENDED', '会话已结束，请重新登录');
     }
     const { session, user } = live;
+    // ASVS V3.3.2: an absolute lifetime from sign-in, however busy the session is.
+    if (now.getTime() >= this.sessionEnd(session).getTime()) {
+      this.checks.forgetSession(session.id);
+      await this.sessions.update({ id: session.id, revokedAt: IsNull() }, { revokedAt: now });
+      await this.audit.record({ actor: { userId: user.id, username: user.username, role: user.role }, ip: client.ip, action: 'auth.session-expired', objectType: 'session', objectId: session.id, result: 'success', details: { maxHours: this.config.sessionMaxHours } });
+      throw new AppException(401, 'SESSION_ENDED', `登录已满${this.config.sessionMaxHours}小时，会话已结束，请重新登录`);
+    }
     if (now.getTime() - session.lastSeenAt.getTime() > idleMs) {
       this.checks.forgetSession(session.id);
       await this.sessions.update({ id: session.id }, { revokedAt: now });
@@ -203,9 +337,10 @@ export class AuthService implements OnModuleDestroy {
     const [row] = /^[0-9a-f-]{36}$/i.test(sessionId)
       ? await preparedQuery<SessionRow>(
           this.dataSource,
-          'cqo.auth.session-check',
-          `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at, s.ip, s.user_agent,
-                  u.username, u.display_name, u.role, u.region_code, u.enterprise_id, u.is_active, u.locked_until, u.created_at AS user_created_at
+          'cqo.auth.session-check.v2',
+          `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at, s.token_gen, s.rotated_at, s.ip, s.user_agent,
+                  u.username, u.display_name, u.role, u.region_code, u.enterprise_id, u.is_active, u.locked_until, u.must_change_password,
+                  u.created_at AS user_created_at
              FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE s.id = $1`,
           [sessionId],
         )
@@ -214,7 +349,12 @@ export class AuthService implements OnModuleDestroy {
     // A "last seen" still waiting for its write (see `touch`) counts as written.
     const pending = this.seen.get(row.id);
     const lastSeenAt = pending && pending > row.last_seen_at ? pending : row.last_seen_at;
-    const session = Object.assign(new SessionEntity(), { id: row.id, userId: row.user_id, createdAt: row.created_at, lastSeenAt, revokedAt: row.revoked_at, ip: row.ip, userAgent: row.user_agent });
+    const session = Object.assign(new SessionEntity(), { id: row.id, userId: row.user_id, createdAt: row.created_at, lastSeenAt, revokedAt: row.revoked_at,
+      tokenGen: row.token_gen,
+      rotatedAt: row.rotated_at,
+      ip: row.ip,
+      userAgent: row.user_agent,
+    });
     // The password hash is not read here; nothing on this path needs it.
     const user = Object.assign(new UserEntity(), {
       id: row.user_id,
@@ -225,6 +365,7 @@ export class AuthService implements OnModuleDestroy {
       enterpriseId: row.enterprise_id,
       isActive: row.is_active,
       lockedUntil: row.locked_until,
+      mustChangePassword: row.must_change_password,
       createdAt: row.user_created_at,
     });
     return { session, user };
@@ -232,7 +373,8 @@ export class AuthService implements OnModuleDestroy {
 
   async me(userId: string): Promise<MeResponse> {
     const [row] = await this.dataSource.query(
-      `SELECT u.id, u.username, u.display_name, u.role, u.region_code, r.name AS region_name, u.enterprise_id, e.name AS enterprise_name
+      `SELECT u.id, u.username, u.display_name, u.role, u.region_code, r.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
+              u.must_change_password
          FROM app_user u LEFT JOIN region r ON r.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id
         WHERE u.id = $1`,
       [userId],
@@ -247,14 +389,21 @@ export class AuthService implements OnModuleDestroy {
       regionName: row.region_name,
       enterpriseId: row.enterprise_id,
       enterpriseName: row.enterprise_name,
+      mustChangePassword: row.must_change_password,
     };
   }
 
-  private issue(userId: string, sessionId: string): TokenResponse {
+  /** When a session ends whatever happens (ASVS V3.3.2). */
+  private sessionEnd(session: SessionEntity): Date {
+    return new Date(session.createdAt.getTime() + this.config.sessionMaxHours * 3_600_000);
+  }
+
+  private issue(userId: string, session: SessionEntity, gen: number): TokenResponse {
     return {
-      accessToken: this.tokens.sign({ sub: userId, sid: sessionId }),
+      accessToken: this.tokens.sign({ sub: userId, sid: session.id, gen }),
       expiresIn: this.config.accessTokenTtlSeconds,
       idleTimeoutMinutes: this.config.sessionIdleMinutes,
+      sessionExpiresAt: this.sessionEnd(session).toISOString(),
     };
   }
 }

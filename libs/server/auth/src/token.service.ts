@@ -7,12 +7,14 @@ import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 export interface AccessClaims {
   sub: string;
   sid: string;
+  /** The session's token generation it was issued for: refresh takes only the current one (rotation, ASVS V3.3). */
+  gen: number;
 }
 
 /** Tokens whose signature this process has checked and remembers (oldest forgotten first). */
 const VERIFIED_TOKENS_MAX = 10_000;
 
-export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; reason: 'expired' | 'invalid' };
+export type VerifyResult = { ok: true; claims: AccessClaims & { exp: number } } | { ok: false; reason: 'expired' | 'invalid' };
 
 /**
  * Short-lived signed access tokens. Outside production the signing secret is generated once and
@@ -61,7 +63,10 @@ export class TokenService implements OnModuleInit {
       try {
         const c = this.jwt.verify<AccessClaims & { exp: number }>(token, { ignoreExpiration: true });
         if (typeof c.sub !== 'string' || typeof c.sid !== 'string' || typeof c.exp !== 'number') return { ok: false, reason: 'invalid' };
-        claims = { sub: c.sub, sid: c.sid, exp: c.exp };
+        // A token signed before rotation existed names no generation: the session's first.
+        const gen = c.gen === undefined ? 0 : c.gen;
+        if (typeof gen !== 'number' || !Number.isInteger(gen) || gen < 0) return { ok: false, reason: 'invalid' };
+        claims = { sub: c.sub, sid: c.sid, gen, exp: c.exp };
       } catch {
         return { ok: false, reason: 'invalid' };
       }
@@ -70,6 +75,6 @@ export class TokenService implements OnModuleInit {
     }
     // The same rule as jsonwebtoken's: expired from the second `exp` on.
     if (!opts.ignoreExpiration && Math.floor(this.clock.now().getTime() / 1000) >= claims.exp) return { ok: false, reason: 'expired' };
-    return { ok: true, claims: { sub: claims.sub, sid: claims.sid } };
+    return { ok: true, claims: { sub: claims.sub, sid: claims.sid, gen: claims.gen, exp: claims.exp } };
   }
 }

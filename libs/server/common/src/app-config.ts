@@ -14,11 +14,29 @@ export interface AppConfig {
   jwtSecret: string | null;
   accessTokenTtlSeconds: number;
   sessionIdleMinutes: number;
+  /** Absolute session lifetime from sign-in (ASVS V3.3.2): after it every request and refresh answers 401. */
+  sessionMaxHours: number;
+  /**
+   * A token may be refreshed only until this long after it expired (ASVS V3.3.1; default the access
+   * lifetime + 5 minutes): one that expired long ago is refused.
+   */
+  refreshWindowMinutes: number;
+  /**
+   * Refresh rotates the token; presenting a retired one ends the session (reuse detection, ASVS
+   * V3.3), except the immediately previous one within this many seconds of its rotation (two
+   * requests of one tab refreshing at once).
+   */
+  refreshReuseGraceSeconds: number;
   /** Sign-in and token-refresh requests per client IP per minute. */
   loginRateLimitPerMinute: number;
   /** Public certificate verifications (/verify/<code>) per client IP per minute. */
   verifyRateLimitPerMinute: number;
-  lockout: { maxFailures: number; windowMinutes: number; lockMinutes: number };
+  /**
+   * Failed sign-ins lock the pair (account, client IP), never the account for everyone (issue 18
+   * item 5, ASVS V2.2.1). Past maxFailures failures of an account from all clients in the window,
+   * every attempt at it waits slowdownStepMs more per failure, at most slowdownMaxMs.
+   */
+  lockout: { maxFailures: number; windowMinutes: number; lockMinutes: number; slowdownStepMs: number; slowdownMaxMs: number };
   webDist: string | null;
   /**
    * Express `trust proxy`: which proxies may set X-Forwarded-For (the client IP in audit and
@@ -95,12 +113,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, env),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, env),
+    sessionMaxHours: int('SESSION_MAX_HOURS', 12, env),
+    refreshWindowMinutes: int('REFRESH_WINDOW_MINUTES', Math.ceil(int('ACCESS_TOKEN_TTL_SECONDS', 900, env) / 60) + 5, env),
+    refreshReuseGraceSeconds: int('REFRESH_REUSE_GRACE_SECONDS', 30, env),
     loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 20, env),
     verifyRateLimitPerMinute: int('VERIFY_RATE_LIMIT_PER_MINUTE', 30, env),
     lockout: {
       maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env),
       windowMinutes: int('LOCKOUT_WINDOW_MINUTES', 15, env),
       lockMinutes: int('LOCKOUT_MINUTES', 30, env),
+      slowdownStepMs: int('LOGIN_SLOWDOWN_STEP_MS', 500, env),
+      slowdownMaxMs: int('LOGIN_SLOWDOWN_MAX_MS', 5000, env),
     },
     webDist: env.CQO_WEB_DIST ?? null,
     apiDocs: env.API_DOCS ? /^(on|true|1|yes)$/i.test(env.API_DOCS.trim()) : mode !== 'production',
