@@ -55,18 +55,19 @@ export async function userResetPasswordCommand(opts: { username: string; passwor
   try {
     const hash = await hashPassword(password!);
     const ended = await ds.transaction(async (m) => {
-      const [user] = await m.query(
+      const [[user]] = (await m.query(
         `UPDATE app_user SET password_hash = $2, must_change_password = true, password_changed_at = now() WHERE username = $1 RETURNING id`,
         [opts.username, hash],
-      );
+      )) as [{ id: string }[], number];
       if (!user) throw new Error(`no user named ${opts.username}`);
-      const sessions: unknown[] = await m.query(`UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`, [user.id]);
+      // An UPDATE answers [rows, row count] through TypeORM's postgres driver.
+      const [, ended] = (await m.query(`UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [user.id])) as [unknown[], number];
       await m.query(`DELETE FROM login_lock WHERE username = $1`, [opts.username]);
       await m.query(
         `INSERT INTO audit_log (action, object_type, object_id, result, actor_username, details) VALUES ('user.password-reset', 'user', $1, 'success', 'cli', $2)`,
-        [user.id, { sessionsEnded: sessions.length }],
+        [user.id, { sessionsEnded: ended }],
       );
-      return sessions.length;
+      return ended;
     });
     process.stdout.write(JSON.stringify({ username: opts.username, mustChangePassword: true, sessionsEnded: ended }) + '\n');
   } finally {

@@ -46,8 +46,10 @@ interface SessionRow {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Beijing time to the minute, rounded up (never earlier than the lock really ends). */
 function hhmm(d: Date): string {
-  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+  const up = new Date(Math.ceil(d.getTime() / 60_000) * 60_000);
+  return up.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 @Injectable()
@@ -230,15 +232,16 @@ export class AuthService implements OnModuleDestroy {
     const now = this.clock.now();
     const ended = await this.dataSource.transaction(async (m) => {
       await m.query(`UPDATE app_user SET password_hash = $2, must_change_password = false, password_changed_at = $3 WHERE id = $1`, [user.id, hash, now]);
-      const others: { id: string }[] = await m.query(
-        `UPDATE user_session SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`,
-        [user.id, actor.sessionId, now],
-      );
+      // An UPDATE answers [rows, row count] through TypeORM's postgres driver.
+      const [, othersEnded] = (await m.query(`UPDATE user_session SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`, [user.id, actor.sessionId, now])) as [
+        unknown[],
+        number,
+      ];
       await this.audit.record(
-        { actor, ip: actor.ip, action: 'auth.password-change', objectType: 'user', objectId: user.id, result: 'success', details: { otherSessionsEnded: others.length, wasForced: user.mustChangePassword } },
+        { actor, ip: actor.ip, action: 'auth.password-change', objectType: 'user', objectId: user.id, result: 'success', details: { otherSessionsEnded: othersEnded, wasForced: user.mustChangePassword } },
         m,
       );
-      return others.length;
+      return othersEnded;
     });
     this.logger.debug(`password changed for ${user.username}; ${ended} other session(s) ended`);
     // After the commit: the other sessions and the forced-change flag are read afresh.
