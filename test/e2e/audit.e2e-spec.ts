@@ -12,15 +12,15 @@ describe('audit log is append-only for the application role', () => {
   afterAll(() => db.end());
 
   it('refuses UPDATE', async () => {
-    await expect(db.query(`UPDATE audit_log SET result = 'denied' WHERE action = 'test.append-only'`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`UPDATE audit_log SET result = 'denied' WHERE action = 'test.append-only'`)).rejects.toThrow(/permission denied|append-only/);
   });
 
   it('refuses DELETE', async () => {
-    await expect(db.query(`DELETE FROM audit_log WHERE action = 'test.append-only'`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM audit_log WHERE action = 'test.append-only'`)).rejects.toThrow(/permission denied|append-only/);
   });
 
   it('refuses TRUNCATE', async () => {
-    await expect(db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+    await expect(db.query('TRUNCATE audit_log')).rejects.toThrow(/permission denied|append-only/);
   });
 
   it('still holds the row, unchanged', async () => {

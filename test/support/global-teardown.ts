@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { testEnv, testEnvFile } from './test-env';
 
-/** Drops the run's databases (the main one and any the tests made with its name as prefix) and Redis keys. */
+/** Drops the run's databases (the main one and any the tests made with its name as prefix), its app role and Redis keys. */
 export default async function globalTeardown(): Promise<void> {
   if (!existsSync(testEnvFile())) return;
   const env = testEnv();
@@ -11,6 +11,8 @@ export default async function globalTeardown(): Promise<void> {
   await admin.connect();
   const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${env.databaseName}%`]);
   for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
+  // The run's app role: its privileges went with the databases (the group role cqo_app stays, shared).
+  if (env.appRole) await admin.query(`DROP ROLE IF EXISTS "${env.appRole}"`).catch(() => undefined);
   await admin.end();
   const redis = new Redis(env.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {

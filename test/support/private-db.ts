@@ -5,7 +5,7 @@ import { testEnv, withDatabase } from './test-env';
 /**
  * A migrated database of its own for a test file that changes province-wide settings (the
  * policy schedule), so files running in parallel on the run's database are not affected.
- * Named after the run's database, so global teardown drops it.
+ * Named after the run's database, so global teardown drops it. Answers the app role's URL.
  */
 export async function privateDatabase(suffix: string): Promise<string> {
   const env = testEnv();
@@ -17,7 +17,8 @@ export async function privateDatabase(suffix: string): Promise<string> {
   } finally {
     await admin.end();
   }
-  const url = withDatabase(env.adminUrl, name);
-  await runMigrations(url);
-  return url;
+  // Migrated by the owner; the run's app role (a member of cqo_app, which the migration granted
+  // its privileges on this database) connects: the app's URL. `asOwner(url)` to tamper.
+  await runMigrations(withDatabase(env.adminUrl, name));
+  return withDatabase(env.databaseUrl, name);
 }

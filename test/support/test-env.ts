@@ -1,10 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** What global-setup made for this run: its own database and its own Redis key prefix. */
+/**
+ * What global-setup made for this run: its own database and its own Redis key prefix. The app runs
+ * as the run's restricted login role (`databaseUrl`, a member of cqo_app: issue 18 item 3), the
+ * migrations as the owner (`ownerUrl`, the admin's user on the run's database).
+ */
 export interface TestEnv {
   adminUrl: string;
+  /** The app's role (api, worker, CLI): SELECT/INSERT/UPDATE/DELETE, append-only tables SELECT/INSERT only. */
   databaseUrl: string;
+  /** The owner of the schema, on the run's database: migrations, and a test that tampers on purpose. */
+  ownerUrl: string;
+  /** The run's login role for the app (cluster-wide: named after the run, dropped by global teardown). */
+  appRole: string;
   databaseName: string;
   redisUrl: string;
   redisPrefix: string;
@@ -28,5 +37,14 @@ export function testEnv(): TestEnv {
 export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** The same database as `url` (the app's role), as the owner: for a test that must tamper on purpose. */
+export function asOwner(url: string): string {
+  const owner = new URL(testEnv().adminUrl);
+  const u = new URL(url);
+  u.username = owner.username;
+  u.password = owner.password;
   return u.toString();
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { verifyAuditCommand } from './commands/audit.command';
 import { eligibilityCommand } from './commands/eligibility.command';
 import { gradeCommand } from './commands/grade.command';
 import { migrateCommand } from './commands/migrate.command';
@@ -85,6 +86,10 @@ verify
   .command('training')
   .description('re-walk the training ledger hash chain; exit 1 naming the first broken record')
   .action(verifyTrainingCommand);
+verify
+  .command('audit')
+  .description('re-walk the audit log hash chain (every lane); exit 1 naming the first broken row')
+  .action(verifyAuditCommand);
 
 const importCmd = program.command('import').description('imports from spreadsheets (SPEC §8)');
 importCmd

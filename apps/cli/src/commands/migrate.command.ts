@@ -1,7 +1,10 @@
-import { runMigrations } from '@cqo/server-database';
-import { databaseUrlOrExit } from '../infra/runtime-env';
+import { migrateDatabase } from '../infra/runtime-env';
 
+/**
+ * `cqo migrate`: pending migrations, as the owner (DATABASE_OWNER_URL); then the app's login role
+ * (DATABASE_URL's user) is made sure of (docs/database-roles.md).
+ */
 export async function migrateCommand(): Promise<void> {
-  const ran = await runMigrations(databaseUrlOrExit());
+  const ran = await migrateDatabase({ provision: true });
   process.stdout.write(JSON.stringify({ migrated: ran }) + '\n');
 }

@@ -2,21 +2,23 @@ import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from '@cqo/server-audit';
 import { CoreModule, loadConfig } from '@cqo/server-common';
-import { DatabaseModule, runMigrations } from '@cqo/server-database';
+import { DatabaseModule } from '@cqo/server-database';
 import { DemoModule, DemoSeedService, type DemoSeedResult } from '@cqo/server-demo';
 import { OutboxModule } from '@cqo/server-queue';
-import { databaseUrlOrExit } from '../infra/runtime-env';
+import { migrateDatabase, ownerUrlOrExit } from '../infra/runtime-env';
 
 @Module({})
 class SeedModule {
-  static forRoot(): DynamicModule {
-    return { module: SeedModule, imports: [CoreModule.forRoot(loadConfig()), DatabaseModule, OutboxModule, AuditModule, DemoModule] };
+  static forRoot(databaseUrl: string): DynamicModule {
+    return { module: SeedModule, imports: [CoreModule.forRoot(loadConfig({ ...process.env, DATABASE_URL: databaseUrl })), DatabaseModule, OutboxModule, AuditModule, DemoModule] };
   }
 }
 
 export async function seedDemo(enterprises: number): Promise<DemoSeedResult> {
-  await runMigrations(databaseUrlOrExit());
-  const app = await NestFactory.createApplicationContext(SeedModule.forRoot(), { logger: ['error', 'warn'] });
+  await migrateDatabase();
+  // Filling an empty database is the owner's work, like migrating (its closing ANALYZE needs the
+  // owner); with DATABASE_URL alone it runs as the app's role, and ANALYZE skips the tables.
+  const app = await NestFactory.createApplicationContext(SeedModule.forRoot(ownerUrlOrExit()), { logger: ['error', 'warn'] });
   try {
     return await app.get(DemoSeedService).seed({ enterprises });
   } finally {

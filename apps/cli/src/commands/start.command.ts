@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { runMigrations } from '@cqo/server-database';
 import type { DemoAccount } from '@cqo/server-demo';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../infra/embedded-postgres';
 import { ensureLocalRedis, type LocalRedis } from '../infra/local-redis';
-import { dataRoot } from '../infra/runtime-env';
+import { dataRoot, migrateDatabase } from '../infra/runtime-env';
 import { seedDemo } from './seed-demo.command';
 
 const ROLE_NAMES: Record<string, string> = {
@@ -48,14 +47,16 @@ export async function startCommand(opts: { demo?: boolean; enterprises: string }
     if (!process.env.DATABASE_URL) {
       say('DATABASE_URL is not set: starting the embedded PostgreSQL in .data/pg …');
       pg = await startEmbeddedPostgres(root);
-      process.env.DATABASE_URL = pg.url;
+      // Migrations as the owner; the api and the worker as the restricted cqo_api (issue 18 item 3).
+      process.env.DATABASE_OWNER_URL = pg.url;
+      process.env.DATABASE_URL = pg.appUrl;
     }
     if (!process.env.REDIS_URL) {
       redis = await ensureLocalRedis(root);
       process.env.REDIS_URL = redis.url;
       say(`Redis: ${redis.url}`);
     }
-    const migrated = await runMigrations(process.env.DATABASE_URL);
+    const migrated = await migrateDatabase({ provision: true });
     if (migrated.length) say(`migrations applied: ${migrated.join(', ')}`);
 
     let accounts: DemoAccount[] = [];
@@ -66,7 +67,9 @@ export async function startCommand(opts: { demo?: boolean; enterprises: string }
     }
 
     const dist = resolve(__dirname, '../../../..');
-    const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
+    // The api and the worker get DATABASE_URL only: they never see the owner's credentials.
+    const { DATABASE_OWNER_URL: _owner, ...childEnv } = process.env;
+    const env = { ...childEnv, NODE_ENV: process.env.NODE_ENV ?? 'development' };
     for (const app of ['api', 'worker']) {
       const child = spawn(process.execPath, [join(dist, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       child.once('exit', (code) => {

@@ -1,11 +1,16 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
+import { EMBEDDED_APP_ROLE, embeddedAppPasswordFile } from './runtime-env';
 
 export interface EmbeddedPg {
+  /** The superuser, who owns the schema and runs the migrations. */
   url: string;
+  /** The app's restricted role (`cqo_api`, made a member of cqo_app after the migrations; docs/database-roles.md). */
+  appUrl: string;
   stop(): Promise<void>;
 }
 
@@ -61,7 +66,11 @@ export async function startEmbeddedPostgres(dataRoot: string): Promise<EmbeddedP
   } catch {
     // already there
   }
-  return { url, stop: () => pg.stop() };
+  // The app's role gets a password of its own, made once and kept beside the cluster.
+  const passwordFile = embeddedAppPasswordFile(dataRoot);
+  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('hex'), { mode: 0o600 });
+  const appUrl = `postgres://${EMBEDDED_APP_ROLE}:${readFileSync(passwordFile, 'utf8').trim()}@127.0.0.1:${port}/cqo`;
+  return { url, appUrl, stop: () => pg.stop() };
 }
 
 function ensurePostgresUser(): void {

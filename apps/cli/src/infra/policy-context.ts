@@ -2,10 +2,10 @@ import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { AuditModule } from '@cqo/server-audit';
 import { APP_CONFIG, CoreModule, loadConfig, type Actor, type AppConfig } from '@cqo/server-common';
-import { DatabaseModule, runMigrations } from '@cqo/server-database';
+import { DatabaseModule } from '@cqo/server-database';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { OutboxModule } from '@cqo/server-queue';
-import { databaseUrlOrExit } from './runtime-env';
+import { migrateDatabase } from './runtime-env';
 
 @Module({})
 class PolicyCliModule {
@@ -18,7 +18,7 @@ type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
 /** A Nest context with the policy and eligibility services (and `extra` modules), on a migrated database. */
 export async function withPolicyContext<T>(work: (app: INestApplicationContext) => Promise<T>, extra: ModuleImport[] = []): Promise<T> {
-  await runMigrations(databaseUrlOrExit());
+  await migrateDatabase();
   const app = await NestFactory.createApplicationContext(PolicyCliModule.forRoot(extra), { logger: ['error', 'warn'] });
   try {
     return await work(app);

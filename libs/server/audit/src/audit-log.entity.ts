@@ -1,6 +1,11 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Append-only: a database trigger refuses UPDATE, DELETE and TRUNCATE (migration InitialSchema). */
+/**
+ * Append-only: a database trigger refuses UPDATE, DELETE and TRUNCATE (migration InitialSchema), and
+ * the app's role is granted SELECT and INSERT only (migration AppRole, issue 18 item 3). Each row is
+ * chained (lane, seq, prev_hash, hash) by the trigger `audit_log_chain` (migration AuditChain) as it
+ * is inserted; those columns are not mapped here, so no INSERT names them.
+ */
 @Entity('audit_log')
 export class AuditLogEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })

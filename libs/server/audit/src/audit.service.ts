@@ -27,7 +27,11 @@ export class AuditService {
     private readonly clock: Clock,
   ) {}
 
-  /** Pass the transaction's manager for writes, so the audit row commits with the change. */
+  /**
+   * Pass the transaction's manager for writes, so the audit row commits with the change. The
+   * database chains the row (trigger `audit_log_chain`, see audit-hash.ts in server-database) on
+   * the same connection, inside that transaction.
+   */
   async record(entry: AuditRecord, manager?: EntityManager): Promise<void> {
     const target = manager ? manager.getRepository(AuditLogEntity) : this.repo;
     await target.save(
@@ -50,6 +54,7 @@ export class AuditService {
    * The audit row as an INSERT for the caller to send inside its own statement (a data-modifying
    * CTE), so a write and its audit row cost one round trip. Same row as `record`. With `when`
    * (the name of a CTE of the same statement), the row is written only if that CTE returned a row.
+   * Chained by the same trigger as any other insert: still one round trip.
    */
   insertStatement(entry: AuditRecord, bind: Bind, when?: string): string {
     const values = [

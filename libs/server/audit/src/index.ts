@@ -2,3 +2,4 @@ export * from './audit-log.entity';
 export * from './audit.service';
 export * from './audit.controller';
 export * from './audit.module';
+export * from './audit-chain.service';

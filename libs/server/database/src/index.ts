@@ -5,3 +5,5 @@ export * from './gbt2260';
 export * from './ledger-hash';
 export * from './transaction-guard';
 export * from './prepared-query';
+export * from './audit-hash';
+export * from './app-role';
