@@ -35,6 +35,7 @@ export class HealthController implements OnModuleDestroy {
       () => this.db.pingCheck('database', { timeout: 2000 }),
       () => this.redisCheck(),
       () => this.workerCheck(),
+      () => this.outboxCheck(),
     ]);
   }
 
@@ -47,6 +48,19 @@ export class HealthController implements OnModuleDestroy {
     } catch (err) {
       return r.down({ message: (err as Error).message });
     }
+  }
+
+  /**
+   * The outbox (issue 18 item 9): rows waiting for the relay, and jobs the relay gave up on after
+   * all attempts and re-sends (failed, in docs/deploy.md). Reported, never a reason to be down: a
+   * failed job needs an operator, not a restart of the api.
+   */
+  private async outboxCheck() {
+    const [row] = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM outbox WHERE relayed_at IS NULL)::int AS pending,
+              (SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL)::int AS failed`,
+    );
+    return this.indicators.check('outbox').up({ pending: row.pending, failed: row.failed });
   }
 
   private async workerCheck() {

@@ -18,7 +18,12 @@ export class EligibilityProcessor {
   @Process('eligibility.refresh')
   async refresh(job: Job<JobPayloads['eligibility.refresh']>): Promise<{ evaluated: number; changed: number }> {
     const { enterpriseIds, personIds, all } = job.data;
-    return this.dataSource.transaction((m) => this.eligibility.refresh(m, { enterpriseIds, personIds, all }));
+    // The outbox row is marked done with the verdicts it wrote (issue 18 item 9).
+    return this.dataSource.transaction(async (m) => {
+      const result = await this.eligibility.refresh(m, { enterpriseIds, personIds, all });
+      await this.outbox.markDone(m, job.id);
+      return result;
+    });
   }
 
   @Process('eligibility.nightly')

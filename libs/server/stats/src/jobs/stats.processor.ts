@@ -18,7 +18,9 @@ export const STATS_REBUILD_TZ = 'Asia/Shanghai';
  * current debounce window, with the window as its jobId. A drain that is already running does not
  * block the add (its jobId is an earlier window's), so a change made during a refresh gets a drain
  * of its own after it. So at most one drain is pending, and every change is counted by a drain
- * that starts after it was marked.
+ * that starts after it was marked. A drain Redis lost (issue 18 item 9) is armed again by the
+ * relay's watch: `recover` arms when a mark has waited longer than the lease (OUTBOX_LEASE_MS),
+ * which adds nothing while a drain is waiting.
  */
 @Injectable()
 export class StatsDrainScheduler implements OnModuleInit, OnApplicationBootstrap {
@@ -27,6 +29,7 @@ export class StatsDrainScheduler implements OnModuleInit, OnApplicationBootstrap
   constructor(
     private readonly snapshots: SnapshotService,
     private readonly relay: OutboxRelayService,
+    private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Stats) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -35,6 +38,7 @@ export class StatsDrainScheduler implements OnModuleInit, OnApplicationBootstrap
     this.relay.coalesce('stats.refresh', {
       absorb: (m, rows) => this.snapshots.markDirty(m, rows.map((r) => r.payload as JobPayloads['stats.refresh'])),
       arm: () => this.arm(),
+      recover: (leaseMs) => this.recover(leaseMs),
     });
   }
 
@@ -45,6 +49,12 @@ export class StatsDrainScheduler implements OnModuleInit, OnApplicationBootstrap
     } catch (err) {
       this.logger.warn(`could not arm the statistics drain: ${(err as Error).message}`);
     }
+  }
+
+  /** Marks older than the lease are waiting on a drain that may be gone: arm one (nothing while one waits). */
+  async recover(leaseMs: number): Promise<void> {
+    const [row] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM stat_dirty WHERE marked_at < now() - make_interval(secs => $1)) AS stale`, [leaseMs / 1000]);
+    if (row?.stale) await this.arm();
   }
 
   async arm(): Promise<void> {
