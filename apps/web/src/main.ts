@@ -1,7 +1,7 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
-import { onSessionEnded } from './api/request';
+import { onPasswordChangeRequired, onSessionEnded } from './api/request';
 import { i18n } from './locales';
 import { router } from './router';
 import { useAuthStore } from './stores/auth';
@@ -19,6 +19,14 @@ onSessionEnded(() => {
   const current = router.currentRoute.value;
   if (current.name !== 'login') {
     void router.replace({ name: 'login', query: current.meta.public ? {} : { redirect: current.fullPath } });
+  }
+});
+
+onPasswordChangeRequired(() => {
+  useAuthStore(pinia).markPasswordChangeRequired();
+  const current = router.currentRoute.value;
+  if (current.name !== 'change-password') {
+    void router.replace({ name: 'change-password', query: current.fullPath === '/' ? {} : { redirect: current.fullPath } });
   }
 });
 

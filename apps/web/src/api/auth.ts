@@ -1,4 +1,4 @@
-import type { LoginRequest, LoginResponse, MeResponse } from '@cqo/contracts';
+import type { ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse } from '@cqo/contracts';
 import { request } from './request';
 
 /** Errors (wrong password, locked account, too many attempts) are shown on the form, not as toasts. */
@@ -12,4 +12,12 @@ export function logout(): Promise<void> {
 
 export function fetchMe(): Promise<MeResponse> {
   return request<MeResponse>('GET', '/auth/me');
+}
+
+/**
+ * Changes the password (every other session of the user is signed out). Field errors (wrong current
+ * password, a password the policy refuses) are shown under the form items.
+ */
+export function changePassword(body: ChangePasswordRequest): Promise<void> {
+  return request<void>('POST', '/auth/password', { body, silent: (error) => error.details.length > 0 });
 }

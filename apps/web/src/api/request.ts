@@ -1,5 +1,11 @@
 // The one HTTP client: bearer token, Accept-Language, the API's error shape shown as is, and a
 // single refresh-and-retry when the access token has expired.
+//
+// Refresh rotates the token (issue 18, ASVS V3.3): the token sent to /auth/refresh is retired, and
+// presenting it again after the server's short grace ends the session. So a tab refreshes at most
+// once at a time (`refreshOnce`), and a request that failed with a token that has since been
+// replaced (another request refreshed meanwhile) is retried with the new one instead of refreshing
+// with the retired one.
 import { ERROR_CODES } from '@cqo/contracts';
 import type { ApiErrorDetail, ErrorCode, TokenResponse } from '@cqo/contracts';
 import { getLocale, i18n } from '@/locales';
@@ -44,11 +50,17 @@ export interface RequestOptions {
 }
 
 let onSessionEndedHandler: (() => void) | null = null;
+let onPasswordChangeRequiredHandler: (() => void) | null = null;
 let refreshing: Promise<boolean> | null = null;
 
 /** Called once when a session ends (expired beyond refresh, ended on the server, or revoked). */
 export function onSessionEnded(handler: () => void): void {
   onSessionEndedHandler = handler;
+}
+
+/** Called when the API answers 403 PASSWORD_CHANGE_REQUIRED (a new or reset account, ASVS V2.5.1). */
+export function onPasswordChangeRequired(handler: () => void): void {
+  onPasswordChangeRequiredHandler = handler;
 }
 
 function buildUrl(path: string, query?: object): string {
@@ -61,10 +73,9 @@ function buildUrl(path: string, query?: object): string {
   return `${API_BASE}${path}${search ? `?${search}` : ''}`;
 }
 
-function headers(withToken: boolean, jsonBody: boolean): Headers {
+function headers(token: string | null, jsonBody: boolean): Headers {
   const result = new Headers({ Accept: 'application/json', 'Accept-Language': getLocale() });
   if (jsonBody) result.set('Content-Type', 'application/json');
-  const token = withToken ? tokenStorage.get() : null;
   if (token) result.set('Authorization', `Bearer ${token}`);
   return result;
 }
@@ -99,14 +110,15 @@ async function readError(response: Response): Promise<ApiRequestError> {
   return new ApiRequestError(response.status, code, message, toDetails(body.details));
 }
 
-async function send(method: HttpMethod, url: string, options: RequestOptions): Promise<Response> {
+/** Sends with `token` (the stored one when omitted; none when `options.auth` is false). */
+async function send(method: HttpMethod, url: string, options: RequestOptions, token = options.auth !== false ? tokenStorage.get() : null): Promise<Response> {
   const { body } = options;
   const multipart = body instanceof FormData;
   const jsonBody = body !== undefined && !multipart;
   try {
     return await fetch(url, {
       method,
-      headers: headers(options.auth !== false, jsonBody),
+      headers: headers(token, jsonBody),
       body: multipart ? body : jsonBody ? JSON.stringify(body) : undefined,
     });
   } catch {
@@ -155,14 +167,23 @@ async function readJson<T>(response: Response): Promise<T> {
 }
 
 async function execute<T>(method: HttpMethod, path: string, options: RequestOptions, read: ReadBody<T>, retried: boolean): Promise<T> {
-  const response = await send(method, buildUrl(path, options.query), options);
+  const sent = options.auth !== false ? tokenStorage.get() : null;
+  const response = await send(method, buildUrl(path, options.query), options, sent);
   if (response.ok) return read(response);
   const error = await readError(response);
   if (response.status === 401 && options.auth !== false) {
-    if (error.code === 'TOKEN_EXPIRED' && !retried && (await refreshOnce())) {
-      return execute<T>(method, path, options, read, true);
+    if (error.code === 'TOKEN_EXPIRED' && !retried) {
+      // Refreshed by another request since this one was sent: retry with the new token, never
+      // refresh with the retired one (that would be a reuse).
+      const current = tokenStorage.get();
+      if (current && current !== sent) return execute<T>(method, path, options, read, true);
+      if (await refreshOnce()) return execute<T>(method, path, options, read, true);
     }
     throw endSession(error);
+  }
+  if (response.status === 403 && error.code === 'PASSWORD_CHANGE_REQUIRED' && options.auth !== false) {
+    handledErrors.add(error);
+    onPasswordChangeRequiredHandler?.();
   }
   throw error;
 }

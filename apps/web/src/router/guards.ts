@@ -26,7 +26,12 @@ export function installGuards(router: Router): void {
 
     let role;
     try {
-      role = (await auth.ensureUser()).role;
+      const me = await auth.ensureUser();
+      role = me.role;
+      // A new or reset account changes its password before anything else (ASVS V2.5.1).
+      if (me.mustChangePassword && to.name !== 'change-password') {
+        return { name: 'change-password', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+      }
     } catch {
       auth.reset();
       return { name: 'login' };

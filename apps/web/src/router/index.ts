@@ -11,6 +11,13 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, titleKey: 'login.submit' },
   },
   {
+    // Outside the layout: a forced change (new or reset account) shows nothing else.
+    path: '/account/password',
+    name: 'change-password',
+    component: () => import('@/views/auth/password/index.vue'),
+    meta: { signedIn: true, titleKey: 'menu.changePassword' },
+  },
+  {
     // The public check of a 学时证明 (SPEC §4): no login, no layout, name / hours / validity only.
     path: '/verify/:code',
     name: 'verify',

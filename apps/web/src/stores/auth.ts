@@ -1,6 +1,6 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
-import type { LoginRequest, MeResponse } from '@cqo/contracts';
+import type { ChangePasswordRequest, LoginRequest, MeResponse } from '@cqo/contracts';
 import * as authApi from '@/api/auth';
 import { tokenStorage } from '@/utils/token-storage';
 
@@ -36,6 +36,17 @@ export const useAuthStore = defineStore('auth', () => {
     return loadingMe;
   }
 
+  /** Changes the password; this session goes on, a forced change is done. */
+  async function changePassword(body: ChangePasswordRequest): Promise<void> {
+    await authApi.changePassword(body);
+    if (user.value) user.value = { ...user.value, mustChangePassword: false };
+  }
+
+  /** The API asked for a password change first (403 PASSWORD_CHANGE_REQUIRED). */
+  function markPasswordChangeRequired(): void {
+    if (user.value) user.value = { ...user.value, mustChangePassword: true };
+  }
+
   /** Forgets the session locally; used on logout and when the server ends the session. */
   function reset(): void {
     tokenStorage.clear();
@@ -52,5 +63,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { user, role, hasToken, login, ensureUser, reset, logout };
+  return { user, role, hasToken, login, ensureUser, reset, logout, changePassword, markPasswordChangeRequired };
 });
