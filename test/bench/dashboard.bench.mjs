@@ -198,6 +198,8 @@ try {
   });
   const { accessToken } = await login.json();
   if (!accessToken) throw new Error(`sign-in failed: ${login.status}`);
+  // A user:add account must change its password first (issue 18 item 8), else every route is a 403.
+  await fetch(`${base}/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ currentPassword: 'Bench@pass-2026', newPassword: 'Bench@pass-2026-changed' }) });
   const headers = { authorization: `Bearer ${accessToken}` };
 
   const targets = [

@@ -157,6 +157,8 @@ await run(process.execPath, [CLI, 'user:add', '--username', user, '--role', 'pro
 const { accessToken } = await (
   await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password: 'Bench@pass-2026' }) })
 ).json();
+// A user:add account must change its password first (issue 18 item 8), else every route is a 403.
+await fetch(`${base}/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ currentPassword: 'Bench@pass-2026', newPassword: 'Bench@pass-2026-changed' }) });
 const aboveOnDashboard = async (region) =>
   (await (await fetch(`${base}/stats/dashboard?region=${region}&year=${Y}`, { headers: { authorization: `Bearer ${accessToken}` } })).json()).self.enterprises.aboveSize;
 
