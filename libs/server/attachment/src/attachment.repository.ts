@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { subtreePattern } from '@cqo/policy';
-import { ACTIVE_ON } from '@cqo/server-filings';
+import { ACTIVE_ON, DISQUALIFIED_ON, VERDICT_ON } from '@cqo/server-eligibility';
 import type { AttachmentRow } from './attachment-layout';
 
 export interface AttachmentRegion {
@@ -15,13 +15,15 @@ export interface AttachmentRegion {
  * The enterprises of a subtree with their active appointment on $2, exactly as the statistics
  * count them (libs/server/stats/src/aggregate.sql.ts: latest appointment in effect per
  * enterprise, both the appointment's and the enterprise's region path in the subtree), so the
- * row count equals `cqo stats`' `appointed.total`.
+ * row count equals `cqo stats`' `appointed.total`; the verdict is the one on $2 (kept for a past
+ * date, stored for today: `VERDICT_ON`), as the statistics count it.
  *   $1 subtree LIKE pattern, $2 as-of date, $3 year, $4 Jan 1, $5 Dec 31 of the year.
  */
 const ACT = `
   act AS (
-    SELECT DISTINCT ON (a.enterprise_id) a.*
+    SELECT DISTINCT ON (a.enterprise_id) a.*, ${VERDICT_ON('a', 'vo')} AS verdict_on, ${DISQUALIFIED_ON('a', 'vo')} AS disqualified_on
       FROM appointment a
+      LEFT JOIN verdict_on vo ON vo.as_of = $2::date AND vo.appointment_id = a.id
      WHERE a.region_path LIKE $1 AND ${ACTIVE_ON('a', '$2')}
      ORDER BY a.enterprise_id, a.effective_from DESC
   )`;
@@ -44,16 +46,20 @@ export const ATTACHMENT_ROWS_SQL = `
      WHERE coalesce(w.year, 0) <= $3 AND w.enterprise_id IN (SELECT enterprise_id FROM act)
      GROUP BY w.enterprise_id
   )
-  SELECT e.name, e.credit_code, r.name AS county, e.industry, e.above_size, e.ownership, aw.awards,
+  SELECT coalesce(st.name, e.name) AS name, e.credit_code, r.name AS county, coalesce(st.industry, e.industry) AS industry,
+         coalesce(st.above_size, e.above_size) AS above_size, coalesce(st.ownership, e.ownership) AS ownership, aw.awards,
          act.name AS cqo_name, act.gender, act.birth_month, act.position_title, act.education,
          act.qualification_type, act.qualification_level, act.years_in_quality,
          act.appointed_on::text AS appointed_on, act.term_end::text AS term_end, act.authorisation_cert_no,
          coalesce(h.initial, act.initial_training_hours::float8) AS initial_hours,
          coalesce(h.first, 0) AS first_hours, coalesce(h.second, 0) AS second_hours,
-         act.verdict, act.phone, act.disqualified, act.late_filing
+         act.verdict_on AS verdict, act.phone, act.disqualified_on AS disqualified, act.late_filing
     FROM act
     JOIN enterprise e ON e.id = act.enterprise_id AND e.region_path LIKE $1
-    JOIN region r ON r.code = e.region_code
+    -- The register as it stood on $2 (its dated state, SPEC §8); today's row when $2 is today.
+    LEFT JOIN LATERAL (SELECT s.name, s.region_code, s.industry, s.above_size, s.ownership FROM enterprise_state s
+                        WHERE s.enterprise_id = e.id AND s.valid_from <= $2::date ORDER BY s.valid_from DESC LIMIT 1) st ON true
+    JOIN region r ON r.code = coalesce(st.region_code, e.region_code)
     LEFT JOIN hours h ON h.person_id = act.person_id
     LEFT JOIN awards aw ON aw.enterprise_id = e.id
    ORDER BY e.region_code, e.name, e.credit_code`;
@@ -77,6 +83,11 @@ export interface RowCursor {
 @Injectable()
 export class AttachmentRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The pool's manager, for work done before the rows are read (no transaction is open). */
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
 
   async region(code: string): Promise<AttachmentRegion | null> {
     const [r] = await this.dataSource.query(`SELECT code, name, level, path FROM region WHERE code = $1`, [code]);

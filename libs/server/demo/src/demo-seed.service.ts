@@ -388,7 +388,13 @@ export class DemoSeedService {
     for (const c of city) {
       // As the city report service would at submission: the figures as of the submission day.
       snapshots.push(
-        c.submittedAt === null ? null : JSON.stringify(await citySnapshot(m, c.cityCode, c.year, chinaDate(new Date(c.submittedAt)), new Date(c.submittedAt))),
+        c.submittedAt === null
+          ? null
+          : JSON.stringify(
+              await citySnapshot(m, c.cityCode, c.year, chinaDate(new Date(c.submittedAt)), new Date(c.submittedAt), (asOf, pathLike) =>
+                this.eligibility.judgeOn(m, asOf, { pathLike }),
+              ),
+            ),
       );
     }
     await this.bulk<DemoCityReport>(m, 'city_report', city, [

@@ -18,6 +18,7 @@ import type {
 import { evaluateEligibility, profileRef, yearOf, type EligibilityFacts, type ViolationFact, type YearTraining } from '@cqo/policy';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { ScopeService } from '@cqo/server-auth';
+import { ACTIVE_ON } from './appointment-sql';
 import { PolicyService } from './policy.service';
 
 interface AppointmentRow {
@@ -42,7 +43,14 @@ interface AppointmentRow {
   initial_training_cert_no: string | null;
   initial_training_completed_on: string | null;
   verdict: Verdict | null;
+  /** The enterprise's 规上 on the date judged (when it is read). */
+  above_size_on?: boolean | null;
 }
+
+/** The enterprise's 规上 on the date in parameter `param` (its dated state, `enterprise_state`), for judging on a past date. */
+const aboveSizeOn = (param: string) =>
+  `coalesce((SELECT s.above_size FROM enterprise_state s WHERE s.enterprise_id = e.id AND s.valid_from <= ${param}::date
+              ORDER BY s.valid_from DESC LIMIT 1), e.above_size)`;
 
 const APPOINTMENT_COLUMNS = `a.id, a.enterprise_id, a.person_id, a.region_path, e.name AS enterprise_name, a.name, e.above_size,
   a.appointed_on::text AS appointed_on, a.term_end::text AS term_end, a.position_level, a.education, a.qualification_type,
@@ -51,6 +59,14 @@ const APPOINTMENT_COLUMNS = `a.id, a.enterprise_id, a.person_id, a.region_path, 
   a.initial_training_completed_on::text AS initial_training_completed_on, a.verdict`;
 
 const BATCH = 2000;
+
+/** A verdict kept for a past date (`verdict_on`). */
+export interface KeptVerdict {
+  verdict: Verdict;
+  disqualified: boolean;
+  profile: string;
+  judgedAt: string;
+}
 
 /** What a filing form sends before it is saved, to preview its verdict. */
 export type DraftFacts = Omit<EligibilityFacts, 'trainingByYear' | 'violations'> & { personId: string | null };
@@ -80,12 +96,84 @@ export class EligibilityService {
   /** The verdict of one appointment on `asOf` under the profile in force then (nothing stored). */
   async verdictOf(appointmentId: string, asOf: string, profile?: PolicyProfile, m: EntityManager = this.dataSource.manager): Promise<VerdictResult> {
     const rows: AppointmentRow[] = await m.query(
-      `SELECT ${APPOINTMENT_COLUMNS} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.id = $1`,
-      [appointmentId],
+      `SELECT ${APPOINTMENT_COLUMNS}, ${aboveSizeOn('$2')} AS above_size_on FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.id = $1`,
+      [appointmentId, asOf],
     );
+    for (const r of rows) r.above_size = r.above_size_on ?? r.above_size;
     if (!rows.length) throw AppException.notFound('聘任记录');
     const [facts] = await this.factsFor(m, rows, asOf);
     return evaluateEligibility(profile ?? (await this.policy.profileAt(asOf, m)), facts, asOf);
+  }
+
+  /**
+   * The verdict of one appointment on `asOf` as the figures of that date count it: for a past date
+   * the kept verdict (`verdict_on`), judged and kept now if none was; the rules are judged afresh
+   * from the facts valid on `asOf`. When facts recorded since (e.g. a back-dated violation) would
+   * now judge it otherwise, `judgedNow` says so and `verdict` stays the kept one (issue 17 item 1).
+   */
+  async verdictOnDate(appointmentId: string, asOf: string): Promise<VerdictResult & { kept?: { judgedAt: string; judgedNow: Verdict } }> {
+    const fresh = await this.verdictOf(appointmentId, asOf);
+    if (asOf >= this.today()) return fresh;
+    const m = this.dataSource.manager;
+    await m.query(
+      `INSERT INTO verdict_on (as_of, appointment_id, verdict, disqualified, profile, judged_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING`,
+      [asOf, appointmentId, fresh.verdict, fresh.disqualified, fresh.profile, this.clock.now()],
+    );
+    const kept = await this.keptVerdict(appointmentId, asOf, m);
+    if (!kept) return fresh;
+    return { ...fresh, verdict: kept.verdict, disqualified: kept.disqualified, kept: { judgedAt: kept.judgedAt, judgedNow: fresh.verdict } };
+  }
+
+  /**
+   * Judges, as of a past date, every appointment in post on that date in the given regions that has
+   * no kept verdict for it yet, and keeps the verdicts in `verdict_on` (issue 17 item 1). The
+   * figures of a past date count CQOs by these verdicts: judged from the facts valid on `asOf` (the
+   * profile in force then, training that ended by then, violations that occurred by then), and kept,
+   * so a figure printed for `asOf` does not move with later changes. Nothing is kept for today or
+   * later: today's verdict is the one stored on the appointment. Runs on the caller's manager (one
+   * statement after another, so inside a transaction it never needs a second connection).
+   * Returns how many verdicts were added.
+   */
+  async judgeOn(m: EntityManager, asOf: string, where: { pathLike: string } | { paths: string[] }): Promise<number> {
+    if (asOf >= this.today()) return 0;
+    const profile = await this.policy.profileAt(asOf, m);
+    const region = 'pathLike' in where ? `a.region_path LIKE $2` : `a.region_path = ANY($2::text[])`;
+    let judged = 0;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows: AppointmentRow[] = await m.query(
+        `SELECT ${APPOINTMENT_COLUMNS}, ${aboveSizeOn('$1')} AS above_size_on FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
+          WHERE ${ACTIVE_ON('a', '$1')} AND ${region} AND a.id > $3
+            AND NOT EXISTS (SELECT 1 FROM verdict_on v WHERE v.as_of = $1::date AND v.appointment_id = a.id)
+          ORDER BY a.id LIMIT ${BATCH}`,
+        [asOf, 'pathLike' in where ? where.pathLike : where.paths, after],
+      );
+      if (!rows.length) break;
+      for (const r of rows) r.above_size = r.above_size_on ?? r.above_size;
+      const facts = await this.factsFor(m, rows, asOf);
+      const verdicts = facts.map((f) => evaluateEligibility(profile, f, asOf));
+      await m.query(
+        `INSERT INTO verdict_on (as_of, appointment_id, verdict, disqualified, profile, judged_at)
+         SELECT $1, v.id, v.verdict, v.disqualified, $5, $6
+           FROM unnest($2::uuid[], $3::varchar[], $4::boolean[]) AS v(id, verdict, disqualified)
+         ON CONFLICT DO NOTHING`,
+        [asOf, rows.map((r) => r.id), verdicts.map((v) => v.verdict), verdicts.map((v) => v.disqualified), profileRef(profile), this.clock.now()],
+      );
+      judged += rows.length;
+      after = rows[rows.length - 1].id;
+      if (rows.length < BATCH) break;
+    }
+    return judged;
+  }
+
+  /** The kept verdict of an appointment on a past date (`judgeOn`), if one was kept. */
+  async keptVerdict(appointmentId: string, asOf: string, m: EntityManager = this.dataSource.manager): Promise<KeptVerdict | null> {
+    const [row]: { verdict: Verdict; disqualified: boolean; profile: string; judged_at: Date }[] = await m.query(
+      `SELECT verdict, disqualified, profile, judged_at FROM verdict_on WHERE as_of = $1 AND appointment_id = $2`,
+      [asOf, appointmentId],
+    );
+    return row ? { verdict: row.verdict, disqualified: row.disqualified, profile: row.profile, judgedAt: row.judged_at.toISOString() } : null;
   }
 
   /** Judges a filing that has not been saved (the form's live preview). */

@@ -2,3 +2,4 @@ export * from './eligibility.module';
 export * from './eligibility.service';
 export * from './policy.service';
 export * from './jobs/nightly-schedule.service';
+export * from './appointment-sql';

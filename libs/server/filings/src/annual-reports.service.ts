@@ -42,13 +42,13 @@ import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { preparedQuery } from '@cqo/server-database';
-import { POLICY_REVISION_SQL, PolicyService } from '@cqo/server-eligibility';
+import { ACTIVE_ON, POLICY_REVISION_SQL, PolicyService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { TrainingService, YEAR_HOURS_SQL, toYearHours } from '@cqo/server-training';
 import { FilingSettingsService } from './filing-settings.service';
 import { NotificationsService, UUID } from './notifications.service';
 import type { OutgoingNotification } from './notification-channel';
-import { ACTIVE_ON, FILING_SETTING_COLUMNS, toFilingSettings } from './region-figures';
+import { FILING_SETTING_COLUMNS, toFilingSettings } from './region-figures';
 import { reportEvents, recordEvent } from './report-events';
 
 interface EnterpriseRow {

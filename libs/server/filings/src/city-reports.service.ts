@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { CityReportDetail, CityReportListItem, CityReportSnapshot, ReportProgress, ReportStatus } from '@cqo/contracts';
 import { REPORT_STATUS_LABELS, canTransition, chinaDate, isLate, lockedReason, reasonError, subtreePattern, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
+import { EligibilityService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { RegionsService, type RegionEntity } from '@cqo/server-regions';
@@ -64,6 +65,7 @@ export class CityReportsService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly eligibility: EligibilityService,
   ) {}
 
   private today(): string {
@@ -166,7 +168,7 @@ export class CityReportsService {
       const now = this.clock.now();
       const from: ReportProgress = row?.status ?? 'not-started';
       const id = row?.id ?? (await this.insert(m, region, year, text));
-      const snapshot = await citySnapshot(m, region.code, year, today, now);
+      const snapshot = await citySnapshot(m, region.code, year, today, now, (asOf, pathLike) => this.eligibility.judgeOn(m, asOf, { pathLike }));
       const unreviewed = await this.unreviewed(m, region.path, year);
       const late = isLate(today, settings.cityDeadline);
       await m.query(

@@ -1,11 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { CityReportSnapshot, FilingCounts, FilingSettings, RegionLevel, SnapshotFigures } from '@cqo/contracts';
 import { defaultFilingSettings, subtreePattern, yearAsOf } from '@cqo/policy';
+import { ACTIVE_ON, VERDICT_ON } from '@cqo/server-eligibility';
 
-/** An appointment active on date $D (SPEC §7): in effect, not ended, term not run out. */
-export const ACTIVE_ON = (alias: string, dateParam: string) =>
-  `${alias}.effective_from <= ${dateParam}::date AND (${alias}.ended_on IS NULL OR ${alias}.ended_on > ${dateParam}::date)
-   AND (${alias}.term_end IS NULL OR ${alias}.term_end >= ${dateParam}::date)`;
 
 interface FigureRow {
   child: string;
@@ -109,10 +106,16 @@ export async function regionFigures(
             coalesce(sum(f.violations_open), 0)::int AS violations_open,
             coalesce(sum(f.violations_total), 0)::int AS violations_total
        FROM enterprise e
-       LEFT JOIN LATERAL (SELECT a.id, a.verdict FROM appointment a WHERE a.enterprise_id = e.id AND ${ACTIVE_ON('a', '$4')} LIMIT 1) act ON true
+       LEFT JOIN LATERAL (
+         -- The CQO in post on D as the statistics take it (the latest in effect), with the verdict on D.
+         SELECT a.id, ${VERDICT_ON('a', 'vo')} AS verdict FROM appointment a
+           LEFT JOIN verdict_on vo ON vo.as_of = $4::date AND vo.appointment_id = a.id
+          WHERE a.enterprise_id = e.id AND a.region_path LIKE $1 AND ${ACTIVE_ON('a', '$4')}
+          ORDER BY a.effective_from DESC LIMIT 1) act ON true
        LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $3
        CROSS JOIN LATERAL (
-         SELECT EXISTS (SELECT 1 FROM enterprise_award w WHERE w.enterprise_id = e.id) AS award,
+         -- Awards of year Y or before (an undated one counts in every year, SPEC §8), as the statistics count them.
+         SELECT EXISTS (SELECT 1 FROM enterprise_award w WHERE w.enterprise_id = e.id AND coalesce(w.year, 0) <= $3) AS award,
                 EXISTS (SELECT 1 FROM appointment a WHERE a.enterprise_id = e.id AND ${ACTIVE_ON('a', '$5')}) AS expected,
                 (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND v.status = 'open') AS violations_open,
                 (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND extract(year FROM v.occurred_on) = $3) AS violations_total
@@ -161,12 +164,21 @@ function figures(region: Pick<RegionRef, 'code' | 'name'>, r: FigureRow | undefi
  * The statistics snapshot a city report freezes at submission: the city and each county, for the
  * report's year, as of the submission day (or the year's last day, if that is earlier).
  */
-export async function citySnapshot(m: EntityManager, regionCode: string, year: number, today: string, takenAt: Date): Promise<CityReportSnapshot> {
+export async function citySnapshot(
+  m: EntityManager,
+  regionCode: string,
+  year: number,
+  today: string,
+  takenAt: Date,
+  /** Keeps the verdicts on a past date first (`EligibilityService.judgeOn`), so the CQOs are counted by their verdict on that date. */
+  judgeOn: (asOf: string, pathLike: string) => Promise<unknown>,
+): Promise<CityReportSnapshot> {
   const [region]: RegionRef[] = await m.query(`SELECT code, name, level, path FROM region WHERE code = $1`, [regionCode]);
   if (!region) throw new Error(`no region ${regionCode}`);
   const provinceCode = region.path.split('/')[1] ?? region.code;
   const settings = await filingSettingsFor(m, provinceCode, year);
   const asOf = yearAsOf(year, today);
+  await judgeOn(asOf, subtreePattern(region.path));
   const { total, children } = await regionFigures(m, { ...region, level: Number(region.level) as RegionLevel }, year, asOf, settings);
   return { takenAt: takenAt.toISOString(), asOf, year, total, children };
 }

@@ -8,7 +8,8 @@ import { RegionsService } from '@cqo/server-regions';
 import { FilingSettingsService } from './filing-settings.service';
 import type { OutgoingNotification } from './notification-channel';
 import { NotificationsService, UUID } from './notifications.service';
-import { ACTIVE_ON, regionFigures } from './region-figures';
+import { ACTIVE_ON } from '@cqo/server-eligibility';
+import { regionFigures } from './region-figures';
 
 /** Enterprises of a subtree expected to report for a year, with their report (if any): $1 pattern, $2 year, $3 window opening. */
 const EXPECTED_SQL = `SELECT e.id, e.name, e.credit_code, e.region_code, e.region_path,

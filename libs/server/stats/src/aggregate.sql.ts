@@ -2,7 +2,7 @@ import type { StatCounts, ViolationType } from '@cqo/contracts';
 import { EDUCATION_LEVELS, POSITION_LEVELS, QUALIFICATION_LEVELS } from '@cqo/contracts';
 import { emptyCounts } from '@cqo/policy';
 import type { EntityManager } from 'typeorm';
-import { ACTIVE_ON } from '@cqo/server-filings';
+import { ACTIVE_ON, DISQUALIFIED_ON, VERDICT_ON } from '@cqo/server-eligibility';
 
 /** The yearly training thresholds in force for a year (SPEC §3); null when the profile sets none. */
 export interface TrainingThresholds {
@@ -19,6 +19,11 @@ export interface YearParams {
   /** The window opening of the year: expected reports are those of enterprises with a CQO on this day. */
   windowOpens: string;
   training: TrainingThresholds | null;
+  /**
+   * The as-of date is past (before today): the register, the reports, the violations and the
+   * training are taken as they stood on it (issue 17 item 1), not in their current state.
+   */
+  dated: boolean;
 }
 
 /**
@@ -90,12 +95,15 @@ function countsSelect(asOf: string): string {
  * the enterprise's own region code). Parents are sums of these (see `rollUp`). The province-wide
  * raw query of the benchmark is this statement without the GROUP BY.
  */
-export function ownCountsSql(filterSql: (alias: string) => string, groupBy = true, training: TrainingScan = 'people'): string {
+export function ownCountsSql(filterSql: (alias: string) => string, groupBy = true, training: TrainingScan = 'people', dated = false): string {
+  const d = datedTerms(dated);
   return `
     WITH act AS (
-      SELECT DISTINCT ON (a.enterprise_id) a.enterprise_id, a.person_id, a.verdict, a.disqualified, a.education,
+      SELECT DISTINCT ON (a.enterprise_id) a.enterprise_id, a.person_id, ${VERDICT_ON('a', 'vo')} AS verdict,
+             ${DISQUALIFIED_ON('a', 'vo')} AS disqualified, a.education,
              coalesce(a.qualification_level, '无') AS title, a.position_level, a.appointed_on, a.term_end
         FROM appointment a
+        LEFT JOIN verdict_on vo ON vo.as_of = $2::date AND vo.appointment_id = a.id
        WHERE ${filterSql('a')} AND ${ACTIVE_ON('a', '$2')}
        ORDER BY a.enterprise_id, a.effective_from DESC
     ), expected AS (
@@ -109,23 +117,23 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
              coalesce(sum(t.hours) FILTER (WHERE t.category = '第二类'), 0) AS second,
              count(*) FILTER (WHERE t.category = '组织培训活动') AS activities
         FROM training_live t
-       WHERE t.end_date BETWEEN $4::date AND $5::date${training === 'people' ? ' AND t.person_id IN (SELECT person_id FROM act)' : ''}
+       WHERE t.end_date BETWEEN $4::date AND ${d.periodEnd}${training === 'people' ? ' AND t.person_id IN (SELECT person_id FROM act)' : ''}
        GROUP BY t.person_id
     ), viol AS (
-      SELECT v.enterprise_id, count(*) FILTER (WHERE v.status = 'open') AS open,
-             count(*) FILTER (WHERE v.occurred_on BETWEEN $4::date AND $5::date) AS total
+      SELECT v.enterprise_id, count(*) FILTER (WHERE ${d.violationOpen}) AS open,
+             count(*) FILTER (WHERE v.occurred_on BETWEEN $4::date AND ${d.periodEnd}) AS total
         FROM violation v WHERE ${filterSql('v')} GROUP BY v.enterprise_id
     ), judged AS (
-      SELECT e.region_code, e.above_size, w.enterprise_id IS NOT NULL AS award, act.enterprise_id IS NOT NULL AS appointed,
+      SELECT e.region_code, ${d.aboveSize} AS above_size, w.enterprise_id IS NOT NULL AS award, act.enterprise_id IS NOT NULL AS appointed,
              act.verdict, act.disqualified, act.education, act.title, act.position_level, act.term_end,
-             x.enterprise_id IS NOT NULL AS expected, r.status AS report, coalesce(r.late, false) AS late,
+             x.enterprise_id IS NOT NULL AS expected, ${d.reportStatus} AS report, coalesce(r.late, false) AS late,
              coalesce(viol.open, 0) AS v_open, coalesce(viol.total, 0) AS v_total,
              ($6::boolean AND act.enterprise_id IS NOT NULL AND act.appointed_on < $4::date
                AND (act.term_end IS NULL OR act.term_end >= $5::date)) AS training_applies,
              greatest(greatest($7 - coalesce(h.first, 0), 0) + greatest($8 - coalesce(h.second, 0), 0),
                       $9 - (coalesce(h.first, 0) + coalesce(h.second, 0)), 0) = 0
                AND coalesce(h.activities, 0) >= $10 AS training_met
-        FROM enterprise e
+        FROM enterprise e${d.stateJoin}
         LEFT JOIN act ON act.enterprise_id = e.id
         LEFT JOIN expected x ON x.enterprise_id = e.id
         LEFT JOIN awarded w ON w.enterprise_id = e.id
@@ -138,6 +146,32 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
          ${countsSelect('$2::date')}
       FROM judged
       ${groupBy ? 'GROUP BY region_code' : ''}`;
+}
+
+/**
+ * The terms of `ownCountsSql` that depend on whether the as-of date $2 is past (issue 17 item 1).
+ * For a past date: the enterprise's 规上 from its dated state (`enterprise_state`); the report's
+ * status on D from its history (`report_event`; a report with no change by D is a draft if it
+ * existed, none otherwise); a violation open on D if it occurred by D and is open now or changed
+ * status after D; training and violations of the year up to D. For today: the current state.
+ */
+function datedTerms(dated: boolean) {
+  const endOfD = `(($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+  if (!dated) {
+    return { periodEnd: '$5::date', violationOpen: `v.status = 'open'`, aboveSize: 'e.above_size', reportStatus: 'r.status', stateJoin: '' };
+  }
+  return {
+    periodEnd: 'least($5::date, $2::date)',
+    violationOpen: `v.occurred_on <= $2::date AND (v.status = 'open' OR v.updated_at >= ${endOfD})`,
+    aboveSize: 'coalesce(st.above_size, e.above_size)',
+    reportStatus: `CASE WHEN r.id IS NOT NULL THEN coalesce(
+               (SELECT ev.to_status FROM report_event ev WHERE ev.report_type = 'annual' AND ev.report_id = r.id AND ev.at < ${endOfD}
+                 ORDER BY ev.at DESC, ev.id DESC LIMIT 1),
+               CASE WHEN r.created_at < ${endOfD} THEN 'draft' END) END`,
+    stateJoin: `
+        LEFT JOIN LATERAL (SELECT s.above_size FROM enterprise_state s WHERE s.enterprise_id = e.id AND s.valid_from <= $2::date
+                            ORDER BY s.valid_from DESC LIMIT 1) st ON true`,
+  };
 }
 
 /**
@@ -161,13 +195,14 @@ export function ownCountsYearsSql(): string {
     ), ents AS MATERIALIZED (
       SELECT e.id, e.region_code, e.above_size FROM enterprise e WHERE e.region_path = ANY($9::text[])
     ), apps AS MATERIALIZED (
-      SELECT a.enterprise_id, a.person_id, a.verdict, a.disqualified, a.education, coalesce(a.qualification_level, '无') AS title,
+      SELECT a.id, a.enterprise_id, a.person_id, a.verdict, a.disqualified, a.education, coalesce(a.qualification_level, '无') AS title,
              a.position_level, a.appointed_on, a.term_end, a.effective_from, a.ended_on
         FROM appointment a WHERE a.region_path = ANY($9::text[])
     ), act AS MATERIALIZED (
-      SELECT DISTINCT ON (y.year, a.enterprise_id) y.year, a.enterprise_id, a.person_id, a.verdict, a.disqualified, a.education, a.title,
-             a.position_level, a.appointed_on, a.term_end
+      SELECT DISTINCT ON (y.year, a.enterprise_id) y.year, a.enterprise_id, a.person_id, ${VERDICT_ON('a', 'vo')} AS verdict,
+             ${DISQUALIFIED_ON('a', 'vo')} AS disqualified, a.education, a.title, a.position_level, a.appointed_on, a.term_end
         FROM apps a JOIN yrs y ON ${active('y.as_of')}
+        LEFT JOIN verdict_on vo ON vo.as_of = y.as_of AND vo.appointment_id = a.id
        ORDER BY y.year, a.enterprise_id, a.effective_from DESC
     ), expected AS (
       SELECT DISTINCT y.year, a.enterprise_id FROM apps a JOIN yrs y ON ${active('y.window_opens')}
@@ -234,8 +269,10 @@ export function yearsParams(years: YearParams[], paths: string[]): unknown[] {
 }
 
 /** Violations of the year by type, per region code (a small table; counted apart from the scan). */
-export function violationTypesSql(filterSql: (alias: string) => string): string {
-  return `SELECT e.region_code, v.type, count(*) FILTER (WHERE v.status = 'open')::int AS open,
+export function violationTypesSql(filterSql: (alias: string) => string, dated = false): string {
+  // $1 Jan 1, $2 Dec 31 (or the as-of date if past and earlier), $4 the as-of date when past (see datedTerms).
+  const open = dated ? `v.occurred_on <= $4::date AND (v.status = 'open' OR v.updated_at >= (($4::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'))` : `v.status = 'open'`;
+  return `SELECT e.region_code, v.type, count(*) FILTER (WHERE ${open})::int AS open,
                  count(*) FILTER (WHERE v.occurred_on BETWEEN $1::date AND $2::date)::int AS total
             FROM violation v JOIN enterprise e ON e.id = v.enterprise_id
            WHERE ${filterSql('v')}
@@ -297,14 +334,16 @@ function countsOf(r: Row): StatCounts {
 export async function ownCounts(m: EntityManager, filter: EnterpriseFilter, p: YearParams, training: TrainingScan = 'people'): Promise<Map<string, StatCounts>> {
   const params = yearParams(p);
   const where = filterSql(filter, params.length + 1);
-  const rows: Row[] = await m.query(ownCountsSql(where, true, training), [...params, filterParam(filter)]);
+  const rows: Row[] = await m.query(ownCountsSql(where, true, training, p.dated), [...params, filterParam(filter)]);
   const out = new Map<string, StatCounts>();
   for (const r of rows) out.set(String(r.region_code), countsOf(r));
-  const types: { region_code: string; type: ViolationType; open: number; total: number }[] = await m.query(violationTypesSql(filterSql(filter, 3)), [
-    `${p.year}-01-01`,
-    `${p.year}-12-31`,
-    filterParam(filter),
-  ]);
+  const yearEnd = `${p.year}-12-31`;
+  const types: { region_code: string; type: ViolationType; open: number; total: number }[] = await m.query(
+    violationTypesSql(filterSql(filter, 3), p.dated),
+    p.dated
+      ? [`${p.year}-01-01`, p.asOf < yearEnd ? p.asOf : yearEnd, filterParam(filter), p.asOf]
+      : [`${p.year}-01-01`, yearEnd, filterParam(filter)],
+  );
   for (const t of types) {
     const c = out.get(t.region_code);
     if (c && (t.open > 0 || t.total > 0)) c.violations.byType[t.type] = { open: t.open, total: t.total };

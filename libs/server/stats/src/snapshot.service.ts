@@ -1,9 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { StatCounts, StatRunInfo } from '@cqo/contracts';
 import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts, yearAsOf } from '@cqo/policy';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
-import { PolicyService } from '@cqo/server-eligibility';
+import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
 import { consumeFilingDeltas, dropFilingDeltas, ownCounts, ownCountsYears, type TrainingThresholds, type YearParams } from './aggregate.sql';
 
@@ -25,6 +26,12 @@ export interface RunResult {
   years: number[];
   rows: number;
   ms: number;
+  /**
+   * Closed years asked for (a past year whose snapshot was built as of its Dec 31 after that day):
+   * re-counted and compared with the kept snapshot, never replaced. `differing` names the regions
+   * whose counts a re-count gives otherwise (facts about that year recorded after it closed).
+   */
+  closed?: { year: number; asOf: string; closedAt: string; identical: boolean; differing: string[] }[];
 }
 
 /**
@@ -43,6 +50,7 @@ export class SnapshotService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly policy: PolicyService,
+    private readonly eligibility: EligibilityService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -73,7 +81,7 @@ export class SnapshotService {
   async yearParams(m: EntityManager, year: number, asOf = this.asOfFor(year)): Promise<YearParams> {
     const training = await this.trainingAt(asOf);
     const settings = await filingSettingsFor(m, this.config.provinceCode, year);
-    return { year, asOf, windowOpens: settings.windowOpens, training };
+    return { year, asOf, windowOpens: settings.windowOpens, training, dated: asOf < this.today() };
   }
 
   /** The yearly training thresholds of the profile in force on `asOf` (read through the pool: call it before a transaction opens). */
@@ -92,6 +100,7 @@ export class SnapshotService {
   /** Counts of one region's subtree, computed now (an as-of date or a year no snapshot holds). */
   async liveCounts(region: RegionRow, year: number, asOf: string): Promise<{ total: StatCounts; children: Map<string, StatCounts> }> {
     const m = this.dataSource.manager;
+    await this.eligibility.judgeOn(m, asOf, { pathLike: subtreePattern(region.path) });
     const own = await ownCounts(m, { subtree: subtreePattern(region.path) }, await this.yearParams(m, year, asOf));
     const regions = (await this.provinceRegions(m)).filter((r) => r.path.startsWith(region.path));
     const totals = rollUp(regions, own);
@@ -99,10 +108,24 @@ export class SnapshotService {
     return { total: totals.get(region.code) ?? emptyCounts(), children };
   }
 
-  /** Full rebuild of the given years (default: every held year). Idempotent. */
+  /** The closed years (issue 17): their snapshots are kept as built; see `RunResult.closed`. */
+  async closedYears(m: EntityManager = this.dataSource.manager): Promise<Map<number, { asOf: string; closedAt: string }>> {
+    const rows: { year: number; as_of: string; closed_at: Date }[] = await m.query(
+      `SELECT year, as_of::text AS as_of, closed_at FROM stat_current WHERE closed_at IS NOT NULL`,
+    );
+    return new Map(rows.map((r) => [Number(r.year), { asOf: r.as_of, closedAt: r.closed_at.toISOString() }]));
+  }
+
+  /**
+   * Full rebuild of the given years (default: every held year that is not closed). Idempotent.
+   * A closed year is re-counted in the same snapshot and compared with its kept figures, which stay.
+   */
   async rebuild(opts: { years?: number[]; trigger: string }): Promise<RunResult> {
-    const years = opts.years?.length ? [...new Set(opts.years)].sort() : this.heldYears();
-    const params = await this.paramsFor(years);
+    const closedBefore = await this.closedYears();
+    const asked = opts.years?.length ? [...new Set(opts.years)].sort() : this.heldYears();
+    const years = asked.filter((y) => !closedBefore.has(y));
+    const verify = opts.years?.length ? asked.filter((y) => closedBefore.has(y)) : [];
+    const params = await this.paramsFor([...years, ...verify]);
     const started = Date.now();
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
@@ -119,12 +142,14 @@ export class SnapshotService {
       const m = qr.manager;
       await this.tune(m);
       await dropFilingDeltas(m, years);
-      await this.writeFull(m, runId, params);
+      await this.writeFull(m, runId, new Map(years.map((y) => [y, params.get(y)!])));
+      const closed: NonNullable<RunResult['closed']> = [];
+      for (const year of verify) closed.push({ year, ...closedBefore.get(year)!, ...(await this.recount(m, params.get(year)!)) });
       if (this.config.statsRebuildPauseMs > 0) await new Promise((r) => setTimeout(r, this.config.statsRebuildPauseMs));
       const rows = (await this.provinceRegions(m)).length * years.length;
       await m.query(`UPDATE stat_run SET status = 'succeeded', finished_at = $2, rows = $3 WHERE id = $1`, [runId, this.clock.now(), rows]);
       await qr.commitTransaction();
-      return { runId, kind: 'full', years, rows, ms: Date.now() - started };
+      return { runId, kind: 'full', years, rows, ms: Date.now() - started, ...(verify.length ? { closed } : {}) };
     } catch (err) {
       await this.fail(qr, runId, 'full', years, null, opts.trigger, err);
       throw err;
@@ -209,8 +234,12 @@ export class SnapshotService {
         await qr.commitTransaction();
         return { runs, remaining: 0 };
       }
-      const current: { year: number; as_of: string }[] = await m.query(`SELECT year, as_of::text AS as_of FROM stat_current ORDER BY year`);
-      const built = current.filter((c) => held.includes(Number(c.year))).map((c) => ({ year: Number(c.year), asOf: c.as_of }));
+      const current: { year: number; as_of: string; closed: boolean }[] = await m.query(
+        `SELECT year, as_of::text AS as_of, closed_at IS NOT NULL AS closed FROM stat_current ORDER BY year`,
+      );
+      // A closed year's snapshot is kept as it is: its marks are dropped, its report deltas too (below).
+      const closedYears = new Set(current.filter((c) => c.closed).map((c) => Number(c.year)));
+      const built = current.filter((c) => held.includes(Number(c.year)) && !c.closed).map((c) => ({ year: Number(c.year), asOf: c.as_of }));
       const thisYear = held.at(-1)!;
       const full = new Set<number>();
       const byYear = new Map<number, Set<string>>();
@@ -219,14 +248,16 @@ export class SnapshotService {
       for (const mark of marks) {
         const year = Number(mark.year);
         if (mark.region_code === '*') {
-          for (const y of year === 0 ? [thisYear] : [year]) if (held.includes(y)) full.add(y);
+          for (const y of year === 0 ? [thisYear] : [year]) if (held.includes(y) && !closedYears.has(y)) full.add(y);
           continue;
         }
         for (const y of year === 0 ? held : [year]) {
+          if (closedYears.has(y)) continue;
           const b = built.find((x) => x.year === y);
           if (!b) {
             if (y === thisYear) full.add(y);
-          } else if (b.asOf !== this.asOfFor(y)) full.add(y);
+            // A past year counted before it ended is counted again, as of its last day, which closes it.
+          } else if (b.asOf !== this.asOfFor(y) || y < thisYear) full.add(y);
           else {
             if (!byYear.has(y)) byYear.set(y, new Set());
             byYear.get(y)!.add(mark.region_code);
@@ -297,6 +328,7 @@ export class SnapshotService {
           for (const [key, ys] of groups) {
             const codes = key.split(',');
             const paths = regions.filter((r) => codes.includes(r.code)).map((r) => r.path);
+            for (const y of ys) await this.eligibility.judgeOn(m, params.get(y)!.asOf, { paths });
             for (const [y, c] of await ownCountsYears(m, paths, ys.map((y) => params.get(y)!))) counted.set(y, c);
           }
           for (const year of years) {
@@ -365,11 +397,25 @@ export class SnapshotService {
     );
   }
 
+  /** Re-counts a closed year as a full rebuild would and compares it with the kept snapshot (nothing is written but kept verdicts). */
+  private async recount(m: EntityManager, p: YearParams): Promise<{ identical: boolean; differing: string[] }> {
+    const province = subtreePattern(`/${this.config.provinceCode}/`);
+    await this.eligibility.judgeOn(m, p.asOf, { pathLike: province });
+    const fresh = await ownCounts(m, { subtree: province }, p, 'year');
+    const kept = await this.currentOwn(m, p.year);
+    const codes = [...new Set([...fresh.keys(), ...kept.keys()])].sort();
+    const differing = codes.filter((code) => !isDeepStrictEqual(fresh.get(code) ?? emptyCounts(), kept.get(code) ?? emptyCounts()));
+    return { identical: differing.length === 0, differing };
+  }
+
   /** Recounts the whole province for each year and swaps the years in. */
   private async writeFull(m: EntityManager, runId: number, params: Map<number, YearParams>): Promise<void> {
     const regions = await this.provinceRegions(m);
     for (const [year, p] of [...params].sort(([a], [b]) => a - b)) {
-      const own = await ownCounts(m, { subtree: subtreePattern(`/${this.config.provinceCode}/`) }, p, 'year');
+      const province = subtreePattern(`/${this.config.provinceCode}/`);
+      // A past year's CQOs are counted by their verdict on its as-of date, kept once judged.
+      await this.eligibility.judgeOn(m, p.asOf, { pathLike: province });
+      const own = await ownCounts(m, { subtree: province }, p, 'year');
       await this.write(m, runId, year, p.asOf, regions, own);
     }
   }
@@ -443,10 +489,12 @@ export class SnapshotService {
     }
     // The replaced rows: an incremental run knows their run (one index range); a full run clears the year.
     if (changed) await m.query(`DELETE FROM stat_snapshot WHERE run_id = (SELECT run_id FROM stat_current WHERE year = $1) AND year = $1`, [year]);
+    // A full count of a past year as of its last day, made after that day, closes the year (issue 17).
+    const closes = !changed && asOf === `${year}-12-31` && this.today() > asOf;
     await m.query(
-      `INSERT INTO stat_current (year, run_id, as_of, built_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (year) DO UPDATE SET run_id = EXCLUDED.run_id, as_of = EXCLUDED.as_of, built_at = EXCLUDED.built_at`,
-      [year, runId, asOf, this.clock.now()],
+      `INSERT INTO stat_current (year, run_id, as_of, built_at, closed_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (year) DO UPDATE SET run_id = EXCLUDED.run_id, as_of = EXCLUDED.as_of, built_at = EXCLUDED.built_at, closed_at = EXCLUDED.closed_at`,
+      [year, runId, asOf, this.clock.now(), closes ? this.clock.now() : null],
     );
     if (!changed) await m.query(`DELETE FROM stat_snapshot WHERE year = $1 AND run_id <> $2`, [year, runId]);
     return regions.length;
