@@ -11,6 +11,8 @@ import { PrivateRedis } from '../support/private-redis';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 
 const LEASE_MS = 1000;
+/** Long enough that the statistics drain is still waiting out its debounce when Redis loses it. */
+const DEBOUNCE_MS = 5000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A process that relays the outbox to bull and runs no job (the worker before its processors ran anything). */
@@ -65,7 +67,7 @@ describe('outbox fault: a relayed job Redis lost is sent again and runs once (is
       OUTBOX_LEASE_MS: String(LEASE_MS),
       OUTBOX_MAX_RESENDS: '1',
       OUTBOX_RETRY_DELAY_MS: '50',
-      STATS_DEBOUNCE_MS: '3000',
+      STATS_DEBOUNCE_MS: String(DEBOUNCE_MS),
       // Each full rebuild takes longer than the lease: a job merely slow must not be sent twice.
       CQO_STATS_REBUILD_PAUSE_MS: '2500',
     });
@@ -123,12 +125,16 @@ describe('outbox fault: a relayed job Redis lost is sent again and runs once (is
     await waitFor(async () => (await row(id)).done_at, 30_000);
     await sleep(3 * LEASE_MS);
     expect(await rebuildRuns(since)).toHaveLength(1);
-    expect(await row(id)).toMatchObject({ resends: 0, failed_at: null });
+    const after = await row(id);
+    expect(after).toMatchObject({ resends: 0, failed_at: null });
+    expect(after.checked_at).not.toBeNull(); // the watch looked at it while it ran, and left it
   }, 60_000);
 
   it('a statistics drain Redis lost while waiting out its debounce is armed again, and the change reaches the statistics', async () => {
     const e = await makeEnterprise(t.db, county, { aboveSize: false });
     const outbox = t.app.get(OutboxService);
+    // Write just after a debounce window starts, so the drain is armed to wait most of a window.
+    while (Date.now() % DEBOUNCE_MS > 300) await sleep(50);
     const id = await t.db.transaction(async (m) => {
       await m.query(`UPDATE enterprise SET above_size = true WHERE id = $1`, [e.id]);
       return outbox.enqueue(m, 'stats.refresh', { reason: 'enterprise.update', enterpriseId: e.id });
