@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
+import type { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
-import { TRAINING_IMPORT_COLUMNS } from '@cqo/contracts';
+import { TRAINING_IMPORT_COLUMNS, type FileJobInfo, type ImportResult } from '@cqo/contracts';
 import { addDays, chinaDate, yearOf } from '@cqo/policy';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
-import { createTestApp, testConfig, type TestApp } from '../support/test-app';
+import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { asOwner, testEnv } from '../support/test-env';
 
 const run = promisify(execFile);
@@ -25,6 +26,8 @@ const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
  */
 describe('training ledger (real Postgres)', () => {
   let t: TestApp;
+  let worker: INestApplicationContext;
+  let filesDir: string;
   let databaseUrl: string;
   let province: string;
   let wuhan: string;
@@ -36,13 +39,21 @@ describe('training ledger (real Postgres)', () => {
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error('run `npm run build` first (npm test does)');
     databaseUrl = await privateDatabase('training');
-    t = await createTestApp({ config: testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:training`, VERIFY_RATE_LIMIT_PER_MINUTE: '12' }) });
+    filesDir = await mkdtemp(join(tmpdir(), 'cqo-training-files-'));
+    const config = testConfig({ DATABASE_URL: databaseUrl, CQO_FILES_DIR: filesDir, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:training`, VERIFY_RATE_LIMIT_PER_MINUTE: '12' });
+    t = await createTestApp({ config });
+    // The providers' import is a file job (issue 18 item 1): the worker reads the stored upload.
+    worker = await startTestWorker(config);
     province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
     wuhan = await bearer(t.http, (await makeUser(t.db, 'city', { regionCode: '420100' })).username);
     yichang = await bearer(t.http, (await makeUser(t.db, 'city', { regionCode: '420500' })).username);
     admin = await bearer(t.http, (await makeUser(t.db, 'admin')).username);
   }, 60_000);
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+    if (filesDir) await rm(filesDir, { recursive: true, force: true });
+  });
 
   const cqo = (...args: string[]) => run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' } });
   const count = async (sql: string, params: unknown[] = []) => Number((await t.db.query(sql, params))[0].n);
@@ -235,13 +246,25 @@ describe('training ledger (real Postgres)', () => {
       return Buffer.from(await wb.xlsx.writeBuffer());
     }
 
-    const upload = (file: Buffer, mode: string, name = '培训机构学时.xlsx') =>
+    const post = (file: Buffer, mode: string, name = '培训机构学时.xlsx') =>
       t.http().post('/api/training/imports').set('Authorization', wuhan).field('mode', mode).attach('file', file, name);
+    /** Uploads (202: stored and queued) and polls the job until the worker has run it; its result is the import's. */
+    async function upload(file: Buffer, mode: string, name?: string): Promise<{ body: ImportResult; job: FileJobInfo }> {
+      const queued = await post(file, mode, name).expect(202);
+      expect(queued.body).toMatchObject({ kind: 'import-training', status: 'queued', params: { mode, dryRun: false } });
+      const job = await waitFor(async () => {
+        const j: FileJobInfo = (await t.http().get(`/api/files/jobs/${queued.body.id}`).set('Authorization', wuhan).expect(200)).body;
+        return ['queued', 'running'].includes(j.status) ? null : j;
+      }, 60_000, 150);
+      expect(job).toMatchObject({ status: 'succeeded', errorDetails: [] });
+      return { body: job.result as ImportResult, job };
+    }
     const imported = () => count(`SELECT count(*) AS n FROM training_record WHERE certificate_no LIKE $1`, [`JG-${lastYear}-%`]);
 
     it('all or nothing: 3 bad rows out of 1,000 write nothing, and the error workbook marks the 3 cells', async () => {
-      const res = await upload(await sheet(), 'all-or-nothing').expect(200);
+      const res = await upload(await sheet(), 'all-or-nothing');
       expect(res.body).toMatchObject({ fileName: '培训机构学时.xlsx', total: 1000, inserted: 0, committed: false, rejectedRows: 3 });
+      expect(res.job.errorReportUrl).toBe(res.body.errorReportUrl);
       expect(res.body.rejected).toEqual([
         { row: BAD.hours + 2, column: '学时', reason: expect.stringContaining('8 学时') },
         { row: BAD.code + 2, column: '统一社会信用代码', reason: expect.any(String) },
@@ -249,7 +272,7 @@ describe('training ledger (real Postgres)', () => {
       ]);
       expect(await imported()).toBe(0);
 
-      const report = await t.http().get(res.body.errorReportUrl).set('Authorization', wuhan).buffer(true).parse(binary as never).expect(200);
+      const report = await t.http().get(res.body.errorReportUrl!).set('Authorization', wuhan).buffer(true).parse(binary as never).expect(200);
       expect(decodeURIComponent(String(report.headers['content-disposition']))).toContain('培训机构学时-错误报告.xlsx');
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(report.body as Buffer as unknown as ArrayBuffer);
@@ -266,18 +289,18 @@ describe('training ledger (real Postgres)', () => {
       expect(marked).toEqual([`${BAD.hours + 2}:学时`, `${BAD.code + 2}:统一社会信用代码`, `${BAD.category + 2}:培训类别`]);
       expect(String(ws.getCell(BAD.hours + 2, reasonCol).value)).toContain('学时');
       // Only the uploader fetches it.
-      await t.http().get(res.body.errorReportUrl).set('Authorization', yichang).expect(404);
+      await t.http().get(res.body.errorReportUrl!).set('Authorization', yichang).expect(404);
     });
 
     it('keep valid rows: writes 997, and re-importing the same file changes nothing', async () => {
       const file = await sheet();
-      const res = await upload(file, 'keep-valid').expect(200);
+      const res = await upload(file, 'keep-valid');
       expect(res.body).toMatchObject({ inserted: 997, unchanged: 0, committed: true, rejectedRows: 3 });
       expect(await imported()).toBe(997);
       expect(await count(`SELECT count(*) AS n FROM training_record WHERE source = 'provider' AND import_id = $1`, [res.body.id])).toBe(997);
       const ledgerSize = await count(`SELECT count(*) AS n FROM training_record`);
 
-      const again = await upload(file, 'keep-valid').expect(200);
+      const again = await upload(file, 'keep-valid');
       expect(again.body).toMatchObject({ inserted: 0, unchanged: 997, rejectedRows: 3 });
       expect(await count(`SELECT count(*) AS n FROM training_record`)).toBe(ledgerSize);
 
@@ -286,23 +309,39 @@ describe('training ledger (real Postgres)', () => {
       const ws = wb.addWorksheet('s');
       ws.addRow([...TRAINING_IMPORT_COLUMNS]);
       ws.addRow([`JG-${lastYear}-00000`, people[0].name, people[0].creditCode, '继续教育(第一类)', '课程0', '湖北省质量协会', `${lastYear}-04-01`, `${lastYear}-04-01`, 4]);
-      const changed = await upload(Buffer.from(await wb.xlsx.writeBuffer()), 'all-or-nothing').expect(200);
+      const changed = await upload(Buffer.from(await wb.xlsx.writeBuffer()), 'all-or-nothing');
       expect(changed.body.rejected).toEqual([{ row: 2, column: '证书编号', reason: expect.stringContaining('冲销') }]);
       expect(await count(`SELECT count(*) AS n FROM training_record`)).toBe(ledgerSize);
     }, 60_000);
 
-    it('refuses what is not an xlsx before parsing it, writing nothing', async () => {
+    it('refuses what is not an xlsx before storing it, writing nothing', async () => {
       const before = await count(`SELECT count(*) AS n FROM import_run`);
-      const csv = await upload(Buffer.from('证书编号,姓名\nA,B\n'), 'all-or-nothing', 'roster.csv').expect(400);
+      const jobs = await count(`SELECT count(*) AS n FROM file_job`);
+      const csv = await post(Buffer.from('证书编号,姓名\nA,B\n'), 'all-or-nothing', 'roster.csv').expect(400);
       expect(csv.body.details).toEqual([expect.objectContaining({ field: 'file', code: 'type' })]);
-      const fake = await upload(Buffer.from('PK\u0003\u0004 not really a zip'), 'all-or-nothing').expect(400);
+      const fake = await post(Buffer.from('PK\u0003\u0004 not really a zip'), 'all-or-nothing').expect(400);
       expect(fake.body.details[0].field).toBe('file');
+      expect(await count(`SELECT count(*) AS n FROM import_run`)).toBe(before);
+      expect(await count(`SELECT count(*) AS n FROM file_job`)).toBe(jobs);
+    });
+
+    it('a sheet without the §8 columns: the job fails with the field error naming them, writing no run', async () => {
+      const before = await count(`SELECT count(*) AS n FROM import_run`);
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('s').addRow(['证书编号', '姓名']);
+      const queued = await post(Buffer.from(await wb.xlsx.writeBuffer()), 'all-or-nothing').expect(202);
+      const job = await waitFor(async () => {
+        const j: FileJobInfo = (await t.http().get(`/api/files/jobs/${queued.body.id}`).set('Authorization', wuhan).expect(200)).body;
+        return ['queued', 'running'].includes(j.status) ? null : j;
+      }, 30_000, 150);
+      expect(job).toMatchObject({ status: 'failed', result: null, error: expect.stringContaining('缺少列：统一社会信用代码') });
+      expect(job.errorDetails).toEqual([{ field: 'file', code: 'columns', message: expect.stringContaining('培训类别') }]);
       expect(await count(`SELECT count(*) AS n FROM import_run`)).toBe(before);
     });
 
     it('an enterprise account cannot import (the route answers as if absent)', async () => {
       const e = await enterpriseWithCqo();
-      await upload(await sheet(), 'all-or-nothing').set('Authorization', e.auth).expect(404);
+      await post(await sheet(), 'all-or-nothing').set('Authorization', e.auth).expect(404);
     });
 
     it('`cqo import training FILE` prints the summary and exits 1 when rows are rejected', async () => {

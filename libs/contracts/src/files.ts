@@ -1,7 +1,11 @@
+import type { ApiErrorDetail } from './errors';
 import type { ImportMode, ImportResult } from './training';
 
-/** Long-running spreadsheet jobs (issue 7): attachment exports and roster imports, run by the worker. */
-export const FILE_JOB_KINDS = ['export-attachment', 'import-roster'] as const;
+/** Long-running spreadsheet jobs (issue 7): attachment exports and the roster and training imports, run by the worker. */
+export const FILE_JOB_KINDS = ['export-attachment', 'import-roster', 'import-training'] as const;
+/** The kinds that import an upload (issue 18 item 1: every upload is read in the worker). */
+export const IMPORT_JOB_KINDS = ['import-roster', 'import-training'] as const;
+export type ImportJobKind = (typeof IMPORT_JOB_KINDS)[number];
 export type FileJobKind = (typeof FILE_JOB_KINDS)[number];
 export const FILE_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type FileJobStatus = (typeof FILE_JOB_STATUSES)[number];
@@ -35,19 +39,21 @@ export interface AttachmentExportSummary {
   fileName: string;
 }
 
-/** What a roster import is asked for (SPEC §8). */
-export interface RosterImportParams {
+/** What an import (roster or training, SPEC §8) is asked for. */
+export interface ImportJobParams {
   mode: ImportMode;
   /** Validate every row and report, writing nothing. */
   dryRun: boolean;
 }
+/** The roster import's parameters (the name it had before the training import became a job too). */
+export type RosterImportParams = ImportJobParams;
 
 /** One job as the user sees it in 我的导出/导入. */
 export interface FileJobInfo {
   id: string;
   kind: FileJobKind;
   status: FileJobStatus;
-  params: AttachmentExportParams | RosterImportParams;
+  params: AttachmentExportParams | ImportJobParams;
   /** Rows done and the total (null until known). */
   done: number;
   total: number | null;
@@ -65,6 +71,11 @@ export interface FileJobInfo {
   result: AttachmentExportSummary | ImportResult | null;
   /** Why the job failed (Chinese, for the user). */
   error: string | null;
+  /**
+   * A failed import's field errors, as a refused request's `details` (e.g. `file`/`rows` when the
+   * sheet has more rows than one import takes, `file`/`inflated` for a zip bomb); [] otherwise.
+   */
+  errorDetails: ApiErrorDetail[];
   snapshot: { runId: number; builtAt: string } | null;
   createdAt: string;
   startedAt: string | null;

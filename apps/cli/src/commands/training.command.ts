@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { AuthModule } from '@cqo/server-auth';
 import { AppException } from '@cqo/server-common';
+import { assertXlsx } from '@cqo/server-imports';
 import { LedgerService, TrainingImportService, TrainingModule } from '@cqo/server-training';
 import { cliActor, withPolicyContext } from '../infra/policy-context';
 
@@ -17,14 +18,16 @@ export async function verifyTrainingCommand(): Promise<void> {
 }
 
 /**
- * `cqo import training FILE [--keep-valid]`: the providers' import the web page runs, as the
+ * `cqo import training FILE [--keep-valid]`: the providers' import the web page queues, run here
+ * in the foreground on the file where it lies (the upload checks, then the streamed read), as the
  * province office (the whole province in scope). JSON `{inserted, updated, rejected[{row, column,
  * reason}], …}` on stdout; exit 1 if anything was rejected.
  */
 export async function importTrainingCommand(file: string, opts: { keepValid?: boolean }): Promise<void> {
+  const path = resolve(file);
   let buffer: Buffer;
   try {
-    buffer = await readFile(file);
+    buffer = await readFile(path);
   } catch {
     process.stderr.write(`cannot read ${file}\n`);
     process.exit(2);
@@ -32,7 +35,8 @@ export async function importTrainingCommand(file: string, opts: { keepValid?: bo
   try {
     const result = await withPolicyContext(async (app) => {
       const actor = cliActor(app);
-      return app.get(TrainingImportService).import(actor, { buffer, originalname: basename(file) }, opts.keepValid ? 'keep-valid' : 'all-or-nothing');
+      await assertXlsx(buffer, basename(path));
+      return app.get(TrainingImportService).import(actor, { path, originalname: basename(path) }, { mode: opts.keepValid ? 'keep-valid' : 'all-or-nothing', dryRun: false });
     }, [AuthModule, TrainingModule]);
     const { errorReportUrl: _url, ...out } = result;
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');

@@ -1,7 +1,7 @@
 import type {
   CreateTrainingRecordRequest,
+  FileJobInfo,
   ImportMode,
-  ImportResult,
   IssueTrainingCertificateRequest,
   LedgerVerification,
   Page,
@@ -66,12 +66,16 @@ export function verifyTrainingCertificate(code: string): Promise<PublicTrainingV
   });
 }
 
-/** 200 even when rows were rejected: the result says what was written (`committed`). */
-export function importTraining(file: File, mode: ImportMode): Promise<ImportResult> {
+/**
+ * Stores the upload and queues the import (202, issue 18 item 1): the answer is the file job, which
+ * the page polls (GET /files/jobs/:id) until its `result` (the ImportResult) is there. A refused
+ * upload (too large, not xlsx) comes back as a detail on `file`.
+ */
+export function importTraining(file: File, mode: ImportMode): Promise<FileJobInfo> {
   const body = new FormData();
   body.append('mode', mode);
   body.append('file', file, file.name);
-  return request<ImportResult>('POST', '/training/imports', { body, silent: hasFieldErrors });
+  return request<FileJobInfo>('POST', '/training/imports', { body, silent: hasFieldErrors });
 }
 
 export function downloadTrainingTemplate(): Promise<DownloadedFile> {

@@ -1100,6 +1100,8 @@ const en: MessageSchema = {
     rejected: 'Rows that failed the checks',
     column: { row: 'Row', column: 'Column', reason: 'Reason' },
     errorReport: 'Download error report',
+    running: 'The file is uploaded and being read and checked in the background; you may leave this page and find the result under My exports and imports.',
+    myJobs: 'My exports and imports',
   },
   policy: {
     title: 'Eligibility policy',
@@ -1495,6 +1497,7 @@ const en: MessageSchema = {
     kind: {
       exportAttachment: 'Attachment export',
       importRoster: 'Roster import',
+      importTraining: 'Training hours import',
     },
     status: {
       queued: 'Queued',

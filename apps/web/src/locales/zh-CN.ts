@@ -1096,6 +1096,8 @@ const zhCN = {
     rejected: '未通过校验的行',
     column: { row: '行号', column: '列', reason: '原因' },
     errorReport: '下载错误报告',
+    running: '文件已上传，正在后台读取和校验；可离开本页，稍后在“我的导出/导入”中查看结果。',
+    myJobs: '我的导出/导入',
   },
   policy: {
     title: '任职条件政策',
@@ -1491,6 +1493,7 @@ const zhCN = {
     kind: {
       exportAttachment: '附件表导出',
       importRoster: '名录导入',
+      importTraining: '培训学时导入',
     },
     status: {
       queued: '排队中',

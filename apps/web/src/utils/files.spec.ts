@@ -5,6 +5,7 @@ import {
   canCommit,
   canUseFileJobs,
   downloadNameOf,
+  importResultOf,
   errorReportName,
   isIndeterminate,
   isXlsxName,
@@ -35,6 +36,7 @@ function job(over: Partial<FileJobInfo> = {}): FileJobInfo {
     errorReportUrl: null,
     result: null,
     error: null,
+    errorDetails: [],
     snapshot: null,
     createdAt: '2026-06-30T02:00:00.000Z',
     startedAt: null,
@@ -171,6 +173,16 @@ describe('paramsSummary', () => {
     const dry = job({ kind: 'import-roster', params: { mode: 'keep-valid', dryRun: true }, inputName: '名录.xlsx' });
     expect(paramsSummary(dry, labels)).toBe('名录.xlsx · 仅导入有效行 · 校验');
     expect(paramsSummary({ ...dry, inputName: null, params: { mode: 'all-or-nothing', dryRun: false } }, labels)).toBe('全部成功才导入 · 导入');
+  });
+});
+
+describe('importResultOf', () => {
+  it('reads the result of a roster and of a training import (both are jobs, issue 18 item 1), not of an export', () => {
+    const result = importResult({ kind: 'training', total: 3 });
+    expect(importResultOf(job({ kind: 'import-training', status: 'succeeded', params: { mode: 'keep-valid', dryRun: false }, result }))).toEqual(result);
+    expect(importResultOf(dryRun('keep-valid', { total: 4 }))?.total).toBe(4);
+    expect(importResultOf(job({ status: 'succeeded', result: null }))).toBeNull();
+    expect(importResultOf(job({ kind: 'import-training', status: 'failed', params: { mode: 'keep-valid', dryRun: false } }))).toBeNull();
   });
 });
 

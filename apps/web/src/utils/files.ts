@@ -98,8 +98,13 @@ export function exportParamsOf(job: FileJobInfo): AttachmentExportParams | null 
   return job.kind === 'export-attachment' ? (job.params as AttachmentExportParams) : null;
 }
 
+/** Roster and training imports are both jobs (issue 18 item 1). */
+export function isImportJob(job: Pick<FileJobInfo, 'kind'>): boolean {
+  return job.kind === 'import-roster' || job.kind === 'import-training';
+}
+
 export function importParamsOf(job: FileJobInfo): RosterImportParams | null {
-  return job.kind === 'import-roster' ? (job.params as RosterImportParams) : null;
+  return isImportJob(job) ? (job.params as RosterImportParams) : null;
 }
 
 export function exportSummaryOf(job: FileJobInfo): AttachmentExportSummary | null {
@@ -107,7 +112,7 @@ export function exportSummaryOf(job: FileJobInfo): AttachmentExportSummary | nul
 }
 
 export function importResultOf(job: FileJobInfo): ImportResult | null {
-  return job.kind === 'import-roster' && job.result ? (job.result as ImportResult) : null;
+  return isImportJob(job) && job.result ? (job.result as ImportResult) : null;
 }
 
 /** The words a params summary is made of; the page passes translated ones. */

@@ -1,14 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AttachmentModule } from '@cqo/server-attachment';
 import { RosterModule } from '@cqo/server-roster';
-import { FileJobsController } from './file-jobs.controller';
+import { TrainingServicesModule } from '@cqo/server-training';
+import { FileJobsController, TrainingUploadController } from './file-jobs.controller';
 import { FileJobsService } from './file-jobs.service';
 import { FileJobsProcessor, FileJobsScheduleService } from './jobs/file-jobs.processor';
 
-/** Export and import jobs with progress, cancel and 我的导出/导入 (issue 7). */
+/** Export and import jobs (roster and training) with progress, cancel and 我的导出/导入 (issue 7, issue 18 item 1). */
 @Module({
-  imports: [AttachmentModule, RosterModule],
-  controllers: [FileJobsController],
+  imports: [AttachmentModule, RosterModule, TrainingServicesModule],
+  controllers: [FileJobsController, TrainingUploadController],
   providers: [FileJobsService],
   exports: [FileJobsService],
 })

@@ -6,26 +6,31 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type {
   AttachmentExportParams,
+  ApiErrorDetail,
   AttachmentExportSummary,
   FileJobInfo,
   FileJobKind,
   FileJobStatus,
+  ImportJobKind,
+  ImportJobParams,
   ImportMode,
   ImportResult,
-  RosterImportParams,
 } from '@cqo/contracts';
+import { IMPORT_JOB_KINDS } from '@cqo/contracts';
 import { chinaDate, isIsoDate, yearAsOf } from '@cqo/policy';
 import { AttachmentExportService } from '@cqo/server-attachment';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, JobCancelledError, type Actor, type AppConfig, type ProgressSink } from '@cqo/server-common';
+import { assertXlsx, deleteExpiredImportRuns } from '@cqo/server-imports';
 import { OutboxService } from '@cqo/server-queue';
 import { RosterImportService } from '@cqo/server-roster';
+import { TrainingImportService } from '@cqo/server-training';
 
 interface JobRow {
   id: string;
   kind: FileJobKind;
   status: FileJobStatus;
-  params: AttachmentExportParams | RosterImportParams;
+  params: AttachmentExportParams | ImportJobParams;
   done: number;
   total: number | null;
   cancel_requested: boolean;
@@ -35,7 +40,8 @@ interface JobRow {
   output_path: string | null;
   output_sha256: string | null;
   output_size: string | null;
-  result: AttachmentExportSummary | ImportResult | null;
+  /** A failed job keeps `{ details }` (its field errors) here. */
+  result: AttachmentExportSummary | ImportResult | { details: ApiErrorDetail[] } | null;
   error: string | null;
   snapshot_run_id: string | null;
   snapshot_built_at: Date | null;
@@ -63,6 +69,7 @@ export class FileJobsService {
     private readonly dataSource: DataSource,
     private readonly attachment: AttachmentExportService,
     private readonly roster: RosterImportService,
+    private readonly training: TrainingImportService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -101,20 +108,27 @@ export class FileJobsService {
   }
 
   /**
-   * Checks an upload (size, type, zip bomb, columns) before anything is stored: a refused upload
-   * writes no row and no file. An accepted one is written to disk, then recorded and queued in one
-   * transaction; if that fails, the file is removed again.
+   * The api's side of every import (issue 18 item 1): the checks that inflate nothing (size, type,
+   * the zip's central directory) and nothing more; a refused upload writes no row and no file. An
+   * accepted one is written to disk, then recorded and queued in one transaction (if that fails,
+   * the file is removed again); the worker reads it, streaming and under the caps.
    */
-  async requestImport(actor: Actor, file: { buffer: Buffer; originalname: string } | undefined, mode: ImportMode, dryRun: boolean): Promise<FileJobInfo> {
+  async requestImport(
+    actor: Actor,
+    kind: ImportJobKind,
+    file: { buffer: Buffer; originalname: string } | undefined,
+    mode: ImportMode,
+    dryRun: boolean,
+  ): Promise<FileJobInfo> {
     if (!file?.buffer) throw AppException.validation([{ field: 'file', code: 'required', message: '请选择要导入的 Excel 文件' }]);
-    await this.roster.check(file.buffer, file.originalname);
+    await assertXlsx(file.buffer, file.originalname);
     const id = randomUUID();
     const input = this.path(id, 'upload');
     await mkdir(this.config.filesDir, { recursive: true });
     await writeFile(input, file.buffer);
     try {
       await this.dataSource.transaction(async (m) => {
-        await this.insert(m, actor, id, 'import-roster', { mode, dryRun } satisfies RosterImportParams, {
+        await this.insert(m, actor, id, kind, { mode, dryRun } satisfies ImportJobParams, {
           name: file.originalname.slice(0, 255),
           path: input,
           sha256: createHash('sha256').update(file.buffer).digest('hex'),
@@ -132,8 +146,8 @@ export class FileJobsService {
   /** The real import of a dry run's upload, with the same mode: a new job on a copy of the file. */
   async commitDryRun(actor: Actor, id: string): Promise<FileJobInfo> {
     const dry = await this.own(actor, id);
-    const params = dry.params as RosterImportParams;
-    if (dry.kind !== 'import-roster' || !params.dryRun) throw AppException.conflict('只有“先校验”的导入任务可以确认导入');
+    const params = dry.params as ImportJobParams;
+    if (!isImport(dry.kind) || !params.dryRun) throw AppException.conflict('只有“先校验”的导入任务可以确认导入');
     if (dry.status !== 'succeeded' || !dry.input_path) throw AppException.conflict('校验尚未完成，不能确认导入');
     const next = randomUUID();
     const input = this.path(next, 'upload');
@@ -141,8 +155,8 @@ export class FileJobsService {
     try {
       await this.dataSource.transaction(async (m) => {
         const [row] = await m.query(`SELECT input_sha256, input_size FROM file_job WHERE id = $1`, [id]);
-        await this.insert(m, actor, next, 'import-roster', { mode: params.mode, dryRun: false } satisfies RosterImportParams, {
-          name: dry.input_name ?? 'roster.xlsx',
+        await this.insert(m, actor, next, dry.kind, { mode: params.mode, dryRun: false } satisfies ImportJobParams, {
+          name: dry.input_name ?? 'import.xlsx',
           path: input,
           sha256: row.input_sha256,
           size: Number(row.input_size),
@@ -161,7 +175,7 @@ export class FileJobsService {
     actor: Actor,
     id: string,
     kind: FileJobKind,
-    params: AttachmentExportParams | RosterImportParams,
+    params: AttachmentExportParams | ImportJobParams,
     input: { name: string; path: string; sha256: string; size: number } | null,
   ): Promise<void> {
     await m.query(
@@ -294,7 +308,10 @@ export class FileJobsService {
           done: summary.rows,
         });
       } else {
-        const result = await this.roster.import(actor, { path: row.input_path!, originalname: row.input_name ?? 'roster.xlsx' }, row.params as RosterImportParams, progress);
+        const file = { path: row.input_path!, originalname: row.input_name ?? 'import.xlsx' };
+        const params = row.params as ImportJobParams;
+        const result =
+          row.kind === 'import-training' ? await this.training.import(actor, file, params, progress) : await this.roster.import(actor, file, params, progress);
         await this.finish(id, 'succeeded', { result, done: result.total });
       }
       return 'succeeded';
@@ -305,7 +322,9 @@ export class FileJobsService {
       }
       const message = err instanceof AppException ? appMessage(err) : '任务执行失败，请稍后重试或联系管理员';
       if (!(err instanceof AppException)) this.logger.error(`file job ${id} failed: ${(err as Error).stack ?? err}`);
-      await this.finish(id, 'failed', { error: message });
+      // A cap exceeded while reading (issue 18 item 1) or a header without the columns: the field
+      // errors are kept with the job, as a refused request would have given them.
+      await this.finish(id, 'failed', { error: message, details: err instanceof AppException ? err.details : [] });
       return 'failed';
     } finally {
       await progressRunner.release();
@@ -321,6 +340,7 @@ export class FileJobsService {
       snapshot?: { runId: number; builtAt: string | null } | null;
       done?: number;
       error?: string;
+      details?: ApiErrorDetail[];
     },
   ): Promise<void> {
     await this.dataSource.query(
@@ -333,7 +353,7 @@ export class FileJobsService {
         id,
         status,
         this.clock.now(),
-        out.result ? JSON.stringify(out.result) : null,
+        out.result ? JSON.stringify(out.result) : out.details?.length ? JSON.stringify({ details: out.details }) : null,
         out.error ?? null,
         out.output?.name ?? null,
         out.output?.path ?? null,
@@ -386,8 +406,14 @@ export class FileJobsService {
       for (const p of [r.input_path, r.output_path]) if (p) await rm(p, { force: true });
     }
     if (rows.length) this.logger.log(`removed ${rows.length} expired file jobs`);
+    // The import runs' retention (their counts, errors and error reports), with the jobs'.
+    await deleteExpiredImportRuns(this.dataSource.manager, this.clock.now());
     return rows.length;
   }
+}
+
+function isImport(kind: FileJobKind): kind is ImportJobKind {
+  return (IMPORT_JOB_KINDS as readonly string[]).includes(kind);
 }
 
 function appMessage(err: AppException): string {
@@ -395,8 +421,9 @@ function appMessage(err: AppException): string {
 }
 
 function info(r: JobRow): FileJobInfo {
-  const result = r.result;
-  const importResult = r.kind === 'import-roster' ? (result as ImportResult | null) : null;
+  const failed = r.status === 'failed' && r.result !== null && 'details' in r.result ? r.result.details : null;
+  const result = failed ? null : (r.result as AttachmentExportSummary | ImportResult | null);
+  const importResult = isImport(r.kind) ? (result as ImportResult | null) : null;
   return {
     id: r.id,
     kind: r.kind,
@@ -414,6 +441,7 @@ function info(r: JobRow): FileJobInfo {
     errorReportUrl: importResult?.errorReportUrl ?? null,
     result,
     error: r.error,
+    errorDetails: failed ?? [],
     snapshot: r.snapshot_run_id ? { runId: Number(r.snapshot_run_id), builtAt: r.snapshot_built_at ? new Date(r.snapshot_built_at).toISOString() : '' } : null,
     createdAt: new Date(r.created_at).toISOString(),
     startedAt: r.started_at ? new Date(r.started_at).toISOString() : null,

@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ImportMode, ImportResult, ImportRowError, RosterImportParams } from '@cqo/contracts';
@@ -19,21 +19,19 @@ import {
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
 import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+import { assertXlsx, errorWorkbook, findErrorReport, insertImportRun, openSheet, readHeader, requireColumns, sha256Of, sortRowErrors, XLSX_LIMITS } from '@cqo/server-imports';
 import { OutboxService } from '@cqo/server-queue';
-import { checkXlsx } from '@cqo/server-training';
 import { RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type NewEnterprise, type RegionRow, type StageRow, orderedIds } from './roster-import.repository';
-import { errorReport, readHeader, sheetRows, streamOrder } from './roster-sheet';
 import { rosterTemplate } from './roster-template';
 
-/** An upload on disk (the jobs lib writes the checked upload there before queueing it). */
+/** An upload on disk (the file jobs store the upload there before queueing it). */
 export interface RosterFile {
   path: string;
   originalname: string;
 }
 
-export const ROSTER_MAX_ROWS = 200_000;
-/** Error reports are kept this long (as the training import's). */
-const KEEP_DAYS = 7;
+export const ROSTER_MAX_ROWS = XLSX_LIMITS.maxRows;
+const TEMPLATE = '企业名册导入模板';
 /** How often progress is reported. */
 const PROGRESS_EVERY = 500;
 /** Up to this many new or changed appointments are judged inside the import; more go to the eligibility queue. */
@@ -79,9 +77,14 @@ export class RosterImportService {
     private readonly clock: Clock,
   ) {}
 
-  /** Checks an upload before it is stored or queued (size, xlsx magic bytes, zip bomb, header row); throws AppException.validation with field `file`. */
+  /**
+   * The whole file check of the CLI and the tests: the api's checks (size, xlsx magic bytes, the
+   * zip's central directory) and the header row, read under the caps. The api itself makes only
+   * the first (assertXlsx); the worker reads the header when it runs the job.
+   */
   async check(buffer: Buffer, fileName: string): Promise<void> {
-    await this.header(buffer, fileName);
+    await assertXlsx(buffer, fileName);
+    requireColumns(await readHeader(buffer), ROSTER_COLUMNS, TEMPLATE);
   }
 
   /** The template: the §8 columns with `*` on the required ones, drop-downs and a 填写说明 sheet. */
@@ -90,18 +93,15 @@ export class RosterImportService {
   }
 
   /** The marked-up copy of a run's sheet; only its uploader (or an admin) may fetch it. */
-  async errorReport(actor: Actor, id: string): Promise<{ fileName: string; content: Buffer }> {
-    const [run] = /^[0-9a-f-]{36}$/i.test(id)
-      ? await this.dataSource.query(`SELECT file_name, error_report, created_by FROM import_run WHERE id = $1 AND kind = 'roster' AND expires_at > $2`, [id, this.clock.now()])
-      : [];
-    if (!run?.error_report || (run.created_by !== (actor.userId || null) && actor.role !== 'admin')) throw AppException.notFound('错误报告');
-    return { fileName: `${String(run.file_name).replace(/\.xlsx$/i, '')}-错误报告.xlsx`, content: run.error_report };
+  errorReport(actor: Actor, id: string): Promise<{ fileName: string; content: Buffer }> {
+    return findErrorReport(this.dataSource.manager, actor, 'roster', id, this.clock.now());
   }
 
   /** Validates every row (dry run) or imports (one transaction; all-or-nothing unless keep-valid). */
   async import(actor: Actor, file: RosterFile, params: RosterImportParams, progress: ProgressSink = NO_PROGRESS): Promise<ImportResult> {
-    const raw = await readFile(file.path);
-    const { ordered, columns } = await this.header(raw, file.originalname);
+    // Scanned, then streamed from disk under the caps of XLSX_LIMITS (issue 18 item 1): a cap exceeded stops the read.
+    const sheet = await openSheet(file.path, ROSTER_COLUMNS, TEMPLATE);
+    const { columns } = sheet;
     const mode: ImportMode = params.mode === 'keep-valid' ? 'keep-valid' : 'all-or-nothing';
     const today = chinaDate(this.clock.now());
     const profile = await this.policy.profileAt(today);
@@ -114,14 +114,13 @@ export class RosterImportService {
     const rows: ParsedRow[] = [];
     const firstRowOf = new Map<string, number>();
     let total = 0;
-    for await (const r of sheetRows(ordered)) {
+    for await (const r of sheet.read()) {
       if (r.number === 1) continue;
       const input: RosterRawRow = {};
       for (const c of ROSTER_COLUMNS) input[c] = r.cells.get(columns.get(c)!) ?? null;
       const result = validateRosterRow(input, ctx);
       if (result.blank) continue;
       total += 1;
-      if (total > ROSTER_MAX_ROWS) throw AppException.validation([{ field: 'file', code: 'rows', message: `一次最多导入 ${ROSTER_MAX_ROWS} 行` }]);
       if (total % PROGRESS_EVERY === 0) await progress.report(total, null);
       const bad = (column: RosterColumn, reason: string) => errors.push({ row: r.number, column, reason });
       for (const e of result.errors) bad(e.column, e.reason);
@@ -152,7 +151,8 @@ export class RosterImportService {
     await progress.report(0, total);
 
     const runId = randomUUID();
-    const sha = createHash('sha256').update(raw).digest('hex');
+    const sha = await sha256Of(file.path);
+    const size = (await stat(file.path)).size;
     const now = this.clock.now();
     const result = await this.dataSource.transaction(async (m) => {
       await this.repo.lock(m);
@@ -160,20 +160,21 @@ export class RosterImportService {
       await m.query(`SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'`);
       // 2. Against what is on record.
       const plans = await this.plan(m, actor, rows, errors, regions, today);
-      errors.sort((a, b) => a.row - b.row || ROSTER_COLUMNS.indexOf(a.column as RosterColumn) - ROSTER_COLUMNS.indexOf(b.column as RosterColumn));
+      sortRowErrors(errors, ROSTER_COLUMNS);
       const rejectedRows = new Set(errors.map((e) => e.row)).size;
       const commit = !params.dryRun && (mode === 'keep-valid' || errors.length === 0);
       const counts = { inserted: 0, updated: 0, unchanged: 0 };
       if (commit || params.dryRun) for (const p of plans) counts[p.outcome === 'insert' ? 'inserted' : p.outcome === 'update' ? 'updated' : 'unchanged'] += 1;
       // 3. The write.
       if (commit) await this.write(m, actor, plans, runId, file.originalname, today, now);
-      const report = errors.length ? await errorReport(ordered, columns, errors) : null;
-      await this.repo.insertRun(m, {
+      const report = errors.length ? await errorWorkbook(file.path, columns, errors) : null;
+      await insertImportRun(m, {
         id: runId,
+        kind: 'roster',
         mode,
         fileName: file.originalname,
         sha256: sha,
-        size: raw.length,
+        size,
         committed: commit,
         total,
         ...(commit ? counts : { inserted: 0, updated: 0, unchanged: 0 }),
@@ -182,7 +183,6 @@ export class RosterImportService {
         report,
         createdBy: actor.userId || null,
         createdAt: now,
-        expiresAt: new Date(now.getTime() + KEEP_DAYS * 86_400_000),
       });
       if (commit) {
         await this.repo.audit(
@@ -207,25 +207,6 @@ export class RosterImportService {
       committed: result.commit,
       errorReportUrl: errors.length ? `/api/roster/imports/${runId}/error-report` : null,
     };
-  }
-
-  /** The file checks and the header row; returns the zip in stream order and the column map. */
-  private async header(buffer: Buffer, fileName: string): Promise<{ ordered: Buffer; columns: Map<string, number> }> {
-    const fileErrors = await checkXlsx(buffer, fileName);
-    if (fileErrors.length) throw AppException.validation(fileErrors);
-    let ordered: Buffer;
-    let columns: Map<string, number>;
-    try {
-      ordered = await streamOrder(buffer);
-      columns = await readHeader(ordered);
-    } catch {
-      throw AppException.validation([{ field: 'file', code: 'corrupt', message: '文件已损坏或不是有效的 Excel 工作簿' }]);
-    }
-    const missing = ROSTER_COLUMNS.filter((c) => !columns.has(c));
-    if (missing.length) {
-      throw AppException.validation([{ field: 'file', code: 'columns', message: `第 1 行缺少列：${missing.join('、')}（请下载并使用企业名册导入模板）` }]);
-    }
-    return { ordered, columns };
   }
 
   private async plan(
@@ -432,4 +413,5 @@ function cqoChanges(a: ActiveAppointmentRow, c: RosterCqo): Record<string, { bef
   if (a.phone !== c.phone && !out.phone) out.phone = { before: maskPhone(a.phone), after: maskPhone(c.phone) };
   return out;
 }
+
 

@@ -3,4 +3,3 @@ export * from './training.service';
 export * from './certificates.service';
 export * from './training-import.service';
 export * from './training.module';
-export * from './xlsx-guard';

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -8,14 +9,15 @@ import {
   type ImportMode,
   type ImportResult,
   type ImportRowError,
+  type RosterImportParams,
   type TrainingCategory,
 } from '@cqo/contracts';
 import { normaliseCertificateNo, validateCreditCode, validateTrainingRecord } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
+import { errorWorkbook, findErrorReport, insertImportRun, openSheet, sha256Of, sortRowErrors, type SheetCell } from '@cqo/server-imports';
 import { LedgerService, type NewLedgerRecord } from './ledger.service';
 import { TrainingService } from './training.service';
-import { checkXlsx } from './xlsx-guard';
 
 type Column = (typeof TRAINING_IMPORT_COLUMNS)[number];
 
@@ -41,13 +43,12 @@ const CATEGORY_ALIASES: Record<string, TrainingCategory> = {
   组织培训: '组织培训活动',
 };
 
-const MAX_ROWS = 200_000;
-/** Error reports are kept this long. */
-const KEEP_DAYS = 7;
-const BAD_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };
+/** How often progress is reported. */
+const PROGRESS_EVERY = 500;
 
-export interface UploadedFile {
-  buffer: Buffer;
+/** A stored upload (the file jobs keep it on disk; the CLI reads it where it lies). */
+export interface TrainingFile {
+  path: string;
   originalname: string;
 }
 
@@ -69,6 +70,8 @@ interface ParsedRow {
  * with the form's rules plus the enterprise, its CQO and the certificate number; all-or-nothing
  * unless the user keeps the valid rows; a re-import of the same rows changes nothing (idempotent by
  * certificate number). Rejected rows come back as a copy of the sheet with the bad cells marked.
+ * Runs in the worker as a file job (issue 18 item 1): the sheet is streamed from disk under the caps
+ * of the imports lib (XLSX_LIMITS), so a cap exceeded stops the read with a field error on `file`.
  */
 @Injectable()
 export class TrainingImportService {
@@ -80,34 +83,28 @@ export class TrainingImportService {
     private readonly clock: Clock,
   ) {}
 
-  async import(actor: Actor, file: UploadedFile | undefined, mode: ImportMode): Promise<ImportResult> {
-    if (!file?.buffer) throw AppException.validation([{ field: 'file', code: 'required', message: '请选择要导入的 Excel 文件' }]);
-    const fileErrors = await checkXlsx(file.buffer, file.originalname);
-    if (fileErrors.length) throw AppException.validation(fileErrors);
-    const sheet = await firstSheet(file.buffer);
-    const columns = headerColumns(sheet);
-    const missing = TRAINING_IMPORT_COLUMNS.filter((c) => !columns.has(c));
-    if (missing.length) {
-      throw AppException.validation([{ field: 'file', code: 'columns', message: `第 1 行缺少列：${missing.join('、')}（请使用导入模板）` }]);
-    }
-    if (sheet.actualRowCount - 1 > MAX_ROWS) {
-      throw AppException.validation([{ field: 'file', code: 'rows', message: `一次最多导入 ${MAX_ROWS} 行` }]);
-    }
+  async import(actor: Actor, file: TrainingFile, params: RosterImportParams, progress: ProgressSink = NO_PROGRESS): Promise<ImportResult> {
+    const mode: ImportMode = params.mode === 'keep-valid' ? 'keep-valid' : 'all-or-nothing';
+    // Scanned under every cap first (constant memory), then streamed (issue 18 item 1).
+    const sheet = await openSheet(file.path, TRAINING_IMPORT_COLUMNS, '培训学时导入模板');
+    const { columns } = sheet;
     const today = this.training.today();
     const errors: ImportRowError[] = [];
     const rows: ParsedRow[] = [];
     let total = 0;
-    sheet.eachRow({ includeEmpty: false }, (r, n) => {
-      if (n === 1) return;
-      const get = (c: Column) => cellText(r.getCell(columns.get(c)!).value);
-      const raw = Object.fromEntries(TRAINING_IMPORT_COLUMNS.map((c) => [c, get(c)])) as Record<Column, string>;
-      if (Object.values(raw).every((v) => v === '')) return;
+    for await (const r of sheet.read()) {
+      const n = r.number;
+      if (n === 1) continue;
+      const cell = (c: Column): SheetCell => r.cells.get(columns.get(c)!) ?? null;
+      const raw = Object.fromEntries(TRAINING_IMPORT_COLUMNS.map((c) => [c, cellText(cell(c))])) as Record<Column, string>;
+      if (Object.values(raw).every((v) => v === '')) continue;
       total += 1;
+      if (total % PROGRESS_EVERY === 0) await progress.report(n - 1, Math.max(sheet.rows - 1, n - 1));
       const rowErrors: ImportRowError[] = [];
       const bad = (column: Column, reason: string) => rowErrors.push({ row: n, column, reason });
       const category = CATEGORY_ALIASES[raw['培训类别']] ?? raw['培训类别'];
-      const startDate = cellDate(r.getCell(columns.get('开始日期')!).value);
-      const endDate = cellDate(r.getCell(columns.get('结束日期')!).value);
+      const startDate = cellDate(cell('开始日期'));
+      const endDate = cellDate(cell('结束日期'));
       const hours = raw['学时'] === '' ? NaN : Number(raw['学时']);
       const certificateNo = normaliseCertificateNo(raw['证书编号']);
       if (!certificateNo) bad('证书编号', '证书编号不能为空（用于防止重复导入）');
@@ -124,7 +121,7 @@ export class TrainingImportService {
       }
       if (rowErrors.length) {
         errors.push(...dedupe(rowErrors));
-        return;
+        continue;
       }
       rows.push({
         row: n,
@@ -138,43 +135,43 @@ export class TrainingImportService {
         endDate: endDate!,
         hours,
       });
-    });
+    }
     if (total === 0) throw AppException.validation([{ field: 'file', code: 'emptySheet', message: '表格中没有数据行' }]);
 
+    // The last progress report (and cancel point) before the transaction: a progress sink writes
+    // through a connection of its own, which nothing inside the transaction may reach for.
+    await progress.report(0, total);
+
     const runId = randomUUID();
-    const sha = createHash('sha256').update(file.buffer).digest('hex');
+    const sha = await sha256Of(file.path);
+    const size = (await stat(file.path)).size;
     const result = await this.dataSource.transaction(async (m) => {
       // Under the ledger lock: the certificate numbers checked here stay free until this commits.
       await this.ledger.lock(m);
       const { drafts, unchanged } = await this.resolve(m, actor, rows, errors, runId);
       const rejectedRows = new Set(errors.map((e) => e.row)).size;
-      const commit = mode === 'keep-valid' || errors.length === 0;
+      const commit = !params.dryRun && (mode === 'keep-valid' || errors.length === 0);
       const appended = commit ? await this.ledger.append(m, drafts) : [];
-      errors.sort((a, b) => a.row - b.row || TRAINING_IMPORT_COLUMNS.indexOf(a.column as Column) - TRAINING_IMPORT_COLUMNS.indexOf(b.column as Column));
-      const report = errors.length ? await errorReport(file.buffer, columns, errors) : null;
-      const now = this.clock.now();
-      await m.query(
-        `INSERT INTO import_run (id, kind, mode, file_name, file_sha256, file_size, committed, total_rows, inserted, updated, unchanged,
-                                 rejected_rows, errors, error_report, created_by, created_at, expires_at)
-         VALUES ($1, 'training', $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15)`,
-        [
-          runId,
-          mode,
-          file.originalname.slice(0, 255),
-          sha,
-          file.buffer.length,
-          commit,
-          total,
-          appended.length,
-          commit ? unchanged : 0,
-          rejectedRows,
-          JSON.stringify(errors),
-          report,
-          actor.userId || null,
-          now,
-          new Date(now.getTime() + KEEP_DAYS * 86_400_000),
-        ],
-      );
+      sortRowErrors(errors, TRAINING_IMPORT_COLUMNS);
+      const report = errors.length ? await errorWorkbook(file.path, columns, errors) : null;
+      await insertImportRun(m, {
+        id: runId,
+        kind: 'training',
+        mode,
+        fileName: file.originalname,
+        sha256: sha,
+        size,
+        committed: commit,
+        total,
+        inserted: appended.length,
+        updated: 0,
+        unchanged: commit ? unchanged : 0,
+        rejectedRows,
+        errors,
+        report,
+        createdBy: actor.userId || null,
+        createdAt: this.clock.now(),
+      });
       const personIds = [...new Set(drafts.map((d) => d.personId))];
       const enterpriseIds = [...new Set(drafts.map((d) => d.enterpriseId!))];
       if (appended.length) {
@@ -187,8 +184,9 @@ export class TrainingImportService {
           rejectedRows,
         });
       }
-      return { committed: commit, inserted: appended.length, unchanged: commit ? unchanged : 0, rejectedRows };
+      return { committed: commit, inserted: appended.length, unchanged: commit || params.dryRun ? unchanged : 0, rejectedRows };
     });
+    await progress.report(total, total);
     return {
       id: runId,
       kind: 'training',
@@ -206,12 +204,8 @@ export class TrainingImportService {
   }
 
   /** The marked-up copy of a run's sheet; only its uploader (or an admin) may fetch it. */
-  async errorReport(actor: Actor, id: string): Promise<{ fileName: string; content: Buffer }> {
-    const [run] = /^[0-9a-f-]{36}$/i.test(id)
-      ? await this.dataSource.query(`SELECT file_name, error_report, created_by FROM import_run WHERE id = $1 AND expires_at > $2`, [id, this.clock.now()])
-      : [];
-    if (!run?.error_report || (run.created_by !== actor.userId && actor.role !== 'admin')) throw AppException.notFound('错误报告');
-    return { fileName: `${String(run.file_name).replace(/\.xlsx$/i, '')}-错误报告.xlsx`, content: run.error_report };
+  errorReport(actor: Actor, id: string): Promise<{ fileName: string; content: Buffer }> {
+    return findErrorReport(this.dataSource.manager, actor, 'training', id, this.clock.now());
   }
 
   /** An empty sheet with the §8 columns, a drop-down for the category and a 填写说明 sheet. */
@@ -337,43 +331,15 @@ export class TrainingImportService {
   }
 }
 
-async function firstSheet(buffer: Buffer): Promise<ExcelJS.Worksheet> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-  } catch {
-    throw AppException.validation([{ field: 'file', code: 'corrupt', message: '文件已损坏或不是有效的 Excel 工作簿' }]);
-  }
-  const ws = wb.worksheets[0];
-  if (!ws) throw AppException.validation([{ field: 'file', code: 'emptySheet', message: '工作簿中没有工作表' }]);
-  return ws;
-}
-
-/** Header text (without `*` and spaces) → column number, from row 1. */
-function headerColumns(ws: ExcelJS.Worksheet): Map<string, number> {
-  const map = new Map<string, number>();
-  ws.getRow(1).eachCell((cell, col) => {
-    const name = cellText(cell.value).replace(/[*＊\s]/g, '');
-    if (name && !map.has(name)) map.set(name, col);
-  });
-  return map;
-}
-
 /** A cell as the text a person sees in it. */
-function cellText(v: ExcelJS.CellValue): string {
+function cellText(v: SheetCell): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return isoDate(v);
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('').trim();
-    if ('result' in v) return cellText((v.result ?? null) as ExcelJS.CellValue);
-    if ('text' in v) return String(v.text).trim();
-    if ('error' in v) return '';
-  }
   return String(v).trim();
 }
 
 /** A date cell, a date typed as text (2026-03-01, 2026/3/1, 2026.3.1) or an Excel serial number; null when none. */
-function cellDate(v: ExcelJS.CellValue): string | null {
+function cellDate(v: SheetCell): string | null {
   if (v instanceof Date) return isoDate(v);
   if (typeof v === 'number' && v > 20_000 && v < 80_000) return isoDate(new Date(Math.round((v - 25_569) * 86_400_000)));
   const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(cellText(v));
@@ -393,27 +359,4 @@ function dedupe(errors: ImportRowError[]): ImportRowError[] {
     seen.add(key);
     return true;
   });
-}
-
-/** The uploaded workbook with each bad cell filled red and noted, and a 错误原因 column. */
-async function errorReport(buffer: Buffer, columns: Map<string, number>, errors: ImportRowError[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  const reasonCol = Math.max(...columns.values(), ws.columnCount) + 1;
-  const head = ws.getCell(1, reasonCol);
-  head.value = '错误原因';
-  head.font = { bold: true, color: { argb: 'FFC00000' } };
-  ws.getColumn(reasonCol).width = 60;
-  const byRow = new Map<number, ImportRowError[]>();
-  for (const e of errors) byRow.set(e.row, [...(byRow.get(e.row) ?? []), e]);
-  for (const [row, list] of byRow) {
-    for (const e of list) {
-      const cell = ws.getCell(row, columns.get(e.column) ?? 1);
-      cell.fill = BAD_FILL;
-      cell.note = e.reason;
-    }
-    ws.getCell(row, reasonCol).value = list.map((e) => `${e.column}：${e.reason}`).join('；');
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -1,15 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { ImportResult, LedgerVerification, Page, PublicTrainingVerification, ShortfallPage, TrainingCertificate, TrainingProgress, TrainingRecordItem } from '@cqo/contracts';
+import type { LedgerVerification, Page, PublicTrainingVerification, ShortfallPage, TrainingCertificate, TrainingProgress, TrainingRecordItem } from '@cqo/contracts';
 import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import { AuditService } from '@cqo/server-audit';
 import { CurrentActor, Public, Roles, type Actor } from '@cqo/server-common';
 import { CertificatesService } from './certificates.service';
 import {
   CreateTrainingRecordDto,
-  ImportFormDto,
   IssueCertificateDto,
   ProgressQueryDto,
   ReverseTrainingRecordDto,
@@ -17,9 +15,8 @@ import {
   TrainingRecordQueryDto,
 } from './dtos/training.dto';
 import { LedgerService } from './ledger.service';
-import { TrainingImportService, type UploadedFile as Upload } from './training-import.service';
+import { TrainingImportService } from './training-import.service';
 import { TrainingService } from './training.service';
-import { XLSX_LIMITS } from './xlsx-guard';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -86,16 +83,7 @@ export class TrainingController {
     return new StreamableFile(await this.imports.template());
   }
 
-  /** Providers' records (SPEC §8). 200 even when rows were rejected: the result says what happened. */
-  @Post('imports')
-  @HttpCode(200)
-  @Roles('county', 'city', 'province')
-  @ApiConsumes('multipart/form-data')
-  // Memory storage: an upload never touches the disk, so a refused one leaves nothing behind.
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: XLSX_LIMITS.maxFileBytes + 1, files: 1 }, defParamCharset: 'utf8' }))
-  import(@CurrentActor() actor: Actor, @UploadedFile() file: Upload | undefined, @Body() form: ImportFormDto): Promise<ImportResult> {
-    return this.imports.import(actor, file, form.mode ?? 'all-or-nothing');
-  }
+  // The upload itself (POST imports) is a file job: libs/server/jobs, TrainingUploadController.
 
   @Get('imports/:id/error-report')
   async errorReport(@CurrentActor() actor: Actor, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {

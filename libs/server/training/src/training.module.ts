@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ScopeService } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { RegionsModule } from '@cqo/server-regions';
 import { CertificatesService } from './certificates.service';
@@ -7,11 +8,22 @@ import { LedgerAdminController, PublicVerifyController, TrainingController } fro
 import { TrainingImportService } from './training-import.service';
 import { TrainingService } from './training.service';
 
-/** The training hours ledger, yearly compliance, hours certificates and the providers' import (SPEC §4, §8). */
+/**
+ * The training services without the HTTP side: what the worker needs to run the providers' import
+ * (a file job, issue 18 item 1). ScopeService is stateless; providing it here lets the worker and
+ * the CLI use this module without the auth module.
+ */
 @Module({
   imports: [EligibilityModule, RegionsModule],
-  controllers: [TrainingController, PublicVerifyController, LedgerAdminController],
-  providers: [LedgerService, TrainingService, CertificatesService, TrainingImportService],
+  providers: [LedgerService, TrainingService, CertificatesService, TrainingImportService, ScopeService],
   exports: [LedgerService, TrainingService, CertificatesService, TrainingImportService],
+})
+export class TrainingServicesModule {}
+
+/** The training hours ledger, yearly compliance, hours certificates and the providers' import (SPEC §4, §8). */
+@Module({
+  imports: [TrainingServicesModule],
+  controllers: [TrainingController, PublicVerifyController, LedgerAdminController],
+  exports: [TrainingServicesModule],
 })
 export class TrainingModule {}

@@ -25,7 +25,8 @@ export class ExportAttachmentDto {
   asOf?: string;
 }
 
-export class RosterUploadDto {
+/** The form fields of an import upload (roster or training), beside the file. */
+export class ImportUploadDto {
   @ApiPropertyOptional({ enum: IMPORT_MODES, default: 'all-or-nothing' })
   @FieldLabel('导入方式')
   @IsOptional()

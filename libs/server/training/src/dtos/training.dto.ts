@@ -1,11 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Allow, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
-  IMPORT_MODES,
   TRAINING_CATEGORIES,
   type CreateTrainingRecordRequest,
-  type ImportMode,
   type IssueTrainingCertificateRequest,
   type ReverseTrainingRecordRequest,
   type ShortfallQuery,
@@ -94,12 +92,4 @@ export class IssueCertificateDto implements IssueTrainingCertificateRequest {
 
   @ApiProperty() @FieldLabel('年度') @Type(() => Number) @IsInt({ message: '年度应为整数' })
   year!: number;
-}
-
-export class ImportFormDto {
-  @ApiPropertyOptional({ enum: IMPORT_MODES, default: 'all-or-nothing' })
-  @FieldLabel('导入方式')
-  @IsOptional()
-  @IsIn(IMPORT_MODES, { message: '导入方式应为 all-or-nothing（全部正确才导入）或 keep-valid（仅导入正确的行）' })
-  mode?: ImportMode;
 }

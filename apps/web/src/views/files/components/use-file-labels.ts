@@ -35,6 +35,8 @@ export function useFileLabels() {
         return t('files.kind.exportAttachment');
       case 'import-roster':
         return t('files.kind.importRoster');
+      case 'import-training':
+        return t('files.kind.importTraining');
       default: {
         const unhandled: never = kind;
         return String(unhandled);

@@ -1,4 +1,4 @@
-import { utf8Chunks } from './roster-sheet';
+import { utf8Chunks } from './xlsx-reader';
 
 async function collect(parts: Buffer[]): Promise<Buffer[]> {
   const out: Buffer[] = [];

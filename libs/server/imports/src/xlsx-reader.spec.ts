@@ -1,0 +1,128 @@
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { readHeader, readSheet, type SheetRow } from './xlsx-reader';
+import { XLSX_LIMITS, type XlsxCaps } from './xlsx-limits';
+
+async function workbook(rows: unknown[][], sharedStrings = true): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('数据');
+  for (const r of rows) ws.addRow(r);
+  wb.addWorksheet('填写说明').addRow(['说明']);
+  const buf = Buffer.from(await wb.xlsx.writeBuffer({ useSharedStrings: sharedStrings } as ExcelJS.XlsxWriteOptions));
+  return buf;
+}
+
+async function all(source: Buffer, caps: Partial<XlsxCaps> = {}): Promise<SheetRow[]> {
+  const out: SheetRow[] = [];
+  for await (const r of readSheet(source, { ...XLSX_LIMITS, ...caps })) out.push(r);
+  return out;
+}
+
+/** The field error a read stopped with (or null when it did not). */
+async function refusal(source: Buffer, caps: Partial<XlsxCaps> = {}): Promise<{ field: string; code: string; message: string } | null> {
+  try {
+    await all(source, caps);
+    return null;
+  } catch (err) {
+    return (err as { details?: { field: string; code: string; message: string }[] }).details?.[0] ?? null;
+  }
+}
+
+/** Rewrites one part of a zip (deflated), then sets the size its central directory declares. */
+async function withPart(source: Buffer, name: string, content: Buffer | string, declared?: number): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(source);
+  zip.file(name, content);
+  const out = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
+  if (declared !== undefined) declare(out, name, declared);
+  return out;
+}
+
+/** Sets the uncompressed size the central directory (and the local header) declare for `name`. */
+function declare(zip: Buffer, name: string, size: number): void {
+  const central = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+  for (let at = zip.indexOf(central); at >= 0; at = zip.indexOf(central, at + 4)) {
+    const nameLen = zip.readUInt16LE(at + 28);
+    if (zip.toString('utf8', at + 46, at + 46 + nameLen) !== name) continue;
+    zip.writeUInt32LE(size, at + 24);
+    zip.writeUInt32LE(size, zip.readUInt32LE(at + 42) + 22);
+  }
+}
+
+describe('readSheet: the streamed first sheet under hard caps (issue 18 item 1, ASVS V12.1.2)', () => {
+  it('reads the first sheet only, with Chinese text, numbers and dates as written', async () => {
+    const rows = await all(await workbook([['姓名', '学时', '日期'], ['名册测试一号', 8, new Date('2026-03-01T00:00:00Z')]]));
+    expect(rows.map((r) => r.number)).toEqual([1, 2]);
+    expect(rows[1].cells.get(1)).toBe('名册测试一号');
+    expect(rows[1].cells.get(2)).toBe(8);
+    expect((rows[1].cells.get(3) as Date).toISOString().slice(0, 10)).toBe('2026-03-01');
+    expect([...(await readHeader(await workbook([['证书编号*', ' 姓名 ']])))]).toEqual([
+      ['证书编号', 1],
+      ['姓名', 2],
+    ]);
+  });
+
+  it('stops at the row past maxRows (the header not counted), naming the cap', async () => {
+    const file = await workbook([['h'], ...Array.from({ length: 6 }, (_, i) => [`r${i}`])]);
+    expect(await refusal(file, { maxRows: 6 })).toBeNull();
+    expect(await refusal(file, { maxRows: 5 })).toEqual({ field: 'file', code: 'rows', message: expect.stringContaining('一次最多导入 5 行') });
+  });
+
+  it('stops at a row with more cells than maxCellsPerRow', async () => {
+    const file = await workbook([['a', 'b', 'c'], Array.from({ length: 10 }, (_, i) => i)]);
+    expect(await refusal(file, { maxCellsPerRow: 10 })).toBeNull();
+    expect(await refusal(file, { maxCellsPerRow: 9 })).toMatchObject({ field: 'file', code: 'cells', message: expect.stringContaining('第 2 行超过 9 个单元格') });
+  });
+
+  it('stops at a text longer than maxStringLength characters (counted as characters, not UTF-8 bytes)', async () => {
+    for (const shared of [true, false]) {
+      const file = await workbook([['h'], ['质'.repeat(100)]], shared);
+      expect(await refusal(file, { maxStringLength: 100 })).toBeNull();
+      expect(await refusal(file, { maxStringLength: 99 })).toMatchObject({ field: 'file', code: 'stringLength' });
+    }
+  });
+
+  it('stops at more shared strings than maxSharedStrings', async () => {
+    const file = await workbook([['h'], ...Array.from({ length: 20 }, (_, i) => [`s${i}`])]);
+    // h, s0…s19 and the second sheet's 说明.
+    expect(await refusal(file, { maxSharedStrings: 22 })).toBeNull();
+    expect(await refusal(file, { maxSharedStrings: 21 })).toMatchObject({ field: 'file', code: 'sharedStrings' });
+  });
+
+  it('stops at more zip entries than maxEntries', async () => {
+    let file = await workbook([['h']]);
+    const zip = await JSZip.loadAsync(file);
+    for (let i = 0; i < 30; i += 1) zip.file(`xl/media/pad${i}.bin`, 'x');
+    file = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    expect(await refusal(file, { maxEntries: 100 })).toBeNull();
+    expect(await refusal(file, { maxEntries: 30 })).toMatchObject({ field: 'file', code: 'entries' });
+  });
+
+  it('counts the bytes it actually inflates: honest sizes past maxInflatedBytes stop the read', async () => {
+    // 3 MiB of rows the scanner lets through (short elements, no long text).
+    const sheet = `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${'<x/>'.repeat(786_432)}<row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row></sheetData></worksheet>`;
+    const file = await withPart(await workbook([['h']]), 'xl/worksheets/sheet1.xml', sheet);
+    expect(await refusal(file, { maxInflatedBytes: 8 * 1024 * 1024 })).toBeNull();
+    expect(await refusal(file, { maxInflatedBytes: 2 * 1024 * 1024 })).toMatchObject({ field: 'file', code: 'inflated', message: expect.stringContaining('实际解压') });
+  });
+
+  it('a part whose central directory under-declares its size stops at the declared size (zip bomb)', async () => {
+    const started = Date.now();
+    const file = await withPart(await workbook([['h']]), 'xl/worksheets/sheet1.xml', ' '.repeat(64 * 1024 * 1024), 1000);
+    expect(file.length).toBeLessThan(1024 * 1024);
+    expect(await refusal(file)).toMatchObject({ field: 'file', code: 'inflated', message: expect.stringContaining('压缩炸弹') });
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('never inflates a part it does not read (a bomb in xl/media is left alone)', async () => {
+    const file = await withPart(await workbook([['h'], ['v']]), 'xl/media/bomb.bin', Buffer.alloc(64 * 1024 * 1024), 10);
+    const rows = await all(file, { maxInflatedBytes: 1024 * 1024 });
+    expect(rows).toHaveLength(2);
+  });
+
+  it('refuses what is not a workbook with a field error, not a crash', async () => {
+    expect(await refusal(Buffer.from('PK\u0003\u0004 not a zip'))).toMatchObject({ field: 'file', code: 'corrupt' });
+    const noBook = await JSZip.loadAsync(await workbook([['h']]));
+    noBook.remove('xl/workbook.xml');
+    expect(await refusal(await noBook.generateAsync({ type: 'nodebuffer' }))).toMatchObject({ field: 'file', code: 'type' });
+  });
+});
