@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { chinaDate, yearOf } from '@cqo/policy';
-import { APP_GROUP_ROLE, AUDIT_GENESIS_HASH, AUDIT_HASH_COLUMNS, auditHash, urlUser, withUser } from '@cqo/server-database';
+import { DataSource } from 'typeorm';
+import { APP_GROUP_ROLE, AUDIT_GENESIS_HASH, AUDIT_HASH_COLUMNS, MIGRATIONS, auditHash, dataSourceOptions, runMigrations, urlUser, withUser } from '@cqo/server-database';
 import { bearer, completeReport, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
-import { asOwner, testEnv } from '../support/test-env';
+import { asOwner, testEnv, withDatabase } from '../support/test-env';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
@@ -212,6 +213,53 @@ describe('audit log integrity: database roles and the hash chain (issue 18 item 
       expect(out.firstBroken).toEqual(BigInt(edited.id) < BigInt(after.id) ? out.broken[0] : out.broken[1]);
       expect(broken.stderr).toContain(`row ${out.firstBroken.id}`);
     }, 60_000);
+  });
+
+  describe('upgrading a database whose audit log already has rows', () => {
+    it('the migration chains them on lane 0 in id order, grants every table (older and newer migrations), and verify passes as the app role', async () => {
+      const env = testEnv();
+      const name = `${env.databaseName}_auditup`;
+      const admin = new Client({ connectionString: env.adminUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const ownerUrl = withDatabase(env.adminUrl, name);
+      // Every migration but this item's, as a database of the version before would have them.
+      const mine = new Set(['AppRole1764710000000', 'AuditChain1764710000001']);
+      const before = new DataSource(dataSourceOptions(ownerUrl, { migrations: MIGRATIONS.filter((m) => !mine.has(m.name)) }));
+      await before.initialize();
+      try {
+        await before.runMigrations({ transaction: 'each' });
+        await before.query(
+          `INSERT INTO audit_log (at, actor_username, actor_role, ip, action, object_type, object_id, result, details)
+           SELECT now() - (n || ' minutes')::interval, '老用户' || n, 'city', '10.1.1.' || n, 'legacy.write', 'enterprise', n::text, 'success',
+                  jsonb_build_object('n', n, 'note', E'换行\n"引号" \\\\ 反斜杠 \t')
+             FROM generate_series(1, 25) n`,
+        );
+      } finally {
+        await before.destroy();
+      }
+      expect(await runMigrations(ownerUrl)).toEqual(['AppRole1764710000000', 'AuditChain1764710000001']);
+
+      const appUrl = withDatabase(env.databaseUrl, name);
+      const out = JSON.parse((await cqo({ DATABASE_URL: appUrl }, 'verify', 'audit')).stdout);
+      expect(out).toMatchObject({ ok: true, checked: 25, lanes: [{ lane: 0, headSeq: 25 }] });
+      // The app's role may write every table, including those of migrations after this item's (default privileges or the grant on all).
+      const c = new Client({ connectionString: appUrl });
+      await c.connect();
+      try {
+        const { rows } = await c.query(
+          `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'migrations'
+              AND NOT has_table_privilege(c.oid, 'INSERT')`,
+        );
+        expect(rows).toEqual([]);
+        await c.query(`INSERT INTO audit_log (action, result) VALUES ('test.after-upgrade', 'success')`);
+      } finally {
+        await c.end();
+      }
+      expect(JSON.parse((await cqo({ DATABASE_URL: appUrl }, 'verify', 'audit')).stdout)).toMatchObject({ ok: true, checked: 26 });
+    }, 90_000);
   });
 
   describe('`cqo migrate` with DATABASE_OWNER_URL makes the app its login role (docs/database-roles.md)', () => {
