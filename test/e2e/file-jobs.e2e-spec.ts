@@ -133,13 +133,17 @@ describe('file jobs: roster import and attachment export through the worker', ()
     expect((await files()).filter((f) => f.startsWith(started.body.id))).toEqual([]);
   }, 60_000);
 
-  it('expired jobs are removed with their files', async () => {
+  it('expired jobs are removed with their files, and expired import runs with their error reports (one retention for every import)', async () => {
     const before = (await files()).length;
     expect(before).toBeGreaterThan(0);
+    const runs = async () => Number((await t.db.query(`SELECT count(*)::int AS n FROM import_run`))[0].n);
+    expect(await runs()).toBeGreaterThan(0);
     await t.db.query(`UPDATE file_job SET expires_at = now() - interval '1 minute'`);
+    await t.db.query(`UPDATE import_run SET expires_at = now() - interval '1 minute'`);
     const { FileJobsService } = await import('@cqo/server-jobs');
     expect(await worker.get(FileJobsService).cleanup()).toBeGreaterThan(0);
     expect(await files()).toEqual([]);
     expect(Number((await t.db.query(`SELECT count(*)::int AS n FROM file_job`))[0].n)).toBe(0);
+    expect(await runs()).toBe(0);
   });
 });
