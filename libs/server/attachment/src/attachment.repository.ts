@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { subtreePattern } from '@cqo/policy';
-import { ACTIVE_ON, DISQUALIFIED_ON, VERDICT_ON } from '@cqo/server-eligibility';
+import { ACTIVE_ON, DISQUALIFIED_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
 import type { AttachmentRow } from './attachment-layout';
 
 export interface AttachmentRegion {
@@ -56,9 +56,8 @@ export const ATTACHMENT_ROWS_SQL = `
          act.verdict_on AS verdict, act.phone, act.disqualified_on AS disqualified, act.late_filing
     FROM act
     JOIN enterprise e ON e.id = act.enterprise_id AND e.region_path LIKE $1
-    -- The register as it stood on $2 (its dated state, SPEC §8); today's row when $2 is today.
-    LEFT JOIN LATERAL (SELECT s.name, s.region_code, s.industry, s.above_size, s.ownership FROM enterprise_state s
-                        WHERE s.enterprise_id = e.id AND s.valid_from <= $2::date ORDER BY s.valid_from DESC LIMIT 1) st ON true
+    -- The register as it stood on $2 (its dated state, SPEC §8): today's row unless it changed after $2.
+    LEFT JOIN (${REGISTER_CHANGED_SINCE('$2', ['name', 'region_code', 'industry', 'above_size', 'ownership'])}) st ON st.enterprise_id = e.id
     JOIN region r ON r.code = coalesce(st.region_code, e.region_code)
     LEFT JOIN hours h ON h.person_id = act.person_id
     LEFT JOIN awards aw ON aw.enterprise_id = e.id

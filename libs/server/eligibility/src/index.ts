@@ -3,3 +3,4 @@ export * from './eligibility.service';
 export * from './policy.service';
 export * from './jobs/nightly-schedule.service';
 export * from './appointment-sql';
+export * from './register-sql';

@@ -2,7 +2,7 @@ import type { StatCounts, ViolationType } from '@cqo/contracts';
 import { EDUCATION_LEVELS, POSITION_LEVELS, QUALIFICATION_LEVELS } from '@cqo/contracts';
 import { emptyCounts } from '@cqo/policy';
 import type { EntityManager } from 'typeorm';
-import { ACTIVE_ON, DISQUALIFIED_ON, VERDICT_ON } from '@cqo/server-eligibility';
+import { ACTIVE_ON, DISQUALIFIED_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
 
 /** The yearly training thresholds in force for a year (SPEC §3); null when the profile sets none. */
 export interface TrainingThresholds {
@@ -133,12 +133,12 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
              greatest(greatest($7 - coalesce(h.first, 0), 0) + greatest($8 - coalesce(h.second, 0), 0),
                       $9 - (coalesce(h.first, 0) + coalesce(h.second, 0)), 0) = 0
                AND coalesce(h.activities, 0) >= $10 AS training_met
-        FROM enterprise e${d.stateJoin}
+        FROM enterprise e
         LEFT JOIN act ON act.enterprise_id = e.id
         LEFT JOIN expected x ON x.enterprise_id = e.id
         LEFT JOIN awarded w ON w.enterprise_id = e.id
         LEFT JOIN hours h ON h.person_id = act.person_id
-        LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $1
+        LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $1${d.stateJoin}
         LEFT JOIN viol ON viol.enterprise_id = e.id
        WHERE ${filterSql('e')}
     )
@@ -164,13 +164,14 @@ function datedTerms(dated: boolean) {
     periodEnd: 'least($5::date, $2::date)',
     violationOpen: `v.occurred_on <= $2::date AND (v.status = 'open' OR v.updated_at >= ${endOfD})`,
     aboveSize: 'coalesce(st.above_size, e.above_size)',
-    reportStatus: `CASE WHEN r.id IS NOT NULL THEN coalesce(
-               (SELECT ev.to_status FROM report_event ev WHERE ev.report_type = 'annual' AND ev.report_id = r.id AND ev.at < ${endOfD}
-                 ORDER BY ev.at DESC, ev.id DESC LIMIT 1),
-               CASE WHEN r.created_at < ${endOfD} THEN 'draft' END) END`,
+    reportStatus: `CASE WHEN r.id IS NOT NULL THEN coalesce(ro.to_status, CASE WHEN r.created_at < ${endOfD} THEN 'draft' END) END`,
+    // Set-based (hash joins): a probe per enterprise or report costs a random read each at province scale.
     stateJoin: `
-        LEFT JOIN LATERAL (SELECT s.above_size FROM enterprise_state s WHERE s.enterprise_id = e.id AND s.valid_from <= $2::date
-                            ORDER BY s.valid_from DESC LIMIT 1) st ON true`,
+        LEFT JOIN (${REGISTER_CHANGED_SINCE('$2', ['above_size'])}) st ON st.enterprise_id = e.id
+        LEFT JOIN (SELECT DISTINCT ON (ev.report_id) ev.report_id, ev.to_status FROM report_event ev
+                    WHERE ev.report_type = 'annual' AND ev.at < ${endOfD}
+                      AND ev.report_id IN (SELECT y.id FROM annual_report y WHERE y.year = $1)
+                    ORDER BY ev.report_id, ev.at DESC, ev.id DESC) ro ON ro.report_id = r.id`,
   };
 }
 

@@ -100,8 +100,15 @@ export class SnapshotService {
   /** Counts of one region's subtree, computed now (an as-of date or a year no snapshot holds). */
   async liveCounts(region: RegionRow, year: number, asOf: string): Promise<{ total: StatCounts; children: Map<string, StatCounts> }> {
     const m = this.dataSource.manager;
-    await this.eligibility.judgeOn(m, asOf, { pathLike: subtreePattern(region.path) });
-    const own = await ownCounts(m, { subtree: subtreePattern(region.path) }, await this.yearParams(m, year, asOf));
+    const params = await this.yearParams(m, year, asOf);
+    // One connection for the verdicts of a past date and the count, with the settings of a rebuild
+    // (no JIT: compiling the wide aggregate costs seconds and saves nothing).
+    const own = await this.dataSource.transaction(async (tx) => {
+      await tx.query(`SET LOCAL jit = off`);
+      await tx.query(`SET LOCAL work_mem = '64MB'`);
+      await this.eligibility.judgeOn(tx, asOf, { pathLike: subtreePattern(region.path) });
+      return ownCounts(tx, { subtree: subtreePattern(region.path) }, params);
+    });
     const regions = (await this.provinceRegions(m)).filter((r) => r.path.startsWith(region.path));
     const totals = rollUp(regions, own);
     const children = new Map(regions.filter((r) => r.parentCode === region.code).map((r) => [r.code, totals.get(r.code) ?? emptyCounts()]));

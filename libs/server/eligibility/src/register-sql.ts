@@ -1,0 +1,17 @@
+/**
+ * The register as it stood on a past date (issue 17, SPEC §8: "a later import or edit starts a new
+ * dated state"). `enterprise_state` keeps every state of an enterprise from the day it was written;
+ * an enterprise whose state changed after D is the only one whose state on D differs from today's
+ * row. So the state on D is read only for those (`REGISTER_CHANGED_SINCE`, a hash join: no probe
+ * per enterprise, which would cost a random read each at province scale and tip the planner into
+ * JIT), and everyone else keeps today's row: `coalesce(<alias>.<column>, e.<column>)`.
+ *
+ * `REGISTER_CHANGED_SINCE(dateParam, columns)`: a query giving `enterprise_id` and `columns` of the
+ * state on the date for the enterprises changed after it.
+ */
+export const REGISTER_CHANGED_SINCE = (dateParam: string, columns: readonly string[]) => `
+  SELECT DISTINCT ON (s.enterprise_id) s.enterprise_id, ${columns.map((c) => `s.${c}`).join(', ')}
+    FROM enterprise_state s
+   WHERE s.valid_from <= ${dateParam}::date
+     AND s.enterprise_id IN (SELECT c.enterprise_id FROM enterprise_state c WHERE c.valid_from > ${dateParam}::date)
+   ORDER BY s.enterprise_id, s.valid_from DESC`;
