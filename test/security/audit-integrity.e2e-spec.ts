@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { chinaDate, yearOf } from '@cqo/policy';
 import { DataSource } from 'typeorm';
-import { APP_GROUP_ROLE, AUDIT_GENESIS_HASH, AUDIT_HASH_COLUMNS, MIGRATIONS, auditHash, dataSourceOptions, runMigrations, urlUser, withUser } from '@cqo/server-database';
+import { APP_GROUP_ROLE, AUDIT_GENESIS_HASH, AUDIT_HASH_COLUMNS, MIGRATIONS, appRoleProblem, auditHash, dataSourceOptions, runMigrations, urlUser, withUser } from '@cqo/server-database';
 import { bearer, completeReport, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
@@ -58,6 +58,17 @@ describe('audit log integrity: database roles and the hash chain (issue 18 item 
         [APP_GROUP_ROLE],
       );
       expect(me).toEqual({ name: urlUser(databaseUrl), rolsuper: false, member: true, owns: 0 });
+    });
+
+    it('is what the production start-up check expects; the owner (a superuser here) is named as the problem', async () => {
+      expect(await appRoleProblem(t.db)).toBeNull();
+      const owner = new DataSource(dataSourceOptions(asOwner(databaseUrl), {}, { poolSize: 1, acquireTimeoutMs: 5000, statementTimeoutMs: 5000, idleInTransactionTimeoutMs: 5000 }));
+      await owner.initialize();
+      try {
+        expect(await appRoleProblem(owner)).toMatch(/is a superuser: it could switch the audit log's append-only trigger off/);
+      } finally {
+        await owner.destroy();
+      }
     });
 
     it('cannot switch the append-only triggers off: SET LOCAL session_replication_role = replica, ALTER TABLE … DISABLE TRIGGER', async () => {

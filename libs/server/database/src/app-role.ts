@@ -81,3 +81,19 @@ export async function ensureAppLogin(ownerUrl: string, appUrl: string): Promise<
     await db.end();
   }
 }
+
+/**
+ * Why the connection's role is not the app's restricted role — a superuser, or the owner of the
+ * audit log, could switch its append-only trigger off — or null when it is as it should be.
+ */
+export async function appRoleProblem(db: { query: (sql: string) => Promise<unknown[]> }): Promise<string | null> {
+  const [r] = (await db.query(
+    `SELECT current_user AS role, r.rolsuper AS su,
+            EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = 'public' AND c.relname = 'audit_log' AND pg_has_role(current_user, c.relowner, 'USAGE')) AS owner
+       FROM pg_roles r WHERE r.rolname = current_user`,
+  )) as { role: string; su: boolean; owner: boolean }[];
+  if (r.su) return `the database role ${r.role} is a superuser: it could switch the audit log's append-only trigger off`;
+  if (r.owner) return `the database role ${r.role} owns the audit log: it could switch its append-only trigger off`;
+  return null;
+}

@@ -1,7 +1,8 @@
-import { Global, Inject, Module } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
+import { appRoleProblem } from './app-role';
 import { dataSourceOptions } from './data-source-options';
 import { installTransactionGuard } from './transaction-guard';
 
@@ -15,9 +16,19 @@ import { installTransactionGuard } from './transaction-guard';
     }),
   ],
 })
-export class DatabaseModule {
+export class DatabaseModule implements OnApplicationBootstrap {
   // Installed when the module is built, before any lifecycle hook can open a transaction.
-  constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
     if (config.transactionGuard) installTransactionGuard(dataSource);
+  }
+
+  /** Production: says so loudly when DATABASE_URL is a superuser or the owner (issue 18 item 3, docs/database-roles.md). */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.env !== 'production') return;
+    const problem = await appRoleProblem(this.dataSource).catch(() => null);
+    if (problem) new Logger('Database').error(`${problem}; connect as a member of cqo_app (docs/database-roles.md)`);
   }
 }
