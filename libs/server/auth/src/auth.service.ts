@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, type Repository } from 'typeorm';
 import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
@@ -53,7 +53,7 @@ function hhmm(d: Date): string {
 }
 
 @Injectable()
-export class AuthService implements OnModuleDestroy {
+export class AuthService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AuthService.name);
   private readonly checks = new SessionCache();
   /** Sessions seen since the last flush: id → when. */
@@ -102,6 +102,9 @@ export class AuthService implements OnModuleDestroy {
     if (!ok || !user) {
       const lockedUntil = await this.dataSource.transaction(async (m) => {
         await m.insert(LoginFailureEntity, { username, at: now, ip });
+        // Only the window counts: older failures and ended locks of this name are dropped (the audit log keeps them).
+        await m.query(`DELETE FROM login_failure WHERE username = $1 AND at <= $2`, [username, since]);
+        await m.query(`DELETE FROM login_lock WHERE username = $1 AND until <= $2`, [username, now]);
         const [{ pair, account }] = await m.query(
           `SELECT count(*) FILTER (WHERE ip = $2)::int AS pair, count(*)::int AS account FROM login_failure WHERE username = $1 AND at > $3`,
           [username, ip, since],
@@ -323,6 +326,11 @@ export class AuthService implements OnModuleDestroy {
         [batch.map(([id]) => id), batch.map(([, at]) => at)],
       )
       .catch((err: Error) => this.logger.warn(`session last-seen write failed: ${err.message}`));
+  }
+
+  /** The dummy hash is made at start, so the first unknown name is not slower than a real one (issue 18 item 5). */
+  async onModuleInit(): Promise<void> {
+    await dummyHash();
   }
 
   async onModuleDestroy(): Promise<void> {
