@@ -24,7 +24,7 @@ const CITY_USER = 'city-420100';
  * in two steps (check, confirm). The jobs run in a real worker in this process, on a seeded demo
  * province; the worker waits after each progress report so the bar is seen moving.
  */
-describe('attachment export and roster import in Chromium', () => {
+describe('attachment export, roster import and training import in Chromium', () => {
   let t: TestApp;
   let worker: INestApplicationContext;
   let browser: Browser;
@@ -196,4 +196,42 @@ describe('attachment export and roster import in Chromium', () => {
     await expect(t.db.query('SELECT 1 FROM enterprise WHERE credit_code = $1', [bad])).resolves.toHaveLength(0);
     await page.screenshot({ path: join(OUT, 'files-roster-committed.png'), fullPage: true });
   }, 180_000);
+
+  it('imports providers\' training records as a job (issue 18 item 1): the page follows it and shows the result', async () => {
+    // A Wuhan enterprise of the demo data with an active CQO, and the §8 columns of the template.
+    const [cqo] = await t.db.query(
+      `SELECT e.credit_code, p.name FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id JOIN cqo_person p ON p.id = a.person_id
+        WHERE a.status = 'active' AND e.region_path LIKE '/420000/420100/%' ORDER BY e.credit_code LIMIT 1`,
+    );
+    await page.goto(`${base}/training/import`);
+    await page.waitForSelector('[data-testid=training-import-page]', { timeout: 15_000 });
+    const [templateDownload] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.click('[data-testid=import-template]')]);
+    const template = new ExcelJS.Workbook();
+    await template.xlsx.load(readFileSync((await templateDownload.path()) as string) as unknown as ArrayBuffer);
+    const sheet = template.worksheets[0];
+    const lastYear = Number(new Date().toISOString().slice(0, 4)) - 1;
+    const row = (no: string, hours: number) => [no, cqo.name, cqo.credit_code, '继续教育(第一类)', '浏览器导入课程', '湖北省质量协会', `${lastYear}-05-06`, `${lastYear}-05-06`, hours];
+    sheet.getRow(2).values = row(`BR-${Date.now()}-1`, 4);
+    sheet.getRow(3).values = row(`BR-${Date.now()}-2`, 9); // more than 8 hours in one day
+    const upload = join(OUT, 'files-training.xlsx');
+    await template.xlsx.writeFile(upload);
+
+    await page.setInputFiles('[data-testid=import-file] input[type=file]', upload);
+    await page.click('[data-testid=import-mode-keep]');
+    await page.click('[data-testid=import-submit]');
+
+    await watchToFull('[data-testid=import-job]', 60_000);
+    const result = page.locator('[data-testid=import-result]');
+    await result.waitFor({ timeout: 10_000 });
+    await expect(result.getAttribute('data-committed')).resolves.toBe('true');
+    await expect(result.locator('[data-testid=import-total]').textContent()).resolves.toBe('2');
+    await expect(result.locator('[data-testid=import-inserted]').textContent()).resolves.toBe('1');
+    await expect(result.locator('[data-testid=import-rejected]').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-testid=import-rejected-table] tbody tr').first().textContent()).resolves.toContain('学时');
+    await expect(page.locator('[data-testid=import-error-report]').count()).resolves.toBe(1);
+    await expect(t.db.query(`SELECT count(*)::int AS n FROM training_record WHERE certificate_no LIKE 'BR-%'`)).resolves.toEqual([{ n: 1 }]);
+    // Finished: another file may be uploaded.
+    await expect(page.locator('[data-testid=import-submit]').isDisabled()).resolves.toBe(false);
+    await page.screenshot({ path: join(OUT, 'files-training-import.png'), fullPage: true });
+  }, 120_000);
 });
