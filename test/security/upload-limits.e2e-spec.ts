@@ -139,11 +139,12 @@ describe('upload limits: the api stores and queues, the worker reads under hard 
   const count = async (sql: string) => Number((await t.db.query(sql))[0].n);
 
   /** Uploads `name` from the test folder; then follows the job to its end, both under the memory bound. */
-  async function uploadAndRun(name: string) {
+  async function uploadAndRun(name: string, route = '/api/training/imports') {
     const body = await readFile(join(dir, name));
     const runs = await count(`SELECT count(*) AS n FROM import_run`);
     const records = await count(`SELECT count(*) AS n FROM training_record`);
-    const api = await peakRss(() => t.http().post('/api/training/imports').set('Authorization', auth).field('mode', 'keep-valid').attach('file', body, name));
+    const enterprises = await count(`SELECT count(*) AS n FROM enterprise`);
+    const api = await peakRss(() => t.http().post(route).set('Authorization', auth).field('mode', 'keep-valid').attach('file', body, name));
     const apiGrowth = (api.peak - api.base) / MB;
     // The bound first: on the code before issue 18 this request itself ate ~1 GB.
     expect(apiGrowth).toBeLessThan(BOUND_MB);
@@ -151,7 +152,7 @@ describe('upload limits: the api stores and queues, the worker reads under hard 
     expect(res.status).toBe(202);
     // Stores and queues, nothing more: quick, and the upload is on disk as sent.
     expect(api.ms).toBeLessThan(5000);
-    expect(res.body).toMatchObject({ kind: 'import-training', status: 'queued' });
+    expect(res.body).toMatchObject({ kind: route.includes('roster') ? 'import-roster' : 'import-training', status: 'queued' });
     expect((await readdir(files)).length).toBeGreaterThan(0);
 
     const job = await peakRss(() =>
@@ -165,6 +166,7 @@ describe('upload limits: the api stores and queues, the worker reads under hard 
     // Nothing written: no run, no record.
     expect(await count(`SELECT count(*) AS n FROM import_run`)).toBe(runs);
     expect(await count(`SELECT count(*) AS n FROM training_record`)).toBe(records);
+    expect(await count(`SELECT count(*) AS n FROM enterprise`)).toBe(enterprises);
     return job.value;
   }
 
@@ -178,6 +180,12 @@ describe('upload limits: the api stores and queues, the worker reads under hard 
   it(`a zip bomb whose central directory under-declares its sheet (2 KiB said, 300 MiB inflated): 202, then the job fails on the inflated-size cap, RSS growth < ${BOUND_MB} MB`, async () => {
     const job = await uploadAndRun('bomb.xlsx');
     expect(job).toMatchObject({ status: 'failed', result: null, error: expect.stringContaining('压缩炸弹') });
+    expect(job.errorDetails).toEqual([{ field: 'file', code: 'inflated', message: expect.stringContaining('实际解压') }]);
+  }, 240_000);
+
+  it('the roster import reads through the same pipeline: the same bomb as a roster upload fails on the same cap', async () => {
+    const job = await uploadAndRun('bomb.xlsx', '/api/files/imports/roster');
+    expect(job).toMatchObject({ kind: 'import-roster', status: 'failed', result: null });
     expect(job.errorDetails).toEqual([{ field: 'file', code: 'inflated', message: expect.stringContaining('实际解压') }]);
   }, 240_000);
 

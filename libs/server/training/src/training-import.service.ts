@@ -99,7 +99,7 @@ export class TrainingImportService {
       const raw = Object.fromEntries(TRAINING_IMPORT_COLUMNS.map((c) => [c, cellText(cell(c))])) as Record<Column, string>;
       if (Object.values(raw).every((v) => v === '')) continue;
       total += 1;
-      if (total % PROGRESS_EVERY === 0) await progress.report(n - 1, Math.max(sheet.rows - 1, n - 1));
+      if (total % PROGRESS_EVERY === 0) await progress.report(total, null);
       const rowErrors: ImportRowError[] = [];
       const bad = (column: Column, reason: string) => rowErrors.push({ row: n, column, reason });
       const category = CATEGORY_ALIASES[raw['培训类别']] ?? raw['培训类别'];
