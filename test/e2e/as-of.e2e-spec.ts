@@ -91,6 +91,17 @@ describe('figures as of a past date (issue 17: the verdict on D, kept after late
     expect(s.appointed.total).toBe(4);
     expect(s.eligible.count).toBe(3);
     expect(s.disqualifiedInPost).toBe(1);
+    expect(s.violations).toMatchObject({ open: 1, total: 1 });
+  });
+
+  it('a violation counts as open on D by its status history: rectified before D and closed since, it was not open on D', async () => {
+    const [v] = await t.db.query(`SELECT id FROM violation WHERE enterprise_id = $1`, [ids.E.id]);
+    await t.db.query(`UPDATE violation SET status = 'rectified', updated_at = now() WHERE id = $1`, [v.id]);
+    // As if that change had been made on Jun 1 of P (the trigger stamps the time of the write).
+    await t.db.query(`UPDATE violation_status_change SET changed_at = $2 WHERE violation_id = $1`, [v.id, `${P}-06-01T10:00:00+08:00`]);
+    await t.db.query(`UPDATE violation SET status = 'closed', updated_at = now() WHERE id = $1`, [v.id]);
+    expect((await statsOn(D)).violations).toMatchObject({ open: 0, total: 1 });
+    expect((await statsOn(`${P}-05-31`)).violations).toMatchObject({ open: 1, total: 1 });
   });
 
   it('cqo eligibility --as-of D gives the same verdicts as the figures of D', async () => {

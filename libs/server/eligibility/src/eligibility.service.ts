@@ -137,19 +137,24 @@ export class EligibilityService {
    */
   async judgeOn(m: EntityManager, asOf: string, where: { pathLike: string } | { paths: string[] }): Promise<number> {
     if (asOf >= this.today()) return 0;
-    const profile = await this.policy.profileAt(asOf, m);
     const region = 'pathLike' in where ? `a.region_path LIKE $2` : `a.region_path = ANY($2::text[])`;
+    // Which are not judged yet, in one anti-join (on a date already judged: none, at the cost of one scan).
+    const missing: { id: string }[] = await m.query(
+      `SELECT a.id FROM appointment a
+        WHERE ${ACTIVE_ON('a', '$1')} AND ${region}
+          AND NOT EXISTS (SELECT 1 FROM verdict_on v WHERE v.as_of = $1::date AND v.appointment_id = a.id)
+        ORDER BY a.id`,
+      [asOf, 'pathLike' in where ? where.pathLike : where.paths],
+    );
+    if (!missing.length) return 0;
+    const profile = await this.policy.profileAt(asOf, m);
     let judged = 0;
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
+    for (let i = 0; i < missing.length; i += BATCH) {
       const rows: AppointmentRow[] = await m.query(
         `SELECT ${APPOINTMENT_COLUMNS}, ${aboveSizeOn('$1')} AS above_size_on FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
-          WHERE ${ACTIVE_ON('a', '$1')} AND ${region} AND a.id > $3
-            AND NOT EXISTS (SELECT 1 FROM verdict_on v WHERE v.as_of = $1::date AND v.appointment_id = a.id)
-          ORDER BY a.id LIMIT ${BATCH}`,
-        [asOf, 'pathLike' in where ? where.pathLike : where.paths, after],
+          WHERE a.id = ANY($2::uuid[])`,
+        [asOf, missing.slice(i, i + BATCH).map((r) => r.id)],
       );
-      if (!rows.length) break;
       for (const r of rows) r.above_size = r.above_size_on ?? r.above_size;
       const facts = await this.factsFor(m, rows, asOf);
       const verdicts = facts.map((f) => evaluateEligibility(profile, f, asOf));
@@ -161,8 +166,6 @@ export class EligibilityService {
         [asOf, rows.map((r) => r.id), verdicts.map((v) => v.verdict), verdicts.map((v) => v.disqualified), profileRef(profile), this.clock.now()],
       );
       judged += rows.length;
-      after = rows[rows.length - 1].id;
-      if (rows.length < BATCH) break;
     }
     return judged;
   }

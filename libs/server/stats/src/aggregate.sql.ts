@@ -122,7 +122,7 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
     ), viol AS (
       SELECT v.enterprise_id, count(*) FILTER (WHERE ${d.violationOpen}) AS open,
              count(*) FILTER (WHERE v.occurred_on BETWEEN $4::date AND ${d.periodEnd}) AS total
-        FROM violation v WHERE ${filterSql('v')} GROUP BY v.enterprise_id
+        FROM violation v${d.violationJoin} WHERE ${filterSql('v')} GROUP BY v.enterprise_id
     ), judged AS (
       SELECT e.region_code, ${d.aboveSize} AS above_size, w.enterprise_id IS NOT NULL AS award, act.enterprise_id IS NOT NULL AS appointed,
              act.verdict, act.disqualified, act.education, act.title, act.position_level, act.term_end,
@@ -149,20 +149,39 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
 }
 
 /**
+ * A violation's status on the date in `dateParam` (its history, `violation_status_change`): the
+ * status after the last change before the end of that day, else the one before the first change
+ * after it, else the current one. `join` adds the two lookups (set-based), `status` reads them.
+ */
+const VIOLATION_STATUS_ON = {
+  join: (v: string, dateParam: string) => {
+    const endOfD = `((${dateParam}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+    return `
+        LEFT JOIN (SELECT DISTINCT ON (c.violation_id) c.violation_id, c.to_status FROM violation_status_change c
+                    WHERE c.changed_at < ${endOfD} ORDER BY c.violation_id, c.changed_at DESC, c.id DESC) vs_before ON vs_before.violation_id = ${v}.id
+        LEFT JOIN (SELECT DISTINCT ON (c.violation_id) c.violation_id, c.from_status FROM violation_status_change c
+                    WHERE c.changed_at >= ${endOfD} ORDER BY c.violation_id, c.changed_at, c.id) vs_after ON vs_after.violation_id = ${v}.id`;
+  },
+  status: (v: string) => `coalesce(vs_before.to_status, vs_after.from_status, ${v}.status)`,
+};
+
+/**
  * The terms of `ownCountsSql` that depend on whether the as-of date $2 is past (issue 17 item 1).
  * For a past date: the enterprise's 规上 from its dated state (`enterprise_state`); the report's
  * status on D from its history (`report_event`; a report with no change by D is a draft if it
- * existed, none otherwise); a violation open on D if it occurred by D and is open now or changed
- * status after D; training and violations of the year up to D. For today: the current state.
+ * existed, none otherwise); a violation open on D if it occurred by D and its status on D
+ * (`violation_status_change`) was open; training and violations of the year up to D. For today:
+ * the current state.
  */
 function datedTerms(dated: boolean) {
   const endOfD = `(($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
   if (!dated) {
-    return { periodEnd: '$5::date', violationOpen: `v.status = 'open'`, aboveSize: 'e.above_size', reportStatus: 'r.status', stateJoin: '' };
+    return { periodEnd: '$5::date', violationOpen: `v.status = 'open'`, violationJoin: '', aboveSize: 'e.above_size', reportStatus: 'r.status', stateJoin: '' };
   }
   return {
     periodEnd: 'least($5::date, $2::date)',
-    violationOpen: `v.occurred_on <= $2::date AND (v.status = 'open' OR v.updated_at >= ${endOfD})`,
+    violationOpen: `v.occurred_on <= $2::date AND ${VIOLATION_STATUS_ON.status('v')} = 'open'`,
+    violationJoin: VIOLATION_STATUS_ON.join('v', '$2'),
     aboveSize: 'coalesce(st.above_size, e.above_size)',
     reportStatus: `CASE WHEN r.id IS NOT NULL THEN coalesce(ro.to_status, CASE WHEN r.created_at < ${endOfD} THEN 'draft' END) END`,
     // Set-based (hash joins): a probe per enterprise or report costs a random read each at province scale.
@@ -272,10 +291,10 @@ export function yearsParams(years: YearParams[], paths: string[]): unknown[] {
 /** Violations of the year by type, per region code (a small table; counted apart from the scan). */
 export function violationTypesSql(filterSql: (alias: string) => string, dated = false): string {
   // $1 Jan 1, $2 Dec 31 (or the as-of date if past and earlier), $4 the as-of date when past (see datedTerms).
-  const open = dated ? `v.occurred_on <= $4::date AND (v.status = 'open' OR v.updated_at >= (($4::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'))` : `v.status = 'open'`;
+  const open = dated ? `v.occurred_on <= $4::date AND ${VIOLATION_STATUS_ON.status('v')} = 'open'` : `v.status = 'open'`;
   return `SELECT e.region_code, v.type, count(*) FILTER (WHERE ${open})::int AS open,
                  count(*) FILTER (WHERE v.occurred_on BETWEEN $1::date AND $2::date)::int AS total
-            FROM violation v JOIN enterprise e ON e.id = v.enterprise_id
+            FROM violation v JOIN enterprise e ON e.id = v.enterprise_id${dated ? VIOLATION_STATUS_ON.join('v', '$4') : ''}
            WHERE ${filterSql('v')}
            GROUP BY 1, 2`;
 }
