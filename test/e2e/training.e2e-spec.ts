@@ -314,6 +314,26 @@ describe('training ledger (real Postgres)', () => {
       expect(await count(`SELECT count(*) AS n FROM training_record`)).toBe(ledgerSize);
     }, 60_000);
 
+    it('a dry run writes nothing and says what it would append; committing it imports the same upload once', async () => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('s');
+      ws.addRow([...TRAINING_IMPORT_COLUMNS]);
+      for (let i = 0; i < 3; i += 1) ws.addRow([`DRY-${lastYear}-${i}`, people[i].name, people[i].creditCode, '第二类', '试运行课程', '湖北省质量协会', `${lastYear}-06-0${i + 1}`, `${lastYear}-06-0${i + 1}`, 3]);
+      const dryRecords = () => count(`SELECT count(*) AS n FROM training_record WHERE certificate_no LIKE $1`, [`DRY-${lastYear}-%`]);
+      const queued = await post(Buffer.from(await wb.xlsx.writeBuffer()), 'all-or-nothing').field('dryRun', 'true').expect(202);
+      const done = (id: string) =>
+        waitFor(async () => {
+          const j: FileJobInfo = (await t.http().get(`/api/files/jobs/${id}`).set('Authorization', wuhan).expect(200)).body;
+          return ['queued', 'running'].includes(j.status) ? null : j;
+        }, 30_000, 150);
+      const dry = await done(queued.body.id);
+      expect(dry).toMatchObject({ kind: 'import-training', status: 'succeeded', params: { dryRun: true }, result: { total: 3, inserted: 3, committed: false, rejectedRows: 0 } });
+      expect(await dryRecords()).toBe(0);
+      const commit = await t.http().post(`/api/files/jobs/${dry.id}/commit`).set('Authorization', wuhan).expect(202);
+      expect(await done(commit.body.id)).toMatchObject({ kind: 'import-training', status: 'succeeded', params: { dryRun: false }, result: { inserted: 3, committed: true } });
+      expect(await dryRecords()).toBe(3);
+    }, 60_000);
+
     it('refuses what is not an xlsx before storing it, writing nothing', async () => {
       const before = await count(`SELECT count(*) AS n FROM import_run`);
       const jobs = await count(`SELECT count(*) AS n FROM file_job`);

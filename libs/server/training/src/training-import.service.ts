@@ -184,7 +184,13 @@ export class TrainingImportService {
           rejectedRows,
         });
       }
-      return { committed: commit, inserted: appended.length, unchanged: commit || params.dryRun ? unchanged : 0, rejectedRows };
+      // A dry run (as the roster's) reports what the import would do: the rows it would append.
+      return {
+        committed: commit,
+        inserted: params.dryRun ? drafts.length : appended.length,
+        unchanged: commit || params.dryRun ? unchanged : 0,
+        rejectedRows,
+      };
     });
     await progress.report(total, total);
     return {
