@@ -81,6 +81,17 @@ describe('readSheet: the streamed first sheet under hard caps (issue 18 item 1, 
     }
   });
 
+  it('counts a comment or CDATA section as one run to its end, whatever `<` and `>` it holds (the XML parser keeps it whole)', async () => {
+    const sheet = (inner: string) =>
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${inner}<row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row></sheetData></worksheet>`;
+    const filler = 'a<b>'.repeat(5000); // 20,000 characters, a tag-like pair every 4
+    const base = await workbook([['h']]);
+    expect(await refusal(await withPart(base, 'xl/worksheets/sheet1.xml', sheet(`<!-- ${filler} -->`)))).toBeNull();
+    expect(await refusal(await withPart(base, 'xl/worksheets/sheet1.xml', sheet(`<!-- ${filler.repeat(4)} -->`)))).toMatchObject({ field: 'file', code: 'stringLength' });
+    expect(await refusal(await withPart(base, 'xl/worksheets/sheet1.xml', sheet(`<![CDATA[${filler.repeat(4)}]]>`)))).toMatchObject({ field: 'file', code: 'stringLength' });
+    expect(await refusal(await withPart(base, 'xl/worksheets/sheet1.xml', sheet(`<?pi ${filler.repeat(4)}?>`)))).toMatchObject({ field: 'file', code: 'stringLength' });
+  });
+
   it('stops at more shared strings than maxSharedStrings', async () => {
     const file = await workbook([['h'], ...Array.from({ length: 20 }, (_, i) => [`s${i}`])]);
     // h, s0…s19 and the second sheet's 说明.

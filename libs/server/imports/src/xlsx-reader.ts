@@ -94,6 +94,10 @@ class InflateCounter extends Transform {
 const MAX_TAG_LENGTH = 65_536;
 const LT = 0x3c;
 const GT = 0x3e;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const DASH = 0x2d;
+const BRACKET = 0x5d;
 const isDelimiter = (b: number) => b === 0x20 || b === 0x3e || b === 0x2f || b === 0x09 || b === 0x0a || b === 0x0d;
 /** Element names the scanner counts, packed as their bytes: `c`, `row`, `si`. */
 const NAME_C = 0x63;
@@ -105,7 +109,9 @@ const NAME_SI = 0x7369;
  * parses it, and stops at the first cap exceeded: rows, cells in one row, shared strings, and the
  * characters between two tags (a cell's text). exceljs builds a whole row, and a whole text node,
  * before handing either over, so these have to be counted on the bytes. Unprefixed names only:
- * exceljs ignores `<x:c>` and the like, so they cost it nothing.
+ * exceljs ignores `<x:c>` and the like, so they cost it nothing. Comments, CDATA sections and
+ * processing instructions (`<!…>`, `<?…?>`), which the XML parser holds whole however many `<`
+ * they contain, count as one run up to their end and may not pass MAX_TAG_LENGTH.
  */
 class XmlScanner {
   rows = 0;
@@ -117,6 +123,10 @@ class XmlScanner {
   private naming = false;
   private name = 0;
   private nameLen = 0;
+  /** Inside `<!…` (comment, CDATA, DOCTYPE) or `<?…?>`: only their own end closes them. */
+  private special: 0 | typeof BANG | typeof QUESTION = 0;
+  private prev1 = 0;
+  private prev2 = 0;
 
   constructor(
     private readonly caps: XlsxCaps,
@@ -127,6 +137,19 @@ class XmlScanner {
     const { maxStringLength } = this.caps;
     for (let i = 0; i < chunk.length; i += 1) {
       const b = chunk[i];
+      if (this.special) {
+        const end = b === GT && (this.special === QUESTION ? this.prev1 === QUESTION : (this.prev1 === DASH && this.prev2 === DASH) || (this.prev1 === BRACKET && this.prev2 === BRACKET));
+        this.prev2 = this.prev1;
+        this.prev1 = b;
+        if (end) {
+          this.special = 0;
+          this.inTag = false;
+          this.run = 0;
+        } else if (++this.run > MAX_TAG_LENGTH) {
+          throw fileError('stringLength', `文件中有超过 ${MAX_TAG_LENGTH} 个字符的 XML 注释或标记，不是正常的 Excel 工作簿，已停止读取`);
+        }
+        continue;
+      }
       if (b === LT) {
         this.run = 0;
         this.inTag = true;
@@ -152,6 +175,12 @@ class XmlScanner {
           : fileError('stringLength', `单元格文本超过 ${maxStringLength} 个字符（Excel 单元格的上限），已停止读取`);
       }
       if (!this.naming) continue;
+      if (this.nameLen === 0 && (b === BANG || b === QUESTION)) {
+        this.naming = false;
+        this.special = b;
+        this.prev1 = this.prev2 = 0;
+        continue;
+      }
       if (isDelimiter(b)) {
         this.naming = false;
         this.element();
