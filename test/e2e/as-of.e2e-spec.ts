@@ -75,6 +75,9 @@ describe('figures as of a past date (issue 17: the verdict on D, kept after late
     await appoint('C', `${P}-09-01`, '陈今年');
     await appoint('E', `${P - 1}-01-10`, '鄂违规');
     await train('A', P - 1);
+    // C's enterprise has held an award since before D (its first known state, SPEC §8).
+    await t.db.query(`INSERT INTO enterprise_award (enterprise_id, award, year) VALUES ($1, '长江质量奖', $2)`, [ids.C.id, P - 1]);
+    await t.db.query(`UPDATE enterprise_award SET added_on = '-infinity' WHERE enterprise_id = $1`, [ids.C.id]);
     await violation('C', `${Y}-03-01`);
     await violation('E', `${P}-05-01`);
   }, 180_000);
@@ -92,6 +95,7 @@ describe('figures as of a past date (issue 17: the verdict on D, kept after late
     expect(s.eligible.count).toBe(3);
     expect(s.disqualifiedInPost).toBe(1);
     expect(s.violations).toMatchObject({ open: 1, total: 1 });
+    expect([s.enterprises.award, s.appointed.award]).toEqual([1, 1]);
   });
 
   it('a violation counts as open on D by its status history: rectified before D and closed since, it was not open on D', async () => {
@@ -130,21 +134,24 @@ describe('figures as of a past date (issue 17: the verdict on D, kept after late
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(file);
       const sheet = wb.getWorksheet('基本情况')!;
-      // The numbered rows (序号 in column 1): column 9 首席质量官姓名 → column 22 任职资格结论 | column 6 是否规上.
+      // The numbered rows (序号 in column 1): column 9 首席质量官姓名 → column 22 任职资格结论 | column 6 是否规上 | column 8 获奖情况.
       const byName: Record<string, string> = {};
       sheet.eachRow((row, n) => {
         const name = row.getCell(9).value;
-        if (n > 4 && typeof row.getCell(1).value === 'number' && typeof name === 'string') byName[name] = `${row.getCell(22).value}|${row.getCell(6).value}`;
+        if (n > 4 && typeof row.getCell(1).value === 'number' && typeof name === 'string') byName[name] = `${row.getCell(22).value}|${row.getCell(6).value}|${row.getCell(8).value ?? ''}`;
       });
       return byName;
     };
-    expect(await verdicts(out)).toEqual({ 安往年: '符合|是', 包去年: '符合|是', 陈今年: '符合|是', 鄂违规: '不符合|是' });
+    expect(await verdicts(out)).toEqual({ 安往年: '符合|是|', 包去年: '符合|是|', 陈今年: `符合|是|长江质量奖（${P - 1}）`, 鄂违规: '不符合|是|' });
 
     // Later facts, all dated after D: B trains this year and has a violation this year; A's enterprise
     // is reclassified (SPEC §8: a new dated state); A's report of P arrives now.
     await train('B', Y);
     await violation('B', `${Y}-02-01`);
     await t.db.query(`UPDATE enterprise SET above_size = false, version = version + 1 WHERE id = $1`, [ids.A.id]);
+    // The award lists change today: C's award is taken off, A gets one (SPEC §8: a new dated state).
+    await t.db.query(`DELETE FROM enterprise_award WHERE enterprise_id = $1`, [ids.C.id]);
+    await t.db.query(`INSERT INTO enterprise_award (enterprise_id, award, year) VALUES ($1, '长江质量奖', $2)`, [ids.A.id, P]);
     const [{ region_path }] = await t.db.query(`SELECT region_path FROM enterprise WHERE id = $1`, [ids.A.id]);
     await t.db.query(
       `INSERT INTO annual_report (enterprise_id, region_path, year, status, data, submitted_at, late) VALUES ($1, $2, $3, 'submitted', '{}', now(), true)`,
@@ -152,7 +159,8 @@ describe('figures as of a past date (issue 17: the verdict on D, kept after late
     );
 
     const live = await statsOn(D);
-    expect([live.eligible.count, live.enterprises.aboveSize, live.filings.submitted]).toEqual([3, 4, 0]);
+    expect([live.eligible.count, live.enterprises.aboveSize, live.filings.submitted, live.enterprises.award]).toEqual([3, 4, 0, 1]);
+    expect((await cqo('stats', '--region', '420100', '--year', String(Y))).enterprises.award).toBe(1);
     // A rebuild of the closed year re-counts it, finds the same figures and keeps them.
     expect(await cqo('aggregate', '--year', String(P))).toMatchObject({ years: [], closed: [{ year: P, asOf: D, identical: true, differing: [] }] });
     const after = await dashboard();
@@ -160,7 +168,7 @@ describe('figures as of a past date (issue 17: the verdict on D, kept after late
     expect(after.updatedAt).toBe(before.updatedAt);
     const file = join(dir, 'after.xlsx');
     await cqo('export', 'attachment', '--region', '420100', '--year', String(P), '--out', file);
-    expect(await verdicts(file)).toEqual({ 安往年: '符合|是', 包去年: '符合|是', 陈今年: '符合|是', 鄂违规: '不符合|是' });
+    expect(await verdicts(file)).toEqual({ 安往年: '符合|是|', 包去年: '符合|是|', 陈今年: `符合|是|长江质量奖（${P - 1}）`, 鄂违规: '不符合|是|' });
   });
 
   it('a fact about the closed year recorded after it closed is reported by a rebuild, and the kept figures stay', async () => {

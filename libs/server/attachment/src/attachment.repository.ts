@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { subtreePattern } from '@cqo/policy';
-import { ACTIVE_ON, DISQUALIFIED_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
+import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
 import type { AttachmentRow } from './attachment-layout';
 
 export interface AttachmentRegion {
@@ -40,9 +40,9 @@ export const ATTACHMENT_ROWS_SQL = `
      WHERE t.person_id IN (SELECT person_id FROM act)
      GROUP BY t.person_id
   ), awards AS MATERIALIZED (
-    -- An award whose year is not known (SPEC §8) is listed without one, in every year.
+    -- The list as it stood on $2; an award whose year is not known (SPEC §8) is listed without one, in every year.
     SELECT w.enterprise_id, string_agg(w.award || coalesce('（' || w.year || '）', ''), '；' ORDER BY w.year NULLS FIRST, w.award) AS awards
-      FROM enterprise_award w
+      FROM ${AWARDS_ON('$2')} w
      WHERE coalesce(w.year, 0) <= $3 AND w.enterprise_id IN (SELECT enterprise_id FROM act)
      GROUP BY w.enterprise_id
   )

@@ -15,3 +15,13 @@ export const REGISTER_CHANGED_SINCE = (dateParam: string, columns: readonly stri
    WHERE s.valid_from <= ${dateParam}::date
      AND s.enterprise_id IN (SELECT c.enterprise_id FROM enterprise_state c WHERE c.valid_from > ${dateParam}::date)
    ORDER BY s.enterprise_id, s.valid_from DESC`;
+
+/**
+ * The award list as it stood on the date in `dateParam` (SPEC §7, §8): `enterprise_id, award, year`
+ * of the awards on the list that day (`enterprise_award.added_on`, and those removed since:
+ * `enterprise_award_removed`). For today it is the list as it is.
+ */
+export const AWARDS_ON = (dateParam: string) => `(
+  SELECT w.enterprise_id, w.award, w.year FROM enterprise_award w WHERE w.added_on <= ${dateParam}::date
+  UNION ALL
+  SELECT x.enterprise_id, x.award, x.year FROM enterprise_award_removed x WHERE x.added_on <= ${dateParam}::date AND x.removed_on > ${dateParam}::date)`;

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CityReportSnapshot, FilingCounts, FilingSettings, RegionLevel, SnapshotFigures } from '@cqo/contracts';
 import { defaultFilingSettings, subtreePattern, yearAsOf } from '@cqo/policy';
-import { ACTIVE_ON, VERDICT_ON } from '@cqo/server-eligibility';
+import { ACTIVE_ON, AWARDS_ON, VERDICT_ON } from '@cqo/server-eligibility';
 
 
 interface FigureRow {
@@ -115,7 +115,7 @@ export async function regionFigures(
        LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $3
        CROSS JOIN LATERAL (
          -- Awards of year Y or before (an undated one counts in every year, SPEC §8), as the statistics count them.
-         SELECT EXISTS (SELECT 1 FROM enterprise_award w WHERE w.enterprise_id = e.id AND coalesce(w.year, 0) <= $3) AS award,
+         SELECT EXISTS (SELECT 1 FROM ${AWARDS_ON('$4')} w WHERE w.enterprise_id = e.id AND coalesce(w.year, 0) <= $3) AS award,
                 EXISTS (SELECT 1 FROM appointment a WHERE a.enterprise_id = e.id AND ${ACTIVE_ON('a', '$5')}) AS expected,
                 (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND v.status = 'open') AS violations_open,
                 (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND extract(year FROM v.occurred_on) = $3) AS violations_total

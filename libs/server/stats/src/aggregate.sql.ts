@@ -2,7 +2,7 @@ import type { StatCounts, ViolationType } from '@cqo/contracts';
 import { EDUCATION_LEVELS, POSITION_LEVELS, QUALIFICATION_LEVELS } from '@cqo/contracts';
 import { emptyCounts } from '@cqo/policy';
 import type { EntityManager } from 'typeorm';
-import { ACTIVE_ON, DISQUALIFIED_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
+import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
 
 /** The yearly training thresholds in force for a year (SPEC §3); null when the profile sets none. */
 export interface TrainingThresholds {
@@ -109,8 +109,8 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
     ), expected AS (
       SELECT DISTINCT a.enterprise_id FROM appointment a WHERE ${filterSql('a')} AND ${ACTIVE_ON('a', '$3')}
     ), awarded AS (
-      -- An award whose year is not known (SPEC §8) counts for every year.
-      SELECT DISTINCT w.enterprise_id FROM enterprise_award w WHERE coalesce(w.year, 0) <= $1
+      -- The list as it stood on D; an award whose year is not known (SPEC §8) counts for every year.
+      SELECT DISTINCT w.enterprise_id FROM ${AWARDS_ON('$2')} w WHERE coalesce(w.year, 0) <= $1
     ), hours AS MATERIALIZED (
       SELECT t.person_id,
              coalesce(sum(t.hours) FILTER (WHERE t.category = '继续教育(第一类)'), 0) AS first,
