@@ -34,8 +34,9 @@ export const ATTACHMENT_ROWS_SQL = `
   hours AS MATERIALIZED (
     SELECT t.person_id,
            sum(t.hours) FILTER (WHERE t.category = '任职培训')::float8 AS initial,
-           coalesce(sum(t.hours) FILTER (WHERE t.category = '继续教育(第一类)' AND t.end_date BETWEEN $4::date AND $5::date), 0)::float8 AS first,
-           coalesce(sum(t.hours) FILTER (WHERE t.category = '第二类' AND t.end_date BETWEEN $4::date AND $5::date), 0)::float8 AS second
+           -- The year's hours up to the as-of date (Dec 31 for a past year), as the statistics count them on a past date.
+           coalesce(sum(t.hours) FILTER (WHERE t.category = '继续教育(第一类)' AND t.end_date BETWEEN $4::date AND least($5::date, $2::date)), 0)::float8 AS first,
+           coalesce(sum(t.hours) FILTER (WHERE t.category = '第二类' AND t.end_date BETWEEN $4::date AND least($5::date, $2::date)), 0)::float8 AS second
       FROM training_live t
      WHERE t.person_id IN (SELECT person_id FROM act)
      GROUP BY t.person_id
