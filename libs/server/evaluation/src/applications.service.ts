@@ -129,6 +129,9 @@ interface Locked {
  * interview, site visit → the leader's report. Certificates are issued by
  * EvaluationCertificatesService from a reported application.
  */
+/** Thrown inside a step's transaction when the row exists but the actor may not write it. */
+class WriteDenied extends Error {}
+
 @Injectable()
 export class EvaluationApplicationsService {
   constructor(
@@ -597,27 +600,47 @@ export class EvaluationApplicationsService {
     step: Step,
     fn: (m: EntityManager, app: Locked) => Promise<{ to: EvaluationStatus | null; note?: string | null; details?: Record<string, unknown> }>,
   ): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      const app = await this.lock(m, actor, id);
-      const allowed: readonly EvaluationStatus[] = STEPS[step].from;
-      if (!allowed.includes(app.status)) {
-        throw AppException.conflict(`当前状态为“${EVALUATION_STATUS_NAMES[app.status]}”，不能执行“${STEPS[step].name}”`);
+    try {
+      await this.dataSource.transaction((m) => this.stepIn(m, actor, id, step, fn));
+    } catch (err) {
+      // The refusal is audited after the rollback, on a connection of its own: inside the
+      // transaction it would ask the pool for a second connection (a 500), and its row would be
+      // rolled back with the rest (issue 18, 等保 2.0 L3 安全审计; found by test/security/route-matrix).
+      if (err instanceof WriteDenied) {
+        await this.audit.record({ actor, ip: actor.ip, action: 'access.write', objectType: 'evaluation_application', objectId: id, result: 'denied' });
+        throw AppException.notFound('认定申请');
       }
-      const out = await fn(m, app);
-      await this.event(m, actor, id, step, app.status, out.to, out.note ?? null);
-      await this.audit.record(
-        {
-          actor,
-          ip: actor.ip,
-          action: `evaluation.${step}`,
-          objectType: 'evaluation_application',
-          objectId: id,
-          result: 'success',
-          details: { from: app.status, to: out.to ?? app.status, ...(out.details ?? {}) },
-        },
-        m,
-      );
-    });
+      throw err;
+    }
+  }
+
+  /** Inside step()'s transaction: lock and check the row, run the step, write its event and audit row. */
+  private async stepIn(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    step: Step,
+    fn: (m: EntityManager, app: Locked) => Promise<{ to: EvaluationStatus | null; note?: string | null; details?: Record<string, unknown> }>,
+  ): Promise<void> {
+    const app = await this.lock(m, actor, id);
+    const allowed: readonly EvaluationStatus[] = STEPS[step].from;
+    if (!allowed.includes(app.status)) {
+      throw AppException.conflict(`当前状态为“${EVALUATION_STATUS_NAMES[app.status]}”，不能执行“${STEPS[step].name}”`);
+    }
+    const out = await fn(m, app);
+    await this.event(m, actor, id, step, app.status, out.to, out.note ?? null);
+    await this.audit.record(
+      {
+        actor,
+        ip: actor.ip,
+        action: `evaluation.${step}`,
+        objectType: 'evaluation_application',
+        objectId: id,
+        result: 'success',
+        details: { from: app.status, to: out.to ?? app.status, ...(out.details ?? {}) },
+      },
+      m,
+    );
   }
 
   /** The row FOR UPDATE, if the actor may write it: the enterprise its own, the evaluator its body's. */
@@ -633,7 +656,7 @@ export class EvaluationApplicationsService {
       !!row &&
       ((actor.role === 'enterprise' && row.enterprise_id === actor.enterpriseId) || (actor.role === 'evaluator' && row.body_code === actor.regionCode));
     if (!mayWrite) {
-      if (row) await this.audit.record({ actor, ip: actor.ip, action: 'access.write', objectType: 'evaluation_application', objectId: id, result: 'denied' });
+      if (row) throw new WriteDenied(); // audited by step() once the transaction is over
       throw AppException.notFound('认定申请');
     }
     return row;
