@@ -17,6 +17,7 @@ import {
   assessCity,
   DEFAULT_TARGETS,
   DEFAULT_WEIGHTS,
+  emptyCounts,
   isIsoDate,
   rankCities,
   statsRow,
@@ -126,7 +127,8 @@ export class StatsService {
     return {
       asOf: date,
       self: live.total,
-      children: children.map((c) => ({ region: toRegion(c), hasChildren: c.has_children, counts: live.children.get(c.code)! })),
+      // A region outside the configured province (an officer bound there) has no live counts: zeros, not a 500.
+      children: children.map((c) => ({ region: toRegion(c), hasChildren: c.has_children, counts: live.children.get(c.code) ?? emptyCounts() })),
       source: { kind: 'live' as const, runId: null, builtAt: null },
     };
   }
