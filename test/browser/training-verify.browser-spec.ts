@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { addDays, chinaDate } from '@cqo/policy';
+import { addDays, chinaDate, maskName } from '@cqo/policy';
 import { launchChromium } from '../support/browser';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -78,7 +78,7 @@ describe('public training certificate verification in Chromium', () => {
     await t?.close();
   });
 
-  it('shows the name, the hours by category and 有效 without signing in', async () => {
+  it('shows the masked name, the hours by category and 有效 without signing in', async () => {
     await page.goto(`${base}/verify/${code}`);
     await page.waitForSelector('[data-testid=verify-status]', { timeout: 20_000 });
     expect(new URL(page.url()).pathname).toBe(`/verify/${code}`);
@@ -86,7 +86,8 @@ describe('public training certificate verification in Chromium', () => {
     await expect(page.locator('[data-testid=side-menu]').count()).resolves.toBe(0);
     await expect(page.locator('[data-testid=login-page]').count()).resolves.toBe(0);
 
-    await expect(page.textContent('[data-testid=verify-name]')).resolves.toBe(personName);
+    // Masked as on the evaluation certificate's page (issue 18 item 8).
+    await expect(page.textContent('[data-testid=verify-name]')).resolves.toBe(maskName(personName));
     await expect(page.textContent('[data-testid=verify-status]')).resolves.toContain('有效');
     await expect(page.getAttribute('[data-testid=verify-status]', 'data-status')).resolves.toBe('valid');
 

@@ -58,7 +58,7 @@ describe('transactional outbox with Redis down', () => {
     const [{ now: writtenAt }] = await t.db.query(`SELECT now()`);
     expect(health.body.error.redis.status).toBe('down');
 
-    const res = await t.http().patch(`/api/enterprises/${enterprise.id}`).set('Authorization', `Bearer ${token}`).send({ aboveSize: true });
+    const res = await t.http().patch(`/api/enterprises/${enterprise.id}`).set('Authorization', `Bearer ${token}`).send({ aboveSize: true, version: 1 });
     expect(res.status).toBe(200);
     expect(res.body.aboveSize).toBe(true);
 

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import { TRAINING_IMPORT_COLUMNS, type FileJobInfo, type ImportResult } from '@cqo/contracts';
-import { addDays, chinaDate, yearOf } from '@cqo/policy';
+import { addDays, chinaDate, maskName, yearOf } from '@cqo/policy';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
@@ -163,7 +163,9 @@ describe('training ledger (real Postgres)', () => {
       expect(again.body.code).toBe(cert.body.code);
 
       const pub = await t.http().get(`/api/public/verify/${cert.body.code}`).expect(200);
-      expect(pub.body).toMatchObject({ name: e.personName, year: lastYear, status: 'valid', totalHours: 44 });
+      // The name masked as the evaluation certificate's public page masks it (issue 18 item 8).
+      expect(pub.body).toMatchObject({ name: maskName(e.personName), year: lastYear, status: 'valid', totalHours: 44 });
+      expect(JSON.stringify(pub.body)).not.toContain(e.personName);
       expect(Object.keys(pub.body).sort()).toEqual(['code', 'hours', 'issuedAt', 'name', 'periodFrom', 'periodTo', 'status', 'totalHours', 'type', 'year']);
       expect(JSON.stringify(pub.body)).not.toContain(e.name);
 

@@ -134,8 +134,10 @@ export interface UpdateEnterpriseRequest {
   industry?: string;
   /** Replaces the award list when present. */
   awards?: EnterpriseAward[];
-  /** The version the edit was made from (optimistic locking); a stale one is refused. */
-  version?: number;
+  /** Moves the enterprise to this 市州 / 县市区. */
+  regionCode?: string;
+  /** The version the edit was made from (optimistic locking): required, a stale one is a 409. */
+  version: number;
 }
 
 /** POST /api/enterprises — a city / county / province officer registers an enterprise in scope. */

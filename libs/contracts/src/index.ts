@@ -9,3 +9,4 @@ export * from './filings';
 export * from './stats';
 export * from './files';
 export * from './evaluation';
+export * from './enterprise-changes';

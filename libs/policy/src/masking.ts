@@ -10,3 +10,12 @@ export function maskPhone(phone: string | null | undefined): string | null {
 export function maskPhonesInText(text: string): string {
   return text.replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2');
 }
+
+/**
+ * Whether a role reads personal data (CQO names, phone numbers, birth months) at all. The admin role
+ * is system administration only — users, regions, jobs (SPEC §1) — so it gets them masked or not
+ * at all (issue 18 item 8; 等保 2.0 L3 个人信息保护, ASVS V8.3).
+ */
+export function readsPersonalData(role: string): boolean {
+  return role !== 'admin';
+}

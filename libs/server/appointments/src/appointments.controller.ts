@@ -7,6 +7,8 @@ import { AwardCheckService } from './award-check.service';
 import { AwardCheckQueryDto, ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto, VerdictQueryDto } from './dtos/appointment.dto';
 
 const FILERS = ['enterprise', 'county', 'city', 'province'] as const;
+/** Who reads a CQO's record (name, phone, birth month): not admin, which is system administration only (SPEC §1, issue 18 item 8). */
+const PERSONAL_DATA_READERS = FILERS;
 
 @ApiTags('appointments')
 @ApiBearerAuth()
@@ -18,6 +20,7 @@ export class AppointmentsController {
   ) {}
 
   @Get('enterprises/:id/appointments')
+  @Roles(...PERSONAL_DATA_READERS)
   forEnterprise(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<EnterpriseAppointments> {
     return this.appointments.forEnterprise(actor, id);
   }
@@ -37,11 +40,13 @@ export class AppointmentsController {
   }
 
   @Get('appointments/:id')
+  @Roles(...PERSONAL_DATA_READERS)
   get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AppointmentDetail> {
     return this.appointments.get(actor, id);
   }
 
   @Get('appointments/:id/verdict')
+  @Roles(...PERSONAL_DATA_READERS)
   verdict(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: VerdictQueryDto): Promise<VerdictResult> {
     return this.appointments.verdict(actor, id, q.asOf);
   }

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { EnterpriseDetail, EnterpriseListItem, Page } from '@cqo/contracts';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { EnterpriseChangeRequest, EnterpriseDetail, EnterpriseListItem, Page } from '@cqo/contracts';
 import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { CreateEnterpriseDto } from './dtos/create-enterprise.dto';
 import { EnterpriseQueryDto } from './dtos/enterprise-query.dto';
@@ -30,9 +31,20 @@ export class EnterprisesController {
     return this.enterprises.get(actor, id);
   }
 
+  /** 200 with the enterprise when applied; 202 with the pending change request when an enterprise asked for a reviewed field. */
   @Patch(':id')
   @Roles('enterprise', 'county', 'city', 'province')
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: UpdateEnterpriseDto): Promise<EnterpriseDetail> {
-    return this.enterprises.update(actor, id, dto);
+  @ApiOkResponse({ description: 'applied' })
+  @ApiAcceptedResponse({ description: 'an enterprise self-edit of 规上/size/awards/region, pending an officer (issue 18 item 4)' })
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() dto: UpdateEnterpriseDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<EnterpriseDetail | EnterpriseChangeRequest> {
+    const outcome = await this.enterprises.update(actor, id, dto);
+    if (outcome.kind === 'applied') return outcome.enterprise;
+    res.status(202);
+    return outcome.request;
   }
 }

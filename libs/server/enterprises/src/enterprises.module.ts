@@ -3,13 +3,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RegionsModule } from '@cqo/server-regions';
 import { EnterpriseAwardEntity } from './entities/enterprise-award.entity';
 import { EnterpriseEntity } from './entities/enterprise.entity';
+import { EnterpriseChangeRequestsController } from './enterprise-change-requests.controller';
+import { EnterpriseChangeRequestsRepository } from './enterprise-change-requests.repository';
+import { EnterpriseChangeRequestsService } from './enterprise-change-requests.service';
 import { EnterprisesController } from './enterprises.controller';
 import { EnterprisesService } from './enterprises.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EnterpriseEntity, EnterpriseAwardEntity]), RegionsModule],
-  controllers: [EnterprisesController],
-  providers: [EnterprisesService],
+  controllers: [EnterprisesController, EnterpriseChangeRequestsController],
+  providers: [EnterprisesService, EnterpriseChangeRequestsService, EnterpriseChangeRequestsRepository],
   exports: [EnterprisesService],
 })
 export class EnterprisesModule {}

@@ -5,14 +5,16 @@ import type {
   ApiErrorDetail,
   CqoFilter,
   EnterpriseAward,
+  EnterpriseChangeRequest,
   EnterpriseDetail,
   EnterpriseListItem,
   OwnershipType,
+  EnterpriseReviewedFields,
   Page,
   SizeClass,
   Verdict,
 } from '@cqo/contracts';
-import { chinaDate, maskPhone, subtreePattern, validateCreditCode } from '@cqo/policy';
+import { chinaDate, maskName, maskPhone, readsPersonalData, subtreePattern, validateCreditCode } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
@@ -21,6 +23,7 @@ import { RegionsService } from '@cqo/server-regions';
 import type { CreateEnterpriseDto } from './dtos/create-enterprise.dto';
 import type { EnterpriseQueryDto } from './dtos/enterprise-query.dto';
 import type { UpdateEnterpriseDto } from './dtos/update-enterprise.dto';
+import { EnterpriseChangeRequestsRepository, toChangeRequest } from './enterprise-change-requests.repository';
 import { EnterpriseAwardEntity } from './entities/enterprise-award.entity';
 import { EnterpriseEntity } from './entities/enterprise.entity';
 
@@ -34,6 +37,7 @@ export class EnterprisesService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly changeRequests: EnterpriseChangeRequestsRepository,
   ) {}
 
   async list(actor: Actor, query: EnterpriseQueryDto): Promise<Page<EnterpriseListItem>> {
@@ -74,7 +78,7 @@ export class EnterprisesService {
         LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
       params,
     );
-    return { items: rows.map(toListItem), total, page: query.page, pageSize: query.pageSize };
+    return { items: rows.map((r) => toListItem(r, readsPersonalData(actor.role))), total, page: query.page, pageSize: query.pageSize };
   }
 
   /** A county / city / province officer registers an enterprise inside their scope. */
@@ -111,35 +115,151 @@ export class EnterprisesService {
 
   async get(actor: Actor, id: string): Promise<EnterpriseDetail> {
     const e = await this.load(actor, id, 'read');
-    return this.detail(e);
+    return this.detail(e, actor);
   }
 
-  async update(actor: Actor, id: string, dto: UpdateEnterpriseDto): Promise<EnterpriseDetail> {
+  /**
+   * An officer's edit applies at once. The enterprise's own edit of a reviewed field (规上, size,
+   * awards, region: they move it between target categories and change which position rule is
+   * hard) becomes a change request an officer approves (issue 18 item 4); its other fields still
+   * apply at once, in the same transaction. The version is required (optimistic lock).
+   */
+  async update(actor: Actor, id: string, dto: UpdateEnterpriseDto): Promise<EnterpriseUpdateOutcome> {
     const before = await this.load(actor, id, 'write');
-    const { awards, version, ...fields } = dto;
+    const { awards, version, regionCode, aboveSize, sizeClass, ...direct } = dto;
     if (awards) {
       const errors = duplicateAwards(awards);
       if (errors.length) throw AppException.validation(errors);
     }
-    if (version !== undefined && version !== before.version) throw AppException.conflict('企业信息已被他人修改，请刷新后重试');
+    if (version !== before.version) throw AppException.conflict(STALE);
+    const reviewed: EnterpriseReviewedFields = Object.fromEntries(
+      Object.entries({ aboveSize, sizeClass, awards, regionCode }).filter(([, v]) => v !== undefined),
+    );
+    if (actor.role === 'enterprise') {
+      const asked = await this.askedChanges(before, reviewed);
+      if (Object.keys(asked.changes).length) {
+        const requestId = await this.dataSource.transaction(async (m) => {
+          if (hasValues(direct)) await this.applyEdit(m, actor, before, direct, 'enterprise.update');
+          else await this.lockVersion(m, before);
+          const filed = await this.changeRequests.file(m, {
+            enterpriseId: id,
+            changes: asked.changes,
+            before: asked.before,
+            baseVersion: before.version,
+            by: actor.userId || null,
+            at: this.clock.now(),
+          });
+          await this.audit.record(
+            {
+              actor,
+              ip: actor.ip,
+              action: 'enterprise.change_request.file',
+              objectType: 'enterprise_change_request',
+              objectId: filed.id,
+              result: 'success',
+              details: { enterpriseId: id, fields: Object.keys(asked.changes), supersedes: filed.superseded },
+            },
+            m,
+          );
+          return filed.id;
+        });
+        const row = await this.changeRequests.find(requestId);
+        return { kind: 'requested', request: toChangeRequest(row!) };
+      }
+    }
+    const region = reviewed.regionCode !== undefined && reviewed.regionCode !== before.regionCode ? await this.movableTo(actor, reviewed.regionCode) : null;
+    const saved = await this.dataSource.transaction((m) => this.applyEdit(m, actor, before, { ...direct, aboveSize, sizeClass, awards, region }, 'enterprise.update'));
+    return { kind: 'applied', enterprise: await this.detail(saved, actor) };
+  }
+
+  /**
+   * The one path an edit takes, an officer's own or an approved change request: a versioned
+   * update of `current` (409 when it moved meanwhile), awards, a region move with the copies of
+   * the region path, the audit row and the statistics refresh, all on the caller's transaction.
+   */
+  async applyEdit(
+    m: EntityManager,
+    actor: Actor,
+    current: EnterpriseEntity,
+    edit: { name?: string; ownership?: OwnershipType; industry?: string; aboveSize?: boolean; sizeClass?: SizeClass | null; awards?: EnterpriseAward[]; region?: { code: string; path: string } | null },
+    action: string,
+    details: Record<string, unknown> = {},
+  ): Promise<EnterpriseEntity> {
+    const { awards, region, ...fields } = edit;
     const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<EnterpriseEntity>;
-    const saved = await this.dataSource.transaction(async (m) => {
-      const result = await m
-        .createQueryBuilder()
-        .update(EnterpriseEntity)
-        .set({ ...changes, updatedAt: this.clock.now(), version: () => 'version + 1' })
-        .where('id = :id AND version = :version', { id, version: before.version })
-        .execute();
-      if (result.affected !== 1) throw AppException.conflict('企业信息已被他人修改，请刷新后重试');
-      if (awards) await this.replaceAwards(m, id, awards);
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'enterprise.update', objectType: 'enterprise', objectId: id, result: 'success', details: { changed: [...Object.keys(changes), ...(awards ? ['awards'] : [])] } },
-        m,
-      );
-      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'enterprise.update', enterpriseId: id });
-      return m.findOneByOrFail(EnterpriseEntity, { id });
-    });
-    return this.detail(saved);
+    if (region) Object.assign(changes, { regionCode: region.code, regionPath: region.path });
+    const result = await m
+      .createQueryBuilder()
+      .update(EnterpriseEntity)
+      .set({ ...changes, updatedAt: this.clock.now(), version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id: current.id, version: current.version })
+      .execute();
+    if (result.affected !== 1) throw AppException.conflict(STALE);
+    if (awards) await this.replaceAwards(m, current.id, awards);
+    if (region) {
+      // Every row that copies the enterprise's region path follows it, so scope and lists agree.
+      for (const table of REGION_PATH_COPIES) await m.query(`UPDATE ${table} SET region_path = $2 WHERE enterprise_id = $1`, [current.id, region.path]);
+    }
+    const changed = [...Object.keys(changes).filter((k) => k !== 'regionPath'), ...(awards ? ['awards'] : [])];
+    await this.audit.record(
+      { actor, ip: actor.ip, action, objectType: 'enterprise', objectId: current.id, result: 'success', details: { changed, ...details } },
+      m,
+    );
+    // A moved enterprise leaves its old region too: refresh everywhere rather than only where it is now.
+    await this.outbox.enqueue(m, 'stats.refresh', region ? { reason: `${action}.region` } : { reason: action, enterpriseId: current.id });
+    return m.findOneByOrFail(EnterpriseEntity, { id: current.id });
+  }
+
+  /** The enterprise row as it is now, locked for the caller's transaction. */
+  async lockForEdit(m: EntityManager, id: string): Promise<EnterpriseEntity> {
+    const [row] = await m.query(`SELECT id FROM enterprise WHERE id = $1 FOR UPDATE`, [id]);
+    if (!row) throw AppException.notFound('企业');
+    return m.findOneByOrFail(EnterpriseEntity, { id });
+  }
+
+  /** A 市州 or 县市区 inside the officer's scope, or a 400 naming the field. */
+  async movableTo(actor: Actor, code: string): Promise<{ code: string; path: string }> {
+    const region = await this.regions.visible(actor, code).catch(() => null);
+    if (!region || region.level < 2) throw AppException.validation([{ field: 'regionCode', code: 'outOfScope', message: '所在地区应为您管辖范围内的市州或县市区' }]);
+    return { code: region.code, path: region.path };
+  }
+
+  /** Holds the version the enterprise read while its request is filed: a stale form is a 409 here too. */
+  private async lockVersion(m: EntityManager, e: EnterpriseEntity): Promise<void> {
+    const [row] = await m.query(`SELECT version FROM enterprise WHERE id = $1 FOR UPDATE`, [e.id]);
+    if (!row || row.version !== e.version) throw AppException.conflict(STALE);
+  }
+
+  /** The reviewed fields that differ from the enterprise as it is, with their current values; a region must exist in the province. */
+  private async askedChanges(e: EnterpriseEntity, asked: EnterpriseReviewedFields): Promise<{ changes: EnterpriseReviewedFields; before: EnterpriseReviewedFields }> {
+    const changes: EnterpriseReviewedFields = {};
+    const before: EnterpriseReviewedFields = {};
+    if (asked.aboveSize !== undefined && asked.aboveSize !== e.aboveSize) {
+      changes.aboveSize = asked.aboveSize;
+      before.aboveSize = e.aboveSize;
+    }
+    if (asked.sizeClass !== undefined && asked.sizeClass !== e.sizeClass) {
+      changes.sizeClass = asked.sizeClass;
+      before.sizeClass = e.sizeClass;
+    }
+    if (asked.awards) {
+      const current = await this.dataSource.getRepository(EnterpriseAwardEntity).find({ where: { enterpriseId: e.id }, order: { year: 'DESC' } });
+      const was = current.map((a) => ({ award: a.award, year: a.year ?? null }));
+      const now = asked.awards.map((a) => ({ award: a.award, year: a.year ?? null }));
+      if (awardKey(was) !== awardKey(now)) {
+        changes.awards = now;
+        before.awards = was;
+      }
+    }
+    if (asked.regionCode !== undefined && asked.regionCode !== e.regionCode) {
+      const [region, province, was] = await Promise.all([this.regions.find(asked.regionCode), this.regions.province(), this.regions.find(e.regionCode)]);
+      if (!region || region.level < 2 || !region.path.startsWith(province.path)) {
+        throw AppException.validation([{ field: 'regionCode', code: 'region', message: '所在地区应为本省的市州或县市区' }]);
+      }
+      Object.assign(changes, { regionCode: region.code, regionName: region.name });
+      Object.assign(before, { regionCode: e.regionCode, regionName: was?.name ?? e.regionCode });
+    }
+    return { changes, before };
   }
 
   private async replaceAwards(m: EntityManager, enterpriseId: string, awards: EnterpriseAward[]): Promise<void> {
@@ -154,7 +274,7 @@ export class EnterprisesService {
     return e;
   }
 
-  private async detail(e: EnterpriseEntity): Promise<EnterpriseDetail> {
+  private async detail(e: EnterpriseEntity, actor: Actor): Promise<EnterpriseDetail> {
     const [region, awards] = await Promise.all([
       this.regions.find(e.regionCode),
       this.dataSource.getRepository(EnterpriseAwardEntity).find({ where: { enterpriseId: e.id }, order: { year: 'DESC' } }),
@@ -178,7 +298,7 @@ export class EnterprisesService {
         industry: e.industry,
         has_award: awards.length > 0,
         ...(cell ?? NO_CQO),
-      }),
+      }, readsPersonalData(actor.role)),
       awards: awards.map((a) => ({ award: a.award, year: a.year ?? null })),
       version: e.version,
       updatedAt: e.updatedAt.toISOString(),
@@ -229,6 +349,21 @@ function nameGrams(q: string): string[] {
   return [...new Set(t.slice(0, -1).map((c, i) => c + t[i + 1]))];
 }
 
+export type EnterpriseUpdateOutcome = { kind: 'applied'; enterprise: EnterpriseDetail } | { kind: 'requested'; request: EnterpriseChangeRequest };
+
+const STALE = '企业信息已被他人修改，请刷新后重试';
+
+/** Tables that copy an enterprise's region path for scope filters (each has `enterprise_id`). */
+const REGION_PATH_COPIES = ['appointment', 'violation', 'violation_voided', 'annual_report', 'evaluation_application', 'evaluation_certificate'] as const;
+
+function hasValues(o: object): boolean {
+  return Object.values(o).some((v) => v !== undefined);
+}
+
+function awardKey(awards: EnterpriseAward[]): string {
+  return JSON.stringify(awards.map((a) => `${a.year ?? ''}|${a.award}`).sort());
+}
+
 function duplicateAwards(awards: EnterpriseAward[]): ApiErrorDetail[] {
   const seen = new Set<string>();
   for (const a of awards) {
@@ -239,7 +374,8 @@ function duplicateAwards(awards: EnterpriseAward[]): ApiErrorDetail[] {
   return [];
 }
 
-function toListItem(r: ListRow): EnterpriseListItem {
+/** `personal`: whether the reader sees the CQO's name (admin does not, SPEC §1); the phone is masked for every list reader. */
+function toListItem(r: ListRow, personal: boolean): EnterpriseListItem {
   return {
     id: r.id,
     creditCode: r.credit_code,
@@ -254,7 +390,7 @@ function toListItem(r: ListRow): EnterpriseListItem {
     cqo: r.a_id
       ? {
           appointmentId: r.a_id,
-          name: r.a_name ?? '',
+          name: personal ? (r.a_name ?? '') : maskName(r.a_name ?? ''),
           phone: maskPhone(r.a_phone) ?? '',
           termEnd: r.a_term_end,
           verdict: r.a_verdict,

@@ -260,6 +260,8 @@ export class EvaluationApplicationsService {
       ? await this.dataSource.query(`SELECT file_name, content_type, content FROM evaluation_evidence WHERE id = $1 AND application_id = $2`, [fileId, id])
       : [];
     if (!f) throw AppException.notFound('证实性材料');
+    // Evidence is about a named person: who downloaded which file, when (issue 18 item 8, 等保 2.0 L3 安全审计).
+    await this.audit.record({ actor, ip: actor.ip, action: 'evaluation.evidence.download', objectType: 'evaluation_evidence', objectId: fileId, result: 'success', details: { applicationId: id, fileName: f.file_name } });
     return { fileName: f.file_name, contentType: f.content_type, content: f.content };
   }
 

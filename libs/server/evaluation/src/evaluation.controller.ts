@@ -48,7 +48,8 @@ import { EvaluationSettingsService } from './evaluation-settings.service';
 import { EVIDENCE_LIMITS, type UploadedEvidence } from './evidence-guard';
 import { TalentPoolService } from './talent-pool.service';
 
-const READERS = ['enterprise', 'evaluator', 'province', 'city', 'county', 'admin'] as const;
+/** Applications, certificates and evidence name a person (and a certificate shows the phone): not admin, which is system administration only (SPEC §1, issue 18 item 8). */
+const READERS = ['enterprise', 'evaluator', 'province', 'city', 'county'] as const;
 
 /** Capability evaluation (SPEC §6): routes listed in docs/evaluation.md. */
 @ApiTags('evaluation')

@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PublicTrainingVerification, TrainingCertificate, TrainingYearHours } from '@cqo/contracts';
-import { yearOf } from '@cqo/policy';
+import { maskName, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { LedgerService } from './ledger.service';
@@ -103,10 +103,17 @@ export class CertificatesService {
       );
       return newCode;
     });
-    return this.get(actor, code);
+    return this.view(actor, code);
   }
 
+  /** A certificate names a person and their hours: every read is in the audit log (issue 18 item 8, SPEC §1, 等保 2.0 L3 安全审计). */
   async get(actor: Actor, code: string): Promise<TrainingCertificate> {
+    const cert = await this.view(actor, code);
+    await this.audit.record({ actor, ip: actor.ip, action: 'training.certificate.read', objectType: 'training_certificate', objectId: cert.code, result: 'success', details: { personId: cert.personId, year: cert.year } });
+    return cert;
+  }
+
+  private async view(actor: Actor, code: string): Promise<TrainingCertificate> {
     const row = await this.row(code);
     if (!row) throw AppException.notFound('学时证明');
     await this.training.assertPerson(actor, row.person_id, 'read');
@@ -129,17 +136,20 @@ export class CertificatesService {
   }
 
   /**
-   * What anyone holding the code may see: name, hours and validity. An unknown or malformed code
-   * is the same 404 whatever the reason, so the page reveals nothing about who exists.
+   * What anyone holding the code may see: the name masked as the evaluation certificate's page
+   * masks it (张*丰, issue 18 item 8), hours and validity. An unknown or malformed code is the same
+   * 404 whatever the reason, so the page reveals nothing about who exists. Each successful check
+   * is audited with the client's address (who, what, when).
    */
-  async verifyPublic(code: string): Promise<PublicTrainingVerification> {
+  async verifyPublic(code: string, ip: string | null = null): Promise<PublicTrainingVerification> {
     const normal = String(code ?? '').trim().toUpperCase();
     const row = CODE_PATTERN.test(normal) ? await this.row(normal) : null;
     if (!row) throw AppException.notFound('学时证明');
+    await this.audit.record({ ip, action: 'training.certificate.verify', objectType: 'training_certificate', objectId: row.code, result: 'success', details: { public: true } });
     return {
       type: 'training-hours',
       code: row.code,
-      name: row.person_name,
+      name: maskName(row.person_name),
       year: row.year,
       periodFrom: row.period_from,
       periodTo: row.period_to,

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { LedgerVerification, Page, PublicTrainingVerification, ShortfallPage, TrainingCertificate, TrainingProgress, TrainingRecordItem } from '@cqo/contracts';
 import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import { AuditService } from '@cqo/server-audit';
-import { CurrentActor, Public, Roles, type Actor } from '@cqo/server-common';
+import { clientIp, CurrentActor, Public, Roles, type Actor, type RequestWithActor } from '@cqo/server-common';
 import { CertificatesService } from './certificates.service';
 import {
   CreateTrainingRecordDto,
@@ -19,6 +19,9 @@ import { TrainingImportService } from './training-import.service';
 import { TrainingService } from './training.service';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A person's training and hours certificates are personal data: not admin, which is system administration only (SPEC §1, issue 18 item 8). */
+const PERSONAL_DATA_READERS = ['enterprise', 'evaluator', 'county', 'city', 'province'] as const;
 
 function attachment(res: Response, fileName: string): void {
   res.setHeader('Content-Type', XLSX_TYPE);
@@ -36,6 +39,7 @@ export class TrainingController {
   ) {}
 
   @Get('records')
+  @Roles(...PERSONAL_DATA_READERS)
   list(@CurrentActor() actor: Actor, @Query() q: TrainingRecordQueryDto): Promise<Page<TrainingRecordItem>> {
     return this.training.list(actor, q);
   }
@@ -54,24 +58,26 @@ export class TrainingController {
   }
 
   @Get('progress')
+  @Roles(...PERSONAL_DATA_READERS)
   progress(@CurrentActor() actor: Actor, @Query() q: ProgressQueryDto): Promise<TrainingProgress> {
     return this.training.progress(actor, q.enterpriseId, q.year);
   }
 
   @Get('shortfall')
-  @Roles('county', 'city', 'province', 'admin')
+  @Roles('county', 'city', 'province')
   shortfall(@CurrentActor() actor: Actor, @Query() q: ShortfallQueryDto): Promise<ShortfallPage> {
     return this.training.shortfall(actor, q);
   }
 
   @Post('certificates')
   @HttpCode(200)
-  @Roles('enterprise', 'county', 'city', 'province', 'admin')
+  @Roles('enterprise', 'county', 'city', 'province')
   issue(@CurrentActor() actor: Actor, @Body() dto: IssueCertificateDto): Promise<TrainingCertificate> {
     return this.certificates.issue(actor, dto.personId, dto.year);
   }
 
   @Get('certificates/:code')
+  @Roles(...PERSONAL_DATA_READERS)
   certificate(@CurrentActor() actor: Actor, @Param('code') code: string): Promise<TrainingCertificate> {
     return this.certificates.get(actor, code);
   }
@@ -103,8 +109,8 @@ export class PublicVerifyController {
 
   @Get('verify/:code')
   @Public()
-  verify(@Param('code') code: string): Promise<PublicTrainingVerification> {
-    return this.certificates.verifyPublic(code);
+  verify(@Param('code') code: string, @Req() req: RequestWithActor): Promise<PublicTrainingVerification> {
+    return this.certificates.verifyPublic(code, clientIp(req));
   }
 }
 

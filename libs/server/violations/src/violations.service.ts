@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Page, PolicyProfile, Role, ViolationItem, ViolationStatus, VoidedViolationItem } from '@cqo/contracts';
-import { chinaDate, isDisqualifying, subtreePattern } from '@cqo/policy';
+import { chinaDate, isDisqualifying, maskName, readsPersonalData, subtreePattern } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
@@ -79,7 +79,7 @@ export class ViolationsService {
       params,
     );
     const profile = await this.policy.profileAt(this.today());
-    return { items: rows.map((r) => toItem(r, profile)), total, page: q.page, pageSize: q.pageSize };
+    return { items: rows.map((r) => toItem(forRole(actor, r), profile)), total, page: q.page, pageSize: q.pageSize };
   }
 
   async record(actor: Actor, dto: RecordViolationDto): Promise<ViolationItem> {
@@ -232,7 +232,7 @@ export class ViolationsService {
       `${VOIDED_SELECT} WHERE ${clause} ORDER BY v.voided_at DESC, v.id LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
       params,
     );
-    return { items: rows.map((r) => toVoidedItem({ ...r, version: 0 })), total, page: q.page, pageSize: q.pageSize };
+    return { items: rows.map((r) => toVoidedItem({ ...forRole(actor, r), version: 0 })), total, page: q.page, pageSize: q.pageSize };
   }
 
   private async item(id: string): Promise<ViolationItem> {
@@ -268,6 +268,11 @@ const LEVELS: Role[] = ['county', 'city', 'province'];
 const LEVEL_NAMES: Record<string, string> = { county: '县级', city: '市级', province: '省级' };
 function levelRank(role: string): number {
   return LEVELS.indexOf(role as Role);
+}
+
+/** The CQO's name masked (张*丰) for a role that reads no personal data (admin, SPEC §1, issue 18 item 8). */
+function forRole<T extends { person_name: string | null }>(actor: Actor, r: T): T {
+  return readsPersonalData(actor.role) || !r.person_name ? r : { ...r, person_name: maskName(r.person_name) };
 }
 
 function toItem(r: ViolationRow, profile: PolicyProfile | null): ViolationItem {

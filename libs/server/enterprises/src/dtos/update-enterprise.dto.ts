@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { INDUSTRY_SECTIONS, OWNERSHIP_TYPES, SIZE_CLASSES, type OwnershipType, type SizeClass, type UpdateEnterpriseRequest } from '@cqo/contracts';
 import { FieldLabel } from '@cqo/server-common';
 import { AwardDto } from './create-enterprise.dto';
@@ -28,6 +28,12 @@ export class UpdateEnterpriseDto implements UpdateEnterpriseRequest {
   @ApiPropertyOptional({ type: [AwardDto] }) @FieldLabel('获奖情况') @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AwardDto)
   awards?: AwardDto[];
 
-  @ApiPropertyOptional() @FieldLabel('版本') @IsOptional() @IsInt() @Min(1)
-  version?: number;
+  /** A 市州 or 县市区 code; an officer's must lie in their scope. */
+  @ApiPropertyOptional() @FieldLabel('所在地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '所在地区代码应为6位GB/T 2260代码' })
+  regionCode?: string;
+
+  /** The version the edit was made from: required, a stale one is a 409 (issue 18 item 8; ASVS V11.1.6, no TOCTOU race on a write). */
+  @ApiProperty({ description: 'The version last read (optimistic locking)' }) @FieldLabel('版本')
+  @IsDefined({ message: '缺少版本号，请刷新后重试' }) @IsInt({ message: '版本应为整数' }) @Min(1, { message: '版本应为正整数' })
+  version!: number;
 }

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ChangeRequestStatus, EnterpriseChangeRequest, EnterpriseReviewedFields } from '@cqo/contracts';
+
+export interface ChangeRequestRow {
+  id: string;
+  enterprise_id: string;
+  enterprise_name: string;
+  credit_code: string;
+  region_code: string;
+  region_name: string;
+  region_path: string;
+  status: ChangeRequestStatus;
+  changes: EnterpriseReviewedFields;
+  before: EnterpriseReviewedFields;
+  requested_at: Date;
+  requested_by: string | null;
+  decided_at: Date | null;
+  decided_by: string | null;
+  reason: string | null;
+}
+
+const SELECT = `SELECT c.id, c.enterprise_id, e.name AS enterprise_name, e.credit_code, e.region_code, r.name AS region_name, e.region_path,
+       c.status, c.changes, c.before, c.requested_at, coalesce(ru.display_name, ru.username) AS requested_by,
+       c.decided_at, coalesce(du.display_name, du.username) AS decided_by, c.reason
+  FROM enterprise_change_request c
+  JOIN enterprise e ON e.id = c.enterprise_id
+  JOIN region r ON r.code = e.region_code
+  LEFT JOIN app_user ru ON ru.id = c.requested_by
+  LEFT JOIN app_user du ON du.id = c.decided_by`;
+
+/** The only writer of `enterprise_change_request`. Methods that run in a transaction take its manager first. */
+@Injectable()
+export class EnterpriseChangeRequestsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Files a pending request, superseding the enterprise's earlier pending one (one pending at a time). Returns the id. */
+  async file(
+    m: EntityManager,
+    r: { enterpriseId: string; changes: EnterpriseReviewedFields; before: EnterpriseReviewedFields; baseVersion: number; by: string | null; at: Date },
+  ): Promise<{ id: string; superseded: string | null }> {
+    const [old] = await m.query(
+      `UPDATE enterprise_change_request SET status = 'superseded', decided_at = $2 WHERE enterprise_id = $1 AND status = 'pending' RETURNING id`,
+      [r.enterpriseId, r.at],
+    );
+    const [row] = await m.query(
+      `INSERT INTO enterprise_change_request (enterprise_id, changes, before, base_version, requested_by, requested_at)
+       VALUES ($1, $2::jsonb, $3::jsonb, $4, $5, $6) RETURNING id`,
+      [r.enterpriseId, JSON.stringify(r.changes), JSON.stringify(r.before), r.baseVersion, r.by, r.at],
+    );
+    return { id: row.id, superseded: old?.id ?? null };
+  }
+
+  /** Decides a pending request; null when it is no longer pending (decided meanwhile). */
+  async decide(m: EntityManager, id: string, d: { status: 'approved' | 'rejected'; by: string | null; at: Date; reason: string | null }): Promise<{ enterprise_id: string; changes: EnterpriseReviewedFields } | null> {
+    const [row] = await m.query(
+      `UPDATE enterprise_change_request SET status = $2, decided_by = $3, decided_at = $4, reason = $5
+        WHERE id = $1 AND status = 'pending' RETURNING enterprise_id, changes`,
+      [id, d.status, d.by, d.at, d.reason],
+    );
+    return row ?? null;
+  }
+
+  async find(id: string, m?: EntityManager): Promise<ChangeRequestRow | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const [row] = await (m ?? this.dataSource).query(`${SELECT} WHERE c.id = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** `where` is a scope fragment on alias `e` (the enterprise) with positional `params`. */
+  async list(where: string[], params: unknown[], page: number, pageSize: number): Promise<{ rows: ChangeRequestRow[]; total: number }> {
+    const clause = where.join(' AND ');
+    const [{ total }] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM enterprise_change_request c JOIN enterprise e ON e.id = c.enterprise_id WHERE ${clause}`,
+      params,
+    );
+    const rows: ChangeRequestRow[] = await this.dataSource.query(
+      `${SELECT} WHERE ${clause} ORDER BY c.requested_at DESC, c.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      params,
+    );
+    return { rows, total };
+  }
+}
+
+export function toChangeRequest(r: ChangeRequestRow): EnterpriseChangeRequest {
+  return {
+    id: r.id,
+    enterpriseId: r.enterprise_id,
+    enterpriseName: r.enterprise_name,
+    creditCode: r.credit_code,
+    regionCode: r.region_code,
+    regionName: r.region_name,
+    status: r.status,
+    changes: r.changes,
+    before: r.before,
+    requestedAt: new Date(r.requested_at).toISOString(),
+    requestedBy: r.requested_by,
+    decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
+    decidedBy: r.decided_by,
+    reason: r.reason,
+  };
+}
