@@ -9,8 +9,9 @@ module.exports = {
       displayName: 'unit',
       roots: ['<rootDir>/libs', '<rootDir>/apps'],
       testMatch: ['**/*.spec.ts'],
-      // The dashboard's pure helpers (apps/web/src/utils) are unit-tested; its components are covered by the browser tests.
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/web/(?!src/utils/)'],
+      // The dashboard's pure TS modules are unit-tested next to them (apps/web/src/**/*.spec.ts: utils,
+      // composables, a view's form logic); its components are covered by the browser tests.
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/web/(?!src/)'],
     },
     {
       ...preset,

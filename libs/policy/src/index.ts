@@ -7,3 +7,4 @@ export * from './grading';
 export * from './filings';
 export * from './stats';
 export * from './roster';
+export * from './sheet-cells';

@@ -1,4 +1,4 @@
-import { defaultReportingYear, formatPercent, needsExplanation, parseDayList, reportStatusTagType, topLevelField, yearFromQuery } from './filings';
+import { defaultReportingYear, needsExplanation, parseDayList, reportStatusTagType, topLevelField, yearFromQuery } from './filings';
 
 describe('defaultReportingYear', () => {
   it('is this year from 1 November, last year before', () => {
@@ -6,21 +6,6 @@ describe('defaultReportingYear', () => {
     expect(defaultReportingYear(new Date(2026, 11, 31))).toBe(2026);
     expect(defaultReportingYear(new Date(2026, 9, 31))).toBe(2025);
     expect(defaultReportingYear(new Date(2027, 0, 10))).toBe(2026);
-  });
-});
-
-describe('formatPercent', () => {
-  it('formats a fraction with one decimal', () => {
-    expect(formatPercent(0.8125)).toBe('81.3%');
-    expect(formatPercent(1)).toBe('100.0%');
-    expect(formatPercent(0)).toBe('0.0%');
-    expect(formatPercent(0.5, 0)).toBe('50%');
-  });
-
-  it('shows a dash when there is no rate', () => {
-    expect(formatPercent(null)).toBe('—');
-    expect(formatPercent(undefined)).toBe('—');
-    expect(formatPercent(Number.NaN)).toBe('—');
   });
 });
 

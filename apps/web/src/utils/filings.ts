@@ -3,21 +3,12 @@ import type { StatusTagType } from '@cqo/web-ui';
 
 // Pure helpers of the reporting-cycle pages (kept free of Vue and i18n so they are unit-tested).
 
-/** Shown for a rate whose denominator is 0 (the API sends null), never "NaN%". */
-export const NO_RATE = '—';
-
 /** The month (0-based) the reporting window of a year opens by default: 1 November. */
 const WINDOW_MONTH = 10;
 
 /** The year being reported on: this year from 1 November on, the previous year before that. */
 export function defaultReportingYear(now: Date = new Date()): number {
   return now.getMonth() >= WINDOW_MONTH ? now.getFullYear() : now.getFullYear() - 1;
-}
-
-/** A fraction 0–1 as a percentage with `digits` decimals: 0.8125 → "81.3%"; null → "—". */
-export function formatPercent(rate: number | null | undefined, digits = 1): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return NO_RATE;
-  return `${(rate * 100).toFixed(digits)}%`;
 }
 
 /** Tag colour of a report's state: accepted green, submitted blue, returned red, draft orange. */

@@ -2,3 +2,4 @@ export * from './schemes';
 export * from './grade';
 export * from './certificates';
 export * from './preconditions';
+export * from './workflow';

@@ -1,6 +1,6 @@
 import { computeCreditCodeCheckChar } from '../credit-code';
 import { ROSTER_COLUMNS, ROSTER_CQO_COLUMNS } from './roster-columns';
-import { parseAwards, parseRosterDate, parseRosterMonth, validateRosterRow, type RosterRawRow, type RosterRowContext } from './roster-row';
+import { parseAwards, parseRosterMonth, validateRosterRow, type RosterRawRow, type RosterRowContext } from './roster-row';
 
 const CODE = (() => {
   const first17 = '91420102MA4K00001';
@@ -148,14 +148,6 @@ describe('validateRosterRow', () => {
 });
 
 describe('cell parsers', () => {
-  it('dates from cells, serial numbers and text', () => {
-    expect(parseRosterDate(new Date('2024-03-01T00:00:00Z'))).toBe('2024-03-01');
-    expect(parseRosterDate(45352)).toBe('2024-03-01');
-    expect(parseRosterDate('2024/3/1')).toBe('2024-03-01');
-    expect(parseRosterDate('2024年3月1日')).toBe('2024-03-01');
-    expect(parseRosterDate('2024-02-30')).toBeNull();
-    expect(parseRosterDate('下月')).toBeNull();
-  });
 
   it('months', () => {
     expect(parseRosterMonth('1980-5')).toBe('1980-05');

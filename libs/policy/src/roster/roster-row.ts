@@ -18,12 +18,13 @@ import {
   type SizeClass,
 } from '@cqo/contracts';
 import { validateCreditCode } from '../credit-code';
-import { isIsoDate } from '../eligibility/dates';
+import { parseSheetDate, sheetCellText, type SheetCellValue } from '../sheet-cells';
+import { checkPlausibility } from '../eligibility/plausibility';
 import { checkTerm, type TermRule } from '../eligibility/term';
 import { AWARD_FORMAT, ROSTER_COLUMNS, ROSTER_CQO_COLUMNS, ROSTER_CQO_REQUIRED_COLUMNS, ROSTER_REQUIRED_COLUMNS, type RosterColumn } from './roster-columns';
 
-/** A cell as a spreadsheet reader hands it over (rich text, formulas and links already reduced). */
-export type RosterCell = string | number | boolean | Date | null | undefined;
+/** A cell as a spreadsheet reader hands it over (libs/policy sheet-cells). */
+export type RosterCell = SheetCellValue;
 export type RosterRawRow = Partial<Record<RosterColumn, RosterCell>>;
 
 export interface RosterEnterprise {
@@ -94,31 +95,10 @@ export type RosterRowResult = { blank: true } | { blank: false; row: RosterRow |
 
 const PHONE = /^1[3-9]\d{9}$/;
 
-/** A cell as the text a person sees in it (a date cell as YYYY-MM-DD). */
-export function rosterCellText(v: RosterCell): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
-  if (typeof v === 'boolean') return v ? '是' : '否';
-  return String(v).trim();
-}
-
-/** A date cell, an Excel serial number or text (2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日); null when none. */
-export function parseRosterDate(v: RosterCell): string | null {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString().slice(0, 10);
-  if (typeof v === 'number') {
-    if (v < 20_000 || v > 80_000) return null;
-    return new Date(Math.round((v - 25_569) * 86_400_000)).toISOString().slice(0, 10);
-  }
-  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(rosterCellText(v));
-  if (!m) return null;
-  const iso = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : null;
-}
-
 /** 出生年月: a date cell (Excel turns 1980-05 into 1 May 1980), or text 1980-05, 1980/5, 1980.05, 1980年5月, 198005. */
 export function parseRosterMonth(v: RosterCell): string | null {
-  if (v instanceof Date || typeof v === 'number') return parseRosterDate(v)?.slice(0, 7) ?? null;
-  const t = rosterCellText(v);
+  if (v instanceof Date || typeof v === 'number') return parseSheetDate(v)?.slice(0, 7) ?? null;
+  const t = sheetCellText(v);
   const m = /^(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?$/.exec(t);
   if (!m) return null;
   const month = Number(m[2]);
@@ -161,7 +141,7 @@ function oneOf<T extends string>(list: readonly T[], text: string): T | null {
  * record are the import service's.
  */
 export function validateRosterRow(raw: RosterRawRow, ctx: RosterRowContext): RosterRowResult {
-  const text = Object.fromEntries(ROSTER_COLUMNS.map((c) => [c, rosterCellText(raw[c])])) as Record<RosterColumn, string>;
+  const text = Object.fromEntries(ROSTER_COLUMNS.map((c) => [c, sheetCellText(raw[c])])) as Record<RosterColumn, string>;
   if (ROSTER_COLUMNS.every((c) => text[c] === '')) return { blank: true };
   const errors: RosterCellError[] = [];
   const bad = (column: RosterColumn, reason: string) => {
@@ -245,10 +225,10 @@ function validateCqo(
   else if (years < 0) bad('从事质量管理工作年限', '从事质量管理工作年限不能为负数');
   else if (years > 60) bad('从事质量管理工作年限', '从事质量管理工作年限不能超过60年');
 
-  const appointedOn = parseRosterDate(raw['聘任日期']);
+  const appointedOn = parseSheetDate(raw['聘任日期']);
   if (text['聘任日期'] && !appointedOn) bad('聘任日期', '聘任日期应为YYYY-MM-DD格式的有效日期');
   else if (appointedOn && appointedOn > ctx.today) bad('聘任日期', '聘任日期不能晚于今天');
-  const givenTermEnd = parseRosterDate(raw['任期届满日期']);
+  const givenTermEnd = parseSheetDate(raw['任期届满日期']);
   if (text['任期届满日期'] && !givenTermEnd) bad('任期届满日期', '任期届满日期应为YYYY-MM-DD格式的有效日期');
   let termEnd: string | null = givenTermEnd;
   if (appointedOn) {
@@ -261,10 +241,7 @@ function validateCqo(
       bad(givenTermEnd ? '任期届满日期' : '聘任日期', `任期已于 ${termEnd} 届满，名册只登记在任的首席质量官`);
     }
     if (birthMonth) {
-      const [by, bm] = birthMonth.split('-').map(Number);
-      const age = Number(appointedOn.slice(0, 4)) - by - (Number(appointedOn.slice(5, 7)) < bm ? 1 : 0);
-      if (age < 18 || age > 80) bad('出生年月', '按出生年月计算，聘任时年龄应在18–80岁之间');
-      else if (Number.isInteger(years) && years > age - 14) bad('从事质量管理工作年限', '从事质量管理工作年限与年龄不符');
+      for (const p of checkPlausibility(birthMonth, appointedOn, years)) bad(p.field === 'birthMonth' ? '出生年月' : '从事质量管理工作年限', p.message);
     }
   }
 

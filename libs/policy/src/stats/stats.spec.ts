@@ -27,6 +27,11 @@ describe('rates', () => {
     expect(rate(0, 0)).toBeNull();
     expect(formatRate(rate(0, 0))).toBe('—');
     expect(formatRate(Number.NaN)).toBe('—');
+    // The one percent formatter of the dashboard, the charts (ECharts passes '-' for a gap) and the city report.
+    expect(formatRate('-')).toBe('—');
+    expect(formatRate(undefined)).toBe('—');
+    expect(formatRate(0.8125)).toBe('81.3%');
+    expect(formatRate(0.6, 0)).toBe('60%');
     expect(formatRate(rate(2, 3))).toBe('66.7%');
     expect(formatRate(1)).toBe('100.0%');
   });

@@ -21,9 +21,12 @@ export function rate(numerator: number, denominator: number): number | null {
   return denominator > 0 ? numerator / denominator : null;
 }
 
-/** A rate as the dashboard shows it: "—" when there is no figure, else a percentage with `digits` decimals. */
-export function formatRate(value: number | null | undefined, digits = 1): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+/**
+ * A 0–1 rate as every screen, chart and report shows it: a percentage with `digits` decimals
+ * (0.8125 → "81.3%"), and "—" when there is no figure (null, 0 ÷ 0, NaN, ECharts' '-' gap), never "NaN".
+ */
+export function formatRate(value: unknown, digits = 1): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
   return `${(value * 100).toFixed(digits)}%`;
 }
 

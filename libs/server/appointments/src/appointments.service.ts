@@ -9,7 +9,7 @@ import type {
   PolicyProfile,
   VerdictResult,
 } from '@cqo/contracts';
-import { checkTerm, daysBetween, declarationsOf, defaultTermEnd, maskPhone, termRuleOf, chinaDate } from '@cqo/policy';
+import { checkPlausibility, checkTerm, daysBetween, declarationsOf, defaultTermEnd, maskPhone, termRuleOf, chinaDate } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
@@ -170,11 +170,8 @@ export class AppointmentsService {
     const today = this.today();
     const add = (field: string, code: string, message: string) => errors.push({ field, code, message });
     if (dto.appointedOn > today) add('appointedOn', 'future', '聘任日期不能晚于今天');
-    const [by, bm] = dto.birthMonth.split('-').map(Number);
-    const age = Number(dto.appointedOn.slice(0, 4)) - by - (Number(dto.appointedOn.slice(5, 7)) < bm ? 1 : 0);
-    if (age < 18 || age > 80) add('birthMonth', 'age', '按出生年月计算，聘任时年龄应在18–80岁之间');
+    for (const p of checkPlausibility(dto.birthMonth, dto.appointedOn, dto.yearsInQuality)) add(p.field, p.code, p.message);
     if (dto.qualificationType === '无' && dto.qualificationLevel) add('qualificationLevel', 'notApplicable', '类别为“无”时不应填写级别');
-    if (dto.yearsInQuality > age - 14) add('yearsInQuality', 'tooMany', '从事质量管理工作年限与年龄不符');
     // A term longer than the usual one is not an error: 004 三(一) 任期一般为5年. The verdict's term
     // rule shows it as a soft hit naming the clause, which asks the filer for a 上报说明.
     if (dto.termEnd && checkTerm(termRuleOf(profile), dto.appointedOn, dto.termEnd).beforeStart) add('termEnd', 'beforeStart', '任期届满日期不能早于聘任日期');

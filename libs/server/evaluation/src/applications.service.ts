@@ -32,11 +32,14 @@ import {
 import {
   applicationPreconditions,
   chinaDate,
+  EVALUATION_STEPS,
+  evaluationActions,
   gradeSheet,
   reapplicationLockedUntil,
   subtreePattern,
   validateSheet,
   type ApplicantFacts,
+  type EvaluationStep,
   type GradeSheet,
   type ScoringScheme,
 } from '@cqo/policy';
@@ -95,20 +98,8 @@ const SELECT = `SELECT a.id, a.body_code, a.enterprise_id, e.name AS enterprise_
   LEFT JOIN evaluation_certificate pc ON pc.id = a.previous_certificate_id
   LEFT JOIN evaluation_certificate c ON c.application_id = a.id`;
 
-/** Steps, with the states each may start from (docs/evaluation.md). */
-const STEPS = {
-  resubmit: { name: '重新提交申请', from: ['returned'] },
-  withdraw: { name: '撤回申请', from: ['submitted', 'returned'] },
-  evidence: { name: '上传证实性材料', from: ['submitted', 'returned'] },
-  accept: { name: '受理', from: ['submitted'] },
-  return: { name: '退回补正', from: ['submitted'] },
-  panel: { name: '组建评价组', from: ['accepted', 'scoring'] },
-  sheet: { name: '提交评分表', from: ['scoring'] },
-  interview: { name: '记录面试答辩', from: ['scoring'] },
-  site_visit: { name: '记录现场验证', from: ['scoring'] },
-  report: { name: '出具认定报告', from: ['scoring'] },
-} satisfies Record<string, { name: string; from: EvaluationStatus[] }>;
-type Step = keyof typeof STEPS;
+/** Steps, with the states each may start from: libs/policy's EVALUATION_STEPS (docs/evaluation.md). */
+type Step = EvaluationStep;
 
 interface Locked {
   id: string;
@@ -625,9 +616,9 @@ export class EvaluationApplicationsService {
     fn: (m: EntityManager, app: Locked) => Promise<{ to: EvaluationStatus | null; note?: string | null; details?: Record<string, unknown> }>,
   ): Promise<void> {
     const app = await this.lock(m, actor, id);
-    const allowed: readonly EvaluationStatus[] = STEPS[step].from;
+    const allowed: readonly EvaluationStatus[] = EVALUATION_STEPS[step].from;
     if (!allowed.includes(app.status)) {
-      throw AppException.conflict(`当前状态为“${EVALUATION_STATUS_NAMES[app.status]}”，不能执行“${STEPS[step].name}”`);
+      throw AppException.conflict(`当前状态为“${EVALUATION_STATUS_NAMES[app.status]}”，不能执行“${EVALUATION_STEPS[step].name}”`);
     }
     const out = await fn(m, app);
     await this.event(m, actor, id, step, app.status, out.to, out.note ?? null);
@@ -718,24 +709,17 @@ export class EvaluationApplicationsService {
     }));
   }
 
-  private actionsFor(actor: Actor, row: ApplicationRow, panel: { userId: string; leader: boolean }[]): EvaluationAction[] {
-    const s = row.status;
-    const out: EvaluationAction[] = [];
-    if (actor.role === 'enterprise' && row.enterprise_id === actor.enterpriseId) {
-      if (s === 'returned') out.push('resubmit');
-      if (s === 'submitted' || s === 'returned') out.push('withdraw', 'uploadEvidence');
-    }
-    if (actor.role === 'evaluator' && row.body_code === actor.regionCode) {
-      if (s === 'submitted') out.push('accept', 'return');
-      if (s === 'accepted') out.push('appointPanel');
-      const me = panel.find((p) => p.userId === actor.userId);
-      if (s === 'scoring' && me) {
-        out.push('score', 'interview', 'siteVisit');
-        if (me.leader) out.push('consolidate');
-      }
-      if (s === 'reported' && row.report?.grade) out.push('issueCertificate');
-    }
-    return out;
+  /** The buttons for the caller, from the same table as step()'s guard (libs/policy evaluationActions). */
+  private actionsFor(actor: Actor, row: ApplicationRow, panel: { userId: string; leader: boolean; scoredAt: string | null }[]): EvaluationAction[] {
+    const seat = actor.role === 'evaluator' ? panel.find((p) => p.userId === actor.userId) : undefined;
+    return evaluationActions({
+      status: row.status,
+      ownEnterprise: actor.role === 'enterprise' && row.enterprise_id === actor.enterpriseId,
+      bodyEvaluator: actor.role === 'evaluator' && row.body_code === actor.regionCode,
+      panelSeat: seat ? { leader: seat.leader } : null,
+      sheetsIn: panel.some((p) => p.scoredAt !== null),
+      graded: Boolean(row.report?.grade),
+    });
   }
 }
 

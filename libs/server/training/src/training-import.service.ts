@@ -12,7 +12,7 @@ import {
   type RosterImportParams,
   type TrainingCategory,
 } from '@cqo/contracts';
-import { normaliseCertificateNo, validateCreditCode, validateTrainingRecord } from '@cqo/policy';
+import { normaliseCertificateNo, parseSheetDate, sheetCellText, validateCreditCode, validateTrainingRecord } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
 import { errorWorkbook, findErrorReport, insertImportRun, openSheet, sha256Of, sortRowErrors, type SheetCell } from '@cqo/server-imports';
@@ -96,15 +96,15 @@ export class TrainingImportService {
       const n = r.number;
       if (n === 1) continue;
       const cell = (c: Column): SheetCell => r.cells.get(columns.get(c)!) ?? null;
-      const raw = Object.fromEntries(TRAINING_IMPORT_COLUMNS.map((c) => [c, cellText(cell(c))])) as Record<Column, string>;
+      const raw = Object.fromEntries(TRAINING_IMPORT_COLUMNS.map((c) => [c, sheetCellText(cell(c))])) as Record<Column, string>;
       if (Object.values(raw).every((v) => v === '')) continue;
       total += 1;
       if (total % PROGRESS_EVERY === 0) await progress.report(total, null);
       const rowErrors: ImportRowError[] = [];
       const bad = (column: Column, reason: string) => rowErrors.push({ row: n, column, reason });
       const category = CATEGORY_ALIASES[raw['培训类别']] ?? raw['培训类别'];
-      const startDate = cellDate(cell('开始日期'));
-      const endDate = cellDate(cell('结束日期'));
+      const startDate = parseSheetDate(cell('开始日期'));
+      const endDate = parseSheetDate(cell('结束日期'));
       const hours = raw['学时'] === '' ? NaN : Number(raw['学时']);
       const certificateNo = normaliseCertificateNo(raw['证书编号']);
       if (!certificateNo) bad('证书编号', '证书编号不能为空（用于防止重复导入）');
@@ -335,26 +335,6 @@ export class TrainingImportService {
     }
     return { drafts, unchanged };
   }
-}
-
-/** A cell as the text a person sees in it. */
-function cellText(v: SheetCell): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return isoDate(v);
-  return String(v).trim();
-}
-
-/** A date cell, a date typed as text (2026-03-01, 2026/3/1, 2026.3.1) or an Excel serial number; null when none. */
-function cellDate(v: SheetCell): string | null {
-  if (v instanceof Date) return isoDate(v);
-  if (typeof v === 'number' && v > 20_000 && v < 80_000) return isoDate(new Date(Math.round((v - 25_569) * 86_400_000)));
-  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(cellText(v));
-  return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : null;
-}
-
-/** exceljs reads dates as UTC midnight. */
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
 }
 
 function dedupe(errors: ImportRowError[]): ImportRowError[] {

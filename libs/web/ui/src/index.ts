@@ -1,6 +1,5 @@
-export { default as RegionTree } from './components/region-tree.vue';
 export { default as YearPicker } from './components/year-picker.vue';
 export { default as StatusTag } from './components/status-tag.vue';
 export type { StatusTagOption, StatusTagType } from './components/status-tag.types';
-export { EMPTY_VALUE, formatDateTime, formatNumber, formatRate } from './utils/format';
+export { EMPTY_VALUE, formatDateTime, formatNumber } from './utils/format';
 export { clampYear, FIRST_YEAR, yearRange } from './utils/years';

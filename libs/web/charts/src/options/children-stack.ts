@@ -1,6 +1,7 @@
 import type { RegionStatsRow } from '@cqo/contracts';
 import type { BarChartOption } from './option-types';
-import { countText, emptyTitle, escapeHtml, firstParam, percentText, ROTATE_LABELS_ABOVE } from './format';
+import { formatRate } from '@cqo/policy';
+import { countText, emptyTitle, escapeHtml, firstParam, ROTATE_LABELS_ABOVE } from './format';
 
 /** One segment of a per-region stacked bar. */
 export interface StackSegment<K extends string = string> {
@@ -36,7 +37,7 @@ export function buildChildrenStackOption(
       formatter: (params: unknown) => {
         const row = rows[firstParam(params)?.dataIndex ?? -1];
         if (!row) return '';
-        const lines = [row.regionName, ...segments.map((s) => `${s.label}：${countText(s.value(row))}`), ...rates.map((r) => `${r.label}：${percentText(r.value(row))}`)];
+        const lines = [row.regionName, ...segments.map((s) => `${s.label}：${countText(s.value(row))}`), ...rates.map((r) => `${r.label}：${formatRate(r.value(row))}`)];
         return lines.map(escapeHtml).join('<br/>');
       },
     },

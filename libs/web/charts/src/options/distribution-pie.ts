@@ -1,5 +1,6 @@
 import type { PieChartOption } from './option-types';
-import { emptyTitle, escapeHtml, percentText } from './format';
+import { formatRate } from '@cqo/policy';
+import { emptyTitle, escapeHtml } from './format';
 
 export interface DistributionLabels {
   /** Series name (e.g. "学历"). */
@@ -27,7 +28,7 @@ export function buildDistributionOption(counts: Readonly<Record<string, number>>
       trigger: 'item',
       formatter: (params: unknown) => {
         const p = params as { name?: string; value?: number };
-        return escapeHtml(`${p.name ?? ''}：${p.value ?? 0}（${percentText(total > 0 ? (p.value ?? 0) / total : null)}）`);
+        return escapeHtml(`${p.name ?? ''}：${p.value ?? 0}（${formatRate(total > 0 ? (p.value ?? 0) / total : null)}）`);
       },
     },
     legend: { type: 'scroll', bottom: 0 },

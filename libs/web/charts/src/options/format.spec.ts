@@ -1,25 +1,10 @@
-import { EMPTY_TEXT, countText, emptyTitle, escapeHtml, firstParam, percentText } from './format';
-
-describe('percentText', () => {
-  it('shows a rate as a percentage with one decimal', () => {
-    expect(percentText(0.125)).toBe('12.5%');
-    expect(percentText(1)).toBe('100.0%');
-    expect(percentText(0)).toBe('0.0%');
-    expect(percentText(0.6, 0)).toBe('60%');
-  });
-
-  it('shows "—" for a missing figure or an ECharts gap, never NaN', () => {
-    for (const value of [null, undefined, '-', Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(percentText(value)).toBe(EMPTY_TEXT);
-    }
-    expect(EMPTY_TEXT).toBe('—');
-  });
-});
+import { EMPTY_TEXT, countText, emptyTitle, escapeHtml, firstParam } from './format';
 
 describe('countText', () => {
   it('shows counts as plain digits and the rest as "—"', () => {
     expect(countText(1234)).toBe('1234');
     expect(countText(null)).toBe('—');
+    expect(EMPTY_TEXT).toBe('—');
   });
 });
 

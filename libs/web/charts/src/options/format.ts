@@ -1,15 +1,7 @@
-// Text helpers shared by the option builders. The charts library does not depend on @cqo/policy
-// (its spec tsconfig only maps @cqo/contracts), so policy's formatRate rule — "—" when there is
-// no figure, else a percentage with one decimal — is restated here.
+// Text helpers shared by the option builders. Rates are shown by @cqo/policy's formatRate.
 
 /** Shown for a figure that cannot be computed (0 ÷ 0, no data) — never "NaN". */
 export const EMPTY_TEXT = '—';
-
-/** A 0–1 rate as "12.5%"; null, undefined, '-' (ECharts' gap) or a non-finite value as "—". */
-export function percentText(value: unknown, digits = 1): string {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return EMPTY_TEXT;
-  return `${(value * 100).toFixed(digits)}%`;
-}
 
 /** A count as plain digits; anything else as "—". */
 export function countText(value: unknown): string {

@@ -1,6 +1,7 @@
 import type { AssessmentPartKey, CityAssessment } from '@cqo/contracts';
 import type { BarChartOption, MapChartOption } from './option-types';
-import { emptyTitle, escapeHtml, firstParam, percentText } from './format';
+import { formatRate } from '@cqo/policy';
+import { emptyTitle, escapeHtml, firstParam } from './format';
 
 export const ASSESSMENT_PART_KEYS: readonly AssessmentPartKey[] = ['aboveSize', 'sme', 'award', 'filingOnTime', 'training'];
 
@@ -35,7 +36,7 @@ export function describeAssessment(item: CityAssessment, labels: RankingLabels):
   const lines = [`${item.name} ${labels.rank(item.rank)}`, `${labels.score}：${item.score}`];
   for (const part of item.parts) {
     const points = part.points === null ? labels.notApplicable : `${part.points}/${part.weight}`;
-    lines.push(`${labels.part(part.key)}：${points}（${percentText(part.value)}）`);
+    lines.push(`${labels.part(part.key)}：${points}（${formatRate(part.value)}）`);
   }
   if (item.penalty.points > 0) lines.push(`${labels.penalty}：-${item.penalty.points}（${item.penalty.count}）`);
   return lines;

@@ -1,6 +1,7 @@
 import type { TargetCategory, TargetProgress } from '@cqo/contracts';
 import type { BulletChartOption } from './option-types';
-import { emptyTitle, escapeHtml, firstParam, percentText } from './format';
+import { formatRate } from '@cqo/policy';
+import { emptyTitle, escapeHtml, firstParam } from './format';
 
 export interface TargetBulletLabels {
   category: (category: TargetCategory) => string;
@@ -28,9 +29,9 @@ export function describeTarget(t: TargetProgress, labels: TargetBulletLabels): s
   const outlook = t.onTrack === null ? labels.unknown : t.onTrack ? labels.onTrack : labels.offTrack;
   return [
     `${labels.category(t.category)}（${outlook}）`,
-    `${labels.actual}：${percentText(t.actual)}`,
-    `${labels.target}：${percentText(t.target)}`,
-    `${labels.projected}：${percentText(t.projected)}`,
+    `${labels.actual}：${formatRate(t.actual)}`,
+    `${labels.target}：${formatRate(t.target)}`,
+    `${labels.projected}：${formatRate(t.projected)}`,
     `${labels.deadline}：${t.deadline}`,
   ];
 }
@@ -53,7 +54,7 @@ export function buildTargetBulletOption(targets: readonly TargetProgress[], labe
     },
     legend: { top: 0, data: [labels.actual, labels.target, labels.projected] },
     grid: { left: 16, right: 48, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => percentText(v, 0) } },
+    xAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => formatRate(v, 0) } },
     yAxis: { type: 'category', inverse: true, data: categories },
     series: [
       {
@@ -61,7 +62,7 @@ export function buildTargetBulletOption(targets: readonly TargetProgress[], labe
         type: 'bar',
         barMaxWidth: 22,
         data: targets.map((t) => ({ value: t.actual ?? '-', itemStyle: { color: targetColor(t.onTrack) } })),
-        label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => percentText(targets[p.dataIndex]?.actual) },
+        label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => formatRate(targets[p.dataIndex]?.actual) },
         // The grey track shows the whole 0–100% scale behind the bar.
         showBackground: true,
         backgroundStyle: { color: 'rgba(144, 147, 153, 0.12)' },

@@ -1,6 +1,7 @@
 import type { TrendPoint } from '@cqo/contracts';
 import type { LineChartOption } from './option-types';
-import { emptyTitle, percentText } from './format';
+import { formatRate } from '@cqo/policy';
+import { emptyTitle } from './format';
 
 export const TREND_KEYS = ['aboveSize', 'sme', 'award', 'eligible', 'training', 'filing'] as const;
 export type TrendKey = (typeof TREND_KEYS)[number];
@@ -34,11 +35,11 @@ export function buildTrendOption(points: readonly TrendPoint[], labels: TrendLab
   const sorted = [...points].sort((a, b) => a.year - b.year);
   return {
     ...(sorted.length === 0 ? { title: emptyTitle(labels.empty) } : {}),
-    tooltip: { trigger: 'axis', valueFormatter: (value: unknown) => percentText(value) },
+    tooltip: { trigger: 'axis', valueFormatter: (value: unknown) => formatRate(value) },
     legend: { top: 0, data: TREND_KEYS.map((key) => labels[key]) },
     grid: { left: 16, right: 24, top: 56, bottom: 8, containLabel: true },
     xAxis: { type: 'category', boundaryGap: false, data: sorted.map((p) => String(p.year)) },
-    yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => percentText(v, 0) } },
+    yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => formatRate(v, 0) } },
     series: TREND_KEYS.map((key) => ({
       name: labels[key],
       type: 'line' as const,

@@ -1,4 +1,4 @@
-import { EMPTY_VALUE, formatDateTime, formatNumber, formatRate } from './format';
+import { EMPTY_VALUE, formatDateTime, formatNumber } from './format';
 
 describe('formatNumber', () => {
   it('adds thousands separators', () => {
@@ -12,26 +12,6 @@ describe('formatNumber', () => {
     expect(formatNumber(undefined)).toBe(EMPTY_VALUE);
     expect(formatNumber(Number.NaN)).toBe(EMPTY_VALUE);
     expect(formatNumber(Number.POSITIVE_INFINITY)).toBe(EMPTY_VALUE);
-  });
-});
-
-describe('formatRate', () => {
-  it('formats a percentage with one decimal by default', () => {
-    expect(formatRate(1, 3)).toBe('33.3%');
-    expect(formatRate(3, 3)).toBe('100.0%');
-    expect(formatRate(0, 5)).toBe('0.0%');
-    expect(formatRate(1, 8, 2)).toBe('12.50%');
-  });
-
-  it('shows a dash for 0/0 and never NaN or Infinity', () => {
-    expect(formatRate(0, 0)).toBe('—');
-    expect(formatRate(5, 0)).toBe('—');
-    expect(formatRate(null, 10)).toBe('—');
-    expect(formatRate(1, undefined)).toBe('—');
-    expect(formatRate(Number.NaN, 10)).toBe('—');
-    for (const text of [formatRate(0, 0), formatRate(1, 0), formatRate(Number.NaN, Number.NaN)]) {
-      expect(text).not.toMatch(/NaN|Infinity/);
-    }
   });
 });
 

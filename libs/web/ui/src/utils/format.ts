@@ -9,20 +9,6 @@ export function formatNumber(value: number | null | undefined): string {
   return integerFormat.format(value);
 }
 
-/**
- * part / whole as a percentage with `digits` decimals: (1, 3) → "33.3%".
- * A zero, negative or missing whole has no meaningful rate → "—".
- */
-export function formatRate(
-  part: number | null | undefined,
-  whole: number | null | undefined,
-  digits = 1,
-): string {
-  if (part === null || part === undefined || whole === null || whole === undefined) return EMPTY_VALUE;
-  if (!Number.isFinite(part) || !Number.isFinite(whole) || whole <= 0) return EMPTY_VALUE;
-  return `${((part / whole) * 100).toFixed(digits)}%`;
-}
-
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }

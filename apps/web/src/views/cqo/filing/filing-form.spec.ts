@@ -1,8 +1,7 @@
-// The filing form's term check (apps/web/src/views/cqo/filing/filing-form.ts). It lives here because
-// the unit project runs the web app's specs under src/utils only (jest.config.js); the form's
-// checks are pure and import only @cqo/contracts and @cqo/policy.
+// The filing form's checks (filing-form.ts beside it): pure, importing only @cqo/contracts and
+// @cqo/policy, so the unit project runs them (jest.config.js runs apps/web/src/**/*.spec.ts).
 import { BUILT_IN_PROFILES, termRuleOf } from '@cqo/policy';
-import { checkField, emptyForm, termNote, usualTermEnd, type FilingContext } from '../views/cqo/filing/filing-form';
+import { checkField, emptyForm, termNote, usualTermEnd, type FilingContext } from './filing-form';
 
 const HUBEI = BUILT_IN_PROFILES.find((p) => p.name === 'hubei-2021')!;
 const context: FilingContext = {
@@ -29,5 +28,17 @@ describe('filing form: 004 三(一) 首席质量官任期一般为5年', () => {
   it('004 三(一): the usual term has no note; an end before the appointment is still an error', () => {
     expect(termNote(form('2029-02-28'), context)).toBeNull();
     expect(checkField('termEnd', form('2024-02-28'), context)).toEqual({ key: 'termEndBeforeAppointed', params: undefined });
+  });
+});
+
+describe('filing form: age and experience are libs/policy checkPlausibility, as the API and the roster import judge them', () => {
+  const filled = { ...emptyForm('2026-06-01'), appointedOn: '2026-06-01' };
+  it('(a) age at appointment 18–80: a 17-year-old names 出生年月', () => {
+    expect(checkField('birthMonth', { ...filled, birthMonth: '2008-06' }, context)).toBeNull();
+    expect(checkField('birthMonth', { ...filled, birthMonth: '2008-07' }, context)).toEqual({ key: 'ageRange', params: { min: 18, max: 80 } });
+  });
+  it('(b) years in quality at most age − 14: 26 years at 40 are plausible, 27 are not', () => {
+    expect(checkField('yearsInQuality', { ...filled, birthMonth: '1986-01', yearsInQuality: 26 }, context)).toBeNull();
+    expect(checkField('yearsInQuality', { ...filled, birthMonth: '1986-01', yearsInQuality: 27 }, context)).toEqual({ key: 'yearsTooMany', params: undefined });
   });
 });

@@ -9,7 +9,7 @@ import type {
   QualificationType,
   Verdict,
 } from '@cqo/contracts';
-import { checkTerm, isIsoDate, termEndFor, type TermRule } from '@cqo/policy';
+import { APPOINTMENT_AGE_MAX, APPOINTMENT_AGE_MIN, checkPlausibility, checkTerm, isIsoDate, termEndFor, type TermRule } from '@cqo/policy';
 
 // The filing form's state and its checks, as pure functions: the same checks drive the form's
 // messages and decide when the form is complete enough for a live preview. They mirror the API's
@@ -22,11 +22,6 @@ export const REASON_MAX = 500;
 export const EXPLANATION_MAX = 1000;
 export const YEARS_MAX = 60;
 export const HOURS_MAX = 500;
-/** Age at the appointment date, by birth month (the API's bounds). */
-export const AGE_MIN = 18;
-export const AGE_MAX = 80;
-/** Nobody works in quality management before this age (the API's plausibility check). */
-const WORKING_AGE = 14;
 export const PHONE_PATTERN = /^1[3-9]\d{9}$/;
 const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -198,12 +193,6 @@ export interface FieldProblem {
 
 const problem = (key: string, params?: FieldProblem['params']): FieldProblem => ({ key, params });
 
-/** Whole years of age on `date` for someone born in `birthMonth` (YYYY-MM). */
-export function ageOn(birthMonth: string, date: string): number {
-  const [by, bm] = birthMonth.split('-').map(Number);
-  return Number(date.slice(0, 4)) - by - (Number(date.slice(5, 7)) < bm ? 1 : 0);
-}
-
 /** The usual term end under the profile for an appointment on `appointedOn` (libs/policy's termEndFor, as the API's default). */
 export function usualTermEnd(appointedOn: string, term: FilingContext['term']): string | null {
   return term !== null && isIsoDate(appointedOn) ? termEndFor(appointedOn, term.years) : null;
@@ -243,9 +232,9 @@ export function checkField(field: FilingField, form: FilingForm, context: Filing
       if (!form.birthMonth) return problem('birthMonthRequired');
       if (!MONTH_PATTERN.test(form.birthMonth)) return problem('birthMonthFormat');
       if (form.birthMonth > context.today.slice(0, 7)) return problem('birthMonthFuture');
-      if (isIsoDate(appointedOn)) {
-        const age = ageOn(form.birthMonth, appointedOn);
-        if (age < AGE_MIN || age > AGE_MAX) return problem('ageRange', { min: AGE_MIN, max: AGE_MAX });
+      // libs/policy's checkPlausibility (a), the API's and the roster import's rule.
+      if (isIsoDate(appointedOn) && checkPlausibility(form.birthMonth, appointedOn, null).some((p) => p.code === 'age')) {
+        return problem('ageRange', { min: APPOINTMENT_AGE_MIN, max: APPOINTMENT_AGE_MAX });
       }
       return null;
     case 'phone':
@@ -267,7 +256,8 @@ export function checkField(field: FilingField, form: FilingForm, context: Filing
       const years = form.yearsInQuality;
       if (years === null || years === undefined) return problem('yearsRequired');
       if (!Number.isInteger(years) || years < 0 || years > YEARS_MAX) return problem('yearsRange', { max: YEARS_MAX });
-      if (/^\d{4}-\d{2}$/.test(form.birthMonth) && isIsoDate(appointedOn) && years > ageOn(form.birthMonth, appointedOn) - WORKING_AGE) {
+      // libs/policy's checkPlausibility (b); an implausible age is the 出生年月 field's problem.
+      if (MONTH_PATTERN.test(form.birthMonth) && isIsoDate(appointedOn) && checkPlausibility(form.birthMonth, appointedOn, years).some((p) => p.code === 'tooMany')) {
         return problem('yearsTooMany');
       }
       return null;
