@@ -1,5 +1,7 @@
 import type {
   CreateEnterpriseRequest,
+  EnterpriseChangeRequest,
+  EnterpriseChangeRequestQuery,
   EnterpriseDetail,
   EnterpriseListItem,
   EnterpriseListQuery,
@@ -19,10 +21,34 @@ export function fetchEnterprise(id: string): Promise<EnterpriseDetail> {
   });
 }
 
-/** Field errors (details[]) are shown under the form items by the caller; other errors as a toast. */
-export function updateEnterprise(id: string, body: UpdateEnterpriseRequest): Promise<EnterpriseDetail> {
-  return request<EnterpriseDetail>('PATCH', `/enterprises/${encodeURIComponent(id)}`, {
+/**
+ * Field errors (details[]) are shown under the form items by the caller; other errors as a toast.
+ * The answer is the saved enterprise, or (202) the change request when the enterprise itself asked
+ * to change 规上, size, awards or region (issue 18 item 4): those wait for an officer.
+ */
+export function updateEnterprise(id: string, body: UpdateEnterpriseRequest): Promise<EnterpriseDetail | EnterpriseChangeRequest> {
+  return request<EnterpriseDetail | EnterpriseChangeRequest>('PATCH', `/enterprises/${encodeURIComponent(id)}`, {
     body,
+    silent: hasFieldErrors,
+  });
+}
+
+export function isChangeRequest(value: EnterpriseDetail | EnterpriseChangeRequest): value is EnterpriseChangeRequest {
+  return 'changes' in value && 'enterpriseId' in value;
+}
+
+export function fetchChangeRequests(query: EnterpriseChangeRequestQuery): Promise<Page<EnterpriseChangeRequest>> {
+  return request<Page<EnterpriseChangeRequest>>('GET', '/enterprise-change-requests', { query: { ...query } });
+}
+
+export function approveChangeRequest(id: string): Promise<EnterpriseChangeRequest> {
+  return request<EnterpriseChangeRequest>('POST', `/enterprise-change-requests/${encodeURIComponent(id)}/approve`, { body: {} });
+}
+
+/** A missing reason comes back as a field error on `reason`, shown under the dialog's input. */
+export function rejectChangeRequest(id: string, reason: string): Promise<EnterpriseChangeRequest> {
+  return request<EnterpriseChangeRequest>('POST', `/enterprise-change-requests/${encodeURIComponent(id)}/reject`, {
+    body: { reason },
     silent: hasFieldErrors,
   });
 }

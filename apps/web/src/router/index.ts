@@ -52,6 +52,12 @@ const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'menu.enterprises', menu: 'enterprises' },
       },
       {
+        path: 'enterprises/change-requests',
+        name: 'enterprise-change-requests',
+        component: () => import('@/views/enterprises/change-requests/index.vue'),
+        meta: { titleKey: 'menu.enterpriseChangeRequests', menu: 'enterprise-change-requests' },
+      },
+      {
         path: 'enterprises/:id',
         name: 'enterprise-detail',
         component: () => import('@/views/enterprises/detail/index.vue'),

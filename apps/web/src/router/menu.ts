@@ -26,6 +26,7 @@ import {
   Stamp,
   Trophy,
   Promotion,
+  DocumentChecked,
 } from '@element-plus/icons-vue';
 import type { Role } from '@cqo/contracts';
 
@@ -33,6 +34,7 @@ import type { Role } from '@cqo/contracts';
 export type MenuRouteName =
   | 'overview'
   | 'enterprises'
+  | 'enterprise-change-requests'
   | 'violations'
   | 'award-check'
   | 'policy'
@@ -61,6 +63,7 @@ export type MenuRouteName =
 type MenuTitle =
   | 'overview'
   | 'enterprises'
+  | 'enterpriseChangeRequests'
   | 'violations'
   | 'awardCheck'
   | 'policy'
@@ -95,6 +98,7 @@ export interface MenuItem {
 const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
   overview: { name: 'overview', titleKey: 'menu.overview', icon: DataAnalysis },
   enterprises: { name: 'enterprises', titleKey: 'menu.enterprises', icon: OfficeBuilding },
+  'enterprise-change-requests': { name: 'enterprise-change-requests', titleKey: 'menu.enterpriseChangeRequests', icon: DocumentChecked },
   violations: { name: 'violations', titleKey: 'menu.violations', icon: Warning },
   'award-check': { name: 'award-check', titleKey: 'menu.awardCheck', icon: Checked },
   policy: { name: 'policy', titleKey: 'menu.policy', icon: Notebook },
@@ -125,15 +129,16 @@ const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
 export function menuRoutesFor(role: Role): MenuRouteName[] {
   switch (role) {
     case 'province':
-      return ['overview', 'enterprises', 'annual-report-status', 'city-reports', 'filing-settings', 'stats-settings', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'audit', 'files-jobs', 'evaluation-certificates', 'evaluation-talent-pool'];
+      return ['overview', 'enterprises', 'enterprise-change-requests', 'annual-report-status', 'city-reports', 'filing-settings', 'stats-settings', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'audit', 'files-jobs', 'evaluation-certificates', 'evaluation-talent-pool'];
     case 'admin':
       // The award check and the training import are officers' tasks (county / city / province);
-      // the API refuses admin.
-      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'policy', 'audit', 'admin-queues', 'evaluation-certificates'];
+      // training and certificates are personal data, which admin does not read (SPEC §1, issue 18
+      // item 8): the API refuses admin.
+      return ['overview', 'enterprises', 'violations', 'policy', 'audit', 'admin-queues'];
     case 'city':
-      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'city-report', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'files-jobs', 'evaluation-certificates'];
+      return ['overview', 'enterprises', 'enterprise-change-requests', 'annual-report-review', 'annual-report-status', 'city-report', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'files-jobs', 'evaluation-certificates'];
     case 'county':
-      return ['overview', 'enterprises', 'annual-report-review', 'annual-report-status', 'violations', 'training-shortfall', 'roster-import', 'award-check', 'policy', 'files-jobs', 'evaluation-certificates'];
+      return ['overview', 'enterprises', 'enterprise-change-requests', 'annual-report-review', 'annual-report-status', 'violations', 'training-shortfall', 'roster-import', 'award-check', 'policy', 'files-jobs', 'evaluation-certificates'];
     case 'enterprise':
       return ['my-enterprise', 'my-cqo', 'my-training', 'my-annual-report', 'my-evaluation'];
     case 'evaluator':
