@@ -13,7 +13,8 @@ export type Action =
   | 'training.record'
   | 'training.reverse'
   | 'training.certificate'
-  | 'training.verifyLedger';
+  | 'training.verifyLedger'
+  | 'personalData.read';
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   'enterprise.create': ['county', 'city', 'province'],
@@ -26,8 +27,10 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   // Officers reverse any record in scope; an enterprise only the records it reported itself.
   'training.record': ['enterprise'],
   'training.reverse': ['enterprise', 'county', 'city', 'province'],
-  'training.certificate': ['enterprise', 'county', 'city', 'province', 'admin'],
+  'training.certificate': ['enterprise', 'county', 'city', 'province'],
   'training.verifyLedger': ['admin'],
+  // admin is system administration only and reads no CQO records (SPEC §1, issue 18 item 8).
+  'personalData.read': ['enterprise', 'evaluator', 'county', 'city', 'province'],
 };
 
 export function can(role: Role | null | undefined, action: Action): boolean {

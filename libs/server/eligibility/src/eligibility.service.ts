@@ -15,7 +15,7 @@ import type {
   WhatIfCityRow,
   WhatIfResponse,
 } from '@cqo/contracts';
-import { evaluateEligibility, profileRef, yearOf, type EligibilityFacts, type ViolationFact, type YearTraining } from '@cqo/policy';
+import { evaluateEligibility, maskName, profileRef, readsPersonalData, yearOf, type EligibilityFacts, type ViolationFact, type YearTraining } from '@cqo/policy';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { ScopeService } from '@cqo/server-auth';
 import { ACTIVE_ON } from './appointment-sql';
@@ -321,7 +321,8 @@ export class EligibilityService {
           enterpriseId: r.enterprise_id,
           enterpriseName: r.enterprise_name,
           regionCode: r.region_path.split('/').filter(Boolean).pop() ?? '',
-          personName: r.name,
+          // admin (system administration only, SPEC §1) sees the name masked (issue 18 item 8).
+          personName: readsPersonalData(actor.role) ? r.name : maskName(r.name),
           from: before.verdict,
           to: after.verdict,
           failing: after.rules.filter((x) => !x.pass).map((x) => x.title),

@@ -90,7 +90,9 @@ export class AnnualReportsController {
     return this.reports.bulkAccept(actor, dto.ids);
   }
 
+  // A report names the enterprise's CQO: not admin, which is system administration only (SPEC §1, issue 18 item 8).
   @Get('by-enterprise/:enterpriseId/:year')
+  @Roles('enterprise', 'county', 'city', 'province')
   get(@CurrentActor() actor: Actor, @Param('enterpriseId') enterpriseId: string, @Param('year', YEAR) year: number): Promise<AnnualReportDetail> {
     return this.reports.get(actor, enterpriseId, year);
   }
@@ -120,6 +122,7 @@ export class AnnualReportsController {
   }
 
   @Get(':id')
+  @Roles('enterprise', 'county', 'city', 'province')
   getById(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AnnualReportDetail> {
     return this.reports.getById(actor, id);
   }

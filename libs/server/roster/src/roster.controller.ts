@@ -25,8 +25,9 @@ export class RosterController {
     return new StreamableFile(await this.imports.template());
   }
 
+  /** The marked-up upload holds CQO names and phone numbers: not admin (SPEC §1, issue 18 item 8). */
   @Get('imports/:id/error-report')
-  @Roles('county', 'city', 'province', 'admin')
+  @Roles('county', 'city', 'province')
   async errorReport(@CurrentActor() actor: Actor, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const report = await this.imports.errorReport(actor, id);
     attachment(res, report.fileName);
