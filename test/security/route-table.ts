@@ -15,7 +15,7 @@ import type { TestApp } from '../support/test-app';
 // Fixture: what a path parameter stands for.
 export type Fx =
   | 'enterprise' | 'appointment' | 'violation' | 'trainingRecord' | 'trainingCertCode' | 'annualReport' | 'evalApplication'
-  | 'evidenceFile' | 'fileJob' | 'notification' | 'changeRequest' | 'county' | 'city' | 'year' | 'missing';
+  | 'evidenceFile' | 'fileJob' | 'notification' | 'changeRequest' | 'evalCertificate' | 'evalCertNumber' | 'talent' | 'county' | 'city' | 'year' | 'missing';
 
 /**
  * How a route relates to objects in scope:
@@ -73,7 +73,7 @@ export const ROUTES: Record<string, Rule> = {
   'GET /api/auth/me': { roles: ALL, scope: 'none' },
   'GET /api/health': { roles: ALL, scope: 'none', also: [503], why: '503 while no worker has reported (none runs in this file)' },
   'GET /api/public/verify/{code}': { roles: ALL, scope: 'none', params: { code: 'trainingCertCode' } },
-  'GET /api/public/evaluation-certificates/{number}': { roles: ALL, scope: 'absent', params: { number: 'missing' }, why: 'no certificate issued in this fixture' },
+  'GET /api/public/evaluation-certificates/{number}': { roles: ALL, scope: 'none', params: { number: 'evalCertNumber' } },
 
   'POST /api/admin/queues/session': { roles: ['admin'], scope: 'none' },
   // Not region-scoped: one province per deployment, and its officers and the admin read the whole log.
@@ -135,7 +135,8 @@ export const ROUTES: Record<string, Rule> = {
     out: { status: 400, why: 'an enterprise user records for itself whatever enterpriseId says; B has no CQO, so a field error' } },
   'POST /api/training/records/{id}/reversal': { roles: FILERS, scope: 'object', params: { id: 'trainingRecord' }, body: () => ({ reason: '矩阵' }), also: WRITE_STATE },
   'GET /api/training/progress': { roles: ['enterprise', 'county', 'city', 'province'], scope: 'object', query: (f) => ({ enterpriseId: f.ids.enterprise }) },
-  'GET /api/training/shortfall': { roles: OFFICERS, scope: 'list' },
+  // kept for admin's ledger check, with the names masked (test/security/personal-data)
+  'GET /api/training/shortfall': { roles: ['county', 'city', 'province', 'admin'], scope: 'list' },
   'POST /api/training/certificates': { roles: ['enterprise', 'county', 'city', 'province'], scope: 'object', body: (f) => ({ personId: f.personId, year: f.year - 1 }), also: WRITE_STATE },
   'GET /api/training/certificates/{code}': { roles: ['enterprise', 'county', 'city', 'province'], scope: 'object', params: { code: 'trainingCertCode' } },
   'GET /api/training/imports/template': { roles: OFFICERS, scope: 'none' },
@@ -151,10 +152,10 @@ export const ROUTES: Record<string, Rule> = {
   'POST /api/annual-reports/remind': { roles: ['city', 'county', 'province'], scope: 'list', body: (f) => ({ year: f.year, enterpriseIds: [f.ids.enterprise] }), also: WRITE_STATE },
   'POST /api/annual-reports/bulk-accept': { roles: ['city', 'county'], scope: 'object', body: (f) => ({ ids: [f.ids.annualReport] }), also: WRITE_STATE,
     out: { status: 200, why: 'answers per id; a foreign one is skipped as 不存在或无权访问, like a missing one' } },
-  'GET /api/annual-reports/by-enterprise/{enterpriseId}/{year}': { roles: ['enterprise', 'county', 'city', 'province', 'admin'], scope: 'object' },
+  'GET /api/annual-reports/by-enterprise/{enterpriseId}/{year}': { roles: FILERS, scope: 'object' },
   'PUT /api/annual-reports/by-enterprise/{enterpriseId}/{year}': { roles: ['enterprise'], scope: 'object', body: () => ({ data: completeReport(), version: 1 }), also: WRITE_STATE },
   'POST /api/annual-reports/by-enterprise/{enterpriseId}/{year}/submit': { roles: ['enterprise'], scope: 'object', body: () => ({ data: completeReport(), version: 1 }), also: WRITE_STATE },
-  'GET /api/annual-reports/{id}': { roles: ['enterprise', 'county', 'city', 'province', 'admin'], scope: 'object', params: { id: 'annualReport' } },
+  'GET /api/annual-reports/{id}': { roles: FILERS, scope: 'object', params: { id: 'annualReport' } },
   'POST /api/annual-reports/{id}/accept': { roles: ['city', 'county'], scope: 'object', params: { id: 'annualReport' }, body: () => ({ version: 1 }), also: WRITE_STATE },
   'POST /api/annual-reports/{id}/return': { roles: ['city', 'county'], scope: 'object', params: { id: 'annualReport' }, body: () => ({ version: 1, reason: '矩阵' }), also: WRITE_STATE },
   'GET /api/city-reports': { roles: ['city', 'province', 'admin'], scope: 'list', query: (f) => ({ year: String(f.year) }) },
@@ -205,15 +206,15 @@ export const ROUTES: Record<string, Rule> = {
   'POST /api/evaluation/applications/{id}/report': { roles: ['evaluator'], scope: 'object', params: { id: 'evalApplication' }, body: () => ({ scores: {} }), also: WRITE_STATE },
   'POST /api/evaluation/applications/{id}/certificate': { roles: ['evaluator'], scope: 'object', params: { id: 'evalApplication' }, also: WRITE_STATE },
   'GET /api/evaluation/certificates': { roles: NOT_ADMIN, scope: 'list' },
-  'GET /api/evaluation/certificates/{id}': { roles: NOT_ADMIN, scope: 'absent', params: { id: 'missing' }, why: 'no certificate issued in this fixture' },
-  'POST /api/evaluation/certificates/{id}/status': { roles: ['evaluator'], scope: 'absent', params: { id: 'missing' }, body: () => ({ status: 'suspended', reason: '矩阵' }), why: 'no certificate issued in this fixture' },
-  'POST /api/evaluation/certificates/{id}/review-flag/clear': { roles: ['evaluator'], scope: 'absent', params: { id: 'missing' }, body: () => ({ note: '矩阵' }), why: 'no certificate issued in this fixture' },
-  'POST /api/evaluation/certificates/{id}/revocation/confirm': { roles: ['evaluator'], scope: 'absent', params: { id: 'missing' }, body: () => ({ reason: '矩阵' }), why: 'no certificate issued in this fixture' },
-  'POST /api/evaluation/certificates/{id}/revocation/dismiss': { roles: ['evaluator'], scope: 'absent', params: { id: 'missing' }, body: () => ({ reason: '矩阵' }), why: 'no certificate issued in this fixture' },
-  'POST /api/evaluation/certificates/{id}/reviews': { roles: ['evaluator'], scope: 'absent', params: { id: 'missing' }, body: (f) => ({ year: f.year, rating: '合格', summary: '矩阵' }), why: 'no certificate issued in this fixture' },
+  'GET /api/evaluation/certificates/{id}': { roles: NOT_ADMIN, scope: 'object', params: { id: 'evalCertificate' } },
+  'POST /api/evaluation/certificates/{id}/status': { roles: ['evaluator'], scope: 'object', params: { id: 'evalCertificate' }, body: () => ({ status: 'suspended', reason: '矩阵' }), also: WRITE_STATE, last: true },
+  'POST /api/evaluation/certificates/{id}/review-flag/clear': { roles: ['evaluator'], scope: 'object', params: { id: 'evalCertificate' }, body: () => ({ note: '矩阵' }), also: WRITE_STATE },
+  'POST /api/evaluation/certificates/{id}/revocation/confirm': { roles: ['evaluator'], scope: 'object', params: { id: 'evalCertificate' }, body: () => ({ reason: '矩阵' }), also: WRITE_STATE },
+  'POST /api/evaluation/certificates/{id}/revocation/dismiss': { roles: ['evaluator'], scope: 'object', params: { id: 'evalCertificate' }, body: () => ({ reason: '矩阵' }), also: WRITE_STATE },
+  'POST /api/evaluation/certificates/{id}/reviews': { roles: ['evaluator'], scope: 'object', params: { id: 'evalCertificate' }, body: (f) => ({ year: f.year, rating: '合格', summary: '矩阵' }), also: WRITE_STATE },
   'GET /api/evaluation/talent-pool': { roles: ['province', 'evaluator'], scope: 'list' },
-  'POST /api/evaluation/talent-pool': { roles: ['province'], scope: 'absent', body: () => ({ certificateId: '00000000-0000-0000-0000-000000000000' }), why: 'no certificate issued in this fixture' },
-  'POST /api/evaluation/talent-pool/{id}/removal': { roles: ['province'], scope: 'absent', params: { id: 'missing' }, body: () => ({ reason: '矩阵' }), why: 'no talent pool entry in this fixture' },
+  'POST /api/evaluation/talent-pool': { roles: ['province'], scope: 'object', body: (f) => ({ certificateId: f.ids.evalCertificate }), also: WRITE_STATE },
+  'POST /api/evaluation/talent-pool/{id}/removal': { roles: ['province'], scope: 'object', params: { id: 'talent' }, body: () => ({ reason: '矩阵' }), also: WRITE_STATE, last: true },
   'GET /api/evaluation/distribution': { roles: ['province', 'city', 'evaluator', 'admin'], scope: 'list' },
 };
 
@@ -324,16 +325,32 @@ export async function buildFixture(t: TestApp): Promise<{ f: Fixture; callers: C
     ids.evalApplication = application.body.id;
     const up = await must(t.http().post(`/api/evaluation/applications/${ids.evalApplication}/evidence`).set('Authorization', as('enterprise')).attach('file', PNG, '证明.png'), 201);
     ids.evidenceFile = up.body.id;
+    // through the whole workflow to a certificate (001 §9-§10), with a panel of two, and into the talent pool
+    const member = await makeUser(t.db, 'evaluator', { regionCode: '420000' });
+    f.evaluatorId2 = member.id;
+    const memberAuth = `Bearer ${await signIn(member.username)}`;
+    const step = (path: string, auth: string, body: Record<string, unknown>) => must(t.http().post(`/api/evaluation/applications/${ids.evalApplication}/${path}`).set('Authorization', auth).send(body), 200);
+    await step('accept', as('evaluator'), { note: '材料齐全' });
+    await step('panel', as('evaluator'), { leaderId: f.evaluatorId, memberIds: [member.id] });
+    await step('sheets', as('evaluator'), { scores: SHEET });
+    await step('sheets', memberAuth, { scores: SHEET });
+    await step('interview', memberAuth, { date: f.today, notes: '答辩' });
+    await step('site-visit', as('evaluator'), { date: f.today, notes: '现场' });
+    await step('report', as('evaluator'), { scores: SHEET, conclusion: '建议认定为 AAAA 级' });
+    const evalCert = await must(t.http().post(`/api/evaluation/applications/${ids.evalApplication}/certificate`).set('Authorization', as('evaluator')), 201);
+    ids.evalCertificate = evalCert.body.id;
+    ids.evalCertNumber = evalCert.body.number;
+    const talent = await must(t.http().post('/api/evaluation/talent-pool').set('Authorization', as('province')).send({ certificateId: ids.evalCertificate, note: '矩阵' }), 201);
+    ids.talent = talent.body.id;
 
     // an enterprise's own change of 规上 waits for an officer as a change request (issue 18 item 4)
     await must(t.http().patch(`/api/enterprises/${A.id}`).set('Authorization', as('enterprise')).send({ aboveSize: false, version: 1 }), 202);
     const requests = await must(t.http().get('/api/enterprise-change-requests').set('Authorization', as('enterprise')), 200);
     ids.changeRequest = requests.body.items[0].id;
     f.enterpriseVersion = Number((await t.db.query('SELECT version FROM enterprise WHERE id = $1', [A.id]))[0].version);
-    f.evaluatorId2 = (await makeUser(t.db, 'evaluator', { regionCode: '420000' })).id;
     f.loginUser = (await makeUser(t.db, 'county', { regionCode: '420102' })).username;
 
-    f.markers = [A.id, A.creditCode, `矩阵甲企业${f.tag}`, ids.appointment, ids.violation, ids.trainingRecord, ids.annualReport, ids.evalApplication, `矩阵甲${f.tag}`];
+    f.markers = [A.id, A.creditCode, `矩阵甲企业${f.tag}`, ids.appointment, ids.violation, ids.trainingRecord, ids.annualReport, ids.evalApplication, ids.evalCertificate, ids.evalCertNumber, `矩阵甲${f.tag}`];
   return { f, callers };
 }
 
