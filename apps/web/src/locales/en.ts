@@ -350,6 +350,7 @@ const en: MessageSchema = {
     T: 'International organisations',
   },
   changeRequests: {
+    review: 'Review',
     field: { aboveSize: 'Above designated size', sizeClass: 'Size', awards: 'Awards', regionCode: 'Region' },
     status: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', superseded: 'Superseded' },
     column: { enterprise: 'Enterprise', changes: 'Requested changes', requestedAt: 'Requested', status: 'Status', actions: 'Actions' },

@@ -350,6 +350,7 @@ const zhCN = {
     T: '国际组织',
   },
   changeRequests: {
+    review: '前往审核',
     field: { aboveSize: '是否规上', sizeClass: '企业规模', awards: '获奖情况', regionCode: '所在地区' },
     status: { pending: '待审核', approved: '已通过', rejected: '未通过', superseded: '已被新申请替代' },
     column: { enterprise: '企业', changes: '申请变更', requestedAt: '提交时间', status: '状态', actions: '操作' },

@@ -6,6 +6,7 @@ export type Action =
   | 'enterprise.create'
   | 'enterprise.edit'
   | 'enterprise.editAwards'
+  | 'enterprise.reviewChanges'
   | 'appointment.manage'
   | 'violation.record'
   | 'policy.edit'
@@ -20,6 +21,7 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   'enterprise.create': ['county', 'city', 'province'],
   'enterprise.edit': ['enterprise', 'county', 'city', 'province'],
   'enterprise.editAwards': ['county', 'city', 'province'],
+  'enterprise.reviewChanges': ['county', 'city', 'province'],
   'appointment.manage': ['enterprise', 'county', 'city', 'province'],
   'violation.record': ['county', 'city', 'province'],
   'policy.edit': ['province', 'admin'],
