@@ -1,0 +1,56 @@
+import { ref, useTemplateRef, watch, type Ref } from 'vue';
+import type { FormInstance } from 'element-plus';
+import { useServerErrors } from '../utils/server-errors';
+
+// The shell every form dialog shares: the form is reset (and the API's field errors cleared) each
+// time the dialog opens; submitting validates the form, sends the request once (the button shows
+// it is saving), closes the dialog on success, and on failure puts the API's field errors under
+// their form items (the rest as one toast) and keeps the dialog open with what was typed.
+
+export interface FormDialogOptions<F extends string, T> {
+  /** The dialog's v-model. */
+  open: Ref<boolean>;
+  /** Request properties whose API errors are shown under a form item. */
+  fields: readonly F[];
+  /** Puts the form back to its starting values (called each time the dialog opens). */
+  reset?: () => void;
+  /** Checked once the form is valid: false when there is nothing to send (e.g. no row chosen). */
+  ready?: () => boolean;
+  /** The request. */
+  send: () => Promise<T>;
+  /** After a success, once the dialog is closed: the message and the event to the page. */
+  done: (result: T) => void;
+}
+
+export function useFormDialog<F extends string, T>(options: FormDialogOptions<F, T>) {
+  // The dialog's <el-form ref="formRef">.
+  const formRef = useTemplateRef<FormInstance>('formRef');
+  const saving = ref(false);
+  const server = useServerErrors(options.fields);
+
+  watch(options.open, (value) => {
+    if (!value) return;
+    options.reset?.();
+    server.clear();
+    formRef.value?.clearValidate();
+  });
+
+  async function submit(): Promise<void> {
+    server.clear();
+    const valid = await formRef.value?.validate().catch(() => false);
+    if (!valid || (options.ready && !options.ready())) return;
+    saving.value = true;
+    try {
+      const result = await options.send();
+      options.open.value = false;
+      options.done(result);
+    } catch (error) {
+      server.show(error);
+    } finally {
+      saving.value = false;
+    }
+  }
+
+  /** formRef is the <el-form> for a dialog that validates single fields; bind it under another name. */
+  return { formRef, saving, server, submit };
+}

@@ -1,0 +1,110 @@
+import { computed, ref, watch, type ComputedRef, type Ref, type WritableComputedRef } from 'vue';
+import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
+import { compactQuery } from '../utils/route-query';
+
+// A list page's filters live in the URL (so a link or the back button restores them); the page
+// loads whenever they change, and only the latest request may fill the page: an answer to an
+// earlier filter that arrives late is dropped (latest request wins).
+
+/** Numbers requests; `isLatest` tells whether a request is still the last one started. */
+export interface LatestRequestGuard {
+  begin(): number;
+  isLatest(request: number): boolean;
+}
+
+export function latestRequestGuard(): LatestRequestGuard {
+  let latest = 0;
+  return {
+    begin: () => ++latest,
+    isLatest: (request) => request === latest,
+  };
+}
+
+/** The route and router the composable reads and writes (vue-router's, or a test's stand-ins). */
+export interface ListRoute {
+  readonly name?: string | symbol | null;
+  readonly query: LocationQuery;
+}
+export interface ListRouter {
+  replace(to: { query: LocationQueryRaw }): Promise<unknown>;
+  push(to: { query: LocationQueryRaw }): Promise<unknown>;
+}
+
+export interface ListQueryOptions<F extends object, R> {
+  /** The page's route name: a change of the URL is acted on only while this page is shown. */
+  routeName: string | (() => string);
+  /** URL query → the applied filters (unknown values fall back to their defaults). */
+  parse: (query: LocationQuery) => F;
+  /** Applied filters → URL values; '' and page 1 are left out of the URL. Default: the filters as they are. */
+  toQuery?: (filters: F) => Record<string, string | number>;
+  /** The page's request for the applied filters. */
+  fetch: (filters: F) => Promise<R>;
+  /** Called with the filters each time they change (e.g. to copy them into the form's draft). */
+  onApplied?: (filters: F) => void;
+  /** Load at once (and on every change); otherwise the page calls `load()` when it is ready (onMounted). */
+  immediate?: boolean;
+  /** A change of filters is a new history entry (the back button undoes it) instead of replacing the URL. */
+  push?: boolean;
+  route?: ListRoute;
+  router?: ListRouter;
+}
+
+export interface ListQuery<F extends object, R> {
+  applied: ComputedRef<F>;
+  result: Ref<R | null>;
+  loading: Ref<boolean>;
+  /** Writes the filters with `changes` to the URL (which then loads). */
+  apply(changes: Partial<F>): void;
+  /** Loads the applied filters; a failure keeps the last page on screen (the request client shows the message). */
+  load(): Promise<void>;
+  /** A filter bound to the URL: reading gives the applied value, setting applies it from page 1 (when the list pages). */
+  filterModel<K extends keyof F>(key: K): WritableComputedRef<F[K]>;
+}
+
+export function useListQuery<F extends object, R>(options: ListQueryOptions<F, R>): ListQuery<F, R> {
+  const route = options.route ?? useRoute();
+  const router = options.router ?? useRouter();
+  const applied = computed<F>(() => options.parse(route.query));
+  const result = ref<R | null>(null) as Ref<R | null>;
+  const loading = ref(false);
+  const guard = latestRequestGuard();
+  const toQuery = options.toQuery ?? ((filters: F) => filters as unknown as Record<string, string | number>);
+
+  function apply(changes: Partial<F>): void {
+    const to = { query: compactQuery(toQuery({ ...applied.value, ...changes })) };
+    void (options.push ? router.push(to) : router.replace(to));
+  }
+
+  async function load(): Promise<void> {
+    const request = guard.begin();
+    loading.value = true;
+    try {
+      const page = await options.fetch(applied.value);
+      if (guard.isLatest(request)) result.value = page;
+    } catch {
+      // The request client has shown the message; keep the last page on screen.
+    } finally {
+      if (guard.isLatest(request)) loading.value = false;
+    }
+  }
+
+  watch(
+    applied,
+    (filters) => {
+      const name = typeof options.routeName === 'function' ? options.routeName() : options.routeName;
+      if (route.name !== name) return;
+      options.onApplied?.(filters);
+      void load();
+    },
+    { deep: true, immediate: options.immediate ?? false },
+  );
+
+  function filterModel<K extends keyof F>(key: K): WritableComputedRef<F[K]> {
+    return computed<F[K]>({
+      get: () => applied.value[key],
+      set: (value) => apply({ [key]: value, ...('page' in applied.value ? { page: 1 } : {}) } as Partial<F>),
+    });
+  }
+
+  return { applied, result, loading, apply, load, filterModel };
+}
