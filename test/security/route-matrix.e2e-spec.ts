@@ -22,7 +22,7 @@ import { createTestApp, testConfig, type TestApp } from '../support/test-app';
  *
  * "Writes nothing" compares a digest of every table of this file's own database before and after
  * the request, leaving out audit_log (a refused request is audited as denied by design: 等保 8.1.4.3
- * 安全审计, ASVS V7.1.3), app_session (every authenticated request marks its session as seen) and
+ * 安全审计, ASVS V7.1.3), user_session (every authenticated request marks its session as seen) and
  * region (reference data, large and never written by the api).
  */
 

@@ -10,7 +10,7 @@ import { buildFixture, EXCLUDED_TABLES, paramValues, ROUTES, type Caller, type F
  * Property-based fuzz of every write endpoint of the OpenAPI document (POST/PUT/PATCH/DELETE), as a
  * role the route table says it serves, on an object in that caller's scope (issue 18 item 7 and
  * "What it must show"; ASVS V5.1.3/V5.1.4 input validation, V7.4.1 no internals in errors; 等保 2.0 L3
- * 8.1.4.5 软件容错): arbitrary JSON bodies built on the route's own schema — wrong types, huge and
+ * 8.1.4.4 f) 数据有效性检验): arbitrary JSON bodies built on the route's own schema — wrong types, huge and
  * non-finite numbers, NUL and other control characters, lone surrogates, deep nesting, arrays for
  * objects, unknown fields — with arbitrary query strings and, now and then, an arbitrary path id.
  *
@@ -20,10 +20,10 @@ import { buildFixture, EXCLUDED_TABLES, paramValues, ROUTES, type Caller, type F
  *    digest before and after, except
  *      · audit_log — a refusal for scope or role is audited as denied by design (等保 8.1.4.3, ASVS
  *        V7.1.3), so a refused request may add an audit row; it may add nothing else;
- *      · app_session / user_session — an authenticated request marks its session as seen, and a
- *        sign-in, refresh or sign-out is itself a session write;
- *      · login_attempt-like tables of the auth module — a failed sign-in is counted for the lockout
- *        (ASVS V2.2.1), which is the point of refusing it;
+ *      · user_session — an authenticated request marks its session as seen, and a sign-in, refresh
+ *        or sign-out is itself a session write;
+ *      · login_failure / login_lock, for a refused sign-in only — the failure is counted for the
+ *        lockout (ASVS V2.2.1), which is the point of refusing it;
  *      · region — reference data, never written by the api.
  *
  * A fixed seed and a bounded number of runs per endpoint: repeatable, about a minute and a half.
@@ -31,7 +31,7 @@ import { buildFixture, EXCLUDED_TABLES, paramValues, ROUTES, type Caller, type F
 const SEED = 18_2026;
 const RUNS = Number(process.env.CQO_FUZZ_RUNS ?? 40);
 /** Tables a refused sign-in may write: the failure counters the lockout needs (ASVS V2.2.1). */
-const LOGIN_COUNTERS = /login|lockout|attempt|throttl/;
+const LOGIN_COUNTERS = /^login_(failure|lock)$/;
 
 // ---------------------------------------------------------------------------------------------
 // Values: the nasty ones first.
@@ -105,7 +105,7 @@ const queryArb = fc.dictionary(
 
 // ---------------------------------------------------------------------------------------------
 
-describe('security: fuzz of every write endpoint (0 × 5xx, a refused request writes nothing) — ASVS V5.1, 等保 8.1.4.5', () => {
+describe('security: fuzz of every write endpoint (0 × 5xx, a refused request writes nothing) — ASVS V5.1, 等保 8.1.4.4 f)', () => {
   let t: TestApp;
   let writes: ApiRoute[];
   let callers: Caller[];
