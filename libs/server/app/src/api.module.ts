@@ -7,6 +7,7 @@ import { FilingsModule } from '@cqo/server-filings';
 import { EnterprisesModule } from '@cqo/server-enterprises';
 import { EvaluationModule } from '@cqo/server-evaluation';
 import { HealthModule } from '@cqo/server-health';
+import { MetricsModule } from '@cqo/server-metrics';
 import { FileJobsModule } from '@cqo/server-jobs';
 import { RegionsModule } from '@cqo/server-regions';
 import { StatsModule } from '@cqo/server-stats';
@@ -35,6 +36,7 @@ export class ApiModule {
         TrainingModule,
         FilingsModule,
         HealthModule,
+        MetricsModule,
         FileJobsModule,
         EvaluationModule,
       ],

@@ -4,6 +4,7 @@ import { loadConfig, type AppConfig } from '@cqo/server-common';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { EvaluationModule } from '@cqo/server-evaluation';
 import { WorkerHeartbeatService } from '@cqo/server-health';
+import { MetricsModule } from '@cqo/server-metrics';
 import { FileJobsModule } from '@cqo/server-jobs';
 import { QueueModule } from '@cqo/server-queue';
 import { StatsModule } from '@cqo/server-stats';
@@ -23,6 +24,7 @@ export class WorkerModule {
         FilingsWorkerModule,
         FileJobsModule.withProcessors(),
         EvaluationModule.withProcessors(),
+        MetricsModule.forWorker(),
       ],
       providers: [WorkerHeartbeatService],
     };

@@ -60,6 +60,12 @@ export interface AppConfig {
    * first retry delay (doubling) within a job's 5 attempts.
    */
   outbox: { leaseMs: number; maxResends: number; retryDelayMs: number };
+  /**
+   * Prometheus metrics (issue 22): `token` (METRICS_TOKEN) is the bearer token a scrape must send
+   * (without it the metrics are served outside production only); `port` (METRICS_PORT) is where the
+   * worker answers `/metrics` (none when unset; 0 picks a free port), on `host` (METRICS_HOST).
+   */
+  metrics: { token: string | null; port: number | null; host: string };
   /** Statistics changes are coalesced: the recount of what changed starts at most this long after the change (one run per window). */
   statsDebounceMs: number;
   /** Test hook, ignored in production: the full rebuild pauses this long before it swaps the snapshot in. */
@@ -90,6 +96,14 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+/** METRICS_PORT: unset → no worker metrics server; 0 → a free port; else 1–65535. */
+function metricsPort(raw: string | undefined): number | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`METRICS_PORT must be a port number (0 for any free one), got "${raw}"`);
   return n;
 }
 
@@ -133,6 +147,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     provinceGeoJson: env.CQO_PROVINCE_GEOJSON || null,
     queueLockMs: int('QUEUE_LOCK_MS', 30_000, env),
     statsDebounceMs: int('STATS_DEBOUNCE_MS', 1000, env),
+    metrics: {
+      token: env.METRICS_TOKEN?.trim() || null,
+      port: metricsPort(env.METRICS_PORT),
+      host: env.METRICS_HOST?.trim() || '0.0.0.0',
+    },
     outbox: {
       leaseMs: int('OUTBOX_LEASE_MS', 60_000, env),
       maxResends: int('OUTBOX_MAX_RESENDS', 2, env),

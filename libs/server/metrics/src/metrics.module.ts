@@ -1,0 +1,21 @@
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
+import { WorkerMetricsServer } from './worker-metrics.server';
+
+/** The api's metrics: every request counted and timed, served at `/api/metrics` (issue 22). */
+@Module({ providers: [MetricsService, HttpMetricsMiddleware], controllers: [MetricsController], exports: [MetricsService] })
+export class MetricsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+  }
+
+  /** The worker's: the shared series on METRICS_PORT (no HTTP api of its own). */
+  static forWorker(): DynamicModule {
+    return { module: WorkerMetricsModule };
+  }
+}
+
+@Module({ providers: [MetricsService, WorkerMetricsServer], exports: [MetricsService, WorkerMetricsServer] })
+class WorkerMetricsModule {}
