@@ -105,9 +105,10 @@ const queryArb = fc.dictionary(
 
 // ---------------------------------------------------------------------------------------------
 
-describe('security: fuzz of every write endpoint (0 × 5xx, a refused request writes nothing) — ASVS V5.1, 等保 8.1.4.4 f)', () => {
+describe("security: fuzz of every write endpoint (0 × 5xx, a refused request writes nothing) and of every read endpoint's query — ASVS V5.1, 等保 8.1.4.4 f)", () => {
   let t: TestApp;
   let writes: ApiRoute[];
+  let reads: ApiRoute[];
   let callers: Caller[];
   let f: Fixture;
   let digest: () => Promise<Map<string, string>>;
@@ -117,7 +118,9 @@ describe('security: fuzz of every write endpoint (0 × 5xx, a refused request wr
     t = await createTestApp({
       config: testConfig({ DATABASE_URL: url, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:writefuzz`, LOGIN_RATE_LIMIT_PER_MINUTE: '100000', VERIFY_RATE_LIMIT_PER_MINUTE: '100000' }),
     });
-    writes = apiRoutes(t.app).filter((r) => r.method !== 'get');
+    const all = apiRoutes(t.app);
+    writes = all.filter((r) => r.method !== 'get');
+    reads = all.filter((r) => r.method === 'get');
     ({ f, callers } = await buildFixture(t));
     digest = await tableDigests(t.db, [...EXCLUDED_TABLES]);
   }, 120_000);
@@ -170,5 +173,36 @@ describe('security: fuzz of every write endpoint (0 × 5xx, a refused request wr
     }
     expect(failures).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(writes.length * RUNS);
+  }, 300_000);
+
+  // The reads take query strings too (issue 18 item 7 began with `?q=%00` → 500 on a search).
+  it(`every read endpoint × ${Math.ceil(RUNS / 2)} arbitrary query strings and path ids: never a 5xx, a 4xx in the error shape`, async () => {
+    const failures: string[] = [];
+    for (const [i, route] of reads.entries()) {
+      const rule = ROUTES[route.key];
+      if (!rule) continue;
+      const caller = callers.find((c) => c.side === 'in' && rule.roles.includes(c.role))!;
+      const ids = paramValues(route, rule, f);
+      const own = rule.query?.(f) ?? {};
+      const pathArb = route.pathParams.length
+        ? fc.oneof({ arbitrary: fc.constant(ids), weight: 2 }, { arbitrary: fc.record(Object.fromEntries(route.pathParams.map((p) => [p, shortNasty.filter((x) => x.length > 0)]))), weight: 1 })
+        : fc.constant({} as Record<string, string>);
+      // the route's own parameters with arbitrary values, or arbitrary ones
+      const ownArb = fc.record(Object.fromEntries([...route.queryParams, ...Object.keys(own)].map((k) => [k, fc.oneof(shortNasty, fc.array(shortNasty, { minLength: 2, maxLength: 2 }))])), { requiredKeys: [] });
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(queryArb, ownArb), pathArb, async (query, params) => {
+          const qs = queryString(query as Record<string, string | string[]>);
+          const res = await t.http().get(fillPath(route.path, params as Record<string, string>) + (qs ? `?${qs}` : '')).set('Authorization', `Bearer ${caller.token}`);
+          const sample = `${route.key} ${JSON.stringify({ params, query }).slice(0, 300)}`;
+          if (res.status >= 500 && !(rule.also ?? []).includes(res.status)) failures.push(`${res.status} ← ${sample} → ${JSON.stringify(res.body).slice(0, 200)}`);
+          if (res.status >= 400 && res.status < 500 && (typeof res.body?.code !== 'string' || !Array.isArray(res.body?.details))) {
+            failures.push(`${res.status} not in the error shape ← ${sample}`);
+          }
+          return true;
+        }),
+        { seed: SEED + 1000 + i, numRuns: Math.ceil(RUNS / 2) },
+      );
+    }
+    expect(failures).toEqual([]);
   }, 300_000);
 });
