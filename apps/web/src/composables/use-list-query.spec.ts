@@ -1,7 +1,8 @@
 import { nextTick, reactive } from 'vue';
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
 import { firstString, pageOf } from '../utils/route-query';
-import { latestRequestGuard, useListQuery } from './use-list-query';
+import { latestRequestGuard } from './use-latest-load';
+import { useListQuery } from './use-list-query';
 
 // useListQuery with a small stand-in router: the URL is a reactive query that replace() rewrites.
 function fakeRouter(name = 'list') {

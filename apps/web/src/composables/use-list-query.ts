@@ -1,24 +1,11 @@
 import { computed, ref, watch, type ComputedRef, type Ref, type WritableComputedRef } from 'vue';
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
 import { compactQuery } from '../utils/route-query';
+import { useLatestLoad } from './use-latest-load';
 
 // A list page's filters live in the URL (so a link or the back button restores them); the page
 // loads whenever they change, and only the latest request may fill the page: an answer to an
 // earlier filter that arrives late is dropped (latest request wins).
-
-/** Numbers requests; `isLatest` tells whether a request is still the last one started. */
-export interface LatestRequestGuard {
-  begin(): number;
-  isLatest(request: number): boolean;
-}
-
-export function latestRequestGuard(): LatestRequestGuard {
-  let latest = 0;
-  return {
-    begin: () => ++latest,
-    isLatest: (request) => request === latest,
-  };
-}
 
 /** The route and router the composable reads and writes (vue-router's, or a test's stand-ins). */
 export interface ListRoute {
@@ -66,26 +53,18 @@ export function useListQuery<F extends object, R>(options: ListQueryOptions<F, R
   const router = options.router ?? useRouter();
   const applied = computed<F>(() => options.parse(route.query));
   const result = ref<R | null>(null) as Ref<R | null>;
-  const loading = ref(false);
-  const guard = latestRequestGuard();
   const toQuery = options.toQuery ?? ((filters: F) => filters as unknown as Record<string, string | number>);
+  // A failure keeps the last page on screen (the request client has shown the message).
+  const { loading, load } = useLatestLoad<R>({
+    fetch: () => options.fetch(applied.value),
+    done: (page) => {
+      result.value = page;
+    },
+  });
 
   function apply(changes: Partial<F>): void {
     const to = { query: compactQuery(toQuery({ ...applied.value, ...changes })) };
     void (options.push ? router.push(to) : router.replace(to));
-  }
-
-  async function load(): Promise<void> {
-    const request = guard.begin();
-    loading.value = true;
-    try {
-      const page = await options.fetch(applied.value);
-      if (guard.isLatest(request)) result.value = page;
-    } catch {
-      // The request client has shown the message; keep the last page on screen.
-    } finally {
-      if (guard.isLatest(request)) loading.value = false;
-    }
   }
 
   watch(
