@@ -7,7 +7,8 @@ module.exports = {
     {
       ...preset,
       displayName: 'unit',
-      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      // deploy/: the manifest checks (deploy/k8s/manifests.spec.ts).
+      roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/deploy'],
       testMatch: ['**/*.spec.ts'],
       // The dashboard's pure TS modules are unit-tested next to them (apps/web/src/**/*.spec.ts: utils,
       // composables, a view's form logic); its components are covered by the browser tests.
