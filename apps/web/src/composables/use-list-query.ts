@@ -1,4 +1,4 @@
-import { computed, ref, watch, type ComputedRef, type Ref, type WritableComputedRef } from 'vue';
+import { computed, onMounted, ref, watch, type ComputedRef, type Ref, type WritableComputedRef } from 'vue';
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
 import { compactQuery } from '../utils/route-query';
 import { useLatestLoad } from './use-latest-load';
@@ -30,6 +30,11 @@ export interface ListQueryOptions<F extends object, R> {
   onApplied?: (filters: F) => void;
   /** Load at once (and on every change); otherwise the page calls `load()` when it is ready (onMounted). */
   immediate?: boolean;
+  /**
+   * Awaited when the page is mounted (e.g. loading the user's region scope for the filter); then
+   * the filters go to `onApplied` and the first load runs.
+   */
+  mounted?: () => Promise<unknown>;
   /** A change of filters is a new history entry (the back button undoes it) instead of replacing the URL. */
   push?: boolean;
   route?: ListRoute;
@@ -77,6 +82,15 @@ export function useListQuery<F extends object, R>(options: ListQueryOptions<F, R
     },
     { deep: true, immediate: options.immediate ?? false },
   );
+
+  const mounted = options.mounted;
+  if (mounted) {
+    onMounted(async () => {
+      await mounted();
+      options.onApplied?.(applied.value);
+      await load();
+    });
+  }
 
   function filterModel<K extends keyof F>(key: K): WritableComputedRef<F[K]> {
     return computed<F[K]>({
