@@ -299,7 +299,7 @@ export async function buildFixture(t: TestApp): Promise<{ f: Fixture; callers: C
 
     // A's objects, made through the api as their owners would.
     const appt = await must(t.http().post(`/api/enterprises/${A.id}/appointments`).set('Authorization', as('province'))
-      .send(hubeiEligibleFiling('2023-03-01', { name: `矩阵甲${f.tag}`, explanation: '补录历史聘任' })), 201);
+      .send(hubeiEligibleFiling(`${f.year - 3}-03-01`, { name: `矩阵甲${f.tag}`, explanation: '补录历史聘任' })), 201);
     ids.appointment = appt.body.id;
     f.personId = (await t.db.query('SELECT person_id FROM appointment WHERE id = $1', [ids.appointment]))[0].person_id;
     const vio = await must(t.http().post('/api/violations').set('Authorization', as('county'))
