@@ -8,7 +8,7 @@ import { EnterprisesModule } from '@cqo/server-enterprises';
 import { EvaluationModule } from '@cqo/server-evaluation';
 import { HealthModule } from '@cqo/server-health';
 import { MetricsModule } from '@cqo/server-metrics';
-import { FileJobsModule } from '@cqo/server-jobs';
+import { FileJobsModule } from '@cqo/server-files';
 import { RegionsModule } from '@cqo/server-regions';
 import { StatsModule } from '@cqo/server-stats';
 import { TrainingModule } from '@cqo/server-training';

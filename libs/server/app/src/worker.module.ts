@@ -5,7 +5,7 @@ import { EligibilityModule } from '@cqo/server-eligibility';
 import { EvaluationModule } from '@cqo/server-evaluation';
 import { WorkerHeartbeatService } from '@cqo/server-health';
 import { MetricsModule } from '@cqo/server-metrics';
-import { FileJobsModule } from '@cqo/server-jobs';
+import { FileJobsModule } from '@cqo/server-files';
 import { QueueModule } from '@cqo/server-queue';
 import { StatsModule } from '@cqo/server-stats';
 import { coreImports } from './core-imports';

@@ -90,7 +90,7 @@ export class TrainingController {
     return new StreamableFile(await this.imports.template());
   }
 
-  // The upload itself (POST imports) is a file job: libs/server/jobs, TrainingUploadController.
+  // The upload itself (POST imports) is a file job: libs/server/files, TrainingUploadController.
 
   @Get('imports/:id/error-report')
   async errorReport(@CurrentActor() actor: Actor, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
