@@ -10,20 +10,15 @@ import {
   type ViolationType,
 } from '@cqo/contracts';
 import { defaultTermEnd, evaluateEligibility, termEndsWithin, type EligibilityFacts, type ViolationFact, type YearTraining } from './evaluate';
-import { BUILT_IN_PROFILES, declarationsOf, parseProfileRef, profileInForce } from './profiles';
+import { BUILT_IN_PROFILES, builtInProfile, declarationsOf, parseProfileRef, profileInForce } from './profiles';
 
 // Every test starts from one person who is eligible under every built-in profile and changes
 // exactly one thing (one field, or the one qualification the person holds).
 
-const builtIn = (name: string): PolicyProfile => {
-  const p = BUILT_IN_PROFILES.find((x) => x.name === name);
-  if (!p) throw new Error(`no built-in profile ${name}`);
-  return p;
-};
-const HUBEI = builtIn('hubei-2021');
-const CHONGQING = builtIn('chongqing-2024');
-const HUNAN = builtIn('hunan-2024');
-const ZHEJIANG = builtIn('zhejiang');
+const HUBEI = builtInProfile('hubei-2021');
+const CHONGQING = builtInProfile('chongqing-2024');
+const HUNAN = builtInProfile('hunan-2024');
+const ZHEJIANG = builtInProfile('zhejiang');
 
 /** A verdict on this day judges the yearly rules on 2024 (SPEC §3: Y = year(D) − 1). */
 const AS_OF = '2025-06-30';

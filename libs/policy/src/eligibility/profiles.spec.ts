@@ -1,16 +1,11 @@
 import type { PolicyProfile, RuleDefinition, RuleKind } from '@cqo/contracts';
-import { allDeclarationIds, BUILT_IN_PROFILES, DEFAULT_PROFILE, declarationsOf, defaultProfileFor, parseProfileRef, profileInForce, profileRef, termYearsOf } from './profiles';
+import { allDeclarationIds, BUILT_IN_PROFILES, builtInProfile, DEFAULT_PROFILE, declarationsOf, defaultProfileFor, parseProfileRef, profileInForce, profileRef, termYearsOf } from './profiles';
 import { validateProfile } from './validate-profile';
 
-const builtIn = (name: string): PolicyProfile => {
-  const p = BUILT_IN_PROFILES.find((x) => x.name === name);
-  if (!p) throw new Error(`no built-in profile ${name}`);
-  return p;
-};
-const HUBEI = builtIn('hubei-2021');
-const CHONGQING = builtIn('chongqing-2024');
-const HUNAN = builtIn('hunan-2024');
-const ZHEJIANG = builtIn('zhejiang');
+const HUBEI = builtInProfile('hubei-2021');
+const CHONGQING = builtInProfile('chongqing-2024');
+const HUNAN = builtInProfile('hunan-2024');
+const ZHEJIANG = builtInProfile('zhejiang');
 
 function ruleOf<K extends RuleKind>(p: PolicyProfile, kind: K): Extract<RuleDefinition, { kind: K }> {
   const r = p.rules.find((x): x is Extract<RuleDefinition, { kind: K }> => x.kind === kind);

@@ -369,6 +369,13 @@ const zhejiang: PolicyProfile = {
 
 export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [hubei2021, chongqing2024, hunan2024, zhejiang];
 
+/** The built-in profile of that name (hubei-2021, chongqing-2024, hunan-2024, zhejiang); throws for another name. */
+export function builtInProfile(name: string): PolicyProfile {
+  const profile = BUILT_IN_PROFILES.find((p) => p.name === name);
+  if (!profile) throw new Error(`no built-in profile ${name}`);
+  return profile;
+}
+
 export const DEFAULT_PROFILE = 'hubei-2021@1';
 
 export function profileRef(p: Pick<PolicyProfile, 'name' | 'version'>): string {

@@ -1,16 +1,11 @@
 import type { PolicyProfile, TrainingYearHours, YearlyCompliance } from '@cqo/contracts';
-import { BUILT_IN_PROFILES } from '../eligibility/profiles';
+import { builtInProfile } from '../eligibility/profiles';
 import { annualTrainingRule, emptyYearHours, initialTrainingRequired, yearlyCompliance } from './compliance';
 
-const builtIn = (name: string): PolicyProfile => {
-  const p = BUILT_IN_PROFILES.find((x) => x.name === name);
-  if (!p) throw new Error(`no built-in profile ${name}`);
-  return p;
-};
-const HUBEI = builtIn('hubei-2021');
-const CHONGQING = builtIn('chongqing-2024');
-const HUNAN = builtIn('hunan-2024');
-const ZHEJIANG = builtIn('zhejiang');
+const HUBEI = builtInProfile('hubei-2021');
+const CHONGQING = builtInProfile('chongqing-2024');
+const HUNAN = builtInProfile('hunan-2024');
+const ZHEJIANG = builtInProfile('zhejiang');
 
 const Y = 2025;
 /** In post since before 2025, open-ended. */
