@@ -4,12 +4,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import { Logger, PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
 import type { Logger as PinoRoot } from 'pino';
 import { API_PREFIX } from '@cqo/contracts';
 import { APP_CONFIG, HttpExceptionFilter, createValidationPipe, type AppConfig } from '@cqo/server-common';
+import { answerClientErrors } from './client-error';
 import { mountQueueBoard } from './queue-board';
 import { QueryMemoPipe } from './query-memo.pipe';
 import { RejectControlCharactersPipe } from './reject-control.pipe';
@@ -42,6 +43,7 @@ export function configureApp(nest: INestApplication, opts: { serveWeb?: boolean;
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(new RejectControlCharactersPipe(), new QueryMemoPipe(createValidationPipe()));
   app.useGlobalFilters(new HttpExceptionFilter());
+  answerClientErrors(app.getHttpServer());
   app.enableShutdownHooks();
 
   // Not public in production unless asked for (issue 18): the route map helps an attacker more than a user.
@@ -65,14 +67,73 @@ export function isApiPath(url: string): boolean {
 }
 const API_ROOT = `/${API_PREFIX}`;
 
+/** A hashed build file (vite names them `<name>-<hash>.<ext>` under /assets): it never changes. */
+const HASHED_ASSET = /[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
+
+/** The pre-compressed twins tools/build.mjs writes (`x.js.br`, `x.js.gz`), preferred in this order. */
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
+/** Every file under `dir`, as `/`-separated paths relative to it (read once at start). */
+function listFiles(dir: string, base = dir, out = new Set<string>()): Set<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) listFiles(p, base, out);
+    else out.add(`/${relative(base, p).split(sep).join('/')}`);
+  }
+  return out;
+}
+
+/** Whether the request's Accept-Encoding takes `name` (a `;q=0` refuses it). */
+export function acceptsEncoding(header: string | undefined, name: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [token, ...params] = part.trim().split(';');
+    if (token.trim().toLowerCase() !== name) return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  });
+}
+
 /**
  * The dashboard's files, and index.html for its history-mode routes. An api request passes by
  * without a file-system call (serve-static would `stat()` every one of them), and index.html is
  * read once and sent from memory.
+ *
+ * First load (issue 20 item 13): a file with a pre-compressed twin is sent as that twin with
+ * `Content-Encoding: br` or `gzip` when the browser accepts it (`Vary: Accept-Encoding` either way);
+ * hashed assets are cached for a year as immutable, anything else is revalidated.
  */
 function serveDashboard(app: NestExpressApplication, web: string): void {
-  const assets = express.static(web, { index: false, maxAge: '1h', immutable: false });
-  app.use((req: Request, res: Response, next: NextFunction) => (isApiPath(req.url) ? next() : assets(req, res, next)));
+  const files = listFiles(web);
+  const assets = express.static(web, {
+    index: false,
+    setHeaders: (res, path) => {
+      const encoding = res.getHeader('Content-Encoding');
+      const original = encoding ? path.slice(0, -extname(path).length) : path;
+      // send() would type `x.js.br` from its own name; the browser needs the original's type.
+      if (encoding) res.type(extname(original));
+      res.setHeader('Cache-Control', HASHED_ASSET.test(original) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (isApiPath(req.url)) return next();
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const [raw, pathname, query] = splitUrl(req.url);
+      if (files.has(`${pathname}.br`) || files.has(`${pathname}.gz`)) {
+        res.setHeader('Vary', 'Accept-Encoding');
+        const accept = req.headers['accept-encoding'];
+        const chosen = ENCODINGS.find((e) => files.has(`${pathname}${e.suffix}`) && acceptsEncoding(accept, e.name));
+        if (chosen) {
+          res.setHeader('Content-Encoding', chosen.name);
+          req.url = `${raw}${chosen.suffix}${query}`;
+        }
+      }
+    }
+    return assets(req, res, next);
+  });
   const index = readFileSync(join(web, 'index.html'));
   const etag = `W/"${createHash('sha1').update(index).digest('base64url')}"`;
   app.getHttpAdapter().getInstance().get(/^\/(?!api(\/|$|\?)).*/, (_req: Request, res: Response) => {
@@ -81,4 +142,17 @@ function serveDashboard(app: NestExpressApplication, web: string): void {
     res.setHeader('ETag', etag);
     res.type('html').send(index);
   });
+}
+
+/** `/a/b.js?x` → [`/a/b.js` as sent, decoded as express.static decodes it, `?x`]. */
+function splitUrl(url: string): [string, string, string] {
+  const q = url.indexOf('?');
+  const raw = q < 0 ? url : url.slice(0, q);
+  let pathname = raw;
+  try {
+    pathname = decodeURIComponent(raw);
+  } catch {
+    // A malformed escape: express.static answers it (400) on the untouched url.
+  }
+  return [raw, pathname, q < 0 ? '' : url.slice(q)];
 }
