@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { verifyAuditCommand } from './commands/audit.command';
+import { backupCommand, restoreCommand } from './commands/backup.command';
 import { eligibilityCommand } from './commands/eligibility.command';
 import { gradeCommand } from './commands/grade.command';
 import { migrateCommand } from './commands/migrate.command';
@@ -90,6 +91,19 @@ verify
   .command('audit')
   .description('re-walk the audit log hash chain (every lane); exit 1 naming the first broken row')
   .action(verifyAuditCommand);
+
+program
+  .command('backup')
+  .description('the database (pg_dump custom format, as the owner) and the files (CQO_FILES_DIR) with a manifest of row counts and SHA-256s')
+  .requiredOption('--out <dir>', 'a new or empty directory')
+  .action(backupCommand);
+program
+  .command('restore')
+  .description('a `cqo backup` into an empty database and files directory; checks the SHA-256s first and the row counts after')
+  .requiredOption('--from <dir>', 'the backup directory')
+  .requiredOption('--database-url <url>', 'the empty target database (its role owns what is restored)')
+  .requiredOption('--files-dir <dir>', 'a new or empty directory for the files')
+  .action(restoreCommand);
 
 const importCmd = program.command('import').description('imports from spreadsheets (SPEC §8)');
 importCmd
