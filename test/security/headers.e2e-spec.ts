@@ -29,3 +29,27 @@ describe('security headers (ASVS V14.4, 等保 8.1.4.4)', () => {
     expect(res.body).toMatchObject({ statusCode: res.status, code: expect.any(String), details: expect.any(Array) });
   });
 });
+
+/**
+ * What Node's HTTP parser refuses before the app runs (issue 18 item 7: bad input gets a 4xx in the
+ * error shape; ASVS V7.4.1). Before client-error.ts these answered a bare `431` with an empty body.
+ */
+describe('a request the HTTP parser refuses still gets the error shape', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t?.close());
+
+  it('a URL over 16 KB answers 431 naming the headers, in Chinese', async () => {
+    const res = await t.http().get(`/api/enterprises?q=${'x'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toEqual({
+      statusCode: 431,
+      code: 'VALIDATION_FAILED',
+      message: '请求地址或请求头过长，请精简后重试',
+      details: [{ field: 'headers', code: 'tooLarge', message: '请求地址或请求头过长，请精简后重试' }],
+    });
+  });
+});
