@@ -11,7 +11,6 @@ import type { Logger as PinoRoot } from 'pino';
 import { API_PREFIX } from '@cqo/contracts';
 import { APP_CONFIG, HttpExceptionFilter, createValidationPipe, type AppConfig } from '@cqo/server-common';
 import { answerClientErrors } from './client-error';
-import { answerClientErrors } from './client-error';
 import { mountQueueBoard } from './queue-board';
 import { QueryMemoPipe } from './query-memo.pipe';
 import { RejectControlCharactersPipe } from './reject-control.pipe';
@@ -44,7 +43,6 @@ export function configureApp(nest: INestApplication, opts: { serveWeb?: boolean;
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(new RejectControlCharactersPipe(), new QueryMemoPipe(createValidationPipe()));
   app.useGlobalFilters(new HttpExceptionFilter());
-  answerClientErrors(app.getHttpServer());
   answerClientErrors(app.getHttpServer());
   app.enableShutdownHooks();
 
