@@ -1,12 +1,12 @@
 import { isIsoDate, profileRef } from '@cqo/policy';
 import { AppException } from '@cqo/server-common';
-import { PolicyService } from '@cqo/server-eligibility';
+import { ProfilesService } from '@cqo/server-eligibility';
 import { withPolicyContext } from '../infra/policy-context';
 
 /** `cqo profile list`: every version, which one is in force today, and the schedule. JSON on stdout. */
 export async function profileListCommand(): Promise<void> {
   const out = await withPolicyContext(async (app) => {
-    const c = await app.get(PolicyService).catalogue();
+    const c = await app.get(ProfilesService).catalogue();
     return {
       inForce: c.inForce,
       schedule: c.schedule.map((s) => ({ from: s.from, profile: s.profile })),
@@ -32,7 +32,7 @@ export async function profileUseCommand(ref: string, opts: { from?: string }): P
   }
   try {
     const out = await withPolicyContext(async (app) => {
-      const policy = app.get(PolicyService);
+      const policy = app.get(ProfilesService);
       const profile = await policy.find(ref);
       if (!profile) throw new UsageError(`no profile version "${ref}"; see \`cqo profile list\``);
       const from = opts.from ?? policy.today();

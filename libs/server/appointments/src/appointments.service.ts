@@ -13,7 +13,7 @@ import { checkPlausibility, checkTerm, daysBetween, declarationsOf, defaultTermE
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import type { ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto } from './dtos/appointment.dto';
 import { AppointmentEntity } from './entities/appointment.entity';
@@ -41,7 +41,7 @@ export class AppointmentsService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly eligibility: EligibilityService,
-    private readonly policy: PolicyService,
+    private readonly policy: ProfilesService,
     private readonly clock: Clock,
   ) {}
 

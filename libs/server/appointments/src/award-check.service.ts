@@ -5,7 +5,7 @@ import { chinaDate, isDisqualifying, validateCreditCode } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 
 /**
  * 004 四(四): 将建立首席质量官制度作为企业申报各级政府质量奖……的必要条件. An officer enters a
@@ -18,7 +18,7 @@ export class AwardCheckService {
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
     private readonly eligibility: EligibilityService,
-    private readonly policy: PolicyService,
+    private readonly policy: ProfilesService,
     private readonly clock: Clock,
   ) {}
 

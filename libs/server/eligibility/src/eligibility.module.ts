@@ -7,14 +7,14 @@ import { PolicyScheduleEntity } from './entities/policy-schedule.entity';
 import { EligibilityProcessor } from './jobs/eligibility.processor';
 import { NightlyScheduleService } from './jobs/nightly-schedule.service';
 import { PolicyController } from './policy.controller';
-import { PolicyService } from './policy.service';
+import { ProfilesService } from './profiles.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([PolicyProfileVersionEntity, PolicyScheduleEntity])],
   controllers: [PolicyController],
   // ScopeService is stateless; providing it here lets the worker and the CLI use this module without the auth module.
-  providers: [PolicyService, EligibilityService, ScopeService],
-  exports: [PolicyService, EligibilityService],
+  providers: [ProfilesService, EligibilityService, ScopeService],
+  exports: [ProfilesService, EligibilityService],
 })
 export class EligibilityModule {
   /** The same module plus the refresh processor and the nightly schedule, for the worker. */

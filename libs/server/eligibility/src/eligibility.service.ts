@@ -19,7 +19,7 @@ import { evaluateEligibility, maskName, profileRef, readsPersonalData, yearOf, t
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { ScopeService } from '@cqo/server-auth';
 import { ACTIVE_ON } from './appointment-sql';
-import { PolicyService } from './policy.service';
+import { ProfilesService } from './profiles.service';
 
 interface AppointmentRow {
   id: string;
@@ -83,7 +83,7 @@ export class EligibilityService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly policy: PolicyService,
+    private readonly policy: ProfilesService,
     private readonly scope: ScopeService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

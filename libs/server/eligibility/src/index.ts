@@ -1,6 +1,6 @@
 export * from './eligibility.module';
 export * from './eligibility.service';
-export * from './policy.service';
+export * from './profiles.service';
 export * from './jobs/nightly-schedule.service';
 export * from './appointment-sql';
 export * from './register-sql';

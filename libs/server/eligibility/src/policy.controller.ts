@@ -4,14 +4,14 @@ import type { PolicyCatalogue, PolicyProfile, WhatIfResponse } from '@cqo/contra
 import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { CreateProfileVersionDto, UseProfileDto, WhatIfDto } from './dtos/policy.dto';
 import { EligibilityService } from './eligibility.service';
-import { PolicyService } from './policy.service';
+import { ProfilesService } from './profiles.service';
 
 @ApiTags('policy')
 @ApiBearerAuth()
 @Controller('policy')
 export class PolicyController {
   constructor(
-    private readonly policy: PolicyService,
+    private readonly policy: ProfilesService,
     private readonly eligibility: EligibilityService,
   ) {}
 

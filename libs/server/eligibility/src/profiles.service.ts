@@ -33,7 +33,7 @@ export type PolicyActor = Actor | { cli: true };
  * province's own versions and the schedule are rows. A changed threshold is a new version.
  */
 @Injectable()
-export class PolicyService {
+export class ProfilesService {
   private cached: PolicySnapshot | null = null;
 
   constructor(

@@ -42,7 +42,7 @@ import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { preparedQuery } from '@cqo/server-database';
-import { ACTIVE_ON, POLICY_REVISION_SQL, PolicyService } from '@cqo/server-eligibility';
+import { ACTIVE_ON, POLICY_REVISION_SQL, ProfilesService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { TrainingService, YEAR_HOURS_SQL, toYearHours } from '@cqo/server-training';
 import { FilingSettingsService } from './filing-settings.service';
@@ -99,7 +99,7 @@ export class AnnualReportsService {
     private readonly settings: FilingSettingsService,
     private readonly notifications: NotificationsService,
     private readonly training: TrainingService,
-    private readonly policy: PolicyService,
+    private readonly policy: ProfilesService,
     private readonly clock: Clock,
   ) {}
 

@@ -18,7 +18,7 @@ import {
 } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
-import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { assertXlsx, errorWorkbook, findErrorReport, insertImportRun, openSheet, readHeader, requireColumns, sha256Of, sortRowErrors, XLSX_LIMITS } from '@cqo/server-imports';
 import { OutboxService } from '@cqo/server-queue';
 import { RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type NewEnterprise, type RegionRow, type StageRow, orderedIds } from './roster-import.repository';
@@ -71,7 +71,7 @@ export class RosterImportService {
     private readonly dataSource: DataSource,
     private readonly repo: RosterImportRepository,
     private readonly scope: ScopeService,
-    private readonly policy: PolicyService,
+    private readonly policy: ProfilesService,
     private readonly eligibility: EligibilityService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,

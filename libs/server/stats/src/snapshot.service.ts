@@ -4,7 +4,7 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { StatCounts, StatRunInfo } from '@cqo/contracts';
 import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts, yearAsOf } from '@cqo/policy';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
-import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
 import { consumeFilingDeltas, dropFilingDeltas, ownCounts, ownCountsYears, type TrainingThresholds, type YearParams } from './aggregate.sql';
 
@@ -49,7 +49,7 @@ export class SnapshotService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly policy: PolicyService,
+    private readonly policy: ProfilesService,
     private readonly eligibility: EligibilityService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -28,7 +28,7 @@ import {
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import { LedgerService } from './ledger.service';
@@ -102,7 +102,7 @@ export class TrainingService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly eligibility: EligibilityService,
-    private readonly policy: PolicyService,
+    private readonly policy: ProfilesService,
     private readonly clock: Clock,
   ) {}
 

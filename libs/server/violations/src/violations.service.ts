@@ -5,7 +5,7 @@ import { chinaDate, isDisqualifying, maskName, readsPersonalData, subtreePattern
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { EligibilityService, PolicyService } from '@cqo/server-eligibility';
+import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { OutboxService } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
@@ -57,7 +57,7 @@ export class ViolationsService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly eligibility: EligibilityService,
-    private readonly policy: PolicyService,
+    private readonly policy: ProfilesService,
     private readonly certificates: EvaluationCertificatesService,
     private readonly clock: Clock,
   ) {}
