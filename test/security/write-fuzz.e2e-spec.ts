@@ -50,7 +50,7 @@ const nastyNumber = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
 const scalar = fc.oneof(nastyString, nastyNumber, fc.boolean(), fc.constant(null));
-/** For query strings and path ids: short enough to reach the app (Node's HTTP parser answers a URL over 16 KB itself, with a bare 431). */
+/** For query strings and path ids: short enough to reach the app (a URL over 16 KB is refused by Node's parser: test/security/headers). */
 const shortNasty = nastyString.filter((x) => x.length < 200);
 /** Any JSON value, nested up to about a dozen levels (deeper than the control-character pipe looks). */
 const deep: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
