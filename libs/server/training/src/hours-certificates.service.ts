@@ -41,7 +41,7 @@ const CERT_SELECT = `SELECT c.code, c.person_id, p.name AS person_name, e.name A
  * later changes in the ledger (a late record, a reversal) is superseded by a new one.
  */
 @Injectable()
-export class CertificatesService {
+export class HoursCertificatesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly training: TrainingService,

@@ -5,7 +5,7 @@ import type { LedgerVerification, Page, PublicTrainingVerification, ShortfallPag
 import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import { AuditService } from '@cqo/server-audit';
 import { clientIp, CurrentActor, Public, Roles, type Actor, type RequestWithActor } from '@cqo/server-common';
-import { CertificatesService } from './certificates.service';
+import { HoursCertificatesService } from './hours-certificates.service';
 import {
   CreateTrainingRecordDto,
   IssueCertificateDto,
@@ -34,7 +34,7 @@ function attachment(res: Response, fileName: string): void {
 export class TrainingController {
   constructor(
     private readonly training: TrainingService,
-    private readonly certificates: CertificatesService,
+    private readonly certificates: HoursCertificatesService,
     private readonly imports: TrainingImportService,
   ) {}
 
@@ -106,7 +106,7 @@ export class TrainingController {
 @UseGuards(ThrottlerGuard)
 @SkipThrottle({ login: true })
 export class PublicVerifyController {
-  constructor(private readonly certificates: CertificatesService) {}
+  constructor(private readonly certificates: HoursCertificatesService) {}
 
   @Get('verify/:code')
   @Public()

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ScopeService } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { RegionsModule } from '@cqo/server-regions';
-import { CertificatesService } from './certificates.service';
+import { HoursCertificatesService } from './hours-certificates.service';
 import { LedgerService } from './ledger.service';
 import { LedgerAdminController, PublicVerifyController, TrainingController } from './training.controller';
 import { TrainingImportService } from './training-import.service';
@@ -15,8 +15,8 @@ import { TrainingService } from './training.service';
  */
 @Module({
   imports: [EligibilityModule, RegionsModule],
-  providers: [LedgerService, TrainingService, CertificatesService, TrainingImportService, ScopeService],
-  exports: [LedgerService, TrainingService, CertificatesService, TrainingImportService],
+  providers: [LedgerService, TrainingService, HoursCertificatesService, TrainingImportService, ScopeService],
+  exports: [LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
 })
 export class TrainingServicesModule {}
 
