@@ -92,4 +92,12 @@ describe('violations list and status dialog in Chromium', () => {
     await expect(page.inputValue('[data-testid=violation-status-note]')).resolves.toBe('');
     await page.screenshot({ path: join(OUT, 'violation-status-dialog.png') });
   }, 60_000);
+
+  it('the dashboard of a region outside the officer\'s scope says so (a 404 is not shown as a load failure)', async () => {
+    // 420500 (宜昌) is outside the 武汉 officer's 420100 (ASVS V4.2.1: the API answers 404).
+    await page.goto(`${base}/overview?region=420500`);
+    await page.getByText('所选地区不在您的管辖范围内').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.goto(`${base}/overview`);
+    await page.waitForFunction(() => !document.body.textContent?.includes('所选地区不在您的管辖范围内'), undefined, { timeout: 15_000 });
+  }, 60_000);
 });

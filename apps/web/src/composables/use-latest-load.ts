@@ -22,8 +22,8 @@ export interface LatestLoadOptions<T> {
   fetch: () => Promise<T> | null;
   /** The latest answer. */
   done: (value: T) => void;
-  /** The latest request failed (the request client has shown the message). */
-  failed?: () => void;
+  /** The latest request failed (the request client has shown the message, unless the call was silent). */
+  failed?: (error: unknown) => void;
 }
 
 export function useLatestLoad<T>(options: LatestLoadOptions<T>) {
@@ -40,10 +40,10 @@ export function useLatestLoad<T>(options: LatestLoadOptions<T>) {
     try {
       const value = await pending;
       if (guard.isLatest(request)) options.done(value);
-    } catch {
+    } catch (error) {
       if (guard.isLatest(request)) {
         failed.value = true;
-        options.failed?.();
+        options.failed?.(error);
       }
     } finally {
       if (guard.isLatest(request)) loading.value = false;
