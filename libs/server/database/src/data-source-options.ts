@@ -17,6 +17,7 @@ import { ViolationVoidRevocationPending1764660000000 } from './migrations/176466
 import { CityReportAttachment1764680000000 } from './migrations/1764680000000-CityReportAttachment';
 import { FiguresAsOf1764750000000 } from './migrations/1764750000000-FiguresAsOf';
 import { ViolationStatusHistory1764760000000 } from './migrations/1764760000000-ViolationStatusHistory';
+import { EditedMigrationsCatchUp1764770000000 } from './migrations/1764770000000-EditedMigrationsCatchUp';
 import { AwardHistory1764780000000 } from './migrations/1764780000000-AwardHistory';
 import { QualifiedNameGrams1764785000000 } from './migrations/1764785000000-QualifiedNameGrams';
 import { SessionHardening1764700000000 } from './migrations/1764700000000-SessionHardening';
@@ -28,7 +29,7 @@ import { EnterpriseChangeRequests1764720000000 } from './migrations/176472000000
 import { FileJobTrainingImport1764740000000 } from './migrations/1764740000000-FileJobTrainingImport';
 
 /** Listed, not globbed: the compiled output and the jest run see the same set. Append new ones. */
-export const MIGRATIONS = [InitialSchema1763800000000, LoadRegions1763800000001, Appointments1763900000000, TrainingLedger1764000000000, AnnualReporting1764100000000, StatsSnapshots1764200000000, StatsTrainingYearIndex1764300000000, FileJobs1764400000000, Evaluation1764500000000, PolicyRevision1764610000000, StatsDirty1764620000000, NameGramsInline1764630000000, StatsDirtyFilings1764640000000, StatDelta1764650000000, CityReportAttachment1764680000000, ViolationVoidRevocationPending1764660000000, EnterpriseAwardUndated1764670000000, FiguresAsOf1764750000000, ViolationStatusHistory1764760000000, AwardHistory1764780000000, QualifiedNameGrams1764785000000, OutboxCompletion1764730000000, SessionHardening1764700000000, AppRole1764710000000, AuditChain1764710000001, FileJobTrainingImport1764740000000, EnterpriseChangeRequests1764720000000];
+export const MIGRATIONS = [InitialSchema1763800000000, LoadRegions1763800000001, Appointments1763900000000, TrainingLedger1764000000000, AnnualReporting1764100000000, StatsSnapshots1764200000000, StatsTrainingYearIndex1764300000000, FileJobs1764400000000, Evaluation1764500000000, PolicyRevision1764610000000, StatsDirty1764620000000, NameGramsInline1764630000000, StatsDirtyFilings1764640000000, StatDelta1764650000000, CityReportAttachment1764680000000, ViolationVoidRevocationPending1764660000000, EnterpriseAwardUndated1764670000000, FiguresAsOf1764750000000, ViolationStatusHistory1764760000000, EditedMigrationsCatchUp1764770000000, AwardHistory1764780000000, QualifiedNameGrams1764785000000, OutboxCompletion1764730000000, SessionHardening1764700000000, AppRole1764710000000, AuditChain1764710000001, FileJobTrainingImport1764740000000, EnterpriseChangeRequests1764720000000];
 
 /** The pool and its guard rails (AppConfig.db): a mistake becomes an error, never a hang. */
 export interface PoolSettings {
