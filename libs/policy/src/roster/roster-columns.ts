@@ -51,19 +51,9 @@ export const ROSTER_CQO_COLUMNS: readonly RosterColumn[] = ROSTER_COLUMNS.slice(
  * 是否质量相关专业 is not among them: SPEC §8 asks it only when the qualification is a 专业技术职称
  * (the speciality of a 职称; see validateRosterRow).
  */
-export const ROSTER_CQO_REQUIRED_COLUMNS: readonly RosterColumn[] = [
-  '首席质量官姓名',
-  '性别',
-  '出生年月',
-  '职务',
-  '职务层级',
-  '学历',
-  '职称或职业资格类别',
-  '从事质量管理工作年限',
-  '聘任日期',
-  '任职承诺',
-  '联系电话',
-];
+export const ROSTER_CQO_REQUIRED_COLUMNS: readonly RosterColumn[] = ROSTER_CQO_COLUMNS.filter(
+  (c) => !(['职称或职业资格级别', '是否质量相关专业', '任期届满日期', '聘任授权证书编号', '任职培训学时', '任职培训证书编号'] as RosterColumn[]).includes(c),
+);
 
 export const YES_NO = ['是', '否'] as const;
 

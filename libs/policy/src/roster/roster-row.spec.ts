@@ -1,5 +1,5 @@
 import { computeCreditCodeCheckChar } from '../credit-code';
-import { ROSTER_COLUMNS, ROSTER_CQO_COLUMNS } from './roster-columns';
+import { ROSTER_COLUMNS, ROSTER_CQO_COLUMNS, ROSTER_CQO_REQUIRED_COLUMNS } from './roster-columns';
 import { parseAwards, parseRosterMonth, validateRosterRow, type RosterRawRow, type RosterRowContext } from './roster-row';
 
 const CODE = (() => {
@@ -180,5 +180,11 @@ describe('cell parsers', () => {
   it('SPEC §8 获奖情况: a roster row with award names only is accepted', () => {
     const r = validateRosterRow({ ...withCqo, 获奖情况: '长江质量奖；市州政府质量奖' }, ctx);
     expect(r).toMatchObject({ errors: [], row: { enterprise: { awards: [{ award: '市州政府质量奖', year: null }, { award: '长江质量奖', year: null }] } } });
+  });
+});
+
+describe('SPEC §8 roster columns', () => {
+  it('once a CQO column is filled these are required (是否质量相关专业 only for a 职称, see above)', () => {
+    expect(ROSTER_CQO_REQUIRED_COLUMNS).toEqual(['首席质量官姓名', '性别', '出生年月', '职务', '职务层级', '学历', '职称或职业资格类别', '从事质量管理工作年限', '聘任日期', '任职承诺', '联系电话']);
   });
 });

@@ -9,16 +9,13 @@ import {
   QUALIFICATION_TYPES,
   SIZE_CLASSES,
   type AwardType,
-  type EducationLevel,
   type Gender,
   type OwnershipType,
-  type PositionLevel,
-  type QualificationLevel,
-  type QualificationType,
   type SizeClass,
 } from '@cqo/contracts';
 import { validateCreditCode } from '../credit-code';
 import { parseSheetDate, sheetCellText, type SheetCellValue } from '../sheet-cells';
+import type { EligibilityFacts } from '../eligibility/evaluate';
 import { checkPlausibility } from '../eligibility/plausibility';
 import { checkTerm, type TermRule } from '../eligibility/term';
 import { AWARD_FORMAT, ROSTER_COLUMNS, ROSTER_CQO_COLUMNS, ROSTER_CQO_REQUIRED_COLUMNS, ROSTER_REQUIRED_COLUMNS, type RosterColumn } from './roster-columns';
@@ -45,23 +42,21 @@ export interface RosterAward {
   year: number | null;
 }
 
-export interface RosterCqo {
+/** The filed fields a verdict is judged on are the eligibility facts' own (evaluateEligibility). */
+type RosterFiledFacts = Pick<
+  EligibilityFacts,
+  'positionLevel' | 'education' | 'qualificationType' | 'qualificationLevel' | 'qualityRelated' | 'yearsInQuality' | 'appointedOn' | 'authorisationCertNo'
+>;
+
+export interface RosterCqo extends RosterFiledFacts {
   name: string;
   gender: Gender;
   /** YYYY-MM. */
   birthMonth: string;
   phone: string;
   positionTitle: string;
-  positionLevel: PositionLevel;
-  education: EducationLevel;
-  qualificationType: QualificationType;
-  qualificationLevel: QualificationLevel | null;
-  qualityRelated: boolean;
-  yearsInQuality: number;
-  appointedOn: string;
   /** As written (a term longer than the usual one is accepted, 004 三(一)), or the profile's term less one day when left empty (null when the profile sets no term). */
   termEnd: string | null;
-  authorisationCertNo: string | null;
   initialTrainingHours: number | null;
   initialTrainingCertNo: string | null;
   /** Every declaration id of the context when 任职承诺 is 是, else none. */
