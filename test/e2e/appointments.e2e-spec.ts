@@ -316,4 +316,25 @@ describe('CQO appointments (real Postgres)', () => {
     expect(row).toEqual({ status: 'expired', ended_on: addDays(today, 4) });
     await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', own).send(eligibleFiling({ appointedOn: addDays(today, 4) })).expect(201);
   });
+
+  it('SPEC §2 任期届满: a term that ran out is ended and audited once, whether the nightly run or the next filing ends it (issue 19 item 2)', async () => {
+    const audited = (id: string) =>
+      t.db.query(`SELECT actor_username, result, hash IS NOT NULL AS chained FROM audit_log WHERE action = 'appointment.expire' AND object_id = $1`, [id]);
+    // Filed by the city office (few sign-ins: the sign-in rate limit). One is ended by the next
+    // filing, before the nightly run has seen it; the other by the nightly run.
+    const e = await makeEnterprise(t.db, '420102', { aboveSize: true });
+    const f = await makeEnterprise(t.db, '420102', { aboveSize: true });
+    const old = await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', wuhan).send(eligibleFiling({ termEnd: addDays(today, 3) })).expect(201);
+    const other = await t.http().post(`/api/enterprises/${f.id}/appointments`).set('Authorization', wuhan).send(eligibleFiling({ termEnd: addDays(today, 3) })).expect(201);
+    t.clock.advanceMinutes(5 * 24 * 60);
+    const city = await bearer(t.http, wuhanUser);
+    await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', city).send(eligibleFiling({ appointedOn: addDays(today, 4) })).expect(201);
+    const [ended] = await t.db.query(`SELECT status, ended_on::text AS ended_on, end_reason FROM appointment WHERE id = $1`, [old.body.id]);
+    expect(ended).toEqual({ status: 'expired', ended_on: addDays(today, 4), end_reason: '任期届满' });
+    expect(await audited(old.body.id)).toEqual([{ actor_username: 'system', result: 'success', chained: true }]);
+    await t.app.get(EligibilityService).nightly();
+    expect(await audited(other.body.id)).toEqual([{ actor_username: 'system', result: 'success', chained: true }]);
+    // The nightly run does not end (or audit) the first one again.
+    expect(await audited(old.body.id)).toHaveLength(1);
+  });
 });

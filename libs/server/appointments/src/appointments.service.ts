@@ -13,7 +13,7 @@ import { checkPlausibility, checkTerm, daysBetween, declarationsOf, defaultTermE
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
+import { AppointmentsRepository, EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import type { ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto } from './dtos/appointment.dto';
 import { AppointmentEntity } from './entities/appointment.entity';
@@ -43,6 +43,7 @@ export class AppointmentsService {
     private readonly eligibility: EligibilityService,
     private readonly policy: ProfilesService,
     private readonly clock: Clock,
+    private readonly appointments: AppointmentsRepository,
   ) {}
 
   private today(): string {
@@ -92,10 +93,11 @@ export class AppointmentsService {
     const profile = await this.policy.profileAt(this.today());
     this.assertValid(dto, profile);
     const id = await this.write(async (m) => {
-      await this.expireOwn(m, e.id);
+      // A term already over ends here, audited, before anything new is filed (the nightly run's rule).
+      await this.appointments.expireTerms(m, this.today(), { enterpriseId: e.id });
       const [active] = await m.query(`SELECT id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
       if (active) throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');
-      const personId = await this.person(m, dto.name, dto.phone);
+      const personId = await this.appointments.upsertPerson(m, dto.name, dto.phone);
       const newId = await this.insert(m, actor, e, personId, dto, profile, { filingType: 'appoint', previousId: null, effectiveFrom: dto.appointedOn });
       await this.afterWrite(m, actor, 'appointment.file', newId, e.id, { personId });
       return newId;
@@ -126,7 +128,7 @@ export class AppointmentsService {
       );
       if (updatedCount(ended) !== 1) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
       let personId = old.personId;
-      if (dto.changeKind === 'replace') personId = await this.person(m, next.name, next.phone);
+      if (dto.changeKind === 'replace') personId = await this.appointments.upsertPerson(m, next.name, next.phone);
       else if (dto.phone !== old.phone) {
         const clash = await m.query(`SELECT id FROM cqo_person WHERE name = $1 AND phone = $2 AND id <> $3`, [old.name, dto.phone, old.personId]);
         if (clash.length) personId = clash[0].id;
@@ -257,24 +259,6 @@ export class AppointmentsService {
       throw AppException.validation([{ field: 'explanation', code: 'required', message: '存在未满足的柔性要求，请填写上报说明' }]);
     }
     return id;
-  }
-
-  /** One person per name + phone, shared by every enterprise that files them. */
-  private async person(m: EntityManager, name: string, phone: string): Promise<string> {
-    const rows = await m.query(
-      `INSERT INTO cqo_person (name, phone) VALUES ($1, $2) ON CONFLICT (name, phone) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
-      [name.trim(), phone],
-    );
-    return rows[0].id;
-  }
-
-  /** Ends this enterprise's appointment whose term is over, before anything new is filed. */
-  private async expireOwn(m: EntityManager, enterpriseId: string): Promise<void> {
-    await m.query(
-      `UPDATE appointment SET status = 'expired', ended_on = term_end + 1, end_reason = '任期届满'
-        WHERE enterprise_id = $1 AND status = 'active' AND term_end < $2::date`,
-      [enterpriseId, this.today()],
-    );
   }
 
   private async afterWrite(m: EntityManager, actor: Actor, action: string, id: string, enterpriseId: string, details: Record<string, unknown>): Promise<void> {

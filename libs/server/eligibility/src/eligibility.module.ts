@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ScopeService } from '@cqo/server-auth';
+import { AppointmentsRepository } from './appointments.repository';
 import { EligibilityService } from './eligibility.service';
 import { PolicyProfileVersionEntity } from './entities/policy-profile-version.entity';
 import { PolicyScheduleEntity } from './entities/policy-schedule.entity';
@@ -13,8 +14,8 @@ import { ProfilesService } from './profiles.service';
   imports: [TypeOrmModule.forFeature([PolicyProfileVersionEntity, PolicyScheduleEntity])],
   controllers: [PolicyController],
   // ScopeService is stateless; providing it here lets the worker and the CLI use this module without the auth module.
-  providers: [ProfilesService, EligibilityService, ScopeService],
-  exports: [ProfilesService, EligibilityService],
+  providers: [ProfilesService, EligibilityService, AppointmentsRepository, ScopeService],
+  exports: [ProfilesService, EligibilityService, AppointmentsRepository],
 })
 export class EligibilityModule {
   /** The same module plus the refresh processor and the nightly schedule, for the worker. */

@@ -19,6 +19,7 @@ import { evaluateEligibility, maskName, profileRef, readsPersonalData, yearOf, t
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { ScopeService } from '@cqo/server-auth';
 import { ACTIVE_ON } from './appointment-sql';
+import { AppointmentsRepository } from './appointments.repository';
 import { ProfilesService } from './profiles.service';
 
 interface AppointmentRow {
@@ -86,6 +87,7 @@ export class EligibilityService {
     private readonly policy: ProfilesService,
     private readonly scope: ScopeService,
     private readonly clock: Clock,
+    private readonly appointments: AppointmentsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -253,19 +255,8 @@ export class EligibilityService {
    * counting as active). Returns the enterprises affected.
    */
   async expireTerms(m: EntityManager = this.dataSource.manager): Promise<string[]> {
-    // An UPDATE answers [rows, rowCount].
-    const [rows]: [{ enterprise_id: string; id: string }[], number] = await m.query(
-      `UPDATE appointment SET status = 'expired', ended_on = term_end + 1, end_reason = '任期届满'
-        WHERE status = 'active' AND term_end < $1::date RETURNING id, enterprise_id`,
-      [this.today()],
-    );
-    if (rows.length) {
-      await m.query(
-        `INSERT INTO audit_log (at, actor_username, action, object_type, object_id, result, details)
-         SELECT $1, 'system', 'appointment.expire', 'appointment', id::text, 'success', '{}'::jsonb FROM unnest($2::uuid[]) AS id`,
-        [this.clock.now(), rows.map((r) => r.id)],
-      );
-    }
+    // Written and audited once, by the table's owner (issue 19 item 2).
+    const rows = await this.appointments.expireTerms(m, this.today());
     return rows.map((r) => r.enterprise_id);
   }
 

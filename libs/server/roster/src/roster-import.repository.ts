@@ -3,7 +3,9 @@ import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import type { EducationLevel, Gender, PositionLevel, QualificationLevel, QualificationType } from '@cqo/contracts';
+import { AuditService, type Bind } from '@cqo/server-audit';
+import { AppointmentsRepository } from '@cqo/server-eligibility';
+import type { EducationLevel, Role, Gender, PositionLevel, QualificationLevel, QualificationType } from '@cqo/contracts';
 
 /** Rows per statement: big enough to amortise the round trip, small enough for the parameter arrays. */
 export const BATCH = 5000;
@@ -250,6 +252,11 @@ function chunks<T>(list: T[], size = BATCH): T[][] {
 /** Every query of the roster import: batched (= ANY) or set-based from the staged rows, never one statement per row. */
 @Injectable()
 export class RosterImportRepository {
+  constructor(
+    private readonly appointments: AppointmentsRepository,
+    private readonly auditLog: AuditService,
+  ) {}
+
   /** Serialises roster imports: two files naming the same new credit code cannot both insert it. */
   async lock(m: EntityManager): Promise<void> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('cqo.roster-import'))`);
@@ -306,7 +313,7 @@ export class RosterImportRepository {
    * the audit rows of the updates. Returns the new appointments' ids when `ids` (for the inline
    * eligibility refresh), with their count either way.
    */
-  async applyStage(m: EntityManager, actor: { userId: string; username: string; role: string; ip: string | null }, now: Date, ids: boolean): Promise<{ appointments: number; appointmentIds: string[] }> {
+  async applyStage(m: EntityManager, actor: { userId: string; username: string; role: Role; ip: string | null }, now: Date, ids: boolean): Promise<{ appointments: number; appointmentIds: string[] }> {
     await m.query(
       `UPDATE enterprise e SET name = s.name, above_size = s.above_size, size_class = s.size_class, ownership = s.ownership,
               industry = s.industry, version = e.version + 1, updated_at = $1
@@ -319,47 +326,19 @@ export class RosterImportRepository {
        SELECT s.enterprise_id, a.award, a.year FROM roster_stage s, unnest(s.award_names, s.award_years) AS a(award, year)
         WHERE s.awards_changed ORDER BY s.row`,
     );
-    // A person whose phone changed keeps their id (and training ledger), unless someone else
-    // already has that name + phone; of two rows naming the same person the later one counts, of
-    // two people moving to the same name + phone the first (as row-by-row updates would leave it).
-    await m.query(
-      `UPDATE cqo_person p SET phone = v.phone
-         FROM (SELECT DISTINCT ON (x.name, x.phone) x.id, x.name, x.phone
-                 FROM (SELECT DISTINCT ON (phone_person_id) phone_person_id AS id, cqo_name AS name, phone, row
-                         FROM roster_stage WHERE phone_person_id IS NOT NULL ORDER BY phone_person_id, row DESC) x
-                ORDER BY x.name, x.phone, x.row) v
-        WHERE p.id = v.id AND NOT EXISTS (SELECT 1 FROM cqo_person o WHERE o.name = v.name AND o.phone = v.phone)`,
-    );
-    // One person per name + phone (as the filing form does).
-    await m.query(`INSERT INTO cqo_person (name, phone) SELECT DISTINCT cqo_name, phone FROM roster_stage WHERE has_cqo ON CONFLICT (name, phone) DO NOTHING`);
-    await m.query(`UPDATE roster_stage s SET person_id = p.id FROM cqo_person p WHERE s.has_cqo AND p.name = s.cqo_name AND p.phone = s.phone`);
-    // End what is replaced, superseded or over, then insert the new rows (one active per enterprise).
-    await m.query(
-      `UPDATE appointment a SET status = s.ended_status, ended_on = s.ended_on, end_reason = s.ended_reason
-         FROM roster_stage s WHERE s.ended_id IS NOT NULL AND a.id = s.ended_id AND a.status = 'active'`,
-    );
-    const inserted = await m.queryRunner!.query(
-      `INSERT INTO appointment (id, enterprise_id, region_path, person_id, previous_id, filing_type, status, name, gender, birth_month, phone,
-                                position_title, position_level, concurrent_post, education, qualification_type, qualification_level,
-                                quality_related, years_in_quality, declarations, appointed_on, term_end, effective_from,
-                                authorisation_cert_no, initial_training_hours, initial_training_cert_no, initial_training_completed_on,
-                                explanation, filed_at, filed_by, late_filing, disqualified)
-       SELECT appointment_id, enterprise_id, region_path, person_id, previous_id, filing_type, 'active', cqo_name, gender, birth_month, phone,
-              position_title, position_level, concurrent_post, education, qualification_type, qualification_level,
-              quality_related, years_in_quality, declarations, appointed_on, term_end, effective_from,
-              authorisation_cert_no, initial_training_hours, initial_training_cert_no, initial_training_completed_on,
-              explanation, $1, $2, false, false
-         FROM roster_stage WHERE has_cqo ORDER BY appointment_id
-       ${ids ? 'RETURNING id' : ''}`,
-      [now, actor.userId || null],
-      true,
-    );
+    // People and appointments are written by their owner (issue 19 item 2), from the same staged rows.
+    const inserted = await this.appointments.writeStaged(m, 'roster_stage', now, actor, ids);
     // Each update audited with the fields it changed (the inserts by the run's summary row).
+    const params: unknown[] = [];
+    const bind: Bind = (v) => `$${params.push(v)}`;
     await m.query(
-      `INSERT INTO audit_log (at, actor_id, actor_username, actor_role, ip, action, object_type, object_id, result, details)
-       SELECT $1, $2, $3, $4, $5, audit_action, 'enterprise', enterprise_id::text, 'success', audit_details
-         FROM roster_stage WHERE audit_action IS NOT NULL ORDER BY row`,
-      [now, actor.userId || null, actor.username, actor.role, actor.ip],
+      this.auditLog.insertSelectStatement({ actor, ip: actor.ip, action: '', result: 'success' }, bind, 'roster_stage WHERE audit_action IS NOT NULL ORDER BY row', {
+        action: 'audit_action',
+        objectType: `'enterprise'`,
+        objectId: 'enterprise_id::text',
+        details: 'audit_details',
+      }),
+      params,
     );
     const records = (inserted.records ?? []) as { id: string }[];
     return { appointments: inserted.affected ?? records.length, appointmentIds: ids ? records.map((r) => r.id) : [] };
@@ -404,25 +383,8 @@ export class RosterImportRepository {
     return out;
   }
 
-  /** Audit rows in bulk, committed with the import (the AuditService writes one row per call). */
-  async audit(m: EntityManager, actor: { userId: string; username: string; role: string; ip: string | null }, rows: AuditRow[], at: Date): Promise<void> {
-    for (const part of chunks(rows)) {
-      await m.query(
-        `INSERT INTO audit_log (at, actor_id, actor_username, actor_role, ip, action, object_type, object_id, result, details)
-         SELECT $1, $2, $3, $4, $5, v.action, v.object_type, v.object_id, 'success', v.details
-           FROM unnest($6::varchar[], $7::varchar[], $8::varchar[], $9::jsonb[]) AS v(action, object_type, object_id, details)`,
-        [
-          at,
-          actor.userId || null,
-          actor.username,
-          actor.role,
-          actor.ip,
-          part.map((r) => r.action),
-          part.map((r) => r.objectType),
-          part.map((r) => r.objectId),
-          part.map((r) => JSON.stringify(r.details)),
-        ],
-      );
-    }
+  /** Audit rows in bulk, committed with the import, through AuditService's set-based form. */
+  async audit(m: EntityManager, actor: { userId: string; username: string; role: Role; ip: string | null }, rows: AuditRow[]): Promise<void> {
+    await this.auditLog.recordMany(m, { actor, ip: actor.ip, result: 'success' }, rows);
   }
 }

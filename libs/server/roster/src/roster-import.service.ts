@@ -189,7 +189,6 @@ export class RosterImportService {
           m,
           actor,
           [{ action: 'roster.import', objectType: 'import_run', objectId: runId, details: { file: file.originalname, sha256: sha, mode, total, ...counts, rejectedRows } }],
-          now,
         );
       }
       return { commit, counts, rejectedRows };

@@ -204,8 +204,8 @@ function datedTerms(dated: boolean) {
  * thresholds (first, second, total, activities), $9 the region paths.
  */
 export function ownCountsYearsSql(): string {
-  const active = (date: string) =>
-    `a.effective_from <= ${date} AND (a.ended_on IS NULL OR a.ended_on > ${date}) AND (a.term_end IS NULL OR a.term_end >= ${date})`;
+  // The one "in post on D" predicate (issue 19 item 2), over the per-year dates.
+  const active = (date: string) => ACTIVE_ON('a', date);
   return `
     WITH yrs AS (
       SELECT y.year, y.as_of, y.window_opens, make_date(y.year, 1, 1) AS starts, make_date(y.year, 12, 31) AS ends,

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService, type Bind } from '@cqo/server-audit';
+import type { Role } from '@cqo/contracts';
+import { ACTIVE_ON } from './appointment-sql';
+
+/**
+ * The one writer of `appointment` and `cqo_person` (STYLE.md "A repository owns its tables",
+ * issue 19 item 2). It lives beneath both features that write them (appointments files and
+ * changes, eligibility expires terms and judges, roster imports in bulk), so neither reaches the
+ * tables on its own. Every method takes the caller's EntityManager first: it runs inside the
+ * caller's transaction and never reaches the pool again.
+ */
+@Injectable()
+export class AppointmentsRepository {
+  constructor(private readonly audit: AuditService) {}
+
+  /** "In post on date D" (SPEC §7): the one predicate, as SQL over `alias` (see ACTIVE_ON). */
+  static activeOn(alias: string, dateParam: string): string {
+    return ACTIVE_ON(alias, dateParam);
+  }
+
+  /**
+   * Ends every active appointment whose term ended before `date` (SPEC §2: 任期届满 stops it
+   * counting), all of them or one enterprise's, and audits each as `appointment.expire` through
+   * AuditService, in one statement (a data-modifying CTE: the update and its audit rows commit
+   * together, chained by the audit_log trigger). Answers the ended appointments.
+   */
+  async expireTerms(m: EntityManager, date: string, opts: { enterpriseId?: string } = {}): Promise<{ id: string; enterprise_id: string }[]> {
+    const params: unknown[] = [date];
+    const bind: Bind = (v) => `$${params.push(v)}`;
+    const only = opts.enterpriseId ? `AND enterprise_id = ${bind(opts.enterpriseId)}` : '';
+    const audit = this.audit.insertSelectStatement(
+      { username: 'system', action: 'appointment.expire', objectType: 'appointment', result: 'success', details: { reason: '任期届满', asOf: date } },
+      bind,
+      'expired',
+      { objectId: 'expired.id::text' },
+    );
+    return m.query(
+      `WITH expired AS (
+         UPDATE appointment SET status = 'expired', ended_on = term_end + 1, end_reason = '任期届满'
+          WHERE status = 'active' AND term_end < $1::date ${only}
+          RETURNING id, enterprise_id
+       ), audited AS (${audit})
+       SELECT id, enterprise_id FROM expired ORDER BY id`,
+      params,
+    );
+  }
+
+  /** One person per name + phone, shared by every enterprise that files them (form and import alike). */
+  async upsertPerson(m: EntityManager, name: string, phone: string): Promise<string> {
+    const rows: { id: string }[] = await m.query(
+      `INSERT INTO cqo_person (name, phone) VALUES ($1, $2) ON CONFLICT (name, phone) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [name.trim(), phone],
+    );
+    return rows[0].id;
+  }
+
+  /**
+   * A roster import's people and appointments (SPEC §8), set-based from its staged rows (`stage`,
+   * the roster_stage temp table: cqo_name, phone, has_cqo, phone_person_id, person_id, ended_*,
+   * appointment_id and the appointment's columns; see RosterImportRepository): phone changes, one
+   * person per name + phone (as `upsertPerson`), the appointments it ends, then the new ones. A
+   * term ended by the import is audited as `appointment.expire`, as `expireTerms` does.
+   * Answers the insert's result (`RETURNING id` when `ids`).
+   */
+  async writeStaged(
+    m: EntityManager,
+    stage: 'roster_stage',
+    now: Date,
+    actor: { userId: string; username: string; role: Role; ip: string | null },
+    ids: boolean,
+  ): Promise<{ records?: unknown[]; affected?: number }> {
+    // A person whose phone changed keeps their id (and training ledger), unless someone else
+    // already has that name + phone; of two rows naming the same person the later one counts, of
+    // two people moving to the same name + phone the first (as row-by-row updates would leave it).
+    await m.query(
+      `UPDATE cqo_person p SET phone = v.phone
+         FROM (SELECT DISTINCT ON (x.name, x.phone) x.id, x.name, x.phone
+                 FROM (SELECT DISTINCT ON (phone_person_id) phone_person_id AS id, cqo_name AS name, phone, row
+                         FROM ${stage} WHERE phone_person_id IS NOT NULL ORDER BY phone_person_id, row DESC) x
+                ORDER BY x.name, x.phone, x.row) v
+        WHERE p.id = v.id AND NOT EXISTS (SELECT 1 FROM cqo_person o WHERE o.name = v.name AND o.phone = v.phone)`,
+    );
+    // One person per name + phone (as upsertPerson does for the form).
+    await m.query(`INSERT INTO cqo_person (name, phone) SELECT DISTINCT cqo_name, phone FROM ${stage} WHERE has_cqo ON CONFLICT (name, phone) DO NOTHING`);
+    await m.query(`UPDATE ${stage} s SET person_id = p.id FROM cqo_person p WHERE s.has_cqo AND p.name = s.cqo_name AND p.phone = s.phone`);
+    // End what is replaced, superseded or over, then insert the new rows (one active per enterprise).
+    const params: unknown[] = [];
+    const bind: Bind = (v) => `$${params.push(v)}`;
+    const audit = this.audit.insertSelectStatement(
+      { actor, ip: actor.ip, action: 'appointment.expire', objectType: 'appointment', result: 'success', details: { reason: '任期届满', source: 'roster' } },
+      bind,
+      `ended WHERE ended.status = 'expired'`,
+      { objectId: 'ended.id::text' },
+    );
+    await m.query(
+      `WITH ended AS (
+         UPDATE appointment a SET status = s.ended_status, ended_on = s.ended_on, end_reason = s.ended_reason
+           FROM ${stage} s WHERE s.ended_id IS NOT NULL AND a.id = s.ended_id AND a.status = 'active'
+         RETURNING a.id, a.status
+       ), audited AS (${audit})
+       SELECT count(*) FROM ended`,
+      params,
+    );
+    return m.queryRunner!.query(
+      `INSERT INTO appointment (id, enterprise_id, region_path, person_id, previous_id, filing_type, status, name, gender, birth_month, phone,
+                                position_title, position_level, concurrent_post, education, qualification_type, qualification_level,
+                                quality_related, years_in_quality, declarations, appointed_on, term_end, effective_from,
+                                authorisation_cert_no, initial_training_hours, initial_training_cert_no, initial_training_completed_on,
+                                explanation, filed_at, filed_by, late_filing, disqualified)
+       SELECT appointment_id, enterprise_id, region_path, person_id, previous_id, filing_type, 'active', cqo_name, gender, birth_month, phone,
+              position_title, position_level, concurrent_post, education, qualification_type, qualification_level,
+              quality_related, years_in_quality, declarations, appointed_on, term_end, effective_from,
+              authorisation_cert_no, initial_training_hours, initial_training_cert_no, initial_training_completed_on,
+              explanation, $1, $2, false, false
+         FROM ${stage} WHERE has_cqo ORDER BY appointment_id
+       ${ids ? 'RETURNING id' : ''}`,
+      [now, actor.userId || null],
+      true,
+    );
+  }
+}
