@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
@@ -31,7 +32,11 @@ export interface TestApp {
 /** The real api module on the run's database, with a clock the test can move. */
 export async function createTestApp(opts: { config?: AppConfig; serveWeb?: boolean } = {}): Promise<TestApp> {
   const clock = new TestClock();
-  const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(opts.config ?? testConfig())] })
+  // Test files run side by side on one Redis prefix: each app counts its throttles apart, as one
+  // deployment would (test/e2e/replicas runs real processes that share them).
+  const base = opts.config ?? testConfig();
+  const config = { ...base, throttlePrefix: `${base.throttlePrefix}:${randomUUID()}` };
+  const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(config)] })
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();

@@ -11,6 +11,7 @@ import { LoginFailureEntity } from './entities/login-failure.entity';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
 import { ScopeService } from './scope.service';
+import { SharedThrottlerStorage } from './throttler-storage';
 import { TokenService } from './token.service';
 
 /** Sign-in, sessions, the global guard and the scope service every feature uses. */
@@ -21,10 +22,14 @@ import { TokenService } from './token.service';
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       // Each guarded route skips the throttlers that are not its own (@SkipThrottle).
-      useFactory: (config: AppConfig) => [
-        { name: 'login', ttl: 60_000, limit: config.loginRateLimitPerMinute },
-        { name: 'verify', ttl: 60_000, limit: config.verifyRateLimitPerMinute },
-      ],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [
+          { name: 'login', ttl: 60_000, limit: config.loginRateLimitPerMinute },
+          { name: 'verify', ttl: 60_000, limit: config.verifyRateLimitPerMinute },
+        ],
+        // Counted in Redis, so every api replica sees the same counts (issue 21).
+        storage: new SharedThrottlerStorage(config.redisUrl, config.throttlePrefix),
+      }),
     }),
     RegionsModule,
   ],

@@ -8,6 +8,8 @@ export interface AppConfig {
   redisUrl: string;
   /** Key prefix for every bull queue, so test runs and deployments never collide in one Redis. */
   redisPrefix: string;
+  /** Key prefix of the shared sign-in/verify throttles (CQO_THROTTLE_PREFIX, default `redisPrefix`): every api replica of one deployment shares it. */
+  throttlePrefix: string;
   /** GB/T 2260 code of the province this installation serves. */
   provinceCode: string;
   /** Null outside production: the secret is then kept in the database (app_setting). */
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     redisPrefix: env.CQO_REDIS_PREFIX || 'cqo',
+    throttlePrefix: env.CQO_THROTTLE_PREFIX || env.CQO_REDIS_PREFIX || 'cqo',
     provinceCode,
     jwtSecret,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, env),
