@@ -14,19 +14,19 @@ class SeedModule {
   }
 }
 
-export async function seedDemo(enterprises: number): Promise<DemoSeedResult> {
+export async function seedDemo(enterprises: number, years?: number): Promise<DemoSeedResult> {
   await migrateDatabase();
   // Filling an empty database is the owner's work, like migrating (its closing ANALYZE needs the
   // owner); with DATABASE_URL alone it runs as the app's role, and ANALYZE skips the tables.
   const app = await NestFactory.createApplicationContext(SeedModule.forRoot(ownerUrlOrExit()), { logger: ['error', 'warn'] });
   try {
-    return await app.get(DemoSeedService).seed({ enterprises });
+    return await app.get(DemoSeedService).seed({ enterprises, years });
   } finally {
     await app.close();
   }
 }
 
-export async function seedDemoCommand(opts: { enterprises: string; force?: boolean }): Promise<void> {
+export async function seedDemoCommand(opts: { enterprises: string; years: string; force?: boolean }): Promise<void> {
   if (process.env.NODE_ENV === 'production' && !opts.force) {
     process.stderr.write('seed:demo adds demo accounts with a published password: refused in production (use --force on a throw-away database).\n');
     process.exit(2);
@@ -36,6 +36,12 @@ export async function seedDemoCommand(opts: { enterprises: string; force?: boole
     process.stderr.write('--enterprises must be a whole number from 20 to 2000000\n');
     process.exit(2);
   }
-  const result = await seedDemo(n);
+  // SPEC §9 `seed:demo [--years K]`: years of training history.
+  const years = Number(opts.years);
+  if (!Number.isInteger(years) || years < 2 || years > 10) {
+    process.stderr.write('--years must be a whole number from 2 to 10\n');
+    process.exit(2);
+  }
+  const result = await seedDemo(n, years);
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

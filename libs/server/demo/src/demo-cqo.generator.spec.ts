@@ -479,3 +479,23 @@ describe('generateDemoCqos', () => {
     expect(new Set(big.persons.map((p) => `${p.name}/${p.phone}`)).size).toBe(big.persons.length);
   });
 });
+
+describe('seed:demo --years K: years of training history (SPEC §9)', () => {
+  const regions = hubei();
+  const today = '2025-11-20';
+  const enterprises = generateDemoEnterprises({ regions, count: 1500, seed: 42, currentYear: 2025 });
+  const pins = demoCqoPins(demoUserSpecs({ regions, enterprises, provinceCode: '420000' }));
+  const courseYears = (historyYears?: number) =>
+    [...new Set(generateDemoCqos({ enterprises, today, seed: 7, historyYears, ...pins }).trainingRecords.filter((t) => t.category !== '任职培训').map((t) => Number(t.endDate.slice(0, 4))))].sort();
+
+  it('holds courses of the current year and the K − 1 before it, and no older', () => {
+    expect(courseYears(2)).toEqual([2024, 2025]);
+    expect(courseYears(3)).toEqual([2023, 2024, 2025]);
+    expect(courseYears()).toEqual([2023, 2024, 2025]);
+    expect(courseYears(5)).toEqual([2021, 2022, 2023, 2024, 2025]);
+  });
+
+  it('refuses fewer than 2 years (the yearly rule judges the last completed year)', () => {
+    expect(() => generateDemoCqos({ enterprises, today, seed: 7, historyYears: 1, ...pins })).toThrow(/historyYears/);
+  });
+});

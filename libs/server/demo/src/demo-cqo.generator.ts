@@ -142,7 +142,16 @@ export interface GenerateDemoCqosOptions {
   eligible?: readonly number[];
   /** Enterprise indices left with no appointment, no training and no violation (demo user ent-2). */
   without?: readonly number[];
+  /**
+   * Years of training history (`seed:demo --years K`, SPEC §9): the ledger holds courses of the
+   * current year and the K − 1 before it (the 任职培训 of an appointment is kept whenever it was).
+   * At least 2, so the last completed year the yearly rule judges is there. Default 3.
+   */
+  historyYears?: number;
 }
+
+export const DEFAULT_HISTORY_YEARS = 3;
+export const MIN_HISTORY_YEARS = 2;
 
 /** ent-1 shows a fully eligible CQO; ent-2 has none, so a browser test can file one. */
 export function demoCqoPins(users: readonly DemoUserSpec[]): { eligible: number[]; without: number[] } {
@@ -475,6 +484,7 @@ class CqoGenerator {
     seed: number,
     eligible: readonly number[],
     without: readonly number[],
+    private readonly historyYears: number,
   ) {
     this.rng = mulberry32(seed);
     this.today = dayOf(today);
@@ -1166,7 +1176,8 @@ class CqoGenerator {
       this.pushTraining(personIndex, home, '任职培训', pick(rng, INITIAL_COURSES), pick(rng, prov.initial), last - days + 1, last, hours, initial.initialTrainingCertNo, 'provider');
     }
 
-    for (let year = yearOfDay(start); year <= Math.min(yearOfDay(today), yearOfDay(end)); year++) {
+    const firstYear = Math.max(yearOfDay(start), yearOfDay(today) - this.historyYears + 1);
+    for (let year = firstYear; year <= Math.min(yearOfDay(today), yearOfDay(end)); year++) {
       // Courses fall between 5 Jan and 20 Dec, then only those inside the tenure and before today are kept.
       const lo = Math.max(jan1(year), start);
       const hi = Math.min(jan1(year + 1) - 1, end - 1, today - 2);
@@ -1262,6 +1273,8 @@ class CqoGenerator {
  */
 export function generateDemoCqos(opts: GenerateDemoCqosOptions): DemoCqoData {
   dayOf(opts.today);
-  return new CqoGenerator(opts.enterprises, opts.today, opts.seed ?? DEFAULT_SEED, opts.eligible ?? [], opts.without ?? []).run();
+  const years = opts.historyYears ?? DEFAULT_HISTORY_YEARS;
+  if (!Number.isInteger(years) || years < MIN_HISTORY_YEARS) throw new Error(`historyYears must be a whole number of at least ${MIN_HISTORY_YEARS}`);
+  return new CqoGenerator(opts.enterprises, opts.today, opts.seed ?? DEFAULT_SEED, opts.eligible ?? [], opts.without ?? [], years).run();
 }
 

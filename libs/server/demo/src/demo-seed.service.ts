@@ -76,7 +76,7 @@ export class DemoSeedService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async seed(opts: { enterprises: number; now?: Date }): Promise<DemoSeedResult> {
+  async seed(opts: { enterprises: number; years?: number; now?: Date }): Promise<DemoSeedResult> {
     const [marker] = await this.dataSource.query(`SELECT value FROM app_setting WHERE key = 'demo_seed'`);
     if (marker) {
       const v = marker.value;
@@ -108,7 +108,7 @@ export class DemoSeedService {
     const year = Number(today.slice(0, 4));
     const enterprises = generateDemoEnterprises({ regions, count: opts.enterprises, seed: 20211231, currentYear: year });
     const users = demoUserSpecs({ regions, enterprises, provinceCode: province });
-    const cqos = generateDemoCqos({ enterprises, today, seed: 20211231, ...demoCqoPins(users) });
+    const cqos = generateDemoCqos({ enterprises, today, seed: 20211231, historyYears: opts.years, ...demoCqoPins(users) });
     const activeCount = cqos.appointments.filter((a) => a.status === 'active').length;
     // Annual reporting for the last closed cycle and the open one (SPEC §2): soft rules are judged
     // under the profile a fresh database has in force.
