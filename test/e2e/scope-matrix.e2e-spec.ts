@@ -22,7 +22,16 @@ interface RouteCase {
   allowed: Record<Target, Actor[]>;
   /** An allowed actor's status when it is not 200. */
   status?: Partial<Record<Actor, number>>;
+  /**
+   * A list answers 200 to everyone, so its status proves nothing about scope: who finds the
+   * target enterprise among the rows. Everyone else allowed gets the rows without it.
+   */
+  sees?: Record<Target, Actor[]>;
 }
+
+/** The enterprise ids of a list's rows (a page of enterprises or of violations). */
+const rowEnterprises = (body: { items: { id: string; enterpriseId?: string }[] }): string[] => body.items.map((r) => r.enterpriseId ?? r.id);
+const EVERYONE: Actor[] = ['entA', 'entB', 'countyJiangan', 'cityWuhan', 'cityYichang', 'province', 'admin', 'evaluator'];
 
 const REGION_OF: Record<Target, { county: string; city: string }> = {
   A: { county: '420102', city: '420100' },
@@ -58,8 +67,9 @@ const ROUTES: RouteCase[] = [
     name: "list the enterprise's violations",
     method: 'get',
     path: (ids, t) => `/api/violations?enterpriseId=${ids[t]}`,
-    // a list answers 200 with only in-scope rows; the row check is in appointments.e2e-spec
-    allowed: { A: ['entA', 'entB', 'countyJiangan', 'cityWuhan', 'cityYichang', 'province', 'admin', 'evaluator'], B: ['entA', 'entB', 'countyJiangan', 'cityWuhan', 'cityYichang', 'province', 'admin', 'evaluator'] },
+    // a list answers 200 to everyone; only those in scope find the enterprise's violation in it
+    allowed: { A: EVERYONE, B: EVERYONE },
+    sees: { A: ['entA', 'countyJiangan', 'cityWuhan', 'province', 'admin'], B: ['entB', 'cityYichang', 'province', 'admin'] },
   },
   {
     name: "read the dashboard of the enterprise's 市州",
@@ -79,6 +89,7 @@ const ROUTES: RouteCase[] = [
     path: (_ids, t) => `/api/enterprises?region=${REGION_OF[t].county}`,
     // a foreign region in a list filter yields an empty page for region users (checked below)
     allowed: { A: ['countyJiangan', 'cityWuhan', 'province', 'admin', 'cityYichang'], B: ['cityYichang', 'province', 'admin', 'countyJiangan', 'cityWuhan'] },
+    sees: { A: ['countyJiangan', 'cityWuhan', 'province', 'admin'], B: ['cityYichang', 'province', 'admin'] },
   },
 ];
 
@@ -93,6 +104,12 @@ describe('scope matrix: every role × every route × in and out of scope', () =>
     t = await createTestApp({ config: testConfig({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' }) });
     ids.A = (await makeEnterprise(t.db, '420102')).id;
     ids.B = (await makeEnterprise(t.db, '420502')).id;
+    // One violation of each enterprise, so the violations list has a row to show or to withhold.
+    await t.db.query(
+      `INSERT INTO violation (enterprise_id, region_path, subject, type, occurred_on, source_document, recorded_role, recorded_at, updated_at)
+       SELECT id, region_path, 'enterprise', '违法违规', current_date - 30, '鄂市监罚〔2026〕1号', 'province', now(), now() FROM enterprise WHERE id = ANY($1)`,
+      [[ids.A, ids.B]],
+    );
     const specs: Record<Actor, [Role, { regionCode?: string; enterpriseId?: string }]> = {
       entA: ['enterprise', { enterpriseId: ids.A }],
       entB: ['enterprise', { enterpriseId: ids.B }],
@@ -125,6 +142,9 @@ describe('scope matrix: every role × every route × in and out of scope', () =>
       const body = c.route.body && c.route.withVersion ? { ...c.route.body, version: before[0].version } : c.route.body;
       const res = await (body ? req.send(body) : req);
       expect(res.status).toBe(expected);
+      if (c.route.sees && expected === 200) {
+        expect(rowEnterprises(res.body).includes(ids[target])).toBe(c.route.sees[target].includes(actor));
+      }
       if (expected === 404) {
         expect(res.body.code).toBe('NOT_FOUND');
         const after = await t.db.query('SELECT version, size_class FROM enterprise WHERE id = $1', [ids[target]]);
