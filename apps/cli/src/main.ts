@@ -135,6 +135,7 @@ program
   .description('start the api and the worker (embedded PostgreSQL and local Redis when not configured)')
   .option('--demo', 'seed demo data on first start and print the demo accounts')
   .option('--enterprises <n>', 'demo enterprises', '6000')
+  .option('--verbose', 'show the api and worker logs here instead of in <data dir>/logs (so does LOG_LEVEL)')
   .action(startCommand);
 
 program.parseAsync(process.argv).catch((err: Error) => {

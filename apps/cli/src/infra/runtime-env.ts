@@ -12,11 +12,16 @@ export const EMBEDDED_APP_ROLE = 'cqo_api';
 export function embeddedAppPasswordFile(root = dataRoot()): string {
   return join(root, 'pg-app-password');
 }
+/** The file naming the embedded cluster's data directory (`<data root>/pg`, or under /var/lib/cqo as root). */
+export function embeddedPgDirFile(root = dataRoot()): string {
+  return join(root, 'pg-dir');
+}
 
 /** The embedded cluster of `npm start`, if it is running now: its owner's and its app's URLs. */
 function runningEmbedded(): { ownerUrl: string; appUrl: string } | null {
   const portFile = join(dataRoot(), 'pg-port');
-  const pid = join(dataRoot(), 'pg', 'postmaster.pid');
+  const dirFile = embeddedPgDirFile();
+  const pid = join(existsSync(dirFile) ? readFileSync(dirFile, 'utf8').trim() : join(dataRoot(), 'pg'), 'postmaster.pid');
   if (!existsSync(portFile) || !existsSync(pid)) return null;
   const port = readFileSync(portFile, 'utf8').trim();
   const ownerUrl = `postgres://postgres:postgres@127.0.0.1:${port}/cqo`;

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import pino from 'pino';
 import type { Params } from 'nestjs-pino';
 import { maskPhonesInText } from '@cqo/policy';
@@ -37,5 +38,6 @@ export function loggerOptions(config: AppConfig): pino.LoggerOptions {
  * request's logger (req.log) to the log calls made while serving it.
  */
 export function loggerParams(config: AppConfig): Params {
-  return { pinoHttp: { logger: pino(loggerOptions(config)) }, useExisting: true };
+  // '{*splat}': Nest 11's wildcard (nestjs-pino's default '*' logs a LegacyRouteConverter warning).
+  return { pinoHttp: { logger: pino(loggerOptions(config)) }, useExisting: true, forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }] };
 }

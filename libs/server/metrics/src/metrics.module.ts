@@ -8,7 +8,8 @@ import { WorkerMetricsServer } from './worker-metrics.server';
 @Module({ providers: [MetricsService, HttpMetricsMiddleware], controllers: [MetricsController], exports: [MetricsService] })
 export class MetricsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+    // '{*splat}': Nest 11's wildcard ('*' logs a LegacyRouteConverter warning at every start).
+    consumer.apply(HttpMetricsMiddleware).forRoutes('{*splat}');
   }
 
   /** The worker's: the shared series on METRICS_PORT (no HTTP api of its own). */

@@ -111,6 +111,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       void this.relayOnce()
         .then((n) => this.schedule(n === BATCH ? 0 : 500))
         .catch((err: unknown) => {
+          if (this.stopped) return; // shutting down: the pool is closing under the last round
           this.logger.warn(`outbox relay paused: ${(err as Error).message}`);
           this.schedule(2000);
         });
@@ -124,6 +125,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       void this.watchOnce()
         .then((r) => this.scheduleWatch(r.checked === WATCH_BATCH ? 0 : Math.max(200, Math.min(this.config.outbox.leaseMs / 2, 15_000))))
         .catch((err: unknown) => {
+          if (this.stopped) return;
           this.logger.warn(`outbox watch paused: ${(err as Error).message}`);
           this.scheduleWatch(Math.max(2000, Math.min(this.config.outbox.leaseMs, 15_000)));
         });
