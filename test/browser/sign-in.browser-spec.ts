@@ -71,7 +71,10 @@ describe('sign-in page and province overview in Chromium', () => {
     await page.goto(`${base}/`);
     await page.waitForURL(/\/login/);
     await expect(page.textContent('body')).resolves.toContain('企业首席质量官制度监管平台');
-    await expect(page.getAttribute('[data-testid=login-username]', 'placeholder').catch(() => '')).resolves.toBeDefined();
+    // The fields a visitor types into, with their Chinese placeholders (el-input puts the test id on the <input>).
+    expect(await page.getAttribute('[data-testid=login-username]', 'placeholder')).toBe('用户名');
+    expect(await page.getAttribute('[data-testid=login-password]', 'placeholder')).toBe('密码');
+    expect(await page.getAttribute('[data-testid=login-password]', 'type')).toBe('password');
   });
 
   it('shows the API’s Chinese message for a wrong password', async () => {
