@@ -25,6 +25,19 @@ describe('training ledger hashing', () => {
     expect([ledgerHours(8), ledgerHours(7.5), ledgerHours(-13.5)]).toEqual(['8.0', '7.5', '-13.5']);
   });
 
+  /**
+   * A pinned vector: every stored chain was hashed this way, so any change to the canonical form
+   * (field order, JSON, the separator, numeric formatting) breaks `cqo verify training` on existing
+   * ledgers (issue 19 item 9). Computed outside this code: sha256(prevHash + "\n" + JSON array).
+   */
+  it('hashes the canonical form to the pinned values (a two-record chain from genesis)', () => {
+    const links = chainDrafts({ seq: 0, hash: GENESIS_HASH }, [draft(), draft({ id: '6f1c2a4e-0000-4000-8000-000000000002' })]);
+    expect(links.map((l) => [l.seq, l.prevHash, l.hash])).toEqual([
+      [1, GENESIS_HASH, '9cec36d8a029119152bf1f9c8bad571e09ada3f479234a5b8f6dcc7a276002c0'],
+      [2, '9cec36d8a029119152bf1f9c8bad571e09ada3f479234a5b8f6dcc7a276002c0', '64a5b30ea519640973d47695a5b1af708e2071989f5246f674e2bce5e956cf9c'],
+    ]);
+  });
+
   it('links each record to the one before, starting from the genesis hash', () => {
     const links = chainDrafts({ seq: 0, hash: GENESIS_HASH }, [draft(), draft({ id: '6f1c2a4e-0000-4000-8000-000000000002' })]);
     expect(links.map((l) => l.seq)).toEqual([1, 2]);
