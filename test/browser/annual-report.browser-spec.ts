@@ -101,6 +101,8 @@ describe('annual report submission and city return in Chromium', () => {
   it('the city officer sees the explanation in the queue and returns the report with a reason', async () => {
     const { context, page } = await signIn(officer);
     try {
+      // 年报审核 sits in the 年报报送 sub-menu (issue 20 item 12).
+      await page.click('[data-testid=menu-group-filings] > .el-sub-menu__title');
       await page.click('[data-testid=menu-annual-report-review]');
       const row = page.locator(`[data-testid="review-row-${enterpriseName}"]`);
       await row.waitFor({ timeout: 15_000 });

@@ -161,3 +161,97 @@ export function homeFor(role: Role): MenuRouteName {
 export function canVisit(role: Role, menuRoute: string): boolean {
   return (menuRoutesFor(role) as string[]).includes(menuRoute);
 }
+
+/** The side menu's sub-menus (issue 20 item 12: a flat 16-item province menu scrolled at 800 px). */
+export type MenuGroupKey = 'enterprises' | 'filings' | 'training' | 'evaluation' | 'system';
+
+export interface MenuGroup {
+  group: MenuGroupKey;
+  titleKey: `menuGroup.${MenuGroupKey}`;
+  icon: Component;
+  children: MenuItem[];
+}
+
+export type MenuEntry = MenuItem | MenuGroup;
+
+// 企业名录, the page officers open most, stays at the top.
+const GROUP_OF: Partial<Record<MenuRouteName, MenuGroupKey>> = {
+  'enterprise-change-requests': 'enterprises',
+  violations: 'enterprises',
+  'award-check': 'enterprises',
+  'annual-report-review': 'filings',
+  'annual-report-status': 'filings',
+  'city-report': 'filings',
+  'city-reports': 'filings',
+  'filing-settings': 'filings',
+  'training-shortfall': 'training',
+  'training-import': 'training',
+  'evaluation-certificates': 'evaluation',
+  'evaluation-talent-pool': 'evaluation',
+  'stats-settings': 'system',
+  'roster-import': 'system',
+  'files-jobs': 'system',
+  audit: 'system',
+  'admin-queues': 'system',
+};
+
+const GROUP_ICONS: Record<MenuGroupKey, Component> = {
+  enterprises: OfficeBuilding,
+  filings: Calendar,
+  training: Reading,
+  evaluation: Medal,
+  system: Setting,
+};
+
+/** A menu this short stays flat: sub-menus would only hide its few pages. */
+const FLAT_MENU_MAX = 7;
+
+/**
+ * The side menu as shown: a role with more than FLAT_MENU_MAX pages gets sub-menus after its first
+ * pages (home, 企业名录), its other pages after them; a sub-menu of one page is shown as that page.
+ */
+export function menuTreeFor(role: Role): MenuEntry[] {
+  const names = menuRoutesFor(role);
+  if (names.length <= FLAT_MENU_MAX) return names.map((name) => MENU_ITEMS[name]);
+  const entries: MenuEntry[] = [];
+  const groups = new Map<MenuGroupKey, MenuGroup>();
+  for (const name of names) {
+    const key = GROUP_OF[name];
+    if (!key) {
+      entries.push(MENU_ITEMS[name]);
+      continue;
+    }
+    let group = groups.get(key);
+    if (!group) {
+      group = { group: key, titleKey: `menuGroup.${key}`, icon: GROUP_ICONS[key], children: [] };
+      groups.set(key, group);
+      entries.push(group);
+    }
+    group.children.push(MENU_ITEMS[name]);
+  }
+  // The pages before the first sub-menu (the home page, 企业名录), the sub-menus in a fixed order,
+  // then the other pages.
+  const firstGroup = entries.findIndex((e) => 'group' in e);
+  const leading = entries.slice(0, firstGroup);
+  const grouped = GROUP_ORDER.flatMap((key) => {
+    const group = groups.get(key);
+    return group ? [group] : [];
+  });
+  const trailing = entries.slice(firstGroup).filter((e) => !('group' in e));
+  return [...leading, ...grouped, ...trailing].map((e) => ('group' in e && e.children.length === 1 ? e.children[0] : e));
+}
+
+const GROUP_ORDER: MenuGroupKey[] = ['enterprises', 'filings', 'training', 'evaluation', 'system'];
+
+/** The sub-menu a menu page sits in for this role, if any (for the breadcrumb and the open sub-menu). */
+export function menuGroupOf(role: Role, name: string): MenuGroup | null {
+  for (const entry of menuTreeFor(role)) {
+    if ('group' in entry && entry.children.some((c) => c.name === name)) return entry;
+  }
+  return null;
+}
+
+/** The title key of a menu page, if `name` is one. */
+export function menuTitleKey(name: string): MenuItem['titleKey'] | null {
+  return (MENU_ITEMS as Record<string, MenuItem>)[name]?.titleKey ?? null;
+}

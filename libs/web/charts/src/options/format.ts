@@ -13,7 +13,7 @@ export const ROTATE_LABELS_ABOVE = 6;
 
 /** A centred "no data" title, so an empty chart says so instead of drawing bare axes. */
 export function emptyTitle(text: string): { text: string; left: string; top: string; textStyle: { fontSize: number; fontWeight: 'normal'; color: string } } {
-  return { text, left: 'center', top: 'middle', textStyle: { fontSize: 14, fontWeight: 'normal', color: '#909399' } };
+  return { text, left: 'center', top: 'middle', textStyle: { fontSize: 14, fontWeight: 'normal', color: '#6b6e73' } };
 }
 
 /** Escapes text for ECharts' HTML tooltips (region names come from data). */
