@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { ROLES, type Role } from '@cqo/contracts';
+import { AuditLogEntity, AuditService } from '@cqo/server-audit';
 import { hashPassword, passwordPolicyErrors } from '@cqo/server-auth';
+import { Clock } from '@cqo/server-common';
 import { dataSourceOptions } from '@cqo/server-database';
 import { databaseUrlOrExit } from '../infra/runtime-env';
 
@@ -12,6 +14,15 @@ function policyError(password: string | undefined, username: string): string | n
 }
 
 /**
+ * The CLI's own connection, with the audit entity so its writes are audited through AuditService
+ * (one audit path, chained by the audit_log trigger; issue 19 item 2, 等保 8.1.4.3 安全审计).
+ */
+async function openDatabase(): Promise<{ ds: DataSource; audit: AuditService }> {
+  const ds = await new DataSource({ ...dataSourceOptions(databaseUrlOrExit()), entities: [AuditLogEntity] }).initialize();
+  return { ds, audit: new AuditService(ds.getRepository(AuditLogEntity), new Clock()) };
+}
+
+/**
  * Production has no default accounts: the first admin is created here. The account must change
  * its password at first sign-in (issue 18 item 8, ASVS V2.5.1): whoever typed it here knows it.
  */
@@ -20,7 +31,7 @@ export async function userAddCommand(opts: { username: string; role: string; nam
   const password = opts.password ?? process.env.CQO_NEW_PASSWORD;
   const refused = policyError(password, opts.username);
   if (refused) throw new Error(refused);
-  const ds = await new DataSource(dataSourceOptions(databaseUrlOrExit())).initialize();
+  const { ds, audit } = await openDatabase();
   try {
     let enterpriseId: string | null = null;
     if (opts.enterprise) {
@@ -34,7 +45,7 @@ export async function userAddCommand(opts: { username: string; role: string; nam
         `INSERT INTO app_user (username, display_name, password_hash, role, region_code, enterprise_id, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,true) RETURNING id`,
         [opts.username, opts.name ?? opts.username, hash, opts.role, opts.region ?? null, enterpriseId],
       );
-      await m.query(`INSERT INTO audit_log (action, object_type, object_id, result, actor_username) VALUES ('user.create', 'user', $1, 'success', 'cli')`, [created.id]);
+      await audit.record({ username: 'cli', action: 'user.create', objectType: 'user', objectId: created.id, result: 'success' }, m);
       return created as { id: string };
     });
     process.stdout.write(JSON.stringify({ id: row.id, username: opts.username, role: opts.role, mustChangePassword: true }) + '\n');
@@ -51,7 +62,7 @@ export async function userResetPasswordCommand(opts: { username: string; passwor
   const password = opts.password ?? process.env.CQO_NEW_PASSWORD;
   const refused = policyError(password, opts.username);
   if (refused) throw new Error(refused);
-  const ds = await new DataSource(dataSourceOptions(databaseUrlOrExit())).initialize();
+  const { ds, audit } = await openDatabase();
   try {
     const hash = await hashPassword(password!);
     const ended = await ds.transaction(async (m) => {
@@ -63,10 +74,7 @@ export async function userResetPasswordCommand(opts: { username: string; passwor
       // An UPDATE answers [rows, row count] through TypeORM's postgres driver.
       const [, ended] = (await m.query(`UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [user.id])) as [unknown[], number];
       await m.query(`DELETE FROM login_lock WHERE username = $1`, [opts.username]);
-      await m.query(
-        `INSERT INTO audit_log (action, object_type, object_id, result, actor_username, details) VALUES ('user.password-reset', 'user', $1, 'success', 'cli', $2)`,
-        [user.id, { sessionsEnded: ended }],
-      );
+      await audit.record({ username: 'cli', action: 'user.password-reset', objectType: 'user', objectId: user.id, result: 'success', details: { sessionsEnded: ended } }, m);
       return ended;
     });
     process.stdout.write(JSON.stringify({ username: opts.username, mustChangePassword: true, sessionsEnded: ended }) + '\n');
