@@ -147,7 +147,8 @@ describe('attachment table export (real Postgres)', () => {
       '职务', '学历', '职称或职业资格', '从事质量管理工作年限', '聘任日期', '任期届满日期', '聘任授权证书编号', '任职培训学时', '本年度继续教育学时(第一类)', '本年度第二类学时',
     ]);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
-    expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToWidth: 1, printTitlesRow: '3:4' });
+    // A3 landscape, one page wide, header rows repeated: 24 columns stay legible (issue 20 item 10).
+    expect(ws.pageSetup).toMatchObject({ paperSize: 8, orientation: 'landscape', fitToWidth: 1, printTitlesRow: '3:4' });
     expect(ws.headerFooter.oddFooter).toContain(`统计快照 #${city.source.runId}`);
 
     // Data rows 5–7: by county (江岸区 before 江汉区), numbers are numbers and dates are dates.
@@ -158,6 +159,8 @@ describe('attachment table export (real Postgres)', () => {
     const b = rows[2];
     expect(b.getCell(2).value).toBe('江汉质造有限公司');
     expect(b.getCell(8).value).toBe(`长江质量奖（${P}）`);
+    // Text wraps in its column rather than being cut at the cell edge when printed (issue 20 item 10).
+    expect([b.getCell(5).alignment?.wrapText, b.getCell(8).alignment?.wrapText, b.getCell(12).alignment?.wrapText]).toEqual([true, true, true]);
     expect(b.getCell(6).value).toBe('是');
     expect(b.getCell(11).value).toEqual(new Date(Date.UTC(1980, 4, 1)));
     expect(b.getCell(11).numFmt).toBe('yyyy-mm');

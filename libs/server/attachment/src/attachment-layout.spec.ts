@@ -1,3 +1,4 @@
+import { wrappedLines } from './attachment-workbook';
 import {
   attachmentFileName,
   columnLetter,
@@ -88,5 +89,14 @@ describe('attachment layout', () => {
     expect(validateParams({ region: '420100', year: 2026, asOf: '2026-06-30' })).toEqual([]);
     expect(validateParams({ region: '4201', year: 1999.5, asOf: '2026-02-30' }).map((d) => d.field)).toEqual(['region', 'year', 'asOf']);
     expect(attachmentFileName('武汉市', 2026)).toBe('武汉市-2026-企业首席质量官基本情况统计表.xlsx');
+  });
+});
+
+describe('wrappedLines (issue 20 item 10: printed text is wrapped, and its row grows)', () => {
+  it('counts a CJK character as two', () => {
+    expect(wrappedLines('C 制造业', 20)).toBe(1);
+    expect(wrappedLines('I 信息传输、软件和信息技术服务业', 20)).toBe(2);
+    expect(wrappedLines('长江质量奖（2022）；市州政府质量奖（2016）', 26)).toBe(2);
+    expect(wrappedLines('', 10)).toBe(1);
   });
 });

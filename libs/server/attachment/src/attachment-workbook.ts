@@ -59,9 +59,29 @@ interface ColumnStyles {
 
 function columnStyles(c: ColumnDef, bold = false): ColumnStyles {
   const horizontal: ExcelJS.Alignment['horizontal'] = c.kind === 'text' ? 'left' : c.kind === 'index' ? 'center' : 'right';
-  const base: Partial<ExcelJS.Style> = { font: bold ? BOLD : FONT, border: BORDER, alignment: { horizontal, vertical: 'middle' } };
+  // Text wraps inside its column (所属行业, 获奖情况, 职务 … are longer than any sensible width):
+  // printed, a cut-off cell loses words; a wrapped one only grows its row.
+  const wrapText = c.kind === 'text';
+  const base: Partial<ExcelJS.Style> = { font: bold ? BOLD : FONT, border: BORDER, alignment: { horizontal, vertical: 'middle', wrapText } };
   const numFmt = NUM_FMT[c.kind];
-  return { value: numFmt ? { ...base, numFmt } : base, text: { ...base, numFmt: '@', alignment: { horizontal: c.kind === 'text' ? 'left' : 'center', vertical: 'middle' } } };
+  return {
+    value: numFmt ? { ...base, numFmt } : base,
+    text: { ...base, numFmt: '@', alignment: { horizontal: c.kind === 'text' ? 'left' : 'center', vertical: 'middle', wrapText } },
+  };
+}
+
+/** Points per printed line of the 10-point body font. */
+const LINE_HEIGHT = 13.5;
+
+/**
+ * How many lines `text` takes in a column `width` characters wide: a CJK or full-width character
+ * is about 1.5 widths of the 10-point 宋体 (measured on LibreOffice's print of the 统计表: 16 of them
+ * fill a column of 26, 13 plus "I " one of 20).
+ */
+export function wrappedLines(text: string, width: number): number {
+  let units = 0;
+  for (const ch of text) units += /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/.test(ch) ? 1.5 : 1;
+  return Math.max(1, Math.ceil(units / Math.max(1, width - 0.5)));
 }
 
 /** Writes one cell; a string is always a plain string value, never a formula. */
@@ -103,13 +123,15 @@ export class AttachmentWorkbook {
     this.wb.category = '附件';
   }
 
-  private sheet(name: string, columns: readonly ColumnDef[], frozenRows: number, frozenCols: number, titleRows: string): ExcelJS.Worksheet {
+  /** `paperSize`: 9 = A4, 8 = A3 (the 24 columns of 基本情况 at the width of an A4 page print too small to read). */
+  private sheet(name: string, columns: readonly ColumnDef[], frozenRows: number, frozenCols: number, titleRows: string, paperSize: 8 | 9 = 9): ExcelJS.Worksheet {
     // Footer text is a format string: a literal "&" is written "&&".
     const footer = `&L&8${provenanceText(this.p).replace(/&/g, '&&')}&R&8第 &P 页，共 &N 页`;
     const ws = this.wb.addWorksheet(name, {
       views: [{ state: 'frozen', xSplit: frozenCols, ySplit: frozenRows, topLeftCell: `${columnLetter(frozenCols + 1)}${frozenRows + 1}` }],
       pageSetup: {
-        paperSize: 9,
+        // exceljs' PaperSize names A4 but not A3 (Excel's code 8).
+        paperSize: paperSize as number as ExcelJS.PaperSize,
         orientation: 'landscape',
         fitToPage: true,
         fitToWidth: 1,
@@ -146,7 +168,7 @@ export class AttachmentWorkbook {
 
   /** Title, 填报单位 line and the two header rows of sheet 基本情况. */
   startDetail(): void {
-    const ws = this.sheet(SHEET_DETAIL, DETAIL_COLUMNS, DETAIL_HEADER_ROWS.names, 2, `${DETAIL_HEADER_ROWS.groups}:${DETAIL_HEADER_ROWS.names}`);
+    const ws = this.sheet(SHEET_DETAIL, DETAIL_COLUMNS, DETAIL_HEADER_ROWS.names, 2, `${DETAIL_HEADER_ROWS.groups}:${DETAIL_HEADER_ROWS.names}`, 8);
     this.detail = ws;
     this.titleRows(ws, TITLE, DETAIL_COLUMNS.length, DETAIL_HEADER_ROWS.info);
     const g = DETAIL_HEADER_ROWS.groups;
@@ -179,6 +201,10 @@ export class AttachmentWorkbook {
   addDetail(cells: CellValue[]): void {
     const row = this.detail!.getRow(this.nextRow++);
     for (let i = 0; i < cells.length; i++) put(row, i + 1, cells[i], this.detailStyles[i]);
+    // Spreadsheet programs do not grow a row for wrapped text on their own (LibreOffice prints the
+    // second line over the next row): the row is as tall as its longest wrapped cell.
+    const lines = Math.max(1, ...cells.map((v, i) => (typeof v === 'string' && DETAIL_COLUMNS[i].kind === 'text' ? wrappedLines(v, DETAIL_COLUMNS[i].width) : 1)));
+    if (lines > 1) row.height = LINE_HEIGHT * lines + 2;
     row.commit();
   }
 
