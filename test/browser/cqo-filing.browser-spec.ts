@@ -134,7 +134,25 @@ describe('CQO appointment filing in Chromium', () => {
     await expect(preview.getAttribute('data-verdict', { timeout: 15_000 })).resolves.toBe('ineligible');
     expect(await query(`SELECT id FROM appointment WHERE phone = $1`, [phone])).toHaveLength(0);
 
+    // Issue 20 item 5: filing what will be 不合格 asks first, naming the failing rule; 返回修改 files nothing.
     await page.click('[data-testid=filing-submit]');
+    const confirm = page.locator('.el-dialog[data-testid=filing-confirm-ineligible]');
+    await confirm.waitFor({ timeout: 10_000 });
+    await expect(confirm.locator('.el-dialog__title').textContent()).resolves.toBe('确认提交不合格的备案');
+    const listed = confirm.locator('[data-testid=filing-confirm-rules] li');
+    await expect(listed.count()).resolves.toBe(1);
+    const listedText = (await confirm.locator('[data-testid=filing-confirm-rule-experience]').textContent()) ?? '';
+    expect(listedText).toContain('从事质量管理工作年限');
+    expect(listedText).toContain('004 二(二)');
+    await page.screenshot({ path: join(OUT, 'cqo-filing-confirm.png') });
+    await confirm.locator('[data-testid=filing-confirm-back]').click();
+    await confirm.waitFor({ state: 'hidden', timeout: 10_000 });
+    expect(page.url()).toMatch(/filing|appoint/);
+    expect(await query(`SELECT id FROM appointment WHERE phone = $1`, [phone])).toHaveLength(0);
+
+    await page.click('[data-testid=filing-submit]');
+    await confirm.waitFor({ timeout: 10_000 });
+    await confirm.locator('[data-testid=filing-confirm-submit]').click();
     await page.waitForURL(/\/my\/cqo$/, { timeout: 15_000 });
     const panel = page.locator('[data-testid=my-cqo-page] [data-testid=verdict-panel]');
     await panel.waitFor({ timeout: 15_000 });
