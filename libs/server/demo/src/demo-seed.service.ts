@@ -9,7 +9,7 @@ import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { citySnapshot } from '@cqo/server-filings';
 import { SnapshotService } from '@cqo/server-stats';
 import { demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
-import { demoUserSpecs, generateDemoEnterprises, type DemoRegion } from './demo-data.generator';
+import { demoRegionsOf, demoUserSpecs, generateDemoEnterprises, type DemoRegion } from './demo-data.generator';
 import { generateDemoEvaluation, type DemoCertificate, type DemoEvaluationApplication, type DemoEvaluationData } from './demo-evaluation.generator';
 import { generateDemoFilings, type DemoAnnualReport, type DemoCityReport, type DemoReportEvent } from './demo-filings.generator';
 
@@ -97,12 +97,10 @@ export class DemoSeedService {
     if (n > 0) throw new Error('the database already holds enterprises that are not demo data: refusing to add demo data');
 
     const province = this.config.provinceCode;
-    const regions: DemoRegion[] = (
-      await this.dataSource.query(
-        `SELECT code, name, level, parent_code AS "parentCode" FROM region WHERE path LIKE $1 ORDER BY code`,
-        [`/${province}/%`],
-      )
-    ).map((r: DemoRegion) => ({ ...r, level: Number(r.level) as DemoRegion['level'] }));
+    const regions: DemoRegion[] = demoRegionsOf(
+      await this.dataSource.query(`SELECT code, name, level, parent_code AS "parentCode", path FROM region WHERE path LIKE $1`, [`/${province}/%`]),
+      province,
+    );
     const started = Date.now();
     const today = chinaDate(opts.now ?? new Date());
     const year = Number(today.slice(0, 4));
