@@ -54,7 +54,8 @@ export async function backupCommand(opts: { out: string }): Promise<void> {
 /**
  * `cqo restore --from DIR --database-url URL --files-dir DIR` (issue 21): checks the manifest's
  * SHA-256s first, then restores the dump into URL (an empty database; objects owned by URL's role,
- * the privileges of the app's group role `cqo_app` as they were) and the files into an empty
+ * the privileges of the app's group role `cqo_app` as they were; in one transaction, so a failed
+ * restore leaves it empty) and the files into an empty
  * directory, and compares every table's row count with the manifest. Prints the comparison; exits
  * 1 on any difference.
  */
@@ -79,7 +80,8 @@ export async function restoreCommand(opts: { from: string; databaseUrl: string; 
     await target.end();
   }
   const started = Date.now();
-  await run(pgBin('pg_restore'), ['--no-owner', '--exit-on-error', `--dbname=${opts.databaseUrl}`, join(from, DUMP)], { maxBuffer: 1 << 24 });
+  // One transaction: a restore that fails halfway leaves the target empty, ready for another try.
+  await run(pgBin('pg_restore'), ['--no-owner', '--exit-on-error', '--single-transaction', `--dbname=${opts.databaseUrl}`, join(from, DUMP)], { maxBuffer: 1 << 24 });
   mkdirSync(filesDir, { recursive: true });
   await run('tar', ['-C', filesDir, '-xf', join(from, FILES)]);
   const restored = await describeDatabase(opts.databaseUrl);
