@@ -66,6 +66,22 @@ async function healthy(port: number): Promise<void> {
   throw new Error(`/api/health never answered 200: ${last}`);
 }
 
+/** Ctrl-C as from a terminal (SIGINT to the whole group); resolves when every process of it has exited. */
+async function ctrlC(run: Run): Promise<void> {
+  const group = run.child.pid!;
+  process.kill(-group, 'SIGINT');
+  await run.exited;
+  for (let i = 0; i < 600; i++) {
+    try {
+      process.kill(-group, 0);
+    } catch {
+      return; // ESRCH: the group is empty
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`npm start's processes did not exit within 60 s of Ctrl-C:\n${run.out()}`);
+}
+
 /** The start's short output: progress lines, the URL, the account table; no JSON log lines. */
 function expectQuiet(out: string, port: number): void {
   expect(out).toContain(`http://localhost:${port}/`);
@@ -125,8 +141,8 @@ describe('npm start in a fresh clone (issue 21)', () => {
     }
 
     // Ctrl-C: the whole group gets SIGINT, as from a terminal.
-    process.kill(-first.child.pid!, 'SIGINT');
-    expect(await first.exited).toBe(0);
+    await ctrlC(first);
+    expect(first.out()).not.toMatch(/could not start|exited with code/);
     const logs = ['api.log', 'worker.log'].map((f) => readFileSync(join(clone, '.data', 'logs', f), 'utf8')).join('\n');
     expect(logs).not.toMatch(/outbox (relay|watch) paused/);
     expect(logs).not.toContain('LegacyRouteConverter');
@@ -150,8 +166,7 @@ describe('npm start in a fresh clone (issue 21)', () => {
     await healthy(port);
     expect(third.out()).toContain(`PostgreSQL started in ${where}`);
     expect(third.out()).not.toContain('demo data created');
-    process.kill(-third.child.pid!, 'SIGINT');
-    expect(await third.exited).toBe(0);
+    await ctrlC(third);
     expect(existsSync(join(where, 'postmaster.pid'))).toBe(false);
   }, 900_000);
 
