@@ -70,7 +70,8 @@ async function prepare() {
 
   const missing = [];
   if (!existsSync(chromium)) missing.push('chromium', 'fonts-noto-cjk');
-  if (!redisUp && !has('redis-server')) missing.push('redis-server');
+  // redis-server on PATH even with a Redis up: the outbox and metrics tests start one of their own.
+  if (!has('redis-server')) missing.push('redis-server');
   // pg_dump for the backup drill; the server itself can be the embedded one.
   if (!has('pg_dump')) missing.push(isRoot && !pgGiven && !systemPg ? 'postgresql' : 'postgresql-client');
   if (missing.length) {
