@@ -23,4 +23,9 @@ export interface AuditListQuery {
   page?: number;
   pageSize?: number;
   action?: string;
+  /** The acting account's username. */
+  actor?: string;
+  /** YYYY-MM-DD, China days, both inclusive. */
+  from?: string;
+  to?: string;
 }

@@ -401,6 +401,9 @@ const en: MessageSchema = {
     filter: {
       action: 'Action',
       actionPlaceholder: 'Filter by action',
+      actorPlaceholder: 'Username of the actor',
+      from: 'From',
+      to: 'To',
     },
     column: {
       at: 'Time',

@@ -400,7 +400,10 @@ const zhCN = {
   audit: {
     filter: {
       action: '操作',
-      actionPlaceholder: '按操作名称筛选',
+      actionPlaceholder: '按操作筛选',
+      actorPlaceholder: '操作人用户名',
+      from: '开始日期',
+      to: '结束日期',
     },
     column: {
       at: '时间',

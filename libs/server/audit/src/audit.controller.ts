@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDateString, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { AuditEntry, Page } from '@cqo/contracts';
-import { FieldLabel, Roles } from '@cqo/server-common';
+import { AppException, FieldLabel, Roles } from '@cqo/server-common';
 import { AuditService } from './audit.service';
 
 export class AuditQueryDto {
@@ -15,6 +15,20 @@ export class AuditQueryDto {
 
   @FieldLabel('操作') @IsOptional() @IsString() @MaxLength(64)
   action?: string;
+
+  /** The acting account's username, exact (issue 20 item 6). */
+  @FieldLabel('操作人') @IsOptional() @IsString() @MaxLength(64)
+  actor?: string;
+
+  /** First day (China time) of the range, inclusive. */
+  @FieldLabel('开始日期') @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '开始日期应为YYYY-MM-DD格式的有效日期' })
+  @IsDateString({ strict: true }, { message: '开始日期应为YYYY-MM-DD格式的有效日期' })
+  from?: string;
+
+  /** Last day (China time) of the range, inclusive. */
+  @FieldLabel('结束日期') @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '结束日期应为YYYY-MM-DD格式的有效日期' })
+  @IsDateString({ strict: true }, { message: '结束日期应为YYYY-MM-DD格式的有效日期' })
+  to?: string;
 }
 
 @ApiTags('audit')
@@ -26,6 +40,9 @@ export class AuditController {
   @Get()
   @Roles('admin', 'province')
   list(@Query() query: AuditQueryDto): Promise<Page<AuditEntry>> {
+    if (query.from && query.to && query.from > query.to) {
+      throw AppException.validation([{ field: 'to', code: 'range', message: '结束日期不能早于开始日期' }]);
+    }
     return this.audit.list(query);
   }
 }

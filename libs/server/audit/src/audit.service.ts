@@ -134,9 +134,13 @@ export class AuditService {
     }
   }
 
-  async list(query: { page: number; pageSize: number; action?: string }): Promise<Page<AuditEntry>> {
-    const qb = this.repo.createQueryBuilder('a').orderBy('a.id', 'DESC');
-    if (query.action) qb.where('a.action = :action', { action: query.action });
+  async list(query: { page: number; pageSize: number; action?: string; actor?: string; from?: string; to?: string }): Promise<Page<AuditEntry>> {
+    const qb = this.repo.createQueryBuilder('a').orderBy('a.id', 'DESC').where('true');
+    if (query.action) qb.andWhere('a.action = :action', { action: query.action });
+    if (query.actor) qb.andWhere('a.actor_username = :actor', { actor: query.actor });
+    // Days are China days (UTC+8), as the officers read them (issue 20 item 6).
+    if (query.from) qb.andWhere(`a.at >= (:from::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, { from: query.from });
+    if (query.to) qb.andWhere(`a.at < (:to::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`, { to: query.to });
     const [rows, total] = await qb
       .skip((query.page - 1) * query.pageSize)
       .take(query.pageSize)
