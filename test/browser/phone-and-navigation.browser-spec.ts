@@ -103,6 +103,7 @@ describe('phones and navigation in Chromium (issue 20 items 1, 12)', () => {
       await page.waitForSelector('[data-testid=my-enterprise-page]');
       await page.click('[data-testid=menu-toggle]');
       await page.locator('[data-testid=menu-my-annual-report]').waitFor({ state: 'visible', timeout: 5_000 });
+      await page.waitForTimeout(400); // the drawer's slide-in, for the screenshot only
       await page.screenshot({ path: join(SHOTS, 'filer-menu-drawer-390.png') });
       await page.click('[data-testid=menu-my-annual-report]');
       await page.waitForURL(/\/my\/annual-report/, { timeout: 10_000 });
