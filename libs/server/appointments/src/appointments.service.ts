@@ -122,18 +122,11 @@ export class AppointmentsService {
     if (dto.changeKind === 'update' && dto.name.trim() !== old.name) errors.push({ field: 'name', code: 'personChanged', message: '姓名不同即为更换人员，请选择“更换人员”' });
     this.assertValid(next, profile, errors);
     const newId = await this.write(async (m) => {
-      const ended = await m.query(
-        `UPDATE appointment SET status = $2, ended_on = $3, end_reason = $4 WHERE id = $1 AND status = 'active' RETURNING id`,
-        [old.id, dto.changeKind === 'replace' ? 'replaced' : 'superseded', dto.effectiveOn, dto.reason],
-      );
-      if (updatedCount(ended) !== 1) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
+      const ended = await this.appointments.end(m, old.id, dto.changeKind === 'replace' ? 'replaced' : 'superseded', dto.effectiveOn, dto.reason);
+      if (!ended) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
       let personId = old.personId;
       if (dto.changeKind === 'replace') personId = await this.appointments.upsertPerson(m, next.name, next.phone);
-      else if (dto.phone !== old.phone) {
-        const clash = await m.query(`SELECT id FROM cqo_person WHERE name = $1 AND phone = $2 AND id <> $3`, [old.name, dto.phone, old.personId]);
-        if (clash.length) personId = clash[0].id;
-        else await m.query(`UPDATE cqo_person SET phone = $2 WHERE id = $1`, [old.personId, dto.phone]);
-      }
+      else if (dto.phone !== old.phone) personId = await this.appointments.changePhone(m, old.personId, old.name, dto.phone);
       const created = await this.insert(m, actor, e, personId, next, profile, {
         filingType: 'change',
         previousId: old.id,
@@ -154,11 +147,7 @@ export class AppointmentsService {
     if (dto.endedOn < a.effectiveFrom) errors.push({ field: 'endedOn', code: 'beforeStart', message: `解聘日期不能早于聘任记录的生效日期 ${a.effectiveFrom}` });
     if (errors.length) throw AppException.validation(errors);
     await this.write(async (m) => {
-      const rows = await m.query(
-        `UPDATE appointment SET status = 'dismissed', ended_on = $2, end_reason = $3 WHERE id = $1 AND status = 'active' RETURNING id`,
-        [a.id, dto.endedOn, dto.reason],
-      );
-      if (updatedCount(rows) !== 1) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
+      if (!(await this.appointments.end(m, a.id, 'dismissed', dto.endedOn, dto.reason))) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
       await this.afterWrite(m, actor, 'appointment.dismiss', a.id, a.enterpriseId, { reason: dto.reason, endedOn: dto.endedOn });
     });
     const saved = await this.dataSource.getRepository(AppointmentEntity).findOneByOrFail({ id: a.id });
@@ -351,11 +340,6 @@ export class AppointmentsService {
       duplicateOf: dup.map((d) => ({ enterpriseId: d.enterprise_id, enterpriseName: d.name })),
     };
   }
-}
-
-/** TypeORM answers an UPDATE with [rows, rowCount]. */
-function updatedCount(result: unknown): number {
-  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
 }
 
 function blank(v: string | null | undefined): string | null {

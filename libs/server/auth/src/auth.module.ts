@@ -10,7 +10,7 @@ import { AuthService } from './auth.service';
 import { LoginFailureEntity } from './entities/login-failure.entity';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
-import { ScopeService } from './scope.service';
+import { ScopeModule } from './scope.module';
 import { SharedThrottlerStorage } from './throttler-storage';
 import { TokenService } from './token.service';
 
@@ -32,9 +32,10 @@ import { TokenService } from './token.service';
       }),
     }),
     RegionsModule,
+    ScopeModule,
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, ScopeService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, ScopeService],
+  providers: [AuthService, TokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, ScopeModule],
 })
 export class AuthModule {}

@@ -6,5 +6,6 @@ export * from './session-cache';
 export * from './auth.service';
 export * from './token.service';
 export * from './scope.service';
+export * from './scope.module';
 export * from './auth.guard';
 export * from './auth.module';

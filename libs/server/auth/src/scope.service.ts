@@ -11,13 +11,26 @@ export interface ScopedObject {
   regionPath: string;
   /** The enterprise the object belongs to, if any. */
   enterpriseId?: string | null;
+  /** The evaluation body (认定机构, its region code) the object belongs to, if any. */
+  bodyCode?: string | null;
+}
+
+/** Which columns of a scoped table name its owners (defaults: `id` for the enterprise, no body). */
+export interface ScopeColumns {
+  /** The enterprise id column (`id` on `enterprise`, `enterprise_id` elsewhere). */
+  enterpriseIdColumn?: string;
+  /** The evaluation body column (`body_code` on applications and certificates): an evaluator reads its body's rows. */
+  bodyColumn?: string;
 }
 
 export type Access = 'read' | 'write';
 
 /**
- * Decides every read and write against the actor's scope (SPEC §1). Objects outside it answer
- * 404, exactly as if they did not exist, and the denial is audited.
+ * Decides every read and write against the actor's scope (SPEC §1), for every role: the offices
+ * their region's subtree, an enterprise itself, an evaluator its body's (认定机构) applications and
+ * certificates (000 §7), admin reads everything. Objects outside it answer 404, exactly as if they
+ * did not exist, and the denial is audited. The one access lib (issue 19 item 3): provided once,
+ * by ScopeModule.
  */
 @Injectable()
 export class ScopeService {
@@ -34,7 +47,8 @@ export class ScopeService {
       case 'enterprise':
         return !!actor.enterpriseId && obj.enterpriseId === actor.enterpriseId;
       case 'evaluator':
-        return false;
+        // An evaluator's region code is its body's code; only objects of a body are its to see.
+        return !!actor.regionCode && !!obj.bodyCode && obj.bodyCode === actor.regionCode;
     }
   }
 
@@ -49,7 +63,8 @@ export class ScopeService {
    * A WHERE fragment limiting rows of a table with `region_path` and an enterprise id column to
    * the actor's scope. Use it in every list, search and aggregate.
    */
-  where(actor: Actor, alias: string, enterpriseIdColumn = 'id'): { sql: string; params: Record<string, unknown> } {
+  where(actor: Actor, alias: string, columns: string | ScopeColumns = 'id'): { sql: string; params: Record<string, unknown> } {
+    const { enterpriseIdColumn = 'id', bodyColumn } = typeof columns === 'string' ? { enterpriseIdColumn: columns } : columns;
     switch (actor.role) {
       case 'admin':
         return { sql: 'TRUE', params: {} };
@@ -58,18 +73,35 @@ export class ScopeService {
       case 'county':
         return { sql: `${alias}.region_path LIKE :scopePath`, params: { scopePath: subtreePattern(actor.regionPath ?? '/none/') } };
       case 'enterprise':
-        return { sql: `${alias}.${enterpriseIdColumn} = :scopeEnterprise`, params: { scopeEnterprise: actor.enterpriseId } };
+        return {
+          sql: `${alias}.${enterpriseIdColumn} = :scopeEnterprise`,
+          params: { scopeEnterprise: actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000' },
+        };
       case 'evaluator':
-        return { sql: 'FALSE', params: {} };
+        return bodyColumn ? { sql: `${alias}.${bodyColumn} = :scopeBody`, params: { scopeBody: actor.regionCode ?? '-' } } : { sql: 'FALSE', params: {} };
     }
   }
 
   /** The same fragment for raw SQL with positional parameters: pushes its value onto `params`. */
-  wherePositional(actor: Actor, alias: string, params: unknown[], enterpriseIdColumn = 'id'): string {
-    const s = this.where(actor, alias, enterpriseIdColumn);
+  wherePositional(actor: Actor, alias: string, params: unknown[], columns: string | ScopeColumns = 'id'): string {
+    const s = this.where(actor, alias, columns);
     const value = Object.values(s.params)[0];
     if (value === undefined) return s.sql;
     const placeholder = `$${params.push(value)}`;
     return s.sql.replace(/:scope\w+/, () => placeholder);
+  }
+
+  /**
+   * The one list filter (issue 19 item 3): the actor's scope and, when the list asks for a region
+   * (`?region=` / `?regionCode=`), that region's subtree. The region is looked up inside the same
+   * statement, so no extra round trip; a code that does not exist or lies outside the scope
+   * matches nothing, the same answer as an empty region (no hint that it exists, SPEC §1).
+   */
+  regionFilter(actor: Actor, alias: string, params: unknown[], opts: ScopeColumns & { region?: string | null } = {}): string {
+    const scope = this.wherePositional(actor, alias, params, opts);
+    if (!opts.region) return scope;
+    const code = `$${params.push(opts.region)}`;
+    // Region paths are codes and slashes (`/420000/420100/`): nothing to escape for LIKE.
+    return `${scope} AND ${alias}.region_path LIKE (SELECT r.path || '%' FROM region r WHERE r.code = ${code})`;
   }
 }

@@ -57,6 +57,29 @@ export class AppointmentsRepository {
   }
 
   /**
+   * Ends an active appointment (变更: superseded / replaced, 解聘: dismissed) on `endedOn`. False
+   * when it is no longer active (someone else changed it first: the caller answers 409).
+   */
+  async end(m: EntityManager, id: string, status: 'superseded' | 'replaced' | 'dismissed', endedOn: string, reason: string): Promise<boolean> {
+    const [rows] = (await m.query(
+      `UPDATE appointment SET status = $2, ended_on = $3, end_reason = $4 WHERE id = $1 AND status = 'active' RETURNING id`,
+      [id, status, endedOn, reason],
+    )) as [unknown[], number];
+    return rows.length === 1;
+  }
+
+  /**
+   * A person's new phone (变更, same person): the person keeps their id (and training ledger),
+   * unless someone of that name already has that phone, who is then the person. Answers the id.
+   */
+  async changePhone(m: EntityManager, personId: string, name: string, phone: string): Promise<string> {
+    const clash: { id: string }[] = await m.query(`SELECT id FROM cqo_person WHERE name = $1 AND phone = $2 AND id <> $3`, [name, phone, personId]);
+    if (clash.length) return clash[0].id;
+    await m.query(`UPDATE cqo_person SET phone = $2 WHERE id = $1`, [personId, phone]);
+    return personId;
+  }
+
+  /**
    * A roster import's people and appointments (SPEC §8), set-based from its staged rows (`stage`,
    * the roster_stage temp table: cqo_name, phone, has_cqo, phone_person_id, person_id, ended_*,
    * appointment_id and the appointment's columns; see RosterImportRepository): phone changes, one

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ScopeService } from '@cqo/server-auth';
+import { ScopeModule } from '@cqo/server-auth';
 import { AppointmentsRepository } from './appointments.repository';
 import { EligibilityService } from './eligibility.service';
 import { PolicyProfileVersionEntity } from './entities/policy-profile-version.entity';
@@ -11,10 +11,9 @@ import { PolicyController } from './policy.controller';
 import { ProfilesService } from './profiles.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PolicyProfileVersionEntity, PolicyScheduleEntity])],
+  imports: [TypeOrmModule.forFeature([PolicyProfileVersionEntity, PolicyScheduleEntity]), ScopeModule],
   controllers: [PolicyController],
-  // ScopeService is stateless; providing it here lets the worker and the CLI use this module without the auth module.
-  providers: [ProfilesService, EligibilityService, AppointmentsRepository, ScopeService],
+  providers: [ProfilesService, EligibilityService, AppointmentsRepository],
   exports: [ProfilesService, EligibilityService, AppointmentsRepository],
 })
 export class EligibilityModule {

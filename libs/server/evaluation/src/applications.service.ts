@@ -36,7 +36,6 @@ import {
   evaluationActions,
   gradeSheet,
   reapplicationLockedUntil,
-  subtreePattern,
   validateSheet,
   type ApplicantFacts,
   type EvaluationStep,
@@ -44,6 +43,7 @@ import {
   type ScoringScheme,
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
+import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
 import { EvaluationSettingsService } from './evaluation-settings.service';
@@ -87,6 +87,9 @@ interface ApplicationRow {
   certificate_number: string | null;
 }
 
+/** Whose an application is: its enterprise's, and its body's (认定机构) for an evaluator (000 §7). */
+const APPLICATION_SCOPE: ScopeColumns = { enterpriseIdColumn: 'enterprise_id', bodyColumn: 'body_code' };
+
 const SELECT = `SELECT a.id, a.body_code, a.enterprise_id, e.name AS enterprise_name, a.region_path, e.region_code, r.name AS region_name,
        a.person_id, p.name AS person_name, a.scheme, a.applied_grade, a.experience_years, a.has_certificate, a.self_assessment,
        a.statement, a.recommendation, a.status, a.return_reasons, a.previous_certificate_id, pc.number AS previous_certificate_number,
@@ -128,6 +131,7 @@ export class EvaluationApplicationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly scope: ScopeService,
     private readonly settings: EvaluationSettingsService,
     private readonly certificates: EvaluationCertificatesService,
     private readonly clock: Clock,
@@ -142,20 +146,12 @@ export class EvaluationApplicationsService {
   // Reads
   // -------------------------------------------------------------------------------------------
 
-  /** WHERE fragment limiting applications (alias a) to what the actor may read. */
+  /**
+   * WHERE fragment limiting applications (alias a) to what the actor may read: the one scope
+   * (ScopeService), an evaluator its body's (issue 19 item 3).
+   */
   scopeSql(actor: Actor, params: unknown[]): string {
-    switch (actor.role) {
-      case 'admin':
-        return 'TRUE';
-      case 'evaluator':
-        return `a.body_code = $${params.push(actor.regionCode ?? '-')}`;
-      case 'enterprise':
-        return `a.enterprise_id = $${params.push(actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000')}`;
-      case 'province':
-      case 'city':
-      case 'county':
-        return `a.region_path LIKE $${params.push(subtreePattern(actor.regionPath ?? '/none/'))}`;
-    }
+    return this.scope.wherePositional(actor, 'a', params, APPLICATION_SCOPE);
   }
 
   async list(actor: Actor, q: EvaluationApplicationQuery): Promise<EvaluationApplicationPage> {

@@ -30,13 +30,12 @@ import {
   escalate,
   MANUAL_CERTIFICATE_MOVES,
   maskName,
-  subtreePattern,
   violationCertificateEffect,
   yearOf,
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
+import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { RegionsService } from '@cqo/server-regions';
 import { toYearHours, YEAR_HOURS_SQL } from '@cqo/server-training';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 
@@ -70,6 +69,9 @@ interface CertificateRow {
   revocation_pending_violation_id: string | null;
   revocation_pending_reason: string | null;
 }
+
+/** Whose a certificate is: its enterprise's, and its issuing body's for an evaluator (000 §7). */
+export const CERTIFICATE_SCOPE: ScopeColumns = { enterpriseIdColumn: 'enterprise_id', bodyColumn: 'body_code' };
 
 const SELECT = `SELECT c.id, c.number, c.body_code, c.application_id, c.person_id, c.enterprise_id, c.region_path, e.region_code, r.name AS region_name,
        coalesce(city.code, e.region_code) AS city_code, coalesce(city.name, r.name) AS city_name, c.holder_name, c.organisation_name, c.scheme,
@@ -109,8 +111,8 @@ export class EvaluationCertificatesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly scope: ScopeService,
     private readonly settings: EvaluationSettingsService,
-    private readonly regions: RegionsService,
     private readonly clock: Clock,
   ) {}
 
@@ -118,20 +120,11 @@ export class EvaluationCertificatesService {
     return chinaDate(this.clock.now());
   }
 
-  scopeSql(actor: Actor, params: unknown[], alias = 'c'): string {
-    switch (actor.role) {
-      case 'admin':
-        return 'TRUE';
-      case 'evaluator':
-        return `${alias}.body_code = $${params.push(actor.regionCode ?? '-')}`;
-      case 'enterprise':
-        return `${alias}.enterprise_id = $${params.push(actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000')}`;
-      case 'province':
-      case 'city':
-      case 'county':
-        return `${alias}.region_path LIKE $${params.push(subtreePattern(actor.regionPath ?? '/none/'))}`;
-    }
+  /** What the actor may read of certificates (`alias`): the one scope, an evaluator its body's (issue 19 item 3). */
+  scopeSql(actor: Actor, params: unknown[], alias = 'c', region?: string | null): string {
+    return this.scope.regionFilter(actor, alias, params, { ...CERTIFICATE_SCOPE, region });
   }
+
 
   // -------------------------------------------------------------------------------------------
   // Issue
@@ -226,14 +219,10 @@ export class EvaluationCertificatesService {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
     const params: unknown[] = [];
-    const where = [this.scopeSql(actor, params)];
+    const where = [this.scopeSql(actor, params, 'c', q.region)];
     if (q.status) where.push(`c.status = $${params.push(q.status)}`);
     if (q.grade) where.push(`c.grade = $${params.push(q.grade)}`);
     if (q.reviewFlag !== undefined) where.push(`c.review_flag = $${params.push(q.reviewFlag)}`);
-    if (q.region) {
-      const region = await this.regions.find(q.region);
-      where.push(`c.region_path LIKE $${params.push(region ? subtreePattern(region.path) : '/none/')}`);
-    }
     if (q.q?.trim()) {
       const like = `%${q.q.trim().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
       where.push(`(c.number ILIKE $${params.push(like)} OR c.holder_name ILIKE $${params.length})`);

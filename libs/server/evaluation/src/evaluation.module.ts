@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { RegionsModule } from '@cqo/server-regions';
 import { EvaluationApplicationsService } from './applications.service';
@@ -12,14 +13,14 @@ const SERVICES = [EvaluationSettingsService, EvaluationCertificatesService, Eval
 
 /** The worker's part: the certificate jobs. No controllers (the public one needs the api's throttler). */
 @Module({
-  imports: [RegionsModule, EligibilityModule],
+  imports: [RegionsModule, EligibilityModule, ScopeModule],
   providers: [...SERVICES, EvaluationProcessor, EvaluationScheduleService],
 })
 export class EvaluationWorkerModule {}
 
 /** Capability evaluation, certificates, talent pool and yearly review (SPEC §6, docs/evaluation.md). */
 @Module({
-  imports: [RegionsModule, EligibilityModule],
+  imports: [RegionsModule, EligibilityModule, ScopeModule],
   controllers: [EvaluationController, PublicCertificateController],
   providers: SERVICES,
   exports: SERVICES,

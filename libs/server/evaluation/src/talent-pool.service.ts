@@ -28,12 +28,8 @@ export class TalentPoolService {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
     const params: unknown[] = [];
-    const where = ['t.removed_at IS NULL', this.certificates.scopeSql(actor, params)];
+    const where = ['t.removed_at IS NULL', this.certificates.scopeSql(actor, params, 'c', q.region)];
     if (q.grade) where.push(`c.grade = $${params.push(q.grade)}`);
-    if (q.region) {
-      const region = await this.regions.find(q.region);
-      where.push(`c.region_path LIKE $${params.push(region ? subtreePattern(region.path) : '/none/')}`);
-    }
     const clause = where.join(' AND ');
     const [{ total }] = await this.dataSource.query(
       `SELECT count(*)::int AS total FROM evaluation_talent t JOIN evaluation_certificate c ON c.id = t.certificate_id WHERE ${clause}`,

@@ -32,7 +32,6 @@ import {
   lockedReason,
   reasonError,
   softRuleHits,
-  subtreePattern,
   validateAnnualReport,
   yearlyCompliance,
   yearOf,
@@ -124,16 +123,11 @@ export class AnnualReportsService {
 
   async queue(actor: Actor, q: ReviewQueueQuery & { page: number; pageSize: number }): Promise<Page<ReviewQueueItem>> {
     const params: unknown[] = [];
-    const where = [this.scope.wherePositional(actor, 'r', params, 'enterprise_id')];
+    const where = [this.scope.regionFilter(actor, 'r', params, { enterpriseIdColumn: 'enterprise_id', region: q.regionCode })];
     params.push(q.year ?? this.defaultYear());
     where.push(`r.year = $${params.length}`);
     params.push(q.status ?? 'submitted');
     where.push(`r.status = $${params.length}`);
-    if (q.regionCode) {
-      const [region] = await this.dataSource.query(`SELECT path FROM region WHERE code = $1`, [q.regionCode]);
-      params.push(subtreePattern(region?.path ?? '/none/'));
-      where.push(`r.region_path LIKE $${params.length}`);
-    }
     if (q.softHits === true) where.push(`jsonb_array_length(r.soft_hits) > 0`);
     if (q.softHits === false) where.push(`jsonb_array_length(r.soft_hits) = 0`);
     const sql = `FROM annual_report r JOIN enterprise e ON e.id = r.enterprise_id JOIN region g ON g.code = e.region_code WHERE ${where.join(' AND ')}`;

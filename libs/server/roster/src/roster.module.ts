@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ScopeService } from '@cqo/server-auth';
+import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { RosterImportRepository } from './roster-import.repository';
 import { RosterImportService } from './roster-import.service';
@@ -10,10 +10,9 @@ import { RosterController } from './roster.controller';
  * Clock (CoreModule) and OutboxModule.
  */
 @Module({
-  imports: [EligibilityModule],
+  imports: [EligibilityModule, ScopeModule],
   controllers: [RosterController],
-  // ScopeService is stateless; providing it here lets the worker and the CLI use this module without the auth module.
-  providers: [RosterImportService, RosterImportRepository, ScopeService],
+  providers: [RosterImportService, RosterImportRepository],
   exports: [RosterImportService],
 })
 export class RosterModule {}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ScopeService } from '@cqo/server-auth';
+import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { RegionsModule } from '@cqo/server-regions';
 import { HoursCertificatesService } from './hours-certificates.service';
@@ -10,12 +10,11 @@ import { TrainingService } from './training.service';
 
 /**
  * The training services without the HTTP side: what the worker needs to run the providers' import
- * (a file job, issue 18 item 1). ScopeService is stateless; providing it here lets the worker and
- * the CLI use this module without the auth module.
+ * (a file job, issue 18 item 1). ScopeModule lets the worker and the CLI use it without the auth module.
  */
 @Module({
-  imports: [EligibilityModule, RegionsModule],
-  providers: [LedgerService, TrainingService, HoursCertificatesService, TrainingImportService, ScopeService],
+  imports: [EligibilityModule, RegionsModule, ScopeModule],
+  providers: [LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
   exports: [LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
 })
 export class TrainingServicesModule {}

@@ -20,7 +20,6 @@ import {
   maskName,
   normaliseCertificateNo,
   readsPersonalData,
-  subtreePattern,
   validateTrainingRecord,
   yearlyCompliance,
   yearOf,
@@ -30,7 +29,6 @@ import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
-import { RegionsService } from '@cqo/server-regions';
 import { LedgerService } from './ledger.service';
 
 interface RecordRow {
@@ -98,7 +96,6 @@ export class TrainingService {
     private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
     private readonly scope: ScopeService,
-    private readonly regions: RegionsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly eligibility: EligibilityService,
@@ -281,12 +278,8 @@ export class TrainingService {
       // SPEC §3: appointed before Jan 1 of Y and still in post on Dec 31 of Y.
       `a.appointed_on < $${params.push(`${year}-01-01`)}::date`,
       `(a.term_end IS NULL OR a.term_end >= $${params.push(`${year}-12-31`)}::date)`,
-      this.scope.wherePositional(actor, 'e', params),
+      this.scope.regionFilter(actor, 'e', params, { region: q.region }),
     ];
-    if (q.region) {
-      const region = await this.regions.visible(actor, q.region).catch(() => null);
-      where.push(`e.region_path LIKE $${params.push(region ? subtreePattern(region.path) : '/none/')}`);
-    }
     const y0 = params.push(`${year}-01-01`);
     const y1 = params.push(`${year}-12-31`);
     const t1 = params.push(rule.minFirstCategory ?? 0);

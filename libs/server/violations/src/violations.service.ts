@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Page, PolicyProfile, Role, ViolationItem, ViolationStatus, VoidedViolationItem } from '@cqo/contracts';
-import { chinaDate, isDisqualifying, maskName, readsPersonalData, subtreePattern } from '@cqo/policy';
+import { chinaDate, isDisqualifying, maskName, readsPersonalData } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { OutboxService } from '@cqo/server-queue';
-import { RegionsService } from '@cqo/server-regions';
 import type { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto, VoidViolationDto } from './dtos/violation.dto';
 import { ViolationEntity } from './entities/violation.entity';
 
@@ -53,7 +52,6 @@ export class ViolationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly scope: ScopeService,
-    private readonly regions: RegionsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly eligibility: EligibilityService,
@@ -64,11 +62,7 @@ export class ViolationsService {
 
   async list(actor: Actor, q: ViolationQueryDto): Promise<Page<ViolationItem>> {
     const params: unknown[] = [];
-    const where: string[] = [this.scope.wherePositional(actor, 'v', params, 'enterprise_id')];
-    if (q.region) {
-      const region = await this.regions.visible(actor, q.region).catch(() => null);
-      where.push(`v.region_path LIKE $${params.push(region ? subtreePattern(region.path) : '/none/')}`);
-    }
+    const where: string[] = [this.scope.regionFilter(actor, 'v', params, { enterpriseIdColumn: 'enterprise_id', region: q.region })];
     if (q.enterpriseId) where.push(`v.enterprise_id = $${params.push(q.enterpriseId)}`);
     if (q.status) where.push(`v.status = $${params.push(q.status)}`);
     if (q.type) where.push(`v.type = $${params.push(q.type)}`);
