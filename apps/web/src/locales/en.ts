@@ -945,6 +945,8 @@ const en: MessageSchema = {
       occurredOnFuture: 'The date cannot be in the future',
       sourceRequired: 'Enter the source document',
       sourcePlaceholder: 'e.g. the penalty decision number',
+      enterpriseRequired: 'Choose the enterprise',
+      enterprisePlaceholder: 'Search by enterprise name or credit code',
       done: 'Violation recorded',
     },
   },

@@ -941,6 +941,8 @@ const zhCN = {
       occurredOnFuture: '发生日期不能晚于今天',
       sourceRequired: '请填写依据文书',
       sourcePlaceholder: '如：处罚决定书文号',
+      enterpriseRequired: '请选择企业',
+      enterprisePlaceholder: '输入企业名称或统一社会信用代码搜索',
       done: '违规记录已登记',
     },
   },
