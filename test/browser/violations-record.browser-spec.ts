@@ -72,4 +72,25 @@ describe('登记违规 from the violations page in Chromium', () => {
     const stored = await t.db.query(`SELECT enterprise_id, type, subject FROM violation WHERE source_document = $1`, [doc]);
     expect(stored).toEqual([{ enterprise_id: enterprise.id, type: '违法违规', subject: 'enterprise' }]);
   }, 90_000);
+
+  it('the enterprise page has a 年度报告 tab: the reports by year with their status, linked to 年报审核', async () => {
+    const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear() - 1;
+    const [{ region_path }] = await t.db.query(`SELECT region_path FROM enterprise WHERE id = $1`, [enterprise.id]);
+    await t.db.query(
+      `INSERT INTO annual_report (enterprise_id, region_path, year, status, data, submitted_at, late) VALUES ($1, $2, $3, 'submitted', '{}', now(), false)`,
+      [enterprise.id, region_path, year],
+    );
+    await page.goto(`${base}/enterprises/${enterprise.id}`);
+    await page.waitForSelector('[data-testid=enterprise-tabs]', { timeout: 20_000 });
+    await page.locator('[data-testid=enterprise-tabs] .el-tabs__item', { hasText: '年度报告' }).click();
+    const panel = page.locator('[data-testid=enterprise-annual-reports]');
+    await panel.locator(`[data-testid=annual-report-status-${year}]`).waitFor({ timeout: 15_000 });
+    await expect(panel.locator(`[data-testid=annual-report-status-${year}]`).textContent()).resolves.toContain('已上报');
+    await expect(panel.locator(`[data-testid=annual-report-status-${year - 1}]`).textContent()).resolves.toContain('未填报');
+    await page.screenshot({ path: join(OUT, 'enterprise-annual-reports.png') });
+    await panel.locator(`[data-testid=annual-report-link-${year}]`).click();
+    await page.waitForURL(/\/annual-reports\/review\?/, { timeout: 10_000 });
+    const url = new URL(page.url());
+    expect([url.searchParams.get('year'), url.searchParams.get('status')]).toEqual([String(year), 'submitted']);
+  }, 60_000);
 });

@@ -309,6 +309,7 @@ const en: MessageSchema = {
     detail: {
       title: 'Enterprise details',
       basic: 'Basic information',
+      annualReports: 'Annual reports',
       awards: 'Awards',
       award: 'Award',
       year: 'Year',
@@ -1270,6 +1271,14 @@ const en: MessageSchema = {
     enums: {
       appraisalResult: { excellent: 'Excellent', competent: 'Competent', basicallyCompetent: 'Basically competent', incompetent: 'Incompetent' },
       appraisalDecision: { retain: 'Retain', dismiss: 'Dismiss' },
+    },
+    annualReports: {
+      year: 'Year',
+      status: 'Status',
+      submittedAt: 'Submitted at',
+      open: 'Open',
+      toReview: 'Review',
+      toStatus: 'Filing status',
     },
     yearOption: '{year}',
     status: {

@@ -309,6 +309,7 @@ const zhCN = {
     detail: {
       title: '企业详情',
       basic: '基本信息',
+      annualReports: '年度报告',
       awards: '获奖情况',
       award: '奖项',
       year: '年度',
@@ -1266,6 +1267,14 @@ const zhCN = {
     enums: {
       appraisalResult: { excellent: '优秀', competent: '称职', basicallyCompetent: '基本称职', incompetent: '不称职' },
       appraisalDecision: { retain: '留任', dismiss: '解聘' },
+    },
+    annualReports: {
+      year: '年度',
+      status: '状态',
+      submittedAt: '上报时间',
+      open: '查看',
+      toReview: '到年报审核',
+      toStatus: '查看报送情况',
     },
     yearOption: '{year}年度',
     status: {
