@@ -19,3 +19,11 @@ export function maskPhonesInText(text: string): string {
 export function readsPersonalData(role: string): boolean {
   return role !== 'admin';
 }
+
+/** z***@example.com: e-mail addresses are masked in lists and logs like phone numbers (SPEC §1; issue 22). */
+export function maskEmail(email: string | null | undefined): string | null {
+  if (!email) return email ?? null;
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email[0]}***${email.slice(at)}`;
+}

@@ -68,6 +68,25 @@ export interface AppConfig {
    * worker answers `/metrics` (none when unset; 0 picks a free port), on `host` (METRICS_HOST).
    */
   metrics: { token: string | null; port: number | null; host: string };
+  /**
+   * E-mail and SMS notifications (issue 22, docs/notifications.md): `smtpUrl` (SMTP_URL) and
+   * `mailFrom` (MAIL_FROM) for e-mail, `smsGatewayUrl` / `smsGatewayToken` (SMS_GATEWAY_URL,
+   * SMS_GATEWAY_TOKEN) for the HTTP SMS gateway; a channel without its URL is not configured (the
+   * message is logged and recorded as not sent). `publicBaseUrl` (PUBLIC_BASE_URL) makes links
+   * absolute; `dailyCap` (MESSAGE_DAILY_CAP, default 5) bounds messages per recipient, channel and
+   * China day; `quietHours` (MESSAGE_QUIET_HOURS, default 22:00-08:00 Asia/Shanghai, `off` for none)
+   * holds messages until it ends; `timeoutMs` (MESSAGE_TIMEOUT_MS) bounds one send.
+   */
+  messaging: {
+    smtpUrl: string | null;
+    mailFrom: string;
+    smsGatewayUrl: string | null;
+    smsGatewayToken: string | null;
+    publicBaseUrl: string;
+    dailyCap: number;
+    quietHours: { start: string; end: string } | null;
+    timeoutMs: number;
+  };
   /** Statistics changes are coalesced: the recount of what changed starts at most this long after the change (one run per window). */
   statsDebounceMs: number;
   /** Test hook, ignored in production: the full rebuild pauses this long before it swaps the snapshot in. */
@@ -107,6 +126,16 @@ function metricsPort(raw: string | undefined): number | null {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`METRICS_PORT must be a port number (0 for any free one), got "${raw}"`);
   return n;
+}
+
+/** `HH:MM-HH:MM` (China time); `off` / `none` for no quiet hours; default 22:00-08:00. */
+function quietHours(raw: string | undefined): { start: string; end: string } | null {
+  const v = raw?.trim();
+  if (!v) return { start: '22:00', end: '08:00' };
+  if (/^(off|none|false|0)$/i.test(v)) return null;
+  const m = /^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(v);
+  if (!m) throw new Error(`MESSAGE_QUIET_HOURS must be HH:MM-HH:MM or off, got "${v}"`);
+  return { start: `${m[1]}:${m[2]}`, end: `${m[3]}:${m[4]}` };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -154,6 +183,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       token: env.METRICS_TOKEN?.trim() || null,
       port: metricsPort(env.METRICS_PORT),
       host: env.METRICS_HOST?.trim() || '0.0.0.0',
+    },
+    messaging: {
+      smtpUrl: env.SMTP_URL?.trim() || null,
+      mailFrom: env.MAIL_FROM?.trim() || 'noreply@localhost',
+      smsGatewayUrl: env.SMS_GATEWAY_URL?.trim() || null,
+      smsGatewayToken: env.SMS_GATEWAY_TOKEN?.trim() || null,
+      publicBaseUrl: (env.PUBLIC_BASE_URL?.trim() || 'http://localhost:3000').replace(/\/+$/, ''),
+      dailyCap: int('MESSAGE_DAILY_CAP', 5, env),
+      quietHours: quietHours(env.MESSAGE_QUIET_HOURS),
+      timeoutMs: int('MESSAGE_TIMEOUT_MS', 10_000, env),
     },
     outbox: {
       leaseMs: int('OUTBOX_LEASE_MS', 60_000, env),

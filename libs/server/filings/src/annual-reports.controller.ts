@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AnnualReportDetail, BulkAcceptResult, FilingStatusResponse, Page, RemindResult, ReviewQueueItem } from '@cqo/contracts';
 import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import type { DeliveryItem } from '@cqo/server-messaging';
 import { AnnualReportsService } from './annual-reports.service';
 import { BulkAcceptDto, FilingStatusQueryDto, RemindDto, ReviewDto, ReviewQueueQueryDto, SaveAnnualReportDto, SubmitAnnualReportDto } from './dtos/filings.dto';
 import { RemindersService } from './reminders.service';
@@ -26,6 +27,13 @@ export class AnnualReportsController {
   @Roles('city', 'county', 'province', 'admin')
   status(@CurrentActor() actor: Actor, @Query() q: FilingStatusQueryDto): Promise<FilingStatusResponse> {
     return this.reminders.status(actor, q);
+  }
+
+  /** The e-mail / SMS log of one enterprise's 催报 and other messages (issue 22; addresses masked). */
+  @Get('status/messages')
+  @Roles('city', 'county', 'province')
+  messages(@CurrentActor() actor: Actor, @Query('enterpriseId') enterpriseId: string): Promise<{ items: DeliveryItem[] }> {
+    return this.reminders.messages(actor, String(enterpriseId ?? ''));
   }
 
   /** 催报. */

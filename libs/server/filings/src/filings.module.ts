@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EligibilityModule } from '@cqo/server-eligibility';
+import { MessagingModule, MessagingWorkerModule } from '@cqo/server-messaging';
 import { RegionsModule } from '@cqo/server-regions';
 import { TrainingModule } from '@cqo/server-training';
 import { AnnualReportsService } from './annual-reports.service';
@@ -19,7 +20,7 @@ const channel = { provide: NOTIFICATION_CHANNEL, useClass: LogNotificationChanne
 
 /** The reporting cycle for the api: settings, annual reports, city reports, 催报 and the notification centre. */
 @Module({
-  imports: [RegionsModule, EligibilityModule, TrainingModule],
+  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule],
   controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
   providers: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService, channel],
   exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService],
@@ -28,7 +29,7 @@ export class FilingsModule {}
 
 /** The worker's part: the daily reminder schedule and its processor (no HTTP, no scope service). */
 @Module({
-  imports: [RegionsModule],
+  imports: [RegionsModule, MessagingWorkerModule],
   providers: [FilingSettingsService, RemindersService, NotificationsService, channel, RemindersProcessor, ReminderScheduleService],
   exports: [RemindersService],
 })

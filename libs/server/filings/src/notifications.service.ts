@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { NotificationItem, NotificationKind, NotificationList } from '@cqo/contracts';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { MessagingService, type MessageTemplate } from '@cqo/server-messaging';
 import { NOTIFICATION_CHANNEL, type NotificationChannel, type OutgoingNotification } from './notification-channel';
 
 export interface NewNotification {
@@ -11,6 +12,30 @@ export interface NewNotification {
   link: string | null;
   /** With the user, makes the notification idempotent: the same key twice creates one row. */
   dedupeKey: string;
+  /** The e-mail / SMS template (issue 22); by default the one of the kind. */
+  template?: MessageTemplate;
+  /** Named values for the template (year, deadline, …). */
+  params?: Record<string, string | number>;
+}
+
+/** The e-mail / SMS template of a notification kind (issue 22; the texts are in server-messaging's templates.ts). */
+export function templateOf(kind: NotificationKind): MessageTemplate {
+  switch (kind) {
+    case 'reminder':
+      return 'chase';
+    case 'deadline-approaching':
+    case 'overdue':
+      return 'deadline';
+    case 'report-returned':
+      return 'returned';
+    case 'report-accepted':
+      return 'accepted';
+    case 'report-submitted':
+    case 'city-report-submitted':
+    case 'city-report-returned':
+    case 'city-report-accepted':
+      return 'generic';
+  }
 }
 
 /** Who gets a notification: users picked by a SQL condition over `app_user u` (active users only). */
@@ -40,11 +65,13 @@ export class NotificationsService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     @Inject(NOTIFICATION_CHANNEL) private readonly channel: NotificationChannel,
+    private readonly messaging: MessagingService,
   ) {}
 
   /**
    * Creates the notification for each recipient in the caller's transaction, once per
-   * (user, dedupe key). Returns what was created, to hand to `deliver` after the commit.
+   * (user, dedupe key), and queues its e-mail and SMS in the same transaction (issue 22: a
+   * rolled-back write sends nothing). Returns what was created, to hand to `deliver` after the commit.
    */
   async notify(m: EntityManager, to: Recipients, n: NewNotification): Promise<OutgoingNotification[]> {
     const params: unknown[] = [n.kind, n.title, n.body, n.link, n.dedupeKey, this.clock.now()];
@@ -69,7 +96,23 @@ export class NotificationsService {
        SELECT ins.user_id, u.username FROM ins JOIN app_user u ON u.id = ins.user_id`,
       params,
     );
+    await this.message(m, rows.map((r) => r.user_id), n);
     return rows.map((r) => ({ userId: r.user_id, username: r.username, title: n.title, body: n.body, link: n.link }));
+  }
+
+  /** Queues the e-mail and SMS of notifications just created for these users (in the caller's transaction). */
+  async message(m: EntityManager, userIds: string[], n: NewNotification): Promise<void> {
+    if (!userIds.length) return;
+    await this.messaging.queue(m, {
+      userIds,
+      kind: n.kind,
+      template: n.template ?? templateOf(n.kind),
+      title: n.title,
+      body: n.body,
+      link: n.link,
+      dedupeKey: n.dedupeKey,
+      params: n.params,
+    });
   }
 
   /** Forwards committed notifications to the outside channel; a failure is logged, never thrown. */

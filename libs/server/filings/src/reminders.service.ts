@@ -4,6 +4,7 @@ import type { FilingSettings, FilingStatusEnterprise, FilingStatusQuery, FilingS
 import { chinaDate, currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { MessagingService, type DeliveryItem } from '@cqo/server-messaging';
 import { RegionsService } from '@cqo/server-regions';
 import { FilingSettingsService } from './filing-settings.service';
 import type { OutgoingNotification } from './notification-channel';
@@ -42,7 +43,20 @@ export class RemindersService {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly messaging: MessagingService,
   ) {}
+
+  /**
+   * The e-mails and SMS sent (or not) to an enterprise's users, next to its 催报 in the status view
+   * (issue 22): status, masked address (SPEC §1), reason. Only for an enterprise in the officer's scope.
+   */
+  async messages(actor: Actor, enterpriseId: string): Promise<{ items: DeliveryItem[] }> {
+    if (!UUID.test(enterpriseId)) throw AppException.notFound('企业');
+    const root = await this.regions.scopeRoot(actor);
+    const [e]: { id: string }[] = await this.dataSource.query(`SELECT id FROM enterprise WHERE id = $1 AND region_path LIKE $2`, [enterpriseId, subtreePattern(root.path)]);
+    if (!e) throw AppException.notFound('企业');
+    return { items: await this.messaging.forEnterprise(enterpriseId) };
+  }
 
   private today(): string {
     return chinaDate(this.clock.now());
@@ -136,6 +150,7 @@ export class RemindersService {
             body: `主管部门提醒您报送 ${dto.year} 年度企业首席质量官制度落实情况报告，截止日期 ${settings.enterpriseDeadline}。`,
             link: `/my/annual-report?year=${dto.year}`,
             dedupeKey: `chase:${dto.year}:${today}`,
+            params: { year: dto.year, deadline: settings.enterpriseDeadline },
           })),
         );
       }
@@ -205,6 +220,12 @@ export class RemindersService {
         [reminded, due.kind, text.title, text.body, `/my/annual-report?year=${s.year}`, `chase:${s.year}:${today}`, this.clock.now()],
       );
       notifications.push(...rows.map((r) => ({ userId: r.user_id, username: r.username, ...text, link: `/my/annual-report?year=${s.year}` })));
+      // The same chase by e-mail and SMS, in this transaction (issue 22); the officers' digest stays in the bell menu.
+      await this.notifications.message(
+        m,
+        rows.map((r) => r.user_id),
+        { kind: due.kind, ...text, link: `/my/annual-report?year=${s.year}`, dedupeKey: `chase:${s.year}:${today}`, params: { year: s.year, deadline: s.enterpriseDeadline } },
+      );
     }
     // Officers get one digest a day: how many of their enterprises are still outstanding.
     const outstanding = targets.map((t) => t.region_path);

@@ -5,6 +5,7 @@ export enum QueueName {
   Reminders = 'reminders',
   Files = 'files',
   Evaluation = 'evaluation',
+  Messages = 'messages',
 }
 
 /** Job name → payload. Jobs are added through the outbox (so their payload is JSON), except schedules. */
@@ -41,6 +42,8 @@ export interface JobPayloads {
   'certificates.nightly': { date?: string };
   /** A violation was recorded against a CQO: suspend / terminate / revoke the person's certificates by type (001 §11). Idempotent per violation. */
   'certificates.violation': { violationId: string };
+  /** Send one `message_delivery` row (e-mail or SMS; issue 22). Idempotent: a row no longer queued is left alone; a gateway failure throws (bull retries with backoff). */
+  'messages.send': { deliveryId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -57,4 +60,5 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'files.cleanup': QueueName.Files,
   'certificates.nightly': QueueName.Evaluation,
   'certificates.violation': QueueName.Evaluation,
+  'messages.send': QueueName.Messages,
 };

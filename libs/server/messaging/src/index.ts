@@ -1,0 +1,5 @@
+export * from './templates';
+export * from './quiet-hours';
+export * from './senders';
+export * from './messaging.service';
+export * from './messaging.module';

@@ -1,0 +1,95 @@
+import { Logger } from '@nestjs/common';
+import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import type { Job, Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { AuditService } from '@cqo/server-audit';
+import { Clock } from '@cqo/server-common';
+import { OutboxService, QueueName, type JobPayloads } from '@cqo/server-queue';
+import { EmailSender, PermanentSendError, SmsSender, type MessageChannel } from './senders';
+import type { MessageTemplate } from './templates';
+
+interface DeliveryRow {
+  id: string;
+  user_id: string;
+  channel: MessageChannel;
+  address: string | null;
+  address_masked: string | null;
+  kind: string;
+  template: MessageTemplate;
+  subject: string;
+  text: string;
+  status: string;
+  not_before: Date | null;
+}
+
+/**
+ * Sends one `message_delivery` row per job (issue 22). The network call happens outside any
+ * transaction; the outcome, its audit row and the outbox mark commit together. A gateway that fails
+ * is retried by bull with exponential backoff; after the last attempt the row is `failed`. One
+ * message's failure never holds up another (each is its own job).
+ */
+@Processor(QueueName.Messages)
+export class MessagesProcessor {
+  private readonly logger = new Logger('Messages');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly email: EmailSender,
+    private readonly sms: SmsSender,
+    @InjectQueue(QueueName.Messages) private readonly queue: Queue,
+  ) {}
+
+  @Process({ name: 'messages.send', concurrency: 4 })
+  async send(job: Job<JobPayloads['messages.send']>): Promise<string> {
+    const [row]: DeliveryRow[] = await this.dataSource.query(`SELECT * FROM message_delivery WHERE id = $1`, [job.data.deliveryId]);
+    if (!row || row.status !== 'queued' || !row.address) {
+      await this.dataSource.transaction((m) => this.outbox.markDone(m, job.id));
+      return row?.status ?? 'missing';
+    }
+    const now = this.clock.now();
+    if (row.not_before && new Date(row.not_before) > now) {
+      // Quiet hours: wait until they end (a delayed job of its own; this one is done).
+      const delay = new Date(row.not_before).getTime() - now.getTime();
+      await this.queue.add('messages.send', { deliveryId: row.id }, { jobId: `message-${row.id}-at-${new Date(row.not_before).getTime()}`, delay, attempts: job.opts.attempts, backoff: job.opts.backoff, removeOnComplete: true });
+      await this.dataSource.transaction((m) => this.outbox.markDone(m, job.id));
+      return 'held';
+    }
+    const sender = row.channel === 'email' ? this.email : this.sms;
+    const params: Record<string, string | number> = {};
+    try {
+      await sender.send({ to: row.address, subject: row.subject, text: row.text, template: row.template, params });
+    } catch (err) {
+      const permanent = err instanceof PermanentSendError;
+      const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const reason = (err as Error).message.slice(0, 500);
+      await this.dataSource.transaction(async (m) => {
+        await m.query(
+          `UPDATE message_delivery SET attempts = attempts + 1, reason = $2, status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, updated_at = $4 WHERE id = $1 AND status = 'queued'`,
+          [row.id, reason, last, this.clock.now()],
+        );
+        if (last) {
+          await this.audit.record({ username: 'system', action: 'message.send', objectType: 'message_delivery', objectId: row.id, result: 'failure', details: { channel: row.channel, to: row.user_id, address: row.address_masked, kind: row.kind, reason } }, m);
+          await this.outbox.markDone(m, job.id);
+        }
+      });
+      this.logger.warn(`${row.channel} ${row.id} to ${row.address_masked}: ${reason}${last ? ' (failed)' : ' (will retry)'}`);
+      if (last) return 'failed';
+      throw err;
+    }
+    await this.dataSource.transaction(async (m) => {
+      await m.query(`UPDATE message_delivery SET status = 'sent', attempts = attempts + 1, reason = NULL, sent_at = $2, updated_at = $2 WHERE id = $1`, [row.id, this.clock.now()]);
+      await this.audit.record({ username: 'system', action: 'message.send', objectType: 'message_delivery', objectId: row.id, result: 'success', details: { channel: row.channel, to: row.user_id, address: row.address_masked, kind: row.kind } }, m);
+      await this.outbox.markDone(m, job.id);
+    });
+    this.logger.log(`${row.channel} ${row.id} sent to ${row.address_masked}`);
+    return 'sent';
+  }
+
+  @OnQueueFailed()
+  failed(job: Job, err: Error): void {
+    this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
+  }
+}
