@@ -13,6 +13,8 @@ import { UserEntity } from './entities/user.entity';
 import { ScopeModule } from './scope.module';
 import { SharedThrottlerStorage } from './throttler-storage';
 import { TokenService } from './token.service';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
 
 /** Sign-in, sessions, the global guard and the scope service every feature uses. */
 @Global()
@@ -34,8 +36,8 @@ import { TokenService } from './token.service';
     RegionsModule,
     ScopeModule,
   ],
-  controllers: [AuthController],
-  providers: [AuthService, TokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, UsersController],
+  providers: [AuthService, TokenService, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, ScopeModule],
 })
 export class AuthModule {}

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { CreateUserDto, ResetPasswordDto, UserListQueryDto } from './dtos/users.dto';
+import { UsersService, type UserAdminItem } from './users.service';
+
+/** Account administration: admin only (issue 20 item 4; 等保 2.0 8.1.4.2, ASVS V2.1, V2.5, V3.3.1). */
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+@Roles('admin')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  list(@Query() q: UserListQueryDto): ReturnType<UsersService['list']> {
+    return this.users.list(q);
+  }
+
+  @Post()
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserAdminItem> {
+    return this.users.create(actor, dto);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  disable(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<UserAdminItem> {
+    return this.users.setActive(actor, id, false);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  enable(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<UserAdminItem> {
+    return this.users.setActive(actor, id, true);
+  }
+
+  @Post(':id/unlock')
+  @HttpCode(200)
+  unlock(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<UserAdminItem> {
+    return this.users.unlock(actor, id);
+  }
+
+  @Post(':id/reset-password')
+  @HttpCode(200)
+  resetPassword(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ResetPasswordDto): Promise<UserAdminItem> {
+    return this.users.resetPassword(actor, id, dto.password);
+  }
+}

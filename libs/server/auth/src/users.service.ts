@@ -1,0 +1,194 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ApiErrorDetail, Role } from '@cqo/contracts';
+import { AuditService } from '@cqo/server-audit';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { hashPassword, passwordPolicyErrors } from './password';
+
+/** One account as the administration page lists it. */
+export interface UserAdminItem {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string | null;
+  regionName: string | null;
+  enterpriseId: string | null;
+  enterpriseName: string | null;
+  active: boolean;
+  mustChangePassword: boolean;
+  /** Locked by failed sign-ins from at least one client until this time (null when not locked). */
+  lockedUntil: string | null;
+}
+
+/** The region level each officer role is bound to (1 province, 2 city, 3 county). */
+const REGION_LEVEL: Partial<Record<Role, number>> = { province: 1, city: 2, county: 3 };
+
+/**
+ * Account administration for admin (issue 20 item 4; 等保 2.0 8.1.4.2 身份鉴别, ASVS V2.1/V2.5):
+ * every write is one transaction with its audit row; new and reset passwords follow the password
+ * policy and must be changed at the next sign-in (mustChangePassword, as `cqo user:add`).
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(q: { q?: string; role?: Role; page: number; pageSize: number }): Promise<{ items: UserAdminItem[]; total: number; page: number; pageSize: number }> {
+    const params: unknown[] = [this.clock.now()];
+    // $1 (now) is read by the lock column only; typed here so the count query can bind it too.
+    const where: string[] = ['$1::timestamptz IS NOT NULL'];
+    if (q.q) {
+      params.push(`%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(u.username ILIKE $${params.length} OR u.display_name ILIKE $${params.length})`);
+    }
+    if (q.role) {
+      params.push(q.role);
+      where.push(`u.role = $${params.length}`);
+    }
+    const sql = `FROM app_user u LEFT JOIN region g ON g.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id WHERE ${where.join(' AND ')}`;
+    const [[{ total }], rows] = await Promise.all([
+      this.dataSource.query(`SELECT count(*)::int AS total ${sql}`, params),
+      this.dataSource.query(
+        `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
+                u.is_active, u.must_change_password,
+                (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $1) AS locked_until
+           ${sql} ORDER BY u.username LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+        params,
+      ),
+    ]);
+    return { items: rows.map(toItem), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async create(
+    actor: Actor,
+    dto: { username: string; displayName: string; role: Role; regionCode?: string | null; enterpriseId?: string | null; password: string },
+  ): Promise<UserAdminItem> {
+    const errors = passwordPolicyErrors(dto.password, dto.username, 'password');
+    if (errors.length) throw AppException.validation(errors);
+    const hash = await hashPassword(dto.password);
+    const id = await this.dataSource.transaction(async (m) => {
+      const binding = await this.binding(m, dto.role, dto.regionCode ?? null, dto.enterpriseId ?? null);
+      const [taken] = await m.query(`SELECT 1 FROM app_user WHERE lower(username) = lower($1)`, [dto.username]);
+      if (taken) throw AppException.validation([{ field: 'username', code: 'taken', message: `用户名 ${dto.username} 已被使用` }]);
+      const [row] = await m.query(
+        `INSERT INTO app_user (username, display_name, password_hash, role, region_code, enterprise_id, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,true) RETURNING id`,
+        [dto.username, dto.displayName, hash, dto.role, binding.regionCode, binding.enterpriseId],
+      );
+      await this.audit.record({ actor, ip: actor.ip, action: 'user.create', objectType: 'user', objectId: row.id, result: 'success', details: { username: dto.username, role: dto.role } }, m);
+      return row.id as string;
+    });
+    return this.get(id);
+  }
+
+  /** Disabling ends the account's sessions at once (ASVS V3.3.1). */
+  async setActive(actor: Actor, id: string, active: boolean): Promise<UserAdminItem> {
+    await this.dataSource.transaction(async (m) => {
+      const user = await this.lockUser(m, id);
+      if (!active && user.id === actor.userId) throw AppException.validation([{ field: 'id', code: 'self', message: '不能停用自己的账号' }]);
+      await m.query(`UPDATE app_user SET is_active = $2 WHERE id = $1`, [id, active]);
+      const ended = active ? 0 : await this.endSessions(m, id);
+      await this.audit.record({ actor, ip: actor.ip, action: active ? 'user.enable' : 'user.disable', objectType: 'user', objectId: id, result: 'success', details: { username: user.username, sessionsEnded: ended } }, m);
+    });
+    return this.get(id);
+  }
+
+  /** Lifts the sign-in lockout of every client (the per-(account, client) locks of docs/sessions.md). */
+  async unlock(actor: Actor, id: string): Promise<UserAdminItem> {
+    await this.dataSource.transaction(async (m) => {
+      const user = await this.lockUser(m, id);
+      const [, cleared] = (await m.query(`DELETE FROM login_lock WHERE username = $1`, [user.username])) as [unknown, number];
+      await m.query(`UPDATE app_user SET locked_until = NULL WHERE id = $1`, [id]);
+      await this.audit.record({ actor, ip: actor.ip, action: 'user.unlock', objectType: 'user', objectId: id, result: 'success', details: { username: user.username, locksCleared: cleared } }, m);
+    });
+    return this.get(id);
+  }
+
+  /** As `cqo user:reset-password`: a policy-checked password, changed at the next sign-in, sessions ended, locks lifted. */
+  async resetPassword(actor: Actor, id: string, password: string): Promise<UserAdminItem> {
+    const user0 = await this.get(id);
+    const errors = passwordPolicyErrors(password, user0.username, 'password');
+    if (errors.length) throw AppException.validation(errors);
+    const hash = await hashPassword(password);
+    await this.dataSource.transaction(async (m) => {
+      const user = await this.lockUser(m, id);
+      await m.query(`UPDATE app_user SET password_hash = $2, must_change_password = true, locked_until = NULL WHERE id = $1`, [id, hash]);
+      const ended = await this.endSessions(m, id);
+      await m.query(`DELETE FROM login_lock WHERE username = $1`, [user.username]);
+      await this.audit.record({ actor, ip: actor.ip, action: 'user.password-reset', objectType: 'user', objectId: id, result: 'success', details: { username: user.username, sessionsEnded: ended } }, m);
+    });
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<UserAdminItem> {
+    if (!UUID.test(id)) throw AppException.notFound('用户');
+    const [row] = await this.dataSource.query(
+      `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
+              u.is_active, u.must_change_password,
+              (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $2) AS locked_until
+         FROM app_user u LEFT JOIN region g ON g.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id WHERE u.id = $1`,
+      [id, this.clock.now()],
+    );
+    if (!row) throw AppException.notFound('用户');
+    return toItem(row);
+  }
+
+  private async lockUser(m: EntityManager, id: string): Promise<{ id: string; username: string }> {
+    if (!UUID.test(id)) throw AppException.notFound('用户');
+    const [row] = await m.query(`SELECT id, username FROM app_user WHERE id = $1 FOR UPDATE`, [id]);
+    if (!row) throw AppException.notFound('用户');
+    return row;
+  }
+
+  private async endSessions(m: EntityManager, userId: string): Promise<number> {
+    const [, ended] = (await m.query(`UPDATE user_session SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [userId, this.clock.now()])) as [unknown, number];
+    return ended;
+  }
+
+  /** The role's binding: a region of the role's level for officers, an enterprise for an enterprise account. */
+  private async binding(m: EntityManager, role: Role, regionCode: string | null, enterpriseId: string | null): Promise<{ regionCode: string | null; enterpriseId: string | null }> {
+    const errors: ApiErrorDetail[] = [];
+    if (role === 'enterprise') {
+      if (!enterpriseId) errors.push({ field: 'enterpriseId', code: 'required', message: '企业账号须绑定企业' });
+      else if (!UUID.test(enterpriseId) || !(await m.query(`SELECT 1 FROM enterprise WHERE id = $1`, [enterpriseId])).length) {
+        errors.push({ field: 'enterpriseId', code: 'unknown', message: '所选企业不存在' });
+      }
+      if (errors.length) throw AppException.validation(errors);
+      return { regionCode: null, enterpriseId };
+    }
+    const level = REGION_LEVEL[role];
+    if (level) {
+      if (!regionCode) errors.push({ field: 'regionCode', code: 'required', message: '监管账号须绑定管辖地区' });
+      else {
+        const [region] = await m.query(`SELECT level FROM region WHERE code = $1`, [regionCode]);
+        if (!region) errors.push({ field: 'regionCode', code: 'unknown', message: '所选地区不存在' });
+        else if (region.level !== level) errors.push({ field: 'regionCode', code: 'level', message: `${ROLE_NAMES[role]}账号须绑定${['', '省级', '市级', '县级'][level]}地区` });
+      }
+      if (errors.length) throw AppException.validation(errors);
+      return { regionCode, enterpriseId: null };
+    }
+    return { regionCode: null, enterpriseId: null };
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ROLE_NAMES: Record<Role, string> = { enterprise: '企业', county: '县级监管', city: '市级监管', province: '省级监管', evaluator: '评价机构', admin: '系统管理员' };
+
+function toItem(r: Record<string, unknown>): UserAdminItem {
+  return {
+    id: r.id as string,
+    username: r.username as string,
+    displayName: r.display_name as string,
+    role: r.role as Role,
+    regionCode: (r.region_code as string | null) ?? null,
+    regionName: (r.region_name as string | null) ?? null,
+    enterpriseId: (r.enterprise_id as string | null) ?? null,
+    enterpriseName: (r.enterprise_name as string | null) ?? null,
+    active: r.is_active as boolean,
+    mustChangePassword: r.must_change_password as boolean,
+    lockedUntil: r.locked_until ? new Date(r.locked_until as string).toISOString() : null,
+  };
+}
