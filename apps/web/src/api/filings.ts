@@ -111,3 +111,24 @@ export function returnCityReport(regionCode: string, year: number, body: ReviewR
 export function downloadCityReportAttachment(url: string): Promise<DownloadedFile> {
   return requestFile('GET', apiPath(url));
 }
+
+/** One e-mail or SMS to an enterprise's user (issue 22); the address is masked by the server. */
+export interface MessageDelivery {
+  id: string;
+  userId: string;
+  username: string;
+  channel: 'email' | 'sms';
+  address: string | null;
+  kind: string;
+  subject: string;
+  status: 'queued' | 'sent' | 'failed' | 'not-sent';
+  reason: string | null;
+  attempts: number;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/** The e-mail / SMS log of an enterprise, next to its 催报 in 报送情况. */
+export function fetchEnterpriseMessages(enterpriseId: string): Promise<{ items: MessageDelivery[] }> {
+  return request<{ items: MessageDelivery[] }>('GET', '/annual-reports/status/messages', { query: { enterpriseId } });
+}
