@@ -24,6 +24,7 @@ const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
 describe('policy profiles, what-if and re-evaluation (real Postgres + Redis)', () => {
   let t: TestApp;
   let worker: INestApplicationContext;
+  let workerConfig: ReturnType<typeof testConfig>;
   let databaseUrl: string;
   let province: string;
   let city: string;
@@ -35,6 +36,7 @@ describe('policy profiles, what-if and re-evaluation (real Postgres + Redis)', (
     databaseUrl = await privateDatabase('policy');
     const config = testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:policy` });
     t = await createTestApp({ config });
+    workerConfig = config;
     worker = await startTestWorker(config);
     province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
     city = await bearer(t.http, (await makeUser(t.db, 'city', { regionCode: '420100' })).username);
@@ -146,6 +148,19 @@ describe('policy profiles, what-if and re-evaluation (real Postgres + Redis)', (
     });
     expect(jobs).toEqual([expect.objectContaining({ name: 'eligibility.nightly', cron: '30 1 * * *', tz: 'Asia/Shanghai' })]);
   });
+
+  it('a stale nightly cron (left by an older release) is removed at worker start: one schedule, the table’s (issue 19 item 5)', async () => {
+    const queue = worker.get<Queue>(getQueueToken(QueueName.Eligibility));
+    await queue.add('eligibility.nightly', {}, { repeat: { cron: '0 3 * * *', tz: 'Asia/Shanghai' } });
+    expect((await queue.getRepeatableJobs()).filter((j) => j.name === 'eligibility.nightly')).toHaveLength(2);
+    const again = await startTestWorker(workerConfig);
+    try {
+      const jobs = (await again.get<Queue>(getQueueToken(QueueName.Eligibility)).getRepeatableJobs()).filter((j) => j.name === 'eligibility.nightly');
+      expect(jobs).toEqual([expect.objectContaining({ cron: '30 1 * * *', tz: 'Asia/Shanghai' })]);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
 
   describe('the cqo command', () => {
     const cqo = (...args: string[]) => run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' } });

@@ -1,4 +1,5 @@
 export * from './queue-names';
+export * from './schedules';
 export * from './outbox.entity';
 export * from './outbox.service';
 export * from './outbox-relay.service';

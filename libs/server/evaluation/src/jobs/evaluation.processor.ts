@@ -1,12 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, OnQueueError, OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
-import { QueueName, type JobPayloads } from '@cqo/server-queue';
+import { QueueName, registerSchedule, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
 import { EvaluationCertificatesService } from '../evaluation-certificates.service';
 
 /** 02:30 China time, after the statistics rebuild. */
-export const CERTIFICATES_NIGHTLY_CRON = '30 2 * * *';
-export const CERTIFICATES_NIGHTLY_TZ = 'Asia/Shanghai';
+export const CERTIFICATES_NIGHTLY_CRON = SCHEDULES['certificates.nightly'].cron;
+export const CERTIFICATES_NIGHTLY_TZ = SCHEDULES['certificates.nightly'].timezone;
 
 @Processor(QueueName.Evaluation)
 export class EvaluationProcessor {
@@ -43,17 +43,7 @@ export class EvaluationScheduleService implements OnApplicationBootstrap {
   constructor(@InjectQueue(QueueName.Evaluation) private readonly queue: Queue) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    try {
-      for (const job of await this.queue.getRepeatableJobs()) {
-        if (job.name === 'certificates.nightly' && (job.cron !== CERTIFICATES_NIGHTLY_CRON || job.tz !== CERTIFICATES_NIGHTLY_TZ)) await this.queue.removeRepeatableByKey(job.key);
-      }
-      await this.queue.add(
-        'certificates.nightly',
-        {},
-        { repeat: { cron: CERTIFICATES_NIGHTLY_CRON, tz: CERTIFICATES_NIGHTLY_TZ }, attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 30, removeOnFail: 30 },
-      );
-    } catch (err) {
-      this.logger.warn(`could not register the nightly certificate job: ${(err as Error).message}`);
-    }
+    // The one schedule table and the one way to register it (issue 19 item 5).
+    await registerSchedule(this.queue, 'certificates.nightly', this.logger);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, OnQueueError, OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
-import { QueueName, type JobPayloads } from '@cqo/server-queue';
+import { QueueName, registerSchedule, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
 import { FileJobsService } from '../file-jobs.service';
 
 /** Exports and imports, one at a time per worker (each streams a whole region). */
@@ -42,7 +42,7 @@ export class FileJobsProcessor {
   }
 }
 
-export const FILES_CLEANUP_CRON = '17 * * * *';
+export const FILES_CLEANUP_CRON = SCHEDULES['files.cleanup'].cron;
 
 /** Registers the hourly cleanup of expired jobs once (bull keys a schedule by name and cron). */
 @Injectable()
@@ -52,13 +52,7 @@ export class FileJobsScheduleService implements OnApplicationBootstrap {
   constructor(@InjectQueue(QueueName.Files) private readonly queue: Queue) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    try {
-      for (const job of await this.queue.getRepeatableJobs()) {
-        if (job.name === 'files.cleanup' && job.cron !== FILES_CLEANUP_CRON) await this.queue.removeRepeatableByKey(job.key);
-      }
-      await this.queue.add('files.cleanup', {}, { repeat: { cron: FILES_CLEANUP_CRON }, removeOnComplete: 10, removeOnFail: 10 });
-    } catch (err) {
-      this.logger.warn(`could not register the file job cleanup: ${(err as Error).message}`);
-    }
+    // The one schedule table and the one way to register it (issue 19 item 5).
+    await registerSchedule(this.queue, 'files.cleanup', this.logger);
   }
 }

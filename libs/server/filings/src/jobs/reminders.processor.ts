@@ -1,12 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
-import { QueueName, type JobPayloads } from '@cqo/server-queue';
+import { QueueName, registerSchedule, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
 import { RemindersService, type DailyReminderResult } from '../reminders.service';
 
 /** 09:00 China time: reminders arrive at the start of the working day. */
-export const REMINDER_CRON = '0 9 * * *';
-export const REMINDER_TZ = 'Asia/Shanghai';
+export const REMINDER_CRON = SCHEDULES['reminders.daily'].cron;
+export const REMINDER_TZ = SCHEDULES['reminders.daily'].timezone;
 
 @Processor(QueueName.Reminders)
 export class RemindersProcessor {
@@ -34,10 +34,7 @@ export class ReminderScheduleService implements OnApplicationBootstrap {
   constructor(@InjectQueue(QueueName.Reminders) private readonly queue: Queue) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.queue.add('reminders.daily', {}, { repeat: { cron: REMINDER_CRON, tz: REMINDER_TZ }, removeOnComplete: 30, removeOnFail: 30 });
-    } catch (err) {
-      this.logger.warn(`could not register the daily reminder job: ${(err as Error).message}`);
-    }
+    // The one schedule table and the one way to register it (issue 19 item 5).
+    await registerSchedule(this.queue, 'reminders.daily', this.logger);
   }
 }

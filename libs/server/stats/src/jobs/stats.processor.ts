@@ -3,12 +3,12 @@ import { InjectQueue, OnQueueError, OnQueueFailed, Process, Processor } from '@n
 import type { Job, Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
-import { OutboxRelayService, QueueName, type JobPayloads } from '@cqo/server-queue';
+import { OutboxRelayService, QueueName, registerSchedule, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
 import { SnapshotService, type RunResult } from '../snapshot.service';
 
 /** 02:00 China time: the nightly full rebuild runs before anyone opens the dashboard. */
-export const STATS_REBUILD_CRON = '0 2 * * *';
-export const STATS_REBUILD_TZ = 'Asia/Shanghai';
+export const STATS_REBUILD_CRON = SCHEDULES['stats.rebuild'].cron;
+export const STATS_REBUILD_TZ = SCHEDULES['stats.rebuild'].timezone;
 
 /**
  * Coalesces statistics changes: the outbox relay hands every `stats.refresh` row to `markDirty`
@@ -134,17 +134,7 @@ export class StatsScheduleService implements OnApplicationBootstrap {
   constructor(@InjectQueue(QueueName.Stats) private readonly queue: Queue) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    try {
-      for (const job of await this.queue.getRepeatableJobs()) {
-        if (job.name === 'stats.rebuild' && (job.cron !== STATS_REBUILD_CRON || job.tz !== STATS_REBUILD_TZ)) await this.queue.removeRepeatableByKey(job.key);
-      }
-      await this.queue.add(
-        'stats.rebuild',
-        { trigger: 'schedule' },
-        { repeat: { cron: STATS_REBUILD_CRON, tz: STATS_REBUILD_TZ }, attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 30, removeOnFail: 30 },
-      );
-    } catch (err) {
-      this.logger.warn(`could not register the nightly statistics rebuild: ${(err as Error).message}`);
-    }
+    // The one schedule table and the one way to register it (issue 19 item 5).
+    await registerSchedule(this.queue, 'stats.rebuild', this.logger);
   }
 }
