@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { uniq } from '../support/fixtures';
 import { launchChromium } from '../support/browser';
-import { createTestApp, testConfig, type TestApp } from '../support/test-app';
+import { createTestApp, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 
 const ROOT = join(__dirname, '../..');
@@ -78,11 +78,16 @@ describe('change password and token rotation in Chromium', () => {
     await page.waitForSelector('[data-testid=enterprises-page]', { timeout: 20_000 });
     await page.waitForLoadState('networkidle');
     expect(page.url()).not.toContain('/login');
-    const [session] = await t.db.query(
-      `SELECT s.token_gen, s.revoked_at FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE u.username = $1 ORDER BY s.created_at DESC LIMIT 1`,
-      [username],
-    );
-    expect(session).toEqual({ token_gen: 1, revoked_at: null });
+    // The refresh may still be on its way when the page has drawn (the list loads after it): wait for it.
+    const sessionOf = async () =>
+      (
+        await t.db.query(
+          `SELECT s.token_gen, s.revoked_at FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE u.username = $1 ORDER BY s.created_at DESC LIMIT 1`,
+          [username],
+        )
+      )[0] as { token_gen: number; revoked_at: Date | null };
+    await waitFor(async () => (await sessionOf()).token_gen >= 1, 15_000).catch(() => undefined);
+    expect(await sessionOf()).toEqual({ token_gen: 1, revoked_at: null });
     const [reuse] = await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'auth.refresh-reuse' AND actor_username = $1`, [username]);
     expect(reuse.n).toBe(0);
     // And again, after the next expiry.
@@ -90,10 +95,7 @@ describe('change password and token rotation in Chromium', () => {
     await page.click('[data-testid=menu-overview]');
     await page.waitForSelector('[data-testid=overview-page]', { timeout: 20_000 });
     await page.waitForLoadState('networkidle');
-    const [again] = await t.db.query(
-      `SELECT s.token_gen, s.revoked_at FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE u.username = $1 ORDER BY s.created_at DESC LIMIT 1`,
-      [username],
-    );
-    expect(again).toEqual({ token_gen: 2, revoked_at: null });
+    await waitFor(async () => (await sessionOf()).token_gen >= 2, 15_000).catch(() => undefined);
+    expect(await sessionOf()).toEqual({ token_gen: 2, revoked_at: null });
   }, 60_000);
 });
