@@ -132,3 +132,18 @@ export interface MessageDelivery {
 export function fetchEnterpriseMessages(enterpriseId: string): Promise<{ items: MessageDelivery[] }> {
   return request<{ items: MessageDelivery[] }>('GET', '/annual-reports/status/messages', { query: { enterpriseId } });
 }
+
+/** The signed-in user's contact details and e-mail / SMS opt-out (issue 22). */
+export interface MessagePreferences {
+  email: string | null;
+  phone: string | null;
+  channels: { channel: 'email' | 'sms'; enabled: boolean; configured: boolean }[];
+}
+
+export function fetchMessagePreferences(): Promise<MessagePreferences> {
+  return request<MessagePreferences>('GET', '/me/message-preferences');
+}
+
+export function saveMessagePreferences(body: { email: string | null; phone: string | null; emailEnabled: boolean; smsEnabled: boolean }): Promise<MessagePreferences> {
+  return request<MessagePreferences>('PUT', '/me/message-preferences', { body });
+}
