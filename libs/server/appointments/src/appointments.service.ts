@@ -14,7 +14,7 @@ import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { AppointmentsRepository, EligibilityService, ProfilesService } from '@cqo/server-eligibility';
-import { OutboxService } from '@cqo/server-queue';
+import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import type { ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto } from './dtos/appointment.dto';
 import { AppointmentEntity } from './entities/appointment.entity';
 
@@ -39,7 +39,7 @@ export class AppointmentsService {
     private readonly dataSource: DataSource,
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly eligibility: EligibilityService,
     private readonly policy: ProfilesService,
     private readonly clock: Clock,
@@ -92,14 +92,14 @@ export class AppointmentsService {
     const e = await this.enterprise(actor, enterpriseId, 'write');
     const profile = await this.policy.profileAt(this.today());
     this.assertValid(dto, profile);
-    const id = await this.write(async (m) => {
+    const id = await this.write(actor, 'appointment.file', async (m, tx) => {
       // A term already over ends here, audited, before anything new is filed (the nightly run's rule).
       await this.appointments.expireTerms(m, this.today(), { enterpriseId: e.id });
       const [active] = await m.query(`SELECT id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
       if (active) throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');
       const personId = await this.appointments.upsertPerson(m, dto.name, dto.phone);
       const newId = await this.insert(m, actor, e, personId, dto, profile, { filingType: 'appoint', previousId: null, effectiveFrom: dto.appointedOn });
-      await this.afterWrite(m, actor, 'appointment.file', newId, e.id, { personId });
+      await this.afterWrite(tx, 'appointment.file', newId, e.id, { personId });
       return newId;
     });
     return this.get(actor, id);
@@ -121,7 +121,7 @@ export class AppointmentsService {
     if (dto.effectiveOn < old.effectiveFrom) errors.push({ field: 'effectiveOn', code: 'beforeCurrent', message: `变更生效日期不能早于当前记录的生效日期 ${old.effectiveFrom}` });
     if (dto.changeKind === 'update' && dto.name.trim() !== old.name) errors.push({ field: 'name', code: 'personChanged', message: '姓名不同即为更换人员，请选择“更换人员”' });
     this.assertValid(next, profile, errors);
-    const newId = await this.write(async (m) => {
+    const newId = await this.write(actor, 'appointment.change', async (m, tx) => {
       const ended = await this.appointments.end(m, old.id, dto.changeKind === 'replace' ? 'replaced' : 'superseded', dto.effectiveOn, dto.reason);
       if (!ended) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
       let personId = old.personId;
@@ -132,7 +132,7 @@ export class AppointmentsService {
         previousId: old.id,
         effectiveFrom: dto.effectiveOn,
       });
-      await this.afterWrite(m, actor, 'appointment.change', created, e.id, { previousId: old.id, changeKind: dto.changeKind, reason: dto.reason });
+      await this.afterWrite(tx, 'appointment.change', created, e.id, { previousId: old.id, changeKind: dto.changeKind, reason: dto.reason });
       return created;
     });
     return this.get(actor, newId);
@@ -146,9 +146,9 @@ export class AppointmentsService {
     if (dto.endedOn > this.today()) errors.push({ field: 'endedOn', code: 'future', message: '解聘日期不能晚于今天' });
     if (dto.endedOn < a.effectiveFrom) errors.push({ field: 'endedOn', code: 'beforeStart', message: `解聘日期不能早于聘任记录的生效日期 ${a.effectiveFrom}` });
     if (errors.length) throw AppException.validation(errors);
-    await this.write(async (m) => {
+    await this.write(actor, 'appointment.dismiss', async (m, tx) => {
       if (!(await this.appointments.end(m, a.id, 'dismissed', dto.endedOn, dto.reason))) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
-      await this.afterWrite(m, actor, 'appointment.dismiss', a.id, a.enterpriseId, { reason: dto.reason, endedOn: dto.endedOn });
+      await this.afterWrite(tx, 'appointment.dismiss', a.id, a.enterpriseId, { reason: dto.reason, endedOn: dto.endedOn });
     });
     const saved = await this.dataSource.getRepository(AppointmentEntity).findOneByOrFail({ id: a.id });
     return this.summary(saved);
@@ -250,15 +250,16 @@ export class AppointmentsService {
     return id;
   }
 
-  private async afterWrite(m: EntityManager, actor: Actor, action: string, id: string, enterpriseId: string, details: Record<string, unknown>): Promise<void> {
-    await this.audit.record({ actor, ip: actor.ip, action, objectType: 'appointment', objectId: id, result: 'success', details: { enterpriseId, ...details } }, m);
-    await this.outbox.enqueue(m, 'stats.refresh', { reason: action, enterpriseId });
+  /** A write's audit row and its statistics refresh, in its unit of work. */
+  private async afterWrite(tx: UnitOfWorkTx, action: string, id: string, enterpriseId: string, details: Record<string, unknown>): Promise<void> {
+    await tx.audit({ objectType: 'appointment', objectId: id, details: { enterpriseId, ...details } });
+    await tx.enqueue('stats.refresh', { reason: action, enterpriseId });
   }
 
-  /** One transaction; the one-active-per-enterprise index turns a lost race into a 409. */
-  private async write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+  /** One unit of work (transaction + audit + outbox); the one-active-per-enterprise index turns a lost race into a 409. */
+  private async write<T>(actor: Actor, action: string, work: (m: EntityManager, tx: UnitOfWorkTx) => Promise<T>): Promise<T> {
     try {
-      return await this.dataSource.transaction(work);
+      return await this.unitOfWork.run(actor, action, work);
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { constraint?: string }).constraint === 'appointment_one_active_idx') {
         throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');

@@ -193,6 +193,9 @@ export class AnnualReportsService {
    * (`submitFacts`), then one statement that writes the report only if it is still as read
    * (version and state), with its event, audit row and job; the answer is built from those.
    * Two filers racing get one 200 and one 409, as with a lock, without holding a transaction open.
+   * Deliberately not a `UnitOfWork.run` (issue 19 item 5): BEGIN/COMMIT and a separate audit and
+   * outbox insert would add round trips to the path issue 16 measured at two; its audit row still
+   * goes through AuditService (`insertStatement`, a CTE of the one statement).
    */
   async submit(actor: Actor, enterpriseId: string, year: number, dto: SubmitAnnualReportRequest): Promise<AnnualReportDetail> {
     if (!UUID.test(enterpriseId)) throw AppException.notFound('企业');

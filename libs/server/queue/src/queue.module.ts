@@ -4,16 +4,17 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { OutboxEntity } from './outbox.entity';
 import { OutboxService } from './outbox.service';
+import { UnitOfWork } from './unit-of-work';
 import { OutboxRelayService } from './outbox-relay.service';
 import { QueueName } from './queue-names';
 import { redisOptions } from './redis';
 
-/** The outbox writer, for every process that changes data. */
+/** The outbox writer and the unit of work (transaction + audit + outbox), for every process that changes data. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxEntity])],
-  providers: [OutboxService],
-  exports: [OutboxService],
+  providers: [OutboxService, UnitOfWork],
+  exports: [OutboxService, UnitOfWork],
 })
 export class OutboxModule {}
 
