@@ -7,7 +7,7 @@ import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
-import { OutboxService } from '@cqo/server-queue';
+import { UnitOfWork } from '@cqo/server-queue';
 import type { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto, VoidViolationDto } from './dtos/violation.dto';
 import { ViolationEntity } from './entities/violation.entity';
 
@@ -53,7 +53,7 @@ export class ViolationsService {
     private readonly dataSource: DataSource,
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly eligibility: EligibilityService,
     private readonly policy: ProfilesService,
     private readonly certificates: EvaluationCertificatesService,
@@ -97,7 +97,7 @@ export class ViolationsService {
       }
     }
     if (errors.length) throw AppException.validation(errors);
-    const id = await this.dataSource.transaction(async (m) => {
+    const id = await this.unitOfWork.run(actor, 'violation.record', async (m, tx) => {
       const now = this.clock.now();
       const result = await m.insert(ViolationEntity, {
         enterpriseId: e.id,
@@ -119,13 +119,10 @@ export class ViolationsService {
       });
       const newId = (result.identifiers[0] as { id: string }).id;
       if (appointment) await this.eligibility.refresh(m, { personIds: [appointment.person_id] });
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'violation.record', objectType: 'violation', objectId: newId, result: 'success', details: { enterpriseId: e.id, type: dto.type } },
-        m,
-      );
-      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'violation.record', enterpriseId: e.id });
+      await tx.audit({ objectType: 'violation', objectId: newId, details: { enterpriseId: e.id, type: dto.type } });
+      await tx.enqueue('stats.refresh', { reason: 'violation.record', enterpriseId: e.id });
       // 001 §11: the CQO's evaluation certificates are suspended or revoked by type (docs/evaluation.md).
-      if (appointment) await this.outbox.enqueue(m, 'certificates.violation', { violationId: newId });
+      if (appointment) await tx.enqueue('certificates.violation', { violationId: newId });
       return newId;
     });
     return this.item(id);
@@ -138,7 +135,7 @@ export class ViolationsService {
     if (!NEXT[v.status].includes(dto.status)) {
       throw AppException.validation([{ field: 'status', code: 'transition', message: `违规记录不能从“${STATUS_NAMES[v.status]}”改为“${STATUS_NAMES[dto.status]}”` }]);
     }
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'violation.status', async (m, tx) => {
       const r = await m
         .createQueryBuilder()
         .update(ViolationEntity)
@@ -147,11 +144,8 @@ export class ViolationsService {
         .execute();
       if (r.affected !== 1) throw AppException.conflict('违规记录已被他人修改，请刷新后重试');
       if (v.personId) await this.eligibility.refresh(m, { personIds: [v.personId] });
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'violation.status', objectType: 'violation', objectId: id, result: 'success', details: { from: v.status, to: dto.status } },
-        m,
-      );
-      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'violation.status', enterpriseId: v.enterpriseId });
+      await tx.audit({ objectType: 'violation', objectId: id, details: { from: v.status, to: dto.status } });
+      await tx.enqueue('stats.refresh', { reason: 'violation.status', enterpriseId: v.enterpriseId });
     });
     return this.item(id);
   }
@@ -179,7 +173,7 @@ export class ViolationsService {
       throw AppException.forbidden(`该违规记录由${LEVEL_NAMES[v.recordedRole] ?? v.recordedRole}录入，只能由录入层级或上级撤销`);
     }
     const reason = dto.reason.trim();
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'violation.void', async (m, tx) => {
       const [locked] = await m.query(`SELECT version FROM violation WHERE id = $1 FOR UPDATE`, [id]);
       if (!locked) throw AppException.conflict('该违规记录已撤销');
       if (dto.version !== undefined && locked.version !== dto.version) throw AppException.conflict('违规记录已被他人修改，请刷新后重试');
@@ -196,19 +190,12 @@ export class ViolationsService {
         await this.eligibility.refresh(m, { personIds: [v.personId] });
         await this.certificates.liftViolation(m, id, v.personId, actor, reason);
       }
-      await this.audit.record(
-        {
-          actor,
-          ip: actor.ip,
-          action: 'violation.void',
-          objectType: 'violation',
-          objectId: id,
-          result: 'success',
-          details: { enterpriseId: v.enterpriseId, type: v.type, occurredOn: v.occurredOn, recordedRole: v.recordedRole, reason },
-        },
-        m,
-      );
-      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'violation.void', enterpriseId: v.enterpriseId });
+      await tx.audit({
+        objectType: 'violation',
+        objectId: id,
+        details: { enterpriseId: v.enterpriseId, type: v.type, occurredOn: v.occurredOn, recordedRole: v.recordedRole, reason },
+      });
+      await tx.enqueue('stats.refresh', { reason: 'violation.void', enterpriseId: v.enterpriseId });
     });
     const [row]: VoidedRow[] = await this.dataSource.query(`${VOIDED_SELECT} WHERE v.id = $1`, [id]);
     return toVoidedItem({ ...row, version: v.version });
