@@ -15,7 +15,7 @@ import type { TestApp } from '../support/test-app';
 // Fixture: what a path parameter stands for.
 export type Fx =
   | 'enterprise' | 'appointment' | 'violation' | 'trainingRecord' | 'trainingCertCode' | 'annualReport' | 'evalApplication'
-  | 'evidenceFile' | 'fileJob' | 'notification' | 'changeRequest' | 'evalCertificate' | 'evalCertNumber' | 'talent' | 'county' | 'city' | 'year' | 'missing';
+  | 'evidenceFile' | 'fileJob' | 'notification' | 'changeRequest' | 'user' | 'evalCertificate' | 'evalCertNumber' | 'talent' | 'county' | 'city' | 'year' | 'missing';
 
 /**
  * How a route relates to objects in scope:
@@ -79,6 +79,18 @@ export const ROUTES: Record<string, Rule> = {
   // Not region-scoped: one province per deployment, and its officers and the admin read the whole log.
   // An officer bound to another province's code reads it too (open point, docs/security.md).
   'GET /api/audit': { roles: ['admin', 'province'], scope: 'none', why: 'the deployment-wide log' },
+
+  // the caller's own contact details and e-mail / SMS opt-out (issue 22)
+  'GET /api/me/message-preferences': { roles: ALL, scope: 'none' },
+  'PUT /api/me/message-preferences': { roles: ALL, scope: 'none', body: () => ({ emailEnabled: false, smsEnabled: false }), also: WRITE_STATE },
+
+  // user administration: the system admin's (SPEC §1); the target is a throwaway county account
+  'GET /api/users': { roles: ['admin'], scope: 'none' },
+  'POST /api/users': { roles: ['admin'], scope: 'none', body: (f) => ({ username: `matrix-new-${f.tag}`, displayName: '矩阵新用户', role: 'county', regionCode: '420102', password: 'Matrix-Initial-2026!' }), also: WRITE_STATE },
+  'POST /api/users/{id}/disable': { roles: ['admin'], scope: 'none', params: { id: 'user' }, also: WRITE_STATE },
+  'POST /api/users/{id}/enable': { roles: ['admin'], scope: 'none', params: { id: 'user' }, also: WRITE_STATE },
+  'POST /api/users/{id}/unlock': { roles: ['admin'], scope: 'none', params: { id: 'user' }, also: WRITE_STATE },
+  'POST /api/users/{id}/reset-password': { roles: ['admin'], scope: 'none', params: { id: 'user' }, body: () => ({ password: 'Matrix-Reset-2026!' }), also: WRITE_STATE },
 
   // stats
   'GET /api/stats/dashboard': { roles: ['county', 'city', 'province', 'admin'], scope: 'list' },
@@ -147,6 +159,8 @@ export const ROUTES: Record<string, Rule> = {
   // annual filing
   'GET /api/filing-settings/{year}': { roles: ALL, scope: 'none', params: { year: 'year' } },
   'PUT /api/filing-settings/{year}': { roles: ['province'], scope: 'none', params: { year: 'year' }, body: (f) => f.filingSettings, also: WRITE_STATE },
+  // the e-mail / SMS log of one enterprise's reminders (issue 22), addresses masked
+  'GET /api/annual-reports/status/messages': { roles: OFFICERS, scope: 'object', query: (f) => ({ enterpriseId: f.ids.enterprise }) },
   'GET /api/annual-reports/queue': { roles: ['city', 'county', 'province', 'admin'], scope: 'list' },
   'GET /api/annual-reports/status': { roles: ['city', 'county', 'province', 'admin'], scope: 'list' },
   'POST /api/annual-reports/remind': { roles: ['city', 'county', 'province'], scope: 'list', body: (f) => ({ year: f.year, enterpriseIds: [f.ids.enterprise] }), also: WRITE_STATE },
@@ -348,6 +362,7 @@ export async function buildFixture(t: TestApp): Promise<{ f: Fixture; callers: C
     const requests = await must(t.http().get('/api/enterprise-change-requests').set('Authorization', as('enterprise')), 200);
     ids.changeRequest = requests.body.items[0].id;
     f.enterpriseVersion = Number((await t.db.query('SELECT version FROM enterprise WHERE id = $1', [A.id]))[0].version);
+    ids.user = (await makeUser(t.db, 'county', { regionCode: '420102' })).id;
     f.loginUser = (await makeUser(t.db, 'county', { regionCode: '420102' })).username;
 
     f.markers = [A.id, A.creditCode, `矩阵甲企业${f.tag}`, ids.appointment, ids.violation, ids.trainingRecord, ids.annualReport, ids.evalApplication, ids.evalCertificate, ids.evalCertNumber, `矩阵甲${f.tag}`];
