@@ -170,3 +170,28 @@ export interface HealthResponse {
   info?: Record<string, { status: string }>;
   error?: Record<string, { status: string; message?: string }>;
 }
+
+/** One account on the administration page (GET /api/users; issue 20 item 4). */
+export interface UserAdminItem {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string | null;
+  regionName: string | null;
+  enterpriseId: string | null;
+  enterpriseName: string | null;
+  active: boolean;
+  mustChangePassword: boolean;
+  /** Locked by failed sign-ins from at least one client until this time; null when not locked. */
+  lockedUntil: string | null;
+}
+
+export interface CreateUserRequest {
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode?: string | null;
+  enterpriseId?: string | null;
+  password: string;
+}

@@ -78,6 +78,7 @@ const en: MessageSchema = {
     admin: 'System administrator',
   },
   menu: {
+    users: 'Users',
     enterpriseChangeRequests: 'Enterprise change requests',
     overview: 'Overview',
     enterprises: 'Enterprises',
@@ -407,6 +408,23 @@ const en: MessageSchema = {
       select: 'Select',
       nameRequired: 'Enter the enterprise name',
       nameTooLong: 'The name must be at most {max} characters',
+    },
+  },
+  users: {
+    searchPlaceholder: 'Username or name',
+    scopeAll: 'All data',
+    confirmDisable: 'Disable {name}? Its sessions end at once and it can no longer sign in.',
+    resetHint: 'Enter a new password (at least 12 characters, not containing the username); it must be changed at the next sign-in.',
+    column: { username: 'Username', displayName: 'Name', role: 'Role', scope: 'Scope / enterprise', status: 'Status', actions: 'Actions' },
+    status: { active: 'Active', disabled: 'Disabled', locked: 'Locked until {until}', mustChange: 'Must change password' },
+    action: { create: 'New user', disable: 'Disable', enable: 'Enable', unlock: 'Unlock', reset: 'Reset password' },
+    done: { create: 'User created', disable: 'Account disabled', enable: 'Account enabled', unlock: 'Account unlocked', reset: 'Password reset; it must be changed at the next sign-in' },
+    form: {
+      region: 'Region',
+      regionPlaceholder: 'A region of the role’s level',
+      enterprise: 'Enterprise',
+      password: 'Initial password',
+      passwordHint: 'The user must change it at the first sign-in.',
     },
   },
   audit: {

@@ -78,6 +78,7 @@ const zhCN = {
     admin: '系统管理员',
   },
   menu: {
+    users: '用户管理',
     enterpriseChangeRequests: '企业变更审核',
     overview: '概览',
     enterprises: '企业名录',
@@ -407,6 +408,23 @@ const zhCN = {
       select: '请选择',
       nameRequired: '请输入企业名称',
       nameTooLong: '企业名称不能超过 {max} 个字符',
+    },
+  },
+  users: {
+    searchPlaceholder: '用户名或姓名',
+    scopeAll: '全部数据',
+    confirmDisable: '停用账号 {name}？停用后其登录会话立即失效，无法再登录。',
+    resetHint: '输入新密码（至少12位，不得包含用户名）；用户下次登录时须修改密码。',
+    column: { username: '用户名', displayName: '姓名', role: '角色', scope: '管辖范围/所属企业', status: '状态', actions: '操作' },
+    status: { active: '正常', disabled: '已停用', locked: '已锁定至 {until}', mustChange: '待修改密码' },
+    action: { create: '新建用户', disable: '停用', enable: '启用', unlock: '解除锁定', reset: '重置密码' },
+    done: { create: '用户已创建', disable: '账号已停用', enable: '账号已启用', unlock: '已解除锁定', reset: '密码已重置，用户下次登录须修改密码' },
+    form: {
+      region: '管辖地区',
+      regionPlaceholder: '选择与角色同级的地区',
+      enterprise: '所属企业',
+      password: '初始密码',
+      passwordHint: '用户首次登录时须修改密码。',
     },
   },
   audit: {

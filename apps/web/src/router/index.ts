@@ -207,6 +207,12 @@ const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'menu.adminQueues', menu: 'admin-queues' },
       },
       {
+        path: 'system/users',
+        name: 'admin-users',
+        component: () => import('@/views/admin/users/index.vue'),
+        meta: { titleKey: 'menu.users', menu: 'admin-users' },
+      },
+      {
         path: 'files/jobs',
         name: 'files-jobs',
         component: () => import('@/views/files/jobs/index.vue'),

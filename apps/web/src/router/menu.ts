@@ -27,6 +27,7 @@ import {
   Trophy,
   Promotion,
   DocumentChecked,
+  User,
 } from '@element-plus/icons-vue';
 import type { Role } from '@cqo/contracts';
 
@@ -57,6 +58,7 @@ export type MenuRouteName =
   | 'filing-settings'
   | 'stats-settings'
   | 'admin-queues'
+  | 'admin-users'
   | 'files-jobs'
   | 'roster-import';
 
@@ -86,6 +88,7 @@ type MenuTitle =
   | 'filingSettings'
   | 'statsSettings'
   | 'adminQueues'
+  | 'users'
   | 'filesJobs'
   | 'rosterImport';
 
@@ -121,6 +124,7 @@ const MENU_ITEMS: Record<MenuRouteName, MenuItem> = {
   'filing-settings': { name: 'filing-settings', titleKey: 'menu.filingSettings', icon: Setting },
   'stats-settings': { name: 'stats-settings', titleKey: 'menu.statsSettings', icon: TrendCharts },
   'admin-queues': { name: 'admin-queues', titleKey: 'menu.adminQueues', icon: Operation },
+  'admin-users': { name: 'admin-users', titleKey: 'menu.users', icon: User },
   'files-jobs': { name: 'files-jobs', titleKey: 'menu.filesJobs', icon: FolderOpened },
   'roster-import': { name: 'roster-import', titleKey: 'menu.rosterImport', icon: DocumentAdd },
 };
@@ -134,7 +138,7 @@ export function menuRoutesFor(role: Role): MenuRouteName[] {
       // The award check and the training import are officers' tasks (county / city / province);
       // certificates are personal data, which admin does not read (SPEC §1, issue 18 item 8): the
       // API refuses admin. 学时不足 stays for its ledger check (the names come masked).
-      return ['overview', 'enterprises', 'violations', 'training-shortfall', 'policy', 'audit', 'admin-queues'];
+      return ['overview', 'admin-users', 'enterprises', 'violations', 'training-shortfall', 'policy', 'audit', 'admin-queues'];
     case 'city':
       return ['overview', 'enterprises', 'enterprise-change-requests', 'annual-report-review', 'annual-report-status', 'city-report', 'violations', 'training-shortfall', 'training-import', 'roster-import', 'award-check', 'policy', 'files-jobs', 'evaluation-certificates'];
     case 'county':
@@ -193,6 +197,7 @@ const GROUP_OF: Partial<Record<MenuRouteName, MenuGroupKey>> = {
   'files-jobs': 'system',
   audit: 'system',
   'admin-queues': 'system',
+  'admin-users': 'system',
 };
 
 const GROUP_ICONS: Record<MenuGroupKey, Component> = {

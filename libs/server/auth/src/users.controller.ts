@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { UserAdminItem } from '@cqo/contracts';
 import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { CreateUserDto, ResetPasswordDto, UserListQueryDto } from './dtos/users.dto';
-import { UsersService, type UserAdminItem } from './users.service';
+import { UsersService } from './users.service';
 
 /** Account administration: admin only (issue 20 item 4; 等保 2.0 8.1.4.2, ASVS V2.1, V2.5, V3.3.1). */
 @ApiTags('users')

@@ -1,25 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { ApiErrorDetail, Role } from '@cqo/contracts';
+import type { ApiErrorDetail, Role, UserAdminItem } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { hashPassword, passwordPolicyErrors } from './password';
-
-/** One account as the administration page lists it. */
-export interface UserAdminItem {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  regionCode: string | null;
-  regionName: string | null;
-  enterpriseId: string | null;
-  enterpriseName: string | null;
-  active: boolean;
-  mustChangePassword: boolean;
-  /** Locked by failed sign-ins from at least one client until this time (null when not locked). */
-  lockedUntil: string | null;
-}
 
 /** The region level each officer role is bound to (1 province, 2 city, 3 county). */
 const REGION_LEVEL: Partial<Record<Role, number>> = { province: 1, city: 2, county: 3 };
