@@ -192,11 +192,11 @@ describe('two apis and two workers behind a proxy (issue 21)', () => {
     await waitFor(async () => {
       const states = await Promise.all(jobs.map(async (id) => ((await (await call('GET', `/api/files/jobs/${id}`, token)).json()) as { status: string }).status));
       return states.every((s) => s === 'succeeded');
-    }, 90_000, 500);
+    }, 180_000, 500);
     for (const id of jobs) {
       const r = await call('GET', `/api/files/jobs/${id}/download`, token);
       expect(r.status).toBe(200);
       expect((await r.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     }
-  }, 150_000);
+  }, 240_000);
 });
