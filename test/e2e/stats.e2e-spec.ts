@@ -299,7 +299,7 @@ describe('statistics snapshots (real Postgres and Redis)', () => {
     const page = await t.http().get('/admin/queues/').set('Cookie', cookie!.split(';')[0]).expect(200);
     expect(page.text).toMatch(/<html/i);
     const queues = await t.http().get('/admin/queues/api/queues').set('Cookie', cookie!.split(';')[0]).expect(200);
-    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['eligibility', 'evaluation', 'files', 'reminders', 'stats']);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['eligibility', 'evaluation', 'files', 'messages', 'reminders', 'stats']);
     // A province officer's token in the cookie is not enough.
     await t.http().get('/admin/queues/api/queues').set('Cookie', `cqo_board=${province.slice(7)}`).expect(404);
   });
