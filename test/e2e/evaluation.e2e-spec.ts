@@ -133,6 +133,9 @@ describe('capability evaluation (real Postgres)', () => {
       .send({ leaderId: leader.id, memberIds: [member.id] }).expect(200);
     expect(panel.body.status).toBe('scoring');
     expect(panel.body.panel).toHaveLength(2);
+    // 001 9.3: until a sheet is in, the panel may be appointed again, and the API offers it (the
+    // buttons and the step guard are one table, libs/policy EVALUATION_STEPS).
+    expect(panel.body.actions).toEqual(['appointPanel', 'score', 'interview', 'siteVisit', 'consolidate']);
 
     // A score above the indicator's maximum is refused with the field named.
     const over = await api().post(`/api/evaluation/applications/${appId}/sheets`).set('Authorization', member.auth)
@@ -142,6 +145,9 @@ describe('capability evaluation (real Postgres)', () => {
     await api().post(`/api/evaluation/applications/${appId}/sheets`).set('Authorization', outsider.auth).send({ scores: SHEET }).expect(409);
 
     await api().post(`/api/evaluation/applications/${appId}/sheets`).set('Authorization', leader.auth).send({ scores: SHEET }).expect(200);
+    const afterSheet = await api().get(`/api/evaluation/applications/${appId}`).set('Authorization', leader.auth).expect(200);
+    expect(afterSheet.body.actions).toEqual(['score', 'interview', 'siteVisit', 'consolidate']);
+    await api().post(`/api/evaluation/applications/${appId}/panel`).set('Authorization', leader.auth).send({ leaderId: leader.id, memberIds: [member.id] }).expect(409);
     const early2 = await api().post(`/api/evaluation/applications/${appId}/report`).set('Authorization', leader.auth).send({ scores: SHEET }).expect(409);
     expect(early2.body.message).toContain('1 名评价组成员未提交评分表');
     const memberSheet = await api().post(`/api/evaluation/applications/${appId}/sheets`).set('Authorization', member.auth)
