@@ -4,6 +4,7 @@
 //   --server     only the server side          --web     only the dashboard
 //   --if-stale   skip a part whose output is newer than its sources
 //   --quiet      print nothing on success
+//   (--if-stale, as `npm start` runs it, also keeps vite's chunk-size warnings out of the start's output)
 import { transformFile } from '@swc/core';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
@@ -61,7 +62,7 @@ function buildWeb() {
   if (ifStale && existsSync(index) && statSync(index).mtimeMs >= newest(files)) return log('web: up to date');
   const started = Date.now();
   rmSync(join(root, 'dist/apps/web'), { recursive: true, force: true });
-  const r = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'apps/web/vite.config.mts', '--logLevel', quiet ? 'error' : 'warn'], {
+  const r = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'apps/web/vite.config.mts', '--logLevel', quiet || ifStale ? 'error' : 'warn'], {
     cwd: root,
     stdio: 'inherit',
   });
