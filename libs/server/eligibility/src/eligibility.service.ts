@@ -44,20 +44,25 @@ interface AppointmentRow {
   initial_training_cert_no: string | null;
   initial_training_completed_on: string | null;
   verdict: Verdict | null;
-  /** The enterprise's 规上 on the date judged (when it is read). */
-  above_size_on?: boolean | null;
 }
 
-/** The enterprise's 规上 on the date in parameter `param` (its dated state, `enterprise_state`), for judging on a past date. */
-const aboveSizeOn = (param: string) =>
-  `coalesce((SELECT s.above_size FROM enterprise_state s WHERE s.enterprise_id = e.id AND s.valid_from <= ${param}::date
-              ORDER BY s.valid_from DESC LIMIT 1), e.above_size)`;
-
-const APPOINTMENT_COLUMNS = `a.id, a.enterprise_id, a.person_id, a.region_path, e.name AS enterprise_name, a.name, e.above_size,
+/**
+ * The appointment columns the facts are built from. With `asOfParam`, 规上 is the enterprise's on
+ * that date (its dated state, `enterprise_state`), for judging on a past date; else today's.
+ */
+const appointmentColumns = (asOfParam?: string) => `a.id, a.enterprise_id, a.person_id, a.region_path, e.name AS enterprise_name, a.name,
+  ${
+    asOfParam
+      ? `coalesce((SELECT s.above_size FROM enterprise_state s WHERE s.enterprise_id = e.id AND s.valid_from <= ${asOfParam}::date
+                   ORDER BY s.valid_from DESC LIMIT 1), e.above_size)`
+      : 'e.above_size'
+  } AS above_size,
   a.appointed_on::text AS appointed_on, a.term_end::text AS term_end, a.position_level, a.education, a.qualification_type,
   a.qualification_level, a.quality_related, a.years_in_quality, a.declarations, a.authorisation_cert_no,
   a.initial_training_hours::float8 AS initial_training_hours, a.initial_training_cert_no,
   a.initial_training_completed_on::text AS initial_training_completed_on, a.verdict`;
+
+const APPOINTMENT_COLUMNS = appointmentColumns();
 
 const BATCH = 2000;
 
@@ -98,10 +103,9 @@ export class EligibilityService {
   /** The verdict of one appointment on `asOf` under the profile in force then (nothing stored). */
   async verdictOf(appointmentId: string, asOf: string, profile?: PolicyProfile, m: EntityManager = this.dataSource.manager): Promise<VerdictResult> {
     const rows: AppointmentRow[] = await m.query(
-      `SELECT ${APPOINTMENT_COLUMNS}, ${aboveSizeOn('$2')} AS above_size_on FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.id = $1`,
+      `SELECT ${appointmentColumns('$2')} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.id = $1`,
       [appointmentId, asOf],
     );
-    for (const r of rows) r.above_size = r.above_size_on ?? r.above_size;
     if (!rows.length) throw AppException.notFound('聘任记录');
     const [facts] = await this.factsFor(m, rows, asOf);
     return evaluateEligibility(profile ?? (await this.policy.profileAt(asOf, m)), facts, asOf);
@@ -153,11 +157,9 @@ export class EligibilityService {
     let judged = 0;
     for (let i = 0; i < missing.length; i += BATCH) {
       const rows: AppointmentRow[] = await m.query(
-        `SELECT ${APPOINTMENT_COLUMNS}, ${aboveSizeOn('$1')} AS above_size_on FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
-          WHERE a.id = ANY($2::uuid[])`,
+        `SELECT ${appointmentColumns('$1')} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.id = ANY($2::uuid[])`,
         [asOf, missing.slice(i, i + BATCH).map((r) => r.id)],
       );
-      for (const r of rows) r.above_size = r.above_size_on ?? r.above_size;
       const facts = await this.factsFor(m, rows, asOf);
       const verdicts = facts.map((f) => evaluateEligibility(profile, f, asOf));
       await m.query(
