@@ -148,6 +148,9 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
       ${groupBy ? 'GROUP BY region_code' : ''}`;
 }
 
+/** The instant the (China) day in `dateParam` ends: what happened before it had happened on that day. */
+const endOfDay = (dateParam: string) => `((${dateParam}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+
 /**
  * A violation's status on the date in `dateParam` (its history, `violation_status_change`): the
  * status after the last change before the end of that day, else the one before the first change
@@ -155,7 +158,7 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
  */
 const VIOLATION_STATUS_ON = {
   join: (v: string, dateParam: string) => {
-    const endOfD = `((${dateParam}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+    const endOfD = endOfDay(dateParam);
     return `
         LEFT JOIN (SELECT DISTINCT ON (c.violation_id) c.violation_id, c.to_status FROM violation_status_change c
                     WHERE c.changed_at < ${endOfD} ORDER BY c.violation_id, c.changed_at DESC, c.id DESC) vs_before ON vs_before.violation_id = ${v}.id
@@ -174,7 +177,7 @@ const VIOLATION_STATUS_ON = {
  * the current state.
  */
 function datedTerms(dated: boolean) {
-  const endOfD = `(($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+  const endOfD = endOfDay('$2');
   if (!dated) {
     return { periodEnd: '$5::date', violationOpen: `v.status = 'open'`, violationJoin: '', aboveSize: 'e.above_size', reportStatus: 'r.status', stateJoin: '' };
   }
