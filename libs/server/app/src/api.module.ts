@@ -14,7 +14,7 @@ import { StatsModule } from '@cqo/server-stats';
 import { TrainingModule } from '@cqo/server-training';
 import { ViolationsModule } from '@cqo/server-violations';
 import { coreImports } from './core-imports';
-import { QueueBoardController, QueueBoardQueues } from './queue-board';
+import { QueueBoardController } from './queue-board';
 
 /** Everything the HTTP api serves. Tests build it with a TestClock in place of the Clock. */
 @Module({})
@@ -41,7 +41,6 @@ export class ApiModule {
         EvaluationModule,
       ],
       controllers: [QueueBoardController],
-      providers: [QueueBoardQueues],
     };
   }
 }

@@ -1,33 +1,16 @@
-import { Controller, HttpCode, Inject, Injectable, Post, Req, Res, type OnApplicationShutdown } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import Bull from 'bull';
 import type { NextFunction, Request, Response } from 'express';
 import { APP_CONFIG, Roles, type AppConfig } from '@cqo/server-common';
 import { AuthService, bearerToken, TokenService } from '@cqo/server-auth';
-import { QueueName, redisOptions } from '@cqo/server-queue';
+import { QueueHandles } from '@cqo/server-queue';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const COOKIE = 'cqo_board';
-
-/** Bull queue handles for the board (the api process does not otherwise talk to bull). */
-@Injectable()
-export class QueueBoardQueues implements OnApplicationShutdown {
-  readonly queues: Bull.Queue[];
-
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.queues = Object.values(QueueName).map((name) => new Bull(name, { redis: redisOptions(config.redisUrl), prefix: config.redisPrefix }));
-    // A Redis outage must not crash the api: the board simply shows nothing until it is back.
-    for (const q of this.queues) q.on('error', () => undefined);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.queues.map((q) => q.close().catch(() => undefined)));
-  }
-}
 
 /**
  * The board is a plain page, so it cannot send the bearer token: an admin first asks for a board
@@ -66,7 +49,7 @@ function cookieValue(req: Request, name: string): string | null {
 export function mountQueueBoard(app: NestExpressApplication): void {
   const board = new ExpressAdapter();
   board.setBasePath(QUEUE_BOARD_PATH);
-  createBullBoard({ queues: app.get(QueueBoardQueues).queues.map((q) => new BullAdapter(q)), serverAdapter: board });
+  createBullBoard({ queues: app.get(QueueHandles).queues.map((q) => new BullAdapter(q)), serverAdapter: board });
   const tokens = app.get(TokenService);
   const auth = app.get(AuthService);
   const guard = async (req: Request, res: Response, next: NextFunction) => {

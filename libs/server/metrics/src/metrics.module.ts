@@ -1,11 +1,13 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { QueueHandles } from '@cqo/server-queue';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { WorkerMetricsServer } from './worker-metrics.server';
 
 /** The api's metrics: every request counted and timed, served at `/api/metrics` (issue 22). */
-@Module({ providers: [MetricsService, HttpMetricsMiddleware], controllers: [MetricsController], exports: [MetricsService] })
+/** It also holds the api's one set of queue handles, which the queue board (libs/server/app) reads too. */
+@Module({ providers: [QueueHandles, MetricsService, HttpMetricsMiddleware], controllers: [MetricsController], exports: [MetricsService, QueueHandles] })
 export class MetricsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // '{*splat}': Nest 11's wildcard ('*' logs a LegacyRouteConverter warning at every start).
@@ -18,5 +20,5 @@ export class MetricsModule implements NestModule {
   }
 }
 
-@Module({ providers: [MetricsService, WorkerMetricsServer], exports: [MetricsService, WorkerMetricsServer] })
+@Module({ providers: [QueueHandles, MetricsService, WorkerMetricsServer], exports: [MetricsService, WorkerMetricsServer] })
 class WorkerMetricsModule {}

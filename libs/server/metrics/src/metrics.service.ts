@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import Bull from 'bull';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
-import { QueueName, redisOptions } from '@cqo/server-queue';
+import { QueueHandles } from '@cqo/server-queue';
 
 /** How far back the audit-derived series look (the lockout rule's own window). */
 const RECENT_MINUTES = 15;
@@ -18,10 +17,9 @@ const RECENT_MINUTES = 15;
  * no queue series, never a failed scrape.
  */
 @Injectable()
-export class MetricsService implements OnApplicationShutdown {
+export class MetricsService {
   private readonly logger = new Logger(MetricsService.name);
   readonly registry = new Registry();
-  private readonly queues: Bull.Queue[];
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route'>;
 
@@ -29,16 +27,8 @@ export class MetricsService implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly handles: QueueHandles,
   ) {
-    this.queues = Object.values(QueueName).map(
-      (name) => new Bull(name, { redis: { ...redisOptions(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false }, prefix: config.redisPrefix }),
-    );
-    // Connected at once, and never queueing commands while Redis is away: a scrape then sees
-    // `cqo_redis_up 0` at once instead of waiting on a buffer.
-    for (const q of this.queues) {
-      q.on('error', () => undefined);
-      q.isReady().catch(() => undefined);
-    }
     const registers = [this.registry];
     const scrapeTime = new Gauge({ name: 'cqo_scrape_shared_state_seconds', help: 'Time the last scrape spent reading the shared state (Redis and PostgreSQL).', registers: [this.registry] });
     this.httpRequests = new Counter({ name: 'cqo_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.', labelNames: ['method', 'route', 'status'], registers });
@@ -107,7 +97,7 @@ export class MetricsService implements OnApplicationShutdown {
   /** Fills the queue series; false when Redis did not answer. */
   private async readQueues(jobs: Gauge<'queue' | 'state'>, age: Gauge<'queue'>, now: number): Promise<boolean> {
     try {
-      for (const q of this.queues) {
+      for (const q of this.handles.queues) {
         const counts = await withTimeout(q.getJobCounts(), 1000);
         for (const state of ['waiting', 'active', 'delayed', 'failed'] as const) jobs.set({ queue: q.name, state }, counts[state] ?? 0);
         const [oldest] = await withTimeout(q.getWaiting(0, 0), 1000);
@@ -140,9 +130,6 @@ export class MetricsService implements OnApplicationShutdown {
     return authorization === `Bearer ${token}`;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.queues.map((q) => q.close().catch(() => undefined)));
-  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

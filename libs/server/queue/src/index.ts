@@ -6,3 +6,4 @@ export * from './unit-of-work';
 export * from './outbox-relay.service';
 export * from './queue.module';
 export * from './redis';
+export * from './queue-handles';
