@@ -106,13 +106,12 @@ export class MessagingService {
     );
     const hold = quietUntil(now, this.config.messaging.quietHours);
     const url = absoluteLink(this.config.messaging.publicBaseUrl, req.link);
-    let queued = 0;
-    let notSent = 0;
-    const audits: { action: string; objectType: string; objectId: string; details: Record<string, unknown> }[] = [];
-    for (const t of targets) {
+    // Every (recipient, channel) decided here, then written in one statement with the jobs of those
+    // queued: a province-wide chase is one round trip, not two per recipient and channel.
+    const rows = targets.flatMap((t) => {
       const params = { ...(req.params ?? {}), ...(t.enterprise_name ? { enterprise: t.enterprise_name } : {}) };
       const rendered = renderMessage(req.template, { title: req.title, body: req.body, url, enterpriseName: t.enterprise_name, params });
-      for (const channel of MESSAGE_CHANNELS) {
+      return MESSAGE_CHANNELS.map((channel) => {
         const address = channel === 'email' ? t.email : t.phone;
         const reason = !this.configured(channel)
           ? 'no channel'
@@ -123,27 +122,57 @@ export class MessagingService {
               : Number(t.sent_today?.[channel] ?? 0) >= this.config.messaging.dailyCap
                 ? 'daily cap'
                 : null;
-        const text = channel === 'email' ? rendered.text : rendered.sms;
-        const [row]: { id: string }[] = await m.query(
-          `INSERT INTO message_delivery (user_id, enterprise_id, channel, address, address_masked, kind, template, subject, text, dedupe_key, on_date,
-                                         status, reason, not_before, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
-           ON CONFLICT (user_id, channel, dedupe_key) DO NOTHING RETURNING id`,
-          [t.user_id, t.enterprise_id, channel, reason ? null : address, maskAddress(channel, address), req.kind, req.template, rendered.subject, text, req.dedupeKey, today,
-            reason ? 'not-sent' : 'queued', reason, reason ? null : hold, now],
-        );
-        if (!row) continue; // already sent for this key: two officers chasing the same day send one message
-        if (reason) {
-          notSent++;
-          if (reason === 'no channel') this.logger.log(`${channel} to ${t.username} (${maskAddress(channel, address) ?? 'no address'}) not sent, no channel: ${rendered.subject}`);
-          audits.push({ action: 'message.not-sent', objectType: 'message_delivery', objectId: row.id, details: { channel, to: t.user_id, address: maskAddress(channel, address), kind: req.kind, reason } });
-          continue;
-        }
+        return { t, channel, address, reason, subject: rendered.subject, text: channel === 'email' ? rendered.text : rendered.sms };
+      });
+    });
+    const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+    const params: unknown[] = [
+      col((r) => r.t.user_id),
+      col((r) => r.t.enterprise_id),
+      col((r) => r.channel),
+      col((r) => (r.reason ? null : r.address)),
+      col((r) => maskAddress(r.channel, r.address)),
+      col((r) => r.reason),
+      req.kind,
+      req.template,
+      req.dedupeKey,
+      today,
+      hold,
+      now,
+      col((r) => r.subject),
+      col((r) => r.text),
+      rows.map((_, i) => i),
+    ];
+    const written: { id: string; i: number }[] = await m.query(
+      `WITH ins AS (
+         INSERT INTO message_delivery (user_id, enterprise_id, channel, address, address_masked, kind, template, subject, text, dedupe_key, on_date,
+                                       status, reason, not_before, created_at, updated_at)
+         SELECT r.user_id, r.enterprise_id, r.channel, r.address, r.address_masked, $7, $8, r.subject, r.text, $9, $10,
+                CASE WHEN r.reason IS NULL THEN 'queued' ELSE 'not-sent' END, r.reason, CASE WHEN r.reason IS NULL THEN $11::timestamptz END, $12, $12
+           FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::text[], $6::text[], $13::text[], $14::text[], $15::int[])
+                AS r(user_id, enterprise_id, channel, address, address_masked, reason, subject, text, i)
+         ON CONFLICT (user_id, channel, dedupe_key) DO NOTHING
+         RETURNING id, user_id, channel, status
+       ), jobs AS (
+         ${this.outbox.insertSelectStatement('messages.send', `jsonb_build_object('deliveryId', ins.id)`, `ins WHERE ins.status = 'queued'`, (v) => `$${params.push(v)}`)}
+       )
+       SELECT ins.id, r.i FROM ins JOIN unnest($1::uuid[], $3::varchar[], $15::int[]) AS r(user_id, channel, i)
+         ON r.user_id = ins.user_id AND r.channel = ins.channel`,
+      params,
+    );
+    let queued = 0;
+    let notSent = 0;
+    const audits: { action: string; objectType: string; objectId: string; details: Record<string, unknown> }[] = [];
+    // Rows not returned were there already: two officers chasing the same day send one message.
+    for (const { id, i } of written) {
+      const { t, channel, address, reason, subject } = rows[i];
+      if (!reason) {
         queued++;
-        await this.outbox.enqueue(m, 'messages.send', { deliveryId: row.id });
-        if (t.sent_today) t.sent_today[channel] = Number(t.sent_today[channel] ?? 0) + 1;
-        else t.sent_today = { [channel]: 1 };
+        continue;
       }
+      notSent++;
+      if (reason === 'no channel') this.logger.log(`${channel} to ${t.username} (${maskAddress(channel, address) ?? 'no address'}) not sent, no channel: ${subject}`);
+      audits.push({ action: 'message.not-sent', objectType: 'message_delivery', objectId: id, details: { channel, to: t.user_id, address: maskAddress(channel, address), kind: req.kind, reason } });
     }
     // Every outbound message is audited (等保 2.0 L3 安全审计): here what is not sent, at sending the rest.
     if (audits.length) await this.audit.recordMany(m, { actor: null, username: 'system', result: 'success' }, audits);

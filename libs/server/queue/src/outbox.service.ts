@@ -38,6 +38,14 @@ export class OutboxService {
   }
 
   /**
+   * One job per row of `from` (a CTE of the caller's statement), its payload built in SQL from that
+   * row (`payloadSql`, a jsonb expression): the jobs of a set-based write in the same round trip.
+   */
+  insertSelectStatement<K extends JobName>(jobName: K, payloadSql: string, from: string, bind: (value: unknown) => string): string {
+    return `INSERT INTO outbox (queue, job_name, payload) SELECT ${bind(JOB_QUEUE[jobName])}, ${bind(jobName)}, ${payloadSql} FROM ${from}`;
+  }
+
+  /**
    * Marks the outbox row of a running bull job done in the job's own transaction, so its writes and
    * the mark commit together (the relay also marks it on bull's `completed` event, which then
    * changes nothing). A job not from the outbox (a schedule) has no row: nothing happens.
