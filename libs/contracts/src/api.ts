@@ -112,6 +112,32 @@ export interface EnterpriseListItem {
   hasAward: boolean;
   /** The active CQO appointment, if any. */
   cqo: EnterpriseCqoCell | null;
+  /** The enterprise's open closing (注销/吊销/迁出), if it is closed (issue 17); null when open. */
+  closed?: EnterpriseClosing | null;
+}
+
+/** Why an enterprise left the register (issue 17: the enterprise's dated open/closed state). */
+export const CLOSING_REASONS = ['注销', '吊销', '迁出', '其他'] as const;
+export type ClosingReason = (typeof CLOSING_REASONS)[number];
+
+export interface EnterpriseClosing {
+  /** The first day it is closed: it counts in the figures of earlier dates only. */
+  closedOn: string;
+  reason: ClosingReason;
+}
+
+/** POST /api/enterprises/:id/close */
+export interface CloseEnterpriseRequest {
+  closedOn: string;
+  reason: ClosingReason;
+  note?: string;
+  version: number;
+}
+
+/** POST /api/enterprises/:id/reopen */
+export interface ReopenEnterpriseRequest {
+  reopenedOn: string;
+  version: number;
 }
 
 export interface EnterpriseAward {

@@ -8,11 +8,12 @@ import { EnterpriseChangeRequestsRepository } from './enterprise-change-requests
 import { EnterpriseChangeRequestsService } from './enterprise-change-requests.service';
 import { EnterprisesController } from './enterprises.controller';
 import { EnterprisesService } from './enterprises.service';
+import { EnterpriseClosingService } from './enterprise-closing.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EnterpriseEntity, EnterpriseAwardEntity]), RegionsModule],
   controllers: [EnterprisesController, EnterpriseChangeRequestsController],
-  providers: [EnterprisesService, EnterpriseChangeRequestsService, EnterpriseChangeRequestsRepository],
+  providers: [EnterprisesService, EnterpriseClosingService, EnterpriseChangeRequestsService, EnterpriseChangeRequestsRepository],
   exports: [EnterprisesService],
 })
 export class EnterprisesModule {}

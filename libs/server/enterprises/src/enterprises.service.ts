@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import type {
   ApiErrorDetail,
+  ClosingReason,
   CqoFilter,
   EnterpriseAward,
   EnterpriseChangeRequest,
@@ -69,6 +70,7 @@ export class EnterprisesService {
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total ${from} WHERE ${clause}`, params);
     const rows: ListRow[] = await this.dataSource.query(
       `SELECT e.id, e.credit_code, e.name, e.region_code, r.name AS region_name, e.above_size, e.size_class, e.ownership, e.industry,
+              e.closed_on::text AS closed_on, e.closed_reason,
               EXISTS (SELECT 1 FROM enterprise_award w WHERE w.enterprise_id = e.id) AS has_award,
               a.id AS a_id, a.name AS a_name, a.phone AS a_phone, a.term_end::text AS a_term_end, a.verdict AS a_verdict,
               a.disqualified AS a_disqualified, ${DUPLICATE_SQL} AS a_duplicate
@@ -296,6 +298,8 @@ export class EnterprisesService {
         size_class: e.sizeClass,
         ownership: e.ownership,
         industry: e.industry,
+        closed_on: e.closedOn,
+        closed_reason: e.closedReason,
         has_award: awards.length > 0,
         ...(cell ?? NO_CQO),
       }, readsPersonalData(actor.role)),
@@ -316,6 +320,8 @@ interface ListRow {
   size_class: SizeClass | null;
   ownership: OwnershipType | null;
   industry: string | null;
+  closed_on: string | null;
+  closed_reason: ClosingReason | null;
   has_award: boolean;
   a_id: string | null;
   a_name: string | null;
@@ -387,6 +393,7 @@ function toListItem(r: ListRow, personal: boolean): EnterpriseListItem {
     ownership: r.ownership,
     industry: r.industry,
     hasAward: r.has_award,
+    closed: r.closed_on ? { closedOn: r.closed_on, reason: r.closed_reason ?? '其他' } : null,
     cqo: r.a_id
       ? {
           appointmentId: r.a_id,

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import type { OwnershipType, SizeClass } from '@cqo/contracts';
+import type { ClosingReason, OwnershipType, SizeClass } from '@cqo/contracts';
 
 @Entity('enterprise')
 export class EnterpriseEntity {
@@ -30,6 +30,13 @@ export class EnterpriseEntity {
 
   @Column({ type: 'varchar', nullable: true })
   industry!: string | null;
+
+  /** The first day of its open closing (注销/吊销/迁出, issue 17), null while it is open; see `enterprise_closure`. */
+  @Column({ name: 'closed_on', type: 'date', nullable: true })
+  closedOn!: string | null;
+
+  @Column({ name: 'closed_reason', type: 'varchar', nullable: true })
+  closedReason!: ClosingReason | null;
 
   @VersionColumn()
   version!: number;

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { EnterpriseDetail } from '@cqo/contracts';
+import { chinaDate } from '@cqo/policy';
+import { AuditService } from '@cqo/server-audit';
+import { ScopeService } from '@cqo/server-auth';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { OutboxService } from '@cqo/server-queue';
+import type { CloseEnterpriseDto, ReopenEnterpriseDto } from './dtos/close-enterprise.dto';
+import { closingProblems, reopeningProblems } from './enterprise-closing.rules';
+import { EnterprisesService } from './enterprises.service';
+import { EnterpriseEntity } from './entities/enterprise.entity';
+
+const STALE = '企业信息已被他人修改，请刷新后重试';
+
+/**
+ * 注销 / 吊销 / 迁出 of an enterprise and its reopening (issue 17: open/closed is one of the
+ * enterprise's dated attributes). A closing holds from its date on (`enterprise_closure`): the
+ * enterprise counts in the figures of earlier dates only, its CQO appointment ends on that date
+ * (so it leaves the 应报 list of later years), and what was counted before stays. One transaction
+ * each, audited, by a county, city or province officer whose scope holds the enterprise.
+ */
+@Injectable()
+export class EnterpriseClosingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scope: ScopeService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+    private readonly enterprises: EnterprisesService,
+  ) {}
+
+  async close(actor: Actor, id: string, dto: CloseEnterpriseDto): Promise<EnterpriseDetail> {
+    await this.assertScope(actor, id);
+    await this.dataSource.transaction(async (m) => {
+      const e = await this.locked(m, id, dto.version);
+      const [cqo]: { id: string; effective_from: string }[] = await m.query(
+        `SELECT id, effective_from::text AS effective_from FROM appointment WHERE enterprise_id = $1 AND status = 'active'`,
+        [id],
+      );
+      const today = chinaDate(this.clock.now());
+      const problems = closingProblems({ closedOn: dto.closedOn, today, closedSince: e.closedOn, cqoFrom: cqo?.effective_from ?? null });
+      if (problems.length) throw AppException.validation(problems);
+      const now = this.clock.now();
+      const [closure]: { id: string }[] = await m.query(
+        `INSERT INTO enterprise_closure (enterprise_id, closed_on, reason, note, closed_by, closed_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [id, dto.closedOn, dto.reason, dto.note?.trim() || null, actor.userId || null, now],
+      );
+      await m.query(
+        `UPDATE enterprise SET closed_on = $2, closed_reason = $3, version = version + 1, updated_at = $4 WHERE id = $1`,
+        [id, dto.closedOn, dto.reason, now],
+      );
+      // The CQO's term ends with the enterprise (end_reason names why).
+      if (cqo) {
+        await m.query(`UPDATE appointment SET status = 'dismissed', ended_on = $2, end_reason = $3 WHERE id = $1 AND status = 'active'`, [cqo.id, dto.closedOn, `企业${dto.reason}`]);
+      }
+      await this.audit.record(
+        {
+          actor,
+          ip: actor.ip,
+          action: 'enterprise.close',
+          objectType: 'enterprise',
+          objectId: id,
+          result: 'success',
+          details: { closureId: closure.id, closedOn: dto.closedOn, reason: dto.reason, endedAppointment: cqo?.id ?? null },
+        },
+        m,
+      );
+      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'enterprise.close', enterpriseId: id });
+    });
+    return this.enterprises.get(actor, id);
+  }
+
+  async reopen(actor: Actor, id: string, dto: ReopenEnterpriseDto): Promise<EnterpriseDetail> {
+    await this.assertScope(actor, id);
+    await this.dataSource.transaction(async (m) => {
+      const e = await this.locked(m, id, dto.version);
+      const problems = reopeningProblems({ reopenedOn: dto.reopenedOn, today: chinaDate(this.clock.now()), closedSince: e.closedOn });
+      if (problems.length) throw AppException.validation(problems);
+      const now = this.clock.now();
+      const [[closure]]: [{ id: string }[], number] = await m.query(
+        `UPDATE enterprise_closure SET reopened_on = $2, reopened_by = $3, reopened_at = $4 WHERE enterprise_id = $1 AND reopened_on IS NULL RETURNING id`,
+        [id, dto.reopenedOn, actor.userId || null, now],
+      );
+      await m.query(`UPDATE enterprise SET closed_on = NULL, closed_reason = NULL, version = version + 1, updated_at = $2 WHERE id = $1`, [id, now]);
+      await this.audit.record(
+        { actor, ip: actor.ip, action: 'enterprise.reopen', objectType: 'enterprise', objectId: id, result: 'success', details: { closureId: closure?.id ?? null, reopenedOn: dto.reopenedOn } },
+        m,
+      );
+      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'enterprise.reopen', enterpriseId: id });
+    });
+    return this.enterprises.get(actor, id);
+  }
+
+  /** 404 unless the enterprise exists in the actor's scope (checked, and a refusal audited, before the transaction opens). */
+  private async assertScope(actor: Actor, id: string): Promise<void> {
+    const [row]: { region_path: string }[] = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.query(`SELECT region_path FROM enterprise WHERE id = $1`, [id]) : [];
+    if (!row) throw AppException.notFound('企业');
+    await this.scope.assert(actor, { type: 'enterprise', id, regionPath: row.region_path, enterpriseId: id }, 'write', '企业');
+  }
+
+  /** The enterprise locked for this transaction at the version the form was read at (else 409). */
+  private async locked(m: EntityManager, id: string, version: number): Promise<EnterpriseEntity> {
+    const [row]: { version: number }[] = await m.query(`SELECT version FROM enterprise WHERE id = $1 FOR UPDATE`, [id]);
+    if (!row) throw AppException.notFound('企业');
+    if (row.version !== version) throw AppException.conflict(STALE);
+    return m.findOneByOrFail(EnterpriseEntity, { id });
+  }
+}
