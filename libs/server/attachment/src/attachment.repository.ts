@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { subtreePattern } from '@cqo/policy';
-import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
+import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
 import type { AttachmentRow } from './attachment-layout';
 
 export interface AttachmentRegion {
@@ -16,15 +16,18 @@ export interface AttachmentRegion {
  * count them (libs/server/stats/src/aggregate.sql.ts: latest appointment in effect per
  * enterprise, both the appointment's and the enterprise's region path in the subtree), so the
  * row count equals `cqo stats`' `appointed.total`; the verdict is the one on $2 (kept for a past
- * date, stored for today: `VERDICT_ON`), as the statistics count it.
+ * date, stored for today: `VERDICT_ON`), as the statistics count it. An enterprise is in the
+ * region it lay in on $2 (`moved`: those that moved since, issue 17) and counted while open on $2.
  *   $1 subtree LIKE pattern, $2 as-of date, $3 year, $4 Jan 1, $5 Dec 31 of the year.
  */
+const inSubtree = (alias: string) => `${alias}.region_path LIKE $1`;
 const ACT = `
+  moved AS MATERIALIZED (${MOVED_SINCE('$2')}),
   act AS (
     SELECT DISTINCT ON (a.enterprise_id) a.*, ${VERDICT_ON('a', 'vo')} AS verdict_on, ${DISQUALIFIED_ON('a', 'vo')} AS disqualified_on
       FROM appointment a
       LEFT JOIN verdict_on vo ON vo.as_of = $2::date AND vo.appointment_id = a.id
-     WHERE a.region_path LIKE $1 AND ${ACTIVE_ON('a', '$2')}
+     WHERE ${IN_REGION_ON('a', 'enterprise_id', 'moved', inSubtree)} AND ${ACTIVE_ON('a', '$2')}
      ORDER BY a.enterprise_id, a.effective_from DESC
   )`;
 
@@ -56,18 +59,18 @@ export const ATTACHMENT_ROWS_SQL = `
          coalesce(h.first, 0) AS first_hours, coalesce(h.second, 0) AS second_hours,
          act.verdict_on AS verdict, act.phone, act.disqualified_on AS disqualified, act.late_filing
     FROM act
-    JOIN enterprise e ON e.id = act.enterprise_id AND e.region_path LIKE $1
+    JOIN enterprise e ON e.id = act.enterprise_id AND ${IN_REGION_ON('e', 'id', 'moved', inSubtree)} AND ${OPEN_ON('e.id', '$2')}
     -- The register as it stood on $2 (its dated state, SPEC §8): today's row unless it changed after $2.
     LEFT JOIN (${REGISTER_CHANGED_SINCE('$2', ['name', 'region_code', 'industry', 'above_size', 'ownership'])}) st ON st.enterprise_id = e.id
     JOIN region r ON r.code = coalesce(st.region_code, e.region_code)
     LEFT JOIN hours h ON h.person_id = act.person_id
     LEFT JOIN awards aw ON aw.enterprise_id = e.id
-   ORDER BY e.region_code, e.name, e.credit_code`;
+   ORDER BY coalesce(st.region_code, e.region_code), e.name, e.credit_code`;
 
 /** How many rows ATTACHMENT_ROWS_SQL yields ($1 pattern, $2 as-of date). */
 export const ATTACHMENT_COUNT_SQL = `
   WITH ${ACT}
-  SELECT count(*)::int AS n FROM act JOIN enterprise e ON e.id = act.enterprise_id AND e.region_path LIKE $1`;
+  SELECT count(*)::int AS n FROM act JOIN enterprise e ON e.id = act.enterprise_id AND ${IN_REGION_ON('e', 'id', 'moved', inSubtree)} AND ${OPEN_ON('e.id', '$2')}`;
 
 export function attachmentRowParams(regionPath: string, year: number, asOf: string): unknown[] {
   return [subtreePattern(regionPath), asOf, year, `${year}-01-01`, `${year}-12-31`];

@@ -25,3 +25,32 @@ export const AWARDS_ON = (dateParam: string) => `(
   SELECT w.enterprise_id, w.award, w.year FROM enterprise_award w WHERE w.added_on <= ${dateParam}::date
   UNION ALL
   SELECT x.enterprise_id, x.award, x.year FROM enterprise_award_removed x WHERE x.added_on <= ${dateParam}::date AND x.removed_on > ${dateParam}::date)`;
+
+/**
+ * The enterprise whose id is `idExpr` was open on the date in `dateParam` (issue 17): no closing
+ * (`enterprise_closure`: 注销/吊销/迁出) held on it. A closed enterprise counts in the figures of the
+ * days before its closing date only, and again from the day it was reopened.
+ */
+export const OPEN_ON = (idExpr: string, dateParam: string) =>
+  `NOT EXISTS (SELECT 1 FROM enterprise_closure cl WHERE cl.enterprise_id = ${idExpr} AND cl.closed_on <= ${dateParam}::date
+                  AND (cl.reopened_on IS NULL OR cl.reopened_on > ${dateParam}::date))`;
+
+/**
+ * The enterprises that lay in another region on the date in `dateParam` than today (moved since,
+ * 迁移): `enterprise_id, region_code, region_path` of that date (their dated state). A figure of that
+ * date counts them under their region then; every other enterprise is where it is today. Empty for
+ * today (no state is valid from a later day).
+ */
+export const MOVED_SINCE = (dateParam: string) => `
+  SELECT s.enterprise_id, s.region_code, s.region_path
+    FROM (${REGISTER_CHANGED_SINCE(dateParam, ['region_code', 'region_path'])}) s JOIN enterprise me ON me.id = s.enterprise_id
+   WHERE s.region_path <> me.region_path`;
+
+/**
+ * Row `alias` (its enterprise in `alias.<idColumn>`) lay in the region on the date of `moved` (a
+ * relation of `MOVED_SINCE` rows): by today's region path unless its enterprise moved since, else by
+ * the path of that date. `inRegion(a)` is the region test on `a.region_path` (a subtree LIKE, or paths).
+ */
+export const IN_REGION_ON = (alias: string, idColumn: string, moved: string, inRegion: (a: string) => string) =>
+  `((${inRegion(alias)} AND ${alias}.${idColumn} NOT IN (SELECT mv.enterprise_id FROM ${moved} mv))
+     OR ${alias}.${idColumn} IN (SELECT mv.enterprise_id FROM ${moved} mv WHERE ${inRegion('mv')}))`;

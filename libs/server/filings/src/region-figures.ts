@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CityReportSnapshot, FilingCounts, FilingSettings, RegionLevel, SnapshotFigures } from '@cqo/contracts';
 import { defaultFilingSettings, subtreePattern, yearAsOf } from '@cqo/policy';
-import { ACTIVE_ON, AWARDS_ON, VERDICT_ON } from '@cqo/server-eligibility';
+import { ACTIVE_ON, AWARDS_ON, OPEN_ON, VERDICT_ON } from '@cqo/server-eligibility';
 
 
 interface FigureRow {
@@ -120,7 +120,7 @@ export async function regionFigures(
                 (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND v.status = 'open') AS violations_open,
                 (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND extract(year FROM v.occurred_on) = $3) AS violations_total
        ) f
-      WHERE e.region_path LIKE $1
+      WHERE e.region_path LIKE $1 AND ${OPEN_ON('e.id', '$4')}
       GROUP BY 1`,
     [subtreePattern(region.path), region.level, year, asOf, settings.windowOpens],
   );

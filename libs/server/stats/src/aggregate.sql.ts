@@ -2,7 +2,7 @@ import type { StatCounts, ViolationType } from '@cqo/contracts';
 import { EDUCATION_LEVELS, POSITION_LEVELS, QUALIFICATION_LEVELS } from '@cqo/contracts';
 import { emptyCounts } from '@cqo/policy';
 import type { EntityManager } from 'typeorm';
-import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
+import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
 
 /** The yearly training thresholds in force for a year (SPEC §3); null when the profile sets none. */
 export interface TrainingThresholds {
@@ -97,17 +97,19 @@ function countsSelect(asOf: string): string {
  */
 export function ownCountsSql(filterSql: (alias: string) => string, groupBy = true, training: TrainingScan = 'people', dated = false): string {
   const d = datedTerms(dated);
+  // On a past date an enterprise counts in its region then (issue 17: moved since → its old region).
+  const inRegion = (alias: string, id: string) => (dated ? IN_REGION_ON(alias, id, 'moved', filterSql) : filterSql(alias));
   return `
-    WITH act AS (
+    WITH ${dated ? `moved AS MATERIALIZED (${MOVED_SINCE('$2')}), ` : ''}act AS (
       SELECT DISTINCT ON (a.enterprise_id) a.enterprise_id, a.person_id, ${VERDICT_ON('a', 'vo')} AS verdict,
              ${DISQUALIFIED_ON('a', 'vo')} AS disqualified, a.education,
              coalesce(a.qualification_level, '无') AS title, a.position_level, a.appointed_on, a.term_end
         FROM appointment a
         LEFT JOIN verdict_on vo ON vo.as_of = $2::date AND vo.appointment_id = a.id
-       WHERE ${filterSql('a')} AND ${ACTIVE_ON('a', '$2')}
+       WHERE ${inRegion('a', 'enterprise_id')} AND ${ACTIVE_ON('a', '$2')}
        ORDER BY a.enterprise_id, a.effective_from DESC
     ), expected AS (
-      SELECT DISTINCT a.enterprise_id FROM appointment a WHERE ${filterSql('a')} AND ${ACTIVE_ON('a', '$3')}
+      SELECT DISTINCT a.enterprise_id FROM appointment a WHERE ${inRegion('a', 'enterprise_id')} AND ${ACTIVE_ON('a', '$3')}
     ), awarded AS (
       -- The list as it stood on D; an award whose year is not known (SPEC §8) counts for every year.
       SELECT DISTINCT w.enterprise_id FROM ${AWARDS_ON('$2')} w WHERE coalesce(w.year, 0) <= $1
@@ -122,9 +124,9 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
     ), viol AS (
       SELECT v.enterprise_id, count(*) FILTER (WHERE ${d.violationOpen}) AS open,
              count(*) FILTER (WHERE v.occurred_on BETWEEN $4::date AND ${d.periodEnd}) AS total
-        FROM violation v${d.violationJoin} WHERE ${filterSql('v')} GROUP BY v.enterprise_id
+        FROM violation v${d.violationJoin} WHERE ${inRegion('v', 'enterprise_id')} GROUP BY v.enterprise_id
     ), judged AS (
-      SELECT e.region_code, ${d.aboveSize} AS above_size, w.enterprise_id IS NOT NULL AS award, act.enterprise_id IS NOT NULL AS appointed,
+      SELECT ${d.regionCode} AS region_code, ${d.aboveSize} AS above_size, w.enterprise_id IS NOT NULL AS award, act.enterprise_id IS NOT NULL AS appointed,
              act.verdict, act.disqualified, act.education, act.title, act.position_level, act.term_end,
              x.enterprise_id IS NOT NULL AS expected, ${d.reportStatus} AS report, coalesce(r.late, false) AS late,
              coalesce(viol.open, 0) AS v_open, coalesce(viol.total, 0) AS v_total,
@@ -140,7 +142,7 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
         LEFT JOIN hours h ON h.person_id = act.person_id
         LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $1${d.stateJoin}
         LEFT JOIN viol ON viol.enterprise_id = e.id
-       WHERE ${filterSql('e')}
+       WHERE ${inRegion('e', 'id')} AND ${OPEN_ON('e.id', '$2')}
     )
     SELECT ${groupBy ? 'region_code' : `'total'::text AS region_code`},
          ${countsSelect('$2::date')}
@@ -179,17 +181,18 @@ const VIOLATION_STATUS_ON = {
 function datedTerms(dated: boolean) {
   const endOfD = endOfDay('$2');
   if (!dated) {
-    return { periodEnd: '$5::date', violationOpen: `v.status = 'open'`, violationJoin: '', aboveSize: 'e.above_size', reportStatus: 'r.status', stateJoin: '' };
+    return { periodEnd: '$5::date', violationOpen: `v.status = 'open'`, violationJoin: '', aboveSize: 'e.above_size', regionCode: 'e.region_code', reportStatus: 'r.status', stateJoin: '' };
   }
   return {
     periodEnd: 'least($5::date, $2::date)',
     violationOpen: `v.occurred_on <= $2::date AND ${VIOLATION_STATUS_ON.status('v')} = 'open'`,
     violationJoin: VIOLATION_STATUS_ON.join('v', '$2'),
     aboveSize: 'coalesce(st.above_size, e.above_size)',
+    regionCode: 'coalesce(st.region_code, e.region_code)',
     reportStatus: `CASE WHEN r.id IS NOT NULL THEN coalesce(ro.to_status, CASE WHEN r.created_at < ${endOfD} THEN 'draft' END) END`,
     // Set-based (hash joins): a probe per enterprise or report costs a random read each at province scale.
     stateJoin: `
-        LEFT JOIN (${REGISTER_CHANGED_SINCE('$2', ['above_size'])}) st ON st.enterprise_id = e.id
+        LEFT JOIN (${REGISTER_CHANGED_SINCE('$2', ['above_size', 'region_code'])}) st ON st.enterprise_id = e.id
         LEFT JOIN (SELECT DISTINCT ON (ev.report_id) ev.report_id, ev.to_status FROM report_event ev
                     WHERE ev.report_type = 'annual' AND ev.at < ${endOfD}
                       AND ev.report_id IN (SELECT y.id FROM annual_report y WHERE y.year = $1)
@@ -268,6 +271,7 @@ export function ownCountsYearsSql(): string {
         LEFT JOIN awards w ON w.enterprise_id = e.id
         LEFT JOIN reports r ON r.enterprise_id = e.id AND r.year = y.year
         LEFT JOIN viol ON viol.enterprise_id = e.id AND viol.year = y.year
+       WHERE ${OPEN_ON('e.id', 'y.as_of')}
     )
     SELECT year, region_code,
          ${countsSelect('as_of')}
@@ -293,12 +297,15 @@ export function yearsParams(years: YearParams[], paths: string[]): unknown[] {
 
 /** Violations of the year by type, per region code (a small table; counted apart from the scan). */
 export function violationTypesSql(filterSql: (alias: string) => string, dated = false): string {
-  // $1 Jan 1, $2 Dec 31 (or the as-of date if past and earlier), $4 the as-of date when past (see datedTerms).
+  // $1 Jan 1, $2 Dec 31 (or the as-of date if past and earlier), $4 the as-of date (see datedTerms).
   const open = dated ? `v.occurred_on <= $4::date AND ${VIOLATION_STATUS_ON.status('v')} = 'open'` : `v.status = 'open'`;
-  return `SELECT e.region_code, v.type, count(*) FILTER (WHERE ${open})::int AS open,
+  // As ownCountsSql: the enterprise's region on the date, and only while it is open.
+  const moved = `(${MOVED_SINCE('$4')})`;
+  return `SELECT ${dated ? 'coalesce(mr.region_code, e.region_code)' : 'e.region_code'}, v.type, count(*) FILTER (WHERE ${open})::int AS open,
                  count(*) FILTER (WHERE v.occurred_on BETWEEN $1::date AND $2::date)::int AS total
-            FROM violation v JOIN enterprise e ON e.id = v.enterprise_id${dated ? VIOLATION_STATUS_ON.join('v', '$4') : ''}
-           WHERE ${filterSql('v')}
+            FROM violation v JOIN enterprise e ON e.id = v.enterprise_id${dated ? VIOLATION_STATUS_ON.join('v', '$4') + `
+            LEFT JOIN ${moved} mr ON mr.enterprise_id = e.id` : ''}
+           WHERE ${dated ? IN_REGION_ON('v', 'enterprise_id', moved, filterSql) : filterSql('v')} AND ${OPEN_ON('e.id', '$4')}
            GROUP BY 1, 2`;
 }
 
@@ -363,9 +370,7 @@ export async function ownCounts(m: EntityManager, filter: EnterpriseFilter, p: Y
   const yearEnd = `${p.year}-12-31`;
   const types: { region_code: string; type: ViolationType; open: number; total: number }[] = await m.query(
     violationTypesSql(filterSql(filter, 3), p.dated),
-    p.dated
-      ? [`${p.year}-01-01`, p.asOf < yearEnd ? p.asOf : yearEnd, filterParam(filter), p.asOf]
-      : [`${p.year}-01-01`, yearEnd, filterParam(filter)],
+    [`${p.year}-01-01`, p.dated && p.asOf < yearEnd ? p.asOf : yearEnd, filterParam(filter), p.asOf],
   );
   for (const t of types) {
     const c = out.get(t.region_code);
@@ -383,10 +388,10 @@ export async function ownCountsYears(m: EntityManager, paths: string[], years: Y
   const types: { year: number; region_code: string; type: ViolationType; open: number; total: number }[] = await m.query(
     `SELECT y.year, e.region_code, v.type, count(*) FILTER (WHERE v.status = 'open')::int AS open,
             count(*) FILTER (WHERE v.occurred_on BETWEEN make_date(y.year, 1, 1) AND make_date(y.year, 12, 31))::int AS total
-       FROM violation v JOIN enterprise e ON e.id = v.enterprise_id CROSS JOIN unnest($1::int[]) AS y(year)
-      WHERE v.region_path = ANY($2::text[])
+       FROM violation v JOIN enterprise e ON e.id = v.enterprise_id CROSS JOIN unnest($1::int[], $3::date[]) AS y(year, as_of)
+      WHERE v.region_path = ANY($2::text[]) AND ${OPEN_ON('e.id', 'y.as_of')}
       GROUP BY 1, 2, 3`,
-    [years.map((p) => p.year), paths],
+    [years.map((p) => p.year), paths, years.map((p) => p.asOf)],
   );
   for (const t of types) {
     const c = out.get(Number(t.year))?.get(t.region_code);
