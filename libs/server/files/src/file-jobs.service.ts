@@ -261,16 +261,24 @@ export class FileJobsService {
     // The report's own city, acting through the worker: the export checks that scope like any other.
     const actor: Actor = { userId: '', username: 'system:city-report', role: 'city', sessionId: '', regionCode: row.region_code, regionPath: null, enterpriseId: null, ip: null };
     await mkdir(this.config.filesDir, { recursive: true });
-    const path = join(this.config.filesDir, `city-report-${row.id}-${at}.xlsx`);
+    // A name of its own per run: two runs of one job must not write into each other's file.
+    const path = join(this.config.filesDir, `city-report-${row.id}-${at}-${randomUUID()}.xlsx`);
     const summary = await this.attachment.export(actor, { region: row.region_code, year: row.year, asOf }, path);
-    const updated: unknown[] = await this.dataSource.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, count].
+    const [updated]: [unknown[], number] = await this.dataSource.query(
       `UPDATE city_report SET attachment_path = $3, attachment_name = $4, attachment_sha256 = $5, attachment_size = $6, attachment_as_of = $7, attachment_submitted_at = $2
-        WHERE id = $1 AND submitted_at = $2 RETURNING id`,
+        WHERE id = $1 AND submitted_at = $2 AND attachment_submitted_at IS DISTINCT FROM $2 RETURNING id`,
       [row.id, new Date(at), path, summary.fileName.slice(0, 255), summary.sha256, summary.bytes, asOf],
     );
     if (!updated.length) {
-      await rm(path, { force: true }); // submitted again meanwhile: that submission's job makes its own
-      return null;
+      // Submitted again meanwhile (that submission's job makes its own), or another run of this job
+      // kept its file first: the first file kept is the one every download gets, never replaced.
+      await rm(path, { force: true });
+      const [kept]: { attachment_path: string | null }[] = await this.dataSource.query(
+        `SELECT attachment_path FROM city_report WHERE id = $1 AND attachment_submitted_at = $2`,
+        [row.id, new Date(at)],
+      );
+      return kept?.attachment_path ?? null;
     }
     if (row.attachment_path && row.attachment_path !== path) await rm(row.attachment_path, { force: true });
     return path;

@@ -33,6 +33,18 @@ interface CityReportRow {
   attachment_current: boolean;
 }
 
+/** How long a download of the 统计表 waits for the worker to make it after a submission, and how often it looks. */
+const ATTACHMENT_WAIT_MS = 30_000;
+const ATTACHMENT_POLL_MS = 250;
+
+interface KeptAttachment {
+  id: string;
+  attachment_path: string;
+  attachment_name: string | null;
+  attachment_sha256: string;
+  attachment_size: string;
+}
+
 /** A kept 统计表 is the current one when it was made for the report's latest submission. */
 const CURRENT_ATTACHMENT = `(c.attachment_path IS NOT NULL AND c.attachment_submitted_at = c.submitted_at)`;
 
@@ -104,17 +116,36 @@ export class CityReportsService {
 
   /**
    * The 统计表 kept with the report's current submission: the same bytes on every download (its
-   * SHA-256 is in the report and in the audit row of each download). 404 until the worker has made it.
+   * SHA-256 is in the report and in the audit row of each download). Made by the worker right
+   * after the submission commits; a download that comes first waits for that file (issue 17 item 2:
+   * never another one), and answers 409 if it is still not there after `ATTACHMENT_WAIT_MS`.
+   * 404 when the report has never been submitted.
    */
   async attachment(actor: Actor, regionCode: string, year: number): Promise<{ fileName: string; stream: ReadStream; size: number; sha256: string }> {
     const region = await this.city(actor, regionCode);
     this.assertYear(year);
-    const [row]: { id: string; attachment_path: string; attachment_name: string | null; attachment_sha256: string; attachment_size: string }[] = await this.dataSource.query(
-      `SELECT c.id, c.attachment_path, c.attachment_name, c.attachment_sha256, c.attachment_size FROM city_report c
-        WHERE c.region_code = $1 AND c.year = $2 AND ${CURRENT_ATTACHMENT}`,
-      [region.code, year],
+    let row = await this.keptAttachment(region.code, year);
+    for (const until = Date.now() + ATTACHMENT_WAIT_MS; !row.file && row.submitted && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, ATTACHMENT_POLL_MS));
+      row = await this.keptAttachment(region.code, year);
+    }
+    if (!row.submitted) throw AppException.notFound('统计表');
+    if (!row.file) throw AppException.conflict('统计表正在生成，请稍后再下载');
+    return this.sendAttachment(actor, region, year, row.file);
+  }
+
+  /** The current submission's kept file, if made yet, and whether the report has a submission at all. */
+  private async keptAttachment(regionCode: string, year: number): Promise<{ submitted: boolean; file: KeptAttachment | null }> {
+    const [row]: (KeptAttachment & { submitted: boolean; current: boolean })[] = await this.dataSource.query(
+      `SELECT c.id, c.attachment_path, c.attachment_name, c.attachment_sha256, c.attachment_size, c.submitted_at IS NOT NULL AS submitted,
+              coalesce(${CURRENT_ATTACHMENT}, false) AS current
+         FROM city_report c WHERE c.region_code = $1 AND c.year = $2`,
+      [regionCode, year],
     );
-    if (!row) throw AppException.notFound('统计表');
+    return { submitted: !!row?.submitted, file: row?.current ? row : null };
+  }
+
+  private async sendAttachment(actor: Actor, region: RegionEntity, year: number, row: KeptAttachment): Promise<{ fileName: string; stream: ReadStream; size: number; sha256: string }> {
     const stream = createReadStream(row.attachment_path);
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
