@@ -1,4 +1,5 @@
 import type {
+  CloseEnterpriseRequest,
   CreateEnterpriseRequest,
   EnterpriseChangeRequest,
   EnterpriseChangeRequestQuery,
@@ -6,6 +7,7 @@ import type {
   EnterpriseListItem,
   EnterpriseListQuery,
   Page,
+  ReopenEnterpriseRequest,
   UpdateEnterpriseRequest,
 } from '@cqo/contracts';
 import { hasFieldErrors, request } from './request';
@@ -56,4 +58,14 @@ export function rejectChangeRequest(id: string, reason: string): Promise<Enterpr
 /** Field errors (details[]: a wrong credit-code check character names the character) go under the form items. */
 export function createEnterprise(body: CreateEnterpriseRequest): Promise<EnterpriseDetail> {
   return request<EnterpriseDetail>('POST', '/enterprises', { body, silent: hasFieldErrors });
+}
+
+/** 注销 / 吊销 / 迁出 from a date (issue 17); field errors (a future date, a date before the CQO took office) go under the dialog's items. */
+export function closeEnterprise(id: string, body: CloseEnterpriseRequest): Promise<EnterpriseDetail> {
+  return request<EnterpriseDetail>('POST', `/enterprises/${encodeURIComponent(id)}/close`, { body, silent: hasFieldErrors });
+}
+
+/** Open again from a date on. */
+export function reopenEnterprise(id: string, body: ReopenEnterpriseRequest): Promise<EnterpriseDetail> {
+  return request<EnterpriseDetail>('POST', `/enterprises/${encodeURIComponent(id)}/reopen`, { body, silent: hasFieldErrors });
 }

@@ -7,6 +7,7 @@ export type Action =
   | 'enterprise.edit'
   | 'enterprise.editAwards'
   | 'enterprise.reviewChanges'
+  | 'enterprise.close'
   | 'appointment.manage'
   | 'violation.record'
   | 'policy.edit'
@@ -22,6 +23,7 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   'enterprise.edit': ['enterprise', 'county', 'city', 'province'],
   'enterprise.editAwards': ['county', 'city', 'province'],
   'enterprise.reviewChanges': ['county', 'city', 'province'],
+  'enterprise.close': ['county', 'city', 'province'],
   'appointment.manage': ['enterprise', 'county', 'city', 'province'],
   'violation.record': ['county', 'city', 'province'],
   'policy.edit': ['province', 'admin'],
