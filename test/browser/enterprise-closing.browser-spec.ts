@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { addDays, chinaDate } from '@cqo/policy';
-import { launchChromium } from '../support/browser';
-import { makeEnterprise, makeUser, PASSWORD } from '../support/fixtures';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { launchChromium, serveBuiltApp, signInAt } from '../support/browser';
+import { makeEnterprise, makeUser } from '../support/fixtures';
+import type { TestApp } from '../support/test-app';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, 'test-output/browser');
@@ -23,10 +23,7 @@ describe('closing an enterprise in Chromium', () => {
   const closedOn = addDays(chinaDate(new Date()), -10);
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/apps/web/index.html'))) throw new Error('run `npm run build` first (npm test does)');
-    t = await createTestApp({ serveWeb: true });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    ({ t, base } = await serveBuiltApp(ROOT));
     enterprise = await makeEnterprise(t.db, '420102');
     officer = (await makeUser(t.db, 'county', { regionCode: '420102' })).username;
     browser = await launchChromium();
@@ -38,17 +35,6 @@ describe('closing an enterprise in Chromium', () => {
     await t?.close();
   });
 
-  async function signIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('[data-testid=login-username]', username);
-    await page.fill('[data-testid=login-password]', PASSWORD);
-    await page.click('[data-testid=login-submit]');
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 20_000 });
-    return { context, page };
-  }
-
   /** Types a date into the dialog's picker and closes its panel (Escape would close the dialog). */
   async function typeDate(page: Page, testId: string, value: string): Promise<void> {
     const input = page.locator(`[data-testid=${testId}] input`).first();
@@ -59,7 +45,7 @@ describe('closing an enterprise in Chromium', () => {
   }
 
   it('注销 with a date and a reason: the page and the list show it; reopening on the closing day is refused under the field', async () => {
-    const { context, page } = await signIn(officer);
+    const { context, page } = await signInAt(browser, base, officer);
     try {
       await page.goto(`${base}/enterprises/${enterprise.id}`);
       await page.click('[data-testid=enterprise-close]');

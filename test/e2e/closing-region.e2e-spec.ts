@@ -138,6 +138,10 @@ describe('closed enterprises and moved enterprises counted as of a date (issue 1
     // Not expected to report for this year: its CQO was not in post on the window's opening day.
     expect(after.self.filings.expected).toBe(before.self.filings.expected - 1);
 
+    // A closed enterprise takes no new CQO.
+    const filing = await t.http().post(`/api/enterprises/${ids.X.id}/appointments`).set('Authorization', province)
+      .send(hubeiEligibleFiling(`${Y}-07-01`, { name: '再聘任', explanation: '补录历史聘任' })).expect(409);
+    expect(filing.body.message).toBe(`该企业已于${CLOSED_ON}注销，不能备案首席质量官`);
     // Closed twice: refused, naming the field.
     const again = await t.http().post(`/api/enterprises/${ids.X.id}/close`).set('Authorization', jiangan).send({ closedOn: CLOSED_ON, reason: '吊销', version: closed.body.version }).expect(400);
     expect(again.body.details).toEqual([expect.objectContaining({ field: 'closedOn', code: 'closed' })]);

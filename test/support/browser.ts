@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PASSWORD } from './fixtures';
+import { createTestApp, type TestApp } from './test-app';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -11,4 +14,24 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** A zh-CN context signed in as `username` on the app at `base` (the fixtures' password). */
+export async function signInAt(browser: Browser, base: string, username: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('[data-testid=login-username]', username);
+  await page.fill('[data-testid=login-password]', PASSWORD);
+  await page.click('[data-testid=login-submit]');
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 20_000 });
+  return { context, page };
+}
+
+/** The api serving the built web app on a free port, and its address (`npm run build` first). */
+export async function serveBuiltApp(root: string): Promise<{ t: TestApp; base: string }> {
+  if (!existsSync(join(root, 'dist/apps/web/index.html'))) throw new Error('run `npm run build` first (npm test does)');
+  const t = await createTestApp({ serveWeb: true });
+  await t.app.listen(0, '127.0.0.1');
+  return { t, base: `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}` };
 }
