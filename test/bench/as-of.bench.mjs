@@ -18,6 +18,9 @@
 //   export — `cqo export attachment --region 420100 --year Y` against `--year P` (the built CLI,
 //            wall time: bootstrap, 汇总 from the snapshot, the dated 基本情况 rows, the file).
 // The first judgement of D (every CQO in post on D, judged and kept) is timed once, on its own.
+// Before timing, BENCH_MOVES enterprises (default 1 %) move to another county of their city after D
+// and as many others close on Jun 1 of Y (issue 17: a past year counts them in their county of D,
+// the current year leaves the closed ones out), once per kept database.
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,6 +35,7 @@ const require = createRequire(join(ROOT, 'package.json'));
 const run = promisify(execFile);
 const N = Number(process.env.BENCH_ENTERPRISES || 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+const MOVES = Number(process.env.BENCH_MOVES ?? Math.round(N / 100));
 const log = (msg) => process.stderr.write(`[as-of ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
@@ -48,7 +52,33 @@ await withClient(databaseUrl, async (c) => {
   await c.query(`DELETE FROM verdict_on WHERE as_of = $1`, [D]);
   await c.query(`UPDATE stat_current SET closed_at = NULL WHERE year = $1`, [P]);
   const [{ n }] = (await c.query(`SELECT count(*)::int AS n FROM enterprise`)).rows;
-  log(`${n} enterprises`);
+  const [{ closed }] = (await c.query(`SELECT count(*)::int AS closed FROM enterprise_closure`)).rows;
+  if (MOVES > 0 && closed === 0) {
+    await c.query('BEGIN');
+    await c.query(
+      `CREATE TEMP TABLE bench_moved ON COMMIT DROP AS
+         SELECT e.id, r2.code, r2.path FROM (SELECT id, region_code FROM enterprise ORDER BY md5(id::text) LIMIT $1) e
+           JOIN region r1 ON r1.code = e.region_code
+           JOIN LATERAL (SELECT code, path FROM region r WHERE r.parent_code = r1.parent_code AND r.code <> r1.code ORDER BY code LIMIT 1) r2 ON true`,
+      [MOVES],
+    );
+    await c.query(`UPDATE enterprise e SET region_code = m.code, region_path = m.path FROM bench_moved m WHERE m.id = e.id`);
+    for (const table of ['appointment', 'violation', 'annual_report']) {
+      await c.query(`UPDATE ${table} x SET region_path = m.path FROM bench_moved m WHERE m.id = x.enterprise_id`);
+    }
+    await c.query(
+      `INSERT INTO enterprise_closure (enterprise_id, closed_on, reason, closed_at)
+       SELECT id, make_date($2, 6, 1), '注销', now() FROM enterprise WHERE id NOT IN (SELECT id FROM bench_moved) ORDER BY md5(id::text || 'c') LIMIT $1`,
+      [MOVES, Y],
+    );
+    await c.query(`UPDATE enterprise e SET closed_on = c.closed_on, closed_reason = c.reason FROM enterprise_closure c WHERE c.enterprise_id = e.id`);
+    await c.query('COMMIT');
+    await c.query('ANALYZE enterprise, enterprise_state, enterprise_closure');
+  }
+  const [{ moved, closings }] = (
+    await c.query(`SELECT (SELECT count(DISTINCT enterprise_id) FROM enterprise_state WHERE valid_from > $1)::int AS moved, (SELECT count(*) FROM enterprise_closure)::int AS closings`, [D])
+  ).rows;
+  log(`${n} enterprises; ${moved} changed after ${D} (moved or closed), ${closings} closings`);
 });
 
 Object.assign(process.env, env);
@@ -102,7 +132,7 @@ await pair('export', exportYear(Y), exportYear(P));
 rmSync(out, { force: true });
 
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-process.stdout.write(`\nas-of bench: ${N} enterprises, Y=${Y}, P=${P} (as of ${D}); first judgement of ${D}: ${firstJudgement.toFixed(0)} ms\n\n`);
+process.stdout.write(`\nas-of bench: ${N} enterprises (${MOVES} moved after D, ${MOVES} closed in Y), Y=${Y}, P=${P} (as of ${D}); first judgement of ${D}: ${firstJudgement.toFixed(0)} ms\n\n`);
 process.stdout.write('| figure | round | year | ms | load 1/5/15 before → after |\n|---|---:|---|---:|---|\n');
 for (const r of rows) process.stdout.write(`| ${r.name} | ${r.round} | ${r.kind} | ${r.ms.toFixed(0)} | ${r.load} |\n`);
 process.stdout.write('\n');
