@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import type { DashboardResponse, RegionStats } from '@cqo/contracts';
 import { chinaDate, yearOf } from '@cqo/policy';
+import { SnapshotService } from '@cqo/server-stats';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
@@ -138,6 +139,17 @@ describe('closed enterprises and moved enterprises counted as of a date (issue 1
     // Not expected to report for this year: its CQO was not in post on the window's opening day.
     expect(after.self.filings.expected).toBe(before.self.filings.expected - 1);
 
+    // A report change of the closed enterprise: the incremental refresh leaves it out, as the full recount does.
+    const [{ region_path: path }] = await t.db.query(`SELECT region_path FROM enterprise WHERE id = $1`, [ids.X.id]);
+    await t.db.query(`INSERT INTO annual_report (enterprise_id, region_path, year, status, data) VALUES ($1, $2, $3, 'draft', '{}')`, [ids.X.id, path, Y]);
+    const snapshots = t.app.get(SnapshotService);
+    await t.db.transaction((m) => snapshots.markDirty(m, [{ reason: 'annual_report.save', enterpriseId: ids.X.id, years: [Y] }]));
+    expect((await snapshots.drain('test')).remaining).toBe(0);
+    // Read by the command line (the api caches its dashboards for a moment).
+    const draftNow = async () => ((await cqo('stats', '--region', '420102', '--year', String(Y))) as RegionStats).filings.progress.draft;
+    const drained = await draftNow();
+    expect(await cqo('aggregate', '--year', String(Y))).toMatchObject({ years: [Y] });
+    expect(await draftNow()).toBe(drained);
     // A closed enterprise takes no new CQO.
     const filing = await t.http().post(`/api/enterprises/${ids.X.id}/appointments`).set('Authorization', province)
       .send(hubeiEligibleFiling(`${Y}-07-01`, { name: '再聘任', explanation: '补录历史聘任' })).expect(409);

@@ -408,21 +408,23 @@ export async function ownCountsYears(m: EntityManager, paths: string[], years: Y
  * and dropped: no snapshot holds those years. Run it in the same snapshot as any recount of the
  * run (a REPEATABLE READ transaction), so a change is either in a recount or in a delta, never both.
  */
-export async function consumeFilingDeltas(m: EntityManager, years: { year: number; windowOpens: string }[]): Promise<{ year: number; regionPath: string; filings: StatCounts['filings'] }[]> {
+export async function consumeFilingDeltas(m: EntityManager, years: { year: number; windowOpens: string; asOf: string }[]): Promise<{ year: number; regionPath: string; filings: StatCounts['filings'] }[]> {
   const state = (side: 'old' | 'new') => (p: (e: string, r: string, l: string) => string) => `((${p('j.expected', `j.${side}_status`, `j.${side}_late`)}) IS TRUE)::int`;
   const rows: (Row & { year: number; region_path: string })[] = await m.query(
     `WITH d AS (
        DELETE FROM stat_delta RETURNING year, region_path, enterprise_id, old_status, old_late, new_status, new_late
      ), yrs AS (
-       SELECT y.year, y.window_opens FROM unnest($1::int[], $2::date[]) AS y(year, window_opens)
+       SELECT y.year, y.window_opens, y.as_of FROM unnest($1::int[], $2::date[], $3::date[]) AS y(year, window_opens, as_of)
      ), j AS (
+       -- A closed enterprise's report changes are taken and dropped: the recounts leave it out (issue 17).
        SELECT d.*, EXISTS (SELECT 1 FROM appointment a WHERE a.enterprise_id = d.enterprise_id AND ${ACTIVE_ON('a', 'y.window_opens')}) AS expected
          FROM d JOIN yrs y ON y.year = d.year
+        WHERE ${OPEN_ON('d.enterprise_id', 'y.as_of')}
      )
      SELECT j.year, j.region_path,
             ${FILING_COLUMNS.map(([c, p]) => `sum(${state('new')(p)} - ${state('old')(p)})::int AS ${c}`).join(', ')}
        FROM j GROUP BY j.year, j.region_path`,
-    [years.map((y) => y.year), years.map((y) => y.windowOpens)],
+    [years.map((y) => y.year), years.map((y) => y.windowOpens), years.map((y) => y.asOf)],
   );
   return rows.map((r) => ({ year: Number(r.year), regionPath: String(r.region_path), filings: filingsOf(r) }));
 }

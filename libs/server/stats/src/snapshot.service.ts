@@ -291,7 +291,7 @@ export class SnapshotService {
       const live = built.filter((b) => b.asOf === this.asOfFor(b.year) && !full.has(b.year)).map((b) => b.year);
       const codeOf = new Map(regions.map((r) => [r.path, r.code]));
       const deltas = new Map<number, Map<string, StatCounts['filings']>>();
-      for (const d of await consumeFilingDeltas(m, live.map((y) => ({ year: y, windowOpens: params.get(y)!.windowOpens })))) {
+      for (const d of await consumeFilingDeltas(m, live.map((y) => ({ year: y, windowOpens: params.get(y)!.windowOpens, asOf: params.get(y)!.asOf })))) {
         const code = codeOf.get(d.regionPath);
         if (!code || Object.values(d.filings).every((n) => n === 0)) continue;
         if (!deltas.has(d.year)) deltas.set(d.year, new Map());
