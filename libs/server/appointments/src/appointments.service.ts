@@ -93,11 +93,12 @@ export class AppointmentsService {
     const profile = await this.policy.profileAt(this.today());
     this.assertValid(dto, profile);
     const id = await this.write(actor, 'appointment.file', async (m, tx) => {
-      // A term already over ends here, audited, before anything new is filed (the nightly run's rule).
-      await this.appointments.expireTerms(m, this.today(), { enterpriseId: e.id });
-      // A closed enterprise (注销/吊销/迁出, issue 17) takes no CQO; the share lock orders this with a closing.
+      // A closed enterprise (注销/吊销/迁出, issue 17) takes no CQO; the share lock orders this with a
+      // closing (taken first: enterprise before appointment, as an edit of the enterprise locks them).
       const [{ closed_on: closedOn }] = await m.query(`SELECT closed_on::text AS closed_on FROM enterprise WHERE id = $1 FOR SHARE`, [e.id]);
       if (closedOn) throw AppException.conflict(`该企业已于${closedOn}注销，不能备案首席质量官`);
+      // A term already over ends here, audited, before anything new is filed (the nightly run's rule).
+      await this.appointments.expireTerms(m, this.today(), { enterpriseId: e.id });
       const [active] = await m.query(`SELECT id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
       if (active) throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');
       const personId = await this.appointments.upsertPerson(m, dto.name, dto.phone);
