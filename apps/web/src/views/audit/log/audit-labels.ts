@@ -45,6 +45,8 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'appointment.read': { 'zh-CN': '查看首席质量官信息', en: 'View CQO details' },
   'enterprise.create': { 'zh-CN': '新建企业', en: 'Create enterprise' },
   'enterprise.update': { 'zh-CN': '修改企业信息', en: 'Update enterprise' },
+  'enterprise.close': { 'zh-CN': '注销企业', en: 'Close enterprise' },
+  'enterprise.reopen': { 'zh-CN': '恢复企业', en: 'Reopen enterprise' },
   'enterprise.change_request.file': { 'zh-CN': '提交企业信息变更申请', en: 'File enterprise change request' },
   'enterprise.change_request.approve': { 'zh-CN': '通过企业信息变更申请', en: 'Approve enterprise change request' },
   'enterprise.change_request.reject': { 'zh-CN': '驳回企业信息变更申请', en: 'Reject enterprise change request' },
