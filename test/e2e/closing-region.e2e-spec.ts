@@ -1,15 +1,18 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import type { DashboardResponse, RegionStats } from '@cqo/contracts';
 import { chinaDate, yearOf } from '@cqo/policy';
+import type { Actor } from '@cqo/server-common';
+import { RosterImportService } from '@cqo/server-roster';
 import { SnapshotService } from '@cqo/server-stats';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
+import { rosterCqo, rosterWorkbook } from '../support/roster';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 
@@ -154,6 +157,12 @@ describe('closed enterprises and moved enterprises counted as of a date (issue 1
     const filing = await t.http().post(`/api/enterprises/${ids.X.id}/appointments`).set('Authorization', province)
       .send(hubeiEligibleFiling(`${Y}-07-01`, { name: '再聘任', explanation: '补录历史聘任' })).expect(409);
     expect(filing.body.message).toBe(`该企业已于${CLOSED_ON}注销，不能备案首席质量官`);
+    // Nor through the roster (SPEC §8): the row is refused, naming the column.
+    const roster = join(dir, 'roster.xlsx');
+    await writeFile(roster, await rosterWorkbook([{ 统一社会信用代码: ids.X.creditCode, 企业名称: ids.X.name, 所在地区代码: '420102', 是否规上: '是', ...rosterCqo(1, 'CL') }]));
+    const officer: Actor = { userId: '', username: 'test', role: 'province', sessionId: 's', regionCode: '420000', regionPath: '/420000/', enterpriseId: null, ip: null };
+    const imported = await t.app.get(RosterImportService).import(officer, { path: roster, originalname: '名册.xlsx' }, { mode: 'all-or-nothing', dryRun: false });
+    expect(imported).toMatchObject({ committed: false, rejected: [{ row: 2, column: '统一社会信用代码', reason: expect.stringContaining(`该企业已于${CLOSED_ON}注销`) }] });
     // Closed twice: refused, naming the field.
     const again = await t.http().post(`/api/enterprises/${ids.X.id}/close`).set('Authorization', jiangan).send({ closedOn: CLOSED_ON, reason: '吊销', version: closed.body.version }).expect(400);
     expect(again.body.details).toEqual([expect.objectContaining({ field: 'closedOn', code: 'closed' })]);

@@ -29,6 +29,8 @@ export interface EnterpriseRow {
   industry: string | null;
   /** `award/year` sorted (undated first, as `award/`), joined by `;`. */
   awards: string;
+  /** The open closing's first day (注销/吊销/迁出, issue 17), null while open. */
+  closed_on: string | null;
 }
 
 export interface ActiveAppointmentRow {
@@ -355,7 +357,7 @@ export class RosterImportRepository {
     const out = new Map<string, EnterpriseRow>();
     for (const part of chunks(codes)) {
       const rows: EnterpriseRow[] = await m.query(
-        `SELECT e.id, e.credit_code, e.name, e.region_code, e.region_path, e.above_size, e.size_class, e.ownership, e.industry,
+        `SELECT e.id, e.credit_code, e.name, e.region_code, e.region_path, e.above_size, e.size_class, e.ownership, e.industry, e.closed_on::text AS closed_on,
                 COALESCE((SELECT string_agg(w.award || '/' || coalesce(w.year::text, ''), ';' ORDER BY w.year NULLS FIRST, w.award) FROM enterprise_award w WHERE w.enterprise_id = e.id), '') AS awards
            FROM enterprise e WHERE e.credit_code = ANY($1)`,
         [part],

@@ -228,6 +228,10 @@ export class RosterImportService {
         bad('统一社会信用代码', '该统一社会信用代码已登记为您管辖范围以外的企业，不能通过本名册修改');
         continue;
       }
+      if (before?.closed_on) {
+        bad('统一社会信用代码', `该企业已于${before.closed_on}注销，不能通过名册导入；如已恢复经营，请先在企业详情中办理恢复`);
+        continue;
+      }
       if (before && before.region_code !== e.regionCode) {
         bad('所在地区代码', `与该企业已登记的所在地区（${before.region_code}）不一致；企业迁移地区请联系上级质强办办理`);
         continue;
