@@ -13,6 +13,7 @@ import { FilingSettingsService } from './filing-settings.service';
 import { RemindersProcessor, ReminderScheduleService } from './jobs/reminders.processor';
 import { LogNotificationChannel, NOTIFICATION_CHANNEL } from './notification-channel';
 import { NotificationsService } from './notifications.service';
+import { LifecycleRemindersService } from './lifecycle-reminders.service';
 import { RemindersService } from './reminders.service';
 
 /** Delivery goes through one channel provider; swap `useClass` for an e-mail or SMS channel. */
@@ -29,8 +30,8 @@ export class FilingsModule {}
 
 /** The worker's part: the daily reminder schedule and its processor (no HTTP, no scope service). */
 @Module({
-  imports: [RegionsModule, MessagingWorkerModule],
-  providers: [FilingSettingsService, RemindersService, NotificationsService, channel, RemindersProcessor, ReminderScheduleService],
-  exports: [RemindersService],
+  imports: [RegionsModule, EligibilityModule, MessagingWorkerModule],
+  providers: [FilingSettingsService, RemindersService, LifecycleRemindersService, NotificationsService, channel, RemindersProcessor, ReminderScheduleService],
+  exports: [RemindersService, LifecycleRemindersService],
 })
 export class FilingsWorkerModule {}
