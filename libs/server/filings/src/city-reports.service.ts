@@ -1,5 +1,5 @@
-import { createReadStream, type ReadStream } from 'node:fs';
-import { Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CityReportDetail, CityReportListItem, CityReportSnapshot, ReportProgress, ReportStatus } from '@cqo/contracts';
 import { REPORT_STATUS_LABELS, canTransition, chinaDate, isLate, lockedReason, reasonError, subtreePattern, yearOf } from '@cqo/policy';
@@ -8,6 +8,7 @@ import { EligibilityService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { RegionsService, type RegionEntity } from '@cqo/server-regions';
+import { FILE_STORAGE, FileNotFoundError, storageKey, type FileStorage } from '@cqo/server-storage';
 import { FilingSettingsService } from './filing-settings.service';
 import { NotificationsService } from './notifications.service';
 import { citySnapshot } from './region-figures';
@@ -66,6 +67,7 @@ export class CityReportsService {
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     private readonly eligibility: EligibilityService,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
   private today(): string {
@@ -106,7 +108,7 @@ export class CityReportsService {
    * The 统计表 kept with the report's current submission: the same bytes on every download (its
    * SHA-256 is in the report and in the audit row of each download). 404 until the worker has made it.
    */
-  async attachment(actor: Actor, regionCode: string, year: number): Promise<{ fileName: string; stream: ReadStream; size: number; sha256: string }> {
+  async attachment(actor: Actor, regionCode: string, year: number): Promise<{ fileName: string; stream: Readable; size: number; sha256: string }> {
     const region = await this.city(actor, regionCode);
     this.assertYear(year);
     const [row]: { id: string; attachment_path: string; attachment_name: string | null; attachment_sha256: string; attachment_size: string }[] = await this.dataSource.query(
@@ -115,10 +117,8 @@ export class CityReportsService {
       [region.code, year],
     );
     if (!row) throw AppException.notFound('统计表');
-    const stream = createReadStream(row.attachment_path);
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', () => reject(AppException.notFound('统计表')));
+    const { stream } = await this.storage.get(storageKey(row.attachment_path)).catch((err: unknown) => {
+      throw err instanceof FileNotFoundError ? AppException.notFound('统计表') : err;
     });
     await this.audit.record({
       actor,
