@@ -415,7 +415,7 @@ export class FileJobsService {
     }
     if (rows.length) this.logger.log(`removed ${rows.length} expired file jobs`);
     // The import runs' retention (their counts, errors and error reports), with the jobs'.
-    await deleteExpiredImportRuns(this.dataSource.manager, this.clock.now());
+    await deleteExpiredImportRuns(this.dataSource.manager, this.clock.now(), this.storage);
     return rows.length;
   }
 }
