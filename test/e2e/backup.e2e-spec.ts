@@ -26,6 +26,7 @@ describe('backup and restore drill (issue 21)', () => {
   const dst = `${env.databaseName}_bk_dst`;
   const bad = `${env.databaseName}_bk_bad`;
   const dstS3 = `${env.databaseName}_bk_s3`;
+  const dstOld = `${env.databaseName}_bk_v1`;
   let dir: string;
   let s3: TestS3;
   const Y = yearOf(chinaDate(new Date()));
@@ -66,7 +67,7 @@ describe('backup and restore drill (issue 21)', () => {
     dir = mkdtempSync(join(tmpdir(), 'cqo-backup-'));
     const admin = new Client({ connectionString: env.adminUrl });
     await admin.connect();
-    for (const d of [src, dst, bad, dstS3]) await admin.query(`CREATE DATABASE ${d}`);
+    for (const d of [src, dst, bad, dstS3, dstOld]) await admin.query(`CREATE DATABASE ${d}`);
     await admin.end();
     const files = join(dir, 'files');
     await cqo(src, files, 'migrate');
@@ -140,6 +141,23 @@ describe('backup and restore drill (issue 21)', () => {
     expect(err?.code).toBe(1);
     expect(err?.stderr).toMatch(/files\/exports\/wuhan\.xlsx: SHA-256 .* does not match/);
     expect(await counts(bad)).toEqual({});
+  });
+
+  it('restores a format-1 backup (the files folder as one tar, before the object store)', async () => {
+    const backup = join(dir, 'backup');
+    const old = join(dir, 'format-1');
+    mkdirSync(old);
+    copyFileSync(join(backup, 'db.dump'), join(old, 'db.dump'));
+    await run('tar', ['-C', join(backup, 'files'), '-cf', join(old, 'files.tar'), '.']);
+    const manifest = JSON.parse(readFileSync(join(backup, 'manifest.json'), 'utf8'));
+    writeFileSync(
+      join(old, 'manifest.json'),
+      JSON.stringify({ ...manifest, format: 'cqo-backup/1', files: { dir: '/old', count: 1, bytes: manifest.files.bytes }, sha256: { 'db.dump': sha(join(old, 'db.dump')), 'files.tar': sha(join(old, 'files.tar')) } }),
+    );
+    const target = join(dir, 'format-1-files');
+    const restored = await json(dstOld, target, 'restore', '--from', old, '--database-url', withDatabase(env.adminUrl, dstOld), '--files-dir', target);
+    expect(restored).toMatchObject({ ok: true, files: 1, differing: [] });
+    expect(sha(join(target, 'exports', 'wuhan.xlsx'))).toBe(sha(join(dir, 'files', 'exports', 'wuhan.xlsx')));
   });
 
   it('against an S3 object store: the files of a bucket are backed up and restored into a new bucket and database with the same SHA-256s', async () => {
