@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Bull from 'bull';
@@ -10,6 +9,7 @@ import type { FileJobInfo } from '@cqo/contracts';
 import { chinaDate, yearOf } from '@cqo/policy';
 import type { S3FileStorage } from '@cqo/server-storage';
 import { creditCode, hubeiEligibleFiling, makeEnterprise, makeUser, PASSWORD } from '../support/fixtures';
+import { freePort } from '../support/ports';
 import { privateDatabase } from '../support/private-db';
 import { rosterCqo, rosterWorkbook } from '../support/roster';
 import { objectHashes, TestS3 } from '../support/s3';
@@ -22,16 +22,6 @@ const WORKER = join(ROOT, 'dist/apps/worker/src/main.js');
 const BUCKET = 'cqo-e2e-files';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Every file in an S3-compatible object store (issue 21), on real parts: s3rver (a real S3 API over
@@ -65,7 +55,7 @@ describe('files in an S3 object store, across two apis and a worker (issue 21)',
     ...s3.env(BUCKET),
   });
   const startApi = async () => {
-    const port = await freeTcpPort();
+    const port = await freePort();
     children.push(spawn(process.execPath, [API], { env: { ...env(), PORT: String(port) }, stdio: 'ignore' }));
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status !== undefined, 60_000, 300);
