@@ -174,8 +174,9 @@ describe('backup and restore drill (issue 21)', () => {
     const made = await JSON.parse(await cqoIn(inS3, src, unused, 'backup', '--out', backup));
     expect(made).toMatchObject({ store: 's3://cqo-drill-src', files: 3 });
 
+    // As on a new installation: the store's endpoint and keys, no bucket named yet.
     const restored = JSON.parse(
-      await cqoIn(inS3, dstS3, unused, 'restore', '--from', backup, '--database-url', withDatabase(env.adminUrl, dstS3), '--bucket', 'cqo-drill-restored'),
+      await cqoIn({ ...inS3, CQO_S3_BUCKET: '' }, dstS3, unused, 'restore', '--from', backup, '--database-url', withDatabase(env.adminUrl, dstS3), '--bucket', 'cqo-drill-restored'),
     );
     expect(restored).toMatchObject({ ok: true, store: 's3://cqo-drill-restored', files: 3, differing: [], mismatched: [] });
     process.stdout.write(`S3: backup ${made.ms} ms, restore ${restored.ms} ms (150 enterprises, 3 objects)\n`);

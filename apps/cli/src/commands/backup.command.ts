@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { loadConfig } from '@cqo/server-common';
+import { loadConfig, s3Settings } from '@cqo/server-common';
 import { createFileStorage, S3FileStorage, type FileStorage } from '@cqo/server-storage';
 import { ownerUrlOrExit } from '../infra/runtime-env';
 
@@ -98,12 +98,10 @@ export async function restoreCommand(opts: { from: string; databaseUrl: string; 
     const actual = existsSync(file) ? await sha256(file) : 'missing';
     if (actual !== o.sha256) fail(`${FILES}/${o.key}: SHA-256 ${actual} does not match the manifest's ${o.sha256}; nothing was restored`);
   }
-  const config = loadConfig();
-  let storage: FileStorage;
-  if (opts.bucket) {
-    if (!config.s3) fail('--bucket needs the object store: set CQO_S3_ENDPOINT (and CQO_S3_ACCESS_KEY_ID, CQO_S3_SECRET_ACCESS_KEY) as for the api');
-    storage = createFileStorage({ ...config, s3: { ...config.s3, bucket: opts.bucket } });
-  } else storage = createFileStorage({ filesDir: resolve(opts.filesDir!), s3: null });
+  // The bucket on the store CQO_S3_ENDPOINT and its keys name (whatever CQO_S3_BUCKET says), or the folder.
+  const storage = opts.bucket
+    ? createFileStorage({ filesDir: '', s3: s3Settings({ ...process.env, CQO_S3_BUCKET: opts.bucket }) })
+    : createFileStorage({ filesDir: resolve(opts.filesDir!), s3: null });
   await storage.ensureReady();
   for await (const o of storage.list()) fail(`${storage.location} is not empty (it holds ${o.key}): files are restored into a new or empty folder or bucket`);
   const target = new Client({ connectionString: opts.databaseUrl });
