@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { MessagingModule, MessagingWorkerModule } from '@cqo/server-messaging';
 import { RegionsModule } from '@cqo/server-regions';
+import { FileStorageModule } from '@cqo/server-storage';
 import { TrainingModule } from '@cqo/server-training';
 import { AnnualReportsService } from './annual-reports.service';
 import { CityReportsService } from './city-reports.service';
@@ -21,7 +22,7 @@ const channel = { provide: NOTIFICATION_CHANNEL, useClass: LogNotificationChanne
 
 /** The reporting cycle for the api: settings, annual reports, city reports, 催报 and the notification centre. */
 @Module({
-  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule],
+  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, FileStorageModule],
   controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
   providers: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService, channel],
   exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService],
