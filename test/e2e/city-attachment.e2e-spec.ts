@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { chinaDate, yearOf } from '@cqo/policy';
 import { FileJobsService } from '@cqo/server-files';
@@ -60,7 +61,8 @@ describe('the city report 统计表 frozen at submission (issue 17 item 2)', () 
     expect(a).not.toBeNull();
     expect(b).toBe(a);
     const report = (await t.http().get(`/api/city-reports/420600/${Y}`).set('Authorization', auth).expect(200)).body;
-    expect(sha256(readFileSync(a!))).toBe(report.attachmentSha256);
+    // The kept file is a key of the file store (issue 21); the local store keeps it under filesDir.
+    expect(sha256(readFileSync(join(config.filesDir, a!)))).toBe(report.attachmentSha256);
     expect(readdirSync(config.filesDir).filter((f) => f.startsWith(`city-report-${id}-`))).toHaveLength(1);
     const got = await download(report.attachmentUrl, auth).expect(200);
     expect(sha256(got.body as Buffer)).toBe(report.attachmentSha256);

@@ -166,7 +166,7 @@ describe('closed enterprises and moved enterprises counted as of a date (issue 1
     // Closed twice: refused, naming the field.
     const again = await t.http().post(`/api/enterprises/${ids.X.id}/close`).set('Authorization', jiangan).send({ closedOn: CLOSED_ON, reason: '吊销', version: closed.body.version }).expect(400);
     expect(again.body.details).toEqual([expect.objectContaining({ field: 'closedOn', code: 'closed' })]);
-  });
+  }, 120_000); // a dozen runs of the built cli: slow on a loaded machine
 
   it('a reopened enterprise counts again from the day it reopened, and not in the days it was closed', async () => {
     const { version } = await detail('X');
@@ -202,7 +202,7 @@ describe('closed enterprises and moved enterprises counted as of a date (issue 1
     // And a past year, counted live as of its Dec 31, has M in 江岸 (it moved in Y).
     const past = await cqo('stats', '--region', '420102', '--year', String(P), '--as-of', `${P}-12-30`);
     expect(past.enterprises.total).toBe(3);
-  });
+  }, 120_000);
 
   it('the closed year P is kept as counted: its rebuild after the closing and the move finds the same figures', async () => {
     const result = await cqo('aggregate', '--year', String(P));
