@@ -8,7 +8,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { CertificateDetail, EvaluationApplicationDetail } from '@cqo/contracts';
 import { addDays, addYears, certificateValidUntil, chinaDate, yearOf } from '@cqo/policy';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
-import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
+import { bearer, hubeiEligibleFiling, makeCertificate, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -338,20 +338,7 @@ describe('capability evaluation (real Postgres)', () => {
       const e = await makeEnterprise(t.db, '420502');
       await api().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
         .send(hubeiEligibleFiling(appointedOn, { name: '李认定', explanation: '补录历史聘任' })).expect(201);
-      const [a] = await t.db.query(`SELECT person_id, region_path FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
-      const [app] = await t.db.query(
-        `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate,
-           self_assessment, recommendation, status, submitted_at, updated_at)
-         VALUES ('420000', $1, $2, $3, 'hunan', 'AAA', 3, true, '{}', '推荐', 'certified', now(), now()) RETURNING id`,
-        [e.id, a.region_path, a.person_id],
-      );
-      const [c] = await t.db.query(
-        `INSERT INTO evaluation_certificate (number, body_code, year, seq, application_id, person_id, enterprise_id, region_path, holder_name, organisation_name,
-           scheme, score, grade, dimensions, issuing_body, issued_on, valid_until, status, status_changed_on, created_at)
-         VALUES ($1, '420000', 2020, $2, $3, $4, $5, $6, '李认定', $7, 'hunan', 400, 'AAA', '{}', '认定中心', $8, $9, 'valid', $8, now()) RETURNING id`,
-        [`CQO-420000-2020-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`, Math.floor(Math.random() * 1e9), app.id, a.person_id, e.id, a.region_path, e.name, issuedOn, validUntil],
-      );
-      return c.id as string;
+      return makeCertificate(t.db, e.id, { year: 2020, holderName: '李认定', organisationName: e.name, issuedOn, validUntil });
     };
     const old = await make('2020-01-10', '2023-01-09');
     const current = await make(`${year - 2}-06-01`, `${year + 1}-05-31`);

@@ -4,7 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { addDays, chinaDate, yearOf } from '@cqo/policy';
 import { LifecycleRemindersService } from '@cqo/server-filings';
 import { MessagingService } from '@cqo/server-messaging';
-import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser, phone } from '../support/fixtures';
+import { bearer, hubeiEligibleFiling, makeCertificate, makeEnterprise, makeUser, phone } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -316,24 +316,12 @@ describe('e-mail and SMS notifications (issue 22, real SMTP and HTTP gateway)', 
   it('a certificate suspended (001 §11) is told to the enterprise once, by the bell, e-mail and SMS; one whose suspension was lifted is not', async () => {
     const today = chinaDate(new Date());
     const certificate = async (e: { id: string }, no: string, status: 'suspended' | 'valid') => {
-      const [a] = await t.db.query(`SELECT person_id, region_path FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
-      const [app] = await t.db.query(
-        `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate,
-           self_assessment, recommendation, status, submitted_at, updated_at)
-         VALUES ('420000', $1, $2, $3, 'hunan', 'AAA', 3, true, '{}', '推荐', 'certified', now(), now()) RETURNING id`,
-        [e.id, a.region_path, a.person_id],
-      );
-      const [c] = await t.db.query(
-        `INSERT INTO evaluation_certificate (number, body_code, year, seq, application_id, person_id, enterprise_id, region_path, holder_name, organisation_name,
-           scheme, score, grade, dimensions, issuing_body, issued_on, valid_until, status, status_changed_on, created_at)
-         VALUES ($5, '420000', 2025, $6, $1, $2, $3, $4, '钱质量', '测试企业', 'hunan', 400, 'AAA', '{}', '认定中心', $7, $8, $9, $7, now()) RETURNING id`,
-        [app.id, a.person_id, e.id, a.region_path, no, Number(no.slice(-6)), addDays(today, -30), addDays(today, 700), status],
-      );
+      const id = await makeCertificate(t.db, e.id, { number: no, year: 2025, issuedOn: addDays(today, -30), validUntil: addDays(today, 700), status });
       await t.db.query(
         `INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason) VALUES ($1, now() - interval '1 hour', 'valid', 'suspended', '违规暂停：质量事故')`,
-        [c.id],
+        [id],
       );
-      if (status === 'valid') await t.db.query(`INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason) VALUES ($1, now(), 'suspended', 'valid', '违规撤销，恢复')`, [c.id]);
+      if (status === 'valid') await t.db.query(`INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason) VALUES ($1, now(), 'suspended', 'valid', '违规撤销，恢复')`, [id]);
     };
     const suspended = await enterprise();
     const lifted = await enterprise();

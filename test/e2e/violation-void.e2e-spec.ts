@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { chinaDate, yearOf } from '@cqo/policy';
-import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
+import { bearer, hubeiEligibleFiling, makeCertificate, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -37,21 +37,9 @@ describe('violations: voiding (real Postgres)', () => {
       .send(hubeiEligibleFiling(`${year - 1}-03-01`, { name: '钱质量', explanation: '补录历史聘任' })).expect(201);
     entAuth = await bearer(t.http, (await makeUser(t.db, 'enterprise', { enterpriseId: ent.id })).username);
     // A valid hunan certificate of the CQO (the workflow is covered in evaluation.e2e-spec).
-    const [a] = await t.db.query(`SELECT person_id, region_path FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [ent.id]);
-    const [app] = await t.db.query(
-      `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate,
-         self_assessment, recommendation, status, submitted_at, updated_at)
-       VALUES ('420000', $1, $2, $3, 'hunan', 'AAA', 3, true, '{}', '推荐', 'certified', now(), now()) RETURNING id`,
-      [ent.id, a.region_path, a.person_id],
-    );
-    const [c] = await t.db.query(
-      `INSERT INTO evaluation_certificate (number, body_code, year, seq, application_id, person_id, enterprise_id, region_path, holder_name, organisation_name,
-         scheme, score, grade, dimensions, issuing_body, issued_on, valid_until, status, status_changed_on, created_at)
-       VALUES ('CQO-420000-2025-000077', '420000', 2025, 77, $1, $2, $3, $4, '钱质量', '测试企业', 'hunan', 400, 'AAA', '{}', '认定中心', $5, $6, 'valid', $5, now()) RETURNING id`,
-      [app.id, a.person_id, ent.id, a.region_path, `${year - 1}-06-01`, `${year + 2}-05-31`],
-    );
-    await t.db.query(`INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason) VALUES ($1, now(), NULL, 'valid', '颁发')`, [c.id]);
-    certId = c.id;
+    const id = await makeCertificate(t.db, ent.id, { number: 'CQO-420000-2025-000077', year: 2025, issuedOn: `${year - 1}-06-01`, validUntil: `${year + 2}-05-31` });
+    await t.db.query(`INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason) VALUES ($1, now(), NULL, 'valid', '颁发')`, [id]);
+    certId = id;
   }, 90_000);
 
   afterAll(async () => {

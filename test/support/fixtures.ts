@@ -100,3 +100,31 @@ export function completeReport(over: Partial<AnnualReportData> = {}): AnnualRepo
     ...over,
   };
 }
+
+/**
+ * A hunan evaluation certificate of the CQO in post at `enterpriseId`, written directly (the
+ * application workflow is covered in evaluation.e2e-spec): its certified application and the
+ * certificate row, status `status` since `issuedOn`. Returns the certificate id.
+ */
+export async function makeCertificate(
+  db: DataSource,
+  enterpriseId: string,
+  c: { number?: string; year?: number; holderName?: string; organisationName?: string; issuedOn: string; validUntil: string; status?: 'valid' | 'suspended' },
+): Promise<string> {
+  const [a] = await db.query(`SELECT person_id, region_path FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [enterpriseId]);
+  const [app] = await db.query(
+    `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate,
+       self_assessment, recommendation, status, submitted_at, updated_at)
+     VALUES ('420000', $1, $2, $3, 'hunan', 'AAA', 3, true, '{}', '推荐', 'certified', now(), now()) RETURNING id`,
+    [enterpriseId, a.region_path, a.person_id],
+  );
+  const year = c.year ?? Number(c.issuedOn.slice(0, 4));
+  const seq = c.number ? Number(c.number.slice(-6)) : 100_000 + Math.floor(Math.random() * 900_000);
+  const [row] = await db.query(
+    `INSERT INTO evaluation_certificate (number, body_code, year, seq, application_id, person_id, enterprise_id, region_path, holder_name, organisation_name,
+       scheme, score, grade, dimensions, issuing_body, issued_on, valid_until, status, status_changed_on, created_at)
+     VALUES ($1, '420000', $2, $3, $4, $5, $6, $7, $8, $9, 'hunan', 400, 'AAA', '{}', '认定中心', $10, $11, $12, $10, now()) RETURNING id`,
+    [c.number ?? `CQO-420000-${year}-${seq}`, year, seq, app.id, a.person_id, enterpriseId, a.region_path, c.holderName ?? '钱质量', c.organisationName ?? '测试企业', c.issuedOn, c.validUntil, c.status ?? 'valid'],
+  );
+  return row.id as string;
+}
