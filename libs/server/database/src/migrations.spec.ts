@@ -39,6 +39,7 @@ const LANDED: ReadonlyArray<readonly [string, string]> = [
   ['1764780000000-AwardHistory.ts', '28b47c16f185fb4bd48ab96d1644c0e217e0928d4bb619c89ba6bf9ffc48645e'],
   ['1764785000000-QualifiedNameGrams.ts', '418d6650c8c7d815a1a8ad4cbcbf5348804933e8a1b3ada48dc02cd51c2ff5a9'],
   ['1764790000000-Messaging.ts', '9fe0be7dfc243a3542e3a26fa678c9d7a9e49db918e1ceda50108c112f1476e3'],
+  ['1764840000000-FileJobListExport.ts', '13efb41b5e51806e91acbc38994ed765a0090c21d466f4d47172a0889f406305'],
 ];
 
 const DIR = join(__dirname, 'migrations');

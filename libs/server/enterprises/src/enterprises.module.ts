@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ScopeModule } from '@cqo/server-auth';
 import { RegionsModule } from '@cqo/server-regions';
 import { EnterpriseAwardEntity } from './entities/enterprise-award.entity';
 import { EnterpriseEntity } from './entities/enterprise.entity';
@@ -10,7 +11,7 @@ import { EnterprisesController } from './enterprises.controller';
 import { EnterprisesService } from './enterprises.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EnterpriseEntity, EnterpriseAwardEntity]), RegionsModule],
+  imports: [TypeOrmModule.forFeature([EnterpriseEntity, EnterpriseAwardEntity]), RegionsModule, ScopeModule],
   controllers: [EnterprisesController, EnterpriseChangeRequestsController],
   providers: [EnterprisesService, EnterpriseChangeRequestsService, EnterpriseChangeRequestsRepository],
   exports: [EnterprisesService],

@@ -14,6 +14,7 @@ import type {
   SizeClass,
   Verdict,
 } from '@cqo/contracts';
+import { ENTERPRISE_SORT_KEYS, parseSort, type EnterpriseSortKey } from '@cqo/contracts';
 import { chinaDate, maskName, maskPhone, readsPersonalData, subtreePattern, validateCreditCode } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
@@ -74,7 +75,7 @@ export class EnterprisesService {
               a.disqualified AS a_disqualified, ${DUPLICATE_SQL} AS a_duplicate
          ${from} JOIN region r ON r.code = e.region_code
         WHERE ${clause}
-        ORDER BY e.region_path, e.name
+        ORDER BY ${enterpriseOrder(query.sort)}
         LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
       params,
     );
@@ -399,4 +400,24 @@ function toListItem(r: ListRow, personal: boolean): EnterpriseListItem {
         }
       : null,
   };
+}
+
+/** The column each sort key orders by (issue 20 item 3); the DTO admits only these keys. */
+const ENTERPRISE_SORT_SQL: Record<EnterpriseSortKey, string> = {
+  name: 'e.name',
+  region: 'e.region_path',
+  creditCode: 'e.credit_code',
+  aboveSize: 'e.above_size',
+  sizeClass: 'e.size_class',
+  ownership: 'e.ownership',
+  industry: 'e.industry',
+  termEnd: 'a.term_end',
+  verdict: 'a.verdict',
+};
+
+/** ORDER BY for a list sort: the chosen column (empty values last), then the default order and the id, so pages never overlap. */
+export function enterpriseOrder(sort: string | undefined): string {
+  const parsed = parseSort(sort, ENTERPRISE_SORT_KEYS);
+  const first = parsed ? `${ENTERPRISE_SORT_SQL[parsed.key]} ${parsed.desc ? 'DESC' : 'ASC'} NULLS LAST, ` : '';
+  return `${first}e.region_path, e.name, e.id`;
 }

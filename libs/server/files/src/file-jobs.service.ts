@@ -15,6 +15,9 @@ import type {
   ImportJobParams,
   ImportMode,
   ImportResult,
+  ListExport,
+  ListExportParams,
+  ListExportSummary,
 } from '@cqo/contracts';
 import { IMPORT_JOB_KINDS } from '@cqo/contracts';
 import { chinaDate, isIsoDate, yearAsOf } from '@cqo/policy';
@@ -25,12 +28,13 @@ import { assertXlsx, deleteExpiredImportRuns } from '@cqo/server-imports';
 import { OutboxService } from '@cqo/server-queue';
 import { RosterImportService } from '@cqo/server-roster';
 import { TrainingImportService } from '@cqo/server-training';
+import { ListExportService } from './list-export.service';
 
 interface JobRow {
   id: string;
   kind: FileJobKind;
   status: FileJobStatus;
-  params: AttachmentExportParams | ImportJobParams;
+  params: AttachmentExportParams | ImportJobParams | ListExportParams;
   done: number;
   total: number | null;
   cancel_requested: boolean;
@@ -41,7 +45,7 @@ interface JobRow {
   output_sha256: string | null;
   output_size: string | null;
   /** A failed job keeps `{ details }` (its field errors) here. */
-  result: AttachmentExportSummary | ImportResult | { details: ApiErrorDetail[] } | null;
+  result: AttachmentExportSummary | ImportResult | ListExportSummary | { details: ApiErrorDetail[] } | null;
   error: string | null;
   snapshot_run_id: string | null;
   snapshot_built_at: Date | null;
@@ -70,6 +74,7 @@ export class FileJobsService {
     private readonly attachment: AttachmentExportService,
     private readonly roster: RosterImportService,
     private readonly training: TrainingImportService,
+    private readonly lists: ListExportService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -103,6 +108,23 @@ export class FileJobsService {
       await this.insert(m, actor, id, 'export-attachment', clean, null);
       await this.outbox.enqueue(m, 'files.export', { jobId: id });
       await this.audit.record({ actor, ip: actor.ip, action: 'export.request', objectType: 'file_job', objectId: id, result: 'success', details: { ...clean } }, m);
+    });
+    return this.get(actor, id);
+  }
+
+  /**
+   * The export of what a list page shows (issue 20 items 3, 6): the query has passed the list's own
+   * DTO (its filters and whitelisted sort), the columns are checked here; the worker reads the list
+   * page by page as this actor and writes the file.
+   */
+  async requestListExport(actor: Actor, list: ListExport, query: Record<string, unknown>, columns: readonly string[] | undefined): Promise<FileJobInfo> {
+    const { page: _page, pageSize: _pageSize, ...filters } = query;
+    const params: ListExportParams = { list, query: JSON.parse(JSON.stringify(filters)) as Record<string, unknown>, columns: ListExportService.columns(list, columns) };
+    const id = randomUUID();
+    await this.dataSource.transaction(async (m) => {
+      await this.insert(m, actor, id, 'export-list', params, null);
+      await this.outbox.enqueue(m, 'files.export', { jobId: id });
+      await this.audit.record({ actor, ip: actor.ip, action: 'export.request', objectType: 'file_job', objectId: id, result: 'success', details: { ...params } }, m);
     });
     return this.get(actor, id);
   }
@@ -175,7 +197,7 @@ export class FileJobsService {
     actor: Actor,
     id: string,
     kind: FileJobKind,
-    params: AttachmentExportParams | ImportJobParams,
+    params: AttachmentExportParams | ImportJobParams | ListExportParams,
     input: { name: string; path: string; sha256: string; size: number } | null,
   ): Promise<void> {
     await m.query(
@@ -307,6 +329,15 @@ export class FileJobsService {
           snapshot: summary.snapshotRunId ? { runId: summary.snapshotRunId, builtAt: summary.snapshotBuiltAt } : null,
           done: summary.rows,
         });
+      } else if (row.kind === 'export-list') {
+        const output = this.path(id, 'export');
+        await mkdir(this.config.filesDir, { recursive: true });
+        const summary = await this.lists.export(actor, row.params as ListExportParams, output, progress);
+        await this.finish(id, 'succeeded', {
+          result: summary,
+          output: { name: summary.fileName, path: output, sha256: summary.sha256, size: summary.bytes },
+          done: summary.rows,
+        });
       } else {
         const file = { path: row.input_path!, originalname: row.input_name ?? 'import.xlsx' };
         const params = row.params as ImportJobParams;
@@ -335,7 +366,7 @@ export class FileJobsService {
     id: string,
     status: FileJobStatus,
     out: {
-      result?: AttachmentExportSummary | ImportResult;
+      result?: AttachmentExportSummary | ImportResult | ListExportSummary;
       output?: { name: string; path: string; sha256: string; size: number };
       snapshot?: { runId: number; builtAt: string | null } | null;
       done?: number;
@@ -422,7 +453,7 @@ function appMessage(err: AppException): string {
 
 function info(r: JobRow): FileJobInfo {
   const failed = r.status === 'failed' && r.result !== null && 'details' in r.result ? r.result.details : null;
-  const result = failed ? null : (r.result as AttachmentExportSummary | ImportResult | null);
+  const result = failed ? null : (r.result as AttachmentExportSummary | ImportResult | ListExportSummary | null);
   const importResult = isImport(r.kind) ? (result as ImportResult | null) : null;
   return {
     id: r.id,
