@@ -5,7 +5,7 @@ import { finished } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { AuditEntry, EnterpriseListItem, ListExport, ListExportParams, ListExportSummary, Page } from '@cqo/contracts';
-import { AUDIT_COLUMNS, ENTERPRISE_COLUMNS, LIST_COLUMNS, LIST_EXPORT_MAX_ROWS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
+import { AUDIT_COLUMNS, ENTERPRISE_COLUMNS, INDUSTRY_SECTION_NAMES, LIST_COLUMNS, LIST_EXPORT_MAX_ROWS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
 import { chinaDate } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, type Actor, type ProgressSink } from '@cqo/server-common';
@@ -41,7 +41,7 @@ const ENTERPRISE_EXPORT: Record<(typeof ENTERPRISE_COLUMNS)[number], Column<Ente
   creditCode: { header: '统一社会信用代码', width: 22, value: (r) => r.creditCode },
   sizeClass: { header: '企业规模', width: 10, value: (r) => r.sizeClass },
   ownership: { header: '企业类型', width: 10, value: (r) => r.ownership },
-  industry: { header: '行业门类', width: 30, value: (r) => r.industry },
+  industry: { header: '行业门类', width: 30, value: (r) => (r.industry ? [r.industry, INDUSTRY_SECTION_NAMES[r.industry]].filter(Boolean).join(' ') : null) },
 };
 
 const AUDIT_EXPORT: Record<(typeof AUDIT_COLUMNS)[number], Column<AuditEntry>> = {
