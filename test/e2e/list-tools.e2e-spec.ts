@@ -102,6 +102,33 @@ describe('list tools: server sort and export of what the list shows', () => {
     expect(values(sheet)).toEqual([['企业名称', '统一社会信用代码'], ...shown.map((e) => [e.name, e.creditCode])]);
   }, 60_000);
 
+  it('sorts violations by a whitelisted column and exports them as the page shows them', async () => {
+    const ids = (await t.db.query(`SELECT id, region_path FROM enterprise WHERE name LIKE '排序测试%' AND region_code LIKE '4201%' ORDER BY name`)) as { id: string; region_path: string }[];
+    for (const [i, e] of ids.slice(0, 3).entries()) {
+      await t.db.query(
+        `INSERT INTO violation (enterprise_id, region_path, subject, type, occurred_on, source_document, status, recorded_role, recorded_at, updated_at)
+         VALUES ($1, $2, 'enterprise', '违法违规', $3::date, $4, 'open', 'city', now(), now())`,
+        [e.id, e.region_path, `2025-0${[2, 1, 3][i]}-15`, `文书${i}`],
+      );
+    }
+    const list = async (sort: string) =>
+      ((await t.http().get('/api/violations').query({ sort }).set('Authorization', city).expect(200)).body.items as { occurredOn: string; enterpriseName: string }[]);
+    expect((await list('occurredOn')).map((v) => v.occurredOn)).toEqual(['2025-01-15', '2025-02-15', '2025-03-15']);
+    const byName = await list('-enterprise');
+    expect(byName.map((v) => v.enterpriseName)).toEqual(byName.map((v) => v.enterpriseName).sort().reverse());
+    const bad = await t.http().get('/api/violations').query({ sort: 'description; DROP TABLE violation' }).set('Authorization', city).expect(400);
+    expect(bad.body.details).toEqual([expect.objectContaining({ field: 'sort' })]);
+
+    const started = await t.http().post('/api/files/exports/violations').query({ sort: 'occurredOn' }).send({ columns: ['occurredOn', 'enterprise', 'status'] }).set('Authorization', city).expect(202);
+    const job = await poll(city, started.body.id);
+    expect(job).toMatchObject({ status: 'succeeded', result: { list: 'violations', rows: 3 } });
+    const { sheet } = await download(city, job);
+    expect(values(sheet)).toEqual([
+      ['企业', '发生日期', '状态'],
+      ...(await list('occurredOn')).map((v) => [v.enterpriseName, v.occurredOn, '待整改']),
+    ]);
+  }, 60_000);
+
   it('exports the audit log with its filters (issue 20 item 6), actions named as the page names them', async () => {
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const query = { actor: adminName, from: today, to: today, sort: 'at' };

@@ -44,10 +44,16 @@ export type AuditSortKey = (typeof AUDIT_SORT_KEYS)[number];
 export const AUDIT_COLUMNS = ['at', 'actor', 'ip', 'action', 'object', 'result'] as const;
 export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
 
+/** The violation list's sortable columns. */
+export const VIOLATION_SORT_KEYS = ['enterprise', 'region', 'type', 'occurredOn', 'status', 'recordedAt'] as const;
+export type ViolationSortKey = (typeof VIOLATION_SORT_KEYS)[number];
+export const VIOLATION_COLUMNS = ['enterprise', 'region', 'subject', 'type', 'occurredOn', 'sourceDocument', 'description', 'status', 'statusNote', 'recordedAt'] as const;
+export type ViolationColumn = (typeof VIOLATION_COLUMNS)[number];
+
 /** The lists that export what they show. */
-export const LIST_EXPORTS = ['enterprises', 'audit'] as const;
+export const LIST_EXPORTS = ['enterprises', 'audit', 'violations'] as const;
 export type ListExport = (typeof LIST_EXPORTS)[number];
-export const LIST_COLUMNS: Record<ListExport, readonly string[]> = { enterprises: ENTERPRISE_COLUMNS, audit: AUDIT_COLUMNS };
+export const LIST_COLUMNS: Record<ListExport, readonly string[]> = { enterprises: ENTERPRISE_COLUMNS, audit: AUDIT_COLUMNS, violations: VIOLATION_COLUMNS };
 
 /** One export holds at most this many rows (a wider list is narrowed by its filters first). */
 export const LIST_EXPORT_MAX_ROWS = 100_000;

@@ -14,6 +14,30 @@ export function pageSizeOf(value: unknown): number {
   return (PAGE_SIZES as readonly number[]).includes(n) ? n : PAGE_SIZES[0];
 }
 
+/** The page size as a URL value: the default is left out of the URL. */
+export function pageSizeParam(size: number): number | '' {
+  return size === PAGE_SIZES[0] ? '' : size;
+}
+
+/**
+ * The shared pager's props and handlers for a list on useListQuery (`v-bind` them): its page and
+ * page size from the applied filters; choosing either applies it (a new size from page 1).
+ */
+export function pagerBinding(
+  applied: { page: number; pageSize: number },
+  total: number,
+  apply: (changes: { page: number; pageSize?: number }) => void,
+): { sizes: true; total: number; page: number; pageSize: number; onChange: (page: number) => void; onSizeChange: (size: number) => void } {
+  return {
+    sizes: true,
+    total,
+    page: applied.page,
+    pageSize: applied.pageSize,
+    onChange: (page) => apply({ page }),
+    onSizeChange: (pageSize) => apply({ pageSize, page: 1 }),
+  };
+}
+
 /** A sort from the URL: a whitelisted key, `-` first for descending; anything else is no sort. */
 export function sortParamOf<K extends string>(value: unknown, keys: readonly K[]): string {
   const text = typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : '';

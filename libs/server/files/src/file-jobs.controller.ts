@@ -6,6 +6,7 @@ import type { FileJobInfo, ImportJobKind } from '@cqo/contracts';
 import { AuditQueryDto, checkAuditRange } from '@cqo/server-audit';
 import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { EnterpriseQueryDto } from '@cqo/server-enterprises';
+import { ViolationQueryDto } from '@cqo/server-violations';
 import { XLSX_LIMITS } from '@cqo/server-imports';
 import { ExportAttachmentDto, ExportListDto, ImportUploadDto } from './dtos/file-jobs.dto';
 import { FileJobsService } from './file-jobs.service';
@@ -48,6 +49,14 @@ export class FileJobsController {
   @Roles('county', 'city', 'province', 'admin')
   exportEnterprises(@CurrentActor() actor: Actor, @Query() query: EnterpriseQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
     return this.jobs.requestListExport(actor, 'enterprises', { ...query }, body.columns);
+  }
+
+  /** The violations list as the page shows it (issue 20 item 3). */
+  @Post('exports/violations')
+  @HttpCode(202)
+  @Roles('county', 'city', 'province', 'admin')
+  exportViolations(@CurrentActor() actor: Actor, @Query() query: ViolationQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
+    return this.jobs.requestListExport(actor, 'violations', { ...query }, body.columns);
   }
 
   /** The audit log with its filters (issue 20 item 6), for those who may read it. */

@@ -3,6 +3,7 @@ import { AttachmentModule } from '@cqo/server-attachment';
 import { EnterprisesModule } from '@cqo/server-enterprises';
 import { RosterModule } from '@cqo/server-roster';
 import { TrainingServicesModule } from '@cqo/server-training';
+import { ViolationsModule } from '@cqo/server-violations';
 import { FileJobsController, TrainingUploadController } from './file-jobs.controller';
 import { FileJobsService } from './file-jobs.service';
 import { ListExportService } from './list-export.service';
@@ -10,7 +11,7 @@ import { FileJobsProcessor, FileJobsScheduleService } from './jobs/file-jobs.pro
 
 /** Export and import jobs (roster and training) with progress, cancel and 我的导出/导入 (issue 7, issue 18 item 1). */
 @Module({
-  imports: [AttachmentModule, EnterprisesModule, RosterModule, TrainingServicesModule],
+  imports: [AttachmentModule, EnterprisesModule, RosterModule, TrainingServicesModule, ViolationsModule],
   controllers: [FileJobsController, TrainingUploadController],
   providers: [FileJobsService, ListExportService],
   exports: [FileJobsService],

@@ -103,11 +103,16 @@ export class FileJobsService {
     if (errors.length) throw AppException.validation(errors);
     const clean: AttachmentExportParams = { region: params.region, year: params.year, ...(params.asOf ? { asOf: params.asOf } : {}) };
     await this.attachment.authorize(actor, clean);
+    return this.queueExport(actor, 'export-attachment', clean);
+  }
+
+  /** An export job: stored, queued for the worker and audited in one transaction. */
+  private async queueExport(actor: Actor, kind: 'export-attachment' | 'export-list', params: AttachmentExportParams | ListExportParams): Promise<FileJobInfo> {
     const id = randomUUID();
     await this.dataSource.transaction(async (m) => {
-      await this.insert(m, actor, id, 'export-attachment', clean, null);
+      await this.insert(m, actor, id, kind, params, null);
       await this.outbox.enqueue(m, 'files.export', { jobId: id });
-      await this.audit.record({ actor, ip: actor.ip, action: 'export.request', objectType: 'file_job', objectId: id, result: 'success', details: { ...clean } }, m);
+      await this.audit.record({ actor, ip: actor.ip, action: 'export.request', objectType: 'file_job', objectId: id, result: 'success', details: { ...params } }, m);
     });
     return this.get(actor, id);
   }
@@ -120,13 +125,7 @@ export class FileJobsService {
   async requestListExport(actor: Actor, list: ListExport, query: Record<string, unknown>, columns: readonly string[] | undefined): Promise<FileJobInfo> {
     const { page: _page, pageSize: _pageSize, ...filters } = query;
     const params: ListExportParams = { list, query: JSON.parse(JSON.stringify(filters)) as Record<string, unknown>, columns: ListExportService.columns(list, columns) };
-    const id = randomUUID();
-    await this.dataSource.transaction(async (m) => {
-      await this.insert(m, actor, id, 'export-list', params, null);
-      await this.outbox.enqueue(m, 'files.export', { jobId: id });
-      await this.audit.record({ actor, ip: actor.ip, action: 'export.request', objectType: 'file_job', objectId: id, result: 'success', details: { ...params } }, m);
-    });
-    return this.get(actor, id);
+    return this.queueExport(actor, 'export-list', params);
   }
 
   /**
@@ -319,23 +318,18 @@ export class FileJobsService {
     const progress = this.sink(id, progressRunner);
     try {
       if (!actor) throw AppException.notFound('用户');
-      if (row.kind === 'export-attachment') {
+      if (row.kind === 'export-attachment' || row.kind === 'export-list') {
         const output = this.path(id, 'export');
         await mkdir(this.config.filesDir, { recursive: true });
-        const summary = await this.attachment.export(actor, row.params as AttachmentExportParams, output, progress);
+        const summary: AttachmentExportSummary | ListExportSummary =
+          row.kind === 'export-list'
+            ? await this.lists.export(actor, row.params as ListExportParams, output, progress)
+            : await this.attachment.export(actor, row.params as AttachmentExportParams, output, progress);
+        const snapshotRunId = 'snapshotRunId' in summary ? summary.snapshotRunId : null;
         await this.finish(id, 'succeeded', {
           result: summary,
           output: { name: summary.fileName, path: output, sha256: summary.sha256, size: summary.bytes },
-          snapshot: summary.snapshotRunId ? { runId: summary.snapshotRunId, builtAt: summary.snapshotBuiltAt } : null,
-          done: summary.rows,
-        });
-      } else if (row.kind === 'export-list') {
-        const output = this.path(id, 'export');
-        await mkdir(this.config.filesDir, { recursive: true });
-        const summary = await this.lists.export(actor, row.params as ListExportParams, output, progress);
-        await this.finish(id, 'succeeded', {
-          result: summary,
-          output: { name: summary.fileName, path: output, sha256: summary.sha256, size: summary.bytes },
+          snapshot: snapshotRunId && 'snapshotBuiltAt' in summary ? { runId: snapshotRunId, builtAt: summary.snapshotBuiltAt } : null,
           done: summary.rows,
         });
       } else {

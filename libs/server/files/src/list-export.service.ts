@@ -1,15 +1,12 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { Transform } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import type { AuditEntry, EnterpriseListItem, ListExport, ListExportParams, ListExportSummary, Page } from '@cqo/contracts';
-import { AUDIT_COLUMNS, ENTERPRISE_COLUMNS, INDUSTRY_SECTION_NAMES, LIST_COLUMNS, LIST_EXPORT_MAX_ROWS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
+import type { AuditEntry, EnterpriseListItem, ListExport, ListExportParams, ListExportSummary, Page, ViolationItem } from '@cqo/contracts';
+import { AUDIT_COLUMNS, ENTERPRISE_COLUMNS, INDUSTRY_SECTION_NAMES, LIST_COLUMNS, VIOLATION_COLUMNS, LIST_EXPORT_MAX_ROWS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
 import { chinaDate } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
-import { AppException, Clock, type Actor, type ProgressSink } from '@cqo/server-common';
+import { AppException, Clock, openHashedFile, type Actor, type ProgressSink } from '@cqo/server-common';
 import { EnterprisesService, type EnterpriseQueryDto } from '@cqo/server-enterprises';
+import { ViolationsService, type ViolationQueryDto } from '@cqo/server-violations';
 
 /** Rows fetched per round trip; each page is the list's own query (same filters, same ORDER BY). */
 const BATCH = 500;
@@ -53,7 +50,24 @@ const AUDIT_EXPORT: Record<(typeof AUDIT_COLUMNS)[number], Column<AuditEntry>> =
   result: { header: '结果', width: 8, value: (r) => AUDIT_RESULT_NAMES[r.result] ?? r.result },
 };
 
-const TITLES: Record<ListExport, string> = { enterprises: '企业列表', audit: '审计日志' };
+const VIOLATION_SUBJECT_NAMES: Record<string, string> = { enterprise: '企业', cqo: '首席质量官', both: '企业及首席质量官' };
+const VIOLATION_STATUS_NAMES: Record<string, string> = { open: '待整改', rectified: '已整改', closed: '已关闭' };
+
+const VIOLATION_EXPORT: Record<(typeof VIOLATION_COLUMNS)[number], Column<ViolationItem>> = {
+  enterprise: { header: '企业', width: 36, value: (r) => r.enterpriseName },
+  region: { header: '所在地区', width: 14, value: (r) => r.regionName },
+  subject: { header: '对象', width: 20, value: (r) => `${VIOLATION_SUBJECT_NAMES[r.subject] ?? r.subject}${r.personName ? `（${r.personName}）` : ''}` },
+  type: { header: '违规类型', width: 24, value: (r) => [r.type, r.accidentLevel].filter(Boolean).join(' · ') },
+  occurredOn: { header: '发生日期', width: 12, value: (r) => r.occurredOn },
+  sourceDocument: { header: '依据文书', width: 24, value: (r) => r.sourceDocument },
+  description: { header: '情况说明', width: 30, value: (r) => r.description },
+  status: { header: '状态', width: 10, value: (r) => VIOLATION_STATUS_NAMES[r.status] ?? r.status },
+  statusNote: { header: '处理说明', width: 24, value: (r) => r.statusNote },
+  recordedAt: { header: '登记', width: 20, value: (r) => chinaDateTime(r.recordedAt) },
+};
+
+const TITLES: Record<ListExport, string> = { enterprises: '企业列表', audit: '审计日志', violations: '违规记录' };
+const COLUMNS: Record<ListExport, Record<string, Column<never>>> = { enterprises: ENTERPRISE_EXPORT, audit: AUDIT_EXPORT, violations: VIOLATION_EXPORT };
 
 /** `2026-12-04 19:30:05` in China time. */
 function chinaDateTime(iso: string): string {
@@ -71,6 +85,7 @@ export class ListExportService {
   constructor(
     private readonly enterprises: EnterprisesService,
     private readonly audit: AuditService,
+    private readonly violations: ViolationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -86,60 +101,57 @@ export class ListExportService {
   async export(actor: Actor, params: ListExportParams, outPath: string, progress: ProgressSink): Promise<ListExportSummary> {
     const fetchPage = this.pager(actor, params);
     const columns = this.columnsOf(params);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const file = createWriteStream(outPath);
-    const tee = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    tee.pipe(file);
+    const out = openHashedFile(outPath);
     const title = TITLES[params.list];
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: tee, useSharedStrings: false, useStyles: true });
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out.stream, useSharedStrings: false, useStyles: true });
     wb.creator = '企业首席质量官制度监管平台';
     wb.lastModifiedBy = actor.username;
     wb.created = this.clock.now();
     wb.title = title;
-    const ws = wb.addWorksheet(title, { views: [{ state: 'frozen', ySplit: 1, xSplit: params.list === 'enterprises' ? 1 : 0 }] });
+    const ws = wb.addWorksheet(title, { views: [{ state: 'frozen', ySplit: 1, xSplit: params.list === 'audit' ? 0 : 1 }] });
     ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
     let rows = 0;
-    let total: number | null = null;
-    for (let page = 1; ; page++) {
-      const result = await fetchPage(page);
-      total = Math.min(result.total, LIST_EXPORT_MAX_ROWS);
-      if (result.total > LIST_EXPORT_MAX_ROWS) {
-        throw AppException.validation([{ field: 'rows', code: 'rows', message: `一次最多导出 ${LIST_EXPORT_MAX_ROWS} 行，请先筛选` }]);
+    try {
+      for (let page = 1; ; page++) {
+        const result = await fetchPage(page);
+        if (result.total > LIST_EXPORT_MAX_ROWS) {
+          throw AppException.validation([{ field: 'rows', code: 'rows', message: `一次最多导出 ${LIST_EXPORT_MAX_ROWS} 行，请先筛选` }]);
+        }
+        for (const item of result.items) {
+          ws.addRow(columns.map((c) => c.value(item as never))).commit();
+          rows++;
+        }
+        await progress.report(rows, result.total);
+        if (result.items.length < BATCH || rows >= result.total) break;
       }
-      for (const item of result.items) {
-        ws.addRow(columns.map((c) => c.value(item as never))).commit();
-        rows++;
-      }
-      await progress.report(rows, total);
-      if (result.items.length < BATCH || rows >= total) break;
+      ws.commit();
+      await wb.commit();
+    } catch (err) {
+      // A cancel or a failure leaves no partial file.
+      await out.abort();
+      throw err;
     }
-    ws.commit();
-    await wb.commit();
-    await finished(file);
+    const { sha256, bytes } = await out.finish();
     const stamp = chinaDate(this.clock.now()).replace(/-/g, '');
-    return { list: params.list, rows, sha256: hash.digest('hex'), bytes, fileName: `${title}-${stamp}.xlsx` };
+    return { list: params.list, rows, sha256, bytes, fileName: `${title}-${stamp}.xlsx` };
   }
 
-  private columnsOf(params: ListExportParams): Column<unknown>[] {
-    const all = (params.list === 'enterprises' ? ENTERPRISE_EXPORT : AUDIT_EXPORT) as Record<string, Column<unknown>>;
-    return ListExportService.columns(params.list, params.columns).map((c) => all[c]);
+  private columnsOf(params: ListExportParams): Column<never>[] {
+    return ListExportService.columns(params.list, params.columns).map((c) => COLUMNS[params.list][c]);
   }
 
   /** Page `n` of the list, as the list endpoint answers it for the same query. */
   private pager(actor: Actor, params: ListExportParams): (page: number) => Promise<Page<unknown>> {
     const query = params.query;
-    if (params.list === 'enterprises') {
-      return (page) => this.enterprises.list(actor, { ...(query as object), page, pageSize: BATCH } as EnterpriseQueryDto);
+    switch (params.list) {
+      case 'enterprises':
+        return (page) => this.enterprises.list(actor, { ...query, page, pageSize: BATCH } as EnterpriseQueryDto);
+      case 'violations':
+        return (page) => this.violations.list(actor, { ...query, page, pageSize: BATCH } as ViolationQueryDto);
+      case 'audit':
+        return (page) => this.audit.list({ ...query, page, pageSize: BATCH });
     }
-    return (page) => this.audit.list({ ...(query as object), page, pageSize: BATCH });
   }
 }

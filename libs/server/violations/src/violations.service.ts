@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Page, PolicyProfile, Role, ViolationItem, ViolationStatus, VoidedViolationItem } from '@cqo/contracts';
+import { parseSort, VIOLATION_SORT_KEYS, type Page, type PolicyProfile, type Role, type ViolationItem, type ViolationSortKey, type ViolationStatus, type VoidedViolationItem } from '@cqo/contracts';
 import { chinaDate, isDisqualifying, maskName, readsPersonalData } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
@@ -69,7 +69,7 @@ export class ViolationsService {
     const clause = where.join(' AND ');
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM violation v WHERE ${clause}`, params);
     const rows: ViolationRow[] = await this.dataSource.query(
-      `${SELECT} WHERE ${clause} ORDER BY v.occurred_on DESC, v.recorded_at DESC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+      `${SELECT} WHERE ${clause} ORDER BY ${violationOrder(q.sort)} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
       params,
     );
     const profile = await this.policy.profileAt(this.today());
@@ -278,4 +278,21 @@ function toItem(r: ViolationRow, profile: PolicyProfile | null): ViolationItem {
     version: r.version,
     disqualifying: profile !== null && r.person_id !== null && isDisqualifying(profile, r.type, r.accident_level),
   };
+}
+
+/** The column each violation sort key orders by (issue 20 item 3); the DTO admits only these keys. */
+const VIOLATION_SORT_SQL: Record<ViolationSortKey, string> = {
+  enterprise: 'e.name',
+  region: 'e.region_path',
+  type: 'v.type',
+  occurredOn: 'v.occurred_on',
+  status: 'v.status',
+  recordedAt: 'v.recorded_at',
+};
+
+/** ORDER BY for a list sort: the chosen column, then the default order (newest first) and the id, so pages never overlap. */
+function violationOrder(sort: string | undefined): string {
+  const parsed = parseSort(sort, VIOLATION_SORT_KEYS);
+  const first = parsed ? `${VIOLATION_SORT_SQL[parsed.key]} ${parsed.desc ? 'DESC' : 'ASC'} NULLS LAST, ` : '';
+  return `${first}v.occurred_on DESC, v.recorded_at DESC, v.id`;
 }
