@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { EnterpriseListItem, FileJobInfo } from '@cqo/contracts';
-import { bearer, makeEnterprise, makeUser } from '../support/fixtures';
+import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -127,6 +127,30 @@ describe('list tools: server sort and export of what the list shows', () => {
       ['企业', '发生日期', '状态'],
       ...(await list('occurredOn')).map((v) => [v.enterpriseName, v.occurredOn, '待整改']),
     ]);
+  }, 60_000);
+
+  it('sorts the training shortfall list of a year and exports it with the same sort (the list to chase)', async () => {
+    const province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
+    const lastYear = new Date().getFullYear() - 1;
+    for (const name of ['乙学时', '甲学时', '丙学时']) {
+      const e = await makeEnterprise(t.db, '420104', { name: `学时排序${name}企业有限公司` });
+      await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
+        .send(hubeiEligibleFiling('2023-03-01', { name, authorisationCertNo: 'SQ-2023-001', initialTrainingCertNo: 'PX-2023-001', explanation: '补录历史聘任' }))
+        .expect(201);
+    }
+    const list = async (sort: string) =>
+      ((await t.http().get('/api/training/shortfall').query({ year: lastYear, sort }).set('Authorization', city).expect(200)).body.items as { personName: string; regionName: string; shortHours: number }[]);
+    const asc = await list('person');
+    expect(asc.map((i) => i.personName)).toEqual(['丙学时', '乙学时', '甲学时'].sort());
+    expect((await list('-person')).map((i) => i.personName)).toEqual(asc.map((i) => i.personName).reverse());
+    const bad = await t.http().get('/api/training/shortfall').query({ sort: 'person_id' }).set('Authorization', city).expect(400);
+    expect(bad.body.details).toEqual([expect.objectContaining({ field: 'sort' })]);
+
+    const started = await t.http().post('/api/files/exports/shortfall').query({ year: lastYear, sort: '-person' }).send({ columns: ['person', 'shortHours'] }).set('Authorization', city).expect(202);
+    const job = await poll(city, started.body.id);
+    expect(job).toMatchObject({ status: 'succeeded', result: { list: 'shortfall', rows: 3 } });
+    const { sheet } = await download(city, job);
+    expect(values(sheet)).toEqual([['首席质量官', '还差学时'], ...(await list('-person')).map((i) => [i.personName, String(i.shortHours)])]);
   }, 60_000);
 
   it('exports the audit log with its filters (issue 20 item 6), actions named as the page names them', async () => {

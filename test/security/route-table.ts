@@ -190,6 +190,7 @@ export const ROUTES: Record<string, Rule> = {
   // a list's export is read with the caller's own scope, as the list is (issue 20 items 3, 6)
   'POST /api/files/exports/enterprises': { roles: ['county', 'city', 'province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
   'POST /api/files/exports/violations': { roles: ['county', 'city', 'province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
+  'POST /api/files/exports/shortfall': { roles: ['county', 'city', 'province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
   'POST /api/files/exports/audit': { roles: ['admin', 'province'], scope: 'none', body: () => ({}), also: WRITE_STATE, why: 'the deployment-wide log' },
   'GET /api/files/jobs': { roles: [...OFFICERS, 'admin'], scope: 'list' },
   // a file job is its creator's own (A's city officer made the export)

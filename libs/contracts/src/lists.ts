@@ -50,10 +50,21 @@ export type ViolationSortKey = (typeof VIOLATION_SORT_KEYS)[number];
 export const VIOLATION_COLUMNS = ['enterprise', 'region', 'subject', 'type', 'occurredOn', 'sourceDocument', 'description', 'status', 'statusNote', 'recordedAt'] as const;
 export type ViolationColumn = (typeof VIOLATION_COLUMNS)[number];
 
+/** The training shortfall list's sortable columns (default: most hours short first). */
+export const SHORTFALL_SORT_KEYS = ['enterprise', 'region', 'person', 'appointedOn', 'shortHours', 'shortActivities'] as const;
+export type ShortfallSortKey = (typeof SHORTFALL_SORT_KEYS)[number];
+export const SHORTFALL_COLUMNS = ['enterprise', 'region', 'person', 'appointedOn', 'firstCategory', 'secondCategory', 'activities', 'shortHours', 'shortActivities'] as const;
+export type ShortfallColumn = (typeof SHORTFALL_COLUMNS)[number];
+
 /** The lists that export what they show. */
-export const LIST_EXPORTS = ['enterprises', 'audit', 'violations'] as const;
+export const LIST_EXPORTS = ['enterprises', 'audit', 'violations', 'shortfall'] as const;
 export type ListExport = (typeof LIST_EXPORTS)[number];
-export const LIST_COLUMNS: Record<ListExport, readonly string[]> = { enterprises: ENTERPRISE_COLUMNS, audit: AUDIT_COLUMNS, violations: VIOLATION_COLUMNS };
+export const LIST_COLUMNS: Record<ListExport, readonly string[]> = {
+  enterprises: ENTERPRISE_COLUMNS,
+  audit: AUDIT_COLUMNS,
+  violations: VIOLATION_COLUMNS,
+  shortfall: SHORTFALL_COLUMNS,
+};
 
 /** One export holds at most this many rows (a wider list is narrowed by its filters first). */
 export const LIST_EXPORT_MAX_ROWS = 100_000;

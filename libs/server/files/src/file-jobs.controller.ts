@@ -6,6 +6,7 @@ import type { FileJobInfo, ImportJobKind } from '@cqo/contracts';
 import { AuditQueryDto, checkAuditRange } from '@cqo/server-audit';
 import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { EnterpriseQueryDto } from '@cqo/server-enterprises';
+import { ShortfallQueryDto } from '@cqo/server-training';
 import { ViolationQueryDto } from '@cqo/server-violations';
 import { XLSX_LIMITS } from '@cqo/server-imports';
 import { ExportAttachmentDto, ExportListDto, ImportUploadDto } from './dtos/file-jobs.dto';
@@ -57,6 +58,14 @@ export class FileJobsController {
   @Roles('county', 'city', 'province', 'admin')
   exportViolations(@CurrentActor() actor: Actor, @Query() query: ViolationQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
     return this.jobs.requestListExport(actor, 'violations', { ...query }, body.columns);
+  }
+
+  /** The training shortfall list of a year as the page shows it (issue 20 item 3: the chase list for training). */
+  @Post('exports/shortfall')
+  @HttpCode(202)
+  @Roles('county', 'city', 'province', 'admin')
+  exportShortfall(@CurrentActor() actor: Actor, @Query() query: ShortfallQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
+    return this.jobs.requestListExport(actor, 'shortfall', { ...query }, body.columns);
   }
 
   /** The audit log with its filters (issue 20 item 6), for those who may read it. */

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import type { AuditEntry, EnterpriseListItem, ListExport, ListExportParams, ListExportSummary, Page, ViolationItem } from '@cqo/contracts';
-import { AUDIT_COLUMNS, ENTERPRISE_COLUMNS, INDUSTRY_SECTION_NAMES, LIST_COLUMNS, VIOLATION_COLUMNS, LIST_EXPORT_MAX_ROWS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
+import type { AuditEntry, EnterpriseListItem, ListExport, ListExportParams, ListExportSummary, Page, ShortfallItem, ViolationItem } from '@cqo/contracts';
+import { AUDIT_COLUMNS, ENTERPRISE_COLUMNS, INDUSTRY_SECTION_NAMES, LIST_COLUMNS, SHORTFALL_COLUMNS, VIOLATION_COLUMNS, LIST_EXPORT_MAX_ROWS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
 import { chinaDate } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, openHashedFile, type Actor, type ProgressSink } from '@cqo/server-common';
 import { EnterprisesService, type EnterpriseQueryDto } from '@cqo/server-enterprises';
+import { TrainingService } from '@cqo/server-training';
 import { ViolationsService, type ViolationQueryDto } from '@cqo/server-violations';
 
 /** Rows fetched per round trip; each page is the list's own query (same filters, same ORDER BY). */
@@ -66,8 +67,26 @@ const VIOLATION_EXPORT: Record<(typeof VIOLATION_COLUMNS)[number], Column<Violat
   recordedAt: { header: '登记', width: 20, value: (r) => chinaDateTime(r.recordedAt) },
 };
 
-const TITLES: Record<ListExport, string> = { enterprises: '企业列表', audit: '审计日志', violations: '违规记录' };
-const COLUMNS: Record<ListExport, Record<string, Column<never>>> = { enterprises: ENTERPRISE_EXPORT, audit: AUDIT_EXPORT, violations: VIOLATION_EXPORT };
+/** The shortfall list (SPEC §3/§4): the year's hours per part and what is missing, as the page shows them. */
+const SHORTFALL_EXPORT: Record<(typeof SHORTFALL_COLUMNS)[number], Column<ShortfallItem>> = {
+  enterprise: { header: '企业', width: 36, value: (r) => r.enterpriseName },
+  region: { header: '所在地区', width: 14, value: (r) => r.regionName },
+  person: { header: '首席质量官', width: 12, value: (r) => r.personName },
+  appointedOn: { header: '聘任日期', width: 12, value: (r) => r.appointedOn },
+  firstCategory: { header: '继续教育(第一类)', width: 16, value: (r) => r.hours.firstCategory },
+  secondCategory: { header: '第二类', width: 10, value: (r) => r.hours.secondCategory },
+  activities: { header: '组织培训活动', width: 14, value: (r) => r.hours.activities },
+  shortHours: { header: '还差学时', width: 10, value: (r) => r.shortHours },
+  shortActivities: { header: '还差活动次数', width: 12, value: (r) => r.shortActivities },
+};
+
+const TITLES: Record<ListExport, string> = { enterprises: '企业列表', audit: '审计日志', violations: '违规记录', shortfall: '学时不足' };
+const COLUMNS: Record<ListExport, Record<string, Column<never>>> = {
+  enterprises: ENTERPRISE_EXPORT,
+  audit: AUDIT_EXPORT,
+  violations: VIOLATION_EXPORT,
+  shortfall: SHORTFALL_EXPORT,
+};
 
 /** `2026-12-04 19:30:05` in China time. */
 function chinaDateTime(iso: string): string {
@@ -86,6 +105,7 @@ export class ListExportService {
     private readonly enterprises: EnterprisesService,
     private readonly audit: AuditService,
     private readonly violations: ViolationsService,
+    private readonly training: TrainingService,
     private readonly clock: Clock,
   ) {}
 
@@ -150,6 +170,8 @@ export class ListExportService {
         return (page) => this.enterprises.list(actor, { ...query, page, pageSize: BATCH } as EnterpriseQueryDto);
       case 'violations':
         return (page) => this.violations.list(actor, { ...query, page, pageSize: BATCH } as ViolationQueryDto);
+      case 'shortfall':
+        return (page) => this.training.shortfall(actor, { ...query, page, pageSize: BATCH });
       case 'audit':
         return (page) => this.audit.list({ ...query, page, pageSize: BATCH });
     }

@@ -12,6 +12,7 @@ import type {
   TrainingRecordQuery,
   TrainingYearHours,
 } from '@cqo/contracts';
+import { parseSort, SHORTFALL_SORT_KEYS, type ShortfallSortKey } from '@cqo/contracts';
 import {
   annualTrainingRule,
   chinaDate,
@@ -307,7 +308,7 @@ export class TrainingService {
     );
     const rows = await this.dataSource.query(
       `SELECT * FROM (${judged}) j WHERE short_hours > 0 OR short_activities > 0
-        ORDER BY short_hours DESC, short_activities DESC, region_code, enterprise_name
+        ORDER BY ${shortfallOrder(q.sort)}
         LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       params,
     );
@@ -435,4 +436,21 @@ function toItem(r: RecordRow): TrainingRecordItem {
     recordedByName: r.recorded_by_name,
     hash: r.hash,
   };
+}
+
+/** The column each shortfall sort key orders by (issue 20 item 3); the DTO admits only these keys. */
+const SHORTFALL_SORT_SQL: Record<ShortfallSortKey, string> = {
+  enterprise: 'enterprise_name',
+  region: 'region_code',
+  person: 'person_name',
+  appointedOn: 'appointed_on',
+  shortHours: 'short_hours',
+  shortActivities: 'short_activities',
+};
+
+/** ORDER BY for a list sort: the chosen column, then the default order (most short first) and the person, so pages never overlap. */
+function shortfallOrder(sort: string | undefined): string {
+  const parsed = parseSort(sort, SHORTFALL_SORT_KEYS);
+  const first = parsed ? `${SHORTFALL_SORT_SQL[parsed.key]} ${parsed.desc ? 'DESC' : 'ASC'}, ` : '';
+  return `${first}short_hours DESC, short_activities DESC, region_code, enterprise_name, person_id`;
 }
