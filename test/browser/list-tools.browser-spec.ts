@@ -84,27 +84,31 @@ describe('list tools in Chromium', () => {
   const sheetRows = (sheet: ExcelJS.Worksheet): string[][] =>
     sheet.getSheetValues().slice(1).map((row) => ((row ?? []) as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
 
-  it('at 1280 px every enterprise-list column is reached by scrolling the table, not the page, with the name pinned', async () => {
-    await signIn('city', 1280);
-    await page.goto(`${base}/enterprises`);
-    await page.waitForSelector(`${table} .el-table__body-wrapper tbody tr`, { timeout: 20_000 });
-    const layout = await page.evaluate((sel) => {
+  /**
+   * For each column between the pinned ones: scroll the table so it sits just right of the pinned
+   * left column, then see whether it shows whole between the pinned columns (not under them).
+   */
+  function reachability(selector: string) {
+    return page.evaluate((sel) => {
       const root = document.querySelector(sel)!;
       const wrap = root.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') as HTMLElement;
       const box = root.getBoundingClientRect();
       const cells = [...root.querySelectorAll('.el-table__body-wrapper tbody tr:first-child td')] as HTMLElement[];
       const headerCells = [...root.querySelectorAll('.el-table__header-wrapper th')] as HTMLElement[];
+      const isRight = (el: Element) => el.className.includes('fixed-column--right');
       const name = cells[0];
+      const right = cells.find(isRight) ?? null;
       const seen: { header: string; visible: boolean; nameLeft: number }[] = [];
       for (let i = 1; i < cells.length; i++) {
-        // Scroll the table so column i sits just right of the pinned name, then look at it.
+        if (isRight(cells[i])) continue;
         wrap.scrollLeft = Math.max(0, cells[i].offsetLeft - name.offsetWidth);
         wrap.dispatchEvent(new Event('scroll'));
         const r = cells[i].getBoundingClientRect();
         const n = name.getBoundingClientRect();
+        const limit = right ? right.getBoundingClientRect().left : box.right;
         seen.push({
           header: (headerCells[i].textContent ?? '').trim(),
-          visible: r.left >= n.right - 1 && r.right <= box.right + 1 && r.width > 0,
+          visible: r.width > 0 && r.left >= n.right - 1 && r.right <= limit + 1,
           nameLeft: Math.round(n.left - box.left),
         });
       }
@@ -112,17 +116,47 @@ describe('list tools in Chromium', () => {
         seen,
         pageScrolls: document.documentElement.scrollWidth > document.documentElement.clientWidth,
         tableScrolls: wrap.scrollWidth > wrap.clientWidth,
-        name: (headerCells[0].textContent ?? '').trim(),
+        pinnedLeft: (headerCells[0].textContent ?? '').trim(),
+        pinnedRight: right ? (headerCells[cells.indexOf(right)].textContent ?? '').trim() : null,
       };
-    }, table);
+    }, selector);
+  }
+
+  it('at 1280 px every enterprise-list column is reached by scrolling the table, not the page, with the name pinned', async () => {
+    await signIn('city', 1280);
+    await page.goto(`${base}/enterprises`);
+    await page.waitForSelector(`${table} .el-table__body-wrapper tbody tr`, { timeout: 20_000 });
+    const layout = await reachability(table);
     expect(layout.pageScrolls).toBe(false);
     expect(layout.tableScrolls).toBe(true);
-    expect(layout.name).toBe('企业名称');
+    expect(layout.pinnedLeft).toBe('企业名称');
     expect(layout.seen.map((s) => s.header)).toEqual(['所在地区', '规上', '首席质量官', '联系电话', '任期届满', '任职资格', '提示', '获奖', '统一社会信用代码', '企业规模', '企业类型', '行业门类']);
     expect(layout.seen.filter((s) => !s.visible)).toEqual([]);
     // Pinned: the name stays at the table's left edge however far the table is scrolled.
     expect(new Set(layout.seen.map((s) => s.nameLeft))).toEqual(new Set([0]));
     await page.screenshot({ path: join(OUT, 'enterprise-list-1280-scrolled.png') });
+  }, 90_000);
+
+  it('at 1280 px the violations list scrolls inside the table: 状态 is reached, never under the pinned 操作', async () => {
+    const enterprises = (await t.db.query(`SELECT id, region_path FROM enterprise WHERE name LIKE '列表工具测试%' ORDER BY name LIMIT 3`)) as { id: string; region_path: string }[];
+    for (const e of enterprises) {
+      await t.db.query(
+        `INSERT INTO violation (enterprise_id, region_path, subject, type, occurred_on, source_document, description, status, recorded_role, recorded_at, updated_at)
+         VALUES ($1, $2, 'enterprise', '违法违规', '2025-05-01', '鄂质监罚〔2025〕12号行政处罚决定书', '未按规定履行质量安全管理职责，情节较重', 'open', 'city', now(), now())`,
+        [e.id, e.region_path],
+      );
+    }
+    await signIn('city', 1280);
+    await page.goto(`${base}/violations`);
+    const violations = '[data-testid=violation-table]';
+    await page.waitForSelector(`${violations} .el-table__body-wrapper tbody tr`, { timeout: 20_000 });
+    const layout = await reachability(violations);
+    expect(layout.pageScrolls).toBe(false);
+    expect(layout.pinnedLeft).toBe('企业');
+    expect(layout.pinnedRight).toBe('操作');
+    expect(layout.seen.map((s) => s.header)).toContain('状态');
+    expect(layout.seen.filter((s) => !s.visible)).toEqual([]);
+    await page.screenshot({ path: join(OUT, 'violations-1280.png') });
   }, 90_000);
 
   it('sorts by a clicked column on the server and exports the rows, order and columns the page shows', async () => {

@@ -44,6 +44,11 @@ export function sortParamOf<K extends string>(value: unknown, keys: readonly K[]
   return parseSort(text, keys) ? text : '';
 }
 
+/** A column's `sortable`: `custom` (the server sorts) for a whitelisted key while the list sorts, otherwise not sortable. */
+export function sortableBy(keys: readonly string[], enabled: () => boolean = () => true): (key: string) => 'custom' | false {
+  return (key) => (enabled() && keys.includes(key) ? 'custom' : false);
+}
+
 export type TableOrder = 'ascending' | 'descending' | null;
 
 /** The table's `default-sort` for a sort parameter. */
