@@ -7,3 +7,4 @@ export * from './actor';
 export * from './core.module';
 export * from './job-progress';
 export * from './hashed-file';
+export * from './list-sort';

@@ -14,11 +14,11 @@ import type {
   SizeClass,
   Verdict,
 } from '@cqo/contracts';
-import { ENTERPRISE_SORT_KEYS, parseSort, type EnterpriseSortKey } from '@cqo/contracts';
+import { ENTERPRISE_SORT_KEYS, type EnterpriseSortKey } from '@cqo/contracts';
 import { chinaDate, maskName, maskPhone, readsPersonalData, subtreePattern, validateCreditCode } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
 import { OutboxService } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import type { CreateEnterpriseDto } from './dtos/create-enterprise.dto';
@@ -75,7 +75,7 @@ export class EnterprisesService {
               a.disqualified AS a_disqualified, ${DUPLICATE_SQL} AS a_duplicate
          ${from} JOIN region r ON r.code = e.region_code
         WHERE ${clause}
-        ORDER BY ${enterpriseOrder(query.sort)}
+        ORDER BY ${orderBySort(query.sort, ENTERPRISE_SORT_KEYS, ENTERPRISE_SORT_SQL, 'e.region_path, e.name, e.id')}
         LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
       params,
     );
@@ -415,9 +415,3 @@ const ENTERPRISE_SORT_SQL: Record<EnterpriseSortKey, string> = {
   verdict: 'a.verdict',
 };
 
-/** ORDER BY for a list sort: the chosen column (empty values last), then the default order and the id, so pages never overlap. */
-export function enterpriseOrder(sort: string | undefined): string {
-  const parsed = parseSort(sort, ENTERPRISE_SORT_KEYS);
-  const first = parsed ? `${ENTERPRISE_SORT_SQL[parsed.key]} ${parsed.desc ? 'DESC' : 'ASC'} NULLS LAST, ` : '';
-  return `${first}e.region_path, e.name, e.id`;
-}

@@ -12,7 +12,7 @@ import type {
   TrainingRecordQuery,
   TrainingYearHours,
 } from '@cqo/contracts';
-import { parseSort, SHORTFALL_SORT_KEYS, type ShortfallSortKey } from '@cqo/contracts';
+import { SHORTFALL_SORT_KEYS, type ShortfallSortKey } from '@cqo/contracts';
 import {
   annualTrainingRule,
   chinaDate,
@@ -27,7 +27,7 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { LedgerService } from './ledger.service';
@@ -308,7 +308,7 @@ export class TrainingService {
     );
     const rows = await this.dataSource.query(
       `SELECT * FROM (${judged}) j WHERE short_hours > 0 OR short_activities > 0
-        ORDER BY ${shortfallOrder(q.sort)}
+        ORDER BY ${orderBySort(q.sort, SHORTFALL_SORT_KEYS, SHORTFALL_SORT_SQL, 'short_hours DESC, short_activities DESC, region_code, enterprise_name, person_id')}
         LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       params,
     );
@@ -448,9 +448,3 @@ const SHORTFALL_SORT_SQL: Record<ShortfallSortKey, string> = {
   shortActivities: 'short_activities',
 };
 
-/** ORDER BY for a list sort: the chosen column, then the default order (most short first) and the person, so pages never overlap. */
-function shortfallOrder(sort: string | undefined): string {
-  const parsed = parseSort(sort, SHORTFALL_SORT_KEYS);
-  const first = parsed ? `${SHORTFALL_SORT_SQL[parsed.key]} ${parsed.desc ? 'DESC' : 'ASC'}, ` : '';
-  return `${first}short_hours DESC, short_activities DESC, region_code, enterprise_name, person_id`;
-}

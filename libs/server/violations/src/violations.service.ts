@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { parseSort, VIOLATION_SORT_KEYS, type Page, type PolicyProfile, type Role, type ViolationItem, type ViolationSortKey, type ViolationStatus, type VoidedViolationItem } from '@cqo/contracts';
+import { VIOLATION_SORT_KEYS, type Page, type PolicyProfile, type Role, type ViolationItem, type ViolationSortKey, type ViolationStatus, type VoidedViolationItem } from '@cqo/contracts';
 import { chinaDate, isDisqualifying, maskName, readsPersonalData } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { UnitOfWork } from '@cqo/server-queue';
@@ -69,7 +69,7 @@ export class ViolationsService {
     const clause = where.join(' AND ');
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM violation v WHERE ${clause}`, params);
     const rows: ViolationRow[] = await this.dataSource.query(
-      `${SELECT} WHERE ${clause} ORDER BY ${violationOrder(q.sort)} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+      `${SELECT} WHERE ${clause} ORDER BY ${orderBySort(q.sort, VIOLATION_SORT_KEYS, VIOLATION_SORT_SQL, 'v.occurred_on DESC, v.recorded_at DESC, v.id')} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
       params,
     );
     const profile = await this.policy.profileAt(this.today());
@@ -290,9 +290,3 @@ const VIOLATION_SORT_SQL: Record<ViolationSortKey, string> = {
   recordedAt: 'v.recorded_at',
 };
 
-/** ORDER BY for a list sort: the chosen column, then the default order (newest first) and the id, so pages never overlap. */
-function violationOrder(sort: string | undefined): string {
-  const parsed = parseSort(sort, VIOLATION_SORT_KEYS);
-  const first = parsed ? `${VIOLATION_SORT_SQL[parsed.key]} ${parsed.desc ? 'DESC' : 'ASC'} NULLS LAST, ` : '';
-  return `${first}v.occurred_on DESC, v.recorded_at DESC, v.id`;
-}
