@@ -153,6 +153,18 @@ describe('list tools: server sort and export of what the list shows', () => {
     expect(values(sheet)).toEqual([['首席质量官', '还差学时'], ...(await list('-person')).map((i) => [i.personName, String(i.shortHours)])]);
   }, 60_000);
 
+  it('sorts the account list by a whitelisted column, and refuses an unknown key on `sort`', async () => {
+    const names = async (sort: string) =>
+      ((await t.http().get('/api/users').query({ sort, pageSize: 100 }).set('Authorization', admin).expect(200)).body.items as { username: string; role: string }[]);
+    const desc = (await names('-username')).map((u) => u.username);
+    expect(desc.length).toBeGreaterThan(2);
+    expect(desc).toEqual([...desc].sort().reverse());
+    const byRole = (await names('role')).map((u) => u.role);
+    expect(byRole).toEqual([...byRole].sort());
+    const bad = await t.http().get('/api/users').query({ sort: 'password_hash' }).set('Authorization', admin).expect(400);
+    expect(bad.body.details).toEqual([expect.objectContaining({ field: 'sort' })]);
+  });
+
   it('exports the audit log with its filters (issue 20 item 6), actions named as the page names them', async () => {
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const query = { actor: adminName, from: today, to: today, sort: 'at' };

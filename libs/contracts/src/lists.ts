@@ -56,6 +56,10 @@ export type ShortfallSortKey = (typeof SHORTFALL_SORT_KEYS)[number];
 export const SHORTFALL_COLUMNS = ['enterprise', 'region', 'person', 'appointedOn', 'firstCategory', 'secondCategory', 'activities', 'shortHours', 'shortActivities'] as const;
 export type ShortfallColumn = (typeof SHORTFALL_COLUMNS)[number];
 
+/** The account list's sortable columns (default: by username). */
+export const USER_SORT_KEYS = ['username', 'displayName', 'role'] as const;
+export type UserSortKey = (typeof USER_SORT_KEYS)[number];
+
 /** The lists that export what they show. */
 export const LIST_EXPORTS = ['enterprises', 'audit', 'violations', 'shortfall'] as const;
 export type ListExport = (typeof LIST_EXPORTS)[number];
