@@ -187,7 +187,12 @@ export const ROUTES: Record<string, Rule> = {
   // files
   'POST /api/files/exports/attachment': { roles: ['city', 'province'], scope: 'object', body: (f) => ({ region: '420100', year: f.year }), also: WRITE_STATE },
   'POST /api/files/imports/roster': { roles: OFFICERS, scope: 'none', body: () => ({}), also: WRITE_STATE },
-  'GET /api/files/jobs': { roles: OFFICERS, scope: 'list' },
+  // a list's export is read with the caller's own scope, as the list is (issue 20 items 3, 6)
+  'POST /api/files/exports/enterprises': { roles: ['county', 'city', 'province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
+  'POST /api/files/exports/violations': { roles: ['county', 'city', 'province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
+  'POST /api/files/exports/shortfall': { roles: ['county', 'city', 'province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
+  'POST /api/files/exports/audit': { roles: ['admin', 'province'], scope: 'none', body: () => ({}), also: WRITE_STATE, why: 'the deployment-wide log' },
+  'GET /api/files/jobs': { roles: [...OFFICERS, 'admin'], scope: 'list' },
   // a file job is its creator's own (A's city officer made the export)
   'GET /api/files/jobs/{id}': { roles: ['city'], scope: 'object', params: { id: 'fileJob' } },
   'POST /api/files/jobs/{id}/cancel': { roles: ['city'], scope: 'object', params: { id: 'fileJob' }, also: WRITE_STATE },

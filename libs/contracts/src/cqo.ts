@@ -1,3 +1,4 @@
+import type { SortParam, ViolationSortKey } from './lists';
 // Chief Quality Officer appointments (聘任备案), eligibility verdicts, violations and policy
 // profiles: the shapes the API, the web app, the CLI and libs/policy share (SPEC §2, §3, §5).
 
@@ -376,6 +377,8 @@ export interface ViolationListQuery {
   enterpriseId?: string;
   status?: ViolationStatus;
   type?: ViolationType;
+  /** A column of VIOLATION_SORT_KEYS, `-` first for descending (issue 20 item 3). */
+  sort?: SortParam<ViolationSortKey>;
   page?: number;
   pageSize?: number;
 }

@@ -1,8 +1,9 @@
 import type { ApiErrorDetail } from './errors';
+import type { ListExportParams, ListExportSummary } from './lists';
 import type { ImportMode, ImportResult } from './training';
 
 /** Long-running spreadsheet jobs (issue 7): attachment exports and the roster and training imports, run by the worker. */
-export const FILE_JOB_KINDS = ['export-attachment', 'import-roster', 'import-training'] as const;
+export const FILE_JOB_KINDS = ['export-attachment', 'import-roster', 'import-training', 'export-list'] as const;
 /** The kinds that import an upload (issue 18 item 1: every upload is read in the worker). */
 export const IMPORT_JOB_KINDS = ['import-roster', 'import-training'] as const;
 export type ImportJobKind = (typeof IMPORT_JOB_KINDS)[number];
@@ -53,7 +54,7 @@ export interface FileJobInfo {
   id: string;
   kind: FileJobKind;
   status: FileJobStatus;
-  params: AttachmentExportParams | ImportJobParams;
+  params: AttachmentExportParams | ImportJobParams | ListExportParams;
   /** Rows done and the total (null until known). */
   done: number;
   total: number | null;
@@ -68,7 +69,7 @@ export interface FileJobInfo {
   downloadUrl: string | null;
   /** The marked-up copy of an import's sheet; null when nothing was rejected. */
   errorReportUrl: string | null;
-  result: AttachmentExportSummary | ImportResult | null;
+  result: AttachmentExportSummary | ImportResult | ListExportSummary | null;
   /** Why the job failed (Chinese, for the user). */
   error: string | null;
   /**

@@ -10,3 +10,5 @@ export * from './stats';
 export * from './files';
 export * from './evaluation';
 export * from './enterprise-changes';
+export * from './lists';
+export * from './audit-labels';

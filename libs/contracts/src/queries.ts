@@ -1,5 +1,6 @@
 import type { SizeClass, OwnershipType } from './api';
 import type { CqoFilter } from './cqo';
+import type { AuditSortKey, EnterpriseSortKey, SortParam } from './lists';
 
 // Query-string shapes of the list/stat endpoints, shared so the web client and the API DTOs agree.
 
@@ -14,6 +15,8 @@ export interface EnterpriseListQuery {
   /** Has any award (中国/长江/市州质量奖 incl. 提名奖). */
   award?: boolean;
   cqo?: CqoFilter;
+  /** A column of ENTERPRISE_SORT_KEYS, `-` first for descending (issue 20 item 3). */
+  sort?: SortParam<EnterpriseSortKey>;
   page?: number;
   pageSize?: number;
 }
@@ -28,4 +31,6 @@ export interface AuditListQuery {
   /** YYYY-MM-DD, China days, both inclusive. */
   from?: string;
   to?: string;
+  /** A column of AUDIT_SORT_KEYS, `-` first for descending; default newest first. */
+  sort?: SortParam<AuditSortKey>;
 }

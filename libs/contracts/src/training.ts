@@ -1,3 +1,4 @@
+import type { ShortfallSortKey, SortParam } from './lists';
 import type { Page } from './api';
 import type { TrainingCategory } from './cqo';
 
@@ -133,6 +134,8 @@ export interface TrainingProgress {
 export interface ShortfallQuery {
   region?: string;
   year?: number;
+  /** A column of SHORTFALL_SORT_KEYS, `-` first for descending (issue 20 item 3). */
+  sort?: SortParam<ShortfallSortKey>;
   page?: number;
   pageSize?: number;
 }

@@ -1,4 +1,4 @@
-import type { AttachmentExportParams, FileJobInfo, ImportMode } from '@cqo/contracts';
+import type { AttachmentExportParams, FileJobInfo, ImportMode, ListExport } from '@cqo/contracts';
 import type { DownloadedFile, RequestOptions } from './request';
 import { apiPath, hasFieldErrors, request, requestFile } from './request';
 
@@ -51,4 +51,12 @@ export function downloadRosterErrorReport(url: string): Promise<DownloadedFile> 
 
 export function downloadRosterTemplate(): Promise<DownloadedFile> {
   return requestFile('GET', '/roster/template');
+}
+
+/**
+ * The export of what a list shows (issue 20 items 3, 6): the list's own query (filters and sort,
+ * without paging) and its visible columns; a file job like the attachment's.
+ */
+export function createListExport(list: ListExport, query: object, columns: readonly string[]): Promise<FileJobInfo> {
+  return request<FileJobInfo>('POST', `/files/exports/${list}`, { query, body: { columns } });
 }

@@ -1,7 +1,7 @@
 import type { CreateUserRequest, Page, Role, UserAdminItem } from '@cqo/contracts';
 import { request } from './request';
 
-export function fetchUsers(query: { q?: string; role?: Role; page?: number; pageSize?: number }): Promise<Page<UserAdminItem>> {
+export function fetchUsers(query: { q?: string; role?: Role; sort?: string; page?: number; pageSize?: number }): Promise<Page<UserAdminItem>> {
   return request<Page<UserAdminItem>>('GET', '/users', { query });
 }
 

@@ -4,6 +4,14 @@ const en: MessageSchema = {
   app: {
     name: 'Chief Quality Officer Supervision Platform',
   },
+  listTools: {
+    columns: 'Columns',
+    resetColumns: 'Reset columns',
+    export: 'Export',
+    exporting: 'Exporting…',
+    exportFailed: 'The export failed; please try again later',
+    loading: 'Loading…',
+  },
   common: {
     search: 'Search',
     reset: 'Reset',
@@ -1608,6 +1616,7 @@ const en: MessageSchema = {
   files: {
     kind: {
       exportAttachment: 'Attachment export',
+      exportList: 'List export',
       importRoster: 'Roster import',
       importTraining: 'Training hours import',
     },

@@ -4,6 +4,14 @@ const zhCN = {
   app: {
     name: '企业首席质量官制度监管平台',
   },
+  listTools: {
+    columns: '列设置',
+    resetColumns: '恢复默认列',
+    export: '导出',
+    exporting: '正在导出…',
+    exportFailed: '导出失败，请稍后重试',
+    loading: '加载中…',
+  },
   common: {
     search: '查询',
     reset: '重置',
@@ -1604,6 +1612,7 @@ const zhCN = {
   files: {
     kind: {
       exportAttachment: '附件表导出',
+      exportList: '列表导出',
       importRoster: '名录导入',
       importTraining: '培训学时导入',
     },

@@ -1,12 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import type { AttachmentExportParams, AttachmentExportSummary, RegionStats } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
-import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
+import { AppException, Clock, NO_PROGRESS, openHashedFile, type Actor, type ProgressSink } from '@cqo/server-common';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { StatsService } from '@cqo/server-stats';
 import { subtreePattern } from '@cqo/policy';
@@ -87,18 +82,8 @@ export class AttachmentExportService {
     const total = await this.repo.count(region.path, year, asOf);
     await progress.report(0, total);
 
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const file = createWriteStream(outPath);
-    const tee = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    tee.pipe(file);
-    const book = new AttachmentWorkbook(tee, {
+    const out = openHashedFile(outPath);
+    const book = new AttachmentWorkbook(out.stream, {
       regionCode: region.code,
       regionName: region.name,
       year,
@@ -112,6 +97,7 @@ export class AttachmentExportService {
     let cursor: RowCursor | null = null;
     const totals = new DetailTotals();
     let sha256 = '';
+    let bytes = 0;
     try {
       book.startDetail();
       cursor = await this.repo.rows(region.path, year, asOf);
@@ -132,9 +118,8 @@ export class AttachmentExportService {
         summaryCells('合计', figures.self),
       );
       await book.commit();
-      await finished(file);
+      ({ sha256, bytes } = await out.finish());
       await progress.report(totals.rows, total);
-      sha256 = hash.digest('hex');
       // Audited before it is handed out: an export the log does not know of is not delivered.
       await this.audit.record({
         // The command line acts as the province office with no user behind it: its name only.
@@ -148,13 +133,9 @@ export class AttachmentExportService {
       });
     } catch (err) {
       // Whatever stopped us (a cancel, a database error, a full disk): no partial file is left.
-      for (const s of [tee, file]) {
-        s.on('error', () => undefined);
-        s.destroy();
-      }
       book.abort();
       await cursor?.close().catch(() => undefined);
-      await rm(outPath, { force: true });
+      await out.abort();
       throw err;
     }
 

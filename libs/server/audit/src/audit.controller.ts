@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import type { AuditEntry, Page } from '@cqo/contracts';
+import { IsDateString, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AUDIT_SORT_KEYS, sortValues, type AuditEntry, type AuditSortKey, type Page, type SortParam } from '@cqo/contracts';
 import { AppException, FieldLabel, Roles } from '@cqo/server-common';
 import { AuditService } from './audit.service';
 
@@ -29,6 +29,17 @@ export class AuditQueryDto {
   @FieldLabel('结束日期') @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '结束日期应为YYYY-MM-DD格式的有效日期' })
   @IsDateString({ strict: true }, { message: '结束日期应为YYYY-MM-DD格式的有效日期' })
   to?: string;
+
+  /** Issue 20 item 3: a whitelisted column; an unknown one is a 400 on `sort`. Default newest first. */
+  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(AUDIT_SORT_KEYS), { message: '排序列无效' })
+  sort?: SortParam<AuditSortKey>;
+}
+
+/** The range check shared by the list and its export. */
+export function checkAuditRange(query: Pick<AuditQueryDto, 'from' | 'to'>): void {
+  if (query.from && query.to && query.from > query.to) {
+    throw AppException.validation([{ field: 'to', code: 'range', message: '结束日期不能早于开始日期' }]);
+  }
 }
 
 @ApiTags('audit')
@@ -40,9 +51,7 @@ export class AuditController {
   @Get()
   @Roles('admin', 'province')
   list(@Query() query: AuditQueryDto): Promise<Page<AuditEntry>> {
-    if (query.from && query.to && query.from > query.to) {
-      throw AppException.validation([{ field: 'to', code: 'range', message: '结束日期不能早于开始日期' }]);
-    }
+    checkAuditRange(query);
     return this.audit.list(query);
   }
 }

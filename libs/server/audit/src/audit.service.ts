@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
-import type { AuditEntry, Page } from '@cqo/contracts';
+import { AUDIT_SORT_KEYS, parseSort, type AuditEntry, type AuditSortKey, type Page } from '@cqo/contracts';
 import { Clock, type Actor } from '@cqo/server-common';
 import { AuditLogEntity } from './audit-log.entity';
 
@@ -134,8 +134,12 @@ export class AuditService {
     }
   }
 
-  async list(query: { page: number; pageSize: number; action?: string; actor?: string; from?: string; to?: string }): Promise<Page<AuditEntry>> {
-    const qb = this.repo.createQueryBuilder('a').orderBy('a.id', 'DESC').where('true');
+  async list(query: { page: number; pageSize: number; action?: string; actor?: string; from?: string; to?: string; sort?: string }): Promise<Page<AuditEntry>> {
+    const qb = this.repo.createQueryBuilder('a').where('true');
+    // Issue 20 item 3: a whitelisted column first, then newest first (the id), so pages never overlap.
+    const sort = parseSort(query.sort, AUDIT_SORT_KEYS);
+    if (sort) qb.orderBy(`a.${AUDIT_SORT_PROPERTY[sort.key]}`, sort.desc ? 'DESC' : 'ASC', 'NULLS LAST').addOrderBy('a.id', 'DESC');
+    else qb.orderBy('a.id', 'DESC');
     if (query.action) qb.andWhere('a.action = :action', { action: query.action });
     if (query.actor) qb.andWhere('a.actor_username = :actor', { actor: query.actor });
     // Days are China days (UTC+8), as the officers read them (issue 20 item 6).
@@ -163,3 +167,6 @@ export class AuditService {
     };
   }
 }
+
+/** The entity property each audit sort key orders by. */
+const AUDIT_SORT_PROPERTY: Record<AuditSortKey, keyof AuditLogEntity> = { at: 'at', actor: 'actorUsername', action: 'action', result: 'result' };

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { ApiErrorDetail, Role, UserAdminItem } from '@cqo/contracts';
+import { USER_SORT_KEYS, type ApiErrorDetail, type Role, type UserAdminItem, type UserSortKey } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
 import { hashPassword, passwordPolicyErrors } from './password';
 
 /** The region level each officer role is bound to (1 province, 2 city, 3 county). */
@@ -21,7 +21,7 @@ export class UsersService {
     private readonly clock: Clock,
   ) {}
 
-  async list(q: { q?: string; role?: Role; page: number; pageSize: number }): Promise<{ items: UserAdminItem[]; total: number; page: number; pageSize: number }> {
+  async list(q: { q?: string; role?: Role; sort?: string; page: number; pageSize: number }): Promise<{ items: UserAdminItem[]; total: number; page: number; pageSize: number }> {
     const params: unknown[] = [this.clock.now()];
     // $1 (now) is read by the lock column only; typed here so the count query can bind it too.
     const where: string[] = ['$1::timestamptz IS NOT NULL'];
@@ -40,7 +40,7 @@ export class UsersService {
         `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
                 u.is_active, u.must_change_password,
                 (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $1) AS locked_until
-           ${sql} ORDER BY u.username LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+           ${sql} ORDER BY ${orderBySort(q.sort, USER_SORT_KEYS, USER_SORT_SQL, 'u.username, u.id')} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
         params,
       ),
     ]);
@@ -176,3 +176,6 @@ function toItem(r: Record<string, unknown>): UserAdminItem {
     lockedUntil: r.locked_until ? new Date(r.locked_until as string).toISOString() : null,
   };
 }
+
+/** The column each account sort key orders by (issue 20 item 3). */
+const USER_SORT_SQL: Record<UserSortKey, string> = { username: 'u.username', displayName: 'u.display_name', role: 'u.role' };

@@ -6,3 +6,5 @@ export * from './http-exception.filter';
 export * from './actor';
 export * from './core.module';
 export * from './job-progress';
+export * from './hashed-file';
+export * from './list-sort';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ScopeModule } from '@cqo/server-auth';
 import { RegionsModule } from '@cqo/server-regions';
 import { EnterpriseAwardEntity } from './entities/enterprise-award.entity';
 import { EnterpriseEntity } from './entities/enterprise.entity';
@@ -11,7 +12,7 @@ import { EnterprisesService } from './enterprises.service';
 import { EnterpriseClosingService } from './enterprise-closing.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EnterpriseEntity, EnterpriseAwardEntity]), RegionsModule],
+  imports: [TypeOrmModule.forFeature([EnterpriseEntity, EnterpriseAwardEntity]), RegionsModule, ScopeModule],
   controllers: [EnterprisesController, EnterpriseChangeRequestsController],
   providers: [EnterprisesService, EnterpriseClosingService, EnterpriseChangeRequestsService, EnterpriseChangeRequestsRepository],
   exports: [EnterprisesService],

@@ -15,10 +15,11 @@ import type {
   SizeClass,
   Verdict,
 } from '@cqo/contracts';
+import { ENTERPRISE_SORT_KEYS, type EnterpriseSortKey } from '@cqo/contracts';
 import { chinaDate, maskName, maskPhone, readsPersonalData, subtreePattern, validateCreditCode } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
 import { OutboxService } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import type { CreateEnterpriseDto } from './dtos/create-enterprise.dto';
@@ -76,7 +77,7 @@ export class EnterprisesService {
               a.disqualified AS a_disqualified, ${DUPLICATE_SQL} AS a_duplicate
          ${from} JOIN region r ON r.code = e.region_code
         WHERE ${clause}
-        ORDER BY e.region_path, e.name
+        ORDER BY ${orderBySort(query.sort, ENTERPRISE_SORT_KEYS, ENTERPRISE_SORT_SQL, 'e.region_path, e.name, e.id')}
         LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
       params,
     );
@@ -407,3 +408,17 @@ function toListItem(r: ListRow, personal: boolean): EnterpriseListItem {
       : null,
   };
 }
+
+/** The column each sort key orders by (issue 20 item 3); the DTO admits only these keys. */
+const ENTERPRISE_SORT_SQL: Record<EnterpriseSortKey, string> = {
+  name: 'e.name',
+  region: 'e.region_path',
+  creditCode: 'e.credit_code',
+  aboveSize: 'e.above_size',
+  sizeClass: 'e.size_class',
+  ownership: 'e.ownership',
+  industry: 'e.industry',
+  termEnd: 'a.term_end',
+  verdict: 'a.verdict',
+};
+

@@ -19,12 +19,23 @@ const SERVICES = [EvaluationSettingsService, EvaluationCertificatesService, Eval
 })
 export class EvaluationWorkerModule {}
 
-/** Capability evaluation, certificates, talent pool and yearly review (SPEC §6, docs/evaluation.md). */
+/**
+ * The services alone, without controllers: for a module that uses them in the worker too (the
+ * violations list, read by the worker's list export, issue 20 item 3), where the public
+ * controller's throttler does not exist. One instance: EvaluationModule re-exports this module.
+ */
 @Module({
   imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule],
-  controllers: [EvaluationController, PublicCertificateController],
   providers: SERVICES,
   exports: SERVICES,
+})
+export class EvaluationServicesModule {}
+
+/** Capability evaluation, certificates, talent pool and yearly review (SPEC §6, docs/evaluation.md). */
+@Module({
+  imports: [EvaluationServicesModule],
+  controllers: [EvaluationController, PublicCertificateController],
+  exports: [EvaluationServicesModule],
 })
 export class EvaluationModule {
   /** The services plus the queue processor and the nightly schedule, for the worker process. */

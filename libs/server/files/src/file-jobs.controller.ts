@@ -1,11 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { FileJobInfo, ImportJobKind } from '@cqo/contracts';
+import { AuditQueryDto, checkAuditRange } from '@cqo/server-audit';
 import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { EnterpriseQueryDto } from '@cqo/server-enterprises';
+import { ShortfallQueryDto } from '@cqo/server-training';
+import { ViolationQueryDto } from '@cqo/server-violations';
 import { XLSX_LIMITS } from '@cqo/server-imports';
-import { ExportAttachmentDto, ImportUploadDto } from './dtos/file-jobs.dto';
+import { ExportAttachmentDto, ExportListDto, ImportUploadDto } from './dtos/file-jobs.dto';
 import { FileJobsService } from './file-jobs.service';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -37,6 +41,42 @@ export class FileJobsController {
     return this.jobs.requestExport(actor, { region: body.region, year: body.year, asOf: body.asOf });
   }
 
+  /**
+   * The enterprise list as the page shows it (issue 20 item 3): the list's own query string (same
+   * filters and sort, checked by the list's DTO) and the visible columns in the body.
+   */
+  @Post('exports/enterprises')
+  @HttpCode(202)
+  @Roles('county', 'city', 'province', 'admin')
+  exportEnterprises(@CurrentActor() actor: Actor, @Query() query: EnterpriseQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
+    return this.jobs.requestListExport(actor, 'enterprises', { ...query }, body.columns);
+  }
+
+  /** The violations list as the page shows it (issue 20 item 3). */
+  @Post('exports/violations')
+  @HttpCode(202)
+  @Roles('county', 'city', 'province', 'admin')
+  exportViolations(@CurrentActor() actor: Actor, @Query() query: ViolationQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
+    return this.jobs.requestListExport(actor, 'violations', { ...query }, body.columns);
+  }
+
+  /** The training shortfall list of a year as the page shows it (issue 20 item 3: the chase list for training). */
+  @Post('exports/shortfall')
+  @HttpCode(202)
+  @Roles('county', 'city', 'province', 'admin')
+  exportShortfall(@CurrentActor() actor: Actor, @Query() query: ShortfallQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
+    return this.jobs.requestListExport(actor, 'shortfall', { ...query }, body.columns);
+  }
+
+  /** The audit log with its filters (issue 20 item 6), for those who may read it. */
+  @Post('exports/audit')
+  @HttpCode(202)
+  @Roles('admin', 'province')
+  exportAudit(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
+    checkAuditRange(query);
+    return this.jobs.requestListExport(actor, 'audit', { ...query }, body.columns);
+  }
+
   /** A roster upload (SPEC §8): checked here (size, type, the zip's directory), stored, then read, validated or imported by the worker. */
   @Post('imports/roster')
   @HttpCode(202)
@@ -48,20 +88,20 @@ export class FileJobsController {
   }
 
   @Get('jobs')
-  @Roles('county', 'city', 'province')
+  @Roles('county', 'city', 'province', 'admin')
   list(@CurrentActor() actor: Actor): Promise<FileJobInfo[]> {
     return this.jobs.list(actor);
   }
 
   @Get('jobs/:id')
-  @Roles('county', 'city', 'province')
+  @Roles('county', 'city', 'province', 'admin')
   get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<FileJobInfo> {
     return this.jobs.get(actor, id);
   }
 
   @Post('jobs/:id/cancel')
   @HttpCode(200)
-  @Roles('county', 'city', 'province')
+  @Roles('county', 'city', 'province', 'admin')
   cancel(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<FileJobInfo> {
     return this.jobs.cancel(actor, id);
   }
@@ -75,7 +115,7 @@ export class FileJobsController {
   }
 
   @Get('jobs/:id/download')
-  @Roles('county', 'city', 'province')
+  @Roles('county', 'city', 'province', 'admin')
   async download(@CurrentActor() actor: Actor, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const file = await this.jobs.download(actor, id);
     res.setHeader('Content-Type', XLSX_TYPE);

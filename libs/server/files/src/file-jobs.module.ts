@@ -1,17 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AttachmentModule } from '@cqo/server-attachment';
+import { EnterprisesModule } from '@cqo/server-enterprises';
 import { RosterModule } from '@cqo/server-roster';
 import { FileStorageModule } from '@cqo/server-storage';
 import { TrainingServicesModule } from '@cqo/server-training';
+import { ViolationsModule } from '@cqo/server-violations';
 import { FileJobsController, TrainingUploadController } from './file-jobs.controller';
 import { FileJobsService } from './file-jobs.service';
+import { ListExportService } from './list-export.service';
 import { FileJobsProcessor, FileJobsScheduleService } from './jobs/file-jobs.processor';
 
 /** Export and import jobs (roster and training) with progress, cancel and 我的导出/导入 (issue 7, issue 18 item 1). */
 @Module({
-  imports: [AttachmentModule, RosterModule, TrainingServicesModule, FileStorageModule],
+  imports: [AttachmentModule, EnterprisesModule, RosterModule, TrainingServicesModule, ViolationsModule, FileStorageModule],
   controllers: [FileJobsController, TrainingUploadController],
-  providers: [FileJobsService],
+  providers: [FileJobsService, ListExportService],
   exports: [FileJobsService],
 })
 export class FileJobsModule {

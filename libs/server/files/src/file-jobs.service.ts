@@ -13,6 +13,9 @@ import type {
   ImportJobParams,
   ImportMode,
   ImportResult,
+  ListExport,
+  ListExportParams,
+  ListExportSummary,
 } from '@cqo/contracts';
 import { IMPORT_JOB_KINDS } from '@cqo/contracts';
 import { chinaDate, isIsoDate, yearAsOf } from '@cqo/policy';
@@ -24,12 +27,13 @@ import { OutboxService } from '@cqo/server-queue';
 import { RosterImportService } from '@cqo/server-roster';
 import { FILE_STORAGE, FileNotFoundError, storageKey, withTempFile, type FileStorage } from '@cqo/server-storage';
 import { TrainingImportService } from '@cqo/server-training';
+import { ListExportService } from './list-export.service';
 
 interface JobRow {
   id: string;
   kind: FileJobKind;
   status: FileJobStatus;
-  params: AttachmentExportParams | ImportJobParams;
+  params: AttachmentExportParams | ImportJobParams | ListExportParams;
   done: number;
   total: number | null;
   cancel_requested: boolean;
@@ -40,7 +44,7 @@ interface JobRow {
   output_sha256: string | null;
   output_size: string | null;
   /** A failed job keeps `{ details }` (its field errors) here. */
-  result: AttachmentExportSummary | ImportResult | { details: ApiErrorDetail[] } | null;
+  result: AttachmentExportSummary | ImportResult | ListExportSummary | { details: ApiErrorDetail[] } | null;
   error: string | null;
   snapshot_run_id: string | null;
   snapshot_built_at: Date | null;
@@ -69,6 +73,7 @@ export class FileJobsService {
     private readonly attachment: AttachmentExportService,
     private readonly roster: RosterImportService,
     private readonly training: TrainingImportService,
+    private readonly lists: ListExportService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -99,13 +104,29 @@ export class FileJobsService {
     if (errors.length) throw AppException.validation(errors);
     const clean: AttachmentExportParams = { region: params.region, year: params.year, ...(params.asOf ? { asOf: params.asOf } : {}) };
     await this.attachment.authorize(actor, clean);
+    return this.queueExport(actor, 'export-attachment', clean);
+  }
+
+  /** An export job: stored, queued for the worker and audited in one transaction. */
+  private async queueExport(actor: Actor, kind: 'export-attachment' | 'export-list', params: AttachmentExportParams | ListExportParams): Promise<FileJobInfo> {
     const id = randomUUID();
     await this.dataSource.transaction(async (m) => {
-      await this.insert(m, actor, id, 'export-attachment', clean, null);
+      await this.insert(m, actor, id, kind, params, null);
       await this.outbox.enqueue(m, 'files.export', { jobId: id });
-      await this.audit.record({ actor, ip: actor.ip, action: 'export.request', objectType: 'file_job', objectId: id, result: 'success', details: { ...clean } }, m);
+      await this.audit.record({ actor, ip: actor.ip, action: 'export.request', objectType: 'file_job', objectId: id, result: 'success', details: { ...params } }, m);
     });
     return this.get(actor, id);
+  }
+
+  /**
+   * The export of what a list page shows (issue 20 items 3, 6): the query has passed the list's own
+   * DTO (its filters and whitelisted sort), the columns are checked here; the worker reads the list
+   * page by page as this actor and writes the file.
+   */
+  async requestListExport(actor: Actor, list: ListExport, query: Record<string, unknown>, columns: readonly string[] | undefined): Promise<FileJobInfo> {
+    const { page: _page, pageSize: _pageSize, ...filters } = query;
+    const params: ListExportParams = { list, query: JSON.parse(JSON.stringify(filters)) as Record<string, unknown>, columns: ListExportService.columns(list, columns) };
+    return this.queueExport(actor, 'export-list', params);
   }
 
   /**
@@ -175,7 +196,7 @@ export class FileJobsService {
     actor: Actor,
     id: string,
     kind: FileJobKind,
-    params: AttachmentExportParams | ImportJobParams,
+    params: AttachmentExportParams | ImportJobParams | ListExportParams,
     input: { name: string; path: string; sha256: string; size: number } | null,
   ): Promise<void> {
     await m.query(
@@ -261,7 +282,7 @@ export class FileJobsService {
     const actor: Actor = { userId: '', username: 'system:city-report', role: 'city', sessionId: '', regionCode: row.region_code, regionPath: null, enterpriseId: null, ip: null };
     // A name of its own per run: two runs of one job must not write into each other's file.
     const path = `city-report-${row.id}-${at}-${randomUUID()}.xlsx`;
-    const summary = await this.exportToStore(actor, { region: row.region_code, year: row.year, asOf }, path);
+    const summary = await this.exportToStore(path, (tmp) => this.attachment.export(actor, { region: row.region_code, year: row.year, asOf }, tmp));
     // TypeORM answers an UPDATE … RETURNING with [rows, count].
     const [updated]: [unknown[], number] = await this.dataSource.query(
       `UPDATE city_report SET attachment_path = $3, attachment_name = $4, attachment_sha256 = $5, attachment_size = $6, attachment_as_of = $7, attachment_submitted_at = $2
@@ -282,10 +303,10 @@ export class FileJobsService {
     return path;
   }
 
-  /** The attachment export written to a temporary file, then streamed into the store under `key`. */
-  private exportToStore(actor: Actor, params: AttachmentExportParams, key: string, progress?: ProgressSink): Promise<AttachmentExportSummary> {
+  /** An export written to a temporary file, then streamed into the store under `key`. */
+  private exportToStore<T>(key: string, write: (tmp: string) => Promise<T>): Promise<T> {
     return withTempFile(key, async (tmp) => {
-      const summary = await this.attachment.export(actor, params, tmp, progress);
+      const summary = await write(tmp);
       await this.storage.putFile(key, tmp);
       return summary;
     });
@@ -312,13 +333,18 @@ export class FileJobsService {
     const progress = this.sink(id, progressRunner);
     try {
       if (!actor) throw AppException.notFound('用户');
-      if (row.kind === 'export-attachment') {
+      if (row.kind === 'export-attachment' || row.kind === 'export-list') {
         const output = this.key(id, 'export');
-        const summary = await this.exportToStore(actor, row.params as AttachmentExportParams, output, progress);
+        const summary = await this.exportToStore<AttachmentExportSummary | ListExportSummary>(output, (tmp) =>
+          row.kind === 'export-list'
+            ? this.lists.export(actor, row.params as ListExportParams, tmp, progress)
+            : this.attachment.export(actor, row.params as AttachmentExportParams, tmp, progress),
+        );
+        const snapshotRunId = 'snapshotRunId' in summary ? summary.snapshotRunId : null;
         await this.finish(id, 'succeeded', {
           result: summary,
           output: { name: summary.fileName, path: output, sha256: summary.sha256, size: summary.bytes },
-          snapshot: summary.snapshotRunId ? { runId: summary.snapshotRunId, builtAt: summary.snapshotBuiltAt } : null,
+          snapshot: snapshotRunId && 'snapshotBuiltAt' in summary ? { runId: snapshotRunId, builtAt: summary.snapshotBuiltAt } : null,
           done: summary.rows,
         });
       } else {
@@ -351,7 +377,7 @@ export class FileJobsService {
     id: string,
     status: FileJobStatus,
     out: {
-      result?: AttachmentExportSummary | ImportResult;
+      result?: AttachmentExportSummary | ImportResult | ListExportSummary;
       output?: { name: string; path: string; sha256: string; size: number };
       snapshot?: { runId: number; builtAt: string | null } | null;
       done?: number;
@@ -438,7 +464,7 @@ function appMessage(err: AppException): string {
 
 function info(r: JobRow): FileJobInfo {
   const failed = r.status === 'failed' && r.result !== null && 'details' in r.result ? r.result.details : null;
-  const result = failed ? null : (r.result as AttachmentExportSummary | ImportResult | null);
+  const result = failed ? null : (r.result as AttachmentExportSummary | ImportResult | ListExportSummary | null);
   const importResult = isImport(r.kind) ? (result as ImportResult | null) : null;
   return {
     id: r.id,

@@ -12,6 +12,7 @@ import type {
   TrainingRecordQuery,
   TrainingYearHours,
 } from '@cqo/contracts';
+import { SHORTFALL_SORT_KEYS, type ShortfallSortKey } from '@cqo/contracts';
 import {
   annualTrainingRule,
   type AnnualTrainingRule,
@@ -27,7 +28,7 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { LedgerService } from './ledger.service';
@@ -317,7 +318,7 @@ export class TrainingService {
     );
     const rows = await this.dataSource.query(
       `SELECT * FROM (${judged}) j WHERE short_hours > 0 OR short_activities > 0
-        ORDER BY short_hours DESC, short_activities DESC, region_code, enterprise_name
+        ORDER BY ${orderBySort(q.sort, SHORTFALL_SORT_KEYS, SHORTFALL_SORT_SQL, 'short_hours DESC, short_activities DESC, region_code, enterprise_name, person_id')}
         LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       params,
     );
@@ -446,3 +447,14 @@ function toItem(r: RecordRow): TrainingRecordItem {
     hash: r.hash,
   };
 }
+
+/** The column each shortfall sort key orders by (issue 20 item 3); the DTO admits only these keys. */
+const SHORTFALL_SORT_SQL: Record<ShortfallSortKey, string> = {
+  enterprise: 'enterprise_name',
+  region: 'region_code',
+  person: 'person_name',
+  appointedOn: 'appointed_on',
+  shortHours: 'short_hours',
+  shortActivities: 'short_activities',
+};
+

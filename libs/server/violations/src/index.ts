@@ -1,2 +1,3 @@
 export * from './violations.module';
 export * from './violations.service';
+export * from './dtos/violation.dto';

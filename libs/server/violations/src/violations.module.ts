@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
-import { EvaluationModule } from '@cqo/server-evaluation';
+import { EvaluationServicesModule } from '@cqo/server-evaluation';
 import { RegionsModule } from '@cqo/server-regions';
 import { ViolationEntity } from './entities/violation.entity';
 import { ViolationsController } from './violations.controller';
 import { ViolationsService } from './violations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ViolationEntity]), EligibilityModule, RegionsModule, EvaluationModule],
+  imports: [TypeOrmModule.forFeature([ViolationEntity]), EligibilityModule, RegionsModule, EvaluationServicesModule, ScopeModule],
   controllers: [ViolationsController],
   providers: [ViolationsService],
   exports: [ViolationsService],

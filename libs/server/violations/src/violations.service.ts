@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Page, PolicyProfile, Role, ViolationItem, ViolationStatus, VoidedViolationItem } from '@cqo/contracts';
+import { VIOLATION_SORT_KEYS, type Page, type PolicyProfile, type Role, type ViolationItem, type ViolationSortKey, type ViolationStatus, type VoidedViolationItem } from '@cqo/contracts';
 import { chinaDate, isDisqualifying, maskName, readsPersonalData } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { UnitOfWork } from '@cqo/server-queue';
@@ -69,7 +69,7 @@ export class ViolationsService {
     const clause = where.join(' AND ');
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM violation v WHERE ${clause}`, params);
     const rows: ViolationRow[] = await this.dataSource.query(
-      `${SELECT} WHERE ${clause} ORDER BY v.occurred_on DESC, v.recorded_at DESC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+      `${SELECT} WHERE ${clause} ORDER BY ${orderBySort(q.sort, VIOLATION_SORT_KEYS, VIOLATION_SORT_SQL, 'v.occurred_on DESC, v.recorded_at DESC, v.id')} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
       params,
     );
     const profile = await this.policy.profileAt(this.today());
@@ -279,3 +279,14 @@ function toItem(r: ViolationRow, profile: PolicyProfile | null): ViolationItem {
     disqualifying: profile !== null && r.person_id !== null && isDisqualifying(profile, r.type, r.accident_level),
   };
 }
+
+/** The column each violation sort key orders by (issue 20 item 3); the DTO admits only these keys. */
+const VIOLATION_SORT_SQL: Record<ViolationSortKey, string> = {
+  enterprise: 'e.name',
+  region: 'e.region_path',
+  type: 'v.type',
+  occurredOn: 'v.occurred_on',
+  status: 'v.status',
+  recordedAt: 'v.recorded_at',
+};
+

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ROLES, type Role } from '@cqo/contracts';
+import { ROLES, sortValues, USER_SORT_KEYS, type Role, type SortParam, type UserSortKey } from '@cqo/contracts';
 import { FieldLabel } from '@cqo/server-common';
 
 export class UserListQueryDto {
@@ -15,6 +15,10 @@ export class UserListQueryDto {
 
   @FieldLabel('角色') @IsOptional() @IsIn(ROLES, { message: '角色不正确' })
   role?: Role;
+
+  /** Issue 20 item 3: a whitelisted column (ORDER BY in the query); an unknown one is a 400 on `sort`. */
+  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(USER_SORT_KEYS), { message: '排序列无效' })
+  sort?: SortParam<UserSortKey>;
 }
 
 export class CreateUserDto {

@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CQO_FILTERS, INDUSTRY_SECTIONS, OWNERSHIP_TYPES, SIZE_CLASSES, type CqoFilter, type EnterpriseListQuery, type OwnershipType, type SizeClass } from '@cqo/contracts';
+import { CQO_FILTERS, ENTERPRISE_SORT_KEYS, INDUSTRY_SECTIONS, sortValues, type EnterpriseSortKey, type SortParam, OWNERSHIP_TYPES, SIZE_CLASSES, type CqoFilter, type EnterpriseListQuery, type OwnershipType, type SizeClass } from '@cqo/contracts';
 import { FieldLabel } from '@cqo/server-common';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -29,6 +29,10 @@ export class EnterpriseQueryDto implements EnterpriseListQuery {
 
   @FieldLabel('首席质量官状态') @IsOptional() @IsIn(CQO_FILTERS, { message: '首席质量官状态筛选条件无效' })
   cqo?: CqoFilter;
+
+  /** Issue 20 item 3: a whitelisted column (ORDER BY in the query); an unknown one is a 400 on `sort`. */
+  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(ENTERPRISE_SORT_KEYS), { message: '排序列无效' })
+  sort?: SortParam<EnterpriseSortKey>;
 
   @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   page = 1;

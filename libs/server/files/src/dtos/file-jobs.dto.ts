@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { IMPORT_MODES, type ImportMode } from '@cqo/contracts';
 import { FieldLabel } from '@cqo/server-common';
 
@@ -38,4 +38,15 @@ export class ImportUploadDto {
   @IsOptional()
   @IsIn(['true', 'false'], { message: '先校验应为 true 或 false' })
   dryRun?: 'true' | 'false';
+}
+
+/** The columns a list export writes (the page's visible ones, by key); default all. */
+export class ExportListDto {
+  @ApiPropertyOptional({ type: [String], example: ['name', 'region', 'creditCode'] })
+  @FieldLabel('导出列')
+  @IsOptional()
+  @IsArray({ message: '导出列应为列名数组' })
+  @ArrayMaxSize(50, { message: '导出列过多' })
+  @IsString({ each: true, message: '导出列应为列名' })
+  columns?: string[];
 }

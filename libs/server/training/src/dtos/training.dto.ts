@@ -1,7 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Allow, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
+  SHORTFALL_SORT_KEYS,
+  sortValues,
+  type ShortfallSortKey,
+  type SortParam,
   TRAINING_CATEGORIES,
   type CreateTrainingRecordRequest,
   type IssueTrainingCertificateRequest,
@@ -78,6 +82,10 @@ export class ShortfallQueryDto implements ShortfallQuery {
 
   @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt({ message: '年度应为整数' }) @Min(2000) @Max(2100)
   year?: number;
+
+  /** Issue 20 item 3: a whitelisted column (ORDER BY in the query); an unknown one is a 400 on `sort`. */
+  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(SHORTFALL_SORT_KEYS), { message: '排序列无效' })
+  sort?: SortParam<ShortfallSortKey>;
 
   @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   page = 1;

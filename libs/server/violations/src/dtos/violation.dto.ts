@@ -2,6 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import {
+  sortValues,
+  VIOLATION_SORT_KEYS,
+  type SortParam,
+  type ViolationSortKey,
   ACCIDENT_LEVELS,
   VIOLATION_STATUSES,
   VIOLATION_SUBJECTS,
@@ -76,6 +80,10 @@ export class ViolationQueryDto implements ViolationListQuery {
 
   @FieldLabel('违规类型') @IsOptional() @IsIn(VIOLATION_TYPES, { message: '违规类型不在规定的类型中' })
   type?: ViolationType;
+
+  /** Issue 20 item 3: a whitelisted column (ORDER BY in the query); an unknown one is a 400 on `sort`. */
+  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(VIOLATION_SORT_KEYS), { message: '排序列无效' })
+  sort?: SortParam<ViolationSortKey>;
 
   @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   page = 1;

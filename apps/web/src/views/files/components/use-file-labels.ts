@@ -37,6 +37,8 @@ export function useFileLabels() {
         return t('files.kind.importRoster');
       case 'import-training':
         return t('files.kind.importTraining');
+      case 'export-list':
+        return t('files.kind.exportList');
       default: {
         const unhandled: never = kind;
         return String(unhandled);

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVALUATION_STEPS } from '@cqo/policy';
-import { AUDIT_ACTION_LABELS, auditActionLabel, auditObjectLabel } from './audit-labels';
+import { AUDIT_ACTION_LABELS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
 
-const ROOT = join(__dirname, '../../../../../..');
+const ROOT = join(__dirname, '../../../..');
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
