@@ -267,6 +267,20 @@ describe('annual reporting cycle (real Postgres)', () => {
     expect(after.body.totals).toMatchObject({ accepted: 1, late: 1 });
   });
 
+  it('issue 20 item 9: the status list counts its rows outside 应报 (filed though the CQO came after the window opened), so 应报 + those = the list', async () => {
+    const expected = await enterprise('420113', `${P}-01-01`);
+    const after = await enterprise('420113', `${P}-02-01`);
+    for (const e of [expected, after]) {
+      await t.http().post(`/api/annual-reports/by-enterprise/${e.id}/${P}/submit`).set('Authorization', e.auth)
+        .send({ data: complete(), version: 0, explanation: '补报上年度报告' }).expect(200);
+    }
+    const status = (await t.http().get(`/api/annual-reports/status?year=${P}&regionCode=420113`).set('Authorization', wuhan).expect(200)).body;
+    expect(status.totals.expected).toBe(1);
+    expect(status.enterprises.total).toBe(2);
+    expect(status.enterprises.notExpected).toBe(1);
+    expect(status.enterprises.items.find((i: { enterpriseId: string }) => i.enterpriseId === after.id).expected).toBe(false);
+  });
+
   describe('reminders', () => {
     const deadline = `${Y + 1}-03-30`;
     const sevenBefore = addDays(deadline, -7);

@@ -227,7 +227,8 @@ export interface FilingStatusResponse {
   pastDeadline: boolean;
   totals: FilingCounts;
   children: FilingStatusRow[];
-  enterprises: Page<FilingStatusEnterprise>;
+  /** `notExpected`: listed rows not in 应报 (filed though not expected), so total = 应报 in the filter + notExpected. */
+  enterprises: Page<FilingStatusEnterprise> & { notExpected: number };
 }
 
 export interface RemindRequest {

@@ -1488,6 +1488,7 @@ const en: MessageSchema = {
         column: { channel: 'Channel', address: 'Address', subject: 'Message', status: 'Status', reason: 'Reason', at: 'Time' },
       },
       notExpected: 'Not expected to file',
+      listIncludesNotExpected: 'The list also holds {n} enterprise(s) that filed though not expected to; they are not counted in Expected.',
       remindSelected: 'Remind selected ({count})',
       remindAll: 'Remind all not submitted',
       remindAllConfirm: 'Send a reminder to every expected enterprise in this region that has not submitted?',

@@ -1484,6 +1484,7 @@ const zhCN = {
         column: { channel: '渠道', address: '地址', subject: '内容', status: '状态', reason: '原因', at: '时间' },
       },
       notExpected: '不在应报范围',
+      listIncludesNotExpected: '名单另含 {n} 家不在应报范围但已报送的企业，不计入“应报”。',
       remindSelected: '催报选中（{count}）',
       remindAll: '催报全部未上报',
       remindAllConfirm: '向本地区所有应报但尚未上报的企业发送催报通知？',

@@ -71,8 +71,10 @@ export class RemindersService {
     const filter = statusFilter(q.status);
     const params = [subtreePattern(region.path), year, settings.windowOpens];
     const base = `WITH x AS (${EXPECTED_SQL}) SELECT * FROM x WHERE (x.expected OR x.report_id IS NOT NULL) AND ${filter}`;
-    const [[{ total }], rows] = await Promise.all([
-      this.dataSource.query(`SELECT count(*)::int AS total FROM (${base}) t`, params),
+    const [[{ total, not_expected: notExpected }], rows] = await Promise.all([
+      // The list holds the 应报 enterprises and those that filed though not expected (e.g. a CQO appointed after
+      // the window opened): `notExpected` says how many of the latter, so 应报 and the list's count can be read together.
+      this.dataSource.query(`SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT t.expected)::int AS not_expected FROM (${base}) t`, params),
       this.dataSource.query(
         `SELECT t.*, g.name AS region_name,
                 (SELECT max(l.created_at) FROM reminder_log l WHERE l.subject = 'enterprise:' || t.id AND l.year = $2) AS last_reminded_at
@@ -105,6 +107,7 @@ export class RemindersService {
       })),
       enterprises: {
         total,
+        notExpected,
         page: q.page,
         pageSize: q.pageSize,
         items: rows.map(
