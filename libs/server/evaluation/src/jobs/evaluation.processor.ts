@@ -1,12 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectQueue, OnQueueError, OnQueueFailed, Process, Processor } from '@nestjs/bull';
-import type { Job, Queue } from 'bull';
-import { QueueName, registerSchedule, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
+import { Injectable, Logger } from '@nestjs/common';
+import { OnQueueError, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import type { Job } from 'bull';
+import { QueueName, ScheduleRegistrar, type JobPayloads } from '@cqo/server-queue';
 import { EvaluationCertificatesService } from '../evaluation-certificates.service';
-
-/** 02:30 China time, after the statistics rebuild. */
-export const CERTIFICATES_NIGHTLY_CRON = SCHEDULES['certificates.nightly'].cron;
-export const CERTIFICATES_NIGHTLY_TZ = SCHEDULES['certificates.nightly'].timezone;
 
 @Processor(QueueName.Evaluation)
 export class EvaluationProcessor {
@@ -35,15 +31,6 @@ export class EvaluationProcessor {
   }
 }
 
-/** Registers the nightly certificate job as one bull repeatable job (same approach as the statistics rebuild). */
+/** Registers the nightly certificate job (02:30 China time, after the statistics rebuild; SCHEDULES in @cqo/server-queue). */
 @Injectable()
-export class EvaluationScheduleService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(EvaluationScheduleService.name);
-
-  constructor(@InjectQueue(QueueName.Evaluation) private readonly queue: Queue) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    // The one schedule table and the one way to register it (issue 19 item 5).
-    await registerSchedule(this.queue, 'certificates.nightly', this.logger);
-  }
-}
+export class EvaluationScheduleService extends ScheduleRegistrar('certificates.nightly') {}

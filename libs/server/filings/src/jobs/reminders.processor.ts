@@ -1,12 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
-import type { Job, Queue } from 'bull';
-import { QueueName, registerSchedule, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
+import { Injectable, Logger } from '@nestjs/common';
+import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import type { Job } from 'bull';
+import { QueueName, ScheduleRegistrar, type JobPayloads } from '@cqo/server-queue';
 import { RemindersService, type DailyReminderResult } from '../reminders.service';
-
-/** 09:00 China time: reminders arrive at the start of the working day. */
-export const REMINDER_CRON = SCHEDULES['reminders.daily'].cron;
-export const REMINDER_TZ = SCHEDULES['reminders.daily'].timezone;
 
 @Processor(QueueName.Reminders)
 export class RemindersProcessor {
@@ -26,15 +22,6 @@ export class RemindersProcessor {
   }
 }
 
-/** Registers the daily reminder run as a bull repeatable job (one schedule however many workers boot). */
+/** Registers the daily reminder run (09:00 China time, the start of the working day; SCHEDULES in @cqo/server-queue) as one bull repeatable job. */
 @Injectable()
-export class ReminderScheduleService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ReminderScheduleService.name);
-
-  constructor(@InjectQueue(QueueName.Reminders) private readonly queue: Queue) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    // The one schedule table and the one way to register it (issue 19 item 5).
-    await registerSchedule(this.queue, 'reminders.daily', this.logger);
-  }
-}
+export class ReminderScheduleService extends ScheduleRegistrar('reminders.daily') {}
