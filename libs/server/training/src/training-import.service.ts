@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -15,7 +13,7 @@ import {
 import { normaliseCertificateNo, parseSheetDate, sheetCellText, validateCreditCode, validateTrainingRecord } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
-import { errorWorkbook, findErrorReport, insertImportRun, openSheet, sha256Of, sortRowErrors, type SheetCell } from '@cqo/server-imports';
+import { findErrorReport, importResult, openSheet, recordImportRun, runCommits, startImportRun, type SheetCell, type StoredUpload } from '@cqo/server-imports';
 import { LedgerService, type NewLedgerRecord } from './ledger.service';
 import { TrainingService } from './training.service';
 
@@ -47,10 +45,7 @@ const CATEGORY_ALIASES: Record<string, TrainingCategory> = {
 const PROGRESS_EVERY = 500;
 
 /** A stored upload (the file jobs keep it on disk; the CLI reads it where it lies). */
-export interface TrainingFile {
-  path: string;
-  originalname: string;
-}
+export type TrainingFile = StoredUpload;
 
 interface ParsedRow {
   row: number;
@@ -142,42 +137,35 @@ export class TrainingImportService {
     // through a connection of its own, which nothing inside the transaction may reach for.
     await progress.report(0, total);
 
-    const runId = randomUUID();
-    const sha = await sha256Of(file.path);
-    const size = (await stat(file.path)).size;
+    const run = await startImportRun(file);
     const result = await this.dataSource.transaction(async (m) => {
       // Under the ledger lock: the certificate numbers checked here stay free until this commits.
       await this.ledger.lock(m);
-      const { drafts, unchanged } = await this.resolve(m, actor, rows, errors, runId);
-      const rejectedRows = new Set(errors.map((e) => e.row)).size;
-      const commit = !params.dryRun && (mode === 'keep-valid' || errors.length === 0);
+      const { drafts, unchanged } = await this.resolve(m, actor, rows, errors, run.id);
+      const commit = runCommits(params.dryRun, mode, errors);
       const appended = commit ? await this.ledger.append(m, drafts) : [];
-      sortRowErrors(errors, TRAINING_IMPORT_COLUMNS);
-      const report = errors.length ? await errorWorkbook(file.path, columns, errors) : null;
-      await insertImportRun(m, {
-        id: runId,
+      const rejectedRows = await recordImportRun(m, {
+        start: run,
         kind: 'training',
         mode,
-        fileName: file.originalname,
-        sha256: sha,
-        size,
+        file,
+        columns,
+        order: TRAINING_IMPORT_COLUMNS,
         committed: commit,
         total,
         inserted: appended.length,
         updated: 0,
         unchanged: commit ? unchanged : 0,
-        rejectedRows,
         errors,
-        report,
-        createdBy: actor.userId || null,
-        createdAt: this.clock.now(),
+        actor,
+        now: this.clock.now(),
       });
       const personIds = [...new Set(drafts.map((d) => d.personId))];
       const enterpriseIds = [...new Set(drafts.map((d) => d.enterpriseId!))];
       if (appended.length) {
-        await this.training.afterWrite(m, actor, personIds, enterpriseIds, 'training.import', runId, {
+        await this.training.afterWrite(m, actor, personIds, enterpriseIds, 'training.import', run.id, {
           file: file.originalname,
-          sha256: sha,
+          sha256: run.sha256,
           mode,
           inserted: appended.length,
           unchanged,
@@ -193,20 +181,11 @@ export class TrainingImportService {
       };
     });
     await progress.report(total, total);
-    return {
-      id: runId,
-      kind: 'training',
-      mode,
-      fileName: file.originalname,
-      total,
-      inserted: result.inserted,
-      updated: 0,
-      unchanged: result.unchanged,
-      rejected: errors,
-      rejectedRows: result.rejectedRows,
-      committed: result.committed,
-      errorReportUrl: errors.length ? `/api/training/imports/${runId}/error-report` : null,
-    };
+    return importResult(
+      'training',
+      { id: run.id, mode, file, total, errors, rejectedRows: result.rejectedRows, committed: result.committed },
+      { inserted: result.inserted, updated: 0, unchanged: result.unchanged },
+    );
   }
 
   /** The marked-up copy of a run's sheet; only its uploader (or an admin) may fetch it. */
