@@ -6,3 +6,4 @@ export * from './http-exception.filter';
 export * from './actor';
 export * from './core.module';
 export * from './job-progress';
+export * from './page-query';
