@@ -47,18 +47,12 @@ const PROGRESS_EVERY = 500;
 /** A stored upload (the file jobs keep it on disk; the CLI reads it where it lies). */
 export type TrainingFile = StoredUpload;
 
-interface ParsedRow {
+/** A sheet row that passed the form's rules: the ledger's course fields, and who it is for. */
+type ParsedRow = Pick<NewLedgerRecord, 'certificateNo' | 'category' | 'course' | 'provider' | 'startDate' | 'endDate' | 'hours'> & {
   row: number;
-  certificateNo: string | null;
   name: string;
   creditCode: string;
-  category: TrainingCategory;
-  course: string;
-  provider: string;
-  startDate: string;
-  endDate: string;
-  hours: number;
-}
+};
 
 /**
  * Training records from providers (SPEC §8): one sheet with the §8 columns. Every row is checked
