@@ -4,7 +4,7 @@ import type { ImportMode, ImportResult, ImportRowError, RosterImportParams } fro
 import {
   addDays,
   allDeclarationIds,
-  chinaDate,
+  
   maskPhone,
   ROSTER_COLUMNS,
   termRuleOf,
@@ -110,7 +110,7 @@ export class RosterImportService {
     const sheet = await openSheet(file.path, ROSTER_COLUMNS, TEMPLATE);
     const { columns } = sheet;
     const mode: ImportMode = params.mode === 'keep-valid' ? 'keep-valid' : 'all-or-nothing';
-    const today = chinaDate(this.clock.now());
+    const today = this.clock.today();
     const profile = await this.policy.profileAt(today);
     // SPEC §8: 任职承诺 = 是 stands for all the declarations of §3, of whichever profile judges it.
     const ctx = { today, term: termRuleOf(profile), declarations: allDeclarationIds(await this.policy.profiles()) };

@@ -14,7 +14,7 @@ import type {
 } from '@cqo/contracts';
 import {
   annualTrainingRule,
-  chinaDate,
+  
   emptyYearHours,
   initialTrainingRequired,
   maskName,
@@ -104,7 +104,7 @@ export class TrainingService {
   ) {}
 
   today(): string {
-    return chinaDate(this.clock.now());
+    return this.clock.today();
   }
 
   async list(actor: Actor, q: TrainingRecordQuery): Promise<Page<TrainingRecordItem>> {
