@@ -170,26 +170,18 @@ describe('hubei-2021 004 二(二) 从事质量管理工作5年以上', () => {
   });
 });
 
-describe('chongqing-2024 003 5.1.2 从事企业质量管理工作 3 年以上', () => {
+describe.each([
+  { title: 'chongqing-2024 003 5.1.2 从事企业质量管理工作 3 年以上', profile: CHONGQING, clause: '003 5.1.2' },
+  { title: 'zhejiang 000 4.1 b) 工作经历要求 (default 3 years)', profile: ZHEJIANG, clause: '000 4.1 b)' },
+])('$title', ({ profile, clause }) => {
   it('passes 3 years', () => {
-    expectEligible(judge(CHONGQING, { yearsInQuality: 3 }));
+    expectEligible(judge(profile, { yearsInQuality: 3 }));
   });
 
-  it('fails 2 years: ineligible citing 003 5.1.2', () => {
-    const r = expectOnlyFailure(judge(CHONGQING, { yearsInQuality: 2 }), 'experience', 'ineligible', '003 5.1.2');
+  it(`fails 2 years: ineligible citing ${clause}`, () => {
+    const r = expectOnlyFailure(judge(profile, { yearsInQuality: 2 }), 'experience', 'ineligible', clause);
     expect(r.expected).toContain('3 年');
     expect(r.actual).toBe('2 年');
-  });
-});
-
-describe('zhejiang 000 4.1 b) 工作经历要求 (default 3 years)', () => {
-  it('passes 3 years', () => {
-    expectEligible(judge(ZHEJIANG, { yearsInQuality: 3 }));
-  });
-
-  it('fails 2 years citing 000 4.1 b)', () => {
-    const r = expectOnlyFailure(judge(ZHEJIANG, { yearsInQuality: 2 }), 'experience', 'ineligible', '000 4.1 b)');
-    expect(r.expected).toContain('3 年');
   });
 });
 

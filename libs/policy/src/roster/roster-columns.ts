@@ -57,8 +57,8 @@ export const ROSTER_CQO_REQUIRED_COLUMNS: readonly RosterColumn[] = ROSTER_CQO_C
 
 export const YES_NO = ['是', '否'] as const;
 
-/** The coded columns and their allowed values (the template's drop-down lists). */
-export const ROSTER_CODED_VALUES: Partial<Record<RosterColumn, readonly string[]>> = {
+/** The coded columns and their allowed values (the template's drop-down lists, and what the row check accepts). */
+export const ROSTER_CODED_VALUES = {
   是否规上: YES_NO,
   企业规模: SIZE_CLASSES,
   企业类型: OWNERSHIP_TYPES,
@@ -70,7 +70,9 @@ export const ROSTER_CODED_VALUES: Partial<Record<RosterColumn, readonly string[]
   职称或职业资格级别: QUALIFICATION_LEVELS,
   是否质量相关专业: YES_NO,
   任职承诺: YES_NO,
-};
+} as const satisfies Partial<Record<RosterColumn, readonly string[]>>;
+
+export type RosterCodedColumn = keyof typeof ROSTER_CODED_VALUES;
 
 /** How an award is written in 获奖情况: `长江质量奖` or, with its year, `2023年长江质量奖`; several separated by `；`. */
 export const AWARD_FORMAT = `奖项名称，可在前面加获奖年份，如“长江质量奖”或“2023年长江质量奖”，多项用“；”分隔；奖项为${AWARD_TYPES.join('/')}`;

@@ -1,13 +1,7 @@
 import {
   AWARD_TYPES,
-  EDUCATION_LEVELS,
   GENDERS,
   INDUSTRY_SECTIONS,
-  OWNERSHIP_TYPES,
-  POSITION_LEVELS,
-  QUALIFICATION_LEVELS,
-  QUALIFICATION_TYPES,
-  SIZE_CLASSES,
   type AwardType,
   type Gender,
   type OwnershipType,
@@ -18,7 +12,16 @@ import { parseSheetDate, sheetCellText, type SheetCellValue } from '../sheet-cel
 import type { EligibilityFacts } from '../eligibility/evaluate';
 import { checkPlausibility } from '../eligibility/plausibility';
 import { checkTerm, type TermRule } from '../eligibility/term';
-import { AWARD_FORMAT, ROSTER_COLUMNS, ROSTER_CQO_COLUMNS, ROSTER_CQO_REQUIRED_COLUMNS, ROSTER_REQUIRED_COLUMNS, type RosterColumn } from './roster-columns';
+import {
+  AWARD_FORMAT,
+  ROSTER_CODED_VALUES,
+  ROSTER_COLUMNS,
+  ROSTER_CQO_COLUMNS,
+  ROSTER_CQO_REQUIRED_COLUMNS,
+  ROSTER_REQUIRED_COLUMNS,
+  type RosterCodedColumn,
+  type RosterColumn,
+} from './roster-columns';
 
 /** A cell as a spreadsheet reader hands it over (libs/policy sheet-cells). */
 export type RosterCell = SheetCellValue;
@@ -130,6 +133,21 @@ function oneOf<T extends string>(list: readonly T[], text: string): T | null {
 }
 
 /**
+ * A coded cell read against its list in ROSTER_CODED_VALUES (the template's drop-down): the value,
+ * or null with "<column>应为<a/b/c>之一" when the cell is filled with anything else.
+ */
+function coded<C extends RosterCodedColumn>(
+  column: C,
+  text: Record<RosterColumn, string>,
+  bad: (column: RosterColumn, reason: string) => void,
+): (typeof ROSTER_CODED_VALUES)[C][number] | null {
+  const allowed: readonly (typeof ROSTER_CODED_VALUES)[C][number][] = ROSTER_CODED_VALUES[column];
+  const value = oneOf(allowed, text[column]);
+  if (text[column] && !value) bad(column, `${column}应为${allowed.join('/')}之一`);
+  return value;
+}
+
+/**
  * One roster row, checked with the rules of the enterprise and CQO filing forms (the same lists
  * and messages), as far as they need no database: the credit code's check character, the coded
  * values, the dates, and the consistency of the appointment. Scope, duplicates and what is on
@@ -153,10 +171,8 @@ export function validateRosterRow(raw: RosterRawRow, ctx: RosterRowContext): Ros
   if (text['所在地区代码'] && !/^\d{6}$/.test(text['所在地区代码'])) bad('所在地区代码', '所在地区代码应为6位GB/T 2260代码');
   const aboveSize = text['是否规上'] === '是' ? true : text['是否规上'] === '否' ? false : null;
   if (text['是否规上'] && aboveSize === null) bad('是否规上', '是否规上应为“是”或“否”');
-  const sizeClass = oneOf(SIZE_CLASSES, text['企业规模']);
-  if (text['企业规模'] && !sizeClass) bad('企业规模', `企业规模应为${SIZE_CLASSES.join('/')}之一`);
-  const ownership = oneOf(OWNERSHIP_TYPES, text['企业类型']);
-  if (text['企业类型'] && !ownership) bad('企业类型', `企业类型应为${OWNERSHIP_TYPES.join('/')}之一`);
+  const sizeClass = coded('企业规模', text, bad);
+  const ownership = coded('企业类型', text, bad);
   const industryText = text['所属行业'].toUpperCase();
   const industry = INDUSTRY_SECTIONS.includes(industryText) ? industryText : null;
   if (text['所属行业'] && !industry) bad('所属行业', '所属行业应为GB/T 4754门类代码A–T');
@@ -199,15 +215,12 @@ function validateCqo(
   if (text['出生年月'] && !birthMonth) bad('出生年月', '出生年月应为YYYY-MM格式，如1980-05');
   const positionTitle = text['职务'];
   if (positionTitle.length > 32) bad('职务', '职务不能超过32个字符');
-  const positionLevel = oneOf(POSITION_LEVELS, text['职务层级']);
-  if (text['职务层级'] && !positionLevel) bad('职务层级', `职务层级应为${POSITION_LEVELS.join('/')}之一`);
-  const education = oneOf(EDUCATION_LEVELS, text['学历']);
-  if (text['学历'] && !education) bad('学历', `学历应为${EDUCATION_LEVELS.join('/')}之一`);
-  const qualificationType = oneOf(QUALIFICATION_TYPES, text['职称或职业资格类别']);
-  if (text['职称或职业资格类别'] && !qualificationType) bad('职称或职业资格类别', `职称或职业资格类别应为${QUALIFICATION_TYPES.join('/')}之一`);
-  const qualificationLevel = oneOf(QUALIFICATION_LEVELS, text['职称或职业资格级别']);
-  if (text['职称或职业资格级别'] && !qualificationLevel) bad('职称或职业资格级别', `职称或职业资格级别应为${QUALIFICATION_LEVELS.join('/')}之一`);
-  else if (qualificationType === '无' && qualificationLevel) bad('职称或职业资格级别', '类别为“无”时不应填写级别');
+  const positionLevel = coded('职务层级', text, bad);
+  const education = coded('学历', text, bad);
+  const qualificationType = coded('职称或职业资格类别', text, bad);
+  // An unlisted level was reported just above, and `bad` keeps a column's first reason only.
+  const qualificationLevel = coded('职称或职业资格级别', text, bad);
+  if (qualificationType === '无' && qualificationLevel) bad('职称或职业资格级别', '类别为“无”时不应填写级别');
   else if (qualificationType && qualificationType !== '无' && !qualificationLevel) bad('职称或职业资格级别', '职称或职业资格级别不能为空（类别为“无”时留空）');
   // SPEC §8: asked only when the qualification is a 专业技术职称 (the speciality of a title); a
   // 职业资格 or 无 may leave it blank, and a blank is stored as 否 (no rule reads it for those).

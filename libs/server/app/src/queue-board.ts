@@ -1,11 +1,11 @@
-import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { NextFunction, Request, Response } from 'express';
-import { APP_CONFIG, Roles, type AppConfig } from '@cqo/server-common';
+import { Action, APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { AuthService, bearerToken, TokenService } from '@cqo/server-auth';
 import { QueueHandles } from '@cqo/server-queue';
 
@@ -22,9 +22,7 @@ const COOKIE = 'cqo_board';
 export class QueueBoardController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  @Post('session')
-  @HttpCode(200)
-  @Roles('admin')
+  @Action('session', 'admin')
   session(@Req() req: Request, @Res({ passthrough: true }) res: Response): { url: string } {
     res.cookie(COOKIE, bearerToken(req as never) ?? '', {
       httpOnly: true,

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AppointmentDetail, AppointmentSummary, AwardCheckResponse, EnterpriseAppointments, VerdictResult } from '@cqo/contracts';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { AppointmentsService } from './appointments.service';
 import { AwardCheckService } from './award-check.service';
 import { AwardCheckQueryDto, ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto, VerdictQueryDto } from './dtos/appointment.dto';
@@ -32,9 +32,7 @@ export class AppointmentsController {
   }
 
   /** The verdict a filing would get, without saving it (the form's live preview). */
-  @Post('enterprises/:id/appointments/preview')
-  @HttpCode(200)
-  @Roles(...FILERS)
+  @Action('enterprises/:id/appointments/preview', ...FILERS)
   preview(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: FileAppointmentDto): Promise<VerdictResult> {
     return this.appointments.preview(actor, id, dto);
   }
@@ -57,9 +55,7 @@ export class AppointmentsController {
     return this.appointments.change(actor, id, dto);
   }
 
-  @Post('appointments/:id/dismiss')
-  @HttpCode(200)
-  @Roles(...FILERS)
+  @Action('appointments/:id/dismiss', ...FILERS)
   dismiss(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: DismissAppointmentDto): Promise<AppointmentSummary> {
     return this.appointments.dismiss(actor, id, dto);
   }

@@ -46,10 +46,6 @@ export class AppointmentsService {
     private readonly appointments: AppointmentsRepository,
   ) {}
 
-  private today(): string {
-    return chinaDate(this.clock.now());
-  }
-
   async forEnterprise(actor: Actor, enterpriseId: string): Promise<EnterpriseAppointments> {
     const e = await this.enterprise(actor, enterpriseId, 'read');
     const rows = await this.dataSource.getRepository(AppointmentEntity).find({
@@ -62,7 +58,7 @@ export class AppointmentsService {
       enterpriseId: e.id,
       enterpriseName: e.name,
       aboveSize: e.above_size,
-      profile: await this.policy.profileAt(this.today()),
+      profile: await this.policy.profileAt(this.clock.today()),
       current: current ? await this.detail(current) : null,
       history: rows.map((r) => this.summary(r)),
     };
@@ -76,12 +72,12 @@ export class AppointmentsService {
 
   async verdict(actor: Actor, id: string, asOf?: string): Promise<VerdictResult> {
     const a = await this.load(actor, id, 'read');
-    return this.eligibility.verdictOf(a.id, asOf ?? this.today());
+    return this.eligibility.verdictOf(a.id, asOf ?? this.clock.today());
   }
 
   async preview(actor: Actor, enterpriseId: string, dto: FileAppointmentDto): Promise<VerdictResult> {
     const e = await this.enterprise(actor, enterpriseId, 'write');
-    const profile = await this.policy.profileAt(this.today());
+    const profile = await this.policy.profileAt(this.clock.today());
     this.assertValid(dto, profile);
     const [person] = await this.dataSource.query(`SELECT id FROM cqo_person WHERE name = $1 AND phone = $2`, [dto.name.trim(), dto.phone]);
     return this.eligibility.preview({ ...this.facts(dto, profile), aboveSize: e.above_size, personId: person?.id ?? null });
@@ -90,7 +86,7 @@ export class AppointmentsService {
   /** 聘任备案: refused when the enterprise already has an active CQO (use 变更). */
   async file(actor: Actor, enterpriseId: string, dto: FileAppointmentDto): Promise<AppointmentDetail> {
     const e = await this.enterprise(actor, enterpriseId, 'write');
-    const profile = await this.policy.profileAt(this.today());
+    const profile = await this.policy.profileAt(this.clock.today());
     this.assertValid(dto, profile);
     const id = await this.write(actor, 'appointment.file', async (m, tx) => {
       // A closed enterprise (注销/吊销/迁出, issue 17) takes no CQO; the share lock orders this with a
@@ -98,7 +94,7 @@ export class AppointmentsService {
       const [{ closed_on: closedOn }] = await m.query(`SELECT closed_on::text AS closed_on FROM enterprise WHERE id = $1 FOR SHARE`, [e.id]);
       if (closedOn) throw AppException.conflict(`该企业已于${closedOn}注销，不能备案首席质量官`);
       // A term already over ends here, audited, before anything new is filed (the nightly run's rule).
-      await this.appointments.expireTerms(m, this.today(), { enterpriseId: e.id });
+      await this.appointments.expireTerms(m, this.clock.today(), { enterpriseId: e.id });
       const [active] = await m.query(`SELECT id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
       if (active) throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');
       const personId = await this.appointments.upsertPerson(m, dto.name, dto.phone);
@@ -113,8 +109,8 @@ export class AppointmentsService {
   async change(actor: Actor, id: string, dto: ChangeAppointmentDto): Promise<AppointmentDetail> {
     const old = await this.load(actor, id, 'write');
     const e = await this.enterprise(actor, old.enterpriseId, 'write');
-    const profile = await this.policy.profileAt(this.today());
-    const today = this.today();
+    const profile = await this.policy.profileAt(this.clock.today());
+    const today = this.clock.today();
     if (old.status !== 'active' || (old.termEnd !== null && old.termEnd < today)) throw AppException.conflict('只能变更在任的首席质量官聘任记录');
     const next: FileAppointmentRequest =
       dto.changeKind === 'replace'
@@ -147,7 +143,7 @@ export class AppointmentsService {
     const a = await this.load(actor, id, 'write');
     if (a.status !== 'active') throw AppException.conflict('只能解聘在任的首席质量官');
     const errors: ApiErrorDetail[] = [];
-    if (dto.endedOn > this.today()) errors.push({ field: 'endedOn', code: 'future', message: '解聘日期不能晚于今天' });
+    if (dto.endedOn > this.clock.today()) errors.push({ field: 'endedOn', code: 'future', message: '解聘日期不能晚于今天' });
     if (dto.endedOn < a.effectiveFrom) errors.push({ field: 'endedOn', code: 'beforeStart', message: `解聘日期不能早于聘任记录的生效日期 ${a.effectiveFrom}` });
     if (errors.length) throw AppException.validation(errors);
     await this.write(actor, 'appointment.dismiss', async (m, tx) => {
@@ -162,7 +158,7 @@ export class AppointmentsService {
 
   /** Field-level checks that need today's date or the profile; nothing is written when they fail. */
   private assertValid(dto: FileAppointmentRequest, profile: PolicyProfile, errors: ApiErrorDetail[] = []): void {
-    const today = this.today();
+    const today = this.clock.today();
     const add = (field: string, code: string, message: string) => errors.push({ field, code, message });
     if (dto.appointedOn > today) add('appointedOn', 'future', '聘任日期不能晚于今天');
     for (const p of checkPlausibility(dto.birthMonth, dto.appointedOn, dto.yearsInQuality)) add(p.field, p.code, p.message);

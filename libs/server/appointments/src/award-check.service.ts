@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AccidentLevel, AwardCheckItem, AwardCheckResponse, ViolationType } from '@cqo/contracts';
-import { chinaDate, isDisqualifying, validateCreditCode } from '@cqo/policy';
+import { isDisqualifying, validateCreditCode } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
@@ -33,7 +33,7 @@ export class AwardCheckService {
     if (!e) throw AppException.notFound('企业');
     await this.scope.assert(actor, { type: 'enterprise', id: e.id, regionPath: e.region_path, enterpriseId: e.id }, 'read', '企业');
 
-    const asOf = chinaDate(this.clock.now());
+    const asOf = this.clock.today();
     const profile = await this.policy.profileAt(asOf);
     const [a] = await this.dataSource.query(
       `SELECT id, name, person_id, appointed_on::text AS appointed_on, term_end::text AS term_end FROM appointment

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { UserAdminItem } from '@cqo/contracts';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { CreateUserDto, ResetPasswordDto, UserListQueryDto } from './dtos/users.dto';
 import { UsersService } from './users.service';
 
@@ -23,26 +23,22 @@ export class UsersController {
     return this.users.create(actor, dto);
   }
 
-  @Post(':id/disable')
-  @HttpCode(200)
+  @Action(':id/disable')
   disable(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<UserAdminItem> {
     return this.users.setActive(actor, id, false);
   }
 
-  @Post(':id/enable')
-  @HttpCode(200)
+  @Action(':id/enable')
   enable(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<UserAdminItem> {
     return this.users.setActive(actor, id, true);
   }
 
-  @Post(':id/unlock')
-  @HttpCode(200)
+  @Action(':id/unlock')
   unlock(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<UserAdminItem> {
     return this.users.unlock(actor, id);
   }
 
-  @Post(':id/reset-password')
-  @HttpCode(200)
+  @Action(':id/reset-password')
   resetPassword(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ResetPasswordDto): Promise<UserAdminItem> {
     return this.users.resetPassword(actor, id, dto.password);
   }

@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, HttpCode, Post, SetMetadata } from '@nestjs/common';
 import type { Role } from '@cqo/contracts';
 
 /** Who is asking: set on the request by the auth guard, passed by controllers to services. */
@@ -33,6 +33,14 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const ROLES_KEY = 'cqo:roles';
 /** Restricts a route to these roles; scope checks still apply inside the service. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/**
+ * A POST that creates nothing (an action on something that exists — accept, return, void,
+ * disable — or a preview / what-if): it answers 200, not 201. With `roles`, restricted to them
+ * (else the controller's roles apply).
+ */
+export const Action = (path: string, ...roles: Role[]) =>
+  roles.length ? applyDecorators(Post(path), HttpCode(200), Roles(...roles)) : applyDecorators(Post(path), HttpCode(200));
 
 export function clientIp(req: { ip?: string; headers: Record<string, string | string[] | undefined> }): string | null {
   return req.ip ?? null;

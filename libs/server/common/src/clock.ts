@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { chinaDate } from '@cqo/policy';
 
 /**
  * The one source of "now" for rules that depend on time (lockouts, idle sessions, deadlines).
@@ -8,6 +9,11 @@ import { Injectable } from '@nestjs/common';
 export class Clock {
   now(): Date {
     return new Date();
+  }
+
+  /** Today's date in China (YYYY-MM-DD), the day every date rule is judged on (SPEC: dates are China days). */
+  today(): string {
+    return chinaDate(this.now());
   }
 }
 

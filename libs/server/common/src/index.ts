@@ -8,3 +8,4 @@ export * from './core.module';
 export * from './job-progress';
 export * from './hashed-file';
 export * from './list-sort';
+export * from './page-query';

@@ -1,8 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type Bind } from '@cqo/server-audit';
-import type { Role } from '@cqo/contracts';
+import type { EducationLevel, Gender, PositionLevel, QualificationLevel, QualificationType, Role, Verdict } from '@cqo/contracts';
 import { ACTIVE_ON } from './appointment-sql';
+
+/**
+ * A row of `appointment` as raw SQL reads it (snake_case; dates as text): the one description of
+ * the table's columns, which readers in other features pick from.
+ */
+export interface AppointmentRecord {
+  id: string;
+  enterprise_id: string;
+  person_id: string;
+  region_path: string;
+  name: string;
+  gender: Gender;
+  birth_month: string;
+  phone: string;
+  position_title: string;
+  position_level: PositionLevel;
+  concurrent_post: boolean;
+  education: EducationLevel;
+  qualification_type: QualificationType;
+  qualification_level: QualificationLevel | null;
+  quality_related: boolean;
+  years_in_quality: number;
+  declarations: string[];
+  appointed_on: string;
+  term_end: string | null;
+  effective_from: string;
+  authorisation_cert_no: string | null;
+  initial_training_hours: number | null;
+  initial_training_cert_no: string | null;
+  initial_training_completed_on: string | null;
+  explanation: string | null;
+  verdict: Verdict | null;
+}
 
 /**
  * The one writer of `appointment` and `cqo_person` (STYLE.md "A repository owns its tables",

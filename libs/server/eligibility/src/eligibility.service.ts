@@ -2,11 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type {
   AccidentLevel,
-  EducationLevel,
   PolicyProfile,
-  PositionLevel,
-  QualificationLevel,
-  QualificationType,
   Verdict,
   VerdictResult,
   ViolationStatus,
@@ -20,32 +16,32 @@ import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cq
 import { ScopeService } from '@cqo/server-auth';
 import { ACTIVE_ON } from './appointment-sql';
 import { IN_REGION_ON, MOVED_SINCE } from './register-sql';
-import { AppointmentsRepository } from './appointments.repository';
+import { AppointmentsRepository, type AppointmentRecord } from './appointments.repository';
 import { ProfilesService } from './profiles.service';
 
-interface AppointmentRow {
-  id: string;
-  enterprise_id: string;
-  person_id: string;
-  region_path: string;
-  enterprise_name: string;
-  name: string;
-  above_size: boolean;
-  appointed_on: string;
-  term_end: string | null;
-  position_level: PositionLevel;
-  education: EducationLevel;
-  qualification_type: QualificationType;
-  qualification_level: QualificationLevel | null;
-  quality_related: boolean;
-  years_in_quality: number;
-  declarations: string[];
-  authorisation_cert_no: string | null;
-  initial_training_hours: number | null;
-  initial_training_cert_no: string | null;
-  initial_training_completed_on: string | null;
-  verdict: Verdict | null;
-}
+/** The appointment columns the facts are built from, with its enterprise's name and 规上. */
+type AppointmentRow = Pick<
+  AppointmentRecord,
+  | 'id'
+  | 'enterprise_id'
+  | 'person_id'
+  | 'region_path'
+  | 'name'
+  | 'appointed_on'
+  | 'term_end'
+  | 'position_level'
+  | 'education'
+  | 'qualification_type'
+  | 'qualification_level'
+  | 'quality_related'
+  | 'years_in_quality'
+  | 'declarations'
+  | 'authorisation_cert_no'
+  | 'initial_training_hours'
+  | 'initial_training_cert_no'
+  | 'initial_training_completed_on'
+  | 'verdict'
+> & { enterprise_name: string; above_size: boolean };
 
 /**
  * The appointment columns the facts are built from. With `asOfParam`, 规上 is the enterprise's on

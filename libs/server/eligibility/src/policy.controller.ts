@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { PolicyCatalogue, PolicyProfile, WhatIfResponse } from '@cqo/contracts';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { CreateProfileVersionDto, UseProfileDto, WhatIfDto } from './dtos/policy.dto';
 import { EligibilityService } from './eligibility.service';
 import { ProfilesService } from './profiles.service';
@@ -27,16 +27,12 @@ export class PolicyController {
     return this.policy.createVersion(actor, dto);
   }
 
-  @Post('schedule')
-  @HttpCode(200)
-  @Roles('province', 'admin')
+  @Action('schedule', 'province', 'admin')
   use(@CurrentActor() actor: Actor, @Body() dto: UseProfileDto): Promise<PolicyCatalogue> {
     return this.policy.use(actor, dto.profile, dto.from);
   }
 
-  @Post('what-if')
-  @HttpCode(200)
-  @Roles('province', 'admin')
+  @Action('what-if', 'province', 'admin')
   whatIf(@CurrentActor() actor: Actor, @Body() dto: WhatIfDto): Promise<WhatIfResponse> {
     return this.eligibility.whatIf(actor, dto.profile);
   }

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { CreateProfileVersionRequest, PolicyCatalogue, PolicyProfile, ProfileScheduleEntry } from '@cqo/contracts';
 import {
   BUILT_IN_PROFILES,
-  chinaDate,
+  
   defaultProfileFor,
   isIsoDate,
   parseProfileRef,
@@ -45,7 +45,7 @@ export class ProfilesService {
   ) {}
 
   today(): string {
-    return chinaDate(this.clock.now());
+    return this.clock.today();
   }
 
   /** Built-ins first, then the province's versions, each name by version. */

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { EnterpriseChangeRequest, Page } from '@cqo/contracts';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { ChangeRequestQueryDto, RejectChangeRequestDto } from './dtos/change-request.dto';
 import { EnterpriseChangeRequestsService } from './enterprise-change-requests.service';
 
@@ -24,16 +24,12 @@ export class EnterpriseChangeRequestsController {
     return this.requests.get(actor, id);
   }
 
-  @Post(':id/approve')
-  @HttpCode(200)
-  @Roles('county', 'city', 'province')
+  @Action(':id/approve', 'county', 'city', 'province')
   approve(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<EnterpriseChangeRequest> {
     return this.requests.approve(actor, id);
   }
 
-  @Post(':id/reject')
-  @HttpCode(200)
-  @Roles('county', 'city', 'province')
+  @Action(':id/reject', 'county', 'city', 'province')
   reject(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: RejectChangeRequestDto): Promise<EnterpriseChangeRequest> {
     return this.requests.reject(actor, id, dto.reason);
   }

@@ -31,7 +31,7 @@ import {
 } from '@cqo/contracts';
 import {
   applicationPreconditions,
-  chinaDate,
+  
   EVALUATION_STEPS,
   evaluationActions,
   gradeSheet,
@@ -139,10 +139,6 @@ export class EvaluationApplicationsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
-
-  today(): string {
-    return chinaDate(this.clock.now());
-  }
 
   // -------------------------------------------------------------------------------------------
   // Reads
@@ -280,7 +276,7 @@ export class EvaluationApplicationsService {
       await this.assertNotLocked(m, a.person_id, dto.scheme);
       await this.assertPreconditions(m, a.id, a.person_id, dto);
       const previous = await this.certificates.currentValid(m, a.person_id, dto.scheme);
-      const continuing = previous ? await this.certificates.continuingEducation(m, dto.scheme, a.person_id, previous.issued_on, previous.valid_until, this.today()) : null;
+      const continuing = previous ? await this.certificates.continuingEducation(m, dto.scheme, a.person_id, previous.issued_on, previous.valid_until, this.clock.today()) : null;
       const now = this.clock.now();
       const [row] = await m.query(
         `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, appointment_id, scheme, applied_grade, experience_years,
@@ -504,7 +500,7 @@ export class EvaluationApplicationsService {
         WHERE person_id = $1 AND status = 'revoked' AND replaced_by IS NULL ORDER BY status_changed_on DESC`,
       [personId],
     );
-    const today = this.today();
+    const today = this.clock.today();
     let worst: { number: string; on: string; from: string } | null = null;
     for (const r of rows) {
       const from = reapplicationLockedUntil(scheme, { scheme: r.scheme, status: r.status, statusChangedOn: r.status_changed_on }, today);
@@ -521,7 +517,7 @@ export class EvaluationApplicationsService {
    * the first failing clause, every failure in the details.
    */
   private async assertPreconditions(m: EntityManager, appointmentId: string | null, personId: string, dto: EvaluationApplicationRequest): Promise<void> {
-    const today = this.today();
+    const today = this.clock.today();
     const [current] = appointmentId
       ? await m.query(`SELECT education, qualification_type, qualification_level FROM appointment WHERE id = $1`, [appointmentId])
       : [];
@@ -573,7 +569,7 @@ export class EvaluationApplicationsService {
   }
 
   private async visit(actor: Actor, id: string, dto: InterviewRequest, step: 'interview' | 'site_visit'): Promise<EvaluationApplicationDetail> {
-    if (dto.date > this.today()) throw AppException.validation([{ field: 'date', code: 'future', message: '日期不能晚于今天' }]);
+    if (dto.date > this.clock.today()) throw AppException.validation([{ field: 'date', code: 'future', message: '日期不能晚于今天' }]);
     await this.step(actor, id, step, async (m) => {
       await this.assertPanel(m, actor, id, false);
       const col = step === 'interview' ? 'interview' : 'site_visit';

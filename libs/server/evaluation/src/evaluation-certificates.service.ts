@@ -26,7 +26,7 @@ import {
   certificateNumber,
   certificateValidUntil,
   certificateYearCompliance,
-  chinaDate,
+  
   escalate,
   MANUAL_CERTIFICATE_MOVES,
   maskName,
@@ -116,10 +116,6 @@ export class EvaluationCertificatesService {
     private readonly clock: Clock,
   ) {}
 
-  today(): string {
-    return chinaDate(this.clock.now());
-  }
-
   /** What the actor may read of certificates (`alias`): the one scope, an evaluator its body's (issue 19 item 3). */
   scopeSql(actor: Actor, params: unknown[], alias = 'c', region?: string | null): string {
     return this.scope.regionFilter(actor, alias, params, { ...CERTIFICATE_SCOPE, region });
@@ -149,7 +145,7 @@ export class EvaluationCertificatesService {
       const report = app.report as GradeResultView;
       if (!report.grade) throw AppException.conflict('认定报告未评定等级，不能颁发证书');
       const settings = await this.settings.get(m);
-      const today = this.today();
+      const today = this.clock.today();
       const year = yearOf(today);
       const [{ last_seq }] = await m.query(
         `INSERT INTO evaluation_cert_counter (body_code, year, last_seq) VALUES ($1, $2, 1)
@@ -328,7 +324,7 @@ export class EvaluationCertificatesService {
 
   /** 001 §11: 认定主体每年应对首席质量官的履职情况、工作成效进行总结和评价. One per certificate and year. */
   async addReview(actor: Actor, id: string, dto: YearlyReviewRequest): Promise<YearlyReviewView> {
-    const today = this.today();
+    const today = this.clock.today();
     const reviewId = await this.dataSource.transaction(async (m) => {
       const cert = await this.lockOwn(m, actor, id);
       if (dto.year < yearOf(cert.issued_on) || dto.year > yearOf(today)) {
@@ -483,7 +479,7 @@ export class EvaluationCertificatesService {
 
   /** Nightly: expire past validity; flag last year's continuing-education shortfall. Idempotent. */
   async nightly(date?: string): Promise<{ expired: number; flagged: number; checked: number }> {
-    const today = date ?? this.today();
+    const today = date ?? this.clock.today();
     const expired = await this.dataSource.transaction(async (m) => {
       const rows: { id: string; status: CertificateStatus; valid_until: string }[] = await m.query(
         `SELECT id, status, valid_until::text AS valid_until FROM evaluation_certificate WHERE status IN ('valid','suspended') AND valid_until < $1::date ORDER BY id FOR UPDATE`,
@@ -601,7 +597,7 @@ export class EvaluationCertificatesService {
     reason: string,
     actor: Actor | null,
     violationId: string | null,
-    on = this.today(),
+    on = this.clock.today(),
   ): Promise<void> {
     // A pending revocation lives on a suspended or terminated certificate only: any other status ends it.
     await m.query(

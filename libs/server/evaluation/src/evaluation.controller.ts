@@ -20,7 +20,7 @@ import type {
   TalentPoolPage,
   YearlyReviewView,
 } from '@cqo/contracts';
-import { CurrentActor, Public, Roles, type Actor } from '@cqo/server-common';
+import { Action, CurrentActor, Public, Roles, type Actor } from '@cqo/server-common';
 import { EvaluationApplicationsService } from './applications.service';
 import {
   AcceptEvaluationDto,
@@ -68,8 +68,7 @@ export class EvaluationController {
     return this.settings.schemes();
   }
 
-  @Post('grade-preview')
-  @HttpCode(200)
+  @Action('grade-preview')
   preview(@Body() dto: GradePreviewDto): Promise<GradeResultView> {
     return this.applications.preview(dto);
   }
@@ -112,16 +111,12 @@ export class EvaluationController {
     return this.applications.detail(actor, id);
   }
 
-  @Post('applications/:id/resubmit')
-  @HttpCode(200)
-  @Roles('enterprise')
+  @Action('applications/:id/resubmit', 'enterprise')
   resubmit(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ResubmitEvaluationDto): Promise<EvaluationApplicationDetail> {
     return this.applications.resubmit(actor, id, dto);
   }
 
-  @Post('applications/:id/withdraw')
-  @HttpCode(200)
-  @Roles('enterprise')
+  @Action('applications/:id/withdraw', 'enterprise')
   withdraw(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<EvaluationApplicationDetail> {
     return this.applications.withdraw(actor, id);
   }
@@ -143,51 +138,37 @@ export class EvaluationController {
     return new StreamableFile(f.content);
   }
 
-  @Post('applications/:id/accept')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('applications/:id/accept', 'evaluator')
   accept(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: AcceptEvaluationDto): Promise<EvaluationApplicationDetail> {
     return this.applications.accept(actor, id, dto);
   }
 
-  @Post('applications/:id/return')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('applications/:id/return', 'evaluator')
   returnForCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReturnEvaluationDto): Promise<EvaluationApplicationDetail> {
     return this.applications.returnForCompletion(actor, id, dto);
   }
 
-  @Post('applications/:id/panel')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('applications/:id/panel', 'evaluator')
   panel(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: AppointPanelDto): Promise<EvaluationApplicationDetail> {
     return this.applications.appointPanel(actor, id, dto);
   }
 
-  @Post('applications/:id/sheets')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('applications/:id/sheets', 'evaluator')
   sheet(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ScoreSheetDto): Promise<EvaluationSheetView> {
     return this.applications.submitSheet(actor, id, dto);
   }
 
-  @Post('applications/:id/interview')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('applications/:id/interview', 'evaluator')
   interview(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: InterviewDto): Promise<EvaluationApplicationDetail> {
     return this.applications.interview(actor, id, dto);
   }
 
-  @Post('applications/:id/site-visit')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('applications/:id/site-visit', 'evaluator')
   siteVisit(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: InterviewDto): Promise<EvaluationApplicationDetail> {
     return this.applications.siteVisit(actor, id, dto);
   }
 
-  @Post('applications/:id/report')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('applications/:id/report', 'evaluator')
   report(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ConsolidateDto): Promise<EvaluationApplicationDetail> {
     return this.applications.consolidate(actor, id, dto);
   }
@@ -212,31 +193,23 @@ export class EvaluationController {
     return this.certificates.detail(actor, id);
   }
 
-  @Post('certificates/:id/status')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('certificates/:id/status', 'evaluator')
   certificateStatus(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: CertificateStatusDto): Promise<CertificateDetail> {
     return this.certificates.setStatus(actor, id, dto);
   }
 
-  @Post('certificates/:id/review-flag/clear')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('certificates/:id/review-flag/clear', 'evaluator')
   clearFlag(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ClearReviewFlagDto): Promise<CertificateDetail> {
     return this.certificates.clearReviewFlag(actor, id, dto.note);
   }
 
   /** 001 §11 必要时有权…声明证书作废: an officer of the body confirms the revocation a violation called for. */
-  @Post('certificates/:id/revocation/confirm')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('certificates/:id/revocation/confirm', 'evaluator')
   confirmRevocation(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: RevocationDecisionDto): Promise<CertificateDetail> {
     return this.certificates.confirmRevocation(actor, id, dto.reason);
   }
 
-  @Post('certificates/:id/revocation/dismiss')
-  @HttpCode(200)
-  @Roles('evaluator')
+  @Action('certificates/:id/revocation/dismiss', 'evaluator')
   dismissRevocation(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: RevocationDecisionDto): Promise<CertificateDetail> {
     return this.certificates.dismissRevocation(actor, id, dto.reason);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AddTalentRequest, GradeDistribution, GradeDistributionRow, TalentPoolItem, TalentPoolPage, TalentPoolQuery } from '@cqo/contracts';
-import { chinaDate, subtreePattern } from '@cqo/policy';
+import { subtreePattern } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { RegionsService } from '@cqo/server-regions';
@@ -115,7 +115,7 @@ export class TalentPoolService {
         WHERE t.removed_at IS NULL AND c.status = 'valid' AND c.region_path LIKE $1`,
       [subtreePattern(root.path)],
     );
-    return { regionCode: root.code, asOf: chinaDate(this.clock.now()), rows: list, totals, talentPool: n };
+    return { regionCode: root.code, asOf: this.clock.today(), rows: list, totals, talentPool: n };
   }
 }
 

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CityReportDetail, CityReportListItem, CityReportSnapshot, ReportProgress, ReportStatus } from '@cqo/contracts';
-import { REPORT_STATUS_LABELS, canTransition, chinaDate, isLate, lockedReason, reasonError, subtreePattern, yearOf } from '@cqo/policy';
+import { REPORT_STATUS_LABELS, canTransition, isLate, lockedReason, reasonError, subtreePattern, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
@@ -81,10 +81,6 @@ export class CityReportsService {
     private readonly eligibility: EligibilityService,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
-
-  private today(): string {
-    return chinaDate(this.clock.now());
-  }
 
   async list(actor: Actor, year: number): Promise<CityReportListItem[]> {
     this.assertYear(year);
@@ -189,7 +185,7 @@ export class CityReportsService {
     const text = narrative.trim();
     if (!text) throw AppException.validation([{ field: 'narrative', code: 'required', message: '请填写推进情况后再上报' }]);
     const settings = await this.settings.forYear(year);
-    const today = this.today();
+    const today = this.clock.today();
     if (today < settings.windowOpens) {
       throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${year} 年度的报送将于 ${settings.windowOpens} 开始` }]);
     }
@@ -333,8 +329,8 @@ export class CityReportsService {
   }
 
   private assertYear(year: number): void {
-    if (!Number.isInteger(year) || year < 2000 || year > yearOf(this.today())) {
-      throw AppException.validation([{ field: 'year', code: 'range', message: `年度应为 2000 至 ${yearOf(this.today())} 之间的整数` }]);
+    if (!Number.isInteger(year) || year < 2000 || year > yearOf(this.clock.today())) {
+      throw AppException.validation([{ field: 'year', code: 'range', message: `年度应为 2000 至 ${yearOf(this.clock.today())} 之间的整数` }]);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { addDays, annualTrainingRule, chinaDate, isIsoDate, maskName, yearOf } from '@cqo/policy';
+import { addDays, annualTrainingRule, isIsoDate, maskName, yearOf } from '@cqo/policy';
 import { Clock } from '@cqo/server-common';
 import { ACTIVE_ON, ProfilesService } from '@cqo/server-eligibility';
 import { shortfallJudgedSql } from '@cqo/server-training';
@@ -47,7 +47,7 @@ export class LifecycleRemindersService {
   ) {}
 
   async runDaily(date?: string): Promise<LifecycleReminderResult> {
-    const today = date && isIsoDate(date) ? date : chinaDate(this.clock.now());
+    const today = date && isIsoDate(date) ? date : this.clock.today();
     const profile = await this.profiles.profileAt(today);
     const out: OutgoingNotification[] = [];
     const result: LifecycleReminderResult = { date: today, termEnding: 0, certificates: 0, trainingShortfall: 0 };

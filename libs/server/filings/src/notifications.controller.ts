@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { NotificationItem, NotificationList } from '@cqo/contracts';
-import { CurrentActor, type Actor } from '@cqo/server-common';
+import { Action, CurrentActor, type Actor } from '@cqo/server-common';
 import { NotificationQueryDto } from './dtos/filings.dto';
 import { NotificationsService } from './notifications.service';
 
@@ -16,14 +16,12 @@ export class NotificationsController {
     return this.notifications.list(actor, q);
   }
 
-  @Post('read-all')
-  @HttpCode(200)
+  @Action('read-all')
   readAll(@CurrentActor() actor: Actor): Promise<{ updated: number }> {
     return this.notifications.markAllRead(actor);
   }
 
-  @Post(':id/read')
-  @HttpCode(200)
+  @Action(':id/read')
   read(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<NotificationItem> {
     return this.notifications.markRead(actor, id);
   }

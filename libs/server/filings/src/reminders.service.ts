@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { FilingSettings, FilingStatusEnterprise, FilingStatusQuery, FilingStatusResponse, RegionLevel, RemindRequest, RemindResult } from '@cqo/contracts';
-import { chinaDate, currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
+import { currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { MessagingService, type DeliveryItem } from '@cqo/server-messaging';
@@ -58,13 +58,9 @@ export class RemindersService {
     return { items: await this.messaging.forEnterprise(enterpriseId) };
   }
 
-  private today(): string {
-    return chinaDate(this.clock.now());
-  }
-
   async status(actor: Actor, q: FilingStatusQuery & { page: number; pageSize: number }): Promise<FilingStatusResponse> {
     const region = q.regionCode ? await this.regions.visible(actor, q.regionCode) : await this.regions.scopeRoot(actor);
-    const today = this.today();
+    const today = this.clock.today();
     const year = q.year ?? currentReportingYear(today);
     const settings = await this.settings.forYear(year);
     const figures = await regionFigures(this.dataSource.manager, { ...region, level: Number(region.level) as RegionLevel }, year, yearAsOf(year, today), settings);
@@ -133,7 +129,7 @@ export class RemindersService {
   async remind(actor: Actor, dto: RemindRequest): Promise<RemindResult> {
     const root = await this.regions.scopeRoot(actor);
     const settings = await this.settings.forYear(dto.year);
-    const today = this.today();
+    const today = this.clock.today();
     if (today < settings.windowOpens) {
       throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${dto.year} 年度报告的填报尚未开始（${settings.windowOpens} 开始）` }]);
     }
@@ -172,7 +168,7 @@ export class RemindersService {
    * county officers) on the days the calendar says, then cities about their own report.
    */
   async runDaily(date?: string): Promise<DailyReminderResult> {
-    const today = date && isIsoDate(date) ? date : this.today();
+    const today = date && isIsoDate(date) ? date : this.clock.today();
     const province = await this.regions.province();
     const result: DailyReminderResult = { date: today, years: [] };
     for (const year of [yearOf(today), yearOf(today) - 1]) {

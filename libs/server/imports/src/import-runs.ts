@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { EntityManager } from 'typeorm';
-import type { ImportRowError } from '@cqo/contracts';
+import type { ImportMode, ImportResult, ImportRowError } from '@cqo/contracts';
 import { AppException, type Actor } from '@cqo/server-common';
 import type { FileStorage } from '@cqo/server-storage';
+import { errorWorkbook } from './error-report';
 
 /** The imports that keep runs in `import_run` (its kind check). */
 export type ImportRunKind = 'roster' | 'training';
@@ -32,6 +34,96 @@ export interface ImportRun {
   report: Buffer | null;
   createdBy: string | null;
   createdAt: Date;
+}
+
+/** An upload on disk (the file jobs store it there before queueing it; the CLI reads it where it lies). */
+export interface StoredUpload {
+  path: string;
+  originalname: string;
+}
+
+/** A run's identity, taken before the import's transaction: its id and the upload's SHA-256 and size. */
+export interface RunStart {
+  id: string;
+  sha256: string;
+  size: number;
+}
+
+export async function startImportRun(file: StoredUpload): Promise<RunStart> {
+  return { id: randomUUID(), sha256: await sha256Of(file.path), size: (await stat(file.path)).size };
+}
+
+/** Whether a run writes (SPEC §8): never on a dry run; with a rejected row only in keep-valid mode. */
+export function runCommits(dryRun: boolean | undefined, mode: ImportMode, errors: readonly ImportRowError[]): boolean {
+  return !dryRun && (mode === 'keep-valid' || errors.length === 0);
+}
+
+/** What an import knows at the end of its transaction, for `recordImportRun`. */
+export interface FinishedRun {
+  start: RunStart;
+  kind: ImportRunKind;
+  mode: ImportMode;
+  file: StoredUpload;
+  /** The sheet's header (column name → index) and the template's column order, for the error report. */
+  columns: Map<string, number>;
+  order: readonly string[];
+  committed: boolean;
+  total: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  errors: ImportRowError[];
+  actor: Actor;
+  now: Date;
+}
+
+/**
+ * The end of every import run, inside its transaction: the rejections are put in sheet order, the
+ * sheet is marked up where any were, and the run is recorded. Returns the number of rows rejected.
+ */
+export async function recordImportRun(m: EntityManager, run: FinishedRun, storage: FileStorage): Promise<number> {
+  sortRowErrors(run.errors, run.order);
+  const rejectedRows = new Set(run.errors.map((e) => e.row)).size;
+  const report = run.errors.length ? await errorWorkbook(run.file.path, run.columns, run.errors) : null;
+  await insertImportRun(m, {
+    id: run.start.id,
+    kind: run.kind,
+    mode: run.mode,
+    fileName: run.file.originalname,
+    sha256: run.start.sha256,
+    size: run.start.size,
+    committed: run.committed,
+    total: run.total,
+    inserted: run.inserted,
+    updated: run.updated,
+    unchanged: run.unchanged,
+    rejectedRows,
+    errors: run.errors,
+    report,
+    createdBy: run.actor.userId || null,
+    createdAt: run.now,
+  }, storage);
+  return rejectedRows;
+}
+
+/** The answer of an import, the same for every kind; the error report is fetched from `/api/<kind>/imports/<id>/error-report`. */
+export function importResult(
+  kind: ImportRunKind,
+  run: { id: string; mode: ImportMode; file: StoredUpload; total: number; errors: ImportRowError[]; rejectedRows: number; committed: boolean },
+  counts: { inserted: number; updated: number; unchanged: number },
+): ImportResult {
+  return {
+    id: run.id,
+    kind,
+    mode: run.mode,
+    fileName: run.file.originalname,
+    total: run.total,
+    ...counts,
+    rejected: run.errors,
+    rejectedRows: run.rejectedRows,
+    committed: run.committed,
+    errorReportUrl: run.errors.length ? `/api/${kind}/imports/${run.id}/error-report` : null,
+  };
 }
 
 /** The object key of a run's error workbook in the file store (issue 21). */

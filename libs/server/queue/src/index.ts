@@ -7,3 +7,4 @@ export * from './outbox-relay.service';
 export * from './queue.module';
 export * from './redis';
 export * from './queue-handles';
+export * from './logging-processor';

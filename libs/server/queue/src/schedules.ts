@@ -1,4 +1,5 @@
-import type { Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type Type } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
 import type { JobOptions, Queue } from 'bull';
 import { QueueName } from './queue-names';
 
@@ -51,4 +52,23 @@ export async function registerSchedule(queue: Queue, name: ScheduledJob, logger:
   } catch (err) {
     logger.warn(`could not register the schedule ${s.job}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The one provider shape that registers a schedule of the table at application start: a feature
+ * lists `ScheduleRegistrar('its.job')` (or a class that extends it) among the providers of its
+ * worker module, instead of writing its own bootstrap hook.
+ */
+export function ScheduleRegistrar(name: ScheduledJob): Type<OnApplicationBootstrap> {
+  @Injectable()
+  class Registrar implements OnApplicationBootstrap {
+    private readonly logger = new Logger(`Schedule ${name}`);
+
+    constructor(@InjectQueue(SCHEDULES[name].queue) private readonly queue: Queue) {}
+
+    onApplicationBootstrap(): Promise<void> {
+      return registerSchedule(this.queue, name, this.logger);
+    }
+  }
+  return Registrar;
 }

@@ -4,8 +4,8 @@ import { Injectable } from '@nestjs/common';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type Bind } from '@cqo/server-audit';
-import { AppointmentsRepository } from '@cqo/server-eligibility';
-import type { EducationLevel, Role, Gender, PositionLevel, QualificationLevel, QualificationType } from '@cqo/contracts';
+import { AppointmentsRepository, type AppointmentRecord } from '@cqo/server-eligibility';
+import type { Role } from '@cqo/contracts';
 
 /** Rows per statement: big enough to amortise the round trip, small enough for the parameter arrays. */
 export const BATCH = 5000;
@@ -33,32 +33,7 @@ export interface EnterpriseRow {
   closed_on: string | null;
 }
 
-export interface ActiveAppointmentRow {
-  id: string;
-  enterprise_id: string;
-  person_id: string;
-  name: string;
-  gender: Gender;
-  birth_month: string;
-  phone: string;
-  position_title: string;
-  position_level: PositionLevel;
-  concurrent_post: boolean;
-  education: EducationLevel;
-  qualification_type: QualificationType;
-  qualification_level: QualificationLevel | null;
-  quality_related: boolean;
-  years_in_quality: number;
-  declarations: string[];
-  appointed_on: string;
-  term_end: string | null;
-  effective_from: string;
-  authorisation_cert_no: string | null;
-  initial_training_hours: number | null;
-  initial_training_cert_no: string | null;
-  initial_training_completed_on: string | null;
-  explanation: string | null;
-}
+export type ActiveAppointmentRow = Omit<AppointmentRecord, 'region_path' | 'verdict'>;
 
 /** The enterprise columns a roster row writes. */
 export interface EnterpriseFields {

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ImportMode, ImportResult, ImportRowError, RosterImportParams } from '@cqo/contracts';
 import {
   addDays,
   allDeclarationIds,
-  chinaDate,
+  
   maskPhone,
   ROSTER_COLUMNS,
   termRuleOf,
@@ -19,17 +17,26 @@ import {
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
-import { assertXlsx, errorWorkbook, findErrorReport, insertImportRun, openSheet, readHeader, requireColumns, sha256Of, sortRowErrors, XLSX_LIMITS } from '@cqo/server-imports';
+import {
+  assertXlsx,
+  findErrorReport,
+  importResult,
+  openSheet,
+  readHeader,
+  recordImportRun,
+  requireColumns,
+  runCommits,
+  startImportRun,
+  XLSX_LIMITS,
+  type StoredUpload,
+} from '@cqo/server-imports';
 import { OutboxService } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type NewEnterprise, type RegionRow, type StageRow, orderedIds } from './roster-import.repository';
 import { rosterTemplate } from './roster-template';
 
 /** An upload on disk (the file jobs store the upload there before queueing it). */
-export interface RosterFile {
-  path: string;
-  originalname: string;
-}
+export type RosterFile = StoredUpload;
 
 export const ROSTER_MAX_ROWS = XLSX_LIMITS.maxRows;
 const TEMPLATE = '企业名册导入模板';
@@ -105,7 +112,7 @@ export class RosterImportService {
     const sheet = await openSheet(file.path, ROSTER_COLUMNS, TEMPLATE);
     const { columns } = sheet;
     const mode: ImportMode = params.mode === 'keep-valid' ? 'keep-valid' : 'all-or-nothing';
-    const today = chinaDate(this.clock.now());
+    const today = this.clock.today();
     const profile = await this.policy.profileAt(today);
     // SPEC §8: 任职承诺 = 是 stands for all the declarations of §3, of whichever profile judges it.
     const ctx = { today, term: termRuleOf(profile), declarations: allDeclarationIds(await this.policy.profiles()) };
@@ -152,9 +159,7 @@ export class RosterImportService {
     // reach for a pool connection, and a progress sink writes through the pool.
     await progress.report(0, total);
 
-    const runId = randomUUID();
-    const sha = await sha256Of(file.path);
-    const size = (await stat(file.path)).size;
+    const run = await startImportRun(file);
     const now = this.clock.now();
     const result = await this.dataSource.transaction(async (m) => {
       await this.repo.lock(m);
@@ -162,52 +167,36 @@ export class RosterImportService {
       await m.query(`SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'`);
       // 2. Against what is on record.
       const plans = await this.plan(m, actor, rows, errors, regions, today);
-      sortRowErrors(errors, ROSTER_COLUMNS);
-      const rejectedRows = new Set(errors.map((e) => e.row)).size;
-      const commit = !params.dryRun && (mode === 'keep-valid' || errors.length === 0);
+      const commit = runCommits(params.dryRun, mode, errors);
       const counts = { inserted: 0, updated: 0, unchanged: 0 };
       if (commit || params.dryRun) for (const p of plans) counts[p.outcome === 'insert' ? 'inserted' : p.outcome === 'update' ? 'updated' : 'unchanged'] += 1;
       // 3. The write.
-      if (commit) await this.write(m, actor, plans, runId, file.originalname, today, now);
-      const report = errors.length ? await errorWorkbook(file.path, columns, errors) : null;
-      await insertImportRun(m, {
-        id: runId,
+      if (commit) await this.write(m, actor, plans, run.id, file.originalname, today, now);
+      const rejectedRows = await recordImportRun(m, {
+        start: run,
         kind: 'roster',
         mode,
-        fileName: file.originalname,
-        sha256: sha,
-        size,
+        file,
+        columns,
+        order: ROSTER_COLUMNS,
         committed: commit,
         total,
         ...(commit ? counts : { inserted: 0, updated: 0, unchanged: 0 }),
-        rejectedRows,
         errors,
-        report,
-        createdBy: actor.userId || null,
-        createdAt: now,
+        actor,
+        now,
       }, this.storage);
       if (commit) {
         await this.repo.audit(
           m,
           actor,
-          [{ action: 'roster.import', objectType: 'import_run', objectId: runId, details: { file: file.originalname, sha256: sha, mode, total, ...counts, rejectedRows } }],
+          [{ action: 'roster.import', objectType: 'import_run', objectId: run.id, details: { file: file.originalname, sha256: run.sha256, mode, total, ...counts, rejectedRows } }],
         );
       }
       return { commit, counts, rejectedRows };
     });
     await progress.report(total, total);
-    return {
-      id: runId,
-      kind: 'roster',
-      mode,
-      fileName: file.originalname,
-      total,
-      ...result.counts,
-      rejected: errors,
-      rejectedRows: result.rejectedRows,
-      committed: result.commit,
-      errorReportUrl: errors.length ? `/api/roster/imports/${runId}/error-report` : null,
-    };
+    return importResult('roster', { id: run.id, mode, file, total, errors, rejectedRows: result.rejectedRows, committed: result.commit }, result.counts);
   }
 
   private async plan(

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -16,7 +14,7 @@ import { normaliseCertificateNo, parseSheetDate, sheetCellText, validateCreditCo
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
-import { errorWorkbook, findErrorReport, insertImportRun, openSheet, sha256Of, sortRowErrors, type SheetCell } from '@cqo/server-imports';
+import { findErrorReport, importResult, openSheet, recordImportRun, runCommits, startImportRun, type SheetCell, type StoredUpload } from '@cqo/server-imports';
 import { LedgerService, type NewLedgerRecord } from './ledger.service';
 import { TrainingService } from './training.service';
 
@@ -48,23 +46,14 @@ const CATEGORY_ALIASES: Record<string, TrainingCategory> = {
 const PROGRESS_EVERY = 500;
 
 /** A stored upload (the file jobs keep it on disk; the CLI reads it where it lies). */
-export interface TrainingFile {
-  path: string;
-  originalname: string;
-}
+export type TrainingFile = StoredUpload;
 
-interface ParsedRow {
+/** A sheet row that passed the form's rules: the ledger's course fields, and who it is for. */
+type ParsedRow = Pick<NewLedgerRecord, 'certificateNo' | 'category' | 'course' | 'provider' | 'startDate' | 'endDate' | 'hours'> & {
   row: number;
-  certificateNo: string | null;
   name: string;
   creditCode: string;
-  category: TrainingCategory;
-  course: string;
-  provider: string;
-  startDate: string;
-  endDate: string;
-  hours: number;
-}
+};
 
 /**
  * Training records from providers (SPEC §8): one sheet with the §8 columns. Every row is checked
@@ -144,42 +133,35 @@ export class TrainingImportService {
     // through a connection of its own, which nothing inside the transaction may reach for.
     await progress.report(0, total);
 
-    const runId = randomUUID();
-    const sha = await sha256Of(file.path);
-    const size = (await stat(file.path)).size;
+    const run = await startImportRun(file);
     const result = await this.dataSource.transaction(async (m) => {
       // Under the ledger lock: the certificate numbers checked here stay free until this commits.
       await this.ledger.lock(m);
-      const { drafts, unchanged } = await this.resolve(m, actor, rows, errors, runId);
-      const rejectedRows = new Set(errors.map((e) => e.row)).size;
-      const commit = !params.dryRun && (mode === 'keep-valid' || errors.length === 0);
+      const { drafts, unchanged } = await this.resolve(m, actor, rows, errors, run.id);
+      const commit = runCommits(params.dryRun, mode, errors);
       const appended = commit ? await this.ledger.append(m, drafts) : [];
-      sortRowErrors(errors, TRAINING_IMPORT_COLUMNS);
-      const report = errors.length ? await errorWorkbook(file.path, columns, errors) : null;
-      await insertImportRun(m, {
-        id: runId,
+      const rejectedRows = await recordImportRun(m, {
+        start: run,
         kind: 'training',
         mode,
-        fileName: file.originalname,
-        sha256: sha,
-        size,
+        file,
+        columns,
+        order: TRAINING_IMPORT_COLUMNS,
         committed: commit,
         total,
         inserted: appended.length,
         updated: 0,
         unchanged: commit ? unchanged : 0,
-        rejectedRows,
         errors,
-        report,
-        createdBy: actor.userId || null,
-        createdAt: this.clock.now(),
+        actor,
+        now: this.clock.now(),
       }, this.storage);
       const personIds = [...new Set(drafts.map((d) => d.personId))];
       const enterpriseIds = [...new Set(drafts.map((d) => d.enterpriseId!))];
       if (appended.length) {
-        await this.training.afterWrite(m, actor, personIds, enterpriseIds, 'training.import', runId, {
+        await this.training.afterWrite(m, actor, personIds, enterpriseIds, 'training.import', run.id, {
           file: file.originalname,
-          sha256: sha,
+          sha256: run.sha256,
           mode,
           inserted: appended.length,
           unchanged,
@@ -195,20 +177,11 @@ export class TrainingImportService {
       };
     });
     await progress.report(total, total);
-    return {
-      id: runId,
-      kind: 'training',
-      mode,
-      fileName: file.originalname,
-      total,
-      inserted: result.inserted,
-      updated: 0,
-      unchanged: result.unchanged,
-      rejected: errors,
-      rejectedRows: result.rejectedRows,
-      committed: result.committed,
-      errorReportUrl: errors.length ? `/api/training/imports/${runId}/error-report` : null,
-    };
+    return importResult(
+      'training',
+      { id: run.id, mode, file, total, errors, rejectedRows: result.rejectedRows, committed: result.committed },
+      { inserted: result.inserted, updated: 0, unchanged: result.unchanged },
+    );
   }
 
   /** The marked-up copy of a run's sheet; only its uploader (or an admin) may fetch it. */

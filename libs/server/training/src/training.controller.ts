@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { LedgerVerification, Page, PublicTrainingVerification, ShortfallPage, TrainingCertificate, TrainingProgress, TrainingRecordItem } from '@cqo/contracts';
 import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import { AuditService } from '@cqo/server-audit';
-import { clientIp, CurrentActor, Public, Roles, type Actor, type RequestWithActor } from '@cqo/server-common';
+import { Action, clientIp, CurrentActor, Public, Roles, type Actor, type RequestWithActor } from '@cqo/server-common';
 import { HoursCertificatesService } from './hours-certificates.service';
 import {
   CreateTrainingRecordDto,
@@ -70,9 +70,7 @@ export class TrainingController {
     return this.training.shortfall(actor, q);
   }
 
-  @Post('certificates')
-  @HttpCode(200)
-  @Roles('enterprise', 'county', 'city', 'province')
+  @Action('certificates', 'enterprise', 'county', 'city', 'province')
   issue(@CurrentActor() actor: Actor, @Body() dto: IssueCertificateDto): Promise<TrainingCertificate> {
     return this.certificates.issue(actor, dto.personId, dto.year);
   }
@@ -125,9 +123,7 @@ export class LedgerAdminController {
   ) {}
 
   /** Re-walks the hash chain; `ok: false` names the first broken record. */
-  @Post('verify')
-  @HttpCode(200)
-  @Roles('admin')
+  @Action('verify', 'admin')
   async verify(@CurrentActor() actor: Actor): Promise<LedgerVerification> {
     const result = await this.ledger.verify();
     await this.audit.record({

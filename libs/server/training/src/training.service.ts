@@ -16,7 +16,6 @@ import { SHORTFALL_SORT_KEYS, type ShortfallSortKey } from '@cqo/contracts';
 import {
   annualTrainingRule,
   type AnnualTrainingRule,
-  chinaDate,
   emptyYearHours,
   initialTrainingRequired,
   maskName,
@@ -143,7 +142,7 @@ export class TrainingService {
   ) {}
 
   today(): string {
-    return chinaDate(this.clock.now());
+    return this.clock.today();
   }
 
   async list(actor: Actor, q: TrainingRecordQuery): Promise<Page<TrainingRecordItem>> {

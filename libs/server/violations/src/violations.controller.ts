@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Page, ViolationItem, VoidedViolationItem } from '@cqo/contracts';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto, VoidViolationDto } from './dtos/violation.dto';
 import { ViolationsService } from './violations.service';
 
@@ -30,9 +30,7 @@ export class ViolationsController {
   }
 
   /** 撤销 a violation recorded by mistake: the recording level or above, with a reason; lifts what it caused. */
-  @Post(':id/void')
-  @HttpCode(200)
-  @Roles('county', 'city', 'province')
+  @Action(':id/void', 'county', 'city', 'province')
   void(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: VoidViolationDto): Promise<VoidedViolationItem> {
     return this.violations.void(actor, id, dto);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { VIOLATION_SORT_KEYS, type Page, type PolicyProfile, type Role, type ViolationItem, type ViolationSortKey, type ViolationStatus, type VoidedViolationItem } from '@cqo/contracts';
-import { chinaDate, isDisqualifying, maskName, readsPersonalData } from '@cqo/policy';
+import { isDisqualifying, maskName, readsPersonalData } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
@@ -72,7 +72,7 @@ export class ViolationsService {
       `${SELECT} WHERE ${clause} ORDER BY ${orderBySort(q.sort, VIOLATION_SORT_KEYS, VIOLATION_SORT_SQL, 'v.occurred_on DESC, v.recorded_at DESC, v.id')} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
       params,
     );
-    const profile = await this.policy.profileAt(this.today());
+    const profile = await this.policy.profileAt(this.clock.today());
     return { items: rows.map((r) => toItem(forRole(actor, r), profile)), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -81,7 +81,7 @@ export class ViolationsService {
     if (!e) throw AppException.notFound('企业');
     await this.scope.assert(actor, { type: 'enterprise', id: e.id, regionPath: e.region_path, enterpriseId: e.id }, 'write', '企业');
     const errors = [];
-    if (dto.occurredOn > this.today()) errors.push({ field: 'occurredOn', code: 'future', message: '发生日期不能晚于今天' });
+    if (dto.occurredOn > this.clock.today()) errors.push({ field: 'occurredOn', code: 'future', message: '发生日期不能晚于今天' });
     let appointment: { id: string; person_id: string } | null = null;
     if (dto.subject !== 'enterprise') {
       const rows = dto.appointmentId
@@ -218,11 +218,7 @@ export class ViolationsService {
 
   private async item(id: string): Promise<ViolationItem> {
     const [row]: ViolationRow[] = await this.dataSource.query(`${SELECT} WHERE v.id = $1`, [id]);
-    return toItem(row, await this.policy.profileAt(this.today()));
-  }
-
-  private today(): string {
-    return chinaDate(this.clock.now());
+    return toItem(row, await this.policy.profileAt(this.clock.today()));
   }
 }
 

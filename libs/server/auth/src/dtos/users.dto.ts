@@ -1,15 +1,8 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ROLES, sortValues, USER_SORT_KEYS, type Role, type SortParam, type UserSortKey } from '@cqo/contracts';
-import { FieldLabel } from '@cqo/server-common';
+import { FieldLabel, PageQuery } from '@cqo/server-common';
 
-export class UserListQueryDto {
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  pageSize = 20;
-
+export class UserListQueryDto extends PageQuery(100) {
   @FieldLabel('关键字') @IsOptional() @IsString() @MaxLength(64)
   q?: string;
 

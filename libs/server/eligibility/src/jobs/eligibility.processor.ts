@@ -1,19 +1,18 @@
-import { Logger } from '@nestjs/common';
-import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { DataSource } from 'typeorm';
-import { OutboxService, QueueName, type JobPayloads } from '@cqo/server-queue';
+import { LoggingProcessor, OutboxService, QueueName, type JobPayloads } from '@cqo/server-queue';
 import { EligibilityService } from '../eligibility.service';
 
 @Processor(QueueName.Eligibility)
-export class EligibilityProcessor {
-  private readonly logger = new Logger(EligibilityProcessor.name);
-
+export class EligibilityProcessor extends LoggingProcessor {
   constructor(
     private readonly eligibility: EligibilityService,
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
-  ) {}
+  ) {
+    super();
+  }
 
   @Process('eligibility.refresh')
   async refresh(job: Job<JobPayloads['eligibility.refresh']>): Promise<{ evaluated: number; changed: number }> {
@@ -33,10 +32,5 @@ export class EligibilityProcessor {
       await this.dataSource.transaction((m) => this.outbox.enqueue(m, 'stats.refresh', { reason: 'eligibility.nightly' }));
     }
     return result;
-  }
-
-  @OnQueueFailed()
-  failed(job: Job, err: Error): void {
-    this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
   }
 }

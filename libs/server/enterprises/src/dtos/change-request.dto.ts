@@ -1,22 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CHANGE_REQUEST_STATUSES, type ChangeRequestStatus, type EnterpriseChangeRequestQuery, type RejectChangeRequestRequest } from '@cqo/contracts';
-import { FieldLabel } from '@cqo/server-common';
+import { FieldLabel, PageQuery } from '@cqo/server-common';
 
-export class ChangeRequestQueryDto implements EnterpriseChangeRequestQuery {
+export class ChangeRequestQueryDto extends PageQuery() implements EnterpriseChangeRequestQuery {
   @ApiPropertyOptional({ enum: CHANGE_REQUEST_STATUSES }) @FieldLabel('状态')
   @IsOptional() @IsIn(CHANGE_REQUEST_STATUSES, { message: `状态应为${CHANGE_REQUEST_STATUSES.join('/')}之一` })
   status?: ChangeRequestStatus;
 
   @ApiPropertyOptional() @FieldLabel('企业') @IsOptional() @IsUUID('all', { message: '企业编号格式不正确' })
   enterpriseId?: string;
-
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
 }
 
 export class RejectChangeRequestDto implements RejectChangeRequestRequest {

@@ -53,7 +53,7 @@ import {
   type YearlyReviewRating,
   type YearlyReviewRequest,
 } from '@cqo/contracts';
-import { FieldLabel } from '@cqo/server-common';
+import { FieldLabel, PageQuery } from '@cqo/server-common';
 
 const SCHEME_MSG = '评价标准应为 zhejiang（浙江）或 hunan（湖南）';
 const GRADE_MSG = '等级应为 AAA、AAAA 或 AAAAA';
@@ -144,7 +144,7 @@ export class GradePreviewDto implements GradePreviewRequest {
   hasCertificate?: boolean;
 }
 
-export class ApplicationQueryDto implements EvaluationApplicationQuery {
+export class ApplicationQueryDto extends PageQuery() implements EvaluationApplicationQuery {
   @FieldLabel('状态') @IsOptional() @IsIn(EVALUATION_STATUSES, { message: '状态不在规定的取值中' })
   status?: EvaluationStatus;
 
@@ -153,15 +153,9 @@ export class ApplicationQueryDto implements EvaluationApplicationQuery {
 
   @FieldLabel('仅我参与的') @IsOptional() @Transform(boolQuery) @IsBoolean()
   mine?: boolean;
-
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
 }
 
-export class CertificateQueryDto implements CertificateQuery {
+export class CertificateQueryDto extends PageQuery() implements CertificateQuery {
   @FieldLabel('状态') @IsOptional() @IsIn(CERTIFICATE_STATUSES, { message: '证书状态不在规定的取值中' })
   status?: CertificateStatus;
 
@@ -176,12 +170,6 @@ export class CertificateQueryDto implements CertificateQuery {
 
   @FieldLabel('关键字') @IsOptional() @IsString() @MaxLength(50)
   q?: string;
-
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
 }
 
 export class CertificateStatusDto implements CertificateStatusRequest {
@@ -213,18 +201,12 @@ export class YearlyReviewDto implements YearlyReviewRequest {
   summary!: string;
 }
 
-export class TalentPoolQueryDto implements TalentPoolQuery {
+export class TalentPoolQueryDto extends PageQuery() implements TalentPoolQuery {
   @FieldLabel('等级') @IsOptional() @IsIn(CQO_GRADES, { message: GRADE_MSG })
   grade?: CqoGrade;
 
   @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
   region?: string;
-
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
 }
 
 export class AddTalentDto implements AddTalentRequest {

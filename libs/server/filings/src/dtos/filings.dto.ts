@@ -33,7 +33,7 @@ import {
   type SubmitAnnualReportRequest,
   type UpdateFilingSettingsRequest,
 } from '@cqo/contracts';
-import { FieldLabel } from '@cqo/server-common';
+import { FieldLabel, PageQuery } from '@cqo/server-common';
 
 const YEAR_MESSAGE = { message: '年度应为 2000–2100 的整数' };
 
@@ -112,7 +112,7 @@ export class BulkAcceptDto implements BulkAcceptRequest {
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
 
-export class ReviewQueueQueryDto implements ReviewQueueQuery {
+export class ReviewQueueQueryDto extends PageQuery() implements ReviewQueueQuery {
   @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt(YEAR_MESSAGE) @Min(2000, YEAR_MESSAGE) @Max(2100, YEAR_MESSAGE)
   year?: number;
 
@@ -124,17 +124,11 @@ export class ReviewQueueQueryDto implements ReviewQueueQuery {
 
   @FieldLabel('提示性规则') @IsOptional() @Transform(toBool) @IsBoolean()
   softHits?: boolean;
-
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
 }
 
 const PROGRESS_FILTERS = ['not-started', ...REPORT_STATUSES, 'late', 'overdue'] as const;
 
-export class FilingStatusQueryDto implements FilingStatusQuery {
+export class FilingStatusQueryDto extends PageQuery() implements FilingStatusQuery {
   @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt(YEAR_MESSAGE) @Min(2000, YEAR_MESSAGE) @Max(2100, YEAR_MESSAGE)
   year?: number;
 
@@ -143,12 +137,6 @@ export class FilingStatusQueryDto implements FilingStatusQuery {
 
   @FieldLabel('状态') @IsOptional() @IsIn(PROGRESS_FILTERS, { message: `状态应为 ${PROGRESS_FILTERS.join('、')} 之一` })
   status?: ReportProgress | 'late' | 'overdue';
-
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
 }
 
 export class RemindDto implements RemindRequest {
@@ -168,13 +156,7 @@ export class SaveCityReportDto implements SaveCityReportRequest {
   version!: number;
 }
 
-export class NotificationQueryDto {
+export class NotificationQueryDto extends PageQuery(100) {
   @FieldLabel('仅未读') @IsOptional() @Transform(toBool) @IsBoolean()
   unreadOnly?: boolean;
-
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  pageSize = 20;
 }

@@ -1,22 +1,18 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
-import type { Job, Queue } from 'bull';
-import { QueueName, registerSchedule, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
+import { Injectable } from '@nestjs/common';
+import { Process, Processor } from '@nestjs/bull';
+import type { Job } from 'bull';
+import { LoggingProcessor, QueueName, ScheduleRegistrar, type JobPayloads } from '@cqo/server-queue';
 import { LifecycleRemindersService, type LifecycleReminderResult } from '../lifecycle-reminders.service';
 import { RemindersService, type DailyReminderResult } from '../reminders.service';
 
-/** 09:00 China time: reminders arrive at the start of the working day. */
-export const REMINDER_CRON = SCHEDULES['reminders.daily'].cron;
-export const REMINDER_TZ = SCHEDULES['reminders.daily'].timezone;
-
 @Processor(QueueName.Reminders)
-export class RemindersProcessor {
-  private readonly logger = new Logger(RemindersProcessor.name);
-
+export class RemindersProcessor extends LoggingProcessor {
   constructor(
     private readonly reminders: RemindersService,
     private readonly lifecycle: LifecycleRemindersService,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Idempotent per day: a second run (or a second worker) finds every chase already logged, and every
@@ -27,22 +23,8 @@ export class RemindersProcessor {
     const chase = await this.reminders.runDaily(job.data.date);
     return { ...chase, lifecycle: await this.lifecycle.runDaily(job.data.date) };
   }
-
-  @OnQueueFailed()
-  failed(job: Job, err: Error): void {
-    this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
-  }
 }
 
-/** Registers the daily reminder run as a bull repeatable job (one schedule however many workers boot). */
+/** Registers the daily reminder run (09:00 China time, the start of the working day; SCHEDULES in @cqo/server-queue) as one bull repeatable job. */
 @Injectable()
-export class ReminderScheduleService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ReminderScheduleService.name);
-
-  constructor(@InjectQueue(QueueName.Reminders) private readonly queue: Queue) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    // The one schedule table and the one way to register it (issue 19 item 5).
-    await registerSchedule(this.queue, 'reminders.daily', this.logger);
-  }
-}
+export class ReminderScheduleService extends ScheduleRegistrar('reminders.daily') {}

@@ -14,7 +14,7 @@ import {
   type TrainingCategory,
   type TrainingRecordQuery,
 } from '@cqo/contracts';
-import { FieldLabel } from '@cqo/server-common';
+import { FieldLabel, PageQuery } from '@cqo/server-common';
 
 /**
  * The record's own fields are checked by `validateTrainingRecord` (libs/policy), the same rules
@@ -51,7 +51,7 @@ export class ReverseTrainingRecordDto implements ReverseTrainingRecordRequest {
   reason!: string;
 }
 
-export class TrainingRecordQueryDto implements TrainingRecordQuery {
+export class TrainingRecordQueryDto extends PageQuery() implements TrainingRecordQuery {
   @FieldLabel('企业') @IsOptional() @IsUUID('all', { message: '企业编号格式不正确' })
   enterpriseId?: string;
 
@@ -60,12 +60,6 @@ export class TrainingRecordQueryDto implements TrainingRecordQuery {
 
   @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt({ message: '年度应为整数' }) @Min(2000) @Max(2100)
   year?: number;
-
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
 }
 
 export class ProgressQueryDto {

@@ -1,0 +1,26 @@
+import { Type as TransformTo } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { Type } from '@nestjs/common';
+import { FieldLabel } from './validation';
+
+/** The paging fields of every list query: `page` from 1, `pageSize` up to a cap. */
+export interface PageQueryFields {
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * The one home of a list query's paging: a query DTO extends `PageQuery()` (page size up to 200)
+ * or `PageQuery(100)`, instead of declaring and validating `page` and `pageSize` itself. The fields
+ * are validated after the DTO's own, so a bad filter is still the first error listed.
+ */
+export function PageQuery(maxPageSize = 200): Type<PageQueryFields> {
+  class PageQueryDto implements PageQueryFields {
+    @FieldLabel('页码') @IsOptional() @TransformTo(() => Number) @IsInt() @Min(1)
+    page = 1;
+
+    @FieldLabel('每页条数') @IsOptional() @TransformTo(() => Number) @IsInt() @Min(1) @Max(maxPageSize)
+    pageSize = 20;
+  }
+  return PageQueryDto;
+}
