@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { chinaDate, yearOf } from '@cqo/policy';
-import { MessagingService } from '@cqo/server-messaging';
+import { MessageEventsService, MessagingService } from '@cqo/server-messaging';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser, phone } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
@@ -261,4 +261,77 @@ describe('e-mail and SMS notifications (issue 22, real SMTP and HTTP gateway)', 
       await bare.close();
     }
   });
+
+  it('daily events: a term ending in 30 days is e-mailed and texted once, a rerun the same day sends nothing more, and an SMS opt-out holds', async () => {
+    const today = chinaDate(new Date());
+    const e = await enterprise();
+    const email = `term-${e.userId.slice(0, 8)}@example.com`;
+    await t.http().put('/api/me/message-preferences').set('Authorization', e.auth).send({ email }).expect(200);
+    const optedOut = await enterprise();
+    await t.http().put('/api/me/message-preferences').set('Authorization', optedOut.auth).send({ smsEnabled: false }).expect(200);
+    await t.db.query(`UPDATE appointment SET term_end = $2::date + 30 WHERE enterprise_id = ANY($1::uuid[]) AND status = 'active'`, [[e.id, optedOut.id], today]);
+    const events = worker.get(MessageEventsService);
+
+    const first = await events.runDaily(today);
+    expect(first.due).toBeGreaterThanOrEqual(2);
+    const mail = await waitFor(async () => mails.find((m) => m.to === email));
+    expect(mail.subject).toBe('首席质量官任期将于 30 天后届满');
+    expect(mail.text).toContain(e.name);
+    expect(mail.text).toContain(`${BASE}/appointments`);
+    await waitFor(async () => sms.find((s) => s.to === e.cqoPhone && s.template === 'term-ending'));
+    expect((await deliveries(optedOut.userId)).map((d) => `${d.channel}:${d.status}:${d.reason}`)).toEqual(['email:not-sent:no address', 'sms:not-sent:opted out']);
+
+    // The same day again (a retried job, a second worker): the (event, appointment, milestone) key holds.
+    await events.runDaily(today);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mails.filter((m) => m.to === email)).toHaveLength(1);
+    expect(sms.filter((s) => s.to === e.cqoPhone && s.template === 'term-ending')).toHaveLength(1);
+    expect((await deliveries(e.userId)).map((d) => `${d.channel}:${d.status}`)).toEqual(['email:sent', 'sms:sent']);
+    const audit = await t.db.query(`SELECT count(*) AS n FROM audit_log WHERE action = 'message.events'`);
+    expect(Number(audit[0].n)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('daily events (SPEC §3 annual continuing education): from October a CQO in post all year with no training hours gets the shortfall message, once a month', async () => {
+    const e = await enterprise();
+    const email = `train-${e.userId.slice(0, 8)}@example.com`;
+    await t.http().put('/api/me/message-preferences').set('Authorization', e.auth).send({ email }).expect(200);
+    const events = worker.get(MessageEventsService);
+    // September: not yet; October 15 of the next year (appointed Jan 1 of this one, so in post all year): due.
+    await events.runDaily(`${Y + 1}-09-15`);
+    expect((await deliveries(e.userId)).filter((d) => d.text.includes('继续教育'))).toHaveLength(0);
+    await events.runDaily(`${Y + 1}-10-15`);
+    await events.runDaily(`${Y + 1}-10-16`);
+    const mail = await waitFor(async () => mails.find((m) => m.to === email));
+    expect(mail.subject).toBe(`${Y + 1} 年度继续教育学时不足`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mails.filter((m) => m.to === email)).toHaveLength(1);
+  });
+
+  it('quiet hours through the queue: a message queued inside the window is held as a delayed job and sent once when the window ends', async () => {
+    // A window from the current China minute to one or two minutes on (at least ~20 s ahead).
+    const hhmm = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+    const now = new Date();
+    const end = new Date(now.getTime() + (now.getSeconds() > 40 ? 120_000 : 60_000));
+    const quiet = await createTestApp({ config: testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:messaging`, SMS_GATEWAY_URL: 'http://127.0.0.1:9/unused', MESSAGE_QUIET_HOURS: `${hhmm(now)}-${hhmm(end)}` }) });
+    try {
+      const e = await enterprise();
+      const messaging = quiet.app.get(MessagingService);
+      await quiet.db.transaction((m) => messaging.queue(m, { userIds: [e.userId], kind: 'reminder', template: 'chase', title: '催报', body: 'b', link: null, dedupeKey: 'quiet', params: { year: Y, deadline: 'x' } }));
+      const [row] = await t.db.query(`SELECT status, not_before FROM message_delivery WHERE user_id = $1 AND channel = 'sms'`, [e.userId]);
+      expect(row.status).toBe('queued');
+      const notBefore = new Date(row.not_before).getTime();
+      expect(notBefore).toBeGreaterThan(Date.now());
+      // The relay has handed it to the worker, which holds it: nothing goes out during the window.
+      await new Promise((r) => setTimeout(r, Math.min(5_000, notBefore - Date.now() - 1_000)));
+      expect(sms.filter((s) => s.to === e.cqoPhone)).toHaveLength(0);
+      const sent = await waitFor(async () => sms.find((s) => s.to === e.cqoPhone), 150_000, 500);
+      expect(Date.now()).toBeGreaterThanOrEqual(notBefore);
+      expect(sent.template).toBe('chase');
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(sms.filter((s) => s.to === e.cqoPhone)).toHaveLength(1);
+      expect((await deliveries(e.userId)).find((d) => d.channel === 'sms')?.status).toBe('sent');
+    } finally {
+      await quiet.close();
+    }
+  }, 200_000);
 });

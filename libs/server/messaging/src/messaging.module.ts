@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { MessagesProcessor } from './messages.processor';
+import { EligibilityModule } from '@cqo/server-eligibility';
+import { MessageEventsService } from './message-events.service';
+import { MessageEventsScheduleService, MessagesProcessor } from './messages.processor';
 import { MessagingController } from './messaging.controller';
 import { MessagingService } from './messaging.service';
 import { EmailSender, SmsSender } from './senders';
@@ -14,7 +16,8 @@ export class MessagingModule {}
 
 /** The worker's part: queueing (the daily reminders) and the `messages` queue's processor. */
 @Module({
-  providers: [MessagingService, EmailSender, SmsSender, MessagesProcessor],
-  exports: [MessagingService],
+  imports: [EligibilityModule],
+  providers: [MessagingService, EmailSender, SmsSender, MessagesProcessor, MessageEventsService, MessageEventsScheduleService],
+  exports: [MessagingService, MessageEventsService],
 })
 export class MessagingWorkerModule {}
