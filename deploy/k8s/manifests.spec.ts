@@ -25,7 +25,7 @@ const podSpecs = () =>
 
 describe('deploy/k8s manifests', () => {
   it('parse, and every resource lives in the cqo namespace', () => {
-    expect(files.length).toBeGreaterThanOrEqual(8);
+    expect(files.length).toBeGreaterThanOrEqual(7);
     for (const d of docs.filter((x) => x.kind !== 'Namespace' && x.kind !== 'Kustomization')) expect(`${d.file}:${d.metadata.namespace}`).toBe(`${d.file}:cqo`);
     const listed = (of('Kustomization')[0] as Any).resources as string[];
     expect(listed.every((f) => files.includes(f))).toBe(true);
@@ -76,6 +76,26 @@ describe('deploy/k8s manifests', () => {
       .flatMap((p) => ((p.spec as Any).ingress ?? []).flatMap((r: Any) => r.ports.map((x: Any) => x.port)))
       .sort();
     expect(ingressPorts).toEqual([3000, 9464]);
+  });
+
+  it('every file is in the S3-compatible object store: each app pod gets CQO_S3_*, none mounts a shared volume (issue 21)', () => {
+    const config = (of('ConfigMap', 'cqo-config')[0] as Any).data as Record<string, string>;
+    expect(config).toMatchObject({ CQO_S3_ENDPOINT: expect.stringMatching(/^https?:\/\//), CQO_S3_BUCKET: expect.any(String) });
+    expect(config.CQO_FILES_DIR).toBeUndefined();
+    expect(of('PersistentVolumeClaim')).toEqual([]);
+    for (const { name, pod } of podSpecs()) {
+      expect(`${name}: ${(pod.volumes ?? []).filter((v: Any) => v.persistentVolumeClaim).length}`).toBe(`${name}: 0`);
+      for (const c of pod.containers) {
+        expect(c.envFrom).toContainEqual({ configMapRef: { name: 'cqo-config' } });
+        const secretKeys = (c.env ?? []).filter((e: Any) => e.valueFrom?.secretKeyRef).map((e: Any) => e.name);
+        expect(secretKeys).toEqual(expect.arrayContaining(['CQO_S3_ACCESS_KEY_ID', 'CQO_S3_SECRET_ACCESS_KEY']));
+      }
+    }
+    // The pods may reach the store: MinIO's port beside PostgreSQL's and Redis'.
+    const egressPorts = of('NetworkPolicy', 'cqo-egress').flatMap((p) => (p.spec as Any).egress.flatMap((r: Any) => r.ports.map((x: Any) => x.port)));
+    expect(egressPorts).toEqual(expect.arrayContaining([5432, 6379, 9000]));
+    const secret = (of('Secret')[0] as Any).stringData as Record<string, string>;
+    expect(Object.keys(secret)).toEqual(expect.arrayContaining(['CQO_S3_ACCESS_KEY_ID', 'CQO_S3_SECRET_ACCESS_KEY']));
   });
 
   it('the example Secret holds placeholders only', () => {

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { chinaDate, yearOf } from '@cqo/policy';
-import { MessageEventsService, MessagingService } from '@cqo/server-messaging';
+import { addDays, chinaDate, yearOf } from '@cqo/policy';
+import { LifecycleRemindersService } from '@cqo/server-filings';
+import { MessagingService } from '@cqo/server-messaging';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser, phone } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
@@ -262,50 +263,93 @@ describe('e-mail and SMS notifications (issue 22, real SMTP and HTTP gateway)', 
     }
   });
 
-  it('daily events: a term ending in 30 days is e-mailed and texted once, a rerun the same day sends nothing more, and an SMS opt-out holds', async () => {
-    const today = chinaDate(new Date());
+  const bell = (userId: string) =>
+    t.db.query(`SELECT kind, title, dedupe_key FROM notification WHERE user_id = $1 ORDER BY created_at, dedupe_key`, [userId]) as Promise<{ kind: string; title: string; dedupe_key: string }[]>;
+
+  it('the daily run tells a term ending in 90 and then in 30 days (004 三(一)) and a CQO short of the year\'s training (004 三(二)), each once however often it runs', async () => {
+    // Appointed in Y−1 with a term ending on Jan 20 of Y+2 (so in post on Dec 31 of Y+1: SPEC §3 applicability); the runs are dated in Y+1 (the job's date parameter).
     const e = await enterprise();
+    const termEnd = `${Y + 2}-01-20`;
+    await t.db.query(`UPDATE appointment SET term_end = $2, effective_from = $3, appointed_on = $3 WHERE enterprise_id = $1 AND status = 'active'`, [e.id, termEnd, `${Y - 1}-06-01`]);
     const email = `term-${e.userId.slice(0, 8)}@example.com`;
     await t.http().put('/api/me/message-preferences').set('Authorization', e.auth).send({ email }).expect(200);
-    const optedOut = await enterprise();
-    await t.http().put('/api/me/message-preferences').set('Authorization', optedOut.auth).send({ smsEnabled: false }).expect(200);
-    await t.db.query(`UPDATE appointment SET term_end = $2::date + 30 WHERE enterprise_id = ANY($1::uuid[]) AND status = 'active'`, [[e.id, optedOut.id], today]);
-    const events = worker.get(MessageEventsService);
+    const lifecycle = worker.get(LifecycleRemindersService);
 
-    const first = await events.runDaily(today);
-    expect(first.due).toBeGreaterThanOrEqual(2);
-    const mail = await waitFor(async () => mails.find((m) => m.to === email));
-    expect(mail.subject).toBe('首席质量官任期将于 30 天后届满');
-    expect(mail.text).toContain(e.name);
-    expect(mail.text).toContain(`${BASE}/appointments`);
+    const d1 = `${Y + 1}-11-01`; // 80 days before the term's end, in the last quarter
+    const first = await lifecycle.runDaily(d1);
+    expect(first.termEnding).toBeGreaterThanOrEqual(1);
+    const [{ id: appointmentId }] = await t.db.query(`SELECT id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
+    const [{ person_id: personId }] = await t.db.query(`SELECT person_id FROM appointment WHERE id = $1`, [appointmentId]);
+    expect((await bell(e.userId)).map((n) => n.dedupe_key).sort()).toEqual([`term-ending:${appointmentId}:90`, `training-shortfall:${Y + 1}-11:${personId}`].sort());
+    const termMail = await waitFor(async () => mails.find((m) => m.to === email && m.subject.includes('任期')));
+    expect(termMail.subject).toBe('首席质量官任期将于 80 天后届满');
+    expect(termMail.text).toContain(e.name);
+    expect(termMail.text).toContain(termEnd);
+    expect(termMail.text).toContain(`${BASE}/my/cqo`);
+    const trainingMail = await waitFor(async () => mails.find((m) => m.to === email && m.subject.includes('培训')));
+    expect(trainingMail.subject).toBe(`${Y + 1} 年度首席质量官培训尚未达标`);
+    // Hubei 2021 (004 三(二)): 14 h of the first category and 30 h of the second, none recorded.
+    expect(trainingMail.text).toContain('44 学时');
+    expect(trainingMail.text).toContain('004 三(二)');
     await waitFor(async () => sms.find((s) => s.to === e.cqoPhone && s.template === 'term-ending'));
-    expect((await deliveries(optedOut.userId)).map((d) => `${d.channel}:${d.status}:${d.reason}`)).toEqual(['email:not-sent:no address', 'sms:not-sent:opted out']);
 
-    // The same day again (a retried job, a second worker): the (event, appointment, milestone) key holds.
-    await events.runDaily(today);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(mails.filter((m) => m.to === email)).toHaveLength(1);
-    expect(sms.filter((s) => s.to === e.cqoPhone && s.template === 'term-ending')).toHaveLength(1);
-    expect((await deliveries(e.userId)).map((d) => `${d.channel}:${d.status}`)).toEqual(['email:sent', 'sms:sent']);
-    const audit = await t.db.query(`SELECT count(*) AS n FROM audit_log WHERE action = 'message.events'`);
-    expect(Number(audit[0].n)).toBeGreaterThanOrEqual(2);
-  });
+    // The same day again (a second worker, a retried job): nothing new anywhere.
+    const before = { bell: (await bell(e.userId)).length, deliveries: (await deliveries(e.userId)).length };
+    await lifecycle.runDaily(d1);
+    expect((await bell(e.userId)).length).toBe(before.bell);
+    expect((await deliveries(e.userId)).length).toBe(before.deliveries);
 
-  it('daily events (SPEC §3 annual continuing education): from October a CQO in post all year with no training hours gets the shortfall message, once a month', async () => {
-    const e = await enterprise();
-    const email = `train-${e.userId.slice(0, 8)}@example.com`;
-    await t.http().put('/api/me/message-preferences').set('Authorization', e.auth).send({ email }).expect(200);
-    const events = worker.get(MessageEventsService);
-    // September: not yet; October 15 of the next year (appointed Jan 1 of this one, so in post all year): due.
-    await events.runDaily(`${Y + 1}-09-15`);
-    expect((await deliveries(e.userId)).filter((d) => d.text.includes('继续教育'))).toHaveLength(0);
-    await events.runDaily(`${Y + 1}-10-15`);
-    await events.runDaily(`${Y + 1}-10-16`);
-    const mail = await waitFor(async () => mails.find((m) => m.to === email));
-    expect(mail.subject).toBe(`${Y + 1} 年度继续教育学时不足`);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(mails.filter((m) => m.to === email)).toHaveLength(1);
-  });
+    // 25 days before the end: the 30-day message (once), and December's training reminder.
+    await lifecycle.runDaily(`${Y + 1}-12-26`);
+    await lifecycle.runDaily(`${Y + 1}-12-27`);
+    expect((await bell(e.userId)).map((n) => n.dedupe_key).sort()).toEqual(
+      [`term-ending:${appointmentId}:30`, `term-ending:${appointmentId}:90`, `training-shortfall:${Y + 1}-11:${personId}`, `training-shortfall:${Y + 1}-12:${personId}`].sort(),
+    );
+    expect((await bell(e.userId)).find((n) => n.dedupe_key.endsWith(':30'))!.title).toBe(`首席质量官任期将于 ${termEnd} 届满`);
+
+    // Outside the last quarter no training reminder; after the term's end no term message.
+    const e2 = await enterprise();
+    await lifecycle.runDaily(`${Y + 1}-06-01`);
+    expect((await bell(e2.userId)).filter((n) => n.kind === 'training-shortfall')).toHaveLength(0);
+  }, 60_000);
+
+  it('a certificate suspended (001 §11) is told to the enterprise once, by the bell, e-mail and SMS; one whose suspension was lifted is not', async () => {
+    const today = chinaDate(new Date());
+    const certificate = async (e: { id: string }, no: string, status: 'suspended' | 'valid') => {
+      const [a] = await t.db.query(`SELECT person_id, region_path FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
+      const [app] = await t.db.query(
+        `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate,
+           self_assessment, recommendation, status, submitted_at, updated_at)
+         VALUES ('420000', $1, $2, $3, 'hunan', 'AAA', 3, true, '{}', '推荐', 'certified', now(), now()) RETURNING id`,
+        [e.id, a.region_path, a.person_id],
+      );
+      const [c] = await t.db.query(
+        `INSERT INTO evaluation_certificate (number, body_code, year, seq, application_id, person_id, enterprise_id, region_path, holder_name, organisation_name,
+           scheme, score, grade, dimensions, issuing_body, issued_on, valid_until, status, status_changed_on, created_at)
+         VALUES ($5, '420000', 2025, $6, $1, $2, $3, $4, '钱质量', '测试企业', 'hunan', 400, 'AAA', '{}', '认定中心', $7, $8, $9, $7, now()) RETURNING id`,
+        [app.id, a.person_id, e.id, a.region_path, no, Number(no.slice(-6)), addDays(today, -30), addDays(today, 700), status],
+      );
+      await t.db.query(
+        `INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason) VALUES ($1, now() - interval '1 hour', 'valid', 'suspended', '违规暂停：质量事故')`,
+        [c.id],
+      );
+      if (status === 'valid') await t.db.query(`INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason) VALUES ($1, now(), 'suspended', 'valid', '违规撤销，恢复')`, [c.id]);
+    };
+    const suspended = await enterprise();
+    const lifted = await enterprise();
+    await certificate(suspended, 'CQO-420000-2025-000901', 'suspended');
+    await certificate(lifted, 'CQO-420000-2025-000902', 'valid');
+    const lifecycle = worker.get(LifecycleRemindersService);
+    await lifecycle.runDaily(today);
+    await lifecycle.runDaily(today);
+
+    expect((await bell(suspended.userId)).filter((n) => n.kind === 'certificate-suspended').map((n) => n.title)).toEqual(['首席质量官证书 CQO-420000-2025-000901 已暂停']);
+    expect((await bell(lifted.userId)).filter((n) => n.kind.startsWith('certificate'))).toHaveLength(0);
+    const text = await waitFor(async () => sms.find((s) => s.to === suspended.cqoPhone && s.template === 'certificate-suspended'));
+    expect(text.text).toContain('CQO-420000-2025-000901');
+    expect(sms.filter((s) => s.to === suspended.cqoPhone && s.template === 'certificate-suspended')).toHaveLength(1);
+    expect(sms.filter((s) => s.to === lifted.cqoPhone && s.template.startsWith('certificate'))).toHaveLength(0);
+  }, 45_000);
 
   it('quiet hours through the queue: a message queued inside the window is held as a delayed job and sent once when the window ends', async () => {
     // A window from the current China minute to one or two minutes on (at least ~20 s ahead).

@@ -8,6 +8,7 @@ import Bull from 'bull';
 import { Client } from 'pg';
 import { chinaDate, yearOf } from '@cqo/policy';
 import { makeEnterprise, makeUser, PASSWORD, hubeiEligibleFiling } from '../support/fixtures';
+import { freePort } from '../support/ports';
 import { privateDatabase } from '../support/private-db';
 import { PrivateRedis } from '../support/private-redis';
 import { waitFor } from '../support/test-app';
@@ -15,17 +16,6 @@ import { waitFor } from '../support/test-app';
 const ROOT = join(__dirname, '../..');
 const API = join(ROOT, 'dist/apps/api/src/main.js');
 const WORKER = join(ROOT, 'dist/apps/worker/src/main.js');
-
-/** A free TCP port on loopback. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /**
  * Two api processes and two workers of the built product behind a small round-robin proxy, on one

@@ -94,15 +94,16 @@ verify
 
 program
   .command('backup')
-  .description('the database (pg_dump custom format, as the owner) and the files (CQO_FILES_DIR) with a manifest of row counts and SHA-256s')
+  .description('the database (pg_dump custom format, as the owner) and every stored file (the CQO_S3_* bucket, else CQO_FILES_DIR) with a manifest of row counts and SHA-256s')
   .requiredOption('--out <dir>', 'a new or empty directory')
   .action(backupCommand);
 program
   .command('restore')
-  .description('a `cqo backup` into an empty database and files directory; checks the SHA-256s first and the row counts after')
+  .description('a `cqo backup` into an empty database and an empty folder or bucket; checks the SHA-256s first and the row counts and files after')
   .requiredOption('--from <dir>', 'the backup directory')
   .requiredOption('--database-url <url>', 'the empty target database (its role owns what is restored)')
-  .requiredOption('--files-dir <dir>', 'a new or empty directory for the files')
+  .option('--files-dir <dir>', 'a new or empty folder for the files')
+  .option('--bucket <name>', 'a new or empty bucket for the files, on the object store of CQO_S3_ENDPOINT (created if missing)')
   .action(restoreCommand);
 
 const importCmd = program.command('import').description('imports from spreadsheets (SPEC §8)');

@@ -255,6 +255,10 @@ export const NOTIFICATION_KINDS = [
   'city-report-submitted',
   'city-report-returned',
   'city-report-accepted',
+  'term-ending',
+  'certificate-suspended',
+  'certificate-expired',
+  'training-shortfall',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -91,8 +91,10 @@ export interface AppConfig {
   statsDebounceMs: number;
   /** Test hook, ignored in production: the full rebuild pauses this long before it swaps the snapshot in. */
   statsRebuildPauseMs: number;
-  /** Where export and import jobs keep their files (shared by the api and the worker). */
+  /** Where the files are kept without an object store (`CQO_FILES_DIR`): the embedded default. */
   filesDir: string;
+  /** The S3-compatible object store of every file (issue 21), when `CQO_S3_BUCKET` is set; else the folder. */
+  s3: S3Settings | null;
   /** Days an export or import job and its files are kept (我的导出/导入). */
   fileJobDays: number;
   /** Test hook, ignored in production: a file job waits this long after each progress report. */
@@ -111,6 +113,37 @@ export interface AppConfig {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** `CQO_S3_*`: a bucket of an S3-compatible store (MinIO, AWS S3). No keys: the SDK's own chain (an IAM role…). */
+export interface S3Settings {
+  endpoint: string | null;
+  bucket: string;
+  region: string;
+  accessKeyId: string | null;
+  secretAccessKey: string | null;
+  forcePathStyle: boolean;
+}
+
+/** The object store's settings, or null (files in CQO_FILES_DIR) when no bucket is named. */
+export function s3Settings(env: NodeJS.ProcessEnv): S3Settings | null {
+  const bucket = env.CQO_S3_BUCKET?.trim();
+  if (!bucket) return null;
+  const endpoint = env.CQO_S3_ENDPOINT?.trim() || null;
+  const accessKeyId = env.CQO_S3_ACCESS_KEY_ID?.trim() || null;
+  const secretAccessKey = env.CQO_S3_SECRET_ACCESS_KEY?.trim() || null;
+  if (!accessKeyId !== !secretAccessKey) throw new Error('CQO_S3_ACCESS_KEY_ID and CQO_S3_SECRET_ACCESS_KEY go together: set both or neither');
+  const pathStyle = env.CQO_S3_FORCE_PATH_STYLE?.trim().toLowerCase();
+  if (pathStyle && !['true', 'false', '1', '0'].includes(pathStyle)) throw new Error(`CQO_S3_FORCE_PATH_STYLE must be true or false, got "${env.CQO_S3_FORCE_PATH_STYLE}"`);
+  return {
+    endpoint,
+    bucket,
+    region: env.CQO_S3_REGION?.trim() || 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    // MinIO and most self-hosted stores want path-style URLs; AWS itself virtual-hosted ones.
+    forcePathStyle: pathStyle ? pathStyle === 'true' || pathStyle === '1' : endpoint !== null,
+  };
+}
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const raw = env[name];
@@ -201,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     statsRebuildPauseMs: mode === 'production' ? 0 : Number(env.CQO_STATS_REBUILD_PAUSE_MS ?? 0) || 0,
     filesDir: resolve(env.CQO_FILES_DIR || '.data/files'),
+    s3: s3Settings(env),
     fileJobDays: int('FILE_JOB_DAYS', 7, env),
     fileJobStepDelayMs: mode === 'production' ? 0 : Number(env.CQO_FILE_JOB_STEP_DELAY_MS ?? 0) || 0,
     db: {

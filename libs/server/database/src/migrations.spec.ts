@@ -40,6 +40,7 @@ const LANDED: ReadonlyArray<readonly [string, string]> = [
   ['1764785000000-QualifiedNameGrams.ts', '418d6650c8c7d815a1a8ad4cbcbf5348804933e8a1b3ada48dc02cd51c2ff5a9'],
   ['1764790000000-Messaging.ts', '9fe0be7dfc243a3542e3a26fa678c9d7a9e49db918e1ceda50108c112f1476e3'],
   ['1764820000000-EnterpriseClosing.ts', 'e3fba30a93d5c96d35b925dd673c9eb56444958ff263f769a9b6a8758c2296b5'],
+  ['1764860000000-StoredFiles.ts', '49ccc1daadee2af2c1dc552976542c96ecf8297c9e959f2a4a9241d8ee9d2848'],
 ];
 
 const DIR = join(__dirname, 'migrations');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -45,6 +45,7 @@ import {
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 import { checkEvidence, EVIDENCE_LIMITS, type UploadedEvidence } from './evidence-guard';
@@ -136,6 +137,7 @@ export class EvaluationApplicationsService {
     private readonly certificates: EvaluationCertificatesService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
   today(): string {
@@ -244,12 +246,13 @@ export class EvaluationApplicationsService {
   async evidenceFile(actor: Actor, id: string, fileId: string): Promise<{ fileName: string; contentType: string; content: Buffer }> {
     await this.readable(actor, id);
     const [f] = /^[0-9a-f-]{36}$/i.test(fileId)
-      ? await this.dataSource.query(`SELECT file_name, content_type, content FROM evaluation_evidence WHERE id = $1 AND application_id = $2`, [fileId, id])
+      ? await this.dataSource.query(`SELECT file_name, content_type, content, storage_key FROM evaluation_evidence WHERE id = $1 AND application_id = $2`, [fileId, id])
       : [];
     if (!f) throw AppException.notFound('证实性材料');
     // Evidence is about a named person: who downloaded which file, when (issue 18 item 8, 等保 2.0 L3 安全审计).
     await this.audit.record({ actor, ip: actor.ip, action: 'evaluation.evidence.download', objectType: 'evaluation_evidence', objectId: fileId, result: 'success', details: { applicationId: id, fileName: f.file_name } });
-    return { fileName: f.file_name, contentType: f.content_type, content: f.content };
+    // In the file store (issue 21); a file uploaded before kept its bytes in the row.
+    return { fileName: f.file_name, contentType: f.content_type, content: f.content ?? (await this.storage.read(f.storage_key)) };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -340,19 +343,26 @@ export class EvaluationApplicationsService {
   async addEvidence(actor: Actor, id: string, file: UploadedEvidence | undefined): Promise<EvidenceFileView> {
     const { contentType, fileName } = checkEvidence(file);
     const buffer = file!.buffer;
-    let fileId = '';
-    await this.step(actor, id, 'evidence', async (m) => {
-      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM evaluation_evidence WHERE application_id = $1`, [id]);
-      if (n >= EVIDENCE_LIMITS.maxFiles) throw AppException.validation([{ field: 'file', code: 'too_many', message: `每份申请最多上传 ${EVIDENCE_LIMITS.maxFiles} 个文件` }]);
-      const [row] = await m.query(
-        `INSERT INTO evaluation_evidence (application_id, file_name, content_type, size, sha256, content, uploaded_at, uploaded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [id, fileName, contentType, buffer.length, createHash('sha256').update(buffer).digest('hex'), buffer, this.clock.now(), actor.userId],
-      );
-      fileId = row.id;
-      await m.query(`UPDATE evaluation_application SET updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
-      return { to: null, note: fileName, details: { fileId, fileName, size: buffer.length } };
-    });
+    // The bytes go to the file store first (issue 21), the row names them; removed again if the step is refused.
+    const fileId = randomUUID();
+    const key = `evidence/${fileId}`;
+    await this.storage.put(key, buffer);
+    try {
+      await this.step(actor, id, 'evidence', async (m) => {
+        const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM evaluation_evidence WHERE application_id = $1`, [id]);
+        if (n >= EVIDENCE_LIMITS.maxFiles) throw AppException.validation([{ field: 'file', code: 'too_many', message: `每份申请最多上传 ${EVIDENCE_LIMITS.maxFiles} 个文件` }]);
+        await m.query(
+          `INSERT INTO evaluation_evidence (id, application_id, file_name, content_type, size, sha256, storage_key, uploaded_at, uploaded_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [fileId, id, fileName, contentType, buffer.length, createHash('sha256').update(buffer).digest('hex'), key, this.clock.now(), actor.userId],
+        );
+        await m.query(`UPDATE evaluation_application SET updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+        return { to: null, note: fileName, details: { fileId, fileName, size: buffer.length } };
+      });
+    } catch (err) {
+      await this.storage.delete(key);
+      throw err;
+    }
     return (await this.evidenceList(id)).find((f) => f.id === fileId)!;
   }
 

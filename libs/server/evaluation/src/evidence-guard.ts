@@ -1,6 +1,6 @@
 import { AppException } from '@cqo/server-common';
 
-/** Evidence uploads: small files kept in the database, recognised by their first bytes, not their name. */
+/** Evidence uploads: small files kept in the file store (issue 21), recognised by their first bytes, not their name. */
 export const EVIDENCE_LIMITS = { maxFileBytes: 5 * 1024 * 1024, maxFiles: 20 } as const;
 
 export interface UploadedEvidence {

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type {
@@ -24,6 +22,7 @@ import { APP_CONFIG, AppException, Clock, JobCancelledError, type Actor, type Ap
 import { assertXlsx, deleteExpiredImportRuns } from '@cqo/server-imports';
 import { OutboxService } from '@cqo/server-queue';
 import { RosterImportService } from '@cqo/server-roster';
+import { FILE_STORAGE, FileNotFoundError, storageKey, withTempFile, type FileStorage } from '@cqo/server-storage';
 import { TrainingImportService } from '@cqo/server-training';
 
 interface JobRow {
@@ -74,10 +73,12 @@ export class FileJobsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
-  private path(id: string, suffix: string): string {
-    return join(this.config.filesDir, `${id}.${suffix}.xlsx`);
+  /** The object key of a job's upload or export (issue 21: in the folder or the bucket of FILE_STORAGE). */
+  private key(id: string, suffix: string): string {
+    return `${id}.${suffix}.xlsx`;
   }
 
   private expiry(): Date {
@@ -123,9 +124,8 @@ export class FileJobsService {
     if (!file?.buffer) throw AppException.validation([{ field: 'file', code: 'required', message: '请选择要导入的 Excel 文件' }]);
     await assertXlsx(file.buffer, file.originalname);
     const id = randomUUID();
-    const input = this.path(id, 'upload');
-    await mkdir(this.config.filesDir, { recursive: true });
-    await writeFile(input, file.buffer);
+    const input = this.key(id, 'upload');
+    await this.storage.put(input, file.buffer);
     try {
       await this.dataSource.transaction(async (m) => {
         await this.insert(m, actor, id, kind, { mode, dryRun } satisfies ImportJobParams, {
@@ -137,7 +137,7 @@ export class FileJobsService {
         await this.outbox.enqueue(m, 'files.import', { jobId: id });
       });
     } catch (err) {
-      await rm(input, { force: true });
+      await this.storage.delete(input);
       throw err;
     }
     return this.get(actor, id);
@@ -150,8 +150,8 @@ export class FileJobsService {
     if (!isImport(dry.kind) || !params.dryRun) throw AppException.conflict('只有“先校验”的导入任务可以确认导入');
     if (dry.status !== 'succeeded' || !dry.input_path) throw AppException.conflict('校验尚未完成，不能确认导入');
     const next = randomUUID();
-    const input = this.path(next, 'upload');
-    await copyFile(dry.input_path, input);
+    const input = this.key(next, 'upload');
+    await this.storage.copy(storageKey(dry.input_path), input);
     try {
       await this.dataSource.transaction(async (m) => {
         const [row] = await m.query(`SELECT input_sha256, input_size FROM file_job WHERE id = $1`, [id]);
@@ -164,7 +164,7 @@ export class FileJobsService {
         await this.outbox.enqueue(m, 'files.import', { jobId: next });
       });
     } catch (err) {
-      await rm(input, { force: true });
+      await this.storage.delete(input);
       throw err;
     }
     return this.get(actor, next);
@@ -220,13 +220,12 @@ export class FileJobsService {
     return this.get(actor, id);
   }
 
-  async download(actor: Actor, id: string): Promise<{ fileName: string; stream: ReadStream; size: number }> {
+  async download(actor: Actor, id: string): Promise<{ fileName: string; stream: Readable; size: number }> {
     const row = await this.own(actor, id);
     if (row.status !== 'succeeded' || !row.output_path) throw AppException.notFound('文件');
-    const stream = createReadStream(row.output_path);
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', () => reject(AppException.notFound('文件')));
+    // Streamed from the store (a folder or a bucket), never read whole.
+    const { stream } = await this.storage.get(storageKey(row.output_path)).catch((err: unknown) => {
+      throw err instanceof FileNotFoundError ? AppException.notFound('文件') : err;
     });
     await this.audit.record({
       actor,
@@ -247,9 +246,9 @@ export class FileJobsService {
   /**
    * The 统计表 of a city report's submission (issue 17, 004 三(二)): generated once, from the
    * figures as of the submission day (Dec 31 for a past year's report submitted later), written
-   * to the files folder and recorded with its SHA-256 on the report, so every later download is
+   * to the file store and recorded (its key) with its SHA-256 on the report, so every later download is
    * this file whatever changes afterwards. A job whose submission has been superseded (returned
-   * and submitted again) does nothing; one already done is not redone. Returns the file's path.
+   * and submitted again) does nothing; one already done is not redone. Returns the file's key.
    */
   async freezeCityAttachment(reportId: string, submittedAt: string): Promise<string | null> {
     const [row]: { id: string; region_code: string; year: number; submitted_at: Date | null; attachment_path: string | null; attachment_submitted_at: Date | null }[] =
@@ -260,10 +259,9 @@ export class FileJobsService {
     const asOf = yearAsOf(row.year, chinaDate(new Date(at)));
     // The report's own city, acting through the worker: the export checks that scope like any other.
     const actor: Actor = { userId: '', username: 'system:city-report', role: 'city', sessionId: '', regionCode: row.region_code, regionPath: null, enterpriseId: null, ip: null };
-    await mkdir(this.config.filesDir, { recursive: true });
     // A name of its own per run: two runs of one job must not write into each other's file.
-    const path = join(this.config.filesDir, `city-report-${row.id}-${at}-${randomUUID()}.xlsx`);
-    const summary = await this.attachment.export(actor, { region: row.region_code, year: row.year, asOf }, path);
+    const path = `city-report-${row.id}-${at}-${randomUUID()}.xlsx`;
+    const summary = await this.exportToStore(actor, { region: row.region_code, year: row.year, asOf }, path);
     // TypeORM answers an UPDATE … RETURNING with [rows, count].
     const [updated]: [unknown[], number] = await this.dataSource.query(
       `UPDATE city_report SET attachment_path = $3, attachment_name = $4, attachment_sha256 = $5, attachment_size = $6, attachment_as_of = $7, attachment_submitted_at = $2
@@ -273,15 +271,24 @@ export class FileJobsService {
     if (!updated.length) {
       // Submitted again meanwhile (that submission's job makes its own), or another run of this job
       // kept its file first: the first file kept is the one every download gets, never replaced.
-      await rm(path, { force: true });
+      await this.storage.delete(path);
       const [kept]: { attachment_path: string | null }[] = await this.dataSource.query(
         `SELECT attachment_path FROM city_report WHERE id = $1 AND attachment_submitted_at = $2`,
         [row.id, new Date(at)],
       );
       return kept?.attachment_path ?? null;
     }
-    if (row.attachment_path && row.attachment_path !== path) await rm(row.attachment_path, { force: true });
+    if (row.attachment_path && storageKey(row.attachment_path) !== path) await this.storage.delete(storageKey(row.attachment_path));
     return path;
+  }
+
+  /** The attachment export written to a temporary file, then streamed into the store under `key`. */
+  private exportToStore(actor: Actor, params: AttachmentExportParams, key: string, progress?: ProgressSink): Promise<AttachmentExportSummary> {
+    return withTempFile(key, async (tmp) => {
+      const summary = await this.attachment.export(actor, params, tmp, progress);
+      await this.storage.putFile(key, tmp);
+      return summary;
+    });
   }
 
   /**
@@ -306,9 +313,8 @@ export class FileJobsService {
     try {
       if (!actor) throw AppException.notFound('用户');
       if (row.kind === 'export-attachment') {
-        const output = this.path(id, 'export');
-        await mkdir(this.config.filesDir, { recursive: true });
-        const summary = await this.attachment.export(actor, row.params as AttachmentExportParams, output, progress);
+        const output = this.key(id, 'export');
+        const summary = await this.exportToStore(actor, row.params as AttachmentExportParams, output, progress);
         await this.finish(id, 'succeeded', {
           result: summary,
           output: { name: summary.fileName, path: output, sha256: summary.sha256, size: summary.bytes },
@@ -316,10 +322,12 @@ export class FileJobsService {
           done: summary.rows,
         });
       } else {
-        const file = { path: row.input_path!, originalname: row.input_name ?? 'import.xlsx' };
         const params = row.params as ImportJobParams;
-        const result =
-          row.kind === 'import-training' ? await this.training.import(actor, file, params, progress) : await this.roster.import(actor, file, params, progress);
+        // The xlsx reader seeks (the zip's central directory): it reads a local copy of a bucket's object.
+        const result = await this.storage.withLocalCopy(storageKey(row.input_path!), (path) => {
+          const file = { path, originalname: row.input_name ?? 'import.xlsx' };
+          return row.kind === 'import-training' ? this.training.import(actor, file, params, progress) : this.roster.import(actor, file, params, progress);
+        });
         await this.finish(id, 'succeeded', { result, done: result.total });
       }
       return 'succeeded';
@@ -411,11 +419,11 @@ export class FileJobsService {
       [this.clock.now()],
     );
     for (const r of rows) {
-      for (const p of [r.input_path, r.output_path]) if (p) await rm(p, { force: true });
+      for (const p of [r.input_path, r.output_path]) if (p) await this.storage.delete(storageKey(p));
     }
     if (rows.length) this.logger.log(`removed ${rows.length} expired file jobs`);
     // The import runs' retention (their counts, errors and error reports), with the jobs'.
-    await deleteExpiredImportRuns(this.dataSource.manager, this.clock.now());
+    await deleteExpiredImportRuns(this.dataSource.manager, this.clock.now(), this.storage);
     return rows.length;
   }
 }

@@ -1,5 +1,5 @@
-import { createReadStream, type ReadStream } from 'node:fs';
-import { Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CityReportDetail, CityReportListItem, CityReportSnapshot, ReportProgress, ReportStatus } from '@cqo/contracts';
 import { REPORT_STATUS_LABELS, canTransition, chinaDate, isLate, lockedReason, reasonError, subtreePattern, yearOf } from '@cqo/policy';
@@ -8,6 +8,7 @@ import { EligibilityService } from '@cqo/server-eligibility';
 import { OutboxService } from '@cqo/server-queue';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { RegionsService, type RegionEntity } from '@cqo/server-regions';
+import { FILE_STORAGE, FileNotFoundError, storageKey, type FileStorage } from '@cqo/server-storage';
 import { FilingSettingsService } from './filing-settings.service';
 import { NotificationsService } from './notifications.service';
 import { citySnapshot } from './region-figures';
@@ -78,6 +79,7 @@ export class CityReportsService {
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     private readonly eligibility: EligibilityService,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
   private today(): string {
@@ -121,7 +123,7 @@ export class CityReportsService {
    * never another one), and answers 409 if it is still not there after `ATTACHMENT_WAIT_MS`.
    * 404 when the report has never been submitted.
    */
-  async attachment(actor: Actor, regionCode: string, year: number): Promise<{ fileName: string; stream: ReadStream; size: number; sha256: string }> {
+  async attachment(actor: Actor, regionCode: string, year: number): Promise<{ fileName: string; stream: Readable; size: number; sha256: string }> {
     const region = await this.city(actor, regionCode);
     this.assertYear(year);
     let row = await this.keptAttachment(region.code, year);
@@ -145,11 +147,9 @@ export class CityReportsService {
     return { submitted: !!row?.submitted, file: row?.current ? row : null };
   }
 
-  private async sendAttachment(actor: Actor, region: RegionEntity, year: number, row: KeptAttachment): Promise<{ fileName: string; stream: ReadStream; size: number; sha256: string }> {
-    const stream = createReadStream(row.attachment_path);
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', () => reject(AppException.notFound('统计表')));
+  private async sendAttachment(actor: Actor, region: RegionEntity, year: number, row: KeptAttachment): Promise<{ fileName: string; stream: Readable; size: number; sha256: string }> {
+    const { stream } = await this.storage.get(storageKey(row.attachment_path)).catch((err: unknown) => {
+      throw err instanceof FileNotFoundError ? AppException.notFound('统计表') : err;
     });
     await this.audit.record({
       actor,

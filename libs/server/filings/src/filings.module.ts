@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { MessagingModule, MessagingWorkerModule } from '@cqo/server-messaging';
 import { RegionsModule } from '@cqo/server-regions';
+import { FileStorageModule } from '@cqo/server-storage';
 import { TrainingModule } from '@cqo/server-training';
 import { AnnualReportsService } from './annual-reports.service';
 import { CityReportsService } from './city-reports.service';
@@ -13,6 +14,7 @@ import { FilingSettingsService } from './filing-settings.service';
 import { RemindersProcessor, ReminderScheduleService } from './jobs/reminders.processor';
 import { LogNotificationChannel, NOTIFICATION_CHANNEL } from './notification-channel';
 import { NotificationsService } from './notifications.service';
+import { LifecycleRemindersService } from './lifecycle-reminders.service';
 import { RemindersService } from './reminders.service';
 
 /** Delivery goes through one channel provider; swap `useClass` for an e-mail or SMS channel. */
@@ -20,7 +22,7 @@ const channel = { provide: NOTIFICATION_CHANNEL, useClass: LogNotificationChanne
 
 /** The reporting cycle for the api: settings, annual reports, city reports, 催报 and the notification centre. */
 @Module({
-  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule],
+  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, FileStorageModule],
   controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
   providers: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService, channel],
   exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService],
@@ -29,8 +31,8 @@ export class FilingsModule {}
 
 /** The worker's part: the daily reminder schedule and its processor (no HTTP, no scope service). */
 @Module({
-  imports: [RegionsModule, MessagingWorkerModule],
-  providers: [FilingSettingsService, RemindersService, NotificationsService, channel, RemindersProcessor, ReminderScheduleService],
-  exports: [RemindersService],
+  imports: [RegionsModule, EligibilityModule, MessagingWorkerModule],
+  providers: [FilingSettingsService, RemindersService, LifecycleRemindersService, NotificationsService, channel, RemindersProcessor, ReminderScheduleService],
+  exports: [RemindersService, LifecycleRemindersService],
 })
 export class FilingsWorkerModule {}

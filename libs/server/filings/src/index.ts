@@ -5,5 +5,6 @@ export * from './filing-settings.service';
 export * from './annual-reports.service';
 export * from './city-reports.service';
 export * from './reminders.service';
+export * from './lifecycle-reminders.service';
 export * from './filings.module';
 export * from './jobs/reminders.processor';

@@ -35,6 +35,11 @@ export function templateOf(kind: NotificationKind): MessageTemplate {
     case 'city-report-returned':
     case 'city-report-accepted':
       return 'generic';
+    case 'term-ending':
+    case 'certificate-suspended':
+    case 'certificate-expired':
+    case 'training-shortfall':
+      return kind;
   }
 }
 

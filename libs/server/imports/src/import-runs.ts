@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { EntityManager } from 'typeorm';
 import type { ImportRowError } from '@cqo/contracts';
 import { AppException, type Actor } from '@cqo/server-common';
+import type { FileStorage } from '@cqo/server-storage';
 
 /** The imports that keep runs in `import_run` (its kind check). */
 export type ImportRunKind = 'roster' | 'training';
@@ -33,11 +34,21 @@ export interface ImportRun {
   createdAt: Date;
 }
 
-/** Records a run, inside the import's own transaction; it expires IMPORT_RUN_KEEP_DAYS later. */
-export async function insertImportRun(m: EntityManager, run: ImportRun): Promise<void> {
+/** The object key of a run's error workbook in the file store (issue 21). */
+function errorReportKey(runId: string): string {
+  return `import-errors/${runId}.xlsx`;
+}
+
+/**
+ * Records a run, inside the import's own transaction; it expires IMPORT_RUN_KEEP_DAYS later. Its
+ * error workbook goes to the file store (a folder or a bucket, issue 21), the row names it.
+ */
+export async function insertImportRun(m: EntityManager, run: ImportRun, storage: FileStorage): Promise<void> {
+  const reportKey = run.report ? errorReportKey(run.id) : null;
+  if (run.report && reportKey) await storage.put(reportKey, run.report);
   await m.query(
     `INSERT INTO import_run (id, kind, mode, file_name, file_sha256, file_size, committed, total_rows, inserted, updated, unchanged,
-                             rejected_rows, errors, error_report, created_by, created_at, expires_at)
+                             rejected_rows, errors, error_report_key, created_by, created_at, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
     [
       run.id,
@@ -53,7 +64,7 @@ export async function insertImportRun(m: EntityManager, run: ImportRun): Promise
       run.unchanged,
       run.rejectedRows,
       JSON.stringify(run.errors),
-      run.report,
+      reportKey,
       run.createdBy,
       run.createdAt,
       runExpiry(run.createdAt),
@@ -68,17 +79,21 @@ export async function findErrorReport(
   kind: ImportRunKind,
   id: string,
   now: Date,
+  storage: FileStorage,
 ): Promise<{ fileName: string; content: Buffer }> {
   const [run] = /^[0-9a-f-]{36}$/i.test(id)
-    ? await m.query(`SELECT file_name, error_report, created_by FROM import_run WHERE id = $1 AND kind = $2 AND expires_at > $3`, [id, kind, now])
+    ? await m.query(`SELECT file_name, error_report, error_report_key, created_by FROM import_run WHERE id = $1 AND kind = $2 AND expires_at > $3`, [id, kind, now])
     : [];
-  if (!run?.error_report || (run.created_by !== (actor.userId || null) && actor.role !== 'admin')) throw AppException.notFound('错误报告');
-  return { fileName: `${String(run.file_name).replace(/\.xlsx$/i, '')}-错误报告.xlsx`, content: run.error_report };
+  if (!(run?.error_report || run?.error_report_key) || (run.created_by !== (actor.userId || null) && actor.role !== 'admin')) throw AppException.notFound('错误报告');
+  // A run recorded before issue 21 kept its workbook in the row.
+  const content: Buffer = run.error_report ?? (await storage.read(run.error_report_key));
+  return { fileName: `${String(run.file_name).replace(/\.xlsx$/i, '')}-错误报告.xlsx`, content };
 }
 
-/** Deletes expired runs (and their error reports); run with the file jobs' hourly cleanup. */
-export async function deleteExpiredImportRuns(m: EntityManager, now: Date): Promise<number> {
-  const [, count]: [unknown[], number] = await m.query(`DELETE FROM import_run WHERE expires_at <= $1`, [now]);
+/** Deletes expired runs and their error reports (in the row or the file store); run with the file jobs' hourly cleanup. */
+export async function deleteExpiredImportRuns(m: EntityManager, now: Date, storage: FileStorage): Promise<number> {
+  const [rows, count]: [{ error_report_key: string | null }[], number] = await m.query(`DELETE FROM import_run WHERE expires_at <= $1 RETURNING error_report_key`, [now]);
+  for (const r of rows) if (r.error_report_key) await storage.delete(r.error_report_key);
   return count;
 }
 

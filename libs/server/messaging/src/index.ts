@@ -3,4 +3,3 @@ export * from './quiet-hours';
 export * from './senders';
 export * from './messaging.service';
 export * from './messaging.module';
-export * from './message-events.service';

@@ -1,11 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@cqo/server-audit';
 import { Clock } from '@cqo/server-common';
-import { OutboxService, QueueName, registerSchedule, type JobPayloads } from '@cqo/server-queue';
-import { MessageEventsService } from './message-events.service';
+import { OutboxService, QueueName, type JobPayloads } from '@cqo/server-queue';
 import { EmailSender, PermanentSendError, SmsSender, type MessageChannel } from './senders';
 import type { MessageTemplate } from './templates';
 
@@ -41,15 +40,7 @@ export class MessagesProcessor {
     private readonly email: EmailSender,
     private readonly sms: SmsSender,
     @InjectQueue(QueueName.Messages) private readonly queue: Queue,
-    private readonly events: MessageEventsService,
   ) {}
-
-  /** The daily events run (terms ending, certificates, training shortfall); a failure is retried by the schedule's options. */
-  @Process({ name: 'messages.events', concurrency: 1 })
-  async dailyEvents(job: Job<JobPayloads['messages.events']>): Promise<string> {
-    const r = await this.events.runDaily(job.data.date);
-    return `${r.date}: ${r.due} due, ${r.queued} queued, ${r.notSent} not sent`;
-  }
 
   @Process({ name: 'messages.send', concurrency: 4 })
   async send(job: Job<JobPayloads['messages.send']>): Promise<string> {
@@ -100,17 +91,5 @@ export class MessagesProcessor {
   @OnQueueFailed()
   failed(job: Job, err: Error): void {
     this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
-  }
-}
-
-/** Registers the daily events run from the one schedule table (one schedule however many workers boot). */
-@Injectable()
-export class MessageEventsScheduleService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(MessageEventsScheduleService.name);
-
-  constructor(@InjectQueue(QueueName.Messages) private readonly queue: Queue) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await registerSchedule(this.queue, 'messages.events', this.logger);
   }
 }

@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EligibilityModule } from '@cqo/server-eligibility';
-import { MessageEventsService } from './message-events.service';
-import { MessageEventsScheduleService, MessagesProcessor } from './messages.processor';
+import { MessagesProcessor } from './messages.processor';
 import { MessagingController } from './messaging.controller';
 import { MessagingService } from './messaging.service';
 import { EmailSender, SmsSender } from './senders';
@@ -16,8 +14,7 @@ export class MessagingModule {}
 
 /** The worker's part: queueing (the daily reminders) and the `messages` queue's processor. */
 @Module({
-  imports: [EligibilityModule],
-  providers: [MessagingService, EmailSender, SmsSender, MessagesProcessor, MessageEventsService, MessageEventsScheduleService],
-  exports: [MessagingService, MessageEventsService],
+  providers: [MessagingService, EmailSender, SmsSender, MessagesProcessor],
+  exports: [MessagingService],
 })
 export class MessagingWorkerModule {}

@@ -87,23 +87,12 @@ export class MessagingService {
   }
 
   async queue(m: EntityManager, req: MessageRequest): Promise<{ queued: number; notSent: number }> {
-    return this.queueMany(m, [req]);
-  }
-
-  /**
-   * Several events at once (the daily events run: every term ending, certificate and shortfall of
-   * the day), in a constant number of statements whatever their number. Each request has its own
-   * kind, template and dedupe key; the daily cap counts the batch's own messages too.
-   */
-  async queueMany(m: EntityManager, reqs: MessageRequest[]): Promise<{ queued: number; notSent: number }> {
-    reqs = reqs.filter((r) => r.userIds.length);
-    if (!reqs.length) return { queued: 0, notSent: 0 };
+    if (!req.userIds.length) return { queued: 0, notSent: 0 };
     const now = this.clock.now();
     const today = chinaDate(now);
-    const userIds = [...new Set(reqs.flatMap((r) => r.userIds))].sort();
     // One recipient's cap is counted under a lock, so two transactions cannot both take the last slot.
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('message_cap:' || u)) FROM unnest($1::text[]) AS u ORDER BY u`, [userIds]);
-    const found: Target[] = await m.query(
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('message_cap:' || u)) FROM unnest($1::text[]) AS u ORDER BY u`, [[...req.userIds].sort()]);
+    const targets: Target[] = await m.query(
       `SELECT u.id AS user_id, u.username, u.email,
               coalesce(u.phone, (SELECT a.phone FROM appointment a WHERE a.enterprise_id = u.enterprise_id AND a.status = 'active'
                                   ORDER BY a.effective_from DESC LIMIT 1)) AS phone,
@@ -113,39 +102,29 @@ export class MessagingService {
                  WHERE d.user_id = u.id AND d.on_date = $2 AND d.status IN ('queued','sent') GROUP BY d.channel) c) AS sent_today
          FROM app_user u LEFT JOIN enterprise e ON e.id = u.enterprise_id
         WHERE u.id = ANY($1::uuid[]) AND u.is_active`,
-      [userIds, today],
+      [req.userIds, today],
     );
-    const byId = new Map(found.map((t) => [t.user_id, t]));
-    // Already queued or sent today, plus what this batch takes (a batch may hold two events for one person).
-    const used = new Map<string, number>(found.flatMap((t) => MESSAGE_CHANNELS.map((c) => [`${t.user_id}:${c}`, Number(t.sent_today?.[c] ?? 0)] as const)));
     const hold = quietUntil(now, this.config.messaging.quietHours);
-    // Every (request, recipient, channel) decided here, then written in one statement with the jobs
-    // of those queued: a province-wide chase is one round trip, not two per recipient and channel.
-    const rows = reqs.flatMap((req) => {
-      const url = absoluteLink(this.config.messaging.publicBaseUrl, req.link);
-      return req.userIds.flatMap((id) => {
-        const t = byId.get(id);
-        if (!t) return [];
-        const params = { ...(req.params ?? {}), ...(t.enterprise_name ? { enterprise: t.enterprise_name } : {}) };
-        const rendered = renderMessage(req.template, { title: req.title, body: req.body, url, enterpriseName: t.enterprise_name, params });
-        return MESSAGE_CHANNELS.map((channel) => {
-          const address = channel === 'email' ? t.email : t.phone;
-          const key = `${t.user_id}:${channel}`;
-          const reason = !this.configured(channel)
-            ? 'no channel'
-            : (t.opted_out ?? []).includes(channel)
-              ? 'opted out'
-              : !address
-                ? 'no address'
-                : (used.get(key) ?? 0) >= this.config.messaging.dailyCap
-                  ? 'daily cap'
-                  : null;
-          if (!reason) used.set(key, (used.get(key) ?? 0) + 1);
-          return { t, req, channel, address, reason, subject: rendered.subject, text: channel === 'email' ? rendered.text : rendered.sms };
-        });
+    const url = absoluteLink(this.config.messaging.publicBaseUrl, req.link);
+    // Every (recipient, channel) decided here, then written in one statement with the jobs of those
+    // queued: a province-wide chase is one round trip, not two per recipient and channel.
+    const rows = targets.flatMap((t) => {
+      const params = { ...(req.params ?? {}), ...(t.enterprise_name ? { enterprise: t.enterprise_name } : {}) };
+      const rendered = renderMessage(req.template, { title: req.title, body: req.body, url, enterpriseName: t.enterprise_name, params });
+      return MESSAGE_CHANNELS.map((channel) => {
+        const address = channel === 'email' ? t.email : t.phone;
+        const reason = !this.configured(channel)
+          ? 'no channel'
+          : (t.opted_out ?? []).includes(channel)
+            ? 'opted out'
+            : !address
+              ? 'no address'
+              : Number(t.sent_today?.[channel] ?? 0) >= this.config.messaging.dailyCap
+                ? 'daily cap'
+                : null;
+        return { t, channel, address, reason, subject: rendered.subject, text: channel === 'email' ? rendered.text : rendered.sms };
       });
     });
-    if (!rows.length) return { queued: 0, notSent: 0 };
     const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
     const params: unknown[] = [
       col((r) => r.t.user_id),
@@ -154,9 +133,9 @@ export class MessagingService {
       col((r) => (r.reason ? null : r.address)),
       col((r) => maskAddress(r.channel, r.address)),
       col((r) => r.reason),
-      col((r) => r.req.kind),
-      col((r) => r.req.template),
-      col((r) => r.req.dedupeKey),
+      req.kind,
+      req.template,
+      req.dedupeKey,
       today,
       hold,
       now,
@@ -168,17 +147,17 @@ export class MessagingService {
       `WITH ins AS (
          INSERT INTO message_delivery (user_id, enterprise_id, channel, address, address_masked, kind, template, subject, text, dedupe_key, on_date,
                                        status, reason, not_before, created_at, updated_at)
-         SELECT r.user_id, r.enterprise_id, r.channel, r.address, r.address_masked, r.kind, r.template, r.subject, r.text, r.dedupe_key, $10,
+         SELECT r.user_id, r.enterprise_id, r.channel, r.address, r.address_masked, $7, $8, r.subject, r.text, $9, $10,
                 CASE WHEN r.reason IS NULL THEN 'queued' ELSE 'not-sent' END, r.reason, CASE WHEN r.reason IS NULL THEN $11::timestamptz END, $12, $12
-           FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::text[], $6::text[], $13::text[], $14::text[], $15::int[], $7::text[], $8::text[], $9::text[])
-                AS r(user_id, enterprise_id, channel, address, address_masked, reason, subject, text, i, kind, template, dedupe_key)
+           FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::text[], $6::text[], $13::text[], $14::text[], $15::int[])
+                AS r(user_id, enterprise_id, channel, address, address_masked, reason, subject, text, i)
          ON CONFLICT (user_id, channel, dedupe_key) DO NOTHING
-         RETURNING id, user_id, channel, dedupe_key, status
+         RETURNING id, user_id, channel, status
        ), jobs AS (
          ${this.outbox.insertSelectStatement('messages.send', `jsonb_build_object('deliveryId', ins.id)`, `ins WHERE ins.status = 'queued'`, (v) => `$${params.push(v)}`)}
        )
-       SELECT ins.id, r.i FROM ins JOIN unnest($1::uuid[], $3::varchar[], $9::text[], $15::int[]) AS r(user_id, channel, dedupe_key, i)
-         ON r.user_id = ins.user_id AND r.channel = ins.channel AND r.dedupe_key = ins.dedupe_key`,
+       SELECT ins.id, r.i FROM ins JOIN unnest($1::uuid[], $3::varchar[], $15::int[]) AS r(user_id, channel, i)
+         ON r.user_id = ins.user_id AND r.channel = ins.channel`,
       params,
     );
     let queued = 0;
@@ -186,7 +165,7 @@ export class MessagingService {
     const audits: { action: string; objectType: string; objectId: string; details: Record<string, unknown> }[] = [];
     // Rows not returned were there already: two officers chasing the same day send one message.
     for (const { id, i } of written) {
-      const { t, req, channel, address, reason, subject } = rows[i];
+      const { t, channel, address, reason, subject } = rows[i];
       if (!reason) {
         queued++;
         continue;

@@ -82,10 +82,11 @@ const RENDER: Record<MessageTemplate, (i: TemplateInput) => RenderedMessage> = {
     text: lines(who(i), `证书 ${p(i, 'certificateNo')} 已于 ${p(i, 'validUntil')} 过期，请按规定重新评价。`, link(i), '', SIGN),
     sms: `${SIGN}证书 ${p(i, 'certificateNo')} 已于 ${p(i, 'validUntil')} 过期。${i.url ?? ''}`,
   }),
+  // `short`: what is missing (e.g. 「6 学时、1 次组织培训活动」); `clause`: the rule of the profile in force.
   'training-shortfall': (i) => ({
-    subject: `${p(i, 'year')} 年度继续教育学时不足`,
-    text: lines(who(i), `${p(i, 'person')} ${p(i, 'year')} 年度继续教育学时为 ${p(i, 'hours')}，未达到 ${p(i, 'required')} 学时的要求，请及时参加培训。`, link(i), '', SIGN),
-    sms: `${SIGN}${p(i, 'person')} ${p(i, 'year')} 年度继续教育学时不足（${p(i, 'hours')}/${p(i, 'required')}），请及时参加培训。${i.url ?? ''}`,
+    subject: `${p(i, 'year')} 年度首席质量官培训尚未达标`,
+    text: lines(who(i), `首席质量官 ${p(i, 'person')} ${p(i, 'year')} 年度培训还差 ${p(i, 'short')}（${p(i, 'clause')}），请在 12 月 31 日前完成。`, link(i), '', SIGN),
+    sms: `${SIGN}首席质量官 ${p(i, 'person')} ${p(i, 'year')} 年度培训还差 ${p(i, 'short')}，请在年底前完成。${i.url ?? ''}`,
   }),
   generic: (i) => ({
     subject: i.title,

@@ -44,8 +44,6 @@ export interface JobPayloads {
   'certificates.violation': { violationId: string };
   /** Send one `message_delivery` row (e-mail or SMS; issue 22). Idempotent: a row no longer queued is left alone; a gateway failure throws (bull retries with backoff). */
   'messages.send': { deliveryId: string };
-  /** Daily (repeatable): term ending in 90/30 days, certificate suspended/expired, training shortfall (issue 22). `date` overrides today. Idempotent per (event, subject, milestone). */
-  'messages.events': { date?: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -63,5 +61,4 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'certificates.nightly': QueueName.Evaluation,
   'certificates.violation': QueueName.Evaluation,
   'messages.send': QueueName.Messages,
-  'messages.events': QueueName.Messages,
 };

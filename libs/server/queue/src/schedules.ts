@@ -29,8 +29,6 @@ export const SCHEDULES = {
   'certificates.nightly': { queue: QueueName.Evaluation, job: 'certificates.nightly', cron: '30 2 * * *', timezone: 'Asia/Shanghai', data: {}, options: RETRIED },
   /** 09:00: the filing reminders. */
   'reminders.daily': { queue: QueueName.Reminders, job: 'reminders.daily', cron: '0 9 * * *', timezone: 'Asia/Shanghai', data: {}, options: { removeOnComplete: 30, removeOnFail: 30 } },
-  /** 09:30: e-mail / SMS for terms ending, certificates suspended or expired, training shortfall (docs/notifications.md). */
-  'messages.events': { queue: QueueName.Messages, job: 'messages.events', cron: '30 9 * * *', timezone: 'Asia/Shanghai', data: {}, options: RETRIED },
   /** Hourly: delete expired file jobs and their files. */
   'files.cleanup': { queue: QueueName.Files, job: 'files.cleanup', cron: '17 * * * *', data: {}, options: { removeOnComplete: 10, removeOnFail: 10 } },
 } as const satisfies Record<string, Schedule>;

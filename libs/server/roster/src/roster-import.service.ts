@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ImportMode, ImportResult, ImportRowError, RosterImportParams } from '@cqo/contracts';
 import {
@@ -21,6 +21,7 @@ import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from 
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { assertXlsx, errorWorkbook, findErrorReport, insertImportRun, openSheet, readHeader, requireColumns, sha256Of, sortRowErrors, XLSX_LIMITS } from '@cqo/server-imports';
 import { OutboxService } from '@cqo/server-queue';
+import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type NewEnterprise, type RegionRow, type StageRow, orderedIds } from './roster-import.repository';
 import { rosterTemplate } from './roster-template';
 
@@ -75,6 +76,7 @@ export class RosterImportService {
     private readonly eligibility: EligibilityService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
   /**
@@ -94,7 +96,7 @@ export class RosterImportService {
 
   /** The marked-up copy of a run's sheet; only its uploader (or an admin) may fetch it. */
   errorReport(actor: Actor, id: string): Promise<{ fileName: string; content: Buffer }> {
-    return findErrorReport(this.dataSource.manager, actor, 'roster', id, this.clock.now());
+    return findErrorReport(this.dataSource.manager, actor, 'roster', id, this.clock.now(), this.storage);
   }
 
   /** Validates every row (dry run) or imports (one transaction; all-or-nothing unless keep-valid). */
@@ -183,7 +185,7 @@ export class RosterImportService {
         report,
         createdBy: actor.userId || null,
         createdAt: now,
-      });
+      }, this.storage);
       if (commit) {
         await this.repo.audit(
           m,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
+import { FileStorageModule } from '@cqo/server-storage';
 import { RosterImportRepository } from './roster-import.repository';
 import { RosterImportService } from './roster-import.service';
 import { RosterController } from './roster.controller';
@@ -10,7 +11,7 @@ import { RosterController } from './roster.controller';
  * Clock (CoreModule) and OutboxModule.
  */
 @Module({
-  imports: [EligibilityModule, ScopeModule],
+  imports: [EligibilityModule, ScopeModule, FileStorageModule],
   controllers: [RosterController],
   providers: [RosterImportService, RosterImportRepository],
   exports: [RosterImportService],

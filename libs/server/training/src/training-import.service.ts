@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -15,6 +15,7 @@ import {
 import { normaliseCertificateNo, parseSheetDate, sheetCellText, validateCreditCode, validateTrainingRecord } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
+import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { errorWorkbook, findErrorReport, insertImportRun, openSheet, sha256Of, sortRowErrors, type SheetCell } from '@cqo/server-imports';
 import { LedgerService, type NewLedgerRecord } from './ledger.service';
 import { TrainingService } from './training.service';
@@ -81,6 +82,7 @@ export class TrainingImportService {
     private readonly training: TrainingService,
     private readonly scope: ScopeService,
     private readonly clock: Clock,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
   async import(actor: Actor, file: TrainingFile, params: RosterImportParams, progress: ProgressSink = NO_PROGRESS): Promise<ImportResult> {
@@ -171,7 +173,7 @@ export class TrainingImportService {
         report,
         createdBy: actor.userId || null,
         createdAt: this.clock.now(),
-      });
+      }, this.storage);
       const personIds = [...new Set(drafts.map((d) => d.personId))];
       const enterpriseIds = [...new Set(drafts.map((d) => d.enterpriseId!))];
       if (appended.length) {
@@ -211,7 +213,7 @@ export class TrainingImportService {
 
   /** The marked-up copy of a run's sheet; only its uploader (or an admin) may fetch it. */
   errorReport(actor: Actor, id: string): Promise<{ fileName: string; content: Buffer }> {
-    return findErrorReport(this.dataSource.manager, actor, 'training', id, this.clock.now());
+    return findErrorReport(this.dataSource.manager, actor, 'training', id, this.clock.now(), this.storage);
   }
 
   /** An empty sheet with the §8 columns, a drop-down for the category and a 填写说明 sheet. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { RegionsModule } from '@cqo/server-regions';
+import { FileStorageModule } from '@cqo/server-storage';
 import { HoursCertificatesService } from './hours-certificates.service';
 import { LedgerService } from './ledger.service';
 import { LedgerAdminController, PublicVerifyController, TrainingController } from './training.controller';
@@ -13,7 +14,7 @@ import { TrainingService } from './training.service';
  * (a file job, issue 18 item 1). ScopeModule lets the worker and the CLI use it without the auth module.
  */
 @Module({
-  imports: [EligibilityModule, RegionsModule, ScopeModule],
+  imports: [EligibilityModule, RegionsModule, ScopeModule, FileStorageModule],
   providers: [LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
   exports: [LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
 })

@@ -14,6 +14,7 @@ import type {
 } from '@cqo/contracts';
 import {
   annualTrainingRule,
+  type AnnualTrainingRule,
   chinaDate,
   emptyYearHours,
   initialTrainingRequired,
@@ -83,6 +84,43 @@ export const YEAR_HOURS_SQL = `coalesce(sum(t.hours) FILTER (WHERE t.category = 
 
 export function toYearHours(r: { initial: number; first: number; second: number; activities: number }): TrainingYearHours {
   return { initial: r.initial, firstCategory: r.first, secondCategory: r.second, activities: r.activities };
+}
+
+/**
+ * CQOs to whom the year's training rule applies, with their hours of year `year` and what they are
+ * short of (SPEC §3 applicability: appointed before Jan 1 of Y and still in post on Dec 31 of Y, and in
+ * post today). The one statement behind the 培训未达标 list and the training-shortfall message (issue 22).
+ * `regionWhere` is a condition over enterprise `e` whose parameters are already in `params`.
+ */
+export function shortfallJudgedSql(params: unknown[], rule: AnnualTrainingRule, year: number, today: string, regionWhere = 'true'): string {
+  const where = [
+    `a.status = 'active'`,
+    `(a.term_end IS NULL OR a.term_end >= $${params.push(today)}::date)`,
+    `a.appointed_on < $${params.push(`${year}-01-01`)}::date`,
+    `(a.term_end IS NULL OR a.term_end >= $${params.push(`${year}-12-31`)}::date)`,
+    regionWhere,
+  ];
+  const y0 = params.push(`${year}-01-01`);
+  const y1 = params.push(`${year}-12-31`);
+  const t1 = params.push(rule.minFirstCategory ?? 0);
+  const t2 = params.push(rule.minSecondCategory ?? 0);
+  const tt = params.push(rule.minTotal ?? 0);
+  const ta = params.push(rule.minActivities ?? 0);
+  return `
+      WITH cqo AS (
+        SELECT a.enterprise_id, a.person_id, a.appointed_on::text AS appointed_on, a.term_end::text AS term_end,
+               e.name AS enterprise_name, e.region_code, r.name AS region_name, p.name AS person_name
+          FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id JOIN region r ON r.code = e.region_code
+          JOIN cqo_person p ON p.id = a.person_id
+         WHERE ${where.join(' AND ')}
+      ), hours AS (
+        SELECT c.enterprise_id, c.person_id, c.appointed_on, c.term_end, c.enterprise_name, c.region_code, c.region_name, c.person_name, ${YEAR_HOURS_SQL}
+          FROM cqo c LEFT JOIN training_live t ON t.person_id = c.person_id AND t.end_date BETWEEN $${y0}::date AND $${y1}::date
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+      )
+      SELECT h.*, greatest(greatest($${t1} - h.first, 0) + greatest($${t2} - h.second, 0), $${tt} - (h.first + h.second), 0)::float8 AS short_hours,
+             greatest($${ta} - h.activities, 0)::int AS short_activities
+        FROM hours h`;
 }
 
 /**
@@ -272,35 +310,7 @@ export class TrainingService {
     };
     if (!rule) return empty;
     const params: unknown[] = [];
-    const where = [
-      `a.status = 'active'`,
-      `(a.term_end IS NULL OR a.term_end >= $${params.push(today)}::date)`,
-      // SPEC §3: appointed before Jan 1 of Y and still in post on Dec 31 of Y.
-      `a.appointed_on < $${params.push(`${year}-01-01`)}::date`,
-      `(a.term_end IS NULL OR a.term_end >= $${params.push(`${year}-12-31`)}::date)`,
-      this.scope.regionFilter(actor, 'e', params, { region: q.region }),
-    ];
-    const y0 = params.push(`${year}-01-01`);
-    const y1 = params.push(`${year}-12-31`);
-    const t1 = params.push(rule.minFirstCategory ?? 0);
-    const t2 = params.push(rule.minSecondCategory ?? 0);
-    const tt = params.push(rule.minTotal ?? 0);
-    const ta = params.push(rule.minActivities ?? 0);
-    const judged = `
-      WITH cqo AS (
-        SELECT a.enterprise_id, a.person_id, a.appointed_on::text AS appointed_on, a.term_end::text AS term_end,
-               e.name AS enterprise_name, e.region_code, r.name AS region_name, p.name AS person_name
-          FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id JOIN region r ON r.code = e.region_code
-          JOIN cqo_person p ON p.id = a.person_id
-         WHERE ${where.join(' AND ')}
-      ), hours AS (
-        SELECT c.enterprise_id, c.person_id, c.appointed_on, c.term_end, c.enterprise_name, c.region_code, c.region_name, c.person_name, ${YEAR_HOURS_SQL}
-          FROM cqo c LEFT JOIN training_live t ON t.person_id = c.person_id AND t.end_date BETWEEN $${y0}::date AND $${y1}::date
-         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-      )
-      SELECT h.*, greatest(greatest($${t1} - h.first, 0) + greatest($${t2} - h.second, 0), $${tt} - (h.first + h.second), 0)::float8 AS short_hours,
-             greatest($${ta} - h.activities, 0)::int AS short_activities
-        FROM hours h`;
+    const judged = shortfallJudgedSql(params, rule, year, today, this.scope.regionFilter(actor, 'e', params, { region: q.region }));
     const [summary] = await this.dataSource.query(
       `SELECT count(*)::int AS applicable, count(*) FILTER (WHERE short_hours = 0 AND short_activities = 0)::int AS compliant FROM (${judged}) j`,
       params,

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
 import { QueueName, registerSchedule, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
+import { LifecycleRemindersService, type LifecycleReminderResult } from '../lifecycle-reminders.service';
 import { RemindersService, type DailyReminderResult } from '../reminders.service';
 
 /** 09:00 China time: reminders arrive at the start of the working day. */
@@ -12,12 +13,19 @@ export const REMINDER_TZ = SCHEDULES['reminders.daily'].timezone;
 export class RemindersProcessor {
   private readonly logger = new Logger(RemindersProcessor.name);
 
-  constructor(private readonly reminders: RemindersService) {}
+  constructor(
+    private readonly reminders: RemindersService,
+    private readonly lifecycle: LifecycleRemindersService,
+  ) {}
 
-  /** Idempotent per day: a second run (or a second worker) finds every chase already logged. */
+  /**
+   * Idempotent per day: a second run (or a second worker) finds every chase already logged, and every
+   * term / certificate / training message already keyed (issue 22).
+   */
   @Process('reminders.daily')
-  daily(job: Job<JobPayloads['reminders.daily']>): Promise<DailyReminderResult> {
-    return this.reminders.runDaily(job.data.date);
+  async daily(job: Job<JobPayloads['reminders.daily']>): Promise<DailyReminderResult & { lifecycle: LifecycleReminderResult }> {
+    const chase = await this.reminders.runDaily(job.data.date);
+    return { ...chase, lifecycle: await this.lifecycle.runDaily(job.data.date) };
   }
 
   @OnQueueFailed()
