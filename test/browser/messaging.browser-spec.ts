@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { chinaDate, currentReportingYear } from '@cqo/policy';
-import { launchChromium } from '../support/browser';
-import { PASSWORD, bearer, hubeiEligibleFiling, makeEnterprise, makeUser, phone } from '../support/fixtures';
+import { launchChromium, signInAt } from '../support/browser';
+import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser, phone } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -78,16 +78,7 @@ describe('messaging preferences and the delivery log in Chromium', () => {
     await new Promise((r) => gateway?.close(r));
   });
 
-  async function signIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('[data-testid=login-username]', username);
-    await page.fill('[data-testid=login-password]', PASSWORD);
-    await page.click('[data-testid=login-submit]');
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 20_000 });
-    return { context, page };
-  }
+  const signIn = (username: string) => signInAt(browser, base, username);
 
   const smsBox = (page: Page) => page.locator('[data-testid=message-prefs-sms-enabled]');
 

@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { addDays, chinaDate, yearOf } from '@cqo/policy';
-import { LifecycleRemindersService } from '@cqo/server-filings';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { MessagesProcessor, MessagingService } from '@cqo/server-messaging';
+import { MessagesProcessor } from '@cqo/server-messaging';
 import { QueueName } from '@cqo/server-queue';
+import { addDays, chinaDate, yearOf } from '@cqo/policy';
+import { LifecycleRemindersService } from '@cqo/server-filings';
+import { MessagingService } from '@cqo/server-messaging';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser, phone } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
