@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { MessagesProcessor } from '@cqo/server-messaging';
+import { QueueName } from '@cqo/server-queue';
 import { addDays, chinaDate, yearOf } from '@cqo/policy';
 import { LifecycleRemindersService } from '@cqo/server-filings';
 import { MessagingService } from '@cqo/server-messaging';
@@ -338,4 +342,41 @@ describe('e-mail and SMS notifications (issue 22, real SMTP and HTTP gateway)', 
     expect(sms.filter((s) => s.to === suspended.cqoPhone && s.template === 'certificate-suspended')).toHaveLength(1);
     expect(sms.filter((s) => s.to === lifted.cqoPhone && s.template.startsWith('certificate'))).toHaveLength(0);
   }, 45_000);
+
+  it('quiet hours through the queue: a message queued inside the window is held as a delayed job (recovered if Redis loses it) and sent once when the window ends', async () => {
+    // A window from the current China minute to one or two minutes on (at least ~20 s ahead).
+    const hhmm = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+    const now = new Date();
+    const end = new Date(now.getTime() + (now.getSeconds() > 40 ? 120_000 : 60_000));
+    const quiet = await createTestApp({ config: testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:messaging`, SMS_GATEWAY_URL: 'http://127.0.0.1:9/unused', MESSAGE_QUIET_HOURS: `${hhmm(now)}-${hhmm(end)}` }) });
+    try {
+      const e = await enterprise();
+      const messaging = quiet.app.get(MessagingService);
+      await quiet.db.transaction((m) => messaging.queue(m, { userIds: [e.userId], kind: 'reminder', template: 'chase', title: '催报', body: 'b', link: null, dedupeKey: 'quiet', params: { year: Y, deadline: 'x' } }));
+      const [row] = await t.db.query(`SELECT id, status, not_before FROM message_delivery WHERE user_id = $1 AND channel = 'sms'`, [e.userId]);
+      expect(row.status).toBe('queued');
+      const notBefore = new Date(row.not_before).getTime();
+      expect(notBefore).toBeGreaterThan(Date.now());
+      // The relay has handed it to the worker, which holds it as a delayed job: nothing goes out during the window.
+      const queue = worker.get<Queue>(getQueueToken(QueueName.Messages));
+      const heldId = `message-${row.id}-at-${notBefore}`;
+      const held = await waitFor(async () => queue.getJob(heldId), 15_000);
+      expect(await held.getState()).toBe('delayed');
+      expect(sms.filter((s) => s.to === e.cqoPhone)).toHaveLength(0);
+      // Redis loses the held job (its outbox row is done): the worker's start-up check hands it back, once.
+      await held.remove();
+      const processor = worker.get(MessagesProcessor);
+      expect(await processor.requeueHeld()).toBeGreaterThanOrEqual(1);
+      await processor.requeueHeld();
+      expect(await (await queue.getJob(heldId))?.getState()).toBe('delayed');
+      const sent = await waitFor(async () => sms.find((s) => s.to === e.cqoPhone), 150_000, 500);
+      expect(Date.now()).toBeGreaterThanOrEqual(notBefore);
+      expect(sent.template).toBe('chase');
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(sms.filter((s) => s.to === e.cqoPhone)).toHaveLength(1);
+      expect((await deliveries(e.userId)).find((d) => d.channel === 'sms')?.status).toBe('sent');
+    } finally {
+      await quiet.close();
+    }
+  }, 200_000);
 });

@@ -1,9 +1,9 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
-import type { Job, Queue } from 'bull';
+import type { Job, JobOptions, Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@cqo/server-audit';
-import { Clock } from '@cqo/server-common';
+import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { OutboxService, QueueName, type JobPayloads } from '@cqo/server-queue';
 import { EmailSender, PermanentSendError, SmsSender, type MessageChannel } from './senders';
 import type { MessageTemplate } from './templates';
@@ -29,7 +29,7 @@ interface DeliveryRow {
  * message's failure never holds up another (each is its own job).
  */
 @Processor(QueueName.Messages)
-export class MessagesProcessor {
+export class MessagesProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger('Messages');
 
   constructor(
@@ -40,7 +40,40 @@ export class MessagesProcessor {
     private readonly email: EmailSender,
     private readonly sms: SmsSender,
     @InjectQueue(QueueName.Messages) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** A held message (quiet hours) as a delayed job; the job id is fixed per row and time, so adding it again adds nothing. */
+  private async hold(deliveryId: string, notBefore: Date, opts: Pick<JobOptions, 'attempts' | 'backoff'>): Promise<void> {
+    const delay = Math.max(0, notBefore.getTime() - this.clock.now().getTime());
+    await this.queue.add('messages.send', { deliveryId }, { jobId: `message-${deliveryId}-at-${notBefore.getTime()}`, delay, ...opts, removeOnComplete: true });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const n = await this.requeueHeld();
+      if (n) this.logger.log(`${n} held message(s) handed to the queue again`);
+    } catch (err) {
+      this.logger.warn(`held messages not checked: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * A held message's outbox row is done once its delayed job exists, so the delivery row is its record:
+   * every row still queued with a not-before time and no outbox job in flight gets its delayed job
+   * again (a no-op while bull still has it). Run at worker start, so a Redis that lost its delayed
+   * jobs loses no held message (issue 22 item 2).
+   */
+  async requeueHeld(): Promise<number> {
+    const rows: { id: string; not_before: Date }[] = await this.dataSource.query(
+      `SELECT d.id, d.not_before FROM message_delivery d
+        WHERE d.status = 'queued' AND d.not_before IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_name = 'messages.send' AND o.done_at IS NULL AND o.failed_at IS NULL AND o.payload->>'deliveryId' = d.id::text)`,
+    );
+    const opts = { attempts: 5, backoff: { type: 'exponential', delay: this.config.outbox.retryDelayMs } };
+    for (const r of rows) await this.hold(r.id, new Date(r.not_before), opts);
+    return rows.length;
+  }
 
   @Process({ name: 'messages.send', concurrency: 4 })
   async send(job: Job<JobPayloads['messages.send']>): Promise<string> {
@@ -52,8 +85,7 @@ export class MessagesProcessor {
     const now = this.clock.now();
     if (row.not_before && new Date(row.not_before) > now) {
       // Quiet hours: wait until they end (a delayed job of its own; this one is done).
-      const delay = new Date(row.not_before).getTime() - now.getTime();
-      await this.queue.add('messages.send', { deliveryId: row.id }, { jobId: `message-${row.id}-at-${new Date(row.not_before).getTime()}`, delay, attempts: job.opts.attempts, backoff: job.opts.backoff, removeOnComplete: true });
+      await this.hold(row.id, new Date(row.not_before), { attempts: job.opts.attempts, backoff: job.opts.backoff });
       await this.dataSource.transaction((m) => this.outbox.markDone(m, job.id));
       return 'held';
     }
