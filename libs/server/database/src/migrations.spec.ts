@@ -39,6 +39,7 @@ const LANDED: ReadonlyArray<readonly [string, string]> = [
   ['1764780000000-AwardHistory.ts', '28b47c16f185fb4bd48ab96d1644c0e217e0928d4bb619c89ba6bf9ffc48645e'],
   ['1764785000000-QualifiedNameGrams.ts', '418d6650c8c7d815a1a8ad4cbcbf5348804933e8a1b3ada48dc02cd51c2ff5a9'],
   ['1764790000000-Messaging.ts', '9fe0be7dfc243a3542e3a26fa678c9d7a9e49db918e1ceda50108c112f1476e3'],
+  ['1764810000000-StatContrib.ts', '5a29361f7fad6ef3222a75be029ce9c3f731d953a212f002c1500627dcd74b7e'],
   ['1764820000000-EnterpriseClosing.ts', 'e3fba30a93d5c96d35b925dd673c9eb56444958ff263f769a9b6a8758c2296b5'],
 ];
 
