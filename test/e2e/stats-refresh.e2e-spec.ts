@@ -186,7 +186,7 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     expect(await runsSince(since)).toEqual([expect.objectContaining({ kind: 'incremental', years: [Y], regions: ['420502'], trigger: 'outbox:test.years' })]);
   }, 60_000);
 
-  it('annual-report changes recount only their counties\' filing counts, equal to a full rebuild\'s; a mark mixed with another change recounts in full', async () => {
+  it('annual-report changes recount only their counties\' filing counts, equal to a full rebuild\'s; a mark mixed with another change counts that change too', async () => {
     await settled();
     const [a, b] = await t.db.query(`SELECT id FROM enterprise WHERE region_code = '420502' ORDER BY id LIMIT 2`);
     // A figure that drifted with no change queued (b's): a report change of a must not recount the county.
