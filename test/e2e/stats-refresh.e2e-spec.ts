@@ -186,11 +186,11 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     expect(await runsSince(since)).toEqual([expect.objectContaining({ kind: 'incremental', years: [Y], regions: ['420502'], trigger: 'outbox:test.years' })]);
   }, 60_000);
 
-  it('annual-report changes recount only their counties\' filing counts, equal to a full rebuild\'s; a mark mixed with another change recounts in full', async () => {
+  it('annual-report changes recount only their counties\' filing counts, equal to a full rebuild\'s; a mark mixed with another change counts that change too', async () => {
     await settled();
     const [a, b] = await t.db.query(`SELECT id FROM enterprise WHERE region_code = '420502' ORDER BY id LIMIT 2`);
-    // A figure that drifted with no change queued: a filings-only recount must leave it as it was.
-    await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [a.id]);
+    // A figure that drifted with no change queued (b's): a report change of a must not recount the county.
+    await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [b.id]);
     const before = await snapshotOf();
     const submit = (id: string, reason: string) =>
       t.db.transaction(async (m) => {
@@ -212,11 +212,11 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     expect(after['420500'].total.filings.awaitingReview).toBe(before['420500'].total.filings.awaitingReview + 1);
     expect(after['420502'].own.enterprises).toEqual(before['420502'].own.enterprises);
 
-    // The same county marked by an annual report and by another change in one window: recounted in full.
+    // The same county marked by an annual report and by another change (of b) in one window: b is counted again.
     since = await lastRunId();
     await t.db.transaction(async (m) => {
-      await t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason: 'annual_report.accept', enterpriseId: b.id, years: [Y] });
-      await t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason: 'enterprise.update', enterpriseId: a.id, years: [Y] });
+      await t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason: 'annual_report.accept', enterpriseId: a.id, years: [Y] });
+      await t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason: 'enterprise.update', enterpriseId: b.id, years: [Y] });
     });
     await settled();
     const mixed = await runsSince(since);
@@ -235,6 +235,10 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     // Two enterprises of 江汉区 with a CQO in post since last year (expected to report), two without.
     const ents: string[] = [];
     for (let i = 0; i < 4; i++) ents.push((await makeEnterprise(t.db, '420103', { name: `增量报告${i}有限公司` })).id);
+    // Registered as the api registers one: with its change queued (a held county moves by its changed enterprises only).
+    await t.db.transaction(async (m) => {
+      for (const id of ents) await t.app.get(OutboxService).enqueue(m, 'stats.refresh', { reason: 'enterprise.create', enterpriseId: id });
+    });
     for (const id of ents.slice(0, 2)) {
       await t.http().post(`/api/enterprises/${id}/appointments`).set('Authorization', province)
         .send(hubeiEligibleFiling(`${Y - 1}-03-01`, { name: '增量质量官', explanation: '补录历史聘任' })).expect(201);
@@ -300,4 +304,90 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     expect(await snapshotOf()).toEqual(rebuilt);
     expect((await runsSince(since)).map((r) => r.trigger)).toEqual(['test:rebuild']);
   }, 90_000);
+
+  it('a change of a held county moves it by the changed enterprise alone (stat_contrib): every kind of change ends with a full rebuild\'s figures; a rebuild before the drain is not counted twice', async () => {
+    await settled();
+    const svc = t.app.get(SnapshotService);
+    const today = chinaDate(new Date());
+    const api = t.http;
+    // 西陵区 (420502): one recount holds its enterprises' parts; later changes move it enterprise by enterprise.
+    const a = (await makeEnterprise(t.db, '420502', { name: '逐企增量甲有限公司', aboveSize: false })).id;
+    const b = (await makeEnterprise(t.db, '420502', { name: '逐企增量乙有限公司', aboveSize: true })).id;
+    /** An enterprise edit through the api (the version read first, as the edit page does). */
+    const edit = async (id: string, body: Record<string, unknown>) => {
+      const { version } = (await api().get(`/api/enterprises/${id}`).set('Authorization', province).expect(200)).body;
+      await api().patch(`/api/enterprises/${id}`).set('Authorization', province).send({ ...body, version }).expect(200);
+    };
+    let renamed = 0;
+    const held = async () => Number((await one(`SELECT count(*)::int AS n FROM stat_contrib_region WHERE year = $1 AND region_code = '420502'`, [Y])).n);
+    const hold = async () => {
+      await edit(a, { name: `逐企增量甲${'改'.repeat(++renamed)}有限公司` });
+      await settled();
+      expect(await held()).toBe(1);
+      expect(Number((await one(`SELECT count(*)::int AS n FROM stat_contrib WHERE year = $1 AND region_code = '420502'`, [Y])).n)).toBe(await registered('420502'));
+    };
+    /** After the drains: the snapshot equals a full rebuild's, every region; the rebuild drops the held parts, so hold them again. */
+    const compare = async (label: string) => {
+      await settled();
+      const drained = await snapshotOf();
+      await svc.rebuild({ years: [Y], trigger: 'test:compare' });
+      expect({ label, snapshot: drained }).toEqual({ label, snapshot: await snapshotOf() });
+      expect(await held()).toBe(0);
+      await hold();
+    };
+    await hold();
+    const since = await lastRunId();
+
+    // Appointments: filed (in post since last year: report expected, training applies), replaced, and (below) dismissed.
+    await api().post(`/api/enterprises/${a}/appointments`).set('Authorization', province)
+      .send(hubeiEligibleFiling(`${Y - 1}-03-01`, { name: '逐企质量官', explanation: '补录历史聘任' })).expect(201);
+    const other = (await api().post(`/api/enterprises/${b}/appointments`).set('Authorization', province)
+      .send(hubeiEligibleFiling(`${Y - 1}-05-01`, { name: '逐企质量官乙', explanation: '补录历史聘任' })).expect(201)).body;
+    await compare('appointments filed');
+    const replaced = (await api().post(`/api/appointments/${other.id}/change`).set('Authorization', province)
+      .send({ ...hubeiEligibleFiling(today, { name: '逐企继任', explanation: '补录' }), changeKind: 'replace', effectiveOn: today, reason: '原首席质量官调任' }).expect(201)).body;
+    await compare('appointment replaced');
+
+    // Training of a's CQO: a record added, then voided (a reversal).
+    const entUser = await bearer(api, (await makeUser(t.db, 'enterprise', { enterpriseId: a })).username);
+    const rec = (await api().post('/api/training/records').set('Authorization', entUser)
+      .send({ category: '继续教育(第一类)', course: '质量管理专题', provider: '湖北省质量协会', startDate: `${Y}-01-01`, endDate: `${Y}-01-02`, hours: 16, certificateNo: null }).expect(201)).body;
+    await compare('training added');
+    await api().post(`/api/training/records/${rec.id}/reversal`).set('Authorization', entUser).send({ reason: '证书学时登记错误' }).expect(201);
+
+    // Violations: recorded (one disqualifies the CQO in post), a status change, a void.
+    const v1 = (await api().post('/api/violations').set('Authorization', province)
+      .send({ enterpriseId: a, subject: 'cqo', type: '谋取不正当利益', occurredOn: today, sourceDocument: '鄂纪〔2026〕9号' }).expect(201)).body;
+    const v2 = (await api().post('/api/violations').set('Authorization', province)
+      .send({ enterpriseId: b, subject: 'enterprise', type: '失信', occurredOn: today, sourceDocument: '宜市监〔2026〕9号' }).expect(201)).body;
+    await compare('training voided, violations recorded');
+    await api().patch(`/api/violations/${v2.id}`).set('Authorization', province).send({ status: 'rectified', note: '已整改', version: v2.version }).expect(200);
+    await api().post(`/api/violations/${v1.id}/void`).set('Authorization', province).send({ reason: '录入错误' }).expect(200);
+    await compare('violation status changed and voided');
+
+    // Enterprise edits: 规上, size class, an award; then the appointment ended.
+    await edit(b, { aboveSize: false, sizeClass: '小型', awards: [{ award: '市州政府质量奖', year: Y - 1 }] });
+    await api().post(`/api/appointments/${replaced.id}/dismiss`).set('Authorization', province).send({ endedOn: today, reason: '企业重组' }).expect(200);
+    await compare('enterprise edited, appointment ended');
+
+    // Only incremental runs, none recounting 西陵区 as a whole after it was held: each moved it by the changed enterprises.
+    const runs = (await runsSince(since)).filter((r) => !r.trigger.startsWith('test:'));
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.every((r) => r.kind === 'incremental' && r.status === 'succeeded')).toBe(true);
+
+    // Not a recount of the county: a figure that drifted with no change queued (b's 规上) stays as counted.
+    const counted = (await snapshotOf())['420502'].own.enterprises;
+    await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [b]);
+    await edit(a, { aboveSize: true });
+    await settled();
+    expect((await snapshotOf())['420502'].own.enterprises).toEqual({ ...counted, aboveSize: counted.aboveSize + 1, sme: counted.sme - 1 });
+    await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [b]);
+
+    // A rebuild between a change and its drain: the drain recounts the county (its parts were dropped), nothing twice.
+    await edit(b, { aboveSize: true });
+    await svc.rebuild({ years: [Y], trigger: 'test:between' });
+    const rebuilt = await snapshotOf();
+    await settled();
+    expect(await snapshotOf()).toEqual(rebuilt);
+  }, 240_000);
 });

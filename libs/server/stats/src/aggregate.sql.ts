@@ -208,10 +208,17 @@ function datedTerms(dated: boolean) {
  * Same figures as `ownCountsSql` year by year (the refresh e2e compares them with a full rebuild).
  * Parameters: $1 years, $2 as-of dates, $3 window openings, $4 training rule applies, $5–$8 the
  * thresholds (first, second, total, activities), $9 the region paths.
+ *
+ * `by: 'enterprises'`: $9 is a list of enterprise ids instead (every table read through its
+ * enterprise index: what one changed enterprise costs, whatever the size of its county); with
+ * `perEnterprise` each enterprise is its own row (`enterprise_id`): its contribution to every
+ * count, all of which are additive per enterprise (issue 16, see `stat_contrib`).
  */
-export function ownCountsYearsSql(): string {
+export function ownCountsYearsSql(by: 'paths' | 'enterprises' = 'paths', perEnterprise = false): string {
   // The one "in post on D" predicate (issue 19 item 2), over the per-year dates.
   const active = (date: string) => ACTIVE_ON('a', date);
+  const only = (alias: string, id: string) => (by === 'paths' ? `${alias}.region_path = ANY($9::text[])` : `${alias}.${id} = ANY($9::uuid[])`);
+  const ent = perEnterprise ? 'enterprise_id, ' : '';
   return `
     WITH yrs AS (
       SELECT y.year, y.as_of, y.window_opens, make_date(y.year, 1, 1) AS starts, make_date(y.year, 12, 31) AS ends,
@@ -219,11 +226,11 @@ export function ownCountsYearsSql(): string {
         FROM unnest($1::int[], $2::date[], $3::date[], $4::boolean[], $5::numeric[], $6::numeric[], $7::numeric[], $8::int[])
              AS y(year, as_of, window_opens, has_rule, min_first, min_second, min_total, min_activities)
     ), ents AS MATERIALIZED (
-      SELECT e.id, e.region_code, e.above_size FROM enterprise e WHERE e.region_path = ANY($9::text[])
+      SELECT e.id, e.region_code, e.above_size FROM enterprise e WHERE ${only('e', 'id')}
     ), apps AS MATERIALIZED (
       SELECT a.id, a.enterprise_id, a.person_id, a.verdict, a.disqualified, a.education, coalesce(a.qualification_level, '无') AS title,
              a.position_level, a.appointed_on, a.term_end, a.effective_from, a.ended_on
-        FROM appointment a WHERE a.region_path = ANY($9::text[])
+        FROM appointment a WHERE ${only('a', 'enterprise_id')}
     ), act AS MATERIALIZED (
       SELECT DISTINCT ON (y.year, a.enterprise_id) y.year, a.enterprise_id, a.person_id, ${VERDICT_ON('a', 'vo')} AS verdict,
              ${DISQUALIFIED_ON('a', 'vo')} AS disqualified, a.education, a.title, a.position_level, a.appointed_on, a.term_end
@@ -250,12 +257,12 @@ export function ownCountsYearsSql(): string {
     ), viol AS (
       SELECT y.year, v.enterprise_id, count(*) FILTER (WHERE v.status = 'open') AS open,
              count(*) FILTER (WHERE v.occurred_on BETWEEN y.starts AND y.ends) AS total
-        FROM violation v CROSS JOIN yrs y WHERE v.region_path = ANY($9::text[]) GROUP BY 1, 2
+        FROM violation v CROSS JOIN yrs y WHERE ${only('v', 'enterprise_id')} GROUP BY 1, 2
     ), reports AS (
       SELECT r.enterprise_id, r.year, r.status, r.late FROM annual_report r
-       WHERE r.year = ANY($1::int[]) AND r.region_path = ANY($9::text[])
+       WHERE r.year = ANY($1::int[]) AND ${only('r', 'enterprise_id')}
     ), judged AS (
-      SELECT y.year, y.as_of, e.region_code, e.above_size, coalesce(w.first_year <= y.year, false) AS award, act.enterprise_id IS NOT NULL AS appointed,
+      SELECT y.year, y.as_of, e.id AS enterprise_id, e.region_code, e.above_size, coalesce(w.first_year <= y.year, false) AS award, act.enterprise_id IS NOT NULL AS appointed,
              act.verdict, act.disqualified, act.education, act.title, act.position_level, act.term_end,
              x.enterprise_id IS NOT NULL AS expected, r.status AS report, coalesce(r.late, false) AS late,
              coalesce(viol.open, 0) AS v_open, coalesce(viol.total, 0) AS v_total,
@@ -273,10 +280,10 @@ export function ownCountsYearsSql(): string {
         LEFT JOIN viol ON viol.enterprise_id = e.id AND viol.year = y.year
        WHERE ${OPEN_ON('e.id', 'y.as_of')}
     )
-    SELECT year, region_code,
+    SELECT year, ${ent}region_code,
          ${countsSelect('as_of')}
       FROM judged
-     GROUP BY year, as_of, region_code`;
+     GROUP BY year, as_of, ${ent}region_code`;
 }
 
 /** The parameters of `ownCountsYearsSql` for these years and region paths. */
@@ -379,25 +386,91 @@ export async function ownCounts(m: EntityManager, filter: EnterpriseFilter, p: Y
   return out;
 }
 
-/** The counts of the enterprises registered directly in `paths`, for several years at once: year → region code → counts. */
-export async function ownCountsYears(m: EntityManager, paths: string[], years: YearParams[]): Promise<Map<number, Map<string, StatCounts>>> {
-  const out = new Map<number, Map<string, StatCounts>>(years.map((p) => [p.year, new Map()]));
-  if (!years.length || !paths.length) return out;
-  const rows: Row[] = await m.query(ownCountsYearsSql(), yearsParams(years, paths));
-  for (const r of rows) out.get(Number(r.year))?.set(String(r.region_code), countsOf(r));
-  const types: { year: number; region_code: string; type: ViolationType; open: number; total: number }[] = await m.query(
-    `SELECT y.year, e.region_code, v.type, count(*) FILTER (WHERE v.status = 'open')::int AS open,
+/** One enterprise's part of a year's counts: its region (as counted) and its counts (`flatCounts`). */
+export interface Contribution {
+  regionCode: string;
+  counts: FlatCounts;
+}
+
+/**
+ * Each enterprise's contribution to the counts of several years (year → enterprise id →
+ * contribution): of the enterprises registered directly in `paths` (a county recount), or of the
+ * listed enterprises (`{ enterprises }`: the changed ones). An enterprise no year counts (closed)
+ * has no entry. Same figures as `ownCountsSql` once summed per region (`sumContributions`).
+ */
+export async function contributionsYears(m: EntityManager, which: { paths: string[] } | { enterprises: string[] }, years: YearParams[]): Promise<Map<number, Map<string, Contribution>>> {
+  const out = new Map<number, Map<string, Contribution>>(years.map((p) => [p.year, new Map()]));
+  const by = 'paths' in which ? 'paths' : 'enterprises';
+  const list = 'paths' in which ? which.paths : which.enterprises;
+  if (!years.length || !list.length) return out;
+  const rows: Row[] = await m.query(ownCountsYearsSql(by, true), yearsParams(years, list));
+  const counts = new Map<string, StatCounts>();
+  for (const r of rows) {
+    const c = countsOf(r);
+    counts.set(`${r.year}/${r.enterprise_id}`, c);
+    out.get(Number(r.year))?.set(String(r.enterprise_id), { regionCode: String(r.region_code), counts: {} });
+  }
+  const only = by === 'paths' ? 'v.region_path = ANY($2::text[])' : 'v.enterprise_id = ANY($2::uuid[])';
+  const types: { year: number; enterprise_id: string; type: ViolationType; open: number; total: number }[] = await m.query(
+    `SELECT y.year, v.enterprise_id, v.type, count(*) FILTER (WHERE v.status = 'open')::int AS open,
             count(*) FILTER (WHERE v.occurred_on BETWEEN make_date(y.year, 1, 1) AND make_date(y.year, 12, 31))::int AS total
-       FROM violation v JOIN enterprise e ON e.id = v.enterprise_id CROSS JOIN unnest($1::int[], $3::date[]) AS y(year, as_of)
-      WHERE v.region_path = ANY($2::text[]) AND ${OPEN_ON('e.id', 'y.as_of')}
+       FROM violation v CROSS JOIN unnest($1::int[], $3::date[]) AS y(year, as_of)
+      WHERE ${only} AND ${OPEN_ON('v.enterprise_id', 'y.as_of')}
       GROUP BY 1, 2, 3`,
-    [years.map((p) => p.year), paths, years.map((p) => p.asOf)],
+    [years.map((p) => p.year), list, years.map((p) => p.asOf)],
   );
   for (const t of types) {
-    const c = out.get(Number(t.year))?.get(t.region_code);
+    const c = counts.get(`${t.year}/${t.enterprise_id}`);
     if (c && (t.open > 0 || t.total > 0)) c.violations.byType[t.type] = { open: t.open, total: t.total };
   }
+  for (const [key, c] of counts) {
+    const [year, id] = key.split('/');
+    out.get(Number(year))!.get(id)!.counts = flatCounts(c);
+  }
   return out;
+}
+
+/** Counts as their non-zero leaves, keyed by path (`enterprises.total`, `violations.byType.x.open`): an enterprise's part is a few of them. */
+export type FlatCounts = Record<string, number>;
+
+export function flatCounts(c: StatCounts): FlatCounts {
+  const out: FlatCounts = {};
+  const walk = (o: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === 'number') {
+        if (v !== 0) out[prefix + k] = v;
+      } else if (v && typeof v === 'object') walk(v as Record<string, unknown>, `${prefix}${k}.`);
+    }
+  };
+  walk(c as unknown as Record<string, unknown>, '');
+  return out;
+}
+
+/** `into` += sign × `add`, leaf by leaf (zero leaves dropped). */
+export function addFlat(into: FlatCounts, add: FlatCounts, sign: 1 | -1 = 1): void {
+  for (const [k, v] of Object.entries(add)) {
+    const n = (into[k] ?? 0) + sign * v;
+    if (n === 0) delete into[k];
+    else into[k] = n;
+  }
+}
+
+/** Flat counts back as `StatCounts`, shaped as `countsOf` shapes them (distributions and violation types only where non-zero). */
+export function unflatCounts(f: FlatCounts): StatCounts {
+  const c = emptyCounts() as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(f)) {
+    const parts = k.split('.');
+    let o = c as Record<string, unknown>;
+    for (const p of parts.slice(0, -1)) o = (o[p] ??= {}) as Record<string, unknown>;
+    o[parts.at(-1)!] = v;
+  }
+  const counts = c as unknown as StatCounts;
+  for (const t of Object.values(counts.violations.byType)) {
+    if (!t) continue;
+    t.open ??= 0;
+    t.total ??= 0;
+  }
+  return counts;
 }
 
 /**

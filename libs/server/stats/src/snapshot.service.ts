@@ -6,7 +6,7 @@ import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts, 
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
-import { consumeFilingDeltas, dropFilingDeltas, ownCounts, ownCountsYears, type TrainingThresholds, type YearParams } from './aggregate.sql';
+import { addFlat, consumeFilingDeltas, contributionsYears, dropFilingDeltas, flatCounts, ownCounts, unflatCounts, type Contribution, type FlatCounts, type TrainingThresholds, type YearParams } from './aggregate.sql';
 
 /** One advisory lock serialises every write to the snapshots (full and incremental runs). */
 const STATS_LOCK = 7_406_001;
@@ -196,6 +196,15 @@ export class SnapshotService {
           filings_only = stat_dirty.filings_only AND EXCLUDED.filings_only`,
       [JSON.stringify(rows)],
     );
+    // The changed enterprises themselves: a county whose contributions are held moves by theirs alone.
+    // (A report change is not marked so: its trigger's `stat_delta` row names the enterprise.)
+    await m.query(
+      `INSERT INTO stat_dirty_enterprise (enterprise_id, year)
+       SELECT DISTINCT e.id, y.year FROM jsonb_to_recordset($1::jsonb) AS c(enterprise uuid, years int[])
+         JOIN enterprise e ON e.id = c.enterprise CROSS JOIN LATERAL unnest(c.years) AS y(year)
+       ON CONFLICT (enterprise_id, year) DO UPDATE SET seq = nextval('stat_dirty_seq')`,
+      [JSON.stringify(rows.filter((r) => r.enterprise && !r.filings))],
+    );
   }
 
   /** How many marks wait in `stat_dirty`. */
@@ -237,7 +246,8 @@ export class SnapshotService {
       const marks: { region_code: string; year: number; seq: string; reason: string; filings_only: boolean }[] = await m.query(
         `SELECT region_code, year, seq, reason, filings_only FROM stat_dirty ORDER BY region_code, year`,
       );
-      if (!marks.length) {
+      const entMarks: { enterprise_id: string; year: number; seq: string }[] = await m.query(`SELECT enterprise_id, year, seq FROM stat_dirty_enterprise`);
+      if (!marks.length && !entMarks.length) {
         await qr.commitTransaction();
         return { runs, remaining: 0 };
       }
@@ -290,6 +300,18 @@ export class SnapshotService {
       // rebuilt; the rest are taken and dropped (a rebuild above or a later one counts them).
       const live = built.filter((b) => b.asOf === this.asOfFor(b.year) && !full.has(b.year)).map((b) => b.year);
       const codeOf = new Map(regions.map((r) => [r.path, r.code]));
+      // The counties whose enterprises' contributions are held (issue 16): they move by their changed enterprises.
+      const contributed = new Map<number, Set<string>>(live.map((y) => [y, new Set()]));
+      for (const r of await m.query(`SELECT year, region_code FROM stat_contrib_region WHERE year = ANY($1::int[])`, [live])) contributed.get(Number(r.year))?.add(r.region_code);
+      const changedEnterprises = new Map<number, Set<string>>(live.map((y) => [y, new Set()]));
+      for (const e of entMarks) for (const y of Number(e.year) === 0 ? live : [Number(e.year)]) changedEnterprises.get(y)?.add(e.enterprise_id);
+      // Their report changes too: recounting the enterprise takes the change in (its held part did not have it).
+      for (const d of await m.query(
+        `WITH d AS (DELETE FROM stat_delta d USING stat_contrib_region c JOIN region r ON r.code = c.region_code
+                     WHERE c.year = d.year AND r.path = d.region_path AND d.year = ANY($1::int[]) RETURNING d.year, d.enterprise_id)
+         SELECT year, enterprise_id FROM d`,
+        [live],
+      )) changedEnterprises.get(Number(d.year))?.add(d.enterprise_id);
       const deltas = new Map<number, Map<string, StatCounts['filings']>>();
       for (const d of await consumeFilingDeltas(m, live.map((y) => ({ year: y, windowOpens: params.get(y)!.windowOpens, asOf: params.get(y)!.asOf })))) {
         const code = codeOf.get(d.regionPath);
@@ -298,7 +320,7 @@ export class SnapshotService {
         const byCode = deltas.get(d.year)!;
         byCode.set(code, addFilings(byCode.get(code) ?? emptyCounts().filings, d.filings));
       }
-      const years = live.filter((y) => byYear.has(y) || deltas.has(y)).sort();
+      const years = live.filter((y) => byYear.has(y) || deltas.has(y) || changedEnterprises.get(y)!.size > 0).sort();
       if (years.length) {
         const owns = new Map<number, Map<string, StatCounts>>();
         for (const year of years) owns.set(year, await this.currentOwn(m, year));
@@ -320,35 +342,23 @@ export class SnapshotService {
           moved.set(year, add);
         }
         const touched = [...new Set(years.flatMap((y) => [...recount.get(y)!, ...moved.get(y)!.keys()]))].sort();
-        if (touched.length) {
+        if (touched.length || years.some((y) => changedEnterprises.get(y)!.size > 0)) {
           const onlyFilings = years.every((y) => recount.get(y)!.size === 0);
           attempt = { kind: 'incremental', years, regions: touched, trigger: onlyFilings ? `${why.slice(0, 72)}:filings` : why };
           const started = Date.now();
           const runId = await this.openRun(m, attempt);
-          // The years sharing the same recounted counties are counted in one statement (each row read once).
-          const groups = new Map<string, number[]>();
-          for (const year of years) {
-            const key = [...recount.get(year)!].sort().join(',');
-            if (key) groups.set(key, [...(groups.get(key) ?? []), year]);
-          }
-          const counted = new Map<number, Map<string, StatCounts>>();
-          for (const [key, ys] of groups) {
-            const codes = key.split(',');
-            const paths = regions.filter((r) => codes.includes(r.code)).map((r) => r.path);
-            for (const y of ys) await this.eligibility.judgeOn(m, params.get(y)!.asOf, { paths });
-            for (const [y, c] of await ownCountsYears(m, paths, ys.map((y) => params.get(y)!))) counted.set(y, c);
-          }
+          const all: string[] = [];
           for (const year of years) {
             const own = owns.get(year)!;
-            for (const code of recount.get(year)!) {
-              const c = counted.get(year)?.get(code);
-              if (c) own.set(code, c);
-              else own.delete(code);
-            }
+            const { changed, recounted } = await this.moveByEnterprises(m, params.get(year)!, regions, own, recount.get(year)!, contributed.get(year)!, changedEnterprises.get(year)!);
+            // A county recounted here has its report changes in the count already.
+            for (const code of recounted) moved.get(year)!.delete(code);
+            all.push(...changed);
             for (const [code, f] of moved.get(year)!) own.set(code, { ...own.get(code)!, filings: addFilings(own.get(code)!.filings, f) });
-            const changed = [...recount.get(year)!, ...moved.get(year)!.keys()];
-            if (changed.length) await this.write(m, runId, year, params.get(year)!.asOf, regions, own, changed);
+            changed.push(...moved.get(year)!.keys());
+            if (changed.length) await this.write(m, runId, year, params.get(year)!.asOf, regions, own, [...new Set(changed)]);
           }
+          await m.query(`UPDATE stat_run SET regions = $2 WHERE id = $1`, [runId, [...new Set([...touched, ...all])].sort()]);
           runs.push(await this.closeRun(m, runId, 'incremental', years, regions.length * years.length, started));
         }
       }
@@ -360,6 +370,11 @@ export class SnapshotService {
         `DELETE FROM stat_dirty d USING jsonb_to_recordset($1::jsonb) AS x(region_code text, year int, seq bigint)
           WHERE d.region_code = x.region_code AND d.year = x.year AND d.seq = x.seq`,
         [JSON.stringify(marks.map((x) => ({ region_code: x.region_code, year: Number(x.year), seq: x.seq })))],
+      );
+      await qr.query(
+        `DELETE FROM stat_dirty_enterprise d USING jsonb_to_recordset($1::jsonb) AS x(enterprise_id uuid, year int, seq bigint)
+          WHERE d.enterprise_id = x.enterprise_id AND d.year = x.year AND d.seq = x.seq`,
+        [JSON.stringify(entMarks.map((x) => ({ enterprise_id: x.enterprise_id, year: Number(x.year), seq: x.seq })))],
       );
       const [left] = await qr.query(`SELECT count(*)::int AS n FROM stat_dirty`);
       return { runs, remaining: Number(left.n) };
@@ -404,6 +419,72 @@ export class SnapshotService {
     );
   }
 
+  /**
+   * One year of an incremental run (issue 16), in the drain's snapshot. The marked counties not yet
+   * held by enterprise (`contributed`) are recounted from their own enterprises, and each
+   * enterprise's part is kept (`stat_contrib`), so they are held from now on. A changed enterprise
+   * of a held county is counted alone: its new part minus its held one moves its county's own
+   * counts (its old county's, when it moved), and the new part is kept. Every figure is a count of
+   * enterprises, persons in post at one enterprise, reports or violations of one enterprise, so the
+   * parts add up to the county's counts exactly (the e2e compares them with a full rebuild).
+   * Changes `own` in place; answers the regions whose own counts it changed.
+   */
+  private async moveByEnterprises(
+    m: EntityManager,
+    p: YearParams,
+    regions: RegionRow[],
+    own: Map<string, StatCounts>,
+    recount: Set<string>,
+    contributed: Set<string>,
+    enterprises: Set<string>,
+  ): Promise<{ changed: string[]; recounted: Set<string> }> {
+    const ids = [...enterprises];
+    const now: { id: string; region_code: string }[] = ids.length ? await m.query(`SELECT id, region_code FROM enterprise WHERE id = ANY($1::uuid[])`, [ids]) : [];
+    const held: { enterprise_id: string; region_code: string; counts: FlatCounts }[] = ids.length
+      ? await m.query(`SELECT enterprise_id, region_code, counts FROM stat_contrib WHERE year = $1 AND enterprise_id = ANY($2::uuid[])`, [p.year, ids])
+      : [];
+    const counties = new Set([...recount].filter((code) => !contributed.has(code)));
+    // A changed enterprise's county not held yet is recounted (and held from now on).
+    for (const e of now) if (!contributed.has(e.region_code)) counties.add(e.region_code);
+    const flat = new Map<string, FlatCounts>();
+    const flatOf = (code: string) => {
+      if (!flat.has(code)) flat.set(code, flatCounts(own.get(code) ?? emptyCounts()));
+      return flat.get(code)!;
+    };
+    const keep = async (parts: Map<string, Contribution>) => {
+      const rows = [...parts].map(([id, c]) => ({ id, region: c.regionCode, counts: c.counts }));
+      for (let i = 0; i < rows.length; i += 5000) {
+        await m.query(
+          `INSERT INTO stat_contrib (year, enterprise_id, region_code, counts)
+           SELECT $1, x.id, x.region, x.counts FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, region text, counts jsonb)`,
+          [p.year, JSON.stringify(rows.slice(i, i + 5000))],
+        );
+      }
+    };
+    if (ids.length) await m.query(`DELETE FROM stat_contrib WHERE year = $1 AND enterprise_id = ANY($2::uuid[])`, [p.year, ids]);
+    // The old parts of the changed enterprises, out of the counties that are not recounted.
+    for (const h of held) if (!counties.has(h.region_code)) addFlat(flatOf(h.region_code), h.counts, -1);
+    if (counties.size) {
+      const codes = [...counties];
+      const paths = regions.filter((r) => counties.has(r.code)).map((r) => r.path);
+      await m.query(`DELETE FROM stat_contrib WHERE year = $1 AND region_code = ANY($2::varchar[])`, [p.year, codes]);
+      const parts = (await contributionsYears(m, { paths }, [p])).get(p.year)!;
+      for (const code of codes) flat.set(code, {});
+      for (const c of parts.values()) addFlat(flatOf(c.regionCode), c.counts);
+      await keep(parts);
+      await m.query(`INSERT INTO stat_contrib_region (year, region_code) SELECT $1, unnest($2::varchar[]) ON CONFLICT DO NOTHING`, [p.year, codes]);
+    }
+    // The new parts of the changed enterprises of held counties.
+    const alone = now.filter((e) => !counties.has(e.region_code)).map((e) => e.id);
+    const parts = (await contributionsYears(m, { enterprises: alone }, [p])).get(p.year)!;
+    for (const c of parts.values()) addFlat(flatOf(c.regionCode), c.counts);
+    await keep(parts);
+    for (const [code, f] of flat) {
+      if (Object.keys(f).length || own.has(code)) own.set(code, unflatCounts(f));
+    }
+    return { changed: [...flat.keys()], recounted: counties };
+  }
+
   /** Re-counts a closed year as a full rebuild would and compares it with the kept snapshot (nothing is written but kept verdicts). */
   private async recount(m: EntityManager, p: YearParams): Promise<{ identical: boolean; differing: string[] }> {
     const province = subtreePattern(`/${this.config.provinceCode}/`);
@@ -418,6 +499,9 @@ export class SnapshotService {
   /** Recounts the whole province for each year and swaps the years in. */
   private async writeFull(m: EntityManager, runId: number, params: Map<number, YearParams>): Promise<void> {
     const regions = await this.provinceRegions(m);
+    // The held contributions were parts of the snapshot this replaces: the next drain of a county counts it again.
+    await m.query(`DELETE FROM stat_contrib WHERE year = ANY($1::int[])`, [[...params.keys()]]);
+    await m.query(`DELETE FROM stat_contrib_region WHERE year = ANY($1::int[])`, [[...params.keys()]]);
     for (const [year, p] of [...params].sort(([a], [b]) => a - b)) {
       const province = subtreePattern(`/${this.config.provinceCode}/`);
       // A past year's CQOs are counted by their verdict on its as-of date, kept once judged.
