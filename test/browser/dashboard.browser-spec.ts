@@ -108,4 +108,24 @@ describe('province dashboard in Chromium', () => {
     await expect(page.locator('[data-testid=dashboard-page]').textContent()).resolves.toContain('江岸区');
     await page.screenshot({ path: join(OUT, 'dashboard-city.png'), fullPage: true });
   }, 60_000);
+
+  it('shows no "尚未汇总" under the spinner while the dashboard loads (issue 20 item 11)', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/stats/dashboard**', async (route) => {
+      await held;
+      // The page may have moved on (and dropped the request) by the time it is released.
+      await route.continue().catch(() => undefined);
+    });
+    try {
+      await page.goto(`${base}/`);
+      await page.locator('[data-testid=dashboard-page] .el-loading-mask').first().waitFor({ state: 'attached', timeout: 15_000 });
+      await expect(page.locator('[data-testid=dashboard-page]').textContent()).resolves.not.toContain('尚未汇总');
+      await expect(page.locator('[data-testid=updated-at]').count()).resolves.toBe(0);
+    } finally {
+      release();
+      await page.unroute('**/api/stats/dashboard**');
+    }
+    await waitFor(async () => ((await page.locator('[data-testid=updated-at]').first().textContent()) ?? '').includes('数据更新于'), 15_000);
+  }, 60_000);
 });
