@@ -11,6 +11,11 @@ describe('buildDistributionOption', () => {
     expect((pie.data as { value: number }[]).map((d) => d.value)).toEqual([12, 12, 4]);
   });
 
+  it('breaks a long name onto lines instead of cutting it (issue 20 item 9: "大学…")', () => {
+    const [pie] = buildDistributionOption(counts, { name: '学历', empty: '' }).series as PieSeriesOption[];
+    expect(pie.label).toMatchObject({ overflow: 'break', width: 80 });
+  });
+
   it('renders keys through the given label function', () => {
     const [pie] = buildDistributionOption({ 无: 3 }, { name: '职称', empty: '', key: (k) => (k === '无' ? 'None' : k) }).series as PieSeriesOption[];
     expect(pie.data).toEqual([{ name: 'None', value: 3 }]);

@@ -36,10 +36,13 @@ export function buildDistributionOption(counts: Readonly<Record<string, number>>
       {
         name: labels.name,
         type: 'pie',
-        radius: ['40%', '68%'],
+        // Room outside the ring for the labels, and long names (大学本科, 硕士研究生) broken onto
+        // lines rather than cut to "大学…" in a narrow card (issue 20 item 9).
+        radius: ['34%', '58%'],
         center: ['50%', '45%'],
         avoidLabelOverlap: true,
-        label: { formatter: '{b}\n{d}%' },
+        label: { formatter: '{b}\n{d}%', overflow: 'break', width: 80, lineHeight: 14 },
+        labelLayout: { hideOverlap: true },
         data: entries.map(([key, value]) => ({ name: name(key), value })),
       },
     ],
