@@ -7,3 +7,4 @@ export * from './city-reports.service';
 export * from './reminders.service';
 export * from './filings.module';
 export * from './jobs/reminders.processor';
+export * from './submit-batcher';
