@@ -85,15 +85,15 @@ export class AuditService {
     entry: AuditRecord,
     bind: Bind,
     from: string,
-    columns: { action?: string; objectType?: string; objectId?: string; details?: string } = {},
+    columns: { at?: string; actorId?: string; actorUsername?: string; actorRole?: string; ip?: string; action?: string; objectType?: string; objectId?: string; details?: string } = {},
   ): string {
     const b = (v: unknown) => bind(v);
     const row = [
-      `${b(this.clock.now())}::timestamptz`,
-      `${b(entry.actor?.userId || null)}::uuid`,
-      b(entry.actor?.username ?? entry.username ?? null),
-      b(entry.actor?.role ?? null),
-      b(entry.ip ?? null),
+      columns.at ?? `${b(this.clock.now())}::timestamptz`,
+      columns.actorId ?? `${b(entry.actor?.userId || null)}::uuid`,
+      columns.actorUsername ?? b(entry.actor?.username ?? entry.username ?? null),
+      columns.actorRole ?? b(entry.actor?.role ?? null),
+      columns.ip ?? b(entry.ip ?? null),
       columns.action ?? b(entry.action),
       columns.objectType ?? b(entry.objectType ?? null),
       columns.objectId ?? b(entry.objectId ?? null),

@@ -49,6 +49,7 @@ import { NotificationsService, UUID } from './notifications.service';
 import type { OutgoingNotification } from './notification-channel';
 import { FILING_SETTING_COLUMNS, toFilingSettings } from './region-figures';
 import { reportEvents, recordEvent } from './report-events';
+import { SubmitBatcher } from './submit-batcher';
 
 interface EnterpriseRow {
   id: string;
@@ -100,7 +101,11 @@ export class AnnualReportsService {
     private readonly training: TrainingService,
     private readonly policy: ProfilesService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.submits = new SubmitBatcher(dataSource, audit, outbox);
+  }
+
+  private readonly submits: SubmitBatcher;
 
   private today(): string {
     return chinaDate(this.clock.now());
@@ -196,6 +201,8 @@ export class AnnualReportsService {
    * Deliberately not a `UnitOfWork.run` (issue 19 item 5): BEGIN/COMMIT and a separate audit and
    * outbox insert would add round trips to the path issue 16 measured at two; its audit row still
    * goes through AuditService (`insertStatement`, a CTE of the one statement).
+   * Concurrent submits share that write statement (group commit, `SubmitBatcher`): one multi-row
+   * statement for the batch, each report with its own version and state check and its own answer.
    */
   async submit(actor: Actor, enterpriseId: string, year: number, dto: SubmitAnnualReportRequest): Promise<AnnualReportDetail> {
     if (!UUID.test(enterpriseId)) throw AppException.notFound('企业');
@@ -217,34 +224,26 @@ export class AnnualReportsService {
     const late = isLate(this.today(), settings.enterpriseDeadline);
     const from: ReportProgress = row?.status ?? 'not-started';
     const id = row?.id ?? randomUUID();
-    const params: unknown[] = [];
-    const bind = (v: unknown) => `$${params.push(v)}`;
-    const [$id, $data, $hits, $explanation, $now, $by, $late] = [id, data, JSON.stringify(hits), explanation, now, actor.userId || null, late].map(bind);
     // The report row is written only if it is still as read (same version and state; for a new
     // report, none created meanwhile); its event, audit row and job only if the report was.
-    // A new report is inserted as submitted with the version the draft-then-submit path used to reach (2).
-    const report = row
-      ? `UPDATE annual_report SET status = 'submitted', data = ${$data}, soft_hits = ${$hits}, explanation = ${$explanation}, submitted_at = ${$now},
-                submitted_by = ${$by}, late = ${$late}, return_reason = NULL, reviewed_at = NULL, reviewed_by = NULL, version = version + 1, updated_at = ${$now}
-          WHERE id = ${$id} AND version = ${bind(row.version)} AND status = ${bind(row.status)} RETURNING version`
-      : `INSERT INTO annual_report (id, enterprise_id, region_path, year, status, version, data, soft_hits, explanation, submitted_at, submitted_by, late, created_at, updated_at)
-         VALUES (${$id}, ${bind(e.id)}, ${bind(e.region_path)}, ${bind(year)}, 'submitted', 2, ${$data}, ${$hits}, ${$explanation}, ${$now}, ${$by}, ${$late}, ${$now}, ${$now})
-         ON CONFLICT (enterprise_id, year) DO NOTHING RETURNING version`;
-    const event = `INSERT INTO report_event (report_type, report_id, from_status, to_status, actor_id, actor_role, reason, at)
-                   SELECT 'annual', ${$id}::uuid, ${bind(from)}, 'submitted', ${$by}::uuid, ${bind(actor.role)}, ${$explanation}, ${$now}::timestamptz FROM report`;
-    const audit = this.audit.insertStatement(
-      { actor, ip: actor.ip, action: 'annual_report.submit', objectType: 'annual_report', objectId: id, result: 'success', details: { enterpriseId: e.id, year, from, to: 'submitted', late, softHits: hits.map((h) => h.id) } },
-      bind,
-      'report',
-    );
-    const job = this.outbox.insertStatement('stats.refresh', { reason: 'annual_report.submit', enterpriseId: e.id, years: [year] }, bind, 'report');
-    // One statement, so one transaction of its own: the report, its event, audit row and job commit together or not at all.
-    const written = await preparedQuery<{ version: number }>(
-      this.dataSource,
-      row ? 'cqo.annual-report.submit-update' : 'cqo.annual-report.submit-insert',
-      `WITH report AS (${report}), event AS (${event}), audit AS (${audit}), job AS (${job}) SELECT version FROM report`,
-      params,
-    );
+    // Concurrent submits are written together by one statement (group commit, `SubmitBatcher`).
+    const version = await this.submits.write({
+      id,
+      enterpriseId: e.id,
+      regionPath: e.region_path,
+      year,
+      data: JSON.stringify(data),
+      hits: JSON.stringify(hits),
+      explanation,
+      now,
+      by: actor.userId || null,
+      late,
+      expected: row ? { version: row.version, status: row.status } : null,
+      from,
+      actor: { userId: actor.userId, username: actor.username, role: actor.role },
+      ip: actor.ip,
+    });
+    const written = version === null ? [] : [{ version }];
     if (!written.length) throw AppException.conflict(row ? '报告已在别处被修改，请刷新后重试' : '报告已在别处创建，请刷新后重试');
     const result = { id, version: written[0].version, from, hits, explanation, late, prefill, events: facts.events, actorName: facts.actor_name };
     const status: ReportProgress = 'submitted';

@@ -8,3 +8,4 @@ export * from './reminders.service';
 export * from './lifecycle-reminders.service';
 export * from './filings.module';
 export * from './jobs/reminders.processor';
+export * from './submit-batcher';
