@@ -1431,6 +1431,10 @@ const en: MessageSchema = {
       },
     },
     reviewPage: {
+      prev: 'Previous',
+      next: 'Next',
+      position: '{n} of {total}',
+      keys: 'Keys: J/→ next, K/← previous, A accept, R return',
       status: 'Status',
       softHits: 'Soft rules',
       softHitsAny: 'All',

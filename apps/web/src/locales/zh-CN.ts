@@ -1427,6 +1427,10 @@ const zhCN = {
       },
     },
     reviewPage: {
+      prev: '上一份',
+      next: '下一份',
+      position: '第 {n} / {total} 份',
+      keys: '快捷键：J/→ 下一份，K/← 上一份，A 受理，R 退回',
       status: '状态',
       softHits: '柔性规则',
       softHitsAny: '全部',
