@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { chinaDate, currentReportingYear } from '@cqo/policy';
-import { launchChromium } from '../support/browser';
-import { PASSWORD, bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
+import { launchChromium, signInAt } from '../support/browser';
+import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const ROOT = join(__dirname, '../..');
@@ -52,16 +52,7 @@ describe('annual report submission and city return in Chromium', () => {
     await t?.close();
   });
 
-  async function signIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('[data-testid=login-username]', username);
-    await page.fill('[data-testid=login-password]', PASSWORD);
-    await page.click('[data-testid=login-submit]');
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 20_000 });
-    return { context, page };
-  }
+  const signIn = (username: string) => signInAt(browser, base, username);
 
   const status = (page: Page) => page.locator('[data-testid=annual-report-status]').getAttribute('data-status');
 

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
-import { makeEnterprise, makeUser, PASSWORD } from '../support/fixtures';
+import type { Browser } from 'playwright-core';
+import { launchChromium, signInAt } from '../support/browser';
+import { makeEnterprise, makeUser } from '../support/fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const ROOT = join(__dirname, '../..');
@@ -39,16 +39,7 @@ describe('enterprise change request in Chromium', () => {
     await t?.close();
   });
 
-  async function signIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('[data-testid=login-username]', username);
-    await page.fill('[data-testid=login-password]', PASSWORD);
-    await page.click('[data-testid=login-submit]');
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 20_000 });
-    return { context, page };
-  }
+  const signIn = (username: string) => signInAt(browser, base, username);
 
   const aboveSize = async () => (await t.db.query(`SELECT above_size FROM enterprise WHERE id = $1`, [enterpriseId]))[0].above_size as boolean;
 
