@@ -281,6 +281,14 @@ describe('annual reporting cycle (real Postgres)', () => {
     expect(status.enterprises.items.find((i: { enterpriseId: string }) => i.enterpriseId === after.id).expected).toBe(false);
   });
 
+  it('a version beyond PostgreSQL integer (1e21: an integer to JavaScript) is a field error, not a 500 (found by the write fuzz)', async () => {
+    const e = await enterprise('420114');
+    const res = await t.http().post(`/api/annual-reports/by-enterprise/${e.id}/${Y}/submit`).set('Authorization', e.auth)
+      .send({ data: complete(), version: 1e21 }).expect(400);
+    expect(res.body.details).toEqual([expect.objectContaining({ field: 'version', message: '版本不正确，请刷新后重试' })]);
+    await t.http().post(`/api/city-reports/420100/${Y}/accept`).set('Authorization', province).send({ version: 1e21 }).expect(400);
+  });
+
   describe('reminders', () => {
     const deadline = `${Y + 1}-03-30`;
     const sevenBefore = addDays(deadline, -7);

@@ -112,6 +112,9 @@ export const ROUTES: Record<string, Rule> = {
     out: { status: 400, why: 'the region is a field the officer picks: a region outside the scope is a field error on regionCode' } },
   'GET /api/enterprises/{id}': { roles: ['enterprise', 'county', 'city', 'province', 'admin'], scope: 'object', params: { id: 'enterprise' } },
   'PATCH /api/enterprises/{id}': { roles: FILERS, scope: 'object', params: { id: 'enterprise' }, body: (f) => ({ ownership: '民营', version: f.enterpriseVersion }), also: WRITE_STATE },
+  // issue 17: 注销 / 恢复 by an officer whose scope holds the enterprise; run last (a closed enterprise refuses other writes)
+  'POST /api/enterprises/{id}/close': { roles: OFFICERS, scope: 'object', params: { id: 'enterprise' }, body: (f) => ({ closedOn: f.today, reason: '注销', version: f.enterpriseVersion }), also: WRITE_STATE, last: true },
+  'POST /api/enterprises/{id}/reopen': { roles: OFFICERS, scope: 'object', params: { id: 'enterprise' }, body: (f) => ({ reopenedOn: f.today, version: f.enterpriseVersion }), also: WRITE_STATE, last: true },
   // issue 18 item 4: an enterprise's own edit of 规上/size/awards/region waits for an officer
   'GET /api/enterprise-change-requests': { roles: FILERS, scope: 'list' },
   'GET /api/enterprise-change-requests/{id}': { roles: FILERS, scope: 'object', params: { id: 'changeRequest' } },

@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { Max } from 'class-validator';
 import type { ApiErrorDetail } from '@cqo/contracts';
 import { AppException } from './app-exception';
 
@@ -57,4 +58,15 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: true, value: false },
     exceptionFactory: (errors) => AppException.validation(flatten(errors)),
   });
+}
+
+/** The largest value of a PostgreSQL `integer` column, which every row `version` is. */
+export const PG_INT_MAX = 2_147_483_647;
+
+/**
+ * A row version's upper bound: `1e21` passes `@IsInt()` (it is an integer to JavaScript) but not
+ * PostgreSQL's `integer`, and answered 500 (found by the write fuzz). Every `version` field has it.
+ */
+export function MaxVersion(): PropertyDecorator {
+  return Max(PG_INT_MAX, { message: '版本不正确，请刷新后重试' });
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsDefined, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { CLOSING_REASONS, type CloseEnterpriseRequest, type ClosingReason, type ReopenEnterpriseRequest } from '@cqo/contracts';
-import { FieldLabel } from '@cqo/server-common';
+import { FieldLabel, MaxVersion } from '@cqo/server-common';
 
 const DATE = { strict: true } as const;
 const dateMsg = (label: string) => ({ message: `${label}应为YYYY-MM-DD格式的有效日期` });
@@ -20,6 +20,7 @@ export class CloseEnterpriseDto implements CloseEnterpriseRequest {
   note?: string;
 
   @ApiProperty() @FieldLabel('版本') @IsDefined(VERSION_MSG) @IsInt({ message: '版本应为整数' }) @Min(1, { message: '版本应为正整数' })
+  @MaxVersion()
   version!: number;
 }
 
@@ -29,5 +30,6 @@ export class ReopenEnterpriseDto implements ReopenEnterpriseRequest {
   reopenedOn!: string;
 
   @ApiProperty() @FieldLabel('版本') @IsDefined(VERSION_MSG) @IsInt({ message: '版本应为整数' }) @Min(1, { message: '版本应为正整数' })
+  @MaxVersion()
   version!: number;
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { INDUSTRY_SECTIONS, OWNERSHIP_TYPES, SIZE_CLASSES, type OwnershipType, type SizeClass, type UpdateEnterpriseRequest } from '@cqo/contracts';
-import { FieldLabel } from '@cqo/server-common';
+import { FieldLabel, MaxVersion } from '@cqo/server-common';
 import { AwardDto } from './create-enterprise.dto';
 
 export class UpdateEnterpriseDto implements UpdateEnterpriseRequest {
@@ -35,5 +35,6 @@ export class UpdateEnterpriseDto implements UpdateEnterpriseRequest {
   /** The version the edit was made from: required, a stale one is a 409 (issue 18 item 8; ASVS V11.1.6, no TOCTOU race on a write). */
   @ApiProperty({ description: 'The version last read (optimistic locking)' }) @FieldLabel('版本')
   @IsDefined({ message: '缺少版本号，请刷新后重试' }) @IsInt({ message: '版本应为整数' }) @Min(1, { message: '版本应为正整数' })
+  @MaxVersion()
   version!: number;
 }

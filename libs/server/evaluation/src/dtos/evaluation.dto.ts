@@ -53,7 +53,7 @@ import {
   type YearlyReviewRating,
   type YearlyReviewRequest,
 } from '@cqo/contracts';
-import { FieldLabel, PageQuery } from '@cqo/server-common';
+import { FieldLabel, PageQuery, MaxVersion } from '@cqo/server-common';
 
 const SCHEME_MSG = '评价标准应为 zhejiang（浙江）或 hunan（湖南）';
 const GRADE_MSG = '等级应为 AAA、AAAA 或 AAAAA';
@@ -84,6 +84,7 @@ export class EvaluationApplicationDto implements EvaluationApplicationRequest {
 
 export class ResubmitEvaluationDto extends EvaluationApplicationDto implements ResubmitEvaluationRequest {
   @ApiProperty() @FieldLabel('版本') @IsInt() @Min(1)
+  @MaxVersion()
   version!: number;
 }
 

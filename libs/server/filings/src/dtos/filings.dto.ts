@@ -33,7 +33,7 @@ import {
   type SubmitAnnualReportRequest,
   type UpdateFilingSettingsRequest,
 } from '@cqo/contracts';
-import { FieldLabel, PageQuery } from '@cqo/server-common';
+import { FieldLabel, PageQuery, MaxVersion } from '@cqo/server-common';
 
 const YEAR_MESSAGE = { message: '年度应为 2000–2100 的整数' };
 
@@ -88,6 +88,7 @@ export class SaveAnnualReportDto implements SaveAnnualReportRequest {
   data!: AnnualReportDataDto;
 
   @ApiProperty({ description: 'The version last read (0 for a new report)' }) @FieldLabel('版本') @IsInt({ message: '版本应为整数' }) @Min(0)
+  @MaxVersion()
   version!: number;
 }
 
@@ -98,6 +99,7 @@ export class SubmitAnnualReportDto extends SaveAnnualReportDto implements Submit
 
 export class ReviewDto implements ReviewRequest {
   @ApiProperty() @FieldLabel('版本') @IsInt({ message: '版本应为整数' }) @Min(1)
+  @MaxVersion()
   version!: number;
 
   @ApiPropertyOptional() @FieldLabel('原因') @IsOptional() @IsString()
@@ -153,6 +155,7 @@ export class SaveCityReportDto implements SaveCityReportRequest {
   narrative!: string;
 
   @ApiProperty() @FieldLabel('版本') @IsInt({ message: '版本应为整数' }) @Min(0)
+  @MaxVersion()
   version!: number;
 }
 

@@ -19,7 +19,7 @@ import {
   type ViolationSubject,
   type ViolationType,
 } from '@cqo/contracts';
-import { FieldLabel } from '@cqo/server-common';
+import { FieldLabel, MaxVersion } from '@cqo/server-common';
 
 export class RecordViolationDto implements RecordViolationRequest {
   @ApiProperty() @FieldLabel('企业') @IsUUID('all', { message: '企业编号格式不正确' })
@@ -57,6 +57,7 @@ export class UpdateViolationStatusDto implements UpdateViolationStatusRequest {
   note!: string;
 
   @ApiProperty() @FieldLabel('版本') @IsInt() @Min(1)
+  @MaxVersion()
   version!: number;
 }
 
@@ -65,6 +66,7 @@ export class VoidViolationDto implements VoidViolationRequest {
   reason!: string;
 
   @ApiPropertyOptional() @FieldLabel('版本') @IsOptional() @IsInt({ message: '版本应为整数' }) @Min(1, { message: '版本应为正整数' })
+  @MaxVersion()
   version?: number;
 }
 
