@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { chinaDate, yearOf } from '@cqo/policy';
 import { AuditChainService, AuditService } from '@cqo/server-audit';
-import { SubmitBatcher, type SubmitWrite } from '@cqo/server-filings';
+import { AnnualReportsService, SubmitBatcher, type SubmitWrite } from '@cqo/server-filings';
+import type { Actor } from '@cqo/server-common';
 import { OutboxService } from '@cqo/server-queue';
 import { bearer, completeReport, creditCode, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
@@ -132,6 +133,41 @@ describe('annual-report submits written together (group commit, real Postgres)',
     }
     expect(await count(`SELECT count(*) AS n FROM annual_report WHERE id = $1`, [rows[3].id])).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM audit_log WHERE object_id = $1`, [rows[3].id])).toBe(0);
+  });
+
+  it('the facts reads of concurrent submits go in one statement, each submit answered on its own facts', async () => {
+    const service = t.app.get(AnnualReportsService);
+    const actorOf = async (i: number): Promise<Actor> => {
+      const u = await makeUser(t.db, 'enterprise', { enterpriseId: ents[i].id });
+      return { userId: u.id, username: u.username, role: 'enterprise', sessionId: randomUUID(), regionCode: '420102', regionPath: ents[i].regionPath, enterpriseId: ents[i].id, ip: '127.0.0.1' };
+    };
+    const [a23, a1, a3] = [await actorOf(N - 1), await actorOf(1), await actorOf(3)];
+    const dto = { data: completeReport(), version: 0, explanation: '本年度情况说明' };
+    let out: PromiseSettledResult<{ version: number; enterpriseName: string }>[] = [];
+    const seen = await recordStatements(async () => {
+      out = await Promise.allSettled([
+        // Three reads are in flight alone (SUBMIT_BATCHES_IN_FLIGHT 3); the ones after them queue and are read together.
+        service.submit(a3, ents[3].id, Y - 3, dto),
+        service.submit(a3, ents[3].id, Y - 4, dto),
+        service.submit(a3, ents[3].id, Y - 5, dto),
+        service.submit(a23, ents[N - 1].id, Y, dto), // not submitted yet
+        service.submit(a1, ents[1].id, Y, { ...dto, version: 2 }), // already submitted (version 2): 409
+        service.submit(a1, randomUUID(), Y, dto), // no such enterprise: 404
+        service.submit(a3, ents[2].id, Y, dto), // another enterprise's report: 404, as if there were none
+        service.submit(a23, ents[N - 1].id, Y, dto), // its own duplicate (never in the same batch): one of the two gets 409
+      ]);
+    });
+    const status = (o: PromiseSettledResult<unknown>) =>
+      o.status === 'fulfilled' ? 200 : (o.reason as { getStatus?: () => number }).getStatus?.() ?? 500;
+    expect(out.slice(4, 7).map(status)).toEqual([409, 404, 404]);
+    // The two submits of ents[23]: one 200 and one 409, whichever's write goes first.
+    expect([status(out[3]), status(out[7])].sort()).toEqual([200, 409]);
+    const won = [out[3], out[7]].find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<{ version: number; enterpriseName: string }>;
+    expect(won.value).toMatchObject({ version: 2, enterpriseName: expect.stringContaining(`合并提交企业${N - 1}有限公司`) });
+    const batched = seen.filter((x) => x.includes('WITH ORDINALITY AS i(e, y, as_of'));
+    expect(batched.length).toBeGreaterThanOrEqual(1);
+    expect(seen.filter((x) => x.includes('cqo AS (')).length).toBeLessThan(out.length);
+    await storedOnce(ents[N - 1].id);
   });
 
   it('the audit chain still verifies after the shared statements (cqo verify audit)', async () => {

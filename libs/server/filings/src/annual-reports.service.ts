@@ -49,7 +49,7 @@ import { NotificationsService, UUID } from './notifications.service';
 import type { OutgoingNotification } from './notification-channel';
 import { FILING_SETTING_COLUMNS, toFilingSettings } from './region-figures';
 import { reportEvents, recordEvent } from './report-events';
-import { SubmitBatcher } from './submit-batcher';
+import { GroupCommit, SubmitBatcher, submitBatchesInFlight } from './submit-batcher';
 
 interface EnterpriseRow {
   id: string;
@@ -103,9 +103,18 @@ export class AnnualReportsService {
     private readonly clock: Clock,
   ) {
     this.submits = new SubmitBatcher(dataSource, audit, outbox);
+    // The facts reads of concurrent submits go together too (`readFactsMany`), one by one if that fails.
+    this.factReads = new GroupCommit({
+      writeOne: (r) => this.readFactsOne(r),
+      writeMany: (rs) => this.readFactsMany(rs),
+      key: (r) => `${r.enterpriseId}:${r.year}:${r.userId}`,
+      maxInFlight: submitBatchesInFlight(),
+      maxBatch: 200,
+    });
   }
 
   private readonly submits: SubmitBatcher;
+  private readonly factReads: GroupCommit<FactsRead, SubmitFacts>;
 
   private today(): string {
     return chinaDate(this.clock.now());
@@ -451,32 +460,42 @@ export class AnnualReportsService {
   private async submitFacts(actor: Actor, enterpriseId: string, year: number): Promise<SubmitFacts> {
     const province = await this.settings.provinceCode();
     const y = Number.isInteger(year) && Math.abs(year) < 32_768 ? year : null;
+    return this.factReads.write({ enterpriseId, year: y, asOf: this.prefillAsOf(y ?? 0), userId: actor.userId || null, province });
+  }
+
+  /** One submit's facts read on its own (an idle api, or a batch read that failed). */
+  private async readFactsOne(r: FactsRead): Promise<SubmitFacts> {
     const [row] = await preparedQuery<SubmitFacts>(
       this.dataSource,
       'cqo.annual-report.submit-facts',
-      `WITH cqo AS (${CQO_SQL('$1', '$3')})
-       SELECT (SELECT to_jsonb(x) FROM (SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path
-                 FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = $1) x) AS enterprise,
-              ${POLICY_REVISION_SQL} AS policy_revision,
-              (SELECT to_jsonb(s) FROM (SELECT ${FILING_SETTING_COLUMNS} FROM filing_setting WHERE province_code = $7 AND year = $2) s) AS settings,
-              (SELECT to_jsonb(x) FROM (${REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.year = $2) x) AS report,
-              (SELECT to_jsonb(c) FROM cqo c) AS cqo,
-              (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'kind', c.kind, 'on_date', c.on_date, 'name', c.name, 'note', c.note) ORDER BY c.on_date, c.t), '[]')
-                 FROM (${CHANGES_SQL('$1', '$4', '$5')}) c) AS changes,
-              (SELECT coalesce(jsonb_object_agg(h.category, h.hours), '{}') FROM (
-                 SELECT category, sum(hours)::float8 AS hours FROM training_live
-                  WHERE person_id = (SELECT person_id FROM cqo) AND end_date BETWEEN $4::date AND $5::date GROUP BY category) h) AS hours,
-              (SELECT to_jsonb(y) FROM (SELECT ${YEAR_HOURS_SQL} FROM training_live t
-                  WHERE t.person_id = (SELECT person_id FROM cqo) AND t.end_date BETWEEN $4::date AND $5::date) y) AS year_hours,
-              (SELECT count(*)::int FROM violation WHERE enterprise_id = $1 AND occurred_on BETWEEN $4::date AND $5::date) AS violations,
-              (SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.id), '[]') FROM (
-                 SELECT ev.id, ev.at, u.display_name AS actor_name, ev.actor_role, ev.from_status, ev.to_status, ev.reason
-                   FROM report_event ev LEFT JOIN app_user u ON u.id = ev.actor_id
-                  WHERE ev.report_type = 'annual' AND ev.report_id = (SELECT id FROM annual_report WHERE enterprise_id = $1 AND year = $2)) ev) AS events,
-              (SELECT display_name FROM app_user WHERE id = $6) AS actor_name`,
-      [enterpriseId, y, this.prefillAsOf(y ?? 0), `${y ?? 2000}-01-01`, `${y ?? 2000}-12-31`, actor.userId || null, province],
+      SUBMIT_FACTS_SQL({ enterprise: '$1', year: '$2', asOf: '$3', from: '$4', to: '$5', user: '$6', province: '$7' }),
+      [r.enterpriseId, r.year, r.asOf, `${r.year ?? 2000}-01-01`, `${r.year ?? 2000}-12-31`, r.userId, r.province],
     );
     return row;
+  }
+
+  /**
+   * The facts of several concurrent submits in one statement (group commit of the read, issue 16):
+   * the same select per submit, as a LATERAL over `unnest` of the parameter arrays, in their order.
+   */
+  private async readFactsMany(rs: FactsRead[]): Promise<SubmitFacts[]> {
+    const rows = await preparedQuery<SubmitFacts & { n: string }>(
+      this.dataSource,
+      'cqo.annual-report.submit-facts-many',
+      `SELECT i.n, f.* FROM unnest($1::uuid[], $2::int[], $3::date[], $4::uuid[], $5::text[]) WITH ORDINALITY AS i(e, y, as_of, u, p, n)
+         CROSS JOIN LATERAL (${SUBMIT_FACTS_SQL({
+           enterprise: 'i.e',
+           year: 'i.y',
+           asOf: 'i.as_of',
+           from: `make_date(coalesce(i.y, 2000), 1, 1)`,
+           to: `make_date(coalesce(i.y, 2000), 12, 31)`,
+           user: 'i.u',
+           province: 'i.p',
+         })}) f ORDER BY i.n`,
+      [rs.map((r) => r.enterpriseId), rs.map((r) => r.year), rs.map((r) => r.asOf), rs.map((r) => r.userId), rs.map((r) => r.province)],
+    );
+    if (rows.length !== rs.length) throw new Error(`submit facts: ${rows.length} rows for ${rs.length} reads`);
+    return rows.map(({ n: _n, ...f }) => f as SubmitFacts);
   }
 
   private async softFacts(m: EntityManager, enterpriseId: string, year: number, prefill: AnnualReportPrefill) {
@@ -576,6 +595,49 @@ const CHANGES_SQL = (enterprise: string, from: string, to: string) => `
   UNION ALL
   SELECT a.id, CASE a.status WHEN 'dismissed' THEN 'dismiss' ELSE 'expire' END, a.ended_on::text, a.name, a.end_reason, a.filed_at
     FROM appointment a WHERE a.enterprise_id = ${enterprise} AND a.status IN ('dismissed','expired') AND a.ended_on BETWEEN ${from}::date AND ${to}::date`;
+
+/** Where `SUBMIT_FACTS_SQL` takes each submit's values from: parameters for one, `unnest` columns for a batch. */
+interface FactsParams {
+  enterprise: string;
+  year: string;
+  asOf: string;
+  from: string;
+  to: string;
+  user: string;
+  province: string;
+}
+
+/** One submit's facts read (`submitFacts`), one row of JSON columns. */
+const SUBMIT_FACTS_SQL = (p: FactsParams) => `WITH cqo AS (${CQO_SQL(p.enterprise, p.asOf)})
+       SELECT (SELECT to_jsonb(x) FROM (SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path
+                 FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = ${p.enterprise}) x) AS enterprise,
+              ${POLICY_REVISION_SQL} AS policy_revision,
+              (SELECT to_jsonb(s) FROM (SELECT ${FILING_SETTING_COLUMNS} FROM filing_setting WHERE province_code = ${p.province} AND year = ${p.year}) s) AS settings,
+              (SELECT to_jsonb(x) FROM (${REPORT_SELECT} WHERE r.enterprise_id = ${p.enterprise} AND r.year = ${p.year}) x) AS report,
+              (SELECT to_jsonb(c) FROM cqo c) AS cqo,
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'kind', c.kind, 'on_date', c.on_date, 'name', c.name, 'note', c.note) ORDER BY c.on_date, c.t), '[]')
+                 FROM (${CHANGES_SQL(p.enterprise, p.from, p.to)}) c) AS changes,
+              (SELECT coalesce(jsonb_object_agg(h.category, h.hours), '{}') FROM (
+                 SELECT category, sum(hours)::float8 AS hours FROM training_live
+                  WHERE person_id = (SELECT person_id FROM cqo) AND end_date BETWEEN ${p.from}::date AND ${p.to}::date GROUP BY category) h) AS hours,
+              (SELECT to_jsonb(y) FROM (SELECT ${YEAR_HOURS_SQL} FROM training_live t
+                  WHERE t.person_id = (SELECT person_id FROM cqo) AND t.end_date BETWEEN ${p.from}::date AND ${p.to}::date) y) AS year_hours,
+              (SELECT count(*)::int FROM violation WHERE enterprise_id = ${p.enterprise} AND occurred_on BETWEEN ${p.from}::date AND ${p.to}::date) AS violations,
+              (SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.id), '[]') FROM (
+                 SELECT ev.id, ev.at, u.display_name AS actor_name, ev.actor_role, ev.from_status, ev.to_status, ev.reason
+                   FROM report_event ev LEFT JOIN app_user u ON u.id = ev.actor_id
+                  WHERE ev.report_type = 'annual' AND ev.report_id = (SELECT id FROM annual_report WHERE enterprise_id = ${p.enterprise} AND year = ${p.year})) ev) AS events,
+              (SELECT display_name FROM app_user WHERE id = ${p.user}) AS actor_name`;
+
+/** One submit's facts read, as queued for `submitFacts`'s group read. */
+interface FactsRead {
+  enterpriseId: string;
+  year: number | null;
+  asOf: string;
+  userId: string | null;
+  province: string;
+}
+
 
 interface CqoRow {
   person_id: string;
