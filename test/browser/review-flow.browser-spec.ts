@@ -57,6 +57,21 @@ describe('the review queue walked report by report in Chromium', () => {
     await dialog.locator('[data-testid=review-confirm]').click();
   }
 
+  it('the queue is searched by part of the enterprise name (Enter), and the search stays in the address', async () => {
+    const { context, page } = await signInAt(browser, base, officer);
+    try {
+      await page.goto(`${base}/annual-reports/review?year=${year}&status=all`); // 全部: every status (the api's default is submitted)
+      await page.locator(`[data-testid="review-row-${names[0]}"]`).waitFor({ timeout: 15_000 });
+      await page.locator('input[data-testid=review-search]').fill('审核乙');
+      await page.locator('input[data-testid=review-search]').press('Enter');
+      await page.locator(`[data-testid="review-row-${names[0]}"]`).waitFor({ state: 'detached', timeout: 10_000 });
+      expect(await page.locator('[data-testid^="review-row-审核"]').allInnerTexts()).toEqual([names[1]]);
+      expect(new URL(page.url()).searchParams.get('q')).toBe('审核乙');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('accept, return with a reason, accept: the drawer moves on to the next report each time; J/K step through the list', async () => {
     const { context, page } = await signInAt(browser, base, officer);
     try {

@@ -289,6 +289,31 @@ describe('annual reporting cycle (real Postgres)', () => {
     await t.http().post(`/api/city-reports/420100/${Y}/accept`).set('Authorization', province).send({ version: 1e21 }).expect(400);
   });
 
+  it('issue 20 item 7: the review queue is searched by part of the enterprise name or by its credit code; LIKE wildcards are literal', async () => {
+    const a = await enterprise('420115');
+    const b = await enterprise('420115');
+    await t.db.query(`UPDATE enterprise SET name = $2 WHERE id = $1`, [a.id, '检索甲100%质造有限公司']);
+    await t.db.query(`UPDATE enterprise SET name = $2 WHERE id = $1`, [b.id, '检索乙质造有限公司']);
+    for (const e of [a, b]) {
+      await t.http().post(`/api/annual-reports/by-enterprise/${e.id}/${Y}/submit`).set('Authorization', e.auth).send({ data: complete(), version: 0 }).expect(200);
+    }
+    const queue = async (q: string) =>
+      ((await t.http().get('/api/annual-reports/queue').query({ year: Y, regionCode: '420115', q }).set('Authorization', wuhan).expect(200)).body.items as { enterpriseId: string }[]).map((i) => i.enterpriseId);
+    expect((await queue('检索')).sort()).toEqual([a.id, b.id].sort());
+    expect(await queue('乙质造')).toEqual([b.id]);
+    expect(await queue('100%')).toEqual([a.id]);
+    expect(await queue('%')).toEqual([a.id]);
+    expect(await queue(b.creditCode)).toEqual([b.id]);
+    // 全部: once one is accepted, the default (submitted) lists the other only, `all` both.
+    const [report] = await t.db.query(`SELECT id, version FROM annual_report WHERE enterprise_id = $1 AND year = $2`, [a.id, Y]);
+    await t.http().post(`/api/annual-reports/${report.id}/accept`).set('Authorization', wuhan).send({ version: report.version }).expect(200);
+    expect(await queue('检索')).toEqual([b.id]);
+    const all = await t.http().get('/api/annual-reports/queue').query({ year: Y, regionCode: '420115', status: 'all' }).set('Authorization', wuhan).expect(200);
+    expect(all.body.items.map((i: { enterpriseId: string }) => i.enterpriseId).sort()).toEqual([a.id, b.id].sort());
+    const bad = await t.http().get('/api/annual-reports/queue').query({ q: 'x'.repeat(65) }).set('Authorization', wuhan).expect(400);
+    expect(bad.body.details).toEqual([expect.objectContaining({ field: 'q' })]);
+  });
+
   describe('reminders', () => {
     const deadline = `${Y + 1}-03-30`;
     const sevenBefore = addDays(deadline, -7);

@@ -153,9 +153,12 @@ export interface BulkAcceptResult {
 export interface ReviewQueueQuery {
   year?: number;
   regionCode?: string;
-  status?: ReportStatus;
+  /** Default `submitted` (the work); `all` for every status. */
+  status?: ReportStatus | 'all';
   /** `true`: only reports with soft-rule hits; `false`: only clean ones. */
   softHits?: boolean;
+  /** Part of the enterprise's name, or its 统一社会信用代码 (issue 20 item 7). */
+  q?: string;
   page?: number;
   pageSize?: number;
 }

@@ -1431,6 +1431,7 @@ const en: MessageSchema = {
       },
     },
     reviewPage: {
+      search: 'Enterprise name or credit code, Enter to search',
       prev: 'Previous',
       next: 'Next',
       position: '{n} of {total}',

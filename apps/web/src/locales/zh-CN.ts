@@ -1427,6 +1427,7 @@ const zhCN = {
       },
     },
     reviewPage: {
+      search: '企业名称或信用代码，回车搜索',
       prev: '上一份',
       next: '下一份',
       position: '第 {n} / {total} 份',

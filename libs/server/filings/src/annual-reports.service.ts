@@ -140,10 +140,18 @@ export class AnnualReportsService {
     const where = [this.scope.regionFilter(actor, 'r', params, { enterpriseIdColumn: 'enterprise_id', region: q.regionCode })];
     params.push(q.year ?? this.defaultYear());
     where.push(`r.year = $${params.length}`);
-    params.push(q.status ?? 'submitted');
-    where.push(`r.status = $${params.length}`);
+    if (q.status !== 'all') {
+      params.push(q.status ?? 'submitted');
+      where.push(`r.status = $${params.length}`);
+    }
     if (q.softHits === true) where.push(`jsonb_array_length(r.soft_hits) > 0`);
     if (q.softHits === false) where.push(`jsonb_array_length(r.soft_hits) = 0`);
+    const text = q.q?.trim();
+    if (text) {
+      // Part of the name (LIKE wildcards taken literally) or the whole 统一社会信用代码.
+      params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, text.toUpperCase());
+      where.push(`(e.name ILIKE $${params.length - 1} OR e.credit_code = $${params.length})`);
+    }
     const sql = `FROM annual_report r JOIN enterprise e ON e.id = r.enterprise_id JOIN region g ON g.code = e.region_code WHERE ${where.join(' AND ')}`;
     const [[{ total }], rows] = await Promise.all([
       this.dataSource.query(`SELECT count(*)::int AS total ${sql}`, params),

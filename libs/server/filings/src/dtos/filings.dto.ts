@@ -121,11 +121,14 @@ export class ReviewQueueQueryDto extends PageQuery() implements ReviewQueueQuery
   @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
   regionCode?: string;
 
-  @FieldLabel('状态') @IsOptional() @IsIn(REPORT_STATUSES, { message: '状态应为 draft、submitted、returned 或 accepted' })
-  status?: ReportStatus;
+  @FieldLabel('状态') @IsOptional() @IsIn([...REPORT_STATUSES, 'all'], { message: '状态应为 draft、submitted、returned、accepted 或 all' })
+  status?: ReportStatus | 'all';
 
   @FieldLabel('提示性规则') @IsOptional() @Transform(toBool) @IsBoolean()
   softHits?: boolean;
+
+  @FieldLabel('企业名称或信用代码') @IsOptional() @IsString() @MaxLength(64)
+  q?: string;
 }
 
 const PROGRESS_FILTERS = ['not-started', ...REPORT_STATUSES, 'late', 'overdue'] as const;
