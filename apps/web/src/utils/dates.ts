@@ -30,13 +30,6 @@ export function addDays(date: string, days: number): string {
   return toIsoDate(new Date(y, m - 1, d + days));
 }
 
-/** Whole days from `a` to `b` (positive when b is later). */
-export function daysBetween(a: string, b: string): number {
-  const [ay, am, ad] = a.split('-').map(Number);
-  const [by, bm, bd] = b.split('-').map(Number);
-  return Math.round((Date.UTC(by, bm - 1, bd) - Date.UTC(ay, am - 1, ad)) / 86_400_000);
-}
-
 /** ISO time → YYYY-MM-DD on the user's calendar; null stays null. */
 export function dateOf(iso: string | null | undefined): string | null {
   if (!iso) return null;

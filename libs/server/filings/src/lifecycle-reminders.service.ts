@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { addDays, annualTrainingRule, isIsoDate, maskName, yearOf } from '@cqo/policy';
+import { addDays, annualTrainingRule, daysBetween, isIsoDate, maskName, yearOf } from '@cqo/policy';
 import { Clock } from '@cqo/server-common';
 import { ACTIVE_ON, ProfilesService } from '@cqo/server-eligibility';
 import { shortfallJudgedSql } from '@cqo/server-training';
@@ -159,8 +159,4 @@ export class LifecycleRemindersService {
       };
     });
   }
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
