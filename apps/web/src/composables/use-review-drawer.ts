@@ -72,7 +72,8 @@ export function useReviewDrawer<R, D extends { version: number }>(options: Revie
   }
 
   function onKey(e: KeyboardEvent): void {
-    if (!detailOpen.value || reviewOpen.value || detailLoading.value || e.ctrlKey || e.metaKey || e.altKey) return;
+    // Only where the drawer walks a list (and its footer shows the keys).
+    if (!options.rows || !detailOpen.value || reviewOpen.value || detailLoading.value || e.ctrlKey || e.metaKey || e.altKey) return;
     const el = e.target as HTMLElement | null;
     if (el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))) return;
     const k = e.key.toLowerCase();
