@@ -38,6 +38,9 @@ const REGION_OF: Record<Target, { county: string; city: string }> = {
   B: { county: '420502', city: '420500' },
 };
 
+/** Credit codes of the two enterprises, so a list can be narrowed to the one a case is about (filled in beforeAll). */
+const CREDIT_OF = {} as Record<Target, string>;
+
 const ROUTES: RouteCase[] = [
   {
     name: 'read an enterprise',
@@ -86,7 +89,8 @@ const ROUTES: RouteCase[] = [
   {
     name: "list enterprises in the enterprise's county",
     method: 'get',
-    path: (_ids, t) => `/api/enterprises?region=${REGION_OF[t].county}`,
+    // narrowed by credit code: the run's database is shared, so page 1 of the whole county need not hold this enterprise
+    path: (_ids, t) => `/api/enterprises?region=${REGION_OF[t].county}&q=${CREDIT_OF[t]}`,
     // a foreign region in a list filter yields an empty page for region users (checked below)
     allowed: { A: ['countyJiangan', 'cityWuhan', 'province', 'admin', 'cityYichang'], B: ['cityYichang', 'province', 'admin', 'countyJiangan', 'cityWuhan'] },
     sees: { A: ['countyJiangan', 'cityWuhan', 'province', 'admin'], B: ['cityYichang', 'province', 'admin'] },
@@ -102,8 +106,9 @@ describe('scope matrix: every role × every route × in and out of scope', () =>
 
   beforeAll(async () => {
     t = await createTestApp({ config: testConfig({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' }) });
-    ids.A = (await makeEnterprise(t.db, '420102')).id;
-    ids.B = (await makeEnterprise(t.db, '420502')).id;
+    const a = await makeEnterprise(t.db, '420102');
+    const b = await makeEnterprise(t.db, '420502');
+    [ids.A, ids.B, CREDIT_OF.A, CREDIT_OF.B] = [a.id, b.id, a.creditCode, b.creditCode];
     // One violation of each enterprise, so the violations list has a row to show or to withhold.
     await t.db.query(
       `INSERT INTO violation (enterprise_id, region_path, subject, type, occurred_on, source_document, recorded_role, recorded_at, updated_at)
@@ -156,14 +161,15 @@ describe('scope matrix: every role × every route × in and out of scope', () =>
   it('a list filtered by a foreign region is empty, not an error that reveals the region', async () => {
     const res = await t.http().get('/api/enterprises?region=420502').set('Authorization', `Bearer ${tokens.cityWuhan}`).expect(200);
     expect(res.body.total).toBe(0);
-    const own = await t.http().get('/api/enterprises?region=420102').set('Authorization', `Bearer ${tokens.cityWuhan}`).expect(200);
+    const own = await t.http().get(`/api/enterprises?region=420102&q=${CREDIT_OF.A}`).set('Authorization', `Bearer ${tokens.cityWuhan}`).expect(200);
     expect(own.body.items.map((e: { id: string }) => e.id)).toContain(ids.A);
   });
 
   it('a city list never contains another city’s enterprise', async () => {
     const res = await t.http().get('/api/enterprises?pageSize=200').set('Authorization', `Bearer ${tokens.cityYichang}`).expect(200);
     expect(res.body.items.every((e: { regionCode: string }) => e.regionCode.startsWith('4205'))).toBe(true);
-    expect(res.body.items.map((e: { id: string }) => e.id)).toContain(ids.B);
+    const own = await t.http().get(`/api/enterprises?q=${CREDIT_OF.B}`).set('Authorization', `Bearer ${tokens.cityYichang}`).expect(200);
+    expect(own.body.items.map((e: { id: string }) => e.id)).toContain(ids.B);
   });
 
   it('records denials in the audit log', async () => {
