@@ -204,6 +204,22 @@ describe('closed enterprises and moved enterprises counted as of a date (issue 1
     expect(past.enterprises.total).toBe(3);
   }, 120_000);
 
+  it("a city report of P submitted after the move in Y counts M under 江岸, where it lay on P's Dec 31, as the statistics of that date do", async () => {
+    const wuhan = await bearer(t.http, (await makeUser(t.db, 'city', { regionCode: '420100' })).username);
+    const draft = await t.http().put(`/api/city-reports/420100/${P}`).set('Authorization', wuhan).send({ narrative: '上年度推进情况', version: 0 }).expect(200);
+    await t.http().post(`/api/city-reports/420100/${P}/submit`).set('Authorization', wuhan).send({ narrative: '上年度推进情况', version: draft.body.version }).expect(200);
+    const report = (await t.http().get(`/api/city-reports/420100/${P}`).set('Authorization', wuhan).expect(200)).body;
+    expect(report.snapshot.asOf).toBe(`${P}-12-31`);
+    const county = (code: string) => report.snapshot.children.find((c: { code: string }) => c.code === code);
+    // On P's Dec 31: S, X (closed only in Y) and M (moved only in Y) in 江岸; N in 江汉.
+    expect([county('420102').enterprises.total, county('420102').appointed.total]).toEqual([3, 3]);
+    expect([county('420103').enterprises.total, county('420103').appointed.total]).toEqual([1, 1]);
+    expect([report.snapshot.total.enterprises.total, report.snapshot.total.appointed.total]).toEqual([4, 4]);
+    // The same as the statistics of that date.
+    const stats = await cqo('stats', '--region', '420102', '--year', String(P), '--as-of', `${P}-12-31`);
+    expect(stats.enterprises.total).toBe(county('420102').enterprises.total);
+  }, 120_000);
+
   it('the closed year P is kept as counted: its rebuild after the closing and the move finds the same figures', async () => {
     const result = await cqo('aggregate', '--year', String(P));
     expect(result).toMatchObject({ years: [], closed: [{ year: P, asOf: `${P}-12-31`, identical: true, differing: [] }] });

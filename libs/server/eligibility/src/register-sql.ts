@@ -54,3 +54,23 @@ export const MOVED_SINCE = (dateParam: string) => `
 export const IN_REGION_ON = (alias: string, idColumn: string, moved: string, inRegion: (a: string) => string) =>
   `((${inRegion(alias)} AND ${alias}.${idColumn} NOT IN (SELECT mv.enterprise_id FROM ${moved} mv))
      OR ${alias}.${idColumn} IN (SELECT mv.enterprise_id FROM ${moved} mv WHERE ${inRegion('mv')}))`;
+
+/** The instant the (China) day in `dateParam` ends: what happened before it had happened on that day. */
+export const END_OF_DAY = (dateParam: string) => `((${dateParam}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+
+/**
+ * A violation's status on the date in `dateParam` (its history, `violation_status_change`): the
+ * status after the last change before the end of that day, else the one before the first change
+ * after it, else the current one. `join` adds the two lookups (set-based), `status` reads them.
+ */
+export const VIOLATION_STATUS_ON = {
+  join: (v: string, dateParam: string) => {
+    const endOfD = END_OF_DAY(dateParam);
+    return `
+        LEFT JOIN (SELECT DISTINCT ON (c.violation_id) c.violation_id, c.to_status FROM violation_status_change c
+                    WHERE c.changed_at < ${endOfD} ORDER BY c.violation_id, c.changed_at DESC, c.id DESC) vs_before ON vs_before.violation_id = ${v}.id
+        LEFT JOIN (SELECT DISTINCT ON (c.violation_id) c.violation_id, c.from_status FROM violation_status_change c
+                    WHERE c.changed_at >= ${endOfD} ORDER BY c.violation_id, c.changed_at, c.id) vs_after ON vs_after.violation_id = ${v}.id`;
+  },
+  status: (v: string) => `coalesce(vs_before.to_status, vs_after.from_status, ${v}.status)`,
+};

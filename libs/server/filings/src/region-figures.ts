@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CityReportSnapshot, FilingCounts, FilingSettings, RegionLevel, SnapshotFigures } from '@cqo/contracts';
 import { defaultFilingSettings, subtreePattern, yearAsOf } from '@cqo/policy';
-import { ACTIVE_ON, AWARDS_ON, OPEN_ON, VERDICT_ON } from '@cqo/server-eligibility';
+import { ACTIVE_ON, AWARDS_ON, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON, VIOLATION_STATUS_ON } from '@cqo/server-eligibility';
 
 
 interface FigureRow {
@@ -74,6 +74,12 @@ export interface RegionRef {
  * over the region's enterprises (SPEC §7 definitions). Expected annual reports are those of
  * enterprises with an appointment active on the window opening; the filing rate and on-time rate
  * count only expected enterprises, the state counts every report there is.
+ *
+ * When `asOf` is before `today` (a year's report made after its Dec 31), the register is read as it
+ * stood on `asOf`, as the statistics read it (issue 17): an enterprise counts in the county it lay
+ * in then and by its 规上 of then (`enterprise_state`), and a violation is open if it had occurred
+ * by then and was open then (`violation_status_change`). The reports' states are those of `today`:
+ * the filing of year Y runs into Y+1, and the figures say how far it has come (docs/figure-dates.md).
  */
 export async function regionFigures(
   m: EntityManager,
@@ -81,17 +87,25 @@ export async function regionFigures(
   year: number,
   asOf: string,
   settings: Pick<FilingSettings, 'windowOpens'>,
+  today: string = asOf,
 ): Promise<{ total: SnapshotFigures; children: SnapshotFigures[] }> {
   const children: RegionRef[] = await m.query(`SELECT code, name, level, path FROM region WHERE parent_code = $1 ORDER BY code`, [region.code]);
+  const dated = asOf < today;
+  const path = dated ? 'coalesce(st.region_path, e.region_path)' : 'e.region_path';
+  const above = dated ? 'coalesce(st.above_size, e.above_size)' : 'e.above_size';
   const rows: FigureRow[] = await m.query(
-    `SELECT split_part(e.region_path, '/', $2::int + 2) AS child,
+    `${dated ? `WITH moved AS MATERIALIZED (${MOVED_SINCE('$4')}),
+          vopen AS (
+            SELECT v.enterprise_id, count(*) AS n FROM violation v${VIOLATION_STATUS_ON.join('v', '$4')}
+             WHERE v.occurred_on <= $4::date AND ${VIOLATION_STATUS_ON.status('v')} = 'open' GROUP BY v.enterprise_id)
+     ` : ''}SELECT split_part(${path}, '/', $2::int + 2) AS child,
             count(*)::int AS total,
-            (count(*) FILTER (WHERE e.above_size))::int AS above,
-            (count(*) FILTER (WHERE NOT e.above_size))::int AS sme,
+            (count(*) FILTER (WHERE ${above}))::int AS above,
+            (count(*) FILTER (WHERE NOT ${above}))::int AS sme,
             (count(*) FILTER (WHERE f.award))::int AS award,
             (count(*) FILTER (WHERE act.id IS NOT NULL))::int AS appointed,
-            (count(*) FILTER (WHERE act.id IS NOT NULL AND e.above_size))::int AS appointed_above,
-            (count(*) FILTER (WHERE act.id IS NOT NULL AND NOT e.above_size))::int AS appointed_sme,
+            (count(*) FILTER (WHERE act.id IS NOT NULL AND ${above}))::int AS appointed_above,
+            (count(*) FILTER (WHERE act.id IS NOT NULL AND NOT ${above}))::int AS appointed_sme,
             (count(*) FILTER (WHERE act.id IS NOT NULL AND f.award))::int AS appointed_award,
             (count(*) FILTER (WHERE act.verdict = 'eligible'))::int AS eligible,
             (count(*) FILTER (WHERE f.expected))::int AS expected,
@@ -110,17 +124,18 @@ export async function regionFigures(
          -- The CQO in post on D as the statistics take it (the latest in effect), with the verdict on D.
          SELECT a.id, ${VERDICT_ON('a', 'vo')} AS verdict FROM appointment a
            LEFT JOIN verdict_on vo ON vo.as_of = $4::date AND vo.appointment_id = a.id
-          WHERE a.enterprise_id = e.id AND a.region_path LIKE $1 AND ${ACTIVE_ON('a', '$4')}
+          WHERE a.enterprise_id = e.id${dated ? '' : ' AND a.region_path LIKE $1'} AND ${ACTIVE_ON('a', '$4')}
           ORDER BY a.effective_from DESC LIMIT 1) act ON true
        LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $3
        CROSS JOIN LATERAL (
          -- Awards of year Y or before (an undated one counts in every year, SPEC §8), as the statistics count them.
          SELECT EXISTS (SELECT 1 FROM ${AWARDS_ON('$4')} w WHERE w.enterprise_id = e.id AND coalesce(w.year, 0) <= $3) AS award,
                 EXISTS (SELECT 1 FROM appointment a WHERE a.enterprise_id = e.id AND ${ACTIVE_ON('a', '$5')}) AS expected,
-                (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND v.status = 'open') AS violations_open,
+                ${dated ? `(SELECT vo.n FROM vopen vo WHERE vo.enterprise_id = e.id)` : `(SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND v.status = 'open')`} AS violations_open,
                 (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND extract(year FROM v.occurred_on) = $3) AS violations_total
-       ) f
-      WHERE e.region_path LIKE $1 AND ${OPEN_ON('e.id', '$4')}
+       ) f${dated ? `
+       LEFT JOIN (${REGISTER_CHANGED_SINCE('$4', ['region_path', 'above_size'])}) st ON st.enterprise_id = e.id` : ''}
+      WHERE ${dated ? IN_REGION_ON('e', 'id', 'moved', (a) => `${a}.region_path LIKE $1`) : 'e.region_path LIKE $1'} AND ${OPEN_ON('e.id', '$4')}
       GROUP BY 1`,
     [subtreePattern(region.path), region.level, year, asOf, settings.windowOpens],
   );
@@ -179,6 +194,6 @@ export async function citySnapshot(
   const settings = await filingSettingsFor(m, provinceCode, year);
   const asOf = yearAsOf(year, today);
   await judgeOn(asOf, subtreePattern(region.path));
-  const { total, children } = await regionFigures(m, { ...region, level: Number(region.level) as RegionLevel }, year, asOf, settings);
+  const { total, children } = await regionFigures(m, { ...region, level: Number(region.level) as RegionLevel }, year, asOf, settings, today);
   return { takenAt: takenAt.toISOString(), asOf, year, total, children };
 }

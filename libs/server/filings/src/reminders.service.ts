@@ -63,7 +63,7 @@ export class RemindersService {
     const today = this.clock.today();
     const year = q.year ?? currentReportingYear(today);
     const settings = await this.settings.forYear(year);
-    const figures = await regionFigures(this.dataSource.manager, { ...region, level: Number(region.level) as RegionLevel }, year, yearAsOf(year, today), settings);
+    const figures = await regionFigures(this.dataSource.manager, { ...region, level: Number(region.level) as RegionLevel }, year, yearAsOf(year, today), settings, today);
     const filter = statusFilter(q.status);
     const params = [subtreePattern(region.path), year, settings.windowOpens];
     const base = `WITH x AS (${EXPECTED_SQL}) SELECT * FROM x WHERE (x.expected OR x.report_id IS NOT NULL) AND ${filter}`;

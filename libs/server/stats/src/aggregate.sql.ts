@@ -2,7 +2,7 @@ import type { StatCounts, ViolationType } from '@cqo/contracts';
 import { EDUCATION_LEVELS, POSITION_LEVELS, QUALIFICATION_LEVELS } from '@cqo/contracts';
 import { emptyCounts } from '@cqo/policy';
 import type { EntityManager } from 'typeorm';
-import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
+import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, END_OF_DAY, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON, VIOLATION_STATUS_ON } from '@cqo/server-eligibility';
 
 /** The yearly training thresholds in force for a year (SPEC §3); null when the profile sets none. */
 export interface TrainingThresholds {
@@ -150,26 +150,6 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
       ${groupBy ? 'GROUP BY region_code' : ''}`;
 }
 
-/** The instant the (China) day in `dateParam` ends: what happened before it had happened on that day. */
-const endOfDay = (dateParam: string) => `((${dateParam}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
-
-/**
- * A violation's status on the date in `dateParam` (its history, `violation_status_change`): the
- * status after the last change before the end of that day, else the one before the first change
- * after it, else the current one. `join` adds the two lookups (set-based), `status` reads them.
- */
-const VIOLATION_STATUS_ON = {
-  join: (v: string, dateParam: string) => {
-    const endOfD = endOfDay(dateParam);
-    return `
-        LEFT JOIN (SELECT DISTINCT ON (c.violation_id) c.violation_id, c.to_status FROM violation_status_change c
-                    WHERE c.changed_at < ${endOfD} ORDER BY c.violation_id, c.changed_at DESC, c.id DESC) vs_before ON vs_before.violation_id = ${v}.id
-        LEFT JOIN (SELECT DISTINCT ON (c.violation_id) c.violation_id, c.from_status FROM violation_status_change c
-                    WHERE c.changed_at >= ${endOfD} ORDER BY c.violation_id, c.changed_at, c.id) vs_after ON vs_after.violation_id = ${v}.id`;
-  },
-  status: (v: string) => `coalesce(vs_before.to_status, vs_after.from_status, ${v}.status)`,
-};
-
 /**
  * The terms of `ownCountsSql` that depend on whether the as-of date $2 is past (issue 17 item 1).
  * For a past date: the enterprise's 规上 from its dated state (`enterprise_state`); the report's
@@ -179,7 +159,7 @@ const VIOLATION_STATUS_ON = {
  * the current state.
  */
 function datedTerms(dated: boolean) {
-  const endOfD = endOfDay('$2');
+  const endOfD = END_OF_DAY('$2');
   if (!dated) {
     return { periodEnd: '$5::date', violationOpen: `v.status = 'open'`, violationJoin: '', aboveSize: 'e.above_size', regionCode: 'e.region_code', reportStatus: 'r.status', stateJoin: '' };
   }
