@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { MessagesProcessor } from '@cqo/server-messaging';
 import { QueueName } from '@cqo/server-queue';
 import { addDays, chinaDate, yearOf } from '@cqo/policy';
 import { LifecycleRemindersService } from '@cqo/server-filings';
@@ -343,6 +342,59 @@ describe('e-mail and SMS notifications (issue 22, real SMTP and HTTP gateway)', 
     expect(sms.filter((s) => s.to === lifted.cqoPhone && s.template.startsWith('certificate'))).toHaveLength(0);
   }, 45_000);
 
+  it('a violation recorded against a certificate holder (001 §11) tells the suspension at once by the bell, e-mail and SMS, and the daily run does not tell it again; the officer\'s revocation is told too', async () => {
+    const today = chinaDate(new Date());
+    const e = await enterprise();
+    const email = `holder-${e.userId.slice(0, 8)}@example.com`;
+    await t.http().put('/api/me/message-preferences').set('Authorization', e.auth).send({ email }).expect(200);
+    const number = 'CQO-420000-2025-000903';
+    const certId = await makeCertificate(t.db, e.id, { number, year: 2025, holderName: '钱质量', issuedOn: addDays(today, -30), validUntil: addDays(today, 700) });
+    const started = Date.now();
+    await t.http().post('/api/violations').set('Authorization', wuhan)
+      .send({ enterpriseId: e.id, subject: 'cqo', type: '刑事处分', occurredOn: today, sourceDocument: '（2026）鄂0102刑初7号' })
+      .expect(201);
+
+    // Within seconds, with no daily run: the 证书暂停 e-mail in Chinese naming the certificate and its (masked) holder, and the SMS.
+    const mail = await waitFor(async () => mails.find((m) => m.to === email && m.subject.includes('暂停')), 20_000);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(mail.subject).toBe('首席质量官证书已暂停');
+    expect(mail.text).toContain(e.name);
+    expect(mail.text).toContain(`首席质量官 钱*量 的证书 ${number} 已暂停使用`);
+    expect(mail.text).toContain('刑事处分');
+    expect(mail.text).toContain(`${BASE}/my/evaluation`);
+    const text = await waitFor(async () => sms.find((s) => s.to === e.cqoPhone && s.template === 'certificate-suspended'));
+    expect(text.text).toContain(number);
+    const told = async () => (await bell(e.userId)).filter((n) => n.kind === 'certificate-suspended');
+    expect((await told()).map((n) => n.title)).toEqual([`首席质量官证书 ${number} 已暂停`]);
+    await waitFor(async () => (await deliveries(e.userId)).length === 2 && (await deliveries(e.userId)).every((d) => d.status === 'sent'));
+    const audits: { n: number }[] = await t.db.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'message.send' AND result = 'success' AND object_id IN (SELECT id::text FROM message_delivery WHERE user_id = $1)`,
+      [e.userId],
+    );
+    expect(audits[0].n).toBe(2);
+
+    // The daily run (the former only way it was told) finds it told: no second bell, e-mail or SMS.
+    const lifecycle = worker.get(LifecycleRemindersService);
+    await lifecycle.runDaily(today);
+    await lifecycle.runDaily(today);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(await told()).toHaveLength(1);
+    expect((await deliveries(e.userId)).length).toBe(2);
+    expect(mails.filter((m) => m.to === email && m.subject.includes('暂停'))).toHaveLength(1);
+    expect(sms.filter((s) => s.to === e.cqoPhone && s.template === 'certificate-suspended')).toHaveLength(1);
+
+    // The revocation the violation left pending, confirmed by an officer of the issuing body: told at once too.
+    const body = await bearer(t.http, (await makeUser(t.db, 'evaluator', { regionCode: '420000' })).username);
+    await waitFor(async () => (await t.db.query(`SELECT revocation_pending_violation_id FROM evaluation_certificate WHERE id = $1`, [certId]))[0].revocation_pending_violation_id);
+    await t.http().post(`/api/evaluation/certificates/${certId}/revocation/confirm`).set('Authorization', body).send({ reason: '刑事判决已生效，声明证书作废' }).expect(200);
+    const revoked = await waitFor(async () => mails.find((m) => m.to === email && m.subject.includes('作废')));
+    expect(revoked.subject).toBe('首席质量官证书已作废');
+    expect(revoked.text).toContain(`首席质量官 钱*量 的证书 ${number} 已由认定主体声明作废`);
+    expect(revoked.text).toContain('刑事判决已生效');
+    await waitFor(async () => sms.find((s) => s.to === e.cqoPhone && s.template === 'certificate-revoked'));
+    expect((await bell(e.userId)).filter((n) => n.kind === 'certificate-revoked').map((n) => n.title)).toEqual([`首席质量官证书 ${number} 已作废`]);
+  }, 60_000);
+
   it('quiet hours through the queue: a message queued inside the window is held as a delayed job (recovered if Redis loses it) and sent once when the window ends', async () => {
     // A window from the current China minute to one or two minutes on (at least ~20 s ahead).
     const hhmm = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
@@ -363,11 +415,14 @@ describe('e-mail and SMS notifications (issue 22, real SMTP and HTTP gateway)', 
       const held = await waitFor(async () => queue.getJob(heldId), 15_000);
       expect(await held.getState()).toBe('delayed');
       expect(sms.filter((s) => s.to === e.cqoPhone)).toHaveLength(0);
-      // Redis loses the held job (its outbox row is done): the worker's start-up check hands it back, once.
+      // Redis loses the held job (its outbox row is done) while the worker keeps running: the sweep
+      // (SCHEDULES 'messages.requeue-held', every 10 minutes; run here as its job) hands it back, once.
+      expect((await queue.getRepeatableJobs()).filter((j) => j.name === 'messages.requeue-held').map((j) => j.cron)).toEqual(['*/10 * * * *']);
       await held.remove();
-      const processor = worker.get(MessagesProcessor);
-      expect(await processor.requeueHeld()).toBeGreaterThanOrEqual(1);
-      await processor.requeueHeld();
+      expect(await queue.getJob(heldId)).toBeNull();
+      const sweep = async () => (await (await queue.add('messages.requeue-held', {})).finished()) as { requeued: number };
+      expect((await sweep()).requeued).toBe(1);
+      expect((await sweep()).requeued).toBe(0);
       expect(await (await queue.getJob(heldId))?.getState()).toBe('delayed');
       const sent = await waitFor(async () => sms.find((s) => s.to === e.cqoPhone), 150_000, 500);
       expect(Date.now()).toBeGreaterThanOrEqual(notBefore);

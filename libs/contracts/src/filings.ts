@@ -261,6 +261,7 @@ export const NOTIFICATION_KINDS = [
   'city-report-accepted',
   'term-ending',
   'certificate-suspended',
+  'certificate-revoked',
   'certificate-expired',
   'training-shortfall',
 ] as const;

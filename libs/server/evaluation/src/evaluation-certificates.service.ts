@@ -36,6 +36,7 @@ import {
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { certificateNotification, NotificationsService, type OutgoingNotification } from '@cqo/server-filings';
 import { toYearHours, YEAR_HOURS_SQL } from '@cqo/server-training';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 
@@ -114,6 +115,7 @@ export class EvaluationCertificatesService {
     private readonly scope: ScopeService,
     private readonly settings: EvaluationSettingsService,
     private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** What the actor may read of certificates (`alias`): the one scope, an evaluator its body's (issue 19 item 3). */
@@ -295,17 +297,19 @@ export class EvaluationCertificatesService {
   // -------------------------------------------------------------------------------------------
 
   async setStatus(actor: Actor, id: string, dto: CertificateStatusRequest): Promise<CertificateDetail> {
+    const told: OutgoingNotification[] = [];
     await this.dataSource.transaction(async (m) => {
       const cert = await this.lockOwn(m, actor, id);
       if (!MANUAL_CERTIFICATE_MOVES[cert.status].includes(dto.status)) {
         throw AppException.conflict(`证书当前状态为“${WHAT[cert.status]}”，不能改为“${WHAT[dto.status]}”`);
       }
-      await this.changeStatus(m, cert.id, cert.status, dto.status, dto.reason.trim(), actor, null);
+      await this.changeStatus(m, cert.id, cert.status, dto.status, dto.reason.trim(), actor, null, { told });
       await this.audit.record(
         { actor, ip: actor.ip, action: 'evaluation.certificate.status', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { from: cert.status, to: dto.status, reason: dto.reason } },
         m,
       );
     });
+    await this.notifications.deliver(told);
     return this.detail(actor, id);
   }
 
@@ -355,7 +359,8 @@ export class EvaluationCertificatesService {
    * per violation; a violation voided before this runs does nothing.
    */
   async applyViolation(violationId: string): Promise<{ changed: number }> {
-    return this.dataSource.transaction(async (m) => {
+    const told: OutgoingNotification[] = [];
+    const result = await this.dataSource.transaction(async (m) => {
       const [v] = await m.query(`${VIOLATION_FACTS} WHERE id = $1`, [violationId]);
       if (!v?.person_id) return { changed: 0 };
       const certs: { id: string; status: CertificateStatus; revocation_pending_violation_id: string | null }[] = await m.query(
@@ -364,9 +369,11 @@ export class EvaluationCertificatesService {
         [v.person_id],
       );
       let changed = 0;
-      for (const c of certs) if (await this.applyTo(m, c, v)) changed++;
+      for (const c of certs) if (await this.applyTo(m, c, v, false, told)) changed++;
       return { changed };
     });
+    await this.notifications.deliver(told);
+    return result;
   }
 
   /**
@@ -416,6 +423,7 @@ export class EvaluationCertificatesService {
     c: { id: string; status: CertificateStatus; revocation_pending_violation_id: string | null },
     v: ViolationFacts,
     again = false,
+    told: OutgoingNotification[] = [],
   ): Promise<boolean> {
     if (!['valid', 'suspended', 'terminated'].includes(c.status)) return false;
     const [seen] = await m.query(`SELECT 1 FROM evaluation_certificate_event WHERE certificate_id = $1 AND violation_id = $2`, [c.id, v.id]);
@@ -427,7 +435,7 @@ export class EvaluationCertificatesService {
     if (next) {
       const reason = `${what}：依 001 §11 ${WHAT[next]}`;
       // The unique (certificate, violation) event: a violation acting again after a void is named in the reason only.
-      await this.changeStatus(m, c.id, c.status, next, reason, null, seen ? null : v.id);
+      await this.changeStatus(m, c.id, c.status, next, reason, null, seen ? null : v.id, { told });
       await this.audit.record(
         { actor: null, username: 'system', ip: null, action: 'evaluation.certificate.auto', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { from: c.status, to: next, violationId: v.id } },
         m,
@@ -450,16 +458,18 @@ export class EvaluationCertificatesService {
 
   /** An officer of the body confirms the revocation a violation called for (001 §11 声明证书作废). */
   async confirmRevocation(actor: Actor, id: string, reason: string): Promise<CertificateDetail> {
+    const told: OutgoingNotification[] = [];
     await this.dataSource.transaction(async (m) => {
       const cert = await this.lockOwn(m, actor, id);
       if (!cert.revocation_pending_violation_id) throw AppException.conflict('该证书没有待确认的作废');
       const text = `${cert.revocation_pending_reason ?? ''}；确认作废：${reason.trim()}`;
-      await this.changeStatus(m, cert.id, cert.status, 'revoked', text, actor, null);
+      await this.changeStatus(m, cert.id, cert.status, 'revoked', text, actor, null, { told });
       await this.audit.record(
         { actor, ip: actor.ip, action: 'evaluation.certificate.revoke_confirm', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { from: cert.status, violationId: cert.revocation_pending_violation_id, reason } },
         m,
       );
     });
+    await this.notifications.deliver(told);
     return this.detail(actor, id);
   }
 
@@ -486,7 +496,7 @@ export class EvaluationCertificatesService {
         [today],
       );
       for (const r of rows) {
-        await this.changeStatus(m, r.id, r.status, 'expired', `证书有效期至 ${r.valid_until}，到期失效`, null, null, addDays(r.valid_until, 1));
+        await this.changeStatus(m, r.id, r.status, 'expired', `证书有效期至 ${r.valid_until}，到期失效`, null, null, { on: addDays(r.valid_until, 1) });
       }
       if (rows.length) {
         await this.audit.record({ actor: null, username: 'system', ip: null, action: 'evaluation.certificate.expire', objectType: 'evaluation_certificate', objectId: null, result: 'success', details: { count: rows.length, date: today } }, m);
@@ -589,6 +599,12 @@ export class EvaluationCertificatesService {
     return c;
   }
 
+  /**
+   * One status change with its event. A suspension or a revocation is told to the certificate's
+   * enterprise at once, in this transaction (bell, e-mail and SMS through the notification centre;
+   * issue 22): keyed by the event, so the daily run's catch-up sends it no second time. What was
+   * told goes into `told`, for the caller to hand to the outside channel after the commit.
+   */
   private async changeStatus(
     m: EntityManager,
     id: string,
@@ -597,17 +613,22 @@ export class EvaluationCertificatesService {
     reason: string,
     actor: Actor | null,
     violationId: string | null,
-    on = this.clock.today(),
+    opts: { on?: string; told?: OutgoingNotification[] } = {},
   ): Promise<void> {
     // A pending revocation lives on a suspended or terminated certificate only: any other status ends it.
-    await m.query(
+    const [[cert]]: [{ enterprise_id: string; number: string; holder_name: string; valid_until: string }[], number] = await m.query(
       `UPDATE evaluation_certificate SET status = $2::varchar, status_changed_on = $3, status_reason = $4,
               revocation_pending_violation_id = CASE WHEN $2::varchar IN ('suspended','terminated') THEN revocation_pending_violation_id END,
               revocation_pending_reason = CASE WHEN $2::varchar IN ('suspended','terminated') THEN revocation_pending_reason END,
-              version = version + 1 WHERE id = $1`,
-      [id, to, on, reason],
+              version = version + 1 WHERE id = $1
+       RETURNING enterprise_id, number, holder_name, valid_until::text AS valid_until`,
+      [id, to, opts.on ?? this.clock.today(), reason],
     );
-    await this.certEvent(m, id, from, to, reason, actor, violationId);
+    const eventId = await this.certEvent(m, id, from, to, reason, actor, violationId);
+    if (to === 'suspended' || to === 'revoked') {
+      const n = certificateNotification({ eventId, status: to, number: cert.number, holderName: cert.holder_name, reason, validUntil: cert.valid_until });
+      opts.told?.push(...(await this.notifications.notify(m, { enterpriseId: cert.enterprise_id }, n)));
+    }
     if (LEAVES_TALENT_POOL.includes(to)) {
       // The 人才库 holds qualified holders only: a certificate that has ended takes its holder out
       // (a suspension does not: the list shows it, and a reinstatement needs no re-adding).
@@ -618,11 +639,12 @@ export class EvaluationCertificatesService {
     }
   }
 
-  private async certEvent(m: EntityManager, id: string, from: CertificateStatus | null, to: CertificateStatus, reason: string, actor: Actor | null, violationId: string | null): Promise<void> {
-    await m.query(
-      `INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason, actor_id, violation_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  private async certEvent(m: EntityManager, id: string, from: CertificateStatus | null, to: CertificateStatus, reason: string, actor: Actor | null, violationId: string | null): Promise<string> {
+    const [row]: { id: string }[] = await m.query(
+      `INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason, actor_id, violation_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id`,
       [id, this.clock.now(), from, to, reason, actor?.userId || null, violationId],
     );
+    return row.id;
   }
 
   private async reviews(id: string): Promise<YearlyReviewView[]> {

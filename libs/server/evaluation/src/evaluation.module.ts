@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
+import { NotificationsModule } from '@cqo/server-filings';
 import { RegionsModule } from '@cqo/server-regions';
 import { FileStorageModule } from '@cqo/server-storage';
 import { EvaluationApplicationsService } from './applications.service';
@@ -14,7 +15,7 @@ const SERVICES = [EvaluationSettingsService, EvaluationCertificatesService, Eval
 
 /** The worker's part: the certificate jobs. No controllers (the public one needs the api's throttler). */
 @Module({
-  imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule],
+  imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule, NotificationsModule],
   providers: [...SERVICES, EvaluationProcessor, EvaluationScheduleService],
 })
 export class EvaluationWorkerModule {}
@@ -25,7 +26,7 @@ export class EvaluationWorkerModule {}
  * controller's throttler does not exist. One instance: EvaluationModule re-exports this module.
  */
 @Module({
-  imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule],
+  imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule, NotificationsModule],
   providers: SERVICES,
   exports: SERVICES,
 })

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EligibilityModule } from '@cqo/server-eligibility';
-import { MessagingModule, MessagingWorkerModule } from '@cqo/server-messaging';
+import { MessagingCoreModule, MessagingModule, MessagingWorkerModule } from '@cqo/server-messaging';
 import { RegionsModule } from '@cqo/server-regions';
 import { FileStorageModule } from '@cqo/server-storage';
 import { TrainingModule } from '@cqo/server-training';
@@ -20,19 +20,31 @@ import { RemindersService } from './reminders.service';
 /** Delivery goes through one channel provider; swap `useClass` for an e-mail or SMS channel. */
 const channel = { provide: NOTIFICATION_CHANNEL, useClass: LogNotificationChannel };
 
+/**
+ * The notification centre's writer alone (bell row + e-mail/SMS queued in the caller's transaction),
+ * for a module that tells people from a write of its own: the certificate changes of the evaluation
+ * module (issue 22), in the api and the worker.
+ */
+@Module({
+  imports: [MessagingCoreModule],
+  providers: [NotificationsService, channel],
+  exports: [NotificationsService],
+})
+export class NotificationsModule {}
+
 /** The reporting cycle for the api: settings, annual reports, city reports, 催报 and the notification centre. */
 @Module({
-  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, FileStorageModule],
+  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, NotificationsModule, FileStorageModule],
   controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
-  providers: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService, channel],
-  exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService],
+  providers: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService],
+  exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsModule],
 })
 export class FilingsModule {}
 
 /** The worker's part: the daily reminder schedule and its processor (no HTTP, no scope service). */
 @Module({
-  imports: [RegionsModule, EligibilityModule, MessagingWorkerModule],
-  providers: [FilingSettingsService, RemindersService, LifecycleRemindersService, NotificationsService, channel, RemindersProcessor, ReminderScheduleService],
+  imports: [RegionsModule, EligibilityModule, MessagingWorkerModule, NotificationsModule],
+  providers: [FilingSettingsService, RemindersService, LifecycleRemindersService, RemindersProcessor, ReminderScheduleService],
   exports: [RemindersService, LifecycleRemindersService],
 })
 export class FilingsWorkerModule {}

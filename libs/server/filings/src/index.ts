@@ -1,6 +1,7 @@
 export * from './region-figures';
 export * from './notification-channel';
 export * from './notifications.service';
+export * from './certificate-messages';
 export * from './filing-settings.service';
 export * from './annual-reports.service';
 export * from './city-reports.service';

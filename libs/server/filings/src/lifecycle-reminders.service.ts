@@ -4,6 +4,7 @@ import { addDays, annualTrainingRule, daysBetween, isIsoDate, maskName, yearOf }
 import { Clock } from '@cqo/server-common';
 import { ACTIVE_ON, ProfilesService } from '@cqo/server-eligibility';
 import { shortfallJudgedSql } from '@cqo/server-training';
+import { certificateNotification } from './certificate-messages';
 import type { OutgoingNotification } from './notification-channel';
 import { NotificationsService, type NewNotification } from './notifications.service';
 
@@ -102,34 +103,18 @@ export class LifecycleRemindersService {
 
   /** Certificates suspended or expired in the last days and still so (a suspension already lifted is not told). */
   private async certificates(m: EntityManager, today: string): Promise<Item[]> {
-    const rows: { event_id: string; to_status: 'suspended' | 'expired'; enterprise_id: string; number: string; reason: string; valid_until: string }[] = await m.query(
-      `SELECT ev.id::text AS event_id, ev.to_status, c.enterprise_id, c.number, ev.reason, c.valid_until::text AS valid_until
+    const rows: { event_id: string; to_status: 'suspended' | 'expired'; enterprise_id: string; number: string; holder_name: string; reason: string; valid_until: string }[] = await m.query(
+      `SELECT ev.id::text AS event_id, ev.to_status, c.enterprise_id, c.number, c.holder_name, ev.reason, c.valid_until::text AS valid_until
          FROM evaluation_certificate_event ev JOIN evaluation_certificate c ON c.id = ev.certificate_id
         WHERE ev.to_status IN ('suspended','expired') AND c.status = ev.to_status
           AND ev.at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'Asia/Shanghai'
         ORDER BY ev.id`,
       [today, CERTIFICATE_LOOKBACK_DAYS],
     );
+    // A suspension told at once (EvaluationCertificatesService) has the same key: nothing new here.
     return rows.map((r): Item => ({
       enterpriseId: r.enterprise_id,
-      n:
-        r.to_status === 'suspended'
-          ? {
-              kind: 'certificate-suspended',
-              title: `首席质量官证书 ${r.number} 已暂停`,
-              body: `证书 ${r.number} 已暂停使用：${r.reason}`,
-              link: '/my/evaluation',
-              dedupeKey: `certificate-suspended:${r.event_id}`,
-              params: { certificateNo: r.number, reason: r.reason },
-            }
-          : {
-              kind: 'certificate-expired',
-              title: `首席质量官证书 ${r.number} 已过期`,
-              body: `证书 ${r.number} 已于 ${r.valid_until} 超过有效期，可重新申请评价。`,
-              link: '/my/evaluation',
-              dedupeKey: `certificate-expired:${r.event_id}`,
-              params: { certificateNo: r.number, validUntil: r.valid_until },
-            },
+      n: certificateNotification({ eventId: r.event_id, status: r.to_status, number: r.number, holderName: r.holder_name, reason: r.reason, validUntil: r.valid_until }),
     }));
   }
 

@@ -37,6 +37,7 @@ export function templateOf(kind: NotificationKind): MessageTemplate {
       return 'generic';
     case 'term-ending':
     case 'certificate-suspended':
+    case 'certificate-revoked':
     case 'certificate-expired':
     case 'training-shortfall':
       return kind;

@@ -3,4 +3,4 @@ export * from './quiet-hours';
 export * from './senders';
 export * from './messaging.service';
 export * from './messaging.module';
-export { MessagesProcessor } from './messages.processor';
+export { MessagesProcessor, MessagesSweepScheduleService } from './messages.processor';

@@ -1,10 +1,10 @@
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import type { Job, JobOptions, Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
-import { OutboxService, QueueName, type JobPayloads } from '@cqo/server-queue';
+import { OutboxService, QueueName, ScheduleRegistrar, type JobPayloads } from '@cqo/server-queue';
 import { EmailSender, PermanentSendError, SmsSender, type MessageChannel } from './senders';
 import type { MessageTemplate } from './templates';
 
@@ -43,10 +43,15 @@ export class MessagesProcessor implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A held message (quiet hours) as a delayed job; the job id is fixed per row and time, so adding it again adds nothing. */
+  /** The job id of a held message: fixed per row and time, so adding it again adds nothing. */
+  private static heldJobId(deliveryId: string, notBefore: Date): string {
+    return `message-${deliveryId}-at-${notBefore.getTime()}`;
+  }
+
+  /** A held message (quiet hours) as a delayed job. */
   private async hold(deliveryId: string, notBefore: Date, opts: Pick<JobOptions, 'attempts' | 'backoff'>): Promise<void> {
     const delay = Math.max(0, notBefore.getTime() - this.clock.now().getTime());
-    await this.queue.add('messages.send', { deliveryId }, { jobId: `message-${deliveryId}-at-${notBefore.getTime()}`, delay, ...opts, removeOnComplete: true });
+    await this.queue.add('messages.send', { deliveryId }, { jobId: MessagesProcessor.heldJobId(deliveryId, notBefore), delay, ...opts, removeOnComplete: true });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -61,8 +66,9 @@ export class MessagesProcessor implements OnApplicationBootstrap {
   /**
    * A held message's outbox row is done once its delayed job exists, so the delivery row is its record:
    * every row still queued with a not-before time and no outbox job in flight gets its delayed job
-   * again (a no-op while bull still has it). Run at worker start, so a Redis that lost its delayed
-   * jobs loses no held message (issue 22 item 2).
+   * again (a no-op while bull still has it). Run at worker start and every 10 minutes
+   * (`messages.requeue-held`), so a Redis that lost its delayed jobs loses no held message, whether
+   * or not the worker restarts (issue 22 item 2). Answers how many were missing from bull.
    */
   async requeueHeld(): Promise<number> {
     const rows: { id: string; not_before: Date }[] = await this.dataSource.query(
@@ -71,8 +77,23 @@ export class MessagesProcessor implements OnApplicationBootstrap {
           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_name = 'messages.send' AND o.done_at IS NULL AND o.failed_at IS NULL AND o.payload->>'deliveryId' = d.id::text)`,
     );
     const opts = { attempts: 5, backoff: { type: 'exponential', delay: this.config.outbox.retryDelayMs } };
-    for (const r of rows) await this.hold(r.id, new Date(r.not_before), opts);
-    return rows.length;
+    let added = 0;
+    for (const r of rows) {
+      const notBefore = new Date(r.not_before);
+      // Counted only when bull had lost it (adding it again would be a no-op anyway).
+      if (await this.queue.getJob(MessagesProcessor.heldJobId(r.id, notBefore))) continue;
+      await this.hold(r.id, notBefore, opts);
+      added++;
+    }
+    return added;
+  }
+
+  /** The schedule's sweep (SCHEDULES 'messages.requeue-held'): the same check as at start. */
+  @Process('messages.requeue-held')
+  async sweep(): Promise<{ requeued: number }> {
+    const requeued = await this.requeueHeld();
+    if (requeued) this.logger.log(`${requeued} held message(s) missing from the queue handed to it again`);
+    return { requeued };
   }
 
   @Process({ name: 'messages.send', concurrency: 4 })
@@ -125,3 +146,7 @@ export class MessagesProcessor implements OnApplicationBootstrap {
     this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
   }
 }
+
+/** Registers the sweep of held messages (every 10 minutes; SCHEDULES in @cqo/server-queue). */
+@Injectable()
+export class MessagesSweepScheduleService extends ScheduleRegistrar('messages.requeue-held') {}

@@ -1,20 +1,31 @@
 import { Module } from '@nestjs/common';
-import { MessagesProcessor } from './messages.processor';
+import { MessagesProcessor, MessagesSweepScheduleService } from './messages.processor';
 import { MessagingController } from './messaging.controller';
 import { MessagingService } from './messaging.service';
 import { EmailSender, SmsSender } from './senders';
 
+/**
+ * Queueing alone (`MessagingService` and the senders it asks whether a channel is configured): for a
+ * module that tells people from a write of its own (the notification centre, in the api and the worker).
+ */
+@Module({
+  providers: [MessagingService, EmailSender, SmsSender],
+  exports: [MessagingService, EmailSender, SmsSender],
+})
+export class MessagingCoreModule {}
+
 /** E-mail and SMS for the api: queueing in the caller's transaction, preferences, the delivery log. */
 @Module({
+  imports: [MessagingCoreModule],
   controllers: [MessagingController],
-  providers: [MessagingService, EmailSender, SmsSender],
-  exports: [MessagingService],
+  exports: [MessagingCoreModule],
 })
 export class MessagingModule {}
 
-/** The worker's part: queueing (the daily reminders) and the `messages` queue's processor. */
+/** The worker's part: queueing (the daily reminders), the `messages` queue's processor and its sweep of held messages. */
 @Module({
-  providers: [MessagingService, EmailSender, SmsSender, MessagesProcessor],
-  exports: [MessagingService],
+  imports: [MessagingCoreModule],
+  providers: [MessagesProcessor, MessagesSweepScheduleService],
+  exports: [MessagingCoreModule],
 })
 export class MessagingWorkerModule {}

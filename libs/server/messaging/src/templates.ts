@@ -10,6 +10,7 @@ export const MESSAGE_TEMPLATES = [
   'accepted',
   'term-ending',
   'certificate-suspended',
+  'certificate-revoked',
   'certificate-expired',
   'training-shortfall',
   'generic',
@@ -44,6 +45,7 @@ function lines(...xs: (string | null | false | undefined)[]): string {
 }
 
 const who = (i: TemplateInput) => (i.enterpriseName ? `${i.enterpriseName}：` : '您好：');
+const holder = (i: TemplateInput) => (p(i, 'person') ? `首席质量官 ${p(i, 'person')} 的` : '');
 const link = (i: TemplateInput) => (i.url ? `办理入口：${i.url}` : null);
 
 const RENDER: Record<MessageTemplate, (i: TemplateInput) => RenderedMessage> = {
@@ -72,10 +74,16 @@ const RENDER: Record<MessageTemplate, (i: TemplateInput) => RenderedMessage> = {
     text: lines(who(i), `贵单位首席质量官 ${p(i, 'person')} 的任期将于 ${p(i, 'termEnd')}（${p(i, 'days')} 天后）届满，请及时办理续任或变更备案。`, link(i), '', SIGN),
     sms: `${SIGN}${i.enterpriseName ?? ''}：首席质量官任期将于 ${p(i, 'termEnd')} 届满（${p(i, 'days')} 天后），请及时办理续任或变更备案。${i.url ?? ''}`,
   }),
+  // `person`: the holder's masked name; `reason`: the status change's own reason (the violation, the officer's words).
   'certificate-suspended': (i) => ({
     subject: `首席质量官证书已暂停`,
-    text: lines(who(i), `证书 ${p(i, 'certificateNo')} 已暂停使用。${p(i, 'reason')}`, link(i), '', SIGN),
-    sms: `${SIGN}证书 ${p(i, 'certificateNo')} 已暂停使用。${i.url ?? ''}`,
+    text: lines(who(i), `${holder(i)}证书 ${p(i, 'certificateNo')} 已暂停使用。${p(i, 'reason')}`, link(i), '', SIGN),
+    sms: `${SIGN}${holder(i)}证书 ${p(i, 'certificateNo')} 已暂停使用。${i.url ?? ''}`,
+  }),
+  'certificate-revoked': (i) => ({
+    subject: `首席质量官证书已作废`,
+    text: lines(who(i), `${holder(i)}证书 ${p(i, 'certificateNo')} 已由认定主体声明作废。${p(i, 'reason')}`, link(i), '', SIGN),
+    sms: `${SIGN}${holder(i)}证书 ${p(i, 'certificateNo')} 已声明作废。${i.url ?? ''}`,
   }),
   'certificate-expired': (i) => ({
     subject: `首席质量官证书已过期`,

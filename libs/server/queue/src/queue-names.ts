@@ -44,6 +44,8 @@ export interface JobPayloads {
   'certificates.violation': { violationId: string };
   /** Send one `message_delivery` row (e-mail or SMS; issue 22). Idempotent: a row no longer queued is left alone; a gateway failure throws (bull retries with backoff). */
   'messages.send': { deliveryId: string };
+  /** Every 10 minutes (repeatable): held messages (quiet hours) whose delayed job is gone get it again. Idempotent (fixed job ids). */
+  'messages.requeue-held': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -61,4 +63,5 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'certificates.nightly': QueueName.Evaluation,
   'certificates.violation': QueueName.Evaluation,
   'messages.send': QueueName.Messages,
+  'messages.requeue-held': QueueName.Messages,
 };

@@ -32,6 +32,8 @@ export const SCHEDULES = {
   'reminders.daily': { queue: QueueName.Reminders, job: 'reminders.daily', cron: '0 9 * * *', timezone: 'Asia/Shanghai', data: {}, options: { removeOnComplete: 30, removeOnFail: 30 } },
   /** Hourly: delete expired file jobs and their files. */
   'files.cleanup': { queue: QueueName.Files, job: 'files.cleanup', cron: '17 * * * *', data: {}, options: { removeOnComplete: 10, removeOnFail: 10 } },
+  /** Every 10 minutes: a message held for quiet hours whose delayed job Redis lost gets it again (docs/notifications.md). */
+  'messages.requeue-held': { queue: QueueName.Messages, job: 'messages.requeue-held', cron: '*/10 * * * *', data: {}, options: { removeOnComplete: 10, removeOnFail: 10 } },
 } as const satisfies Record<string, Schedule>;
 
 export type ScheduledJob = keyof typeof SCHEDULES;
