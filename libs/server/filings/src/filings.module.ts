@@ -16,6 +16,7 @@ import { LogNotificationChannel, NOTIFICATION_CHANNEL } from './notification-cha
 import { NotificationsService } from './notifications.service';
 import { LifecycleRemindersService } from './lifecycle-reminders.service';
 import { RemindersService } from './reminders.service';
+import { FilingStatusListService } from './filing-status-list.service';
 
 /** Delivery goes through one channel provider; swap `useClass` for an e-mail or SMS channel. */
 const channel = { provide: NOTIFICATION_CHANNEL, useClass: LogNotificationChannel };
@@ -24,7 +25,7 @@ const channel = { provide: NOTIFICATION_CHANNEL, useClass: LogNotificationChanne
 @Module({
   imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, FileStorageModule],
   controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
-  providers: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService, channel],
+  providers: [FilingSettingsService, FilingStatusListService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService, channel],
   exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsService],
 })
 export class FilingsModule {}
@@ -32,7 +33,7 @@ export class FilingsModule {}
 /** The worker's part: the daily reminder schedule and its processor (no HTTP, no scope service). */
 @Module({
   imports: [RegionsModule, EligibilityModule, MessagingWorkerModule],
-  providers: [FilingSettingsService, RemindersService, LifecycleRemindersService, NotificationsService, channel, RemindersProcessor, ReminderScheduleService],
+  providers: [FilingSettingsService, FilingStatusListService, RemindersService, LifecycleRemindersService, NotificationsService, channel, RemindersProcessor, ReminderScheduleService],
   exports: [RemindersService, LifecycleRemindersService],
 })
 export class FilingsWorkerModule {}
