@@ -343,7 +343,11 @@ export function sortRanking(items: CityAssessment[], sort: string | undefined): 
         return item.score;
       case 'penalty':
         return item.penalty.points;
-      default:
+      case 'aboveSize':
+      case 'sme':
+      case 'award':
+      case 'filingOnTime':
+      case 'training':
         return item.parts.find((p) => p.key === parsed.key)?.points ?? null;
     }
   };
