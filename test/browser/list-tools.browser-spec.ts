@@ -5,7 +5,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { makeEnterprise, makeUser, PASSWORD } from '../support/fixtures';
+import { chinaDate, currentReportingYear } from '@cqo/policy';
+import { bearer, completeReport, hubeiEligibleFiling, makeEnterprise, makeUser, PASSWORD } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -50,10 +51,10 @@ describe('list tools in Chromium', () => {
     if (filesDir) rmSync(filesDir, { recursive: true, force: true });
   });
 
-  async function signIn(role: 'city' | 'admin', width: number): Promise<string> {
+  async function signIn(role: 'city' | 'admin' | 'county', width: number): Promise<string> {
     await page?.context().close();
     page = await browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 }, acceptDownloads: true });
-    const user = await makeUser(t.db, role, role === 'city' ? { regionCode: '420100' } : {});
+    const user = await makeUser(t.db, role, role === 'city' ? { regionCode: '420100' } : role === 'county' ? { regionCode: '420102' } : {});
     await page.goto(`${base}/login`);
     await page.fill('[data-testid=login-username]', user.username);
     await page.fill('[data-testid=login-password]', PASSWORD);
@@ -212,5 +213,61 @@ describe('list tools in Chromium', () => {
       [admin, '申请导出'],
       [admin, '登录'],
     ]);
+  }, 90_000);
+
+  it('报送情况 sorts its enterprise list on the server by a clicked column and exports the rows in that order (issue 20 item 3)', async () => {
+    const year = currentReportingYear(chinaDate(new Date()));
+    const province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
+    for (const n of ['乙', '丁', '甲', '丙']) {
+      const e = await makeEnterprise(t.db, '420104', { name: `报送工具${n}企业有限公司` });
+      await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
+        .send(hubeiEligibleFiling(`${year}-01-01`, { explanation: '补录历史聘任' })).expect(201);
+      if (n === '甲') {
+        const filer = await bearer(t.http, (await makeUser(t.db, 'enterprise', { enterpriseId: e.id })).username);
+        await t.http().post(`/api/annual-reports/by-enterprise/${e.id}/${year}/submit`).set('Authorization', filer).send({ data: completeReport(), version: 0 }).expect(200);
+      }
+    }
+    await signIn('city', 1440);
+    await page.goto(`${base}/annual-reports/status?region=420104`);
+    const list = '[data-testid=status-enterprises]';
+    await page.waitForSelector(`${list} .el-table__body-wrapper tbody tr`, { timeout: 20_000 });
+    const names = async () => (await page.locator(`${list} [data-testid^="status-enterprise-报送工具"]`).allTextContents()).map((s) => s.trim());
+    const header = page.locator(`${list} .el-table__header-wrapper th`, { hasText: '企业' }).first();
+    await header.click();
+    await page.waitForURL((url) => url.searchParams.get('sort') === 'enterprise');
+    await header.click();
+    await page.waitForURL((url) => url.searchParams.get('sort') === '-enterprise');
+    const expected = ['报送工具丁企业有限公司', '报送工具丙企业有限公司', '报送工具乙企业有限公司', '报送工具甲企业有限公司'].sort().reverse();
+    await waitFor(async () => ((await names()).join() === expected.join() ? true : null), 10_000, 100);
+    // Page sizes are offered.
+    await page.locator('.cqo-pagination .el-pagination__sizes').waitFor({ timeout: 5_000 });
+
+    const sheet = await download('[data-testid=list-export]');
+    const rows = sheetRows(sheet);
+    expect(rows[0]).toEqual(['企业', '统一社会信用代码', '地区', '应报', '状态', '上报时间', '最近催报']);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(expected);
+    expect(rows.slice(1).map((r) => r[4])).toEqual(expected.map((n) => (n.includes('甲') ? '已上报' : '未填报')));
+    await page.screenshot({ path: join(OUT, 'filing-status-sorted.png'), fullPage: true });
+  }, 120_000);
+
+  it('a county officer\'s 企业 menu item lands on the county\'s own enterprises (issue 20 item 8)', async () => {
+    await signIn('county', 1440);
+    const item = page.locator('[data-testid=menu-enterprises]');
+    if (!(await item.isVisible())) await page.locator('[data-testid=menu-group-enterprises]').click();
+    await item.click();
+    await page.waitForURL((url) => url.pathname === '/enterprises', { timeout: 10_000 });
+    await page.waitForSelector(`${table} .el-table__body-wrapper tbody tr`, { timeout: 20_000 });
+    const [{ n, name }] = await t.db.query(`SELECT count(*)::int AS n, (SELECT name FROM region WHERE code = '420102') AS name FROM enterprise WHERE region_code = '420102'`);
+    await page.locator('.cqo-pagination .el-pagination__total').filter({ hasText: String(n) }).waitFor({ timeout: 10_000 });
+    const names = (await headers()).map((h) => h.trim());
+    const regions = await page.locator(`${table} .el-table__body-wrapper tbody tr`).evaluateAll(
+      (trs, i) => trs.map((tr) => (tr.querySelectorAll('td')[i]?.textContent ?? '').trim()),
+      names.indexOf('所在地区'),
+    );
+    expect(regions.length).toBeGreaterThan(0);
+    expect(new Set(regions)).toEqual(new Set([name]));
+    // The region filter starts from the county itself, not the city above it.
+    expect(new URL(page.url()).searchParams.get('region')).toBeNull();
+    await page.screenshot({ path: join(OUT, 'enterprise-list-county.png') });
   }, 90_000);
 });

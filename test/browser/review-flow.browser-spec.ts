@@ -113,4 +113,62 @@ describe('the review queue walked report by report in Chromium', () => {
     expect(ids.map((id) => byId.get(id)?.status)).toEqual(['accepted', 'returned', 'accepted']);
     expect(byId.get(ids[1])?.return_reason).toBe('请补充质量提升资金的使用说明');
   }, 90_000);
+
+  it('审核 in the row opens the drawer; the soft-rule hits show whole at 1440 and 390 px; the history names who took each step', async () => {
+    // Another city, so the queue walked above is not touched.
+    const xiangyang = (await makeUser(t.db, 'city', { regionCode: '420600' })).username;
+    const province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
+    const e = await makeEnterprise(t.db, '420602', { name: '柔性提示长文本测试精密制造有限公司' });
+    await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
+      .send(hubeiEligibleFiling(`${year}-01-01`, { explanation: '补录历史聘任' })).expect(201);
+    const filerUser = await makeUser(t.db, 'enterprise', { enterpriseId: e.id });
+    const filer = await bearer(t.http, filerUser.username);
+    const submitted = await t.http().post(`/api/annual-reports/by-enterprise/${e.id}/${year}/submit`).set('Authorization', filer)
+      .send({ data: completeReport({ hasAppraisalSystem: false, appraisalResult: null, appraisalDecision: null, qualityFund: 0 }), version: 0, explanation: '考核制度正在制定，经费并入技改' }).expect(200);
+    // A step recorded without an account (as the demo seeds them) and one with neither account nor role.
+    await t.db.query(
+      `INSERT INTO report_event (report_type, report_id, from_status, to_status, actor_id, actor_role, reason, at) VALUES
+         ('annual', $1, 'submitted', 'submitted', NULL, 'city', NULL, now()), ('annual', $1, 'submitted', 'submitted', NULL, NULL, NULL, now())`,
+      [submitted.body.id],
+    );
+
+    for (const width of [1440, 390]) {
+      const { context, page } = await signInAt(browser, base, xiangyang);
+      try {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`${base}/annual-reports/review?year=${year}`);
+        const open = page.locator(`[data-testid="review-open-${e.name}"]`);
+        await open.waitFor({ timeout: 15_000 });
+        expect((await open.innerText()).trim()).toBe('审核');
+
+        // The long hit in the queue's row wraps inside its tag: nothing of it is cut.
+        const tag = page.locator('[data-testid=review-hit-no-appraisal-system]');
+        expect((await tag.innerText()).trim()).toBe('企业尚未建立首席质量官任职绩效考核制度');
+        const fit = await tag.evaluate((el) => {
+          const cell = el.closest('td')!.getBoundingClientRect();
+          const box = el.getBoundingClientRect();
+          return { cut: el.scrollWidth > el.clientWidth + 1, inside: box.left >= cell.left - 1 && box.right <= cell.right + 1 };
+        });
+        expect(fit).toEqual({ cut: false, inside: true });
+
+        await open.click();
+        await showing(page, e.name, null);
+        const hit = drawer(page).locator('[data-testid=soft-hit-no-appraisal-system]');
+        const inDrawer = await hit.evaluate((el) => {
+          const d = el.closest('.el-drawer')!.getBoundingClientRect();
+          const box = el.getBoundingClientRect();
+          return { cut: el.scrollWidth > el.clientWidth + 1, inside: box.left >= d.left - 1 && box.right <= d.right + 1 };
+        });
+        expect(inDrawer).toEqual({ cut: false, inside: true });
+        expect(await hit.innerText()).toContain('企业尚未建立首席质量官任职绩效考核制度');
+
+        const actors = (await drawer(page).locator('[data-testid=report-history-actor]').allInnerTexts()).map((s) => s.trim());
+        expect(actors).toEqual([`${filerUser.username}（${e.name} · 企业）`, '襄阳市（市州质强办）', '系统']);
+        await page.waitForTimeout(400); // the drawer's slide-in, for the picture
+        await page.screenshot({ path: join(ROOT, `test-output/browser/review-drawer-${width}.png`) });
+      } finally {
+        await context.close();
+      }
+    }
+  }, 120_000);
 });

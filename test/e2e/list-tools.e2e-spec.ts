@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import type { EnterpriseListItem, FileJobInfo } from '@cqo/contracts';
-import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
+import type { AssessmentResponse, EnterpriseListItem, FileJobInfo, FilingStatusResponse } from '@cqo/contracts';
+import { chinaDate, currentReportingYear } from '@cqo/policy';
+import { bearer, completeReport, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -189,4 +190,71 @@ describe('list tools: server sort and export of what the list shows', () => {
     // Named as the page names them: 登录 rather than auth.login.
     expect(rows.slice(1).map((r) => r[1])).toEqual(['登录', '申请导出']);
   }, 60_000);
+
+  it('sorts 报送情况 by a whitelisted column, refuses an unknown key on `sort`, and exports the list in the page\'s order', async () => {
+    const province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
+    const year = currentReportingYear(chinaDate(new Date()));
+    const names: string[] = [];
+    for (const n of ['乙', '丙', '甲']) {
+      const e = await makeEnterprise(t.db, '420105', { name: `报送排序${n}企业有限公司` });
+      await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
+        .send(hubeiEligibleFiling(`${year}-01-01`, { explanation: '补录历史聘任' })).expect(201);
+      names.push(e.name);
+      if (n === '丙') {
+        // One has filed: the status sort puts it after those not started.
+        const filer = await bearer(t.http, (await makeUser(t.db, 'enterprise', { enterpriseId: e.id })).username);
+        await t.http().post(`/api/annual-reports/by-enterprise/${e.id}/${year}/submit`).set('Authorization', filer)
+          .send({ data: completeReport(), version: 0 }).expect(200);
+      }
+    }
+    const list = async (sort: string) =>
+      ((await t.http().get('/api/annual-reports/status').query({ year, regionCode: '420105', sort, pageSize: 50 }).set('Authorization', city).expect(200)).body as FilingStatusResponse).enterprises.items;
+    const asc = (await list('enterprise')).map((e) => e.enterpriseName);
+    expect(asc).toEqual([...names].sort());
+    expect((await list('-enterprise')).map((e) => e.enterpriseName)).toEqual([...asc].reverse());
+    const byStatus = await list('-status');
+    expect(byStatus.map((e) => e.status)).toEqual(['submitted', 'not-started', 'not-started']);
+    expect(byStatus[0].enterpriseName).toBe('报送排序丙企业有限公司');
+
+    const bad = await t.http().get('/api/annual-reports/status').query({ sort: 'e.id; DROP TABLE enterprise' }).set('Authorization', city).expect(400);
+    expect(bad.body.details).toEqual([expect.objectContaining({ field: 'sort' })]);
+    const badExport = await t.http().post('/api/files/exports/filing-status').query({ sort: 'nope' }).send({}).set('Authorization', city).expect(400);
+    expect(badExport.body.details).toEqual([expect.objectContaining({ field: 'sort' })]);
+
+    const started = await t.http().post('/api/files/exports/filing-status').query({ year, regionCode: '420105', sort: '-enterprise' })
+      .send({ columns: ['status', 'enterprise'] }).set('Authorization', city).expect(202);
+    expect(started.body).toMatchObject({ kind: 'export-list', params: { list: 'filing-status', columns: ['enterprise', 'status'] } });
+    const job = await poll(city, started.body.id);
+    expect(job).toMatchObject({ status: 'succeeded', result: { list: 'filing-status', rows: 3 } });
+    const { sheet } = await download(city, job);
+    const shown = await list('-enterprise');
+    expect(values(sheet)).toEqual([['企业', '状态'], ...shown.map((e) => [e.enterpriseName, e.status === 'submitted' ? '已上报' : '未填报'])]);
+  }, 90_000);
+
+  it('sorts the 市州 ranking by a whitelisted column, refuses an unknown key on `sort`, and exports it in that order', async () => {
+    const province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
+    const ranking = async (sort?: string) =>
+      ((await t.http().get('/api/stats/assessment').query(sort ? { sort } : {}).set('Authorization', province).expect(200)).body as AssessmentResponse).items;
+    const byRank = await ranking();
+    expect(byRank.length).toBeGreaterThan(2);
+    expect(byRank.map((i) => i.rank)).toEqual([...byRank.map((i) => i.rank)].sort((a, b) => a - b));
+    const byName = (await ranking('-name')).map((i) => i.name);
+    const collator = new Intl.Collator('zh-CN');
+    expect(byName).toEqual([...byName].sort((a, b) => collator.compare(b, a)));
+    const byScore = (await ranking('score')).map((i) => i.score);
+    expect(byScore).toEqual([...byScore].sort((a, b) => a - b));
+    const bad = await t.http().get('/api/stats/assessment').query({ sort: 'secret' }).set('Authorization', province).expect(400);
+    expect(bad.body.details).toEqual([expect.objectContaining({ field: 'sort' })]);
+    // The ranking is the province's: a city may neither read nor export it.
+    const refused = (await t.http().get('/api/stats/assessment').set('Authorization', city)).status;
+    expect(refused).toBeGreaterThanOrEqual(400);
+    await t.http().post('/api/files/exports/ranking').send({}).set('Authorization', city).expect(refused);
+
+    const started = await t.http().post('/api/files/exports/ranking').query({ sort: '-name' }).send({ columns: ['name', 'rank', 'score'] }).set('Authorization', province).expect(202);
+    const job = await poll(province, started.body.id);
+    expect(job).toMatchObject({ status: 'succeeded', result: { list: 'ranking', rows: byName.length } });
+    const { sheet } = await download(province, job);
+    const shown = await ranking('-name');
+    expect(values(sheet)).toEqual([['排名', '市州', '得分'], ...shown.map((i) => [String(i.rank), i.name, String(i.score)])]);
+  }, 90_000);
 });

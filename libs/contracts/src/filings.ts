@@ -1,6 +1,7 @@
 import type { Page } from './api';
 import type { AccidentLevel, TrainingCategory } from './cqo';
 import type { Role, RegionLevel } from './roles';
+import type { FilingStatusSortKey, SortParam } from './lists';
 
 /**
  * The yearly reporting cycle (SPEC §2, 004 三(二) and 三(三)): enterprise annual reports reviewed by
@@ -88,7 +89,13 @@ export interface AnnualReportPrefill {
 
 export interface ReportEvent {
   at: string;
+  /** The display name of the account that took the step; null when none was recorded. */
   actorName: string | null;
+  /**
+   * Whom the step was taken for: the officer's region or the filer's enterprise; for a step with
+   * no account, the unit its role acts for on this report. Null (with actorName) for the system.
+   */
+  actorUnit: string | null;
   actorRole: Role | null;
   fromStatus: ReportProgress;
   toStatus: ReportStatus;
@@ -217,6 +224,8 @@ export interface FilingStatusQuery {
   year?: number;
   regionCode?: string;
   status?: ReportProgress | 'late' | 'overdue';
+  /** Issue 20 item 3: a whitelisted column of the enterprise list (`-` first: descending). */
+  sort?: SortParam<FilingStatusSortKey>;
   page?: number;
   pageSize?: number;
 }

@@ -60,14 +60,28 @@ export type ShortfallColumn = (typeof SHORTFALL_COLUMNS)[number];
 export const USER_SORT_KEYS = ['username', 'displayName', 'role'] as const;
 export type UserSortKey = (typeof USER_SORT_KEYS)[number];
 
+/** 报送情况's enterprise list (who has filed the year's report; default: by region, then name). */
+export const FILING_STATUS_SORT_KEYS = ['enterprise', 'creditCode', 'region', 'status', 'submittedAt', 'lastRemindedAt'] as const;
+export type FilingStatusSortKey = (typeof FILING_STATUS_SORT_KEYS)[number];
+export const FILING_STATUS_COLUMNS = ['enterprise', 'creditCode', 'region', 'expected', 'status', 'submittedAt', 'lastRemindedAt'] as const;
+export type FilingStatusColumn = (typeof FILING_STATUS_COLUMNS)[number];
+
+/** The 市州 ranking of the yearly assessment (考核; default: by rank); a part sorts by its points. */
+export const RANKING_SORT_KEYS = ['rank', 'name', 'score', 'aboveSize', 'sme', 'award', 'filingOnTime', 'training', 'penalty'] as const;
+export type RankingSortKey = (typeof RANKING_SORT_KEYS)[number];
+export const RANKING_COLUMNS = ['rank', 'name', 'score', 'aboveSize', 'sme', 'award', 'filingOnTime', 'training', 'penalty'] as const;
+export type RankingColumn = (typeof RANKING_COLUMNS)[number];
+
 /** The lists that export what they show. */
-export const LIST_EXPORTS = ['enterprises', 'audit', 'violations', 'shortfall'] as const;
+export const LIST_EXPORTS = ['enterprises', 'audit', 'violations', 'shortfall', 'filing-status', 'ranking'] as const;
 export type ListExport = (typeof LIST_EXPORTS)[number];
 export const LIST_COLUMNS: Record<ListExport, readonly string[]> = {
   enterprises: ENTERPRISE_COLUMNS,
   audit: AUDIT_COLUMNS,
   violations: VIOLATION_COLUMNS,
   shortfall: SHORTFALL_COLUMNS,
+  'filing-status': FILING_STATUS_COLUMNS,
+  ranking: RANKING_COLUMNS,
 };
 
 /** One export holds at most this many rows (a wider list is narrowed by its filters first). */

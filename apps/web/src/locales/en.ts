@@ -1352,6 +1352,7 @@ const en: MessageSchema = {
     history: {
       title: 'History',
       empty: 'No history yet',
+      system: 'System',
       by: '{name}',
       reason: 'Reason: {reason}',
     },
@@ -1431,6 +1432,8 @@ const en: MessageSchema = {
       },
     },
     reviewPage: {
+      review: 'Review',
+      view: 'View',
       search: 'Enterprise name or credit code, Enter to search',
       prev: 'Previous',
       next: 'Next',

@@ -1348,6 +1348,7 @@ const zhCN = {
     history: {
       title: '处理记录',
       empty: '暂无处理记录',
+      system: '系统',
       by: '{name}',
       reason: '原因：{reason}',
     },
@@ -1427,6 +1428,8 @@ const zhCN = {
       },
     },
     reviewPage: {
+      review: '审核',
+      view: '查看',
       search: '企业名称或信用代码，回车搜索',
       prev: '上一份',
       next: '下一份',

@@ -6,6 +6,8 @@ import type { FileJobInfo, ImportJobKind } from '@cqo/contracts';
 import { AuditQueryDto, checkAuditRange } from '@cqo/server-audit';
 import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { EnterpriseQueryDto } from '@cqo/server-enterprises';
+import { FilingStatusQueryDto } from '@cqo/server-filings';
+import { AssessmentQueryDto } from '@cqo/server-stats';
 import { ShortfallQueryDto } from '@cqo/server-training';
 import { ViolationQueryDto } from '@cqo/server-violations';
 import { XLSX_LIMITS } from '@cqo/server-imports';
@@ -66,6 +68,22 @@ export class FileJobsController {
   @Roles('county', 'city', 'province', 'admin')
   exportShortfall(@CurrentActor() actor: Actor, @Query() query: ShortfallQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
     return this.jobs.requestListExport(actor, 'shortfall', { ...query }, body.columns);
+  }
+
+  /** 报送情况's enterprise list of a region and year as the page shows it (issue 20 item 3: the chase list). */
+  @Post('exports/filing-status')
+  @HttpCode(202)
+  @Roles('city', 'county', 'province', 'admin')
+  exportFilingStatus(@CurrentActor() actor: Actor, @Query() query: FilingStatusQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
+    return this.jobs.requestListExport(actor, 'filing-status', { ...query }, body.columns);
+  }
+
+  /** The 市州 ranking of the yearly assessment as the overview shows it (issue 20 item 3), for those who may read it. */
+  @Post('exports/ranking')
+  @HttpCode(202)
+  @Roles('province', 'admin')
+  exportRanking(@CurrentActor() actor: Actor, @Query() query: AssessmentQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
+    return this.jobs.requestListExport(actor, 'ranking', { ...query }, body.columns);
   }
 
   /** The audit log with its filters (issue 20 item 6), for those who may read it. */

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import type { AuditEntry, EnterpriseListItem, ListExport, ListExportParams, ListExportSummary, Page, ShortfallItem, ViolationItem } from '@cqo/contracts';
-import { AUDIT_COLUMNS, ENTERPRISE_COLUMNS, INDUSTRY_SECTION_NAMES, LIST_COLUMNS, SHORTFALL_COLUMNS, VIOLATION_COLUMNS, LIST_EXPORT_MAX_ROWS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
+import type { AssessmentPartKey, AuditEntry, CityAssessment, EnterpriseListItem, FilingStatusEnterprise, ListExport, ListExportParams, ListExportSummary, Page, ShortfallItem, ViolationItem } from '@cqo/contracts';
+import { AUDIT_COLUMNS, ENTERPRISE_COLUMNS, FILING_STATUS_COLUMNS, RANKING_COLUMNS, INDUSTRY_SECTION_NAMES, LIST_COLUMNS, SHORTFALL_COLUMNS, VIOLATION_COLUMNS, LIST_EXPORT_MAX_ROWS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
 import { chinaDate } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, openHashedFile, type Actor, type ProgressSink } from '@cqo/server-common';
 import { EnterprisesService, type EnterpriseQueryDto } from '@cqo/server-enterprises';
+import { FilingStatusListService, type FilingStatusPageQuery } from '@cqo/server-filings';
+import { StatsService } from '@cqo/server-stats';
 import { TrainingService } from '@cqo/server-training';
 import { ViolationsService, type ViolationQueryDto } from '@cqo/server-violations';
 
@@ -80,12 +82,53 @@ const SHORTFALL_EXPORT: Record<(typeof SHORTFALL_COLUMNS)[number], Column<Shortf
   shortActivities: { header: '还差活动次数', width: 12, value: (r) => r.shortActivities },
 };
 
-const TITLES: Record<ListExport, string> = { enterprises: '企业列表', audit: '审计日志', violations: '违规记录', shortfall: '学时不足' };
+const REPORT_PROGRESS_NAMES: Record<string, string> = { 'not-started': '未填报', draft: '草稿', submitted: '已上报', returned: '已退回', accepted: '已受理' };
+
+/** 报送情况's enterprise list (SPEC §2), as the page shows it. */
+const FILING_STATUS_EXPORT: Record<(typeof FILING_STATUS_COLUMNS)[number], Column<FilingStatusEnterprise>> = {
+  enterprise: { header: '企业', width: 36, value: (r) => r.enterpriseName },
+  creditCode: { header: '统一社会信用代码', width: 22, value: (r) => r.creditCode },
+  region: { header: '地区', width: 14, value: (r) => r.regionName },
+  expected: { header: '应报', width: 8, value: (r) => (r.expected ? '是' : '否') },
+  status: { header: '状态', width: 12, value: (r) => `${REPORT_PROGRESS_NAMES[r.status] ?? r.status}${r.late ? '（迟报）' : ''}` },
+  submittedAt: { header: '上报时间', width: 20, value: (r) => (r.submittedAt ? chinaDateTime(r.submittedAt) : null) },
+  lastRemindedAt: { header: '最近催报', width: 20, value: (r) => (r.lastRemindedAt ? chinaDateTime(r.lastRemindedAt) : null) },
+};
+
+/** A part of the score as the ranking shows it: points out of the weight, or 不适用. */
+const partCell = (key: AssessmentPartKey) => (r: CityAssessment) => {
+  const part = r.parts.find((p) => p.key === key);
+  return part && part.points !== null ? `${part.points}/${part.weight}` : '不适用';
+};
+
+/** The 市州 ranking of the yearly assessment (考核), as the overview's table shows it. */
+const RANKING_EXPORT: Record<(typeof RANKING_COLUMNS)[number], Column<CityAssessment>> = {
+  rank: { header: '排名', width: 6, value: (r) => r.rank },
+  name: { header: '市州', width: 14, value: (r) => r.name },
+  score: { header: '得分', width: 8, value: (r) => r.score },
+  aboveSize: { header: '规上聘任', width: 14, value: partCell('aboveSize') },
+  sme: { header: '中小聘任', width: 14, value: partCell('sme') },
+  award: { header: '获奖聘任', width: 14, value: partCell('award') },
+  filingOnTime: { header: '按时报送', width: 14, value: partCell('filingOnTime') },
+  training: { header: '培训达标', width: 12, value: partCell('training') },
+  penalty: { header: '扣分', width: 8, value: (r) => (r.penalty.points > 0 ? -r.penalty.points : 0) },
+};
+
+const TITLES: Record<ListExport, string> = {
+  enterprises: '企业列表',
+  audit: '审计日志',
+  violations: '违规记录',
+  shortfall: '学时不足',
+  'filing-status': '年报报送情况',
+  ranking: '市州考核排名',
+};
 const COLUMNS: Record<ListExport, Record<string, Column<never>>> = {
   enterprises: ENTERPRISE_EXPORT,
   audit: AUDIT_EXPORT,
   violations: VIOLATION_EXPORT,
   shortfall: SHORTFALL_EXPORT,
+  'filing-status': FILING_STATUS_EXPORT,
+  ranking: RANKING_EXPORT,
 };
 
 /** `2026-12-04 19:30:05` in China time. */
@@ -106,6 +149,8 @@ export class ListExportService {
     private readonly audit: AuditService,
     private readonly violations: ViolationsService,
     private readonly training: TrainingService,
+    private readonly filingStatus: FilingStatusListService,
+    private readonly stats: StatsService,
     private readonly clock: Clock,
   ) {}
 
@@ -174,6 +219,15 @@ export class ListExportService {
         return (page) => this.training.shortfall(actor, { ...query, page, pageSize: BATCH });
       case 'audit':
         return (page) => this.audit.list({ ...query, page, pageSize: BATCH });
+      case 'filing-status':
+        return (page) => this.filingStatus.list(actor, { ...query, page, pageSize: BATCH } as FilingStatusPageQuery);
+      case 'ranking':
+        // One page: a row per 市州.
+        return async (page) => {
+          const year = typeof query.year === 'number' ? query.year : Number(chinaDate(this.clock.now()).slice(0, 4));
+          const items = page === 1 ? (await this.stats.assessment(year, query.sort as string | undefined)).items : [];
+          return { items, total: items.length, page, pageSize: BATCH };
+        };
     }
   }
 }

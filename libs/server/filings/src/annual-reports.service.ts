@@ -48,7 +48,7 @@ import { FilingSettingsService } from './filing-settings.service';
 import { NotificationsService, UUID } from './notifications.service';
 import type { OutgoingNotification } from './notification-channel';
 import { FILING_SETTING_COLUMNS, toFilingSettings } from './region-figures';
-import { reportEvents, recordEvent } from './report-events';
+import { actorUnitSql, reportEvents, recordEvent } from './report-events';
 import { GroupCommit, SubmitBatcher, submitBatchesInFlight } from './submit-batcher';
 
 interface EnterpriseRow {
@@ -288,7 +288,7 @@ export class AnnualReportsService {
       deadline: settings.enterpriseDeadline,
       history: [
         ...result.events.map(toReportEvent),
-        { at: submittedAt, actorName: result.actorName, actorRole: actor.role, fromStatus: result.from, toStatus: 'submitted', reason: result.explanation },
+        { at: submittedAt, actorName: result.actorName, actorUnit: actor.role === 'enterprise' ? e.name : null, actorRole: actor.role, fromStatus: result.from, toStatus: 'submitted', reason: result.explanation },
       ],
     };
   }
@@ -632,7 +632,8 @@ const SUBMIT_FACTS_SQL = (p: FactsParams) => `WITH cqo AS (${CQO_SQL(p.enterpris
                   WHERE t.person_id = (SELECT person_id FROM cqo) AND t.end_date BETWEEN ${p.from}::date AND ${p.to}::date) y) AS year_hours,
               (SELECT count(*)::int FROM violation WHERE enterprise_id = ${p.enterprise} AND occurred_on BETWEEN ${p.from}::date AND ${p.to}::date) AS violations,
               (SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.id), '[]') FROM (
-                 SELECT ev.id, ev.at, u.display_name AS actor_name, ev.actor_role, ev.from_status, ev.to_status, ev.reason
+                 SELECT ev.id, ev.at, u.display_name AS actor_name, ev.actor_role, ev.from_status, ev.to_status, ev.reason,
+                        ${actorUnitSql(`(SELECT region_path FROM enterprise WHERE id = ${p.enterprise})`, `(SELECT name FROM enterprise WHERE id = ${p.enterprise})`)} AS actor_unit
                    FROM report_event ev LEFT JOIN app_user u ON u.id = ev.actor_id
                   WHERE ev.report_type = 'annual' AND ev.report_id = (SELECT id FROM annual_report WHERE enterprise_id = ${p.enterprise} AND year = ${p.year})) ev) AS events,
               (SELECT display_name FROM app_user WHERE id = ${p.user}) AS actor_name`;
@@ -666,6 +667,7 @@ interface ChangeRow {
 interface EventRow {
   at: string;
   actor_name: string | null;
+  actor_unit: string | null;
   actor_role: Role | null;
   from_status: ReportProgress;
   to_status: ReportStatus;
@@ -730,6 +732,7 @@ function toReportEvent(r: EventRow): ReportEvent {
   return {
     at: new Date(r.at).toISOString(),
     actorName: r.actor_name ?? null,
+    actorUnit: r.actor_unit ?? null,
     actorRole: r.actor_role ?? null,
     fromStatus: r.from_status,
     toStatus: r.to_status,

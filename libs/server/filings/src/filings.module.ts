@@ -16,6 +16,7 @@ import { LogNotificationChannel, NOTIFICATION_CHANNEL } from './notification-cha
 import { NotificationsService } from './notifications.service';
 import { LifecycleRemindersService } from './lifecycle-reminders.service';
 import { RemindersService } from './reminders.service';
+import { FilingStatusListService } from './filing-status-list.service';
 
 /** Delivery goes through one channel provider; swap `useClass` for an e-mail or SMS channel. */
 const channel = { provide: NOTIFICATION_CHANNEL, useClass: LogNotificationChannel };
@@ -36,7 +37,7 @@ export class NotificationsModule {}
 @Module({
   imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, NotificationsModule, FileStorageModule],
   controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
-  providers: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService],
+  providers: [FilingSettingsService, FilingStatusListService, AnnualReportsService, CityReportsService, RemindersService],
   exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsModule],
 })
 export class FilingsModule {}
@@ -44,7 +45,7 @@ export class FilingsModule {}
 /** The worker's part: the daily reminder schedule and its processor (no HTTP, no scope service). */
 @Module({
   imports: [RegionsModule, EligibilityModule, MessagingWorkerModule, NotificationsModule],
-  providers: [FilingSettingsService, RemindersService, LifecycleRemindersService, RemindersProcessor, ReminderScheduleService],
+  providers: [FilingSettingsService, FilingStatusListService, RemindersService, LifecycleRemindersService, RemindersProcessor, ReminderScheduleService],
   exports: [RemindersService, LifecycleRemindersService],
 })
 export class FilingsWorkerModule {}

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { FilingSettings, FilingStatusEnterprise, FilingStatusQuery, FilingStatusResponse, RegionLevel, RemindRequest, RemindResult } from '@cqo/contracts';
+import type { FilingSettings, FilingStatusQuery, FilingStatusResponse, RegionLevel, RemindRequest, RemindResult } from '@cqo/contracts';
 import { currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
@@ -9,18 +9,9 @@ import { RegionsService } from '@cqo/server-regions';
 import { FilingSettingsService } from './filing-settings.service';
 import type { OutgoingNotification } from './notification-channel';
 import { NotificationsService, UUID } from './notifications.service';
-import { ACTIVE_ON } from '@cqo/server-eligibility';
+import { EXPECTED_SQL, FilingStatusListService, OUTSTANDING } from './filing-status-list.service';
 import { regionFigures } from './region-figures';
 
-/** Enterprises of a subtree expected to report for a year, with their report (if any): $1 pattern, $2 year, $3 window opening. */
-const EXPECTED_SQL = `SELECT e.id, e.name, e.credit_code, e.region_code, e.region_path,
-       EXISTS (SELECT 1 FROM appointment a WHERE a.enterprise_id = e.id AND ${ACTIVE_ON('a', '$3')}) AS expected,
-       r.id AS report_id, r.status, coalesce(r.late, false) AS late, r.submitted_at
-  FROM enterprise e LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $2
- WHERE e.region_path LIKE $1`;
-
-/** Expected and not yet submitted (nothing, a draft, or a returned report). */
-const OUTSTANDING = `x.expected AND (x.status IS NULL OR x.status IN ('draft','returned'))`;
 
 export interface DailyReminderResult {
   date: string;
@@ -44,6 +35,7 @@ export class RemindersService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly messaging: MessagingService,
+    private readonly list: FilingStatusListService,
   ) {}
 
   /**
@@ -59,25 +51,13 @@ export class RemindersService {
   }
 
   async status(actor: Actor, q: FilingStatusQuery & { page: number; pageSize: number }): Promise<FilingStatusResponse> {
-    const region = q.regionCode ? await this.regions.visible(actor, q.regionCode) : await this.regions.scopeRoot(actor);
+    const region = await this.list.region(actor, q.regionCode);
     const today = this.clock.today();
     const year = q.year ?? currentReportingYear(today);
     const settings = await this.settings.forYear(year);
-    const figures = await regionFigures(this.dataSource.manager, { ...region, level: Number(region.level) as RegionLevel }, year, yearAsOf(year, today), settings, today);
-    const filter = statusFilter(q.status);
-    const params = [subtreePattern(region.path), year, settings.windowOpens];
-    const base = `WITH x AS (${EXPECTED_SQL}) SELECT * FROM x WHERE (x.expected OR x.report_id IS NOT NULL) AND ${filter}`;
-    const [[{ total, not_expected: notExpected }], rows] = await Promise.all([
-      // The list holds the 应报 enterprises and those that filed though not expected (e.g. a CQO appointed after
-      // the window opened): `notExpected` says how many of the latter, so 应报 and the list's count can be read together.
-      this.dataSource.query(`SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT t.expected)::int AS not_expected FROM (${base}) t`, params),
-      this.dataSource.query(
-        `SELECT t.*, g.name AS region_name,
-                (SELECT max(l.created_at) FROM reminder_log l WHERE l.subject = 'enterprise:' || t.id AND l.year = $2) AS last_reminded_at
-           FROM (${base}) t JOIN region g ON g.code = t.region_code
-          ORDER BY t.region_code, t.name LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
-        params,
-      ),
+    const [figures, enterprises] = await Promise.all([
+      regionFigures(this.dataSource.manager, { ...region, level: Number(region.level) as RegionLevel }, year, yearAsOf(year, today), settings, today),
+      this.list.page(region.path, year, settings.windowOpens, q),
     ]);
     const pick = (f: typeof figures.total.filings) => ({
       expected: f.expected,
@@ -101,27 +81,7 @@ export class RemindersService {
         level: (Number(region.level) + 1) as RegionLevel,
         ...pick(c.filings),
       })),
-      enterprises: {
-        total,
-        notExpected,
-        page: q.page,
-        pageSize: q.pageSize,
-        items: rows.map(
-          (r: Record<string, never>): FilingStatusEnterprise => ({
-            enterpriseId: r.id,
-            enterpriseName: r.name,
-            creditCode: r.credit_code,
-            regionCode: r.region_code,
-            regionName: r.region_name,
-            expected: r.expected,
-            reportId: r.report_id,
-            status: r.status ?? 'not-started',
-            late: r.late,
-            submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
-            lastRemindedAt: r.last_reminded_at ? new Date(r.last_reminded_at).toISOString() : null,
-          }),
-        ),
-      },
+      enterprises,
     };
   }
 
@@ -285,20 +245,3 @@ export class RemindersService {
   }
 }
 
-function statusFilter(status: FilingStatusQuery['status']): string {
-  switch (status) {
-    case undefined:
-      return 'TRUE';
-    case 'not-started':
-      return 'x.report_id IS NULL';
-    case 'late':
-      return `x.late AND x.status IN ('submitted','accepted')`;
-    case 'overdue':
-      return OUTSTANDING;
-    case 'draft':
-    case 'submitted':
-    case 'returned':
-    case 'accepted':
-      return `x.status = '${status}'`;
-  }
-}

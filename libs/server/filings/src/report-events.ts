@@ -21,16 +21,44 @@ export async function recordEvent(
   );
 }
 
+/**
+ * Whom a history step (`ev`, its account `u`) was taken for (issue 20 item 7): the account's
+ * enterprise or region; without an account, the report's enterprise (`enterpriseName`) for a filer
+ * or the office of the report's region (`path`) at the role's level for an officer; NULL otherwise.
+ */
+export const actorUnitSql = (path: string, enterpriseName: string): string => `CASE
+    WHEN u.id IS NOT NULL THEN COALESCE((SELECT ue.name FROM enterprise ue WHERE ue.id = u.enterprise_id), (SELECT ur.name FROM region ur WHERE ur.code = u.region_code))
+    WHEN ev.actor_role = 'enterprise' THEN ${enterpriseName}
+    WHEN ev.actor_role IN ('province', 'city', 'county') THEN (
+      SELECT g.name FROM region g
+       WHERE g.level = CASE ev.actor_role WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END
+         AND left(${path}, length(g.path)) = g.path
+       ORDER BY length(g.path) DESC LIMIT 1)
+  END`;
+
+/**
+ * A report's history, oldest first, each step with who took it (issue 20 item 7): the account's
+ * name and its unit (the region of an officer, the enterprise of a filer). A step recorded without
+ * an account (the demo's seeded history, an account since removed) names the unit its role acts
+ * for: the report's enterprise for a filer, the office of the report's region at the role's level
+ * for an officer. A step with neither is the system's (`actorName` and `actorUnit` null).
+ */
 export async function reportEvents(m: EntityManager, type: ReportType, reportId: string): Promise<ReportEvent[]> {
   const rows = await m.query(
-    `SELECT ev.at, u.display_name AS actor_name, ev.actor_role, ev.from_status, ev.to_status, ev.reason
-       FROM report_event ev LEFT JOIN app_user u ON u.id = ev.actor_id
+    `SELECT ev.at, u.display_name AS actor_name, ev.actor_role, ev.from_status, ev.to_status, ev.reason,
+            ${actorUnitSql('COALESCE(ar.region_path, cr.region_path)', 'e.name')} AS actor_unit
+       FROM report_event ev
+       LEFT JOIN app_user u ON u.id = ev.actor_id
+       LEFT JOIN annual_report ar ON ev.report_type = 'annual' AND ar.id = ev.report_id
+       LEFT JOIN enterprise e ON e.id = ar.enterprise_id
+       LEFT JOIN city_report cr ON ev.report_type = 'city' AND cr.id = ev.report_id
       WHERE ev.report_type = $1 AND ev.report_id = $2 ORDER BY ev.id`,
     [type, reportId],
   );
   return rows.map((r: Record<string, unknown>) => ({
     at: new Date(r.at as string).toISOString(),
     actorName: (r.actor_name as string | null) ?? null,
+    actorUnit: (r.actor_unit as string | null) ?? null,
     actorRole: (r.actor_role as Role | null) ?? null,
     fromStatus: r.from_status as ReportProgress,
     toStatus: r.to_status as ReportStatus,

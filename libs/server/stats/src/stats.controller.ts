@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { AssessmentResponse, RegionStats, StatRunInfo, StatSettings } from '@cqo/contracts';
 import { chinaDate } from '@cqo/policy';
 import { AppException, Clock, CurrentActor, Roles, type Actor } from '@cqo/server-common';
-import { DashboardQueryDto, RebuildDto, RegionStatsQueryDto, SaveStatSettingsDto, YearQueryDto } from './dtos/stats.dto';
+import { AssessmentQueryDto, DashboardQueryDto, RebuildDto, RegionStatsQueryDto, SaveStatSettingsDto } from './dtos/stats.dto';
 import { SnapshotService } from './snapshot.service';
 import { StatsService } from './stats.service';
 
@@ -45,8 +45,8 @@ export class StatsController {
   /** The yearly 市州 assessment (考核), ranked, with each part of the score. */
   @Get('assessment')
   @Roles('province', 'admin')
-  assessment(@Query() q: YearQueryDto): Promise<AssessmentResponse> {
-    return this.stats.assessment(this.year(q.year));
+  assessment(@Query() q: AssessmentQueryDto): Promise<AssessmentResponse> {
+    return this.stats.assessment(this.year(q.year), q.sort);
   }
 
   @Get('settings')

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DataSource, type EntityManager } from 'typeorm';
+import { RANKING_SORT_KEYS, parseSort } from '@cqo/contracts';
 import type {
   AssessmentResponse,
   AssessmentWeights,
@@ -272,10 +273,11 @@ export class StatsService {
     );
   }
 
-  async assessment(year: number): Promise<AssessmentResponse> {
+  /** The yearly 市州 assessment, ranked; `sort` (a whitelisted key, issue 20 item 3) orders the rows, by rank otherwise. */
+  async assessment(year: number, sort?: string): Promise<AssessmentResponse> {
     const [settings, province] = await Promise.all([this.settings(), this.regionRow(this.config.provinceCode)]);
     const f = await this.figures(province, year);
-    return { year, asOf: f.asOf, weights: settings.weights, items: this.assess(f, year, settings), updatedAt: f.source.builtAt };
+    return { year, asOf: f.asOf, weights: settings.weights, items: sortRanking(this.assess(f, year, settings), sort), updatedAt: f.source.builtAt };
   }
 
   async settings(m: EntityManager = this.dataSource.manager): Promise<StatSettings> {
@@ -320,4 +322,41 @@ export class StatsService {
     });
     return { queued: true };
   }
+}
+
+const NAME_ORDER = new Intl.Collator('zh-CN');
+
+/**
+ * The ranking in the order a sort asks for (issue 20 item 3): by rank, name (Chinese collation),
+ * score, a part's points (a part that does not apply last) or the penalty; ties by rank.
+ */
+export function sortRanking(items: CityAssessment[], sort: string | undefined): CityAssessment[] {
+  const parsed = parseSort(sort, RANKING_SORT_KEYS);
+  if (!parsed) return items;
+  const value = (item: CityAssessment): number | string | null => {
+    switch (parsed.key) {
+      case 'rank':
+        return item.rank;
+      case 'name':
+        return item.name;
+      case 'score':
+        return item.score;
+      case 'penalty':
+        return item.penalty.points;
+      case 'aboveSize':
+      case 'sme':
+      case 'award':
+      case 'filingOnTime':
+      case 'training':
+        return item.parts.find((p) => p.key === parsed.key)?.points ?? null;
+    }
+  };
+  const sign = parsed.desc ? -1 : 1;
+  return [...items].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === null || y === null) return x === y ? a.rank - b.rank : x === null ? 1 : -1;
+    const c = typeof x === 'string' ? NAME_ORDER.compare(x, y as string) : x - (y as number);
+    return c !== 0 ? sign * c : a.rank - b.rank;
+  });
 }

@@ -19,8 +19,12 @@ import {
   IsObject,
 } from 'class-validator';
 import {
+  FILING_STATUS_SORT_KEYS,
   REPORT_STATUSES,
+  sortValues,
   type AnnualReportData,
+  type FilingStatusSortKey,
+  type SortParam,
   type BulkAcceptRequest,
   type FilingStatusQuery,
   type RemindRequest,
@@ -142,6 +146,10 @@ export class FilingStatusQueryDto extends PageQuery() implements FilingStatusQue
 
   @FieldLabel('状态') @IsOptional() @IsIn(PROGRESS_FILTERS, { message: `状态应为 ${PROGRESS_FILTERS.join('、')} 之一` })
   status?: ReportProgress | 'late' | 'overdue';
+
+  /** Issue 20 item 3: a whitelisted column (ORDER BY in the query); an unknown one is a 400 on `sort`. */
+  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(FILING_STATUS_SORT_KEYS), { message: '排序列无效' })
+  sort?: SortParam<FilingStatusSortKey>;
 }
 
 export class RemindDto implements RemindRequest {

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { TARGET_CATEGORIES, type AssessmentWeights, type StatTarget, type TargetCategory } from '@cqo/contracts';
+import { RANKING_SORT_KEYS, TARGET_CATEGORIES, sortValues, type AssessmentWeights, type RankingSortKey, type SortParam, type StatTarget, type TargetCategory } from '@cqo/contracts';
 import { FieldLabel } from '@cqo/server-common';
 
 const YEAR = { message: '年度应为 2000–2100 的整数' };
@@ -28,6 +28,12 @@ export class RegionStatsQueryDto {
 export class YearQueryDto {
   @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt(YEAR) @Min(2000, YEAR) @Max(2100, YEAR)
   year?: number;
+}
+
+/** The 市州 ranking of a year (issue 20 item 3: sorted by the server on a whitelisted column). */
+export class AssessmentQueryDto extends YearQueryDto {
+  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(RANKING_SORT_KEYS), { message: '排序列无效' })
+  sort?: SortParam<RankingSortKey>;
 }
 
 export class StatTargetDto implements StatTarget {
