@@ -25,6 +25,11 @@ export interface FileStorage {
   readonly location: string;
   /** Creates the folder or the bucket when missing (`cqo migrate`, `cqo restore`). */
   ensureReady(): Promise<void>;
+  /**
+   * Rejects unless the store takes files now, within `timeoutMs` (`/api/health` → `store`): the
+   * bucket answers a HeadBucket; the folder takes a small file (written and removed again).
+   */
+  probe(timeoutMs: number): Promise<void>;
   /** Stores bytes under `key`, replacing what was there. */
   put(key: string, body: Buffer): Promise<void>;
   /** Stores a local file under `key`, streamed (never read whole into memory). */

@@ -53,6 +53,17 @@ export class S3FileStorage implements FileStorage {
     }
   }
 
+  async probe(timeoutMs: number): Promise<void> {
+    // One attempt, no retries: a health check answers within its time or says down.
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) => {
+      const code = status(err);
+      const name = (err as Error)?.name;
+      throw new Error(
+        code === 404 ? `存储桶 ${this.bucket} 不存在` : name === 'AbortError' || name === 'TimeoutError' ? `对象存储 ${timeoutMs} ms 内未应答` : `对象存储不可用：${(err as Error)?.message || name || code}`,
+      );
+    });
+  }
+
   async put(key: string, body: Buffer): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: assertKey(key), Body: body, ContentLength: body.length }));
   }
