@@ -32,6 +32,8 @@ export const SCHEDULES = {
   'reminders.daily': { queue: QueueName.Reminders, job: 'reminders.daily', cron: '0 9 * * *', timezone: 'Asia/Shanghai', data: {}, options: { removeOnComplete: 30, removeOnFail: 30 } },
   /** Hourly: delete expired file jobs and their files. */
   'files.cleanup': { queue: QueueName.Files, job: 'files.cleanup', cron: '17 * * * *', data: {}, options: { removeOnComplete: 10, removeOnFail: 10 } },
+  /** 03:40 China time, after the night's jobs: remove objects of the file store no row names, older than a day. */
+  'files.orphans': { queue: QueueName.Files, job: 'files.orphans', cron: '40 3 * * *', timezone: 'Asia/Shanghai', data: {}, options: { removeOnComplete: 10, removeOnFail: 10 } },
 } as const satisfies Record<string, Schedule>;
 
 export type ScheduledJob = keyof typeof SCHEDULES;

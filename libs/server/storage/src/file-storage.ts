@@ -7,6 +7,8 @@ import type { Readable } from 'node:stream';
 export interface StoredObject {
   key: string;
   size: number;
+  /** When it was last written (the file's mtime, the object's LastModified). */
+  modified: Date;
 }
 
 /**

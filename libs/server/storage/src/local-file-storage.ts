@@ -107,7 +107,10 @@ export class LocalFileStorage implements FileStorage {
         if (e.isDirectory()) await walk(full);
         else if (e.isFile() && !e.name.endsWith('.part')) {
           const key = relative(this.location, full).split(sep).join('/');
-          if (key.startsWith(prefix)) found.push({ key, size: (await stat(full)).size });
+          if (key.startsWith(prefix)) {
+            const st = await stat(full);
+            found.push({ key, size: st.size, modified: st.mtime });
+          }
         }
       }
     };
