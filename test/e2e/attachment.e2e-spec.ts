@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +11,7 @@ import type { AttachmentExportSummary, RegionStats } from '@cqo/contracts';
 import { chinaDate, yearOf } from '@cqo/policy';
 import { AttachmentExportService, AttachmentModule } from '@cqo/server-attachment';
 import { AuditModule } from '@cqo/server-audit';
-import { CoreModule, JobCancelledError, type Actor, type AppConfig, type ProgressSink } from '@cqo/server-common';
+import { Clock, CoreModule, JobCancelledError, type Actor, type AppConfig, type ProgressSink } from '@cqo/server-common';
 import { DatabaseModule } from '@cqo/server-database';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { OutboxModule } from '@cqo/server-queue';
@@ -242,6 +242,31 @@ describe('attachment table export (real Postgres)', () => {
     await expect(service.export(actor('province', '420000'), { region: '4201', year: 1999 }, out)).rejects.toMatchObject({ status: 400 });
     // The CLI: bad arguments exit 2 with a message.
     await expect(cqo('export', 'attachment', '--region', '42', '--out', out)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--region') });
+  }, 60_000);
+
+  it('two exports of the same region, year and as-of made a week and a few seconds apart are the same bytes (issue 21, issue 17)', async () => {
+    const p = actor('province', '420000');
+    const params = { region: '420100', year: Y, asOf: `${Y}-01-01` };
+    const first = await service.export(p, params, join(dir, 'same-1.xlsx'));
+    // Later by the app's clock (a week) and by the wall clock (more than the zip's 2-second resolution).
+    const clock = ctx.get(Clock);
+    const later = new Date(Date.now() + 7 * 24 * 3600_000);
+    const spy = jest.spyOn(clock, 'now').mockReturnValue(later);
+    await new Promise((r) => setTimeout(r, 2_100));
+    try {
+      const second = await service.export(p, params, join(dir, 'same-2.xlsx'));
+      expect(second.sha256).toBe(first.sha256);
+      expect((await readFile(join(dir, 'same-2.xlsx'))).equals(await readFile(join(dir, 'same-1.xlsx')))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+    // What the file says it was made from: the figures' date, never the moment of the export.
+    const wb = await read(join(dir, 'same-1.xlsx'));
+    const figuresAt = first.snapshotBuiltAt ? new Date(first.snapshotBuiltAt) : new Date(`${first.asOf}T00:00:00Z`);
+    expect([wb.created, wb.modified]).toEqual([figuresAt, figuresAt]);
+    const footer = wb.getWorksheet('基本情况')!.headerFooter.oddFooter ?? '';
+    expect(footer).toContain(`统计截止日期 ${first.asOf}`);
+    expect(footer).not.toContain('导出');
   }, 60_000);
 
   it('a cancelled export leaves no file and no audit row', async () => {

@@ -16,7 +16,8 @@ const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
  * The backup drill (issue 21): seed a demo province, keep an export in the files directory, back up
  * with `cqo backup`, restore with `cqo restore` into a new database and a new files directory, and
  * compare: every table's row count, the training ledger's and the audit log's hash chains, the
- * statistics, and the kept file's SHA-256. A backup whose dump was altered is refused before
+ * statistics, the kept file's SHA-256, and the SHA-256 of the 统计表 exported again from the
+ * restored database (the same as before the backup: the export is deterministic). A backup whose dump was altered is refused before
  * anything is restored. The same drill against an S3-compatible object store (s3rver, a real S3
  * API over HTTP): the files of a bucket are backed up and restored into a new bucket.
  */
@@ -29,7 +30,10 @@ describe('backup and restore drill (issue 21)', () => {
   const dstOld = `${env.databaseName}_bk_v1`;
   let dir: string;
   let s3: TestS3;
-  const Y = yearOf(chinaDate(new Date()));
+  const TODAY = chinaDate(new Date());
+  const Y = yearOf(TODAY);
+  /** The 统计表 of 武汉 for this year as of today: before the backup, and again from each restored copy. */
+  const exportArgs = (out: string) => ['export', 'attachment', '--region', '420100', '--year', String(Y), '--as-of', TODAY, '--out', out];
 
   const cqo = async (database: string, filesDir: string, ...args: string[]) => cqoIn({}, database, filesDir, ...args);
   const cqoIn = async (extra: Record<string, string>, database: string, filesDir: string, ...args: string[]) => {
@@ -73,7 +77,7 @@ describe('backup and restore drill (issue 21)', () => {
     await cqo(src, files, 'migrate');
     await cqo(src, files, 'seed:demo', '--enterprises', '150');
     mkdirSync(join(files, 'exports'), { recursive: true });
-    await cqo(src, files, 'export', 'attachment', '--region', '420100', '--year', String(Y), '--out', join(files, 'exports', 'wuhan.xlsx'));
+    await cqo(src, files, ...exportArgs(join(files, 'exports', 'wuhan.xlsx')));
   }, 240_000);
 
   afterAll(async () => {
@@ -104,6 +108,10 @@ describe('backup and restore drill (issue 21)', () => {
       await json(src, files, 'stats', '--region', '420000', '--year', String(Y)),
     );
     expect(sha(join(restoredFiles, 'exports', 'wuhan.xlsx'))).toBe(sha(join(files, 'exports', 'wuhan.xlsx')));
+    // A re-export from the restored database: the same 统计表, byte for byte (issue 21).
+    const again = await json(dst, restoredFiles, ...exportArgs(join(dir, 'reexport-folder.xlsx')));
+    expect(again.sha256).toBe(sha(join(files, 'exports', 'wuhan.xlsx')));
+    expect(sha(join(dir, 'reexport-folder.xlsx'))).toBe(again.sha256);
   });
 
   it('refuses a backup whose dump was altered, before restoring anything', async () => {
@@ -189,6 +197,9 @@ describe('backup and restore drill (issue 21)', () => {
     expect(hashes['0f8e4c1a-export.export.xlsx']).toBe(sha(join(dir, 'files', 'exports', 'wuhan.xlsx')));
     expect(await counts(dstS3)).toEqual(await counts(src));
     expect(await JSON.parse(await cqoIn(inS3, dstS3, unused, 'verify', 'audit'))).toMatchObject({ ok: true });
+    // The 统计表 re-exported from this restored database has the SHA-256 of the one exported before the backup.
+    const reexport = JSON.parse(await cqoIn(inS3, dstS3, unused, ...exportArgs(join(dir, 'reexport-s3.xlsx'))));
+    expect(reexport.sha256).toBe(sha(join(dir, 'files', 'exports', 'wuhan.xlsx')));
     // Nothing went through the folder.
     expect(existsSync(unused)).toBe(false);
 

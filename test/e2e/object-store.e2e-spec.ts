@@ -28,7 +28,8 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
  * HTTP) as the store, two api processes and a worker of the built product configured with CQO_S3_*,
  * one database and one Redis. A file uploaded through one api is read by the worker and downloaded
  * through the other api — the point of a shared store: no shared file system. The folder
- * CQO_FILES_DIR, also given, stays empty.
+ * CQO_FILES_DIR, also given, stays empty. `/api/health` reports the bucket (`store`), and reports it
+ * down once the object store is stopped.
  */
 describe('files in an S3 object store, across two apis and a worker (issue 21)', () => {
   let s3: TestS3;
@@ -101,6 +102,21 @@ describe('files in an S3 object store, across two apis and a worker (issue 21)',
     await db?.end();
     await s3?.stop();
     if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  const health = async (api: number) => {
+    const r = await fetch(`${apis[api]}/api/health`);
+    return { status: r.status, body: (await r.json()) as { status: string; details: Record<string, { status: string; [k: string]: unknown }> } };
+  };
+
+  it('/api/health reports the bucket as the store, up', async () => {
+    expect((await health(0)).body.details.store).toEqual({ status: 'up', kind: 's3', location: `s3://${BUCKET}` });
+    // Healthy as a whole once the worker has reported in.
+    const h = await waitFor(async () => {
+      const got = await health(1);
+      return got.status === 200 ? got : null;
+    }, 30_000, 300);
+    expect(h.body.details.store).toEqual({ status: 'up', kind: 's3', location: `s3://${BUCKET}` });
   });
 
   let dryRun: FileJobInfo;
@@ -199,5 +215,18 @@ describe('files in an S3 object store, across two apis and a worker (issue 21)',
       return keys.length === 1 && keys[0].startsWith('evidence/');
     }, 30_000, 300);
     expect((await db.query(`SELECT count(*)::int AS n FROM file_job`)).rows[0].n).toBe(0);
+  });
+
+  it('/api/health answers 503 with the store down, within a few seconds, once the object store is stopped', async () => {
+    await s3.stop();
+    const started = Date.now();
+    const h = await health(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(h.status).toBe(503);
+    expect(h.body.status).toBe('error');
+    expect(h.body.details.store).toMatchObject({ status: 'down', kind: 's3', location: `s3://${BUCKET}`, message: expect.stringContaining('对象存储') });
+    // The other parts are still up: only the store is named.
+    expect(h.body.details.database.status).toBe('up');
+    expect(h.body.details.redis.status).toBe('up');
   });
 });

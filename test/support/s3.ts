@@ -55,7 +55,12 @@ export class TestS3 {
     return b;
   }
 
+  private stopped = false;
+
+  /** Stops the server and removes its objects (again: nothing). */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     await this.server.close();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AttachmentExportParams, AttachmentExportSummary, RegionStats } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
-import { AppException, Clock, NO_PROGRESS, openHashedFile, type Actor, type ProgressSink } from '@cqo/server-common';
+import { AppException, NO_PROGRESS, openHashedFile, type Actor, type ProgressSink } from '@cqo/server-common';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { StatsService } from '@cqo/server-stats';
 import { subtreePattern } from '@cqo/policy';
@@ -29,7 +29,6 @@ export class AttachmentExportService {
     private readonly repo: AttachmentRepository,
     private readonly stats: StatsService,
     private readonly audit: AuditService,
-    private readonly clock: Clock,
     private readonly eligibility: EligibilityService,
   ) {}
 
@@ -90,8 +89,6 @@ export class AttachmentExportService {
       asOf,
       snapshotRunId: source.runId,
       snapshotBuiltAt: source.builtAt,
-      exportedAt: this.clock.now(),
-      exportedBy: actor.username,
     });
 
     let cursor: RowCursor | null = null;

@@ -18,7 +18,12 @@ import {
   type ColumnDef,
 } from './attachment-layout';
 
-/** Where the figures come from, written into the workbook's properties and page footers. */
+/**
+ * Where the figures come from, written into the workbook's properties and page footers. Nothing
+ * about the export itself (when, by whom): the same region, year and as-of date give the same
+ * bytes on every export, before a backup and after its restore (issue 21) — the audit log records
+ * who exported when.
+ */
 export interface Provenance {
   regionCode: string;
   regionName: string;
@@ -26,13 +31,20 @@ export interface Provenance {
   asOf: string;
   snapshotRunId: number | null;
   snapshotBuiltAt: string | null;
-  exportedAt: Date;
-  exportedBy: string;
 }
 
 export function provenanceText(p: Provenance): string {
-  const source = p.snapshotRunId === null ? '实时计算（无统计快照）' : `统计快照 #${p.snapshotRunId}，生成于 ${p.snapshotBuiltAt}`;
-  return `数据来源：${source}；统计截止日期 ${p.asOf}；导出于 ${p.exportedAt.toISOString()}`;
+  const source = p.snapshotRunId === null ? '实时计算（无统计快照）' : `统计快照 #${p.snapshotRunId}，快照时间 ${p.snapshotBuiltAt}`;
+  return `数据来源：${source}；统计截止日期 ${p.asOf}`;
+}
+
+/**
+ * The moment the figures stand for, the workbook's created / modified / last-printed time and the
+ * date of every zip entry: the snapshot's build time, or (figures computed live) the as-of day at
+ * 00:00 UTC, as the sheets write dates.
+ */
+export function figuresTime(p: Pick<Provenance, 'asOf' | 'snapshotBuiltAt'>): Date {
+  return p.snapshotBuiltAt ? new Date(p.snapshotBuiltAt) : new Date(`${p.asOf}T00:00:00Z`);
 }
 
 const thin: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF808080' } };
@@ -95,6 +107,30 @@ function put(row: ExcelJS.Row, col: number, value: CellValue, styles: ColumnStyl
   cell.style = typeof value === 'string' && (isFormulaLike(value) || value === '—') ? styles.text : styles.value;
 }
 
+type ZipAppend = (source: unknown, data: { name: string; date?: Date }) => unknown;
+
+/**
+ * exceljs' streaming writer whose zip entries carry the workbook's `created` time instead of the
+ * wall clock. exceljs appends every part to its archiver zip without a date, and archiver stamps
+ * such an entry with `new Date()` (written in UTC, 2-second resolution): two exports a few seconds
+ * apart would differ in every entry header. The writer's constructor makes the zip and then at once
+ * appends the theme and the package rels through `addThemes()` — the first moment the zip exists,
+ * so the dating of `append` is put in there, before the first entry.
+ */
+class DatedWorkbookWriter extends ExcelJS.stream.xlsx.WorkbookWriter {
+  constructor(options: Partial<ExcelJS.stream.xlsx.WorkbookStreamWriterOptions> & { created: Date }) {
+    super(options);
+  }
+
+  override addThemes(): Promise<void> {
+    const self = this as unknown as { zip: { append: ZipAppend }; created: Date };
+    const append = self.zip.append.bind(self.zip);
+    const date = self.created;
+    self.zip.append = (source, data) => append(source, { ...data, date });
+    return super.addThemes();
+  }
+}
+
 /**
  * The attachment workbook on exceljs' streaming writer: sheet 基本情况 row by row (each row is
  * committed at once, so memory does not grow with the rows), then sheet 汇总.
@@ -110,12 +146,14 @@ export class AttachmentWorkbook {
     out: Writable,
     private readonly p: Provenance,
   ) {
-    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+    const at = figuresTime(p);
+    this.wb = new DatedWorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true, created: at });
     const source = p.snapshotRunId === null ? 'live' : `snapshotRunId=${p.snapshotRunId}; snapshotBuiltAt=${p.snapshotBuiltAt}`;
     this.wb.creator = '企业首席质量官制度监管平台';
-    this.wb.lastModifiedBy = p.exportedBy;
-    this.wb.created = p.exportedAt;
-    this.wb.modified = p.exportedAt;
+    this.wb.lastModifiedBy = '企业首席质量官制度监管平台';
+    this.wb.created = at;
+    this.wb.modified = at;
+    this.wb.lastPrinted = at;
     this.wb.title = `${p.regionName}${p.year}年${TITLE}`;
     this.wb.subject = `${TITLE}（${p.regionName}，${p.year}年，统计截止日期 ${p.asOf}）`;
     this.wb.keywords = `region=${p.regionCode}; year=${p.year}; asOf=${p.asOf}; ${source}`;

@@ -452,7 +452,44 @@ export class FileJobsService {
     await deleteExpiredImportRuns(this.dataSource.manager, this.clock.now(), this.storage);
     return rows.length;
   }
+
+  /**
+   * The daily sweep of orphan objects (issue 21): objects of the product's kinds that no row names
+   * and that are older than a day — written by a request whose transaction then rolled back, or by
+   * a process killed between the write and the commit. The store is listed first, the rows read
+   * after, so a row committed meanwhile still protects its object; a day is longer than any
+   * transaction, so an object whose row is about to be committed is never taken. Returns the keys removed.
+   */
+  async sweepOrphans(now: Date = this.clock.now()): Promise<string[]> {
+    const before = now.getTime() - ORPHAN_MIN_AGE_MS;
+    const old: string[] = [];
+    for await (const o of this.storage.list()) if (PRODUCT_KEY.test(o.key) && o.modified.getTime() < before) old.push(o.key);
+    if (!old.length) return [];
+    const rows: { p: string }[] = await this.dataSource.query(
+      `SELECT input_path AS p FROM file_job WHERE input_path IS NOT NULL
+       UNION ALL SELECT output_path FROM file_job WHERE output_path IS NOT NULL
+       UNION ALL SELECT error_report_key FROM import_run WHERE error_report_key IS NOT NULL
+       UNION ALL SELECT storage_key FROM evaluation_evidence WHERE storage_key IS NOT NULL
+       UNION ALL SELECT attachment_path FROM city_report WHERE attachment_path IS NOT NULL`,
+    );
+    const named = new Set(rows.map((r) => storageKey(r.p)));
+    const removed = old.filter((k) => !named.has(k));
+    for (const key of removed) await this.storage.delete(key);
+    if (removed.length) this.logger.log(`removed ${removed.length} orphan objects from ${this.storage.location}`);
+    return removed;
+  }
 }
+
+/** How old an object no row names must be before the daily sweep removes it. */
+export const ORPHAN_MIN_AGE_MS = 24 * 3600_000;
+
+/**
+ * The keys the product writes (docs/file-jobs.md, "Orphan objects"): a job's upload or export, a
+ * city report's frozen 统计表, an import's error workbook, an evidence file. Anything else in the
+ * folder or bucket was put there by someone else and is never swept.
+ */
+const PRODUCT_KEY =
+  /^(?:[0-9a-f-]{36}\.(?:upload|export)\.xlsx|city-report-[0-9a-f-]{36}-\d+-[0-9a-f-]{36}\.xlsx|import-errors\/[0-9a-f-]{36}\.xlsx|evidence\/[0-9a-f-]{36})$/i;
 
 function isImport(kind: FileJobKind): kind is ImportJobKind {
   return (IMPORT_JOB_KINDS as readonly string[]).includes(kind);

@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, Public, type AppConfig } from '@cqo/server-common';
 import { redisOptions } from '@cqo/server-queue';
+import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { HEARTBEAT_STALE_SECONDS } from './worker-heartbeat.service';
 
 @ApiTags('health')
@@ -17,6 +18,7 @@ export class HealthController implements OnModuleDestroy {
     private readonly indicators: HealthIndicatorService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly dataSource: DataSource,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.redis = new Redis({ ...redisOptions(config.redisUrl), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -36,7 +38,24 @@ export class HealthController implements OnModuleDestroy {
       () => this.redisCheck(),
       () => this.workerCheck(),
       () => this.outboxCheck(),
+      () => this.storeCheck(),
     ]);
+  }
+
+  /**
+   * The file store (issue 21): the bucket answers a HeadBucket (`CQO_S3_*`), or the folder
+   * (`CQO_FILES_DIR`) takes a file. Down when it does not within 2 s: uploads, exports and the
+   * frozen 统计表 would fail, so a replica that cannot reach the store is not ready.
+   */
+  private async storeCheck() {
+    const r = this.indicators.check('store');
+    const where = { kind: this.storage.kind, location: this.storage.location };
+    try {
+      await this.storage.probe(2000);
+      return r.up(where);
+    } catch (err) {
+      return r.down({ ...where, message: (err as Error).message });
+    }
   }
 
   private async redisCheck() {

@@ -38,6 +38,8 @@ export interface JobPayloads {
   'files.city-attachment': { reportId: string; submittedAt: string };
   /** Hourly (repeatable): delete expired file jobs and their files. */
   'files.cleanup': Record<string, never>;
+  /** Daily (repeatable): remove objects of the file store that no row names and are older than a day. Idempotent. */
+  'files.orphans': Record<string, never>;
   /** Nightly (repeatable): expire evaluation certificates past validity, flag continuing-education shortfalls. `date` overrides today. Idempotent. */
   'certificates.nightly': { date?: string };
   /** A violation was recorded against a CQO: suspend / terminate / revoke the person's certificates by type (001 §11). Idempotent per violation. */
@@ -60,6 +62,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'files.import': QueueName.Files,
   'files.city-attachment': QueueName.Files,
   'files.cleanup': QueueName.Files,
+  'files.orphans': QueueName.Files,
   'certificates.nightly': QueueName.Evaluation,
   'certificates.violation': QueueName.Evaluation,
   'messages.send': QueueName.Messages,

@@ -34,6 +34,8 @@ export const SCHEDULES = {
   'files.cleanup': { queue: QueueName.Files, job: 'files.cleanup', cron: '17 * * * *', data: {}, options: { removeOnComplete: 10, removeOnFail: 10 } },
   /** Every 10 minutes: a message held for quiet hours whose delayed job Redis lost gets it again (docs/notifications.md). */
   'messages.requeue-held': { queue: QueueName.Messages, job: 'messages.requeue-held', cron: '*/10 * * * *', data: {}, options: { removeOnComplete: 10, removeOnFail: 10 } },
+  /** 03:40 China time, after the night's jobs: remove objects of the file store no row names, older than a day. */
+  'files.orphans': { queue: QueueName.Files, job: 'files.orphans', cron: '40 3 * * *', timezone: 'Asia/Shanghai', data: {}, options: { removeOnComplete: 10, removeOnFail: 10 } },
 } as const satisfies Record<string, Schedule>;
 
 export type ScheduledJob = keyof typeof SCHEDULES;

@@ -7,6 +7,8 @@ import type { Readable } from 'node:stream';
 export interface StoredObject {
   key: string;
   size: number;
+  /** When it was last written (the file's mtime, the object's LastModified). */
+  modified: Date;
 }
 
 /**
@@ -25,6 +27,11 @@ export interface FileStorage {
   readonly location: string;
   /** Creates the folder or the bucket when missing (`cqo migrate`, `cqo restore`). */
   ensureReady(): Promise<void>;
+  /**
+   * Rejects unless the store takes files now, within `timeoutMs` (`/api/health` → `store`): the
+   * bucket answers a HeadBucket; the folder takes a small file (written and removed again).
+   */
+  probe(timeoutMs: number): Promise<void>;
   /** Stores bytes under `key`, replacing what was there. */
   put(key: string, body: Buffer): Promise<void>;
   /** Stores a local file under `key`, streamed (never read whole into memory). */

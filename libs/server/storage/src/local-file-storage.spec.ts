@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { s3Settings } from '@cqo/server-common';
@@ -23,7 +23,7 @@ describe('LocalFileStorage (issue 21: the folder store, the default without CQO_
     for await (const c of stream) chunks.push(c as Buffer);
     expect([Buffer.concat(chunks).toString(), size]).toEqual(['evidence', 8]);
     const all = [];
-    for await (const o of store.list()) all.push(o);
+    for await (const o of store.list()) all.push({ key: o.key, size: o.size });
     expect(all).toEqual([
       { key: 'b.export.xlsx', size: 6 },
       { key: 'c.upload.xlsx', size: 6 },
@@ -34,6 +34,15 @@ describe('LocalFileStorage (issue 21: the folder store, the default without CQO_
     expect(await store.exists('b.export.xlsx')).toBe(false);
     // No temporary file is left beside the objects.
     expect(readdirSync(join(dir, 'files')).sort()).toEqual(['c.upload.xlsx', 'evidence']);
+  });
+
+  it('probe (/api/health → store): a writable folder passes and keeps nothing; a folder that cannot be made or written is refused', async () => {
+    await store.put('a.export.xlsx', Buffer.from('x'));
+    await expect(store.probe(2000)).resolves.toBeUndefined();
+    expect(readdirSync(join(dir, 'files'))).toEqual(['a.export.xlsx']);
+    // A file where the folder should be (as root, permission bits would not stop a write).
+    writeFileSync(join(dir, 'blocked'), 'not a folder');
+    await expect(new LocalFileStorage(join(dir, 'blocked')).probe(2000)).rejects.toThrow(/文件目录 .*blocked 不可写（E[A-Z]+）/);
   });
 
   it('a missing object is FileNotFoundError (the api answers 404), never a raw ENOENT', async () => {

@@ -22,6 +22,27 @@ export class LocalFileStorage implements FileStorage {
     await mkdir(this.location, { recursive: true });
   }
 
+  async probe(timeoutMs: number): Promise<void> {
+    // A `.part` name: a listing (the backup) never takes it for a stored file.
+    const probe = join(this.location, `.health-${randomUUID()}.part`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`文件目录 ${timeoutMs} ms 内未应答`)), timeoutMs);
+    });
+    try {
+      await Promise.race([(async () => {
+        await mkdir(this.location, { recursive: true });
+        await writeFile(probe, 'ok');
+      })(), timeout]);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw code ? new Error(`文件目录 ${this.location} 不可写（${code}）`) : err;
+    } finally {
+      clearTimeout(timer);
+      await rm(probe, { force: true }).catch(() => undefined);
+    }
+  }
+
   private async place(key: string, write: (tmp: string) => Promise<void>): Promise<void> {
     const target = this.path(key);
     await mkdir(dirname(target), { recursive: true });
@@ -86,7 +107,10 @@ export class LocalFileStorage implements FileStorage {
         if (e.isDirectory()) await walk(full);
         else if (e.isFile() && !e.name.endsWith('.part')) {
           const key = relative(this.location, full).split(sep).join('/');
-          if (key.startsWith(prefix)) found.push({ key, size: (await stat(full)).size });
+          if (key.startsWith(prefix)) {
+            const st = await stat(full);
+            found.push({ key, size: st.size, modified: st.mtime });
+          }
         }
       }
     };

@@ -53,6 +53,17 @@ export class S3FileStorage implements FileStorage {
     }
   }
 
+  async probe(timeoutMs: number): Promise<void> {
+    // One attempt, no retries: a health check answers within its time or says down.
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) => {
+      const code = status(err);
+      const name = (err as Error)?.name;
+      throw new Error(
+        code === 404 ? `存储桶 ${this.bucket} 不存在` : name === 'AbortError' || name === 'TimeoutError' ? `对象存储 ${timeoutMs} ms 内未应答` : `对象存储不可用：${(err as Error)?.message || name || code}`,
+      );
+    });
+  }
+
   async put(key: string, body: Buffer): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: assertKey(key), Body: body, ContentLength: body.length }));
   }
@@ -104,7 +115,8 @@ export class S3FileStorage implements FileStorage {
     let token: string | undefined;
     do {
       const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix || undefined, ContinuationToken: token }));
-      for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, size: Number(o.Size ?? 0) };
+      // No date given (no S3 server omits it): taken as written now, so never swept as old.
+      for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, size: Number(o.Size ?? 0), modified: o.LastModified ?? new Date() };
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }

@@ -31,6 +31,11 @@ export class FileJobsProcessor {
     return this.jobs.cleanup();
   }
 
+  @Process('files.orphans')
+  async orphans(): Promise<number> {
+    return (await this.jobs.sweepOrphans()).length;
+  }
+
   @OnQueueFailed()
   failed(job: Job, err: Error): void {
     this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
@@ -44,7 +49,7 @@ export class FileJobsProcessor {
 
 export const FILES_CLEANUP_CRON = SCHEDULES['files.cleanup'].cron;
 
-/** Registers the hourly cleanup of expired jobs once (bull keys a schedule by name and cron). */
+/** Registers the hourly cleanup of expired jobs and the daily sweep of orphan objects once (bull keys a schedule by name and cron). */
 @Injectable()
 export class FileJobsScheduleService implements OnApplicationBootstrap {
   private readonly logger = new Logger(FileJobsScheduleService.name);
@@ -54,5 +59,6 @@ export class FileJobsScheduleService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     // The one schedule table and the one way to register it (issue 19 item 5).
     await registerSchedule(this.queue, 'files.cleanup', this.logger);
+    await registerSchedule(this.queue, 'files.orphans', this.logger);
   }
 }
