@@ -104,14 +104,16 @@ describe('screenshots of every page, every role, 1440 and 390 px', () => {
       { timeout: 15_000 },
     );
     // Charts animate in and tables lay out their fixed columns after the data arrives.
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(300);
   }
 
+  /** How far the page reaches past the window: the document, and the layout's scrolling main area. */
   const overflow = (page: Page) =>
-    page.evaluate(() => ({
-      scrollWidth: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
-      innerWidth: window.innerWidth,
-    }));
+    page.evaluate(() => {
+      let inner = 0;
+      for (const el of document.querySelectorAll<HTMLElement>('main, .el-main')) inner = Math.max(inner, el.scrollWidth - el.clientWidth);
+      return { scrollWidth: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) + inner, innerWidth: window.innerWidth };
+    });
 
   /**
    * A full-page picture: the layout scrolls its main area, not the document, so the window is
@@ -165,7 +167,7 @@ describe('screenshots of every page, every role, 1440 and 390 px', () => {
         for (const width of WIDTHS) {
           if (width !== 1440) {
             await page.setViewportSize({ width, height: 844 });
-            await page.waitForTimeout(400);
+            await page.waitForTimeout(300);
           }
           if (width < 768) {
             const m = await overflow(page);

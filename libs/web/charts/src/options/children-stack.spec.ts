@@ -133,6 +133,7 @@ describe('one region (a county): donuts and the size-class chart instead of one-
     const [ring, centre] = option.series as PieSeriesOption[];
     expect(ring.type).toBe('pie');
     expect((ring.data as { name: string; value: number }[]).map((d) => [d.name, d.value])).toEqual(FILING_SEGMENTS.map((k, i) => [['已受理', '待审核', '已退回', '草稿', '未开始'][i], row('x', 'x').filings.progress[k]]));
+    expect((ring.data as { value: number; label?: { show: boolean } }[]).filter((d) => d.label?.show === false).map((d) => d.value)).toEqual([]);
     expect((centre.label as { formatter: string }).formatter).toBe('报送率 60.0%\n按时率 50.0%');
   });
 

@@ -48,7 +48,13 @@ export function buildSegmentsDonutOption(
         avoidLabelOverlap: true,
         label: { formatter: '{b}\n{c}', overflow: 'break', width: 80, lineHeight: 14 },
         labelLayout: { hideOverlap: true },
-        data: segments.map((s, i) => ({ name: s.label, value: values[i], itemStyle: { color: s.color } })),
+        // An empty segment keeps its slot (for the click's dataIndex) but no label of "0" on the ring.
+        data: segments.map((s, i) => ({
+          name: s.label,
+          value: values[i],
+          itemStyle: { color: s.color },
+          ...(values[i] === 0 ? { label: { show: false }, labelLine: { show: false } } : {}),
+        })),
       },
       // The rates, in the hole of the ring.
       {
