@@ -23,7 +23,7 @@ program
   .command('seed:demo')
   .description('fill an empty database with a demo province and demo accounts of every role')
   .option('--enterprises <n>', 'number of enterprises', '6000')
-  .option('--years <k>', 'years of training history: the current year and the K − 1 before it (2–10)', '3')
+  .option('--years <k>', 'years of history (training ledger, annual and city reports): the current year and the K − 1 before it (2–10)', '5')
   .option('--force', 'allow in production (throw-away databases only)')
   .action(seedDemoCommand);
 

@@ -72,6 +72,14 @@ export interface TargetProgress {
   onTrack: boolean | null;
   /** How `projected` was found: a least-squares line over the years, the actual (deadline passed or one year only), or none. */
   method: 'trend' | 'actual' | 'none';
+  /**
+   * As of the figures' as-of date: `met` (actual ≥ target), `overdue` (逾期未达标: not met and the
+   * deadline before the as-of date), `pending` (not met, deadline today or later) or `none` (no
+   * enterprise in the category to measure).
+   */
+  state: 'met' | 'overdue' | 'pending' | 'none';
+  /** Whole days from the as-of date to the deadline while pending (0 on the deadline day), else null. */
+  daysLeft: number | null;
 }
 
 /** SPEC §9's `stats` JSON: one region, one year, one as-of date. */

@@ -36,7 +36,7 @@ export async function seedDemoCommand(opts: { enterprises: string; years: string
     process.stderr.write('--enterprises must be a whole number from 20 to 2000000\n');
     process.exit(2);
   }
-  // SPEC §9 `seed:demo [--years K]`: years of training history.
+  // SPEC §9 `seed:demo [--years K]`: years of history (training, annual and city reports).
   const years = Number(opts.years);
   if (!Number.isInteger(years) || years < 2 || years > 10) {
     process.stderr.write('--years must be a whole number from 2 to 10\n');

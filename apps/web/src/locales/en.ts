@@ -192,6 +192,14 @@ const en: MessageSchema = {
       unknown: 'no projection',
       empty: 'No targets set',
       hint: 'Click to list enterprises of the category without a CQO',
+      state: {
+        met: 'Met',
+        overdue: 'Overdue, not met',
+        pending: '{days} days left',
+        dueToday: 'Due today',
+        none: 'Nothing to measure',
+      },
+      line: '{category}: target {target} by {deadline}',
     },
     ranking: {
       title: 'City assessment ranking',
@@ -214,6 +222,15 @@ const en: MessageSchema = {
         filingOnTime: 'On-time filing',
         training: 'Training',
       },
+    },
+    sizeClass: {
+      title: 'Appointments by enterprise size',
+      hint: 'Click "without" to list the enterprises',
+      aboveSize: 'Above designated size',
+      sme: 'SMEs',
+      appointed: 'With a CQO',
+      without: 'Without a CQO',
+      rate: 'Appointment rate',
     },
     trend: {
       title: 'Trend by year',

@@ -192,6 +192,14 @@ const zhCN = {
       unknown: '无法预计',
       empty: '未设置目标',
       hint: '点击查看该类别未聘任的企业',
+      state: {
+        met: '已达标',
+        overdue: '逾期未达标',
+        pending: '剩余 {days} 天',
+        dueToday: '今日截止',
+        none: '无可统计企业',
+      },
+      line: '{category}：{deadline} 前达到 {target}',
     },
     ranking: {
       title: '市州考核排名',
@@ -214,6 +222,15 @@ const zhCN = {
         filingOnTime: '按时报送',
         training: '培训达标',
       },
+    },
+    sizeClass: {
+      title: '按企业规模的聘任情况',
+      hint: '点击“未聘任”查看企业清单',
+      aboveSize: '规上企业',
+      sme: '中小企业',
+      appointed: '已聘任',
+      without: '未聘任',
+      rate: '聘任率',
     },
     trend: {
       title: '历年趋势',

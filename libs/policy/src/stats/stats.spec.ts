@@ -138,9 +138,21 @@ describe('projection to a deadline', () => {
     expect(award).toMatchObject({ method: 'actual', projected: 1, onTrack: true });
   });
 
+  it('states each target as of the date: met, pending up to and on the deadline day, overdue the day after', () => {
+    const targets = [
+      { category: 'aboveSize' as const, value: 0.9, deadline: '2026-06-30' },
+      { category: 'sme' as const, value: 0.6, deadline: '2026-06-30' },
+    ];
+    const rates = { aboveSize: 0.9, sme: 0.5, award: null, total: 0.6 };
+    const at = (asOf: string) => targetProgress(targets, rates, [], asOf);
+    expect(at('2026-06-20').map((p) => [p.state, p.daysLeft])).toEqual([['met', null], ['pending', 10]]);
+    expect(at('2026-06-30').map((p) => [p.state, p.daysLeft])).toEqual([['met', null], ['pending', 0]]);
+    expect(at('2026-07-01').map((p) => [p.state, p.daysLeft])).toEqual([['met', null], ['overdue', null]]);
+  });
+
   it('a category without enterprises has no actual, no projection and no verdict', () => {
     const [p] = targetProgress([DEFAULT_TARGETS[0]], { aboveSize: null, sme: null, award: null, total: null }, [], '2026-11-30');
-    expect(p).toMatchObject({ actual: null, projected: null, onTrack: null, method: 'none' });
+    expect(p).toMatchObject({ actual: null, projected: null, onTrack: null, method: 'none', state: 'none', daysLeft: null });
   });
 });
 

@@ -12,6 +12,7 @@ import type {
   ViolationType,
 } from '@cqo/contracts';
 import { VIOLATION_TYPES } from '@cqo/contracts';
+import { daysBetween } from '../eligibility/dates';
 
 // Pure statistics maths (SPEC §7): rates from additive counts, summing regions, the projection of
 // a rate to a target's deadline, and the yearly assessment of the 市州.
@@ -201,12 +202,19 @@ const EPSILON = 1e-9;
 /**
  * Actual vs target for each target: the actual rate of the category, its projection to the
  * deadline from the history (points of earlier years, as of their year end) and whether the
- * projection reaches the target.
+ * projection reaches the target. Its state is as of `asOf` (a past date gives the state then):
+ * met once the actual reaches the target; overdue when not met and the deadline is before `asOf`;
+ * pending, with the days left, until then (the deadline day itself included).
  */
 export function targetProgress(targets: readonly StatTarget[], actual: StatRates, history: { asOf: string; rates: StatRates }[], asOf: string): TargetProgress[] {
   return targets.map((t) => {
     const points = [...history.filter((h) => h.asOf < asOf).map((h) => ({ asOf: h.asOf, rate: h.rates[t.category] })), { asOf, rate: actual[t.category] }];
     const { projected, method } = projectRate(points, asOf, t.deadline);
+    const rate = actual[t.category];
+    const met = rate !== null && rate + EPSILON >= t.value;
+    // The deadline day itself still counts as in time: overdue from the day after.
+    const passed = t.deadline < asOf;
+    const state: TargetProgress['state'] = met ? 'met' : rate === null ? 'none' : passed ? 'overdue' : 'pending';
     return {
       category: t.category,
       target: t.value,
@@ -215,6 +223,8 @@ export function targetProgress(targets: readonly StatTarget[], actual: StatRates
       projected,
       onTrack: projected === null ? null : projected + EPSILON >= t.value,
       method,
+      state,
+      daysLeft: state === 'pending' ? daysBetween(asOf, t.deadline) : null,
     };
   });
 }

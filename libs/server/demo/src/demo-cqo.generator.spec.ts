@@ -472,7 +472,7 @@ describe('seed:demo --years K: years of training history (SPEC §9)', () => {
   it('holds courses of the current year and the K − 1 before it, and no older', () => {
     expect(courseYears(2)).toEqual([2024, 2025]);
     expect(courseYears(3)).toEqual([2023, 2024, 2025]);
-    expect(courseYears()).toEqual([2023, 2024, 2025]);
+    expect(courseYears()).toEqual([2021, 2022, 2023, 2024, 2025]);
     expect(courseYears(5)).toEqual([2021, 2022, 2023, 2024, 2025]);
   });
 

@@ -145,12 +145,13 @@ export interface GenerateDemoCqosOptions {
   /**
    * Years of training history (`seed:demo --years K`, SPEC §9): the ledger holds courses of the
    * current year and the K − 1 before it (the 任职培训 of an appointment is kept whenever it was).
-   * At least 2, so the last completed year the yearly rule judges is there. Default 3.
+   * At least 2, so the last completed year the yearly rule judges is there. Default 5 (the years a
+   * dashboard's trend shows by default, STATS_YEARS).
    */
   historyYears?: number;
 }
 
-export const DEFAULT_HISTORY_YEARS = 3;
+export const DEFAULT_HISTORY_YEARS = 5;
 export const MIN_HISTORY_YEARS = 2;
 
 /** ent-1 shows a fully eligible CQO; ent-2 has none, so a browser test can file one. */

@@ -196,3 +196,39 @@ describe('generateDemoFilings on other days', () => {
     checkInvariants(world.filings, world, today);
   });
 });
+
+describe('generateDemoFilings over K years (seed:demo --years K)', () => {
+  const today = '2026-11-20';
+  const world = build(today, 1500);
+  const f = generateDemoFilings({ ...world.opts, years: 5 });
+  /** Filed (submitted or accepted) over expected, as the dashboard counts it. */
+  const rate = (year: number) =>
+    f.annualReports.filter((r) => r.year === year && f.expected[year].includes(r.enterpriseIndex) && (r.status === 'submitted' || r.status === 'accepted')).length /
+    f.expected[year].length;
+
+  it('covers the current reporting year and the four before it, with the rules held', () => {
+    expect(new Set(f.annualReports.map((r) => r.year))).toEqual(new Set([2022, 2023, 2024, 2025, 2026]));
+    checkInvariants(f, { ...world, filings: f }, today);
+  });
+
+  it('has a filing rate that rises over the closed years (about 40% → 52% → 66% → 80% → 90%)', () => {
+    const rates = [2022, 2023, 2024, 2025].map(rate);
+    for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeGreaterThan(rates[i - 1]);
+    expect(rates[0]).toBeGreaterThan(0.3);
+    expect(rates[3]).toBeLessThan(0.95);
+  });
+
+  it('gives every 市州 an accepted city report for the older closed years', () => {
+    const cities = regions.filter((r) => r.level === 2).length;
+    for (const year of [2022, 2023, 2024]) {
+      const c = f.cityReports.filter((r) => r.year === year);
+      expect(c.length).toBe(cities);
+      expect(statuses(c)).toEqual(new Set(['accepted']));
+    }
+  });
+
+  it('with K = 2 is what it was: P and Y only', () => {
+    expect(generateDemoFilings({ ...world.opts, years: 2 })).toEqual(world.filings);
+    expect(() => generateDemoFilings({ ...world.opts, years: 1 })).toThrow(/years/);
+  });
+});

@@ -105,6 +105,12 @@ export interface GenerateDemoFilingsOptions {
   seed?: number;
   /** The profile whose yearly training rule feeds the training-short soft rule; null leaves it out. */
   profile?: PolicyProfile | null;
+  /**
+   * Reporting years covered (`seed:demo --years K`): the current reporting year and the K − 1
+   * before it. The ones before P are closed cycles with a filing rate rising towards P's, so the
+   * dashboard's trend has a history. At least 2 (P and Y); default 2.
+   */
+  years?: number;
 }
 
 const DEFAULT_SEED = 20221115;
@@ -117,6 +123,37 @@ const PREVIOUS_MIX: readonly Weighted<Outcome>[] = [
   { value: 'draft', weight: 2 },
   { value: 'none', weight: 5 },
 ];
+/**
+ * Closed cycles before P: the share of expected enterprises that filed, by how many years before P
+ * (1, 2, 3, then every older one). Filing took hold over the years (P itself is about 90%).
+ */
+const OLDER_FILED_SHARE: readonly number[] = [0.8, 0.66, 0.52, 0.4];
+/** Of an older cycle's expected enterprises: returned and never resubmitted, a draft left behind. */
+const OLDER_RETURNED_SHARE = 0.03;
+const OLDER_DRAFT_SHARE = 0.02;
+/** Of an older cycle's filed reports: never reviewed (still awaiting), and late. */
+const OLDER_AWAITING_SHARE = 0.01;
+const OLDER_LATE_SHARE = 0.1;
+
+/**
+ * The outcomes of a closed cycle `back` years before P for `n` expected enterprises, in quotas (not
+ * drawn one by one), so that even a small demo province shows the rise year on year.
+ */
+function olderOutcomes(rng: Rng, back: number, n: number): Outcome[] {
+  const filed = Math.round(n * OLDER_FILED_SHARE[Math.min(back, OLDER_FILED_SHARE.length) - 1]);
+  const awaiting = Math.round(filed * OLDER_AWAITING_SHARE);
+  const returned = Math.round(n * OLDER_RETURNED_SHARE);
+  const draft = Math.round(n * OLDER_DRAFT_SHARE);
+  const out: Outcome[] = [
+    ...Array<Outcome>(filed - awaiting).fill('accepted'),
+    ...Array<Outcome>(awaiting).fill('submitted'),
+    ...Array<Outcome>(Math.min(returned, n - filed)).fill('returned'),
+    ...Array<Outcome>(Math.max(0, Math.min(draft, n - filed - returned))).fill('draft'),
+  ];
+  while (out.length < n) out.push('none');
+  return shuffle(rng, out.slice(0, n));
+}
+
 /** Share of P's accepted reports that came in after the deadline. */
 const PREVIOUS_LATE_SHARE = 0.1;
 /** Share of accepted reports that were returned once and resubmitted first. */
@@ -378,8 +415,12 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
   const openThisYear = today >= defaultFilingSettings(thisYear).windowOpens;
   const currentYear = openThisYear ? thisYear : thisYear - 1;
   const previousYear = currentYear - 1;
+  const span = opts.years ?? 2;
+  if (!Number.isInteger(span) || span < 2) throw new Error('years must be a whole number of at least 2');
+  /** Closed cycles before P, oldest first. */
+  const olderYears = Array.from({ length: span - 2 }, (_, i) => previousYear - (span - 2) + i);
   // Y's window must have had a day before today for anything to be dated in it.
-  const yearsToFill = [previousYear, ...(dayOf(defaultFilingSettings(currentYear).windowOpens) < todayDay ? [currentYear] : [])];
+  const yearsToFill = [...olderYears, previousYear, ...(dayOf(defaultFilingSettings(currentYear).windowOpens) < todayDay ? [currentYear] : [])];
 
   // -- who is who
   const byCode = new Map(regions.map((r) => [r.code, r]));
@@ -442,7 +483,7 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
     if (outcome === 'none') return;
     const s = defaultFilingSettings(year);
     const cal: Calendar = { open: dayOf(s.windowOpens), deadline: dayOf(s.enterpriseDeadline), last: todayDay - 1 };
-    const t = timeline(rng, outcome, opts2.late ?? false, opts2.bounced ?? false, cal, year === previousYear ? 20 : 6);
+    const t = timeline(rng, outcome, opts2.late ?? false, opts2.bounced ?? false, cal, year <= previousYear ? 20 : 6);
     if (!t) return;
     const e = enterprises[index];
     const accidents: Record<AccidentLevel, number> = { 一般: 0, 较大: 0, 重大: 0, 特别重大: 0 };
@@ -496,7 +537,17 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
     const opens = defaultFilingSettings(year).windowOpens;
     const list = enterprises.map((_, i) => i).filter((i) => activeOn(i, opens) !== null);
     expected[year] = list;
-    if (year === previousYear) {
+    if (year < previousYear) {
+      const outcomes = olderOutcomes(rng, previousYear - year, list.length);
+      for (const [k, i] of list.entries()) {
+        if (i === ent1) {
+          addReport(i, year, 'accepted', { clean: true });
+          continue;
+        }
+        const outcome = outcomes[k];
+        addReport(i, year, outcome, { late: rng() < OLDER_LATE_SHARE, bounced: outcome === 'accepted' && rng() < BOUNCED_SHARE });
+      }
+    } else if (year === previousYear) {
       for (const i of list) {
         if (i === ent1) {
           addReport(i, year, 'accepted', { clean: true });
@@ -591,6 +642,8 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
     });
   };
 
+  // Closed cycles before P: every 市州 reported and the province accepted it.
+  for (const year of olderYears) for (const city of cities) addCityReport(city, year, 'accepted', rng() < 0.15, rng() < 0.1);
   // P: most 市州 accepted, one or two awaiting the province, one returned, one not started. The
   // demo city accounts see an accepted report (the first) and a returned one (the second).
   const pinned = cities.slice(0, 2);

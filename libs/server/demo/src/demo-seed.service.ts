@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BUILT_IN_PROFILES, chinaDate, defaultProfileFor, parseProfileRef } from '@cqo/policy';
+import type { StatTarget } from '@cqo/contracts';
+import { BUILT_IN_PROFILES, chinaDate, DEFAULT_TARGETS, DEFAULT_WEIGHTS, defaultProfileFor, parseProfileRef } from '@cqo/policy';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { hashPassword } from '@cqo/server-auth';
 import { chainDrafts, GENESIS_HASH, ledgerHours } from '@cqo/server-database';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { citySnapshot } from '@cqo/server-filings';
 import { SnapshotService } from '@cqo/server-stats';
-import { demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
+import { DEFAULT_HISTORY_YEARS, demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
 import { demoRegionsOf, demoUserSpecs, generateDemoEnterprises, type DemoRegion } from './demo-data.generator';
 import { generateDemoEvaluation, type DemoCertificate, type DemoEvaluationApplication, type DemoEvaluationData } from './demo-evaluation.generator';
 import { generateDemoFilings, type DemoAnnualReport, type DemoCityReport, type DemoReportEvent } from './demo-filings.generator';
@@ -119,6 +120,8 @@ export class DemoSeedService {
       today,
       seed: 20211231,
       profile: parseProfileRef(defaultProfileFor(province), BUILT_IN_PROFILES),
+      // `--years K` covers the reports as it does the training ledger: the trend has K years.
+      years: opts.years ?? DEFAULT_HISTORY_YEARS,
     });
     // Capability evaluation (issue 8): applications in every state, certificates of earlier years.
     const provinceName = regions.find((r) => r.code === province)?.name ?? '';
@@ -305,6 +308,12 @@ export class DemoSeedService {
         userId,
         bodyCode: province,
       });
+      // The province's targets: the policy's (all due by the end of last year) and a next-phase one
+      // still running, so the dashboard shows targets met, 逾期未达标 and pending with days left.
+      await m.query(
+        `INSERT INTO stat_setting (province_code, targets, weights, updated_at, updated_by) VALUES ($1, $2, $3, now(), NULL) ON CONFLICT (province_code) DO NOTHING`,
+        [province, JSON.stringify(demoTargets(year)), JSON.stringify(DEFAULT_WEIGHTS)],
+      );
       await m.query(`INSERT INTO app_setting (key, value) VALUES ('demo_seed', $1)`, [
         JSON.stringify({
           enterprises: enterprises.length,
@@ -326,8 +335,8 @@ export class DemoSeedService {
     this.logger.log(
       `demo province ${province}: ${enterprises.length} enterprises, ${activeCount} active CQOs (${cqos.appointments.length} appointments), ` +
         `${cqos.trainingRecords.length} training records, ${cqos.violations.length} violations, ` +
-        `${filings.annualReports.length} annual reports and ${filings.cityReports.length} city reports (${filings.previousYear}` +
-        `${filings.currentYear === null ? '' : `, ${filings.currentYear}`}), ${evaluation.applications.length} evaluation applications and ` +
+        `${filings.annualReports.length} annual reports and ${filings.cityReports.length} city reports (${Object.keys(filings.expected).join(', ')}` +
+        `), ${evaluation.applications.length} evaluation applications and ` +
         `${evaluation.certificates.length} certificates, ${users.length} accounts; ` +
         `written in ${inserted - started} ms (${judged.evaluated} verdicts in ${judgedAt} ms), counts rebuilt in ${Date.now() - inserted} ms`,
     );
@@ -605,6 +614,14 @@ export class DemoSeedService {
       password: DEMO_PASSWORD,
     }));
   }
+}
+
+/**
+ * The demo province's targets: the policy defaults, but the 中小企业 one raised to a next phase
+ * (70% by the end of next year), so one target is still running.
+ */
+export function demoTargets(year: number): StatTarget[] {
+  return DEFAULT_TARGETS.map((t) => (t.category === 'sme' ? { category: 'sme', value: 0.7, deadline: `${year + 1}-12-31` } : { ...t }));
 }
 
 /** Where the training ledger ends now: demo records are chained after it. */

@@ -13,12 +13,16 @@ export {
   buildChildrenStackOption,
   buildEligibilityOption,
   buildFilingProgressOption,
+  buildSegmentsDonutOption,
+  buildSizeClassOption,
   buildTrainingOption,
   ELIGIBILITY_SEGMENTS,
   FILING_SEGMENTS,
+  SIZE_CLASSES,
+  SIZE_SEGMENTS,
   TRAINING_SEGMENTS,
 } from './options/children-stack';
-export type { EligibilitySegment, FilingSegment, StackRate, StackSegment, TrainingSegment } from './options/children-stack';
+export type { EligibilitySegment, FilingSegment, SizeClass, SizeSegment, StackRate, StackSegment, TrainingSegment } from './options/children-stack';
 export { buildViolationsOption, violationTypesShown } from './options/violations-bar';
 export type { ViolationsLabels } from './options/violations-bar';
 export { buildDistributionOption, distributionEntries } from './options/distribution-pie';

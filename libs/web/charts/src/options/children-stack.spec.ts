@@ -1,6 +1,7 @@
-import type { BarSeriesOption } from 'echarts/charts';
+import type { BarSeriesOption, PieSeriesOption } from 'echarts/charts';
 import type { RegionStatsRow } from '@cqo/contracts';
-import { buildEligibilityOption, buildFilingProgressOption, buildTrainingOption, FILING_SEGMENTS } from './children-stack';
+import { buildEligibilityOption, buildFilingProgressOption, buildSizeClassOption, buildTrainingOption, FILING_SEGMENTS } from './children-stack';
+import type { PieChartOption } from './option-types';
 import { ROTATE_LABELS_ABOVE } from './format';
 
 function row(code: string, name: string, over: { appointed?: number; eligible?: number; applicable?: number; compliant?: number } = {}): RegionStatsRow {
@@ -113,5 +114,42 @@ describe('buildFilingProgressOption', () => {
     const text = tooltip(buildFilingProgressOption(rows, labels), 0);
     expect(text).toContain('报送率：60.0%');
     expect(text).toContain('按时报送率：50.0%');
+  });
+});
+
+describe('one region (a county): donuts and the size-class chart instead of one-bar charts', () => {
+  it('draws the segments of the single region as slices, in segment order, zero ones kept', () => {
+    const option = buildFilingProgressOption([row('420102', '江岸区')], {
+      accepted: '已受理',
+      awaitingReview: '待审核',
+      returned: '已退回',
+      draft: '草稿',
+      notStarted: '未开始',
+      rate: '报送率',
+      onTimeRate: '按时率',
+      empty: '暂无数据',
+    }) as PieChartOption;
+    expect(option.xAxis).toBeUndefined();
+    const [ring, centre] = option.series as PieSeriesOption[];
+    expect(ring.type).toBe('pie');
+    expect((ring.data as { name: string; value: number }[]).map((d) => [d.name, d.value])).toEqual(FILING_SEGMENTS.map((k, i) => [['已受理', '待审核', '已退回', '草稿', '未开始'][i], row('x', 'x').filings.progress[k]]));
+    expect((ring.data as { value: number; label?: { show: boolean } }[]).filter((d) => d.label?.show === false).map((d) => d.value)).toEqual([]);
+    expect((centre.label as { formatter: string }).formatter).toBe('报送率 60.0%\n按时率 50.0%');
+  });
+
+  it('splits the region by size class into enterprises with and without a CQO', () => {
+    const option = buildSizeClassOption(row('420102', '江岸区', { appointed: 4 }), {
+      aboveSize: '规上企业',
+      sme: '中小企业',
+      appointed: '已聘任',
+      without: '未聘任',
+      rate: '聘任率',
+      empty: '暂无数据',
+    });
+    expect((option.xAxis as { data: string[] }).data).toEqual(['规上企业', '中小企业']);
+    expect((option.series as BarSeriesOption[]).map((s) => [s.name, s.data])).toEqual([
+      ['已聘任', [4, 0]],
+      ['未聘任', [6, 10]],
+    ]);
   });
 });

@@ -17,9 +17,9 @@ const labels: TargetBulletLabels = {
 };
 
 const targets: TargetProgress[] = [
-  { category: 'aboveSize', target: 1, deadline: '2025-12-31', actual: 0.82, projected: 1, onTrack: true, method: 'trend' },
-  { category: 'sme', target: 0.6, deadline: '2025-12-31', actual: 0.3, projected: 0.45, onTrack: false, method: 'trend' },
-  { category: 'award', target: 1, deadline: '2021-12-31', actual: null, projected: null, onTrack: null, method: 'none' },
+  { category: 'aboveSize', target: 1, deadline: '2025-12-31', actual: 0.82, projected: 1, onTrack: true, method: 'trend', state: 'pending', daysLeft: 30 },
+  { category: 'sme', target: 0.6, deadline: '2025-12-31', actual: 0.3, projected: 0.45, onTrack: false, method: 'trend', state: 'overdue', daysLeft: null },
+  { category: 'award', target: 1, deadline: '2021-12-31', actual: null, projected: null, onTrack: null, method: 'none', state: 'none', daysLeft: null },
 ];
 
 type Option = ReturnType<typeof buildTargetBulletOption>;
