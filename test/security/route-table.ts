@@ -194,6 +194,8 @@ export const ROUTES: Record<string, Rule> = {
   'POST /api/files/exports/enterprises': { roles: ['county', 'city', 'province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
   'POST /api/files/exports/violations': { roles: ['county', 'city', 'province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
   'POST /api/files/exports/shortfall': { roles: ['county', 'city', 'province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
+  'POST /api/files/exports/filing-status': { roles: ['county', 'city', 'province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
+  'POST /api/files/exports/ranking': { roles: ['province', 'admin'], scope: 'none', body: () => ({}), also: WRITE_STATE },
   'POST /api/files/exports/audit': { roles: ['admin', 'province'], scope: 'none', body: () => ({}), also: WRITE_STATE, why: 'the deployment-wide log' },
   'GET /api/files/jobs': { roles: [...OFFICERS, 'admin'], scope: 'list' },
   // a file job is its creator's own (A's city officer made the export)
