@@ -51,10 +51,10 @@ describe('list tools in Chromium', () => {
     if (filesDir) rmSync(filesDir, { recursive: true, force: true });
   });
 
-  async function signIn(role: 'city' | 'admin' | 'county', width: number): Promise<string> {
+  async function signIn(role: 'city' | 'admin' | 'county' | 'province', width: number): Promise<string> {
     await page?.context().close();
     page = await browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 }, acceptDownloads: true });
-    const user = await makeUser(t.db, role, role === 'city' ? { regionCode: '420100' } : role === 'county' ? { regionCode: '420102' } : {});
+    const user = await makeUser(t.db, role, role === 'city' ? { regionCode: '420100' } : role === 'county' ? { regionCode: '420102' } : role === 'province' ? { regionCode: '420000' } : {});
     await page.goto(`${base}/login`);
     await page.fill('[data-testid=login-username]', user.username);
     await page.fill('[data-testid=login-password]', PASSWORD);
@@ -248,6 +248,47 @@ describe('list tools in Chromium', () => {
     expect(rows.slice(1).map((r) => r[0])).toEqual(expected);
     expect(rows.slice(1).map((r) => r[4])).toEqual(expected.map((n) => (n.includes('甲') ? '已上报' : '未填报')));
     await page.screenshot({ path: join(OUT, 'filing-status-sorted.png'), fullPage: true });
+  }, 120_000);
+
+  it('the 市州 ranking sorts on the server by a clicked column and exports its rows in that order with the columns shown (issue 20 item 3)', async () => {
+    await signIn('province', 1440);
+    await page.goto(`${base}/overview`);
+    const ranking = '[data-testid=ranking-table]';
+    await page.waitForSelector(`${ranking} .el-table__body-wrapper tbody tr`, { timeout: 20_000 });
+    const rankingHeaders = async () => (await page.locator(`${ranking} .el-table__header-wrapper th .cell`).allTextContents()).map((h) => h.trim()).filter(Boolean);
+    const shownNames = async () => {
+      const i = (await rankingHeaders()).indexOf('市州');
+      return page.locator(`${ranking} .el-table__body-wrapper tbody tr`).evaluateAll((trs, col) => trs.map((tr) => (tr.querySelectorAll('td')[col]?.textContent ?? '').trim()), i);
+    };
+    const byRank = await shownNames();
+    expect(byRank.length).toBeGreaterThan(10);
+
+    // 市州, twice: descending by name, as the server orders Chinese names.
+    const sorted = page.waitForResponse((r) => r.url().includes('/api/stats/assessment') && r.url().includes('sort=-name'));
+    const header = page.locator(`${ranking} .el-table__header-wrapper th`, { hasText: '市州' });
+    await header.click();
+    await header.click();
+    expect((await sorted).status()).toBe(200);
+    const expected = [...byRank].sort(new Intl.Collator('zh-CN').compare).reverse();
+    expect(expected).not.toEqual(byRank);
+    await waitFor(async () => ((await shownNames()).join() === expected.join() ? true : null), 10_000, 100);
+
+    // Hide 扣分: the export writes the columns the table shows.
+    await page.click('[data-testid=list-columns]');
+    await page.click('[data-testid=list-columns-panel] [data-column=penalty]');
+    await page.keyboard.press('Escape');
+    const visible = await rankingHeaders();
+    expect(visible).not.toContain('扣分');
+    expect(visible).toEqual(['排名', '市州', '得分', '规上聘任', '中小聘任', '获奖聘任', '按时报送', '培训达标']);
+
+    const sheet = await download('[data-testid=list-export]');
+    const rows = sheetRows(sheet);
+    expect(rows[0]).toEqual(visible);
+    expect(rows.slice(1).map((r) => r[1])).toEqual(expected);
+    // Each row keeps the city's place in the ranking (not its row number), as the table shows it.
+    const shownRanks = await page.locator(`${ranking} .el-table__body-wrapper tbody tr`).evaluateAll((trs) => trs.map((tr) => (tr.querySelector('td')?.textContent ?? '').trim()));
+    expect(rows.slice(1).map((r) => r[0])).toEqual(shownRanks);
+    await page.screenshot({ path: join(OUT, 'ranking-sorted.png'), fullPage: true });
   }, 120_000);
 
   it('a county officer\'s 企业 menu item lands on the county\'s own enterprises (issue 20 item 8)', async () => {

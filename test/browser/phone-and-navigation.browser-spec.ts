@@ -113,6 +113,47 @@ describe('phones and navigation in Chromium (issue 20 items 1, 12)', () => {
     }
   }, 120_000);
 
+  /** The header's title as a user sees it: its text, whether any of it is cut, whether it runs under the header's buttons. */
+  const headerTitle = (page: Page) =>
+    page.evaluate(() => {
+      const name = document.querySelector('[data-testid=platform-name]') as HTMLElement;
+      const right = document.querySelector('[data-testid=app-header] .layout-header__right') as HTMLElement;
+      return {
+        text: name.textContent?.trim() ?? '',
+        cut: name.scrollWidth > name.clientWidth + 1 || name.scrollHeight > name.clientHeight + 1,
+        clear: name.getBoundingClientRect().right <= right.getBoundingClientRect().left + 1,
+        height: name.getBoundingClientRect().height,
+      };
+    });
+
+  it('at 390 px the header shows the whole short title for every role, and a % stays on its input’s line', async () => {
+    // One account of each role (the county's 县市区质强办 is the longest role tag).
+    const users = ((await t.db.query(`SELECT DISTINCT ON (role) username FROM app_user ORDER BY role, username`)) as { username: string }[]).map((r) => r.username);
+    expect(users.length).toBeGreaterThanOrEqual(5);
+    for (const username of users) {
+      const { context, page } = await signIn(390, username, '[data-testid=app-header]');
+      try {
+        await page.locator('[data-testid=user-role]').waitFor({ timeout: 10_000 });
+        // Issue 20 screenshots: the title was cut to "企业…" beside the role tag and the buttons.
+        await expect(headerTitle(page)).resolves.toEqual({ text: '首席质量官监管平台', cut: false, clear: true, height: expect.any(Number) });
+        expect((await headerTitle(page)).height).toBeLessThan(30);
+        if (username === 'province') {
+          await page.goto(`${base}/stats/settings`);
+          await page.locator('[data-testid=target-aboveSize-value]').waitFor({ timeout: 15_000 });
+          const line = await page.evaluate(() => {
+            const input = document.querySelector('[data-testid=target-aboveSize-value]')!.getBoundingClientRect();
+            const unit = document.querySelector('[data-testid=target-aboveSize] [data-testid=target-unit]')!.getBoundingClientRect();
+            return { sameLine: unit.top < input.bottom && unit.bottom > input.top, afterInput: unit.left >= input.right - 1, inScreen: unit.right <= window.innerWidth };
+          });
+          expect(line).toEqual({ sameLine: true, afterInput: true, inScreen: true });
+          await page.screenshot({ path: join(SHOTS, 'province-stats-settings-unit-390.png') });
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  }, 180_000);
+
   it('at 1440 px the filer’s pages keep the side menu; screenshots of each', async () => {
     const { context, page } = await signIn(1440, 'ent-1', '[data-testid=my-enterprise-page]');
     try {

@@ -17,8 +17,9 @@ export function fetchRegionStats(code: string, query: { year?: number; asOf?: st
   return request<RegionStats>('GET', `/stats/regions/${encodeURIComponent(code)}`, { query });
 }
 
-export function fetchAssessment(year?: number): Promise<AssessmentResponse> {
-  return request<AssessmentResponse>('GET', '/stats/assessment', { query: { year } });
+/** The yearly 市州 assessment; `sort` (a RANKING_SORT_KEYS key, `-` first for descending) orders the rows, by rank otherwise. */
+export function fetchAssessment(year?: number, sort?: string): Promise<AssessmentResponse> {
+  return request<AssessmentResponse>('GET', '/stats/assessment', { query: { year, sort: sort || undefined } });
 }
 
 export function fetchStatSettings(): Promise<StatSettings> {

@@ -3,6 +3,8 @@ import type { MessageSchema } from './zh-CN';
 const en: MessageSchema = {
   app: {
     name: 'Chief Quality Officer Supervision Platform',
+    /** The header's title on a phone (issue 20 screenshots: the full name was cut to "企业…"). */
+    shortName: 'CQO Platform',
   },
   listTools: {
     columns: 'Columns',
@@ -40,6 +42,9 @@ const en: MessageSchema = {
   locale: {
     zhCN: '简体中文',
     en: 'English',
+    /** On a phone's header. */
+    zhCNShort: '中文',
+    enShort: 'EN',
   },
   login: {
     title: 'Chief Quality Officer Supervision Platform',

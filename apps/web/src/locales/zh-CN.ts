@@ -3,6 +3,8 @@
 const zhCN = {
   app: {
     name: '企业首席质量官制度监管平台',
+    /** The header's title on a phone (issue 20 screenshots: the full name was cut to "企业…"). */
+    shortName: '首席质量官监管平台',
   },
   listTools: {
     columns: '列设置',
@@ -40,6 +42,9 @@ const zhCN = {
   locale: {
     zhCN: '简体中文',
     en: 'English',
+    /** On a phone's header. */
+    zhCNShort: '中文',
+    enShort: 'EN',
   },
   login: {
     title: '企业首席质量官制度监管平台',

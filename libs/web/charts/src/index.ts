@@ -2,7 +2,7 @@ export { default as BaseChart } from './base-chart.vue';
 export type { ChartOption } from './echarts';
 export { registerGeoJson } from './echarts';
 export type { BarChartOption, BulletChartOption, LineChartOption, MapChartOption, PieChartOption } from './options/option-types';
-export { EMPTY_TEXT, ROTATE_LABELS_ABOVE } from './options/format';
+export { EMPTY_TEXT, needsUprightLabels, ROTATE_LABELS_ABOVE, UPRIGHT_LABELS_BELOW_PX, uprightLabels } from './options/format';
 export { buildTargetBulletOption, describeTarget, TARGET_COLORS, targetColor } from './options/target-bullet';
 export type { TargetBulletLabels } from './options/target-bullet';
 export { ASSESSMENT_PART_KEYS, buildRankingMapOption, buildRankingOption, describeAssessment, rankingOrder } from './options/ranking-bar';

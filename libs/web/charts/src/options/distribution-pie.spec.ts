@@ -14,6 +14,8 @@ describe('buildDistributionOption', () => {
   it('breaks a long name onto lines instead of cutting it (issue 20 item 9: "大学…")', () => {
     const [pie] = buildDistributionOption(counts, { name: '学历', empty: '' }).series as PieSeriesOption[];
     expect(pie.label).toMatchObject({ overflow: 'break', width: 80 });
+    // Labels keep to the chart's edges: a phone-wide card cut "博士研究生" at the left.
+    expect(pie.label).toMatchObject({ alignTo: 'edge' });
   });
 
   it('renders keys through the given label function', () => {

@@ -37,11 +37,13 @@ export function buildDistributionOption(counts: Readonly<Record<string, number>>
         name: labels.name,
         type: 'pie',
         // Room outside the ring for the labels, and long names (大学本科, 硕士研究生) broken onto
-        // lines rather than cut to "大学…" in a narrow card (issue 20 item 9).
+        // lines rather than cut to "大学…" in a narrow card (issue 20 item 9); the labels sit
+        // against the card's edges, never past them (a phone cut "博士研究生" at the left).
         radius: ['34%', '58%'],
         center: ['50%', '45%'],
         avoidLabelOverlap: true,
-        label: { formatter: '{b}\n{d}%', overflow: 'break', width: 80, lineHeight: 14 },
+        label: { formatter: '{b}\n{d}%', overflow: 'break', width: 80, lineHeight: 14, alignTo: 'edge', edgeDistance: 8 },
+        labelLine: { length: 10, length2: 0, maxSurfaceAngle: 80 },
         labelLayout: { hideOverlap: true },
         data: entries.map(([key, value]) => ({ name: name(key), value })),
       },

@@ -11,6 +11,37 @@ export function countText(value: unknown): string {
 /** Beyond this many categories the names no longer fit side by side and are slanted. */
 export const ROTATE_LABELS_ABOVE = 6;
 
+/**
+ * Below this width per category, names slanted at 30° run into each other (a 12 px line needs
+ * 12 / sin 30° = 24 px along the axis): they stand upright instead.
+ */
+export const UPRIGHT_LABELS_BELOW_PX = 26;
+
+type CategoryAxis = { type?: string; data?: unknown[]; axisLabel?: { interval?: unknown; rotate?: number } };
+
+/** The option's single x axis when it is a category axis that shows every name (`interval: 0`). */
+function everyNameAxis(option: object): CategoryAxis | null {
+  const x = (option as { xAxis?: unknown }).xAxis;
+  if (!x || typeof x !== 'object' || Array.isArray(x)) return null;
+  const axis = x as CategoryAxis;
+  return axis.type === 'category' && axis.axisLabel?.interval === 0 ? axis : null;
+}
+
+/**
+ * Whether the option, drawn `width` px wide, has too little room per name under its bars for
+ * slanted names (a phone's 17 市州, issue 20 screenshots).
+ */
+export function needsUprightLabels(option: object, width: number): boolean {
+  const n = everyNameAxis(option)?.data?.length ?? 0;
+  return width > 0 && n >= 2 && width / n < UPRIGHT_LABELS_BELOW_PX;
+}
+
+/** The option with the names under its bars standing upright (the option itself when it has no such axis). */
+export function uprightLabels<T extends object>(option: T): T {
+  const axis = everyNameAxis(option);
+  return axis ? { ...option, xAxis: { ...axis, axisLabel: { ...axis.axisLabel, rotate: 90 } } } : option;
+}
+
 /** A centred "no data" title, so an empty chart says so instead of drawing bare axes. */
 export function emptyTitle(text: string): { text: string; left: string; top: string; textStyle: { fontSize: number; fontWeight: 'normal'; color: string } } {
   return { text, left: 'center', top: 'middle', textStyle: { fontSize: 14, fontWeight: 'normal', color: '#6b6e73' } };
