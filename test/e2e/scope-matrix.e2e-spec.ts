@@ -139,6 +139,19 @@ describe('scope matrix: every role × every route × in and out of scope', () =>
     ),
   );
 
+  // The matrix itself (issue 19 item 9): a row whose status is 200 for every actor proves nothing
+  // about scope unless it says who finds the target among the rows, and that list must leave some
+  // allowed actor out (else the row could not catch a list leaking another scope's rows).
+  it('every row that answers 200 to every actor says who finds the target, and someone does not', () => {
+    const blind = ROUTES.flatMap((r) =>
+      (['A', 'B'] as Target[])
+        .filter((target) => ACTORS.every((a) => r.allowed[target].includes(a) && (r.status?.[a] ?? 200) === 200))
+        .filter((target) => !r.sees || !r.sees[target].every((a) => r.allowed[target].includes(a)) || r.sees[target].length >= r.allowed[target].length)
+        .map((target) => `${r.name} ${target}`),
+    );
+    expect(blind).toEqual([]);
+  });
+
   it.each(cases.map((c) => [c.route.name, c.target, c.actor, c.expected, c] as const))(
     '%s %s as %s → %i',
     async (_name, target, actor, expected, c) => {
