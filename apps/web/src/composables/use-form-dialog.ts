@@ -12,8 +12,8 @@ export interface FormDialogOptions<F extends string, T> {
   open: Ref<boolean>;
   /** Request properties whose API errors are shown under a form item. */
   fields: readonly F[];
-  /** Puts the form back to its starting values (called each time the dialog opens). */
-  reset?: () => void;
+  /** Puts the form back to its starting values (called, and awaited, each time the dialog opens). */
+  reset?: () => unknown;
   /** Checked once the form is valid: false when there is nothing to send (e.g. no row chosen). */
   ready?: () => boolean;
   /** The request. */
@@ -22,15 +22,18 @@ export interface FormDialogOptions<F extends string, T> {
   done: (result: T) => void;
 }
 
+/** What the dialog's form answers: an <el-form>, or the FormDialog shell that wraps one. */
+export type DialogForm = Pick<FormInstance, 'validate' | 'validateField' | 'clearValidate' | 'scrollToField'>;
+
 export function useFormDialog<F extends string, T>(options: FormDialogOptions<F, T>) {
-  // The dialog's <el-form ref="formRef">.
-  const formRef = useTemplateRef<FormInstance>('formRef');
+  // The dialog's <form-dialog ref="formRef"> (or <el-form ref="formRef">).
+  const formRef = useTemplateRef<DialogForm>('formRef');
   const saving = ref(false);
   const server = useServerErrors(options.fields);
 
-  watch(options.open, (value) => {
+  watch(options.open, async (value) => {
     if (!value) return;
-    options.reset?.();
+    await options.reset?.();
     server.clear();
     formRef.value?.clearValidate();
   });
