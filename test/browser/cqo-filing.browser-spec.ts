@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -6,7 +5,7 @@ import { Client } from 'pg';
 import { DEMO_PASSWORD } from '@cqo/server-demo';
 import { launchChromium } from '../support/browser';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
-import { testEnv, withDatabase } from '../support/test-env';
+import { seededDemoDatabase } from '../support/private-db';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, 'test-output/browser');
@@ -36,17 +35,7 @@ describe('CQO appointment filing in Chromium', () => {
     if (!existsSync(join(ROOT, 'dist/apps/web/index.html')) || !existsSync(join(ROOT, 'dist/apps/cli/src/main.js'))) {
       throw new Error('run `npm run build` first (npm test does)');
     }
-    const env = testEnv();
-    const name = `${env.databaseName}_cqo`;
-    const admin = new Client({ connectionString: env.adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    databaseUrl = withDatabase(env.adminUrl, name);
-    execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'seed:demo', '--enterprises', '300'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-      stdio: 'ignore',
-    });
+    databaseUrl = await seededDemoDatabase('cqo', 300);
     t = await createTestApp({ config: testConfig({ DATABASE_URL: databaseUrl }), serveWeb: true });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -6,7 +5,8 @@ import { Client } from 'pg';
 import { DEMO_PASSWORD } from '@cqo/server-demo';
 import { launchChromium } from '../support/browser';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
-import { testEnv, withDatabase } from '../support/test-env';
+import { testEnv } from '../support/test-env';
+import { seededDemoDatabase } from '../support/private-db';
 
 const ROOT = join(__dirname, '../..');
 
@@ -27,16 +27,7 @@ describe('dashboard states and the city report table in Chromium', () => {
       throw new Error('run `npm run build` first (npm test does)');
     }
     const env = testEnv();
-    const name = `${env.databaseName}_dashstates`;
-    const admin = new Client({ connectionString: env.adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const databaseUrl = withDatabase(env.adminUrl, name);
-    execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'seed:demo', '--enterprises', '300'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-      stdio: 'ignore',
-    });
+    const databaseUrl = await seededDemoDatabase('dashstates', 300);
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     // A county with enterprises of both size classes (its charts have something to draw).

@@ -1,15 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { Client } from 'pg';
 import type { DashboardResponse } from '@cqo/contracts';
 import { formatRate } from '@cqo/policy';
 import { DEMO_PASSWORD } from '@cqo/server-demo';
 import { launchChromium } from '../support/browser';
 import { bearer } from '../support/fixtures';
 import { createTestApp, testConfig, waitFor, type TestApp } from '../support/test-app';
-import { testEnv, withDatabase } from '../support/test-env';
+import { testEnv } from '../support/test-env';
+import { seededDemoDatabase } from '../support/private-db';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, 'test-output/browser');
@@ -30,17 +29,8 @@ describe('province dashboard in Chromium', () => {
       throw new Error('run `npm run build` first (npm test does)');
     }
     const env = testEnv();
-    const name = `${env.databaseName}_dashboard`;
-    const admin = new Client({ connectionString: env.adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const databaseUrl = withDatabase(env.adminUrl, name);
     // The seed builds the snapshots (the same code as the nightly rebuild).
-    execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'seed:demo', '--enterprises', '600'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-      stdio: 'ignore',
-    });
+    const databaseUrl = await seededDemoDatabase('dashboard', 600);
     t = await createTestApp({ config: testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${env.redisPrefix}:dashboard` }), serveWeb: true });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;

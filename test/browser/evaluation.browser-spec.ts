@@ -1,15 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Client } from 'pg';
 import type { CertificateDetail, EvaluationApplicationDetail, MeResponse } from '@cqo/contracts';
 import { chinaDate } from '@cqo/policy';
 import { DEMO_PASSWORD } from '@cqo/server-demo';
 import { launchChromium } from '../support/browser';
 import { bearer, makeUser, PASSWORD } from '../support/fixtures';
 import { createTestApp, testConfig, waitFor, type TestApp } from '../support/test-app';
-import { testEnv, withDatabase } from '../support/test-env';
+import { testEnv } from '../support/test-env';
+import { seededDemoDatabase } from '../support/private-db';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, 'test-output/browser');
@@ -53,17 +52,8 @@ describe('capability evaluation scoring sheet in Chromium', () => {
       throw new Error('run `npm run build` first (npm test does)');
     }
     const env = testEnv();
-    const name = `${env.databaseName}_evaluation_ui`;
-    const admin = new Client({ connectionString: env.adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const databaseUrl = withDatabase(env.adminUrl, name);
     // A small demo province: ent-1 has an active, fully eligible CQO; evaluator belongs to 420000.
-    execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'seed:demo', '--enterprises', '60'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-      stdio: 'ignore',
-    });
+    const databaseUrl = await seededDemoDatabase('evaluation_ui', 60);
     t = await createTestApp({ config: testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${env.redisPrefix}:evaluation` }), serveWeb: true });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,13 +5,13 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
-import { Client } from 'pg';
 import type { AttachmentExportSummary, FileJobInfo } from '@cqo/contracts';
 import { DEMO_PASSWORD } from '@cqo/server-demo';
 import { launchChromium } from '../support/browser';
 import { bearer, creditCode } from '../support/fixtures';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
-import { testEnv, withDatabase } from '../support/test-env';
+import { testEnv } from '../support/test-env';
+import { seededDemoDatabase } from '../support/private-db';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, 'test-output/browser');
@@ -37,16 +36,7 @@ describe('attachment export, roster import and training import in Chromium', () 
       throw new Error('run `npm run build` first (npm test does)');
     }
     const env = testEnv();
-    const name = `${env.databaseName}_files`;
-    const admin = new Client({ connectionString: env.adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const databaseUrl = withDatabase(env.adminUrl, name);
-    execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'seed:demo', '--enterprises', '400'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-      stdio: 'ignore',
-    });
+    const databaseUrl = await seededDemoDatabase('files', 400);
     filesDir = mkdtempSync(join(tmpdir(), 'cqo-files-browser-'));
     // The api and the worker share the database, the Redis prefix and the files directory.
     const config = testConfig({

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -7,7 +6,8 @@ import type { Role } from '@cqo/contracts';
 import { DEMO_PASSWORD } from '@cqo/server-demo';
 import { launchChromium } from '../support/browser';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
-import { testEnv, withDatabase } from '../support/test-env';
+import { testEnv } from '../support/test-env';
+import { seededDemoDatabase } from '../support/private-db';
 
 const ROOT = join(__dirname, '../..');
 const SHOTS = join(ROOT, 'test-output/screenshots');
@@ -56,16 +56,7 @@ describe('screenshots of every page, every role, 1440 and 390 px', () => {
       throw new Error('run `npm run build` first (npm test does)');
     }
     const env = testEnv();
-    const name = `${env.databaseName}_shots`;
-    const admin = new Client({ connectionString: env.adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const databaseUrl = withDatabase(env.adminUrl, name);
-    execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'seed:demo', '--enterprises', '300'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-      stdio: 'ignore',
-    });
+    const databaseUrl = await seededDemoDatabase('shots', 300);
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     // A county account whose county has enterprises (its pages have something to show).

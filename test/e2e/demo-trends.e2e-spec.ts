@@ -1,13 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { DashboardResponse, RegionStats, StatSettings } from '@cqo/contracts';
 import { chinaDate, DEFAULT_WEIGHTS } from '@cqo/policy';
 import { DEMO_PASSWORD } from '@cqo/server-demo';
 import { bearer } from '../support/fixtures';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
-import { testEnv, withDatabase } from '../support/test-env';
+import { testEnv } from '../support/test-env';
+import { seededDemoDatabase } from '../support/private-db';
 
 const ROOT = join(__dirname, '../..');
 
@@ -26,17 +25,8 @@ describe('demo province: multi-year trend and target states', () => {
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist/apps/cli/src/main.js'))) throw new Error('run `node tools/build.mjs --server` first (npm test does)');
     const env = testEnv();
-    const name = `${env.databaseName}_demotrend`;
-    const admin = new Client({ connectionString: env.adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const databaseUrl = withDatabase(env.adminUrl, name);
     // The default --years (5): the trend's five years all have reports.
-    execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'seed:demo', '--enterprises', '400'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-      stdio: 'ignore',
-    });
+    const databaseUrl = await seededDemoDatabase('demotrend', 400);
     t = await createTestApp({ config: testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${env.redisPrefix}:demotrend` }) });
     province = await bearer(t.http, 'province', DEMO_PASSWORD);
   }, 240_000);
