@@ -20,33 +20,18 @@ export interface CertificateChange {
  */
 export function certificateNotification(c: CertificateChange): NewNotification {
   const person = maskName(c.holderName);
-  switch (c.status) {
-    case 'suspended':
-      return {
-        kind: 'certificate-suspended',
-        title: `首席质量官证书 ${c.number} 已暂停`,
-        body: `证书 ${c.number} 已暂停使用：${c.reason}`,
-        link: '/my/evaluation',
-        dedupeKey: `certificate-suspended:${c.eventId}`,
-        params: { certificateNo: c.number, person, reason: c.reason },
-      };
-    case 'revoked':
-      return {
-        kind: 'certificate-revoked',
-        title: `首席质量官证书 ${c.number} 已作废`,
-        body: `证书 ${c.number} 已声明作废：${c.reason}`,
-        link: '/my/evaluation',
-        dedupeKey: `certificate-revoked:${c.eventId}`,
-        params: { certificateNo: c.number, person, reason: c.reason },
-      };
-    case 'expired':
-      return {
-        kind: 'certificate-expired',
-        title: `首席质量官证书 ${c.number} 已过期`,
-        body: `证书 ${c.number} 已于 ${c.validUntil} 超过有效期，可重新申请评价。`,
-        link: '/my/evaluation',
-        dedupeKey: `certificate-expired:${c.eventId}`,
-        params: { certificateNo: c.number, person, validUntil: c.validUntil },
-      };
-  }
+  const text: Record<CertificateChange['status'], { what: string; body: string; params: Record<string, string> }> = {
+    suspended: { what: '已暂停', body: `已暂停使用：${c.reason}`, params: { reason: c.reason } },
+    revoked: { what: '已作废', body: `已声明作废：${c.reason}`, params: { reason: c.reason } },
+    expired: { what: '已过期', body: `已于 ${c.validUntil} 超过有效期，可重新申请评价。`, params: { validUntil: c.validUntil } },
+  };
+  const t = text[c.status];
+  return {
+    kind: `certificate-${c.status}`,
+    title: `首席质量官证书 ${c.number} ${t.what}`,
+    body: `证书 ${c.number} ${t.body}`,
+    link: '/my/evaluation',
+    dedupeKey: `certificate-${c.status}:${c.eventId}`,
+    params: { certificateNo: c.number, person, ...t.params },
+  };
 }
