@@ -29,11 +29,11 @@ export async function recordEvent(
 export const actorUnitSql = (path: string, enterpriseName: string): string => `CASE
     WHEN u.id IS NOT NULL THEN COALESCE((SELECT ue.name FROM enterprise ue WHERE ue.id = u.enterprise_id), (SELECT ur.name FROM region ur WHERE ur.code = u.region_code))
     WHEN ev.actor_role = 'enterprise' THEN ${enterpriseName}
+    -- The region path lists the codes from the province down ('/420000/420100/420102/'): the office's
+    -- code at the role's level is read off it, and its name found by the primary key.
     WHEN ev.actor_role IN ('province', 'city', 'county') THEN (
       SELECT g.name FROM region g
-       WHERE g.level = CASE ev.actor_role WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END
-         AND left(${path}, length(g.path)) = g.path
-       ORDER BY length(g.path) DESC LIMIT 1)
+       WHERE g.code = split_part(${path}, '/', CASE ev.actor_role WHEN 'province' THEN 2 WHEN 'city' THEN 3 ELSE 4 END))
   END`;
 
 /**
