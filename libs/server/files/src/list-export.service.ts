@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { AssessmentPartKey, AuditEntry, CityAssessment, EnterpriseListItem, FilingStatusEnterprise, ListExport, ListExportParams, ListExportSummary, Page, ShortfallItem, ViolationItem } from '@cqo/contracts';
 import { AUDIT_COLUMNS, ENTERPRISE_COLUMNS, FILING_STATUS_COLUMNS, RANKING_COLUMNS, INDUSTRY_SECTION_NAMES, LIST_COLUMNS, SHORTFALL_COLUMNS, VIOLATION_COLUMNS, LIST_EXPORT_MAX_ROWS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
-import { chinaDate } from '@cqo/policy';
+import { chinaDate, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, openHashedFile, type Actor, type ProgressSink } from '@cqo/server-common';
 import { EnterprisesService, type EnterpriseQueryDto } from '@cqo/server-enterprises';
@@ -224,7 +224,7 @@ export class ListExportService {
       case 'ranking':
         // One page: a row per 市州.
         return async (page) => {
-          const year = typeof query.year === 'number' ? query.year : Number(chinaDate(this.clock.now()).slice(0, 4));
+          const year = typeof query.year === 'number' ? query.year : yearOf(this.clock.today());
           const items = page === 1 ? (await this.stats.assessment(year, query.sort as string | undefined)).items : [];
           return { items, total: items.length, page, pageSize: BATCH };
         };

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AssessmentResponse, RegionStats, StatRunInfo, StatSettings } from '@cqo/contracts';
-import { chinaDate } from '@cqo/policy';
+import { yearOf } from '@cqo/policy';
 import { AppException, Clock, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { AssessmentQueryDto, DashboardQueryDto, RebuildDto, RegionStatsQueryDto, SaveStatSettingsDto } from './dtos/stats.dto';
 import { SnapshotService } from './snapshot.service';
@@ -19,7 +19,7 @@ export class StatsController {
   ) {}
 
   private year(y: number | undefined): number {
-    return y ?? Number(chinaDate(this.clock.now()).slice(0, 4));
+    return y ?? yearOf(this.clock.today());
   }
 
   /** The dashboard of a region (default: the user's scope) for a year, from the current snapshot. */
