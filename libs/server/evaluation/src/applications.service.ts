@@ -44,7 +44,7 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
-import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { APP_CONFIG, AppException, Clock, queryPage, type Actor, type AppConfig } from '@cqo/server-common';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
@@ -165,12 +165,8 @@ export class EvaluationApplicationsService {
       where.push(`EXISTS (SELECT 1 FROM evaluation_panel_member pm WHERE pm.application_id = a.id AND pm.user_id = $${params.push(actor.userId)})`);
     }
     const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM evaluation_application a WHERE ${clause}`, params);
-    const rows: ApplicationRow[] = await this.dataSource.query(
-      `${SELECT} WHERE ${clause} ORDER BY a.updated_at DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
-    return { items: rows.map(toListItem), total, page, pageSize };
+    const sql = { from: `FROM evaluation_application a WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY a.updated_at DESC` };
+    return queryPage(this.dataSource, sql, params, { page, pageSize }, toListItem);
   }
 
   async detail(actor: Actor, id: string): Promise<EvaluationApplicationDetail> {

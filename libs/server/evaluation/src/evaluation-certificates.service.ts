@@ -35,7 +35,7 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, queryPage, type Actor } from '@cqo/server-common';
 import { certificateNotification, NotificationsService, type OutgoingNotification } from '@cqo/server-filings';
 import { UnitOfWork } from '@cqo/server-queue';
 import { toYearHours, YEAR_HOURS_SQL } from '@cqo/server-training';
@@ -225,12 +225,8 @@ export class EvaluationCertificatesService {
       where.push(`(c.number ILIKE $${params.push(like)} OR c.holder_name ILIKE $${params.length})`);
     }
     const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM evaluation_certificate c WHERE ${clause}`, params);
-    const rows: CertificateRow[] = await this.dataSource.query(
-      `${SELECT} WHERE ${clause} ORDER BY c.issued_on DESC, c.number DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
-    return { items: rows.map(toItem), total, page, pageSize };
+    const sql = { from: `FROM evaluation_certificate c WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY c.issued_on DESC, c.number DESC` };
+    return queryPage(this.dataSource, sql, params, { page, pageSize }, toItem);
   }
 
   async detail(actor: Actor, id: string): Promise<CertificateDetail> {

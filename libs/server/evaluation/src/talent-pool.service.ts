@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AddTalentRequest, GradeDistribution, GradeDistributionRow, TalentPoolItem, TalentPoolPage, TalentPoolQuery } from '@cqo/contracts';
 import { subtreePattern } from '@cqo/policy';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, queryPage, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
@@ -31,12 +31,8 @@ export class TalentPoolService {
     const where = ['t.removed_at IS NULL', this.certificates.scopeSql(actor, params, 'c', q.region)];
     if (q.grade) where.push(`c.grade = $${params.push(q.grade)}`);
     const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM evaluation_talent t JOIN evaluation_certificate c ON c.id = t.certificate_id WHERE ${clause}`,
-      params,
-    );
-    const rows = await this.dataSource.query(`${SELECT} WHERE ${clause} ORDER BY t.added_at DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params);
-    return { items: rows.map(toItem), total, page, pageSize };
+    const sql = { from: `FROM evaluation_talent t JOIN evaluation_certificate c ON c.id = t.certificate_id WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY t.added_at DESC` };
+    return queryPage(this.dataSource, sql, params, { page, pageSize }, toItem);
   }
 
   /** Only a holder of a valid certificate in scope; one membership per person. */

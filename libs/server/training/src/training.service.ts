@@ -26,7 +26,7 @@ import {
   yearOf,
 } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, queryPage, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { LedgerService } from './ledger.service';
@@ -161,12 +161,7 @@ export class TrainingService {
     }
     if (q.year) where.push(`t.end_date BETWEEN $${params.push(`${q.year}-01-01`)}::date AND $${params.push(`${q.year}-12-31`)}::date`);
     const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM training_record t WHERE ${clause}`, params);
-    const rows: RecordRow[] = await this.dataSource.query(
-      `${RECORD_SELECT} WHERE ${clause} ORDER BY t.seq DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
-    return { items: rows.map(toItem), total, page, pageSize };
+    return queryPage(this.dataSource, { from: `FROM training_record t WHERE ${clause}`, select: `${RECORD_SELECT} WHERE ${clause} ORDER BY t.seq DESC` }, params, { page, pageSize }, toItem);
   }
 
   /** The enterprise's active CQO in `year`: hours by category and progress toward each threshold. */
