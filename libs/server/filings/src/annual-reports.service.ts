@@ -266,13 +266,8 @@ export class AnnualReportsService {
     const result = { id, version: written[0].version, from, hits, explanation, late, prefill, events: facts.events, actorName: facts.actor_name };
     const status: ReportProgress = 'submitted';
     const submittedAt = now.toISOString();
-    return {
+    return reportDetail(e, year, settings, {
       id: result.id,
-      enterpriseId: e.id,
-      enterpriseName: e.name,
-      regionCode: e.region_code,
-      regionName: e.region_name,
-      year,
       status,
       version: result.version,
       data: { ...emptyReportData(), ...data },
@@ -284,14 +279,11 @@ export class AnnualReportsService {
       returnReason: null,
       reviewedAt: null,
       reviewedByName: null,
-      lockedReason: lockedReason(status, null),
-      windowOpens: settings.windowOpens,
-      deadline: settings.enterpriseDeadline,
       history: [
         ...result.events.map(toReportEvent),
         { at: submittedAt, actorName: result.actorName, actorUnit: actor.role === 'enterprise' ? e.name : null, actorRole: actor.role, fromStatus: result.from, toStatus: 'submitted', reason: result.explanation },
       ],
-    };
+    });
   }
 
   // ------------------------------------------------------------------ the reviewer's writes
@@ -399,14 +391,8 @@ export class AnnualReportsService {
     const frozen = row && (row.status === 'submitted' || row.status === 'accepted');
     const softHits = frozen ? row.soft_hits : softRuleHits(data, await this.softFacts(m, e.id, year, prefill));
     const status: ReportProgress = row?.status ?? 'not-started';
-    const reviewedAt = iso(row?.reviewed_at ?? null);
-    return {
+    return reportDetail(e, year, settings, {
       id: row?.id ?? null,
-      enterpriseId: e.id,
-      enterpriseName: e.name,
-      regionCode: e.region_code,
-      regionName: e.region_name,
-      year,
       status,
       version: row?.version ?? 0,
       data,
@@ -416,13 +402,10 @@ export class AnnualReportsService {
       late: row?.late ?? false,
       submittedAt: iso(row?.submitted_at ?? null),
       returnReason: row?.status === 'returned' ? row.return_reason : null,
-      reviewedAt,
+      reviewedAt: iso(row?.reviewed_at ?? null),
       reviewedByName: row?.reviewed_by_name ?? null,
-      lockedReason: lockedReason(status, reviewedAt),
-      windowOpens: settings.windowOpens,
-      deadline: settings.enterpriseDeadline,
       history: row ? await reportEvents(m, 'annual', row.id) : [],
-    };
+    });
   }
 
   /** The CQO in post at the end of the year (or today), the year's filings, and the ledger's hours. */
@@ -741,6 +724,32 @@ function toReportEvent(r: EventRow): ReportEvent {
 /** An annual report write's audit row (the unit's action), in its unit of work. */
 function audited(tx: UnitOfWorkTx, id: string, details: Record<string, unknown>): Promise<void> {
   return tx.audit({ objectType: 'annual_report', objectId: id, details });
+}
+
+/**
+ * The one shape of a report as its page reads it, from the stored row (`detail`) or from what the
+ * submit just wrote (`submit`): the enterprise, the year's window and the lock follow from `r`.
+ */
+function reportDetail(
+  e: EnterpriseRow,
+  year: number,
+  settings: FilingSettings,
+  r: Omit<AnnualReportDetail, 'enterpriseId' | 'enterpriseName' | 'regionCode' | 'regionName' | 'year' | 'lockedReason' | 'windowOpens' | 'deadline'>,
+): AnnualReportDetail {
+  const { id, history, ...rest } = r;
+  return {
+    id,
+    enterpriseId: e.id,
+    enterpriseName: e.name,
+    regionCode: e.region_code,
+    regionName: e.region_name,
+    year,
+    ...rest,
+    lockedReason: lockedReason(r.status, r.reviewedAt),
+    windowOpens: settings.windowOpens,
+    deadline: settings.enterpriseDeadline,
+    history,
+  };
 }
 
 function iso(d: Date | string | null): string | null {
