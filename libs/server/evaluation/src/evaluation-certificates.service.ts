@@ -37,7 +37,7 @@ import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
 import { AppException, Clock, queryPage, type Actor } from '@cqo/server-common';
 import { certificateNotification, NotificationsService, type OutgoingNotification } from '@cqo/server-filings';
-import { UnitOfWork } from '@cqo/server-queue';
+import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { toYearHours, YEAR_HOURS_SQL } from '@cqo/server-training';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 
@@ -362,9 +362,10 @@ export class EvaluationCertificatesService {
    * A voided violation (撤销) no longer acts: a pending revocation it raised is dropped, and a status
    * it set automatically — still the certificate's latest change — goes back to the one before.
    * The person's other violations in force then act again, so what stays is what they call for.
-   * A revocation an officer confirmed is that officer's decision and stays. In the caller's transaction.
+   * A revocation an officer confirmed is that officer's decision and stays. In the caller's unit of work
+   * (the void's: its actor signs each certificate's audit row).
    */
-  async liftViolation(m: EntityManager, violationId: string, personId: string, actor: Actor, note: string): Promise<{ changed: number }> {
+  async liftViolation(m: EntityManager, tx: UnitOfWorkTx, violationId: string, personId: string, actor: Actor, note: string): Promise<{ changed: number }> {
     const certs: { id: string; status: CertificateStatus; revocation_pending_violation_id: string | null }[] = await m.query(
       `SELECT c.id, c.status, c.revocation_pending_violation_id FROM evaluation_certificate c WHERE c.person_id = $1 ORDER BY c.id FOR UPDATE`,
       [personId],
@@ -390,10 +391,7 @@ export class EvaluationCertificatesService {
       if (touched) {
         for (const o of others) await this.applyTo(m, c, o, true);
         changed++;
-        await this.audit.record(
-          { actor, ip: actor.ip, action: 'evaluation.certificate.lift', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { violationId, status: c.status } },
-          m,
-        );
+        await tx.audit({ action: 'evaluation.certificate.lift', objectType: 'evaluation_certificate', objectId: c.id, details: { violationId, status: c.status } });
       }
     }
     return { changed };
