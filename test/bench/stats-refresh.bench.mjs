@@ -13,12 +13,15 @@
 //      (`markDirty`, as the outbox relay marks it), then `SnapshotService.drain()` timed — the
 //      changed enterprise's part counted again, its county and ancestors moved by new − held
 //      (`stat_contrib`), the year's run written and swapped in; for the largest county and a median
-//      one. The county's first change (recount and hold its enterprises' parts) is timed apart;
+//      one. F: the county's first change after its parts were dropped, as a rebuild drops them
+//      (recount and hold, set-based in the server), timed in each round before A;
 //   B. the raw statement over the changed enterprise (`ownCountsYearsSql('enterprises', true)`,
 //      bare connection): the least a refresh must read;
 //   C. the raw single-county recount statement (`ownCountsYearsSql()` for the county): what every
 //      refresh ran before;
-//   ABCABC…, BENCH_ROUNDS rounds, the load average printed with each round.
+//   FABCFABC…, BENCH_ROUNDS rounds, the load average printed with each round.
+//   H. holding every county again after a rebuild (`SnapshotService.holdCounties`, what the rebuild
+//      job runs after the nightly rebuild) vs the raw statement over every county, interleaved.
 //   D. a burst: BENCH_BURST changes (an enterprise's 规上 flag flipped + its `stats.refresh` outbox
 //      row, one transaction each, 8 writers) over three counties with the product's worker and api
 //      running; time from the last commit until the outbox is relayed and nothing is left marked,
@@ -85,28 +88,29 @@ const { DataSource } = require('typeorm');
 // of its Dec 31 after that day is closed, issue 17; its marks are dropped).
 const live = (await q(`SELECT year FROM stat_current WHERE closed_at IS NULL AND as_of = $1 ORDER BY year`, [today])).map((r) => Number(r.year));
 const pairs = [];
-const firsts = [];
+const holds = [];
 await withPolicyContext(async (app) => {
   const snapshots = app.get(SnapshotService);
   const ds = app.get(DataSource);
   const params = await Promise.all(live.map((y) => snapshots.yearParams(ds.manager, y)));
   const raw = await pool.connect();
   await raw.query(`SET jit = off; SET work_mem = '64MB'`);
+  // A: the enterprise's 规上 flipped and marked (as the relay marks it), then one drain, timed.
+  const refreshOf = (id) => async () => {
+    await ds.transaction(async (m) => {
+      await m.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [id]);
+      await snapshots.markDirty(m, [{ reason: 'bench.change', enterpriseId: id }]);
+    });
+    const t0 = performance.now();
+    const { runs } = await snapshots.drain('bench');
+    const took = performance.now() - t0;
+    if (runs.length !== 1 || runs[0].kind !== 'incremental' || runs[0].years.join() !== live.join()) throw new Error(`unexpected runs ${JSON.stringify(runs)}`);
+    return took;
+  };
   try {
     for (const county of [largest, mid]) {
       const [e] = await q(`SELECT id FROM enterprise WHERE region_code = $1 ORDER BY id LIMIT 1`, [county.code]);
-      // A: the enterprise's 规上 flipped and marked (as the relay marks it), then one drain, timed.
-      const refresh = async () => {
-        await ds.transaction(async (m) => {
-          await m.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [e.id]);
-          await snapshots.markDirty(m, [{ reason: 'bench.change', enterpriseId: e.id }]);
-        });
-        const t0 = performance.now();
-        const { runs } = await snapshots.drain('bench');
-        const took = performance.now() - t0;
-        if (runs.length !== 1 || runs[0].kind !== 'incremental' || runs[0].years.join() !== live.join()) throw new Error(`unexpected runs ${JSON.stringify(runs)}`);
-        return took;
-      };
+      const refresh = refreshOf(e.id);
       // B: the raw statement over the changed enterprise (its part of every count): the least a refresh must read.
       const rawEnterprise = async () => {
         const t0 = performance.now();
@@ -119,22 +123,40 @@ await withPolicyContext(async (app) => {
         await raw.query(ownCountsYearsSql(), yearsParams(params, [county.path]));
         return performance.now() - t0;
       };
-      // The county's first change after a rebuild: recounted once, its enterprises' parts kept.
-      const held = Number((await q(`SELECT count(*)::int AS n FROM stat_contrib_region WHERE region_code = $1 AND year = ANY($2::int[])`, [county.code, live]))[0].n);
-      firsts.push({ county: county.code, n: county.n, held: held > 0, first: await refresh(), load: load() });
-      log(`${county.code} (${county.n}) first change: ${ms(firsts.at(-1).first)}${held ? ' (already held)' : ' (recount and hold)'}`);
+      // The county's parts dropped (as a rebuild drops them): its next change recounts and holds it (set-based, in the server).
+      const unhold = () => q(`WITH d AS (DELETE FROM stat_contrib WHERE region_code = $1 AND year = ANY($2::int[])) DELETE FROM stat_contrib_region WHERE region_code = $1 AND year = ANY($2::int[])`, [county.code, live]);
       await rawEnterprise(); // warm
       await rawCounty();
       for (let round = 1; round <= ROUNDS; round++) {
+        await unhold();
+        const f = await refresh();
         const a = await refresh();
         const b = await rawEnterprise();
         const c = await rawCounty();
-        pairs.push({ county: county.code, n: county.n, round, refresh: a, raw: b, county_: c, load: load() });
-        log(`${county.code} (${county.n}) round ${round}: refresh ${ms(a)}, raw enterprise ${ms(b)}, raw county ${ms(c)}; load ${load()}`);
+        pairs.push({ county: county.code, n: county.n, round, first: f, refresh: a, raw: b, county_: c, load: load() });
+        log(`${county.code} (${county.n}) round ${round}: first change (recount and hold) ${ms(f)}, refresh ${ms(a)}, raw enterprise ${ms(b)}, raw county ${ms(c)}; load ${load()}`);
       }
-      // Rounds + the first change flipped the flag ROUNDS + 1 times: flip it back if odd.
-      if ((ROUNDS + 1) % 2 === 1) await refresh();
+      // Each round flipped the flag twice: it ends as it began.
     }
+    // H: after a rebuild (its parts dropped), the rebuild job holds every county again
+    // (`holdCounties`), vs the raw statement over every county (what a province recount reads).
+    const [first] = await q(`SELECT id FROM enterprise WHERE region_code = $1 ORDER BY id LIMIT 1`, [largest.code]);
+    const largestRefresh = refreshOf(first.id);
+    const paths = (await q(`SELECT DISTINCT region_path AS p FROM enterprise WHERE region_path LIKE '/420000/%'`)).map((r) => r.p);
+    for (let round = 1; round <= ROUNDS; round++) {
+      await q(`DELETE FROM stat_contrib WHERE year = ANY($1::int[])`, [live]);
+      await q(`DELETE FROM stat_contrib_region WHERE year = ANY($1::int[])`, [live]);
+      let t0 = performance.now();
+      const held = await snapshots.holdCounties('bench');
+      const h = performance.now() - t0;
+      t0 = performance.now();
+      await raw.query(ownCountsYearsSql(), yearsParams(params, paths));
+      const r = performance.now() - t0;
+      const after = await largestRefresh();
+      holds.push({ round, hold: h, raw: r, counties: held.counties, enterprises: held.enterprises, runs: held.runs.length, after, load: load() });
+      log(`hold round ${round}: ${held.enterprises} enterprises in ${held.counties} counties held in ${ms(h)} (${held.runs.length} runs), raw province statement ${ms(r)}; then the largest county's change ${ms(after)}; load ${load()}`);
+    }
+    if (ROUNDS % 2 === 1) await largestRefresh();
   } finally {
     raw.release();
   }
@@ -241,13 +263,17 @@ await pool.end();
 
 console.log(`\nstats-refresh bench — ${db.name}, year ${Y}, held years ${heldYears.join(', ')}; load average now ${load()}`);
 console.log(`\nA refresh after one enterprise's change (years ${live.join(', ')}) vs B the raw statement over that enterprise and C the raw county recount statement, ${ROUNDS} interleaved rounds:`);
-for (const f of firsts) console.log(`first change of ${f.county} (${f.n}): ${ms(f.first)}${f.held ? ' (already held)' : ' (recount and hold)'}; load ${f.load}`);
-console.log('| county | enterprises | round | A refresh | B raw enterprise | A ÷ B | C raw county recount | A ÷ C | load 1/5/15 |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
-for (const p of pairs) console.log(`| ${p.county} | ${p.n} | ${p.round} | ${ms(p.refresh)} | ${ms(p.raw)} | ${(p.refresh / p.raw).toFixed(2)}× | ${ms(p.county_)} | ${(p.refresh / p.county_).toFixed(3)}× | ${p.load} |`);
+console.log('F = the county\'s first change after its parts were dropped (recount and hold, set-based), A = the next change (held).');
+console.log('| county | enterprises | round | F first change | F ÷ C | A refresh | B raw enterprise | A ÷ B | C raw county recount | A ÷ C | load 1/5/15 |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const p of pairs) console.log(`| ${p.county} | ${p.n} | ${p.round} | ${ms(p.first)} | ${(p.first / p.county_).toFixed(2)}× | ${ms(p.refresh)} | ${ms(p.raw)} | ${(p.refresh / p.raw).toFixed(2)}× | ${ms(p.county_)} | ${(p.refresh / p.county_).toFixed(3)}× | ${p.load} |`);
+console.log('\nH: holding every county after a rebuild (the rebuild job) vs the raw statement over every county, interleaved:');
+console.log('| round | enterprises held | counties | hold | raw province statement | hold ÷ raw | runs written | next change (largest county) | load 1/5/15 |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const h of holds) console.log(`| ${h.round} | ${h.enterprises} | ${h.counties} | ${ms(h.hold)} | ${ms(h.raw)} | ${(h.hold / h.raw).toFixed(2)}× | ${h.runs} | ${ms(h.after)} | ${h.load} |`);
 for (const c of [largest, mid]) {
   const mine = pairs.filter((p) => p.county === c.code);
-  console.log(`median ${c.code}: refresh ${ms(median(mine.map((p) => p.refresh)))}, raw enterprise ${ms(median(mine.map((p) => p.raw)))}, raw county ${ms(median(mine.map((p) => p.county_)))}`);
+  console.log(`median ${c.code}: first change ${ms(median(mine.map((p) => p.first)))}, refresh ${ms(median(mine.map((p) => p.refresh)))}, raw enterprise ${ms(median(mine.map((p) => p.raw)))}, raw county ${ms(median(mine.map((p) => p.county_)))}`);
 }
 console.log(`\nD bursts of ${BURST} outbox changes over ${burstCounties.map((c) => `${c.code} (${c.n})`).join(', ')}, ${WRITERS} writers:`);
 console.log('| round | written in | drained after last | dashboard after last | runs (kind: count, total ms) | load 1/5/15 |');

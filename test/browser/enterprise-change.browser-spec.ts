@@ -86,4 +86,53 @@ describe('enterprise change request in Chromium', () => {
       await mine.context.close();
     }
   });
+
+  it('the office turns the next request down: a reason is required, the enterprise sees it; 全部 is kept in the URL', async () => {
+    const mine = await signIn(filer);
+    try {
+      await mine.page.waitForSelector('[data-testid=my-enterprise-page] [data-testid=enterprise-edit]', { timeout: 20_000 });
+      await mine.page.click('[data-testid=enterprise-edit]');
+      await mine.page.click('[data-testid=enterprise-form-above-size] label:has-text("是")');
+      await mine.page.click('[data-testid=enterprise-save]');
+      await mine.page.waitForSelector('.el-message--success:has-text("已提交审核")', { timeout: 10_000 });
+    } finally {
+      await mine.context.close();
+    }
+
+    const { context, page } = await signIn(officer);
+    try {
+      await page.goto(`${base}/enterprises/change-requests`);
+      const row = page.locator('[data-testid=change-requests-table] .el-table__row', { hasText: '是否规上' }).first();
+      await row.waitFor({ timeout: 20_000 });
+      await row.locator('[data-testid=change-request-reject]').click();
+      const dialog = page.locator('[data-testid=change-request-reject-dialog]');
+      await dialog.waitFor({ timeout: 10_000 });
+      await page.click('[data-testid=change-request-reject-submit]');
+      await dialog.locator('.el-form-item__error:has-text("请填写不予通过的理由")').waitFor({ timeout: 10_000 });
+      await dialog.locator('textarea[data-testid=change-request-reason]').fill('规上认定以统计局年报为准');
+      await page.click('[data-testid=change-request-reject-submit]');
+      await page.waitForSelector('.el-message--success:has-text("已不予通过")', { timeout: 10_000 });
+
+      await page.click('[data-testid=change-requests-status] label:has-text("全部")');
+      await page.waitForURL(/status=all/, { timeout: 10_000 });
+      const rejected = page.locator('[data-testid=change-requests-table] .el-table__row', { hasText: '规上认定以统计局年报为准' });
+      await rejected.waitFor({ timeout: 10_000 });
+      await expect(rejected.locator('[data-testid=change-request-status]').textContent()).resolves.toContain('未通过');
+      await page.reload();
+      await rejected.waitFor({ timeout: 20_000 });
+    } finally {
+      await context.close();
+    }
+    expect(await aboveSize()).toBe(false);
+
+    const again = await signIn(filer);
+    try {
+      const pending = again.page.locator('[data-testid=pending-change]');
+      await pending.waitFor({ timeout: 20_000 });
+      await expect(pending.getAttribute('data-status')).resolves.toBe('rejected');
+      await expect(pending.textContent()).resolves.toContain('规上认定以统计局年报为准');
+    } finally {
+      await again.context.close();
+    }
+  });
 });

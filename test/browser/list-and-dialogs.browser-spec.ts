@@ -100,4 +100,19 @@ describe('violations list and status dialog in Chromium', () => {
     await page.goto(`${base}/overview`);
     await page.waitForFunction(() => !document.body.textContent?.includes('所选地区不在您的管辖范围内'), undefined, { timeout: 15_000 });
   }, 60_000);
+
+  it('a record page keeps its year in the URL: 城市年度报告 of the year named, and the reporting year leaves the URL', async () => {
+    // The reporting year: this year from 1 November on, the previous one before.
+    const [y, m] = chinaDate(new Date()).split('-').map(Number);
+    const reportingYear = m >= 11 ? y : y - 1;
+    const title = page.locator('[data-testid=city-report-title]');
+    await page.goto(`${base}/city-report?year=${reportingYear - 1}`);
+    await title.filter({ hasText: `${reportingYear - 1}年度` }).waitFor({ timeout: 20_000 });
+
+    await page.locator('[data-testid=city-report-year]').click();
+    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: new RegExp(`^${reportingYear}年度$`) }).click();
+    await title.filter({ hasText: `${reportingYear}年度` }).waitFor({ timeout: 10_000 });
+    expect(new URL(page.url()).search).toBe('');
+  }, 60_000);
 });
+

@@ -6,7 +6,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { OutboxService, QueueName } from '@cqo/server-queue';
-import { SnapshotService } from '@cqo/server-stats';
+import { contributionsYears, SnapshotService } from '@cqo/server-stats';
 import { bearer, creditCode, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
@@ -324,6 +324,14 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
       await settled();
       expect(await held()).toBe(1);
       expect(Number((await one(`SELECT count(*)::int AS n FROM stat_contrib WHERE year = $1 AND region_code = '420502'`, [Y])).n)).toBe(await registered('420502'));
+      // The parts the server wrote (holdContributionsSql, jsonb built in SQL) are the parts the
+      // process computes (contributionsYears + flatCounts), key for key, violation types included.
+      const stored: { enterprise_id: string; counts: Record<string, number> }[] = await t.db.query(
+        `SELECT enterprise_id, counts FROM stat_contrib WHERE year = $1 AND region_code = '420502'`,
+        [Y],
+      );
+      const computed = (await contributionsYears(t.db.manager, { paths: [(await one(`SELECT path FROM region WHERE code = '420502'`)).path] }, [await svc.yearParams(t.db.manager, Y)])).get(Y)!;
+      expect(Object.fromEntries(stored.map((r) => [r.enterprise_id, r.counts]))).toEqual(Object.fromEntries([...computed].map(([id, c]) => [id, c.counts])));
     };
     /** After the drains: the snapshot equals a full rebuild's, every region; the rebuild drops the held parts, so hold them again. */
     const compare = async (label: string) => {
@@ -389,4 +397,33 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     await settled();
     expect(await snapshotOf()).toEqual(rebuilt);
   }, 240_000);
+  it('the rebuild job (the nightly one) holds every county\'s parts again: no run when nothing changed, and a county\'s first change after it is moved by that enterprise alone, not a recount', async () => {
+    await settled();
+    const job = await queue.add('stats.rebuild', { trigger: 'test:nightly', years: [Y] });
+    await job.finished();
+    const since = await lastRunId();
+    // Every county holding enterprises is held, each enterprise once (closed ones have no part).
+    const unheld = await t.db.query(
+      `SELECT DISTINCT e.region_code FROM enterprise e WHERE NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $1 AND c.region_code = e.region_code)`,
+      [Y],
+    );
+    expect(unheld).toEqual([]);
+    for (const county of COUNTIES) {
+      expect(Number((await one(`SELECT count(*)::int AS n FROM stat_contrib WHERE year = $1 AND region_code = $2`, [Y, county])).n)).toBe(await registered(county));
+    }
+    // Nothing changed since the rebuild: holding wrote no run (the snapshot is the rebuild's).
+    expect((await t.db.query(`SELECT trigger FROM stat_run WHERE trigger LIKE '%:hold'`))).toEqual([]);
+    // A figure drifted with no change queued: a recount of 江汉区 would count it, a move by the edited enterprise does not.
+    const [x, y] = (await t.db.query(`SELECT id FROM enterprise WHERE region_code = '420103' ORDER BY id LIMIT 2`)).map((r: { id: string }) => r.id);
+    const counted = (await snapshotOf())['420103'].own.enterprises;
+    await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [y]);
+    const { version, aboveSize } = (await t.http().get(`/api/enterprises/${x}`).set('Authorization', province).expect(200)).body;
+    await t.http().patch(`/api/enterprises/${x}`).set('Authorization', province).send({ aboveSize: !aboveSize, version }).expect(200);
+    await settled();
+    const step = aboveSize ? -1 : 1;
+    expect((await snapshotOf())['420103'].own.enterprises).toEqual({ ...counted, aboveSize: counted.aboveSize + step, sme: counted.sme - step });
+    const runs = await runsSince(since);
+    expect(runs).toEqual([expect.objectContaining({ kind: 'incremental', regions: ['420103'], status: 'succeeded' })]);
+    await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [y]);
+  }, 120_000);
 });

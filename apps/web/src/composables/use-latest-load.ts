@@ -50,5 +50,11 @@ export function useLatestLoad<T>(options: LatestLoadOptions<T>) {
     }
   }
 
-  return { loading, failed, load };
+  /** Drops the request that is out (its answer will be ignored) and ends the spinner: there is nothing to load any more. */
+  function cancel(): void {
+    guard.begin();
+    loading.value = false;
+  }
+
+  return { loading, failed, load, cancel };
 }

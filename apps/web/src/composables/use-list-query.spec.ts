@@ -1,8 +1,8 @@
 import { nextTick, reactive } from 'vue';
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
-import { firstString, pageOf } from '../utils/route-query';
+import { firstString, pageOf, yearQuery } from '../utils/route-query';
 import { latestRequestGuard } from './use-latest-load';
-import { useListQuery } from './use-list-query';
+import { memoryRoute, useListQuery } from './use-list-query';
 
 // useListQuery with a small stand-in router: the URL is a reactive query that replace() rewrites.
 function fakeRouter(name = 'list') {
@@ -102,5 +102,66 @@ describe('useListQuery: filters in the URL, paging, latest request wins', () => 
     await nextTick();
     await settle();
     expect([list.result.value, list.loading.value]).toEqual(['', false]);
+  });
+
+  it('a record page: a failure empties it and says so, each answer goes to onLoaded, nothing loads without a key', async () => {
+    const { route, router } = fakeRouter();
+    let fail = false;
+    let key: string | null = null;
+    const seen: string[] = [];
+    const list = useListQuery<Filters, string>({
+      routeName: 'list',
+      parse,
+      fetch: (f) => (key === null ? null : fail ? Promise.reject(new Error('503')) : Promise.resolve(`${key}:${f.q}`)),
+      clearOnFailure: true,
+      onLoaded: (value) => seen.push(value),
+      route,
+      router,
+    });
+    await list.load();
+    expect([list.result.value, list.loading.value, seen]).toEqual([null, false, []]);
+    key = 'e1';
+    await list.load();
+    expect([list.result.value, list.failed.value, seen]).toEqual(['e1:', false, ['e1:']]);
+    fail = true;
+    await list.load();
+    expect([list.result.value, list.failed.value]).toEqual([null, true]);
+  });
+});
+
+describe('yearQuery: a page whose one filter is the year', () => {
+  const { parse: parseYear, toQuery } = yearQuery(2025, 2021, 2026);
+  it('the usual year is left out of the URL; others are kept within range', () => {
+    expect([parseYear({}), parseYear({ year: '2023' }), parseYear({ year: '2030' }), parseYear({ year: 'x' })]).toEqual([
+      { year: 2025 },
+      { year: 2023 },
+      { year: 2026 },
+      { year: 2025 },
+    ]);
+    expect([toQuery({ year: 2025 }), toQuery({ year: 2023 })]).toEqual([{ year: '' }, { year: 2023 }]);
+  });
+});
+
+describe('memoryRoute: a list whose filters stay out of the URL', () => {
+  it('pages and filters like a URL list, and a search with the same filters loads again', async () => {
+    const seen: Filters[] = [];
+    const list = useListQuery<Filters, string>({ ...memoryRoute(), parse, fetch: async (f) => (seen.push(f), f.q), immediate: true });
+    await settle();
+    list.apply({ page: 2 });
+    await nextTick();
+    await settle();
+    list.apply({ q: 'a', page: 1 });
+    await nextTick();
+    await settle();
+    list.apply({ q: 'a', page: 1 });
+    await nextTick();
+    await settle();
+    expect(seen).toEqual([
+      { q: '', page: 1 },
+      { q: '', page: 2 },
+      { q: 'a', page: 1 },
+      { q: 'a', page: 1 },
+    ]);
+    expect(list.result.value).toBe('a');
   });
 });

@@ -1,4 +1,4 @@
-import { computed, onMounted, ref, watch, type ComputedRef, type Ref, type WritableComputedRef } from 'vue';
+import { computed, onMounted, reactive, ref, watch, type ComputedRef, type Ref, type WritableComputedRef } from 'vue';
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
 import { compactQuery } from '../utils/route-query';
 import { useLatestLoad } from './use-latest-load';
@@ -24,8 +24,15 @@ export interface ListQueryOptions<F extends object, R> {
   parse: (query: LocationQuery) => F;
   /** Applied filters → URL values; '' and page 1 are left out of the URL. Default: the filters as they are. */
   toQuery?: (filters: F) => Record<string, string | number>;
-  /** The page's request for the applied filters. */
-  fetch: (filters: F) => Promise<R>;
+  /** The page's request for the applied filters, or null when there is nothing to load yet (no region, no enterprise). */
+  fetch: (filters: F) => Promise<R> | null;
+  /**
+   * A failed load empties the result (a record page says 加载失败 instead of showing another
+   * year's record); by default a list keeps its last page on screen.
+   */
+  clearOnFailure?: boolean;
+  /** Called with each answer that fills the page (e.g. to copy a record into the form that edits it). */
+  onLoaded?: (result: R) => void;
   /** Called with the filters each time they change (e.g. to copy them into the form's draft). */
   onApplied?: (filters: F) => void;
   /** Load at once (and on every change); otherwise the page calls `load()` when it is ready (onMounted). */
@@ -45,6 +52,8 @@ export interface ListQuery<F extends object, R> {
   applied: ComputedRef<F>;
   result: Ref<R | null>;
   loading: Ref<boolean>;
+  /** The latest load failed (the request client has shown the message). */
+  failed: Ref<boolean>;
   /** Writes the filters with `changes` to the URL (which then loads). */
   apply(changes: Partial<F>): void;
   /** Loads the applied filters; a failure keeps the last page on screen (the request client shows the message). */
@@ -59,11 +68,15 @@ export function useListQuery<F extends object, R>(options: ListQueryOptions<F, R
   const applied = computed<F>(() => options.parse(route.query));
   const result = ref<R | null>(null) as Ref<R | null>;
   const toQuery = options.toQuery ?? ((filters: F) => filters as unknown as Record<string, string | number>);
-  // A failure keeps the last page on screen (the request client has shown the message).
-  const { loading, load } = useLatestLoad<R>({
+  // A failure keeps the last page on screen unless told otherwise (the request client has shown the message).
+  const { loading, failed, load } = useLatestLoad<R>({
     fetch: () => options.fetch(applied.value),
     done: (page) => {
       result.value = page;
+      options.onLoaded?.(page);
+    },
+    failed: () => {
+      if (options.clearOnFailure) result.value = null;
     },
   });
 
@@ -99,5 +112,20 @@ export function useListQuery<F extends object, R>(options: ListQueryOptions<F, R
     });
   }
 
-  return { applied, result, loading, apply, load, filterModel };
+  return { applied, result, loading, failed, apply, load, filterModel };
+}
+
+/**
+ * A route and router held in memory, for a list whose filters are not the page's to put in the URL
+ * (a list inside a tab or a dialog of another page, whose URL belongs to that page): the same
+ * filters, paging and latest-request-wins, kept only while the list is shown. Spread it into the options.
+ */
+export function memoryRoute(name = 'memory'): { routeName: string; route: ListRoute; router: ListRouter } {
+  const route = reactive<{ name: string; query: LocationQuery }>({ name, query: {} });
+  const go = (to: { query: LocationQueryRaw }): Promise<void> => {
+    // The query is written by `apply` through compactQuery: string values only.
+    route.query = { ...to.query } as LocationQuery;
+    return Promise.resolve();
+  };
+  return { routeName: name, route, router: { replace: go, push: go } };
 }

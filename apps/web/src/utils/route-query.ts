@@ -1,4 +1,5 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
+import { yearFromQuery } from './filings';
 
 /** The first string of a query value ('' when absent). */
 export function firstString(value: LocationQuery[string]): string {
@@ -25,4 +26,18 @@ export function compactQuery(values: Record<string, string | number>): LocationQ
     query[key] = String(value);
   }
   return query;
+}
+
+/**
+ * A page's one filter, the year, in the URL (`?year=`): the page's usual year is left out, any other
+ * is kept within [first, last] (a year that is not a number gives the usual one).
+ */
+export function yearQuery(usual: number, first: number, last: number): {
+  parse: (query: LocationQuery) => { year: number };
+  toQuery: (filters: { year: number }) => Record<string, string | number>;
+} {
+  return {
+    parse: (query) => ({ year: yearFromQuery(firstString(query.year), usual, first, last) }),
+    toQuery: (filters) => ({ year: filters.year === usual ? '' : filters.year }),
+  };
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { USER_SORT_KEYS, type ApiErrorDetail, type Role, type UserAdminItem, type UserSortKey } from '@cqo/contracts';
-import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
+import { UnitOfWork } from '@cqo/server-queue';
 import { hashPassword, passwordPolicyErrors } from './password';
 
 /** The region level each officer role is bound to (1 province, 2 city, 3 county). */
@@ -17,7 +17,7 @@ const REGION_LEVEL: Partial<Record<Role, number>> = { province: 1, city: 2, coun
 export class UsersService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -54,7 +54,7 @@ export class UsersService {
     const errors = passwordPolicyErrors(dto.password, dto.username, 'password');
     if (errors.length) throw AppException.validation(errors);
     const hash = await hashPassword(dto.password);
-    const id = await this.dataSource.transaction(async (m) => {
+    const id = await this.unitOfWork.run(actor, 'user.create', async (m, tx) => {
       const binding = await this.binding(m, dto.role, dto.regionCode ?? null, dto.enterpriseId ?? null);
       const [taken] = await m.query(`SELECT 1 FROM app_user WHERE lower(username) = lower($1)`, [dto.username]);
       if (taken) throw AppException.validation([{ field: 'username', code: 'taken', message: `用户名 ${dto.username} 已被使用` }]);
@@ -62,7 +62,7 @@ export class UsersService {
         `INSERT INTO app_user (username, display_name, password_hash, role, region_code, enterprise_id, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,true) RETURNING id`,
         [dto.username, dto.displayName, hash, dto.role, binding.regionCode, binding.enterpriseId],
       );
-      await this.audit.record({ actor, ip: actor.ip, action: 'user.create', objectType: 'user', objectId: row.id, result: 'success', details: { username: dto.username, role: dto.role } }, m);
+      await tx.audit({ objectType: 'user', objectId: row.id, details: { username: dto.username, role: dto.role } });
       return row.id as string;
     });
     return this.get(id);
@@ -70,23 +70,23 @@ export class UsersService {
 
   /** Disabling ends the account's sessions at once (ASVS V3.3.1). */
   async setActive(actor: Actor, id: string, active: boolean): Promise<UserAdminItem> {
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, active ? 'user.enable' : 'user.disable', async (m, tx) => {
       const user = await this.lockUser(m, id);
       if (!active && user.id === actor.userId) throw AppException.validation([{ field: 'id', code: 'self', message: '不能停用自己的账号' }]);
       await m.query(`UPDATE app_user SET is_active = $2 WHERE id = $1`, [id, active]);
       const ended = active ? 0 : await this.endSessions(m, id);
-      await this.audit.record({ actor, ip: actor.ip, action: active ? 'user.enable' : 'user.disable', objectType: 'user', objectId: id, result: 'success', details: { username: user.username, sessionsEnded: ended } }, m);
+      await tx.audit({ objectType: 'user', objectId: id, details: { username: user.username, sessionsEnded: ended } });
     });
     return this.get(id);
   }
 
   /** Lifts the sign-in lockout of every client (the per-(account, client) locks of docs/sessions.md). */
   async unlock(actor: Actor, id: string): Promise<UserAdminItem> {
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'user.unlock', async (m, tx) => {
       const user = await this.lockUser(m, id);
       const [, cleared] = (await m.query(`DELETE FROM login_lock WHERE username = $1`, [user.username])) as [unknown, number];
       await m.query(`UPDATE app_user SET locked_until = NULL WHERE id = $1`, [id]);
-      await this.audit.record({ actor, ip: actor.ip, action: 'user.unlock', objectType: 'user', objectId: id, result: 'success', details: { username: user.username, locksCleared: cleared } }, m);
+      await tx.audit({ objectType: 'user', objectId: id, details: { username: user.username, locksCleared: cleared } });
     });
     return this.get(id);
   }
@@ -97,12 +97,12 @@ export class UsersService {
     const errors = passwordPolicyErrors(password, user0.username, 'password');
     if (errors.length) throw AppException.validation(errors);
     const hash = await hashPassword(password);
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'user.password-reset', async (m, tx) => {
       const user = await this.lockUser(m, id);
       await m.query(`UPDATE app_user SET password_hash = $2, must_change_password = true, locked_until = NULL WHERE id = $1`, [id, hash]);
       const ended = await this.endSessions(m, id);
       await m.query(`DELETE FROM login_lock WHERE username = $1`, [user.username]);
-      await this.audit.record({ actor, ip: actor.ip, action: 'user.password-reset', objectType: 'user', objectId: id, result: 'success', details: { username: user.username, sessionsEnded: ended } }, m);
+      await tx.audit({ objectType: 'user', objectId: id, details: { username: user.username, sessionsEnded: ended } });
     });
     return this.get(id);
   }

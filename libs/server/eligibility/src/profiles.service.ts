@@ -11,9 +11,8 @@ import {
   profileRef,
   validateProfile,
 } from '@cqo/policy';
-import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
-import { OutboxService } from '@cqo/server-queue';
+import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { PolicyProfileVersionEntity } from './entities/policy-profile-version.entity';
 
 /** The policy tables' revision as an SQL expression, to fold into a caller's own read (migration 1764610000000). */
@@ -38,8 +37,7 @@ export class ProfilesService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -114,15 +112,14 @@ export class ProfilesService {
     if (from < profile.effectiveFrom) {
       throw AppException.validation([{ field: 'from', code: 'beforeEffective', message: `${profileRef(profile)} 自 ${profile.effectiveFrom} 起生效，启用日期不能早于生效日期` }]);
     }
-    await this.dataSource.transaction(async (m) => {
+    await this.write(actor, 'policy.use', profileRef(profile), { from }, async (m, tx) => {
       await m.query(
         `INSERT INTO policy_schedule (from_date, profile_name, profile_version, chosen_by, chosen_at) VALUES ($1,$2,$3,$4,$5)
          ON CONFLICT (from_date) DO UPDATE SET profile_name = EXCLUDED.profile_name, profile_version = EXCLUDED.profile_version,
            chosen_by = EXCLUDED.chosen_by, chosen_at = EXCLUDED.chosen_at`,
         [from, profile.name, profile.version, 'cli' in actor ? null : actor.userId, this.clock.now()],
       );
-      await this.record(m, actor, 'policy.use', profileRef(profile), { from });
-      await this.outbox.enqueue(m, 'eligibility.refresh', { reason: 'policy.use', all: true });
+      await tx.enqueue('eligibility.refresh', { reason: 'policy.use', all: true });
     });
     return this.catalogue();
   }
@@ -147,7 +144,7 @@ export class ProfilesService {
     };
     const errors = validateProfile(profile);
     if (errors.length) throw AppException.validation(errors.map((e) => ({ field: e.field, code: 'invalid', message: e.message })));
-    await this.dataSource.transaction(async (m) => {
+    await this.write(actor, 'policy.version.create', profileRef(profile), { basedOn: profile.basedOn, effectiveFrom: profile.effectiveFrom }, async (m) => {
       await m.insert(PolicyProfileVersionEntity, {
         name,
         version,
@@ -156,7 +153,6 @@ export class ProfilesService {
         createdBy: actor.userId,
         createdAt: this.clock.now(),
       });
-      await this.record(m, actor, 'policy.version.create', profileRef(profile), { basedOn: profile.basedOn, effectiveFrom: profile.effectiveFrom });
     });
     if (req.adopt) await this.use(actor, profileRef(profile), profile.effectiveFrom);
     return profile;
@@ -166,12 +162,12 @@ export class ProfilesService {
     return defaultProfileFor(this.config.provinceCode);
   }
 
-  private async record(m: EntityManager, actor: PolicyActor, action: string, objectId: string, details: Record<string, unknown>): Promise<void> {
-    await this.audit.record(
-      'cli' in actor
-        ? { username: 'cli', action, objectType: 'policy', objectId, result: 'success', details }
-        : { actor, ip: actor.ip, action, objectType: 'policy', objectId, result: 'success', details },
-      m,
-    );
+  /** A policy write and its audit row as one unit of work; the CLI's row names it 'cli' (no user, no address). */
+  private write(actor: PolicyActor, action: string, objectId: string, details: Record<string, unknown>, work: (m: EntityManager, tx: UnitOfWorkTx) => Promise<void>): Promise<void> {
+    const cli = 'cli' in actor;
+    return this.unitOfWork.run(cli ? null : actor, action, async (m, tx) => {
+      await work(m, tx);
+      await tx.audit({ ...(cli ? { username: 'cli' } : {}), objectType: 'policy', objectId, details });
+    });
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { EnterpriseChangeRequest, Page } from '@cqo/contracts';
-import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { UnitOfWork } from '@cqo/server-queue';
 import type { ChangeRequestQueryDto } from './dtos/change-request.dto';
 import { EnterpriseChangeRequestsRepository, toChangeRequest, type ChangeRequestRow } from './enterprise-change-requests.repository';
 import { EnterprisesService } from './enterprises.service';
@@ -16,11 +15,10 @@ import { EnterprisesService } from './enterprises.service';
 @Injectable()
 export class EnterpriseChangeRequestsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly repo: EnterpriseChangeRequestsRepository,
     private readonly enterprises: EnterprisesService,
     private readonly scope: ScopeService,
-    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -43,16 +41,13 @@ export class EnterpriseChangeRequestsService {
     if (req.status !== 'pending') throw AppException.conflict('该变更申请已处理');
     // A move must land inside the approver's own scope, as their own edit would (read before the transaction).
     const region = req.changes.regionCode ? await this.enterprises.movableTo(actor, req.changes.regionCode) : null;
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'enterprise.change_request.approve', async (m, tx) => {
       const decided = await this.repo.decide(m, id, { status: 'approved', by: actor.userId || null, at: this.clock.now(), reason: null });
       if (!decided) throw AppException.conflict('该变更申请已处理');
       const current = await this.enterprises.lockForEdit(m, req.enterprise_id);
       const { aboveSize, sizeClass, awards } = req.changes;
-      await this.enterprises.applyEdit(m, actor, current, { aboveSize, sizeClass, awards, region }, 'enterprise.update', { changeRequestId: id });
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'enterprise.change_request.approve', objectType: 'enterprise_change_request', objectId: id, result: 'success', details: { enterpriseId: req.enterprise_id, fields: Object.keys(req.changes) } },
-        m,
-      );
+      await this.enterprises.applyEdit(m, tx, current, { aboveSize, sizeClass, awards, region }, 'enterprise.update', { changeRequestId: id });
+      await tx.audit({ objectType: 'enterprise_change_request', objectId: id, details: { enterpriseId: req.enterprise_id, fields: Object.keys(req.changes) } });
     });
     return this.get(actor, id);
   }
@@ -62,13 +57,10 @@ export class EnterpriseChangeRequestsService {
     if (!why) throw AppException.validation([{ field: 'reason', code: 'required', message: '请填写不予通过的理由' }]);
     const req = await this.load(actor, id, 'write');
     if (req.status !== 'pending') throw AppException.conflict('该变更申请已处理');
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'enterprise.change_request.reject', async (m, tx) => {
       const decided = await this.repo.decide(m, id, { status: 'rejected', by: actor.userId || null, at: this.clock.now(), reason: why });
       if (!decided) throw AppException.conflict('该变更申请已处理');
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'enterprise.change_request.reject', objectType: 'enterprise_change_request', objectId: id, result: 'success', details: { enterpriseId: req.enterprise_id, reason: why } },
-        m,
-      );
+      await tx.audit({ objectType: 'enterprise_change_request', objectId: id, details: { enterpriseId: req.enterprise_id, reason: why } });
     });
     return this.get(actor, id);
   }

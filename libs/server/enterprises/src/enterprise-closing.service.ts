@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EnterpriseDetail } from '@cqo/contracts';
 import { chinaDate } from '@cqo/policy';
-import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { OutboxService } from '@cqo/server-queue';
+import { UnitOfWork } from '@cqo/server-queue';
 import type { CloseEnterpriseDto, ReopenEnterpriseDto } from './dtos/close-enterprise.dto';
 import { closingProblems, reopeningProblems } from './enterprise-closing.rules';
 import { EnterprisesService } from './enterprises.service';
@@ -25,16 +24,13 @@ export class EnterpriseClosingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly scope: ScopeService,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     private readonly enterprises: EnterprisesService,
   ) {}
 
   async close(actor: Actor, id: string, dto: CloseEnterpriseDto): Promise<EnterpriseDetail> {
-    await this.assertScope(actor, id);
-    await this.dataSource.transaction(async (m) => {
-      const e = await this.locked(m, id, dto.version);
+    return this.write(actor, id, dto.version, 'enterprise.close', async (m, e) => {
       const [cqo]: { id: string; effective_from: string }[] = await m.query(
         `SELECT id, effective_from::text AS effective_from FROM appointment WHERE enterprise_id = $1 AND status = 'active'`,
         [id],
@@ -55,27 +51,12 @@ export class EnterpriseClosingService {
       if (cqo) {
         await m.query(`UPDATE appointment SET status = 'dismissed', ended_on = $2, end_reason = $3 WHERE id = $1 AND status = 'active'`, [cqo.id, dto.closedOn, `企业${dto.reason}`]);
       }
-      await this.audit.record(
-        {
-          actor,
-          ip: actor.ip,
-          action: 'enterprise.close',
-          objectType: 'enterprise',
-          objectId: id,
-          result: 'success',
-          details: { closureId: closure.id, closedOn: dto.closedOn, reason: dto.reason, endedAppointment: cqo?.id ?? null },
-        },
-        m,
-      );
-      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'enterprise.close', enterpriseId: id });
+      return { closureId: closure.id, closedOn: dto.closedOn, reason: dto.reason, endedAppointment: cqo?.id ?? null };
     });
-    return this.enterprises.get(actor, id);
   }
 
   async reopen(actor: Actor, id: string, dto: ReopenEnterpriseDto): Promise<EnterpriseDetail> {
-    await this.assertScope(actor, id);
-    await this.dataSource.transaction(async (m) => {
-      const e = await this.locked(m, id, dto.version);
+    return this.write(actor, id, dto.version, 'enterprise.reopen', async (m, e) => {
       const problems = reopeningProblems({ reopenedOn: dto.reopenedOn, today: chinaDate(this.clock.now()), closedSince: e.closedOn });
       if (problems.length) throw AppException.validation(problems);
       const now = this.clock.now();
@@ -84,11 +65,27 @@ export class EnterpriseClosingService {
         [id, dto.reopenedOn, actor.userId || null, now],
       );
       await m.query(`UPDATE enterprise SET closed_on = NULL, closed_reason = NULL, version = version + 1, updated_at = $2 WHERE id = $1`, [id, now]);
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'enterprise.reopen', objectType: 'enterprise', objectId: id, result: 'success', details: { closureId: closure?.id ?? null, reopenedOn: dto.reopenedOn } },
-        m,
-      );
-      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'enterprise.reopen', enterpriseId: id });
+      return { closureId: closure?.id ?? null, reopenedOn: dto.reopenedOn };
+    });
+  }
+
+  /**
+   * A closing or reopening as one unit of work: the scope checked (and a refusal audited) before it
+   * opens, the enterprise locked at the form's version, `work` answers the audit row's details,
+   * and the statistics refresh goes with it.
+   */
+  private async write(
+    actor: Actor,
+    id: string,
+    version: number,
+    action: 'enterprise.close' | 'enterprise.reopen',
+    work: (m: EntityManager, e: EnterpriseEntity) => Promise<Record<string, unknown>>,
+  ): Promise<EnterpriseDetail> {
+    await this.assertScope(actor, id);
+    await this.unitOfWork.run(actor, action, async (m, tx) => {
+      const details = await work(m, await this.locked(m, id, version));
+      await tx.audit({ objectType: 'enterprise', objectId: id, details });
+      await tx.enqueue('stats.refresh', { reason: action, enterpriseId: id });
     });
     return this.enterprises.get(actor, id);
   }

@@ -17,10 +17,9 @@ import type {
 } from '@cqo/contracts';
 import { ENTERPRISE_SORT_KEYS, type EnterpriseSortKey } from '@cqo/contracts';
 import { chinaDate, maskName, maskPhone, readsPersonalData, validateCreditCode } from '@cqo/policy';
-import { AuditService } from '@cqo/server-audit';
 import { ScopeService, inRegion } from '@cqo/server-auth';
 import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
-import { OutboxService } from '@cqo/server-queue';
+import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import type { CreateEnterpriseDto } from './dtos/create-enterprise.dto';
 import type { EnterpriseQueryDto } from './dtos/enterprise-query.dto';
@@ -36,8 +35,7 @@ export class EnterprisesService {
     private readonly dataSource: DataSource,
     private readonly scope: ScopeService,
     private readonly regions: RegionsService,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     private readonly changeRequests: EnterpriseChangeRequestsRepository,
   ) {}
@@ -94,7 +92,7 @@ export class EnterprisesService {
     if (!region || region.level < 2) errors.push({ field: 'regionCode', code: 'outOfScope', message: '所在地区应为您管辖范围内的市州或县市区' });
     errors.push(...duplicateAwards(dto.awards ?? []));
     if (errors.length || !region) throw AppException.validation(errors);
-    const id = await this.dataSource.transaction(async (m) => {
+    const id = await this.unitOfWork.run(actor, 'enterprise.create', async (m, tx) => {
       const [exists] = await m.query(`SELECT 1 FROM enterprise WHERE credit_code = $1`, [code]);
       if (exists) throw AppException.validation([{ field: 'creditCode', code: 'duplicate', message: '该统一社会信用代码已登记' }]);
       const result = await m.insert(EnterpriseEntity, {
@@ -109,8 +107,8 @@ export class EnterprisesService {
       });
       const newId = (result.identifiers[0] as { id: string }).id;
       await this.replaceAwards(m, newId, dto.awards ?? []);
-      await this.audit.record({ actor, ip: actor.ip, action: 'enterprise.create', objectType: 'enterprise', objectId: newId, result: 'success', details: { creditCode: code } }, m);
-      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'enterprise.create', enterpriseId: newId });
+      await tx.audit({ objectType: 'enterprise', objectId: newId, details: { creditCode: code } });
+      await tx.enqueue('stats.refresh', { reason: 'enterprise.create', enterpriseId: newId });
       return newId;
     });
     return this.get(actor, id);
@@ -141,8 +139,8 @@ export class EnterprisesService {
     if (actor.role === 'enterprise') {
       const asked = await this.askedChanges(before, reviewed);
       if (Object.keys(asked.changes).length) {
-        const requestId = await this.dataSource.transaction(async (m) => {
-          if (hasValues(direct)) await this.applyEdit(m, actor, before, direct, 'enterprise.update');
+        const requestId = await this.unitOfWork.run(actor, 'enterprise.change_request.file', async (m, tx) => {
+          if (hasValues(direct)) await this.applyEdit(m, tx, before, direct, 'enterprise.update');
           else await this.lockVersion(m, before);
           const filed = await this.changeRequests.file(m, {
             enterpriseId: id,
@@ -152,18 +150,7 @@ export class EnterprisesService {
             by: actor.userId || null,
             at: this.clock.now(),
           });
-          await this.audit.record(
-            {
-              actor,
-              ip: actor.ip,
-              action: 'enterprise.change_request.file',
-              objectType: 'enterprise_change_request',
-              objectId: filed.id,
-              result: 'success',
-              details: { enterpriseId: id, fields: Object.keys(asked.changes), supersedes: filed.superseded },
-            },
-            m,
-          );
+          await tx.audit({ objectType: 'enterprise_change_request', objectId: filed.id, details: { enterpriseId: id, fields: Object.keys(asked.changes), supersedes: filed.superseded } });
           return filed.id;
         });
         const row = await this.changeRequests.find(requestId);
@@ -171,18 +158,19 @@ export class EnterprisesService {
       }
     }
     const region = reviewed.regionCode !== undefined && reviewed.regionCode !== before.regionCode ? await this.movableTo(actor, reviewed.regionCode) : null;
-    const saved = await this.dataSource.transaction((m) => this.applyEdit(m, actor, before, { ...direct, aboveSize, sizeClass, awards, region }, 'enterprise.update'));
+    const saved = await this.unitOfWork.run(actor, 'enterprise.update', (m, tx) => this.applyEdit(m, tx, before, { ...direct, aboveSize, sizeClass, awards, region }, 'enterprise.update'));
     return { kind: 'applied', enterprise: await this.detail(saved, actor) };
   }
 
   /**
    * The one path an edit takes, an officer's own or an approved change request: a versioned
    * update of `current` (409 when it moved meanwhile), awards, a region move with the copies of
-   * the region path, the audit row and the statistics refresh, all on the caller's transaction.
+   * the region path, the audit row (`action`, the unit's actor) and the statistics refresh, all in
+   * the caller's unit of work.
    */
   async applyEdit(
     m: EntityManager,
-    actor: Actor,
+    tx: UnitOfWorkTx,
     current: EnterpriseEntity,
     edit: { name?: string; ownership?: OwnershipType; industry?: string; aboveSize?: boolean; sizeClass?: SizeClass | null; awards?: EnterpriseAward[]; region?: { code: string; path: string } | null },
     action: string,
@@ -204,12 +192,9 @@ export class EnterprisesService {
       for (const table of REGION_PATH_COPIES) await m.query(`UPDATE ${table} SET region_path = $2 WHERE enterprise_id = $1`, [current.id, region.path]);
     }
     const changed = [...Object.keys(changes).filter((k) => k !== 'regionPath'), ...(awards ? ['awards'] : [])];
-    await this.audit.record(
-      { actor, ip: actor.ip, action, objectType: 'enterprise', objectId: current.id, result: 'success', details: { changed, ...details } },
-      m,
-    );
+    await tx.audit({ action, objectType: 'enterprise', objectId: current.id, details: { changed, ...details } });
     // A moved enterprise leaves its old region too: refresh everywhere rather than only where it is now.
-    await this.outbox.enqueue(m, 'stats.refresh', region ? { reason: `${action}.region` } : { reason: action, enterpriseId: current.id });
+    await tx.enqueue('stats.refresh', region ? { reason: `${action}.region` } : { reason: action, enterpriseId: current.id });
     return m.findOneByOrFail(EnterpriseEntity, { id: current.id });
   }
 

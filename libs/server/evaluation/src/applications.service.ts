@@ -44,7 +44,8 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
-import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { APP_CONFIG, AppException, Clock, queryPage, type Actor, type AppConfig } from '@cqo/server-common';
+import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
 import { EvaluationSettingsService } from './evaluation-settings.service';
@@ -132,6 +133,7 @@ export class EvaluationApplicationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly scope: ScopeService,
     private readonly settings: EvaluationSettingsService,
     private readonly certificates: EvaluationCertificatesService,
@@ -163,12 +165,8 @@ export class EvaluationApplicationsService {
       where.push(`EXISTS (SELECT 1 FROM evaluation_panel_member pm WHERE pm.application_id = a.id AND pm.user_id = $${params.push(actor.userId)})`);
     }
     const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM evaluation_application a WHERE ${clause}`, params);
-    const rows: ApplicationRow[] = await this.dataSource.query(
-      `${SELECT} WHERE ${clause} ORDER BY a.updated_at DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
-    return { items: rows.map(toListItem), total, page, pageSize };
+    const sql = { from: `FROM evaluation_application a WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY a.updated_at DESC` };
+    return queryPage(this.dataSource, sql, params, { page, pageSize }, toListItem);
   }
 
   async detail(actor: Actor, id: string): Promise<EvaluationApplicationDetail> {
@@ -265,7 +263,7 @@ export class EvaluationApplicationsService {
     if (!a) throw AppException.validation([{ field: 'personId', code: 'noAppointment', message: '本企业没有在任的首席质量官，不能申请能力认定' }]);
     const scheme = await this.settings.scheme(dto.scheme);
     this.assertSheet(scheme, dto, 'selfAssessment');
-    const id = await this.dataSource.transaction(async (m) => {
+    const id = await this.unitOfWork.run(actor, 'evaluation.apply', async (m, tx) => {
       // Serialise applications of one person: the lock below and the open-application check.
       await m.query(`SELECT id FROM cqo_person WHERE id = $1 FOR UPDATE`, [a.person_id]);
       const [open] = await m.query(
@@ -302,10 +300,7 @@ export class EvaluationApplicationsService {
         ],
       );
       await this.event(m, actor, row.id, 'apply', null, 'submitted', previous ? `再认定（原证书 ${previous.number}）` : null);
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'evaluation.apply', objectType: 'evaluation_application', objectId: row.id, result: 'success', details: { scheme: dto.scheme, appliedGrade: dto.appliedGrade, reevaluation: !!previous } },
-        m,
-      );
+      await tx.audit({ objectType: 'evaluation_application', objectId: row.id, details: { scheme: dto.scheme, appliedGrade: dto.appliedGrade, reevaluation: !!previous } });
       return row.id as string;
     });
     return this.detail(actor, id);
@@ -596,7 +591,7 @@ export class EvaluationApplicationsService {
     fn: (m: EntityManager, app: Locked) => Promise<{ to: EvaluationStatus | null; note?: string | null; details?: Record<string, unknown> }>,
   ): Promise<void> {
     try {
-      await this.dataSource.transaction((m) => this.stepIn(m, actor, id, step, fn));
+      await this.unitOfWork.run(actor, `evaluation.${step}`, (m, tx) => this.stepIn(m, tx, actor, id, step, fn));
     } catch (err) {
       // The refusal is audited after the rollback, on a connection of its own: inside the
       // transaction it would ask the pool for a second connection (a 500), and its row would be
@@ -612,6 +607,7 @@ export class EvaluationApplicationsService {
   /** Inside step()'s transaction: lock and check the row, run the step, write its event and audit row. */
   private async stepIn(
     m: EntityManager,
+    tx: UnitOfWorkTx,
     actor: Actor,
     id: string,
     step: Step,
@@ -624,18 +620,7 @@ export class EvaluationApplicationsService {
     }
     const out = await fn(m, app);
     await this.event(m, actor, id, step, app.status, out.to, out.note ?? null);
-    await this.audit.record(
-      {
-        actor,
-        ip: actor.ip,
-        action: `evaluation.${step}`,
-        objectType: 'evaluation_application',
-        objectId: id,
-        result: 'success',
-        details: { from: app.status, to: out.to ?? app.status, ...(out.details ?? {}) },
-      },
-      m,
-    );
+    await tx.audit({ objectType: 'evaluation_application', objectId: id, details: { from: app.status, to: out.to ?? app.status, ...(out.details ?? {}) } });
   }
 
   /** The row FOR UPDATE, if the actor may write it: the enterprise its own, the evaluator its body's. */

@@ -35,8 +35,9 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, queryPage, type Actor } from '@cqo/server-common';
 import { certificateNotification, NotificationsService, type OutgoingNotification } from '@cqo/server-filings';
+import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { toYearHours, YEAR_HOURS_SQL } from '@cqo/server-training';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 
@@ -112,6 +113,7 @@ export class EvaluationCertificatesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly scope: ScopeService,
     private readonly settings: EvaluationSettingsService,
     private readonly clock: Clock,
@@ -129,7 +131,7 @@ export class EvaluationCertificatesService {
   // -------------------------------------------------------------------------------------------
 
   async issue(actor: Actor, applicationId: string): Promise<CertificateDetail> {
-    const id = await this.dataSource.transaction(async (m) => {
+    const id = await this.unitOfWork.run(actor, 'evaluation.certificate.issue', async (m, tx) => {
       const [app] = /^[0-9a-f-]{36}$/i.test(applicationId)
         ? await m.query(
             `SELECT a.id, a.body_code, a.status, a.report, a.scheme, a.person_id, a.enterprise_id, a.region_path, a.previous_certificate_id,
@@ -200,10 +202,7 @@ export class EvaluationCertificatesService {
         `INSERT INTO evaluation_event (application_id, at, actor_id, actor_role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, 'certificate', 'reported', 'certified', $5)`,
         [app.id, now, actor.userId, actor.role, number],
       );
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'evaluation.certificate.issue', objectType: 'evaluation_certificate', objectId: cert.id, result: 'success', details: { number, applicationId: app.id, grade: report.grade, total: report.total } },
-        m,
-      );
+      await tx.audit({ objectType: 'evaluation_certificate', objectId: cert.id, details: { number, applicationId: app.id, grade: report.grade, total: report.total } });
       return cert.id as string;
     });
     return this.detail(actor, id);
@@ -226,12 +225,8 @@ export class EvaluationCertificatesService {
       where.push(`(c.number ILIKE $${params.push(like)} OR c.holder_name ILIKE $${params.length})`);
     }
     const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM evaluation_certificate c WHERE ${clause}`, params);
-    const rows: CertificateRow[] = await this.dataSource.query(
-      `${SELECT} WHERE ${clause} ORDER BY c.issued_on DESC, c.number DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
-    return { items: rows.map(toItem), total, page, pageSize };
+    const sql = { from: `FROM evaluation_certificate c WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY c.issued_on DESC, c.number DESC` };
+    return queryPage(this.dataSource, sql, params, { page, pageSize }, toItem);
   }
 
   async detail(actor: Actor, id: string): Promise<CertificateDetail> {
@@ -297,31 +292,21 @@ export class EvaluationCertificatesService {
   // -------------------------------------------------------------------------------------------
 
   async setStatus(actor: Actor, id: string, dto: CertificateStatusRequest): Promise<CertificateDetail> {
-    const told: OutgoingNotification[] = [];
-    await this.dataSource.transaction(async (m) => {
-      const cert = await this.lockOwn(m, actor, id);
+    await this.changeOwn(actor, id, 'evaluation.certificate.status', async (m, cert, told) => {
       if (!MANUAL_CERTIFICATE_MOVES[cert.status].includes(dto.status)) {
         throw AppException.conflict(`证书当前状态为“${WHAT[cert.status]}”，不能改为“${WHAT[dto.status]}”`);
       }
       await this.changeStatus(m, cert.id, cert.status, dto.status, dto.reason.trim(), actor, null, { told });
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'evaluation.certificate.status', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { from: cert.status, to: dto.status, reason: dto.reason } },
-        m,
-      );
+      return { from: cert.status, to: dto.status, reason: dto.reason };
     });
-    await this.notifications.deliver(told);
     return this.detail(actor, id);
   }
 
   async clearReviewFlag(actor: Actor, id: string, note: string): Promise<CertificateDetail> {
-    await this.dataSource.transaction(async (m) => {
-      const cert = await this.lockOwn(m, actor, id);
+    await this.changeOwn(actor, id, 'evaluation.certificate.flag_clear', async (m, cert) => {
       if (!cert.review_flag) throw AppException.conflict('该证书没有待复核标记');
       await m.query(`UPDATE evaluation_certificate SET review_flag = false, version = version + 1 WHERE id = $1`, [id]);
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'evaluation.certificate.flag_clear', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { reason: cert.review_reason, note } },
-        m,
-      );
+      return { reason: cert.review_reason, note };
     });
     return this.detail(actor, id);
   }
@@ -329,8 +314,8 @@ export class EvaluationCertificatesService {
   /** 001 §11: 认定主体每年应对首席质量官的履职情况、工作成效进行总结和评价. One per certificate and year. */
   async addReview(actor: Actor, id: string, dto: YearlyReviewRequest): Promise<YearlyReviewView> {
     const today = this.clock.today();
-    const reviewId = await this.dataSource.transaction(async (m) => {
-      const cert = await this.lockOwn(m, actor, id);
+    let reviewId = '';
+    await this.changeOwn(actor, id, 'evaluation.certificate.review', async (m, cert) => {
       if (dto.year < yearOf(cert.issued_on) || dto.year > yearOf(today)) {
         throw AppException.validation([{ field: 'year', code: 'range', message: `年度应在 ${yearOf(cert.issued_on)} 至 ${yearOf(today)} 之间` }]);
       }
@@ -340,11 +325,8 @@ export class EvaluationCertificatesService {
         `INSERT INTO evaluation_yearly_review (certificate_id, year, rating, summary, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [id, dto.year, dto.rating, dto.summary.trim(), actor.userId, this.clock.now()],
       );
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'evaluation.certificate.review', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { year: dto.year, rating: dto.rating } },
-        m,
-      );
-      return row.id as string;
+      reviewId = row.id as string;
+      return { year: dto.year, rating: dto.rating };
     });
     return (await this.reviews(id)).find((r) => r.id === reviewId)!;
   }
@@ -380,9 +362,10 @@ export class EvaluationCertificatesService {
    * A voided violation (撤销) no longer acts: a pending revocation it raised is dropped, and a status
    * it set automatically — still the certificate's latest change — goes back to the one before.
    * The person's other violations in force then act again, so what stays is what they call for.
-   * A revocation an officer confirmed is that officer's decision and stays. In the caller's transaction.
+   * A revocation an officer confirmed is that officer's decision and stays. In the caller's unit of work
+   * (the void's: its actor signs each certificate's audit row).
    */
-  async liftViolation(m: EntityManager, violationId: string, personId: string, actor: Actor, note: string): Promise<{ changed: number }> {
+  async liftViolation(m: EntityManager, tx: UnitOfWorkTx, violationId: string, personId: string, actor: Actor, note: string): Promise<{ changed: number }> {
     const certs: { id: string; status: CertificateStatus; revocation_pending_violation_id: string | null }[] = await m.query(
       `SELECT c.id, c.status, c.revocation_pending_violation_id FROM evaluation_certificate c WHERE c.person_id = $1 ORDER BY c.id FOR UPDATE`,
       [personId],
@@ -408,10 +391,7 @@ export class EvaluationCertificatesService {
       if (touched) {
         for (const o of others) await this.applyTo(m, c, o, true);
         changed++;
-        await this.audit.record(
-          { actor, ip: actor.ip, action: 'evaluation.certificate.lift', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { violationId, status: c.status } },
-          m,
-        );
+        await tx.audit({ action: 'evaluation.certificate.lift', objectType: 'evaluation_certificate', objectId: c.id, details: { violationId, status: c.status } });
       }
     }
     return { changed };
@@ -458,33 +438,43 @@ export class EvaluationCertificatesService {
 
   /** An officer of the body confirms the revocation a violation called for (001 §11 声明证书作废). */
   async confirmRevocation(actor: Actor, id: string, reason: string): Promise<CertificateDetail> {
-    const told: OutgoingNotification[] = [];
-    await this.dataSource.transaction(async (m) => {
-      const cert = await this.lockOwn(m, actor, id);
+    await this.changeOwn(actor, id, 'evaluation.certificate.revoke_confirm', async (m, cert, told) => {
       if (!cert.revocation_pending_violation_id) throw AppException.conflict('该证书没有待确认的作废');
       const text = `${cert.revocation_pending_reason ?? ''}；确认作废：${reason.trim()}`;
       await this.changeStatus(m, cert.id, cert.status, 'revoked', text, actor, null, { told });
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'evaluation.certificate.revoke_confirm', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { from: cert.status, violationId: cert.revocation_pending_violation_id, reason } },
-        m,
-      );
+      return { from: cert.status, violationId: cert.revocation_pending_violation_id, reason };
     });
-    await this.notifications.deliver(told);
     return this.detail(actor, id);
   }
 
   /** An officer decides against revoking: the pending revocation goes, the suspension stays (a reinstatement is a status change). */
   async dismissRevocation(actor: Actor, id: string, reason: string): Promise<CertificateDetail> {
-    await this.dataSource.transaction(async (m) => {
-      const cert = await this.lockOwn(m, actor, id);
+    await this.changeOwn(actor, id, 'evaluation.certificate.revoke_dismiss', async (m, cert) => {
       if (!cert.revocation_pending_violation_id) throw AppException.conflict('该证书没有待确认的作废');
       await m.query(`UPDATE evaluation_certificate SET revocation_pending_violation_id = NULL, revocation_pending_reason = NULL, version = version + 1 WHERE id = $1`, [id]);
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'evaluation.certificate.revoke_dismiss', objectType: 'evaluation_certificate', objectId: id, result: 'success', details: { violationId: cert.revocation_pending_violation_id, reason } },
-        m,
-      );
+      return { violationId: cert.revocation_pending_violation_id, reason };
     });
     return this.detail(actor, id);
+  }
+
+  /**
+   * One change by the body to one of its certificates, as a unit of work: the certificate locked
+   * (404 outside the body), `work` answers the audit row's details; what it tells (`told`) is
+   * delivered once the change has committed.
+   */
+  private async changeOwn(
+    actor: Actor,
+    id: string,
+    action: string,
+    work: (m: EntityManager, cert: LockedCertificate, told: OutgoingNotification[]) => Promise<Record<string, unknown>>,
+  ): Promise<void> {
+    const told: OutgoingNotification[] = [];
+    await this.unitOfWork.run(actor, action, async (m, tx) => {
+      const cert = await this.lockOwn(m, actor, id);
+      const details = await work(m, cert, told);
+      await tx.audit({ objectType: 'evaluation_certificate', objectId: id, details });
+    });
+    await this.notifications.deliver(told);
   }
 
   /** Nightly: expire past validity; flag last year's continuing-education shortfall. Idempotent. */
@@ -587,7 +577,7 @@ export class EvaluationCertificatesService {
     m: EntityManager,
     actor: Actor,
     id: string,
-  ): Promise<{ id: string; status: CertificateStatus; issued_on: string; review_flag: boolean; review_reason: string | null; revocation_pending_violation_id: string | null; revocation_pending_reason: string | null }> {
+  ): Promise<LockedCertificate> {
     const [c] = /^[0-9a-f-]{36}$/i.test(id)
       ? await m.query(
           `SELECT id, body_code, status, issued_on::text AS issued_on, review_flag, review_reason, revocation_pending_violation_id, revocation_pending_reason
@@ -665,6 +655,17 @@ export class EvaluationCertificatesService {
 }
 
 /** TypeORM's raw UPDATE result is [rows, count] for postgres. */
+/** A certificate as `lockOwn` answers it (locked FOR UPDATE in the caller's transaction). */
+interface LockedCertificate {
+  id: string;
+  status: CertificateStatus;
+  issued_on: string;
+  review_flag: boolean;
+  review_reason: string | null;
+  revocation_pending_violation_id: string | null;
+  revocation_pending_reason: string | null;
+}
+
 function rowCount(r: unknown): number {
   return Array.isArray(r) && typeof r[1] === 'number' ? r[1] : 0;
 }

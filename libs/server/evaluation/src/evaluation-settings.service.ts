@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EVALUATION_SCHEMES, type EvaluationScheme, type EvaluationSettings, type GradeBandView, type SchemeView, type UpdateEvaluationSettingsRequest } from '@cqo/contracts';
 import { SCORING_SCHEMES, validateBands, withBands, type ScoringScheme } from '@cqo/policy';
-import { AuditService } from '@cqo/server-audit';
 import { AppException, type Actor } from '@cqo/server-common';
+import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 
 const KEY = 'evaluation';
@@ -14,7 +14,7 @@ export class EvaluationSettingsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
-    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async get(m: EntityManager = this.dataSource.manager): Promise<EvaluationSettings> {
@@ -53,16 +53,13 @@ export class EvaluationSettingsService {
     };
     const errors = validateBands(next.zhejiangBands, SCORING_SCHEMES.zhejiang.passTotal);
     if (errors.length) throw AppException.validation(errors.map((message) => ({ field: 'zhejiangBands', code: 'invalid', message })));
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'evaluation.settings', async (m, tx) => {
       await m.query(
         `INSERT INTO app_setting (key, value, updated_at) VALUES ($1, $2, now())
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
         [KEY, JSON.stringify(next)],
       );
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'evaluation.settings', objectType: 'app_setting', objectId: KEY, result: 'success', details: { from: current, to: next } },
-        m,
-      );
+      await tx.audit({ objectType: 'app_setting', objectId: KEY, details: { from: current, to: next } });
     });
     return next;
   }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AddTalentRequest, GradeDistribution, GradeDistributionRow, TalentPoolItem, TalentPoolPage, TalentPoolQuery } from '@cqo/contracts';
-import { AuditService } from '@cqo/server-audit';
 import { inRegion } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, queryPage, type Actor } from '@cqo/server-common';
+import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
 
@@ -18,7 +18,7 @@ const SELECT = `SELECT t.id, t.person_id, c.holder_name, t.certificate_id, c.num
 export class TalentPoolService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly regions: RegionsService,
     private readonly certificates: EvaluationCertificatesService,
     private readonly clock: Clock,
@@ -31,17 +31,13 @@ export class TalentPoolService {
     const where = ['t.removed_at IS NULL', this.certificates.scopeSql(actor, params, 'c', q.region)];
     if (q.grade) where.push(`c.grade = $${params.push(q.grade)}`);
     const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM evaluation_talent t JOIN evaluation_certificate c ON c.id = t.certificate_id WHERE ${clause}`,
-      params,
-    );
-    const rows = await this.dataSource.query(`${SELECT} WHERE ${clause} ORDER BY t.added_at DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params);
-    return { items: rows.map(toItem), total, page, pageSize };
+    const sql = { from: `FROM evaluation_talent t JOIN evaluation_certificate c ON c.id = t.certificate_id WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY t.added_at DESC` };
+    return queryPage(this.dataSource, sql, params, { page, pageSize }, toItem);
   }
 
   /** Only a holder of a valid certificate in scope; one membership per person. */
   async add(actor: Actor, dto: AddTalentRequest): Promise<TalentPoolItem> {
-    const id = await this.dataSource.transaction(async (m) => {
+    const id = await this.unitOfWork.run(actor, 'evaluation.talent.add', async (m, tx) => {
       const params: unknown[] = [dto.certificateId];
       const [c] = await m.query(
         `SELECT c.id, c.person_id, c.status FROM evaluation_certificate c WHERE c.id = $1 AND ${this.certificates.scopeSql(actor, params)} FOR UPDATE`,
@@ -55,10 +51,7 @@ export class TalentPoolService {
         `INSERT INTO evaluation_talent (person_id, certificate_id, note, added_at, added_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [c.person_id, c.id, dto.note?.trim() || null, this.clock.now(), actor.userId],
       );
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'evaluation.talent.add', objectType: 'evaluation_talent', objectId: row.id, result: 'success', details: { certificateId: c.id, personId: c.person_id } },
-        m,
-      );
+      await tx.audit({ objectType: 'evaluation_talent', objectId: row.id, details: { certificateId: c.id, personId: c.person_id } });
       return row.id as string;
     });
     const [row] = await this.dataSource.query(`${SELECT} WHERE t.id = $1`, [id]);
@@ -66,7 +59,7 @@ export class TalentPoolService {
   }
 
   async remove(actor: Actor, id: string, reason: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'evaluation.talent.remove', async (m, tx) => {
       const params: unknown[] = [id];
       const [t] = /^[0-9a-f-]{36}$/i.test(id)
         ? await m.query(
@@ -77,7 +70,7 @@ export class TalentPoolService {
         : [];
       if (!t) throw AppException.notFound('人才库记录');
       await m.query(`UPDATE evaluation_talent SET removed_at = $2, removed_by = $3, removal_reason = $4 WHERE id = $1`, [id, this.clock.now(), actor.userId, reason.trim()]);
-      await this.audit.record({ actor, ip: actor.ip, action: 'evaluation.talent.remove', objectType: 'evaluation_talent', objectId: id, result: 'success', details: { personId: t.person_id, reason } }, m);
+      await tx.audit({ objectType: 'evaluation_talent', objectId: id, details: { personId: t.person_id, reason } });
     });
   }
 

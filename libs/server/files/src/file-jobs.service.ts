@@ -23,9 +23,9 @@ import { AttachmentExportService } from '@cqo/server-attachment';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, JobCancelledError, type Actor, type AppConfig, type ProgressSink } from '@cqo/server-common';
 import { assertXlsx, deleteExpiredImportRuns } from '@cqo/server-imports';
-import { OutboxService } from '@cqo/server-queue';
+import { UnitOfWork } from '@cqo/server-queue';
 import { RosterImportService } from '@cqo/server-roster';
-import { FILE_STORAGE, FileNotFoundError, storageKey, withTempFile, type FileStorage } from '@cqo/server-storage';
+import { FILE_STORAGE, openRecorded, storageKey, withTempFile, type FileStorage } from '@cqo/server-storage';
 import { TrainingImportService } from '@cqo/server-training';
 import { ListExportService } from './list-export.service';
 
@@ -74,7 +74,7 @@ export class FileJobsService {
     private readonly roster: RosterImportService,
     private readonly training: TrainingImportService,
     private readonly lists: ListExportService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -110,10 +110,10 @@ export class FileJobsService {
   /** An export job: stored, queued for the worker and audited in one transaction. */
   private async queueExport(actor: Actor, kind: 'export-attachment' | 'export-list', params: AttachmentExportParams | ListExportParams): Promise<FileJobInfo> {
     const id = randomUUID();
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'export.request', async (m, tx) => {
       await this.insert(m, actor, id, kind, params, null);
-      await this.outbox.enqueue(m, 'files.export', { jobId: id });
-      await this.audit.record({ actor, ip: actor.ip, action: 'export.request', objectType: 'file_job', objectId: id, result: 'success', details: { ...params } }, m);
+      await tx.enqueue('files.export', { jobId: id });
+      await tx.audit({ objectType: 'file_job', objectId: id, details: { ...params } });
     });
     return this.get(actor, id);
   }
@@ -147,21 +147,14 @@ export class FileJobsService {
     const id = randomUUID();
     const input = this.key(id, 'upload');
     await this.storage.put(input, file.buffer);
-    try {
-      await this.dataSource.transaction(async (m) => {
-        await this.insert(m, actor, id, kind, { mode, dryRun } satisfies ImportJobParams, {
-          name: file.originalname.slice(0, 255),
-          path: input,
-          sha256: createHash('sha256').update(file.buffer).digest('hex'),
-          size: file.buffer.length,
-        });
-        await this.outbox.enqueue(m, 'files.import', { jobId: id });
-      });
-    } catch (err) {
-      await this.storage.delete(input);
-      throw err;
-    }
-    return this.get(actor, id);
+    return this.queueImport(actor, id, input, (m) =>
+      this.insert(m, actor, id, kind, { mode, dryRun } satisfies ImportJobParams, {
+        name: file.originalname.slice(0, 255),
+        path: input,
+        sha256: createHash('sha256').update(file.buffer).digest('hex'),
+        size: file.buffer.length,
+      }),
+    );
   }
 
   /** The real import of a dry run's upload, with the same mode: a new job on a copy of the file. */
@@ -173,22 +166,32 @@ export class FileJobsService {
     const next = randomUUID();
     const input = this.key(next, 'upload');
     await this.storage.copy(storageKey(dry.input_path), input);
+    return this.queueImport(actor, next, input, async (m) => {
+      const [row] = await m.query(`SELECT input_sha256, input_size FROM file_job WHERE id = $1`, [id]);
+      await this.insert(m, actor, next, dry.kind, { mode: params.mode, dryRun: false } satisfies ImportJobParams, {
+        name: dry.input_name ?? 'import.xlsx',
+        path: input,
+        sha256: row.input_sha256,
+        size: Number(row.input_size),
+      });
+    });
+  }
+
+  /**
+   * An import job on its stored upload (`input`): `record` writes the row, and its job is queued,
+   * in one unit of work (the import itself is audited when it runs); if that fails the upload goes.
+   */
+  private async queueImport(actor: Actor, id: string, input: string, record: (m: EntityManager) => Promise<void>): Promise<FileJobInfo> {
     try {
-      await this.dataSource.transaction(async (m) => {
-        const [row] = await m.query(`SELECT input_sha256, input_size FROM file_job WHERE id = $1`, [id]);
-        await this.insert(m, actor, next, dry.kind, { mode: params.mode, dryRun: false } satisfies ImportJobParams, {
-          name: dry.input_name ?? 'import.xlsx',
-          path: input,
-          sha256: row.input_sha256,
-          size: Number(row.input_size),
-        });
-        await this.outbox.enqueue(m, 'files.import', { jobId: next });
+      await this.unitOfWork.run(actor, 'import.request', async (m, tx) => {
+        await record(m);
+        await tx.enqueue('files.import', { jobId: id });
       });
     } catch (err) {
       await this.storage.delete(input);
       throw err;
     }
-    return this.get(actor, next);
+    return this.get(actor, id);
   }
 
   private async insert(
@@ -245,18 +248,8 @@ export class FileJobsService {
     const row = await this.own(actor, id);
     if (row.status !== 'succeeded' || !row.output_path) throw AppException.notFound('文件');
     // Streamed from the store (a folder or a bucket), never read whole.
-    const { stream } = await this.storage.get(storageKey(row.output_path)).catch((err: unknown) => {
-      throw err instanceof FileNotFoundError ? AppException.notFound('文件') : err;
-    });
-    await this.audit.record({
-      actor,
-      ip: actor.ip,
-      action: 'export.download',
-      objectType: 'file_job',
-      objectId: id,
-      result: 'success',
-      details: { fileName: row.output_name, sha256: row.output_sha256 },
-    });
+    const stream = await openRecorded(this.storage, row.output_path, () => AppException.notFound('文件'));
+    await this.audit.record({ actor, ip: actor.ip, action: 'export.download', objectType: 'file_job', objectId: id, result: 'success', details: { fileName: row.output_name, sha256: row.output_sha256 } });
     return { fileName: row.output_name ?? `${id}.xlsx`, stream, size: Number(row.output_size) };
   }
 

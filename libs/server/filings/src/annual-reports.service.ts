@@ -42,7 +42,7 @@ import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { preparedQuery } from '@cqo/server-database';
 import { ACTIVE_ON, POLICY_REVISION_SQL, ProfilesService } from '@cqo/server-eligibility';
-import { OutboxService } from '@cqo/server-queue';
+import { OutboxService, UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { TrainingService, YEAR_HOURS_SQL, toYearHours } from '@cqo/server-training';
 import { FilingSettingsService } from './filing-settings.service';
 import { NotificationsService, UUID } from './notifications.service';
@@ -94,8 +94,9 @@ export class AnnualReportsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly scope: ScopeService,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
+    audit: AuditService,
+    outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly settings: FilingSettingsService,
     private readonly notifications: NotificationsService,
     private readonly training: TrainingService,
@@ -195,15 +196,15 @@ export class AnnualReportsService {
     const data = normalise(dto.data);
     const errors = validateAnnualReport(data, 'draft');
     if (errors.length) throw AppException.validation(errors);
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'annual_report.save', async (m, tx) => {
       const row = await this.lockForFiler(m, e.id, year, dto.version, 'save');
       if (!row) {
         const id = await this.insert(m, e, year, 'draft', data);
         await recordEvent(m, 'annual', id, 'not-started', 'draft', actor, null, this.clock.now());
-        await this.audited(m, actor, 'annual_report.save', id, { enterpriseId: e.id, year, from: 'not-started', to: 'draft' });
+        await audited(tx, id, { enterpriseId: e.id, year, from: 'not-started', to: 'draft' });
       } else {
         await m.query(`UPDATE annual_report SET data = $2, version = version + 1, updated_at = $3 WHERE id = $1`, [row.id, data, this.clock.now()]);
-        await this.audited(m, actor, 'annual_report.save', row.id, { enterpriseId: e.id, year, status: row.status });
+        await audited(tx, row.id, { enterpriseId: e.id, year, status: row.status });
       }
     });
     return this.get(actor, e.id, year);
@@ -265,13 +266,8 @@ export class AnnualReportsService {
     const result = { id, version: written[0].version, from, hits, explanation, late, prefill, events: facts.events, actorName: facts.actor_name };
     const status: ReportProgress = 'submitted';
     const submittedAt = now.toISOString();
-    return {
+    return reportDetail(e, year, settings, {
       id: result.id,
-      enterpriseId: e.id,
-      enterpriseName: e.name,
-      regionCode: e.region_code,
-      regionName: e.region_name,
-      year,
       status,
       version: result.version,
       data: { ...emptyReportData(), ...data },
@@ -283,14 +279,11 @@ export class AnnualReportsService {
       returnReason: null,
       reviewedAt: null,
       reviewedByName: null,
-      lockedReason: lockedReason(status, null),
-      windowOpens: settings.windowOpens,
-      deadline: settings.enterpriseDeadline,
       history: [
         ...result.events.map(toReportEvent),
         { at: submittedAt, actorName: result.actorName, actorUnit: actor.role === 'enterprise' ? e.name : null, actorRole: actor.role, fromStatus: result.from, toStatus: 'submitted', reason: result.explanation },
       ],
-    };
+    });
   }
 
   // ------------------------------------------------------------------ the reviewer's writes
@@ -308,8 +301,8 @@ export class AnnualReportsService {
     const problem = reasonError(reason, action === 'return');
     if (problem) throw AppException.validation([problem]);
     const text = reason?.trim() || null;
-    const sent = await this.dataSource.transaction(async (m) => {
-      const out = await this.decide(m, actor, current, action, version, text);
+    const sent = await this.unitOfWork.run(actor, `annual_report.${action}`, async (m, tx) => {
+      const out = await this.decide(m, tx, actor, current, action, version, text);
       if (!out) throw await this.staleConflict(m, id);
       return out;
     });
@@ -326,7 +319,7 @@ export class AnnualReportsService {
     const rows: ReportRow[] = valid.length ? await this.dataSource.query(`${REPORT_SELECT} WHERE r.id = ANY($1::uuid[])`, [valid]) : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const sent: OutgoingNotification[] = [];
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'annual_report.accept', async (m, tx) => {
       for (const id of valid) {
         const row = byId.get(id);
         if (!row || !this.scope.allows(actor, { regionPath: row.region_path, enterpriseId: row.enterprise_id }, 'write')) {
@@ -341,7 +334,7 @@ export class AnnualReportsService {
           result.skipped.push({ id, reason: '报告有提示性问题，须逐份审核' });
           continue;
         }
-        const out = await this.decide(m, actor, row, 'accept', row.version, null);
+        const out = await this.decide(m, tx, actor, row, 'accept', row.version, null);
         if (!out) {
           result.skipped.push({ id, reason: '报告已被他人处理' });
           continue;
@@ -360,6 +353,7 @@ export class AnnualReportsService {
    */
   private async decide(
     m: EntityManager,
+    tx: UnitOfWorkTx,
     actor: Actor,
     row: Pick<ReportRow, 'id' | 'enterprise_id' | 'year'>,
     action: 'accept' | 'return',
@@ -375,8 +369,8 @@ export class AnnualReportsService {
     );
     if (updated.length !== 1) return null;
     await recordEvent(m, 'annual', row.id, 'submitted', to, actor, reason, now);
-    await this.audited(m, actor, `annual_report.${action}`, row.id, { enterpriseId: row.enterprise_id, year: row.year, from: 'submitted', to, reason });
-    await this.outbox.enqueue(m, 'stats.refresh', { reason: `annual_report.${action}`, enterpriseId: row.enterprise_id, years: [row.year] });
+    await audited(tx, row.id, { enterpriseId: row.enterprise_id, year: row.year, from: 'submitted', to, reason });
+    await tx.enqueue('stats.refresh', { reason: `annual_report.${action}`, enterpriseId: row.enterprise_id, years: [row.year] });
     const link = `/my/annual-report?year=${row.year}`;
     return this.notifications.notify(
       m,
@@ -397,14 +391,8 @@ export class AnnualReportsService {
     const frozen = row && (row.status === 'submitted' || row.status === 'accepted');
     const softHits = frozen ? row.soft_hits : softRuleHits(data, await this.softFacts(m, e.id, year, prefill));
     const status: ReportProgress = row?.status ?? 'not-started';
-    const reviewedAt = iso(row?.reviewed_at ?? null);
-    return {
+    return reportDetail(e, year, settings, {
       id: row?.id ?? null,
-      enterpriseId: e.id,
-      enterpriseName: e.name,
-      regionCode: e.region_code,
-      regionName: e.region_name,
-      year,
       status,
       version: row?.version ?? 0,
       data,
@@ -414,13 +402,10 @@ export class AnnualReportsService {
       late: row?.late ?? false,
       submittedAt: iso(row?.submitted_at ?? null),
       returnReason: row?.status === 'returned' ? row.return_reason : null,
-      reviewedAt,
+      reviewedAt: iso(row?.reviewed_at ?? null),
       reviewedByName: row?.reviewed_by_name ?? null,
-      lockedReason: lockedReason(status, reviewedAt),
-      windowOpens: settings.windowOpens,
-      deadline: settings.enterpriseDeadline,
       history: row ? await reportEvents(m, 'annual', row.id) : [],
-    };
+    });
   }
 
   /** The CQO in post at the end of the year (or today), the year's filings, and the ledger's hours. */
@@ -526,10 +511,6 @@ export class AnnualReportsService {
     );
     if (!row) throw AppException.conflict('报告已在别处创建，请刷新后重试');
     return row.id;
-  }
-
-  private async audited(m: EntityManager, actor: Actor, action: string, id: string, details: Record<string, unknown>): Promise<void> {
-    await this.audit.record({ actor, ip: actor.ip, action, objectType: 'annual_report', objectId: id, result: 'success', details }, m);
   }
 
   private async staleConflict(m: EntityManager, id: string): Promise<AppException> {
@@ -737,6 +718,37 @@ function toReportEvent(r: EventRow): ReportEvent {
     fromStatus: r.from_status,
     toStatus: r.to_status,
     reason: r.reason ?? null,
+  };
+}
+
+/** An annual report write's audit row (the unit's action), in its unit of work. */
+function audited(tx: UnitOfWorkTx, id: string, details: Record<string, unknown>): Promise<void> {
+  return tx.audit({ objectType: 'annual_report', objectId: id, details });
+}
+
+/**
+ * The one shape of a report as its page reads it, from the stored row (`detail`) or from what the
+ * submit just wrote (`submit`): the enterprise, the year's window and the lock follow from `r`.
+ */
+function reportDetail(
+  e: EnterpriseRow,
+  year: number,
+  settings: FilingSettings,
+  r: Omit<AnnualReportDetail, 'enterpriseId' | 'enterpriseName' | 'regionCode' | 'regionName' | 'year' | 'lockedReason' | 'windowOpens' | 'deadline'>,
+): AnnualReportDetail {
+  const { id, history, ...rest } = r;
+  return {
+    id,
+    enterpriseId: e.id,
+    enterpriseName: e.name,
+    regionCode: e.region_code,
+    regionName: e.region_name,
+    year,
+    ...rest,
+    lockedReason: lockedReason(r.status, r.reviewedAt),
+    windowOpens: settings.windowOpens,
+    deadline: settings.enterpriseDeadline,
+    history,
   };
 }
 

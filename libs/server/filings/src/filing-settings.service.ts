@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { FilingSettings, UpdateFilingSettingsRequest } from '@cqo/contracts';
 import { validateFilingSettings } from '@cqo/policy';
-import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import { filingSettingsFor } from './region-figures';
 
@@ -13,7 +13,7 @@ export class FilingSettingsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
-    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -35,7 +35,7 @@ export class FilingSettingsService {
     if (errors.length) throw AppException.validation(errors);
     const province = await this.regions.province();
     const days = [...new Set(dto.reminderDaysBefore)].sort((a, b) => b - a);
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'filing_settings.update', async (m, tx) => {
       const before = await filingSettingsFor(m, province.code, year);
       await m.query(
         `INSERT INTO filing_setting (province_code, year, window_opens, enterprise_deadline, city_deadline, reminder_days_before, overdue_every_days, updated_at, updated_by)
@@ -45,18 +45,11 @@ export class FilingSettingsService {
            overdue_every_days = EXCLUDED.overdue_every_days, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
         [province.code, year, dto.windowOpens, dto.enterpriseDeadline, dto.cityDeadline, days, dto.overdueEveryDays, this.clock.now(), actor.userId || null],
       );
-      await this.audit.record(
-        {
-          actor,
-          ip: actor.ip,
-          action: 'filing_settings.update',
-          objectType: 'filing_setting',
-          objectId: `${province.code}:${year}`,
-          result: 'success',
-          details: { before: { ...before, isDefault: undefined, updatedAt: undefined }, after: { ...dto, reminderDaysBefore: days } },
-        },
-        m,
-      );
+      await tx.audit({
+        objectType: 'filing_setting',
+        objectId: `${province.code}:${year}`,
+        details: { before: { ...before, isDefault: undefined, updatedAt: undefined }, after: { ...dto, reminderDaysBefore: days } },
+      });
     });
     return this.forYear(year);
   }

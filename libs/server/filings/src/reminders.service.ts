@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { FilingSettings, FilingStatusQuery, FilingStatusResponse, RegionLevel, RemindRequest, RemindResult } from '@cqo/contracts';
 import { currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
-import { AuditService } from '@cqo/server-audit';
 import { inRegion, inRegionSql } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { MessagingService, type DeliveryItem } from '@cqo/server-messaging';
+import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import { FilingSettingsService } from './filing-settings.service';
 import type { OutgoingNotification } from './notification-channel';
@@ -33,7 +33,7 @@ export class RemindersService {
     private readonly regions: RegionsService,
     private readonly settings: FilingSettingsService,
     private readonly notifications: NotificationsService,
-    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     private readonly messaging: MessagingService,
     private readonly list: FilingStatusListService,
@@ -96,7 +96,7 @@ export class RemindersService {
       throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${dto.year} 年度报告的填报尚未开始（${settings.windowOpens} 开始）` }]);
     }
     const ids = dto.enterpriseIds?.filter((id) => UUID.test(id));
-    const { sent, notified, requested } = await this.dataSource.transaction(async (m) => {
+    const { sent, notified, requested } = await this.unitOfWork.run(actor, 'annual_report.remind', async (m, tx) => {
       const targets: { id: string }[] = await m.query(
         `WITH x AS (${EXPECTED_SQL}) SELECT x.id FROM x WHERE ${OUTSTANDING} ${ids ? 'AND x.id = ANY($4::uuid[])' : ''}`,
         ids ? [subtreePattern(root.path), dto.year, settings.windowOpens, ids] : [subtreePattern(root.path), dto.year, settings.windowOpens],
@@ -115,10 +115,7 @@ export class RemindersService {
           })),
         );
       }
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'annual_report.remind', objectType: 'region', objectId: root.code, result: 'success', details: { year: dto.year, reminded: reminded.length, requested: ids?.length ?? targets.length } },
-        m,
-      );
+      await tx.audit({ objectType: 'region', objectId: root.code, details: { year: dto.year, reminded: reminded.length, requested: ids?.length ?? targets.length } });
       return { sent: reminded.length, notified: out, requested: ids?.length ?? targets.length };
     });
     await this.notifications.deliver(notified);

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import type { Job, JobOptions, Queue } from 'bull';
-import { DataSource } from 'typeorm';
-import { AuditService } from '@cqo/server-audit';
+import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
-import { OutboxService, QueueName, ScheduleRegistrar, type JobPayloads } from '@cqo/server-queue';
-import { EmailSender, PermanentSendError, SmsSender, type MessageChannel } from './senders';
+import { OutboxService, QueueName, ScheduleRegistrar, UnitOfWork, type JobPayloads, type UnitOfWorkTx } from '@cqo/server-queue';
+import { MessagingService } from './messaging.service';
+import { PermanentSendError, type MessageChannel } from './senders';
 import type { MessageTemplate } from './templates';
 
 interface DeliveryRow {
@@ -34,11 +34,10 @@ export class MessagesProcessor implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly outbox: OutboxService,
-    private readonly audit: AuditService,
+    private readonly messaging: MessagingService,
     private readonly clock: Clock,
-    private readonly email: EmailSender,
-    private readonly sms: SmsSender,
     @InjectQueue(QueueName.Messages) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -110,7 +109,7 @@ export class MessagesProcessor implements OnApplicationBootstrap {
       await this.dataSource.transaction((m) => this.outbox.markDone(m, job.id));
       return 'held';
     }
-    const sender = row.channel === 'email' ? this.email : this.sms;
+    const sender = this.messaging.sender(row.channel);
     const params: Record<string, string | number> = {};
     try {
       await sender.send({ to: row.address, subject: row.subject, text: row.text, template: row.template, params });
@@ -118,27 +117,29 @@ export class MessagesProcessor implements OnApplicationBootstrap {
       const permanent = err instanceof PermanentSendError;
       const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const reason = (err as Error).message.slice(0, 500);
-      await this.dataSource.transaction(async (m) => {
+      await this.unitOfWork.run(null, 'message.send', async (m, tx) => {
         await m.query(
           `UPDATE message_delivery SET attempts = attempts + 1, reason = $2, status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, updated_at = $4 WHERE id = $1 AND status = 'queued'`,
           [row.id, reason, last, this.clock.now()],
         );
-        if (last) {
-          await this.audit.record({ username: 'system', action: 'message.send', objectType: 'message_delivery', objectId: row.id, result: 'failure', details: { channel: row.channel, to: row.user_id, address: row.address_masked, kind: row.kind, reason } }, m);
-          await this.outbox.markDone(m, job.id);
-        }
+        if (last) await this.sent(m, tx, job, row, 'failure', { reason });
       });
       this.logger.warn(`${row.channel} ${row.id} to ${row.address_masked}: ${reason}${last ? ' (failed)' : ' (will retry)'}`);
       if (last) return 'failed';
       throw err;
     }
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(null, 'message.send', async (m, tx) => {
       await m.query(`UPDATE message_delivery SET status = 'sent', attempts = attempts + 1, reason = NULL, sent_at = $2, updated_at = $2 WHERE id = $1`, [row.id, this.clock.now()]);
-      await this.audit.record({ username: 'system', action: 'message.send', objectType: 'message_delivery', objectId: row.id, result: 'success', details: { channel: row.channel, to: row.user_id, address: row.address_masked, kind: row.kind } }, m);
-      await this.outbox.markDone(m, job.id);
+      await this.sent(m, tx, job, row, 'success', {});
     });
     this.logger.log(`${row.channel} ${row.id} sent to ${row.address_masked}`);
     return 'sent';
+  }
+
+  /** The outcome's audit row (the worker sends as 'system') and the outbox mark, in the outcome's unit of work. */
+  private async sent(m: EntityManager, tx: UnitOfWorkTx, job: Job, row: DeliveryRow, result: 'success' | 'failure', extra: { reason?: string }): Promise<void> {
+    await tx.audit({ username: 'system', objectType: 'message_delivery', objectId: row.id, result, details: { channel: row.channel, to: row.user_id, address: row.address_masked, kind: row.kind, ...extra } });
+    await this.outbox.markDone(m, job.id);
   }
 
   @OnQueueFailed()

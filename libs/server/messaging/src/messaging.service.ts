@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { chinaDate, maskEmail, maskPhone } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
-import { OutboxService } from '@cqo/server-queue';
+import { OutboxService, UnitOfWork } from '@cqo/server-queue';
 import { quietUntil } from './quiet-hours';
 import { EmailSender, MESSAGE_CHANNELS, SmsSender, type MessageChannel } from './senders';
 import { absoluteLink, renderMessage, type MessageTemplate } from './templates';
@@ -74,6 +74,7 @@ export class MessagingService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -82,8 +83,13 @@ export class MessagingService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The gateway of a channel (the worker's processor sends through it). */
+  sender(channel: MessageChannel): EmailSender | SmsSender {
+    return channel === 'email' ? this.email : this.sms;
+  }
+
   configured(channel: MessageChannel): boolean {
-    return channel === 'email' ? this.email.configured : this.sms.configured;
+    return this.sender(channel).configured;
   }
 
   async queue(m: EntityManager, req: MessageRequest): Promise<{ queued: number; notSent: number }> {
@@ -227,7 +233,7 @@ export class MessagingService {
       if (dto[k] !== undefined && typeof dto[k] !== 'boolean') details.push({ field: k, code: 'invalid', message: '开关应为 true 或 false' });
     }
     if (details.length) throw AppException.validation(details);
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'message.preferences', async (m, tx) => {
       if (email !== undefined) await m.query(`UPDATE app_user SET email = $2 WHERE id = $1`, [actor.userId, email]);
       if (phone !== undefined) await m.query(`UPDATE app_user SET phone = $2 WHERE id = $1`, [actor.userId, phone]);
       for (const channel of MESSAGE_CHANNELS) {
@@ -235,18 +241,11 @@ export class MessagingService {
         if (on === false) await m.query(`INSERT INTO message_opt_out (user_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [actor.userId, channel]);
         if (on === true) await m.query(`DELETE FROM message_opt_out WHERE user_id = $1 AND channel = $2`, [actor.userId, channel]);
       }
-      await this.audit.record(
-        {
-          actor,
-          ip: actor.ip,
-          action: 'message.preferences',
-          objectType: 'user',
-          objectId: actor.userId,
-          result: 'success',
-          details: { email: email === undefined ? undefined : maskEmail(email), phone: phone === undefined ? undefined : maskPhone(phone), emailEnabled: dto.email_enabled, smsEnabled: dto.sms_enabled },
-        },
-        m,
-      );
+      await tx.audit({
+        objectType: 'user',
+        objectId: actor.userId,
+        details: { email: email === undefined ? undefined : maskEmail(email), phone: phone === undefined ? undefined : maskPhone(phone), emailEnabled: dto.email_enabled, smsEnabled: dto.sms_enabled },
+      });
     });
     return this.preferences(actor);
   }

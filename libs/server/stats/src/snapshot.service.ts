@@ -6,7 +6,7 @@ import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts, 
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
-import { addFlat, consumeFilingDeltas, contributionsYears, dropFilingDeltas, flatCounts, ownCounts, unflatCounts, type Contribution, type FlatCounts, type TrainingThresholds, type YearParams } from './aggregate.sql';
+import { addFlat, consumeFilingDeltas, contributionsYears, dropFilingDeltas, flatCounts, heldSums, holdContributionsSql, ownCounts, yearsParams, unflatCounts, type Contribution, type FlatCounts, type TrainingThresholds, type YearParams } from './aggregate.sql';
 
 /** One advisory lock serialises every write to the snapshots (full and incremental runs). */
 const STATS_LOCK = 7_406_001;
@@ -162,6 +162,80 @@ export class SnapshotService {
       throw err;
     } finally {
       await this.unlockAndRelease(qr);
+    }
+  }
+
+  /**
+   * Holds the parts of the current year's counties that are not held yet (issue 16). A full
+   * rebuild drops the held parts, so without this each county's first change after the nightly
+   * rebuild recounts the county whole (15.2 s for the largest at 1M). Run after the rebuild job:
+   * the counties are counted in batches of about `batchEnterprises` enterprises, each in a short
+   * transaction under the snapshot lock (the same recount-and-hold a drain does), largest first.
+   * Marks waiting between batches are drained first, so a change waits for one batch at most.
+   * A batch whose sums equal the snapshot's counts (no change since the rebuild) writes no run; one
+   * that differs (a change not yet drained) is an incremental run, as its drain would have been.
+   * Stops when every county is held or the year's snapshot is not current (a rollover, a close).
+   */
+  async holdCounties(trigger: string, batchEnterprises = 20_000): Promise<{ counties: number; enterprises: number; runs: RunResult[] }> {
+    const year = this.heldYears().at(-1)!;
+    const done = { counties: 0, enterprises: 0, runs: [] as RunResult[] };
+    for (;;) {
+      if ((await this.dirtyCount()) > 0) await this.drain(`${trigger}:drain`);
+      const params = await this.paramsFor([year]);
+      const p = params.get(year)!;
+      const qr = this.dataSource.createQueryRunner();
+      await qr.connect();
+      let runId = 0;
+      let batch: string[] = [];
+      try {
+        await this.lockAndBegin(qr);
+        const m = qr.manager;
+        await this.tune(m);
+        const [current]: { as_of: string; closed: boolean }[] = await m.query(
+          `SELECT as_of::text AS as_of, closed_at IS NOT NULL AS closed FROM stat_current WHERE year = $1`,
+          [year],
+        );
+        const waiting: { code: string; n: number }[] =
+          current && !current.closed && current.as_of === p.asOf
+            ? await m.query(
+                `SELECT e.region_code AS code, count(*)::int AS n FROM enterprise e
+                  WHERE e.region_path LIKE $1 AND NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $2 AND c.region_code = e.region_code)
+                  GROUP BY 1 ORDER BY 2 DESC, 1`,
+                [subtreePattern(`/${this.config.provinceCode}/`), year],
+              )
+            : [];
+        let size = 0;
+        for (const w of waiting) {
+          if (batch.length && size + Number(w.n) > batchEnterprises) continue;
+          batch.push(w.code);
+          size += Number(w.n);
+        }
+        if (!batch.length) {
+          await qr.commitTransaction();
+          return done;
+        }
+        const started = Date.now();
+        const regions = await this.provinceRegions(m);
+        const own = await this.currentOwn(m, year);
+        const before = new Map(batch.map((code) => [code, own.get(code) ?? emptyCounts()]));
+        const { changed } = await this.moveByEnterprises(m, p, regions, own, new Set(batch), new Set(), new Set());
+        const differing = changed.filter((code) => !isDeepStrictEqual(own.get(code) ?? emptyCounts(), before.get(code) ?? emptyCounts()));
+        if (differing.length) {
+          runId = await this.openRun(m, { kind: 'incremental', years: [year], regions: differing, trigger: `${trigger}:hold` });
+          await this.write(m, runId, year, p.asOf, regions, own, differing);
+          done.runs.push(await this.closeRun(m, runId, 'incremental', [year], regions.length, started));
+        }
+        await qr.commitTransaction();
+        done.counties += batch.length;
+        done.enterprises += size;
+      } catch (err) {
+        // The run's own row rolls back with it: recorded failed anew (run 0).
+        if (runId) await this.fail(qr, 0, 'incremental', [year], batch, `${trigger}:hold`, err);
+        else if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+        throw err;
+      } finally {
+        await this.unlockAndRelease(qr);
+      }
     }
   }
 
@@ -468,10 +542,10 @@ export class SnapshotService {
       const codes = [...counties];
       const paths = regions.filter((r) => counties.has(r.code)).map((r) => r.path);
       await m.query(`DELETE FROM stat_contrib WHERE year = $1 AND region_code = ANY($2::varchar[])`, [p.year, codes]);
-      const parts = (await contributionsYears(m, { paths }, [p])).get(p.year)!;
-      for (const code of codes) flat.set(code, {});
-      for (const c of parts.values()) addFlat(flatOf(c.regionCode), c.counts);
-      await keep(parts);
+      // Counted and held inside the server, then summed there: no part travels to the process.
+      await m.query(holdContributionsSql(), yearsParams([p], paths));
+      const sums = await heldSums(m, p.year, codes);
+      for (const code of codes) flat.set(code, sums.get(code) ?? {});
       await m.query(`INSERT INTO stat_contrib_region (year, region_code) SELECT $1, unnest($2::varchar[]) ON CONFLICT DO NOTHING`, [p.year, codes]);
     }
     // The new parts of the changed enterprises of held counties.

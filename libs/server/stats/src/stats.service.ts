@@ -27,8 +27,7 @@ import {
   validateStatSettings,
 } from '@cqo/policy';
 import { AppException, APP_CONFIG, type Actor, type AppConfig } from '@cqo/server-common';
-import { AuditService } from '@cqo/server-audit';
-import { OutboxService } from '@cqo/server-queue';
+import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService, type RegionEntity } from '@cqo/server-regions';
 import { SnapshotService, type RegionRow } from './snapshot.service';
 
@@ -85,8 +84,7 @@ export class StatsService {
     private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
     private readonly snapshots: SnapshotService,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -289,25 +287,14 @@ export class StatsService {
   async saveSettings(actor: Actor, targets: StatTarget[], weights: AssessmentWeights): Promise<StatSettings> {
     const errors = validateStatSettings(targets, weights);
     if (Object.keys(errors).length) throw AppException.validation(Object.entries(errors).map(([field, message]) => ({ field, code: 'invalid', message })));
-    const saved = await this.dataSource.transaction(async (m) => {
+    const saved = await this.unitOfWork.run(actor, 'stats.settings', async (m, tx) => {
       const before = await this.settings(m);
       await m.query(
         `INSERT INTO stat_setting (province_code, targets, weights, updated_at, updated_by) VALUES ($1, $2, $3, now(), $4)
          ON CONFLICT (province_code) DO UPDATE SET targets = EXCLUDED.targets, weights = EXCLUDED.weights, updated_at = now(), updated_by = EXCLUDED.updated_by`,
         [this.config.provinceCode, JSON.stringify(targets), JSON.stringify(weights), actor.userId],
       );
-      await this.audit.record(
-        {
-          actor,
-          ip: actor.ip,
-          action: 'stats.settings',
-          objectType: 'stat_setting',
-          objectId: this.config.provinceCode,
-          result: 'success',
-          details: { before: { targets: before.targets, weights: before.weights }, after: { targets, weights } },
-        },
-        m,
-      );
+      await tx.audit({ objectType: 'stat_setting', objectId: this.config.provinceCode, details: { before: { targets: before.targets, weights: before.weights }, after: { targets, weights } } });
       return this.settings(m);
     });
     this.versionRead = null;
@@ -316,9 +303,9 @@ export class StatsService {
 
   /** Queues a full rebuild (through the outbox, so the worker runs it). */
   async requestRebuild(actor: Actor, year: number | undefined): Promise<{ queued: true }> {
-    await this.dataSource.transaction(async (m) => {
-      await this.outbox.enqueue(m, 'stats.rebuild', { trigger: `user:${actor.userId}`, years: year ? [year] : undefined });
-      await this.audit.record({ actor, ip: actor.ip, action: 'stats.rebuild', objectType: 'stat_run', objectId: String(year ?? 'all'), result: 'success', details: { year: year ?? null } }, m);
+    await this.unitOfWork.run(actor, 'stats.rebuild', async (_m, tx) => {
+      await tx.enqueue('stats.rebuild', { trigger: `user:${actor.userId}`, years: year ? [year] : undefined });
+      await tx.audit({ objectType: 'stat_run', objectId: String(year ?? 'all'), details: { year: year ?? null } });
     });
     return { queued: true };
   }

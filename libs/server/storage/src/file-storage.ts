@@ -95,3 +95,14 @@ export async function withTempFile<T>(name: string, fn: (path: string) => Promis
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A stream of a file recorded in the database (`storageKey`), for a download: a missing file
+ * rejects with `missing()` (the caller's 404) instead of FileNotFoundError, before any byte.
+ */
+export async function openRecorded(storage: FileStorage, recorded: string, missing: () => Error): Promise<Readable> {
+  const { stream } = await storage.get(storageKey(recorded)).catch((err: unknown) => {
+    throw err instanceof FileNotFoundError ? missing() : err;
+  });
+  return stream;
+}

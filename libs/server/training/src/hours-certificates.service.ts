@@ -5,6 +5,7 @@ import type { PublicTrainingVerification, TrainingCertificate, TrainingYearHours
 import { maskName, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { UnitOfWork } from '@cqo/server-queue';
 import { LedgerService } from './ledger.service';
 import { TrainingService } from './training.service';
 
@@ -47,6 +48,7 @@ export class HoursCertificatesService {
     private readonly training: TrainingService,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -58,7 +60,7 @@ export class HoursCertificatesService {
     if (!Number.isInteger(year) || year < 2000 || year > yearOf(today)) {
       throw AppException.validation([{ field: 'year', code: 'range', message: `年度应在 2000 至 ${yearOf(today)} 之间` }]);
     }
-    const code = await this.dataSource.transaction(async (m) => {
+    const code = await this.unitOfWork.run(actor, 'training.certificate.issue', async (m, tx) => {
       // Under the ledger lock: the records and the head read here are the ones the certificate states.
       await this.ledger.lock(m);
       const records: { id: string; hash: string }[] = await m.query(
@@ -97,10 +99,7 @@ export class HoursCertificatesService {
           now,
         ],
       );
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'training.certificate.issue', objectType: 'training_certificate', objectId: newCode, result: 'success', details: { personId, year, supersedes: current?.code ?? null } },
-        m,
-      );
+      await tx.audit({ objectType: 'training_certificate', objectId: newCode, details: { personId, year, supersedes: current?.code ?? null } });
       return newCode;
     });
     return this.view(actor, code);

@@ -13,6 +13,7 @@ import {
 import { normaliseCertificateNo, parseSheetDate, sheetCellText, validateCreditCode, validateTrainingRecord } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
+import { UnitOfWork } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { findErrorReport, importResult, openSheet, recordImportRun, runCommits, startImportRun, type SheetCell, type StoredUpload } from '@cqo/server-imports';
 import { LedgerService, type NewLedgerRecord } from './ledger.service';
@@ -70,6 +71,7 @@ export class TrainingImportService {
     private readonly ledger: LedgerService,
     private readonly training: TrainingService,
     private readonly scope: ScopeService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
@@ -134,7 +136,7 @@ export class TrainingImportService {
     await progress.report(0, total);
 
     const run = await startImportRun(file);
-    const result = await this.dataSource.transaction(async (m) => {
+    const result = await this.unitOfWork.run(actor, 'training.import', async (m, tx) => {
       // Under the ledger lock: the certificate numbers checked here stay free until this commits.
       await this.ledger.lock(m);
       const { drafts, unchanged } = await this.resolve(m, actor, rows, errors, run.id);
@@ -159,7 +161,7 @@ export class TrainingImportService {
       const personIds = [...new Set(drafts.map((d) => d.personId))];
       const enterpriseIds = [...new Set(drafts.map((d) => d.enterpriseId!))];
       if (appended.length) {
-        await this.training.afterWrite(m, actor, personIds, enterpriseIds, 'training.import', run.id, {
+        await this.training.afterWrite(m, tx, personIds, enterpriseIds, 'training.import', run.id, {
           file: file.originalname,
           sha256: run.sha256,
           mode,

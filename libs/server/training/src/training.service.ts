@@ -25,11 +25,10 @@ import {
   yearlyCompliance,
   yearOf,
 } from '@cqo/policy';
-import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, queryPage, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
-import { OutboxService } from '@cqo/server-queue';
+import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { LedgerService } from './ledger.service';
 
 interface RecordRow {
@@ -134,8 +133,7 @@ export class TrainingService {
     private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
     private readonly scope: ScopeService,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly eligibility: EligibilityService,
     private readonly policy: ProfilesService,
     private readonly clock: Clock,
@@ -163,12 +161,7 @@ export class TrainingService {
     }
     if (q.year) where.push(`t.end_date BETWEEN $${params.push(`${q.year}-01-01`)}::date AND $${params.push(`${q.year}-12-31`)}::date`);
     const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM training_record t WHERE ${clause}`, params);
-    const rows: RecordRow[] = await this.dataSource.query(
-      `${RECORD_SELECT} WHERE ${clause} ORDER BY t.seq DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
-    return { items: rows.map(toItem), total, page, pageSize };
+    return queryPage(this.dataSource, { from: `FROM training_record t WHERE ${clause}`, select: `${RECORD_SELECT} WHERE ${clause} ORDER BY t.seq DESC` }, params, { page, pageSize }, toItem);
   }
 
   /** The enterprise's active CQO in `year`: hours by category and progress toward each threshold. */
@@ -210,7 +203,7 @@ export class TrainingService {
     const errors = validateTrainingRecord(dto, this.today());
     if (errors.length) throw AppException.validation(errors);
     const certificateNo = normaliseCertificateNo(dto.certificateNo);
-    const id = await this.dataSource.transaction(async (m) => {
+    const id = await this.unitOfWork.run(actor, 'training.record', async (m, tx) => {
       await this.ledger.lock(m);
       if (certificateNo && (await this.certificateTaken(m, [certificateNo])).has(certificateNo)) {
         throw AppException.validation([{ field: 'certificateNo', code: 'duplicate', message: `证书编号 ${certificateNo} 已登记，不能重复登记` }]);
@@ -235,7 +228,7 @@ export class TrainingService {
           recordedBy: actor.userId || null,
         },
       ]);
-      await this.afterWrite(m, actor, [e.person_id!], [e.id], 'training.record', rec.id, { category: dto.category, hours: Number(dto.hours) });
+      await this.afterWrite(m, tx, [e.person_id!], [e.id], 'training.record', rec.id, { category: dto.category, hours: Number(dto.hours) });
       return rec.id;
     });
     return this.item(id);
@@ -260,7 +253,7 @@ export class TrainingService {
     const text = reason?.trim() ?? '';
     if (!text) throw AppException.validation([{ field: 'reason', code: 'required', message: '请填写冲销原因' }]);
     if (text.length > 500) throw AppException.validation([{ field: 'reason', code: 'length', message: '冲销原因不能超过500个字符' }]);
-    const newId = await this.dataSource.transaction(async (m) => {
+    const newId = await this.unitOfWork.run(actor, 'training.reverse', async (m, tx) => {
       await this.ledger.lock(m);
       const [done] = await m.query(`SELECT id FROM training_record WHERE reverses = $1`, [id]);
       if (done) throw AppException.conflict('该培训记录已被冲销');
@@ -284,7 +277,7 @@ export class TrainingService {
           recordedBy: actor.userId || null,
         },
       ]);
-      await this.afterWrite(m, actor, [t.person_id], t.enterprise_id ? [t.enterprise_id] : [], 'training.reverse', rec.id, { reverses: id, reason: text });
+      await this.afterWrite(m, tx, [t.person_id], t.enterprise_id ? [t.enterprise_id] : [], 'training.reverse', rec.id, { reverses: id, reason: text });
       return rec.id;
     });
     return this.item(newId);
@@ -369,10 +362,10 @@ export class TrainingService {
     return new Set(rows.map((r) => r.certificate_no));
   }
 
-  /** Re-judge the people's appointments, audit, and let the statistics know — inside the write's transaction. */
+  /** Re-judge the people's appointments, audit, and let the statistics know — inside the write's unit of work. */
   async afterWrite(
     m: EntityManager,
-    actor: Actor,
+    tx: UnitOfWorkTx,
     personIds: string[],
     enterpriseIds: string[],
     action: string,
@@ -380,9 +373,9 @@ export class TrainingService {
     details: Record<string, unknown>,
   ): Promise<void> {
     if (personIds.length) await this.eligibility.refresh(m, { personIds: [...new Set(personIds)] });
-    await this.audit.record({ actor, ip: actor.ip, action, objectType: 'training_record', objectId, result: 'success', details }, m);
+    await tx.audit({ action, objectType: 'training_record', objectId, details });
     const first = enterpriseIds[0];
-    await this.outbox.enqueue(m, 'stats.refresh', enterpriseIds.length === 1 && first ? { reason: action, enterpriseId: first } : { reason: action });
+    await tx.enqueue('stats.refresh', enterpriseIds.length === 1 && first ? { reason: action, enterpriseId: first } : { reason: action });
   }
 
   /** The enterprise (in the actor's scope for `access`) with its CQO whose term is running today. */

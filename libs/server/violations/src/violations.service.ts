@@ -188,7 +188,7 @@ export class ViolationsService {
       await m.query(`DELETE FROM violation WHERE id = $1`, [id]);
       if (v.personId) {
         await this.eligibility.refresh(m, { personIds: [v.personId] });
-        await this.certificates.liftViolation(m, id, v.personId, actor, reason);
+        await this.certificates.liftViolation(m, tx, id, v.personId, actor, reason);
       }
       await tx.audit({
         objectType: 'violation',

@@ -106,7 +106,11 @@ export class StatsProcessor {
   /** Nightly (repeatable) or on request: rebuild every held year, then prune old run history. */
   @Process('stats.rebuild')
   async rebuild(job: Job<JobPayloads['stats.rebuild']>): Promise<RunResult> {
-    const result = await this.snapshots.rebuild({ years: job.data.years, trigger: job.data.trigger ?? (job.opts.repeat ? 'schedule' : 'queue') });
+    const trigger = job.data.trigger ?? (job.opts.repeat ? 'schedule' : 'queue');
+    const result = await this.snapshots.rebuild({ years: job.data.years, trigger });
+    // The rebuild dropped the held parts: hold them again now, not on each county's first change.
+    const held = await this.snapshots.holdCounties(trigger);
+    this.logger.log(`held ${held.enterprises} enterprises' parts in ${held.counties} counties after the rebuild`);
     await this.snapshots.pruneRuns();
     return result;
   }
