@@ -8,7 +8,6 @@ import { Module, type DynamicModule, type INestApplicationContext } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import ExcelJS from 'exceljs';
 import type { AttachmentExportSummary, RegionStats } from '@cqo/contracts';
-import { chinaDate, yearOf } from '@cqo/policy';
 import { AttachmentExportService, AttachmentModule } from '@cqo/server-attachment';
 import { AuditModule } from '@cqo/server-audit';
 import { Clock, CoreModule, JobCancelledError, type Actor, type AppConfig, type ProgressSink } from '@cqo/server-common';
@@ -19,6 +18,7 @@ import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../suppor
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
+import { pinTestToday } from '../support/test-today';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
@@ -46,7 +46,7 @@ describe('attachment table export (real Postgres)', () => {
   let databaseUrl: string;
   let dir: string;
   let province: string;
-  const Y = yearOf(chinaDate(new Date()));
+  const { year: Y } = pinTestToday();
   const P = Y - 1;
   const ids: Record<string, string> = {};
 
@@ -250,7 +250,7 @@ describe('attachment table export (real Postgres)', () => {
     const first = await service.export(p, params, join(dir, 'same-1.xlsx'));
     // Later by the app's clock (a week) and by the wall clock (more than the zip's 2-second resolution).
     const clock = ctx.get(Clock);
-    const later = new Date(Date.now() + 7 * 24 * 3600_000);
+    const later = new Date(clock.now().getTime() + 7 * 24 * 3600_000);
     const spy = jest.spyOn(clock, 'now').mockReturnValue(later);
     await new Promise((r) => setTimeout(r, 2_100));
     try {

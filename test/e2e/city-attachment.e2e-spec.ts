@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { chinaDate, yearOf } from '@cqo/policy';
 import { FileJobsService } from '@cqo/server-files';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
+import { pinTestToday } from '../support/test-today';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -21,7 +21,7 @@ describe('the city report 统计表 frozen at submission (issue 17 item 2)', () 
   let config: ReturnType<typeof testConfig>;
   let province: string;
   let worker: INestApplicationContext | null = null;
-  const Y = yearOf(chinaDate(new Date()));
+  const { year: Y } = pinTestToday();
 
   const download = (url: string, auth: string) =>
     t.http().get(url).set('Authorization', auth).buffer(true).parse((r, cb) => {

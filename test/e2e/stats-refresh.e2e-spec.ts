@@ -5,13 +5,13 @@ import { promisify } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { chinaDate, yearOf } from '@cqo/policy';
 import { OutboxService, QueueName } from '@cqo/server-queue';
 import { contributionsYears, SnapshotService } from '@cqo/server-stats';
 import { bearer, creditCode, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
+import { pinTestToday } from '../support/test-today';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
@@ -29,7 +29,7 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
   let databaseUrl: string;
   let province: string;
   let queue: Queue;
-  const Y = yearOf(chinaDate(new Date()));
+  const { year: Y, today } = pinTestToday();
   // 江岸区 and 江汉区 (武汉), 西陵区 (宜昌).
   const COUNTIES = ['420102', '420103', '420502'];
 
@@ -308,7 +308,6 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
   it('a change of a held county moves it by the changed enterprise alone (stat_contrib): every kind of change ends with a full rebuild\'s figures; a rebuild before the drain is not counted twice', async () => {
     await settled();
     const svc = t.app.get(SnapshotService);
-    const today = chinaDate(new Date());
     const api = t.http;
     // 西陵区 (420502): one recount holds its enterprises' parts; later changes move it enterprise by enterprise.
     const a = (await makeEnterprise(t.db, '420502', { name: '逐企增量甲有限公司', aboveSize: false })).id;

@@ -6,12 +6,13 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import type { RegionStats } from '@cqo/contracts';
-import { chinaDate, emptyReportData, yearOf } from '@cqo/policy';
+import { emptyReportData } from '@cqo/policy';
 import { QueueName } from '@cqo/server-queue';
 import { bearer, creditCode, hubeiEligibleFiling, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
+import { pinTestToday } from '../support/test-today';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
@@ -33,9 +34,8 @@ describe('statistics snapshots (real Postgres and Redis)', () => {
   let redisPrefix: string;
   let province: string;
   let wuhan: string;
-  const Y = yearOf(chinaDate(new Date()));
+  const { year: Y, today } = pinTestToday();
   const P = Y - 1;
-  const today = chinaDate(new Date());
   const ids: Record<string, string> = {};
 
   const cqo = async (...args: string[]) => {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { isIsoDate } from '@cqo/policy';
+import { isIsoDate, yearOf } from '@cqo/policy';
 import { AttachmentExportService, AttachmentModule } from '@cqo/server-attachment';
-import { AppException } from '@cqo/server-common';
+import { AppException, Clock } from '@cqo/server-common';
 import { cliActor, withPolicyContext } from '../infra/policy-context';
 
 /**
@@ -14,7 +14,7 @@ import { cliActor, withPolicyContext } from '../infra/policy-context';
 export async function exportAttachmentCommand(opts: { region: string; year?: string; asOf?: string; out: string }): Promise<void> {
   if (!/^\d{6}$/.test(opts.region)) fail(`--region must be a 6-digit GB/T 2260 code, got "${opts.region}"`, 2);
   if (opts.asOf !== undefined && !isIsoDate(opts.asOf)) fail(`--as-of must be a date like 2025-12-31, got "${opts.asOf}"`, 2);
-  const year = opts.year === undefined ? Number((opts.asOf ?? new Date().toISOString()).slice(0, 4)) : Number(opts.year);
+  const year = opts.year === undefined ? yearOf(opts.asOf ?? new Clock().today()) : Number(opts.year);
   if (!(Number.isInteger(year) && year >= 2000 && year <= 2100)) fail(`--year must be a year like 2026, got "${opts.year}"`, 2);
   if (!opts.out || !opts.out.toLowerCase().endsWith('.xlsx')) fail(`--out must name an .xlsx file, got "${opts.out}"`, 2);
 

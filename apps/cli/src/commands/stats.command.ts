@@ -1,4 +1,5 @@
-import { isIsoDate } from '@cqo/policy';
+import { isIsoDate, yearOf } from '@cqo/policy';
+import { Clock } from '@cqo/server-common';
 import { SnapshotService, StatsModule, StatsService } from '@cqo/server-stats';
 import { withPolicyContext } from '../infra/policy-context';
 
@@ -20,7 +21,7 @@ export async function aggregateCommand(opts: { year?: string }): Promise<void> {
 export async function statsCommand(opts: { region: string; year?: string; asOf?: string }): Promise<void> {
   if (!/^\d{6}$/.test(opts.region)) fail(`--region must be a 6-digit GB/T 2260 code, got "${opts.region}"`, 2);
   if (opts.asOf !== undefined && !isIsoDate(opts.asOf)) fail(`--as-of must be a date like 2025-12-31, got "${opts.asOf}"`, 2);
-  const year = opts.year === undefined ? Number((opts.asOf ?? new Date().toISOString()).slice(0, 4)) : Number(opts.year);
+  const year = opts.year === undefined ? yearOf(opts.asOf ?? new Clock().today()) : Number(opts.year);
   if (!(Number.isInteger(year) && year >= 2000 && year <= 2100)) fail(`--year must be a year like 2026, got "${opts.year}"`, 2);
   const result = await withPolicyContext(async (app) => {
     try {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { subtreePattern } from '@cqo/policy';
+import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
 import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
 import type { AttachmentRow } from './attachment-layout';
 
@@ -20,7 +20,7 @@ export interface AttachmentRegion {
  * region it lay in on $2 (`moved`: those that moved since, issue 17) and counted while open on $2.
  *   $1 subtree LIKE pattern, $2 as-of date, $3 year, $4 Jan 1, $5 Dec 31 of the year.
  */
-const inSubtree = (alias: string) => `${alias}.region_path LIKE $1`;
+const inSubtree = (alias: string) => inRegionSql(alias, '$1');
 const ACT = `
   moved AS MATERIALIZED (${MOVED_SINCE('$2')}),
   act AS (
@@ -73,7 +73,7 @@ export const ATTACHMENT_COUNT_SQL = `
   SELECT count(*)::int AS n FROM act JOIN enterprise e ON e.id = act.enterprise_id AND ${IN_REGION_ON('e', 'id', 'moved', inSubtree)} AND ${OPEN_ON('e.id', '$2')}`;
 
 export function attachmentRowParams(regionPath: string, year: number, asOf: string): unknown[] {
-  return [subtreePattern(regionPath), asOf, year, `${year}-01-01`, `${year}-12-31`];
+  return [regionSubtreePattern(regionPath), asOf, year, `${year}-01-01`, `${year}-12-31`];
 }
 
 /** A server-side cursor over the rows; `close` releases its connection (call it in `finally`). */

@@ -5,6 +5,7 @@ export * from './password';
 export * from './session-cache';
 export * from './auth.service';
 export * from './token.service';
+export * from './region-filter';
 export * from './scope.service';
 export * from './scope.module';
 export * from './auth.guard';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { subtreePattern } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, type Actor } from '@cqo/server-common';
+import { inRegionNamed, inRegionOfCode } from './region-filter';
 
 /** What an object must tell the scope service about itself. */
 export interface ScopedObject {
@@ -71,7 +71,7 @@ export class ScopeService {
       case 'province':
       case 'city':
       case 'county':
-        return { sql: `${alias}.region_path LIKE :scopePath`, params: { scopePath: subtreePattern(actor.regionPath ?? '/none/') } };
+        return inRegionNamed(alias, actor.regionPath ?? '/none/', 'scopePath');
       case 'enterprise':
         return {
           sql: `${alias}.${enterpriseIdColumn} = :scopeEnterprise`,
@@ -101,7 +101,6 @@ export class ScopeService {
     const scope = this.wherePositional(actor, alias, params, opts);
     if (!opts.region) return scope;
     const code = `$${params.push(opts.region)}`;
-    // Region paths are codes and slashes (`/420000/420100/`): nothing to escape for LIKE.
-    return `${scope} AND ${alias}.region_path LIKE (SELECT r.path || '%' FROM region r WHERE r.code = ${code})`;
+    return `${scope} AND ${inRegionOfCode(alias, code)}`;
   }
 }

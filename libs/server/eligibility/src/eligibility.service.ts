@@ -13,7 +13,7 @@ import type {
 } from '@cqo/contracts';
 import { evaluateEligibility, maskName, profileRef, readsPersonalData, yearOf, type EligibilityFacts, type ViolationFact, type YearTraining } from '@cqo/policy';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
-import { ScopeService } from '@cqo/server-auth';
+import { ScopeService, inRegionSql } from '@cqo/server-auth';
 import { ACTIVE_ON } from './appointment-sql';
 import { IN_REGION_ON, MOVED_SINCE } from './register-sql';
 import { AppointmentsRepository, type AppointmentRecord } from './appointments.repository';
@@ -141,7 +141,7 @@ export class EligibilityService {
   async judgeOn(m: EntityManager, asOf: string, where: { pathLike: string } | { paths: string[] }): Promise<number> {
     if (asOf >= this.today()) return 0;
     // The appointments of the enterprises that lay in the region on the date (moved since: their region then, issue 17).
-    const region = IN_REGION_ON('a', 'enterprise_id', `(${MOVED_SINCE('$1')})`, (x) => ('pathLike' in where ? `${x}.region_path LIKE $2` : `${x}.region_path = ANY($2::text[])`));
+    const region = IN_REGION_ON('a', 'enterprise_id', `(${MOVED_SINCE('$1')})`, (x) => ('pathLike' in where ? inRegionSql(x, '$2') : `${x}.region_path = ANY($2::text[])`));
     // Which are not judged yet, in one anti-join (on a date already judged: none, at the cost of one scan).
     const missing: { id: string }[] = await m.query(
       `SELECT a.id FROM appointment a

@@ -16,8 +16,8 @@ import type {
   Verdict,
 } from '@cqo/contracts';
 import { ENTERPRISE_SORT_KEYS, type EnterpriseSortKey } from '@cqo/contracts';
-import { chinaDate, maskName, maskPhone, readsPersonalData, subtreePattern, validateCreditCode } from '@cqo/policy';
-import { ScopeService } from '@cqo/server-auth';
+import { chinaDate, maskName, maskPhone, readsPersonalData, validateCreditCode } from '@cqo/policy';
+import { ScopeService, inRegion } from '@cqo/server-auth';
 import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
@@ -47,7 +47,7 @@ export class EnterprisesService {
     if (query.region) {
       const region = await this.regions.visible(actor, query.region).catch(() => null);
       // A region outside the scope is the same as an empty one: no rows, no hint that it exists.
-      where.push(`e.region_path LIKE $${params.push(region ? subtreePattern(region.path) : '/none/')}`);
+      where.push(inRegion('e', region?.path ?? '/none/', params));
     }
     if (query.q) {
       const q = query.q.trim();

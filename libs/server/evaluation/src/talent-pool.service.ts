@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AddTalentRequest, GradeDistribution, GradeDistributionRow, TalentPoolItem, TalentPoolPage, TalentPoolQuery } from '@cqo/contracts';
-import { subtreePattern } from '@cqo/policy';
+import { inRegion } from '@cqo/server-auth';
 import { AppException, Clock, queryPage, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
@@ -103,10 +103,11 @@ export class TalentPoolService {
       (t, r) => ({ ...t, AAA: t.AAA + r.AAA, AAAA: t.AAAA + r.AAAA, AAAAA: t.AAAAA + r.AAAAA, total: t.total + r.total }),
       { regionCode: root.code, regionName: root.name, AAA: 0, AAAA: 0, AAAAA: 0, total: 0 } as GradeDistributionRow,
     );
+    const params: unknown[] = [];
     const [{ n }] = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM evaluation_talent t JOIN evaluation_certificate c ON c.id = t.certificate_id
-        WHERE t.removed_at IS NULL AND c.status = 'valid' AND c.region_path LIKE $1`,
-      [subtreePattern(root.path)],
+        WHERE t.removed_at IS NULL AND c.status = 'valid' AND ${inRegion('c', root.path, params)}`,
+      params,
     );
     return { regionCode: root.code, asOf: this.clock.today(), rows: list, totals, talentPool: n };
   }

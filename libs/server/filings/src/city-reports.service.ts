@@ -6,6 +6,7 @@ import { REPORT_STATUS_LABELS, canTransition, isLate, lockedReason, reasonError,
 import { AuditService } from '@cqo/server-audit';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
+import { inRegion } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { RegionsService, type RegionEntity } from '@cqo/server-regions';
 import { FILE_STORAGE, openRecorded, type FileStorage } from '@cqo/server-storage';
@@ -273,7 +274,8 @@ export class CityReportsService {
 
   /** Enterprise reports of the city submitted and not yet accepted or returned. */
   private async unreviewed(m: EntityManager, path: string, year: number): Promise<number> {
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM annual_report WHERE year = $2 AND status = 'submitted' AND region_path LIKE $1`, [subtreePattern(path), year]);
+    const params: unknown[] = [year];
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM annual_report WHERE year = $1 AND status = 'submitted' AND ${inRegion('', path, params)}`, params);
     return n;
   }
 

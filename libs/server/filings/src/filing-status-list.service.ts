@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { FILING_STATUS_SORT_KEYS } from '@cqo/contracts';
 import type { FilingStatusEnterprise, FilingStatusQuery, FilingStatusResponse, FilingStatusSortKey } from '@cqo/contracts';
 import { currentReportingYear, subtreePattern } from '@cqo/policy';
+import { inRegionSql } from '@cqo/server-auth';
 import { Clock, orderBySort, type Actor } from '@cqo/server-common';
 import { ACTIVE_ON } from '@cqo/server-eligibility';
 import { RegionsModule, RegionsService } from '@cqo/server-regions';
@@ -13,7 +14,7 @@ export const EXPECTED_SQL = `SELECT e.id, e.name, e.credit_code, e.region_code, 
        EXISTS (SELECT 1 FROM appointment a WHERE a.enterprise_id = e.id AND ${ACTIVE_ON('a', '$3')}) AS expected,
        r.id AS report_id, r.status, coalesce(r.late, false) AS late, r.submitted_at
   FROM enterprise e LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $2
- WHERE e.region_path LIKE $1`;
+ WHERE ${inRegionSql('e', '$1')}`;
 
 /** Expected and not yet submitted (nothing, a draft, or a returned report). */
 export const OUTSTANDING = `x.expected AND (x.status IS NULL OR x.status IN ('draft','returned'))`;

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CityReportSnapshot, FilingCounts, FilingSettings, RegionLevel, SnapshotFigures } from '@cqo/contracts';
 import { defaultFilingSettings, subtreePattern, yearAsOf } from '@cqo/policy';
+import { inRegionSql } from '@cqo/server-auth';
 import { ACTIVE_ON, AWARDS_ON, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON, VIOLATION_STATUS_ON } from '@cqo/server-eligibility';
 
 
@@ -124,7 +125,7 @@ export async function regionFigures(
          -- The CQO in post on D as the statistics take it (the latest in effect), with the verdict on D.
          SELECT a.id, ${VERDICT_ON('a', 'vo')} AS verdict FROM appointment a
            LEFT JOIN verdict_on vo ON vo.as_of = $4::date AND vo.appointment_id = a.id
-          WHERE a.enterprise_id = e.id${dated ? '' : ' AND a.region_path LIKE $1'} AND ${ACTIVE_ON('a', '$4')}
+          WHERE a.enterprise_id = e.id${dated ? '' : ` AND ${inRegionSql('a', '$1')}`} AND ${ACTIVE_ON('a', '$4')}
           ORDER BY a.effective_from DESC LIMIT 1) act ON true
        LEFT JOIN annual_report r ON r.enterprise_id = e.id AND r.year = $3
        CROSS JOIN LATERAL (
@@ -135,7 +136,7 @@ export async function regionFigures(
                 (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND extract(year FROM v.occurred_on) = $3) AS violations_total
        ) f${dated ? `
        LEFT JOIN (${REGISTER_CHANGED_SINCE('$4', ['region_path', 'above_size'])}) st ON st.enterprise_id = e.id` : ''}
-      WHERE ${dated ? IN_REGION_ON('e', 'id', 'moved', (a) => `${a}.region_path LIKE $1`) : 'e.region_path LIKE $1'} AND ${OPEN_ON('e.id', '$4')}
+      WHERE ${dated ? IN_REGION_ON('e', 'id', 'moved', (a) => inRegionSql(a, '$1')) : inRegionSql('e', '$1')} AND ${OPEN_ON('e.id', '$4')}
       GROUP BY 1`,
     [subtreePattern(region.path), region.level, year, asOf, settings.windowOpens],
   );

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { FilingSettings, FilingStatusQuery, FilingStatusResponse, RegionLevel, RemindRequest, RemindResult } from '@cqo/contracts';
 import { currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
+import { inRegion, inRegionSql } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { MessagingService, type DeliveryItem } from '@cqo/server-messaging';
 import { UnitOfWork } from '@cqo/server-queue';
@@ -45,7 +46,8 @@ export class RemindersService {
   async messages(actor: Actor, enterpriseId: string): Promise<{ items: DeliveryItem[] }> {
     if (!UUID.test(enterpriseId)) throw AppException.notFound('企业');
     const root = await this.regions.scopeRoot(actor);
-    const [e]: { id: string }[] = await this.dataSource.query(`SELECT id FROM enterprise WHERE id = $1 AND region_path LIKE $2`, [enterpriseId, subtreePattern(root.path)]);
+    const params: unknown[] = [enterpriseId];
+    const [e]: { id: string }[] = await this.dataSource.query(`SELECT id FROM enterprise WHERE id = $1 AND ${inRegion('', root.path, params)}`, params);
     if (!e) throw AppException.notFound('企业');
     return { items: await this.messaging.forEnterprise(enterpriseId) };
   }
@@ -193,7 +195,7 @@ export class RemindersService {
            INSERT INTO notification (user_id, kind, title, body, link, dedupe_key, created_at)
            SELECT u.id, $2, $3, '本地区还有 ' || n.count || ' 家企业未报送年度报告，可在“报送情况”中催报。', $4, $5, $6
              FROM app_user u JOIN region g ON g.code = u.region_code
-             CROSS JOIN LATERAL (SELECT count(*) AS count FROM o WHERE o.region_path LIKE g.path || '%') n
+             CROSS JOIN LATERAL (SELECT count(*) AS count FROM o WHERE ${inRegionSql('o', `g.path || '%'`)}) n
             WHERE u.is_active AND u.role IN ('city','county') AND n.count > 0
            ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING user_id, body)
          SELECT ins.user_id, u.username, ins.body FROM ins JOIN app_user u ON u.id = ins.user_id`,

@@ -1,6 +1,7 @@
 import type { StatCounts, ViolationType } from '@cqo/contracts';
 import { EDUCATION_LEVELS, POSITION_LEVELS, QUALIFICATION_LEVELS } from '@cqo/contracts';
 import { emptyCounts } from '@cqo/policy';
+import { inRegionSql } from '@cqo/server-auth';
 import type { EntityManager } from 'typeorm';
 import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, END_OF_DAY, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON, VIOLATION_STATUS_ON } from '@cqo/server-eligibility';
 
@@ -298,7 +299,7 @@ export function violationTypesSql(filterSql: (alias: string) => string, dated = 
 
 export function filterSql(filter: EnterpriseFilter, paramIndex: number): (alias: string) => string {
   return 'subtree' in filter
-    ? (alias) => `${alias}.region_path LIKE $${paramIndex}`
+    ? (alias) => inRegionSql(alias, `$${paramIndex}`)
     : (alias) => `${alias}.region_path = ANY($${paramIndex}::text[])`;
 }
 
