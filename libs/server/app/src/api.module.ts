@@ -13,17 +13,15 @@ import { RegionsModule } from '@cqo/server-regions';
 import { StatsModule } from '@cqo/server-stats';
 import { TrainingModule } from '@cqo/server-training';
 import { ViolationsModule } from '@cqo/server-violations';
-import { coreImports } from './core-imports';
+import { processModule } from './core-imports';
 import { QueueBoardController } from './queue-board';
 
 /** Everything the HTTP api serves. Tests build it with a TestClock in place of the Clock. */
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
-    return {
-      module: ApiModule,
+    return processModule(ApiModule, config, {
       imports: [
-        ...coreImports(config),
         AuthModule,
         // First among the features: express tries routes in registration order, and the cached
         // dashboard is the most requested route (no other controller's paths overlap /stats).
@@ -41,6 +39,6 @@ export class ApiModule {
         EvaluationModule,
       ],
       controllers: [QueueBoardController],
-    };
+    });
   }
 }

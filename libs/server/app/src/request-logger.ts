@@ -16,11 +16,19 @@ export function requestLogFields(req: { id?: unknown; method?: string; url?: str
   };
 }
 
+/** The log methods of a pino logger, each of which RequestLogger forwards the same way. */
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const satisfies readonly Level[];
+
+type LevelMethods = Record<(typeof LEVELS)[number], (...args: unknown[]) => void>;
+
 /**
  * The logger of one request, as nestjs-pino hands it to every log call made while the request is
  * served. The child logger carrying the request's fields is made on the first line actually
  * written, so a request that logs nothing costs no serialisation.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- the level methods are defined once, below, for all six levels
+interface RequestLogger extends LevelMethods {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 class RequestLogger {
   private real: Logger | null = null;
 
@@ -29,26 +37,7 @@ class RequestLogger {
     private readonly req: Request,
   ) {}
 
-  trace(...args: unknown[]): void {
-    this.write('trace', args);
-  }
-  debug(...args: unknown[]): void {
-    this.write('debug', args);
-  }
-  info(...args: unknown[]): void {
-    this.write('info', args);
-  }
-  warn(...args: unknown[]): void {
-    this.write('warn', args);
-  }
-  error(...args: unknown[]): void {
-    this.write('error', args);
-  }
-  fatal(...args: unknown[]): void {
-    this.write('fatal', args);
-  }
-
-  private write(level: Level, args: unknown[]): void {
+  write(level: Level, args: unknown[]): void {
     if (this.root.isLevelEnabled(level)) (this.logger()[level] as (...a: unknown[]) => void)(...args);
   }
 
@@ -71,6 +60,12 @@ class RequestLogger {
   logger(): Logger {
     return (this.real ??= this.root.child({ req: requestLogFields(this.req) }));
   }
+}
+
+for (const level of LEVELS) {
+  RequestLogger.prototype[level] = function (this: RequestLogger, ...args: unknown[]): void {
+    this.write(level, args);
+  };
 }
 
 /**

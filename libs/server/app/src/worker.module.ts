@@ -8,16 +8,14 @@ import { MetricsModule } from '@cqo/server-metrics';
 import { FileJobsModule } from '@cqo/server-files';
 import { QueueModule } from '@cqo/server-queue';
 import { StatsModule } from '@cqo/server-stats';
-import { coreImports } from './core-imports';
+import { processModule } from './core-imports';
 
 /** The worker process: bull processors, the outbox relay, the heartbeat. No HTTP. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
-    return {
-      module: WorkerModule,
+    return processModule(WorkerModule, config, {
       imports: [
-        ...coreImports(config),
         QueueModule.forWorker(),
         StatsModule.withProcessors(),
         EligibilityModule.withProcessors(),
@@ -27,6 +25,6 @@ export class WorkerModule {
         MetricsModule.forWorker(),
       ],
       providers: [WorkerHeartbeatService],
-    };
+    });
   }
 }

@@ -15,23 +15,22 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
+/** Looks up each `[sessionId, now]` in turn with one reader answering `answer()`; how many reads the cache made. */
+async function reads(cache: SessionCache, lookups: Array<[string, number]>, answer: () => LiveSession = () => live()): Promise<number> {
+  const read = jest.fn(async () => answer());
+  for (const [id, now] of lookups) await cache.lookup(id, now, read);
+  return read.mock.calls.length;
+}
+
 describe('SessionCache', () => {
   it('reads once within the TTL and again after it', async () => {
     const cache = new SessionCache(2000, 10);
-    const read = jest.fn(async () => live());
-    await cache.lookup('s1', 1000, read);
-    await cache.lookup('s1', 3000, read);
-    expect(read).toHaveBeenCalledTimes(1);
-    await cache.lookup('s1', 3001, read);
-    expect(read).toHaveBeenCalledTimes(2);
+    expect(await reads(cache, [['s1', 1000], ['s1', 3000]])).toBe(1);
+    expect(await reads(cache, [['s1', 3001]])).toBe(1);
   });
 
   it('treats a clock that went backwards as stale', async () => {
-    const cache = new SessionCache(2000, 10);
-    const read = jest.fn(async () => live());
-    await cache.lookup('s1', 5000, read);
-    await cache.lookup('s1', 4999, read);
-    expect(read).toHaveBeenCalledTimes(2);
+    expect(await reads(new SessionCache(2000, 10), [['s1', 5000], ['s1', 4999]])).toBe(2);
   });
 
   it('shares one read among requests that miss at the same moment', async () => {
@@ -46,16 +45,11 @@ describe('SessionCache', () => {
     expect(b).toBe(c);
   });
 
-  it('does not remember a revoked session or a disabled user', async () => {
-    const cache = new SessionCache(2000, 10);
-    const revoked = jest.fn(async () => live('u1', { revokedAt: new Date(0) }));
-    await cache.lookup('s1', 0, revoked);
-    await cache.lookup('s1', 0, revoked);
-    expect(revoked).toHaveBeenCalledTimes(2);
-    const disabled = jest.fn(async () => live('u1', {}, false));
-    await cache.lookup('s2', 0, disabled);
-    await cache.lookup('s2', 0, disabled);
-    expect(disabled).toHaveBeenCalledTimes(2);
+  it.each([
+    ['a revoked session', () => live('u1', { revokedAt: new Date(0) })],
+    ['a disabled user', () => live('u1', {}, false)],
+  ])('does not remember %s', async (_, answer) => {
+    expect(await reads(new SessionCache(2000, 10), [['s1', 0], ['s1', 0]], answer)).toBe(2);
   });
 
   it('forgets a session at once, and a read in flight at that moment is neither remembered nor shared with later requests', async () => {
@@ -69,9 +63,7 @@ describe('SessionCache', () => {
     expect((await early)?.session.revokedAt).toBeNull(); // it arrived before the sign-out
     expect((await later)?.session.revokedAt).not.toBeNull();
     expect(fresh).toHaveBeenCalledTimes(1);
-    const after = jest.fn(async () => live('u1', { revokedAt: new Date(0) }));
-    await cache.lookup('s1', 1, after);
-    expect(after).toHaveBeenCalledTimes(1); // the early live read was not remembered
+    expect(await reads(cache, [['s1', 1]], () => live('u1', { revokedAt: new Date(0) }))).toBe(1); // the early live read was not remembered
   });
 
   it('forgets every session of a user', async () => {
@@ -80,27 +72,19 @@ describe('SessionCache', () => {
     await cache.lookup('b', 0, async () => live('u1'));
     await cache.lookup('c', 0, async () => live('u2'));
     cache.forgetUser('u1');
-    const read = jest.fn(async () => live('u1'));
-    await cache.lookup('a', 0, read);
-    await cache.lookup('b', 0, read);
-    await cache.lookup('c', 0, read);
-    expect(read).toHaveBeenCalledTimes(2);
+    expect(await reads(cache, [['a', 0], ['b', 0], ['c', 0]], () => live('u1'))).toBe(2);
   });
 
   it('keeps at most maxEntries, forgetting the oldest', async () => {
     const cache = new SessionCache(2000, 3);
     for (const id of ['a', 'b', 'c', 'd']) await cache.lookup(id, 0, async () => live());
     expect(cache.size).toBe(3);
-    const read = jest.fn(async () => live());
-    await cache.lookup('a', 0, read);
-    expect(read).toHaveBeenCalledTimes(1);
+    expect(await reads(cache, [['a', 0]])).toBe(1);
   });
 
   it('does not remember a failed read', async () => {
     const cache = new SessionCache(2000, 10);
     await expect(cache.lookup('s1', 0, async () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
-    const read = jest.fn(async () => live());
-    await cache.lookup('s1', 0, read);
-    expect(read).toHaveBeenCalledTimes(1);
+    expect(await reads(cache, [['s1', 0]])).toBe(1);
   });
 });

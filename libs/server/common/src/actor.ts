@@ -42,6 +42,13 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 export const Action = (path: string, ...roles: Role[]) =>
   roles.length ? applyDecorators(Post(path), HttpCode(200), Roles(...roles)) : applyDecorators(Post(path), HttpCode(200));
 
+/**
+ * A POST that starts work done later (an export or import job): it answers 202 with the job to
+ * poll. With `roles`, restricted to them (else the controller's roles apply).
+ */
+export const Accepted = (path: string, ...roles: Role[]) =>
+  roles.length ? applyDecorators(Post(path), HttpCode(202), Roles(...roles)) : applyDecorators(Post(path), HttpCode(202));
+
 export function clientIp(req: { ip?: string; headers: Record<string, string | string[] | undefined> }): string | null {
   return req.ip ?? null;
 }

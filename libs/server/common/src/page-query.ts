@@ -1,7 +1,7 @@
-import { Type as TransformTo } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { Type } from '@nestjs/common';
-import type { Page } from '@cqo/contracts';
+import { Transform, Type as TransformTo } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { applyDecorators, type Type } from '@nestjs/common';
+import { sortValues, type Page } from '@cqo/contracts';
 import { FieldLabel } from './validation';
 
 /** The paging fields of every list query: `page` from 1, `pageSize` up to a cap. */
@@ -39,4 +39,27 @@ export async function queryPage<R, T>(db: SqlRunner, sql: { from: string; select
   const [{ total }] = (await db.query(`SELECT count(*)::int AS total ${sql.from}`, params)) as { total: number }[];
   const rows = (await db.query(`${sql.select} LIMIT ${paging.pageSize} OFFSET ${(paging.page - 1) * paging.pageSize}`, params)) as R[];
   return { items: rows.map(map), total, page: paging.page, pageSize: paging.pageSize };
+}
+
+/**
+ * A list query's `sort` (issue 20 item 3): one of the list's whitelisted keys, ascending or `-key`
+ * descending (ORDER BY in the query); an unknown one is a 400 on `sort`.
+ */
+export function SortQuery(keys: readonly string[]): PropertyDecorator {
+  return applyDecorators(FieldLabel('排序'), IsOptional(), IsIn(sortValues(keys), { message: '排序列无效' }));
+}
+
+/** A list query's optional `region` filter: a six-digit region code. */
+export function RegionQuery(): PropertyDecorator {
+  return applyDecorators(FieldLabel('地区代码'), IsOptional(), Matches(/^\d{6}$/, { message: '地区代码应为6位数字' }));
+}
+
+/** A query string's `true` / `false` as a boolean; anything else is left for `@IsBoolean()` to refuse. */
+function queryBoolean({ value }: { value: unknown }): unknown {
+  return value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
+}
+
+/** An optional yes/no filter of a list query (`?mine=true`), labelled for its validation message. */
+export function BoolQuery(label: string): PropertyDecorator {
+  return applyDecorators(FieldLabel(label), IsOptional(), Transform(queryBoolean), IsBoolean());
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { EnterpriseChangeRequest, EnterpriseDetail, EnterpriseListItem, Page } from '@cqo/contracts';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { CreateEnterpriseDto } from './dtos/create-enterprise.dto';
 import { EnterpriseQueryDto } from './dtos/enterprise-query.dto';
 import { UpdateEnterpriseDto } from './dtos/update-enterprise.dto';
@@ -54,17 +54,13 @@ export class EnterprisesController {
   }
 
   /** 注销 / 吊销 / 迁出 from a date on (issue 17): counted before that date only; its CQO's term ends then. */
-  @Post(':id/close')
-  @HttpCode(200)
-  @Roles('county', 'city', 'province')
+  @Action(':id/close', 'county', 'city', 'province')
   close(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: CloseEnterpriseDto): Promise<EnterpriseDetail> {
     return this.closing.close(actor, id, dto);
   }
 
   /** Open again from a date on (the closing keeps its days). */
-  @Post(':id/reopen')
-  @HttpCode(200)
-  @Roles('county', 'city', 'province')
+  @Action(':id/reopen', 'county', 'city', 'province')
   reopen(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReopenEnterpriseDto): Promise<EnterpriseDetail> {
     return this.closing.reopen(actor, id, dto);
   }

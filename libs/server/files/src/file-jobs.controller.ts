@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { FileJobInfo, ImportJobKind } from '@cqo/contracts';
 import { AuditQueryDto, checkAuditRange } from '@cqo/server-audit';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { Accepted, Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { EnterpriseQueryDto } from '@cqo/server-enterprises';
 import { FilingStatusQueryDto } from '@cqo/server-filings';
 import { AssessmentQueryDto } from '@cqo/server-stats';
@@ -36,9 +36,7 @@ export class FileJobsController {
   constructor(private readonly jobs: FileJobsService) {}
 
   /** The attachment table (SPEC §7 附件) of a region and year, built by the worker. */
-  @Post('exports/attachment')
-  @HttpCode(202)
-  @Roles('county', 'city', 'province')
+  @Accepted('exports/attachment', 'county', 'city', 'province')
   exportAttachment(@CurrentActor() actor: Actor, @Body() body: ExportAttachmentDto): Promise<FileJobInfo> {
     return this.jobs.requestExport(actor, { region: body.region, year: body.year, asOf: body.asOf });
   }
@@ -47,58 +45,44 @@ export class FileJobsController {
    * The enterprise list as the page shows it (issue 20 item 3): the list's own query string (same
    * filters and sort, checked by the list's DTO) and the visible columns in the body.
    */
-  @Post('exports/enterprises')
-  @HttpCode(202)
-  @Roles('county', 'city', 'province', 'admin')
+  @Accepted('exports/enterprises', 'county', 'city', 'province', 'admin')
   exportEnterprises(@CurrentActor() actor: Actor, @Query() query: EnterpriseQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
     return this.jobs.requestListExport(actor, 'enterprises', { ...query }, body.columns);
   }
 
   /** The violations list as the page shows it (issue 20 item 3). */
-  @Post('exports/violations')
-  @HttpCode(202)
-  @Roles('county', 'city', 'province', 'admin')
+  @Accepted('exports/violations', 'county', 'city', 'province', 'admin')
   exportViolations(@CurrentActor() actor: Actor, @Query() query: ViolationQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
     return this.jobs.requestListExport(actor, 'violations', { ...query }, body.columns);
   }
 
   /** The training shortfall list of a year as the page shows it (issue 20 item 3: the chase list for training). */
-  @Post('exports/shortfall')
-  @HttpCode(202)
-  @Roles('county', 'city', 'province', 'admin')
+  @Accepted('exports/shortfall', 'county', 'city', 'province', 'admin')
   exportShortfall(@CurrentActor() actor: Actor, @Query() query: ShortfallQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
     return this.jobs.requestListExport(actor, 'shortfall', { ...query }, body.columns);
   }
 
   /** 报送情况's enterprise list of a region and year as the page shows it (issue 20 item 3: the chase list). */
-  @Post('exports/filing-status')
-  @HttpCode(202)
-  @Roles('city', 'county', 'province', 'admin')
+  @Accepted('exports/filing-status', 'city', 'county', 'province', 'admin')
   exportFilingStatus(@CurrentActor() actor: Actor, @Query() query: FilingStatusQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
     return this.jobs.requestListExport(actor, 'filing-status', { ...query }, body.columns);
   }
 
   /** The 市州 ranking of the yearly assessment as the overview shows it (issue 20 item 3), for those who may read it. */
-  @Post('exports/ranking')
-  @HttpCode(202)
-  @Roles('province', 'admin')
+  @Accepted('exports/ranking', 'province', 'admin')
   exportRanking(@CurrentActor() actor: Actor, @Query() query: AssessmentQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
     return this.jobs.requestListExport(actor, 'ranking', { ...query }, body.columns);
   }
 
   /** The audit log with its filters (issue 20 item 6), for those who may read it. */
-  @Post('exports/audit')
-  @HttpCode(202)
-  @Roles('admin', 'province')
+  @Accepted('exports/audit', 'admin', 'province')
   exportAudit(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto, @Body() body: ExportListDto): Promise<FileJobInfo> {
     checkAuditRange(query);
     return this.jobs.requestListExport(actor, 'audit', { ...query }, body.columns);
   }
 
   /** A roster upload (SPEC §8): checked here (size, type, the zip's directory), stored, then read, validated or imported by the worker. */
-  @Post('imports/roster')
-  @HttpCode(202)
-  @Roles('county', 'city', 'province')
+  @Accepted('imports/roster', 'county', 'city', 'province')
   @ApiConsumes('multipart/form-data')
   @UseInterceptors(UPLOAD)
   importRoster(@CurrentActor() actor: Actor, @UploadedFile() file: Upload, @Body() form: ImportUploadDto): Promise<FileJobInfo> {
@@ -117,17 +101,13 @@ export class FileJobsController {
     return this.jobs.get(actor, id);
   }
 
-  @Post('jobs/:id/cancel')
-  @HttpCode(200)
-  @Roles('county', 'city', 'province', 'admin')
+  @Action('jobs/:id/cancel', 'county', 'city', 'province', 'admin')
   cancel(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<FileJobInfo> {
     return this.jobs.cancel(actor, id);
   }
 
   /** After a dry run: import the same upload for real, with the same mode. */
-  @Post('jobs/:id/commit')
-  @HttpCode(202)
-  @Roles('county', 'city', 'province')
+  @Accepted('jobs/:id/commit', 'county', 'city', 'province')
   commit(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<FileJobInfo> {
     return this.jobs.commitDryRun(actor, id);
   }
@@ -158,9 +138,7 @@ function upload(jobs: FileJobsService, actor: Actor, kind: ImportJobKind, file: 
 export class TrainingUploadController {
   constructor(private readonly jobs: FileJobsService) {}
 
-  @Post('imports')
-  @HttpCode(202)
-  @Roles('county', 'city', 'province')
+  @Accepted('imports', 'county', 'city', 'province')
   @ApiConsumes('multipart/form-data')
   @UseInterceptors(UPLOAD)
   importTraining(@CurrentActor() actor: Actor, @UploadedFile() file: Upload, @Body() form: ImportUploadDto): Promise<FileJobInfo> {

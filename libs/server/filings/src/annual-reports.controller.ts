@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AnnualReportDetail, BulkAcceptResult, FilingStatusResponse, Page, RemindResult, ReviewQueueItem } from '@cqo/contracts';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import type { DeliveryItem } from '@cqo/server-messaging';
 import { AnnualReportsService } from './annual-reports.service';
 import { BulkAcceptDto, FilingStatusQueryDto, RemindDto, ReviewDto, ReviewQueueQueryDto, SaveAnnualReportDto, SubmitAnnualReportDto } from './dtos/filings.dto';
@@ -37,16 +37,12 @@ export class AnnualReportsController {
   }
 
   /** 催报. */
-  @Post('remind')
-  @HttpCode(200)
-  @Roles('city', 'county', 'province')
+  @Action('remind', 'city', 'county', 'province')
   remind(@CurrentActor() actor: Actor, @Body() dto: RemindDto): Promise<RemindResult> {
     return this.reminders.remind(actor, dto);
   }
 
-  @Post('bulk-accept')
-  @HttpCode(200)
-  @Roles('city', 'county')
+  @Action('bulk-accept', 'city', 'county')
   bulkAccept(@CurrentActor() actor: Actor, @Body() dto: BulkAcceptDto): Promise<BulkAcceptResult> {
     return this.reports.bulkAccept(actor, dto.ids);
   }
@@ -70,9 +66,7 @@ export class AnnualReportsController {
     return this.reports.save(actor, enterpriseId, year, dto);
   }
 
-  @Post('by-enterprise/:enterpriseId/:year/submit')
-  @HttpCode(200)
-  @Roles('enterprise')
+  @Action('by-enterprise/:enterpriseId/:year/submit', 'enterprise')
   submit(
     @CurrentActor() actor: Actor,
     @Param('enterpriseId') enterpriseId: string,
@@ -89,17 +83,13 @@ export class AnnualReportsController {
   }
 
   /** 受理. */
-  @Post(':id/accept')
-  @HttpCode(200)
-  @Roles('city', 'county')
+  @Action(':id/accept', 'city', 'county')
   accept(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReviewDto): Promise<AnnualReportDetail> {
     return this.reports.accept(actor, id, dto.version, dto.reason);
   }
 
   /** 退回 (with a reason). */
-  @Post(':id/return')
-  @HttpCode(200)
-  @Roles('city', 'county')
+  @Action(':id/return', 'city', 'county')
   return(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReviewDto): Promise<AnnualReportDetail> {
     return this.reports.return(actor, id, dto.version, dto.reason);
   }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CityReportDetail, CityReportListItem } from '@cqo/contracts';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { CityReportsService } from './city-reports.service';
 import { ReviewDto, SaveCityReportDto } from './dtos/filings.dto';
 import { YEAR } from './year.pipe';
@@ -48,23 +48,17 @@ export class CityReportsController {
     return this.reports.save(actor, code, year, dto.narrative, dto.version);
   }
 
-  @Post(':regionCode/:year/submit')
-  @HttpCode(200)
-  @Roles('city')
+  @Action(':regionCode/:year/submit', 'city')
   submit(@CurrentActor() actor: Actor, @Param('regionCode') code: string, @Param('year', YEAR) year: number, @Body() dto: SaveCityReportDto): Promise<CityReportDetail> {
     return this.reports.submit(actor, code, year, dto.narrative, dto.version);
   }
 
-  @Post(':regionCode/:year/accept')
-  @HttpCode(200)
-  @Roles('province')
+  @Action(':regionCode/:year/accept', 'province')
   accept(@CurrentActor() actor: Actor, @Param('regionCode') code: string, @Param('year', YEAR) year: number, @Body() dto: ReviewDto): Promise<CityReportDetail> {
     return this.reports.review(actor, code, year, 'accept', dto.version, dto.reason);
   }
 
-  @Post(':regionCode/:year/return')
-  @HttpCode(200)
-  @Roles('province')
+  @Action(':regionCode/:year/return', 'province')
   return(@CurrentActor() actor: Actor, @Param('regionCode') code: string, @Param('year', YEAR) year: number, @Body() dto: ReviewDto): Promise<CityReportDetail> {
     return this.reports.review(actor, code, year, 'return', dto.version, dto.reason);
   }

@@ -59,19 +59,24 @@ export async function registerSchedule(queue: Queue, name: ScheduledJob, logger:
 }
 
 /**
- * The one provider shape that registers a schedule of the table at application start: a feature
+ * The one provider shape that registers schedules of the table at application start: a feature
  * lists `ScheduleRegistrar('its.job')` (or a class that extends it) among the providers of its
- * worker module, instead of writing its own bootstrap hook.
+ * worker module, instead of writing its own bootstrap hook. Several jobs of one queue may share a
+ * registrar (`ScheduleRegistrar('files.cleanup', 'files.orphans')`); they register in that order.
  */
-export function ScheduleRegistrar(name: ScheduledJob): Type<OnApplicationBootstrap> {
+export function ScheduleRegistrar(name: ScheduledJob, ...more: ScheduledJob[]): Type<OnApplicationBootstrap> {
+  const names = [name, ...more];
+  const queues = new Set(names.map((n) => SCHEDULES[n].queue));
+  if (queues.size > 1) throw new Error(`one registrar per queue: ${names.join(', ')}`);
+
   @Injectable()
   class Registrar implements OnApplicationBootstrap {
-    private readonly logger = new Logger(`Schedule ${name}`);
+    private readonly logger = new Logger(`Schedule ${names.join(', ')}`);
 
     constructor(@InjectQueue(SCHEDULES[name].queue) private readonly queue: Queue) {}
 
-    onApplicationBootstrap(): Promise<void> {
-      return registerSchedule(this.queue, name, this.logger);
+    async onApplicationBootstrap(): Promise<void> {
+      for (const n of names) await registerSchedule(this.queue, n, this.logger);
     }
   }
   return Registrar;

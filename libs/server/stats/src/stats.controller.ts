@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AssessmentResponse, RegionStats, StatRunInfo, StatSettings } from '@cqo/contracts';
 import { yearOf } from '@cqo/policy';
-import { AppException, Clock, CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { Accepted, AppException, Clock, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { AssessmentQueryDto, DashboardQueryDto, RebuildDto, RegionStatsQueryDto, SaveStatSettingsDto } from './dtos/stats.dto';
 import { SnapshotService } from './snapshot.service';
 import { StatsService } from './stats.service';
@@ -67,9 +67,7 @@ export class StatsController {
     return this.snapshots.runs();
   }
 
-  @Post('rebuild')
-  @HttpCode(202)
-  @Roles('province', 'admin')
+  @Accepted('rebuild', 'province', 'admin')
   rebuild(@CurrentActor() actor: Actor, @Body() body: RebuildDto): Promise<{ queued: true }> {
     return this.stats.requestRebuild(actor, body.year);
   }

@@ -1,6 +1,6 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { ROLES, sortValues, USER_SORT_KEYS, type Role, type SortParam, type UserSortKey } from '@cqo/contracts';
-import { FieldLabel, PageQuery } from '@cqo/server-common';
+import { ROLES, USER_SORT_KEYS, type Role, type SortParam, type UserSortKey } from '@cqo/contracts';
+import { FieldLabel, PageQuery, SortQuery } from '@cqo/server-common';
 
 export class UserListQueryDto extends PageQuery(100) {
   @FieldLabel('关键字') @IsOptional() @IsString() @MaxLength(64)
@@ -9,8 +9,7 @@ export class UserListQueryDto extends PageQuery(100) {
   @FieldLabel('角色') @IsOptional() @IsIn(ROLES, { message: '角色不正确' })
   role?: Role;
 
-  /** Issue 20 item 3: a whitelisted column (ORDER BY in the query); an unknown one is a 400 on `sort`. */
-  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(USER_SORT_KEYS), { message: '排序列无效' })
+  @SortQuery(USER_SORT_KEYS)
   sort?: SortParam<UserSortKey>;
 }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -13,7 +13,6 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -53,11 +52,10 @@ import {
   type YearlyReviewRating,
   type YearlyReviewRequest,
 } from '@cqo/contracts';
-import { FieldLabel, PageQuery, MaxVersion } from '@cqo/server-common';
+import { FieldLabel, PageQuery, MaxVersion, RegionQuery, BoolQuery } from '@cqo/server-common';
 
 const SCHEME_MSG = '评价标准应为 zhejiang（浙江）或 hunan（湖南）';
 const GRADE_MSG = '等级应为 AAA、AAAA 或 AAAAA';
-const boolQuery = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
 
 export class EvaluationApplicationDto implements EvaluationApplicationRequest {
   @ApiProperty({ enum: EVALUATION_SCHEMES }) @FieldLabel('评价标准') @IsIn(EVALUATION_SCHEMES, { message: SCHEME_MSG })
@@ -152,7 +150,7 @@ export class ApplicationQueryDto extends PageQuery() implements EvaluationApplic
   @FieldLabel('评价标准') @IsOptional() @IsIn(EVALUATION_SCHEMES, { message: SCHEME_MSG })
   scheme?: EvaluationScheme;
 
-  @FieldLabel('仅我参与的') @IsOptional() @Transform(boolQuery) @IsBoolean()
+  @BoolQuery('仅我参与的')
   mine?: boolean;
 }
 
@@ -163,10 +161,10 @@ export class CertificateQueryDto extends PageQuery() implements CertificateQuery
   @FieldLabel('等级') @IsOptional() @IsIn(CQO_GRADES, { message: GRADE_MSG })
   grade?: CqoGrade;
 
-  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+  @RegionQuery()
   region?: string;
 
-  @FieldLabel('待复核') @IsOptional() @Transform(boolQuery) @IsBoolean()
+  @BoolQuery('待复核')
   reviewFlag?: boolean;
 
   @FieldLabel('关键字') @IsOptional() @IsString() @MaxLength(50)
@@ -206,7 +204,7 @@ export class TalentPoolQueryDto extends PageQuery() implements TalentPoolQuery {
   @FieldLabel('等级') @IsOptional() @IsIn(CQO_GRADES, { message: GRADE_MSG })
   grade?: CqoGrade;
 
-  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+  @RegionQuery()
   region?: string;
 }
 

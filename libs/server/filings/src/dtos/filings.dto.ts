@@ -1,17 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   Allow,
   IsDefined,
   ArrayMaxSize,
   IsArray,
-  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -21,7 +19,6 @@ import {
 import {
   FILING_STATUS_SORT_KEYS,
   REPORT_STATUSES,
-  sortValues,
   type AnnualReportData,
   type FilingStatusSortKey,
   type SortParam,
@@ -37,7 +34,7 @@ import {
   type SubmitAnnualReportRequest,
   type UpdateFilingSettingsRequest,
 } from '@cqo/contracts';
-import { FieldLabel, PageQuery, MaxVersion } from '@cqo/server-common';
+import { FieldLabel, PageQuery, MaxVersion, SortQuery, RegionQuery, BoolQuery } from '@cqo/server-common';
 
 const YEAR_MESSAGE = { message: '年度应为 2000–2100 的整数' };
 
@@ -116,19 +113,18 @@ export class BulkAcceptDto implements BulkAcceptRequest {
   ids!: string[];
 }
 
-const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
 
 export class ReviewQueueQueryDto extends PageQuery() implements ReviewQueueQuery {
   @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt(YEAR_MESSAGE) @Min(2000, YEAR_MESSAGE) @Max(2100, YEAR_MESSAGE)
   year?: number;
 
-  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+  @RegionQuery()
   regionCode?: string;
 
   @FieldLabel('状态') @IsOptional() @IsIn([...REPORT_STATUSES, 'all'], { message: '状态应为 draft、submitted、returned、accepted 或 all' })
   status?: ReportStatus | 'all';
 
-  @FieldLabel('提示性规则') @IsOptional() @Transform(toBool) @IsBoolean()
+  @BoolQuery('提示性规则')
   softHits?: boolean;
 
   @FieldLabel('企业名称或信用代码') @IsOptional() @IsString() @MaxLength(64)
@@ -141,14 +137,13 @@ export class FilingStatusQueryDto extends PageQuery() implements FilingStatusQue
   @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt(YEAR_MESSAGE) @Min(2000, YEAR_MESSAGE) @Max(2100, YEAR_MESSAGE)
   year?: number;
 
-  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+  @RegionQuery()
   regionCode?: string;
 
   @FieldLabel('状态') @IsOptional() @IsIn(PROGRESS_FILTERS, { message: `状态应为 ${PROGRESS_FILTERS.join('、')} 之一` })
   status?: ReportProgress | 'late' | 'overdue';
 
-  /** Issue 20 item 3: a whitelisted column (ORDER BY in the query); an unknown one is a 400 on `sort`. */
-  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(FILING_STATUS_SORT_KEYS), { message: '排序列无效' })
+  @SortQuery(FILING_STATUS_SORT_KEYS)
   sort?: SortParam<FilingStatusSortKey>;
 }
 
@@ -171,6 +166,6 @@ export class SaveCityReportDto implements SaveCityReportRequest {
 }
 
 export class NotificationQueryDto extends PageQuery(100) {
-  @FieldLabel('仅未读') @IsOptional() @Transform(toBool) @IsBoolean()
+  @BoolQuery('仅未读')
   unreadOnly?: boolean;
 }

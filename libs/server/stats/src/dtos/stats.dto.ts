@@ -1,14 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { RANKING_SORT_KEYS, TARGET_CATEGORIES, sortValues, type AssessmentWeights, type RankingSortKey, type SortParam, type StatTarget, type TargetCategory } from '@cqo/contracts';
-import { FieldLabel } from '@cqo/server-common';
+import { RANKING_SORT_KEYS, TARGET_CATEGORIES, type AssessmentWeights, type RankingSortKey, type SortParam, type StatTarget, type TargetCategory } from '@cqo/contracts';
+import { FieldLabel, SortQuery, RegionQuery } from '@cqo/server-common';
 
 const YEAR = { message: '年度应为 2000–2100 的整数' };
 
 export class DashboardQueryDto {
   @ApiPropertyOptional({ description: "GB/T 2260 code; default the user's scope root" })
-  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+  @RegionQuery()
   region?: string;
 
   @ApiPropertyOptional({ description: 'default the current year' })
@@ -32,7 +32,7 @@ export class YearQueryDto {
 
 /** The 市州 ranking of a year (issue 20 item 3: sorted by the server on a whitelisted column). */
 export class AssessmentQueryDto extends YearQueryDto {
-  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(RANKING_SORT_KEYS), { message: '排序列无效' })
+  @SortQuery(RANKING_SORT_KEYS)
   sort?: SortParam<RankingSortKey>;
 }
 

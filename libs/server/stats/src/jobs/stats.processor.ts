@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { InjectQueue, OnQueueError, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
-import { OutboxRelayService, QueueName, registerSchedule, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
+import { LoggingProcessor, OutboxRelayService, QueueName, ScheduleRegistrar, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
 import { SnapshotService, type RunResult } from '../snapshot.service';
 
 /** 02:00 China time: the nightly full rebuild runs before anyone opens the dashboard. */
@@ -75,14 +75,14 @@ export class StatsDrainScheduler implements OnModuleInit, OnApplicationBootstrap
 }
 
 @Processor(QueueName.Stats)
-export class StatsProcessor {
-  private readonly logger = new Logger(StatsProcessor.name);
-
+export class StatsProcessor extends LoggingProcessor {
   constructor(
     private readonly snapshots: SnapshotService,
     private readonly dataSource: DataSource,
     private readonly drains: StatsDrainScheduler,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * A `stats.refresh` that reached bull as a job of its own (queued before the relay coalesced
@@ -114,16 +114,6 @@ export class StatsProcessor {
     await this.snapshots.pruneRuns();
     return result;
   }
-
-  @OnQueueFailed()
-  failed(job: Job, err: Error): void {
-    this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
-  }
-
-  @OnQueueError()
-  error(err: Error): void {
-    this.logger.warn(`stats queue: ${err.message}`);
-  }
 }
 
 /**
@@ -132,13 +122,4 @@ export class StatsProcessor {
  * is always exactly one.
  */
 @Injectable()
-export class StatsScheduleService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(StatsScheduleService.name);
-
-  constructor(@InjectQueue(QueueName.Stats) private readonly queue: Queue) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    // The one schedule table and the one way to register it (issue 19 item 5).
-    await registerSchedule(this.queue, 'stats.rebuild', this.logger);
-  }
-}
+export class StatsScheduleService extends ScheduleRegistrar('stats.rebuild') {}

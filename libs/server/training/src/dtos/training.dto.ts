@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Allow, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import {
   SHORTFALL_SORT_KEYS,
-  sortValues,
   type ShortfallSortKey,
   type SortParam,
   TRAINING_CATEGORIES,
@@ -14,7 +13,7 @@ import {
   type TrainingCategory,
   type TrainingRecordQuery,
 } from '@cqo/contracts';
-import { FieldLabel, PageQuery } from '@cqo/server-common';
+import { FieldLabel, PageQuery, SortQuery, RegionQuery } from '@cqo/server-common';
 
 /**
  * The record's own fields are checked by `validateTrainingRecord` (libs/policy), the same rules
@@ -70,22 +69,15 @@ export class ProgressQueryDto {
   year?: number;
 }
 
-export class ShortfallQueryDto implements ShortfallQuery {
-  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+export class ShortfallQueryDto extends PageQuery() implements ShortfallQuery {
+  @RegionQuery()
   region?: string;
 
   @FieldLabel('年度') @IsOptional() @Type(() => Number) @IsInt({ message: '年度应为整数' }) @Min(2000) @Max(2100)
   year?: number;
 
-  /** Issue 20 item 3: a whitelisted column (ORDER BY in the query); an unknown one is a 400 on `sort`. */
-  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(SHORTFALL_SORT_KEYS), { message: '排序列无效' })
+  @SortQuery(SHORTFALL_SORT_KEYS)
   sort?: SortParam<ShortfallSortKey>;
-
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
 }
 
 export class IssueCertificateDto implements IssueTrainingCertificateRequest {

@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
 import {
-  sortValues,
   VIOLATION_SORT_KEYS,
   type SortParam,
   type ViolationSortKey,
@@ -19,7 +17,7 @@ import {
   type ViolationSubject,
   type ViolationType,
 } from '@cqo/contracts';
-import { FieldLabel, MaxVersion } from '@cqo/server-common';
+import { FieldLabel, MaxVersion, SortQuery, RegionQuery, PageQuery } from '@cqo/server-common';
 
 export class RecordViolationDto implements RecordViolationRequest {
   @ApiProperty() @FieldLabel('企业') @IsUUID('all', { message: '企业编号格式不正确' })
@@ -70,8 +68,8 @@ export class VoidViolationDto implements VoidViolationRequest {
   version?: number;
 }
 
-export class ViolationQueryDto implements ViolationListQuery {
-  @FieldLabel('地区代码') @IsOptional() @Matches(/^\d{6}$/, { message: '地区代码应为6位数字' })
+export class ViolationQueryDto extends PageQuery() implements ViolationListQuery {
+  @RegionQuery()
   region?: string;
 
   @FieldLabel('企业') @IsOptional() @IsUUID('all', { message: '企业编号格式不正确' })
@@ -83,13 +81,6 @@ export class ViolationQueryDto implements ViolationListQuery {
   @FieldLabel('违规类型') @IsOptional() @IsIn(VIOLATION_TYPES, { message: '违规类型不在规定的类型中' })
   type?: ViolationType;
 
-  /** Issue 20 item 3: a whitelisted column (ORDER BY in the query); an unknown one is a 400 on `sort`. */
-  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(VIOLATION_SORT_KEYS), { message: '排序列无效' })
+  @SortQuery(VIOLATION_SORT_KEYS)
   sort?: SortParam<ViolationSortKey>;
-
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
 }
