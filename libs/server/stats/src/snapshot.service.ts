@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { StatCounts, StatRunInfo } from '@cqo/contracts';
 import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts, yearAsOf } from '@cqo/policy';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
+import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
 import { addFlat, consumeFilingDeltas, contributionsYears, dropFilingDeltas, flatCounts, heldSums, holdContributionsSql, ownCounts, yearsParams, unflatCounts, type Contribution, type FlatCounts, type TrainingThresholds, type YearParams } from './aggregate.sql';
@@ -186,7 +187,7 @@ export class SnapshotService {
       const qr = this.dataSource.createQueryRunner();
       await qr.connect();
       let runId = 0;
-      let batch: string[] = [];
+      const batch: string[] = [];
       try {
         await this.lockAndBegin(qr);
         const m = qr.manager;
@@ -199,9 +200,9 @@ export class SnapshotService {
           current && !current.closed && current.as_of === p.asOf
             ? await m.query(
                 `SELECT e.region_code AS code, count(*)::int AS n FROM enterprise e
-                  WHERE e.region_path LIKE $1 AND NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $2 AND c.region_code = e.region_code)
+                  WHERE ${inRegionSql('e', '$1')} AND NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $2 AND c.region_code = e.region_code)
                   GROUP BY 1 ORDER BY 2 DESC, 1`,
-                [subtreePattern(`/${this.config.provinceCode}/`), year],
+                [regionSubtreePattern(`/${this.config.provinceCode}/`), year],
               )
             : [];
         let size = 0;
