@@ -126,7 +126,7 @@ describe('security: route × role × scope matrix from the OpenAPI document (等
       }
     }
     expect(wrong).toEqual([]);
-  });
+  }, 120_000); // every route × every role it serves: about 15 s alone, over 30 s when the whole suite shares 2 cores
 
   async function send(route: ApiRoute, rule: Rule, caller: Caller | string | null) {
     let token = typeof caller === 'string' || caller === null ? caller : caller.token;

@@ -20,7 +20,10 @@ function writtenActionCodes(): Set<string> {
   const files = [...sources(join(ROOT, 'libs/server')), ...sources(join(ROOT, 'apps/api')), ...sources(join(ROOT, 'apps/worker')), ...sources(join(ROOT, 'apps/cli'))];
   for (const file of files) {
     // `v.action` is a column of AuditService's INSERT … SELECT, not a code.
-    for (const m of readFileSync(file, 'utf8').matchAll(/action: '([a-z_]+(?:\.[a-z_-]+)+)'/g)) if (!m[1].startsWith('v.')) codes.add(m[1]);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/action: '([a-z_]+(?:\.[a-z_-]+)+)'/g)) if (!m[1].startsWith('v.')) codes.add(m[1]);
+    // A write through the unit of work names its action as `unitOfWork.run(actor, 'code', …)`.
+    for (const m of text.matchAll(/\.run\(\s*[\w.?]+,\s*'([a-z_]+(?:\.[a-z_-]+)+)'/g)) codes.add(m[1]);
   }
   return codes;
 }
