@@ -201,4 +201,26 @@ describe('the cached session check', () => {
     expect(writes(later)).toBeGreaterThanOrEqual(2);
     expect(writes(later)).toBeLessThanOrEqual(3);
   });
+
+  it('first requests of many sessions at once share one session read, and each gets its own user (issue 16)', async () => {
+    const users = await Promise.all(Array.from({ length: 12 }, () => signIn(t, 'city')));
+    // A session that was signed out and one that never was, in the same burst: both refused.
+    const ended = await signIn(t, 'city');
+    await t.http().post('/api/auth/logout').set('Authorization', ended.auth).expect(204);
+    const svc = t.app.get(AuthService);
+    const sids = users.map((u) => JSON.parse(Buffer.from(u.auth.split('.')[1], 'base64url').toString()).sid as string);
+    const endedSid = JSON.parse(Buffer.from(ended.auth.split('.')[1], 'base64url').toString()).sid as string;
+    // Nothing of these sessions is remembered: every one is a first request.
+    for (const u of users) svc.forgetUser(u.user.id);
+    let out: PromiseSettledResult<{ user: { username: string } }>[] = [];
+    const sent = await recordStatements(async () => {
+      out = await Promise.allSettled([...sids, endedSid, '00000000-0000-4000-8000-000000000000'].map((sid) => svc.liveSession(sid, { ip: null, userAgent: null })));
+    });
+    expect(out.slice(0, 12).map((o) => (o.status === 'fulfilled' ? o.value.user.username : 'refused'))).toEqual(users.map((u) => u.user.username));
+    expect(out.slice(12).map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    const reads = sent.filter((sql) => sql.includes('FROM user_session s JOIN app_user'));
+    // Three reads go out at once on their own (three in flight); the other eleven wait and go as one.
+    expect(reads).toHaveLength(4);
+    expect(reads.filter((sql) => sql.includes('= ANY('))).toHaveLength(1);
+  });
 });

@@ -4,7 +4,7 @@ import { DataSource, IsNull, type Repository } from 'typeorm';
 import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
-import { preparedQuery } from '@cqo/server-database';
+import { GroupCommit, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
 import { LoginFailureEntity } from './entities/login-failure.entity';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
@@ -23,6 +23,13 @@ const LAST_SEEN_WRITE_MS = 10_000;
 const LAST_SEEN_FLUSH_MS = 1_000;
 
 /** The session check's row: the session and its user. */
+/** The session and its user in one plain read; the callers add the WHERE. */
+const SESSION_CHECK_SQL = `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at, s.token_gen, s.rotated_at, s.ip, s.user_agent,
+       u.username, u.display_name, u.role, u.region_code, u.enterprise_id, u.is_active, u.locked_until, u.must_change_password,
+       u.created_at AS user_created_at
+  FROM user_session s JOIN app_user u ON u.id = s.user_id`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 interface SessionRow {
   id: string;
   user_id: string;
@@ -343,19 +350,26 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     this.checks.forgetUser(userId);
   }
 
+  /**
+   * The session check's read (issue 16): concurrent first requests of different sessions share one
+   * statement (`= ANY`), so a burst of fresh sessions costs a share of a round trip each and at most
+   * `submitBatchesInFlight()` pool connections; an idle api reads alone, with the prepared statement.
+   */
+  private readonly sessionReads = new GroupCommit<string, SessionRow | null>({
+    writeOne: async (id) =>
+      (await preparedQuery<SessionRow>(this.dataSource, 'cqo.auth.session-check.v2', `${SESSION_CHECK_SQL} WHERE s.id = $1`, [id]))[0] ?? null,
+    writeMany: async (ids) => {
+      const rows = await preparedQuery<SessionRow>(this.dataSource, 'cqo.auth.session-check-many.v1', `${SESSION_CHECK_SQL} WHERE s.id = ANY($1::uuid[])`, [ids]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    key: (id) => id,
+    maxInFlight: submitBatchesInFlight(),
+    maxBatch: 200,
+  });
+
   private async readSession(sessionId: string): Promise<LiveSession | null> {
-    // One plain round trip for both.
-    const [row] = /^[0-9a-f-]{36}$/i.test(sessionId)
-      ? await preparedQuery<SessionRow>(
-          this.dataSource,
-          'cqo.auth.session-check.v2',
-          `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at, s.token_gen, s.rotated_at, s.ip, s.user_agent,
-                  u.username, u.display_name, u.role, u.region_code, u.enterprise_id, u.is_active, u.locked_until, u.must_change_password,
-                  u.created_at AS user_created_at
-             FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE s.id = $1`,
-          [sessionId],
-        )
-      : [];
+    const row = UUID.test(sessionId) ? await this.sessionReads.write(sessionId.toLowerCase()) : null;
     if (!row) return null;
     // A "last seen" still waiting for its write (see `touch`) counts as written.
     const pending = this.seen.get(row.id);

@@ -7,3 +7,4 @@ export * from './transaction-guard';
 export * from './prepared-query';
 export * from './audit-hash';
 export * from './app-role';
+export * from './group-commit';

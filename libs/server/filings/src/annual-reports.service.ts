@@ -40,7 +40,7 @@ import {
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { preparedQuery } from '@cqo/server-database';
+import { GroupCommit, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
 import { ACTIVE_ON, POLICY_REVISION_SQL, ProfilesService } from '@cqo/server-eligibility';
 import { OutboxService, UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { TrainingService, YEAR_HOURS_SQL, toYearHours } from '@cqo/server-training';
@@ -49,7 +49,7 @@ import { NotificationsService, UUID } from './notifications.service';
 import type { OutgoingNotification } from './notification-channel';
 import { FILING_SETTING_COLUMNS, toFilingSettings } from './region-figures';
 import { actorUnitSql, reportEvents, recordEvent } from './report-events';
-import { GroupCommit, SubmitBatcher, submitBatchesInFlight } from './submit-batcher';
+import { SubmitBatcher } from './submit-batcher';
 
 interface EnterpriseRow {
   id: string;

@@ -1,4 +1,4 @@
-import { GroupCommit } from './submit-batcher';
+import { GroupCommit } from './group-commit';
 
 /** The batching rules of group commit (issue 16), on an in-memory writer that records its calls. */
 describe('GroupCommit', () => {
