@@ -426,4 +426,25 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     expect(runs).toEqual([expect.objectContaining({ kind: 'incremental', regions: ['420103'], status: 'succeeded' })]);
     await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [y]);
   }, 120_000);
+
+  it('a catch-up rebuild inside a drain (the day rolled over without the nightly job) holds every county\'s parts again', async () => {
+    await settled();
+    // The snapshot is of yesterday: the next change's drain rebuilds the year in full first.
+    await t.db.query(`UPDATE stat_current SET as_of = as_of - 1 WHERE year = $1`, [Y]);
+    const since = await lastRunId();
+    const before = await dashboardTotal('420502');
+    await create('420502', 300);
+    await waitFor(async () => (await dashboardTotal('420502')) === before + 1, 20_000, 100);
+    await settled();
+    expect((await runsSince(since)).filter((r) => r.kind === 'full')).toEqual([expect.objectContaining({ years: [Y], status: 'succeeded', trigger: expect.stringContaining('catch-up') })]);
+    expect((await one(`SELECT as_of::text AS d FROM stat_current WHERE year = $1`, [Y])).d).toBe(today);
+    const unheld = await t.db.query(
+      `SELECT DISTINCT e.region_code FROM enterprise e WHERE NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $1 AND c.region_code = e.region_code)`,
+      [Y],
+    );
+    expect(unheld).toEqual([]);
+    for (const county of COUNTIES) {
+      expect(Number((await one(`SELECT count(*)::int AS n FROM stat_contrib WHERE year = $1 AND region_code = $2`, [Y, county])).n)).toBe(await registered(county));
+    }
+  }, 120_000);
 });
