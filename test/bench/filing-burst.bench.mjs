@@ -25,6 +25,8 @@
 // filing. Everything after the token (guard, session check, scope, validation, the write) is the
 // product's own path. It reports against the goals; it does not fail on a missed goal.
 import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import http from 'node:http';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
@@ -211,6 +213,97 @@ async function get(path, auth = provAuth, timeout = 5_000) {
   return res.json();
 }
 
+/**
+ * The submits' client: node:http on a keep-alive agent of C sockets. fetch (undici through the
+ * WHATWG layers) took 30–45 % of a core in this process during a product round, on the same two
+ * cores as the api and PostgreSQL; the raw loop's client is pg alone.
+ */
+let agent = null;
+function post(path, headers, body, timeout) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${path}`, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeout, () => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * CPU time (ms, user + system) used so far by the api, the worker, this bench process and the
+ * PostgreSQL backends of the bench database: per round, the CPU each stored report cost, which
+ * a busy machine changes far less than the rate.
+ */
+const TICK_MS = 10; // USER_HZ 100 on Linux
+function procCpuMs(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+/** Local TCP port → socket inode, for the connections of 127.0.0.1. */
+function tcpPorts() {
+  const byInode = new Map();
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length > 9) byInode.set(f[9], parseInt(f[1].split(':')[1], 16));
+  }
+  return byInode;
+}
+/** The local ports of the TCP sockets process `pid` holds (its pg connections among them). */
+function portsOf(pid, byInode) {
+  const ports = new Set();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && byInode.has(m[1])) ports.add(byInode.get(m[1]));
+      } catch {
+        /* closed meanwhile */
+      }
+    }
+  } catch {
+    /* gone */
+  }
+  return ports;
+}
+/**
+ * Per process: the api, the worker, this bench (client), and the PostgreSQL backends of the bench
+ * database by whose connection they serve (pg:api, pg:worker, pg:bench), from the backend's
+ * client port in pg_stat_activity.
+ */
+async function cpuNow() {
+  const byInode = tcpPorts();
+  const owners = [
+    ['api', portsOf(procs[0].pid, byInode)],
+    ['worker', portsOf(procs[1].pid, byInode)],
+  ];
+  const portOf = new Map((await q(`SELECT pid, client_port FROM pg_stat_activity WHERE datname = $1`, [db.name])).map((r) => [String(r.pid), r.client_port]));
+  const pg = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || !portOf.has(d)) continue;
+    const port = portOf.get(d);
+    const owner = owners.find(([, ports]) => ports.has(port))?.[0] ?? 'bench';
+    pg.set(d, { owner, ms: procCpuMs(d) });
+  }
+  const self = process.cpuUsage();
+  return { api: procCpuMs(procs[0].pid), worker: procCpuMs(procs[1].pid), client: (self.user + self.system) / 1000, pg };
+}
+/** CPU ms since `a` per part; a backend that ended meanwhile is lost, one that began counts from 0. */
+async function cpuSince(a) {
+  const b = await cpuNow();
+  const out = { api: b.api - a.api, worker: b.worker - a.worker, client: b.client - a.client, 'pg:api': 0, 'pg:worker': 0, 'pg:bench': 0 };
+  for (const [pid, { owner, ms }] of b.pg) out[`pg:${owner}`] += ms - (a.pg.get(pid)?.ms ?? 0);
+  return out;
+}
+
 const awaiting = async (region) => (await get(`/stats/dashboard?region=${region}&year=${Y}`)).self.filings.progress.awaitingReview;
 
 // ---------------------------------------------------------------------------------------------
@@ -236,6 +329,8 @@ async function productRound(C) {
   const t0 = performance.now();
   const stopAt = t0 + SECONDS * 1000;
   const loadStart = load();
+  agent = new http.Agent({ keepAlive: true, maxSockets: C });
+  const cpu0 = await cpuNow();
 
   async function client() {
     while (performance.now() < stopAt && cursor < productPool.length) {
@@ -244,13 +339,13 @@ async function productRound(C) {
       const s = sessions.get(e.id);
       const t = performance.now();
       try {
-        const res = await fetch(`${base}/annual-reports/by-enterprise/${e.id}/${Y}/submit`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token(s.user_id, s.session_id)}` },
-          body: JSON.stringify({ data: report(i), version: 0, explanation: EXPLANATION }),
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-        const text = await res.text();
+        const res = await post(
+          `/annual-reports/by-enterprise/${e.id}/${Y}/submit`,
+          { 'content-type': 'application/json', authorization: `Bearer ${token(s.user_id, s.session_id)}` },
+          JSON.stringify({ data: report(i), version: 0, explanation: EXPLANATION }),
+          REQUEST_TIMEOUT_MS,
+        );
+        const text = res.text;
         const at = performance.now();
         if (res.status >= 300 && !codes[res.status]) log(`  first ${res.status}: ${text.slice(0, 300)}`);
         lat.push(at - t);
@@ -301,7 +396,9 @@ async function productRound(C) {
   await Promise.all(Array.from({ length: C }, client));
   const burstEnd = performance.now();
   const loadEnd = load();
+  const cpu = await cpuSince(cpu0);
   probing = false;
+  agent.destroy();
 
   // Catch-up: the outbox relayed and done (nothing pending or in flight) and the province dashboard showing every 2xx.
   let caughtUpMs = null;
@@ -360,6 +457,7 @@ async function productRound(C) {
     integrity: { ...integrity, expected: ok.length },
     health,
     load: `${loadStart} → ${loadEnd}`,
+    cpu,
     ranDry: cursor >= productPool.length,
   };
 }
@@ -376,6 +474,7 @@ async function rawRound(C) {
   const t0 = performance.now();
   const stopAt = t0 + SECONDS * 1000;
   const loadStart = load();
+  const cpu0 = await cpuNow();
   async function client() {
     while (performance.now() < stopAt) {
       const i = next++;
@@ -405,13 +504,23 @@ async function rawRound(C) {
   }
   await Promise.all(Array.from({ length: C }, client));
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = await cpuSince(cpu0);
   await raw.end();
-  return { kind: 'raw', C, seconds, ok: lat.length, rps: lat.length / seconds, p50: pct(lat, 50), p95: pct(lat, 95), p99: pct(lat, 99), errors, load: `${loadStart} → ${load()}` };
+  return { kind: 'raw', C, seconds, ok: lat.length, rps: lat.length / seconds, p50: pct(lat, 50), p95: pct(lat, 95), p99: pct(lat, 99), errors, load: `${loadStart} → ${load()}`, cpu };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Run
 // ---------------------------------------------------------------------------------------------
+
+/** "api a / worker w / pg p / client c = total t" ms of CPU per stored row (raw: pg and client only). */
+function cpuPer(r) {
+  const per = (ms) => (r.ok ? ms / r.ok : NaN);
+  const parts = r.kind === 'raw' ? ['pg:bench', 'client'] : ['api', 'pg:api', 'worker', 'pg:worker', 'client'];
+  return `${parts.map((k) => `${k} ${per(r.cpu[k]).toFixed(2)}`).join(' / ')} = ${per(cpuTotal(r)).toFixed(2)}`;
+}
+const cpuTotal = (r) =>
+  r.kind === 'raw' ? r.cpu['pg:bench'] + r.cpu.client : r.cpu.api + r.cpu['pg:api'] + r.cpu.worker + r.cpu['pg:worker'] + r.cpu.client;
 
 const results = [];
 try {
@@ -435,10 +544,11 @@ try {
         `  product: ${fmt(a.ok)} stored, ${fmt(a.rps, 1)}/s, p95 ${fmt(a.p95)} ms, codes ${JSON.stringify(a.codes)}, hangs ${a.hangs}, ` +
           `dashboard p95 ${fmt(a.dashP95)} ms, caught up ${a.caughtUpMs === null ? 'NO' : `${fmt(a.caughtUpMs)} ms`}, integrity ${JSON.stringify(a.integrity)}`,
       );
+      log(`  product CPU per stored report: ${cpuPer(a)}`);
       results.push({ round: r, ...a });
       log(`C=${C} round ${r}: raw (load ${load()})`);
       const b = await rawRound(C);
-      log(`  raw: ${fmt(b.ok)} stored, ${fmt(b.rps, 1)}/s, p95 ${fmt(b.p95)} ms`);
+      log(`  raw: ${fmt(b.ok)} stored, ${fmt(b.rps, 1)}/s, p95 ${fmt(b.p95)} ms; CPU per stored row: ${cpuPer(b)}`);
       results.push({ round: r, ...b });
     }
   }
@@ -455,8 +565,8 @@ const out = [];
 out.push('');
 out.push(`## Filing burst: ${fmt(N)} enterprises, ${SECONDS} s rounds, pool ${POOL}, year ${Y}`);
 out.push('');
-out.push('| C | round | kind | stored | /s | p50 ms | p95 ms | p99 ms | non-2xx | hangs | change→dashboard p50 / p95 / max ms (markers) | catch-up ms | integrity (reports / outbox / relayed+done of 2xx) | load 1/5/15 start → end |');
-out.push('|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|');
+out.push('| C | round | kind | stored | /s | p50 ms | p95 ms | p99 ms | non-2xx | hangs | change→dashboard p50 / p95 / max ms (markers) | catch-up ms | integrity (reports / outbox / relayed+done of 2xx) | CPU ms per stored row | load 1/5/15 start → end |');
+out.push('|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|---|');
 for (const r of results) {
   const non2xx = r.codes ? Object.entries(r.codes).filter(([k]) => !k.startsWith('2')).reduce((s, [, v]) => s + v, 0) + r.errors : r.errors;
   out.push(
@@ -464,7 +574,7 @@ for (const r of results) {
       (r.kind === 'product'
         ? `${fmt(r.dashP50)} / ${fmt(r.dashP95)} / ${fmt(r.dashMax)} (${r.markers}${r.unseen ? `, ${r.unseen} never shown` : ''}) | ${r.caughtUpMs === null ? 'not within 180 s' : fmt(r.caughtUpMs)} | ${r.integrity.reports} / ${r.integrity.outbox} / ${r.integrity.relayed} of ${r.integrity.expected} |`
         : ' | | |') +
-      ` ${r.load} |`,
+      ` ${cpuPer(r)} | ${r.load} |`,
   );
 }
 out.push('');
@@ -481,6 +591,10 @@ for (const C of CONCURRENCY) {
       `every 2xx stored once with one relayed and done outbox row: ${intact ? 'yes' : 'NO'}; change→dashboard p95 (median of rounds) ${fmt(dash)} ms ` +
       `(goal ≤ 5,000 ms: ${dash <= 5000 && a.every((r) => r.caughtUpMs !== null) ? 'met' : 'MISSED'})`,
   );
+  const perRow = (r) => cpuTotal(r) / r.ok;
+  const pa = median(a.map(perRow));
+  const pb = median(b.map(perRow));
+  out.push(`C=${C}: CPU per stored row (medians): product ${pa.toFixed(2)} ms, raw ${pb.toFixed(2)} ms: the product costs ${(pa / pb).toFixed(1)}× the raw row's CPU`);
 }
 out.push(`total bench time ${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end ${load()}`);
 console.log(out.join('\n'));
