@@ -207,13 +207,12 @@ export class AppointmentsService {
   ): Promise<string> {
     const f = this.facts(dto, profile);
     const now = this.clock.now();
-    const result = await m.insert(AppointmentEntity, {
+    const id = await this.appointments.insert(m, {
       enterpriseId: e.id,
       regionPath: e.region_path,
       personId,
       previousId: how.previousId,
       filingType: how.filingType,
-      status: 'active',
       name: dto.name.trim(),
       gender: dto.gender,
       birthMonth: dto.birthMonth,
@@ -236,11 +235,9 @@ export class AppointmentsService {
       initialTrainingCompletedOn: f.initialTraining.completedOn,
       explanation: blank(dto.explanation ?? null),
       filedAt: now,
-      filedBy: actor.userId,
+      filedBy: actor.userId || null,
       lateFiling: how.filingType === 'appoint' && daysBetween(dto.appointedOn, chinaDate(now)) > FILING_DAYS,
-      disqualified: false,
     });
-    const id = (result.identifiers[0] as { id: string }).id;
     await this.eligibility.refresh(m, { appointmentIds: [id] });
     const [stored] = await m.query(`SELECT verdict FROM appointment WHERE id = $1`, [id]);
     // Soft failures need a written explanation (上报说明) the reviewer sees, as in 联网直报.

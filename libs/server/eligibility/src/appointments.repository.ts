@@ -37,6 +37,48 @@ export interface AppointmentRecord {
   verdict: Verdict | null;
 }
 
+/** A new filing (聘任备案 or 变更) as `insert` writes it: the person's data as filed, checked by the caller. */
+export interface NewAppointment {
+  enterpriseId: string;
+  regionPath: string;
+  personId: string;
+  previousId: string | null;
+  filingType: 'appoint' | 'change';
+  name: string;
+  gender: Gender;
+  birthMonth: string;
+  phone: string;
+  positionTitle: string;
+  positionLevel: PositionLevel;
+  concurrentPost: boolean;
+  education: EducationLevel;
+  qualificationType: QualificationType;
+  qualificationLevel: QualificationLevel | null;
+  qualityRelated: boolean;
+  yearsInQuality: number;
+  declarations: string[];
+  appointedOn: string;
+  termEnd: string | null;
+  effectiveFrom: string;
+  authorisationCertNo: string | null;
+  initialTrainingHours: number | null;
+  initialTrainingCertNo: string | null;
+  initialTrainingCompletedOn: string | null;
+  explanation: string | null;
+  filedAt: Date;
+  filedBy: string | null;
+  lateFiling: boolean;
+}
+
+/** The verdicts of one judging pass (`setVerdicts`), one entry per appointment. */
+export interface VerdictWrite {
+  id: string;
+  verdict: Verdict;
+  /** The whole verdict as JSON text. */
+  detail: string;
+  disqualified: boolean;
+}
+
 /**
  * The one writer of `appointment` and `cqo_person` (STYLE.md "A repository owns its tables",
  * issue 19 item 2). It lives beneath both features that write them (appointments files and
@@ -78,6 +120,49 @@ export class AppointmentsRepository {
        SELECT id, enterprise_id FROM expired ORDER BY id`,
       params,
     );
+  }
+
+  /** Files a new appointment, active from `effectiveFrom`; its verdict is judged afterwards (`setVerdicts`). Answers its id. */
+  async insert(m: EntityManager, a: NewAppointment): Promise<string> {
+    const [{ id }]: { id: string }[] = await m.query(
+      `INSERT INTO appointment (enterprise_id, region_path, person_id, previous_id, filing_type, status, name, gender, birth_month, phone,
+                                position_title, position_level, concurrent_post, education, qualification_type, qualification_level,
+                                quality_related, years_in_quality, declarations, appointed_on, term_end, effective_from,
+                                authorisation_cert_no, initial_training_hours, initial_training_cert_no, initial_training_completed_on,
+                                explanation, filed_at, filed_by, late_filing, disqualified)
+       VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::text[], $19, $20, $21,
+               $22, $23, $24, $25, $26, $27, $28, $29, false)
+       RETURNING id`,
+      [
+        a.enterpriseId, a.regionPath, a.personId, a.previousId, a.filingType, a.name, a.gender, a.birthMonth, a.phone,
+        a.positionTitle, a.positionLevel, a.concurrentPost, a.education, a.qualificationType, a.qualificationLevel,
+        a.qualityRelated, a.yearsInQuality, a.declarations, a.appointedOn, a.termEnd, a.effectiveFrom,
+        a.authorisationCertNo, a.initialTrainingHours, a.initialTrainingCertNo, a.initialTrainingCompletedOn,
+        a.explanation, a.filedAt, a.filedBy, a.lateFiling,
+      ],
+    );
+    return id;
+  }
+
+  /** The stored verdicts (judged today under `profile`, at `at`), one statement for a batch. */
+  async setVerdicts(m: EntityManager, verdicts: VerdictWrite[], profile: string, at: Date): Promise<void> {
+    if (!verdicts.length) return;
+    await m.query(
+      `UPDATE appointment a SET verdict = v.verdict, verdict_detail = v.detail, verdict_profile = $6::varchar,
+              disqualified = v.disqualified, evaluated_at = $5
+         FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::boolean[]) AS v(id, verdict, detail, disqualified)
+        WHERE a.id = v.id`,
+      [verdicts.map((v) => v.id), verdicts.map((v) => v.verdict), verdicts.map((v) => v.detail), verdicts.map((v) => v.disqualified), at, profile],
+    );
+  }
+
+  /** The enterprise's active appointment (at most one), or null. */
+  async activeOf(m: EntityManager, enterpriseId: string): Promise<{ id: string; effective_from: string } | null> {
+    const [row]: { id: string; effective_from: string }[] = await m.query(
+      `SELECT id, effective_from::text AS effective_from FROM appointment WHERE enterprise_id = $1 AND status = 'active'`,
+      [enterpriseId],
+    );
+    return row ?? null;
   }
 
   /** One person per name + phone, shared by every enterprise that files them (form and import alike). */

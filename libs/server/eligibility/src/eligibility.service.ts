@@ -223,20 +223,11 @@ export class EligibilityService {
       const facts = await this.factsFor(m, rows, asOf);
       const verdicts = facts.map((f) => evaluateEligibility(profile, f, asOf));
       changed += rows.filter((r, i) => r.verdict !== verdicts[i].verdict).length;
-      await m.query(
-        `UPDATE appointment a SET verdict = v.verdict, verdict_detail = v.detail, verdict_profile = p.profile,
-                disqualified = v.disqualified, evaluated_at = $5
-           FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::boolean[]) AS v(id, verdict, detail, disqualified)
-                CROSS JOIN (SELECT $6::varchar AS profile) p
-          WHERE a.id = v.id`,
-        [
-          rows.map((r) => r.id),
-          verdicts.map((v) => v.verdict),
-          verdicts.map((v) => JSON.stringify(v)),
-          verdicts.map((v) => v.disqualified),
-          this.clock.now(),
-          profileRef(profile),
-        ],
+      await this.appointments.setVerdicts(
+        m,
+        rows.map((r, i) => ({ id: r.id, verdict: verdicts[i].verdict, detail: JSON.stringify(verdicts[i]), disqualified: verdicts[i].disqualified })),
+        profileRef(profile),
+        this.clock.now(),
       );
       evaluated += rows.length;
       after = rows[rows.length - 1].id;

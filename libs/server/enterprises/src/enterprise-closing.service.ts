@@ -4,6 +4,7 @@ import type { EnterpriseDetail } from '@cqo/contracts';
 import { chinaDate } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppointmentsRepository } from '@cqo/server-eligibility';
 import { UnitOfWork } from '@cqo/server-queue';
 import type { CloseEnterpriseDto, ReopenEnterpriseDto } from './dtos/close-enterprise.dto';
 import { closingProblems, reopeningProblems } from './enterprise-closing.rules';
@@ -27,14 +28,12 @@ export class EnterpriseClosingService {
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     private readonly enterprises: EnterprisesService,
+    private readonly appointments: AppointmentsRepository,
   ) {}
 
   async close(actor: Actor, id: string, dto: CloseEnterpriseDto): Promise<EnterpriseDetail> {
     return this.write(actor, id, dto.version, 'enterprise.close', async (m, e) => {
-      const [cqo]: { id: string; effective_from: string }[] = await m.query(
-        `SELECT id, effective_from::text AS effective_from FROM appointment WHERE enterprise_id = $1 AND status = 'active'`,
-        [id],
-      );
+      const cqo = await this.appointments.activeOf(m, id);
       const today = chinaDate(this.clock.now());
       const problems = closingProblems({ closedOn: dto.closedOn, today, closedSince: e.closedOn, cqoFrom: cqo?.effective_from ?? null });
       if (problems.length) throw AppException.validation(problems);
@@ -49,7 +48,7 @@ export class EnterpriseClosingService {
       );
       // The CQO's term ends with the enterprise (end_reason names why).
       if (cqo) {
-        await m.query(`UPDATE appointment SET status = 'dismissed', ended_on = $2, end_reason = $3 WHERE id = $1 AND status = 'active'`, [cqo.id, dto.closedOn, `企业${dto.reason}`]);
+        await this.appointments.end(m, cqo.id, 'dismissed', dto.closedOn, `企业${dto.reason}`);
       }
       return { closureId: closure.id, closedOn: dto.closedOn, reason: dto.reason, endedAppointment: cqo?.id ?? null };
     });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ScopeModule } from '@cqo/server-auth';
+import { EligibilityModule } from '@cqo/server-eligibility';
 import { RegionsModule } from '@cqo/server-regions';
 import { EnterpriseAwardEntity } from './entities/enterprise-award.entity';
 import { EnterpriseEntity } from './entities/enterprise.entity';
@@ -12,7 +13,7 @@ import { EnterprisesService } from './enterprises.service';
 import { EnterpriseClosingService } from './enterprise-closing.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EnterpriseEntity, EnterpriseAwardEntity]), RegionsModule, ScopeModule],
+  imports: [TypeOrmModule.forFeature([EnterpriseEntity, EnterpriseAwardEntity]), RegionsModule, ScopeModule, EligibilityModule],
   controllers: [EnterprisesController, EnterpriseChangeRequestsController],
   providers: [EnterprisesService, EnterpriseClosingService, EnterpriseChangeRequestsService, EnterpriseChangeRequestsRepository],
   exports: [EnterprisesService],
