@@ -26,6 +26,30 @@ export function PageQuery(maxPageSize = 200): Type<PageQueryFields> {
   return PageQueryDto;
 }
 
+/**
+ * A list's equality filters: `column = $n` for each one given a value (undefined, null and '' are
+ * no filter), its value pushed onto `params`. Join them with the list's other conditions.
+ */
+export function equalsFilters(params: unknown[], filters: Record<string, unknown>): string[] {
+  return Object.entries(filters)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([column, v]) => `${column} = $${params.push(v)}`);
+}
+
+/** The columns naming the enterprise a list row is about. */
+export interface EnterpriseColumns {
+  enterprise_id: string;
+  enterprise_name: string;
+  credit_code: string;
+  region_code: string;
+  region_name: string;
+}
+
+/** The enterprise a list row is about, from its `EnterpriseColumns`. */
+export function enterpriseOfRow(r: EnterpriseColumns) {
+  return { enterpriseId: r.enterprise_id, enterpriseName: r.enterprise_name, creditCode: r.credit_code, regionCode: r.region_code, regionName: r.region_name };
+}
+
 /** What `queryPage` reads through: the DataSource, or a transaction's EntityManager. */
 export interface SqlRunner {
   query(sql: string, params?: unknown[]): Promise<unknown>;

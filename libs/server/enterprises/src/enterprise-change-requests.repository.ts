@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { ChangeRequestStatus, EnterpriseChangeRequest, EnterpriseReviewedFields } from '@cqo/contracts';
+import type { ChangeRequestStatus, EnterpriseChangeRequest, EnterpriseReviewedFields, Page } from '@cqo/contracts';
+import { enterpriseOfRow, queryPage, type PageQueryFields } from '@cqo/server-common';
 
 export interface ChangeRequestRow {
   id: string;
@@ -68,28 +69,23 @@ export class EnterpriseChangeRequestsRepository {
   }
 
   /** `where` is a scope fragment on alias `e` (the enterprise) with positional `params`. */
-  async list(where: string[], params: unknown[], page: number, pageSize: number): Promise<{ rows: ChangeRequestRow[]; total: number }> {
+  /** One page of requests matching `where` (conditions over `c` and `e`), newest first. */
+  list(where: string[], params: unknown[], paging: PageQueryFields): Promise<Page<EnterpriseChangeRequest>> {
     const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM enterprise_change_request c JOIN enterprise e ON e.id = c.enterprise_id WHERE ${clause}`,
+    return queryPage(
+      this.dataSource,
+      { from: `FROM enterprise_change_request c JOIN enterprise e ON e.id = c.enterprise_id WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY c.requested_at DESC, c.id` },
       params,
+      paging,
+      toChangeRequest,
     );
-    const rows: ChangeRequestRow[] = await this.dataSource.query(
-      `${SELECT} WHERE ${clause} ORDER BY c.requested_at DESC, c.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
-    return { rows, total };
   }
 }
 
 export function toChangeRequest(r: ChangeRequestRow): EnterpriseChangeRequest {
   return {
     id: r.id,
-    enterpriseId: r.enterprise_id,
-    enterpriseName: r.enterprise_name,
-    creditCode: r.credit_code,
-    regionCode: r.region_code,
-    regionName: r.region_name,
+    ...enterpriseOfRow(r),
     status: r.status,
     changes: r.changes,
     before: r.before,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EnterpriseChangeRequest, Page } from '@cqo/contracts';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, equalsFilters, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import type { ChangeRequestQueryDto } from './dtos/change-request.dto';
 import { EnterpriseChangeRequestsRepository, toChangeRequest, type ChangeRequestRow } from './enterprise-change-requests.repository';
@@ -25,11 +25,8 @@ export class EnterpriseChangeRequestsService {
   /** Scoped like the enterprise list; an enterprise sees its own. */
   async list(actor: Actor, q: ChangeRequestQueryDto): Promise<Page<EnterpriseChangeRequest>> {
     const params: unknown[] = [];
-    const where = [this.scope.wherePositional(actor, 'e', params)];
-    if (q.status) where.push(`c.status = $${params.push(q.status)}`);
-    if (q.enterpriseId) where.push(`c.enterprise_id = $${params.push(q.enterpriseId)}`);
-    const { rows, total } = await this.repo.list(where, params, q.page, q.pageSize);
-    return { items: rows.map(toChangeRequest), total, page: q.page, pageSize: q.pageSize };
+    const where = [this.scope.wherePositional(actor, 'e', params), ...equalsFilters(params, { 'c.status': q.status, 'c.enterprise_id': q.enterpriseId })];
+    return this.repo.list(where, params, q);
   }
 
   async get(actor: Actor, id: string): Promise<EnterpriseChangeRequest> {

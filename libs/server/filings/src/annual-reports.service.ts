@@ -39,7 +39,7 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, enterpriseOfRow, type Actor, type EnterpriseColumns } from '@cqo/server-common';
 import { GroupCommit, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
 import { ACTIVE_ON, POLICY_REVISION_SQL, ProfilesService } from '@cqo/server-eligibility';
 import { OutboxService, UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
@@ -168,13 +168,9 @@ export class AnnualReportsService {
       page: q.page,
       pageSize: q.pageSize,
       items: rows.map(
-        (r: Record<string, never>): ReviewQueueItem => ({
+        (r: EnterpriseColumns & Record<string, never>): ReviewQueueItem => ({
           id: r.id,
-          enterpriseId: r.enterprise_id,
-          enterpriseName: r.enterprise_name,
-          creditCode: r.credit_code,
-          regionCode: r.region_code,
-          regionName: r.region_name,
+          ...enterpriseOfRow(r),
           year: Number(r.year),
           status: r.status,
           version: r.version,

@@ -4,7 +4,7 @@ import { VIOLATION_SORT_KEYS, type Page, type PolicyProfile, type Role, type Vio
 import { isDisqualifying, maskName, readsPersonalData } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
+import { AppException, Clock, equalsFilters, orderBySort, queryPage, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { UnitOfWork } from '@cqo/server-queue';
@@ -62,18 +62,21 @@ export class ViolationsService {
 
   async list(actor: Actor, q: ViolationQueryDto): Promise<Page<ViolationItem>> {
     const params: unknown[] = [];
-    const where: string[] = [this.scope.regionFilter(actor, 'v', params, { enterpriseIdColumn: 'enterprise_id', region: q.region })];
-    if (q.enterpriseId) where.push(`v.enterprise_id = $${params.push(q.enterpriseId)}`);
-    if (q.status) where.push(`v.status = $${params.push(q.status)}`);
-    if (q.type) where.push(`v.type = $${params.push(q.type)}`);
-    const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM violation v WHERE ${clause}`, params);
-    const rows: ViolationRow[] = await this.dataSource.query(
-      `${SELECT} WHERE ${clause} ORDER BY ${orderBySort(q.sort, VIOLATION_SORT_KEYS, VIOLATION_SORT_SQL, 'v.occurred_on DESC, v.recorded_at DESC, v.id')} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
-      params,
-    );
+    const where = [
+      this.scope.regionFilter(actor, 'v', params, { enterpriseIdColumn: 'enterprise_id', region: q.region }),
+      ...equalsFilters(params, { 'v.enterprise_id': q.enterpriseId, 'v.status': q.status, 'v.type': q.type }),
+    ].join(' AND ');
     const profile = await this.policy.profileAt(this.clock.today());
-    return { items: rows.map((r) => toItem(forRole(actor, r), profile)), total, page: q.page, pageSize: q.pageSize };
+    return queryPage(
+      this.dataSource,
+      {
+        from: `FROM violation v WHERE ${where}`,
+        select: `${SELECT} WHERE ${where} ORDER BY ${orderBySort(q.sort, VIOLATION_SORT_KEYS, VIOLATION_SORT_SQL, 'v.occurred_on DESC, v.recorded_at DESC, v.id')}`,
+      },
+      params,
+      q,
+      (r: ViolationRow) => toItem(forRole(actor, r), profile),
+    );
   }
 
   async record(actor: Actor, dto: RecordViolationDto): Promise<ViolationItem> {
