@@ -13,10 +13,9 @@ import { checkPlausibility, checkTerm, daysBetween, declarationsOf, defaultTermE
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { AppointmentsRepository, EligibilityService, ProfilesService } from '@cqo/server-eligibility';
+import { AppointmentsRepository, EligibilityService, ProfilesService, type AppointmentRecord } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import type { ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto } from './dtos/appointment.dto';
-import { AppointmentEntity } from './entities/appointment.entity';
 
 /** SPEC §2: filed within 30 days of the appointment, or flagged late. */
 const FILING_DAYS = 30;
@@ -48,10 +47,7 @@ export class AppointmentsService {
 
   async forEnterprise(actor: Actor, enterpriseId: string): Promise<EnterpriseAppointments> {
     const e = await this.enterprise(actor, enterpriseId, 'read');
-    const rows = await this.dataSource.getRepository(AppointmentEntity).find({
-      where: { enterpriseId: e.id },
-      order: { effectiveFrom: 'DESC', filedAt: 'DESC' },
-    });
+    const rows = await this.appointments.ofEnterprise(this.dataSource, e.id);
     const current = rows.find((r) => r.status === 'active') ?? null;
     if (current) await this.auditRead(actor, current);
     return {
@@ -108,25 +104,25 @@ export class AppointmentsService {
   /** 变更: `update` supersedes the row with the same person's new data; `replace` appoints someone else. */
   async change(actor: Actor, id: string, dto: ChangeAppointmentDto): Promise<AppointmentDetail> {
     const old = await this.load(actor, id, 'write');
-    const e = await this.enterprise(actor, old.enterpriseId, 'write');
+    const e = await this.enterprise(actor, old.enterprise_id, 'write');
     const profile = await this.policy.profileAt(this.clock.today());
     const today = this.clock.today();
-    if (old.status !== 'active' || (old.termEnd !== null && old.termEnd < today)) throw AppException.conflict('只能变更在任的首席质量官聘任记录');
+    if (old.status !== 'active' || (old.term_end !== null && old.term_end < today)) throw AppException.conflict('只能变更在任的首席质量官聘任记录');
     const next: FileAppointmentRequest =
       dto.changeKind === 'replace'
         ? { ...dto, appointedOn: dto.effectiveOn }
-        : { ...dto, appointedOn: old.appointedOn, termEnd: dto.termEnd ?? old.termEnd };
+        : { ...dto, appointedOn: old.appointed_on, termEnd: dto.termEnd ?? old.term_end };
     const errors: ApiErrorDetail[] = [];
     if (dto.effectiveOn > today) errors.push({ field: 'effectiveOn', code: 'future', message: '变更生效日期不能晚于今天' });
-    if (dto.effectiveOn < old.effectiveFrom) errors.push({ field: 'effectiveOn', code: 'beforeCurrent', message: `变更生效日期不能早于当前记录的生效日期 ${old.effectiveFrom}` });
+    if (dto.effectiveOn < old.effective_from) errors.push({ field: 'effectiveOn', code: 'beforeCurrent', message: `变更生效日期不能早于当前记录的生效日期 ${old.effective_from}` });
     if (dto.changeKind === 'update' && dto.name.trim() !== old.name) errors.push({ field: 'name', code: 'personChanged', message: '姓名不同即为更换人员，请选择“更换人员”' });
     this.assertValid(next, profile, errors);
     const newId = await this.write(actor, 'appointment.change', async (m, tx) => {
       const ended = await this.appointments.end(m, old.id, dto.changeKind === 'replace' ? 'replaced' : 'superseded', dto.effectiveOn, dto.reason);
       if (!ended) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
-      let personId = old.personId;
+      let personId = old.person_id;
       if (dto.changeKind === 'replace') personId = await this.appointments.upsertPerson(m, next.name, next.phone);
-      else if (dto.phone !== old.phone) personId = await this.appointments.changePhone(m, old.personId, old.name, dto.phone);
+      else if (dto.phone !== old.phone) personId = await this.appointments.changePhone(m, old.person_id, old.name, dto.phone);
       const created = await this.insert(m, actor, e, personId, next, profile, {
         filingType: 'change',
         previousId: old.id,
@@ -144,14 +140,13 @@ export class AppointmentsService {
     if (a.status !== 'active') throw AppException.conflict('只能解聘在任的首席质量官');
     const errors: ApiErrorDetail[] = [];
     if (dto.endedOn > this.clock.today()) errors.push({ field: 'endedOn', code: 'future', message: '解聘日期不能晚于今天' });
-    if (dto.endedOn < a.effectiveFrom) errors.push({ field: 'endedOn', code: 'beforeStart', message: `解聘日期不能早于聘任记录的生效日期 ${a.effectiveFrom}` });
+    if (dto.endedOn < a.effective_from) errors.push({ field: 'endedOn', code: 'beforeStart', message: `解聘日期不能早于聘任记录的生效日期 ${a.effective_from}` });
     if (errors.length) throw AppException.validation(errors);
     await this.write(actor, 'appointment.dismiss', async (m, tx) => {
       if (!(await this.appointments.end(m, a.id, 'dismissed', dto.endedOn, dto.reason))) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
-      await this.afterWrite(tx, 'appointment.dismiss', a.id, a.enterpriseId, { reason: dto.reason, endedOn: dto.endedOn });
+      await this.afterWrite(tx, 'appointment.dismiss', a.id, a.enterprise_id, { reason: dto.reason, endedOn: dto.endedOn });
     });
-    const saved = await this.dataSource.getRepository(AppointmentEntity).findOneByOrFail({ id: a.id });
-    return this.summary(saved);
+    return this.summary((await this.appointments.byId(this.dataSource, a.id))!);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -274,67 +269,67 @@ export class AppointmentsService {
     return rows[0];
   }
 
-  private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<AppointmentEntity> {
-    const a = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(AppointmentEntity).findOneBy({ id }) : null;
+  private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<AppointmentRecord> {
+    const a = await this.appointments.byId(this.dataSource, id);
     if (!a) throw AppException.notFound('聘任记录');
-    await this.scope.assert(actor, { type: 'appointment', id, regionPath: a.regionPath, enterpriseId: a.enterpriseId }, access, '聘任记录');
+    await this.scope.assert(actor, { type: 'appointment', id, regionPath: a.region_path, enterpriseId: a.enterprise_id }, access, '聘任记录');
     return a;
   }
 
   /** Personal data shown whole is an audited read (SPEC §1). */
-  private async auditRead(actor: Actor, a: AppointmentEntity): Promise<void> {
-    await this.audit.record({ actor, ip: actor.ip, action: 'appointment.read', objectType: 'appointment', objectId: a.id, result: 'success', details: { enterpriseId: a.enterpriseId } });
+  private async auditRead(actor: Actor, a: AppointmentRecord): Promise<void> {
+    await this.audit.record({ actor, ip: actor.ip, action: 'appointment.read', objectType: 'appointment', objectId: a.id, result: 'success', details: { enterpriseId: a.enterprise_id } });
   }
 
-  private summary(a: AppointmentEntity): AppointmentSummary {
+  private summary(a: AppointmentRecord): AppointmentSummary {
     return {
       id: a.id,
-      enterpriseId: a.enterpriseId,
-      filingType: a.filingType,
+      enterpriseId: a.enterprise_id,
+      filingType: a.filing_type,
       status: a.status,
       name: a.name,
       phone: maskPhone(a.phone) ?? '',
-      positionTitle: a.positionTitle,
-      appointedOn: a.appointedOn,
-      effectiveFrom: a.effectiveFrom,
-      termEnd: a.termEnd,
-      endedOn: a.endedOn,
-      endReason: a.endReason,
-      filedAt: a.filedAt.toISOString(),
-      filedBy: a.filedBy,
-      lateFiling: a.lateFiling,
+      positionTitle: a.position_title,
+      appointedOn: a.appointed_on,
+      effectiveFrom: a.effective_from,
+      termEnd: a.term_end,
+      endedOn: a.ended_on,
+      endReason: a.end_reason,
+      filedAt: a.filed_at.toISOString(),
+      filedBy: a.filed_by,
+      lateFiling: a.late_filing,
       verdict: a.status === 'active' ? a.verdict : null,
     };
   }
 
-  private async detail(a: AppointmentEntity): Promise<AppointmentDetail> {
+  private async detail(a: AppointmentRecord): Promise<AppointmentDetail> {
     const dup: { enterprise_id: string; name: string }[] = await this.dataSource.query(
       `SELECT a.enterprise_id, e.name FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
         WHERE a.person_id = $1 AND a.status = 'active' AND a.enterprise_id <> $2 ORDER BY e.name`,
-      [a.personId, a.enterpriseId],
+      [a.person_id, a.enterprise_id],
     );
     return {
       ...this.summary(a),
       phone: a.phone,
-      personId: a.personId,
-      previousId: a.previousId,
+      personId: a.person_id,
+      previousId: a.previous_id,
       gender: a.gender,
-      birthMonth: a.birthMonth,
-      positionLevel: a.positionLevel,
-      concurrentPost: a.concurrentPost,
+      birthMonth: a.birth_month,
+      positionLevel: a.position_level,
+      concurrentPost: a.concurrent_post,
       education: a.education,
-      qualificationType: a.qualificationType,
-      qualificationLevel: a.qualificationLevel,
-      qualityRelated: a.qualityRelated,
-      yearsInQuality: a.yearsInQuality,
+      qualificationType: a.qualification_type,
+      qualificationLevel: a.qualification_level,
+      qualityRelated: a.quality_related,
+      yearsInQuality: a.years_in_quality,
       declarations: a.declarations,
-      authorisationCertNo: a.authorisationCertNo,
-      initialTrainingHours: a.initialTrainingHours,
-      initialTrainingCertNo: a.initialTrainingCertNo,
-      initialTrainingCompletedOn: a.initialTrainingCompletedOn,
+      authorisationCertNo: a.authorisation_cert_no,
+      initialTrainingHours: a.initial_training_hours,
+      initialTrainingCertNo: a.initial_training_cert_no,
+      initialTrainingCompletedOn: a.initial_training_completed_on,
       explanation: a.explanation,
-      verdictDetail: a.status === 'active' ? a.verdictDetail : null,
-      evaluatedAt: a.evaluatedAt ? a.evaluatedAt.toISOString() : null,
+      verdictDetail: a.status === 'active' ? a.verdict_detail : null,
+      evaluatedAt: a.evaluated_at ? a.evaluated_at.toISOString() : null,
       duplicateOf: dup.map((d) => ({ enterpriseId: d.enterprise_id, enterpriseName: d.name })),
     };
   }

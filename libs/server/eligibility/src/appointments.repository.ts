@@ -1,8 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type Bind } from '@cqo/server-audit';
-import type { EducationLevel, Gender, PositionLevel, QualificationLevel, QualificationType, Role, Verdict } from '@cqo/contracts';
+import type {
+  AppointmentStatus,
+  EducationLevel,
+  FilingType,
+  Gender,
+  PositionLevel,
+  QualificationLevel,
+  QualificationType,
+  Role,
+  Verdict,
+  VerdictResult,
+} from '@cqo/contracts';
+import type { SqlRunner } from '@cqo/server-common';
 import { ACTIVE_ON } from './appointment-sql';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A row of `appointment` as raw SQL reads it (snake_case; dates as text): the one description of
@@ -35,7 +49,29 @@ export interface AppointmentRecord {
   initial_training_completed_on: string | null;
   explanation: string | null;
   verdict: Verdict | null;
+  previous_id: string | null;
+  filing_type: FilingType;
+  status: AppointmentStatus;
+  ended_on: string | null;
+  end_reason: string | null;
+  filed_at: Date;
+  filed_by: string | null;
+  late_filing: boolean;
+  verdict_detail: VerdictResult | null;
+  verdict_profile: string | null;
+  evaluated_at: Date | null;
+  disqualified: boolean;
 }
+
+/** Every column of `appointment` as an `AppointmentRecord` (dates as text, hours as a number). */
+const RECORD_SELECT = `SELECT a.id, a.enterprise_id, a.person_id, a.region_path, a.name, a.gender, a.birth_month, a.phone, a.position_title,
+       a.position_level, a.concurrent_post, a.education, a.qualification_type, a.qualification_level, a.quality_related,
+       a.years_in_quality, a.declarations, a.appointed_on::text AS appointed_on, a.term_end::text AS term_end,
+       a.effective_from::text AS effective_from, a.authorisation_cert_no, a.initial_training_hours::float8 AS initial_training_hours,
+       a.initial_training_cert_no, a.initial_training_completed_on::text AS initial_training_completed_on, a.explanation, a.verdict,
+       a.previous_id, a.filing_type, a.status, a.ended_on::text AS ended_on, a.end_reason, a.filed_at, a.filed_by, a.late_filing,
+       a.verdict_detail, a.verdict_profile, a.evaluated_at, a.disqualified
+  FROM appointment a`;
 
 /** A new filing (聘任备案 or 变更) as `insert` writes it: the person's data as filed, checked by the caller. */
 export interface NewAppointment {
@@ -154,6 +190,18 @@ export class AppointmentsRepository {
         WHERE a.id = v.id`,
       [verdicts.map((v) => v.id), verdicts.map((v) => v.verdict), verdicts.map((v) => v.detail), verdicts.map((v) => v.disqualified), at, profile],
     );
+  }
+
+  /** One appointment, whole; null when there is none of that id. */
+  async byId(db: SqlRunner, id: string): Promise<AppointmentRecord | null> {
+    if (!UUID.test(id)) return null;
+    const [row] = (await db.query(`${RECORD_SELECT} WHERE a.id = $1`, [id])) as AppointmentRecord[];
+    return row ?? null;
+  }
+
+  /** An enterprise's filings, newest first (by effective date, then filing time). */
+  async ofEnterprise(db: SqlRunner, enterpriseId: string): Promise<AppointmentRecord[]> {
+    return (await db.query(`${RECORD_SELECT} WHERE a.enterprise_id = $1 ORDER BY a.effective_from DESC, a.filed_at DESC`, [enterpriseId])) as AppointmentRecord[];
   }
 
   /** The enterprise's active appointment (at most one), or null. */

@@ -4,14 +4,13 @@ import { ScopeModule } from '@cqo/server-auth';
 import { AppointmentsRepository } from './appointments.repository';
 import { EligibilityService } from './eligibility.service';
 import { PolicyProfileVersionEntity } from './entities/policy-profile-version.entity';
-import { PolicyScheduleEntity } from './entities/policy-schedule.entity';
 import { EligibilityProcessor } from './jobs/eligibility.processor';
 import { NightlyScheduleService } from './jobs/nightly-schedule.service';
 import { PolicyController } from './policy.controller';
 import { ProfilesService } from './profiles.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PolicyProfileVersionEntity, PolicyScheduleEntity]), ScopeModule],
+  imports: [TypeOrmModule.forFeature([PolicyProfileVersionEntity]), ScopeModule],
   controllers: [PolicyController],
   providers: [ProfilesService, EligibilityService, AppointmentsRepository],
   exports: [ProfilesService, EligibilityService, AppointmentsRepository],

@@ -33,7 +33,24 @@ export interface EnterpriseRow {
   closed_on: string | null;
 }
 
-export type ActiveAppointmentRow = Omit<AppointmentRecord, 'region_path' | 'verdict'>;
+/** The filed columns of an active appointment, as the roster compares them with a row. */
+export type ActiveAppointmentRow = Omit<
+  AppointmentRecord,
+  | 'region_path'
+  | 'verdict'
+  | 'previous_id'
+  | 'filing_type'
+  | 'status'
+  | 'ended_on'
+  | 'end_reason'
+  | 'filed_at'
+  | 'filed_by'
+  | 'late_filing'
+  | 'verdict_detail'
+  | 'verdict_profile'
+  | 'evaluated_at'
+  | 'disqualified'
+>;
 
 /** The enterprise columns a roster row writes. */
 export interface EnterpriseFields {
