@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type Bind } from '@cqo/server-audit';
-import { AppointmentsRepository, type AppointmentRecord } from '@cqo/server-eligibility';
+import { AppointmentsRepository, type AppointmentRecord, type NewAppointment as FiledAppointment } from '@cqo/server-eligibility';
 import type { Role } from '@cqo/contracts';
 
 /** Rows per statement: big enough to amortise the round trip, small enough for the parameter arrays. */
@@ -68,34 +68,8 @@ export interface NewEnterprise extends EnterpriseFields {
   id: string;
 }
 
-export interface NewAppointment {
-  enterpriseId: string;
-  regionPath: string;
-  personId: string;
-  previousId: string | null;
-  filingType: 'appoint' | 'change';
-  name: string;
-  gender: string;
-  birthMonth: string;
-  phone: string;
-  positionTitle: string;
-  positionLevel: string;
-  concurrentPost: boolean;
-  education: string;
-  qualificationType: string;
-  qualificationLevel: string | null;
-  qualityRelated: boolean;
-  yearsInQuality: number;
-  declarations: string[];
-  appointedOn: string;
-  termEnd: string | null;
-  effectiveFrom: string;
-  authorisationCertNo: string | null;
-  initialTrainingHours: number | null;
-  initialTrainingCertNo: string | null;
-  initialTrainingCompletedOn: string | null;
-  explanation: string | null;
-}
+/** A roster row's new appointment: the form's `NewAppointment` less who filed it and when (the import's). */
+export type NewAppointment = Omit<FiledAppointment, 'filedAt' | 'filedBy' | 'lateFiling'>;
 
 export interface EndedAppointment {
   id: string;
