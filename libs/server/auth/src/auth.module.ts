@@ -7,7 +7,6 @@ import { RegionsModule } from '@cqo/server-regions';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { LoginFailureEntity } from './entities/login-failure.entity';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
 import { ScopeModule } from './scope.module';
@@ -20,7 +19,7 @@ import { UsersService } from './users.service';
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([UserEntity, SessionEntity, LoginFailureEntity]),
+    TypeOrmModule.forFeature([UserEntity, SessionEntity]),
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       // Each guarded route skips the throttlers that are not its own (@SkipThrottle).

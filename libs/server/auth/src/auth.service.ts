@@ -5,7 +5,6 @@ import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { GroupCommit, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
-import { LoginFailureEntity } from './entities/login-failure.entity';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
 import { dummyHash, hashPassword, passwordPolicyErrors, verifyPassword } from './password';
@@ -108,7 +107,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const ok = user && user.isActive ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
     if (!ok || !user) {
       const lockedUntil = await this.dataSource.transaction(async (m) => {
-        await m.insert(LoginFailureEntity, { username, at: now, ip });
+        await m.query(`INSERT INTO login_failure (username, at, ip) VALUES ($1, $2, $3)`, [username, now, ip]);
         // Only the window counts: older failures and ended locks of this name are dropped (the audit log keeps them).
         await m.query(`DELETE FROM login_failure WHERE username = $1 AND at <= $2`, [username, since]);
         await m.query(`DELETE FROM login_lock WHERE username = $1 AND until <= $2`, [username, now]);
@@ -140,7 +139,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     }
 
     const session = await this.dataSource.transaction(async (m) => {
-      await m.delete(LoginFailureEntity, { username, ip });
+      await m.query(`DELETE FROM login_failure WHERE username = $1 AND ip IS NOT DISTINCT FROM $2`, [username, ip]);
       await m.query(`DELETE FROM login_lock WHERE username = $1 AND ip = $2`, [username, ip]);
       const s = await m.save(
         m.create(SessionEntity, {

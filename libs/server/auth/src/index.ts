@@ -1,6 +1,5 @@
 export * from './entities/user.entity';
 export * from './entities/session.entity';
-export * from './entities/login-failure.entity';
 export * from './password';
 export * from './session-cache';
 export * from './auth.service';

@@ -3,7 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { RegionsModule } from '@cqo/server-regions';
-import { EnterpriseAwardEntity } from './entities/enterprise-award.entity';
 import { EnterpriseEntity } from './entities/enterprise.entity';
 import { EnterpriseChangeRequestsController } from './enterprise-change-requests.controller';
 import { EnterpriseChangeRequestsRepository } from './enterprise-change-requests.repository';
@@ -13,7 +12,7 @@ import { EnterprisesService } from './enterprises.service';
 import { EnterpriseClosingService } from './enterprise-closing.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EnterpriseEntity, EnterpriseAwardEntity]), RegionsModule, ScopeModule, EligibilityModule],
+  imports: [TypeOrmModule.forFeature([EnterpriseEntity]), RegionsModule, ScopeModule, EligibilityModule],
   controllers: [EnterprisesController, EnterpriseChangeRequestsController],
   providers: [EnterprisesService, EnterpriseClosingService, EnterpriseChangeRequestsService, EnterpriseChangeRequestsRepository],
   exports: [EnterprisesService],

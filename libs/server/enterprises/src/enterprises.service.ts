@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import type {
   ApiErrorDetail,
+  AwardType,
   ClosingReason,
   CqoFilter,
   EnterpriseAward,
@@ -25,7 +26,6 @@ import type { CreateEnterpriseDto } from './dtos/create-enterprise.dto';
 import type { EnterpriseQueryDto } from './dtos/enterprise-query.dto';
 import type { UpdateEnterpriseDto } from './dtos/update-enterprise.dto';
 import { EnterpriseChangeRequestsRepository, toChangeRequest } from './enterprise-change-requests.repository';
-import { EnterpriseAwardEntity } from './entities/enterprise-award.entity';
 import { EnterpriseEntity } from './entities/enterprise.entity';
 
 @Injectable()
@@ -231,7 +231,7 @@ export class EnterprisesService {
       before.sizeClass = e.sizeClass;
     }
     if (asked.awards) {
-      const current = await this.dataSource.getRepository(EnterpriseAwardEntity).find({ where: { enterpriseId: e.id }, order: { year: 'DESC' } });
+      const current = await this.awardsOf(e.id);
       const was = current.map((a) => ({ award: a.award, year: a.year ?? null }));
       const now = asked.awards.map((a) => ({ award: a.award, year: a.year ?? null }));
       if (awardKey(was) !== awardKey(now)) {
@@ -251,8 +251,19 @@ export class EnterprisesService {
   }
 
   private async replaceAwards(m: EntityManager, enterpriseId: string, awards: EnterpriseAward[]): Promise<void> {
-    await m.delete(EnterpriseAwardEntity, { enterpriseId });
-    if (awards.length) await m.insert(EnterpriseAwardEntity, awards.map((a) => ({ enterpriseId, award: a.award, year: a.year ?? null })));
+    await m.query(`DELETE FROM enterprise_award WHERE enterprise_id = $1`, [enterpriseId]);
+    if (awards.length) {
+      await m.query(`INSERT INTO enterprise_award (enterprise_id, award, year) SELECT $1, * FROM unnest($2::varchar[], $3::smallint[])`, [
+        enterpriseId,
+        awards.map((a) => a.award),
+        awards.map((a) => a.year ?? null),
+      ]);
+    }
+  }
+
+  /** An enterprise's awards, latest year first (a year not known first of all, as PostgreSQL sorts NULL). */
+  private awardsOf(enterpriseId: string): Promise<{ award: AwardType; year: number | null }[]> {
+    return this.dataSource.query(`SELECT award, year FROM enterprise_award WHERE enterprise_id = $1 ORDER BY year DESC`, [enterpriseId]);
   }
 
   private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<EnterpriseEntity> {
@@ -265,7 +276,7 @@ export class EnterprisesService {
   private async detail(e: EnterpriseEntity, actor: Actor): Promise<EnterpriseDetail> {
     const [region, awards] = await Promise.all([
       this.regions.find(e.regionCode),
-      this.dataSource.getRepository(EnterpriseAwardEntity).find({ where: { enterpriseId: e.id }, order: { year: 'DESC' } }),
+      this.awardsOf(e.id),
     ]);
     const [cell] = await this.dataSource.query(
       `SELECT a.id AS a_id, a.name AS a_name, a.phone AS a_phone, a.term_end::text AS a_term_end, a.verdict AS a_verdict,

@@ -1,5 +1,4 @@
 export * from './entities/enterprise.entity';
-export * from './entities/enterprise-award.entity';
 export * from './enterprises.service';
 export * from './enterprises.module';
 export * from './dtos/enterprise-query.dto';

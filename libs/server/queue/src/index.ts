@@ -1,6 +1,5 @@
 export * from './queue-names';
 export * from './schedules';
-export * from './outbox.entity';
 export * from './outbox.service';
 export * from './unit-of-work';
 export * from './outbox-relay.service';

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { OutboxEntity } from './outbox.entity';
 import { JOB_QUEUE, type JobName, type JobPayloads } from './queue-names';
 
 /** The bull job id of an outbox row: one row is one job, however often it is sent. */
@@ -22,9 +21,12 @@ export function outboxRowId(jobId: unknown): string | null {
 @Injectable()
 export class OutboxService {
   async enqueue<K extends JobName>(manager: EntityManager, jobName: K, payload: JobPayloads[K]): Promise<string> {
-    const row = manager.create(OutboxEntity, { queue: JOB_QUEUE[jobName], jobName, payload });
-    const saved = await manager.save(row);
-    return saved.id;
+    const [row]: { id: string }[] = await manager.query(`INSERT INTO outbox (queue, job_name, payload) VALUES ($1, $2, $3::jsonb) RETURNING id`, [
+      JOB_QUEUE[jobName],
+      jobName,
+      JSON.stringify(payload),
+    ]);
+    return String(row.id);
   }
 
   /**

@@ -1,8 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
-import { OutboxEntity } from './outbox.entity';
 import { OutboxService } from './outbox.service';
 import { UnitOfWork } from './unit-of-work';
 import { OutboxRelayService } from './outbox-relay.service';
@@ -12,7 +10,6 @@ import { redisOptions } from './redis';
 /** The outbox writer and the unit of work (transaction + audit + outbox), for every process that changes data. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([OutboxEntity])],
   providers: [OutboxService, UnitOfWork],
   exports: [OutboxService, UnitOfWork],
 })
