@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { EvaluationServicesModule } from '@cqo/server-evaluation';
 import { RegionsModule } from '@cqo/server-regions';
-import { ViolationEntity } from './entities/violation.entity';
 import { ViolationsController } from './violations.controller';
 import { ViolationsService } from './violations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ViolationEntity]), EligibilityModule, RegionsModule, EvaluationServicesModule, ScopeModule],
+  imports: [EligibilityModule, RegionsModule, EvaluationServicesModule, ScopeModule],
   controllers: [ViolationsController],
   providers: [ViolationsService],
   exports: [ViolationsService],

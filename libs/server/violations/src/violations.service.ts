@@ -9,7 +9,6 @@ import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { UnitOfWork } from '@cqo/server-queue';
 import type { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto, VoidViolationDto } from './dtos/violation.dto';
-import { ViolationEntity } from './entities/violation.entity';
 
 interface ViolationRow {
   id: string;
@@ -41,6 +40,19 @@ const SELECT = `SELECT v.id, v.enterprise_id, e.name AS enterprise_name, e.regio
 /** Moves a violation may make; a closed one is final. */
 const NEXT: Record<ViolationStatus, ViolationStatus[]> = { open: ['rectified', 'closed'], rectified: ['open', 'closed'], closed: [] };
 const STATUS_NAMES: Record<ViolationStatus, string> = { open: '未整改', rectified: '已整改', closed: '已关闭' };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a write checks of a violation before it opens (`row`). */
+interface ViolationHead {
+  region_path: string;
+  enterprise_id: string;
+  status: ViolationStatus;
+  person_id: string | null;
+  recorded_role: string;
+  type: string;
+  occurred_on: string;
+  version: number;
+}
 
 /**
  * Violations (SPEC §5). Their effect on a CQO is derived: recording one re-judges the person's
@@ -102,25 +114,26 @@ export class ViolationsService {
     if (errors.length) throw AppException.validation(errors);
     const id = await this.unitOfWork.run(actor, 'violation.record', async (m, tx) => {
       const now = this.clock.now();
-      const result = await m.insert(ViolationEntity, {
-        enterpriseId: e.id,
-        regionPath: e.region_path,
-        subject: dto.subject,
-        personId: appointment?.person_id ?? null,
-        appointmentId: appointment?.id ?? null,
-        type: dto.type,
-        accidentLevel: dto.accidentLevel ?? null,
-        occurredOn: dto.occurredOn,
-        sourceDocument: dto.sourceDocument.trim(),
-        description: dto.description?.trim() || null,
-        status: 'open',
-        statusNote: null,
-        recordedBy: actor.userId,
-        recordedRole: actor.role,
-        recordedAt: now,
-        updatedAt: now,
-      });
-      const newId = (result.identifiers[0] as { id: string }).id;
+      const [{ id: newId }]: { id: string }[] = await m.query(
+        `INSERT INTO violation (enterprise_id, region_path, subject, person_id, appointment_id, type, accident_level, occurred_on,
+                                source_document, description, status, status_note, recorded_by, recorded_role, recorded_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', NULL, $11, $12, $13, $13, 1) RETURNING id`,
+        [
+          e.id,
+          e.region_path,
+          dto.subject,
+          appointment?.person_id ?? null,
+          appointment?.id ?? null,
+          dto.type,
+          dto.accidentLevel ?? null,
+          dto.occurredOn,
+          dto.sourceDocument.trim(),
+          dto.description?.trim() || null,
+          actor.userId || null,
+          actor.role,
+          now,
+        ],
+      );
       if (appointment) await this.eligibility.refresh(m, { personIds: [appointment.person_id] });
       await tx.audit({ objectType: 'violation', objectId: newId, details: { enterpriseId: e.id, type: dto.type } });
       await tx.enqueue('stats.refresh', { reason: 'violation.record', enterpriseId: e.id });
@@ -131,24 +144,32 @@ export class ViolationsService {
     return this.item(id);
   }
 
+  /** What the writes below check of a violation before they open: scope, state, person and who recorded it. */
+  private async row(id: string): Promise<ViolationHead | null> {
+    if (!UUID.test(id)) return null;
+    const [v] = await this.dataSource.query(
+      `SELECT region_path, enterprise_id, status, person_id, recorded_role, type, occurred_on::text AS occurred_on, version FROM violation WHERE id = $1`,
+      [id],
+    );
+    return v ?? null;
+  }
+
   async updateStatus(actor: Actor, id: string, dto: UpdateViolationStatusDto): Promise<ViolationItem> {
-    const v = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(ViolationEntity).findOneBy({ id }) : null;
+    const v = await this.row(id);
     if (!v) throw AppException.notFound('违规记录');
-    await this.scope.assert(actor, { type: 'violation', id, regionPath: v.regionPath, enterpriseId: v.enterpriseId }, 'write', '违规记录');
+    await this.scope.assert(actor, { type: 'violation', id, regionPath: v.region_path, enterpriseId: v.enterprise_id }, 'write', '违规记录');
     if (!NEXT[v.status].includes(dto.status)) {
       throw AppException.validation([{ field: 'status', code: 'transition', message: `违规记录不能从“${STATUS_NAMES[v.status]}”改为“${STATUS_NAMES[dto.status]}”` }]);
     }
     await this.unitOfWork.run(actor, 'violation.status', async (m, tx) => {
-      const r = await m
-        .createQueryBuilder()
-        .update(ViolationEntity)
-        .set({ status: dto.status, statusNote: dto.note.trim(), updatedAt: this.clock.now(), version: () => 'version + 1' })
-        .where('id = :id AND version = :version', { id, version: dto.version })
-        .execute();
-      if (r.affected !== 1) throw AppException.conflict('违规记录已被他人修改，请刷新后重试');
-      if (v.personId) await this.eligibility.refresh(m, { personIds: [v.personId] });
+      const [updated] = (await m.query(
+        `UPDATE violation SET status = $3, status_note = $4, updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`,
+        [id, dto.version, dto.status, dto.note.trim(), this.clock.now()],
+      )) as [unknown[], number];
+      if (updated.length !== 1) throw AppException.conflict('违规记录已被他人修改，请刷新后重试');
+      if (v.person_id) await this.eligibility.refresh(m, { personIds: [v.person_id] });
       await tx.audit({ objectType: 'violation', objectId: id, details: { from: v.status, to: dto.status } });
-      await tx.enqueue('stats.refresh', { reason: 'violation.status', enterpriseId: v.enterpriseId });
+      await tx.enqueue('stats.refresh', { reason: 'violation.status', enterpriseId: v.enterprise_id });
     });
     return this.item(id);
   }
@@ -161,7 +182,7 @@ export class ViolationsService {
    * (suspension, termination, a pending revocation) is lifted; a revocation an officer confirmed stays.
    */
   async void(actor: Actor, id: string, dto: VoidViolationDto): Promise<VoidedViolationItem> {
-    const v = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(ViolationEntity).findOneBy({ id }) : null;
+    const v = await this.row(id);
     if (!v) {
       const [gone] = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.query(`SELECT region_path, enterprise_id FROM violation_voided WHERE id = $1`, [id]) : [];
       if (gone) {
@@ -170,10 +191,10 @@ export class ViolationsService {
       }
       throw AppException.notFound('违规记录');
     }
-    await this.scope.assert(actor, { type: 'violation', id, regionPath: v.regionPath, enterpriseId: v.enterpriseId }, 'write', '违规记录');
-    if (levelRank(actor.role) < levelRank(v.recordedRole)) {
-      await this.audit.record({ actor, ip: actor.ip, action: 'violation.void', objectType: 'violation', objectId: id, result: 'denied', details: { recordedRole: v.recordedRole } });
-      throw AppException.forbidden(`该违规记录由${LEVEL_NAMES[v.recordedRole] ?? v.recordedRole}录入，只能由录入层级或上级撤销`);
+    await this.scope.assert(actor, { type: 'violation', id, regionPath: v.region_path, enterpriseId: v.enterprise_id }, 'write', '违规记录');
+    if (levelRank(actor.role) < levelRank(v.recorded_role)) {
+      await this.audit.record({ actor, ip: actor.ip, action: 'violation.void', objectType: 'violation', objectId: id, result: 'denied', details: { recordedRole: v.recorded_role } });
+      throw AppException.forbidden(`该违规记录由${LEVEL_NAMES[v.recorded_role] ?? v.recorded_role}录入，只能由录入层级或上级撤销`);
     }
     const reason = dto.reason.trim();
     await this.unitOfWork.run(actor, 'violation.void', async (m, tx) => {
@@ -189,16 +210,16 @@ export class ViolationsService {
         [id, this.clock.now(), actor.userId, actor.role, reason],
       );
       await m.query(`DELETE FROM violation WHERE id = $1`, [id]);
-      if (v.personId) {
-        await this.eligibility.refresh(m, { personIds: [v.personId] });
-        await this.certificates.liftViolation(m, tx, id, v.personId, actor, reason);
+      if (v.person_id) {
+        await this.eligibility.refresh(m, { personIds: [v.person_id] });
+        await this.certificates.liftViolation(m, tx, id, v.person_id, actor, reason);
       }
       await tx.audit({
         objectType: 'violation',
         objectId: id,
-        details: { enterpriseId: v.enterpriseId, type: v.type, occurredOn: v.occurredOn, recordedRole: v.recordedRole, reason },
+        details: { enterpriseId: v.enterprise_id, type: v.type, occurredOn: v.occurred_on, recordedRole: v.recorded_role, reason },
       });
-      await tx.enqueue('stats.refresh', { reason: 'violation.void', enterpriseId: v.enterpriseId });
+      await tx.enqueue('stats.refresh', { reason: 'violation.void', enterpriseId: v.enterprise_id });
     });
     const [row]: VoidedRow[] = await this.dataSource.query(`${VOIDED_SELECT} WHERE v.id = $1`, [id]);
     return toVoidedItem({ ...row, version: v.version });
@@ -207,16 +228,17 @@ export class ViolationsService {
   /** Voided violations in scope, latest first: who voided each, when and why. */
   async listVoided(actor: Actor, q: ViolationQueryDto): Promise<Page<VoidedViolationItem>> {
     const params: unknown[] = [];
-    const where: string[] = [this.scope.wherePositional(actor, 'v', params, 'enterprise_id')];
-    if (q.enterpriseId) where.push(`v.enterprise_id = $${params.push(q.enterpriseId)}`);
-    if (q.type) where.push(`v.type = $${params.push(q.type)}`);
-    const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM violation_voided v WHERE ${clause}`, params);
-    const rows: VoidedRow[] = await this.dataSource.query(
-      `${VOIDED_SELECT} WHERE ${clause} ORDER BY v.voided_at DESC, v.id LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+    const clause = [
+      this.scope.wherePositional(actor, 'v', params, 'enterprise_id'),
+      ...equalsFilters(params, { 'v.enterprise_id': q.enterpriseId, 'v.type': q.type }),
+    ].join(' AND ');
+    return queryPage(
+      this.dataSource,
+      { from: `FROM violation_voided v WHERE ${clause}`, select: `${VOIDED_SELECT} WHERE ${clause} ORDER BY v.voided_at DESC, v.id` },
       params,
+      q,
+      (r: VoidedRow) => toVoidedItem({ ...forRole(actor, r), version: 0 }),
     );
-    return { items: rows.map((r) => toVoidedItem({ ...forRole(actor, r), version: 0 })), total, page: q.page, pageSize: q.pageSize };
   }
 
   private async item(id: string): Promise<ViolationItem> {
