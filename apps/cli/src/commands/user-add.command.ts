@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ROLES, type Role } from '@cqo/contracts';
-import { AuditLogEntity, AuditService } from '@cqo/server-audit';
+import { AuditService } from '@cqo/server-audit';
 import { hashPassword, passwordPolicyErrors } from '@cqo/server-auth';
 import { Clock } from '@cqo/server-common';
 import { dataSourceOptions } from '@cqo/server-database';
@@ -18,8 +18,8 @@ function policyError(password: string | undefined, username: string): string | n
  * (one audit path, chained by the audit_log trigger; issue 19 item 2, 等保 8.1.4.3 安全审计).
  */
 async function openDatabase(): Promise<{ ds: DataSource; audit: AuditService }> {
-  const ds = await new DataSource({ ...dataSourceOptions(databaseUrlOrExit()), entities: [AuditLogEntity] }).initialize();
-  return { ds, audit: new AuditService(ds.getRepository(AuditLogEntity), new Clock()) };
+  const ds = await new DataSource(dataSourceOptions(databaseUrlOrExit())).initialize();
+  return { ds, audit: new AuditService(ds, new Clock()) };
 }
 
 /**

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
-import { AUDIT_SORT_KEYS, parseSort, type AuditEntry, type AuditSortKey, type Page } from '@cqo/contracts';
-import { Clock, type Actor } from '@cqo/server-common';
-import { AuditLogEntity } from './audit-log.entity';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AUDIT_SORT_KEYS, type AuditEntry, type AuditSortKey, type Page } from '@cqo/contracts';
+import { Clock, equalsFilters, orderBySort, queryPage, type Actor } from '@cqo/server-common';
 
 /** Adds a value to a statement's parameters and answers its placeholder (`$n`). */
 export type Bind = (value: unknown) => string;
@@ -23,7 +21,7 @@ export interface AuditRecord {
 @Injectable()
 export class AuditService {
   constructor(
-    @InjectRepository(AuditLogEntity) private readonly repo: Repository<AuditLogEntity>,
+    private readonly dataSource: DataSource,
     private readonly clock: Clock,
   ) {}
 
@@ -33,21 +31,8 @@ export class AuditService {
    * the same connection, inside that transaction.
    */
   async record(entry: AuditRecord, manager?: EntityManager): Promise<void> {
-    const target = manager ? manager.getRepository(AuditLogEntity) : this.repo;
-    await target.save(
-      target.create({
-      at: this.clock.now(),
-      actorId: entry.actor?.userId ?? null,
-      actorUsername: entry.actor?.username ?? entry.username ?? null,
-      actorRole: entry.actor?.role ?? null,
-      ip: entry.ip ?? null,
-      action: entry.action,
-      objectType: entry.objectType ?? null,
-      objectId: entry.objectId ?? null,
-      result: entry.result,
-      details: entry.details ?? null,
-      }),
-    );
+    const params: unknown[] = [];
+    await (manager ?? this.dataSource).query(this.insertStatement(entry, (v) => `$${params.push(v)}`), params);
   }
 
   /**
@@ -135,38 +120,48 @@ export class AuditService {
   }
 
   async list(query: { page: number; pageSize: number; action?: string; actor?: string; from?: string; to?: string; sort?: string }): Promise<Page<AuditEntry>> {
-    const qb = this.repo.createQueryBuilder('a').where('true');
-    // Issue 20 item 3: a whitelisted column first, then newest first (the id), so pages never overlap.
-    const sort = parseSort(query.sort, AUDIT_SORT_KEYS);
-    if (sort) qb.orderBy(`a.${AUDIT_SORT_PROPERTY[sort.key]}`, sort.desc ? 'DESC' : 'ASC', 'NULLS LAST').addOrderBy('a.id', 'DESC');
-    else qb.orderBy('a.id', 'DESC');
-    if (query.action) qb.andWhere('a.action = :action', { action: query.action });
-    if (query.actor) qb.andWhere('a.actor_username = :actor', { actor: query.actor });
+    const params: unknown[] = [];
+    const where = ['true', ...equalsFilters(params, { 'a.action': query.action, 'a.actor_username': query.actor })];
     // Days are China days (UTC+8), as the officers read them (issue 20 item 6).
-    if (query.from) qb.andWhere(`a.at >= (:from::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, { from: query.from });
-    if (query.to) qb.andWhere(`a.at < (:to::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`, { to: query.to });
-    const [rows, total] = await qb
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize)
-      .getManyAndCount();
-    return {
-      items: rows.map((r) => ({
+    if (query.from) where.push(`a.at >= ($${params.push(query.from)}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
+    if (query.to) where.push(`a.at < ($${params.push(query.to)}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
+    const clause = where.join(' AND ');
+    // Issue 20 item 3: a whitelisted column first, then newest first (the id), so pages never overlap.
+    const order = orderBySort(query.sort, AUDIT_SORT_KEYS, AUDIT_SORT_SQL, 'id DESC');
+    return queryPage(
+      this.dataSource,
+      {
+        from: `FROM audit_log a WHERE ${clause}`,
+        select: `SELECT a.id::text AS id, a.at, a.actor_id, a.actor_username, a.ip, a.action, a.object_type, a.object_id, a.result FROM audit_log a WHERE ${clause} ORDER BY ${order}`,
+      },
+      params,
+      query,
+      (r: AuditRow): AuditEntry => ({
         id: r.id,
-        at: r.at.toISOString(),
-        actorId: r.actorId,
-        actorUsername: r.actorUsername,
+        at: new Date(r.at).toISOString(),
+        actorId: r.actor_id,
+        actorUsername: r.actor_username,
         ip: r.ip,
         action: r.action,
-        objectType: r.objectType,
-        objectId: r.objectId,
+        objectType: r.object_type,
+        objectId: r.object_id,
         result: r.result,
-      })),
-      total,
-      page: query.page,
-      pageSize: query.pageSize,
-    };
+      }),
+    );
   }
 }
 
-/** The entity property each audit sort key orders by. */
-const AUDIT_SORT_PROPERTY: Record<AuditSortKey, keyof AuditLogEntity> = { at: 'at', actor: 'actorUsername', action: 'action', result: 'result' };
+/** The column (of audit_log, the list's one table) each audit sort key orders by. */
+const AUDIT_SORT_SQL: Record<AuditSortKey, string> = { at: 'at', actor: 'actor_username', action: 'action', result: 'result' };
+
+interface AuditRow {
+  id: string;
+  at: Date;
+  actor_id: string | null;
+  actor_username: string | null;
+  ip: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  result: AuditEntry['result'];
+}

@@ -1,4 +1,3 @@
-export * from './audit-log.entity';
 export * from './audit.service';
 export * from './audit.controller';
 export * from './audit.module';

@@ -1,16 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ScopeModule } from '@cqo/server-auth';
 import { AppointmentsRepository } from './appointments.repository';
 import { EligibilityService } from './eligibility.service';
-import { PolicyProfileVersionEntity } from './entities/policy-profile-version.entity';
 import { EligibilityProcessor } from './jobs/eligibility.processor';
 import { NightlyScheduleService } from './jobs/nightly-schedule.service';
 import { PolicyController } from './policy.controller';
 import { ProfilesService } from './profiles.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PolicyProfileVersionEntity]), ScopeModule],
+  imports: [ScopeModule],
   controllers: [PolicyController],
   providers: [ProfilesService, EligibilityService, AppointmentsRepository],
   exports: [ProfilesService, EligibilityService, AppointmentsRepository],

@@ -13,7 +13,6 @@ import {
 } from '@cqo/policy';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
-import { PolicyProfileVersionEntity } from './entities/policy-profile-version.entity';
 
 /** The policy tables' revision as an SQL expression, to fold into a caller's own read (migration 1764610000000). */
 export const POLICY_REVISION_SQL = `(SELECT rev::text FROM policy_revision WHERE id = 1)`;
@@ -86,7 +85,7 @@ export class ProfilesService {
   private async snapshot(m: EntityManager, known?: string): Promise<PolicySnapshot> {
     const revision = known ?? (await this.revision(m));
     if (this.cached?.revision === revision) return this.cached;
-    const rows = await m.getRepository(PolicyProfileVersionEntity).find({ order: { name: 'ASC', version: 'ASC' } });
+    const rows: { definition: PolicyProfile }[] = await m.query(`SELECT definition FROM policy_profile_version ORDER BY name, version`);
     const schedule: (ProfileScheduleEntry & { chosenAt: Date | string | null })[] = await m.query(
       `SELECT s.from_date::text AS "from", s.profile_name || '@' || s.profile_version AS profile, u.username AS "chosenBy", s.chosen_at AS "chosenAt"
          FROM policy_schedule s LEFT JOIN app_user u ON u.id = s.chosen_by ORDER BY s.from_date`,
@@ -145,14 +144,10 @@ export class ProfilesService {
     const errors = validateProfile(profile);
     if (errors.length) throw AppException.validation(errors.map((e) => ({ field: e.field, code: 'invalid', message: e.message })));
     await this.write(actor, 'policy.version.create', profileRef(profile), { basedOn: profile.basedOn, effectiveFrom: profile.effectiveFrom }, async (m) => {
-      await m.insert(PolicyProfileVersionEntity, {
-        name,
-        version,
-        definition: profile,
-        effectiveFrom: profile.effectiveFrom,
-        createdBy: actor.userId,
-        createdAt: this.clock.now(),
-      });
+      await m.query(
+        `INSERT INTO policy_profile_version (name, version, definition, effective_from, created_by, created_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6)`,
+        [name, version, JSON.stringify(profile), profile.effectiveFrom, actor.userId || null, this.clock.now()],
+      );
     });
     if (req.adopt) await this.use(actor, profileRef(profile), profile.effectiveFrom);
     return profile;
