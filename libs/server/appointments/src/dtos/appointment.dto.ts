@@ -1,36 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsDateString,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
-import {
-  EDUCATION_LEVELS,
-  GENDERS,
-  POSITION_LEVELS,
-  QUALIFICATION_LEVELS,
-  QUALIFICATION_TYPES,
-  type ChangeAppointmentRequest,
-  type DismissAppointmentRequest,
-  type EducationLevel,
-  type FileAppointmentRequest,
-  type Gender,
-  type PositionLevel,
-  type QualificationLevel,
-  type QualificationType,
-} from '@cqo/contracts';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { EDUCATION_LEVELS, GENDERS, POSITION_LEVELS, QUALIFICATION_LEVELS, QUALIFICATION_TYPES, type ChangeAppointmentRequest, type DismissAppointmentRequest, type EducationLevel, type FileAppointmentRequest, type Gender, type PositionLevel, type QualificationLevel, type QualificationType } from '@cqo/contracts';
 import { FieldLabel } from '@cqo/server-common';
 
 const DATE = { strict: true } as const;

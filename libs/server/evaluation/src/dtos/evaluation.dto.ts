@@ -1,57 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsDateString,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import {
-  CERTIFICATE_STATUSES,
-  CQO_GRADES,
-  EVALUATION_SCHEMES,
-  EVALUATION_STATUSES,
-  MANUAL_CERTIFICATE_STATUSES,
-  YEARLY_REVIEW_RATINGS,
-  type AcceptEvaluationRequest,
-  type AddTalentRequest,
-  type AppointPanelRequest,
-  type CertificateQuery,
-  type CertificateStatus,
-  type CertificateStatusRequest,
-  type ClearReviewFlagRequest,
-  type RevocationDecisionRequest,
-  type ConsolidateRequest,
-  type CqoGrade,
-  type EvaluationApplicationQuery,
-  type EvaluationApplicationRequest,
-  type EvaluationScheme,
-  type EvaluationStatus,
-  type GradePreviewRequest,
-  type InterviewRequest,
-  type ManualCertificateStatus,
-  type RemoveTalentRequest,
-  type ResubmitEvaluationRequest,
-  type ReturnEvaluationRequest,
-  type ScoreMap,
-  type ScoreSheetRequest,
-  type TalentPoolQuery,
-  type UpdateEvaluationSettingsRequest,
-  type YearlyReviewRating,
-  type YearlyReviewRequest,
-} from '@cqo/contracts';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { CERTIFICATE_STATUSES, CQO_GRADES, EVALUATION_SCHEMES, EVALUATION_STATUSES, MANUAL_CERTIFICATE_STATUSES, type AcceptEvaluationRequest, type AddTalentRequest, type AppointPanelRequest, type CertificateQuery, type CertificateStatus, type CertificateStatusRequest, type ClearReviewFlagRequest, type ConsolidateRequest, type CqoGrade, type EvaluationApplicationQuery, type EvaluationApplicationRequest, type EvaluationScheme, type EvaluationStatus, type GradePreviewRequest, type InterviewRequest, type ManualCertificateStatus, type RemoveTalentRequest, type ResubmitEvaluationRequest, type ReturnEvaluationRequest, type RevocationDecisionRequest, type ScoreMap, type ScoreSheetRequest, type TalentPoolQuery, type UpdateEvaluationSettingsRequest, type YearlyReviewRating, type YearlyReviewRequest, YEARLY_REVIEW_RATINGS } from '@cqo/contracts';
 import { FieldLabel, PageQuery, MaxVersion, RegionQuery, BoolQuery } from '@cqo/server-common';
 
 const SCHEME_MSG = '评价标准应为 zhejiang（浙江）或 hunan（湖南）';

@@ -1,39 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  Allow,
-  IsDefined,
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-  IsObject,
-} from 'class-validator';
-import {
-  FILING_STATUS_SORT_KEYS,
-  REPORT_STATUSES,
-  type AnnualReportData,
-  type FilingStatusSortKey,
-  type SortParam,
-  type BulkAcceptRequest,
-  type FilingStatusQuery,
-  type RemindRequest,
-  type ReportProgress,
-  type ReportStatus,
-  type ReviewQueueQuery,
-  type ReviewRequest,
-  type SaveAnnualReportRequest,
-  type SaveCityReportRequest,
-  type SubmitAnnualReportRequest,
-  type UpdateFilingSettingsRequest,
-} from '@cqo/contracts';
+import { Allow, ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { FILING_STATUS_SORT_KEYS, REPORT_STATUSES, type AnnualReportData, type BulkAcceptRequest, type FilingStatusQuery, type FilingStatusSortKey, type RemindRequest, type ReportProgress, type ReportStatus, type ReviewQueueQuery, type ReviewRequest, type SaveAnnualReportRequest, type SaveCityReportRequest, type SortParam, type SubmitAnnualReportRequest, type UpdateFilingSettingsRequest } from '@cqo/contracts';
 import { FieldLabel, PageQuery, MaxVersion, SortQuery, RegionQuery, BoolQuery } from '@cqo/server-common';
 
 const YEAR_MESSAGE = { message: '年度应为 2000–2100 的整数' };
