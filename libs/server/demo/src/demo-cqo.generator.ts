@@ -13,6 +13,8 @@ import type {
   ViolationSubject,
   ViolationType,
 } from '@cqo/contracts';
+import type { NewAppointment } from '@cqo/server-eligibility';
+import type { NewLedgerRecord } from '@cqo/server-training';
 import { mulberry32, pick, pickWeighted, type DemoEnterprise, type DemoUserSpec, type Rng, type Weighted } from './demo-data.generator';
 
 /**
@@ -51,57 +53,31 @@ export interface DemoCqoPerson {
   phone: string;
 }
 
-export interface DemoAppointment {
+/**
+ * One generated filing: a repository `NewAppointment` by index (enterprise, person, the row it
+ * changed) instead of by id, with its state and the verdict it is built to get.
+ */
+export interface DemoAppointment
+  extends Omit<NewAppointment, 'enterpriseId' | 'regionPath' | 'personId' | 'previousId' | 'termEnd' | 'filedAt' | 'filedBy'> {
   enterpriseIndex: number;
   personIndex: number;
   /** Index (into `appointments`, always lower) of the row a change filing changed. */
   previousIndex: number | null;
-  filingType: FilingType;
   status: AppointmentStatus;
-  name: string;
-  gender: Gender;
-  /** YYYY-MM. */
-  birthMonth: string;
-  phone: string;
-  positionTitle: string;
-  positionLevel: PositionLevel;
-  concurrentPost: boolean;
-  education: EducationLevel;
-  qualificationType: QualificationType;
-  qualificationLevel: QualificationLevel | null;
-  qualityRelated: boolean;
-  yearsInQuality: number;
-  declarations: string[];
-  appointedOn: string;
   termEnd: string;
-  effectiveFrom: string;
   endedOn: string | null;
   endReason: string | null;
-  authorisationCertNo: string | null;
-  initialTrainingHours: number | null;
-  initialTrainingCertNo: string | null;
-  initialTrainingCompletedOn: string | null;
-  /** 上报说明 for a soft failure known at filing time. */
-  explanation: string | null;
   /** ISO timestamp, China time. */
   filedAt: string;
-  /** Filed more than 30 days after the appointment (or the change) took effect. */
-  lateFiling: boolean;
   /** Active rows only: the verdict the data is built to get. */
   intent: DemoIntent | null;
 }
 
-export interface DemoTrainingRecord {
+/** One generated training record: a ledger entry's course fields, by person and enterprise index. */
+export interface DemoTrainingRecord
+  extends Pick<NewLedgerRecord, 'category' | 'course' | 'provider' | 'startDate' | 'endDate' | 'hours' | 'certificateNo'> {
   personIndex: number;
   enterpriseIndex: number | null;
-  category: TrainingCategory;
-  course: string;
-  provider: string;
-  startDate: string;
-  endDate: string;
-  /** > 0, a multiple of 0.5, at most 8 per day of the course. */
-  hours: number;
-  certificateNo: string | null;
   source: 'enterprise' | 'provider';
   recordedAt: string;
 }
