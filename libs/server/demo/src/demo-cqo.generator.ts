@@ -421,22 +421,23 @@ interface Person {
   shortLastYear: boolean | null;
 }
 
-interface Profile {
-  positionTitle: string;
-  positionLevel: PositionLevel;
-  concurrentPost: boolean;
-  education: EducationLevel;
-  qualificationType: QualificationType;
-  qualificationLevel: QualificationLevel | null;
-  qualityRelated: boolean;
-  yearsInQuality: number;
-  declarations: string[];
-  authorisationCertNo: string | null;
-  initialTrainingHours: number | null;
-  initialTrainingCertNo: string | null;
-  initialTrainingCompletedOn: number | null;
-  explanation: string | null;
-}
+/** A generated person's filed data: `NewAppointment`'s, with the training date as a day number. */
+type Profile = Pick<
+  NewAppointment,
+  | 'positionTitle'
+  | 'positionLevel'
+  | 'concurrentPost'
+  | 'education'
+  | 'qualificationType'
+  | 'qualificationLevel'
+  | 'qualityRelated'
+  | 'yearsInQuality'
+  | 'declarations'
+  | 'authorisationCertNo'
+  | 'initialTrainingHours'
+  | 'initialTrainingCertNo'
+  | 'explanation'
+> & { initialTrainingCompletedOn: number | null };
 
 class CqoGenerator {
   private readonly rng: Rng;
