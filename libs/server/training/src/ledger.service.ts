@@ -37,6 +37,11 @@ const INSERT_BATCH = 2000;
 /** Rows per page when walking the chain. */
 const VERIFY_BATCH = 20_000;
 
+/** The draft's fields that go to training_record as they are, in the INSERT's column order after id and seq. */
+const LEDGER_DRAFT_COLUMNS = [
+  'kind', 'personId', 'enterpriseId', 'category', 'course', 'provider', 'startDate', 'endDate', 'hours', 'certificateNo', 'source', 'reverses', 'reason',
+] as const satisfies readonly (keyof LedgerDraft)[];
+
 /**
  * The training hours ledger (SPEC §4, 001 §10 区块链存证): records are only ever appended, each
  * with the hash of its canonical content and of the record before it. The table refuses UPDATE,
@@ -77,7 +82,7 @@ export class LedgerService {
     for (let from = 0; from < drafts.length; from += INSERT_BATCH) {
       const part = drafts.slice(from, from + INSERT_BATCH);
       const links = chained.slice(from, from + INSERT_BATCH);
-      const col = <T>(f: (d: LedgerDraft, i: number) => T) => part.map(f);
+      const field = (k: keyof LedgerDraft) => part.map((d) => d[k]);
       await m.query(
         `INSERT INTO training_record (id, seq, kind, person_id, enterprise_id, category, course, provider, start_date, end_date, hours,
                                       certificate_no, source, reverses, reason, import_id, recorded_at, recorded_by, prev_hash, hash)
@@ -88,24 +93,12 @@ export class LedgerService {
              AS u(id, seq, kind, person_id, enterprise_id, category, course, provider, start_date, end_date, hours,
                   certificate_no, source, reverses, reason, import_id, recorded_ms, recorded_by, prev_hash, hash)`,
         [
-          col((d) => d.id),
+          field('id'),
           links.map((l) => l.seq),
-          col((d) => d.kind),
-          col((d) => d.personId),
-          col((d) => d.enterpriseId),
-          col((d) => d.category),
-          col((d) => d.course),
-          col((d) => d.provider),
-          col((d) => d.startDate),
-          col((d) => d.endDate),
-          col((d) => d.hours),
-          col((d) => d.certificateNo),
-          col((d) => d.source),
-          col((d) => d.reverses),
-          col((d) => d.reason),
-          col((_d, i) => records[from + i].importId),
-          col((d) => d.recordedAt),
-          col((d) => d.recordedBy),
+          ...LEDGER_DRAFT_COLUMNS.map(field),
+          part.map((_d, i) => records[from + i].importId),
+          field('recordedAt'),
+          field('recordedBy'),
           links.map((l) => l.prevHash),
           links.map((l) => l.hash),
         ],
