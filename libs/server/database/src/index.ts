@@ -8,3 +8,4 @@ export * from './prepared-query';
 export * from './audit-hash';
 export * from './app-role';
 export * from './group-commit';
+export * from './columns';

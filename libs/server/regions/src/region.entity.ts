@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TextColumn, VarcharColumn } from '@cqo/server-database';
 import type { RegionLevel } from '@cqo/contracts';
 
 @Entity('region')
@@ -6,16 +7,16 @@ export class RegionEntity {
   @PrimaryColumn({ type: 'varchar', length: 6 })
   code!: string;
 
-  @Column({ type: 'varchar' })
+  @VarcharColumn()
   name!: string;
 
   @Column({ type: 'smallint' })
   level!: RegionLevel;
 
-  @Column({ name: 'parent_code', type: 'varchar', nullable: true })
+  @VarcharColumn('parent_code', { nullable: true })
   parentCode!: string | null;
 
   /** `/420000/420100/420102/` — a subtree is one prefix match on an indexed column. */
-  @Column({ type: 'text' })
+  @TextColumn()
   path!: string;
 }

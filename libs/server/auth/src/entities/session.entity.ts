@@ -1,21 +1,22 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { IdColumn, TimestampColumn, UuidColumn, VarcharColumn } from '@cqo/server-database';
 
 /** A signed-in session. The access token names it; logout, idle time, its absolute lifetime, a password change elsewhere and a reused token end it. */
 @Entity('user_session')
 export class SessionEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @IdColumn()
   id!: string;
 
-  @Column({ name: 'user_id', type: 'uuid' })
+  @UuidColumn('user_id')
   userId!: string;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @TimestampColumn('created_at')
   createdAt!: Date;
 
-  @Column({ name: 'last_seen_at', type: 'timestamptz' })
+  @TimestampColumn('last_seen_at')
   lastSeenAt!: Date;
 
-  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('revoked_at', { nullable: true })
   revokedAt!: Date | null;
 
   /** The generation of the one token that may refresh this session (rotation, ASVS V3.3). */
@@ -23,12 +24,12 @@ export class SessionEntity {
   tokenGen!: number;
 
   /** When the token was last rotated: the previous one is still honoured for a short grace after it. */
-  @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('rotated_at', { nullable: true })
   rotatedAt!: Date | null;
 
-  @Column({ type: 'varchar', nullable: true })
+  @VarcharColumn({ nullable: true })
   ip!: string | null;
 
-  @Column({ name: 'user_agent', type: 'varchar', nullable: true })
+  @VarcharColumn('user_agent', { nullable: true })
   userAgent!: string | null;
 }

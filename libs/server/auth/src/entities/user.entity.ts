@@ -1,41 +1,42 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreateDateColumn, Entity } from 'typeorm';
+import { BooleanColumn, IdColumn, TextColumn, TimestampColumn, UuidColumn, VarcharColumn } from '@cqo/server-database';
 import type { Role } from '@cqo/contracts';
 
 @Entity('app_user')
 export class UserEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @IdColumn()
   id!: string;
 
-  @Column({ type: 'varchar' })
+  @VarcharColumn()
   username!: string;
 
-  @Column({ name: 'display_name', type: 'varchar' })
+  @VarcharColumn('display_name')
   displayName!: string;
 
-  @Column({ name: 'password_hash', type: 'text' })
+  @TextColumn('password_hash')
   passwordHash!: string;
 
-  @Column({ type: 'varchar' })
+  @VarcharColumn()
   role!: Role;
 
-  @Column({ name: 'region_code', type: 'varchar', nullable: true })
+  @VarcharColumn('region_code', { nullable: true })
   regionCode!: string | null;
 
-  @Column({ name: 'enterprise_id', type: 'uuid', nullable: true })
+  @UuidColumn('enterprise_id', { nullable: true })
   enterpriseId!: string | null;
 
-  @Column({ name: 'is_active', type: 'boolean', default: true })
+  @BooleanColumn('is_active', { default: true })
   isActive!: boolean;
 
   /** No longer set: failed sign-ins lock (account, client IP) pairs in login_lock (issue 18 item 5). */
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
+  @TimestampColumn('locked_until', { nullable: true })
   lockedUntil!: Date | null;
 
   /** Set by `cqo user:add` and a reset: every route but me, password and logout answers 403 until the password is changed. */
-  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  @BooleanColumn('must_change_password', { default: false })
   mustChangePassword!: boolean;
 
-  @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('password_changed_at', { nullable: true })
   passwordChangedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -1,49 +1,50 @@
-import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { Entity, VersionColumn } from 'typeorm';
+import { BooleanColumn, DateColumn, IdColumn, NowColumn, TextColumn, VarcharColumn } from '@cqo/server-database';
 import type { ClosingReason, OwnershipType, SizeClass } from '@cqo/contracts';
 
 @Entity('enterprise')
 export class EnterpriseEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @IdColumn()
   id!: string;
 
-  @Column({ name: 'credit_code', type: 'varchar' })
+  @VarcharColumn('credit_code')
   creditCode!: string;
 
-  @Column({ type: 'varchar' })
+  @VarcharColumn()
   name!: string;
 
-  @Column({ name: 'region_code', type: 'varchar' })
+  @VarcharColumn('region_code')
   regionCode!: string;
 
   /** Copy of the region's path, so scope filters are one indexed prefix match. */
-  @Column({ name: 'region_path', type: 'text' })
+  @TextColumn('region_path')
   regionPath!: string;
 
-  @Column({ name: 'above_size', type: 'boolean' })
+  @BooleanColumn('above_size')
   aboveSize!: boolean;
 
-  @Column({ name: 'size_class', type: 'varchar', nullable: true })
+  @VarcharColumn('size_class', { nullable: true })
   sizeClass!: SizeClass | null;
 
-  @Column({ type: 'varchar', nullable: true })
+  @VarcharColumn({ nullable: true })
   ownership!: OwnershipType | null;
 
-  @Column({ type: 'varchar', nullable: true })
+  @VarcharColumn({ nullable: true })
   industry!: string | null;
 
   /** The first day of its open closing (注销/吊销/迁出, issue 17), null while it is open; see `enterprise_closure`. */
-  @Column({ name: 'closed_on', type: 'date', nullable: true })
+  @DateColumn('closed_on', { nullable: true })
   closedOn!: string | null;
 
-  @Column({ name: 'closed_reason', type: 'varchar', nullable: true })
+  @VarcharColumn('closed_reason', { nullable: true })
   closedReason!: ClosingReason | null;
 
   @VersionColumn()
   version!: number;
 
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  @NowColumn('created_at')
   createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  @NowColumn('updated_at')
   updatedAt!: Date;
 }
