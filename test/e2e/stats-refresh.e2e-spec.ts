@@ -66,6 +66,17 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
       30_000,
       100,
     );
+  /** Every county holding enterprises is held for year Y, each of its enterprises once (closed ones have no part). */
+  const expectEveryCountyHeld = async () => {
+    const unheld = await t.db.query(
+      `SELECT DISTINCT e.region_code FROM enterprise e WHERE NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $1 AND c.region_code = e.region_code)`,
+      [Y],
+    );
+    expect(unheld).toEqual([]);
+    for (const county of COUNTIES) {
+      expect(Number((await one(`SELECT count(*)::int AS n FROM stat_contrib WHERE year = $1 AND region_code = $2`, [Y, county])).n)).toBe(await registered(county));
+    }
+  };
   /** The current snapshot of year Y, every region's own and total counts. */
   const snapshotOf = async () =>
     Object.fromEntries(
@@ -402,15 +413,7 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     const job = await queue.add('stats.rebuild', { trigger: 'test:nightly', years: [Y] });
     await job.finished();
     const since = await lastRunId();
-    // Every county holding enterprises is held, each enterprise once (closed ones have no part).
-    const unheld = await t.db.query(
-      `SELECT DISTINCT e.region_code FROM enterprise e WHERE NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $1 AND c.region_code = e.region_code)`,
-      [Y],
-    );
-    expect(unheld).toEqual([]);
-    for (const county of COUNTIES) {
-      expect(Number((await one(`SELECT count(*)::int AS n FROM stat_contrib WHERE year = $1 AND region_code = $2`, [Y, county])).n)).toBe(await registered(county));
-    }
+    await expectEveryCountyHeld();
     // Nothing changed since the rebuild: holding wrote no run (the snapshot is the rebuild's).
     expect((await t.db.query(`SELECT trigger FROM stat_run WHERE trigger LIKE '%:hold'`))).toEqual([]);
     // A figure drifted with no change queued: a recount of 江汉区 would count it, a move by the edited enterprise does not.
@@ -438,13 +441,6 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     await settled();
     expect((await runsSince(since)).filter((r) => r.kind === 'full')).toEqual([expect.objectContaining({ years: [Y], status: 'succeeded', trigger: expect.stringContaining('catch-up') })]);
     expect((await one(`SELECT as_of::text AS d FROM stat_current WHERE year = $1`, [Y])).d).toBe(today);
-    const unheld = await t.db.query(
-      `SELECT DISTINCT e.region_code FROM enterprise e WHERE NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $1 AND c.region_code = e.region_code)`,
-      [Y],
-    );
-    expect(unheld).toEqual([]);
-    for (const county of COUNTIES) {
-      expect(Number((await one(`SELECT count(*)::int AS n FROM stat_contrib WHERE year = $1 AND region_code = $2`, [Y, county])).n)).toBe(await registered(county));
-    }
+    await expectEveryCountyHeld();
   }, 120_000);
 });

@@ -1,18 +1,4 @@
-import type {
-  AccidentLevel,
-  AppointmentStatus,
-  EducationLevel,
-  FilingType,
-  Gender,
-  PositionLevel,
-  QualificationLevel,
-  QualificationType,
-  TrainingCategory,
-  Verdict,
-  ViolationStatus,
-  ViolationSubject,
-  ViolationType,
-} from '@cqo/contracts';
+import type { AccidentLevel, AppointmentStatus, EducationLevel, FilingType, Gender, PositionLevel, QualificationLevel, QualificationType, TrainingCategory, Verdict, ViolationStatus, ViolationSubject, ViolationType } from '@cqo/contracts';
 import type { NewAppointment } from '@cqo/server-eligibility';
 import type { NewLedgerRecord } from '@cqo/server-training';
 import { mulberry32, pick, pickWeighted, type DemoEnterprise, type DemoUserSpec, type Rng, type Weighted } from './demo-data.generator';

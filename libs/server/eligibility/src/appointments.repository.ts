@@ -1,18 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type Bind } from '@cqo/server-audit';
-import type {
-  AppointmentStatus,
-  EducationLevel,
-  FilingType,
-  Gender,
-  PositionLevel,
-  QualificationLevel,
-  QualificationType,
-  Role,
-  Verdict,
-  VerdictResult,
-} from '@cqo/contracts';
+import type { AppointmentStatus, CqoPersonFields, EducationLevel, FilingType, Gender, PositionLevel, QualificationLevel, QualificationType, Role, Verdict, VerdictResult } from '@cqo/contracts';
 import type { SqlRunner } from '@cqo/server-common';
 import { ACTIVE_ON } from './appointment-sql';
 
@@ -74,25 +63,12 @@ const RECORD_SELECT = `SELECT a.id, a.enterprise_id, a.person_id, a.region_path,
   FROM appointment a`;
 
 /** A new filing (聘任备案 or 变更) as `insert` writes it: the person's data as filed, checked by the caller. */
-export interface NewAppointment {
+export interface NewAppointment extends CqoPersonFields {
   enterpriseId: string;
   regionPath: string;
   personId: string;
   previousId: string | null;
   filingType: 'appoint' | 'change';
-  name: string;
-  gender: Gender;
-  birthMonth: string;
-  phone: string;
-  positionTitle: string;
-  positionLevel: PositionLevel;
-  concurrentPost: boolean;
-  education: EducationLevel;
-  qualificationType: QualificationType;
-  qualificationLevel: QualificationLevel | null;
-  qualityRelated: boolean;
-  yearsInQuality: number;
-  declarations: string[];
   appointedOn: string;
   termEnd: string | null;
   effectiveFrom: string;
