@@ -35,30 +35,25 @@ describe('addDays', () => {
   });
 });
 
-describe('addYears', () => {
+// A term's anniversary (addYears) and its last day (termEndFor) side by side: the last day is the
+// day before the anniversary, and a 29 Feb start in a common year keeps 28 Feb for both.
+describe('addYears and termEndFor: 004 三(一) 任期一般为5年 → the last day of the term', () => {
   it.each([
-    ['2021-03-01', 5, '2026-03-01'],
-    ['2024-02-29', 1, '2025-02-28'],
-    ['2024-02-29', 4, '2028-02-29'],
-    ['2024-02-29', 5, '2029-02-28'],
-    ['2023-12-31', 1, '2024-12-31'],
-    ['2024-02-29', -1, '2023-02-28'],
-  ])('%s + %d years → %s (29 Feb becomes 28 Feb in a common year)', (date, years, out) => {
-    expect(addYears(date, years)).toBe(out);
+    ['2021-03-01', 5, '2026-03-01', '2026-02-28'],
+    ['2023-03-01', 5, '2028-03-01', '2028-02-29'],
+    ['2021-01-01', 5, '2026-01-01', '2025-12-31'],
+    ['2021-06-15', 5, '2026-06-15', '2026-06-14'],
+    ['2024-02-29', 5, '2029-02-28', '2029-02-28'],
+    ['2024-02-29', 4, '2028-02-29', '2028-02-28'],
+    ['2024-02-29', 1, '2025-02-28', '2025-02-28'],
+    ['2024-01-01', 1, '2025-01-01', '2024-12-31'],
+    ['2023-12-31', 1, '2024-12-31', '2024-12-30'],
+  ])('a %s appointment for %d years: anniversary %s, last day %s', (start, years, anniversary, end) => {
+    expect([addYears(start, years), termEndFor(start, years)]).toEqual([anniversary, end]);
   });
-});
 
-describe('termEndFor: 004 三(一) 任期一般为5年 → the last day of the term', () => {
-  it.each([
-    ['2021-03-01', 5, '2026-02-28'],
-    ['2023-03-01', 5, '2028-02-29'],
-    ['2021-01-01', 5, '2025-12-31'],
-    ['2021-06-15', 5, '2026-06-14'],
-    ['2024-02-29', 5, '2029-02-28'],
-    ['2024-02-29', 4, '2028-02-28'],
-    ['2024-01-01', 1, '2024-12-31'],
-  ])('a %s appointment for %d years ends on %s', (start, years, end) => {
-    expect(termEndFor(start, years)).toBe(end);
+  it('goes back a year from 29 Feb to 28 Feb', () => {
+    expect(addYears('2024-02-29', -1)).toBe('2023-02-28');
   });
 });
 

@@ -196,32 +196,20 @@ describe('hunan-2024 001 5.1 sets no years in quality management', () => {
 // ---------------------------------------------------------------------------------------------
 // Education
 
-describe('hubei-2021 004 二(二) 具有大学本科以上学历', () => {
-  it('passes 大学本科 and 硕士研究生', () => {
-    expectEligible(judge(HUBEI, { education: '大学本科' }));
-    expectEligible(judge(HUBEI, { education: '硕士研究生' }));
-  });
-
-  it('fails 大专: ineligible, expected 大学本科及以上, actual 大专', () => {
-    const r = expectOnlyFailure(judge(HUBEI, { education: '大专' }), 'education', 'ineligible', '004 二(二)');
-    expect(r.expected).toBe('大学本科及以上');
-    expect(r.actual).toBe('大专');
-  });
-});
-
 describe.each([
-  ['chongqing-2024 003 5.1.2 具有大专及以上学历', CHONGQING, '003 5.1.2'],
-  ['hunan-2024 001 5.1.1 应具有大专（含）以上学历', HUNAN, '001 5.1.1'],
-  ['zhejiang 000 4.1 a) 学历要求 (default 大专)', ZHEJIANG, '000 4.1 a)'],
-] as const)('%s', (_title, profile, clause) => {
-  it('passes 大专', () => {
-    expectEligible(judge(profile, { education: '大专' }));
+  ['hubei-2021 004 二(二) 具有大学本科以上学历', HUBEI, '004 二(二)', ['大学本科', '硕士研究生'], '大专', '大学本科及以上'],
+  ['chongqing-2024 003 5.1.2 具有大专及以上学历', CHONGQING, '003 5.1.2', ['大专'], '中专', '大专及以上'],
+  ['hunan-2024 001 5.1.1 应具有大专（含）以上学历', HUNAN, '001 5.1.1', ['大专'], '中专', '大专及以上'],
+  ['zhejiang 000 4.1 a) 学历要求 (default 大专)', ZHEJIANG, '000 4.1 a)', ['大专'], '中专', '大专及以上'],
+] as const)('%s', (_title, profile, clause, passing, failing, expected) => {
+  it.each(passing)('passes %s', (education) => {
+    expectEligible(judge(profile, { education }));
   });
 
-  it('fails 中专', () => {
-    const r = expectOnlyFailure(judge(profile, { education: '中专' }), 'education', 'ineligible', clause);
-    expect(r.expected).toBe('大专及以上');
-    expect(r.actual).toBe('中专');
+  it(`fails ${failing}: ineligible, expected ${expected}, actual ${failing}`, () => {
+    const r = expectOnlyFailure(judge(profile, { education: failing }), 'education', 'ineligible', clause);
+    expect(r.expected).toBe(expected);
+    expect(r.actual).toBe(failing);
   });
 });
 
@@ -229,48 +217,27 @@ describe.each([
 // Qualification
 
 describe('hubei-2021 004 二(二) 中级及以上质量专业技术人员职业资格或相关专业高级技术职称', () => {
-  it('passes a 中级 质量专业技术人员职业资格', () => {
-    const v = judge(HUBEI, holding('质量专业技术人员职业资格', '中级', false));
+  it.each([
+    ['质量专业技术人员职业资格', '中级', false, '中级质量专业技术人员职业资格'],
+    ['质量专业技术人员职业资格', '副高级', false, '副高级质量专业技术人员职业资格'],
+    ['专业技术职称', '副高级', true, '副高级专业技术职称（质量相关专业）'],
+    ['专业技术职称', '正高级', true, '正高级专业技术职称（质量相关专业）'],
+  ] as const)('passes a %s at %s (quality-related: %s), stated as %s', (kind, level, related, actual) => {
+    const v = judge(HUBEI, holding(kind, level, related));
     expectEligible(v);
-    expect(ruleOf(v, 'qualification').actual).toBe('中级质量专业技术人员职业资格');
+    expect(ruleOf(v, 'qualification').actual).toBe(actual);
   });
 
-  it('passes a 副高级 质量专业技术人员职业资格 (its 高级)', () => {
-    expectEligible(judge(HUBEI, holding('质量专业技术人员职业资格', '副高级', false)));
-  });
-
-  it('passes a quality-related 副高级 专业技术职称', () => {
-    const v = judge(HUBEI, holding('专业技术职称', '副高级', true));
-    expectEligible(v);
-    expect(ruleOf(v, 'qualification').actual).toBe('副高级专业技术职称（质量相关专业）');
-  });
-
-  it('passes a quality-related 正高级 专业技术职称', () => {
-    expectEligible(judge(HUBEI, holding('专业技术职称', '正高级', true)));
-  });
-
-  it('fails an unrelated 副高级 专业技术职称', () => {
-    const r = expectOnlyFailure(judge(HUBEI, holding('专业技术职称', '副高级', false)), 'qualification', 'ineligible', '004 二(二)');
-    expect(r.actual).toBe('副高级专业技术职称（非质量相关专业）');
-  });
-
-  it('fails an unrelated 中级 专业技术职称', () => {
-    const r = expectOnlyFailure(judge(HUBEI, holding('专业技术职称', '中级', false)), 'qualification', 'ineligible', '004 二(二)');
-    expect(r.actual).toBe('中级专业技术职称（非质量相关专业）');
-  });
-
-  it('fails a quality-related 中级 专业技术职称 (a 职称 must be 高级)', () => {
-    expectOnlyFailure(judge(HUBEI, holding('专业技术职称', '中级', true)), 'qualification', 'ineligible', '004 二(二)');
-  });
-
-  it('fails an 初级 质量专业技术人员职业资格', () => {
-    const r = expectOnlyFailure(judge(HUBEI, holding('质量专业技术人员职业资格', '初级', false)), 'qualification', 'ineligible', '004 二(二)');
-    expect(r.actual).toBe('初级质量专业技术人员职业资格');
-  });
-
-  it('fails 无', () => {
-    const r = expectOnlyFailure(judge(HUBEI, holding('无', null, false)), 'qualification', 'ineligible', '004 二(二)');
-    expect(r.actual).toBe('无职称或职业资格');
+  it.each([
+    ['专业技术职称', '副高级', false, '副高级专业技术职称（非质量相关专业）'],
+    ['专业技术职称', '中级', false, '中级专业技术职称（非质量相关专业）'],
+    // a 职称 must be 高级 even when quality-related
+    ['专业技术职称', '中级', true, '中级专业技术职称（质量相关专业）'],
+    ['质量专业技术人员职业资格', '初级', false, '初级质量专业技术人员职业资格'],
+    ['无', null, false, '无职称或职业资格'],
+  ] as const)('fails a %s at %s (quality-related: %s), stated as %s', (kind, level, related, actual) => {
+    const r = expectOnlyFailure(judge(HUBEI, holding(kind, level, related)), 'qualification', 'ineligible', '004 二(二)');
+    expect(r.actual).toBe(actual);
   });
 
   it('states both ways to qualify in the expected wording', () => {
@@ -280,40 +247,31 @@ describe('hubei-2021 004 二(二) 中级及以上质量专业技术人员职业�
   });
 });
 
-describe('chongqing-2024 003 5.1.2 中级及以上专业技术职称', () => {
-  it('counts a 中级 质量专业技术人员职业资格 as a 中级 职称 (SPEC §3)', () => {
-    expectEligible(judge(CHONGQING, holding('质量专业技术人员职业资格', '中级', false)));
+describe.each([
+  ['chongqing-2024 003 5.1.2 中级及以上专业技术职称', CHONGQING, '003 5.1.2'],
+  ['hunan-2024 001 5.1.1 中级（含）以上专业技术职称或同等资格质量管理工作经历', HUNAN, '001 5.1.1'],
+  ['zhejiang 000 4.1 a) 技术职称要求 (default 中级)', ZHEJIANG, '000 4.1 a)'],
+] as const)('%s', (_title, profile, clause) => {
+  // A 中级 质量专业技术人员职业资格 counts as a 中级 职称 (SPEC §3); any 中级 职称 passes, quality-related or not.
+  it.each(['质量专业技术人员职业资格', '专业技术职称'] as const)('passes a 中级 %s', (kind) => {
+    expectEligible(judge(profile, holding(kind, '中级', false)));
   });
 
-  it('passes any 中级 专业技术职称, quality-related or not', () => {
-    expectEligible(judge(CHONGQING, holding('专业技术职称', '中级', false)));
-  });
-
-  it('fails an 初级 专业技术职称 citing 003 5.1.2', () => {
-    const r = expectOnlyFailure(judge(CHONGQING, holding('专业技术职称', '初级', false)), 'qualification', 'ineligible', '003 5.1.2');
+  it.each(['质量专业技术人员职业资格', '专业技术职称'] as const)('fails an 初级 %s, expecting 中级及以上专业技术职称', (kind) => {
+    const r = expectOnlyFailure(judge(profile, holding(kind, '初级', false)), 'qualification', 'ineligible', clause);
     expect(r.expected).toContain('中级及以上专业技术职称');
     expect(r.actual).toContain('初级');
   });
+});
 
-  it('fails an 初级 质量专业技术人员职业资格', () => {
-    expectOnlyFailure(judge(CHONGQING, holding('质量专业技术人员职业资格', '初级', false)), 'qualification', 'ineligible', '003 5.1.2');
-  });
-
+describe('chongqing-2024 003 5.1.2 has no equivalent to a 职称', () => {
   it('does not accept a declared equivalent experience instead of a 职称', () => {
     const v = judge(CHONGQING, { ...holding('无', null, false), declarations: [...BASELINE.declarations, 'equivalent-experience'] });
     expectOnlyFailure(v, 'qualification', 'ineligible', '003 5.1.2');
   });
 });
 
-describe('hunan-2024 001 5.1.1 中级（含）以上专业技术职称或同等资格质量管理工作经历', () => {
-  it('passes a 中级 专业技术职称', () => {
-    expectEligible(judge(HUNAN, holding('专业技术职称', '中级', false)));
-  });
-
-  it('passes a 中级 质量专业技术人员职业资格', () => {
-    expectEligible(judge(HUNAN, holding('质量专业技术人员职业资格', '中级', false)));
-  });
-
+describe('hunan-2024 001 5.1.1 或同等资格质量管理工作经历', () => {
   it('passes 无 when the equivalent-experience declaration is ticked', () => {
     const v = judge(HUNAN, { ...holding('无', null, false), declarations: [...BASELINE.declarations, 'equivalent-experience'] });
     expectEligible(v);
@@ -323,16 +281,6 @@ describe('hunan-2024 001 5.1.1 中级（含）以上专业技术职称或同等�
   it('fails 无 without the equivalent-experience declaration', () => {
     const r = expectOnlyFailure(judge(HUNAN, holding('无', null, false)), 'qualification', 'ineligible', '001 5.1.1');
     expect(r.actual).toBe('无职称或职业资格');
-  });
-
-  it('fails an 初级 专业技术职称 without the declaration', () => {
-    expectOnlyFailure(judge(HUNAN, holding('专业技术职称', '初级', false)), 'qualification', 'ineligible', '001 5.1.1');
-  });
-});
-
-describe('zhejiang 000 4.1 a) 技术职称要求 (default 中级)', () => {
-  it('fails an 初级 专业技术职称', () => {
-    expectOnlyFailure(judge(ZHEJIANG, holding('专业技术职称', '初级', false)), 'qualification', 'ineligible', '000 4.1 a)');
   });
 });
 
@@ -689,51 +637,14 @@ describe('declaration clauses per profile', () => {
 // ---------------------------------------------------------------------------------------------
 // Disqualifications (SPEC §5): which violation type disqualifies under which profile
 
-const DISQUALIFYING: Record<string, Record<ViolationType, string | null>> = {
-  'hubei-2021': {
-    违法违规: null,
-    重大失误受处分: 'disqualification.misconduct',
-    刑事处分: 'disqualification.misconduct',
-    谋取不正当利益: 'disqualification.improper-gain',
-    泄露商业秘密: null,
-    损害合法权益: null,
-    较大以上质量安全事故: 'disqualification.major-accident',
-    失信: null,
-    知情不报或虚假报告: null,
-  },
-  'chongqing-2024': {
-    违法违规: null,
-    重大失误受处分: 'disqualification.misconduct',
-    刑事处分: 'disqualification.misconduct',
-    谋取不正当利益: 'disqualification.improper-gain',
-    泄露商业秘密: 'disqualification.secrets',
-    损害合法权益: 'disqualification.secrets',
-    较大以上质量安全事故: null,
-    失信: null,
-    知情不报或虚假报告: null,
-  },
-  'hunan-2024': {
-    违法违规: null,
-    重大失误受处分: 'disqualification.misconduct',
-    刑事处分: 'disqualification.misconduct',
-    谋取不正当利益: 'disqualification.misconduct',
-    泄露商业秘密: 'disqualification.secrets',
-    损害合法权益: 'disqualification.harm',
-    较大以上质量安全事故: null,
-    失信: null,
-    知情不报或虚假报告: null,
-  },
-  zhejiang: {
-    违法违规: null,
-    重大失误受处分: null,
-    刑事处分: null,
-    谋取不正当利益: null,
-    泄露商业秘密: null,
-    损害合法权益: null,
-    较大以上质量安全事故: null,
-    失信: null,
-    知情不报或虚假报告: null,
-  },
+// The violation types that disqualify, by profile, and the rule each fails; every type not
+// listed for a profile must leave the CQO eligible.
+const M = 'disqualification.misconduct';
+const DISQUALIFYING: Record<string, Partial<Record<ViolationType, string>>> = {
+  'hubei-2021': { 重大失误受处分: M, 刑事处分: M, 谋取不正当利益: 'disqualification.improper-gain', 较大以上质量安全事故: 'disqualification.major-accident' },
+  'chongqing-2024': { 重大失误受处分: M, 刑事处分: M, 谋取不正当利益: 'disqualification.improper-gain', 泄露商业秘密: 'disqualification.secrets', 损害合法权益: 'disqualification.secrets' },
+  'hunan-2024': { 重大失误受处分: M, 刑事处分: M, 谋取不正当利益: M, 泄露商业秘密: 'disqualification.secrets', 损害合法权益: 'disqualification.harm' },
+  zhejiang: {},
 };
 
 const CLAUSE_OF_RULE: Record<string, string> = {
@@ -749,7 +660,7 @@ const CLAUSE_OF_RULE: Record<string, string> = {
 };
 
 describe.each(BUILT_IN_PROFILES.map((p) => [p.name, p] as const))('%s disqualifications by violation type', (name, profile) => {
-  const cases = VIOLATION_TYPES.map((type) => [type, DISQUALIFYING[name][type]] as const);
+  const cases = VIOLATION_TYPES.map((type) => [type, DISQUALIFYING[name][type] ?? null] as const);
 
   const disqualifying = cases.filter(([, id]) => id !== null);
   if (disqualifying.length > 0) {

@@ -1,4 +1,5 @@
 import { SCORING_SCHEMES } from './schemes';
+import zhejiangTable from './zhejiang-000-B1.json';
 
 describe('scoring schemes', () => {
   it.each([
@@ -40,6 +41,16 @@ describe('scoring schemes', () => {
     expect(['6.6.1', '6.6.2', '6.6.3', '6.6.4', '6.6.5'].map(sum)).toEqual([150, 60, 100, 50, 40]);
     const ids = SCORING_SCHEMES.zhejiang.dimensions.flatMap((d) => d.indicators.map((i) => i.id));
     expect(ids).toEqual(expect.arrayContaining(['6.1.1.1', '6.5.1.2a', '6.6.1c', '6.6.5']));
+  });
+
+  it('the subtotals stored with the 000 表B.1 table match the leaves under them', () => {
+    const leaves = SCORING_SCHEMES.zhejiang.dimensions.flatMap((d) => d.indicators);
+    const groups = zhejiangTable.dimensions.flatMap((d) => ('groups' in d ? (d.groups as [string, string, number][]) : []));
+    expect(groups.map(([id]) => id)).toEqual(['6.1.1', '6.1.2', '6.3.1', '6.4.1', '6.4.2', '6.4.3', '6.4.4', '6.5.1', '6.5.2', '6.6.1', '6.6.2', '6.6.3', '6.6.4']);
+    for (const [id, , max] of groups) {
+      const under = leaves.filter((i) => i.id.startsWith(id));
+      expect([id, under.reduce((s, i) => s + i.max, 0)]).toEqual([id, max]);
+    }
   });
 
   it('hunan has the 001 附录A leaves, 附录B minimums and bands', () => {

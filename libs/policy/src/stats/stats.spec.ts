@@ -85,12 +85,11 @@ describe('rates', () => {
 });
 
 describe('projection to a deadline', () => {
+  /** Yearly points from `{ asOf: rate }`, in the order given. */
+  const ratesOn = (rates: Record<string, number | null>) => Object.entries(rates).map(([asOf, rate]) => ({ asOf, rate }));
+
   it('fits a line through the yearly points and extends it to the deadline', () => {
-    const points = [
-      { asOf: '2023-12-31', rate: 0.4 },
-      { asOf: '2024-12-31', rate: 0.5 },
-      { asOf: '2025-12-31', rate: 0.6 },
-    ];
+    const points = ratesOn({ '2023-12-31': 0.4, '2024-12-31': 0.5, '2025-12-31': 0.6 });
     const { projected, method } = projectRate(points, '2025-12-31', '2027-12-31');
     expect(method).toBe('trend');
     expect(projected).toBeCloseTo(0.8, 2);
@@ -111,11 +110,7 @@ describe('projection to a deadline', () => {
   });
 
   it('ignores years with no figure (a category with no enterprises that year)', () => {
-    const points = [
-      { asOf: '2024-12-31', rate: null },
-      { asOf: '2025-12-31', rate: 0.5 },
-      { asOf: '2026-06-30', rate: 0.6 },
-    ];
+    const points = ratesOn({ '2024-12-31': null, '2025-12-31': 0.5, '2026-06-30': 0.6 });
     const { projected, method } = projectRate(points, '2026-06-30', '2027-06-30');
     expect(method).toBe('trend');
     expect(projected).toBeCloseTo(0.8, 2);
