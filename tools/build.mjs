@@ -8,7 +8,7 @@
 import { transformFile } from '@swc/core';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +39,18 @@ function walk(dir, out = []) {
 const newest = (files) => files.reduce((m, f) => Math.max(m, statSync(f).mtimeMs), 0);
 
 async function buildServer() {
-  const files = SERVER_DIRS.flatMap((d) => walk(join(root, d))).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.endsWith('.d.ts'));
+  const sources = SERVER_DIRS.flatMap((d) => walk(join(root, d)));
+  const files = sources.filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.endsWith('.d.ts'));
+  // Data the code imports (e.g. libs/policy's scoring tables) is copied beside the compiled code.
+  const data = sources.filter((f) => f.endsWith('.json') && f.includes('/src/'));
   const marker = join(root, 'dist/.server-built');
-  if (ifStale && existsSync(marker) && statSync(marker).mtimeMs >= newest([...files, join(root, 'tsconfig.json')])) return log('server: up to date');
+  if (ifStale && existsSync(marker) && statSync(marker).mtimeMs >= newest([...files, ...data, join(root, 'tsconfig.json')])) return log('server: up to date');
   const started = Date.now();
+  for (const file of data) {
+    const out = join(root, 'dist', relative(root, file));
+    mkdirSync(dirname(out), { recursive: true });
+    copyFileSync(file, out);
+  }
   await Promise.all(
     files.map(async (file) => {
       const out = join(root, 'dist', relative(root, file)).replace(/\.ts$/, '.js');

@@ -12,7 +12,7 @@ import type {
 import { checkPlausibility, checkTerm, daysBetween, declarationsOf, defaultTermEnd, maskPhone, termRuleOf, chinaDate } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, pickCamel, type Actor } from '@cqo/server-common';
 import { AppointmentsRepository, EligibilityService, ProfilesService, type AppointmentRecord } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import type { ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto } from './dtos/appointment.dto';
@@ -283,21 +283,9 @@ export class AppointmentsService {
 
   private summary(a: AppointmentRecord): AppointmentSummary {
     return {
-      id: a.id,
-      enterpriseId: a.enterprise_id,
-      filingType: a.filing_type,
-      status: a.status,
-      name: a.name,
+      ...pickCamel(a, ['id', 'enterprise_id', 'filing_type', 'status', 'name', 'position_title', 'appointed_on', 'effective_from', 'term_end', 'ended_on', 'end_reason', 'filed_by', 'late_filing']),
       phone: maskPhone(a.phone) ?? '',
-      positionTitle: a.position_title,
-      appointedOn: a.appointed_on,
-      effectiveFrom: a.effective_from,
-      termEnd: a.term_end,
-      endedOn: a.ended_on,
-      endReason: a.end_reason,
       filedAt: a.filed_at.toISOString(),
-      filedBy: a.filed_by,
-      lateFiling: a.late_filing,
       verdict: a.status === 'active' ? a.verdict : null,
     };
   }

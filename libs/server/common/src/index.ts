@@ -9,3 +9,4 @@ export * from './job-progress';
 export * from './hashed-file';
 export * from './list-sort';
 export * from './page-query';
+export * from './rows';

@@ -44,7 +44,7 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
-import { APP_CONFIG, AppException, Clock, queryPage, type Actor, type AppConfig } from '@cqo/server-common';
+import { APP_CONFIG, AppException, Clock, pickCamel, queryPage, type Actor, type AppConfig } from '@cqo/server-common';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
@@ -712,21 +712,11 @@ export class EvaluationApplicationsService {
 
 function toListItem(r: ApplicationRow): EvaluationApplicationListItem {
   return {
-    id: r.id,
-    status: r.status,
-    scheme: r.scheme,
-    appliedGrade: r.applied_grade,
-    personId: r.person_id,
-    personName: r.person_name,
-    enterpriseId: r.enterprise_id,
-    enterpriseName: r.enterprise_name,
-    regionCode: r.region_code,
-    regionName: r.region_name,
+    ...pickCamel(r, ['id', 'status', 'scheme', 'applied_grade', 'person_id', 'person_name', 'enterprise_id', 'enterprise_name', 'region_code', 'region_name', 'version']),
     reevaluation: r.previous_certificate_id !== null,
     grade: r.report?.grade ?? null,
     total: r.report?.total ?? null,
     submittedAt: new Date(r.submitted_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
-    version: r.version,
   };
 }

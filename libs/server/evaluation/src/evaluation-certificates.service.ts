@@ -35,7 +35,7 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
-import { AppException, Clock, queryPage, type Actor } from '@cqo/server-common';
+import { AppException, Clock, pickCamel, queryPage, type Actor } from '@cqo/server-common';
 import { certificateNotification, NotificationsService, type OutgoingNotification } from '@cqo/server-filings';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { toYearHours, YEAR_HOURS_SQL } from '@cqo/server-training';
@@ -671,27 +671,8 @@ function rowCount(r: unknown): number {
 }
 
 function toItem(r: CertificateRow): CertificateListItem {
-  return {
-    id: r.id,
-    number: r.number,
-    holderName: r.holder_name,
-    personId: r.person_id,
-    organisationName: r.organisation_name,
-    enterpriseId: r.enterprise_id,
-    regionCode: r.region_code,
-    regionName: r.region_name,
-    cityCode: r.city_code,
-    cityName: r.city_name,
-    scheme: r.scheme,
-    score: r.score,
-    grade: r.grade,
-    issuingBody: r.issuing_body,
-    issuedOn: r.issued_on,
-    validUntil: r.valid_until,
-    status: r.status,
-    statusChangedOn: r.status_changed_on,
-    reviewFlag: r.review_flag,
-    reviewReason: r.review_reason,
-    inTalentPool: r.in_talent_pool,
-  };
+  return pickCamel(r, [
+    'id', 'number', 'holder_name', 'person_id', 'organisation_name', 'enterprise_id', 'region_code', 'region_name', 'city_code', 'city_name', 'scheme', 'score',
+    'grade', 'issuing_body', 'issued_on', 'valid_until', 'status', 'status_changed_on', 'review_flag', 'review_reason', 'in_talent_pool',
+  ]);
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { NotificationItem, NotificationKind, NotificationList } from '@cqo/contracts';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, isoOrNull, pickCamel, type Actor } from '@cqo/server-common';
 import { MessagingService, type MessageTemplate } from '@cqo/server-messaging';
 import { NOTIFICATION_CHANNEL, type NotificationChannel, type OutgoingNotification } from './notification-channel';
 
@@ -171,13 +171,5 @@ export class NotificationsService {
 }
 
 function item(r: NotificationRow): NotificationItem {
-  return {
-    id: r.id,
-    kind: r.kind,
-    title: r.title,
-    body: r.body,
-    link: r.link,
-    createdAt: new Date(r.created_at).toISOString(),
-    readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
-  };
+  return { ...pickCamel(r, ['id', 'kind', 'title', 'body', 'link']), createdAt: new Date(r.created_at).toISOString(), readAt: isoOrNull(r.read_at) };
 }

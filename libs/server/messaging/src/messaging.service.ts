@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { chinaDate, maskEmail, maskPhone } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
-import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { APP_CONFIG, AppException, Clock, isoOrNull, type Actor, type AppConfig } from '@cqo/server-common';
 import { OutboxService, UnitOfWork } from '@cqo/server-queue';
 import { quietUntil } from './quiet-hours';
 import { EmailSender, MESSAGE_CHANNELS, SmsSender, type MessageChannel } from './senders';
@@ -187,26 +187,13 @@ export class MessagingService {
 
   /** The deliveries to the users of one enterprise (newest first), addresses masked (SPEC §1). */
   async forEnterprise(enterpriseId: string, limit = 50): Promise<DeliveryItem[]> {
-    const rows: Record<string, never>[] = await this.dataSource.query(
-      `SELECT d.id, d.user_id, u.username, d.channel, d.address_masked, d.kind, d.subject, d.status, d.reason, d.attempts, d.created_at, d.sent_at
+    const rows: (Omit<DeliveryItem, 'createdAt' | 'sentAt'> & { created_at: Date; sent_at: Date | null })[] = await this.dataSource.query(
+      `SELECT d.id, d.user_id AS "userId", u.username, d.channel, d.address_masked AS address, d.kind, d.subject, d.status, d.reason, d.attempts, d.created_at, d.sent_at
          FROM message_delivery d JOIN app_user u ON u.id = d.user_id
         WHERE d.enterprise_id = $1 ORDER BY d.created_at DESC, d.channel LIMIT $2`,
       [enterpriseId, limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      userId: r.user_id,
-      username: r.username,
-      channel: r.channel,
-      address: r.address_masked,
-      kind: r.kind,
-      subject: r.subject,
-      status: r.status,
-      reason: r.reason,
-      attempts: r.attempts,
-      createdAt: new Date(r.created_at).toISOString(),
-      sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
-    }));
+    return rows.map(({ created_at, sent_at, ...item }) => ({ ...item, createdAt: new Date(created_at).toISOString(), sentAt: isoOrNull(sent_at) }));
   }
 
   async preferences(actor: Actor): Promise<MessagePreferences> {
