@@ -1,6 +1,7 @@
 import type { ApiErrorDetail, AttachmentExportParams, RegionStats, Verdict } from '@cqo/contracts';
 import { INDUSTRY_SECTION_NAMES } from '@cqo/contracts';
 import { isIsoDate } from '@cqo/policy';
+import columns from './attachment-columns.json';
 
 /**
  * The layout of the statutory attachment table (SPEC §7, seed `004 三(二)` 附件) as data: sheet
@@ -23,6 +24,11 @@ export interface ColumnDef {
   kind: CellKind;
 }
 
+/** The two sheets' columns are the seed form's, kept as data in attachment-columns.json. */
+function columnsOf(rows: (string | number)[][]): ColumnDef[] {
+  return rows.map(([header, width, kind]) => ({ header: String(header), width: Number(width), kind: kind as CellKind }));
+}
+
 /** One value per column, in column order; null leaves the cell empty. */
 export type CellValue = string | number | Date | null;
 
@@ -37,32 +43,7 @@ export const NUM_FMT: Record<CellKind, string | undefined> = {
 };
 
 /** Sheet 基本情况: the 24 columns of the seed's form, in order. */
-export const DETAIL_COLUMNS: readonly ColumnDef[] = [
-  { header: '序号', width: 7, kind: 'index' },
-  { header: '企业名称', width: 36, kind: 'text' },
-  { header: '统一社会信用代码', width: 22, kind: 'text' },
-  { header: '所在县（市、区）', width: 14, kind: 'text' },
-  { header: '所属行业', width: 20, kind: 'text' },
-  { header: '是否规上', width: 8, kind: 'text' },
-  { header: '企业类型', width: 9, kind: 'text' },
-  { header: '获奖情况', width: 26, kind: 'text' },
-  { header: '首席质量官姓名', width: 12, kind: 'text' },
-  { header: '性别', width: 6, kind: 'text' },
-  { header: '出生年月', width: 10, kind: 'month' },
-  { header: '职务', width: 14, kind: 'text' },
-  { header: '学历', width: 11, kind: 'text' },
-  { header: '职称或职业资格', width: 26, kind: 'text' },
-  { header: '从事质量管理工作年限', width: 11, kind: 'int' },
-  { header: '聘任日期', width: 12, kind: 'date' },
-  { header: '任期届满日期', width: 12, kind: 'date' },
-  { header: '聘任授权证书编号', width: 18, kind: 'text' },
-  { header: '任职培训学时', width: 10, kind: 'hours' },
-  { header: '本年度继续教育学时(第一类)', width: 14, kind: 'hours' },
-  { header: '本年度第二类学时', width: 11, kind: 'hours' },
-  { header: '任职资格结论', width: 10, kind: 'text' },
-  { header: '联系电话', width: 14, kind: 'text' },
-  { header: '备注', width: 24, kind: 'text' },
-];
+export const DETAIL_COLUMNS: readonly ColumnDef[] = columnsOf(columns.detail);
 
 /**
  * The top header row's groups over DETAIL_COLUMNS (1-based, inclusive). Columns outside every
@@ -81,20 +62,7 @@ export const HOURS_COLUMNS = [19, 20, 21] as const;
 export const DETAIL_HEADER_ROWS = { title: 1, info: 2, groups: 3, names: 4, firstData: 5 } as const;
 
 /** Sheet 汇总: one row per child region, then the region's own total. */
-export const SUMMARY_COLUMNS: readonly ColumnDef[] = [
-  { header: '地区', width: 18, kind: 'text' },
-  { header: '企业数', width: 10, kind: 'int' },
-  { header: '其中规上', width: 10, kind: 'int' },
-  { header: '已聘任企业数', width: 12, kind: 'int' },
-  { header: '其中规上', width: 10, kind: 'int' },
-  { header: '规上聘任率', width: 11, kind: 'rate' },
-  { header: '中小企业聘任率', width: 13, kind: 'rate' },
-  { header: '获奖企业聘任率', width: 13, kind: 'rate' },
-  { header: '符合任职条件人数', width: 14, kind: 'int' },
-  { header: '培训达标人数', width: 12, kind: 'int' },
-  { header: '年报报送率', width: 11, kind: 'rate' },
-  { header: '违规记录数', width: 11, kind: 'int' },
-];
+export const SUMMARY_COLUMNS: readonly ColumnDef[] = columnsOf(columns.summary);
 
 export const SUMMARY_HEADER_ROWS = { title: 1, info: 2, names: 3, firstData: 4 } as const;
 

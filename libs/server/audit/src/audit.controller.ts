@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsDateString, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AUDIT_SORT_KEYS, sortValues, type AuditEntry, type AuditSortKey, type Page, type SortParam } from '@cqo/contracts';
-import { AppException, FieldLabel, Roles } from '@cqo/server-common';
+import { AppException, FieldLabel, Roles, OptionalIn } from '@cqo/server-common';
 import { AuditService } from './audit.service';
 
 export class AuditQueryDto {
@@ -31,7 +31,7 @@ export class AuditQueryDto {
   to?: string;
 
   /** Issue 20 item 3: a whitelisted column; an unknown one is a 400 on `sort`. Default newest first. */
-  @FieldLabel('排序') @IsOptional() @IsIn(sortValues(AUDIT_SORT_KEYS), { message: '排序列无效' })
+  @OptionalIn('排序', sortValues(AUDIT_SORT_KEYS), '排序列无效')
   sort?: SortParam<AuditSortKey>;
 }
 

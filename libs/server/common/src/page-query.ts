@@ -70,12 +70,17 @@ export async function queryPage<R, T>(db: SqlRunner, sql: { from: string; select
  * descending (ORDER BY in the query); an unknown one is a 400 on `sort`.
  */
 export function SortQuery(keys: readonly string[]): PropertyDecorator {
-  return applyDecorators(FieldLabel('排序'), IsOptional(), IsIn(sortValues(keys), { message: '排序列无效' }));
+  return OptionalIn('排序', sortValues(keys), '排序列无效');
 }
 
 /** A list query's optional `region` filter: a six-digit region code. */
 export function RegionQuery(): PropertyDecorator {
   return applyDecorators(FieldLabel('地区代码'), IsOptional(), Matches(/^\d{6}$/, { message: '地区代码应为6位数字' }));
+}
+
+/** An optional field that must be one of `values`; `message` is the field's error when it is not. */
+export function OptionalIn(label: string, values: readonly unknown[], message: string): PropertyDecorator {
+  return applyDecorators(FieldLabel(label), IsOptional(), IsIn(values as unknown[], { message }));
 }
 
 /** A query string's `true` / `false` as a boolean; anything else is left for `@IsBoolean()` to refuse. */

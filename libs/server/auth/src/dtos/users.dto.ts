@@ -1,12 +1,12 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ROLES, USER_SORT_KEYS, type Role, type SortParam, type UserSortKey } from '@cqo/contracts';
-import { FieldLabel, PageQuery, SortQuery } from '@cqo/server-common';
+import { FieldLabel, PageQuery, SortQuery, OptionalIn } from '@cqo/server-common';
 
 export class UserListQueryDto extends PageQuery(100) {
   @FieldLabel('关键字') @IsOptional() @IsString() @MaxLength(64)
   q?: string;
 
-  @FieldLabel('角色') @IsOptional() @IsIn(ROLES, { message: '角色不正确' })
+  @OptionalIn('角色', ROLES, '角色不正确')
   role?: Role;
 
   @SortQuery(USER_SORT_KEYS)

@@ -12,7 +12,7 @@ import {
   type OwnershipType,
   type SizeClass,
 } from '@cqo/contracts';
-import { FieldLabel } from '@cqo/server-common';
+import { FieldLabel, OptionalIn } from '@cqo/server-common';
 
 export class AwardDto implements EnterpriseAward {
   @ApiProperty({ enum: AWARD_TYPES }) @FieldLabel('奖项') @IsIn(AWARD_TYPES, { message: `奖项应为${AWARD_TYPES.join('/')}之一` })
@@ -38,13 +38,13 @@ export class CreateEnterpriseDto implements CreateEnterpriseRequest {
   @ApiProperty() @FieldLabel('是否规上') @IsBoolean()
   aboveSize!: boolean;
 
-  @ApiPropertyOptional({ enum: SIZE_CLASSES, nullable: true }) @FieldLabel('企业规模') @IsOptional() @IsIn(SIZE_CLASSES, { message: `企业规模应为${SIZE_CLASSES.join('/')}之一` })
+  @ApiPropertyOptional({ enum: SIZE_CLASSES, nullable: true }) @OptionalIn('企业规模', SIZE_CLASSES, `企业规模应为${SIZE_CLASSES.join('/')}之一`)
   sizeClass?: SizeClass | null;
 
-  @ApiPropertyOptional({ enum: OWNERSHIP_TYPES, nullable: true }) @FieldLabel('企业类型') @IsOptional() @IsIn(OWNERSHIP_TYPES, { message: `企业类型应为${OWNERSHIP_TYPES.join('/')}之一` })
+  @ApiPropertyOptional({ enum: OWNERSHIP_TYPES, nullable: true }) @OptionalIn('企业类型', OWNERSHIP_TYPES, `企业类型应为${OWNERSHIP_TYPES.join('/')}之一`)
   ownership?: OwnershipType | null;
 
-  @ApiPropertyOptional({ enum: INDUSTRY_SECTIONS, nullable: true }) @FieldLabel('所属行业') @IsOptional() @IsIn(INDUSTRY_SECTIONS, { message: '所属行业应为GB/T 4754门类代码A–T' })
+  @ApiPropertyOptional({ enum: INDUSTRY_SECTIONS, nullable: true }) @OptionalIn('所属行业', INDUSTRY_SECTIONS, '所属行业应为GB/T 4754门类代码A–T')
   industry?: string | null;
 
   @ApiPropertyOptional({ type: [AwardDto] }) @FieldLabel('获奖情况') @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AwardDto)

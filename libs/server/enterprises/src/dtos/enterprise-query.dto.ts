@@ -1,6 +1,6 @@
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CQO_FILTERS, ENTERPRISE_SORT_KEYS, INDUSTRY_SECTIONS, type EnterpriseSortKey, type SortParam, OWNERSHIP_TYPES, SIZE_CLASSES, type CqoFilter, type EnterpriseListQuery, type OwnershipType, type SizeClass } from '@cqo/contracts';
-import { FieldLabel, SortQuery, RegionQuery, PageQuery, BoolQuery } from '@cqo/server-common';
+import { FieldLabel, SortQuery, RegionQuery, PageQuery, BoolQuery, OptionalIn } from '@cqo/server-common';
 
 
 export class EnterpriseQueryDto extends PageQuery() implements EnterpriseListQuery {
@@ -13,19 +13,19 @@ export class EnterpriseQueryDto extends PageQuery() implements EnterpriseListQue
   @BoolQuery('是否规上')
   aboveSize?: boolean;
 
-  @FieldLabel('企业规模') @IsOptional() @IsIn(SIZE_CLASSES, { message: `企业规模应为${SIZE_CLASSES.join('/')}之一` })
+  @OptionalIn('企业规模', SIZE_CLASSES, `企业规模应为${SIZE_CLASSES.join('/')}之一`)
   sizeClass?: SizeClass;
 
-  @FieldLabel('企业类型') @IsOptional() @IsIn(OWNERSHIP_TYPES, { message: `企业类型应为${OWNERSHIP_TYPES.join('/')}之一` })
+  @OptionalIn('企业类型', OWNERSHIP_TYPES, `企业类型应为${OWNERSHIP_TYPES.join('/')}之一`)
   ownership?: OwnershipType;
 
-  @FieldLabel('所属行业') @IsOptional() @IsIn(INDUSTRY_SECTIONS, { message: '所属行业应为GB/T 4754门类代码A–T' })
+  @OptionalIn('所属行业', INDUSTRY_SECTIONS, '所属行业应为GB/T 4754门类代码A–T')
   industry?: string;
 
   @BoolQuery('是否获奖')
   award?: boolean;
 
-  @FieldLabel('首席质量官状态') @IsOptional() @IsIn(CQO_FILTERS, { message: '首席质量官状态筛选条件无效' })
+  @OptionalIn('首席质量官状态', CQO_FILTERS, '首席质量官状态筛选条件无效')
   cqo?: CqoFilter;
 
   @SortQuery(ENTERPRISE_SORT_KEYS)

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CERTIFICATE_STATUSES, CQO_GRADES, EVALUATION_SCHEMES, EVALUATION_STATUSES, MANUAL_CERTIFICATE_STATUSES, type AcceptEvaluationRequest, type AddTalentRequest, type AppointPanelRequest, type CertificateQuery, type CertificateStatus, type CertificateStatusRequest, type ClearReviewFlagRequest, type ConsolidateRequest, type CqoGrade, type EvaluationApplicationQuery, type EvaluationApplicationRequest, type EvaluationScheme, type EvaluationStatus, type GradePreviewRequest, type InterviewRequest, type ManualCertificateStatus, type RemoveTalentRequest, type ResubmitEvaluationRequest, type ReturnEvaluationRequest, type RevocationDecisionRequest, type ScoreMap, type ScoreSheetRequest, type TalentPoolQuery, type UpdateEvaluationSettingsRequest, type YearlyReviewRating, type YearlyReviewRequest, YEARLY_REVIEW_RATINGS } from '@cqo/contracts';
-import { FieldLabel, PageQuery, MaxVersion, RegionQuery, BoolQuery } from '@cqo/server-common';
+import { FieldLabel, PageQuery, MaxVersion, RegionQuery, BoolQuery, OptionalIn } from '@cqo/server-common';
 
 const SCHEME_MSG = '评价标准应为 zhejiang（浙江）或 hunan（湖南）';
 const GRADE_MSG = '等级应为 AAA、AAAA 或 AAAAA';
@@ -83,7 +83,7 @@ export class GradePreviewDto implements GradePreviewRequest {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) @FieldLabel('各指标得分') @IsObject({ message: '评分应为“指标编号: 分值”的对象' })
   scores!: ScoreMap;
 
-  @ApiPropertyOptional({ enum: CQO_GRADES }) @FieldLabel('申报等级') @IsOptional() @IsIn(CQO_GRADES, { message: GRADE_MSG })
+  @ApiPropertyOptional({ enum: CQO_GRADES }) @OptionalIn('申报等级', CQO_GRADES, GRADE_MSG)
   applied?: CqoGrade;
 
   @ApiPropertyOptional() @FieldLabel('相关工作经验年限') @IsOptional() @IsInt() @Min(0) @Max(60)
@@ -94,10 +94,10 @@ export class GradePreviewDto implements GradePreviewRequest {
 }
 
 export class ApplicationQueryDto extends PageQuery() implements EvaluationApplicationQuery {
-  @FieldLabel('状态') @IsOptional() @IsIn(EVALUATION_STATUSES, { message: '状态不在规定的取值中' })
+  @OptionalIn('状态', EVALUATION_STATUSES, '状态不在规定的取值中')
   status?: EvaluationStatus;
 
-  @FieldLabel('评价标准') @IsOptional() @IsIn(EVALUATION_SCHEMES, { message: SCHEME_MSG })
+  @OptionalIn('评价标准', EVALUATION_SCHEMES, SCHEME_MSG)
   scheme?: EvaluationScheme;
 
   @BoolQuery('仅我参与的')
@@ -105,10 +105,10 @@ export class ApplicationQueryDto extends PageQuery() implements EvaluationApplic
 }
 
 export class CertificateQueryDto extends PageQuery() implements CertificateQuery {
-  @FieldLabel('状态') @IsOptional() @IsIn(CERTIFICATE_STATUSES, { message: '证书状态不在规定的取值中' })
+  @OptionalIn('状态', CERTIFICATE_STATUSES, '证书状态不在规定的取值中')
   status?: CertificateStatus;
 
-  @FieldLabel('等级') @IsOptional() @IsIn(CQO_GRADES, { message: GRADE_MSG })
+  @OptionalIn('等级', CQO_GRADES, GRADE_MSG)
   grade?: CqoGrade;
 
   @RegionQuery()
@@ -151,7 +151,7 @@ export class YearlyReviewDto implements YearlyReviewRequest {
 }
 
 export class TalentPoolQueryDto extends PageQuery() implements TalentPoolQuery {
-  @FieldLabel('等级') @IsOptional() @IsIn(CQO_GRADES, { message: GRADE_MSG })
+  @OptionalIn('等级', CQO_GRADES, GRADE_MSG)
   grade?: CqoGrade;
 
   @RegionQuery()

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, IsArray, IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { FILING_STATUS_SORT_KEYS, REPORT_STATUSES, type AnnualReportData, type BulkAcceptRequest, type FilingStatusQuery, type FilingStatusSortKey, type RemindRequest, type ReportProgress, type ReportStatus, type ReviewQueueQuery, type ReviewRequest, type SaveAnnualReportRequest, type SaveCityReportRequest, type SortParam, type SubmitAnnualReportRequest, type UpdateFilingSettingsRequest } from '@cqo/contracts';
-import { FieldLabel, PageQuery, MaxVersion, SortQuery, RegionQuery, BoolQuery } from '@cqo/server-common';
+import { FieldLabel, PageQuery, MaxVersion, SortQuery, RegionQuery, BoolQuery, OptionalIn } from '@cqo/server-common';
 
 const YEAR_MESSAGE = { message: '年度应为 2000–2100 的整数' };
 
@@ -89,7 +89,7 @@ export class ReviewQueueQueryDto extends PageQuery() implements ReviewQueueQuery
   @RegionQuery()
   regionCode?: string;
 
-  @FieldLabel('状态') @IsOptional() @IsIn([...REPORT_STATUSES, 'all'], { message: '状态应为 draft、submitted、returned、accepted 或 all' })
+  @OptionalIn('状态', [...REPORT_STATUSES, 'all'], '状态应为 draft、submitted、returned、accepted 或 all')
   status?: ReportStatus | 'all';
 
   @BoolQuery('提示性规则')
@@ -108,7 +108,7 @@ export class FilingStatusQueryDto extends PageQuery() implements FilingStatusQue
   @RegionQuery()
   regionCode?: string;
 
-  @FieldLabel('状态') @IsOptional() @IsIn(PROGRESS_FILTERS, { message: `状态应为 ${PROGRESS_FILTERS.join('、')} 之一` })
+  @OptionalIn('状态', PROGRESS_FILTERS, `状态应为 ${PROGRESS_FILTERS.join('、')} 之一`)
   status?: ReportProgress | 'late' | 'overdue';
 
   @SortQuery(FILING_STATUS_SORT_KEYS)

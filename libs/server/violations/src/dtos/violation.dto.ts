@@ -17,7 +17,7 @@ import {
   type ViolationSubject,
   type ViolationType,
 } from '@cqo/contracts';
-import { FieldLabel, MaxVersion, SortQuery, RegionQuery, PageQuery } from '@cqo/server-common';
+import { FieldLabel, MaxVersion, SortQuery, RegionQuery, PageQuery, OptionalIn } from '@cqo/server-common';
 
 export class RecordViolationDto implements RecordViolationRequest {
   @ApiProperty() @FieldLabel('企业') @IsUUID('all', { message: '企业编号格式不正确' })
@@ -75,10 +75,10 @@ export class ViolationQueryDto extends PageQuery() implements ViolationListQuery
   @FieldLabel('企业') @IsOptional() @IsUUID('all', { message: '企业编号格式不正确' })
   enterpriseId?: string;
 
-  @FieldLabel('状态') @IsOptional() @IsIn(VIOLATION_STATUSES, { message: '状态应为open/rectified/closed之一' })
+  @OptionalIn('状态', VIOLATION_STATUSES, '状态应为open/rectified/closed之一')
   status?: ViolationStatus;
 
-  @FieldLabel('违规类型') @IsOptional() @IsIn(VIOLATION_TYPES, { message: '违规类型不在规定的类型中' })
+  @OptionalIn('违规类型', VIOLATION_TYPES, '违规类型不在规定的类型中')
   type?: ViolationType;
 
   @SortQuery(VIOLATION_SORT_KEYS)
