@@ -1,7 +1,8 @@
 import type { AccidentLevel, AppointmentStatus, EducationLevel, FilingType, Gender, PositionLevel, QualificationLevel, QualificationType, TrainingCategory, Verdict, ViolationStatus, ViolationSubject, ViolationType } from '@cqo/contracts';
 import type { NewAppointment } from '@cqo/server-eligibility';
 import type { NewLedgerRecord } from '@cqo/server-training';
-import { mulberry32, pick, pickWeighted, type DemoEnterprise, type DemoUserSpec, type Rng, type Weighted } from './demo-data.generator';
+import { DAY_MS, dayOf, isoOf, randInt } from './demo-days';
+import { mulberry32, pick, pickWeighted, type DemoEnterprise, type DemoUserSpec, type Rng, type Weighted, weights } from './demo-data.generator';
 
 /**
  * Demo CQOs for generated enterprises (SPEC §9: "CQOs of varied eligibility, training, …
@@ -134,36 +135,13 @@ const HISTORY_SHARE = 0.1;
 /** Share of enterprises without a CQO whose last CQO's term ran out. */
 const LAPSED_SHARE = 0.012;
 /** Verdict mix of active appointments under hubei-2021. */
-const ELIGIBLE_SHARE = 0.65;
-const ATTENTION_SHARE = 0.2;
+const VERDICT_MIX = { eligible: 0.65, attention: 0.2 };
 /** Share of enterprises with a violation that is not one of the disqualifications above. */
 const VIOLATION_SHARE = 0.007;
 /** Pairs of enterprises sharing one active CQO, per active appointment (at least two pairs). */
 const DUPLICATE_SHARE = 0.004;
 
 // ---- dates (whole days since 1970-01-01, UTC) ----------------------------------------------
-
-const DAY_MS = 86_400_000;
-
-function dayOf(iso: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) throw new Error(`not a YYYY-MM-DD date: ${iso}`);
-  const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS;
-  if (isoOf(day) !== iso) throw new Error(`not a calendar date: ${iso}`);
-  return day;
-}
-
-/** Memoised: a province's worth of training records formats the same few thousand days again and again. */
-const ISO_CACHE = new Map<number, string>();
-
-function isoOf(day: number): string {
-  let iso = ISO_CACHE.get(day);
-  if (iso === undefined) {
-    iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
-    if (ISO_CACHE.size < 100_000) ISO_CACHE.set(day, iso);
-  }
-  return iso;
-}
 
 function yearOfDay(day: number): number {
   return new Date(day * DAY_MS).getUTCFullYear();
@@ -189,10 +167,6 @@ function termEndOf(appointedOn: number): number {
 /** No appointment on 29 Feb: a term end "five years on, less a day" is then unambiguous. */
 function notLeapDay(day: number): number {
   return isoOf(day).endsWith('-02-29') ? day + 1 : day;
-}
-
-function randInt(rng: Rng, lo: number, hi: number): number {
-  return lo + Math.floor(rng() * (hi - lo + 1));
 }
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
@@ -257,38 +231,15 @@ const POOR_QUALIFICATIONS: readonly Weighted<Qualification>[] = [
   { value: { type: '专业技术职称', level: '初级', qualityRelated: false }, weight: 10 },
 ];
 
-const HARD_FAILURES: readonly Weighted<DemoFailure>[] = [
-  { value: 'education', weight: 3 },
-  { value: 'qualification', weight: 3 },
-  { value: 'experience', weight: 2 },
-  { value: 'initial-training', weight: 3 },
-  { value: 'position', weight: 2 },
-  // ~2% of all people leave the declarations out (15% ineligible × ~1.6/13).
-  { value: 'declaration', weight: 1.6 },
-  { value: 'disqualification', weight: 0.6 },
-];
+// declaration: ~2% of all people leave the declarations out (15% ineligible × ~1.6/13).
+const HARD_FAILURES: readonly Weighted<DemoFailure>[] = weights({ education: 3, qualification: 3, experience: 2, 'initial-training': 3, position: 2, declaration: 1.6, disqualification: 0.6 });
 
-const DISQUALIFYING: readonly Weighted<ViolationType>[] = [
-  { value: '刑事处分', weight: 3 },
-  { value: '谋取不正当利益', weight: 3 },
-  { value: '较大以上质量安全事故', weight: 3 },
-  { value: '重大失误受处分', weight: 3 },
-];
+const DISQUALIFYING: readonly Weighted<ViolationType>[] = weights({ 刑事处分: 3, 谋取不正当利益: 3, 较大以上质量安全事故: 3, 重大失误受处分: 3 });
 
-const ENTERPRISE_VIOLATIONS: readonly Weighted<ViolationType>[] = [
-  { value: '违法违规', weight: 6 },
-  { value: '失信', weight: 2 },
-  { value: '知情不报或虚假报告', weight: 1.5 },
-];
+const ENTERPRISE_VIOLATIONS: readonly Weighted<ViolationType>[] = weights({ 违法违规: 6, 失信: 2, 知情不报或虚假报告: 1.5 });
 
 /** Not disqualifying under hubei-2021 (泄露商业秘密 is under chongqing, 损害合法权益 under hunan). */
-const CQO_VIOLATIONS: readonly Weighted<ViolationType>[] = [
-  { value: '违法违规', weight: 4 },
-  { value: '知情不报或虚假报告', weight: 2 },
-  { value: '失信', weight: 1.5 },
-  { value: '泄露商业秘密', weight: 1 },
-  { value: '损害合法权益', weight: 1 },
-];
+const CQO_VIOLATIONS: readonly Weighted<ViolationType>[] = weights({ 违法违规: 4, 知情不报或虚假报告: 2, 失信: 1.5, 泄露商业秘密: 1, 损害合法权益: 1 });
 
 const DESCRIPTIONS: Readonly<Record<ViolationType, readonly string[]>> = {
   违法违规: [
@@ -396,6 +347,11 @@ interface Slot {
   criminal: boolean;
 }
 
+/** A first appointment from `start`, still active, for a full term. */
+function activeSlot(start: number): Slot {
+  return { filingType: 'appoint', samePerson: false, linkPrevious: false, appointedOn: start, effectiveFrom: start, termEnd: termEndOf(start), endedOn: null, status: 'active', endReason: null, criminal: false };
+}
+
 interface Person {
   name: string;
   phone: string;
@@ -501,12 +457,7 @@ class CqoGenerator {
         const n = rng() < 0.75 ? 1 : 2;
         for (let k = 0; k < n; k++) {
           events.push(
-            pickWeighted<HistoryEvent>(rng, [
-              { value: 'replaced', weight: 35 },
-              { value: 'superseded', weight: 30 },
-              { value: 'dismissed', weight: 23 },
-              { value: 'expired', weight: 12 },
-            ]),
+            pickWeighted<HistoryEvent>(rng, weights({ replaced: 35, superseded: 30, dismissed: 23, expired: 12 })),
           );
         }
       }
@@ -530,8 +481,8 @@ class CqoGenerator {
   private drawIntent(e: DemoEnterprise): DemoIntent {
     const { rng } = this;
     const r = rng();
-    if (r < ELIGIBLE_SHARE) return { verdict: 'eligible', failures: [] };
-    if (r < ELIGIBLE_SHARE + ATTENTION_SHARE) {
+    if (r < VERDICT_MIX.eligible) return { verdict: 'eligible', failures: [] };
+    if (r < VERDICT_MIX.eligible + VERDICT_MIX.attention) {
       // Soft failures only: the yearly training hours, or (for an SME) a CQO below 高层副职.
       if (e.aboveSize) return { verdict: 'attention', failures: ['annual-training'] };
       return {
@@ -624,40 +575,14 @@ class CqoGenerator {
       }
     }
     const start = notLeapDay(randInt(rng, earliest, latest));
-    return [
-      {
-        filingType: 'appoint',
-        samePerson: false,
-        linkPrevious: false,
-        appointedOn: start,
-        effectiveFrom: start,
-        termEnd: termEndOf(start),
-        endedOn: null,
-        status: 'active',
-        endReason: null,
-        criminal: false,
-      },
-    ];
+    return [activeSlot(start)];
   }
 
   private trySlots(events: readonly HistoryEvent[], renewable: boolean): Slot[] | null {
     const { rng, today } = this;
     const back = events.includes('expired') ? randInt(rng, 5 * 365 + 30, 5 * 365 + 900) : randInt(rng, 250, 7 * 365);
     const start = notLeapDay(today - back);
-    const slots: Slot[] = [
-      {
-        filingType: 'appoint',
-        samePerson: false,
-        linkPrevious: false,
-        appointedOn: start,
-        effectiveFrom: start,
-        termEnd: termEndOf(start),
-        endedOn: null,
-        status: 'active',
-        endReason: null,
-        criminal: false,
-      },
-    ];
+    const slots: Slot[] = [activeSlot(start)];
     for (const event of events) {
       const cur = slots[slots.length - 1];
       const open = (day: number, samePerson: boolean, filingType: FilingType, linkPrevious: boolean, appointedOn = day): Slot => ({

@@ -79,9 +79,7 @@ const DEFAULT_SEED = 20210601;
 const FIRST_AWARD_YEAR = 2016;
 
 /** Shares the demo aims at; the tests hold the generator to them. */
-const ABOVE_SIZE_SHARE = 0.27;
-const AWARD_SHARE_ABOVE_SIZE = 0.1;
-const AWARD_SHARE_OTHERS = 0.015;
+const SHARES = { aboveSize: 0.27, awardAboveSize: 0.1, awardOthers: 0.015 };
 
 /** Weight of one county of the provincial capital relative to any other county. */
 const CAPITAL_WEIGHT = 3;
@@ -98,6 +96,11 @@ export type Rng = () => number;
 export interface Weighted<T> {
   value: T;
   weight: number;
+}
+
+/** A weighted table from `{ value: weight }`, in the order written (the draw walks it in that order). */
+export function weights<T extends string>(table: Record<T, number>): Weighted<T>[] {
+  return (Object.entries(table) as [T, number][]).map(([value, weight]) => ({ value, weight }));
 }
 
 /** mulberry32: tiny, fast and good enough for demo data; never used for anything secret. */
@@ -254,22 +257,7 @@ function allocateLeaves(rng: Rng, leaves: readonly Leaf[], count: number): Leaf[
 // ---- attributes ----------------------------------------------------------------------------
 
 /** Mostly manufacturing: the CQO system is aimed at producers first (004 一). */
-const INDUSTRIES: readonly Weighted<string>[] = [
-  { value: 'C', weight: 68 },
-  { value: 'E', weight: 5 },
-  { value: 'F', weight: 5 },
-  { value: 'G', weight: 4 },
-  { value: 'I', weight: 4 },
-  { value: 'M', weight: 4 },
-  { value: 'D', weight: 3 },
-  { value: 'A', weight: 2 },
-  { value: 'B', weight: 1 },
-  { value: 'H', weight: 1 },
-  { value: 'K', weight: 1 },
-  { value: 'L', weight: 1 },
-  { value: 'N', weight: 0.5 },
-  { value: 'R', weight: 0.5 },
-];
+const INDUSTRIES: readonly Weighted<string>[] = weights({ C: 68, E: 5, F: 5, G: 4, I: 4, M: 4, D: 3, A: 2, B: 1, H: 1, K: 1, L: 1, N: 0.5, R: 0.5 });
 
 /** What a company in each 门类 calls itself between its 字号 and its legal form. */
 const INDUSTRY_PHRASES: Readonly<Record<string, readonly string[]>> = {
@@ -343,43 +331,20 @@ const TRADE_NAMES: readonly string[] = [
 function drawSizeClass(rng: Rng, aboveSize: boolean): DemoSizeClass {
   // 规上 (年主营业务收入 2000 万元以上) reaches down into 小型; below it there is no 大中型.
   return aboveSize
-    ? pickWeighted<DemoSizeClass>(rng, [
-        { value: '大型', weight: 10 },
-        { value: '中型', weight: 45 },
-        { value: '小型', weight: 45 },
-      ])
-    : pickWeighted<DemoSizeClass>(rng, [
-        { value: '小型', weight: 40 },
-        { value: '微型', weight: 60 },
-      ]);
+    ? pickWeighted<DemoSizeClass>(rng, weights({ 大型: 10, 中型: 45, 小型: 45 }))
+    : pickWeighted<DemoSizeClass>(rng, weights({ 小型: 40, 微型: 60 }));
 }
 
 function drawOwnership(rng: Rng, aboveSize: boolean): DemoOwnership {
   return aboveSize
-    ? pickWeighted<DemoOwnership>(rng, [
-        { value: '民营', weight: 70 },
-        { value: '国有', weight: 15 },
-        { value: '外资', weight: 10 },
-        { value: '其他', weight: 5 },
-      ])
-    : pickWeighted<DemoOwnership>(rng, [
-        { value: '民营', weight: 88 },
-        { value: '其他', weight: 6 },
-        { value: '国有', weight: 3 },
-        { value: '外资', weight: 3 },
-      ]);
+    ? pickWeighted<DemoOwnership>(rng, weights({ 民营: 70, 国有: 15, 外资: 10, 其他: 5 }))
+    : pickWeighted<DemoOwnership>(rng, weights({ 民营: 88, 其他: 6, 国有: 3, 外资: 3 }));
 }
 
-const FIRST_AWARDS: readonly Weighted<DemoAwardType>[] = [
-  { value: '市州政府质量奖', weight: 70 },
-  { value: '长江质量奖提名奖', weight: 12 },
-  { value: '长江质量奖', weight: 9 },
-  { value: '中国质量奖提名奖', weight: 6 },
-  { value: '中国质量奖', weight: 3 },
-];
+const FIRST_AWARDS: readonly Weighted<DemoAwardType>[] = weights({ 市州政府质量奖: 70, 长江质量奖提名奖: 12, 长江质量奖: 9, 中国质量奖提名奖: 6, 中国质量奖: 3 });
 
 function drawAwards(rng: Rng, aboveSize: boolean, currentYear: number): DemoAward[] {
-  if (rng() >= (aboveSize ? AWARD_SHARE_ABOVE_SIZE : AWARD_SHARE_OTHERS)) return [];
+  if (rng() >= (aboveSize ? SHARES.awardAboveSize : SHARES.awardOthers)) return [];
   const firstYear = Math.min(FIRST_AWARD_YEAR, currentYear);
   const drawYear = (from: number) => from + Math.floor(rng() * (currentYear - from + 1));
   const first: DemoAward = { award: pickWeighted(rng, FIRST_AWARDS), year: drawYear(firstYear) };
@@ -459,7 +424,7 @@ export function generateDemoEnterprises(opts: GenerateDemoEnterprisesOptions): D
   const names = new Set<string>();
   const codes = new Set<string>();
   return allocateLeaves(rng, leaves, count).map((leaf) => {
-    const aboveSize = rng() < ABOVE_SIZE_SHARE;
+    const aboveSize = rng() < SHARES.aboveSize;
     const sizeClass = drawSizeClass(rng, aboveSize);
     const ownership = drawOwnership(rng, aboveSize);
     const industry = pickWeighted(rng, INDUSTRIES);
@@ -477,6 +442,11 @@ export function generateDemoEnterprises(opts: GenerateDemoEnterprisesOptions): D
  * The demo accounts: one per role, two 市州 so that cross-city isolation can be shown, one county
  * inside the first 市州, two enterprises in different 市州, and two evaluators (a panel needs two).
  */
+/** The 质强办 account of a 市州 or county: `city-420100`, 武汉市质强办. */
+function officeUser(role: 'city' | 'county', region: DemoRegion): DemoUserSpec {
+  return { username: `${role}-${region.code}`, displayName: `${region.name}质强办`, role, regionCode: region.code, enterpriseIndex: null };
+}
+
 export function demoUserSpecs(opts: DemoUserSpecsOptions): DemoUserSpec[] {
   const { regions, enterprises, provinceCode } = opts;
   const byCodeMap = new Map(regions.map((r) => [r.code, r]));
@@ -496,13 +466,7 @@ export function demoUserSpecs(opts: DemoUserSpecsOptions): DemoUserSpec[] {
   ];
 
   for (const city of cities.slice(0, 2)) {
-    specs.push({
-      username: `city-${city.code}`,
-      displayName: `${city.name}质强办`,
-      role: 'city',
-      regionCode: city.code,
-      enterpriseIndex: null,
-    });
+    specs.push(officeUser('city', city));
   }
 
   const firstCity = cities[0];
@@ -511,13 +475,7 @@ export function demoUserSpecs(opts: DemoUserSpecsOptions): DemoUserSpec[] {
     : [];
   const county = counties.find((c) => (enterpriseCount.get(c.code) ?? 0) > 0) ?? counties[0];
   if (county) {
-    specs.push({
-      username: `county-${county.code}`,
-      displayName: `${county.name}质强办`,
-      role: 'county',
-      regionCode: county.code,
-      enterpriseIndex: null,
-    });
+    specs.push(officeUser('county', county));
   }
 
   // The first enterprise user sits under the county user, so county, city and province all see it.

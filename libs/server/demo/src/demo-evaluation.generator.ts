@@ -1,6 +1,7 @@
 import type { CertificateStatus, CqoGrade, EvaluationScheme, EvaluationStatus, ScoreMap, YearlyReviewRating } from '@cqo/contracts';
 import { certificateNumber, certificateValidUntil, gradeSheet, SCORING_SCHEMES, type GradeResult, type ScoringScheme } from '@cqo/policy';
 import type { DemoCqoData } from './demo-cqo.generator';
+import { dayOf, isoOf, randInt } from './demo-days';
 import { mulberry32, pick, pickWeighted, type DemoEnterprise, type DemoRegion, type DemoUserSpec, type Rng } from './demo-data.generator';
 
 /**
@@ -181,11 +182,7 @@ const IN_PROGRESS: readonly [Plan['kind'], number][] = [
 
 // ---- days ----------------------------------------------------------------------------------
 
-const DAY_MS = 86_400_000;
-const dayOf = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS;
-const isoOf = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
-const randInt = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
 /** The China day of a timestamp made here. */
 export const dayOfStamp = (ts: string) => ts.slice(0, 10);
 

@@ -11,7 +11,8 @@ import type {
 } from '@cqo/contracts';
 import { defaultFilingSettings, isLate, softRuleHits, yearlyCompliance, type SoftRuleFacts } from '@cqo/policy';
 import type { DemoCqoData } from './demo-cqo.generator';
-import { mulberry32, pick, pickWeighted, type DemoEnterprise, type DemoRegion, type DemoUserSpec, type Rng, type Weighted } from './demo-data.generator';
+import { dayOf, isoOf, randInt } from './demo-days';
+import { mulberry32, pick, pickWeighted, type DemoEnterprise, type DemoRegion, type DemoUserSpec, type Rng, type Weighted, weights } from './demo-data.generator';
 
 /**
  * Demo annual reporting (SPEC §2, §9 "filings in every state"): enterprise annual reports and city
@@ -38,19 +39,10 @@ export interface DemoReportEvent {
   reason: string | null;
 }
 
-export interface DemoAnnualReport {
-  enterpriseIndex: number;
-  /** The 市州 the enterprise belongs to. */
-  cityCode: string;
+/** What an enterprise's and a city's report share: the cycle year, the state and how it got there. */
+export interface DemoReportLifecycle {
   year: number;
   status: ReportStatus;
-  data: AnnualReportData;
-  /** The facts the soft rules were judged on (at the last submission; at the last save for a draft). */
-  facts: SoftRuleFacts;
-  /** Exactly softRuleHits(data, facts). */
-  softHits: SoftRuleHit[];
-  /** 上报说明: given whenever a submitted report has soft hits. */
-  explanation: string | null;
   /** The last submission (kept on a returned report: the one that was returned). */
   submittedAt: string | null;
   submittedBy: string | null;
@@ -64,23 +56,24 @@ export interface DemoAnnualReport {
   events: DemoReportEvent[];
 }
 
-export interface DemoCityReport {
+export interface DemoAnnualReport extends DemoReportLifecycle {
+  enterpriseIndex: number;
+  /** The 市州 the enterprise belongs to. */
   cityCode: string;
-  year: number;
-  status: ReportStatus;
+  data: AnnualReportData;
+  /** The facts the soft rules were judged on (at the last submission; at the last save for a draft). */
+  facts: SoftRuleFacts;
+  /** Exactly softRuleHits(data, facts). */
+  softHits: SoftRuleHit[];
+  /** 上报说明: given whenever a submitted report has soft hits. */
+  explanation: string | null;
+}
+
+export interface DemoCityReport extends DemoReportLifecycle {
+  cityCode: string;
   narrative: string;
   /** Enterprise reports of the 市州 and year still awaiting review when the city submitted. */
   unreviewedAtSubmission: number | null;
-  submittedAt: string | null;
-  submittedBy: string | null;
-  late: boolean;
-  returnReason: string | null;
-  reviewedAt: string | null;
-  reviewedBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  events: DemoReportEvent[];
 }
 
 export interface DemoFilings {
@@ -116,13 +109,7 @@ export interface GenerateDemoFilingsOptions {
 const DEFAULT_SEED = 20221115;
 
 /** Closed cycle P, over the enterprises expected to file. */
-const PREVIOUS_MIX: readonly Weighted<Outcome>[] = [
-  { value: 'accepted', weight: 85 },
-  { value: 'submitted', weight: 5 },
-  { value: 'returned', weight: 3 },
-  { value: 'draft', weight: 2 },
-  { value: 'none', weight: 5 },
-];
+const PREVIOUS_MIX: readonly Weighted<Outcome>[] = weights({ accepted: 85, submitted: 5, returned: 3, draft: 2, none: 5 });
 /**
  * Closed cycles before P: the share of expected enterprises that filed, by how many years before P
  * (1, 2, 3, then every older one). Filing took hold over the years (P itself is about 90%).
@@ -169,24 +156,6 @@ type Outcome = ReportStatus | 'none';
 
 // ---- days (whole days since 1970-01-01, UTC) -----------------------------------------------
 
-const DAY_MS = 86_400_000;
-
-function dayOf(iso: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) throw new Error(`not a YYYY-MM-DD date: ${iso}`);
-  const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS;
-  if (isoOf(day) !== iso) throw new Error(`not a calendar date: ${iso}`);
-  return day;
-}
-
-function isoOf(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-function randInt(rng: Rng, lo: number, hi: number): number {
-  return lo + Math.floor(rng() * (hi - lo + 1));
-}
-
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** Office-hours timestamps (China time) for ascending days; events on one day keep their order. */
@@ -207,12 +176,7 @@ const dayOfStamp = (ts: string) => ts.slice(0, 10);
 
 // ---- report contents -------------------------------------------------------------------------
 
-const APPRAISAL: readonly Weighted<AppraisalResult>[] = [
-  { value: '优秀', weight: 30 },
-  { value: '称职', weight: 55 },
-  { value: '基本称职', weight: 12 },
-  { value: '不称职', weight: 3 },
-];
+const APPRAISAL: readonly Weighted<AppraisalResult>[] = weights({ 优秀: 30, 称职: 55, 基本称职: 12, 不称职: 3 });
 
 /** 万元 by size class: [low, high]. */
 const FUND_RANGE: Readonly<Record<DemoEnterprise['sizeClass'], readonly [number, number]>> = {
@@ -345,6 +309,32 @@ interface Timeline {
   steps: { from: ReportProgress; to: ReportStatus; who: 'filer' | 'reviewer' }[];
   /** Index into `days`/`steps` of the last submission, or -1. */
   lastSubmission: number;
+}
+
+/**
+ * A timeline's events at the timestamps `at`: the filer's steps by `filer`, the reviewer's by
+ * `reviewer` (each a demo username, or null, with its role). A return draws its reason from
+ * `reasons`; the last return's reason is the report's `returnReason`.
+ */
+function timelineEvents(
+  rng: Rng,
+  t: Timeline,
+  at: readonly string[],
+  [filer, filerRole]: [string | null, DemoActorRole],
+  [reviewer, reviewerRole]: [string | null, DemoActorRole],
+  reasons: readonly string[],
+): { events: DemoReportEvent[]; returnReason: string | null } {
+  const returnReason = t.outcome === 'returned' ? pick(rng, reasons) : null;
+  const bounceReason = pick(rng, reasons);
+  const events = t.steps.map((step, i) => ({
+    from: step.from,
+    to: step.to,
+    at: at[i],
+    actor: step.who === 'filer' ? filer : reviewer,
+    actorRole: step.who === 'filer' ? filerRole : reviewerRole,
+    reason: step.to === 'returned' ? (i === t.steps.length - 1 && returnReason ? returnReason : bounceReason) : null,
+  }));
+  return { events, returnReason };
 }
 
 interface Calendar {
@@ -500,16 +490,7 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
     const submittedAt = t.lastSubmission >= 0 ? at[t.lastSubmission] : null;
     const facts = factsFor(index, year, dayOfStamp(submittedAt ?? at[at.length - 1]));
     const softHits = softRuleHits(data, facts);
-    const returnReason = t.outcome === 'returned' ? pick(rng, RETURN_REASONS) : null;
-    const bounceReason = pick(rng, RETURN_REASONS);
-    const events: DemoReportEvent[] = t.steps.map((step, i) => ({
-      from: step.from,
-      to: step.to,
-      at: at[i],
-      actor: step.who === 'filer' ? filer : officer,
-      actorRole: step.who === 'filer' ? 'enterprise' : 'city',
-      reason: step.to === 'returned' ? (i === t.steps.length - 1 && returnReason ? returnReason : bounceReason) : null,
-    }));
+    const { events, returnReason } = timelineEvents(rng, t, at, [filer, 'enterprise'], [officer, 'city'], RETURN_REASONS);
     const reviewed = t.outcome === 'accepted' || t.outcome === 'returned';
     annualReports.push({
       enterpriseIndex: index,
@@ -612,16 +593,7 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
     const unreviewed = states.filter((st) => st === 'submitted').length;
     const name = byCode.get(city)?.name ?? city;
     const narrative = cityNarrative(rng, name, year, expectedCount, filed, accepted, t.outcome === 'draft');
-    const returnReason = t.outcome === 'returned' ? pick(rng, CITY_RETURN_REASONS) : null;
-    const bounceReason = pick(rng, CITY_RETURN_REASONS);
-    const events: DemoReportEvent[] = t.steps.map((step, i) => ({
-      from: step.from,
-      to: step.to,
-      at: at[i],
-      actor: step.who === 'filer' ? author : provinceUser,
-      actorRole: step.who === 'filer' ? 'city' : 'province',
-      reason: step.to === 'returned' ? (i === t.steps.length - 1 && returnReason ? returnReason : bounceReason) : null,
-    }));
+    const { events, returnReason } = timelineEvents(rng, t, at, [author, 'city'], [provinceUser, 'province'], CITY_RETURN_REASONS);
     const reviewed = t.outcome === 'accepted' || t.outcome === 'returned';
     cityReports.push({
       cityCode: city,
@@ -660,18 +632,8 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
   if (yearsToFill.includes(currentYear) && today > defaultFilingSettings(currentYear).enterpriseDeadline) {
     const overdue = today > defaultFilingSettings(currentYear).cityDeadline;
     const mix: readonly Weighted<Outcome>[] = overdue
-      ? [
-          { value: 'accepted', weight: 45 },
-          { value: 'submitted', weight: 35 },
-          { value: 'draft', weight: 10 },
-          { value: 'none', weight: 10 },
-        ]
-      : [
-          { value: 'submitted', weight: 30 },
-          { value: 'accepted', weight: 10 },
-          { value: 'draft', weight: 25 },
-          { value: 'none', weight: 35 },
-        ];
+      ? weights({ accepted: 45, submitted: 35, draft: 10, none: 10 })
+      : weights({ submitted: 30, accepted: 10, draft: 25, none: 35 });
     for (const city of cities) addCityReport(city, currentYear, pickWeighted(rng, mix), overdue && rng() < 0.3, false);
   }
 
