@@ -312,18 +312,20 @@ interface Timeline {
 }
 
 /**
- * A timeline's events at the timestamps `at`: the filer's steps by `filer`, the reviewer's by
- * `reviewer` (each a demo username, or null, with its role). A return draws its reason from
- * `reasons`; the last return's reason is the report's `returnReason`.
+ * A report's lifecycle from its timeline, stamped `at`: the filer's steps by `filer`, the
+ * reviewer's by `reviewer` (each a demo username, or null, with its role). A return draws its
+ * reason from `reasons`; the last return's reason is the report's `returnReason`.
  */
-function timelineEvents(
+function reportLifecycle(
   rng: Rng,
   t: Timeline,
   at: readonly string[],
+  year: number,
+  deadline: string,
   [filer, filerRole]: [string | null, DemoActorRole],
   [reviewer, reviewerRole]: [string | null, DemoActorRole],
   reasons: readonly string[],
-): { events: DemoReportEvent[]; returnReason: string | null } {
+): DemoReportLifecycle {
   const returnReason = t.outcome === 'returned' ? pick(rng, reasons) : null;
   const bounceReason = pick(rng, reasons);
   const events = t.steps.map((step, i) => ({
@@ -334,7 +336,22 @@ function timelineEvents(
     actorRole: step.who === 'filer' ? filerRole : reviewerRole,
     reason: step.to === 'returned' ? (i === t.steps.length - 1 && returnReason ? returnReason : bounceReason) : null,
   }));
-  return { events, returnReason };
+  const submittedAt = t.lastSubmission >= 0 ? at[t.lastSubmission] : null;
+  const reviewed = t.outcome === 'accepted' || t.outcome === 'returned';
+  return {
+    year,
+    status: t.outcome,
+    submittedAt,
+    submittedBy: submittedAt ? filer : null,
+    late: submittedAt !== null && isLate(dayOfStamp(submittedAt), deadline),
+    returnReason,
+    reviewedAt: reviewed ? at[at.length - 1] : null,
+    reviewedBy: reviewed ? reviewer : null,
+    createdAt: at[0],
+    updatedAt: at[at.length - 1],
+    version: events.length,
+    events,
+  };
 }
 
 interface Calendar {
@@ -490,27 +507,15 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
     const submittedAt = t.lastSubmission >= 0 ? at[t.lastSubmission] : null;
     const facts = factsFor(index, year, dayOfStamp(submittedAt ?? at[at.length - 1]));
     const softHits = softRuleHits(data, facts);
-    const { events, returnReason } = timelineEvents(rng, t, at, [filer, 'enterprise'], [officer, 'city'], RETURN_REASONS);
-    const reviewed = t.outcome === 'accepted' || t.outcome === 'returned';
+    const lifecycle = reportLifecycle(rng, t, at, year, s.enterpriseDeadline, [filer, 'enterprise'], [officer, 'city'], RETURN_REASONS);
     annualReports.push({
       enterpriseIndex: index,
       cityCode: city,
-      year,
-      status: t.outcome,
       data,
       facts,
       softHits,
       explanation: t.outcome === 'draft' ? null : explanationFor(rng, softHits),
-      submittedAt,
-      submittedBy: submittedAt ? filer : null,
-      late: submittedAt !== null && isLate(dayOfStamp(submittedAt), s.enterpriseDeadline),
-      returnReason,
-      reviewedAt: reviewed ? at[at.length - 1] : null,
-      reviewedBy: reviewed ? officer : null,
-      createdAt: at[0],
-      updatedAt: at[at.length - 1],
-      version: events.length,
-      events,
+      ...lifecycle,
     });
   };
 
@@ -593,25 +598,8 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
     const unreviewed = states.filter((st) => st === 'submitted').length;
     const name = byCode.get(city)?.name ?? city;
     const narrative = cityNarrative(rng, name, year, expectedCount, filed, accepted, t.outcome === 'draft');
-    const { events, returnReason } = timelineEvents(rng, t, at, [author, 'city'], [provinceUser, 'province'], CITY_RETURN_REASONS);
-    const reviewed = t.outcome === 'accepted' || t.outcome === 'returned';
-    cityReports.push({
-      cityCode: city,
-      year,
-      status: t.outcome,
-      narrative,
-      unreviewedAtSubmission: submittedAt ? unreviewed : null,
-      submittedAt,
-      submittedBy: submittedAt ? author : null,
-      late: submittedAt !== null && isLate(dayOfStamp(submittedAt), s.cityDeadline),
-      returnReason,
-      reviewedAt: reviewed ? at[at.length - 1] : null,
-      reviewedBy: reviewed ? provinceUser : null,
-      createdAt: at[0],
-      updatedAt: at[at.length - 1],
-      version: events.length,
-      events,
-    });
+    const lifecycle = reportLifecycle(rng, t, at, year, s.cityDeadline, [author, 'city'], [provinceUser, 'province'], CITY_RETURN_REASONS);
+    cityReports.push({ cityCode: city, narrative, unreviewedAtSubmission: submittedAt ? unreviewed : null, ...lifecycle });
   };
 
   // Closed cycles before P: every 市州 reported and the province accepted it.

@@ -12,7 +12,7 @@ import { SnapshotService } from '@cqo/server-stats';
 import { DEFAULT_HISTORY_YEARS, demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
 import { demoRegionsOf, demoUserSpecs, generateDemoEnterprises, type DemoRegion } from './demo-data.generator';
 import { generateDemoEvaluation, type DemoCertificate, type DemoEvaluationApplication, type DemoEvaluationData } from './demo-evaluation.generator';
-import { generateDemoFilings, type DemoAnnualReport, type DemoCityReport, type DemoReportEvent } from './demo-filings.generator';
+import { generateDemoFilings, type DemoAnnualReport, type DemoCityReport, type DemoReportEvent, type DemoReportLifecycle } from './demo-filings.generator';
 
 /** Every demo account shares this password; it exists only in databases seeded with demo data. */
 export const DEMO_PASSWORD = 'Cqo@2026demo';
@@ -43,20 +43,15 @@ export interface DemoSeedResult {
   accounts: DemoAccount[];
 }
 
-/** Rows per INSERT … SELECT FROM unnest(…): one round trip per thousand rows. */
+/** Rows per bulk INSERT: one round trip per thousand rows. */
 const BATCH = 1000;
 
-/** One column of a bulk insert: its name, the array type it travels as, and how to read it off a row. */
-interface BulkColumn<T> {
-  name: string;
-  type: string;
-  value: (row: T, index: number) => unknown;
-  /** SQL over `t.<name>` when the value needs converting on the way in. */
-  expr?: string;
+/** `{ filingType: … }` → `{ filing_type: … }` for the fields named: a demo record's own columns. */
+function snakeFields<T extends object>(row: T, fields: readonly (keyof T & string)[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) out[field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = row[field];
+  return out;
 }
-
-/** text[] cannot travel inside an array of rows: the declarations go as one comma-joined string each. */
-const DECLARATIONS_SEPARATOR = ',';
 
 /**
  * Builds a demo province on an empty database: enterprises in every 市州 and county, their CQOs
@@ -111,14 +106,10 @@ export class DemoSeedService {
     const activeCount = cqos.appointments.filter((a) => a.status === 'active').length;
     // Annual reporting for the last closed cycle and the open one (SPEC §2): soft rules are judged
     // under the profile a fresh database has in force.
+    // What every later generator draws on: the province, its enterprises, their CQOs and the accounts.
+    const base = { regions, provinceCode: province, enterprises, cqos, users, today, seed: 20211231 };
     const filings = generateDemoFilings({
-      regions,
-      provinceCode: province,
-      enterprises,
-      cqos,
-      users,
-      today,
-      seed: 20211231,
+      ...base,
       profile: parseProfileRef(defaultProfileFor(province), BUILT_IN_PROFILES),
       // `--years K` covers the reports as it does the training ledger: the trend has K years.
       years: opts.years ?? DEFAULT_HISTORY_YEARS,
@@ -126,16 +117,20 @@ export class DemoSeedService {
     // Capability evaluation (issue 8): applications in every state, certificates of earlier years.
     const provinceName = regions.find((r) => r.code === province)?.name ?? '';
     const evaluation = generateDemoEvaluation({
-      regions,
-      provinceCode: province,
-      enterprises,
-      cqos,
-      users,
-      today,
-      seed: 20211231,
+      ...base,
       // The settings default (EvaluationSettingsService): a fresh database has no `evaluation` setting.
       issuingBody: `${provinceName}首席质量官能力评价中心`,
     });
+    const counts: Omit<DemoSeedResult, 'seeded' | 'accounts'> = {
+      enterprises: enterprises.length,
+      appointments: activeCount,
+      trainingRecords: cqos.trainingRecords.length,
+      violations: cqos.violations.length,
+      annualReports: filings.annualReports.length,
+      cityReports: filings.cityReports.length,
+      evaluationApplications: evaluation.applications.length,
+      certificates: evaluation.certificates.length,
+    };
     const hash = await hashPassword(DEMO_PASSWORD);
     const paths = new Map<string, string>(
       (await this.dataSource.query(`SELECT code, path FROM region WHERE path LIKE $1`, [`/${province}/%`])).map(
@@ -185,51 +180,19 @@ export class DemoSeedService {
       const enterprisePath = (i: number) => paths.get(enterprises[i].regionCode);
       const personIds = cqos.persons.map(() => randomUUID());
       const appointmentIds = cqos.appointments.map(() => randomUUID());
-      await this.bulk(m, 'cqo_person', cqos.persons, [
-        { name: 'id', type: 'uuid', value: (_, i) => personIds[i] },
-        { name: 'name', type: 'varchar', value: (p) => p.name },
-        { name: 'phone', type: 'varchar', value: (p) => p.phone },
-      ]);
+      await this.bulk(m, 'cqo_person', cqos.persons, (p, i) => ({
+        ...snakeFields(p, ['name', 'phone']),
+        id: personIds[i],
+      }));
       // A change filing comes after the row it changed, so previous_id always points into this or an earlier batch.
-      await this.bulk<DemoAppointment>(m, 'appointment', cqos.appointments, [
-        { name: 'id', type: 'uuid', value: (_, i) => appointmentIds[i] },
-        { name: 'enterprise_id', type: 'uuid', value: (a) => ids[a.enterpriseIndex] },
-        { name: 'region_path', type: 'text', value: (a) => enterprisePath(a.enterpriseIndex) },
-        { name: 'person_id', type: 'uuid', value: (a) => personIds[a.personIndex] },
-        { name: 'previous_id', type: 'uuid', value: (a) => (a.previousIndex === null ? null : appointmentIds[a.previousIndex]) },
-        { name: 'filing_type', type: 'varchar', value: (a) => a.filingType },
-        { name: 'status', type: 'varchar', value: (a) => a.status },
-        { name: 'name', type: 'varchar', value: (a) => a.name },
-        { name: 'gender', type: 'varchar', value: (a) => a.gender },
-        { name: 'birth_month', type: 'varchar', value: (a) => a.birthMonth },
-        { name: 'phone', type: 'varchar', value: (a) => a.phone },
-        { name: 'position_title', type: 'varchar', value: (a) => a.positionTitle },
-        { name: 'position_level', type: 'varchar', value: (a) => a.positionLevel },
-        { name: 'concurrent_post', type: 'boolean', value: (a) => a.concurrentPost },
-        { name: 'education', type: 'varchar', value: (a) => a.education },
-        { name: 'qualification_type', type: 'varchar', value: (a) => a.qualificationType },
-        { name: 'qualification_level', type: 'varchar', value: (a) => a.qualificationLevel },
-        { name: 'quality_related', type: 'boolean', value: (a) => a.qualityRelated },
-        { name: 'years_in_quality', type: 'smallint', value: (a) => a.yearsInQuality },
-        {
-          name: 'declarations',
-          type: 'text',
-          value: (a) => a.declarations.join(DECLARATIONS_SEPARATOR),
-          expr: `string_to_array(t.declarations, '${DECLARATIONS_SEPARATOR}')`,
-        },
-        { name: 'appointed_on', type: 'date', value: (a) => a.appointedOn },
-        { name: 'term_end', type: 'date', value: (a) => a.termEnd },
-        { name: 'effective_from', type: 'date', value: (a) => a.effectiveFrom },
-        { name: 'ended_on', type: 'date', value: (a) => a.endedOn },
-        { name: 'end_reason', type: 'text', value: (a) => a.endReason },
-        { name: 'authorisation_cert_no', type: 'varchar', value: (a) => a.authorisationCertNo },
-        { name: 'initial_training_hours', type: 'numeric', value: (a) => a.initialTrainingHours },
-        { name: 'initial_training_cert_no', type: 'varchar', value: (a) => a.initialTrainingCertNo },
-        { name: 'initial_training_completed_on', type: 'date', value: (a) => a.initialTrainingCompletedOn },
-        { name: 'explanation', type: 'text', value: (a) => a.explanation },
-        { name: 'filed_at', type: 'timestamptz', value: (a) => a.filedAt },
-        { name: 'late_filing', type: 'boolean', value: (a) => a.lateFiling },
-      ]);
+      await this.bulk<DemoAppointment>(m, 'appointment', cqos.appointments, (a, i) => ({
+        ...snakeFields(a, ['filingType', 'status', 'name', 'gender', 'birthMonth', 'phone', 'positionTitle', 'positionLevel', 'concurrentPost', 'education', 'qualificationType', 'qualificationLevel', 'qualityRelated', 'yearsInQuality', 'declarations', 'appointedOn', 'termEnd', 'effectiveFrom', 'endedOn', 'endReason', 'authorisationCertNo', 'initialTrainingHours', 'initialTrainingCertNo', 'initialTrainingCompletedOn', 'explanation', 'filedAt', 'lateFiling']),
+        id: appointmentIds[i],
+        enterprise_id: ids[a.enterpriseIndex],
+        region_path: enterprisePath(a.enterpriseIndex),
+        person_id: personIds[a.personIndex],
+        previous_id: a.previousIndex === null ? null : appointmentIds[a.previousIndex],
+      }));
       // The ledger is a hash chain (SPEC §4): each record is hashed onto the one before it, in recorded order.
       const trainingIds = cqos.trainingRecords.map(() => randomUUID());
       const links = chainDrafts(
@@ -253,42 +216,23 @@ export class DemoSeedService {
           recordedBy: null,
         })),
       );
-      await this.bulk<DemoTrainingRecord>(m, 'training_record', cqos.trainingRecords, [
-        { name: 'id', type: 'uuid', value: (_t, i) => trainingIds[i] },
-        { name: 'seq', type: 'bigint', value: (_t, i) => links[i].seq },
-        { name: 'kind', type: 'varchar', value: () => 'entry' },
-        { name: 'person_id', type: 'uuid', value: (t) => personIds[t.personIndex] },
-        { name: 'enterprise_id', type: 'uuid', value: (t) => (t.enterpriseIndex === null ? null : ids[t.enterpriseIndex]) },
-        { name: 'category', type: 'varchar', value: (t) => t.category },
-        { name: 'course', type: 'varchar', value: (t) => t.course },
-        { name: 'provider', type: 'varchar', value: (t) => t.provider },
-        { name: 'start_date', type: 'date', value: (t) => t.startDate },
-        { name: 'end_date', type: 'date', value: (t) => t.endDate },
-        { name: 'hours', type: 'numeric', value: (t) => t.hours },
-        { name: 'certificate_no', type: 'varchar', value: (t) => t.certificateNo },
-        { name: 'source', type: 'varchar', value: (t) => t.source },
-        { name: 'recorded_at', type: 'timestamptz', value: (t) => t.recordedAt },
-        { name: 'prev_hash', type: 'text', value: (_t, i) => links[i].prevHash },
-        { name: 'hash', type: 'text', value: (_t, i) => links[i].hash },
-      ]);
-      await this.bulk<DemoViolation>(m, 'violation', cqos.violations, [
-        { name: 'enterprise_id', type: 'uuid', value: (v) => ids[v.enterpriseIndex] },
-        { name: 'region_path', type: 'text', value: (v) => enterprisePath(v.enterpriseIndex) },
-        { name: 'subject', type: 'varchar', value: (v) => v.subject },
-        { name: 'person_id', type: 'uuid', value: (v) => (v.personIndex === null ? null : personIds[v.personIndex]) },
-        { name: 'appointment_id', type: 'uuid', value: (v) => (v.appointmentIndex === null ? null : appointmentIds[v.appointmentIndex]) },
-        { name: 'type', type: 'varchar', value: (v) => v.type },
-        { name: 'accident_level', type: 'varchar', value: (v) => v.accidentLevel },
-        { name: 'occurred_on', type: 'date', value: (v) => v.occurredOn },
-        { name: 'source_document', type: 'varchar', value: (v) => v.sourceDocument },
-        { name: 'description', type: 'text', value: (v) => v.description },
-        { name: 'status', type: 'varchar', value: (v) => v.status },
-        { name: 'status_note', type: 'text', value: (v) => v.statusNote },
-        { name: 'recorded_role', type: 'varchar', value: (v) => v.recordedRole },
-        { name: 'recorded_at', type: 'timestamptz', value: (v) => v.recordedAt },
-        { name: 'updated_at', type: 'timestamptz', value: (v) => v.updatedAt },
-        { name: 'version', type: 'integer', value: (v) => v.version },
-      ]);
+      await this.bulk<DemoTrainingRecord>(m, 'training_record', cqos.trainingRecords, (t, i) => ({
+        ...snakeFields(t, ['category', 'course', 'provider', 'startDate', 'endDate', 'hours', 'certificateNo', 'source', 'recordedAt']),
+        id: trainingIds[i],
+        seq: links[i].seq,
+        kind: 'entry',
+        person_id: personIds[t.personIndex],
+        enterprise_id: t.enterpriseIndex === null ? null : ids[t.enterpriseIndex],
+        prev_hash: links[i].prevHash,
+        hash: links[i].hash,
+      }));
+      await this.bulk<DemoViolation>(m, 'violation', cqos.violations, (v) => ({
+        ...snakeFields(v, ['subject', 'type', 'accidentLevel', 'occurredOn', 'sourceDocument', 'description', 'status', 'statusNote', 'recordedRole', 'recordedAt', 'updatedAt', 'version']),
+        enterprise_id: ids[v.enterpriseIndex],
+        region_path: enterprisePath(v.enterpriseIndex),
+        person_id: v.personIndex === null ? null : personIds[v.personIndex],
+        appointment_id: v.appointmentIndex === null ? null : appointmentIds[v.appointmentIndex],
+      }));
       // Verdicts before the city snapshots, so that their eligible counts are real. The eligibility
       // service judges every active appointment, as it does nightly.
       const judgeStart = Date.now();
@@ -315,17 +259,7 @@ export class DemoSeedService {
         [province, JSON.stringify(demoTargets(year)), JSON.stringify(DEFAULT_WEIGHTS)],
       );
       await m.query(`INSERT INTO app_setting (key, value) VALUES ('demo_seed', $1)`, [
-        JSON.stringify({
-          enterprises: enterprises.length,
-          appointments: activeCount,
-          trainingRecords: cqos.trainingRecords.length,
-          violations: cqos.violations.length,
-          annualReports: filings.annualReports.length,
-          cityReports: filings.cityReports.length,
-          evaluationApplications: evaluation.applications.length,
-          certificates: evaluation.certificates.length,
-          at: new Date().toISOString(),
-        }),
+        JSON.stringify({ ...counts, at: new Date().toISOString() }),
       ]);
     });
     const inserted = Date.now();
@@ -340,18 +274,7 @@ export class DemoSeedService {
         `${evaluation.certificates.length} certificates, ${users.length} accounts; ` +
         `written in ${inserted - started} ms (${judged.evaluated} verdicts in ${judgedAt} ms), counts rebuilt in ${Date.now() - inserted} ms`,
     );
-    return {
-      seeded: true,
-      enterprises: enterprises.length,
-      appointments: activeCount,
-      trainingRecords: cqos.trainingRecords.length,
-      violations: cqos.violations.length,
-      annualReports: filings.annualReports.length,
-      cityReports: filings.cityReports.length,
-      evaluationApplications: evaluation.applications.length,
-      certificates: evaluation.certificates.length,
-      accounts: await this.accounts(),
-    };
+    return { seeded: true, ...counts, accounts: await this.accounts() };
   }
 
   /**
@@ -369,60 +292,41 @@ export class DemoSeedService {
       userId: (username: string | null) => string | null;
     },
   ): Promise<void> {
+    // The columns an enterprise's and a city's report share.
+    const lifecycle = (r: DemoReportLifecycle) => ({
+      ...snakeFields(r, ['year', 'status', 'version', 'submittedAt', 'late', 'returnReason', 'reviewedAt', 'createdAt', 'updatedAt']),
+      submitted_by: ref.userId(r.submittedBy),
+      reviewed_by: ref.userId(r.reviewedBy),
+    });
     const annualIds = annual.map(() => randomUUID());
-    await this.bulk<DemoAnnualReport>(m, 'annual_report', annual, [
-      { name: 'id', type: 'uuid', value: (_r, i) => annualIds[i] },
-      { name: 'enterprise_id', type: 'uuid', value: (r) => ref.enterpriseId(r.enterpriseIndex) },
-      { name: 'region_path', type: 'text', value: (r) => ref.enterprisePath(r.enterpriseIndex) },
-      { name: 'year', type: 'smallint', value: (r) => r.year },
-      { name: 'status', type: 'varchar', value: (r) => r.status },
-      { name: 'version', type: 'integer', value: (r) => r.version },
-      { name: 'data', type: 'jsonb', value: (r) => JSON.stringify(r.data) },
-      { name: 'soft_hits', type: 'jsonb', value: (r) => JSON.stringify(r.softHits) },
-      { name: 'explanation', type: 'text', value: (r) => r.explanation },
-      { name: 'submitted_at', type: 'timestamptz', value: (r) => r.submittedAt },
-      { name: 'submitted_by', type: 'uuid', value: (r) => ref.userId(r.submittedBy) },
-      { name: 'late', type: 'boolean', value: (r) => r.late },
-      { name: 'return_reason', type: 'text', value: (r) => r.returnReason },
-      { name: 'reviewed_at', type: 'timestamptz', value: (r) => r.reviewedAt },
-      { name: 'reviewed_by', type: 'uuid', value: (r) => ref.userId(r.reviewedBy) },
-      { name: 'created_at', type: 'timestamptz', value: (r) => r.createdAt },
-      { name: 'updated_at', type: 'timestamptz', value: (r) => r.updatedAt },
-    ]);
+    await this.bulk<DemoAnnualReport>(m, 'annual_report', annual, (r, i) => ({
+      ...lifecycle(r),
+      ...snakeFields(r, ['data', 'softHits', 'explanation']),
+      id: annualIds[i],
+      enterprise_id: ref.enterpriseId(r.enterpriseIndex),
+      region_path: ref.enterprisePath(r.enterpriseIndex),
+    }));
 
     const cityIds = city.map(() => randomUUID());
-    const snapshots: (string | null)[] = [];
+    const snapshots: unknown[] = [];
     for (const c of city) {
       // As the city report service would at submission: the figures as of the submission day.
       snapshots.push(
         c.submittedAt === null
           ? null
-          : JSON.stringify(
-              await citySnapshot(m, c.cityCode, c.year, chinaDate(new Date(c.submittedAt)), new Date(c.submittedAt), (asOf, pathLike) =>
-                this.eligibility.judgeOn(m, asOf, { pathLike }),
-              ),
+          : await citySnapshot(m, c.cityCode, c.year, chinaDate(new Date(c.submittedAt)), new Date(c.submittedAt), (asOf, pathLike) =>
+              this.eligibility.judgeOn(m, asOf, { pathLike }),
             ),
       );
     }
-    await this.bulk<DemoCityReport>(m, 'city_report', city, [
-      { name: 'id', type: 'uuid', value: (_c, i) => cityIds[i] },
-      { name: 'region_code', type: 'varchar', value: (c) => c.cityCode },
-      { name: 'region_path', type: 'text', value: (c) => ref.regionPath(c.cityCode) },
-      { name: 'year', type: 'smallint', value: (c) => c.year },
-      { name: 'status', type: 'varchar', value: (c) => c.status },
-      { name: 'version', type: 'integer', value: (c) => c.version },
-      { name: 'narrative', type: 'text', value: (c) => c.narrative },
-      { name: 'snapshot', type: 'jsonb', value: (_c, i) => snapshots[i] },
-      { name: 'unreviewed_at_submission', type: 'integer', value: (c) => c.unreviewedAtSubmission },
-      { name: 'submitted_at', type: 'timestamptz', value: (c) => c.submittedAt },
-      { name: 'submitted_by', type: 'uuid', value: (c) => ref.userId(c.submittedBy) },
-      { name: 'late', type: 'boolean', value: (c) => c.late },
-      { name: 'return_reason', type: 'text', value: (c) => c.returnReason },
-      { name: 'reviewed_at', type: 'timestamptz', value: (c) => c.reviewedAt },
-      { name: 'reviewed_by', type: 'uuid', value: (c) => ref.userId(c.reviewedBy) },
-      { name: 'created_at', type: 'timestamptz', value: (c) => c.createdAt },
-      { name: 'updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
-    ]);
+    await this.bulk<DemoCityReport>(m, 'city_report', city, (c, i) => ({
+      ...lifecycle(c),
+      ...snakeFields(c, ['narrative', 'unreviewedAtSubmission']),
+      id: cityIds[i],
+      region_code: c.cityCode,
+      region_path: ref.regionPath(c.cityCode),
+      snapshot: snapshots[i],
+    }));
 
     // The history of every report, written in the order it happened (ids follow time within a report).
     type EventRow = DemoReportEvent & { type: 'annual' | 'city'; reportId: string; ms: number };
@@ -430,16 +334,13 @@ export class DemoSeedService {
       ...annual.flatMap((r, i) => r.events.map((e) => ({ ...e, type: 'annual' as const, reportId: annualIds[i], ms: Date.parse(e.at) }))),
       ...city.flatMap((c, i) => c.events.map((e) => ({ ...e, type: 'city' as const, reportId: cityIds[i], ms: Date.parse(e.at) }))),
     ].sort((a, b) => a.ms - b.ms);
-    await this.bulk<EventRow>(m, 'report_event', events, [
-      { name: 'report_type', type: 'varchar', value: (e) => e.type },
-      { name: 'report_id', type: 'uuid', value: (e) => e.reportId },
-      { name: 'from_status', type: 'varchar', value: (e) => e.from },
-      { name: 'to_status', type: 'varchar', value: (e) => e.to },
-      { name: 'actor_id', type: 'uuid', value: (e) => ref.userId(e.actor) },
-      { name: 'actor_role', type: 'varchar', value: (e) => e.actorRole },
-      { name: 'reason', type: 'text', value: (e) => e.reason },
-      { name: 'at', type: 'timestamptz', value: (e) => e.at },
-    ]);
+    await this.bulk<EventRow>(m, 'report_event', events, (e) => ({
+      ...snakeFields(e, ['reportId', 'actorRole', 'reason', 'at']),
+      report_type: e.type,
+      from_status: e.from,
+      to_status: e.to,
+      actor_id: ref.userId(e.actor),
+    }));
   }
 
   /**
@@ -460,143 +361,91 @@ export class DemoSeedService {
     },
   ): Promise<void> {
     if (!data.applications.length) return;
-    const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
     const appIds = data.applications.map(() => randomUUID());
-    await this.bulk<DemoEvaluationApplication>(m, 'evaluation_application', data.applications, [
-      { name: 'id', type: 'uuid', value: (_a, i) => appIds[i] },
-      { name: 'body_code', type: 'varchar', value: () => ref.bodyCode },
-      { name: 'enterprise_id', type: 'uuid', value: (a) => ref.enterpriseId(a.enterpriseIndex) },
-      { name: 'region_path', type: 'text', value: (a) => ref.enterprisePath(a.enterpriseIndex) },
-      { name: 'person_id', type: 'uuid', value: (a) => ref.personId(a.personIndex) },
-      { name: 'appointment_id', type: 'uuid', value: (a) => ref.appointmentId(a.appointmentIndex) },
-      { name: 'scheme', type: 'varchar', value: (a) => a.scheme },
-      { name: 'applied_grade', type: 'varchar', value: (a) => a.appliedGrade },
-      { name: 'experience_years', type: 'smallint', value: (a) => a.experienceYears },
-      { name: 'has_certificate', type: 'boolean', value: (a) => a.hasCertificate },
-      { name: 'self_assessment', type: 'jsonb', value: (a) => json(a.selfAssessment) },
-      { name: 'statement', type: 'text', value: (a) => a.statement },
-      { name: 'recommendation', type: 'text', value: (a) => a.recommendation },
-      { name: 'status', type: 'varchar', value: (a) => a.status },
-      { name: 'return_reasons', type: 'text', value: (a) => a.returnReasons },
-      { name: 'interview_on', type: 'date', value: (a) => a.interviewOn },
-      { name: 'interview_notes', type: 'text', value: (a) => a.interviewNotes },
-      { name: 'site_visit_on', type: 'date', value: (a) => a.siteVisitOn },
-      { name: 'site_visit_notes', type: 'text', value: (a) => a.siteVisitNotes },
-      { name: 'report', type: 'jsonb', value: (a) => json(a.report) },
-      { name: 'report_scores', type: 'jsonb', value: (a) => json(a.reportScores) },
-      { name: 'report_conclusion', type: 'text', value: (a) => a.reportConclusion },
-      { name: 'reported_at', type: 'timestamptz', value: (a) => a.reportedAt },
-      { name: 'reported_by', type: 'uuid', value: (a) => ref.userId(a.reportedBy) },
-      { name: 'submitted_at', type: 'timestamptz', value: (a) => a.submittedAt },
-      { name: 'updated_at', type: 'timestamptz', value: (a) => a.updatedAt },
-      { name: 'version', type: 'integer', value: (a) => a.version },
-    ]);
+    await this.bulk<DemoEvaluationApplication>(m, 'evaluation_application', data.applications, (a, i) => ({
+      ...snakeFields(a, ['scheme', 'appliedGrade', 'experienceYears', 'hasCertificate', 'selfAssessment', 'statement', 'recommendation', 'status', 'returnReasons', 'interviewOn', 'interviewNotes', 'siteVisitOn', 'siteVisitNotes', 'report', 'reportScores', 'reportConclusion', 'reportedAt', 'submittedAt', 'updatedAt', 'version']),
+      id: appIds[i],
+      body_code: ref.bodyCode,
+      enterprise_id: ref.enterpriseId(a.enterpriseIndex),
+      region_path: ref.enterprisePath(a.enterpriseIndex),
+      person_id: ref.personId(a.personIndex),
+      appointment_id: ref.appointmentId(a.appointmentIndex),
+      reported_by: ref.userId(a.reportedBy),
+    }));
     // History in the order it happened (ids follow time within an application).
     type AppEvent = DemoEvaluationApplication['events'][number] & { applicationId: string; ms: number };
     const events: AppEvent[] = data.applications
       .flatMap((a, i) => a.events.map((e) => ({ ...e, applicationId: appIds[i], ms: Date.parse(e.at) })))
       .sort((a, b) => a.ms - b.ms);
-    await this.bulk<AppEvent>(m, 'evaluation_event', events, [
-      { name: 'application_id', type: 'uuid', value: (e) => e.applicationId },
-      { name: 'at', type: 'timestamptz', value: (e) => e.at },
-      { name: 'actor_id', type: 'uuid', value: (e) => ref.userId(e.actor) },
-      { name: 'actor_role', type: 'varchar', value: (e) => e.actorRole },
-      { name: 'action', type: 'varchar', value: (e) => e.action },
-      { name: 'from_status', type: 'varchar', value: (e) => e.from },
-      { name: 'to_status', type: 'varchar', value: (e) => e.to },
-      { name: 'note', type: 'text', value: (e) => e.note },
-    ]);
+    await this.bulk<AppEvent>(m, 'evaluation_event', events, (e) => ({
+      ...snakeFields(e, ['applicationId', 'at', 'actorRole', 'action', 'note']),
+      actor_id: ref.userId(e.actor),
+      from_status: e.from,
+      to_status: e.to,
+    }));
     const panel = data.applications.flatMap((a, i) => a.panel.map((p) => ({ applicationId: appIds[i], userId: ref.userId(p.username), leader: p.leader })));
-    await this.bulk<(typeof panel)[number]>(m, 'evaluation_panel_member', panel, [
-      { name: 'application_id', type: 'uuid', value: (p) => p.applicationId },
-      { name: 'user_id', type: 'uuid', value: (p) => p.userId },
-      { name: 'is_leader', type: 'boolean', value: (p) => p.leader },
-    ]);
+    await this.bulk<(typeof panel)[number]>(m, 'evaluation_panel_member', panel, (p) => ({
+      ...snakeFields(p, ['applicationId', 'userId']),
+      is_leader: p.leader,
+    }));
     const sheets = data.applications.flatMap((a, i) => a.sheets.map((s) => ({ ...s, applicationId: appIds[i] })));
-    await this.bulk<(typeof sheets)[number]>(m, 'evaluation_sheet', sheets, [
-      { name: 'application_id', type: 'uuid', value: (s) => s.applicationId },
-      { name: 'user_id', type: 'uuid', value: (s) => ref.userId(s.username) },
-      { name: 'scores', type: 'jsonb', value: (s) => json(s.scores) },
-      { name: 'comment', type: 'text', value: (s) => s.comment },
-      { name: 'result', type: 'jsonb', value: (s) => json(s.result) },
-      { name: 'submitted_at', type: 'timestamptz', value: (s) => s.submittedAt },
-    ]);
+    await this.bulk<(typeof sheets)[number]>(m, 'evaluation_sheet', sheets, (s) => ({
+      ...snakeFields(s, ['applicationId', 'scores', 'comment', 'result', 'submittedAt']),
+      user_id: ref.userId(s.username),
+    }));
 
     const certIds = data.certificates.map(() => randomUUID());
-    await this.bulk<DemoCertificate>(m, 'evaluation_certificate', data.certificates, [
-      { name: 'id', type: 'uuid', value: (_c, i) => certIds[i] },
-      { name: 'number', type: 'varchar', value: (c) => c.number },
-      { name: 'body_code', type: 'varchar', value: () => ref.bodyCode },
-      { name: 'year', type: 'smallint', value: (c) => c.year },
-      { name: 'seq', type: 'integer', value: (c) => c.seq },
-      { name: 'application_id', type: 'uuid', value: (c) => appIds[c.applicationIndex] },
-      { name: 'person_id', type: 'uuid', value: (c) => ref.personId(c.personIndex) },
-      { name: 'enterprise_id', type: 'uuid', value: (c) => ref.enterpriseId(c.enterpriseIndex) },
-      { name: 'region_path', type: 'text', value: (c) => ref.enterprisePath(c.enterpriseIndex) },
-      { name: 'holder_name', type: 'varchar', value: (c) => c.holderName },
-      { name: 'organisation_name', type: 'varchar', value: (c) => c.organisationName },
-      { name: 'scheme', type: 'varchar', value: (c) => c.scheme },
-      { name: 'score', type: 'numeric', value: (c) => c.score },
-      { name: 'grade', type: 'varchar', value: (c) => c.grade },
-      { name: 'dimensions', type: 'jsonb', value: (c) => json(c.dimensions) },
-      { name: 'issuing_body', type: 'varchar', value: (c) => c.issuingBody },
-      { name: 'issued_on', type: 'date', value: (c) => c.issuedOn },
-      { name: 'valid_until', type: 'date', value: (c) => c.validUntil },
-      { name: 'status', type: 'varchar', value: (c) => c.status },
-      { name: 'status_changed_on', type: 'date', value: (c) => c.statusChangedOn },
-      { name: 'status_reason', type: 'text', value: (c) => c.statusReason },
-      { name: 'issued_by', type: 'uuid', value: (c) => ref.userId(c.issuedBy) },
-      { name: 'created_at', type: 'timestamptz', value: (c) => c.createdAt },
-      { name: 'version', type: 'integer', value: (c) => c.events.length },
-    ]);
+    await this.bulk<DemoCertificate>(m, 'evaluation_certificate', data.certificates, (c, i) => ({
+      ...snakeFields(c, ['number', 'year', 'seq', 'holderName', 'organisationName', 'scheme', 'score', 'grade', 'dimensions', 'issuingBody', 'issuedOn', 'validUntil', 'status', 'statusChangedOn', 'statusReason', 'createdAt']),
+      id: certIds[i],
+      body_code: ref.bodyCode,
+      application_id: appIds[c.applicationIndex],
+      person_id: ref.personId(c.personIndex),
+      enterprise_id: ref.enterpriseId(c.enterpriseIndex),
+      region_path: ref.enterprisePath(c.enterpriseIndex),
+      issued_by: ref.userId(c.issuedBy),
+      version: c.events.length,
+    }));
     type CertEvent = DemoCertificate['events'][number] & { certificateId: string; ms: number };
     const certEvents: CertEvent[] = data.certificates
       .flatMap((c, i) => c.events.map((e) => ({ ...e, certificateId: certIds[i], ms: Date.parse(e.at) })))
       .sort((a, b) => a.ms - b.ms);
-    await this.bulk<CertEvent>(m, 'evaluation_certificate_event', certEvents, [
-      { name: 'certificate_id', type: 'uuid', value: (e) => e.certificateId },
-      { name: 'at', type: 'timestamptz', value: (e) => e.at },
-      { name: 'from_status', type: 'varchar', value: (e) => e.from },
-      { name: 'to_status', type: 'varchar', value: (e) => e.to },
-      { name: 'reason', type: 'text', value: (e) => e.reason },
-      { name: 'actor_id', type: 'uuid', value: (e) => ref.userId(e.actor) },
-    ]);
+    await this.bulk<CertEvent>(m, 'evaluation_certificate_event', certEvents, (e) => ({
+      ...snakeFields(e, ['certificateId', 'at', 'reason']),
+      from_status: e.from,
+      to_status: e.to,
+      actor_id: ref.userId(e.actor),
+    }));
     const reviews = data.certificates.flatMap((c, i) => c.reviews.map((r) => ({ ...r, certificateId: certIds[i] })));
-    await this.bulk<(typeof reviews)[number]>(m, 'evaluation_yearly_review', reviews, [
-      { name: 'certificate_id', type: 'uuid', value: (r) => r.certificateId },
-      { name: 'year', type: 'smallint', value: (r) => r.year },
-      { name: 'rating', type: 'varchar', value: (r) => r.rating },
-      { name: 'summary', type: 'text', value: (r) => r.summary },
-      { name: 'reviewed_by', type: 'uuid', value: (r) => ref.userId(r.reviewedBy) },
-      { name: 'reviewed_at', type: 'timestamptz', value: (r) => r.reviewedAt },
-    ]);
-    await this.bulk<DemoEvaluationData['talent'][number]>(m, 'evaluation_talent', data.talent, [
-      { name: 'person_id', type: 'uuid', value: (t) => ref.personId(t.personIndex) },
-      { name: 'certificate_id', type: 'uuid', value: (t) => certIds[t.certificateIndex] },
-      { name: 'note', type: 'text', value: (t) => t.note },
-      { name: 'added_at', type: 'timestamptz', value: (t) => t.addedAt },
-      { name: 'added_by', type: 'uuid', value: (t) => ref.userId(t.addedBy) },
-    ]);
+    await this.bulk<(typeof reviews)[number]>(m, 'evaluation_yearly_review', reviews, (r) => ({
+      ...snakeFields(r, ['certificateId', 'year', 'rating', 'summary', 'reviewedAt']),
+      reviewed_by: ref.userId(r.reviewedBy),
+    }));
+    await this.bulk<DemoEvaluationData['talent'][number]>(m, 'evaluation_talent', data.talent, (t) => ({
+      ...snakeFields(t, ['note', 'addedAt']),
+      person_id: ref.personId(t.personIndex),
+      certificate_id: certIds[t.certificateIndex],
+      added_by: ref.userId(t.addedBy),
+    }));
     // As the issue would leave them: the last number used per year.
-    await this.bulk<DemoEvaluationData['counters'][number]>(m, 'evaluation_cert_counter', data.counters, [
-      { name: 'body_code', type: 'varchar', value: () => ref.bodyCode },
-      { name: 'year', type: 'smallint', value: (c) => c.year },
-      { name: 'last_seq', type: 'integer', value: (c) => c.lastSeq },
-    ]);
+    await this.bulk<DemoEvaluationData['counters'][number]>(m, 'evaluation_cert_counter', data.counters, (c) => ({
+      ...snakeFields(c, ['year', 'lastSeq']),
+      body_code: ref.bodyCode,
+    }));
   }
 
-  /** INSERT … SELECT FROM unnest(…) in batches of BATCH rows. */
-  private async bulk<T>(m: EntityManager, table: string, rows: readonly T[], columns: readonly BulkColumn<T>[]): Promise<void> {
-    const names = columns.map((c) => c.name).join(', ');
-    const arrays = columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
-    const exprs = columns.map((c) => c.expr ?? `t.${c.name}`).join(', ');
-    const sql = `INSERT INTO ${table} (${names}) SELECT ${exprs} FROM unnest(${arrays}) AS t(${names})`;
+  /**
+   * INSERT … SELECT FROM json_populate_recordset(…) in batches of BATCH rows. `toRow` gives each
+   * row as an object keyed by column name; the table's own row type converts the values (dates,
+   * numerics, text[] from arrays, jsonb from objects), so no column is typed twice.
+   */
+  private async bulk<T>(m: EntityManager, table: string, rows: readonly T[], toRow: (row: T, index: number) => Record<string, unknown>): Promise<void> {
+    if (!rows.length) return;
+    const columns = Object.keys(toRow(rows[0], 0)).join(', ');
+    const sql = `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json)`;
     for (let from = 0; from < rows.length; from += BATCH) {
-      const part = rows.slice(from, from + BATCH);
-      await m.query(
-        sql,
-        columns.map((c) => part.map((row, k) => c.value(row, from + k))),
-      );
+      const part = rows.slice(from, from + BATCH).map((row, k) => toRow(row, from + k));
+      await m.query(sql, [JSON.stringify(part)]);
     }
   }
 
