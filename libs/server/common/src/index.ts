@@ -10,3 +10,4 @@ export * from './hashed-file';
 export * from './list-sort';
 export * from './page-query';
 export * from './rows';
+export * from './download';

@@ -20,7 +20,7 @@ import type {
   TalentPoolPage,
   YearlyReviewView,
 } from '@cqo/contracts';
-import { Action, CurrentActor, Public, Roles, type Actor } from '@cqo/server-common';
+import { download, Action, CurrentActor, Public, Roles, type Actor } from '@cqo/server-common';
 import { EvaluationApplicationsService } from './applications.service';
 import {
   AcceptEvaluationDto,
@@ -132,10 +132,7 @@ export class EvaluationController {
   @Get('applications/:id/evidence/:fileId')
   @Roles(...READERS)
   async evidenceFile(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('fileId') fileId: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    const f = await this.applications.evidenceFile(actor, id, fileId);
-    res.setHeader('Content-Type', f.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.fileName)}`);
-    return new StreamableFile(f.content);
+    return download(res, await this.applications.evidenceFile(actor, id, fileId));
   }
 
   @Action('applications/:id/accept', 'evaluator')

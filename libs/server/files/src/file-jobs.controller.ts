@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { FileJobInfo, ImportJobKind } from '@cqo/contracts';
 import { AuditQueryDto, checkAuditRange } from '@cqo/server-audit';
-import { Accepted, Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { download, Accepted, Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { EnterpriseQueryDto } from '@cqo/server-enterprises';
 import { FilingStatusQueryDto } from '@cqo/server-filings';
 import { AssessmentQueryDto } from '@cqo/server-stats';
@@ -13,8 +13,6 @@ import { ViolationQueryDto } from '@cqo/server-violations';
 import { XLSX_LIMITS } from '@cqo/server-imports';
 import { ExportAttachmentDto, ExportListDto, ImportUploadDto } from './dtos/file-jobs.dto';
 import { FileJobsService } from './file-jobs.service';
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /**
  * Multipart in memory, one file of at most XLSX_LIMITS.maxFileBytes (a bigger one is a 413 on
@@ -116,10 +114,7 @@ export class FileJobsController {
   @Roles('county', 'city', 'province', 'admin')
   async download(@CurrentActor() actor: Actor, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const file = await this.jobs.download(actor, id);
-    res.setHeader('Content-Type', XLSX_TYPE);
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
-    res.setHeader('Content-Length', String(file.size));
-    return new StreamableFile(file.stream);
+    return download(res, { fileName: file.fileName, content: file.stream, size: file.size });
   }
 }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put, Query, Res, StreamableFile } from '@
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CityReportDetail, CityReportListItem } from '@cqo/contracts';
-import { Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { download, Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { CityReportsService } from './city-reports.service';
 import { ReviewDto, SaveCityReportDto } from './dtos/filings.dto';
 import { YEAR } from './year.pipe';
@@ -35,11 +35,7 @@ export class CityReportsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const file = await this.reports.attachment(actor, code, year);
-    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
-    res.setHeader('Content-Length', String(file.size));
-    res.setHeader('ETag', `"${file.sha256}"`);
-    return new StreamableFile(file.stream);
+    return download(res, { fileName: file.fileName, content: file.stream, size: file.size, sha256: file.sha256 });
   }
 
   @Put(':regionCode/:year')

@@ -1,15 +1,8 @@
 import { Controller, Get, Param, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { download, CurrentActor, Roles, type Actor } from '@cqo/server-common';
 import { RosterImportService } from './roster-import.service';
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-function attachment(res: Response, fileName: string): void {
-  res.setHeader('Content-Type', XLSX_TYPE);
-  res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
-}
 
 /** The roster template and a run's error report; the upload itself goes through the file jobs (POST /api/jobs…). */
 @ApiTags('roster')
@@ -21,16 +14,13 @@ export class RosterController {
   @Get('template')
   @Roles('county', 'city', 'province')
   async template(@Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    attachment(res, '企业名册导入模板.xlsx');
-    return new StreamableFile(await this.imports.template());
+    return download(res, { fileName: '企业名册导入模板.xlsx', content: await this.imports.template() });
   }
 
   /** The marked-up upload holds CQO names and phone numbers: not admin (SPEC §1, issue 18 item 8). */
   @Get('imports/:id/error-report')
   @Roles('county', 'city', 'province')
   async errorReport(@CurrentActor() actor: Actor, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    const report = await this.imports.errorReport(actor, id);
-    attachment(res, report.fileName);
-    return new StreamableFile(report.content);
+    return download(res, await this.imports.errorReport(actor, id));
   }
 }

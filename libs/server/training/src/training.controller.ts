@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { LedgerVerification, Page, PublicTrainingVerification, ShortfallPage, TrainingCertificate, TrainingProgress, TrainingRecordItem } from '@cqo/contracts';
 import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import { AuditService } from '@cqo/server-audit';
-import { Action, clientIp, CurrentActor, Public, Roles, type Actor, type RequestWithActor } from '@cqo/server-common';
+import { download, Action, clientIp, CurrentActor, Public, Roles, type Actor, type RequestWithActor } from '@cqo/server-common';
 import { HoursCertificatesService } from './hours-certificates.service';
 import {
   CreateTrainingRecordDto,
@@ -18,15 +18,8 @@ import { LedgerService } from './ledger.service';
 import { TrainingImportService } from './training-import.service';
 import { TrainingService } from './training.service';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 /** A person's training and hours certificates are personal data: not admin, which is system administration only (SPEC §1, issue 18 item 8). */
 const PERSONAL_DATA_READERS = ['enterprise', 'evaluator', 'county', 'city', 'province'] as const;
-
-function attachment(res: Response, fileName: string): void {
-  res.setHeader('Content-Type', XLSX_TYPE);
-  res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
-}
 
 @ApiTags('training')
 @ApiBearerAuth()
@@ -84,17 +77,14 @@ export class TrainingController {
   @Get('imports/template')
   @Roles('county', 'city', 'province')
   async template(@Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    attachment(res, '培训学时导入模板.xlsx');
-    return new StreamableFile(await this.imports.template());
+    return download(res, { fileName: '培训学时导入模板.xlsx', content: await this.imports.template() });
   }
 
   // The upload itself (POST imports) is a file job: libs/server/files, TrainingUploadController.
 
   @Get('imports/:id/error-report')
   async errorReport(@CurrentActor() actor: Actor, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    const report = await this.imports.errorReport(actor, id);
-    attachment(res, report.fileName);
-    return new StreamableFile(report.content);
+    return download(res, await this.imports.errorReport(actor, id));
   }
 }
 
