@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { AuthModule } from '@cqo/server-auth';
 import { AppException } from '@cqo/server-common';
+import { assertXlsx } from '@cqo/server-imports';
 import { RosterImportService, RosterModule } from '@cqo/server-roster';
 import { cliActor, withPolicyContext } from '../infra/policy-context';
 
@@ -23,8 +24,9 @@ export async function importRosterCommand(file: string, opts: { keepValid?: bool
     const result = await withPolicyContext(async (app) => {
       const actor = cliActor(app);
       const service = app.get(RosterImportService);
-      // The file-level checks the upload gets, then the import itself.
-      await service.check(await readFile(path), basename(path));
+      // The file checks the upload gets (size, magic bytes, the zip's directory); the header row is
+      // checked by the import's own read, so it is not parsed twice.
+      await assertXlsx(await readFile(path), basename(path));
       return service.import(actor, { path, originalname: basename(path) }, { mode: opts.keepValid ? 'keep-valid' : 'all-or-nothing', dryRun: !!opts.dryRun });
     }, [AuthModule, RosterModule]);
     const { errorReportUrl: _url, ...out } = result;

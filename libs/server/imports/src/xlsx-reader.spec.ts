@@ -1,6 +1,9 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { readHeader, readSheet, type SheetRow } from './xlsx-reader';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSheet, readHeader, readSheet, type SheetCell, type SheetRow } from './xlsx-reader';
 import { XLSX_LIMITS, type XlsxCaps } from './xlsx-limits';
 
 async function workbook(rows: unknown[][], sharedStrings = true): Promise<Buffer> {
@@ -135,5 +138,25 @@ describe('readSheet: the streamed first sheet under hard caps (issue 18 item 1, 
     const noBook = await JSZip.loadAsync(await workbook([['h']]));
     noBook.remove('xl/workbook.xml');
     expect(await refusal(await noBook.generateAsync({ type: 'nodebuffer' }))).toMatchObject({ field: 'file', code: 'type' });
+  });
+});
+
+describe('openSheet: the scan, then one parsing pass that checks the header and streams the rest', () => {
+  it('gives the columns and then the data rows from row 2, each once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cqo-opensheet-'));
+    const path = join(dir, 'a.xlsx');
+    await writeFile(path, await workbook([['姓名*', '学时'], ['名册测试一号', 8], ['名册测试二号', 6]]));
+    const sheet = await openSheet(path, ['姓名', '学时'], '培训学时导入模板');
+    expect([...sheet.columns]).toEqual([['姓名', 1], ['学时', 2]]);
+    expect(sheet.rows).toBe(3);
+    const read: [number, SheetCell | undefined][] = [];
+    for await (const r of sheet.read()) read.push([r.number, r.cells.get(1)]);
+    expect(read).toEqual([[2, '名册测试一号'], [3, '名册测试二号']]);
+    await rm(dir, { recursive: true });
+  });
+
+  it('refuses a header without a required column, naming it and the template', async () => {
+    const err = await openSheet(await workbook([['姓名'], ['名册测试一号']]), ['姓名', '学时'], '培训学时导入模板').catch((e: { details: unknown[] }) => e.details[0]);
+    expect(err).toMatchObject({ field: 'file', code: 'columns', message: '第 1 行缺少列：学时（请下载并使用培训学时导入模板）' });
   });
 });

@@ -436,16 +436,30 @@ export interface CheckedSheet {
   columns: Map<string, number>;
   /** `<row>` elements of the sheet, the header included (an upper bound of the data rows + 1, for progress). */
   rows: number;
+  /**
+   * The rows after the header, streamed on from where the header check stopped (the shared strings
+   * are parsed once). Call it once, straight away: the workbook stays open until it is read or
+   * returned.
+   */
   read(): AsyncGenerator<SheetRow>;
 }
 
 /**
- * The one way an import opens a stored upload: the scan under every cap (constant memory), the
- * header row with the `required` columns, then the streamed rows. Throws the field error on `file`.
+ * The one way an import opens a stored upload: the scan under every cap (constant memory), then
+ * one parsing pass whose first row is the header, checked for the `required` columns, and whose
+ * other rows `read()` streams. Throws the field error on `file`.
  */
 export async function openSheet(source: XlsxSource, required: readonly string[], template: string, caps: XlsxCaps = XLSX_LIMITS): Promise<CheckedSheet> {
   const { rows } = await scanSheet(source, caps);
-  const columns = await readHeader(source, caps);
-  requireColumns(columns, required, template);
-  return { columns, rows, read: () => readSheet(source, caps) };
+  const sheet = readSheet(source, caps);
+  let columns: Map<string, number>;
+  try {
+    const first = await sheet.next();
+    columns = headerColumns(first.done ? undefined : first.value);
+    requireColumns(columns, required, template);
+  } catch (err) {
+    await sheet.return(undefined);
+    throw err;
+  }
+  return { columns, rows, read: () => sheet };
 }

@@ -108,15 +108,16 @@ export class RosterImportService {
 
   /** Validates every row (dry run) or imports (one transaction; all-or-nothing unless keep-valid). */
   async import(actor: Actor, file: RosterFile, params: RosterImportParams, progress: ProgressSink = NO_PROGRESS): Promise<ImportResult> {
-    // Scanned, then streamed from disk under the caps of XLSX_LIMITS (issue 18 item 1): a cap exceeded stops the read.
-    const sheet = await openSheet(file.path, ROSTER_COLUMNS, TEMPLATE);
-    const { columns } = sheet;
     const mode: ImportMode = params.mode === 'keep-valid' ? 'keep-valid' : 'all-or-nothing';
     const today = this.clock.today();
     const profile = await this.policy.profileAt(today);
     // SPEC §8: 任职承诺 = 是 stands for all the declarations of §3, of whichever profile judges it.
     const ctx = { today, term: termRuleOf(profile), declarations: allDeclarationIds(await this.policy.profiles()) };
     const regions = await this.repo.regions(this.dataSource.manager);
+    // Scanned, then streamed from disk under the caps of XLSX_LIMITS (issue 18 item 1): a cap exceeded
+    // stops the read. Opened last, so that nothing awaited between here and the read can leave it open.
+    const sheet = await openSheet(file.path, ROSTER_COLUMNS, TEMPLATE);
+    const { columns } = sheet;
 
     // 1. Every row against the forms' rules, the region table and the uploader's scope.
     const errors: ImportRowError[] = [];
