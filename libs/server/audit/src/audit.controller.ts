@@ -1,18 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDateString, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { AUDIT_SORT_KEYS, sortValues, type AuditEntry, type AuditSortKey, type Page, type SortParam } from '@cqo/contracts';
-import { AppException, FieldLabel, Roles, OptionalIn } from '@cqo/server-common';
+import { IsDateString, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { AUDIT_SORT_KEYS, type AuditEntry, type AuditSortKey, type Page, type SortParam } from '@cqo/contracts';
+import { AppException, FieldLabel, PageQuery, Roles, SortQuery } from '@cqo/server-common';
 import { AuditService } from './audit.service';
 
-export class AuditQueryDto {
-  @FieldLabel('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @FieldLabel('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
-
+export class AuditQueryDto extends PageQuery() {
   @FieldLabel('操作') @IsOptional() @IsString() @MaxLength(64)
   action?: string;
 
@@ -31,7 +24,7 @@ export class AuditQueryDto {
   to?: string;
 
   /** Issue 20 item 3: a whitelisted column; an unknown one is a 400 on `sort`. Default newest first. */
-  @OptionalIn('排序', sortValues(AUDIT_SORT_KEYS), '排序列无效')
+  @SortQuery(AUDIT_SORT_KEYS)
   sort?: SortParam<AuditSortKey>;
 }
 

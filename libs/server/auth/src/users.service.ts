@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { USER_SORT_KEYS, type ApiErrorDetail, type Role, type UserAdminItem, type UserSortKey } from '@cqo/contracts';
-import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, queryPage, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { hashPassword, passwordPolicyErrors } from './password';
 
@@ -34,17 +34,11 @@ export class UsersService {
       where.push(`u.role = $${params.length}`);
     }
     const sql = `FROM app_user u LEFT JOIN region g ON g.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id WHERE ${where.join(' AND ')}`;
-    const [[{ total }], rows] = await Promise.all([
-      this.dataSource.query(`SELECT count(*)::int AS total ${sql}`, params),
-      this.dataSource.query(
-        `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
+    const select = `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
                 u.is_active, u.must_change_password,
                 (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $1) AS locked_until
-           ${sql} ORDER BY ${orderBySort(q.sort, USER_SORT_KEYS, USER_SORT_SQL, 'u.username, u.id')} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
-        params,
-      ),
-    ]);
-    return { items: rows.map(toItem), total, page: q.page, pageSize: q.pageSize };
+           ${sql} ORDER BY ${orderBySort(q.sort, USER_SORT_KEYS, USER_SORT_SQL, 'u.username, u.id')}`;
+    return queryPage(this.dataSource, { from: sql, select }, params, q, toItem);
   }
 
   async create(

@@ -57,12 +57,16 @@ export interface SqlRunner {
 
 /**
  * One page of a list, the one home of the count-then-page pair: `from` is the `FROM … WHERE …` the
- * total counts, `select` the row query up to its ORDER BY (paged here); both take `params`.
+ * total counts, `select` the row query up to its ORDER BY (paged here); both take `params`. The
+ * two are sent together: on the DataSource they run side by side, on a transaction's
+ * EntityManager one after the other on its own connection (never a second one).
  */
 export async function queryPage<R, T>(db: SqlRunner, sql: { from: string; select: string }, params: unknown[], paging: PageQueryFields, map: (row: R) => T): Promise<Page<T>> {
-  const [{ total }] = (await db.query(`SELECT count(*)::int AS total ${sql.from}`, params)) as { total: number }[];
-  const rows = (await db.query(`${sql.select} LIMIT ${paging.pageSize} OFFSET ${(paging.page - 1) * paging.pageSize}`, params)) as R[];
-  return { items: rows.map(map), total, page: paging.page, pageSize: paging.pageSize };
+  const [counted, rows] = (await Promise.all([
+    db.query(`SELECT count(*)::int AS total ${sql.from}`, params),
+    db.query(`${sql.select} LIMIT ${paging.pageSize} OFFSET ${(paging.page - 1) * paging.pageSize}`, params),
+  ])) as [{ total: number }[], R[]];
+  return { items: rows.map(map), total: counted[0].total, page: paging.page, pageSize: paging.pageSize };
 }
 
 /**

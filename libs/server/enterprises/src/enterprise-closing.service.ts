@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EnterpriseDetail } from '@cqo/contracts';
-import { chinaDate } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { AppointmentsRepository } from '@cqo/server-eligibility';
@@ -34,7 +33,7 @@ export class EnterpriseClosingService {
   async close(actor: Actor, id: string, dto: CloseEnterpriseDto): Promise<EnterpriseDetail> {
     return this.write(actor, id, dto.version, 'enterprise.close', async (m, e) => {
       const cqo = await this.appointments.activeOf(m, id);
-      const today = chinaDate(this.clock.now());
+      const today = this.clock.today();
       const problems = closingProblems({ closedOn: dto.closedOn, today, closedSince: e.closedOn, cqoFrom: cqo?.effective_from ?? null });
       if (problems.length) throw AppException.validation(problems);
       const now = this.clock.now();
@@ -56,7 +55,7 @@ export class EnterpriseClosingService {
 
   async reopen(actor: Actor, id: string, dto: ReopenEnterpriseDto): Promise<EnterpriseDetail> {
     return this.write(actor, id, dto.version, 'enterprise.reopen', async (m, e) => {
-      const problems = reopeningProblems({ reopenedOn: dto.reopenedOn, today: chinaDate(this.clock.now()), closedSince: e.closedOn });
+      const problems = reopeningProblems({ reopenedOn: dto.reopenedOn, today: this.clock.today(), closedSince: e.closedOn });
       if (problems.length) throw AppException.validation(problems);
       const now = this.clock.now();
       const [[closure]]: [{ id: string }[], number] = await m.query(

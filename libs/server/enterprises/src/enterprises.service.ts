@@ -17,9 +17,9 @@ import type {
   Verdict,
 } from '@cqo/contracts';
 import { ENTERPRISE_SORT_KEYS, type EnterpriseSortKey } from '@cqo/contracts';
-import { chinaDate, maskName, maskPhone, readsPersonalData, validateCreditCode } from '@cqo/policy';
+import { maskName, maskPhone, readsPersonalData, validateCreditCode } from '@cqo/policy';
 import { ScopeService, inRegion } from '@cqo/server-auth';
-import { AppException, Clock, orderBySort, type Actor } from '@cqo/server-common';
+import { AppException, Clock, orderBySort, queryPage, type Actor } from '@cqo/server-common';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import type { CreateEnterpriseDto } from './dtos/create-enterprise.dto';
@@ -41,7 +41,7 @@ export class EnterprisesService {
   ) {}
 
   async list(actor: Actor, query: EnterpriseQueryDto): Promise<Page<EnterpriseListItem>> {
-    const today = chinaDate(this.clock.now());
+    const today = this.clock.today();
     const params: unknown[] = [today];
     const where = [this.scope.wherePositional(actor, 'e', params)];
     if (query.region) {
@@ -66,8 +66,7 @@ export class EnterprisesService {
     const from = `FROM enterprise e
       LEFT JOIN appointment a ON a.enterprise_id = e.id AND a.status = 'active' AND (a.term_end IS NULL OR a.term_end >= $1::date)`;
     const clause = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total ${from} WHERE ${clause}`, params);
-    const rows: ListRow[] = await this.dataSource.query(
+    const select =
       `SELECT e.id, e.credit_code, e.name, e.region_code, r.name AS region_name, e.above_size, e.size_class, e.ownership, e.industry,
               e.closed_on::text AS closed_on, e.closed_reason,
               EXISTS (SELECT 1 FROM enterprise_award w WHERE w.enterprise_id = e.id) AS has_award,
@@ -75,11 +74,9 @@ export class EnterprisesService {
               a.disqualified AS a_disqualified, ${DUPLICATE_SQL} AS a_duplicate
          ${from} JOIN region r ON r.code = e.region_code
         WHERE ${clause}
-        ORDER BY ${orderBySort(query.sort, ENTERPRISE_SORT_KEYS, ENTERPRISE_SORT_SQL, 'e.region_path, e.name, e.id')}
-        LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
-      params,
-    );
-    return { items: rows.map((r) => toListItem(r, readsPersonalData(actor.role))), total, page: query.page, pageSize: query.pageSize };
+        ORDER BY ${orderBySort(query.sort, ENTERPRISE_SORT_KEYS, ENTERPRISE_SORT_SQL, 'e.region_path, e.name, e.id')}`;
+    const personal = readsPersonalData(actor.role);
+    return queryPage(this.dataSource, { from: `${from} WHERE ${clause}`, select }, params, query, (r: ListRow) => toListItem(r, personal));
   }
 
   /** A county / city / province officer registers an enterprise inside their scope. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { AssessmentPartKey, AuditEntry, CityAssessment, EnterpriseListItem, FilingStatusEnterprise, ListExport, ListExportParams, ListExportSummary, Page, ShortfallItem, ViolationItem } from '@cqo/contracts';
 import { AUDIT_COLUMNS, ENTERPRISE_COLUMNS, FILING_STATUS_COLUMNS, RANKING_COLUMNS, INDUSTRY_SECTION_NAMES, LIST_COLUMNS, SHORTFALL_COLUMNS, VIOLATION_COLUMNS, LIST_EXPORT_MAX_ROWS, auditActionLabel, auditObjectLabel } from '@cqo/contracts';
-import { chinaDate, yearOf } from '@cqo/policy';
+import { yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AppException, Clock, openHashedFile, type Actor, type ProgressSink } from '@cqo/server-common';
 import { EnterprisesService, type EnterpriseQueryDto } from '@cqo/server-enterprises';
@@ -199,7 +199,7 @@ export class ListExportService {
       throw err;
     }
     const { sha256, bytes } = await out.finish();
-    const stamp = chinaDate(this.clock.now()).replace(/-/g, '');
+    const stamp = this.clock.today().replace(/-/g, '');
     return { list: params.list, rows, sha256, bytes, fileName: `${title}-${stamp}.xlsx` };
   }
 

@@ -24,7 +24,6 @@ import type {
 import {
   REPORT_STATUS_LABELS,
   canTransition,
-  chinaDate,
   currentReportingYear,
   emptyReportData,
   explanationError,
@@ -39,7 +38,7 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, enterpriseOfRow, type Actor, type EnterpriseColumns } from '@cqo/server-common';
+import { AppException, Clock, enterpriseOfRow, pickCamel, queryPage, type Actor, type EnterpriseColumns } from '@cqo/server-common';
 import { GroupCommit, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
 import { ACTIVE_ON, POLICY_REVISION_SQL, ProfilesService } from '@cqo/server-eligibility';
 import { OutboxService, UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
@@ -118,7 +117,7 @@ export class AnnualReportsService {
   private readonly factReads: GroupCommit<FactsRead, SubmitFacts>;
 
   private today(): string {
-    return chinaDate(this.clock.now());
+    return this.clock.today();
   }
 
   // ------------------------------------------------------------------ reads
@@ -154,33 +153,22 @@ export class AnnualReportsService {
       where.push(`(e.name ILIKE $${params.length - 1} OR e.credit_code = $${params.length})`);
     }
     const sql = `FROM annual_report r JOIN enterprise e ON e.id = r.enterprise_id JOIN region g ON g.code = e.region_code WHERE ${where.join(' AND ')}`;
-    const [[{ total }], rows] = await Promise.all([
-      this.dataSource.query(`SELECT count(*)::int AS total ${sql}`, params),
-      this.dataSource.query(
-        `SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.credit_code, e.region_code, g.name AS region_name, r.year, r.status,
+    const select = `SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.credit_code, e.region_code, g.name AS region_name, r.year, r.status,
                 r.version, r.late, r.submitted_at, r.soft_hits, r.explanation
-           ${sql} ORDER BY r.submitted_at NULLS LAST, e.name LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
-        params,
-      ),
-    ]);
-    return {
-      total,
-      page: q.page,
-      pageSize: q.pageSize,
-      items: rows.map(
-        (r: EnterpriseColumns & Record<string, never>): ReviewQueueItem => ({
-          id: r.id,
-          ...enterpriseOfRow(r),
-          year: Number(r.year),
-          status: r.status,
-          version: r.version,
-          late: r.late,
-          submittedAt: iso(r.submitted_at),
-          softHits: r.soft_hits,
-          explanation: r.explanation,
-        }),
-      ),
-    };
+           ${sql} ORDER BY r.submitted_at NULLS LAST, e.name`;
+    return queryPage(
+      this.dataSource,
+      { from: sql, select },
+      params,
+      q,
+      (r: EnterpriseColumns & Record<string, never>): ReviewQueueItem => ({
+        ...pickCamel(r, ['id', 'status', 'version', 'late', 'explanation']),
+        ...enterpriseOfRow(r),
+        year: Number(r.year),
+        submittedAt: iso(r.submitted_at),
+        softHits: r.soft_hits,
+      }),
+    );
   }
 
   // ------------------------------------------------------------------ the filer's writes

@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import type { Job, JobOptions, Queue } from 'bull';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
-import { OutboxService, QueueName, ScheduleRegistrar, UnitOfWork, type JobPayloads, type UnitOfWorkTx } from '@cqo/server-queue';
+import { LoggingProcessor, OutboxService, QueueName, ScheduleRegistrar, UnitOfWork, type JobPayloads, type UnitOfWorkTx } from '@cqo/server-queue';
 import { MessagingService } from './messaging.service';
 import { PermanentSendError, type MessageChannel } from './senders';
 import type { MessageTemplate } from './templates';
@@ -29,9 +29,7 @@ interface DeliveryRow {
  * message's failure never holds up another (each is its own job).
  */
 @Processor(QueueName.Messages)
-export class MessagesProcessor implements OnApplicationBootstrap {
-  private readonly logger = new Logger('Messages');
-
+export class MessagesProcessor extends LoggingProcessor implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
@@ -40,7 +38,9 @@ export class MessagesProcessor implements OnApplicationBootstrap {
     private readonly clock: Clock,
     @InjectQueue(QueueName.Messages) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The job id of a held message: fixed per row and time, so adding it again adds nothing. */
   private static heldJobId(deliveryId: string, notBefore: Date): string {
@@ -140,11 +140,6 @@ export class MessagesProcessor implements OnApplicationBootstrap {
   private async sent(m: EntityManager, tx: UnitOfWorkTx, job: Job, row: DeliveryRow, result: 'success' | 'failure', extra: { reason?: string }): Promise<void> {
     await tx.audit({ username: 'system', objectType: 'message_delivery', objectId: row.id, result, details: { channel: row.channel, to: row.user_id, address: row.address_masked, kind: row.kind, ...extra } });
     await this.outbox.markDone(m, job.id);
-  }
-
-  @OnQueueFailed()
-  failed(job: Job, err: Error): void {
-    this.logger.warn(`job ${job.name} ${job.id} failed: ${err.message}`);
   }
 }
 

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { StatCounts, StatRunInfo } from '@cqo/contracts';
-import { annualTrainingRule, chinaDate, emptyCounts, subtreePattern, sumCounts, yearAsOf } from '@cqo/policy';
+import { annualTrainingRule, emptyCounts, subtreePattern, sumCounts, yearAsOf } from '@cqo/policy';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
@@ -57,7 +57,7 @@ export class SnapshotService {
   ) {}
 
   today(): string {
-    return chinaDate(this.clock.now());
+    return this.clock.today();
   }
 
   /** The years snapshots hold: the current one and `statsYears - 1` before it. */
