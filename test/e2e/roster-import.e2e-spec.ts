@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiModule, configureApp } from '@cqo/server-app';
-import type { Actor } from '@cqo/server-common';
+import { Clock, type Actor } from '@cqo/server-common';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { RosterImportService, RosterModule } from '@cqo/server-roster';
 import { bearer, creditCode, makeUser } from '../support/fixtures';
@@ -225,7 +225,7 @@ describe('roster import (real Postgres)', () => {
       const a = await active(row['统一社会信用代码']);
       const hunan = BUILT_IN_PROFILES.find((p) => p.name === 'hunan-2024')!;
       const eligibility = app.get(EligibilityService);
-      const verdict = await eligibility.verdictOf(a.id, eligibility.today(), hunan);
+      const verdict = await eligibility.verdictOf(a.id, app.get(Clock).today(), hunan);
       const declarations = verdict.rules.filter((r) => r.kind === 'declaration');
       expect(declarations.map((r) => r.id)).toContain('declaration.background');
       expect(declarations.filter((r) => r.actual === '未承诺')).toEqual([]);
@@ -277,7 +277,7 @@ describe('roster import (real Postgres)', () => {
       const a = await active(row['统一社会信用代码']);
       expect(a.term_end).toBe('2030-02-28');
       const eligibility = app.get(EligibilityService);
-      const term = (await eligibility.verdictOf(a.id, eligibility.today())).rules.find((r) => r.id === 'term')!;
+      const term = (await eligibility.verdictOf(a.id, app.get(Clock).today())).rules.find((r) => r.id === 'term')!;
       expect(term).toMatchObject({ pass: false, severity: 'soft', clause: '004 三(一)' });
       expect(term.actual).toContain('004 三(一)：任期一般为5年');
     }, 60_000);

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { isIsoDate } from '@cqo/policy';
+import { Clock } from '@cqo/server-common';
 import { ACTIVE_ON, EligibilityService } from '@cqo/server-eligibility';
 import { withPolicyContext } from '../infra/policy-context';
 
@@ -16,7 +17,7 @@ export async function eligibilityCommand(opts: { creditCode: string; asOf?: stri
   const result = await withPolicyContext(async (app) => {
     const eligibility = app.get(EligibilityService);
     const db = app.get(DataSource);
-    const asOf = opts.asOf ?? eligibility.today();
+    const asOf = opts.asOf ?? app.get(Clock).today();
     const [e] = await db.query(`SELECT id, name FROM enterprise WHERE credit_code = $1`, [code]);
     if (!e) return { error: `no enterprise with credit code ${code}` };
     // The CQO in post on D as the statistics count it (ACTIVE_ON, the latest in effect).

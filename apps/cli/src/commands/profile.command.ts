@@ -1,5 +1,5 @@
 import { isIsoDate, profileRef } from '@cqo/policy';
-import { AppException } from '@cqo/server-common';
+import { AppException, Clock } from '@cqo/server-common';
 import { ProfilesService } from '@cqo/server-eligibility';
 import { withPolicyContext } from '../infra/policy-context';
 
@@ -35,7 +35,7 @@ export async function profileUseCommand(ref: string, opts: { from?: string }): P
       const policy = app.get(ProfilesService);
       const profile = await policy.find(ref);
       if (!profile) throw new UsageError(`no profile version "${ref}"; see \`cqo profile list\``);
-      const from = opts.from ?? policy.today();
+      const from = opts.from ?? app.get(Clock).today();
       const c = await policy.use({ cli: true }, profileRef(profile), from);
       return { used: profileRef(profile), from, inForce: c.inForce, schedule: c.schedule.map((s) => ({ from: s.from, profile: s.profile })) };
     });

@@ -93,10 +93,6 @@ export class EligibilityService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  today(): string {
-    return this.policy.today();
-  }
-
   /** The verdict of one appointment on `asOf` under the profile in force then (nothing stored). */
   async verdictOf(appointmentId: string, asOf: string, profile?: PolicyProfile, m: EntityManager = this.dataSource.manager): Promise<VerdictResult> {
     const rows: AppointmentRow[] = await m.query(
@@ -116,7 +112,7 @@ export class EligibilityService {
    */
   async verdictOnDate(appointmentId: string, asOf: string): Promise<VerdictResult & { kept?: { judgedAt: string; judgedNow: Verdict } }> {
     const fresh = await this.verdictOf(appointmentId, asOf);
-    if (asOf >= this.today()) return fresh;
+    if (asOf >= this.clock.today()) return fresh;
     const m = this.dataSource.manager;
     await m.query(
       `INSERT INTO verdict_on (as_of, appointment_id, verdict, disqualified, profile, judged_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -139,7 +135,7 @@ export class EligibilityService {
    * Returns how many verdicts were added.
    */
   async judgeOn(m: EntityManager, asOf: string, where: { pathLike: string } | { paths: string[] }): Promise<number> {
-    if (asOf >= this.today()) return 0;
+    if (asOf >= this.clock.today()) return 0;
     // The appointments of the enterprises that lay in the region on the date (moved since: their region then, issue 17).
     const region = IN_REGION_ON('a', 'enterprise_id', `(${MOVED_SINCE('$1')})`, (x) => ('pathLike' in where ? inRegionSql(x, '$2') : `${x}.region_path = ANY($2::text[])`));
     // Which are not judged yet, in one anti-join (on a date already judged: none, at the cost of one scan).
@@ -182,7 +178,7 @@ export class EligibilityService {
   }
 
   /** Judges a filing that has not been saved (the form's live preview). */
-  async preview(draft: DraftFacts, asOf = this.today()): Promise<VerdictResult> {
+  async preview(draft: DraftFacts, asOf = this.clock.today()): Promise<VerdictResult> {
     const profile = await this.policy.profileAt(asOf);
     const { personId, ...rest } = draft;
     const extra = personId ? await this.ledgerAndViolations(this.dataSource.manager, [personId], asOf) : null;
@@ -201,7 +197,7 @@ export class EligibilityService {
     m: EntityManager,
     where: { appointmentIds?: string[]; enterpriseIds?: string[]; personIds?: string[]; all?: boolean },
   ): Promise<{ evaluated: number; changed: number }> {
-    const asOf = this.today();
+    const asOf = this.clock.today();
     const profile = await this.policy.profileAt(asOf, m);
     const conds: string[] = [];
     const params: unknown[] = [];
@@ -247,7 +243,7 @@ export class EligibilityService {
    */
   async expireTerms(m: EntityManager = this.dataSource.manager): Promise<string[]> {
     // Written and audited once, by the table's owner (issue 19 item 2).
-    const rows = await this.appointments.expireTerms(m, this.today());
+    const rows = await this.appointments.expireTerms(m, this.clock.today());
     return rows.map((r) => r.enterprise_id);
   }
 
@@ -266,7 +262,7 @@ export class EligibilityService {
   async whatIf(actor: Actor, candidateRef: string): Promise<WhatIfResponse> {
     const candidate = await this.policy.find(candidateRef);
     if (!candidate) throw AppException.validation([{ field: 'profile', code: 'unknown', message: `没有名为 ${candidateRef} 的政策版本` }]);
-    const asOf = this.today();
+    const asOf = this.clock.today();
     const current = await this.policy.profileAt(asOf);
     const params: unknown[] = [];
     const inScope = this.scope.wherePositional(actor, 'a', params, 'enterprise_id');

@@ -41,10 +41,6 @@ export class ProfilesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  today(): string {
-    return this.clock.today();
-  }
-
   /** Built-ins first, then the province's versions, each name by version. */
   async profiles(m: EntityManager = this.dataSource.manager): Promise<PolicyProfile[]> {
     return (await this.snapshot(m)).profiles;
@@ -56,7 +52,7 @@ export class ProfilesService {
 
   async catalogue(): Promise<PolicyCatalogue> {
     const { profiles, schedule } = await this.snapshot(this.dataSource.manager);
-    return { profiles, schedule, inForce: profileInForce(schedule, this.today(), this.fallback()) };
+    return { profiles, schedule, inForce: profileInForce(schedule, this.clock.today(), this.fallback()) };
   }
 
   /**

@@ -116,10 +116,6 @@ export class AnnualReportsService {
   private readonly submits: SubmitBatcher;
   private readonly factReads: GroupCommit<FactsRead, SubmitFacts>;
 
-  private today(): string {
-    return this.clock.today();
-  }
-
   // ------------------------------------------------------------------ reads
 
   async get(actor: Actor, enterpriseId: string, year: number): Promise<AnnualReportDetail> {
@@ -223,7 +219,7 @@ export class AnnualReportsService {
     if (explanationProblem) throw AppException.validation([explanationProblem]);
     const explanation = hits.length ? (dto.explanation ?? '').trim() : (dto.explanation ?? '').trim() || null;
     const now = this.clock.now();
-    const late = isLate(this.today(), settings.enterpriseDeadline);
+    const late = isLate(this.clock.today(), settings.enterpriseDeadline);
     const from: ReportProgress = row?.status ?? 'not-started';
     const id = row?.id ?? randomUUID();
     // The report row is written only if it is still as read (same version and state; for a new
@@ -419,12 +415,12 @@ export class AnnualReportsService {
 
   /** The CQO is the one in post at the end of the year, or today for the current year. */
   private prefillAsOf(year: number): string {
-    return yearAsOf(year, this.today());
+    return yearAsOf(year, this.clock.today());
   }
 
   /** Past years are judged under the profile in force at their end. */
   private profileDate(year: number): string {
-    const today = this.today();
+    const today = this.clock.today();
     return year < yearOf(today) ? `${year}-12-31` : today;
   }
 
@@ -516,20 +512,20 @@ export class AnnualReportsService {
   }
 
   private windowCheck(year: number, settings: FilingSettings): FilingSettings {
-    if (this.today() < settings.windowOpens) {
+    if (this.clock.today() < settings.windowOpens) {
       throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${year} 年度报告的填报将于 ${settings.windowOpens} 开始` }]);
     }
     return settings;
   }
 
   private assertYear(year: number): void {
-    if (!Number.isInteger(year) || year < 2000 || year > yearOf(this.today())) {
-      throw AppException.validation([{ field: 'year', code: 'range', message: `年度应为 2000 至 ${yearOf(this.today())} 之间的整数` }]);
+    if (!Number.isInteger(year) || year < 2000 || year > yearOf(this.clock.today())) {
+      throw AppException.validation([{ field: 'year', code: 'range', message: `年度应为 2000 至 ${yearOf(this.clock.today())} 之间的整数` }]);
     }
   }
 
   defaultYear(): number {
-    return currentReportingYear(this.today());
+    return currentReportingYear(this.clock.today());
   }
 
   private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<ReportRow> {

@@ -56,19 +56,15 @@ export class SnapshotService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  today(): string {
-    return this.clock.today();
-  }
-
   /** The years snapshots hold: the current one and `statsYears - 1` before it. */
   heldYears(): number[] {
-    const current = Number(this.today().slice(0, 4));
+    const current = Number(this.clock.today().slice(0, 4));
     return Array.from({ length: this.config.statsYears }, (_, i) => current - this.config.statsYears + 1 + i);
   }
 
   /** Today for the current year (or a future one), Dec 31 for a past year. */
   asOfFor(year: number): string {
-    return yearAsOf(year, this.today());
+    return yearAsOf(year, this.clock.today());
   }
 
   async provinceRegions(m: EntityManager = this.dataSource.manager): Promise<RegionRow[]> {
@@ -82,7 +78,7 @@ export class SnapshotService {
   async yearParams(m: EntityManager, year: number, asOf = this.asOfFor(year)): Promise<YearParams> {
     const training = await this.trainingAt(asOf);
     const settings = await filingSettingsFor(m, this.config.provinceCode, year);
-    return { year, asOf, windowOpens: settings.windowOpens, training, dated: asOf < this.today() };
+    return { year, asOf, windowOpens: settings.windowOpens, training, dated: asOf < this.clock.today() };
   }
 
   /** The yearly training thresholds of the profile in force on `asOf` (read through the pool: call it before a transaction opens). */
@@ -656,7 +652,7 @@ export class SnapshotService {
     // The replaced rows: an incremental run knows their run (one index range); a full run clears the year.
     if (changed) await m.query(`DELETE FROM stat_snapshot WHERE run_id = (SELECT run_id FROM stat_current WHERE year = $1) AND year = $1`, [year]);
     // A full count of a past year as of its last day, made after that day, closes the year (issue 17).
-    const closes = !changed && asOf === `${year}-12-31` && this.today() > asOf;
+    const closes = !changed && asOf === `${year}-12-31` && this.clock.today() > asOf;
     await m.query(
       `INSERT INTO stat_current (year, run_id, as_of, built_at, closed_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (year) DO UPDATE SET run_id = EXCLUDED.run_id, as_of = EXCLUDED.as_of, built_at = EXCLUDED.built_at, closed_at = EXCLUDED.closed_at`,

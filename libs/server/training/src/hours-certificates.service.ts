@@ -56,7 +56,7 @@ export class HoursCertificatesService {
   /** The current certificate of the person's year, issuing a new one when the ledger changed since. */
   async issue(actor: Actor, personId: string, year: number): Promise<TrainingCertificate> {
     const person = await this.training.assertPerson(actor, personId, 'read');
-    const today = this.training.today();
+    const today = this.clock.today();
     if (!Number.isInteger(year) || year < 2000 || year > yearOf(today)) {
       throw AppException.validation([{ field: 'year', code: 'range', message: `年度应在 2000 至 ${yearOf(today)} 之间` }]);
     }

@@ -81,7 +81,7 @@ export class TrainingImportService {
     // Scanned under every cap first (constant memory), then streamed (issue 18 item 1).
     const sheet = await openSheet(file.path, TRAINING_IMPORT_COLUMNS, '培训学时导入模板');
     const { columns } = sheet;
-    const today = this.training.today();
+    const today = this.clock.today();
     const errors: ImportRowError[] = [];
     const rows: ParsedRow[] = [];
     let total = 0;

@@ -139,10 +139,6 @@ export class TrainingService {
     private readonly clock: Clock,
   ) {}
 
-  today(): string {
-    return this.clock.today();
-  }
-
   async list(actor: Actor, q: TrainingRecordQuery): Promise<Page<TrainingRecordItem>> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
@@ -169,7 +165,7 @@ export class TrainingService {
     const id = enterpriseId ?? actor.enterpriseId;
     if (!id) throw AppException.validation([{ field: 'enterpriseId', code: 'required', message: '请选择企业' }]);
     const e = await this.enterprise(actor, id, 'read');
-    const today = this.today();
+    const today = this.clock.today();
     const y = year ?? yearOf(today);
     const profile = await this.policy.profileAt(y < yearOf(today) ? `${y}-12-31` : today);
     const base = { enterpriseId: e.id, enterpriseName: e.name, year: y };
@@ -200,7 +196,7 @@ export class TrainingService {
     if (!e.person_id) {
       throw AppException.validation([{ field: 'enterpriseId', code: 'noCqo', message: '该企业没有在任首席质量官，请先备案首席质量官' }]);
     }
-    const errors = validateTrainingRecord(dto, this.today());
+    const errors = validateTrainingRecord(dto, this.clock.today());
     if (errors.length) throw AppException.validation(errors);
     const certificateNo = normaliseCertificateNo(dto.certificateNo);
     const id = await this.unitOfWork.run(actor, 'training.record', async (m, tx) => {
@@ -285,7 +281,7 @@ export class TrainingService {
 
   /** CQOs in scope short of the year's hours, most hours short first (SPEC §3 applicability). */
   async shortfall(actor: Actor, q: ShortfallQuery): Promise<ShortfallPage> {
-    const today = this.today();
+    const today = this.clock.today();
     const year = q.year ?? yearOf(today);
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
@@ -387,7 +383,7 @@ export class TrainingService {
              LEFT JOIN appointment a ON a.enterprise_id = e.id AND a.status = 'active' AND (a.term_end IS NULL OR a.term_end >= $2::date)
              LEFT JOIN cqo_person p ON p.id = a.person_id
             WHERE e.id = $1`,
-          [id, this.today()],
+          [id, this.clock.today()],
         )
       : [];
     if (!e) throw AppException.notFound('企业');
