@@ -1,4 +1,4 @@
-import { isoOrNull, pickCamel } from './rows';
+import { isoOrNull, pickCamel, pickSnake } from './rows';
 
 describe('pickCamel', () => {
   const row = { id: 'a1', enterprise_id: 'e1', position_title: '质量总监', id_number: '420102199001011234', is_2nd_try: true };
@@ -14,6 +14,15 @@ describe('pickCamel', () => {
 
   it('leaves out every column not named (no personal data by accident)', () => {
     expect(Object.keys(pickCamel(row, ['id']))).toEqual(['id']);
+  });
+});
+
+describe('pickSnake', () => {
+  it('gives the fields named under their snake_case column names, and only those', () => {
+    expect(pickSnake({ filingType: 'appoint', birthMonth: '1980-05', phone: '13800000000' }, ['filingType', 'birthMonth'])).toEqual({
+      filing_type: 'appoint',
+      birth_month: '1980-05',
+    });
   });
 });
 

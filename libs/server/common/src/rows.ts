@@ -18,6 +18,16 @@ export function pickCamel<R extends object, K extends keyof R & string>(row: R, 
   return out as Picked<R, K>;
 }
 
+/**
+ * The other way, for writes: the named fields of a record under their snake_case column names
+ * (`filingType` → `filing_type`), e.g. a bulk insert's row keyed by column.
+ */
+export function pickSnake<T extends object>(row: T, fields: readonly (keyof T & string)[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) out[field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = row[field];
+  return out;
+}
+
 /** A timestamp column as ISO 8601; null stays null. */
 export function isoOrNull(value: Date | string | null): string | null {
   return value === null ? null : new Date(value).toISOString();

@@ -6,7 +6,7 @@ import { BUILT_IN_PROFILES, chinaDate, DEFAULT_TARGETS, DEFAULT_WEIGHTS, default
 import { EligibilityService } from '@cqo/server-eligibility';
 import { hashPassword } from '@cqo/server-auth';
 import { chainDrafts, GENESIS_HASH, ledgerHours } from '@cqo/server-database';
-import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
+import { APP_CONFIG, pickSnake, type AppConfig } from '@cqo/server-common';
 import { citySnapshot } from '@cqo/server-filings';
 import { SnapshotService } from '@cqo/server-stats';
 import { DEFAULT_HISTORY_YEARS, demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
@@ -45,13 +45,6 @@ export interface DemoSeedResult {
 
 /** Rows per bulk INSERT: one round trip per thousand rows. */
 const BATCH = 1000;
-
-/** `{ filingType: … }` → `{ filing_type: … }` for the fields named: a demo record's own columns. */
-function snakeFields<T extends object>(row: T, fields: readonly (keyof T & string)[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of fields) out[field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = row[field];
-  return out;
-}
 
 /**
  * Builds a demo province on an empty database: enterprises in every 市州 and county, their CQOs
@@ -181,12 +174,12 @@ export class DemoSeedService {
       const personIds = cqos.persons.map(() => randomUUID());
       const appointmentIds = cqos.appointments.map(() => randomUUID());
       await this.bulk(m, 'cqo_person', cqos.persons, (p, i) => ({
-        ...snakeFields(p, ['name', 'phone']),
+        ...pickSnake(p, ['name', 'phone']),
         id: personIds[i],
       }));
       // A change filing comes after the row it changed, so previous_id always points into this or an earlier batch.
       await this.bulk<DemoAppointment>(m, 'appointment', cqos.appointments, (a, i) => ({
-        ...snakeFields(a, ['filingType', 'status', 'name', 'gender', 'birthMonth', 'phone', 'positionTitle', 'positionLevel', 'concurrentPost', 'education', 'qualificationType', 'qualificationLevel', 'qualityRelated', 'yearsInQuality', 'declarations', 'appointedOn', 'termEnd', 'effectiveFrom', 'endedOn', 'endReason', 'authorisationCertNo', 'initialTrainingHours', 'initialTrainingCertNo', 'initialTrainingCompletedOn', 'explanation', 'filedAt', 'lateFiling']),
+        ...pickSnake(a, ['filingType', 'status', 'name', 'gender', 'birthMonth', 'phone', 'positionTitle', 'positionLevel', 'concurrentPost', 'education', 'qualificationType', 'qualificationLevel', 'qualityRelated', 'yearsInQuality', 'declarations', 'appointedOn', 'termEnd', 'effectiveFrom', 'endedOn', 'endReason', 'authorisationCertNo', 'initialTrainingHours', 'initialTrainingCertNo', 'initialTrainingCompletedOn', 'explanation', 'filedAt', 'lateFiling']),
         id: appointmentIds[i],
         enterprise_id: ids[a.enterpriseIndex],
         region_path: enterprisePath(a.enterpriseIndex),
@@ -217,7 +210,7 @@ export class DemoSeedService {
         })),
       );
       await this.bulk<DemoTrainingRecord>(m, 'training_record', cqos.trainingRecords, (t, i) => ({
-        ...snakeFields(t, ['category', 'course', 'provider', 'startDate', 'endDate', 'hours', 'certificateNo', 'source', 'recordedAt']),
+        ...pickSnake(t, ['category', 'course', 'provider', 'startDate', 'endDate', 'hours', 'certificateNo', 'source', 'recordedAt']),
         id: trainingIds[i],
         seq: links[i].seq,
         kind: 'entry',
@@ -227,7 +220,7 @@ export class DemoSeedService {
         hash: links[i].hash,
       }));
       await this.bulk<DemoViolation>(m, 'violation', cqos.violations, (v) => ({
-        ...snakeFields(v, ['subject', 'type', 'accidentLevel', 'occurredOn', 'sourceDocument', 'description', 'status', 'statusNote', 'recordedRole', 'recordedAt', 'updatedAt', 'version']),
+        ...pickSnake(v, ['subject', 'type', 'accidentLevel', 'occurredOn', 'sourceDocument', 'description', 'status', 'statusNote', 'recordedRole', 'recordedAt', 'updatedAt', 'version']),
         enterprise_id: ids[v.enterpriseIndex],
         region_path: enterprisePath(v.enterpriseIndex),
         person_id: v.personIndex === null ? null : personIds[v.personIndex],
@@ -294,14 +287,14 @@ export class DemoSeedService {
   ): Promise<void> {
     // The columns an enterprise's and a city's report share.
     const lifecycle = (r: DemoReportLifecycle) => ({
-      ...snakeFields(r, ['year', 'status', 'version', 'submittedAt', 'late', 'returnReason', 'reviewedAt', 'createdAt', 'updatedAt']),
+      ...pickSnake(r, ['year', 'status', 'version', 'submittedAt', 'late', 'returnReason', 'reviewedAt', 'createdAt', 'updatedAt']),
       submitted_by: ref.userId(r.submittedBy),
       reviewed_by: ref.userId(r.reviewedBy),
     });
     const annualIds = annual.map(() => randomUUID());
     await this.bulk<DemoAnnualReport>(m, 'annual_report', annual, (r, i) => ({
       ...lifecycle(r),
-      ...snakeFields(r, ['data', 'softHits', 'explanation']),
+      ...pickSnake(r, ['data', 'softHits', 'explanation']),
       id: annualIds[i],
       enterprise_id: ref.enterpriseId(r.enterpriseIndex),
       region_path: ref.enterprisePath(r.enterpriseIndex),
@@ -321,7 +314,7 @@ export class DemoSeedService {
     }
     await this.bulk<DemoCityReport>(m, 'city_report', city, (c, i) => ({
       ...lifecycle(c),
-      ...snakeFields(c, ['narrative', 'unreviewedAtSubmission']),
+      ...pickSnake(c, ['narrative', 'unreviewedAtSubmission']),
       id: cityIds[i],
       region_code: c.cityCode,
       region_path: ref.regionPath(c.cityCode),
@@ -335,7 +328,7 @@ export class DemoSeedService {
       ...city.flatMap((c, i) => c.events.map((e) => ({ ...e, type: 'city' as const, reportId: cityIds[i], ms: Date.parse(e.at) }))),
     ].sort((a, b) => a.ms - b.ms);
     await this.bulk<EventRow>(m, 'report_event', events, (e) => ({
-      ...snakeFields(e, ['reportId', 'actorRole', 'reason', 'at']),
+      ...pickSnake(e, ['reportId', 'actorRole', 'reason', 'at']),
       report_type: e.type,
       from_status: e.from,
       to_status: e.to,
@@ -363,7 +356,7 @@ export class DemoSeedService {
     if (!data.applications.length) return;
     const appIds = data.applications.map(() => randomUUID());
     await this.bulk<DemoEvaluationApplication>(m, 'evaluation_application', data.applications, (a, i) => ({
-      ...snakeFields(a, ['scheme', 'appliedGrade', 'experienceYears', 'hasCertificate', 'selfAssessment', 'statement', 'recommendation', 'status', 'returnReasons', 'interviewOn', 'interviewNotes', 'siteVisitOn', 'siteVisitNotes', 'report', 'reportScores', 'reportConclusion', 'reportedAt', 'submittedAt', 'updatedAt', 'version']),
+      ...pickSnake(a, ['scheme', 'appliedGrade', 'experienceYears', 'hasCertificate', 'selfAssessment', 'statement', 'recommendation', 'status', 'returnReasons', 'interviewOn', 'interviewNotes', 'siteVisitOn', 'siteVisitNotes', 'report', 'reportScores', 'reportConclusion', 'reportedAt', 'submittedAt', 'updatedAt', 'version']),
       id: appIds[i],
       body_code: ref.bodyCode,
       enterprise_id: ref.enterpriseId(a.enterpriseIndex),
@@ -378,25 +371,25 @@ export class DemoSeedService {
       .flatMap((a, i) => a.events.map((e) => ({ ...e, applicationId: appIds[i], ms: Date.parse(e.at) })))
       .sort((a, b) => a.ms - b.ms);
     await this.bulk<AppEvent>(m, 'evaluation_event', events, (e) => ({
-      ...snakeFields(e, ['applicationId', 'at', 'actorRole', 'action', 'note']),
+      ...pickSnake(e, ['applicationId', 'at', 'actorRole', 'action', 'note']),
       actor_id: ref.userId(e.actor),
       from_status: e.from,
       to_status: e.to,
     }));
     const panel = data.applications.flatMap((a, i) => a.panel.map((p) => ({ applicationId: appIds[i], userId: ref.userId(p.username), leader: p.leader })));
     await this.bulk<(typeof panel)[number]>(m, 'evaluation_panel_member', panel, (p) => ({
-      ...snakeFields(p, ['applicationId', 'userId']),
+      ...pickSnake(p, ['applicationId', 'userId']),
       is_leader: p.leader,
     }));
     const sheets = data.applications.flatMap((a, i) => a.sheets.map((s) => ({ ...s, applicationId: appIds[i] })));
     await this.bulk<(typeof sheets)[number]>(m, 'evaluation_sheet', sheets, (s) => ({
-      ...snakeFields(s, ['applicationId', 'scores', 'comment', 'result', 'submittedAt']),
+      ...pickSnake(s, ['applicationId', 'scores', 'comment', 'result', 'submittedAt']),
       user_id: ref.userId(s.username),
     }));
 
     const certIds = data.certificates.map(() => randomUUID());
     await this.bulk<DemoCertificate>(m, 'evaluation_certificate', data.certificates, (c, i) => ({
-      ...snakeFields(c, ['number', 'year', 'seq', 'holderName', 'organisationName', 'scheme', 'score', 'grade', 'dimensions', 'issuingBody', 'issuedOn', 'validUntil', 'status', 'statusChangedOn', 'statusReason', 'createdAt']),
+      ...pickSnake(c, ['number', 'year', 'seq', 'holderName', 'organisationName', 'scheme', 'score', 'grade', 'dimensions', 'issuingBody', 'issuedOn', 'validUntil', 'status', 'statusChangedOn', 'statusReason', 'createdAt']),
       id: certIds[i],
       body_code: ref.bodyCode,
       application_id: appIds[c.applicationIndex],
@@ -411,25 +404,25 @@ export class DemoSeedService {
       .flatMap((c, i) => c.events.map((e) => ({ ...e, certificateId: certIds[i], ms: Date.parse(e.at) })))
       .sort((a, b) => a.ms - b.ms);
     await this.bulk<CertEvent>(m, 'evaluation_certificate_event', certEvents, (e) => ({
-      ...snakeFields(e, ['certificateId', 'at', 'reason']),
+      ...pickSnake(e, ['certificateId', 'at', 'reason']),
       from_status: e.from,
       to_status: e.to,
       actor_id: ref.userId(e.actor),
     }));
     const reviews = data.certificates.flatMap((c, i) => c.reviews.map((r) => ({ ...r, certificateId: certIds[i] })));
     await this.bulk<(typeof reviews)[number]>(m, 'evaluation_yearly_review', reviews, (r) => ({
-      ...snakeFields(r, ['certificateId', 'year', 'rating', 'summary', 'reviewedAt']),
+      ...pickSnake(r, ['certificateId', 'year', 'rating', 'summary', 'reviewedAt']),
       reviewed_by: ref.userId(r.reviewedBy),
     }));
     await this.bulk<DemoEvaluationData['talent'][number]>(m, 'evaluation_talent', data.talent, (t) => ({
-      ...snakeFields(t, ['note', 'addedAt']),
+      ...pickSnake(t, ['note', 'addedAt']),
       person_id: ref.personId(t.personIndex),
       certificate_id: certIds[t.certificateIndex],
       added_by: ref.userId(t.addedBy),
     }));
     // As the issue would leave them: the last number used per year.
     await this.bulk<DemoEvaluationData['counters'][number]>(m, 'evaluation_cert_counter', data.counters, (c) => ({
-      ...snakeFields(c, ['year', 'lastSeq']),
+      ...pickSnake(c, ['year', 'lastSeq']),
       body_code: ref.bodyCode,
     }));
   }
