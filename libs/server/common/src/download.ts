@@ -25,5 +25,6 @@ export function download(res: Response, file: Download): StreamableFile {
   res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
   if (file.size !== undefined) res.setHeader('Content-Length', String(file.size));
   if (file.sha256 !== undefined) res.setHeader('ETag', `"${file.sha256}"`);
+  // StreamableFile has one overload for bytes and one for a stream; the narrowing picks between them.
   return file.content instanceof Uint8Array ? new StreamableFile(file.content) : new StreamableFile(file.content);
 }
