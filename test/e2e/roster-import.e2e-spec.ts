@@ -11,9 +11,9 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiModule, configureApp } from '@cqo/server-app';
-import { Clock, type Actor } from '@cqo/server-common';
+import { Clock, JobCancelledError, type Actor } from '@cqo/server-common';
 import { EligibilityService } from '@cqo/server-eligibility';
-import { RosterImportService, RosterModule } from '@cqo/server-roster';
+import { ROSTER_BATCH_ROWS, RosterImportService, RosterModule } from '@cqo/server-roster';
 import { bearer, creditCode, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { rosterCqo, rosterWorkbook, type RosterRow } from '../support/roster';
@@ -32,8 +32,11 @@ const cqoOf = (i: number): Row => rosterCqo(i);
 /**
  * The roster import (SPEC §8) on real Postgres, through RosterImportService as the file-job worker
  * calls it, the template and error-report routes, and `cqo import roster`. Its own database.
+ * Run twice: with the batches of production (5,000 rows, so these files are one batch) and with
+ * batches of 3 rows, so that every rule also holds across the pipeline's batches (issue 16): a
+ * person named in two batches, a rejection in a later batch rolling back the earlier ones.
  */
-describe('roster import (real Postgres)', () => {
+describe.each([ROSTER_BATCH_ROWS, 3])('roster import (real Postgres), in batches of %i rows', (batchRows) => {
   let app: INestApplication;
   let db: DataSource;
   let service: RosterImportService;
@@ -50,6 +53,11 @@ describe('roster import (real Postgres)', () => {
   const http = () => request(app.getHttpServer());
   const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params))[0].n);
   const codes = () => rows.map((r) => r['统一社会信用代码'] as string);
+  /** Row counts of every table an import writes. */
+  const tableCounts = async () =>
+    Object.fromEntries(
+      await Promise.all(['enterprise', 'appointment', 'cqo_person', 'enterprise_award', 'audit_log', 'outbox', 'import_run'].map(async (t) => [t, await count(`SELECT count(*) AS n FROM ${t}`)])),
+    );
   const enterprises = () => count(`SELECT count(*) AS n FROM enterprise WHERE credit_code = ANY($1)`, [codes()]);
   let seq = 0;
   async function importFile(buffer: Buffer, mode: 'all-or-nothing' | 'keep-valid' = 'all-or-nothing', dryRun = false, actor: Actor = wuhan) {
@@ -61,14 +69,15 @@ describe('roster import (real Postgres)', () => {
 
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error('run `node tools/build.mjs --server` first');
-    databaseUrl = await privateDatabase('roster');
-    const config = testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:roster` });
+    databaseUrl = await privateDatabase(`roster_b${batchRows}`);
+    const config = testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:roster_b${batchRows}` });
     const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(config), RosterModule] }).compile();
     app = moduleRef.createNestApplication({ logger: ['error'] });
     configureApp(app, { serveWeb: false, logger: false });
     await app.init();
     db = app.get(DataSource);
     service = app.get(RosterImportService);
+    service.batchRows = batchRows;
     dir = await mkdtemp(join(tmpdir(), 'cqo-roster-'));
     wuhanUser = await makeUser(db, 'city', { regionCode: '420100' });
     wuhan = { userId: wuhanUser.id, username: wuhanUser.username, role: 'city', sessionId: 's', regionCode: '420100', regionPath: '/420000/420100/', enterpriseId: null, ip: null };
@@ -283,6 +292,29 @@ describe('roster import (real Postgres)', () => {
     }, 60_000);
   });
 
+  it('a cancel while the file is read (the progress sink throws) rolls back what the batches wrote: nothing is written, no run recorded', async () => {
+    const fresh: Row[] = Array.from({ length: 600 }, (_, i) => ({
+      统一社会信用代码: creditCode(counties[2]),
+      企业名称: `取消${i}号有限公司`,
+      所在地区代码: counties[2],
+      是否规上: '否',
+      ...cqoOf(7000 + i),
+    }));
+    const path = join(dir, 'cancelled.xlsx');
+    await writeFile(path, await workbook(fresh));
+    const before = await tableCounts();
+    const reports: number[] = [];
+    const cancelAt500 = {
+      report: async (done: number) => {
+        reports.push(done);
+        if (done >= 500) throw new JobCancelledError();
+      },
+    };
+    await expect(service.import(wuhan, { path, originalname: '名册.xlsx' }, { mode: 'keep-valid', dryRun: false }, cancelAt500)).rejects.toBeInstanceOf(JobCancelledError);
+    expect(reports).toEqual([500]);
+    expect(await tableCounts()).toEqual(before);
+  }, 60_000);
+
   describe('bad rows', () => {
     let bad: Row[];
     const BAD = { code: 1, scope: 2, date: 3 };
@@ -349,6 +381,25 @@ describe('roster import (real Postgres)', () => {
       const res = await importFile(await workbook(bad), 'keep-valid', true);
       expect(res).toMatchObject({ inserted: 7, committed: false, rejectedRows: 3 });
       expect(await count(`SELECT count(*) AS n FROM enterprise WHERE credit_code = ANY($1)`, [badCodes()])).toBe(0);
+    }, 60_000);
+
+    it('all or nothing, the only bad row last: what earlier batches wrote is rolled back (issue 16 pipeline), and the run is recorded', async () => {
+      const late: Row[] = Array.from({ length: 10 }, (_, i) => ({
+        统一社会信用代码: creditCode(counties[1]),
+        企业名称: `迟错${i}号有限公司`,
+        所在地区代码: counties[1],
+        是否规上: '是',
+        ...cqoOf(6000 + i),
+      }));
+      // Row 11: an enterprise on record in another county, found only when its batch is looked up.
+      late[9] = { ...rows[0], 所在地区代码: counties[1] };
+      const before = await tableCounts();
+      const res = await importFile(await workbook(late));
+      before.import_run += 1;
+      expect(res).toMatchObject({ total: 10, inserted: 0, updated: 0, unchanged: 0, committed: false, rejectedRows: 1 });
+      expect(res.rejected).toEqual([{ row: 11, column: '所在地区代码', reason: expect.stringContaining(`与该企业已登记的所在地区（${counties[0]}）不一致`) }]);
+      expect(await tableCounts()).toEqual(before);
+      expect(await db.query(`SELECT committed, total_rows, rejected_rows FROM import_run WHERE id = $1`, [res.id])).toEqual([{ committed: false, total_rows: 10, rejected_rows: 1 }]);
     }, 60_000);
 
     it('keep-valid writes only the good rows', async () => {

@@ -194,21 +194,35 @@ function stageLine(r: StageRow): string {
 }
 
 /**
- * `n` time-ordered UUIDs (the version 7 layout: milliseconds, a counter, 62 random bits), ascending.
- * A bulk insert with ascending ids appends to the right edge of the primary key's btree instead of
+ * Time-ordered UUIDs (the version 7 layout: milliseconds, a counter, 62 random bits), ascending
+ * across every `take` of one source: an import that writes batch after batch keeps appending. A bulk
+ * insert with ascending ids appends to the right edge of the primary key's btree instead of
  * splitting random pages (about 15 % off a 100k-row enterprise insert, measured).
  */
-export function orderedIds(n: number, now = Date.now()): string[] {
-  const random = randomBytes(8 * n).toString('hex');
-  const out = new Array<string>(n);
-  for (let i = 0; i < n; i += 1) {
-    const ms = (now + Math.floor(i / 4096)).toString(16).padStart(12, '0');
-    const seq = (i % 4096).toString(16).padStart(3, '0');
-    const r = random.slice(16 * i, 16 * i + 16);
-    const variant = ((parseInt(r[0], 16) & 0x3) | 0x8).toString(16);
-    out[i] = `${ms.slice(0, 8)}-${ms.slice(8)}-7${seq}-${variant}${r.slice(1, 4)}-${r.slice(4, 16)}`;
+export class OrderedIds {
+  private taken = 0;
+
+  constructor(private readonly start = Date.now()) {}
+
+  take(n: number): string[] {
+    const random = randomBytes(8 * n).toString('hex');
+    const out = new Array<string>(n);
+    for (let k = 0; k < n; k += 1) {
+      const i = this.taken + k;
+      const ms = (this.start + Math.floor(i / 4096)).toString(16).padStart(12, '0');
+      const seq = (i % 4096).toString(16).padStart(3, '0');
+      const r = random.slice(16 * k, 16 * k + 16);
+      const variant = ((parseInt(r[0], 16) & 0x3) | 0x8).toString(16);
+      out[k] = `${ms.slice(0, 8)}-${ms.slice(8)}-7${seq}-${variant}${r.slice(1, 4)}-${r.slice(4, 16)}`;
+    }
+    this.taken += n;
+    return out;
   }
-  return out;
+}
+
+/** `n` ascending time-ordered UUIDs from a source of their own (see OrderedIds). */
+export function orderedIds(n: number, now = Date.now()): string[] {
+  return new OrderedIds(now).take(n);
 }
 
 function chunks<T>(list: T[], size = BATCH): T[][] {
@@ -246,11 +260,12 @@ export class RosterImportRepository {
   }
 
   /**
-   * Copies the planned rows into a temp table of the transaction's own connection (`COPY … FROM
-   * STDIN`; dropped at commit or rollback). Must run inside the import's transaction.
+   * Copies one batch of planned rows into a temp table of the transaction's own connection (`COPY …
+   * FROM STDIN`; dropped at commit or rollback). Must run inside the import's transaction.
    */
-  async stage(m: EntityManager, rows: StageRow[]): Promise<void> {
-    await m.query(`CREATE TEMP TABLE roster_stage (${STAGE_COLUMNS}) ON COMMIT DROP`);
+  async stage(m: EntityManager, rows: StageRow[], first: boolean): Promise<void> {
+    // One table for the run: created by the first batch, emptied for each next one.
+    await m.query(first ? `CREATE TEMP TABLE roster_stage (${STAGE_COLUMNS}) ON COMMIT DROP` : `TRUNCATE roster_stage`);
     await this.copy(m, `COPY roster_stage FROM STDIN`, rows, stageLine);
   }
 

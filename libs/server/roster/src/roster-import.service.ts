@@ -32,13 +32,15 @@ import {
 } from '@cqo/server-imports';
 import { OutboxService } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
-import { RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type NewEnterprise, type RegionRow, type StageRow, orderedIds } from './roster-import.repository';
+import { BATCH, OrderedIds, RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type NewEnterprise, type RegionRow, type StageRow } from './roster-import.repository';
 import { rosterTemplate } from './roster-template';
 
 /** An upload on disk (the file jobs store the upload there before queueing it). */
 export type RosterFile = StoredUpload;
 
 export const ROSTER_MAX_ROWS = XLSX_LIMITS.maxRows;
+/** Rows per batch of the import's pipeline (checked against the database and written while the sheet is read on). */
+export const ROSTER_BATCH_ROWS = BATCH;
 const TEMPLATE = '企业名册导入模板';
 /** How often progress is reported. */
 const PROGRESS_EVERY = 500;
@@ -53,6 +55,19 @@ interface ParsedRow {
 }
 
 type Outcome = 'insert' | 'update' | 'unchanged';
+
+/** What the batches of one run have written so far. */
+interface Writes {
+  /** Ids of the new enterprises and appointments, ascending across batches. */
+  ids: OrderedIds;
+  /** Batches that wrote something. */
+  batches: number;
+  /** The temp table of staged rows exists. */
+  staged: boolean;
+  /** New appointments written, and their ids while there are no more than INLINE_ELIGIBILITY. */
+  appointments: number;
+  judged: string[];
+}
 
 /** What one row does to the database. */
 interface Plan {
@@ -106,7 +121,20 @@ export class RosterImportService {
     return findErrorReport(this.dataSource.manager, actor, 'roster', id, this.clock.now(), this.storage);
   }
 
-  /** Validates every row (dry run) or imports (one transaction; all-or-nothing unless keep-valid). */
+  /**
+   * Rows per batch of the pipeline: checked against the database, planned and written while the
+   * sheet is read on. A setting only so that a test can make batches small enough to cross.
+   */
+  batchRows = ROSTER_BATCH_ROWS;
+
+  /**
+   * Validates every row (dry run) or imports (one transaction; all-or-nothing unless keep-valid).
+   * One pipeline (issue 16): the transaction opens before the read, and every `batchRows` checked
+   * rows are looked up, planned and written on its connection while Node reads the next batch, so
+   * PostgreSQL's write and Node's parsing overlap instead of following each other. The writes sit
+   * behind a savepoint: a run that turns out not to commit (a rejection in all-or-nothing mode)
+   * rolls them back, and stops writing at its first rejection.
+   */
   async import(actor: Actor, file: RosterFile, params: RosterImportParams, progress: ProgressSink = NO_PROGRESS): Promise<ImportResult> {
     const mode: ImportMode = params.mode === 'keep-valid' ? 'keep-valid' : 'all-or-nothing';
     const today = this.clock.today();
@@ -114,90 +142,130 @@ export class RosterImportService {
     // SPEC §8: 任职承诺 = 是 stands for all the declarations of §3, of whichever profile judges it.
     const ctx = { today, term: termRuleOf(profile), declarations: allDeclarationIds(await this.policy.profiles()) };
     const regions = await this.repo.regions(this.dataSource.manager);
+    const run = await startImportRun(file);
     // Scanned, then streamed from disk under the caps of XLSX_LIMITS (issue 18 item 1): a cap exceeded
-    // stops the read. Opened last, so that nothing awaited between here and the read can leave it open.
+    // stops the read (and rolls the transaction back: nothing is written, no import_run row).
     const sheet = await openSheet(file.path, ROSTER_COLUMNS, TEMPLATE);
     const { columns } = sheet;
-
-    // 1. Every row against the forms' rules, the region table and the uploader's scope.
-    const errors: ImportRowError[] = [];
-    const rows: ParsedRow[] = [];
-    const firstRowOf = new Map<string, number>();
-    let total = 0;
-    for await (const r of sheet.read()) {
-      if (r.number === 1) continue;
-      const input: RosterRawRow = {};
-      for (const c of ROSTER_COLUMNS) input[c] = r.cells.get(columns.get(c)!) ?? null;
-      const result = validateRosterRow(input, ctx);
-      if (result.blank) continue;
-      total += 1;
-      if (total % PROGRESS_EVERY === 0) await progress.report(total, null);
-      const bad = (column: RosterColumn, reason: string) => errors.push({ row: r.number, column, reason });
-      for (const e of result.errors) bad(e.column, e.reason);
-      if (!result.row) continue;
-      const { enterprise } = result.row;
-      const region = regions.get(enterprise.regionCode);
-      let ok = true;
-      if (!region) {
-        bad('所在地区代码', `所在地区代码“${enterprise.regionCode}”不是有效的GB/T 2260行政区划代码`);
-        ok = false;
-      } else if (!this.scope.allows(actor, { regionPath: region.path, enterpriseId: null }, 'write')) {
-        bad('所在地区代码', '所在地区不在您的管辖范围内');
-        ok = false;
-      } else if (!(region.level === 3 || (region.level === 2 && region.leaf))) {
-        bad('所在地区代码', '所在地区代码应为县级行政区划代码（区、县、县级市）');
-        ok = false;
-      }
-      const first = firstRowOf.get(enterprise.creditCode);
-      if (first !== undefined) {
-        bad('统一社会信用代码', `统一社会信用代码与本表第 ${first} 行重复`);
-        ok = false;
-      } else firstRowOf.set(enterprise.creditCode, r.number);
-      if (ok) rows.push({ row: r.number, data: result.row });
-    }
-    if (total === 0) throw AppException.validation([{ field: 'file', code: 'emptySheet', message: '表格中没有数据行' }]);
-    // The last progress report (and cancel point) before the transaction: nothing inside it may
-    // reach for a pool connection, and a progress sink writes through the pool.
-    await progress.report(0, total);
-
-    const run = await startImportRun(file);
+    const rows = sheet.read();
     const now = this.clock.now();
-    const result = await this.dataSource.transaction(async (m) => {
-      await this.repo.lock(m);
-      // A big file's set-based statements may outlast the pool's default statement timeout.
-      await m.query(`SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'`);
-      // 2. Against what is on record.
-      const plans = await this.plan(m, actor, rows, errors, regions, today);
-      const commit = runCommits(params.dryRun, mode, errors);
-      const counts = { inserted: 0, updated: 0, unchanged: 0 };
-      if (commit || params.dryRun) for (const p of plans) counts[p.outcome === 'insert' ? 'inserted' : p.outcome === 'update' ? 'updated' : 'unchanged'] += 1;
-      // 3. The write.
-      if (commit) await this.write(m, actor, plans, run.id, file.originalname, today, now);
-      const rejectedRows = await recordImportRun(m, {
-        start: run,
-        kind: 'roster',
-        mode,
-        file,
-        columns,
-        order: ROSTER_COLUMNS,
-        committed: commit,
-        total,
-        ...(commit ? counts : { inserted: 0, updated: 0, unchanged: 0 }),
-        errors,
-        actor,
-        now,
-      }, this.storage);
-      if (commit) {
-        await this.repo.audit(
-          m,
+    try {
+      const result = await this.dataSource.transaction(async (m) => {
+        await this.repo.lock(m);
+        // A big file's set-based statements may outlast the pool's default statement timeout.
+        await m.query(`SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'`);
+        const errors: ImportRowError[] = [];
+        const counts = { inserted: 0, updated: 0, unchanged: 0 };
+        const writes: Writes = { ids: new OrderedIds(), batches: 0, staged: false, appointments: 0, judged: [] };
+        if (!params.dryRun) await m.query('SAVEPOINT roster_rows');
+        // The batches handed on and not yet done, in sheet order: each is looked up, planned and
+        // written after the one before it (one statement at a time on the one connection) while
+        // the reader goes on; at most two wait, so memory stays bounded and PostgreSQL never idles.
+        const pending: Promise<void>[] = [];
+        const step = async (parsed: ParsedRow[]) => {
+          // 2. Against what is on record.
+          const plans = await this.plan(m, actor, parsed, errors, regions, today);
+          for (const p of plans) counts[p.outcome === 'insert' ? 'inserted' : p.outcome === 'update' ? 'updated' : 'unchanged'] += 1;
+          // 3. The write, unless the run cannot commit any more (a dry run, or all-or-nothing after a rejection).
+          if (runCommits(params.dryRun, mode, errors)) await this.write(m, actor, plans, writes, run.id, file.originalname, today, now);
+        };
+        let batch: ParsedRow[] = [];
+        const flush = async () => {
+          const parsed = batch;
+          batch = [];
+          if (!parsed.length) return;
+          const next = (pending.at(-1) ?? Promise.resolve()).then(() => step(parsed));
+          next.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
+          pending.push(next);
+          if (pending.length > 2) await pending.shift();
+        };
+
+        // 1. Every row against the forms' rules, the region table and the uploader's scope. A failure
+        // (a cap exceeded, a cancel) waits for the batches handed on before the transaction rolls
+        // back: none of their statements may reach the connection after the rollback.
+        let total = 0;
+        try {
+          const firstRowOf = new Map<string, number>();
+          for await (const r of rows) {
+            if (r.number === 1) continue;
+            const input: RosterRawRow = {};
+            for (const c of ROSTER_COLUMNS) input[c] = r.cells.get(columns.get(c)!) ?? null;
+            const result = validateRosterRow(input, ctx);
+            if (result.blank) continue;
+            total += 1;
+            // The file job's sink writes on a connection of its own, taken before the job started.
+            if (total % PROGRESS_EVERY === 0) await progress.report(total, null);
+            const bad = (column: RosterColumn, reason: string) => errors.push({ row: r.number, column, reason });
+            for (const e of result.errors) bad(e.column, e.reason);
+            if (!result.row) continue;
+            const { enterprise } = result.row;
+            const region = regions.get(enterprise.regionCode);
+            let ok = true;
+            if (!region) {
+              bad('所在地区代码', `所在地区代码“${enterprise.regionCode}”不是有效的GB/T 2260行政区划代码`);
+              ok = false;
+            } else if (!this.scope.allows(actor, { regionPath: region.path, enterpriseId: null }, 'write')) {
+              bad('所在地区代码', '所在地区不在您的管辖范围内');
+              ok = false;
+            } else if (!(region.level === 3 || (region.level === 2 && region.leaf))) {
+              bad('所在地区代码', '所在地区代码应为县级行政区划代码（区、县、县级市）');
+              ok = false;
+            }
+            const first = firstRowOf.get(enterprise.creditCode);
+            if (first !== undefined) {
+              bad('统一社会信用代码', `统一社会信用代码与本表第 ${first} 行重复`);
+              ok = false;
+            } else firstRowOf.set(enterprise.creditCode, r.number);
+            if (ok) batch.push({ row: r.number, data: result.row });
+            if (batch.length >= this.batchRows) await flush();
+          }
+          await flush();
+          while (pending.length) await pending.shift();
+        } catch (err) {
+          await Promise.allSettled(pending);
+          throw err;
+        }
+        if (total === 0) throw AppException.validation([{ field: 'file', code: 'emptySheet', message: '表格中没有数据行' }]);
+        // The last cancel point: a cancel requested while the file was read rolls everything back.
+        await progress.report(0, total);
+
+        const commit = runCommits(params.dryRun, mode, errors);
+        if (!params.dryRun && !commit) await m.query('ROLLBACK TO SAVEPOINT roster_rows');
+        const written = commit ? counts : { inserted: 0, updated: 0, unchanged: 0 };
+        if (commit && writes.batches) {
+          // Verdicts and dashboards, as the filing and training writes do.
+          if (writes.appointments && writes.appointments <= INLINE_ELIGIBILITY) await this.eligibility.refresh(m, { appointmentIds: writes.judged });
+          else if (writes.appointments) await this.outbox.enqueue(m, 'eligibility.refresh', { reason: 'roster.import', all: true });
+          await this.outbox.enqueue(m, 'stats.refresh', { reason: 'roster.import' });
+        }
+        const rejectedRows = await recordImportRun(m, {
+          start: run,
+          kind: 'roster',
+          mode,
+          file,
+          columns,
+          order: ROSTER_COLUMNS,
+          committed: commit,
+          total,
+          ...written,
+          errors,
           actor,
-          [{ action: 'roster.import', objectType: 'import_run', objectId: run.id, details: { file: file.originalname, sha256: run.sha256, mode, total, ...counts, rejectedRows } }],
-        );
-      }
-      return { commit, counts, rejectedRows };
-    });
-    await progress.report(total, total);
-    return importResult('roster', { id: run.id, mode, file, total, errors, rejectedRows: result.rejectedRows, committed: result.commit }, result.counts);
+          now,
+        }, this.storage);
+        if (commit) {
+          await this.repo.audit(
+            m,
+            actor,
+            [{ action: 'roster.import', objectType: 'import_run', objectId: run.id, details: { file: file.originalname, sha256: run.sha256, mode, total, ...counts, rejectedRows } }],
+          );
+        }
+        return { commit, counts: commit || params.dryRun ? counts : written, rejectedRows, total, errors };
+      });
+      await progress.report(result.total, result.total);
+      return importResult('roster', { id: run.id, mode, file, total: result.total, errors: result.errors, rejectedRows: result.rejectedRows, committed: result.commit }, result.counts);
+    } finally {
+      await rows.return(undefined);
+    }
   }
 
   private async plan(
@@ -266,23 +334,25 @@ export class RosterImportService {
   }
 
   /**
-   * The write, set-based: the planned rows are copied into a temp table on the transaction's own
-   * connection (COPY), then one statement per step applies them (see RosterImportRepository.applyStage).
+   * One batch's write, set-based: the new enterprises are copied straight into their table, the
+   * other planned rows into a temp table on the transaction's own connection (COPY), then one
+   * statement per step applies them (see RosterImportRepository.applyStage).
    */
-  private async write(m: EntityManager, actor: Actor, plans: Plan[], importId: string, fileName: string, today: string, now: Date): Promise<void> {
+  private async write(m: EntityManager, actor: Actor, plans: Plan[], writes: Writes, importId: string, fileName: string, today: string, now: Date): Promise<void> {
     // New enterprises get their ids here and are copied straight into the table; the rest of
     // the write (updates, awards, people, appointments, audit) goes through the staged rows.
     // Ids in ascending order, handed out in credit-code order: both unique indexes are appended to.
     const written = plans.filter((p) => p.outcome !== 'unchanged');
+    if (!written.length) return;
+    writes.batches += 1;
     const inserts = written.filter((p) => !p.existing).sort((a, b) => (a.data.enterprise.creditCode < b.data.enterprise.creditCode ? -1 : 1));
-    const newIds = orderedIds(inserts.length);
+    const newIds = writes.ids.take(inserts.length);
     const idOf = new Map(inserts.map((p, i) => [p, newIds[i]]));
     const created: NewEnterprise[] = inserts.map((p) => ({ ...p.data.enterprise, id: idOf.get(p)!, regionPath: p.region.path }));
-    const appointmentIds = orderedIds(written.filter((p) => p.cqo.kind !== 'none').length);
-    if (!written.length) return;
-    // The new enterprises go first; while PostgreSQL inserts them (the bulk of the write), the
-    // rest is prepared here, yielding now and then so the COPY keeps streaming. Same connection,
-    // one statement at a time: the staged rows are sent only once the COPY has finished.
+    const appointmentIds = writes.ids.take(written.filter((p) => p.cqo.kind !== 'none').length);
+    // The new enterprises go first; while PostgreSQL inserts them, the rest is prepared here,
+    // yielding now and then so the COPY keeps streaming. Same connection, one statement at a
+    // time: the staged rows are sent only once the COPY has finished.
     const copied = this.repo.copyEnterprises(m, created, now);
     copied.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
     let built = 0;
@@ -368,18 +438,13 @@ export class RosterImportService {
       });
     }
     await copied;
-    if (!staged.length) {
-      await this.outbox.enqueue(m, 'stats.refresh', { reason: 'roster.import' });
-      return;
-    }
-    await this.repo.stage(m, staged);
-    const inline = staged.filter((r) => r.appointment).length <= INLINE_ELIGIBILITY;
-    const { appointments, appointmentIds: judged } = await this.repo.applyStage(m, actor, now, inline);
-
-    // Verdicts and dashboards, as the filing and training writes do.
-    if (appointments && inline) await this.eligibility.refresh(m, { appointmentIds: judged });
-    else if (appointments) await this.outbox.enqueue(m, 'eligibility.refresh', { reason: 'roster.import', all: true });
-    await this.outbox.enqueue(m, 'stats.refresh', { reason: 'roster.import' });
+    if (!staged.length) return;
+    await this.repo.stage(m, staged, !writes.staged);
+    writes.staged = true;
+    // The new appointments' ids are kept while the run may still judge them inline.
+    const { appointments, appointmentIds: judged } = await this.repo.applyStage(m, actor, now, writes.appointments <= INLINE_ELIGIBILITY);
+    writes.appointments += appointments;
+    if (writes.appointments <= INLINE_ELIGIBILITY) writes.judged.push(...judged);
   }
 }
 
