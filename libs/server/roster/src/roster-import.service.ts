@@ -147,6 +147,8 @@ export class RosterImportService {
     // stops the read (and rolls the transaction back: nothing is written, no import_run row).
     const sheet = await openSheet(file.path, ROSTER_COLUMNS, TEMPLATE);
     const { columns } = sheet;
+    // Each template column's place in this sheet, looked up once rather than for every row.
+    const places = ROSTER_COLUMNS.map((c) => [c, columns.get(c)!] as const);
     const rows = sheet.read();
     const now = this.clock.now();
     try {
@@ -189,7 +191,7 @@ export class RosterImportService {
           for await (const r of rows) {
             if (r.number === 1) continue;
             const input: RosterRawRow = {};
-            for (const c of ROSTER_COLUMNS) input[c] = r.cells.get(columns.get(c)!) ?? null;
+            for (const [c, place] of places) input[c] = r.cells.get(place) ?? null;
             const result = validateRosterRow(input, ctx);
             if (result.blank) continue;
             total += 1;
