@@ -11,3 +11,4 @@ export * from './list-sort';
 export * from './page-query';
 export * from './rows';
 export * from './download';
+export * from './upload';

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile, UploadedFile, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type {
@@ -20,7 +19,7 @@ import type {
   TalentPoolPage,
   YearlyReviewView,
 } from '@cqo/contracts';
-import { download, Action, CurrentActor, Public, Roles, type Actor } from '@cqo/server-common';
+import { download, Action, CurrentActor, FileUpload, Public, Roles, type Actor } from '@cqo/server-common';
 import { EvaluationApplicationsService } from './applications.service';
 import {
   AcceptEvaluationDto,
@@ -123,8 +122,7 @@ export class EvaluationController {
 
   @Post('applications/:id/evidence')
   @Roles('enterprise')
-  @ApiConsumes('multipart/form-data')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: EVIDENCE_LIMITS.maxFileBytes + 1, files: 1 }, defParamCharset: 'utf8' }))
+  @FileUpload(EVIDENCE_LIMITS.maxFileBytes)
   evidence(@CurrentActor() actor: Actor, @Param('id') id: string, @UploadedFile() file: UploadedEvidence | undefined): Promise<EvidenceFileView> {
     return this.applications.addEvidence(actor, id, file);
   }

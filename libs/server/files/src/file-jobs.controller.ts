@@ -1,10 +1,9 @@
-import { Body, Controller, Get, Param, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Query, Res, StreamableFile, UploadedFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { FileJobInfo, ImportJobKind } from '@cqo/contracts';
 import { AuditQueryDto, checkAuditRange } from '@cqo/server-audit';
-import { download, Accepted, Action, CurrentActor, Roles, type Actor } from '@cqo/server-common';
+import { download, Accepted, Action, CurrentActor, FileUpload, Roles, type Actor } from '@cqo/server-common';
 import { EnterpriseQueryDto } from '@cqo/server-enterprises';
 import { FilingStatusQueryDto } from '@cqo/server-filings';
 import { AssessmentQueryDto } from '@cqo/server-stats';
@@ -14,13 +13,7 @@ import { XLSX_LIMITS } from '@cqo/server-imports';
 import { ExportAttachmentDto, ExportListDto, ImportUploadDto } from './dtos/file-jobs.dto';
 import { FileJobsService } from './file-jobs.service';
 
-/**
- * Multipart in memory, one file of at most XLSX_LIMITS.maxFileBytes (a bigger one is a 413 on
- * `file`): a refused upload never touches the disk. The api keeps only this buffer; it inflates
- * nothing (issue 18 item 1).
- */
-const UPLOAD = FileInterceptor('file', { limits: { fileSize: XLSX_LIMITS.maxFileBytes + 1, files: 1 }, defParamCharset: 'utf8' });
-
+/** What the api keeps of an upload: this buffer; the worker reads it, the api inflates nothing (issue 18 item 1). */
 type Upload = { buffer: Buffer; originalname: string } | undefined;
 
 /**
@@ -81,8 +74,7 @@ export class FileJobsController {
 
   /** A roster upload (SPEC §8): checked here (size, type, the zip's directory), stored, then read, validated or imported by the worker. */
   @Accepted('imports/roster', 'county', 'city', 'province')
-  @ApiConsumes('multipart/form-data')
-  @UseInterceptors(UPLOAD)
+  @FileUpload(XLSX_LIMITS.maxFileBytes)
   importRoster(@CurrentActor() actor: Actor, @UploadedFile() file: Upload, @Body() form: ImportUploadDto): Promise<FileJobInfo> {
     return upload(this.jobs, actor, 'import-roster', file, form);
   }
@@ -134,8 +126,7 @@ export class TrainingUploadController {
   constructor(private readonly jobs: FileJobsService) {}
 
   @Accepted('imports', 'county', 'city', 'province')
-  @ApiConsumes('multipart/form-data')
-  @UseInterceptors(UPLOAD)
+  @FileUpload(XLSX_LIMITS.maxFileBytes)
   importTraining(@CurrentActor() actor: Actor, @UploadedFile() file: Upload, @Body() form: ImportUploadDto): Promise<FileJobInfo> {
     return upload(this.jobs, actor, 'import-training', file, form);
   }
