@@ -119,6 +119,10 @@ describe('capability evaluation (real Postgres)', () => {
     const fake = await api().post(`/api/evaluation/applications/${appId}/evidence`).set('Authorization', ent.auth)
       .attach('file', Buffer.from('not really a pdf'), 'x.pdf').expect(400);
     expect(fake.body.details[0]).toMatchObject({ field: 'file', code: 'type' });
+    // Far over the evidence limit (5 MiB): multer stops reading, and the error names this route's limit, not an import's 10 MiB.
+    const huge = await api().post(`/api/evaluation/applications/${appId}/evidence`).set('Authorization', ent.auth)
+      .attach('file', Buffer.concat([png, Buffer.alloc(7 * 1024 * 1024, 1)]), '扫描件.png').expect(413);
+    expect(huge.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'file', code: 'tooLarge', message: '上传的文件超过了大小限制（5 MiB）' }] });
     await api().post(`/api/evaluation/applications/${appId}/resubmit`).set('Authorization', ent.auth)
       .send({ ...application({ recommendation: '同意推荐，该同志质量工作业绩突出。' }), version: returned.body.version + 1 }).expect(409);
     const resubmitted = await api().post(`/api/evaluation/applications/${appId}/resubmit`).set('Authorization', ent.auth)

@@ -38,7 +38,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       if (status === 413 && exception.message === 'File too large') {
         // multer stopped reading an upload at its size limit: a field error on the file.
-        const message = '上传的文件超过了大小限制（10 MiB），请拆分后再导入';
+        // Routes declared with @FileUpload name their own limit (fileTooLarge); this is the fallback.
+        const message = '上传的文件超过了大小限制';
         return { statusCode: status, code: 'VALIDATION_FAILED', message, details: [{ field: 'file', code: 'tooLarge', message }] };
       }
       const [code, message] = BY_STATUS[status] ?? ['INTERNAL', '请求失败'];
