@@ -315,6 +315,39 @@ describe.each([ROSTER_BATCH_ROWS, 3])('roster import (real Postgres), in batches
     expect(await tableCounts()).toEqual(before);
   }, 60_000);
 
+  it('two imports at once: the second waits for the first one\'s lock past the pool\'s statement timeout (1 s here), then both commit', async () => {
+    // An app of its own on the same database whose pool cuts statements at 1 s.
+    const moduleRef = await Test.createTestingModule({
+      imports: [ApiModule.forRoot(testConfig({ DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:roster_lock${batchRows}`, DB_STATEMENT_TIMEOUT_MS: '1000' })), RosterModule],
+    }).compile();
+    const short = moduleRef.createNestApplication({ logger: ['error'] });
+    await short.init();
+    try {
+      const importer = short.get(RosterImportService);
+      importer.batchRows = batchRows;
+      const fileOf = async (tag: string, county: string) => {
+        const sheet: Row[] = Array.from({ length: 600 }, (_, i) => ({ 统一社会信用代码: creditCode(county), 企业名称: `${tag}${i}号有限公司`, 所在地区代码: county, 是否规上: '否' }));
+        const path = join(dir, `${tag}-${batchRows}.xlsx`);
+        await writeFile(path, await workbook(sheet));
+        return { path, originalname: `${tag}.xlsx` };
+      };
+      const [a, b] = [await fileOf('并发甲', counties[3]), await fileOf('并发乙', counties[4])];
+      let resume!: () => void;
+      const paused = new Promise<void>((r) => (resume = r));
+      // The first import stops at row 500 (while it reads, inside its transaction, holding the lock).
+      const first = importer.import(wuhan, a, { mode: 'all-or-nothing', dryRun: false }, { report: async (done) => (done === 500 ? paused : undefined) });
+      await new Promise((r) => setTimeout(r, 500));
+      const second = importer.import(wuhan, b, { mode: 'all-or-nothing', dryRun: false });
+      second.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 1500));
+      resume();
+      expect(await first).toMatchObject({ inserted: 600, committed: true });
+      expect(await second).toMatchObject({ inserted: 600, committed: true });
+    } finally {
+      await short.close();
+    }
+  }, 60_000);
+
   describe('bad rows', () => {
     let bad: Row[];
     const BAD = { code: 1, scope: 2, date: 3 };

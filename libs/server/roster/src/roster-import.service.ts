@@ -153,9 +153,10 @@ export class RosterImportService {
     const now = this.clock.now();
     try {
       const result = await this.dataSource.transaction(async (m) => {
-        await this.repo.lock(m);
-        // A big file's set-based statements may outlast the pool's default statement timeout.
+        // A big file's set-based statements may outlast the pool's default statement timeout, and so
+        // may the wait for the lock while another import reads and writes its file: raised first.
         await m.query(`SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'`);
+        await this.repo.lock(m);
         const errors: ImportRowError[] = [];
         const counts = { inserted: 0, updated: 0, unchanged: 0 };
         const writes: Writes = { ids: new OrderedIds(), batches: 0, staged: false, appointments: 0, judged: [] };
