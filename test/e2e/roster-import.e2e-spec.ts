@@ -53,6 +53,15 @@ describe.each([ROSTER_BATCH_ROWS, 3])('roster import (real Postgres), in batches
   const http = () => request(app.getHttpServer());
   const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params))[0].n);
   const codes = () => rows.map((r) => r['统一社会信用代码'] as string);
+  /** `n` rows of new enterprises in `county`, named `<tag><i>号有限公司`, each with a CQO numbered from `cqoFrom` when given. */
+  const newRows = (n: number, county: string, tag: string, cqoFrom?: number): Row[] =>
+    Array.from({ length: n }, (_, i) => ({
+      统一社会信用代码: creditCode(county),
+      企业名称: `${tag}${i}号有限公司`,
+      所在地区代码: county,
+      是否规上: '否',
+      ...(cqoFrom === undefined ? {} : cqoOf(cqoFrom + i)),
+    }));
   /** Row counts of every table an import writes. */
   const tableCounts = async () =>
     Object.fromEntries(
@@ -293,13 +302,7 @@ describe.each([ROSTER_BATCH_ROWS, 3])('roster import (real Postgres), in batches
   });
 
   it('a cancel while the file is read (the progress sink throws) rolls back what the batches wrote: nothing is written, no run recorded', async () => {
-    const fresh: Row[] = Array.from({ length: 600 }, (_, i) => ({
-      统一社会信用代码: creditCode(counties[2]),
-      企业名称: `取消${i}号有限公司`,
-      所在地区代码: counties[2],
-      是否规上: '否',
-      ...cqoOf(7000 + i),
-    }));
+    const fresh = newRows(600, counties[2], '取消', 7000);
     const path = join(dir, 'cancelled.xlsx');
     await writeFile(path, await workbook(fresh));
     const before = await tableCounts();
@@ -326,7 +329,7 @@ describe.each([ROSTER_BATCH_ROWS, 3])('roster import (real Postgres), in batches
       const importer = short.get(RosterImportService);
       importer.batchRows = batchRows;
       const fileOf = async (tag: string, county: string) => {
-        const sheet: Row[] = Array.from({ length: 600 }, (_, i) => ({ 统一社会信用代码: creditCode(county), 企业名称: `${tag}${i}号有限公司`, 所在地区代码: county, 是否规上: '否' }));
+        const sheet = newRows(600, county, tag);
         const path = join(dir, `${tag}-${batchRows}.xlsx`);
         await writeFile(path, await workbook(sheet));
         return { path, originalname: `${tag}.xlsx` };
@@ -417,13 +420,7 @@ describe.each([ROSTER_BATCH_ROWS, 3])('roster import (real Postgres), in batches
     }, 60_000);
 
     it('all or nothing, the only bad row last: what earlier batches wrote is rolled back (issue 16 pipeline), and the run is recorded', async () => {
-      const late: Row[] = Array.from({ length: 10 }, (_, i) => ({
-        统一社会信用代码: creditCode(counties[1]),
-        企业名称: `迟错${i}号有限公司`,
-        所在地区代码: counties[1],
-        是否规上: '是',
-        ...cqoOf(6000 + i),
-      }));
+      const late = newRows(10, counties[1], '迟错', 6000);
       // Row 11: an enterprise on record in another county, found only when its batch is looked up.
       late[9] = { ...rows[0], 所在地区代码: counties[1] };
       const before = await tableCounts();
