@@ -113,17 +113,20 @@ describe('CQO appointment filing in Chromium', () => {
     await page.locator('[data-testid=filing-training-hours] input').press('Tab');
     await page.fill('[data-testid=filing-training-cert-no]', 'PX-2026-0001');
     await typeDate('filing-training-completed-on', trainingCompletedOn);
+    // The live preview judges the form before anything is saved: 不合格, the declarations not yet made among the reasons.
+    const preview = page.locator('[data-testid=filing-preview] [data-testid=verdict-panel]');
+    await expect(preview.getAttribute('data-verdict', { timeout: 15_000 })).resolves.toBe('ineligible');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=filing-preview] .el-loading-mask'), undefined, { timeout: 15_000 });
+    expect(await query(`SELECT id FROM appointment WHERE phone = $1`, [phone])).toHaveLength(0);
+
     const declarations = page.locator('[data-testid=filing-declarations] .el-checkbox');
     const count = await declarations.count();
     expect(count).toBeGreaterThan(0);
     for (let i = 0; i < count; i += 1) await declarations.nth(i).click();
 
-    // The live preview judges the form before anything is saved.
-    const preview = page.locator('[data-testid=filing-preview] [data-testid=verdict-panel]');
-    await expect(preview.getAttribute('data-verdict', { timeout: 15_000 })).resolves.toBe('ineligible');
-    expect(await query(`SELECT id FROM appointment WHERE phone = $1`, [phone])).toHaveLength(0);
-
     // Issue 20 item 5: filing what will be 不合格 asks first, naming the failing rule; 返回修改 files nothing.
+    // Filed at once after the last tick, inside the preview's delay: the confirmation judges the form
+    // as it is now (the declarations made), not the preview shown a moment before.
     await page.click('[data-testid=filing-submit]');
     const confirm = page.locator('.el-dialog[data-testid=filing-confirm-ineligible]');
     await confirm.waitFor({ timeout: 10_000 });
