@@ -5,7 +5,7 @@ import { catchError, throwError, type Observable } from 'rxjs';
 import { AppException } from './app-exception';
 
 /** The field error of a file over a route's limit, naming that route's limit (5 MiB evidence, 10 MiB imports). */
-export function fileTooLarge(maxFileBytes: number): AppException {
+function fileTooLarge(maxFileBytes: number): AppException {
   const message = `上传的文件超过了大小限制（${+(maxFileBytes / 1024 / 1024).toFixed(1)} MiB）`;
   return new AppException(413, 'VALIDATION_FAILED', message, [{ field: 'file', code: 'tooLarge', message }]);
 }

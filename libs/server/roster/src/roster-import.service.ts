@@ -12,6 +12,7 @@ import {
   type RosterColumn,
   type RosterCqo,
   type RosterRawRow,
+  type RosterRowResult,
   type RosterRow,
 } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
@@ -60,8 +61,8 @@ type Outcome = 'insert' | 'update' | 'unchanged';
 interface Writes {
   /** Ids of the new enterprises and appointments, ascending across batches. */
   ids: OrderedIds;
-  /** Batches that wrote something. */
-  batches: number;
+  /** Some batch wrote something. */
+  wrote: boolean;
   /** The temp table of staged rows exists. */
   staged: boolean;
   /** New appointments written, and their ids while there are no more than INLINE_ELIGIBILITY. */
@@ -159,7 +160,7 @@ export class RosterImportService {
         await this.repo.lock(m);
         const errors: ImportRowError[] = [];
         const counts = { inserted: 0, updated: 0, unchanged: 0 };
-        const writes: Writes = { ids: new OrderedIds(), batches: 0, staged: false, appointments: 0, judged: [] };
+        const writes: Writes = { ids: new OrderedIds(), wrote: false, staged: false, appointments: 0, judged: [] };
         if (!params.dryRun) await m.query('SAVEPOINT roster_rows');
         // The batches handed on and not yet done, in sheet order: each is looked up, planned and
         // written after the one before it (one statement at a time on the one connection) while
@@ -198,28 +199,8 @@ export class RosterImportService {
             total += 1;
             // The file job's sink writes on a connection of its own, taken before the job started.
             if (total % PROGRESS_EVERY === 0) await progress.report(total, null);
-            const bad = (column: RosterColumn, reason: string) => errors.push({ row: r.number, column, reason });
-            for (const e of result.errors) bad(e.column, e.reason);
-            if (!result.row) continue;
-            const { enterprise } = result.row;
-            const region = regions.get(enterprise.regionCode);
-            let ok = true;
-            if (!region) {
-              bad('所在地区代码', `所在地区代码“${enterprise.regionCode}”不是有效的GB/T 2260行政区划代码`);
-              ok = false;
-            } else if (!this.scope.allows(actor, { regionPath: region.path, enterpriseId: null }, 'write')) {
-              bad('所在地区代码', '所在地区不在您的管辖范围内');
-              ok = false;
-            } else if (!(region.level === 3 || (region.level === 2 && region.leaf))) {
-              bad('所在地区代码', '所在地区代码应为县级行政区划代码（区、县、县级市）');
-              ok = false;
-            }
-            const first = firstRowOf.get(enterprise.creditCode);
-            if (first !== undefined) {
-              bad('统一社会信用代码', `统一社会信用代码与本表第 ${first} 行重复`);
-              ok = false;
-            } else firstRowOf.set(enterprise.creditCode, r.number);
-            if (ok) batch.push({ row: r.number, data: result.row });
+            const checked = this.checkRow(actor, r.number, result, regions, firstRowOf, errors);
+            if (checked) batch.push(checked);
             if (batch.length >= this.batchRows) await flush();
           }
           await flush();
@@ -234,8 +215,9 @@ export class RosterImportService {
 
         const commit = runCommits(params.dryRun, mode, errors);
         if (!params.dryRun && !commit) await m.query('ROLLBACK TO SAVEPOINT roster_rows');
-        const written = commit ? counts : { inserted: 0, updated: 0, unchanged: 0 };
-        if (commit && writes.batches) {
+        // A run that does not commit records no counts; a dry run still answers what it would have done.
+        const none = { inserted: 0, updated: 0, unchanged: 0 };
+        if (commit && writes.wrote) {
           // Verdicts and dashboards, as the filing and training writes do.
           if (writes.appointments && writes.appointments <= INLINE_ELIGIBILITY) await this.eligibility.refresh(m, { appointmentIds: writes.judged });
           else if (writes.appointments) await this.outbox.enqueue(m, 'eligibility.refresh', { reason: 'roster.import', all: true });
@@ -250,7 +232,7 @@ export class RosterImportService {
           order: ROSTER_COLUMNS,
           committed: commit,
           total,
-          ...written,
+          ...(commit ? counts : none),
           errors,
           actor,
           now,
@@ -262,13 +244,49 @@ export class RosterImportService {
             [{ action: 'roster.import', objectType: 'import_run', objectId: run.id, details: { file: file.originalname, sha256: run.sha256, mode, total, ...counts, rejectedRows } }],
           );
         }
-        return { commit, counts: commit || params.dryRun ? counts : written, rejectedRows, total, errors };
+        return { commit, counts: commit || params.dryRun ? counts : none, rejectedRows, total, errors };
       });
       await progress.report(result.total, result.total);
       return importResult('roster', { id: run.id, mode, file, total: result.total, errors: result.errors, rejectedRows: result.rejectedRows, committed: result.commit }, result.counts);
     } finally {
       await rows.return(undefined);
     }
+  }
+
+  /**
+   * One row's rejections, from the row rules and then the region table, the uploader's scope and the
+   * rows before it (a credit code seen twice): pushed to `errors`; the row to plan when it has none.
+   */
+  private checkRow(
+    actor: Actor,
+    row: number,
+    result: Extract<RosterRowResult, { blank: false }>,
+    regions: Map<string, RegionRow>,
+    firstRowOf: Map<string, number>,
+    errors: ImportRowError[],
+  ): ParsedRow | null {
+    const bad = (column: RosterColumn, reason: string) => errors.push({ row, column, reason });
+    for (const e of result.errors) bad(e.column, e.reason);
+    if (!result.row) return null;
+    const { enterprise } = result.row;
+    const region = regions.get(enterprise.regionCode);
+    let ok = true;
+    if (!region) {
+      bad('所在地区代码', `所在地区代码“${enterprise.regionCode}”不是有效的GB/T 2260行政区划代码`);
+      ok = false;
+    } else if (!this.scope.allows(actor, { regionPath: region.path, enterpriseId: null }, 'write')) {
+      bad('所在地区代码', '所在地区不在您的管辖范围内');
+      ok = false;
+    } else if (!(region.level === 3 || (region.level === 2 && region.leaf))) {
+      bad('所在地区代码', '所在地区代码应为县级行政区划代码（区、县、县级市）');
+      ok = false;
+    }
+    const first = firstRowOf.get(enterprise.creditCode);
+    if (first !== undefined) {
+      bad('统一社会信用代码', `统一社会信用代码与本表第 ${first} 行重复`);
+      ok = false;
+    } else firstRowOf.set(enterprise.creditCode, row);
+    return ok ? { row, data: result.row } : null;
   }
 
   private async plan(
@@ -347,7 +365,7 @@ export class RosterImportService {
     // Ids in ascending order, handed out in credit-code order: both unique indexes are appended to.
     const written = plans.filter((p) => p.outcome !== 'unchanged');
     if (!written.length) return;
-    writes.batches += 1;
+    writes.wrote = true;
     const inserts = written.filter((p) => !p.existing).sort((a, b) => (a.data.enterprise.creditCode < b.data.enterprise.creditCode ? -1 : 1));
     const newIds = writes.ids.take(inserts.length);
     const idOf = new Map(inserts.map((p, i) => [p, newIds[i]]));
