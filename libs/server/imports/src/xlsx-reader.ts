@@ -363,15 +363,24 @@ export async function scanSheet(source: XlsxSource, caps: XlsxCaps = XLSX_LIMITS
  * (`maxInflatedBytes`, and no part may inflate past the size it declares), and the other parts
  * (media, the other sheets, anything a crafted file adds) are never inflated at all.
  */
-export async function* readSheet(source: XlsxSource, caps: XlsxCaps = XLSX_LIMITS): AsyncGenerator<SheetRow> {
+export function readSheet(source: XlsxSource, caps: XlsxCaps = XLSX_LIMITS): AsyncGenerator<SheetRow> {
+  return parseSheet(source, caps, true);
+}
+
+/**
+ * readSheet's pass. `scan` false only for openSheet, whose scanSheet has just checked these same
+ * bytes under the same caps: the byte-level caps are not counted a second time (the inflated bytes
+ * still are, by the part streams).
+ */
+async function* parseSheet(source: XlsxSource, caps: XlsxCaps, scan: boolean): AsyncGenerator<SheetRow> {
   const wb = await openWorkbook(source, caps);
+  const scannedBy = (stream: Readable, part: 'sheet' | 'sharedStrings') => (scan ? scanned(stream, new XmlScanner(caps, part)) : stream);
   try {
     const r = wb.reader;
     const shared = await wb.open('xl/sharedStrings.xml', caps.maxSharedStringsBytes);
     if (shared) {
-      const scanner = new XmlScanner(caps, 'sharedStrings');
       await parsePart(async () => {
-        for await (const _ of r._parseSharedStrings(Readable.from(utf8Chunks(scanned(shared, scanner))))) void _;
+        for await (const _ of r._parseSharedStrings(Readable.from(utf8Chunks(scannedBy(shared, 'sharedStrings'))))) void _;
       });
     }
     r.sharedStrings ??= [];
@@ -379,8 +388,7 @@ export async function* readSheet(source: XlsxSource, caps: XlsxCaps = XLSX_LIMIT
     if (styles) await parsePart(() => r._parseStyles(styles));
     const sheet = await wb.open(wb.sheetPath, caps.maxInflatedBytes);
     if (!sheet) throw fileError('emptySheet', '工作簿中没有工作表');
-    const scanner = new XmlScanner(caps, 'sheet');
-    for (const { value: ws } of r._parseWorksheet(utf8Chunks(scanned(sheet, scanner)), wb.sheetNo)) {
+    for (const { value: ws } of r._parseWorksheet(utf8Chunks(scannedBy(sheet, 'sheet')), wb.sheetNo)) {
       try {
         for await (const row of ws) {
           const cells = new Map<number, SheetCell>();
@@ -451,7 +459,7 @@ export interface CheckedSheet {
  */
 export async function openSheet(source: XlsxSource, required: readonly string[], template: string, caps: XlsxCaps = XLSX_LIMITS): Promise<CheckedSheet> {
   const { rows } = await scanSheet(source, caps);
-  const sheet = readSheet(source, caps);
+  const sheet = parseSheet(source, caps, false);
   let columns: Map<string, number>;
   try {
     const first = await sheet.next();
