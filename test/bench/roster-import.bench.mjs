@@ -8,12 +8,17 @@
 // this order (ABAB…, so both sides see the same machine):
 //   A. the built `cqo import roster FILE` into a fresh copy of the template (N inserts): wall time
 //      from process start to exit (Nest start-up and the migration check included) and peak RSS;
-//   B. the raw baseline in this process, on a fresh copy as well: exceljs streaming read of the
-//      same file and `COPY … FROM STDIN` (pg-copy-streams) into a bare staging table (25 text
-//      columns, no constraints, no indexes) — the floor for "read the sheet, write the rows".
+//   B. the raw baseline (roster-baseline.mjs) as its own process, on a fresh copy as well, timed
+//      the same way as A, from process start to exit: exceljs streaming read of the same file and
+//      `COPY … FROM STDIN` (pg-copy-streams) into a bare staging table (25 text columns, no
+//      constraints, no indexes) — the floor for "read the sheet, write the rows". `ratio` = A / B.
+//   B'. the same baseline inside this process, timed from the COPY's start (`ratioInProcess`, the
+//      figure of the sessions before 2026-12-05 evening). From the second round on this process has
+//      exceljs loaded and its parser compiled, which no `cqo` process has: round 1's B' was always
+//      the slowest, by 1–4 s.
 // With --compare DIR (another checkout with its own `dist/`, e.g. a `git worktree` of an older
 // commit), each round also runs that build's `cqo import roster` into a fresh copy of a template
-// that build migrated, between A and B (A, A', B, …).
+// that build migrated, between A and B (A, A', B, B', …).
 // The load average is taken before and after every round. After the rounds the same file is
 // imported again into the last round's database (N unchanged: the idempotent path).
 // Prints one JSON object; the figures go to docs/roster-import.md. Drops its databases
@@ -25,11 +30,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
-import { from as copyFrom } from 'pg-copy-streams';
+import { baseline } from './roster-baseline.mjs';
 import { withClient } from './with-client.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/apps/cli/src/main.js');
+const BASELINE = join(import.meta.dirname, 'roster-baseline.mjs');
 const policy = await import(join(ROOT, 'dist/libs/policy/src/index.js'));
 const { ROSTER_COLUMNS, ROSTER_REQUIRED_COLUMNS, computeCreditCodeCheckChar, computeOrgCodeCheckChar } = policy.default ?? policy;
 const arg = (flag, fallback) => {
@@ -110,41 +116,13 @@ async function writeRoster(file, counties) {
   await wb.commit();
 }
 
-/** COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
-const copyField = (v) => (v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
-
-/** The floor: exceljs streaming read + COPY … FROM STDIN into a bare table, no validation. */
-async function baseline(databaseUrl, file) {
-  return withClient(databaseUrl, async (c) => {
-    await c.query(`CREATE TABLE roster_staging (${ROSTER_COLUMNS.map((_, i) => `c${i} text`).join(', ')})`);
-    const t0 = performance.now();
-    const copy = c.query(copyFrom(`COPY roster_staging FROM STDIN`));
-    const done = new Promise((resolve, reject) => {
-      copy.on('finish', resolve);
-      copy.on('error', reject);
-    });
-    let rows = 0;
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' });
-    let first = true;
-    for await (const ws of reader) {
-      for await (const row of ws) {
-        if (!first || row.number === 1) continue;
-        const fields = [];
-        for (let i = 0; i < ROSTER_COLUMNS.length; i += 1) {
-          const v = row.getCell(i + 1).value;
-          fields.push(copyField(v === null || v === undefined ? null : String(v)));
-        }
-        rows += 1;
-        if (!copy.write(fields.join('\t') + '\n')) await new Promise((r) => copy.once('drain', r));
-      }
-      first = false;
-    }
-    copy.end();
-    await done;
-    const wall = (performance.now() - t0) / 1000;
-    const [{ n: stored }] = (await c.query(`SELECT count(*)::int AS n FROM roster_staging`)).rows;
-    return { wallSeconds: Number(wall.toFixed(2)), rows, stored };
-  });
+/** The baseline as its own process, timed like `cliImport`: from process start to exit. */
+async function baselineProcess(databaseUrl, file) {
+  const t0 = performance.now();
+  const out = await run(process.execPath, [BASELINE, file, databaseUrl, String(ROSTER_COLUMNS.length)], { maxBuffer: 1 << 20 });
+  const wall = (performance.now() - t0) / 1000;
+  const { rows, stored } = JSON.parse(out.stdout);
+  return { wallSeconds: Number(wall.toFixed(2)), rows, stored };
 }
 
 const createDb = (db, template) => withClient(admin, (c) => c.query(`CREATE DATABASE ${db}${template ? ` TEMPLATE ${template}` : ''}`));
@@ -186,7 +164,10 @@ try {
     const loadBefore = load();
     const imp = await cliImport(dbUrl(importDb), file);
     const other = OTHER_CLI ? await cliImport(dbUrl(otherDb), file, OTHER_CLI) : undefined;
-    const raw = await baseline(dbUrl(baseDb), file);
+    const raw = await baselineProcess(dbUrl(baseDb), file);
+    await dropDb(baseDb);
+    await createDb(baseDb, template);
+    const warm = await baseline(dbUrl(baseDb), file, ROSTER_COLUMNS.length);
     const row = {
       round: r,
       loadBefore,
@@ -194,6 +175,8 @@ try {
       ...(other ? { compared: other, comparedRatio: Number((other.wallSeconds / raw.wallSeconds).toFixed(2)) } : {}),
       baseline: raw,
       ratio: Number((imp.wallSeconds / raw.wallSeconds).toFixed(2)),
+      baselineInProcess: warm,
+      ratioInProcess: Number((imp.wallSeconds / warm.wallSeconds).toFixed(2)),
       loadAfter: load(),
     };
     process.stderr.write(`${JSON.stringify(row)}\n`);
@@ -219,10 +202,12 @@ try {
     node: process.version,
     rows: n,
     file: { bytes, mib: Number((bytes / 1024 / 1024).toFixed(2)), generateSeconds },
-    baselineMethod: 'exceljs stream read + COPY … FROM STDIN (pg-copy-streams) into a bare table',
+    baselineMethod: 'exceljs stream read + COPY … FROM STDIN (pg-copy-streams) into a bare table: its own process, start to exit (ratio); and inside the bench process, the read and COPY alone (ratioInProcess)',
     rounds: results,
     ratios: results.map((r) => r.ratio),
     medianRatio: median(results.map((r) => r.ratio)),
+    ratiosInProcess: results.map((r) => r.ratioInProcess),
+    medianRatioInProcess: median(results.map((r) => r.ratioInProcess)),
     ...(OTHER_CLI ? { compared: compareDir, comparedRatios: results.map((r) => r.comparedRatio), comparedMedianRatio: median(results.map((r) => r.comparedRatio)) } : {}),
     dbAfterImport: counts,
     reimport: { loadBefore: loadBeforeReimport, ...again },
