@@ -34,6 +34,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { API, BENCH_JWT_SECRET, CLI, WORKER, provinceDatabase } from './province-data.mjs';
+import { settle } from './settle.mjs';
 import { withClient } from './with-client.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -538,6 +539,7 @@ try {
   await get(`/stats/dashboard?region=420000&year=${Y}`);
   for (const C of CONCURRENCY) {
     for (let r = 1; r <= ROUNDS; r++) {
+      await settle(db.databaseUrl);
       log(`C=${C} round ${r}: product (load ${load()})`);
       const a = await productRound(C);
       log(
@@ -547,6 +549,7 @@ try {
       log(`  product CPU per stored report: ${cpuPer(a)}`);
       if (a.ranDry) log(`  RAN DRY: all ${fmt(productPool.length)} enterprises with a CQO in post and no ${Y} report have submitted; the rounds after this one have nothing to submit (use a larger BENCH_ENTERPRISES)`);
       results.push({ round: r, ...a });
+      await settle(db.databaseUrl);
       log(`C=${C} round ${r}: raw (load ${load()})`);
       const b = await rawRound(C);
       log(`  raw: ${fmt(b.ok)} stored, ${fmt(b.rps, 1)}/s, p95 ${fmt(b.p95)} ms; CPU per stored row: ${cpuPer(b)}`);

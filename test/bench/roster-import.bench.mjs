@@ -19,6 +19,8 @@
 // With --compare DIR (another checkout with its own `dist/`, e.g. a `git worktree` of an older
 // commit), each round also runs that build's `cqo import roster` into a fresh copy of a template
 // that build migrated, between A and B (A, A', B, B', …).
+// Before each timed step the bench waits for PostgreSQL to settle (a CHECKPOINT, then no
+// autovacuum worker running), so no step pays for the writes of the one before it.
 // The load average is taken before and after every round. After the rounds the same file is
 // imported again into the last round's database (N unchanged: the idempotent path).
 // Prints one JSON object; the figures go to docs/roster-import.md. Drops its databases
@@ -31,6 +33,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { baseline } from './roster-baseline.mjs';
+import { settle } from './settle.mjs';
 import { withClient } from './with-client.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -162,11 +165,15 @@ try {
       await createDb(otherDb, otherTemplate);
     }
     const loadBefore = load();
+    await settle(admin);
     const imp = await cliImport(dbUrl(importDb), file);
+    await settle(admin);
     const other = OTHER_CLI ? await cliImport(dbUrl(otherDb), file, OTHER_CLI) : undefined;
+    if (OTHER_CLI) await settle(admin);
     const raw = await baselineProcess(dbUrl(baseDb), file);
     await dropDb(baseDb);
     await createDb(baseDb, template);
+    await settle(admin);
     const warm = await baseline(dbUrl(baseDb), file, ROSTER_COLUMNS.length);
     const row = {
       round: r,
