@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { AuthService } from '@cqo/server-auth';
 import { makeUser, PASSWORD, uniq } from '../support/fixtures';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -51,6 +52,47 @@ describe('sessions: absolute lifetime, refresh window, rotation with reuse detec
     expect(audit).toEqual({ result: 'success' });
     // Signing in again starts a new 12 hours.
     await me((await signIn(u.username)).accessToken).expect(200);
+  });
+
+  it('a "last seen" whose write is still running counts as written: a busy session is not ended as idle meanwhile', async () => {
+    // SESSION_IDLE_MINUTES 10, access tokens of 15 minutes. The session's row says last seen at
+    // sign-in (T); a request at T+8 moves it to T+8 in memory and queues the write. While that write
+    // waits (the row is locked here), a request at T+16 reads the row, which still says T: 16
+    // minutes idle by the row, 8 by the write under way. Before the fix the queued time was dropped
+    // when its write was sent, and the session was ended as idle.
+    const idle = await createTestApp({ config: testConfig({ SESSION_IDLE_MINUTES: '10' }) });
+    try {
+      const u = await makeUser(idle.db, 'province', { regionCode: '420000' });
+      const login = (await idle.http().post('/api/auth/login').send({ username: u.username, password: PASSWORD }).expect(200)).body;
+      const [{ id: sid }] = await idle.db.query(`SELECT id FROM user_session WHERE user_id = $1`, [u.id]);
+      const auth = idle.app.get(AuthService);
+      await auth.flushSeen();
+      idle.clock.advanceMinutes(8);
+      await idle.http().get('/api/auth/me').set('Authorization', `Bearer ${login.accessToken}`).expect(200);
+      const token = (await idle.http().post('/api/auth/refresh').set('Authorization', `Bearer ${login.accessToken}`).expect(200)).body.accessToken as string;
+      const lock = idle.db.createQueryRunner();
+      await lock.connect();
+      await lock.startTransaction();
+      try {
+        await lock.query(`SELECT 1 FROM user_session WHERE id = $1 FOR UPDATE`, [sid]);
+        const flushed = auth.flushSeen(); // sent, and waiting for the lock
+        idle.clock.advanceMinutes(8);
+        const answer = idle.http().get('/api/auth/me').set('Authorization', `Bearer ${token}`).then((r) => r);
+        // The old code then wanted the locked row too (to end the session): give it time to get there.
+        await Promise.race([answer, new Promise((r) => setTimeout(r, 1_500))]);
+        await lock.commitTransaction();
+        await flushed;
+        const res = await answer;
+        expect({ status: res.status, code: res.body.code }).toEqual({ status: 200, code: undefined });
+      } finally {
+        if (lock.isTransactionActive) await lock.rollbackTransaction();
+        await lock.release();
+      }
+      const [row] = await idle.db.query(`SELECT revoked_at FROM user_session WHERE id = $1`, [sid]);
+      expect(row.revoked_at).toBeNull();
+    } finally {
+      await idle.close();
+    }
   });
 
   it('ASVS V3.3.2: the absolute lifetime is the SESSION_MAX_HOURS setting', async () => {

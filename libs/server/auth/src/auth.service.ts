@@ -64,6 +64,8 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   private readonly checks = new SessionCache();
   /** Sessions seen since the last flush: id → when. */
   private readonly seen = new Map<string, Date>();
+  /** "Last seen" times whose write has been sent and has not returned yet: they count as written too. */
+  private readonly flushing = new Map<string, Date>();
   private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -325,6 +327,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     if (!this.seen.size) return;
     const batch = [...this.seen];
     this.seen.clear();
+    for (const [id, at] of batch) this.flushing.set(id, at);
     await this.dataSource
       .query(
         `UPDATE user_session s SET last_seen_at = greatest(s.last_seen_at, x.at)
@@ -332,6 +335,8 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
         [batch.map(([id]) => id), batch.map(([, at]) => at)],
       )
       .catch((err: Error) => this.logger.warn(`session last-seen write failed: ${err.message}`));
+    // Written (or failed): from now on the row says it, unless a later flush has sent a newer time.
+    for (const [id, at] of batch) if (this.flushing.get(id) === at) this.flushing.delete(id);
   }
 
   /** The dummy hash is made at start, so the first unknown name is not slower than a real one (issue 18 item 5). */
@@ -370,9 +375,9 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   private async readSession(sessionId: string): Promise<LiveSession | null> {
     const row = UUID.test(sessionId) ? await this.sessionReads.write(sessionId.toLowerCase()) : null;
     if (!row) return null;
-    // A "last seen" still waiting for its write (see `touch`) counts as written.
-    const pending = this.seen.get(row.id);
-    const lastSeenAt = pending && pending > row.last_seen_at ? pending : row.last_seen_at;
+    // A "last seen" still waiting for its write (see `touch`), or whose write is under way, counts as written.
+    let lastSeenAt = row.last_seen_at;
+    for (const pending of [this.seen.get(row.id), this.flushing.get(row.id)]) if (pending && pending > lastSeenAt) lastSeenAt = pending;
     const session = Object.assign(new SessionEntity(), { id: row.id, userId: row.user_id, createdAt: row.created_at, lastSeenAt, revokedAt: row.revoked_at,
       tokenGen: row.token_gen,
       rotatedAt: row.rotated_at,
