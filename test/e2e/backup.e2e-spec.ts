@@ -112,7 +112,9 @@ describe('backup and restore drill (issue 21)', () => {
     const again = await json(dst, restoredFiles, ...exportArgs(join(dir, 'reexport-folder.xlsx')));
     expect(again.sha256).toBe(sha(join(files, 'exports', 'wuhan.xlsx')));
     expect(sha(join(dir, 'reexport-folder.xlsx'))).toBe(again.sha256);
-  });
+    // Seven `cqo` processes one after another (each starts Nest and connects): the 30 s default was
+    // overrun on a loaded CI machine (2026-12-05).
+  }, 120_000);
 
   it('refuses a backup whose dump was altered, before restoring anything', async () => {
     const backup = join(dir, 'backup');
