@@ -58,6 +58,15 @@ describe('buildTargetBulletOption', () => {
     expect(projected.data).toEqual([[1, 0], [0.45, 1], ['-', 2]]);
   });
 
+  it('puts the projected diamond above the bar, clear of the rate printed right of the bar (35.8% was drawn as "35.◆%")', () => {
+    const [actual, , projected] = series(buildTargetBulletOption(targets, labels));
+    expect(actual.label).toMatchObject({ position: 'right' });
+    // The label's 12 px text spans 6 px above the bar's centre line; the diamond must end above that.
+    const [dx, dy] = projected.symbolOffset as [number, number];
+    expect(dx).toBe(0);
+    expect(-dy - (projected.symbolSize as number) / 2).toBeGreaterThanOrEqual(6);
+  });
+
   it('explains each bullet in its tooltip, with "—" for missing figures', () => {
     const option = buildTargetBulletOption(targets, labels);
     expect(tooltip(option, 1)).toBe('中小企业聘任率（难以达成）<br/>实际：30.0%<br/>目标：60.0%<br/>预计：45.0%<br/>截止：2025-12-31');

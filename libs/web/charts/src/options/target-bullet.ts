@@ -17,6 +17,10 @@ export interface TargetBulletLabels {
 }
 
 /** Bar colours by outlook: reaching the target by the deadline, falling short, or unknown. */
+/** Pixels the projected diamond sits above the bar's centre line (the bar is at most BAR_WIDTH high). */
+const BAR_WIDTH = 22;
+const PROJECTED_LIFT = 15;
+
 export const TARGET_COLORS = { onTrack: '#67c23a', offTrack: '#f56c6c', unknown: '#909399', target: '#303133', projected: '#409eff' } as const;
 
 export function targetColor(onTrack: boolean | null): string {
@@ -60,7 +64,7 @@ export function buildTargetBulletOption(targets: readonly TargetProgress[], labe
       {
         name: labels.actual,
         type: 'bar',
-        barMaxWidth: 22,
+        barMaxWidth: BAR_WIDTH,
         data: targets.map((t) => ({ value: t.actual ?? '-', itemStyle: { color: targetColor(t.onTrack) } })),
         label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => formatRate(targets[p.dataIndex]?.actual) },
         // The grey track shows the whole 0–100% scale behind the bar.
@@ -80,7 +84,10 @@ export function buildTargetBulletOption(targets: readonly TargetProgress[], labe
         name: labels.projected,
         type: 'scatter',
         symbol: 'diamond',
-        symbolSize: 14,
+        symbolSize: 12,
+        // On the bar's upper edge, not on its middle: the bar's value label sits right of the bar's end,
+        // where a projection a little above the rate put the diamond over the label's digits.
+        symbolOffset: [0, -PROJECTED_LIFT],
         itemStyle: { color: TARGET_COLORS.projected },
         data: targets.map((t, i) => [t.projected ?? '-', i]),
         z: 4,
