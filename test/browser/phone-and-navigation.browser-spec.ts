@@ -177,9 +177,15 @@ describe('phones and navigation in Chromium (issue 20 items 1, 12)', () => {
       });
       expect(menu.scroll).toBeLessThanOrEqual(menu.client);
 
-      await page.click('[data-testid=menu-group-enterprises] > .el-sub-menu__title');
-      await page.click('[data-testid=menu-violations]');
-      await page.waitForURL(/\/violations/);
+      // Open the group (unless it is open already: a click would fold it) and wait for its folding
+      // transition to end before clicking the item; a click during it missed once in CI (2026-12-05).
+      const group = page.locator('[data-testid=menu-group-enterprises]');
+      if (!(await group.evaluate((el) => el.classList.contains('is-opened')))) await page.click('[data-testid=menu-group-enterprises] > .el-sub-menu__title');
+      await page.waitForFunction(() => {
+        const list = document.querySelector('[data-testid=menu-group-enterprises] > ul');
+        return !!list && getComputedStyle(list).display !== 'none' && !list.classList.toString().includes('transition');
+      });
+      await Promise.all([page.waitForURL(/\/violations/), page.click('[data-testid=menu-violations]')]);
       await expect(page.locator('[data-testid=breadcrumb]').innerText()).resolves.toMatch(/企业监管\s*\/\s*违规与监督/);
       await expect(page.evaluate(() => document.title)).resolves.toBe('违规与监督 - 企业首席质量官制度监管平台');
 

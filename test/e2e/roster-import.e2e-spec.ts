@@ -441,6 +441,20 @@ describe.each([ROSTER_BATCH_ROWS, 3])('roster import (real Postgres), in batches
   });
 
   describe('refused files', () => {
+    // The temp folder counted below is this worker's own: the system one is shared with the other
+    // test files running meanwhile, whose files come and go (a CI run failed on that, 2026-12-05).
+    const systemTmp = process.env.TMPDIR;
+    let ownTmp: string;
+    beforeAll(async () => {
+      ownTmp = await mkdtemp(join(tmpdir(), 'roster-refused-'));
+      process.env.TMPDIR = ownTmp;
+    });
+    afterAll(async () => {
+      if (systemTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = systemTmp;
+      await rm(ownTmp, { recursive: true, force: true });
+    });
+
     async function refused(buffer: Buffer, name: string) {
       const runs = await count(`SELECT count(*) AS n FROM import_run`);
       const ents = await count(`SELECT count(*) AS n FROM enterprise`);
