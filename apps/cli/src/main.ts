@@ -1,23 +1,22 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { verifyAuditCommand } from './commands/audit.command';
-import { backupCommand, restoreCommand } from './commands/backup.command';
-import { eligibilityCommand } from './commands/eligibility.command';
-import { gradeCommand } from './commands/grade.command';
-import { migrateCommand } from './commands/migrate.command';
-import { profileListCommand, profileUseCommand } from './commands/profile.command';
-import { seedDemoCommand } from './commands/seed-demo.command';
-import { startCommand } from './commands/start.command';
-import { aggregateCommand, statsCommand } from './commands/stats.command';
-import { exportAttachmentCommand } from './commands/export.command';
-import { importRosterCommand } from './commands/roster.command';
-import { importTrainingCommand, verifyTrainingCommand } from './commands/training.command';
-import { userAddCommand, userResetPasswordCommand } from './commands/user-add.command';
+
+type Command_ = (...args: never[]) => unknown;
+
+/**
+ * A command's action, its module loaded only when it runs: each command loads its own libraries,
+ * not those of every command (the roster import's start-up, issue 16).
+ */
+function lazy<M extends Record<K, Command_>, K extends keyof M & string>(load: () => Promise<M>, name: K): (...args: Parameters<M[K]>) => Promise<void> {
+  return async (...args) => {
+    await (await load())[name](...args);
+  };
+}
 
 /** `npm run cqo -- <command>`: one entry per operator task (SPEC §9). */
 const program = new Command('cqo').description('企业首席质量官制度监管平台 — operator commands');
 
-program.command('migrate').description('apply pending database migrations (also loads GB/T 2260 regions)').action(migrateCommand);
+program.command('migrate').description('apply pending database migrations (also loads GB/T 2260 regions)').action(lazy(() => import('./commands/migrate.command.js'), 'migrateCommand'));
 
 program
   .command('seed:demo')
@@ -25,7 +24,7 @@ program
   .option('--enterprises <n>', 'number of enterprises', '6000')
   .option('--years <k>', 'years of history (training ledger, annual and city reports): the current year and the K − 1 before it (2–10)', '5')
   .option('--force', 'allow in production (throw-away databases only)')
-  .action(seedDemoCommand);
+  .action(lazy(() => import('./commands/seed-demo.command.js'), 'seedDemoCommand'));
 
 program
   .command('user:add')
@@ -36,43 +35,43 @@ program
   .option('--region <code>', 'GB/T 2260 code, for county/city/province/evaluator')
   .option('--enterprise <creditCode>', 'for the enterprise role')
   .option('--password <password>', 'at least 12 characters, not a common one; or set CQO_NEW_PASSWORD')
-  .action(userAddCommand);
+  .action(lazy(() => import('./commands/user-add.command.js'), 'userAddCommand'));
 
 program
   .command('user:reset-password')
   .description("reset a user's password: every session of the user ends and the password must be changed at the next sign-in")
   .requiredOption('--username <name>')
   .option('--password <password>', 'at least 12 characters, not a common one; or set CQO_NEW_PASSWORD')
-  .action(userResetPasswordCommand);
+  .action(lazy(() => import('./commands/user-add.command.js'), 'userResetPasswordCommand'));
 
 const profile = program.command('profile').description('which CQO eligibility policy profile is in force (SPEC §3)');
-profile.command('list').description('every profile version, the schedule and the version in force today (JSON)').action(profileListCommand);
+profile.command('list').description('every profile version, the schedule and the version in force today (JSON)').action(lazy(() => import('./commands/profile.command.js'), 'profileListCommand'));
 profile
   .command('use')
   .description('put a profile version in force from a date; past years keep the version in force then')
   .argument('<profile>', 'NAME or NAME@VERSION, e.g. hubei-2021@1')
   .option('--from <date>', 'first day in force (YYYY-MM-DD), default today')
-  .action(profileUseCommand);
+  .action(lazy(() => import('./commands/profile.command.js'), 'profileUseCommand'));
 
 program
   .command('eligibility')
   .description('verdict JSON of the CQO in post at an enterprise: {verdict, profile, rules[]}')
   .requiredOption('--credit-code <code>', '统一社会信用代码')
   .option('--as-of <date>', 'judge on this date (YYYY-MM-DD) under the profile in force then, default today')
-  .action(eligibilityCommand);
+  .action(lazy(() => import('./commands/eligibility.command.js'), 'eligibilityCommand'));
 
 program
   .command('grade')
   .description('SPEC §9 grading JSON of a score sheet: {total, dimensions, grade, reasons}; exit 2 on an invalid sheet')
   .requiredOption('--scheme <name>', 'zhejiang | hunan')
   .requiredOption('--sheet <file>', 'JSON {scores: {"<clause id>": points}, applied?, experienceYears?, hasCertificate?}')
-  .action(gradeCommand);
+  .action(lazy(() => import('./commands/grade.command.js'), 'gradeCommand'));
 
 program
   .command('aggregate')
   .description('rebuild the statistics snapshots now (every held year, or --year) and wait; prints the run as JSON')
   .option('--year <y>', 'only this year')
-  .action(aggregateCommand);
+  .action(lazy(() => import('./commands/stats.command.js'), 'aggregateCommand'));
 
 program
   .command('stats')
@@ -80,23 +79,23 @@ program
   .requiredOption('--region <code>', 'GB/T 2260 code (province, 市州 or 县)')
   .option('--year <y>', 'year, default the current one')
   .option('--as-of <date>', 'count as of this date (YYYY-MM-DD); default the snapshot date')
-  .action(statsCommand);
+  .action(lazy(() => import('./commands/stats.command.js'), 'statsCommand'));
 
 const verify = program.command('verify').description('integrity checks');
 verify
   .command('training')
   .description('re-walk the training ledger hash chain; exit 1 naming the first broken record')
-  .action(verifyTrainingCommand);
+  .action(lazy(() => import('./commands/training.command.js'), 'verifyTrainingCommand'));
 verify
   .command('audit')
   .description('re-walk the audit log hash chain (every lane); exit 1 naming the first broken row')
-  .action(verifyAuditCommand);
+  .action(lazy(() => import('./commands/audit.command.js'), 'verifyAuditCommand'));
 
 program
   .command('backup')
   .description('the database (pg_dump custom format, as the owner) and every stored file (the CQO_S3_* bucket, else CQO_FILES_DIR) with a manifest of row counts and SHA-256s')
   .requiredOption('--out <dir>', 'a new or empty directory')
-  .action(backupCommand);
+  .action(lazy(() => import('./commands/backup.command.js'), 'backupCommand'));
 program
   .command('restore')
   .description('a `cqo backup` into an empty database and an empty folder or bucket; checks the SHA-256s first and the row counts and files after')
@@ -104,7 +103,7 @@ program
   .requiredOption('--database-url <url>', 'the empty target database (its role owns what is restored)')
   .option('--files-dir <dir>', 'a new or empty folder for the files')
   .option('--bucket <name>', 'a new or empty bucket for the files, on the object store of CQO_S3_ENDPOINT (created if missing)')
-  .action(restoreCommand);
+  .action(lazy(() => import('./commands/backup.command.js'), 'restoreCommand'));
 
 const importCmd = program.command('import').description('imports from spreadsheets (SPEC §8)');
 importCmd
@@ -112,14 +111,14 @@ importCmd
   .description('providers\' training records (.xlsx with the SPEC §8 columns); JSON summary, exit 1 if any row was rejected')
   .argument('<file>', 'the .xlsx file')
   .option('--keep-valid', 'write the valid rows even when some are rejected (default: all or nothing)')
-  .action(importTrainingCommand);
+  .action(lazy(() => import('./commands/training.command.js'), 'importTrainingCommand'));
 importCmd
   .command('roster')
   .description('enterprises and their CQOs (.xlsx with the SPEC §8 roster columns); JSON summary, exit 1 if any row was rejected')
   .argument('<file>', 'the .xlsx file')
   .option('--keep-valid', 'write the valid rows even when some are rejected (default: all or nothing)')
   .option('--dry-run', 'validate every row and report, writing nothing')
-  .action(importRosterCommand);
+  .action(lazy(() => import('./commands/roster.command.js'), 'importRosterCommand'));
 
 const exportCmd = program.command('export').description('exports to spreadsheets (SPEC §7)');
 exportCmd
@@ -129,7 +128,7 @@ exportCmd
   .option('--year <y>', 'year, default the current one')
   .option('--as-of <date>', 'as of this date (YYYY-MM-DD); default the snapshot date')
   .requiredOption('--out <file>', 'the .xlsx file to write')
-  .action(exportAttachmentCommand);
+  .action(lazy(() => import('./commands/export.command.js'), 'exportAttachmentCommand'));
 
 program
   .command('start')
@@ -137,7 +136,7 @@ program
   .option('--demo', 'seed demo data on first start and print the demo accounts')
   .option('--enterprises <n>', 'demo enterprises', '6000')
   .option('--verbose', 'show the api and worker logs here instead of in <data dir>/logs (so does LOG_LEVEL)')
-  .action(startCommand);
+  .action(lazy(() => import('./commands/start.command.js'), 'startCommand'));
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`cqo: ${err.message}\n`);
