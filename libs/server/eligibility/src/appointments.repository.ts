@@ -223,7 +223,7 @@ export class AppointmentsRepository {
 
   /**
    * A roster import's people and appointments (SPEC §8), set-based from its staged rows (`stage`,
-   * the roster_stage temp table: cqo_name, phone, has_cqo, phone_person_id, person_id, ended_*,
+   * the roster_stage temp table: cqo_name, phone, has_cqo, phone_person_id, ended_*,
    * appointment_id and the appointment's columns; see RosterImportRepository): phone changes, one
    * person per name + phone (as `upsertPerson`), the appointments it ends, then the new ones. A
    * term ended by the import is audited as `appointment.expire`, as `expireTerms` does.
@@ -248,8 +248,8 @@ export class AppointmentsRepository {
         WHERE p.id = v.id AND NOT EXISTS (SELECT 1 FROM cqo_person o WHERE o.name = v.name AND o.phone = v.phone)`,
     );
     // One person per name + phone (as upsertPerson does for the form).
+    // The insert below finds each row's person by name + phone in the same statement (no UPDATE of the staged rows first).
     await m.query(`INSERT INTO cqo_person (name, phone) SELECT DISTINCT cqo_name, phone FROM ${stage} WHERE has_cqo ON CONFLICT (name, phone) DO NOTHING`);
-    await m.query(`UPDATE ${stage} s SET person_id = p.id FROM cqo_person p WHERE s.has_cqo AND p.name = s.cqo_name AND p.phone = s.phone`);
     // End what is replaced, superseded or over, then insert the new rows (one active per enterprise).
     const params: unknown[] = [];
     const bind: Bind = (v) => `$${params.push(v)}`;
@@ -274,12 +274,13 @@ export class AppointmentsRepository {
                                 quality_related, years_in_quality, declarations, appointed_on, term_end, effective_from,
                                 authorisation_cert_no, initial_training_hours, initial_training_cert_no, initial_training_completed_on,
                                 explanation, filed_at, filed_by, late_filing, disqualified)
-       SELECT appointment_id, enterprise_id, region_path, person_id, previous_id, filing_type, 'active', cqo_name, gender, birth_month, phone,
-              position_title, position_level, concurrent_post, education, qualification_type, qualification_level,
-              quality_related, years_in_quality, declarations, appointed_on, term_end, effective_from,
-              authorisation_cert_no, initial_training_hours, initial_training_cert_no, initial_training_completed_on,
-              explanation, $1, $2, false, false
-         FROM ${stage} WHERE has_cqo ORDER BY appointment_id
+       SELECT s.appointment_id, s.enterprise_id, s.region_path, p.id, s.previous_id, s.filing_type, 'active', s.cqo_name, s.gender, s.birth_month, s.phone,
+              s.position_title, s.position_level, s.concurrent_post, s.education, s.qualification_type, s.qualification_level,
+              s.quality_related, s.years_in_quality, s.declarations, s.appointed_on, s.term_end, s.effective_from,
+              s.authorisation_cert_no, s.initial_training_hours, s.initial_training_cert_no, s.initial_training_completed_on,
+              s.explanation, $1, $2, false, false
+         FROM ${stage} s JOIN cqo_person p ON p.name = s.cqo_name AND p.phone = s.phone
+        WHERE s.has_cqo ORDER BY s.appointment_id
        ${ids ? 'RETURNING id' : ''}`,
       [now, actor.userId || null],
       true,

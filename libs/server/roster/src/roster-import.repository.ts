@@ -119,7 +119,7 @@ const STAGE_COLUMNS = `row int, outcome text, enterprise_id uuid, credit_code va
   position_title varchar(32), position_level varchar(8), concurrent_post boolean, education varchar(8), qualification_type varchar(16),
   qualification_level varchar(4), quality_related boolean, years_in_quality smallint, declarations text[], appointed_on date, term_end date,
   effective_from date, authorisation_cert_no varchar(64), initial_training_hours numeric, initial_training_cert_no varchar(64),
-  initial_training_completed_on date, explanation text, audit_action text, audit_details jsonb, appointment_id uuid, person_id uuid`;
+  initial_training_completed_on date, explanation text, audit_action text, audit_details jsonb, appointment_id uuid`;
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
 
@@ -188,7 +188,6 @@ function stageLine(r: StageRow): string {
     r.audit?.action,
     r.audit ? JSON.stringify(r.audit.details) : null,
     r.appointmentId,
-    null,
   ];
   return fields.map(copyField).join('\t') + '\n';
 }
