@@ -548,4 +548,18 @@ describe.each([ROSTER_BATCH_ROWS, 3])('roster import (real Postgres), in batches
     const ok = await cqo('import', 'roster', clean);
     expect(JSON.parse(ok.stdout)).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: [] });
   }, 120_000);
+
+  it('`cqo import roster` refuses a file past a cap with the scan\'s field error (the scan runs on a thread while the command loads), writing nothing', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('企业名册');
+    ws.addRow([...ROSTER_COLUMNS]);
+    ws.addRow(Array.from({ length: 300 }, (_, i) => `过宽${i}`));
+    const path = join(dir, 'cli-wide.xlsx');
+    await writeFile(path, Buffer.from(await wb.xlsx.writeBuffer()));
+    const runs = await count(`SELECT count(*) AS n FROM import_run`);
+    const err = (await run(process.execPath, [CLI, 'import', 'roster', path], { env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' } }).catch((e: unknown) => e)) as { code: number; stdout: string };
+    expect(err.code).toBe(1);
+    expect(JSON.parse(err.stdout)).toEqual({ inserted: 0, updated: 0, rejected: [{ row: null, column: 'file', reason: '第 2 行超过 256 个单元格，已停止读取' }] });
+    expect(await count(`SELECT count(*) AS n FROM import_run`)).toBe(runs);
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 
 type Command_ = (...args: never[]) => unknown;
@@ -11,6 +12,14 @@ function lazy<M extends Record<K, Command_>, K extends keyof M & string>(load: (
   return async (...args) => {
     await (await load())[name](...args);
   };
+}
+
+/**
+ * An import's scan of FILE, started on a thread before the command's libraries load
+ * (infra/sheet-scan.ts): its pending answer, not awaited here.
+ */
+async function startScan(file: string): Promise<{ scanned: ReturnType<typeof import('./infra/sheet-scan.js').scanOnThread> }> {
+  return { scanned: (await import('./infra/sheet-scan.js')).scanOnThread(resolve(file)) };
 }
 
 /** `npm run cqo -- <command>`: one entry per operator task (SPEC §9). */
@@ -111,14 +120,20 @@ importCmd
   .description('providers\' training records (.xlsx with the SPEC §8 columns); JSON summary, exit 1 if any row was rejected')
   .argument('<file>', 'the .xlsx file')
   .option('--keep-valid', 'write the valid rows even when some are rejected (default: all or nothing)')
-  .action(lazy(() => import('./commands/training.command.js'), 'importTrainingCommand'));
+  .action(async (file: string, opts: { keepValid?: boolean }) => {
+    const { scanned } = await startScan(file);
+    await (await import('./commands/training.command.js')).importTrainingCommand(file, opts, scanned);
+  });
 importCmd
   .command('roster')
   .description('enterprises and their CQOs (.xlsx with the SPEC §8 roster columns); JSON summary, exit 1 if any row was rejected')
   .argument('<file>', 'the .xlsx file')
   .option('--keep-valid', 'write the valid rows even when some are rejected (default: all or nothing)')
   .option('--dry-run', 'validate every row and report, writing nothing')
-  .action(lazy(() => import('./commands/roster.command.js'), 'importRosterCommand'));
+  .action(async (file: string, opts: { keepValid?: boolean; dryRun?: boolean }) => {
+    const { scanned } = await startScan(file);
+    await (await import('./commands/roster.command.js')).importRosterCommand(file, opts, scanned);
+  });
 
 const exportCmd = program.command('export').description('exports to spreadsheets (SPEC §7)');
 exportCmd

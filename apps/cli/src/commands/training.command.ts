@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { AuthModule } from '@cqo/server-auth';
 import { AppException } from '@cqo/server-common';
-import { assertXlsx } from '@cqo/server-imports';
+import { assertXlsx, type ScanOutcome } from '@cqo/server-imports';
 import { LedgerService, TrainingImportService, TrainingModule } from '@cqo/server-training';
 import { cliActor, withPolicyContext } from '../infra/policy-context';
 
@@ -21,9 +21,9 @@ export async function verifyTrainingCommand(): Promise<void> {
  * `cqo import training FILE [--keep-valid]`: the providers' import the web page queues, run here
  * in the foreground on the file where it lies (the upload checks, then the streamed read), as the
  * province office (the whole province in scope). JSON `{inserted, updated, rejected[{row, column,
- * reason}], …}` on stdout; exit 1 if anything was rejected.
+ * reason}], …}` on stdout; exit 1 if anything was rejected. `scanned`: as for the roster import.
  */
-export async function importTrainingCommand(file: string, opts: { keepValid?: boolean }): Promise<void> {
+export async function importTrainingCommand(file: string, opts: { keepValid?: boolean }, scanned?: Promise<ScanOutcome | null>): Promise<void> {
   const path = resolve(file);
   let buffer: Buffer;
   try {
@@ -36,7 +36,7 @@ export async function importTrainingCommand(file: string, opts: { keepValid?: bo
     const result = await withPolicyContext(async (app) => {
       const actor = cliActor(app);
       await assertXlsx(buffer, basename(path));
-      return app.get(TrainingImportService).import(actor, { path, originalname: basename(path) }, { mode: opts.keepValid ? 'keep-valid' : 'all-or-nothing', dryRun: false });
+      return app.get(TrainingImportService).import(actor, { path, originalname: basename(path), scanned }, { mode: opts.keepValid ? 'keep-valid' : 'all-or-nothing', dryRun: false });
     }, [AuthModule, TrainingModule]);
     const { errorReportUrl: _url, ...out } = result;
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');

@@ -6,6 +6,7 @@ import type { ImportMode, ImportResult, ImportRowError } from '@cqo/contracts';
 import { AppException, type Actor } from '@cqo/server-common';
 import type { FileStorage } from '@cqo/server-storage';
 import { errorWorkbook } from './error-report';
+import type { ScanOutcome } from './xlsx-reader';
 
 /** The imports that keep runs in `import_run` (its kind check). */
 export type ImportRunKind = 'roster' | 'training';
@@ -40,6 +41,8 @@ export interface ImportRun {
 export interface StoredUpload {
   path: string;
   originalname: string;
+  /** The scan of the file (openSheet), already started: the CLI runs it on a thread while it loads. */
+  scanned?: Promise<ScanOutcome | null>;
 }
 
 /** A run's identity, taken before the import's transaction: its id and the upload's SHA-256 and size. */

@@ -3,7 +3,7 @@ import JSZip from 'jszip';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSheet, readHeader, readSheet, type SheetCell, type SheetRow } from './xlsx-reader';
+import { openSheet, readHeader, readSheet, scanOutcome, type SheetCell, type SheetRow } from './xlsx-reader';
 import { XLSX_LIMITS, type XlsxCaps } from './xlsx-limits';
 
 async function workbook(rows: unknown[][], sharedStrings = true): Promise<Buffer> {
@@ -153,6 +153,22 @@ describe('openSheet: the scan, then one parsing pass that checks the header and 
     for await (const r of sheet.read()) read.push([r.number, r.cells.get(1)]);
     expect(read).toEqual([[2, '名册测试一号'], [3, '名册测试二号']]);
     await rm(dir, { recursive: true });
+  });
+
+  it('takes a scan made elsewhere (the CLI thread): its field error is thrown as the scan error; null means scan here', async () => {
+    const wide = await workbook([['姓名', '学时'], Array.from({ length: 300 }, (_, i) => `格${i}`)]);
+    // The outcome as the thread posts it, for a row past the cells cap.
+    const posted = await scanOutcome(wide, { ...XLSX_LIMITS, maxCellsPerRow: 256 });
+    expect(posted).toEqual({ error: { field: 'file', code: 'cells', message: '第 2 行超过 256 个单元格，已停止读取' } });
+    const fromThread = await openSheet(wide, ['姓名'], '培训学时导入模板', XLSX_LIMITS, Promise.resolve(posted)).catch((e: { details: unknown[] }) => e.details[0]);
+    expect(fromThread).toEqual({ field: 'file', code: 'cells', message: '第 2 行超过 256 个单元格，已停止读取' });
+    // A thread that died (null): the scan is made here and finds the same.
+    const here = await openSheet(wide, ['姓名'], '培训学时导入模板', XLSX_LIMITS, Promise.resolve(null)).catch((e: { details: unknown[] }) => e.details[0]);
+    expect(here).toEqual(fromThread);
+    // A clean file's outcome is its row count, which openSheet passes on.
+    const ok = await workbook([['姓名', '学时'], ['名册测试一号', 8]]);
+    expect(await scanOutcome(ok)).toEqual({ rows: 2 });
+    expect((await openSheet(ok, ['姓名'], '培训学时导入模板', XLSX_LIMITS, Promise.resolve({ rows: 2 }))).rows).toBe(2);
   });
 
   it('refuses a header without a required column, naming it and the template', async () => {

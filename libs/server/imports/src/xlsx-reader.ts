@@ -352,6 +352,14 @@ export async function scanSheet(source: XlsxSource, caps: XlsxCaps = XLSX_LIMITS
   }
 }
 
+/** A scan run elsewhere (a thread of the CLI): the sheet's `<row>` count, or the field error it stopped at. */
+export type ScanOutcome = { rows: number } | { error: ApiErrorDetail };
+
+/** scanSheet's outcome as data (for a thread to post), never a rejection. */
+export function scanOutcome(source: XlsxSource, caps: XlsxCaps = XLSX_LIMITS): Promise<ScanOutcome> {
+  return scanSheet(source, caps).catch((err: unknown) => ({ error: err instanceof AppException && err.details[0] ? err.details[0] : { field: 'file', code: 'corrupt', message: '文件已损坏或不是有效的 Excel 工作簿' } }));
+}
+
 /**
  * The rows of a workbook's first worksheet, streamed under the caps (XLSX_LIMITS unless given),
  * with the cap exceeded thrown as a field error on `file` the moment it is (AppException 400).
@@ -455,10 +463,20 @@ export interface CheckedSheet {
 /**
  * The one way an import opens a stored upload: the scan under every cap (constant memory), then
  * one parsing pass whose first row is the header, checked for the `required` columns, and whose
- * other rows `read()` streams. Throws the field error on `file`.
+ * other rows `read()` streams. Throws the field error on `file`. `scanned`: the scan of this file
+ * under the same caps, already started elsewhere (the CLI runs it on a thread while it loads,
+ * docs/roster-import.md); null when that could not run, and the scan is made here.
  */
-export async function openSheet(source: XlsxSource, required: readonly string[], template: string, caps: XlsxCaps = XLSX_LIMITS): Promise<CheckedSheet> {
-  const { rows } = await scanSheet(source, caps);
+export async function openSheet(
+  source: XlsxSource,
+  required: readonly string[],
+  template: string,
+  caps: XlsxCaps = XLSX_LIMITS,
+  scanned?: Promise<ScanOutcome | null>,
+): Promise<CheckedSheet> {
+  const outcome = (scanned && (await scanned)) ?? (await scanOutcome(source, caps));
+  if ('error' in outcome) throw fileError(outcome.error.code ?? 'corrupt', outcome.error.message);
+  const { rows } = outcome;
   const sheet = parseSheet(source, caps, false);
   let columns: Map<string, number>;
   try {

@@ -146,7 +146,7 @@ export class RosterImportService {
     const run = await startImportRun(file);
     // Scanned, then streamed from disk under the caps of XLSX_LIMITS (issue 18 item 1): a cap exceeded
     // stops the read (and rolls the transaction back: nothing is written, no import_run row).
-    const sheet = await openSheet(file.path, ROSTER_COLUMNS, TEMPLATE);
+    const sheet = await openSheet(file.path, ROSTER_COLUMNS, TEMPLATE, XLSX_LIMITS, file.scanned);
     const { columns } = sheet;
     // Each template column's place in this sheet, looked up once rather than for every row.
     const places = ROSTER_COLUMNS.map((c) => [c, columns.get(c)!] as const);

@@ -15,7 +15,7 @@ import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
-import { findErrorReport, importResult, openSheet, recordImportRun, runCommits, startImportRun, type SheetCell, type StoredUpload } from '@cqo/server-imports';
+import { findErrorReport, importResult, openSheet, recordImportRun, runCommits, startImportRun, XLSX_LIMITS, type SheetCell, type StoredUpload } from '@cqo/server-imports';
 import { LedgerService, type NewLedgerRecord } from './ledger.service';
 import { TrainingService } from './training.service';
 
@@ -79,7 +79,7 @@ export class TrainingImportService {
   async import(actor: Actor, file: TrainingFile, params: RosterImportParams, progress: ProgressSink = NO_PROGRESS): Promise<ImportResult> {
     const mode: ImportMode = params.mode === 'keep-valid' ? 'keep-valid' : 'all-or-nothing';
     // Scanned under every cap first (constant memory), then streamed (issue 18 item 1).
-    const sheet = await openSheet(file.path, TRAINING_IMPORT_COLUMNS, '培训学时导入模板');
+    const sheet = await openSheet(file.path, TRAINING_IMPORT_COLUMNS, '培训学时导入模板', XLSX_LIMITS, file.scanned);
     const { columns } = sheet;
     const today = this.clock.today();
     const errors: ImportRowError[] = [];
