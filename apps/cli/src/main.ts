@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 
-type Command_ = (...args: never[]) => unknown;
+type Action = (...args: never[]) => unknown;
 
 /**
  * A command's action, its module loaded only when it runs: each command loads its own libraries,
  * not those of every command (the roster import's start-up, issue 16).
  */
-function lazy<M extends Record<K, Command_>, K extends keyof M & string>(load: () => Promise<M>, name: K): (...args: Parameters<M[K]>) => Promise<void> {
+function lazy<M extends Record<K, Action>, K extends keyof M & string>(load: () => Promise<M>, name: K): (...args: Parameters<M[K]>) => Promise<void> {
   return async (...args) => {
     await (await load())[name](...args);
   };
