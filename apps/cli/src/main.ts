@@ -14,12 +14,17 @@ function lazy<M extends Record<K, Action>, K extends keyof M & string>(load: () 
   };
 }
 
+type ImportAction = (file: string, opts: never, scanned?: ReturnType<typeof import('./infra/sheet-scan.js').scanOnThread>) => unknown;
+
 /**
- * An import's scan of FILE, started on a thread before the command's libraries load
- * (infra/sheet-scan.ts): its pending answer, not awaited here.
+ * An import command's action (`lazy`, plus the scan of FILE started on a thread before the
+ * command's libraries load, infra/sheet-scan.ts, and handed to the command still pending).
  */
-async function startScan(file: string): Promise<{ scanned: ReturnType<typeof import('./infra/sheet-scan.js').scanOnThread> }> {
-  return { scanned: (await import('./infra/sheet-scan.js')).scanOnThread(resolve(file)) };
+function scanningImport<M extends Record<K, ImportAction>, K extends keyof M & string>(load: () => Promise<M>, name: K): (file: string, opts: Parameters<M[K]>[1]) => Promise<void> {
+  return async (file, opts) => {
+    const scanned = (await import('./infra/sheet-scan.js')).scanOnThread(resolve(file));
+    await (await load())[name](file, opts, scanned);
+  };
 }
 
 /** `npm run cqo -- <command>`: one entry per operator task (SPEC §9). */
@@ -120,20 +125,14 @@ importCmd
   .description('providers\' training records (.xlsx with the SPEC §8 columns); JSON summary, exit 1 if any row was rejected')
   .argument('<file>', 'the .xlsx file')
   .option('--keep-valid', 'write the valid rows even when some are rejected (default: all or nothing)')
-  .action(async (file: string, opts: { keepValid?: boolean }) => {
-    const { scanned } = await startScan(file);
-    await (await import('./commands/training.command.js')).importTrainingCommand(file, opts, scanned);
-  });
+  .action(scanningImport(() => import('./commands/training.command.js'), 'importTrainingCommand'));
 importCmd
   .command('roster')
   .description('enterprises and their CQOs (.xlsx with the SPEC §8 roster columns); JSON summary, exit 1 if any row was rejected')
   .argument('<file>', 'the .xlsx file')
   .option('--keep-valid', 'write the valid rows even when some are rejected (default: all or nothing)')
   .option('--dry-run', 'validate every row and report, writing nothing')
-  .action(async (file: string, opts: { keepValid?: boolean; dryRun?: boolean }) => {
-    const { scanned } = await startScan(file);
-    await (await import('./commands/roster.command.js')).importRosterCommand(file, opts, scanned);
-  });
+  .action(scanningImport(() => import('./commands/roster.command.js'), 'importRosterCommand'));
 
 const exportCmd = program.command('export').description('exports to spreadsheets (SPEC §7)');
 exportCmd

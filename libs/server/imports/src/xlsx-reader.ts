@@ -357,7 +357,7 @@ export type ScanOutcome = { rows: number } | { error: ApiErrorDetail };
 
 /** scanSheet's outcome as data (for a thread to post), never a rejection. */
 export function scanOutcome(source: XlsxSource, caps: XlsxCaps = XLSX_LIMITS): Promise<ScanOutcome> {
-  return scanSheet(source, caps).catch((err: unknown) => ({ error: err instanceof AppException && err.details[0] ? err.details[0] : { field: 'file', code: 'corrupt', message: '文件已损坏或不是有效的 Excel 工作簿' } }));
+  return scanSheet(source, caps).catch((err: unknown) => ({ error: (err instanceof AppException && err.details[0]) || corrupt().details[0] }));
 }
 
 /**
@@ -474,9 +474,9 @@ export async function openSheet(
   caps: XlsxCaps = XLSX_LIMITS,
   scanned?: Promise<ScanOutcome | null>,
 ): Promise<CheckedSheet> {
-  const outcome = (scanned && (await scanned)) ?? (await scanOutcome(source, caps));
-  if ('error' in outcome) throw fileError(outcome.error.code ?? 'corrupt', outcome.error.message);
-  const { rows } = outcome;
+  const outcome = scanned ? await scanned : null;
+  if (outcome && 'error' in outcome) throw fileError(outcome.error.code ?? 'corrupt', outcome.error.message);
+  const { rows } = outcome ?? (await scanSheet(source, caps));
   const sheet = parseSheet(source, caps, false);
   let columns: Map<string, number>;
   try {
