@@ -14,6 +14,9 @@
 //      no report yet, one enterprise user per enterprise;
 //   B. the raw limit: C closed-loop clients doing BEGIN; INSERT the same report row; INSERT an
 //      outbox row; COMMIT on a pg pool of the product's size, into copies of the two tables.
+// Before a product round whose pool of report-less enterprises is short, the bench undoes its own
+// earlier submits and rebuilds the year's snapshot (a 1M province has about 170k such enterprises;
+// six rounds submit more than that).
 // While A runs, about one submit a second is a marker: a prober polls that enterprise's county
 // dashboard (GET /api/stats/dashboard?region=…) until its 待审核 count includes every report of
 // the county answered 2xx up to the marker; that time is "change → dashboard". After A it waits
@@ -45,6 +48,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS || 60);
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS || 3));
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY || '50,200').split(',').map(Number);
 const POOL = Number(process.env.DB_POOL_SIZE || 10);
+/**
+ * BENCH_COMPARE_ENV="NAME=value,…": each round also runs the product with these settings (api and
+ * worker restarted for every product round, so both variants start alike), in alternating order.
+ */
+const COMPARE = process.env.BENCH_COMPARE_ENV ? Object.fromEntries(process.env.BENCH_COMPARE_ENV.split(',').map((kv) => kv.split('='))) : null;
 const REQUEST_TIMEOUT_MS = 30_000;
 const CATCH_UP_LIMIT_MS = 180_000;
 const port = 3700 + Math.floor(Math.random() * 200);
@@ -101,11 +109,15 @@ if (!current) {
   await runCli(['aggregate', '--year', String(Y)]);
 }
 
-// The kept database runs out of report-less enterprises after a few runs: every run first undoes
-// what earlier runs submitted (the reports its bench users filed, and their jobs; the history and
-// audit rows are append-only and stay, pointing at reports that are gone). The report triggers
-// leave the deltas that take the reports off the snapshot again.
-{
+// The kept database runs out of report-less enterprises after a few runs, and one run at C=50 and
+// C=200 submits more reports than a 1M province has enterprises left to file (a round takes
+// 50–60k at the product's rate). So every run first undoes what earlier runs submitted, and a run
+// whose pool is short before a product round undoes its own earlier rounds (the reports its bench
+// users filed, and their jobs; the history and audit rows are append-only and stay, pointing at
+// reports that are gone). The report triggers leave the deltas that take the reports off the
+// snapshot again; a rebuild counts them instead, so no round's drains move the dashboard under the
+// probes.
+async function undoSubmits(why) {
   const started = performance.now();
   const [undone] = await q(
     `WITH gone AS (
@@ -118,12 +130,11 @@ if (!current) {
      SELECT (SELECT count(*) FROM gone)::int AS reports, (SELECT count(*) FROM jobs)::int AS jobs`,
     [Y],
   );
-  if (undone.reports) {
-    log(`undid ${fmt(undone.reports)} reports of earlier runs (${((performance.now() - started) / 1000).toFixed(1)} s); rebuilding ${Y}'s snapshot`);
-    // Counted by a rebuild, not left as deltas for the first round's drains (which would move the dashboard under the probes).
-    await runCli(['aggregate', '--year', String(Y)]);
-  }
+  if (!undone.reports) return;
+  log(`undid ${fmt(undone.reports)} reports of ${why} (${((performance.now() - started) / 1000).toFixed(1)} s); rebuilding ${Y}'s snapshot`);
+  await runCli(['aggregate', '--year', String(Y)]);
 }
+await undoSubmits('earlier runs');
 
 // Every enterprise with a CQO in post and no report of the year yet (the raw loop writes copies
 // of the tables, so it needs no real enterprises). Rounds take them in turn.
@@ -206,6 +217,23 @@ function startProcess(label, file, extra = {}) {
 async function stopAll() {
   for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
   await Promise.race([Promise.all(procs.map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : null))), sleep(10_000)]);
+}
+
+/** The api and the worker, started (again) with `extra` on top of the bench's environment; back when the api answers. */
+async function startProduct(extra = {}) {
+  await stopAll();
+  procs.length = 0;
+  startProcess('api', API, { PORT: String(port), ...extra });
+  startProcess('worker', WORKER, extra);
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).status < 600) break;
+    } catch {
+      if (i > 300) throw new Error(`api did not start: ${procs[0].tail}`);
+      await sleep(200);
+    }
+  }
+  await get(`/stats/dashboard?region=420000&year=${Y}`);
 }
 
 async function get(path, auth = provAuth, timeout = 5_000) {
@@ -525,30 +553,30 @@ const cpuTotal = (r) =>
 
 const results = [];
 try {
-  log('starting the api and the worker');
-  startProcess('api', API, { PORT: String(port) });
-  startProcess('worker', WORKER);
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).status < 600) break;
-    } catch {
-      if (i > 300) throw new Error(`api did not start: ${procs[0].tail}`);
-      await sleep(200);
-    }
-  }
-  await get(`/stats/dashboard?region=420000&year=${Y}`);
+  log(`starting the api and the worker${COMPARE ? `; each round also runs them with ${JSON.stringify(COMPARE)}` : ''}`);
+  if (!COMPARE) await startProduct();
+  const variants = COMPARE ? [['product', {}], ['compare', COMPARE]] : [['product', null]];
   for (const C of CONCURRENCY) {
     for (let r = 1; r <= ROUNDS; r++) {
-      await settle(db.databaseUrl);
-      log(`C=${C} round ${r}: product (load ${load()})`);
-      const a = await productRound(C);
-      log(
-        `  product: ${fmt(a.ok)} stored, ${fmt(a.rps, 1)}/s, p95 ${fmt(a.p95)} ms, codes ${JSON.stringify(a.codes)}, hangs ${a.hangs}, ` +
-          `dashboard p95 ${fmt(a.dashP95)} ms, caught up ${a.caughtUpMs === null ? 'NO' : `${fmt(a.caughtUpMs)} ms`}, integrity ${JSON.stringify(a.integrity)}`,
-      );
-      log(`  product CPU per stored report: ${cpuPer(a)}`);
-      if (a.ranDry) log(`  RAN DRY: all ${fmt(productPool.length)} enterprises with a CQO in post and no ${Y} report have submitted; the rounds after this one have nothing to submit (use a larger BENCH_ENTERPRISES)`);
-      results.push({ round: r, ...a });
+      // With a comparison, the order alternates between rounds (AB, BA, …).
+      for (const [kind, extra] of r % 2 || !COMPARE ? variants : [...variants].reverse()) {
+        // Well above any round's rate so far (1,350/s at C=200, 2026-12-06): a round never runs dry mid-way.
+        if (productPool.length - cursor < 2_000 * SECONDS) {
+          await undoSubmits('the rounds before');
+          cursor = 0;
+        }
+        if (extra) await startProduct(extra);
+        await settle(db.databaseUrl);
+        log(`C=${C} round ${r}: ${kind} (load ${load()})`);
+        const a = await productRound(C);
+        log(
+          `  ${kind}: ${fmt(a.ok)} stored, ${fmt(a.rps, 1)}/s, p95 ${fmt(a.p95)} ms, codes ${JSON.stringify(a.codes)}, hangs ${a.hangs}, ` +
+            `dashboard p95 ${fmt(a.dashP95)} ms, caught up ${a.caughtUpMs === null ? 'NO' : `${fmt(a.caughtUpMs)} ms`}, integrity ${JSON.stringify(a.integrity)}`,
+        );
+        log(`  ${kind} CPU per stored report: ${cpuPer(a)}`);
+        if (a.ranDry) log(`  RAN DRY: all ${fmt(productPool.length)} enterprises with a CQO in post and no ${Y} report have submitted; the rounds after this one have nothing to submit (use a larger BENCH_ENTERPRISES)`);
+        results.push({ round: r, ...a, kind });
+      }
       await settle(db.databaseUrl);
       log(`C=${C} round ${r}: raw (load ${load()})`);
       const b = await rawRound(C);
@@ -575,7 +603,7 @@ for (const r of results) {
   const non2xx = r.codes ? Object.entries(r.codes).filter(([k]) => !k.startsWith('2')).reduce((s, [, v]) => s + v, 0) + r.errors : r.errors;
   out.push(
     `| ${r.C} | ${r.round} | ${r.kind} | ${fmt(r.ok)} | ${fmt(r.rps, 1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${non2xx} | ${r.hangs ?? ''} | ` +
-      (r.kind === 'product'
+      (r.kind !== 'raw'
         ? `${fmt(r.dashP50)} / ${fmt(r.dashP95)} / ${fmt(r.dashMax)} (${r.markers}${r.unseen ? `, ${r.unseen} never shown` : ''}) | ${r.caughtUpMs === null ? 'not within 180 s' : fmt(r.caughtUpMs)} | ${r.integrity.reports} / ${r.integrity.outbox} / ${r.integrity.relayed} of ${r.integrity.expected} |`
         : ' | | |') +
       ` ${cpuPer(r)} | ${r.load} |`,
@@ -602,6 +630,16 @@ for (const C of CONCURRENCY) {
   const pa = median(a.map(perRow));
   const pb = median(b.map(perRow));
   out.push(`C=${C}: CPU per stored row (medians): product ${pa.toFixed(2)} ms, raw ${pb.toFixed(2)} ms: the product costs ${(pa / pb).toFixed(1)}× the raw row's CPU`);
+  const c = results.filter((r) => r.C === C && r.kind === 'compare');
+  if (c.length) {
+    const pc = median(c.map(perRow));
+    out.push(
+      `C=${C}: compare (${process.env.BENCH_COMPARE_ENV}): ${fmt(median(c.map((r) => r.rps)), 1)}/s = ${((median(c.map((r) => r.rps)) / median(b.map((r) => r.rps))) * 100).toFixed(0)}% of the raw limit, ` +
+        `p95 (median of rounds) ${fmt(median(c.map((r) => r.p95)))} ms against the product's ${fmt(median(a.map((r) => r.p95)))} ms; CPU per stored row ${pc.toFixed(2)} ms; ` +
+        `rounds in which it stored more than the product: ${c.filter((x) => x.rps > a.find((y) => y.round === x.round).rps).length} of ${c.length}; ` +
+        `errors+hangs ${c.reduce((s, r) => s + r.hangs + r.errors + Object.entries(r.codes).filter(([k]) => !k.startsWith('2')).reduce((x, [, v]) => x + v, 0), 0)}`,
+    );
+  }
 }
 out.push(`total bench time ${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end ${load()}`);
 console.log(out.join('\n'));
