@@ -146,7 +146,7 @@ describe('annual-report submits written together (group commit, real Postgres)',
     let out: PromiseSettledResult<{ version: number; enterpriseName: string }>[] = [];
     const seen = await recordStatements(async () => {
       out = await Promise.allSettled([
-        // Three reads are in flight alone (SUBMIT_BATCHES_IN_FLIGHT 3); the ones after them queue and are read together.
+        // The first read is in flight alone (SUBMIT_BATCHES_IN_FLIGHT, 1 by default); the ones after it queue and are read together.
         service.submit(a3, ents[3].id, Y - 3, dto),
         service.submit(a3, ents[3].id, Y - 4, dto),
         service.submit(a3, ents[3].id, Y - 5, dto),

@@ -1,4 +1,4 @@
-import { GroupCommit } from './group-commit';
+import { GroupCommit, submitBatchesInFlight } from './group-commit';
 
 /** The batching rules of group commit (issue 16), on an in-memory writer that records its calls. */
 describe('GroupCommit', () => {
@@ -51,5 +51,16 @@ describe('GroupCommit', () => {
     release();
     expect(await Promise.all([group.write({ key: 'a' }), group.write({ key: 'b' })])).toEqual(['ok a', 'ok b']);
     expect(calls).toEqual([['a'], ['b']]);
+  });
+});
+
+describe('SUBMIT_BATCHES_IN_FLIGHT', () => {
+  it('is one batch in flight unless set (the 2026-12-06 bench: more reports a second than 3), 0 turns batching off, nonsense is the default', () => {
+    expect(submitBatchesInFlight({})).toBe(1);
+    expect(submitBatchesInFlight({ SUBMIT_BATCHES_IN_FLIGHT: '' })).toBe(1);
+    expect(submitBatchesInFlight({ SUBMIT_BATCHES_IN_FLIGHT: '3' })).toBe(3);
+    expect(submitBatchesInFlight({ SUBMIT_BATCHES_IN_FLIGHT: '0' })).toBe(0);
+    expect(submitBatchesInFlight({ SUBMIT_BATCHES_IN_FLIGHT: 'many' })).toBe(1);
+    expect(submitBatchesInFlight({ SUBMIT_BATCHES_IN_FLIGHT: '-2' })).toBe(1);
   });
 });

@@ -77,8 +77,16 @@ export class GroupCommit<I, R> {
   }
 }
 
-/** Batches in flight at once (SUBMIT_BATCHES_IN_FLIGHT, default 3; 0 writes every item on its own). */
+/**
+ * Batches in flight at once per kind (SUBMIT_BATCHES_IN_FLIGHT; 0 writes every item on its own).
+ * Default 1: while one batch's statement runs, the next gathers everything that arrives, so a busy
+ * api sends fewer, larger statements. On the 2-core bench machine that stored 12–17 % more reports a
+ * second than 3 batches in flight, with a lower p95, at 50 and at 200 clients (docs/filing-burst.md,
+ * 2026-12-06). An idle api still sends each item at once, alone.
+ */
+export const DEFAULT_BATCHES_IN_FLIGHT = 1;
 export function submitBatchesInFlight(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.SUBMIT_BATCHES_IN_FLIGHT ?? 3);
-  return Number.isInteger(n) && n >= 0 ? n : 3;
+  const raw = env.SUBMIT_BATCHES_IN_FLIGHT;
+  const n = raw === undefined || raw.trim() === '' ? DEFAULT_BATCHES_IN_FLIGHT : Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_BATCHES_IN_FLIGHT;
 }
