@@ -611,6 +611,9 @@ try {
 // Summary
 // ---------------------------------------------------------------------------------------------
 
+/** Product rounds' hangs, errors and non-2xx answers, together. */
+const failures = (rounds) => rounds.reduce((s, r) => s + r.hangs + r.errors + Object.entries(r.codes).filter(([k]) => !k.startsWith('2')).reduce((x, [, v]) => x + v, 0), 0);
+
 const out = [];
 out.push('');
 out.push(`## Filing burst: ${fmt(N)} enterprises, ${SECONDS} s rounds, pool ${POOL}, year ${Y}`);
@@ -632,7 +635,7 @@ for (const C of CONCURRENCY) {
   const a = results.filter((r) => r.C === C && r.kind === 'product');
   const b = results.filter((r) => r.C === C && r.kind === 'raw');
   const ratio = median(a.map((r) => r.rps)) / median(b.map((r) => r.rps));
-  const bad = a.reduce((s, r) => s + r.hangs + r.errors + Object.entries(r.codes).filter(([k]) => !k.startsWith('2')).reduce((x, [, v]) => x + v, 0), 0);
+  const bad = failures(a);
   const intact = a.every((r) => r.integrity.reports === r.ok && r.integrity.outbox === r.ok && r.integrity.relayed === r.ok);
   const dash = median(a.map((r) => r.dashP95));
   out.push(
@@ -655,7 +658,7 @@ for (const C of CONCURRENCY) {
       `C=${C}: compare (${process.env.BENCH_COMPARE_ENV}): ${fmt(median(c.map((r) => r.rps)), 1)}/s = ${((median(c.map((r) => r.rps)) / median(b.map((r) => r.rps))) * 100).toFixed(0)}% of the raw limit, ` +
         `p95 (median of rounds) ${fmt(median(c.map((r) => r.p95)))} ms against the product's ${fmt(median(a.map((r) => r.p95)))} ms; CPU per stored row ${pc.toFixed(2)} ms; ` +
         `rounds in which it stored more than the product: ${c.filter((x) => x.rps > a.find((y) => y.round === x.round).rps).length} of ${c.length}; ` +
-        `errors+hangs ${c.reduce((s, r) => s + r.hangs + r.errors + Object.entries(r.codes).filter(([k]) => !k.startsWith('2')).reduce((x, [, v]) => x + v, 0), 0)}`,
+        `errors+hangs ${failures(c)}`,
     );
   }
 }

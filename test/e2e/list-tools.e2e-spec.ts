@@ -4,15 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bull';
-import type { Queue } from 'bull';
 import ExcelJS from 'exceljs';
 import type { AssessmentResponse, EnterpriseListItem, FileJobInfo, FilingStatusResponse } from '@cqo/contracts';
 import { chinaDate, currentReportingYear } from '@cqo/policy';
 import { bearer, completeReport, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
-import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
-import { QueueName } from '@cqo/server-queue';
+import { createTestApp, startTestWorker, statsSettled, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 
 /**
@@ -45,24 +42,6 @@ describe('list tools: server sort and export of what the list shows', () => {
     await wb.xlsx.load(res.body as unknown as ArrayBuffer);
     return { sheet: wb.worksheets[0], sha256: createHash('sha256').update(res.body as Buffer).digest('hex') };
   }
-
-  /**
-   * Every statistics change relayed and drained, no drain waiting or running: the ranking is read
-   * from the figures, which the worker brings up to date a moment after a write (the filings of
-   * the test before this one), so the page and the export must be compared on figures that no
-   * longer move.
-   */
-  const statsSettled = () =>
-    waitFor(
-      async () => {
-        if (Number((await t.db.query(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`))[0].n) > 0) return false;
-        if (Number((await t.db.query(`SELECT count(*)::int AS n FROM stat_dirty`))[0].n) > 0) return false;
-        const jobs = await worker.get<Queue>(getQueueToken(QueueName.Stats)).getJobs(['waiting', 'delayed', 'active']);
-        return !jobs.some((j) => j && j.name !== 'stats.rebuild');
-      },
-      30_000,
-      100,
-    );
 
   const values = (sheet: ExcelJS.Worksheet): string[][] =>
     sheet.getSheetValues().slice(1).map((row) => ((row ?? []) as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
@@ -254,7 +233,9 @@ describe('list tools: server sort and export of what the list shows', () => {
 
   it('sorts the 市州 ranking by a whitelisted column, refuses an unknown key on `sort`, and exports it in that order', async () => {
     const province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
-    await statsSettled();
+    // The figures of the test before this one are drained a moment after its writes: compare the page
+    // and the export on figures that no longer move.
+    await statsSettled(t.db, worker);
     const ranking = async (sort?: string) =>
       ((await t.http().get('/api/stats/assessment').query(sort ? { sort } : {}).set('Authorization', province).expect(200)).body as AssessmentResponse).items;
     const byRank = await ranking();

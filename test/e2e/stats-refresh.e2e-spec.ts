@@ -9,7 +9,7 @@ import { OutboxService, QueueName } from '@cqo/server-queue';
 import { contributionsYears, SnapshotService } from '@cqo/server-stats';
 import { bearer, creditCode, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
-import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
+import { createTestApp, startTestWorker, statsSettled, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 import { pinTestToday } from '../support/test-today';
 
@@ -54,18 +54,7 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
   const dashboardTotal = async (region: string) =>
     (await t.http().get(`/api/stats/dashboard?region=${region}&year=${Y}`).set('Authorization', province).expect(200)).body.self.enterprises.total as number;
   /** Every change relayed, every mark drained, no drain waiting or running. */
-  const settled = () =>
-    waitFor(
-      async () => {
-        if (Number((await one(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`)).n) > 0) return false;
-        // (Checked for: run against the code before coalescing, which had no stat_dirty, this file fails on its assertions.)
-        if ((await one(`SELECT to_regclass('stat_dirty') IS NOT NULL AS ok`)).ok && Number((await one(`SELECT count(*)::int AS n FROM stat_dirty`)).n) > 0) return false;
-        const jobs = await queue.getJobs(['waiting', 'delayed', 'active']);
-        return !jobs.some((j) => j && j.name !== 'stats.rebuild');
-      },
-      30_000,
-      100,
-    );
+  const settled = () => statsSettled(t.db, workers[0]);
   /** Every county holding enterprises is held for year Y, each of its enterprises once (closed ones have no part). */
   const expectEveryCountyHeld = async () => {
     const unheld = await t.db.query(

@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bull';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import type { Queue } from 'bull';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiModule, WorkerModule, configureApp } from '@cqo/server-app';
 import { Clock, TestClock, loadConfig, type AppConfig } from '@cqo/server-common';
+import { QueueName } from '@cqo/server-queue';
 import { testEnv } from './test-env';
 
 export function testConfig(overrides: Partial<Record<string, string>> = {}): AppConfig {
@@ -72,4 +75,24 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
     await new Promise((r) => setTimeout(r, stepMs));
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}
+
+/**
+ * The statistics caught up: every change relayed from the outbox, every mark drained, no drain
+ * waiting or running on `worker`'s stats queue (the nightly rebuild aside). Figures read after it
+ * no longer move.
+ */
+export function statsSettled(db: DataSource, worker: INestApplicationContext, timeoutMs = 30_000): Promise<true> {
+  const count = async (sql: string) => Number((await db.query(sql))[0].n);
+  return waitFor(
+    async () => {
+      if ((await count(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`)) > 0) return false;
+      // (Checked for: run against the code before coalescing, which had no stat_dirty, stats-refresh.e2e fails on its assertions.)
+      if ((await db.query(`SELECT to_regclass('stat_dirty') IS NOT NULL AS ok`))[0].ok && (await count(`SELECT count(*)::int AS n FROM stat_dirty`)) > 0) return false;
+      const jobs = await worker.get<Queue>(getQueueToken(QueueName.Stats)).getJobs(['waiting', 'delayed', 'active']);
+      return !jobs.some((j) => j && j.name !== 'stats.rebuild');
+    },
+    timeoutMs,
+    100,
+  );
 }
