@@ -110,4 +110,32 @@ describe('violations: voiding (real Postgres)', () => {
     await api().post(`/api/violations/${second.id}/void`).set('Authorization', wuhan).send({ reason: '录入错误' }).expect(200);
     expect((await certificate()).status).toBe('valid');
   }, 60_000);
+
+  it('SPEC §5: a CQO violation names the CQO it concerns, field by field; a refused one writes nothing', async () => {
+    const other = await makeEnterprise(t.db, '420102');
+    const [mine] = await t.db.query(`SELECT id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [ent.id]);
+    const send = (over: Record<string, unknown>) =>
+      api().post('/api/violations').set('Authorization', wuhan)
+        .send({ enterpriseId: other.id, subject: 'cqo', type: '违法违规', occurredOn: today, sourceDocument: '武市监罚〔2026〕9号', ...over });
+    const detail = async (over: Record<string, unknown>) => (await send(over).expect(400)).body.details;
+
+    // No CQO in post, none chosen; another enterprise's filing chosen; a future date as well.
+    expect(await detail({})).toEqual([expect.objectContaining({ field: 'appointmentId', code: 'noAppointment', message: expect.stringContaining('该企业没有在任首席质量官') })]);
+    expect(await detail({ appointmentId: mine.id })).toEqual([expect.objectContaining({ field: 'appointmentId', message: '所选聘任记录不属于该企业' })]);
+    const future = `${year + 1}-01-01`;
+    expect((await detail({ occurredOn: future })).map((d: { field: string }) => d.field)).toEqual(['occurredOn', 'appointmentId']);
+    const written = async () =>
+      (await t.db.query(
+        `SELECT (SELECT count(*)::int FROM violation WHERE enterprise_id = $1) AS violations,
+                (SELECT count(*)::int FROM audit_log WHERE action = 'violation.record' AND details->>'enterpriseId' = $1::text) AS audits,
+                (SELECT count(*)::int FROM outbox WHERE payload->>'enterpriseId' = $1::text) AS events`,
+        [other.id],
+      ))[0];
+    expect(await written()).toEqual({ violations: 0, audits: 0, events: 0 });
+
+    // The enterprise itself as the subject needs no CQO; the record names no person.
+    const ok = await send({ subject: 'enterprise' }).expect(201);
+    expect(ok.body).toMatchObject({ enterpriseId: other.id, subject: 'enterprise', personId: null, status: 'open', disqualifying: false });
+    expect(await written()).toEqual({ violations: 1, audits: 1, events: 1 });
+  }, 30_000);
 });

@@ -23,7 +23,7 @@ const OWNERS: Record<string, string> = {
   cqo_person: 'libs/server/eligibility/src/appointments.repository.ts',
   audit_log: 'libs/server/audit/src/audit.service.ts',
   training_record: 'libs/server/training/src/ledger.service.ts',
-  violation: 'libs/server/violations/src/violations.service.ts',
+  violation: 'libs/server/violations/src/violations.repository.ts',
   enterprise_change_request: 'libs/server/enterprises/src/enterprise-change-requests.repository.ts',
 };
 

@@ -181,9 +181,9 @@ export class AppointmentsRepository {
   }
 
   /** The enterprise's active appointment (at most one), or null. */
-  async activeOf(m: EntityManager, enterpriseId: string): Promise<{ id: string; effective_from: string } | null> {
-    const [row]: { id: string; effective_from: string }[] = await m.query(
-      `SELECT id, effective_from::text AS effective_from FROM appointment WHERE enterprise_id = $1 AND status = 'active'`,
+  async activeOf(m: EntityManager, enterpriseId: string): Promise<{ id: string; person_id: string; effective_from: string } | null> {
+    const [row]: { id: string; person_id: string; effective_from: string }[] = await m.query(
+      `SELECT id, person_id, effective_from::text AS effective_from FROM appointment WHERE enterprise_id = $1 AND status = 'active'`,
       [enterpriseId],
     );
     return row ?? null;

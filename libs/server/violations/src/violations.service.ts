@@ -1,58 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { VIOLATION_SORT_KEYS, type Page, type PolicyProfile, type Role, type ViolationItem, type ViolationSortKey, type ViolationStatus, type VoidedViolationItem } from '@cqo/contracts';
+import type { EntityManager } from 'typeorm';
+import type { Page, PolicyProfile, Role, ViolationItem, ViolationStatus, VoidedViolationItem } from '@cqo/contracts';
 import { isDisqualifying, maskName, readsPersonalData } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, equalsFilters, orderBySort, queryPage, type Actor } from '@cqo/server-common';
-import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
+import { AppException, Clock, equalsFilters, type Actor } from '@cqo/server-common';
+import { AppointmentsRepository, EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { UnitOfWork } from '@cqo/server-queue';
 import type { RecordViolationDto, UpdateViolationStatusDto, ViolationQueryDto, VoidViolationDto } from './dtos/violation.dto';
-
-interface ViolationRow {
-  id: string;
-  enterprise_id: string;
-  enterprise_name: string;
-  region_code: string;
-  region_name: string;
-  subject: ViolationItem['subject'];
-  person_id: string | null;
-  person_name: string | null;
-  type: ViolationItem['type'];
-  accident_level: ViolationItem['accidentLevel'];
-  occurred_on: string;
-  source_document: string;
-  description: string | null;
-  status: ViolationStatus;
-  status_note: string | null;
-  recorded_role: string;
-  recorded_at: Date;
-  version: number;
-}
-
-const SELECT = `SELECT v.id, v.enterprise_id, e.name AS enterprise_name, e.region_code, r.name AS region_name, v.subject, v.person_id,
-       p.name AS person_name, v.type, v.accident_level, v.occurred_on::text AS occurred_on, v.source_document, v.description,
-       v.status, v.status_note, v.recorded_role, v.recorded_at, v.version
-  FROM violation v JOIN enterprise e ON e.id = v.enterprise_id JOIN region r ON r.code = e.region_code
-  LEFT JOIN cqo_person p ON p.id = v.person_id`;
+import { ViolationsRepository, type ViolationRow, type VoidedRow } from './violations.repository';
 
 /** Moves a violation may make; a closed one is final. */
 const NEXT: Record<ViolationStatus, ViolationStatus[]> = { open: ['rectified', 'closed'], rectified: ['open', 'closed'], closed: [] };
 const STATUS_NAMES: Record<ViolationStatus, string> = { open: '未整改', rectified: '已整改', closed: '已关闭' };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** What a write checks of a violation before it opens (`row`). */
-interface ViolationHead {
-  region_path: string;
-  enterprise_id: string;
-  status: ViolationStatus;
-  person_id: string | null;
-  recorded_role: string;
-  type: string;
-  occurred_on: string;
-  version: number;
-}
 
 /**
  * Violations (SPEC §5). Their effect on a CQO is derived: recording one re-judges the person's
@@ -62,7 +23,8 @@ interface ViolationHead {
 @Injectable()
 export class ViolationsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly violations: ViolationsRepository,
+    private readonly appointments: AppointmentsRepository,
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
@@ -77,63 +39,42 @@ export class ViolationsService {
     const where = [
       this.scope.regionFilter(actor, 'v', params, { enterpriseIdColumn: 'enterprise_id', region: q.region }),
       ...equalsFilters(params, { 'v.enterprise_id': q.enterpriseId, 'v.status': q.status, 'v.type': q.type }),
-    ].join(' AND ');
+    ];
     const profile = await this.policy.profileAt(this.clock.today());
-    return queryPage(
-      this.dataSource,
-      {
-        from: `FROM violation v WHERE ${where}`,
-        select: `${SELECT} WHERE ${where} ORDER BY ${orderBySort(q.sort, VIOLATION_SORT_KEYS, VIOLATION_SORT_SQL, 'v.occurred_on DESC, v.recorded_at DESC, v.id')}`,
-      },
-      params,
-      q,
-      (r: ViolationRow) => toItem(forRole(actor, r), profile),
-    );
+    return this.violations.list(where, params, q, (r) => toItem(forRole(actor, r), profile));
   }
 
   async record(actor: Actor, dto: RecordViolationDto): Promise<ViolationItem> {
-    const [e] = await this.dataSource.query(`SELECT id, region_path FROM enterprise WHERE id = $1`, [dto.enterpriseId]);
+    const e = await this.violations.enterprise(dto.enterpriseId);
     if (!e) throw AppException.notFound('企业');
     await this.scope.assert(actor, { type: 'enterprise', id: e.id, regionPath: e.region_path, enterpriseId: e.id }, 'write', '企业');
-    const errors = [];
-    if (dto.occurredOn > this.clock.today()) errors.push({ field: 'occurredOn', code: 'future', message: '发生日期不能晚于今天' });
-    let appointment: { id: string; person_id: string } | null = null;
-    if (dto.subject !== 'enterprise') {
-      const rows = dto.appointmentId
-        ? await this.dataSource.query(`SELECT id, person_id FROM appointment WHERE id = $1 AND enterprise_id = $2`, [dto.appointmentId, e.id])
-        : await this.dataSource.query(`SELECT id, person_id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
-      appointment = rows[0] ?? null;
-      if (!appointment) {
+    const id = await this.unitOfWork.run(actor, 'violation.record', async (m, tx) => {
+      const appointment = dto.subject === 'enterprise' ? null : await this.concerned(m, e.id, dto.appointmentId);
+      const errors = [];
+      if (dto.occurredOn > this.clock.today()) errors.push({ field: 'occurredOn', code: 'future', message: '发生日期不能晚于今天' });
+      if (dto.subject !== 'enterprise' && !appointment) {
         errors.push({
           field: 'appointmentId',
           code: 'noAppointment',
           message: dto.appointmentId ? '所选聘任记录不属于该企业' : '该企业没有在任首席质量官，请选择聘任记录或将违规主体设为企业',
         });
       }
-    }
-    if (errors.length) throw AppException.validation(errors);
-    const id = await this.unitOfWork.run(actor, 'violation.record', async (m, tx) => {
-      const now = this.clock.now();
-      const [{ id: newId }]: { id: string }[] = await m.query(
-        `INSERT INTO violation (enterprise_id, region_path, subject, person_id, appointment_id, type, accident_level, occurred_on,
-                                source_document, description, status, status_note, recorded_by, recorded_role, recorded_at, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', NULL, $11, $12, $13, $13, 1) RETURNING id`,
-        [
-          e.id,
-          e.region_path,
-          dto.subject,
-          appointment?.person_id ?? null,
-          appointment?.id ?? null,
-          dto.type,
-          dto.accidentLevel ?? null,
-          dto.occurredOn,
-          dto.sourceDocument.trim(),
-          dto.description?.trim() || null,
-          actor.userId || null,
-          actor.role,
-          now,
-        ],
-      );
+      if (errors.length) throw AppException.validation(errors);
+      const newId = await this.violations.insert(m, {
+        enterpriseId: e.id,
+        regionPath: e.region_path,
+        subject: dto.subject,
+        personId: appointment?.person_id ?? null,
+        appointmentId: appointment?.id ?? null,
+        type: dto.type,
+        accidentLevel: dto.accidentLevel ?? null,
+        occurredOn: dto.occurredOn,
+        sourceDocument: dto.sourceDocument.trim(),
+        description: dto.description?.trim() || null,
+        recordedBy: actor.userId || null,
+        recordedRole: actor.role,
+        at: this.clock.now(),
+      });
       if (appointment) await this.eligibility.refresh(m, { personIds: [appointment.person_id] });
       await tx.audit({ objectType: 'violation', objectId: newId, details: { enterpriseId: e.id, type: dto.type } });
       await tx.enqueue('stats.refresh', { reason: 'violation.record', enterpriseId: e.id });
@@ -144,29 +85,22 @@ export class ViolationsService {
     return this.item(id);
   }
 
-  /** What the writes below check of a violation before they open: scope, state, person and who recorded it. */
-  private async row(id: string): Promise<ViolationHead | null> {
-    if (!UUID.test(id)) return null;
-    const [v] = await this.dataSource.query(
-      `SELECT region_path, enterprise_id, status, person_id, recorded_role, type, occurred_on::text AS occurred_on, version FROM violation WHERE id = $1`,
-      [id],
-    );
-    return v ?? null;
+  /** The CQO filing a violation concerns, read in the write's transaction: the one chosen (it must be this enterprise's) or the one in post. */
+  private async concerned(m: EntityManager, enterpriseId: string, appointmentId?: string | null): Promise<{ id: string; person_id: string } | null> {
+    if (!appointmentId) return this.appointments.activeOf(m, enterpriseId);
+    const a = await this.appointments.byId(m, appointmentId);
+    return a?.enterprise_id === enterpriseId ? a : null;
   }
 
   async updateStatus(actor: Actor, id: string, dto: UpdateViolationStatusDto): Promise<ViolationItem> {
-    const v = await this.row(id);
+    const v = await this.violations.head(id);
     if (!v) throw AppException.notFound('违规记录');
     await this.scope.assert(actor, { type: 'violation', id, regionPath: v.region_path, enterpriseId: v.enterprise_id }, 'write', '违规记录');
     if (!NEXT[v.status].includes(dto.status)) {
       throw AppException.validation([{ field: 'status', code: 'transition', message: `违规记录不能从“${STATUS_NAMES[v.status]}”改为“${STATUS_NAMES[dto.status]}”` }]);
     }
     await this.unitOfWork.run(actor, 'violation.status', async (m, tx) => {
-      const [updated] = (await m.query(
-        `UPDATE violation SET status = $3, status_note = $4, updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`,
-        [id, dto.version, dto.status, dto.note.trim(), this.clock.now()],
-      )) as [unknown[], number];
-      if (updated.length !== 1) throw AppException.conflict('违规记录已被他人修改，请刷新后重试');
+      if (!(await this.violations.setStatus(m, id, dto.version, dto.status, dto.note.trim(), this.clock.now()))) throw AppException.conflict('违规记录已被他人修改，请刷新后重试');
       if (v.person_id) await this.eligibility.refresh(m, { personIds: [v.person_id] });
       await tx.audit({ objectType: 'violation', objectId: id, details: { from: v.status, to: dto.status } });
       await tx.enqueue('stats.refresh', { reason: 'violation.status', enterpriseId: v.enterprise_id });
@@ -182,9 +116,9 @@ export class ViolationsService {
    * (suspension, termination, a pending revocation) is lifted; a revocation an officer confirmed stays.
    */
   async void(actor: Actor, id: string, dto: VoidViolationDto): Promise<VoidedViolationItem> {
-    const v = await this.row(id);
+    const v = await this.violations.head(id);
     if (!v) {
-      const [gone] = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.query(`SELECT region_path, enterprise_id FROM violation_voided WHERE id = $1`, [id]) : [];
+      const gone = await this.violations.voidedHead(id);
       if (gone) {
         await this.scope.assert(actor, { type: 'violation', id, regionPath: gone.region_path, enterpriseId: gone.enterprise_id }, 'write', '违规记录');
         throw AppException.conflict('该违规记录已撤销');
@@ -198,18 +132,10 @@ export class ViolationsService {
     }
     const reason = dto.reason.trim();
     await this.unitOfWork.run(actor, 'violation.void', async (m, tx) => {
-      const [locked] = await m.query(`SELECT version FROM violation WHERE id = $1 FOR UPDATE`, [id]);
-      if (!locked) throw AppException.conflict('该违规记录已撤销');
-      if (dto.version !== undefined && locked.version !== dto.version) throw AppException.conflict('违规记录已被他人修改，请刷新后重试');
-      await m.query(
-        `INSERT INTO violation_voided (id, enterprise_id, region_path, subject, person_id, appointment_id, type, accident_level, occurred_on, source_document,
-           description, status, status_note, recorded_by, recorded_role, recorded_at, voided_at, voided_by, voided_role, void_reason)
-         SELECT id, enterprise_id, region_path, subject, person_id, appointment_id, type, accident_level, occurred_on, source_document,
-                description, status, status_note, recorded_by, recorded_role, recorded_at, $2, $3, $4, $5
-           FROM violation WHERE id = $1`,
-        [id, this.clock.now(), actor.userId, actor.role, reason],
-      );
-      await m.query(`DELETE FROM violation WHERE id = $1`, [id]);
+      const locked = await this.violations.lock(m, id);
+      if (locked === null) throw AppException.conflict('该违规记录已撤销');
+      if (dto.version !== undefined && locked !== dto.version) throw AppException.conflict('违规记录已被他人修改，请刷新后重试');
+      await this.violations.moveToVoided(m, id, { at: this.clock.now(), userId: actor.userId, role: actor.role, reason });
       if (v.person_id) {
         await this.eligibility.refresh(m, { personIds: [v.person_id] });
         await this.certificates.liftViolation(m, tx, id, v.person_id, actor, reason);
@@ -221,46 +147,23 @@ export class ViolationsService {
       });
       await tx.enqueue('stats.refresh', { reason: 'violation.void', enterpriseId: v.enterprise_id });
     });
-    const [row]: VoidedRow[] = await this.dataSource.query(`${VOIDED_SELECT} WHERE v.id = $1`, [id]);
-    return toVoidedItem({ ...row, version: v.version });
+    return toVoidedItem((await this.violations.voidedById(id))!, v.version);
   }
 
   /** Voided violations in scope, latest first: who voided each, when and why. */
   async listVoided(actor: Actor, q: ViolationQueryDto): Promise<Page<VoidedViolationItem>> {
     const params: unknown[] = [];
-    const clause = [
-      this.scope.wherePositional(actor, 'v', params, 'enterprise_id'),
-      ...equalsFilters(params, { 'v.enterprise_id': q.enterpriseId, 'v.type': q.type }),
-    ].join(' AND ');
-    return queryPage(
-      this.dataSource,
-      { from: `FROM violation_voided v WHERE ${clause}`, select: `${VOIDED_SELECT} WHERE ${clause} ORDER BY v.voided_at DESC, v.id` },
-      params,
-      q,
-      (r: VoidedRow) => toVoidedItem({ ...forRole(actor, r), version: 0 }),
-    );
+    const where = [this.scope.wherePositional(actor, 'v', params, 'enterprise_id'), ...equalsFilters(params, { 'v.enterprise_id': q.enterpriseId, 'v.type': q.type })];
+    return this.violations.listVoided(where, params, q, (r) => toVoidedItem(forRole(actor, r), 0));
   }
 
   private async item(id: string): Promise<ViolationItem> {
-    const [row]: ViolationRow[] = await this.dataSource.query(`${SELECT} WHERE v.id = $1`, [id]);
-    return toItem(row, await this.policy.profileAt(this.clock.today()));
+    return toItem((await this.violations.byId(id))!, await this.policy.profileAt(this.clock.today()));
   }
 }
 
-const VOIDED_SELECT = `SELECT v.id, v.enterprise_id, e.name AS enterprise_name, e.region_code, r.name AS region_name, v.subject, v.person_id,
-       p.name AS person_name, v.type, v.accident_level, v.occurred_on::text AS occurred_on, v.source_document, v.description,
-       v.status, v.status_note, v.recorded_role, v.recorded_at, v.voided_at, v.voided_role, v.void_reason
-  FROM violation_voided v JOIN enterprise e ON e.id = v.enterprise_id JOIN region r ON r.code = e.region_code
-  LEFT JOIN cqo_person p ON p.id = v.person_id`;
-
-interface VoidedRow extends ViolationRow {
-  voided_at: Date;
-  voided_role: string;
-  void_reason: string;
-}
-
-function toVoidedItem(r: VoidedRow): VoidedViolationItem {
-  const item: Omit<ViolationItem, 'disqualifying'> & { disqualifying?: boolean } = toItem(r, null);
+function toVoidedItem(r: VoidedRow, version: number): VoidedViolationItem {
+  const item: Omit<ViolationItem, 'disqualifying'> & { disqualifying?: boolean } = toItem({ ...r, version }, null);
   delete item.disqualifying;
   return { ...item, voidedAt: new Date(r.voided_at).toISOString(), voidedByRole: r.voided_role, voidReason: r.void_reason };
 }
@@ -300,14 +203,3 @@ function toItem(r: ViolationRow, profile: PolicyProfile | null): ViolationItem {
     disqualifying: profile !== null && r.person_id !== null && isDisqualifying(profile, r.type, r.accident_level),
   };
 }
-
-/** The column each violation sort key orders by (issue 20 item 3); the DTO admits only these keys. */
-const VIOLATION_SORT_SQL: Record<ViolationSortKey, string> = {
-  enterprise: 'e.name',
-  region: 'e.region_path',
-  type: 'v.type',
-  occurredOn: 'v.occurred_on',
-  status: 'v.status',
-  recordedAt: 'v.recorded_at',
-};
-
