@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ROLES, type Role } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
-import { hashPassword, passwordPolicyErrors } from '@cqo/server-auth';
+import { AccountsRepository, hashPassword, passwordPolicyErrors } from '@cqo/server-auth';
 import { Clock } from '@cqo/server-common';
 import { dataSourceOptions } from '@cqo/server-database';
 import { databaseUrlOrExit } from '../infra/runtime-env';
@@ -15,11 +15,12 @@ function policyError(password: string | undefined, username: string): string | n
 
 /**
  * The CLI's own connection, with the audit entity so its writes are audited through AuditService
- * (one audit path, chained by the audit_log trigger; issue 19 item 2, 等保 8.1.4.3 安全审计).
+ * (one audit path, chained by the audit_log trigger; issue 19 item 2, 等保 8.1.4.3 安全审计), and the
+ * accounts' repository, the one writer of the account tables.
  */
-async function openDatabase(): Promise<{ ds: DataSource; audit: AuditService }> {
+async function openDatabase(): Promise<{ ds: DataSource; audit: AuditService; accounts: AccountsRepository }> {
   const ds = await new DataSource(dataSourceOptions(databaseUrlOrExit())).initialize();
-  return { ds, audit: new AuditService(ds, new Clock()) };
+  return { ds, audit: new AuditService(ds, new Clock()), accounts: new AccountsRepository() };
 }
 
 /**
@@ -31,7 +32,7 @@ export async function userAddCommand(opts: { username: string; role: string; nam
   const password = opts.password ?? process.env.CQO_NEW_PASSWORD;
   const refused = policyError(password, opts.username);
   if (refused) throw new Error(refused);
-  const { ds, audit } = await openDatabase();
+  const { ds, audit, accounts } = await openDatabase();
   try {
     let enterpriseId: string | null = null;
     if (opts.enterprise) {
@@ -40,15 +41,19 @@ export async function userAddCommand(opts: { username: string; role: string; nam
       enterpriseId = e.id;
     }
     const hash = await hashPassword(password!);
-    const row = await ds.transaction(async (m) => {
-      const [created] = await m.query(
-        `INSERT INTO app_user (username, display_name, password_hash, role, region_code, enterprise_id, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,true) RETURNING id`,
-        [opts.username, opts.name ?? opts.username, hash, opts.role, opts.region ?? null, enterpriseId],
-      );
-      await audit.record({ username: 'cli', action: 'user.create', objectType: 'user', objectId: created.id, result: 'success' }, m);
-      return created as { id: string };
+    const id = await ds.transaction(async (m) => {
+      const created = await accounts.create(m, {
+        username: opts.username,
+        displayName: opts.name ?? opts.username,
+        passwordHash: hash,
+        role: opts.role as Role,
+        regionCode: opts.region ?? null,
+        enterpriseId,
+      });
+      await audit.record({ username: 'cli', action: 'user.create', objectType: 'user', objectId: created, result: 'success' }, m);
+      return created;
     });
-    process.stdout.write(JSON.stringify({ id: row.id, username: opts.username, role: opts.role, mustChangePassword: true }) + '\n');
+    process.stdout.write(JSON.stringify({ id, username: opts.username, role: opts.role, mustChangePassword: true }) + '\n');
   } finally {
     await ds.destroy();
   }
@@ -62,19 +67,16 @@ export async function userResetPasswordCommand(opts: { username: string; passwor
   const password = opts.password ?? process.env.CQO_NEW_PASSWORD;
   const refused = policyError(password, opts.username);
   if (refused) throw new Error(refused);
-  const { ds, audit } = await openDatabase();
+  const { ds, audit, accounts } = await openDatabase();
   try {
     const hash = await hashPassword(password!);
     const ended = await ds.transaction(async (m) => {
-      const [[user]] = (await m.query(
-        `UPDATE app_user SET password_hash = $2, must_change_password = true, password_changed_at = now() WHERE username = $1 RETURNING id`,
-        [opts.username, hash],
-      )) as [{ id: string }[], number];
-      if (!user) throw new Error(`no user named ${opts.username}`);
-      // An UPDATE answers [rows, row count] through TypeORM's postgres driver.
-      const [, ended] = (await m.query(`UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [user.id])) as [unknown[], number];
-      await m.query(`DELETE FROM login_lock WHERE username = $1`, [opts.username]);
-      await audit.record({ username: 'cli', action: 'user.password-reset', objectType: 'user', objectId: user.id, result: 'success', details: { sessionsEnded: ended } }, m);
+      const userId = await accounts.resetPasswordByUsername(m, opts.username, hash);
+      if (!userId) throw new Error(`no user named ${opts.username}`);
+      // No time given: the sessions end at the transaction's now(), the password_changed_at just written.
+      const ended = await accounts.endSessions(m, userId);
+      await accounts.clearLoginLocks(m, opts.username);
+      await audit.record({ username: 'cli', action: 'user.password-reset', objectType: 'user', objectId: userId, result: 'success', details: { sessionsEnded: ended } }, m);
       return ended;
     });
     process.stdout.write(JSON.stringify({ username: opts.username, mustChangePassword: true, sessionsEnded: ended }) + '\n');

@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { RegionsModule } from '@cqo/server-regions';
+import { AccountsModule } from './accounts.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -15,7 +16,7 @@ import { TokenService } from './token.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
-/** Sign-in, sessions, the global guard and the scope service every feature uses. */
+/** Sign-in, sessions, the global guard, the scope service every feature uses and the accounts' repository. */
 @Global()
 @Module({
   imports: [
@@ -34,9 +35,10 @@ import { UsersService } from './users.service';
     }),
     RegionsModule,
     ScopeModule,
+    AccountsModule,
   ],
   controllers: [AuthController, UsersController],
   providers: [AuthService, TokenService, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, ScopeModule],
+  exports: [AuthService, ScopeModule, AccountsModule],
 })
 export class AuthModule {}

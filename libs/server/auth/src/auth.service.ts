@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, type Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { GroupCommit, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
+import { AccountsRepository } from './accounts.repository';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
 import { dummyHash, hashPassword, passwordPolicyErrors, verifyPassword } from './password';
@@ -70,12 +71,12 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly accounts: AccountsRepository,
   ) {}
 
   /**
@@ -109,10 +110,9 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const ok = user && user.isActive ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
     if (!ok || !user) {
       const lockedUntil = await this.dataSource.transaction(async (m) => {
-        await m.query(`INSERT INTO login_failure (username, at, ip) VALUES ($1, $2, $3)`, [username, now, ip]);
+        await this.accounts.addLoginFailure(m, username, ip, now);
         // Only the window counts: older failures and ended locks of this name are dropped (the audit log keeps them).
-        await m.query(`DELETE FROM login_failure WHERE username = $1 AND at <= $2`, [username, since]);
-        await m.query(`DELETE FROM login_lock WHERE username = $1 AND until <= $2`, [username, now]);
+        await this.accounts.pruneLoginFailures(m, username, since, now);
         const [{ pair, account }] = await m.query(
           `SELECT count(*) FILTER (WHERE ip = $2)::int AS pair, count(*)::int AS account FROM login_failure WHERE username = $1 AND at > $3`,
           [username, ip, since],
@@ -120,7 +120,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
         let until: Date | null = null;
         if (pair >= maxFailures) {
           until = new Date(now.getTime() + lockMinutes * 60_000);
-          await m.query(`INSERT INTO login_lock (username, ip, until) VALUES ($1, $2, $3) ON CONFLICT (username, ip) DO UPDATE SET until = EXCLUDED.until`, [username, ip, until]);
+          await this.accounts.lockLogin(m, username, ip, until);
         }
         await this.audit.record(
           {
@@ -141,20 +141,8 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     }
 
     const session = await this.dataSource.transaction(async (m) => {
-      await m.query(`DELETE FROM login_failure WHERE username = $1 AND ip IS NOT DISTINCT FROM $2`, [username, ip]);
-      await m.query(`DELETE FROM login_lock WHERE username = $1 AND ip = $2`, [username, ip]);
-      const s = await m.save(
-        m.create(SessionEntity, {
-          userId: user.id,
-          createdAt: now,
-          lastSeenAt: now,
-          revokedAt: null,
-          ip: client.ip,
-          userAgent: client.userAgent?.slice(0, 256) ?? null,
-          tokenGen: 0,
-          rotatedAt: null,
-        }),
-      );
+      await this.accounts.clearLoginFailures(m, username, ip);
+      const s = await this.accounts.openSession(m, { userId: user.id, at: now, ip: client.ip, userAgent: client.userAgent?.slice(0, 256) ?? null });
       await this.audit.record(
         { actor: { userId: user.id, username, role: user.role }, ip: client.ip, action: 'auth.login', objectType: 'session', objectId: s.id, result: 'success', details: user.mustChangePassword ? { mustChangePassword: true } : undefined },
         m,
@@ -194,7 +182,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       const [row] = await m.query(`SELECT token_gen, rotated_at, revoked_at FROM user_session WHERE id = $1 FOR UPDATE`, [sid]);
       if (!row || row.revoked_at) return { ended: true as const, reuse: false };
       if (gen === row.token_gen) {
-        await m.query(`UPDATE user_session SET token_gen = token_gen + 1, rotated_at = $2 WHERE id = $1`, [sid, now]);
+        await this.accounts.rotateToken(m, sid, now);
         return { ended: false as const, gen: gen + 1 };
       }
       const graceMs = this.config.refreshReuseGraceSeconds * 1000;
@@ -202,7 +190,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
         return { ended: false as const, gen: row.token_gen as number };
       }
       // A retired token came back: whoever holds the newer one or this one is not the session's owner.
-      await m.query(`UPDATE user_session SET revoked_at = $2 WHERE id = $1`, [sid, now]);
+      await this.accounts.revokeSession(m, sid, now);
       await this.audit.record(
         {
           actor: { userId: user.id, username: user.username, role: user.role },
@@ -242,12 +230,8 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const hash = await hashPassword(newPassword);
     const now = this.clock.now();
     const ended = await this.dataSource.transaction(async (m) => {
-      await m.query(`UPDATE app_user SET password_hash = $2, must_change_password = false, password_changed_at = $3 WHERE id = $1`, [user.id, hash, now]);
-      // An UPDATE answers [rows, row count] through TypeORM's postgres driver.
-      const [, othersEnded] = (await m.query(`UPDATE user_session SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`, [user.id, actor.sessionId, now])) as [
-        unknown[],
-        number,
-      ];
+      await this.accounts.changePassword(m, user.id, hash, now);
+      const othersEnded = await this.accounts.endOtherSessions(m, user.id, actor.sessionId, now);
       await this.audit.record(
         { actor, ip: actor.ip, action: 'auth.password-change', objectType: 'user', objectId: user.id, result: 'success', details: { otherSessionsEnded: othersEnded, wasForced: user.mustChangePassword } },
         m,
@@ -261,7 +245,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   async logout(actor: Actor): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      await m.update(SessionEntity, { id: actor.sessionId }, { revokedAt: this.clock.now() });
+      await this.accounts.revokeSession(m, actor.sessionId, this.clock.now());
       await this.audit.record({ actor, ip: actor.ip, action: 'auth.logout', objectType: 'session', objectId: actor.sessionId, result: 'success' }, m);
     });
     // After the commit: a check read before it is forgotten, and none read after it can be live.
@@ -293,13 +277,13 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     // ASVS V3.3.2: an absolute lifetime from sign-in, however busy the session is.
     if (now.getTime() >= this.sessionEnd(session).getTime()) {
       this.checks.forgetSession(session.id);
-      await this.sessions.update({ id: session.id, revokedAt: IsNull() }, { revokedAt: now });
+      await this.accounts.expireSession(this.dataSource.manager, session.id, now);
       await this.audit.record({ actor: { userId: user.id, username: user.username, role: user.role }, ip: client.ip, action: 'auth.session-expired', objectType: 'session', objectId: session.id, result: 'success', details: { maxHours: this.config.sessionMaxHours } });
       throw new AppException(401, 'SESSION_ENDED', `登录已满${this.config.sessionMaxHours}小时，会话已结束，请重新登录`);
     }
     if (now.getTime() - session.lastSeenAt.getTime() > idleMs) {
       this.checks.forgetSession(session.id);
-      await this.sessions.update({ id: session.id }, { revokedAt: now });
+      await this.accounts.revokeSession(this.dataSource.manager, session.id, now);
       await this.audit.record({ actor: { userId: user.id, username: user.username, role: user.role }, ip: client.ip, action: 'auth.idle-timeout', objectType: 'session', objectId: session.id, result: 'success' });
       throw new AppException(401, 'SESSION_ENDED', `超过${this.config.sessionIdleMinutes}分钟未操作，会话已结束，请重新登录`);
     }
@@ -328,13 +312,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const batch = [...this.seen];
     this.seen.clear();
     for (const [id, at] of batch) this.flushing.set(id, at);
-    await this.dataSource
-      .query(
-        `UPDATE user_session s SET last_seen_at = greatest(s.last_seen_at, x.at)
-           FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, at) WHERE s.id = x.id`,
-        [batch.map(([id]) => id), batch.map(([, at]) => at)],
-      )
-      .catch((err: Error) => this.logger.warn(`session last-seen write failed: ${err.message}`));
+    await this.accounts.touchSessions(this.dataSource.manager, batch).catch((err: Error) => this.logger.warn(`session last-seen write failed: ${err.message}`));
     // Written (or failed): from now on the row says it, unless a later flush has sent a newer time.
     for (const [id, at] of batch) if (this.flushing.get(id) === at) this.flushing.delete(id);
   }

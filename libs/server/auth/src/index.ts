@@ -2,6 +2,8 @@ export * from './entities/user.entity';
 export * from './entities/session.entity';
 export * from './password';
 export * from './session-cache';
+export * from './accounts.repository';
+export * from './accounts.module';
 export * from './auth.service';
 export * from './token.service';
 export * from './region-filter';

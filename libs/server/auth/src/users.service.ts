@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { USER_SORT_KEYS, type ApiErrorDetail, type Role, type UserAdminItem, type UserSortKey } from '@cqo/contracts';
 import { AppException, Clock, orderBySort, queryPage, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
+import { AccountsRepository } from './accounts.repository';
 import { hashPassword, passwordPolicyErrors } from './password';
 
 /** The region level each officer role is bound to (1 province, 2 city, 3 county). */
@@ -19,6 +20,7 @@ export class UsersService {
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
+    private readonly accounts: AccountsRepository,
   ) {}
 
   async list(q: { q?: string; role?: Role; sort?: string; page: number; pageSize: number }): Promise<{ items: UserAdminItem[]; total: number; page: number; pageSize: number }> {
@@ -52,12 +54,9 @@ export class UsersService {
       const binding = await this.binding(m, dto.role, dto.regionCode ?? null, dto.enterpriseId ?? null);
       const [taken] = await m.query(`SELECT 1 FROM app_user WHERE lower(username) = lower($1)`, [dto.username]);
       if (taken) throw AppException.validation([{ field: 'username', code: 'taken', message: `用户名 ${dto.username} 已被使用` }]);
-      const [row] = await m.query(
-        `INSERT INTO app_user (username, display_name, password_hash, role, region_code, enterprise_id, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,true) RETURNING id`,
-        [dto.username, dto.displayName, hash, dto.role, binding.regionCode, binding.enterpriseId],
-      );
-      await tx.audit({ objectType: 'user', objectId: row.id, details: { username: dto.username, role: dto.role } });
-      return row.id as string;
+      const id = await this.accounts.create(m, { username: dto.username, displayName: dto.displayName, passwordHash: hash, role: dto.role, regionCode: binding.regionCode, enterpriseId: binding.enterpriseId });
+      await tx.audit({ objectType: 'user', objectId: id, details: { username: dto.username, role: dto.role } });
+      return id;
     });
     return this.get(id);
   }
@@ -67,8 +66,8 @@ export class UsersService {
     await this.unitOfWork.run(actor, active ? 'user.enable' : 'user.disable', async (m, tx) => {
       const user = await this.lockUser(m, id);
       if (!active && user.id === actor.userId) throw AppException.validation([{ field: 'id', code: 'self', message: '不能停用自己的账号' }]);
-      await m.query(`UPDATE app_user SET is_active = $2 WHERE id = $1`, [id, active]);
-      const ended = active ? 0 : await this.endSessions(m, id);
+      await this.accounts.setActive(m, id, active);
+      const ended = active ? 0 : await this.accounts.endSessions(m, id, this.clock.now());
       await tx.audit({ objectType: 'user', objectId: id, details: { username: user.username, sessionsEnded: ended } });
     });
     return this.get(id);
@@ -78,8 +77,8 @@ export class UsersService {
   async unlock(actor: Actor, id: string): Promise<UserAdminItem> {
     await this.unitOfWork.run(actor, 'user.unlock', async (m, tx) => {
       const user = await this.lockUser(m, id);
-      const [, cleared] = (await m.query(`DELETE FROM login_lock WHERE username = $1`, [user.username])) as [unknown, number];
-      await m.query(`UPDATE app_user SET locked_until = NULL WHERE id = $1`, [id]);
+      const cleared = await this.accounts.clearLoginLocks(m, user.username);
+      await this.accounts.clearLockedUntil(m, id);
       await tx.audit({ objectType: 'user', objectId: id, details: { username: user.username, locksCleared: cleared } });
     });
     return this.get(id);
@@ -93,9 +92,9 @@ export class UsersService {
     const hash = await hashPassword(password);
     await this.unitOfWork.run(actor, 'user.password-reset', async (m, tx) => {
       const user = await this.lockUser(m, id);
-      await m.query(`UPDATE app_user SET password_hash = $2, must_change_password = true, locked_until = NULL WHERE id = $1`, [id, hash]);
-      const ended = await this.endSessions(m, id);
-      await m.query(`DELETE FROM login_lock WHERE username = $1`, [user.username]);
+      await this.accounts.resetPassword(m, id, hash);
+      const ended = await this.accounts.endSessions(m, id, this.clock.now());
+      await this.accounts.clearLoginLocks(m, user.username);
       await tx.audit({ objectType: 'user', objectId: id, details: { username: user.username, sessionsEnded: ended } });
     });
     return this.get(id);
@@ -119,11 +118,6 @@ export class UsersService {
     const [row] = await m.query(`SELECT id, username FROM app_user WHERE id = $1 FOR UPDATE`, [id]);
     if (!row) throw AppException.notFound('用户');
     return row;
-  }
-
-  private async endSessions(m: EntityManager, userId: string): Promise<number> {
-    const [, ended] = (await m.query(`UPDATE user_session SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [userId, this.clock.now()])) as [unknown, number];
-    return ended;
   }
 
   /** The role's binding: a region of the role's level for officers, an enterprise for an enterprise account. */

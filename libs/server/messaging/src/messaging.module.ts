@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '@cqo/server-auth';
 import { MessagesProcessor, MessagesSweepScheduleService } from './messages.processor';
 import { MessagingController } from './messaging.controller';
 import { MessagingService } from './messaging.service';
@@ -7,8 +8,11 @@ import { EmailSender, SmsSender } from './senders';
 /**
  * Queueing alone (`MessagingService` and the senders it asks whether a channel is configured): for a
  * module that tells people from a write of its own (the notification centre, in the api and the worker).
+ * The user's contact details are written through AccountsRepository (AccountsModule: no imports, so
+ * no cycle with the auth module).
  */
 @Module({
+  imports: [AccountsModule],
   providers: [MessagingService, EmailSender, SmsSender],
   exports: [MessagingService, EmailSender, SmsSender],
 })

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { chinaDate, maskEmail, maskPhone } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
+import { AccountsRepository } from '@cqo/server-auth';
 import { APP_CONFIG, AppException, Clock, isoOrNull, type Actor, type AppConfig } from '@cqo/server-common';
 import { OutboxService, UnitOfWork } from '@cqo/server-queue';
 import { quietUntil } from './quiet-hours';
@@ -81,6 +82,7 @@ export class MessagingService {
     private readonly email: EmailSender,
     private readonly sms: SmsSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly accounts: AccountsRepository,
   ) {}
 
   /** The gateway of a channel (the worker's processor sends through it). */
@@ -221,8 +223,7 @@ export class MessagingService {
     }
     if (details.length) throw AppException.validation(details);
     await this.unitOfWork.run(actor, 'message.preferences', async (m, tx) => {
-      if (email !== undefined) await m.query(`UPDATE app_user SET email = $2 WHERE id = $1`, [actor.userId, email]);
-      if (phone !== undefined) await m.query(`UPDATE app_user SET phone = $2 WHERE id = $1`, [actor.userId, phone]);
+      await this.accounts.setContact(m, actor.userId, { email, phone });
       for (const channel of MESSAGE_CHANNELS) {
         const on = channel === 'email' ? dto.email_enabled : dto.sms_enabled;
         if (on === false) await m.query(`INSERT INTO message_opt_out (user_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [actor.userId, channel]);
