@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AttachmentModule } from '@cqo/server-attachment';
 import { EnterprisesModule } from '@cqo/server-enterprises';
-import { FilingStatusListModule } from '@cqo/server-filings';
+import { CityReportsDataModule, FilingStatusListModule } from '@cqo/server-filings';
 import { RosterModule } from '@cqo/server-roster';
 import { StatsModule } from '@cqo/server-stats';
 import { FileStorageModule } from '@cqo/server-storage';
@@ -14,7 +14,7 @@ import { FileJobsProcessor, FileJobsScheduleService } from './jobs/file-jobs.pro
 
 /** Export and import jobs (roster and training) with progress, cancel and 我的导出/导入 (issue 7, issue 18 item 1). */
 @Module({
-  imports: [AttachmentModule, EnterprisesModule, FilingStatusListModule, StatsModule, RosterModule, TrainingServicesModule, ViolationsModule, FileStorageModule],
+  imports: [AttachmentModule, CityReportsDataModule, EnterprisesModule, FilingStatusListModule, StatsModule, RosterModule, TrainingServicesModule, ViolationsModule, FileStorageModule],
   controllers: [FileJobsController, TrainingUploadController],
   providers: [FileJobsService, ListExportService],
   exports: [FileJobsService],

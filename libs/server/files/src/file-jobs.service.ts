@@ -22,6 +22,7 @@ import { chinaDate, isIsoDate, yearAsOf } from '@cqo/policy';
 import { AttachmentExportService } from '@cqo/server-attachment';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, JobCancelledError, type Actor, type AppConfig, type ProgressSink } from '@cqo/server-common';
+import { CityReportsRepository } from '@cqo/server-filings';
 import { assertXlsx, deleteExpiredImportRuns } from '@cqo/server-imports';
 import { UnitOfWork } from '@cqo/server-queue';
 import { RosterImportService } from '@cqo/server-roster';
@@ -71,6 +72,7 @@ export class FileJobsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly attachment: AttachmentExportService,
+    private readonly cityReports: CityReportsRepository,
     private readonly roster: RosterImportService,
     private readonly training: TrainingImportService,
     private readonly lists: ListExportService,
@@ -265,8 +267,7 @@ export class FileJobsService {
    * and submitted again) does nothing; one already done is not redone. Returns the file's key.
    */
   async freezeCityAttachment(reportId: string, submittedAt: string): Promise<string | null> {
-    const [row]: { id: string; region_code: string; year: number; submitted_at: Date | null; attachment_path: string | null; attachment_submitted_at: Date | null }[] =
-      await this.dataSource.query(`SELECT id, region_code, year, submitted_at, attachment_path, attachment_submitted_at FROM city_report WHERE id = $1`, [reportId]);
+    const row = await this.cityReports.submission(reportId);
     const at = new Date(submittedAt).getTime();
     if (!row?.submitted_at || new Date(row.submitted_at).getTime() !== at) return null;
     if (row.attachment_submitted_at && new Date(row.attachment_submitted_at).getTime() === at) return row.attachment_path;
@@ -276,21 +277,12 @@ export class FileJobsService {
     // A name of its own per run: two runs of one job must not write into each other's file.
     const path = `city-report-${row.id}-${at}-${randomUUID()}.xlsx`;
     const summary = await this.exportToStore(path, (tmp) => this.attachment.export(actor, { region: row.region_code, year: row.year, asOf }, tmp));
-    // TypeORM answers an UPDATE … RETURNING with [rows, count].
-    const [updated]: [unknown[], number] = await this.dataSource.query(
-      `UPDATE city_report SET attachment_path = $3, attachment_name = $4, attachment_sha256 = $5, attachment_size = $6, attachment_as_of = $7, attachment_submitted_at = $2
-        WHERE id = $1 AND submitted_at = $2 AND attachment_submitted_at IS DISTINCT FROM $2 RETURNING id`,
-      [row.id, new Date(at), path, summary.fileName.slice(0, 255), summary.sha256, summary.bytes, asOf],
-    );
-    if (!updated.length) {
+    const file = { path, name: summary.fileName.slice(0, 255), sha256: summary.sha256, size: summary.bytes, asOf };
+    if (!(await this.cityReports.keepAttachment(row.id, new Date(at), file))) {
       // Submitted again meanwhile (that submission's job makes its own), or another run of this job
       // kept its file first: the first file kept is the one every download gets, never replaced.
       await this.storage.delete(path);
-      const [kept]: { attachment_path: string | null }[] = await this.dataSource.query(
-        `SELECT attachment_path FROM city_report WHERE id = $1 AND attachment_submitted_at = $2`,
-        [row.id, new Date(at)],
-      );
-      return kept?.attachment_path ?? null;
+      return this.cityReports.keptAttachmentPath(row.id, new Date(at));
     }
     if (row.attachment_path && storageKey(row.attachment_path) !== path) await this.storage.delete(storageKey(row.attachment_path));
     return path;

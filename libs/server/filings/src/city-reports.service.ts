@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { CityReportDetail, CityReportListItem, CityReportSnapshot, ReportProgress, ReportStatus } from '@cqo/contracts';
+import type { CityReportDetail, CityReportListItem, ReportProgress, ReportStatus } from '@cqo/contracts';
 import { REPORT_STATUS_LABELS, canTransition, isLate, lockedReason, reasonError, subtreePattern, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { EligibilityService } from '@cqo/server-eligibility';
@@ -12,48 +12,13 @@ import { RegionsService, type RegionEntity } from '@cqo/server-regions';
 import { FILE_STORAGE, openRecorded, type FileStorage } from '@cqo/server-storage';
 import { FilingSettingsService } from './filing-settings.service';
 import { NotificationsService } from './notifications.service';
+import { CityReportsRepository, type CityReportRow, type KeptAttachment } from './city-reports.repository';
 import { citySnapshot } from './region-figures';
 import { recordEvent, reportEvents } from './report-events';
-
-interface CityReportRow {
-  id: string;
-  region_code: string;
-  year: number;
-  status: ReportStatus;
-  version: number;
-  narrative: string;
-  snapshot: CityReportSnapshot | null;
-  unreviewed_at_submission: number | null;
-  submitted_at: Date | null;
-  late: boolean;
-  return_reason: string | null;
-  reviewed_at: Date | null;
-  reviewed_by_name: string | null;
-  attachment_sha256: string | null;
-  attachment_as_of: string | null;
-  /** The kept 统计表 belongs to the current submission (see `CURRENT_ATTACHMENT`). */
-  attachment_current: boolean;
-}
 
 /** How long a download of the 统计表 waits for the worker to make it after a submission, and how often it looks. */
 const ATTACHMENT_WAIT_MS = 30_000;
 const ATTACHMENT_POLL_MS = 250;
-
-interface KeptAttachment {
-  id: string;
-  attachment_path: string;
-  attachment_name: string | null;
-  attachment_sha256: string;
-  attachment_size: string;
-}
-
-/** A kept 统计表 is the current one when it was made for the report's latest submission. */
-const CURRENT_ATTACHMENT = `(c.attachment_path IS NOT NULL AND c.attachment_submitted_at = c.submitted_at)`;
-
-const SELECT = `SELECT c.id, c.region_code, c.year, c.status, c.version, c.narrative, c.snapshot, c.unreviewed_at_submission, c.submitted_at,
-       c.late, c.return_reason, c.reviewed_at, u.display_name AS reviewed_by_name,
-       c.attachment_sha256, c.attachment_as_of::text AS attachment_as_of, coalesce(${CURRENT_ATTACHMENT}, false) AS attachment_current
-  FROM city_report c LEFT JOIN app_user u ON u.id = c.reviewed_by`;
 
 export const NARRATIVE_MAX = 20000;
 
@@ -73,6 +38,7 @@ function attachmentOf(regionCode: string, year: number, row: CityReportRow | nul
 export class CityReportsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly reports: CityReportsRepository,
     private readonly regions: RegionsService,
     private readonly settings: FilingSettingsService,
     private readonly notifications: NotificationsService,
@@ -87,13 +53,8 @@ export class CityReportsService {
     this.assertYear(year);
     const root = await this.regions.scopeRoot(actor);
     if (Number(root.level) > 2) throw AppException.notFound('市州年度报告');
-    const rows = await this.dataSource.query(
-      `SELECT g.code, g.name, c.id, c.status, c.version, c.late, c.submitted_at, c.unreviewed_at_submission
-         FROM region g LEFT JOIN city_report c ON c.region_code = g.code AND c.year = $2
-        WHERE g.level = 2 AND g.path LIKE $1 ORDER BY g.code`,
-      [subtreePattern(root.path), year],
-    );
-    return rows.map((r: Record<string, never>) => ({
+    const rows = await this.reports.list(subtreePattern(root.path), year);
+    return rows.map((r) => ({
       id: r.id ?? null,
       regionCode: r.code,
       regionName: r.name,
@@ -109,8 +70,7 @@ export class CityReportsService {
   async get(actor: Actor, regionCode: string, year: number): Promise<CityReportDetail> {
     const region = await this.city(actor, regionCode);
     this.assertYear(year);
-    const [row]: CityReportRow[] = await this.dataSource.query(`${SELECT} WHERE c.region_code = $1 AND c.year = $2`, [region.code, year]);
-    return this.detail(region, year, row ?? null);
+    return this.detail(region, year, await this.reports.find(region.code, year));
   }
 
   /**
@@ -123,25 +83,14 @@ export class CityReportsService {
   async attachment(actor: Actor, regionCode: string, year: number): Promise<{ fileName: string; stream: Readable; size: number; sha256: string }> {
     const region = await this.city(actor, regionCode);
     this.assertYear(year);
-    let row = await this.keptAttachment(region.code, year);
+    let row = await this.reports.keptAttachment(region.code, year);
     for (const until = Date.now() + ATTACHMENT_WAIT_MS; !row.file && row.submitted && Date.now() < until; ) {
       await new Promise((r) => setTimeout(r, ATTACHMENT_POLL_MS));
-      row = await this.keptAttachment(region.code, year);
+      row = await this.reports.keptAttachment(region.code, year);
     }
     if (!row.submitted) throw AppException.notFound('统计表');
     if (!row.file) throw AppException.conflict('统计表正在生成，请稍后再下载');
     return this.sendAttachment(actor, region, year, row.file);
-  }
-
-  /** The current submission's kept file, if made yet, and whether the report has a submission at all. */
-  private async keptAttachment(regionCode: string, year: number): Promise<{ submitted: boolean; file: KeptAttachment | null }> {
-    const [row]: (KeptAttachment & { submitted: boolean; current: boolean })[] = await this.dataSource.query(
-      `SELECT c.id, c.attachment_path, c.attachment_name, c.attachment_sha256, c.attachment_size, c.submitted_at IS NOT NULL AS submitted,
-              coalesce(${CURRENT_ATTACHMENT}, false) AS current
-         FROM city_report c WHERE c.region_code = $1 AND c.year = $2`,
-      [regionCode, year],
-    );
-    return { submitted: !!row?.submitted, file: row?.current ? row : null };
   }
 
   private async sendAttachment(actor: Actor, region: RegionEntity, year: number, row: KeptAttachment): Promise<{ fileName: string; stream: Readable; size: number; sha256: string }> {
@@ -163,7 +112,7 @@ export class CityReportsService {
         await recordEvent(m, 'city', id, 'not-started', 'draft', actor, null, now);
         await audited(tx, id, { regionCode: region.code, year, from: 'not-started', to: 'draft' });
       } else {
-        await m.query(`UPDATE city_report SET narrative = $2, version = version + 1, updated_at = $3 WHERE id = $1`, [row.id, text, now]);
+        await this.reports.saveNarrative(m, row.id, text, now);
         await audited(tx, row.id, { regionCode: region.code, year, status: row.status });
       }
     });
@@ -190,11 +139,7 @@ export class CityReportsService {
       const snapshot = await citySnapshot(m, region.code, year, today, now, (asOf, pathLike) => this.eligibility.judgeOn(m, asOf, { pathLike }));
       const unreviewed = await this.unreviewed(m, region.path, year);
       const late = isLate(today, settings.cityDeadline);
-      await m.query(
-        `UPDATE city_report SET status = 'submitted', narrative = $2, snapshot = $3, unreviewed_at_submission = $4, submitted_at = $5, submitted_by = $6,
-                late = $7, return_reason = NULL, reviewed_at = NULL, reviewed_by = NULL, version = version + 1, updated_at = $5 WHERE id = $1`,
-        [id, text, snapshot, unreviewed, now, actor.userId || null, late],
-      );
+      await this.reports.submit(m, id, { narrative: text, snapshot, unreviewed, at: now, by: actor.userId || null, late });
       await recordEvent(m, 'city', id, from, 'submitted', actor, unreviewed ? `尚有 ${unreviewed} 份企业年报未审核` : null, now);
       // The 统计表 of this submission, generated by the worker from the figures as of today and kept.
       await tx.enqueue('files.city-attachment', { reportId: id, submittedAt: now.toISOString() });
@@ -219,16 +164,19 @@ export class CityReportsService {
     const to: ReportStatus = action === 'accept' ? 'accepted' : 'returned';
     const sent = await this.unitOfWork.run(actor, `city_report.${action}`, async (m, tx) => {
       const now = this.clock.now();
-      const [updated]: [{ id: string; version: number }[], number] = await m.query(
-        `UPDATE city_report SET status = $4, version = version + 1, reviewed_at = $5, reviewed_by = $6, return_reason = $7, updated_at = $5
-          WHERE region_code = $1 AND year = $2 AND version = $3 AND status = 'submitted' RETURNING id, version`,
-        [region.code, year, version, to, now, actor.userId || null, action === 'return' ? text : null],
-      );
-      const done = updated[0];
+      const done = await this.reports.review(m, {
+        regionCode: region.code,
+        year,
+        version,
+        to,
+        at: now,
+        by: actor.userId || null,
+        reason: action === 'return' ? text : null,
+      });
       if (!done) {
-        const [row] = await m.query(`SELECT status FROM city_report WHERE region_code = $1 AND year = $2`, [region.code, year]);
-        if (!row) throw AppException.conflict('该市州尚未上报年度报告');
-        throw AppException.conflict(`该报告已被他人处理或尚未上报（当前状态：${REPORT_STATUS_LABELS[row.status as ReportStatus]}），请刷新后查看`);
+        const status = await this.reports.status(m, region.code, year);
+        if (!status) throw AppException.conflict('该市州尚未上报年度报告');
+        throw AppException.conflict(`该报告已被他人处理或尚未上报（当前状态：${REPORT_STATUS_LABELS[status]}），请刷新后查看`);
       }
       await recordEvent(m, 'city', done.id, 'submitted', to, actor, text, now);
       await audited(tx, done.id, { regionCode: region.code, year, from: 'submitted', to, reason: text });
@@ -280,7 +228,7 @@ export class CityReportsService {
   }
 
   private async lockForCity(m: EntityManager, regionCode: string, year: number, version: number): Promise<CityReportRow | null> {
-    const [row]: CityReportRow[] = await m.query(`${SELECT} WHERE c.region_code = $1 AND c.year = $2 FOR UPDATE OF c`, [regionCode, year]);
+    const row = await this.reports.lock(m, regionCode, year);
     if (!row) {
       if (version !== 0) throw AppException.conflict('报告不存在，请刷新后重试');
       return null;
@@ -293,13 +241,9 @@ export class CityReportsService {
   }
 
   private async insert(m: EntityManager, region: RegionEntity, year: number, narrative: string): Promise<string> {
-    const [row] = await m.query(
-      `INSERT INTO city_report (region_code, region_path, year, status, narrative, created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5, $5)
-       ON CONFLICT (region_code, year) DO NOTHING RETURNING id`,
-      [region.code, region.path, year, narrative, this.clock.now()],
-    );
-    if (!row) throw AppException.conflict('报告已在别处创建，请刷新后重试');
-    return row.id;
+    const id = await this.reports.insertDraft(m, { regionCode: region.code, regionPath: region.path, year, narrative, at: this.clock.now() });
+    if (!id) throw AppException.conflict('报告已在别处创建，请刷新后重试');
+    return id;
   }
 
   /** A 市州 the actor may read (the city itself, or the province / admin above it). */

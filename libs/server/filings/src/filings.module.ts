@@ -5,6 +5,7 @@ import { RegionsModule } from '@cqo/server-regions';
 import { FileStorageModule } from '@cqo/server-storage';
 import { TrainingModule } from '@cqo/server-training';
 import { AnnualReportsService } from './annual-reports.service';
+import { CityReportsRepository } from './city-reports.repository';
 import { CityReportsService } from './city-reports.service';
 import { AnnualReportsController } from './annual-reports.controller';
 import { CityReportsController } from './city-reports.controller';
@@ -33,9 +34,20 @@ const channel = { provide: NOTIFICATION_CHANNEL, useClass: LogNotificationChanne
 })
 export class NotificationsModule {}
 
+/**
+ * The city report's repository alone (the only writer of `city_report`), for a feature that keeps
+ * something on a report without the whole reporting cycle: the 统计表 the files worker makes for a
+ * submission (issue 19).
+ */
+@Module({
+  providers: [CityReportsRepository],
+  exports: [CityReportsRepository],
+})
+export class CityReportsDataModule {}
+
 /** The reporting cycle for the api: settings, annual reports, city reports, 催报 and the notification centre. */
 @Module({
-  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, NotificationsModule, FileStorageModule],
+  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, NotificationsModule, FileStorageModule, CityReportsDataModule],
   controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
   providers: [FilingSettingsService, FilingStatusListService, AnnualReportsService, CityReportsService, RemindersService],
   exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsModule],

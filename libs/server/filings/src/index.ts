@@ -4,6 +4,7 @@ export * from './notifications.service';
 export * from './certificate-messages';
 export * from './filing-settings.service';
 export * from './annual-reports.service';
+export * from './city-reports.repository';
 export * from './city-reports.service';
 export * from './reminders.service';
 export * from './filing-status-list.service';
