@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createSecretKey, randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
+import { AppSettingsRepository } from '@cqo/server-database';
 
 export interface AccessClaims {
   sub: string;
@@ -27,7 +27,7 @@ export class TokenService implements OnModuleInit {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly settings: AppSettingsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -38,13 +38,9 @@ export class TokenService implements OnModuleInit {
     this.jwt = new JwtService({ secret: createSecretKey(Buffer.from(secret)), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } });
   }
 
-  private async storedSecret(): Promise<string> {
-    await this.dataSource.query(
-      `INSERT INTO app_setting (key, value) VALUES ('jwt_secret', to_jsonb($1::text)) ON CONFLICT (key) DO NOTHING`,
-      [randomBytes(48).toString('base64url')],
-    );
-    const [row] = await this.dataSource.query(`SELECT value #>> '{}' AS secret FROM app_setting WHERE key = 'jwt_secret'`);
-    return row.secret as string;
+  /** The secret every process on this database signs with: the first process to start stores one. */
+  private storedSecret(): Promise<string> {
+    return this.settings.keepFirst('jwt_secret', randomBytes(48).toString('base64url'));
   }
 
   sign(claims: AccessClaims): string {

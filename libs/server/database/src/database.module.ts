@@ -3,10 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { appRoleProblem } from './app-role';
+import { AppSettingsRepository } from './app-settings.repository';
 import { dataSourceOptions } from './data-source-options';
 import { installTransactionGuard } from './transaction-guard';
 
-/** One data source for the process. Entities come from each feature's TypeOrmModule.forFeature. */
+/** One data source for the process, and the `app_setting` store. Entities come from each feature's TypeOrmModule.forFeature. */
 @Global()
 @Module({
   imports: [
@@ -15,6 +16,8 @@ import { installTransactionGuard } from './transaction-guard';
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.databaseUrl, {}, config.db), autoLoadEntities: true }),
     }),
   ],
+  providers: [AppSettingsRepository],
+  exports: [AppSettingsRepository],
 })
 export class DatabaseModule implements OnApplicationBootstrap {
   // Installed when the module is built, before any lifecycle hook can open a transaction.

@@ -9,3 +9,4 @@ export * from './audit-hash';
 export * from './app-role';
 export * from './group-commit';
 export * from './columns';
+export * from './app-settings.repository';

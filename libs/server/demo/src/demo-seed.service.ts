@@ -5,14 +5,17 @@ import type { StatTarget } from '@cqo/contracts';
 import { BUILT_IN_PROFILES, chinaDate, DEFAULT_TARGETS, DEFAULT_WEIGHTS, defaultProfileFor, parseProfileRef } from '@cqo/policy';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { hashPassword } from '@cqo/server-auth';
-import { chainDrafts, GENESIS_HASH, ledgerHours } from '@cqo/server-database';
+import { AppSettingsRepository, chainDrafts, GENESIS_HASH, ledgerHours } from '@cqo/server-database';
 import { APP_CONFIG, pickSnake, type AppConfig } from '@cqo/server-common';
 import { citySnapshot } from '@cqo/server-filings';
-import { SnapshotService } from '@cqo/server-stats';
+import { SnapshotService, StatsService } from '@cqo/server-stats';
 import { DEFAULT_HISTORY_YEARS, demoCqoPins, generateDemoCqos, type DemoAppointment, type DemoTrainingRecord, type DemoViolation } from './demo-cqo.generator';
 import { demoRegionsOf, demoUserSpecs, generateDemoEnterprises, type DemoRegion } from './demo-data.generator';
 import { generateDemoEvaluation, type DemoCertificate, type DemoEvaluationApplication, type DemoEvaluationData } from './demo-evaluation.generator';
 import { generateDemoFilings, type DemoAnnualReport, type DemoCityReport, type DemoReportEvent, type DemoReportLifecycle } from './demo-filings.generator';
+
+/** The `app_setting` key of what the seeder built: present once a demo province is in, so a second run only reports it. */
+const DEMO_SEED_KEY = 'demo_seed';
 
 /** Every demo account shares this password; it exists only in databases seeded with demo data. */
 export const DEMO_PASSWORD = 'Cqo@2026demo';
@@ -61,14 +64,15 @@ export class DemoSeedService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly snapshots: SnapshotService,
+    private readonly stats: StatsService,
+    private readonly settings: AppSettingsRepository,
     private readonly eligibility: EligibilityService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async seed(opts: { enterprises: number; years?: number; now?: Date }): Promise<DemoSeedResult> {
-    const [marker] = await this.dataSource.query(`SELECT value FROM app_setting WHERE key = 'demo_seed'`);
-    if (marker) {
-      const v = marker.value;
+    const v = await this.settings.get<Record<string, unknown>>(DEMO_SEED_KEY);
+    if (v) {
       return {
         seeded: false,
         enterprises: Number(v.enterprises),
@@ -247,13 +251,8 @@ export class DemoSeedService {
       });
       // The province's targets: the policy's (all due by the end of last year) and a next-phase one
       // still running, so the dashboard shows targets met, 逾期未达标 and pending with days left.
-      await m.query(
-        `INSERT INTO stat_setting (province_code, targets, weights, updated_at, updated_by) VALUES ($1, $2, $3, now(), NULL) ON CONFLICT (province_code) DO NOTHING`,
-        [province, JSON.stringify(demoTargets(year)), JSON.stringify(DEFAULT_WEIGHTS)],
-      );
-      await m.query(`INSERT INTO app_setting (key, value) VALUES ('demo_seed', $1)`, [
-        JSON.stringify({ ...counts, at: new Date().toISOString() }),
-      ]);
+      await this.stats.seedSettings(m, demoTargets(year), DEFAULT_WEIGHTS);
+      await this.settings.add(m, DEMO_SEED_KEY, { ...counts, at: new Date().toISOString() });
     });
     const inserted = Date.now();
     // Fresh tables have no planner statistics yet; without them the first aggregation plans badly.

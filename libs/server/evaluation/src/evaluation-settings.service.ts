@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { EVALUATION_SCHEMES, type EvaluationScheme, type EvaluationSettings, type GradeBandView, type SchemeView, type UpdateEvaluationSettingsRequest } from '@cqo/contracts';
 import { SCORING_SCHEMES, validateBands, withBands, type ScoringScheme } from '@cqo/policy';
 import { AppException, type Actor } from '@cqo/server-common';
+import { AppSettingsRepository } from '@cqo/server-database';
 import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 
@@ -12,14 +13,13 @@ const KEY = 'evaluation';
 @Injectable()
 export class EvaluationSettingsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: AppSettingsRepository,
     private readonly regions: RegionsService,
     private readonly unitOfWork: UnitOfWork,
   ) {}
 
-  async get(m: EntityManager = this.dataSource.manager): Promise<EvaluationSettings> {
-    const [row] = await m.query(`SELECT value FROM app_setting WHERE key = $1`, [KEY]);
-    const stored = (row?.value ?? {}) as Partial<EvaluationSettings>;
+  async get(m?: EntityManager): Promise<EvaluationSettings> {
+    const stored = (await this.store.get<Partial<EvaluationSettings>>(KEY, m)) ?? {};
     const province = await this.regions.province();
     return {
       validityYears: stored.validityYears ?? 3,
@@ -54,11 +54,7 @@ export class EvaluationSettingsService {
     const errors = validateBands(next.zhejiangBands, SCORING_SCHEMES.zhejiang.passTotal);
     if (errors.length) throw AppException.validation(errors.map((message) => ({ field: 'zhejiangBands', code: 'invalid', message })));
     await this.unitOfWork.run(actor, 'evaluation.settings', async (m, tx) => {
-      await m.query(
-        `INSERT INTO app_setting (key, value, updated_at) VALUES ($1, $2, now())
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [KEY, JSON.stringify(next)],
-      );
+      await this.store.put(m, KEY, next);
       await tx.audit({ objectType: 'app_setting', objectId: KEY, details: { from: current, to: next } });
     });
     return next;

@@ -301,6 +301,15 @@ export class StatsService {
     return saved;
   }
 
+  /** The province's targets and weights unless some are set already: a seeder's starting values (not audited; the seed is). */
+  async seedSettings(m: EntityManager, targets: StatTarget[], weights: AssessmentWeights): Promise<void> {
+    await m.query(
+      `INSERT INTO stat_setting (province_code, targets, weights, updated_at, updated_by) VALUES ($1, $2, $3, now(), NULL) ON CONFLICT (province_code) DO NOTHING`,
+      [this.config.provinceCode, JSON.stringify(targets), JSON.stringify(weights)],
+    );
+    this.versionRead = null;
+  }
+
   /** Queues a full rebuild (through the outbox, so the worker runs it). */
   async requestRebuild(actor: Actor, year: number | undefined): Promise<{ queued: true }> {
     await this.unitOfWork.run(actor, 'stats.rebuild', async (_m, tx) => {
