@@ -34,6 +34,9 @@ const OWNERS: Record<string, string> = {
   login_failure: 'libs/server/auth/src/accounts.repository.ts',
   city_report: 'libs/server/filings/src/city-reports.repository.ts',
   stat_setting: 'libs/server/stats/src/stats.service.ts',
+  evaluation_application: 'libs/server/evaluation/src/evaluation-records.repository.ts',
+  evaluation_event: 'libs/server/evaluation/src/evaluation-records.repository.ts',
+  evaluation_talent: 'libs/server/evaluation/src/evaluation-records.repository.ts',
 };
 
 /**

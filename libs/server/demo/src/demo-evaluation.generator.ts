@@ -1,4 +1,4 @@
-import type { CertificateStatus, CqoGrade, EvaluationScheme, EvaluationStatus, ScoreMap, YearlyReviewRating } from '@cqo/contracts';
+import type { CertificateStatus, CqoGrade, EvaluationApplicationRequest, EvaluationScheme, EvaluationStatus, ScoreMap, YearlyReviewRating } from '@cqo/contracts';
 import { certificateNumber, certificateValidUntil, gradeSheet, SCORING_SCHEMES, type GradeResult, type ScoringScheme } from '@cqo/policy';
 import type { DemoCqoData } from './demo-cqo.generator';
 import { dayOf, isoOf, randInt } from './demo-days';
@@ -43,18 +43,13 @@ export interface DemoEvaluationSheet {
   submittedAt: string;
 }
 
-export interface DemoEvaluationApplication {
+/** An application as the enterprise filed it (`EvaluationApplicationRequest`), and how far it got. */
+export interface DemoEvaluationApplication extends Omit<EvaluationApplicationRequest, 'statement'> {
   enterpriseIndex: number;
   personIndex: number;
   /** Index into `cqos.appointments`: the active appointment the enterprise applied for. */
   appointmentIndex: number;
-  scheme: EvaluationScheme;
-  appliedGrade: CqoGrade;
-  experienceYears: number;
-  hasCertificate: boolean;
-  selfAssessment: ScoreMap;
   statement: string | null;
-  recommendation: string;
   status: EvaluationStatus;
   returnReasons: string | null;
   /** YYYY-MM-DD */

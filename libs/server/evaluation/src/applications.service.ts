@@ -48,6 +48,7 @@ import { APP_CONFIG, AppException, Clock, pickCamel, queryPage, type Actor, type
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
+import { EvaluationRecordsRepository, type ApplicationFiling } from './evaluation-records.repository';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 import { checkEvidence, EVIDENCE_LIMITS, type UploadedEvidence } from './evidence-guard';
 
@@ -140,6 +141,7 @@ export class EvaluationApplicationsService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    private readonly records: EvaluationRecordsRepository,
   ) {}
 
   // -------------------------------------------------------------------------------------------
@@ -276,32 +278,21 @@ export class EvaluationApplicationsService {
       const previous = await this.certificates.currentValid(m, a.person_id, dto.scheme);
       const continuing = previous ? await this.certificates.continuingEducation(m, dto.scheme, a.person_id, previous.issued_on, previous.valid_until, this.clock.today()) : null;
       const now = this.clock.now();
-      const [row] = await m.query(
-        `INSERT INTO evaluation_application (body_code, enterprise_id, region_path, person_id, appointment_id, scheme, applied_grade, experience_years,
-           has_certificate, self_assessment, statement, recommendation, status, previous_certificate_id, continuing_education, submitted_at, created_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'submitted', $13, $14, $15, $16, $15) RETURNING id`,
-        [
-          this.config.provinceCode,
-          actor.enterpriseId,
-          a.region_path,
-          a.person_id,
-          a.id,
-          dto.scheme,
-          dto.appliedGrade,
-          dto.experienceYears,
-          dto.hasCertificate,
-          JSON.stringify(dto.selfAssessment),
-          dto.statement?.trim() || null,
-          dto.recommendation.trim(),
-          previous?.id ?? null,
-          continuing ? JSON.stringify(continuing) : null,
-          now,
-          actor.userId,
-        ],
-      );
-      await this.event(m, actor, row.id, 'apply', null, 'submitted', previous ? `再认定（原证书 ${previous.number}）` : null);
-      await tx.audit({ objectType: 'evaluation_application', objectId: row.id, details: { scheme: dto.scheme, appliedGrade: dto.appliedGrade, reevaluation: !!previous } });
-      return row.id as string;
+      const applicationId = await this.records.createApplication(m, {
+        bodyCode: this.config.provinceCode,
+        enterpriseId: actor.enterpriseId!,
+        regionPath: a.region_path,
+        personId: a.person_id,
+        appointmentId: a.id,
+        ...filingOf(dto),
+        previousCertificateId: previous?.id ?? null,
+        continuingEducation: continuing,
+        at: now,
+        createdBy: actor.userId,
+      });
+      await this.event(m, actor, applicationId, 'apply', null, 'submitted', previous ? `再认定（原证书 ${previous.number}）` : null);
+      await tx.audit({ objectType: 'evaluation_application', objectId: applicationId, details: { scheme: dto.scheme, appliedGrade: dto.appliedGrade, reevaluation: !!previous } });
+      return applicationId;
     });
     return this.detail(actor, id);
   }
@@ -313,11 +304,7 @@ export class EvaluationApplicationsService {
       if (app.version !== dto.version) throw AppException.conflict('申请已被修改，请刷新后重试');
       const [{ appointment_id }] = await m.query(`SELECT appointment_id FROM evaluation_application WHERE id = $1`, [id]);
       await this.assertPreconditions(m, appointment_id, app.person_id, dto);
-      await m.query(
-        `UPDATE evaluation_application SET scheme = $2, applied_grade = $3, experience_years = $4, has_certificate = $5, self_assessment = $6,
-                statement = $7, recommendation = $8, status = 'submitted', submitted_at = $9, updated_at = $9, version = version + 1 WHERE id = $1`,
-        [id, dto.scheme, dto.appliedGrade, dto.experienceYears, dto.hasCertificate, JSON.stringify(dto.selfAssessment), dto.statement?.trim() || null, dto.recommendation.trim(), this.clock.now()],
-      );
+      await this.records.resubmitApplication(m, id, { ...filingOf(dto), at: this.clock.now() });
       return { to: 'submitted' };
     });
     return this.detail(actor, id);
@@ -347,7 +334,7 @@ export class EvaluationApplicationsService {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
           [fileId, id, fileName, contentType, buffer.length, createHash('sha256').update(buffer).digest('hex'), key, this.clock.now(), actor.userId],
         );
-        await m.query(`UPDATE evaluation_application SET updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+        await this.records.touchApplication(m, id, this.clock.now());
         return { to: null, note: fileName, details: { fileId, fileName, size: buffer.length } };
       });
     } catch (err) {
@@ -372,7 +359,7 @@ export class EvaluationApplicationsService {
   async returnForCompletion(actor: Actor, id: string, dto: ReturnEvaluationRequest): Promise<EvaluationApplicationDetail> {
     const reasons = dto.reasons.trim();
     await this.step(actor, id, 'return', async (m) => {
-      await m.query(`UPDATE evaluation_application SET status = 'returned', return_reasons = $2, updated_at = $3, version = version + 1 WHERE id = $1`, [id, reasons, this.clock.now()]);
+      await this.records.returnApplication(m, id, reasons, this.clock.now());
       return { to: 'returned', note: reasons };
     });
     return this.detail(actor, id);
@@ -420,7 +407,7 @@ export class EvaluationApplicationsService {
          ON CONFLICT (application_id, user_id) DO UPDATE SET scores = EXCLUDED.scores, comment = EXCLUDED.comment, result = EXCLUDED.result, submitted_at = EXCLUDED.submitted_at`,
         [id, actor.userId, JSON.stringify(dto.scores), dto.comment?.trim() || null, JSON.stringify(result), this.clock.now()],
       );
-      await m.query(`UPDATE evaluation_application SET updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      await this.records.touchApplication(m, id, this.clock.now());
       return { to: null, details: { total: result.total, grade: result.grade } };
     });
     return (await this.sheets(id)).find((s) => s.userId === actor.userId)!;
@@ -448,11 +435,7 @@ export class EvaluationApplicationsService {
       if (!interview_on) throw AppException.conflict('尚未记录面试答辩（001 9.3.1），不能出具认定报告');
       const scheme = await this.settings.scheme(app.scheme, m);
       const result = this.grade(scheme, app, dto.scores);
-      await m.query(
-        `UPDATE evaluation_application SET status = 'reported', report = $2, report_scores = $3, report_conclusion = $4, reported_at = $5, reported_by = $6,
-                updated_at = $5, version = version + 1 WHERE id = $1`,
-        [id, JSON.stringify(result), JSON.stringify(dto.scores), dto.conclusion?.trim() || null, this.clock.now(), actor.userId],
-      );
+      await this.records.reportApplication(m, id, { result, scores: dto.scores, conclusion: dto.conclusion?.trim() || null, at: this.clock.now(), by: actor.userId });
       return { to: 'reported', note: result.reasons.join('；'), details: { total: result.total, grade: result.grade } };
     });
     return this.detail(actor, id);
@@ -567,8 +550,7 @@ export class EvaluationApplicationsService {
     if (dto.date > this.clock.today()) throw AppException.validation([{ field: 'date', code: 'future', message: '日期不能晚于今天' }]);
     await this.step(actor, id, step, async (m) => {
       await this.assertPanel(m, actor, id, false);
-      const col = step === 'interview' ? 'interview' : 'site_visit';
-      await m.query(`UPDATE evaluation_application SET ${col}_on = $2, ${col}_notes = $3, updated_at = $4 WHERE id = $1`, [id, dto.date, dto.notes.trim(), this.clock.now()]);
+      await this.records.recordVisit(m, id, step, dto.date, dto.notes.trim(), this.clock.now());
       return { to: null, note: `${dto.date} ${dto.notes.trim()}` };
     });
     return this.detail(actor, id);
@@ -653,14 +635,12 @@ export class EvaluationApplicationsService {
   }
 
   private async setStatus(m: EntityManager, id: string, status: EvaluationStatus): Promise<void> {
-    await m.query(`UPDATE evaluation_application SET status = $2, updated_at = $3, version = version + 1 WHERE id = $1`, [id, status, this.clock.now()]);
+    await this.records.setApplicationStatus(m, id, status, this.clock.now());
   }
 
+  /** A row of the application's history, now, by the actor (none: the system). */
   async event(m: EntityManager, actor: Actor | null, id: string, action: string, from: EvaluationStatus | null, to: EvaluationStatus | null, note: string | null): Promise<void> {
-    await m.query(
-      `INSERT INTO evaluation_event (application_id, at, actor_id, actor_role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, this.clock.now(), actor?.userId || null, actor?.role ?? null, action, from, to, note],
-    );
+    await this.records.addEvent(m, { applicationId: id, at: this.clock.now(), actorId: actor?.userId || null, actorRole: actor?.role ?? null, action, from, to, note });
   }
 
   private async sheets(id: string): Promise<EvaluationSheetView[]> {
@@ -718,5 +698,18 @@ function toListItem(r: ApplicationRow): EvaluationApplicationListItem {
     total: r.report?.total ?? null,
     submittedAt: new Date(r.submitted_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** What the enterprise files, from a first application or a resubmission: the texts trimmed. */
+function filingOf(dto: EvaluationApplicationRequest): ApplicationFiling {
+  return {
+    scheme: dto.scheme,
+    appliedGrade: dto.appliedGrade,
+    experienceYears: dto.experienceYears,
+    hasCertificate: dto.hasCertificate,
+    selfAssessment: dto.selfAssessment,
+    statement: dto.statement?.trim() || null,
+    recommendation: dto.recommendation.trim(),
   };
 }

@@ -39,6 +39,7 @@ import { AppException, Clock, pickCamel, queryPage, type Actor } from '@cqo/serv
 import { certificateNotification, NotificationsService, type OutgoingNotification } from '@cqo/server-filings';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { toYearHours, YEAR_HOURS_SQL } from '@cqo/server-training';
+import { EvaluationRecordsRepository } from './evaluation-records.repository';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 
 interface CertificateRow {
@@ -118,6 +119,7 @@ export class EvaluationCertificatesService {
     private readonly settings: EvaluationSettingsService,
     private readonly clock: Clock,
     private readonly notifications: NotificationsService,
+    private readonly records: EvaluationRecordsRepository,
   ) {}
 
   /** What the actor may read of certificates (`alias`): the one scope, an evaluator its body's (issue 19 item 3). */
@@ -194,14 +196,11 @@ export class EvaluationCertificatesService {
           );
           await this.certEvent(m, prev.id, prev.status, 'terminated', `再认定换发新证 ${number}`, actor, null);
           // A 人才库 member keeps the place, now on the new certificate.
-          await m.query(`UPDATE evaluation_talent SET certificate_id = $2 WHERE certificate_id = $1 AND removed_at IS NULL`, [prev.id, cert.id]);
+          await this.records.moveTalent(m, prev.id, cert.id);
         }
       }
-      await m.query(`UPDATE evaluation_application SET status = 'certified', updated_at = $2, version = version + 1 WHERE id = $1`, [app.id, now]);
-      await m.query(
-        `INSERT INTO evaluation_event (application_id, at, actor_id, actor_role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, 'certificate', 'reported', 'certified', $5)`,
-        [app.id, now, actor.userId, actor.role, number],
-      );
+      await this.records.setApplicationStatus(m, app.id, 'certified', now);
+      await this.records.addEvent(m, { applicationId: app.id, at: now, actorId: actor.userId, actorRole: actor.role, action: 'certificate', from: 'reported', to: 'certified', note: number });
       await tx.audit({ objectType: 'evaluation_certificate', objectId: cert.id, details: { number, applicationId: app.id, grade: report.grade, total: report.total } });
       return cert.id as string;
     });
@@ -622,10 +621,7 @@ export class EvaluationCertificatesService {
     if (LEAVES_TALENT_POOL.includes(to)) {
       // The 人才库 holds qualified holders only: a certificate that has ended takes its holder out
       // (a suspension does not: the list shows it, and a reinstatement needs no re-adding).
-      await m.query(
-        `UPDATE evaluation_talent SET removed_at = $2, removed_by = $3, removal_reason = $4 WHERE certificate_id = $1 AND removed_at IS NULL`,
-        [id, this.clock.now(), actor?.userId || null, `证书${WHAT_STATUS[to]}：${reason}`.slice(0, 500)],
-      );
+      await this.records.removeTalentOfCertificate(m, id, { at: this.clock.now(), by: actor?.userId || null, reason: `证书${WHAT_STATUS[to]}：${reason}`.slice(0, 500) });
     }
   }
 

@@ -7,16 +7,19 @@ import { FileStorageModule } from '@cqo/server-storage';
 import { EvaluationApplicationsService } from './applications.service';
 import { EvaluationController, PublicCertificateController } from './evaluation.controller';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
+import { EvaluationRecordsRepository } from './evaluation-records.repository';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 import { EvaluationProcessor, EvaluationScheduleService } from './jobs/evaluation.processor';
 import { TalentPoolService } from './talent-pool.service';
 
 const SERVICES = [EvaluationSettingsService, EvaluationCertificatesService, EvaluationApplicationsService, TalentPoolService];
+/** The services and the one writer of their shared tables (issue 19 item 2), which stays inside the feature. */
+const PROVIDERS = [...SERVICES, EvaluationRecordsRepository];
 
 /** The worker's part: the certificate jobs. No controllers (the public one needs the api's throttler). */
 @Module({
   imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule, NotificationsModule],
-  providers: [...SERVICES, EvaluationProcessor, EvaluationScheduleService],
+  providers: [...PROVIDERS, EvaluationProcessor, EvaluationScheduleService],
 })
 export class EvaluationWorkerModule {}
 
@@ -27,7 +30,7 @@ export class EvaluationWorkerModule {}
  */
 @Module({
   imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule, NotificationsModule],
-  providers: SERVICES,
+  providers: PROVIDERS,
   exports: SERVICES,
 })
 export class EvaluationServicesModule {}

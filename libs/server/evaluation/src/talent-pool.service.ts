@@ -6,6 +6,7 @@ import { AppException, Clock, queryPage, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
+import { EvaluationRecordsRepository } from './evaluation-records.repository';
 
 const SELECT = `SELECT t.id, t.person_id, c.holder_name, t.certificate_id, c.number, c.grade, c.status, c.organisation_name,
        coalesce(city.code, e.region_code) AS city_code, coalesce(city.name, r.name) AS city_name, t.note, t.added_at, u.display_name AS added_by_name
@@ -22,6 +23,7 @@ export class TalentPoolService {
     private readonly regions: RegionsService,
     private readonly certificates: EvaluationCertificatesService,
     private readonly clock: Clock,
+    private readonly records: EvaluationRecordsRepository,
   ) {}
 
   async list(actor: Actor, q: TalentPoolQuery): Promise<TalentPoolPage> {
@@ -47,12 +49,9 @@ export class TalentPoolService {
       if (c.status !== 'valid') throw AppException.conflict('只有有效证书的持证人可以入选人才库');
       const [dup] = await m.query(`SELECT id FROM evaluation_talent WHERE person_id = $1 AND removed_at IS NULL`, [c.person_id]);
       if (dup) throw AppException.conflict('该首席质量官已在人才库中');
-      const [row] = await m.query(
-        `INSERT INTO evaluation_talent (person_id, certificate_id, note, added_at, added_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [c.person_id, c.id, dto.note?.trim() || null, this.clock.now(), actor.userId],
-      );
-      await tx.audit({ objectType: 'evaluation_talent', objectId: row.id, details: { certificateId: c.id, personId: c.person_id } });
-      return row.id as string;
+      const talentId = await this.records.addTalent(m, { personId: c.person_id, certificateId: c.id, note: dto.note?.trim() || null, at: this.clock.now(), by: actor.userId });
+      await tx.audit({ objectType: 'evaluation_talent', objectId: talentId, details: { certificateId: c.id, personId: c.person_id } });
+      return talentId;
     });
     const [row] = await this.dataSource.query(`${SELECT} WHERE t.id = $1`, [id]);
     return toItem(row);
@@ -69,7 +68,7 @@ export class TalentPoolService {
           )
         : [];
       if (!t) throw AppException.notFound('人才库记录');
-      await m.query(`UPDATE evaluation_talent SET removed_at = $2, removed_by = $3, removal_reason = $4 WHERE id = $1`, [id, this.clock.now(), actor.userId, reason.trim()]);
+      await this.records.removeTalent(m, id, { at: this.clock.now(), by: actor.userId, reason: reason.trim() });
       await tx.audit({ objectType: 'evaluation_talent', objectId: id, details: { personId: t.person_id, reason } });
     });
   }
