@@ -33,6 +33,7 @@ const OWNERS: Record<string, string> = {
   login_lock: 'libs/server/auth/src/accounts.repository.ts',
   login_failure: 'libs/server/auth/src/accounts.repository.ts',
   city_report: 'libs/server/filings/src/city-reports.repository.ts',
+  notification: 'libs/server/filings/src/notifications.service.ts',
   stat_setting: 'libs/server/stats/src/stats.service.ts',
   evaluation_application: 'libs/server/evaluation/src/evaluation-records.repository.ts',
   evaluation_event: 'libs/server/evaluation/src/evaluation-records.repository.ts',

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { NotificationItem, NotificationKind, NotificationList } from '@cqo/contracts';
+import { inRegionSql } from '@cqo/server-auth';
 import { AppException, Clock, isoOrNull, pickCamel, type Actor } from '@cqo/server-common';
 import { MessagingService, type MessageTemplate } from '@cqo/server-messaging';
 import { NOTIFICATION_CHANNEL, type NotificationChannel, type OutgoingNotification } from './notification-channel';
@@ -47,6 +48,7 @@ export function templateOf(kind: NotificationKind): MessageTemplate {
 /** Who gets a notification: users picked by a SQL condition over `app_user u` (active users only). */
 export type Recipients =
   | { enterpriseId: string }
+  | { enterpriseIds: string[] }
   | { regionCode: string; roles: ('city' | 'county' | 'province')[] }
   | { userIds: string[] };
 
@@ -85,6 +87,9 @@ export class NotificationsService {
     if ('enterpriseId' in to) {
       params.push(to.enterpriseId);
       where = `u.role = 'enterprise' AND u.enterprise_id = $7`;
+    } else if ('enterpriseIds' in to) {
+      params.push(to.enterpriseIds);
+      where = `u.role = 'enterprise' AND u.enterprise_id = ANY($7::uuid[])`;
     } else if ('regionCode' in to) {
       params.push(to.regionCode, to.roles);
       where = `u.region_code = $7 AND u.role = ANY($8::varchar[])`;
@@ -104,6 +109,27 @@ export class NotificationsService {
     );
     await this.message(m, rows.map((r) => r.user_id), n);
     return rows.map((r) => ({ userId: r.user_id, username: r.username, title: n.title, body: n.body, link: n.link }));
+  }
+
+  /**
+   * The officers' daily digest of a chase (bell only, no e-mail or SMS): every active city and
+   * county officer whose region holds any of `outstanding` (the region paths of the enterprises
+   * still to report, one entry each) is told how many, once per (user, dedupe key).
+   */
+  async outstandingDigest(m: EntityManager, outstanding: string[], n: Omit<NewNotification, 'body'>): Promise<OutgoingNotification[]> {
+    const rows: { user_id: string; username: string; body: string }[] = await m.query(
+      `WITH o AS (SELECT unnest($1::text[]) AS region_path),
+       ins AS (
+         INSERT INTO notification (user_id, kind, title, body, link, dedupe_key, created_at)
+         SELECT u.id, $2, $3, '本地区还有 ' || n.count || ' 家企业未报送年度报告，可在“报送情况”中催报。', $4, $5, $6
+           FROM app_user u JOIN region g ON g.code = u.region_code
+           CROSS JOIN LATERAL (SELECT count(*) AS count FROM o WHERE ${inRegionSql('o', `g.path || '%'`)}) n
+          WHERE u.is_active AND u.role IN ('city','county') AND n.count > 0
+         ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING user_id, body)
+       SELECT ins.user_id, u.username, ins.body FROM ins JOIN app_user u ON u.id = ins.user_id`,
+      [outstanding, n.kind, n.title, n.link, n.dedupeKey, this.clock.now()],
+    );
+    return rows.map((r) => ({ userId: r.user_id, username: r.username, title: n.title, body: r.body, link: n.link }));
   }
 
   /** Queues the e-mail and SMS of notifications just created for these users (in the caller's transaction). */

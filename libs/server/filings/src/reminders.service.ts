@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { FilingSettings, FilingStatusQuery, FilingStatusResponse, RegionLevel, RemindRequest, RemindResult } from '@cqo/contracts';
 import { currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
-import { inRegion, inRegionSql } from '@cqo/server-auth';
+import { inRegion } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { MessagingService, type DeliveryItem } from '@cqo/server-messaging';
 import { UnitOfWork } from '@cqo/server-queue';
@@ -166,42 +166,22 @@ export class RemindersService {
       due.kind === 'deadline-approaching'
         ? { title: `${s.year} 年度报告将于 ${s.enterpriseDeadline} 截止`, body: `距报送截止还有 ${due.daysLeft} 天，请尽快填报并提交。` }
         : { title: `${s.year} 年度报告已逾期`, body: `报送截止日期为 ${s.enterpriseDeadline}，已逾期 ${due.daysOverdue} 天，请尽快提交（逾期提交将标记为迟报）。` };
-    const notifications: OutgoingNotification[] = [];
-    if (reminded.length) {
-      const rows: { user_id: string; username: string }[] = await m.query(
-        `WITH ins AS (
-           INSERT INTO notification (user_id, kind, title, body, link, dedupe_key, created_at)
-           SELECT u.id, $2, $3, $4, $5, $6, $7 FROM app_user u
-            WHERE u.is_active AND u.role = 'enterprise' AND ('enterprise:' || u.enterprise_id) = ANY($1::text[])
-           ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING user_id)
-         SELECT ins.user_id, u.username FROM ins JOIN app_user u ON u.id = ins.user_id`,
-        [reminded, due.kind, text.title, text.body, `/my/annual-report?year=${s.year}`, `chase:${s.year}:${today}`, this.clock.now()],
-      );
-      notifications.push(...rows.map((r) => ({ userId: r.user_id, username: r.username, ...text, link: `/my/annual-report?year=${s.year}` })));
-      // The same chase by e-mail and SMS, in this transaction (issue 22); the officers' digest stays in the bell menu.
-      await this.notifications.message(
-        m,
-        rows.map((r) => r.user_id),
-        { kind: due.kind, ...text, link: `/my/annual-report?year=${s.year}`, dedupeKey: `chase:${s.year}:${today}`, params: { year: s.year, deadline: s.enterpriseDeadline } },
-      );
-    }
-    // Officers get one digest a day: how many of their enterprises are still outstanding.
+    const link = `/my/annual-report?year=${s.year}`;
+    // The chase in the bell, and by e-mail and SMS, in this transaction (issue 22).
+    const notifications: OutgoingNotification[] = reminded.length
+      ? await this.notifications.notify(
+          m,
+          { enterpriseIds: reminded.map((key) => key.slice('enterprise:'.length)) },
+          { kind: due.kind, ...text, link, dedupeKey: `chase:${s.year}:${today}`, params: { year: s.year, deadline: s.enterpriseDeadline } },
+        )
+      : [];
+    // Officers get one digest a day: how many of their enterprises are still outstanding (bell only).
     const outstanding = targets.map((t) => t.region_path);
     if (outstanding.length) {
       const title = due.kind === 'deadline-approaching' ? `${s.year} 年度企业年报 ${due.daysLeft} 天后截止` : `${s.year} 年度企业年报已逾期 ${due.daysOverdue} 天`;
-      const rows: { user_id: string; username: string; body: string }[] = await m.query(
-        `WITH o AS (SELECT unnest($1::text[]) AS region_path),
-         ins AS (
-           INSERT INTO notification (user_id, kind, title, body, link, dedupe_key, created_at)
-           SELECT u.id, $2, $3, '本地区还有 ' || n.count || ' 家企业未报送年度报告，可在“报送情况”中催报。', $4, $5, $6
-             FROM app_user u JOIN region g ON g.code = u.region_code
-             CROSS JOIN LATERAL (SELECT count(*) AS count FROM o WHERE ${inRegionSql('o', `g.path || '%'`)}) n
-            WHERE u.is_active AND u.role IN ('city','county') AND n.count > 0
-           ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING user_id, body)
-         SELECT ins.user_id, u.username, ins.body FROM ins JOIN app_user u ON u.id = ins.user_id`,
-        [outstanding, due.kind, title, `/annual-reports/status?year=${s.year}`, `digest:${s.year}:${today}`, this.clock.now()],
+      notifications.push(
+        ...(await this.notifications.outstandingDigest(m, outstanding, { kind: due.kind, title, link: `/annual-reports/status?year=${s.year}`, dedupeKey: `digest:${s.year}:${today}` })),
       );
-      notifications.push(...rows.map((r) => ({ userId: r.user_id, username: r.username, title, body: r.body, link: `/annual-reports/status?year=${s.year}` })));
     }
     return { enterprises: reminded.length, notifications };
   }
