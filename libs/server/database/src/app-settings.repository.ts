@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-
-/** Runs a query: the data source, or a transaction's manager. */
-type Runner = Pick<DataSource, 'query'> | Pick<EntityManager, 'query'>;
+import type { SqlRunner } from '@cqo/server-common';
 
 /**
  * The only writer of `app_setting`: one JSON value per key. Its keys are `evaluation` (the
@@ -14,8 +12,8 @@ export class AppSettingsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The value stored under `key`, or undefined. */
-  async get<T>(key: string, db: Runner = this.dataSource): Promise<T | undefined> {
-    const [row]: { value: T }[] = await db.query(`SELECT value FROM app_setting WHERE key = $1`, [key]);
+  async get<T>(key: string, db: SqlRunner = this.dataSource): Promise<T | undefined> {
+    const [row] = (await db.query(`SELECT value FROM app_setting WHERE key = $1`, [key])) as { value: T }[];
     return row?.value;
   }
 
