@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { chinaDate, yearOf } from '@cqo/policy';
-import { AuditChainService, AuditService } from '@cqo/server-audit';
-import { AnnualReportsService, SubmitBatcher, type SubmitWrite } from '@cqo/server-filings';
+import { AuditChainService } from '@cqo/server-audit';
+import { AnnualReportsRepository, AnnualReportsService, SubmitBatcher, type SubmitWrite } from '@cqo/server-filings';
 import type { Actor } from '@cqo/server-common';
-import { OutboxService } from '@cqo/server-queue';
 import { bearer, completeReport, creditCode, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { recordStatements } from '../support/statements';
@@ -87,7 +86,7 @@ describe('annual-report submits written together (group commit, real Postgres)',
 
   /** Direct writes of new reports for `year` of ents[0..n), through a batcher with one batch in flight. */
   const direct = async (n: number, year: number) => {
-    const batcher = new SubmitBatcher(t.db, t.app.get(AuditService), t.app.get(OutboxService), 1);
+    const batcher = new SubmitBatcher(t.app.get(AnnualReportsRepository), 1);
     const [{ id: userId, username }] = await t.db.query(`SELECT id, username FROM app_user WHERE role = 'province' LIMIT 1`);
     const actor = { userId, username, role: 'province' as const };
     const rows: SubmitWrite[] = ents.slice(0, n).map((e) => ({

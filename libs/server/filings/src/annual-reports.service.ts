@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type {
   AnnualReportData,
   AnnualReportDetail,
@@ -14,9 +14,7 @@ import type {
   ReportStatus,
   ReviewQueueItem,
   ReviewQueueQuery,
-  Role,
   SaveAnnualReportRequest,
-  SoftRuleHit,
   SubmitAnnualReportRequest,
   TrainingCategory,
   TrainingYearHours,
@@ -36,49 +34,19 @@ import {
   yearOf,
   yearAsOf,
 } from '@cqo/policy';
-import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, enterpriseOfRow, pickCamel, queryPage, type Actor, type EnterpriseColumns } from '@cqo/server-common';
-import { GroupCommit, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
-import { ACTIVE_ON, POLICY_REVISION_SQL, ProfilesService } from '@cqo/server-eligibility';
-import { OutboxService, UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
-import { TrainingService, YEAR_HOURS_SQL, toYearHours } from '@cqo/server-training';
+import { AppException, Clock, enterpriseOfRow, pickCamel, type Actor, type EnterpriseColumns } from '@cqo/server-common';
+import { GroupCommit, submitBatchesInFlight } from '@cqo/server-database';
+import { ProfilesService } from '@cqo/server-eligibility';
+import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
+import { TrainingService, toYearHours } from '@cqo/server-training';
 import { FilingSettingsService } from './filing-settings.service';
 import { NotificationsService, UUID } from './notifications.service';
 import type { OutgoingNotification } from './notification-channel';
-import { FILING_SETTING_COLUMNS, toFilingSettings } from './region-figures';
-import { actorUnitSql, reportEvents, recordEvent } from './report-events';
+import { AnnualReportsRepository, type ChangeRow, type CqoRow, type EnterpriseRow, type EventRow, type FactsRead, type ReportRow, type SubmitFacts } from './annual-reports.repository';
+import { toFilingSettings } from './region-figures';
+import { reportEvents, recordEvent } from './report-events';
 import { SubmitBatcher } from './submit-batcher';
-
-interface EnterpriseRow {
-  id: string;
-  name: string;
-  credit_code: string;
-  region_code: string;
-  region_name: string;
-  region_path: string;
-}
-
-interface ReportRow {
-  id: string;
-  enterprise_id: string;
-  region_path: string;
-  year: number;
-  status: ReportStatus;
-  version: number;
-  data: AnnualReportData;
-  soft_hits: SoftRuleHit[];
-  explanation: string | null;
-  submitted_at: Date | null;
-  late: boolean;
-  return_reason: string | null;
-  reviewed_at: Date | null;
-  reviewed_by_name: string | null;
-}
-
-const REPORT_SELECT = `SELECT r.id, r.enterprise_id, r.region_path, r.year, r.status, r.version, r.data, r.soft_hits, r.explanation,
-       r.submitted_at, r.late, r.return_reason, r.reviewed_at, rv.display_name AS reviewed_by_name
-  FROM annual_report r LEFT JOIN app_user rv ON rv.id = r.reviewed_by`;
 
 const CATEGORIES: TrainingCategory[] = ['任职培训', '继续教育(第一类)', '第二类', '组织培训活动'];
 
@@ -91,10 +59,8 @@ const CATEGORIES: TrainingCategory[] = ['任职培训', '继续教育(第一类)
 @Injectable()
 export class AnnualReportsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reports: AnnualReportsRepository,
     private readonly scope: ScopeService,
-    audit: AuditService,
-    outbox: OutboxService,
     private readonly unitOfWork: UnitOfWork,
     private readonly settings: FilingSettingsService,
     private readonly notifications: NotificationsService,
@@ -102,11 +68,11 @@ export class AnnualReportsService {
     private readonly policy: ProfilesService,
     private readonly clock: Clock,
   ) {
-    this.submits = new SubmitBatcher(dataSource, audit, outbox);
+    this.submits = new SubmitBatcher(reports);
     // The facts reads of concurrent submits go together too (`readFactsMany`), one by one if that fails.
     this.factReads = new GroupCommit({
-      writeOne: (r) => this.readFactsOne(r),
-      writeMany: (rs) => this.readFactsMany(rs),
+      writeOne: (r) => reports.submitFacts(r),
+      writeMany: (rs) => reports.submitFactsMany(rs),
       key: (r) => `${r.enterpriseId}:${r.year}:${r.userId}`,
       maxInFlight: submitBatchesInFlight(),
       maxBatch: 200,
@@ -121,8 +87,7 @@ export class AnnualReportsService {
   async get(actor: Actor, enterpriseId: string, year: number): Promise<AnnualReportDetail> {
     const e = await this.enterprise(actor, enterpriseId, 'read');
     this.assertYear(year);
-    const [row]: ReportRow[] = await this.dataSource.query(`${REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.year = $2`, [e.id, year]);
-    return this.detail(e, year, row ?? null);
+    return this.detail(e, year, await this.reports.ofEnterpriseYear(e.id, year));
   }
 
   async getById(actor: Actor, id: string): Promise<AnnualReportDetail> {
@@ -148,13 +113,8 @@ export class AnnualReportsService {
       params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, text.toUpperCase());
       where.push(`(e.name ILIKE $${params.length - 1} OR e.credit_code = $${params.length})`);
     }
-    const sql = `FROM annual_report r JOIN enterprise e ON e.id = r.enterprise_id JOIN region g ON g.code = e.region_code WHERE ${where.join(' AND ')}`;
-    const select = `SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.credit_code, e.region_code, g.name AS region_name, r.year, r.status,
-                r.version, r.late, r.submitted_at, r.soft_hits, r.explanation
-           ${sql} ORDER BY r.submitted_at NULLS LAST, e.name`;
-    return queryPage(
-      this.dataSource,
-      { from: sql, select },
+    return this.reports.queue(
+      where,
       params,
       q,
       (r: EnterpriseColumns & Record<string, never>): ReviewQueueItem => ({
@@ -179,11 +139,12 @@ export class AnnualReportsService {
     await this.unitOfWork.run(actor, 'annual_report.save', async (m, tx) => {
       const row = await this.lockForFiler(m, e.id, year, dto.version, 'save');
       if (!row) {
-        const id = await this.insert(m, e, year, 'draft', data);
+        const id = await this.reports.insert(m, e, year, 'draft', data, this.clock.now());
+        if (!id) throw AppException.conflict('报告已在别处创建，请刷新后重试');
         await recordEvent(m, 'annual', id, 'not-started', 'draft', actor, null, this.clock.now());
         await audited(tx, id, { enterpriseId: e.id, year, from: 'not-started', to: 'draft' });
       } else {
-        await m.query(`UPDATE annual_report SET data = $2, version = version + 1, updated_at = $3 WHERE id = $1`, [row.id, data, this.clock.now()]);
+        await this.reports.saveData(m, row.id, data, this.clock.now());
         await audited(tx, row.id, { enterpriseId: e.id, year, status: row.status });
       }
     });
@@ -213,7 +174,7 @@ export class AnnualReportsService {
     const errors = validateAnnualReport(data, 'submit');
     if (errors.length) throw AppException.validation(errors);
     const row = checkFiler(facts.report, dto.version, 'submit');
-    const prefill = await this.prefillFrom(this.dataSource.manager, facts, year, facts.policy_revision);
+    const prefill = await this.prefillFrom(facts, year, facts.policy_revision);
     const hits = softRuleHits(data, softFactsOf(prefill, facts.violations));
     const explanationProblem = explanationError(hits, dto.explanation);
     if (explanationProblem) throw AppException.validation([explanationProblem]);
@@ -296,7 +257,7 @@ export class AnnualReportsService {
     const result: BulkAcceptResult = { accepted: [], skipped: [] };
     const valid = unique.filter((id) => UUID.test(id));
     for (const id of unique) if (!UUID.test(id)) result.skipped.push({ id, reason: '报告不存在或无权访问' });
-    const rows: ReportRow[] = valid.length ? await this.dataSource.query(`${REPORT_SELECT} WHERE r.id = ANY($1::uuid[])`, [valid]) : [];
+    const rows = await this.reports.byIds(valid);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const sent: OutgoingNotification[] = [];
     await this.unitOfWork.run(actor, 'annual_report.accept', async (m, tx) => {
@@ -342,12 +303,8 @@ export class AnnualReportsService {
   ): Promise<OutgoingNotification[] | null> {
     const to: ReportStatus = action === 'accept' ? 'accepted' : 'returned';
     const now = this.clock.now();
-    const [updated]: [{ id: string; version: number }[], number] = await m.query(
-      `UPDATE annual_report SET status = $3, version = version + 1, reviewed_at = $4, reviewed_by = $5, return_reason = $6, updated_at = $4
-        WHERE id = $1 AND version = $2 AND status = 'submitted' RETURNING id, version`,
-      [row.id, version, to, now, actor.userId || null, action === 'return' ? reason : null],
-    );
-    if (updated.length !== 1) return null;
+    const newVersion = await this.reports.decide(m, { id: row.id, version, to, at: now, by: actor.userId || null, returnReason: action === 'return' ? reason : null });
+    if (newVersion === null) return null;
     await recordEvent(m, 'annual', row.id, 'submitted', to, actor, reason, now);
     await audited(tx, row.id, { enterpriseId: row.enterprise_id, year: row.year, from: 'submitted', to, reason });
     await tx.enqueue('stats.refresh', { reason: `annual_report.${action}`, enterpriseId: row.enterprise_id, years: [row.year] });
@@ -356,8 +313,8 @@ export class AnnualReportsService {
       m,
       { enterpriseId: row.enterprise_id },
       action === 'accept'
-        ? { kind: 'report-accepted', title: `${row.year} 年度报告已受理`, body: reason ?? '您提交的年度报告已被受理。', link, dedupeKey: `annual:${row.id}:v${updated[0].version}` }
-        : { kind: 'report-returned', title: `${row.year} 年度报告被退回`, body: `退回原因：${reason ?? ''}`, link, dedupeKey: `annual:${row.id}:v${updated[0].version}` },
+        ? { kind: 'report-accepted', title: `${row.year} 年度报告已受理`, body: reason ?? '您提交的年度报告已被受理。', link, dedupeKey: `annual:${row.id}:v${newVersion}` }
+        : { kind: 'report-returned', title: `${row.year} 年度报告被退回`, body: `退回原因：${reason ?? ''}`, link, dedupeKey: `annual:${row.id}:v${newVersion}` },
     );
   }
 
@@ -365,7 +322,7 @@ export class AnnualReportsService {
 
   private async detail(e: EnterpriseRow, year: number, row: ReportRow | null): Promise<AnnualReportDetail> {
     const settings = await this.settings.forYear(year);
-    const m = this.dataSource.manager;
+    const m = this.reports.manager;
     const prefill = await this.prefill(m, e.id, year);
     const data = row ? { ...emptyReportData(), ...row.data } : emptyReportData();
     const frozen = row && (row.status === 'submitted' || row.status === 'accepted');
@@ -390,26 +347,19 @@ export class AnnualReportsService {
 
   /** The CQO in post at the end of the year (or today), the year's filings, and the ledger's hours. */
   async prefill(m: EntityManager, enterpriseId: string, year: number): Promise<AnnualReportPrefill> {
-    const [cqo]: CqoRow[] = await m.query(`${CQO_SQL('$1', '$2')}`, [enterpriseId, this.prefillAsOf(year)]);
-    const changes: ChangeRow[] = await m.query(`SELECT id, kind, on_date, name, note FROM (${CHANGES_SQL('$1', '$2', '$3')}) c ORDER BY on_date, t`, [
-      enterpriseId,
-      `${year}-01-01`,
-      `${year}-12-31`,
-    ]);
+    const cqo = await this.reports.cqoOn(m, enterpriseId, this.prefillAsOf(year));
+    const changes = await this.reports.changesIn(m, enterpriseId, year);
     if (!cqo) return buildPrefill(null, changes, {}, null, year);
-    const sums: { category: string; hours: number }[] = await m.query(
-      `SELECT category, sum(hours)::float8 AS hours FROM training_live WHERE person_id = $1 AND extract(year FROM end_date) = $2 GROUP BY category`,
-      [cqo.person_id, year],
-    );
+    const sums = await this.reports.hoursByCategory(m, cqo.person_id, year);
     const profile = await this.policy.profileAt(this.profileDate(year), m);
     const yearHours = await this.training.yearHours(m, cqo.person_id, year);
-    return buildPrefill(cqo, changes, Object.fromEntries(sums.map((x) => [x.category, x.hours])), { profile, yearHours }, year);
+    return buildPrefill(cqo, changes, sums, { profile, yearHours }, year);
   }
 
   /** Prefill from what `submitFacts` read: no further query unless the policy profile is not cached yet. */
-  private async prefillFrom(m: EntityManager, f: SubmitFacts, year: number, policyRevision: string): Promise<AnnualReportPrefill> {
+  private async prefillFrom(f: SubmitFacts, year: number, policyRevision: string): Promise<AnnualReportPrefill> {
     if (!f.cqo || !f.year_hours) return buildPrefill(null, f.changes, {}, null, year);
-    const profile = await this.policy.profileAt(this.profileDate(year), m, policyRevision);
+    const profile = await this.policy.profileAt(this.profileDate(year), this.reports.manager, policyRevision);
     return buildPrefill(f.cqo, f.changes, f.hours, { profile, yearHours: toYearHours(f.year_hours) }, year);
   }
 
@@ -436,66 +386,18 @@ export class AnnualReportsService {
     return this.factReads.write({ enterpriseId, year: y, asOf: this.prefillAsOf(y ?? 0), userId: actor.userId || null, province });
   }
 
-  /** One submit's facts read on its own (an idle api, or a batch read that failed). */
-  private async readFactsOne(r: FactsRead): Promise<SubmitFacts> {
-    const [row] = await preparedQuery<SubmitFacts>(
-      this.dataSource,
-      'cqo.annual-report.submit-facts',
-      SUBMIT_FACTS_SQL({ enterprise: '$1', year: '$2', asOf: '$3', from: '$4', to: '$5', user: '$6', province: '$7' }),
-      [r.enterpriseId, r.year, r.asOf, `${r.year ?? 2000}-01-01`, `${r.year ?? 2000}-12-31`, r.userId, r.province],
-    );
-    return row;
-  }
-
-  /**
-   * The facts of several concurrent submits in one statement (group commit of the read, issue 16):
-   * the same select per submit, as a LATERAL over `unnest` of the parameter arrays, in their order.
-   */
-  private async readFactsMany(rs: FactsRead[]): Promise<SubmitFacts[]> {
-    const rows = await preparedQuery<SubmitFacts & { n: string }>(
-      this.dataSource,
-      'cqo.annual-report.submit-facts-many',
-      `SELECT i.n, f.* FROM unnest($1::uuid[], $2::int[], $3::date[], $4::uuid[], $5::text[]) WITH ORDINALITY AS i(e, y, as_of, u, p, n)
-         CROSS JOIN LATERAL (${SUBMIT_FACTS_SQL({
-           enterprise: 'i.e',
-           year: 'i.y',
-           asOf: 'i.as_of',
-           from: `make_date(coalesce(i.y, 2000), 1, 1)`,
-           to: `make_date(coalesce(i.y, 2000), 12, 31)`,
-           user: 'i.u',
-           province: 'i.p',
-         })}) f ORDER BY i.n`,
-      [rs.map((r) => r.enterpriseId), rs.map((r) => r.year), rs.map((r) => r.asOf), rs.map((r) => r.userId), rs.map((r) => r.province)],
-    );
-    if (rows.length !== rs.length) throw new Error(`submit facts: ${rows.length} rows for ${rs.length} reads`);
-    return rows.map(({ n: _n, ...f }) => f as SubmitFacts);
-  }
-
   private async softFacts(m: EntityManager, enterpriseId: string, year: number, prefill: AnnualReportPrefill) {
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM violation WHERE enterprise_id = $1 AND extract(year FROM occurred_on) = $2`, [enterpriseId, year]);
-    return softFactsOf(prefill, n);
+    return softFactsOf(prefill, await this.reports.violationsIn(m, enterpriseId, year));
   }
 
   /** The filer's row, locked, checked for version and state; null when there is none yet (and version 0 was sent). */
   private async lockForFiler(m: EntityManager, enterpriseId: string, year: number, version: number, action: 'save' | 'submit'): Promise<ReportRow | null> {
-    const [row]: ReportRow[] = await m.query(`${REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.year = $2 FOR UPDATE OF r`, [enterpriseId, year]);
-    return checkFiler(row ?? null, version, action);
-  }
-
-  private async insert(m: EntityManager, e: EnterpriseRow, year: number, status: ReportStatus, data: AnnualReportData): Promise<string> {
-    const now = this.clock.now();
-    const [row] = await m.query(
-      `INSERT INTO annual_report (enterprise_id, region_path, year, status, data, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (enterprise_id, year) DO NOTHING RETURNING id`,
-      [e.id, e.region_path, year, status, data, now],
-    );
-    if (!row) throw AppException.conflict('报告已在别处创建，请刷新后重试');
-    return row.id;
+    return checkFiler(await this.reports.lockOfEnterpriseYear(m, enterpriseId, year), version, action);
   }
 
   private async staleConflict(m: EntityManager, id: string): Promise<AppException> {
-    const [row] = await m.query(`SELECT status FROM annual_report WHERE id = $1`, [id]);
-    const label = row ? REPORT_STATUS_LABELS[row.status as ReportStatus] : '未知';
+    const status = await this.reports.statusOf(m, id);
+    const label = status ? REPORT_STATUS_LABELS[status] : '未知';
     return AppException.conflict(`该报告已被他人处理（当前状态：${label}），请刷新后查看`);
   }
 
@@ -529,17 +431,14 @@ export class AnnualReportsService {
   }
 
   private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<ReportRow> {
-    const [row]: ReportRow[] = UUID.test(id) ? await this.dataSource.query(`${REPORT_SELECT} WHERE r.id = $1`, [id]) : [];
+    const row = UUID.test(id) ? await this.reports.byId(id) : null;
     if (!row) throw AppException.notFound('年度报告');
     await this.scope.assert(actor, { type: 'annual_report', id, regionPath: row.region_path, enterpriseId: row.enterprise_id }, access, '年度报告');
     return row;
   }
 
   private async enterpriseRow(id: string): Promise<EnterpriseRow> {
-    const [e]: EnterpriseRow[] = await this.dataSource.query(
-      `SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = $1`,
-      [id],
-    );
+    const e = await this.reports.enterprise(id);
     if (!e) throw AppException.notFound('企业');
     return e;
   }
@@ -550,104 +449,6 @@ export class AnnualReportsService {
     await this.scope.assert(actor, { type: 'enterprise', id, regionPath: e.region_path, enterpriseId: e.id }, access, '企业');
     return e;
   }
-}
-
-/** The CQO in post on date `asOf` (SQL placeholders for enterprise and date). */
-const CQO_SQL = (enterprise: string, asOf: string) => `SELECT a.person_id, a.name, a.position_title, a.appointed_on::text AS appointed_on, a.term_end::text AS term_end
-   FROM appointment a WHERE a.enterprise_id = ${enterprise} AND ${ACTIVE_ON('a', asOf)}
-  ORDER BY a.effective_from DESC LIMIT 1`;
-
-/** Appointments filed and ended between two dates (the prefill's 变动情况), unordered; order by on_date, t. */
-const CHANGES_SQL = (enterprise: string, from: string, to: string) => `
-  SELECT a.id, a.filing_type AS kind, a.effective_from::text AS on_date, a.name, a.end_reason AS note, a.filed_at AS t
-    FROM appointment a WHERE a.enterprise_id = ${enterprise} AND a.effective_from BETWEEN ${from}::date AND ${to}::date
-  UNION ALL
-  SELECT a.id, CASE a.status WHEN 'dismissed' THEN 'dismiss' ELSE 'expire' END, a.ended_on::text, a.name, a.end_reason, a.filed_at
-    FROM appointment a WHERE a.enterprise_id = ${enterprise} AND a.status IN ('dismissed','expired') AND a.ended_on BETWEEN ${from}::date AND ${to}::date`;
-
-/** Where `SUBMIT_FACTS_SQL` takes each submit's values from: parameters for one, `unnest` columns for a batch. */
-interface FactsParams {
-  enterprise: string;
-  year: string;
-  asOf: string;
-  from: string;
-  to: string;
-  user: string;
-  province: string;
-}
-
-/** One submit's facts read (`submitFacts`), one row of JSON columns. */
-const SUBMIT_FACTS_SQL = (p: FactsParams) => `WITH cqo AS (${CQO_SQL(p.enterprise, p.asOf)})
-       SELECT (SELECT to_jsonb(x) FROM (SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path
-                 FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = ${p.enterprise}) x) AS enterprise,
-              ${POLICY_REVISION_SQL} AS policy_revision,
-              (SELECT to_jsonb(s) FROM (SELECT ${FILING_SETTING_COLUMNS} FROM filing_setting WHERE province_code = ${p.province} AND year = ${p.year}) s) AS settings,
-              (SELECT to_jsonb(x) FROM (${REPORT_SELECT} WHERE r.enterprise_id = ${p.enterprise} AND r.year = ${p.year}) x) AS report,
-              (SELECT to_jsonb(c) FROM cqo c) AS cqo,
-              (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'kind', c.kind, 'on_date', c.on_date, 'name', c.name, 'note', c.note) ORDER BY c.on_date, c.t), '[]')
-                 FROM (${CHANGES_SQL(p.enterprise, p.from, p.to)}) c) AS changes,
-              (SELECT coalesce(jsonb_object_agg(h.category, h.hours), '{}') FROM (
-                 SELECT category, sum(hours)::float8 AS hours FROM training_live
-                  WHERE person_id = (SELECT person_id FROM cqo) AND end_date BETWEEN ${p.from}::date AND ${p.to}::date GROUP BY category) h) AS hours,
-              (SELECT to_jsonb(y) FROM (SELECT ${YEAR_HOURS_SQL} FROM training_live t
-                  WHERE t.person_id = (SELECT person_id FROM cqo) AND t.end_date BETWEEN ${p.from}::date AND ${p.to}::date) y) AS year_hours,
-              (SELECT count(*)::int FROM violation WHERE enterprise_id = ${p.enterprise} AND occurred_on BETWEEN ${p.from}::date AND ${p.to}::date) AS violations,
-              (SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.id), '[]') FROM (
-                 SELECT ev.id, ev.at, u.display_name AS actor_name, ev.actor_role, ev.from_status, ev.to_status, ev.reason,
-                        ${actorUnitSql(`(SELECT region_path FROM enterprise WHERE id = ${p.enterprise})`, `(SELECT name FROM enterprise WHERE id = ${p.enterprise})`)} AS actor_unit
-                   FROM report_event ev LEFT JOIN app_user u ON u.id = ev.actor_id
-                  WHERE ev.report_type = 'annual' AND ev.report_id = (SELECT id FROM annual_report WHERE enterprise_id = ${p.enterprise} AND year = ${p.year})) ev) AS events,
-              (SELECT display_name FROM app_user WHERE id = ${p.user}) AS actor_name`;
-
-/** One submit's facts read, as queued for `submitFacts`'s group read. */
-interface FactsRead {
-  enterpriseId: string;
-  year: number | null;
-  asOf: string;
-  userId: string | null;
-  province: string;
-}
-
-
-interface CqoRow {
-  person_id: string;
-  name: string;
-  position_title: string;
-  appointed_on: string;
-  term_end: string | null;
-}
-
-interface ChangeRow {
-  id: string;
-  kind: string;
-  on_date: string;
-  name: string;
-  note: string | null;
-}
-
-interface EventRow {
-  at: string;
-  actor_name: string | null;
-  actor_unit: string | null;
-  actor_role: Role | null;
-  from_status: ReportProgress;
-  to_status: ReportStatus;
-  reason: string | null;
-}
-
-/** What `submitFacts` answers (one row, JSON columns). */
-interface SubmitFacts {
-  enterprise: EnterpriseRow | null;
-  policy_revision: string;
-  settings: Record<string, unknown> | null;
-  report: ReportRow | null;
-  cqo: CqoRow | null;
-  changes: ChangeRow[];
-  hours: Record<string, number>;
-  year_hours: { initial: number; first: number; second: number; activities: number } | null;
-  violations: number;
-  events: EventRow[];
-  actor_name: string | null;
 }
 
 function buildPrefill(

@@ -4,6 +4,7 @@ import { MessagingCoreModule, MessagingModule, MessagingWorkerModule } from '@cq
 import { RegionsModule } from '@cqo/server-regions';
 import { FileStorageModule } from '@cqo/server-storage';
 import { TrainingModule } from '@cqo/server-training';
+import { AnnualReportsRepository } from './annual-reports.repository';
 import { AnnualReportsService } from './annual-reports.service';
 import { CityReportsRepository } from './city-reports.repository';
 import { CityReportsService } from './city-reports.service';
@@ -49,7 +50,7 @@ export class CityReportsDataModule {}
 @Module({
   imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, NotificationsModule, FileStorageModule, CityReportsDataModule],
   controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
-  providers: [FilingSettingsService, FilingStatusListService, AnnualReportsService, CityReportsService, RemindersService],
+  providers: [FilingSettingsService, FilingStatusListService, AnnualReportsRepository, AnnualReportsService, CityReportsService, RemindersService],
   exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsModule],
 })
 export class FilingsModule {}

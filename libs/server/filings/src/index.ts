@@ -3,6 +3,7 @@ export * from './notification-channel';
 export * from './notifications.service';
 export * from './certificate-messages';
 export * from './filing-settings.service';
+export * from './annual-reports.repository';
 export * from './annual-reports.service';
 export * from './city-reports.repository';
 export * from './city-reports.service';

@@ -21,6 +21,28 @@ export async function recordEvent(
   );
 }
 
+/** The columns of an event row, each as an SQL expression over the rows of `from`. */
+export interface EventColumns {
+  type: string;
+  reportId: string;
+  from: string;
+  to: string;
+  actorId: string;
+  actorRole: string;
+  reason: string;
+  at: string;
+}
+
+/**
+ * The event rows of a report write as an `INSERT … SELECT` for the caller to send inside its own
+ * statement (a data-modifying CTE, like `AuditService.insertStatement`): one row per row of `from`,
+ * so a write and its history row cost one round trip (the annual-report submit, issue 16).
+ */
+export function eventInsertSelect(from: string, c: EventColumns): string {
+  return `INSERT INTO report_event (report_type, report_id, from_status, to_status, actor_id, actor_role, reason, at)
+                   SELECT ${[c.type, c.reportId, c.from, c.to, c.actorId, c.actorRole, c.reason, c.at].join(', ')} FROM ${from}`;
+}
+
 /**
  * Whom a history step (`ev`, its account `u`) was taken for (issue 20 item 7): the account's
  * enterprise or region; without an account, the report's enterprise (`enterpriseName`) for a filer
