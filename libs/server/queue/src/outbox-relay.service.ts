@@ -5,24 +5,13 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Job, JobOptions, Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { QueueName, type JobName } from './queue-names';
-import { outboxJobId, outboxRowId } from './outbox.service';
+import { OutboxService, outboxJobId, outboxRowId } from './outbox.service';
 
 const BATCH = 200;
 const WATCH_BATCH = 100;
 const ADD_TIMEOUT_MS = 2000;
 /** Bull attempts of a relayed job (exponential backoff from OUTBOX_RETRY_DELAY_MS). */
 export const OUTBOX_JOB_ATTEMPTS = 5;
-
-interface PendingRow {
-  id: string;
-  queue: QueueName;
-  job_name: string;
-  payload: unknown;
-}
-
-interface InFlightRow extends PendingRow {
-  resends: number;
-}
 
 /** What one watch pass did with the relayed rows whose lease ran out. */
 export interface WatchResult {
@@ -78,6 +67,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
     private readonly moduleRef: ModuleRef,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -148,10 +138,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.running = true;
     try {
       const relayed = await this.dataSource.transaction(async (manager) => {
-        const rows: PendingRow[] = await manager.query(
-          `SELECT id, queue, job_name, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [BATCH],
-        );
+        const rows = await this.outbox.claimPending(manager, BATCH);
         const sent: string[] = [];
         const absorbed: string[] = [];
         for (const [jobName, coalescer] of this.coalescers) {
@@ -161,10 +148,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
           try {
             await withTimeout(this.queue(mine[0].queue).client.ping(), ADD_TIMEOUT_MS);
           } catch (err) {
-            await manager.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [
+            await this.outbox.noteAttempt(
+              manager,
               mine.map((r) => r.id),
-              String((err as Error).message).slice(0, 500),
-            ]);
+              String((err as Error).message),
+            );
             continue;
           }
           await coalescer.absorb(manager, mine.map((r) => ({ id: r.id, payload: r.payload })));
@@ -177,22 +165,13 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
             await withTimeout(this.queue(row.queue).add(row.job_name, row.payload, this.jobOptions(row.id)), ADD_TIMEOUT_MS);
             sent.push(row.id);
           } catch (err) {
-            await manager.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
-              row.id,
-              String((err as Error).message).slice(0, 500),
-            ]);
+            await this.outbox.noteAttempt(manager, [row.id], String((err as Error).message));
             break; // Redis is unavailable: keep order, try again later
           }
         }
         // One statement for the batch. An absorbed row is done: its change is in the coalescer's
         // table, committed with this mark. A sent row is in flight until its job completes.
-        if (sent.length || absorbed.length) {
-          await manager.query(
-            `UPDATE outbox SET relayed_at = now(), done_at = CASE WHEN id = ANY($2::bigint[]) THEN now() ELSE done_at END
-              WHERE id = ANY($1::bigint[])`,
-            [[...sent, ...absorbed], absorbed],
-          );
-        }
+        if (sent.length || absorbed.length) await this.outbox.markRelayed(manager, [...sent, ...absorbed], absorbed);
         return sent.length + absorbed.length;
       });
       for (const coalescer of [...this.unarmed]) {
@@ -220,13 +199,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     try {
       const { leaseMs, maxResends } = this.config.outbox;
       await this.dataSource.transaction(async (manager) => {
-        const rows: InFlightRow[] = await manager.query(
-          `SELECT id, queue, job_name, payload, resends FROM outbox
-            WHERE relayed_at IS NOT NULL AND done_at IS NULL AND failed_at IS NULL
-              AND coalesce(checked_at, relayed_at) < now() - make_interval(secs => $1)
-            ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [leaseMs / 1000, WATCH_BATCH],
-        );
+        const rows = await this.outbox.claimDue(manager, leaseMs, WATCH_BATCH);
         const checked: string[] = [];
         const errors: string[] = [];
         for (const row of rows) {
@@ -266,15 +239,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         }
         result.checked = checked.length;
         if (!checked.length) return;
-        await manager.query(
-          `UPDATE outbox SET checked_at = now(),
-                  resends = resends + CASE WHEN id = ANY($2::bigint[]) THEN 1 ELSE 0 END,
-                  done_at = CASE WHEN id = ANY($3::bigint[]) THEN now() ELSE done_at END,
-                  failed_at = CASE WHEN id = ANY($4::bigint[]) THEN now() ELSE failed_at END,
-                  last_error = CASE WHEN id = ANY($4::bigint[]) THEN ($5::text[])[array_position($4::bigint[], id)] ELSE last_error END
-            WHERE id = ANY($1::bigint[])`,
-          [checked, result.resent, result.done, result.failed, errors],
-        );
+        await this.outbox.recordWatch(manager, { checked, resent: result.resent, done: result.done, failed: result.failed, errors });
       });
       for (const coalescer of this.coalescers.values()) {
         if (!coalescer.recover) continue;
@@ -295,7 +260,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const id = outboxRowId(job.id);
     if (!id) return;
     try {
-      await this.dataSource.query(`UPDATE outbox SET done_at = now(), failed_at = NULL WHERE id = $1 AND done_at IS NULL`, [id]);
+      await this.outbox.markDone(this.dataSource.manager, job.id);
     } catch (err) {
       // The watch finds it completed in bull after the lease and marks it then.
       this.logger.warn(`outbox ${id}: could not mark done: ${(err as Error).message}`);
@@ -307,7 +272,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const id = outboxRowId(job.id);
     if (!id || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     try {
-      await this.dataSource.query(`UPDATE outbox SET last_error = $2 WHERE id = $1 AND done_at IS NULL`, [id, String(err?.message ?? err).slice(0, 500)]);
+      await this.outbox.noteLastError(this.dataSource.manager, job.id, String(err?.message ?? err));
     } catch (e) {
       this.logger.warn(`outbox ${id}: could not record the failure: ${(e as Error).message}`);
     }
