@@ -473,6 +473,36 @@ export async function heldSums(m: EntityManager, year: number, codes: string[]):
   return out;
 }
 
+/** The held parts of some enterprises for a year, with the county each was held in. */
+export async function heldOf(m: EntityManager, year: number, enterpriseIds: string[]): Promise<{ enterprise_id: string; region_code: string; counts: FlatCounts }[]> {
+  if (!enterpriseIds.length) return [];
+  return m.query(`SELECT enterprise_id, region_code, counts FROM stat_contrib WHERE year = $1 AND enterprise_id = ANY($2::uuid[])`, [year, enterpriseIds]);
+}
+
+/** Keeps enterprises' parts of a year (`stat_contrib`), 5,000 rows a statement. */
+export async function keepContributions(m: EntityManager, year: number, parts: Map<string, Contribution>): Promise<void> {
+  const rows = [...parts].map(([id, c]) => ({ id, region: c.regionCode, counts: c.counts }));
+  for (let i = 0; i < rows.length; i += 5000) {
+    await m.query(
+      `INSERT INTO stat_contrib (year, enterprise_id, region_code, counts)
+       SELECT $1, x.id, x.region, x.counts FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, region text, counts jsonb)`,
+      [year, JSON.stringify(rows.slice(i, i + 5000))],
+    );
+  }
+}
+
+/** Drops the held parts of a year: of some enterprises, or of every enterprise held in some counties. */
+export async function dropContributions(m: EntityManager, year: number, which: { enterprises: string[] } | { counties: string[] }): Promise<void> {
+  if ('enterprises' in which) {
+    if (which.enterprises.length) await m.query(`DELETE FROM stat_contrib WHERE year = $1 AND enterprise_id = ANY($2::uuid[])`, [year, which.enterprises]);
+  } else await m.query(`DELETE FROM stat_contrib WHERE year = $1 AND region_code = ANY($2::varchar[])`, [year, which.counties]);
+}
+
+/** Drops every held part of the years a full rebuild replaces. */
+export async function dropContributionYears(m: EntityManager, years: number[]): Promise<void> {
+  await m.query(`DELETE FROM stat_contrib WHERE year = ANY($1::int[])`, [years]);
+}
+
 /** Counts as their non-zero leaves, keyed by path (`enterprises.total`, `violations.byType.x.open`): an enterprise's part is a few of them. */
 export type FlatCounts = Record<string, number>;
 
@@ -543,6 +573,20 @@ export async function consumeFilingDeltas(m: EntityManager, years: { year: numbe
     [years.map((y) => y.year), years.map((y) => y.windowOpens), years.map((y) => y.asOf)],
   );
   return rows.map((r) => ({ year: Number(r.year), regionPath: String(r.region_path), filings: filingsOf(r) }));
+}
+
+/**
+ * Takes the report changes (`stat_delta`) of the held counties (`stat_contrib_region`) for the
+ * given years and answers their enterprises: recounting an enterprise takes its change in, as its
+ * held part did not have it.
+ */
+export async function takeHeldDeltas(m: EntityManager, years: number[]): Promise<{ year: number; enterprise_id: string }[]> {
+  return m.query(
+    `WITH d AS (DELETE FROM stat_delta d USING stat_contrib_region c JOIN region r ON r.code = c.region_code
+                 WHERE c.year = d.year AND r.path = d.region_path AND d.year = ANY($1::int[]) RETURNING d.year, d.enterprise_id)
+     SELECT year, enterprise_id FROM d`,
+    [years],
+  );
 }
 
 /** Drops the deltas of years a full recount has just counted (call it in the recount's snapshot). */

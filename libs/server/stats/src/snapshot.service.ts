@@ -7,7 +7,26 @@ import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
-import { addFlat, consumeFilingDeltas, contributionsYears, dropFilingDeltas, flatCounts, heldSums, holdContributionsSql, ownCounts, yearsParams, unflatCounts, type Contribution, type FlatCounts, type TrainingThresholds, type YearParams } from './aggregate.sql';
+import {
+  addFlat,
+  consumeFilingDeltas,
+  contributionsYears,
+  dropContributionYears,
+  dropContributions,
+  dropFilingDeltas,
+  flatCounts,
+  heldOf,
+  heldSums,
+  holdContributionsSql,
+  keepContributions,
+  ownCounts,
+  takeHeldDeltas,
+  yearsParams,
+  unflatCounts,
+  type FlatCounts,
+  type TrainingThresholds,
+  type YearParams,
+} from './aggregate.sql';
 
 /** One advisory lock serialises every write to the snapshots (full and incremental runs). */
 const STATS_LOCK = 7_406_001;
@@ -377,12 +396,7 @@ export class SnapshotService {
       const changedEnterprises = new Map<number, Set<string>>(live.map((y) => [y, new Set()]));
       for (const e of entMarks) for (const y of Number(e.year) === 0 ? live : [Number(e.year)]) changedEnterprises.get(y)?.add(e.enterprise_id);
       // Their report changes too: recounting the enterprise takes the change in (its held part did not have it).
-      for (const d of await m.query(
-        `WITH d AS (DELETE FROM stat_delta d USING stat_contrib_region c JOIN region r ON r.code = c.region_code
-                     WHERE c.year = d.year AND r.path = d.region_path AND d.year = ANY($1::int[]) RETURNING d.year, d.enterprise_id)
-         SELECT year, enterprise_id FROM d`,
-        [live],
-      )) changedEnterprises.get(Number(d.year))?.add(d.enterprise_id);
+      for (const d of await takeHeldDeltas(m, live)) changedEnterprises.get(Number(d.year))?.add(d.enterprise_id);
       const deltas = new Map<number, Map<string, StatCounts['filings']>>();
       for (const d of await consumeFilingDeltas(m, live.map((y) => ({ year: y, windowOpens: params.get(y)!.windowOpens, asOf: params.get(y)!.asOf })))) {
         const code = codeOf.get(d.regionPath);
@@ -511,9 +525,7 @@ export class SnapshotService {
   ): Promise<{ changed: string[]; recounted: Set<string> }> {
     const ids = [...enterprises];
     const now: { id: string; region_code: string }[] = ids.length ? await m.query(`SELECT id, region_code FROM enterprise WHERE id = ANY($1::uuid[])`, [ids]) : [];
-    const held: { enterprise_id: string; region_code: string; counts: FlatCounts }[] = ids.length
-      ? await m.query(`SELECT enterprise_id, region_code, counts FROM stat_contrib WHERE year = $1 AND enterprise_id = ANY($2::uuid[])`, [p.year, ids])
-      : [];
+    const held = await heldOf(m, p.year, ids);
     const counties = new Set([...recount].filter((code) => !contributed.has(code)));
     // A changed enterprise's county not held yet is recounted (and held from now on).
     for (const e of now) if (!contributed.has(e.region_code)) counties.add(e.region_code);
@@ -522,23 +534,13 @@ export class SnapshotService {
       if (!flat.has(code)) flat.set(code, flatCounts(own.get(code) ?? emptyCounts()));
       return flat.get(code)!;
     };
-    const keep = async (parts: Map<string, Contribution>) => {
-      const rows = [...parts].map(([id, c]) => ({ id, region: c.regionCode, counts: c.counts }));
-      for (let i = 0; i < rows.length; i += 5000) {
-        await m.query(
-          `INSERT INTO stat_contrib (year, enterprise_id, region_code, counts)
-           SELECT $1, x.id, x.region, x.counts FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, region text, counts jsonb)`,
-          [p.year, JSON.stringify(rows.slice(i, i + 5000))],
-        );
-      }
-    };
-    if (ids.length) await m.query(`DELETE FROM stat_contrib WHERE year = $1 AND enterprise_id = ANY($2::uuid[])`, [p.year, ids]);
+    await dropContributions(m, p.year, { enterprises: ids });
     // The old parts of the changed enterprises, out of the counties that are not recounted.
     for (const h of held) if (!counties.has(h.region_code)) addFlat(flatOf(h.region_code), h.counts, -1);
     if (counties.size) {
       const codes = [...counties];
       const paths = regions.filter((r) => counties.has(r.code)).map((r) => r.path);
-      await m.query(`DELETE FROM stat_contrib WHERE year = $1 AND region_code = ANY($2::varchar[])`, [p.year, codes]);
+      await dropContributions(m, p.year, { counties: codes });
       // Counted and held inside the server, then summed there: no part travels to the process.
       await m.query(holdContributionsSql(), yearsParams([p], paths));
       const sums = await heldSums(m, p.year, codes);
@@ -549,7 +551,7 @@ export class SnapshotService {
     const alone = now.filter((e) => !counties.has(e.region_code)).map((e) => e.id);
     const parts = (await contributionsYears(m, { enterprises: alone }, [p])).get(p.year)!;
     for (const c of parts.values()) addFlat(flatOf(c.regionCode), c.counts);
-    await keep(parts);
+    await keepContributions(m, p.year, parts);
     for (const [code, f] of flat) {
       if (Object.keys(f).length || own.has(code)) own.set(code, unflatCounts(f));
     }
@@ -571,7 +573,7 @@ export class SnapshotService {
   private async writeFull(m: EntityManager, runId: number, params: Map<number, YearParams>): Promise<void> {
     const regions = await this.provinceRegions(m);
     // The held contributions were parts of the snapshot this replaces: the next drain of a county counts it again.
-    await m.query(`DELETE FROM stat_contrib WHERE year = ANY($1::int[])`, [[...params.keys()]]);
+    await dropContributionYears(m, [...params.keys()]);
     await m.query(`DELETE FROM stat_contrib_region WHERE year = ANY($1::int[])`, [[...params.keys()]]);
     for (const [year, p] of [...params].sort(([a], [b]) => a - b)) {
       const province = subtreePattern(`/${this.config.provinceCode}/`);
