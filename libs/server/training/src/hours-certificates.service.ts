@@ -1,40 +1,19 @@
 import { createHash, randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { PublicTrainingVerification, TrainingCertificate, TrainingYearHours } from '@cqo/contracts';
+import type { EntityManager } from 'typeorm';
+import type { PublicTrainingVerification, TrainingCertificate } from '@cqo/contracts';
 import { maskName, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
+import { HoursCertificatesRepository } from './hours-certificates.repository';
 import { LedgerService } from './ledger.service';
+import { TrainingRecordsRepository } from './training-records.repository';
 import { TrainingService } from './training.service';
 
 /** Crockford-style alphabet without 0/O, 1/I/L and U: codes are read aloud and typed from paper. */
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CODE_PATTERN = /^TH-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/;
-
-interface CertificateRow {
-  code: string;
-  person_id: string;
-  person_name: string;
-  enterprise_name: string | null;
-  year: number;
-  period_from: string;
-  period_to: string;
-  hours: TrainingYearHours;
-  total_hours: number;
-  content_hash: string;
-  ledger_seq: number;
-  ledger_hash: string;
-  issuing_office: string;
-  issued_at: Date;
-  superseded_at: Date | null;
-}
-
-const CERT_SELECT = `SELECT c.code, c.person_id, p.name AS person_name, e.name AS enterprise_name, c.year, c.period_from::text AS period_from,
-       c.period_to::text AS period_to, c.hours, c.total_hours::float8 AS total_hours, c.content_hash, c.ledger_seq::float8 AS ledger_seq,
-       c.ledger_hash, c.issuing_office, c.issued_at, c.superseded_at
-  FROM training_certificate c JOIN cqo_person p ON p.id = c.person_id LEFT JOIN enterprise e ON e.id = c.enterprise_id`;
 
 /**
  * Hours certificates (学时证明, 001 §10 and 附录C): issued from the ledger per person and year,
@@ -44,7 +23,8 @@ const CERT_SELECT = `SELECT c.code, c.person_id, p.name AS person_name, e.name A
 @Injectable()
 export class HoursCertificatesService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly certificates: HoursCertificatesRepository,
+    private readonly records: TrainingRecordsRepository,
     private readonly training: TrainingService,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
@@ -63,42 +43,31 @@ export class HoursCertificatesService {
     const code = await this.unitOfWork.run(actor, 'training.certificate.issue', async (m, tx) => {
       // Under the ledger lock: the records and the head read here are the ones the certificate states.
       await this.ledger.lock(m);
-      const records: { id: string; hash: string }[] = await m.query(
-        `SELECT id, hash FROM training_live WHERE person_id = $1 AND end_date BETWEEN $2::date AND $3::date ORDER BY seq`,
-        [personId, `${year}-01-01`, `${year}-12-31`],
-      );
+      const records = await this.records.yearRecordHashes(m, personId, year);
       const contentHash = createHash('sha256').update(records.map((r) => `${r.id}:${r.hash}`).join('\n')).digest('hex');
-      const [current] = await m.query(`SELECT code, content_hash FROM training_certificate WHERE person_id = $1 AND year = $2 AND superseded_at IS NULL`, [
-        personId,
-        year,
-      ]);
-      if (current && current.content_hash === contentHash) return current.code as string;
+      const current = await this.certificates.current(m, personId, year);
+      if (current && current.content_hash === contentHash) return current.code;
       const now = this.clock.now();
-      if (current) await m.query(`UPDATE training_certificate SET superseded_at = $2 WHERE code = $1`, [current.code, now]);
+      if (current) await this.certificates.supersede(m, current.code, now);
       const hours = await this.training.yearHours(m, personId, year);
       const head = await this.ledger.head(m);
       const newCode = await this.freeCode(m);
-      await m.query(
-        `INSERT INTO training_certificate (code, person_id, enterprise_id, year, period_from, period_to, hours, total_hours, content_hash,
-                                           ledger_seq, ledger_hash, issuing_office, issued_by, issued_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          newCode,
-          personId,
-          person.enterpriseId,
-          year,
-          `${year}-01-01`,
-          year < yearOf(today) ? `${year}-12-31` : today,
-          JSON.stringify(hours),
-          hours.firstCategory + hours.secondCategory,
-          contentHash,
-          head.seq,
-          head.hash,
-          await this.issuingOffice(m),
-          actor.userId || null,
-          now,
-        ],
-      );
+      await this.certificates.insert(m, {
+        code: newCode,
+        personId,
+        enterpriseId: person.enterpriseId,
+        year,
+        periodFrom: `${year}-01-01`,
+        periodTo: year < yearOf(today) ? `${year}-12-31` : today,
+        hours,
+        totalHours: hours.firstCategory + hours.secondCategory,
+        contentHash,
+        ledgerSeq: head.seq,
+        ledgerHash: head.hash,
+        issuingOffice: await this.issuingOffice(m),
+        issuedBy: actor.userId || null,
+        issuedAt: now,
+      });
       await tx.audit({ objectType: 'training_certificate', objectId: newCode, details: { personId, year, supersedes: current?.code ?? null } });
       return newCode;
     });
@@ -113,7 +82,7 @@ export class HoursCertificatesService {
   }
 
   private async view(actor: Actor, code: string): Promise<TrainingCertificate> {
-    const row = await this.row(code);
+    const row = await this.certificates.byCode(code);
     if (!row) throw AppException.notFound('学时证明');
     await this.training.assertPerson(actor, row.person_id, 'read');
     return {
@@ -142,7 +111,7 @@ export class HoursCertificatesService {
    */
   async verifyPublic(code: string, ip: string | null = null): Promise<PublicTrainingVerification> {
     const normal = String(code ?? '').trim().toUpperCase();
-    const row = CODE_PATTERN.test(normal) ? await this.row(normal) : null;
+    const row = CODE_PATTERN.test(normal) ? await this.certificates.byCode(normal) : null;
     if (!row) throw AppException.notFound('学时证明');
     await this.audit.record({ ip, action: 'training.certificate.verify', objectType: 'training_certificate', objectId: row.code, result: 'success', details: { public: true } });
     return {
@@ -159,22 +128,15 @@ export class HoursCertificatesService {
     };
   }
 
-  private async row(code: string): Promise<CertificateRow | null> {
-    const [row] = await this.dataSource.query(`${CERT_SELECT} WHERE c.code = $1`, [code]);
-    return row ?? null;
-  }
-
   private async freeCode(m: EntityManager): Promise<string> {
     for (;;) {
       const groups = [0, 1, 2].map(() => Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join(''));
       const code = `TH-${groups.join('-')}`;
-      const [taken] = await m.query(`SELECT 1 FROM training_certificate WHERE code = $1`, [code]);
-      if (!taken) return code;
+      if (!(await this.certificates.codeTaken(m, code))) return code;
     }
   }
 
   private async issuingOffice(m: EntityManager): Promise<string> {
-    const [province] = await m.query(`SELECT name FROM region WHERE code = $1`, [this.config.provinceCode]);
-    return `${province?.name ?? ''}质量强省工作领导小组办公室`;
+    return `${(await this.certificates.regionName(m, this.config.provinceCode)) ?? ''}质量强省工作领导小组办公室`;
   }
 }

@@ -1,3 +1,4 @@
+export * from './training-records.repository';
 export * from './ledger.service';
 export * from './training.service';
 export * from './hours-certificates.service';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { LedgerKind, LedgerVerification, TrainingCategory, TrainingSource } from '@cqo/contracts';
-import { chainDrafts, GENESIS_HASH, LEDGER_HASH_COLUMNS, ledgerHash, ledgerHours, type LedgerContent, type LedgerDraft } from '@cqo/server-database';
+import { chainDrafts, GENESIS_HASH, ledgerHash, ledgerHours, type LedgerDraft } from '@cqo/server-database';
+import { TrainingRecordsRepository } from './training-records.repository';
 
 /** One record to append to the ledger. */
 export interface NewLedgerRecord {
@@ -30,27 +31,18 @@ export interface AppendedRecord {
   hash: string;
 }
 
-/** Appends are serialised on this advisory lock: the chain has one head. */
-const LEDGER_LOCK = 'SELECT pg_advisory_xact_lock(hashtext(\'cqo.training_ledger\'))';
-/** Rows per INSERT … FROM unnest(…). */
-const INSERT_BATCH = 2000;
 /** Rows per page when walking the chain. */
 const VERIFY_BATCH = 20_000;
-
-/** The draft's fields that go to training_record as they are, in the INSERT's column order after id and seq. */
-const LEDGER_DRAFT_COLUMNS = [
-  'kind', 'personId', 'enterpriseId', 'category', 'course', 'provider', 'startDate', 'endDate', 'hours', 'certificateNo', 'source', 'reverses', 'reason',
-] as const satisfies readonly (keyof LedgerDraft)[];
 
 /**
  * The training hours ledger (SPEC §4, 001 §10 区块链存证): records are only ever appended, each
  * with the hash of its canonical content and of the record before it. The table refuses UPDATE,
  * DELETE and TRUNCATE for every role (a trigger); `verify` re-walks the chain and names the first
- * record that no longer matches.
+ * record that no longer matches. The rows are read and written through TrainingRecordsRepository.
  */
 @Injectable()
 export class LedgerService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly records: TrainingRecordsRepository) {}
 
   /**
    * Appends `records` in order inside the caller's transaction. Takes the ledger lock, so two
@@ -79,31 +71,7 @@ export class LedgerService {
       recordedBy: r.recordedBy,
     }));
     const chained = chainDrafts(head, drafts);
-    for (let from = 0; from < drafts.length; from += INSERT_BATCH) {
-      const part = drafts.slice(from, from + INSERT_BATCH);
-      const links = chained.slice(from, from + INSERT_BATCH);
-      const field = (k: keyof LedgerDraft) => part.map((d) => d[k]);
-      await m.query(
-        `INSERT INTO training_record (id, seq, kind, person_id, enterprise_id, category, course, provider, start_date, end_date, hours,
-                                      certificate_no, source, reverses, reason, import_id, recorded_at, recorded_by, prev_hash, hash)
-         SELECT u.id, u.seq, u.kind, u.person_id, u.enterprise_id, u.category, u.course, u.provider, u.start_date, u.end_date, u.hours,
-                u.certificate_no, u.source, u.reverses, u.reason, u.import_id, timestamptz 'epoch' + u.recorded_ms * interval '1 millisecond', u.recorded_by, u.prev_hash, u.hash
-           FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::date[], $10::date[],
-                       $11::numeric[], $12::text[], $13::text[], $14::uuid[], $15::text[], $16::uuid[], $17::bigint[], $18::uuid[], $19::text[], $20::text[])
-             AS u(id, seq, kind, person_id, enterprise_id, category, course, provider, start_date, end_date, hours,
-                  certificate_no, source, reverses, reason, import_id, recorded_ms, recorded_by, prev_hash, hash)`,
-        [
-          field('id'),
-          links.map((l) => l.seq),
-          ...LEDGER_DRAFT_COLUMNS.map(field),
-          part.map((_d, i) => records[from + i].importId),
-          field('recordedAt'),
-          field('recordedBy'),
-          links.map((l) => l.prevHash),
-          links.map((l) => l.hash),
-        ],
-      );
-    }
+    await this.records.insertChained(m, drafts, chained, records.map((r) => r.importId));
     return drafts.map((d, i) => ({ id: d.id, seq: chained[i].seq, hash: chained[i].hash }));
   }
 
@@ -113,13 +81,12 @@ export class LedgerService {
    */
   async lock(m: EntityManager): Promise<void> {
     if (!m.queryRunner?.isTransactionActive) throw new Error('the training ledger is written only inside a transaction');
-    await m.query(LEDGER_LOCK);
+    await this.records.lockLedger(m);
   }
 
   /** The last record's place and hash; `{0, GENESIS_HASH}` for an empty ledger. */
-  async head(m: EntityManager = this.dataSource.manager): Promise<{ seq: number; hash: string }> {
-    const [row] = await m.query(`SELECT seq::float8 AS seq, hash FROM training_record ORDER BY seq DESC LIMIT 1`);
-    return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+  async head(m: EntityManager): Promise<{ seq: number; hash: string }> {
+    return (await this.records.head(m)) ?? { seq: 0, hash: GENESIS_HASH };
   }
 
   /**
@@ -132,11 +99,7 @@ export class LedgerService {
     let prevSeq = 0;
     let checked = 0;
     for (;;) {
-      const rows: (LedgerContent & { prevHash: string; storedHash: string })[] = await this.dataSource.query(
-        `SELECT ${LEDGER_HASH_COLUMNS}, t.prev_hash AS "prevHash", t.hash AS "storedHash"
-           FROM training_record t WHERE t.seq > $1 ORDER BY t.seq LIMIT ${VERIFY_BATCH}`,
-        [prevSeq],
-      );
+      const rows = await this.records.chainAfter(prevSeq, VERIFY_BATCH);
       for (const r of rows) {
         const seq = Number(r.seq);
         const broken = (reason: string): LedgerVerification => ({

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   TRAINING_CATEGORIES,
   TRAINING_IMPORT_COLUMNS,
@@ -15,8 +15,9 @@ import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
-import { findErrorReport, importResult, openSheet, recordImportRun, runCommits, startImportRun, XLSX_LIMITS, type SheetCell, type StoredUpload } from '@cqo/server-imports';
+import { importResult, openSheet, recordImportRun, runCommits, startImportRun, XLSX_LIMITS, type SheetCell, type StoredUpload } from '@cqo/server-imports';
 import { LedgerService, type NewLedgerRecord } from './ledger.service';
+import { TrainingRecordsRepository, type CertifiedRecord } from './training-records.repository';
 import { TrainingService } from './training.service';
 
 type Column = (typeof TRAINING_IMPORT_COLUMNS)[number];
@@ -67,7 +68,7 @@ type ParsedRow = Pick<NewLedgerRecord, 'certificateNo' | 'category' | 'course' |
 @Injectable()
 export class TrainingImportService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly records: TrainingRecordsRepository,
     private readonly ledger: LedgerService,
     private readonly training: TrainingService,
     private readonly scope: ScopeService,
@@ -188,7 +189,7 @@ export class TrainingImportService {
 
   /** The marked-up copy of a run's sheet; only its uploader (or an admin) may fetch it. */
   errorReport(actor: Actor, id: string): Promise<{ fileName: string; content: Buffer }> {
-    return findErrorReport(this.dataSource.manager, actor, 'training', id, this.clock.now(), this.storage);
+    return this.records.importErrorReport(actor, id, this.clock.now(), this.storage);
   }
 
   /** An empty sheet with the §8 columns, a drop-down for the category and a 填写说明 sheet. */
@@ -231,26 +232,17 @@ export class TrainingImportService {
   ): Promise<{ drafts: NewLedgerRecord[]; unchanged: number }> {
     const codes = [...new Set(rows.map((r) => r.creditCode))];
     const enterprises = new Map<string, { id: string; region_path: string }>();
-    for (const e of await m.query(`SELECT id, credit_code, region_path FROM enterprise WHERE credit_code = ANY($1)`, [codes])) {
+    for (const e of await this.records.enterprisesByCreditCode(m, codes)) {
       enterprises.set(e.credit_code, e);
     }
     const people = new Map<string, { person_id: string; active: boolean }[]>();
-    for (const p of await m.query(
-      `SELECT e.credit_code, p.name, a.person_id, bool_or(a.status = 'active') AS active
-         FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id JOIN cqo_person p ON p.id = a.person_id
-        WHERE e.credit_code = ANY($1) GROUP BY 1, 2, 3`,
-      [codes],
-    )) {
+    for (const p of await this.records.cqosByCreditCode(m, codes)) {
       const key = `${p.credit_code}|${p.name}`;
       people.set(key, [...(people.get(key) ?? []), p]);
     }
     const numbers = rows.map((r) => r.certificateNo).filter((n): n is string => !!n);
-    const existing = new Map<string, { person_id: string; category: string; course: string; provider: string; start_date: string; end_date: string; hours: number }>();
-    for (const t of await m.query(
-      `SELECT certificate_no, person_id, category, course, provider, start_date::text AS start_date, end_date::text AS end_date, hours::float8 AS hours
-         FROM training_live WHERE certificate_no = ANY($1)`,
-      [numbers],
-    )) {
+    const existing = new Map<string, CertifiedRecord>();
+    for (const t of await this.records.certifiedRecords(m, numbers)) {
       existing.set(t.certificate_no, t);
     }
     const seen = new Map<string, number>();

@@ -3,10 +3,12 @@ import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { RegionsModule } from '@cqo/server-regions';
 import { FileStorageModule } from '@cqo/server-storage';
+import { HoursCertificatesRepository } from './hours-certificates.repository';
 import { HoursCertificatesService } from './hours-certificates.service';
 import { LedgerService } from './ledger.service';
 import { LedgerAdminController, PublicVerifyController, TrainingController } from './training.controller';
 import { TrainingImportService } from './training-import.service';
+import { TrainingRecordsRepository } from './training-records.repository';
 import { TrainingService } from './training.service';
 
 /**
@@ -15,8 +17,8 @@ import { TrainingService } from './training.service';
  */
 @Module({
   imports: [EligibilityModule, RegionsModule, ScopeModule, FileStorageModule],
-  providers: [LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
-  exports: [LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
+  providers: [TrainingRecordsRepository, HoursCertificatesRepository, LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
+  exports: [TrainingRecordsRepository, LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
 })
 export class TrainingServicesModule {}
 
