@@ -1,15 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   EVALUATION_STATUS_NAMES,
   type AcceptEvaluationRequest,
   type AppointPanelRequest,
   type ApiErrorDetail,
   type ConsolidateRequest,
-  type CertificateStatus,
-  type ContinuingEducationYear,
-  type CqoGrade,
   type EvaluationAction,
   type EvaluationApplicationDetail,
   type EvaluationApplicationListItem,
@@ -44,82 +41,20 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
-import { APP_CONFIG, AppException, Clock, pickCamel, queryPage, type Actor, type AppConfig } from '@cqo/server-common';
+import { APP_CONFIG, AppException, Clock, pickCamel, type Actor, type AppConfig } from '@cqo/server-common';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
+import { EvaluationCertificatesRepository } from './evaluation-certificates.repository';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
-import { EvaluationRecordsRepository, type ApplicationFiling } from './evaluation-records.repository';
+import { EvaluationRecordsRepository, type ApplicationFiling, type ApplicationRow, type LockedApplication } from './evaluation-records.repository';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 import { checkEvidence, EVIDENCE_LIMITS, type UploadedEvidence } from './evidence-guard';
-
-interface ApplicationRow {
-  id: string;
-  body_code: string;
-  enterprise_id: string;
-  enterprise_name: string;
-  region_path: string;
-  region_code: string;
-  region_name: string;
-  person_id: string;
-  person_name: string;
-  scheme: EvaluationScheme;
-  applied_grade: CqoGrade;
-  experience_years: number;
-  has_certificate: boolean;
-  self_assessment: ScoreMap;
-  statement: string | null;
-  recommendation: string;
-  status: EvaluationStatus;
-  return_reasons: string | null;
-  previous_certificate_id: string | null;
-  previous_certificate_number: string | null;
-  continuing_education: ContinuingEducationYear[] | null;
-  interview_on: string | null;
-  interview_notes: string | null;
-  site_visit_on: string | null;
-  site_visit_notes: string | null;
-  report: GradeResultView | null;
-  report_scores: ScoreMap | null;
-  report_conclusion: string | null;
-  reported_at: Date | null;
-  leader_name: string | null;
-  submitted_at: Date;
-  updated_at: Date;
-  version: number;
-  certificate_id: string | null;
-  certificate_number: string | null;
-}
 
 /** Whose an application is: its enterprise's, and its body's (认定机构) for an evaluator (000 §7). */
 const APPLICATION_SCOPE: ScopeColumns = { enterpriseIdColumn: 'enterprise_id', bodyColumn: 'body_code' };
 
-const SELECT = `SELECT a.id, a.body_code, a.enterprise_id, e.name AS enterprise_name, a.region_path, e.region_code, r.name AS region_name,
-       a.person_id, p.name AS person_name, a.scheme, a.applied_grade, a.experience_years, a.has_certificate, a.self_assessment,
-       a.statement, a.recommendation, a.status, a.return_reasons, a.previous_certificate_id, pc.number AS previous_certificate_number,
-       a.continuing_education, a.interview_on::text AS interview_on, a.interview_notes, a.site_visit_on::text AS site_visit_on,
-       a.site_visit_notes, a.report, a.report_scores, a.report_conclusion, a.reported_at, ru.display_name AS leader_name,
-       a.submitted_at, a.updated_at, a.version, c.id AS certificate_id, c.number AS certificate_number
-  FROM evaluation_application a JOIN enterprise e ON e.id = a.enterprise_id JOIN region r ON r.code = e.region_code
-  JOIN cqo_person p ON p.id = a.person_id LEFT JOIN app_user ru ON ru.id = a.reported_by
-  LEFT JOIN evaluation_certificate pc ON pc.id = a.previous_certificate_id
-  LEFT JOIN evaluation_certificate c ON c.application_id = a.id`;
-
 /** Steps, with the states each may start from: libs/policy's EVALUATION_STEPS (docs/evaluation.md). */
 type Step = EvaluationStep;
-
-interface Locked {
-  id: string;
-  body_code: string;
-  enterprise_id: string;
-  region_path: string;
-  person_id: string;
-  scheme: EvaluationScheme;
-  applied_grade: CqoGrade;
-  experience_years: number;
-  has_certificate: boolean;
-  status: EvaluationStatus;
-  version: number;
-}
 
 /**
  * The evaluation workflow (000 §7, 001 §9): application → formal review → panel scoring,
@@ -132,7 +67,6 @@ class WriteDenied extends Error {}
 @Injectable()
 export class EvaluationApplicationsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
     private readonly scope: ScopeService,
@@ -142,6 +76,7 @@ export class EvaluationApplicationsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     private readonly records: EvaluationRecordsRepository,
+    private readonly certificateRecords: EvaluationCertificatesRepository,
   ) {}
 
   // -------------------------------------------------------------------------------------------
@@ -159,38 +94,20 @@ export class EvaluationApplicationsService {
   async list(actor: Actor, q: EvaluationApplicationQuery): Promise<EvaluationApplicationPage> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
-    const params: unknown[] = [];
-    const where = [this.scopeSql(actor, params)];
-    if (q.status) where.push(`a.status = $${params.push(q.status)}`);
-    if (q.scheme) where.push(`a.scheme = $${params.push(q.scheme)}`);
-    if (q.mine && actor.role === 'evaluator') {
-      where.push(`EXISTS (SELECT 1 FROM evaluation_panel_member pm WHERE pm.application_id = a.id AND pm.user_id = $${params.push(actor.userId)})`);
-    }
-    const clause = where.join(' AND ');
-    const sql = { from: `FROM evaluation_application a WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY a.updated_at DESC` };
-    return queryPage(this.dataSource, sql, params, { page, pageSize }, toListItem);
+    const filters = { status: q.status, scheme: q.scheme, panelMemberId: q.mine && actor.role === 'evaluator' ? actor.userId : undefined };
+    return this.records.listApplications((params) => this.scopeSql(actor, params), filters, { page, pageSize }, toListItem);
   }
 
   async detail(actor: Actor, id: string): Promise<EvaluationApplicationDetail> {
     const row = await this.readable(actor, id);
     const scheme = await this.settings.scheme(row.scheme);
     const [panel, sheets, evidence, events] = await Promise.all([
-      this.dataSource.query(
-        `SELECT pm.user_id, u.display_name, pm.is_leader, s.submitted_at
-           FROM evaluation_panel_member pm JOIN app_user u ON u.id = pm.user_id
-           LEFT JOIN evaluation_sheet s ON s.application_id = pm.application_id AND s.user_id = pm.user_id
-          WHERE pm.application_id = $1 ORDER BY pm.is_leader DESC, u.display_name`,
-        [id],
-      ),
+      this.records.panelOf(id),
       actor.role === 'evaluator' ? this.sheets(id) : Promise.resolve([] as EvaluationSheetView[]),
       this.evidenceList(id),
-      this.dataSource.query(
-        `SELECT ev.at, u.display_name, ev.actor_role, ev.action, ev.from_status, ev.to_status, ev.note
-           FROM evaluation_event ev LEFT JOIN app_user u ON u.id = ev.actor_id WHERE ev.application_id = $1 ORDER BY ev.id`,
-        [id],
-      ),
+      this.records.eventsOf(id),
     ]);
-    const panelView = panel.map((p: { user_id: string; display_name: string; is_leader: boolean; submitted_at: Date | null }) => ({
+    const panelView = panel.map((p) => ({
       userId: p.user_id,
       displayName: p.display_name,
       leader: p.is_leader,
@@ -226,7 +143,7 @@ export class EvaluationApplicationsService {
       previousCertificateNumber: row.previous_certificate_number,
       certificateId: row.certificate_id,
       certificateNumber: row.certificate_number,
-      events: events.map((e: { at: Date; display_name: string | null; actor_role: string | null; action: string; from_status: EvaluationStatus | null; to_status: EvaluationStatus | null; note: string | null }) => ({
+      events: events.map((e) => ({
         at: new Date(e.at).toISOString(),
         actorName: e.display_name,
         actorRole: e.actor_role,
@@ -241,14 +158,12 @@ export class EvaluationApplicationsService {
 
   async evidenceFile(actor: Actor, id: string, fileId: string): Promise<{ fileName: string; contentType: string; content: Buffer }> {
     await this.readable(actor, id);
-    const [f] = /^[0-9a-f-]{36}$/i.test(fileId)
-      ? await this.dataSource.query(`SELECT file_name, content_type, content, storage_key FROM evaluation_evidence WHERE id = $1 AND application_id = $2`, [fileId, id])
-      : [];
+    const f = await this.records.evidenceFile(id, fileId);
     if (!f) throw AppException.notFound('证实性材料');
     // Evidence is about a named person: who downloaded which file, when (issue 18 item 8, 等保 2.0 L3 安全审计).
     await this.audit.record({ actor, ip: actor.ip, action: 'evaluation.evidence.download', objectType: 'evaluation_evidence', objectId: fileId, result: 'success', details: { applicationId: id, fileName: f.file_name } });
     // In the file store (issue 21); a file uploaded before kept its bytes in the row.
-    return { fileName: f.file_name, contentType: f.content_type, content: f.content ?? (await this.storage.read(f.storage_key)) };
+    return { fileName: f.file_name, contentType: f.content_type, content: f.content ?? (await this.storage.read(f.storage_key!)) };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -258,24 +173,17 @@ export class EvaluationApplicationsService {
   /** An enterprise applies for its current CQO (001 9.1: with the organisation's recommendation). */
   async create(actor: Actor, dto: EvaluationApplicationRequest): Promise<EvaluationApplicationDetail> {
     if (!actor.enterpriseId) throw AppException.notFound('企业');
-    const [a] = await this.dataSource.query(
-      `SELECT a.id, a.person_id, a.region_path FROM appointment a WHERE a.enterprise_id = $1 AND a.status = 'active'`,
-      [actor.enterpriseId],
-    );
+    const a = await this.records.activeAppointmentOf(actor.enterpriseId);
     if (!a) throw AppException.validation([{ field: 'personId', code: 'noAppointment', message: '本企业没有在任的首席质量官，不能申请能力认定' }]);
     const scheme = await this.settings.scheme(dto.scheme);
     this.assertSheet(scheme, dto, 'selfAssessment');
     const id = await this.unitOfWork.run(actor, 'evaluation.apply', async (m, tx) => {
       // Serialise applications of one person: the lock below and the open-application check.
-      await m.query(`SELECT id FROM cqo_person WHERE id = $1 FOR UPDATE`, [a.person_id]);
-      const [open] = await m.query(
-        `SELECT id FROM evaluation_application WHERE person_id = $1 AND status IN ('submitted','returned','accepted','scoring')`,
-        [a.person_id],
-      );
-      if (open) throw AppException.conflict('该首席质量官已有正在办理的认定申请，请勿重复申请');
+      await this.records.lockPerson(m, a.person_id);
+      if (await this.records.openApplicationOf(m, a.person_id)) throw AppException.conflict('该首席质量官已有正在办理的认定申请，请勿重复申请');
       await this.assertNotLocked(m, a.person_id, dto.scheme);
       await this.assertPreconditions(m, a.id, a.person_id, dto);
-      const previous = await this.certificates.currentValid(m, a.person_id, dto.scheme);
+      const previous = await this.certificateRecords.currentValidOf(m, a.person_id, dto.scheme);
       const continuing = previous ? await this.certificates.continuingEducation(m, dto.scheme, a.person_id, previous.issued_on, previous.valid_until, this.clock.today()) : null;
       const now = this.clock.now();
       const applicationId = await this.records.createApplication(m, {
@@ -302,8 +210,7 @@ export class EvaluationApplicationsService {
     this.assertSheet(scheme, dto, 'selfAssessment');
     await this.step(actor, id, 'resubmit', async (m, app) => {
       if (app.version !== dto.version) throw AppException.conflict('申请已被修改，请刷新后重试');
-      const [{ appointment_id }] = await m.query(`SELECT appointment_id FROM evaluation_application WHERE id = $1`, [id]);
-      await this.assertPreconditions(m, appointment_id, app.person_id, dto);
+      await this.assertPreconditions(m, await this.records.appointmentOfApplication(m, id), app.person_id, dto);
       await this.records.resubmitApplication(m, id, { ...filingOf(dto), at: this.clock.now() });
       return { to: 'submitted' };
     });
@@ -327,13 +234,20 @@ export class EvaluationApplicationsService {
     await this.storage.put(key, buffer);
     try {
       await this.step(actor, id, 'evidence', async (m) => {
-        const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM evaluation_evidence WHERE application_id = $1`, [id]);
-        if (n >= EVIDENCE_LIMITS.maxFiles) throw AppException.validation([{ field: 'file', code: 'too_many', message: `每份申请最多上传 ${EVIDENCE_LIMITS.maxFiles} 个文件` }]);
-        await m.query(
-          `INSERT INTO evaluation_evidence (id, application_id, file_name, content_type, size, sha256, storage_key, uploaded_at, uploaded_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [fileId, id, fileName, contentType, buffer.length, createHash('sha256').update(buffer).digest('hex'), key, this.clock.now(), actor.userId],
-        );
+        if ((await this.records.countEvidence(m, id)) >= EVIDENCE_LIMITS.maxFiles) {
+          throw AppException.validation([{ field: 'file', code: 'too_many', message: `每份申请最多上传 ${EVIDENCE_LIMITS.maxFiles} 个文件` }]);
+        }
+        await this.records.addEvidence(m, {
+          id: fileId,
+          applicationId: id,
+          fileName,
+          contentType,
+          size: buffer.length,
+          sha256: createHash('sha256').update(buffer).digest('hex'),
+          storageKey: key,
+          at: this.clock.now(),
+          by: actor.userId,
+        });
         await this.records.touchApplication(m, id, this.clock.now());
         return { to: null, note: fileName, details: { fileId, fileName, size: buffer.length } };
       });
@@ -370,11 +284,7 @@ export class EvaluationApplicationsService {
     const members = [...new Set(dto.memberIds)].filter((u) => u !== dto.leaderId);
     if (!members.length) throw AppException.validation([{ field: 'memberIds', code: 'required', message: '评价组除组长外至少应有一名成员' }]);
     const ids = [dto.leaderId, ...members];
-    const found: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM app_user WHERE id = ANY($1::uuid[]) AND role = 'evaluator' AND is_active AND region_code = $2`,
-      [ids, actor.regionCode],
-    );
-    const known = new Set(found.map((f) => f.id));
+    const known = new Set(await this.records.activeEvaluatorIds(ids, actor.regionCode));
     const errors: ApiErrorDetail[] = [];
     if (!known.has(dto.leaderId)) errors.push({ field: 'leaderId', code: 'unknown', message: '评价组长应为本机构的评价人员' });
     members.forEach((u, i) => {
@@ -383,13 +293,10 @@ export class EvaluationApplicationsService {
     if (errors.length) throw AppException.validation(errors);
     await this.step(actor, id, 'panel', async (m, app) => {
       if (app.status === 'scoring') {
-        const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM evaluation_sheet WHERE application_id = $1`, [id]);
-        if (n > 0) throw AppException.conflict('评价组成员已开始评分，不能再调整评价组');
-        await m.query(`DELETE FROM evaluation_panel_member WHERE application_id = $1`, [id]);
+        if ((await this.records.countSheets(m, id)) > 0) throw AppException.conflict('评价组成员已开始评分，不能再调整评价组');
+        await this.records.clearPanel(m, id);
       }
-      for (const u of ids) {
-        await m.query(`INSERT INTO evaluation_panel_member (application_id, user_id, is_leader) VALUES ($1, $2, $3)`, [id, u, u === dto.leaderId]);
-      }
+      for (const u of ids) await this.records.addPanelMember(m, id, u, u === dto.leaderId);
       await this.setStatus(m, id, 'scoring');
       return { to: 'scoring', details: { leaderId: dto.leaderId, memberIds: members } };
     });
@@ -402,11 +309,7 @@ export class EvaluationApplicationsService {
       await this.assertPanel(m, actor, id, false);
       const scheme = await this.settings.scheme(app.scheme, m);
       const result = this.grade(scheme, app, dto.scores);
-      await m.query(
-        `INSERT INTO evaluation_sheet (application_id, user_id, scores, comment, result, submitted_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (application_id, user_id) DO UPDATE SET scores = EXCLUDED.scores, comment = EXCLUDED.comment, result = EXCLUDED.result, submitted_at = EXCLUDED.submitted_at`,
-        [id, actor.userId, JSON.stringify(dto.scores), dto.comment?.trim() || null, JSON.stringify(result), this.clock.now()],
-      );
+      await this.records.saveSheet(m, { applicationId: id, userId: actor.userId, scores: dto.scores, comment: dto.comment?.trim() || null, result, at: this.clock.now() });
       await this.records.touchApplication(m, id, this.clock.now());
       return { to: null, details: { total: result.total, grade: result.grade } };
     });
@@ -425,14 +328,9 @@ export class EvaluationApplicationsService {
   async consolidate(actor: Actor, id: string, dto: ConsolidateRequest): Promise<EvaluationApplicationDetail> {
     await this.step(actor, id, 'report', async (m, app) => {
       await this.assertPanel(m, actor, id, true);
-      const [{ pending }] = await m.query(
-        `SELECT count(*)::int AS pending FROM evaluation_panel_member pm
-          WHERE pm.application_id = $1 AND NOT EXISTS (SELECT 1 FROM evaluation_sheet s WHERE s.application_id = pm.application_id AND s.user_id = pm.user_id)`,
-        [id],
-      );
+      const pending = await this.records.countPendingSheets(m, id);
       if (pending > 0) throw AppException.conflict(`还有 ${pending} 名评价组成员未提交评分表，不能出具认定报告`);
-      const [{ interview_on }] = await m.query(`SELECT interview_on FROM evaluation_application WHERE id = $1`, [id]);
-      if (!interview_on) throw AppException.conflict('尚未记录面试答辩（001 9.3.1），不能出具认定报告');
+      if (!(await this.records.interviewOn(m, id))) throw AppException.conflict('尚未记录面试答辩（001 9.3.1），不能出具认定报告');
       const scheme = await this.settings.scheme(app.scheme, m);
       const result = this.grade(scheme, app, dto.scores);
       await this.records.reportApplication(m, id, { result, scores: dto.scores, conclusion: dto.conclusion?.trim() || null, at: this.clock.now(), by: actor.userId });
@@ -452,15 +350,12 @@ export class EvaluationApplicationsService {
 
   /** The body's active evaluators, for the panel picker. */
   async evaluators(actor: Actor): Promise<EvaluatorOption[]> {
-    const rows = await this.dataSource.query(
-      `SELECT id, username, display_name FROM app_user WHERE role = 'evaluator' AND is_active AND region_code = $1 ORDER BY display_name, username`,
-      [actor.regionCode],
-    );
-    return rows.map((u: { id: string; username: string; display_name: string }) => ({ id: u.id, username: u.username, displayName: u.display_name }));
+    const rows = await this.records.evaluatorsOf(actor.regionCode);
+    return rows.map((u) => ({ id: u.id, username: u.username, displayName: u.display_name }));
   }
 
   /** A panel sheet graded by the policy `gradeSheet` (the one `cqo grade` calls) with the applied grade and experience. */
-  grade(scheme: ScoringScheme, app: Pick<Locked, 'applied_grade' | 'experience_years' | 'has_certificate'>, scores: ScoreMap): GradeResultView {
+  grade(scheme: ScoringScheme, app: Pick<LockedApplication, 'applied_grade' | 'experience_years' | 'has_certificate'>, scores: ScoreMap): GradeResultView {
     const sheet: GradeSheet = { scores, applied: app.applied_grade, experienceYears: app.experience_years, hasCertificate: app.has_certificate };
     const errors = validateSheet(scheme, sheet);
     if (errors.length) throw AppException.validation(errors);
@@ -473,11 +368,7 @@ export class EvaluationApplicationsService {
 
   /** 001 §11: a year must pass after a revocation before a new hunan application (none after expiry, 9.4.1.3; none in 000). */
   private async assertNotLocked(m: EntityManager, personId: string, scheme: EvaluationScheme): Promise<void> {
-    const rows: { number: string; scheme: EvaluationScheme; status: CertificateStatus; status_changed_on: string }[] = await m.query(
-      `SELECT number, scheme, status, status_changed_on::text AS status_changed_on FROM evaluation_certificate
-        WHERE person_id = $1 AND status = 'revoked' AND replaced_by IS NULL ORDER BY status_changed_on DESC`,
-      [personId],
-    );
+    const rows = await this.certificateRecords.revokedOf(m, personId);
     const today = this.clock.today();
     let worst: { number: string; on: string; from: string } | null = null;
     for (const r of rows) {
@@ -495,26 +386,7 @@ export class EvaluationApplicationsService {
    * the first failing clause, every failure in the details.
    */
   private async assertPreconditions(m: EntityManager, appointmentId: string | null, personId: string, dto: EvaluationApplicationRequest): Promise<void> {
-    const today = this.clock.today();
-    const [current] = appointmentId
-      ? await m.query(`SELECT education, qualification_type, qualification_level FROM appointment WHERE id = $1`, [appointmentId])
-      : [];
-    const [filed] = await m.query(
-      `SELECT max(years_in_quality + extract(year FROM age($2::date, appointed_on))::int)::int AS years,
-              bool_or(coalesce(btrim(initial_training_cert_no), '') <> '') AS cert,
-              coalesce(max(initial_training_hours), 0)::float8 AS hours
-         FROM appointment WHERE person_id = $1 AND appointed_on <= $2::date`,
-      [personId, today],
-    );
-    const [ledger] = await m.query(
-      `SELECT bool_or(coalesce(btrim(certificate_no), '') <> '') AS cert, coalesce(sum(hours), 0)::float8 AS hours
-         FROM training_live WHERE person_id = $1 AND category = '任职培训'`,
-      [personId],
-    );
-    const violations: { type: ApplicantFacts['violations'][number]['type']; occurred_on: string }[] = await m.query(
-      `SELECT type, occurred_on::text AS occurred_on FROM violation WHERE person_id = $1 ORDER BY occurred_on`,
-      [personId],
-    );
+    const { current, filed, ledger, violations } = await this.records.applicantRecords(m, appointmentId, personId, this.clock.today());
     const facts: ApplicantFacts = {
       education: current?.education ?? null,
       qualificationType: current?.qualification_type ?? null,
@@ -557,7 +429,7 @@ export class EvaluationApplicationsService {
   }
 
   private async assertPanel(m: EntityManager, actor: Actor, id: string, leader: boolean): Promise<void> {
-    const [pm] = await m.query(`SELECT is_leader FROM evaluation_panel_member WHERE application_id = $1 AND user_id = $2`, [id, actor.userId]);
+    const pm = await this.records.panelSeat(m, id, actor.userId);
     if (!pm) throw AppException.conflict('您不是该申请评价组的成员');
     if (leader && !pm.is_leader) throw AppException.conflict('只有评价组长可以出具认定报告');
   }
@@ -570,7 +442,7 @@ export class EvaluationApplicationsService {
     actor: Actor,
     id: string,
     step: Step,
-    fn: (m: EntityManager, app: Locked) => Promise<{ to: EvaluationStatus | null; note?: string | null; details?: Record<string, unknown> }>,
+    fn: (m: EntityManager, app: LockedApplication) => Promise<{ to: EvaluationStatus | null; note?: string | null; details?: Record<string, unknown> }>,
   ): Promise<void> {
     try {
       await this.unitOfWork.run(actor, `evaluation.${step}`, (m, tx) => this.stepIn(m, tx, actor, id, step, fn));
@@ -593,7 +465,7 @@ export class EvaluationApplicationsService {
     actor: Actor,
     id: string,
     step: Step,
-    fn: (m: EntityManager, app: Locked) => Promise<{ to: EvaluationStatus | null; note?: string | null; details?: Record<string, unknown> }>,
+    fn: (m: EntityManager, app: LockedApplication) => Promise<{ to: EvaluationStatus | null; note?: string | null; details?: Record<string, unknown> }>,
   ): Promise<void> {
     const app = await this.lock(m, actor, id);
     const allowed: readonly EvaluationStatus[] = EVALUATION_STEPS[step].from;
@@ -606,14 +478,8 @@ export class EvaluationApplicationsService {
   }
 
   /** The row FOR UPDATE, if the actor may write it: the enterprise its own, the evaluator its body's. */
-  private async lock(m: EntityManager, actor: Actor, id: string): Promise<Locked> {
-    const [row]: Locked[] = /^[0-9a-f-]{36}$/i.test(id)
-      ? await m.query(
-          `SELECT id, body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate, status, version
-             FROM evaluation_application WHERE id = $1 FOR UPDATE`,
-          [id],
-        )
-      : [];
+  private async lock(m: EntityManager, actor: Actor, id: string): Promise<LockedApplication> {
+    const row = await this.records.lockApplication(m, id);
     const mayWrite =
       !!row &&
       ((actor.role === 'enterprise' && row.enterprise_id === actor.enterpriseId) || (actor.role === 'evaluator' && row.body_code === actor.regionCode));
@@ -625,11 +491,7 @@ export class EvaluationApplicationsService {
   }
 
   private async readable(actor: Actor, id: string): Promise<ApplicationRow> {
-    const params: unknown[] = [];
-    const scope = this.scopeSql(actor, params);
-    const [row]: ApplicationRow[] = /^[0-9a-f-]{36}$/i.test(id)
-      ? await this.dataSource.query(`${SELECT} WHERE a.id = $${params.push(id)} AND ${scope}`, params)
-      : [];
+    const row = await this.records.applicationInScope(id, (params) => this.scopeSql(actor, params));
     if (!row) throw AppException.notFound('认定申请');
     return row;
   }
@@ -644,14 +506,8 @@ export class EvaluationApplicationsService {
   }
 
   private async sheets(id: string): Promise<EvaluationSheetView[]> {
-    const rows = await this.dataSource.query(
-      `SELECT s.user_id, u.display_name, pm.is_leader, s.scores, s.comment, s.result, s.submitted_at
-         FROM evaluation_sheet s JOIN app_user u ON u.id = s.user_id
-         JOIN evaluation_panel_member pm ON pm.application_id = s.application_id AND pm.user_id = s.user_id
-        WHERE s.application_id = $1 ORDER BY pm.is_leader DESC, u.display_name`,
-      [id],
-    );
-    return rows.map((s: { user_id: string; display_name: string; is_leader: boolean; scores: ScoreMap; comment: string | null; result: GradeResultView; submitted_at: Date }) => ({
+    const rows = await this.records.sheetsOf(id);
+    return rows.map((s) => ({
       userId: s.user_id,
       displayName: s.display_name,
       leader: s.is_leader,
@@ -663,11 +519,8 @@ export class EvaluationApplicationsService {
   }
 
   private async evidenceList(id: string): Promise<EvidenceFileView[]> {
-    const rows = await this.dataSource.query(
-      `SELECT id, file_name, content_type, size, uploaded_at FROM evaluation_evidence WHERE application_id = $1 ORDER BY uploaded_at, id`,
-      [id],
-    );
-    return rows.map((f: { id: string; file_name: string; content_type: string; size: number; uploaded_at: Date }) => ({
+    const rows = await this.records.evidenceOf(id);
+    return rows.map((f) => ({
       id: f.id,
       fileName: f.file_name,
       contentType: f.content_type,

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   CERTIFICATE_STATUS_NAMES,
-  type AccidentLevel,
   type CertificateDetail,
   type CertificateListItem,
   type CertificatePage,
@@ -10,12 +9,9 @@ import {
   type CertificateStatus,
   type CertificateStatusRequest,
   type ContinuingEducationYear,
-  type CqoGrade,
   type EvaluationScheme,
   type GradeResultView,
   type PublicCertificateVerification,
-  type TrainingYearHours,
-  type ViolationType,
   type YearlyReviewRequest,
   type YearlyReviewView,
 } from '@cqo/contracts';
@@ -35,66 +31,22 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
-import { AppException, Clock, pickCamel, queryPage, type Actor } from '@cqo/server-common';
+import { AppException, Clock, pickCamel, type Actor } from '@cqo/server-common';
 import { certificateNotification, NotificationsService, type OutgoingNotification } from '@cqo/server-filings';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
-import { toYearHours, YEAR_HOURS_SQL } from '@cqo/server-training';
+import { TrainingRecordsRepository } from '@cqo/server-training';
+import {
+  EvaluationCertificatesRepository,
+  type CertificateRow,
+  type CertificateUnderViolation,
+  type LockedCertificate,
+  type ViolationFacts,
+} from './evaluation-certificates.repository';
 import { EvaluationRecordsRepository } from './evaluation-records.repository';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 
-interface CertificateRow {
-  id: string;
-  number: string;
-  body_code: string;
-  application_id: string;
-  person_id: string;
-  enterprise_id: string;
-  region_path: string;
-  region_code: string;
-  region_name: string;
-  city_code: string;
-  city_name: string;
-  holder_name: string;
-  organisation_name: string;
-  scheme: EvaluationScheme;
-  score: number;
-  grade: CqoGrade;
-  dimensions: Record<string, number>;
-  issuing_body: string;
-  issued_on: string;
-  valid_until: string;
-  status: CertificateStatus;
-  status_changed_on: string;
-  status_reason: string | null;
-  review_flag: boolean;
-  review_reason: string | null;
-  in_talent_pool: boolean;
-  revocation_pending_violation_id: string | null;
-  revocation_pending_reason: string | null;
-}
-
 /** Whose a certificate is: its enterprise's, and its issuing body's for an evaluator (000 §7). */
 export const CERTIFICATE_SCOPE: ScopeColumns = { enterpriseIdColumn: 'enterprise_id', bodyColumn: 'body_code' };
-
-const SELECT = `SELECT c.id, c.number, c.body_code, c.application_id, c.person_id, c.enterprise_id, c.region_path, e.region_code, r.name AS region_name,
-       coalesce(city.code, e.region_code) AS city_code, coalesce(city.name, r.name) AS city_name, c.holder_name, c.organisation_name, c.scheme,
-       c.score::float8 AS score, c.grade, c.dimensions, c.issuing_body, c.issued_on::text AS issued_on, c.valid_until::text AS valid_until,
-       c.status, c.status_changed_on::text AS status_changed_on, c.status_reason, c.review_flag, c.review_reason,
-       c.revocation_pending_violation_id, c.revocation_pending_reason,
-       EXISTS (SELECT 1 FROM evaluation_talent t WHERE t.certificate_id = c.id AND t.removed_at IS NULL) AS in_talent_pool
-  FROM evaluation_certificate c JOIN enterprise e ON e.id = c.enterprise_id JOIN region r ON r.code = e.region_code
-  LEFT JOIN region city ON city.code = split_part(c.region_path, '/', 3)`;
-
-/** The facts of a violation in force (a voided one has left the table). */
-const VIOLATION_FACTS = `SELECT id, person_id, type, accident_level, occurred_on::text AS occurred_on, source_document FROM violation`;
-interface ViolationFacts {
-  id: string;
-  person_id: string | null;
-  type: ViolationType;
-  accident_level: AccidentLevel | null;
-  occurred_on: string;
-  source_document: string;
-}
 
 /** Statuses that end a certificate for good and take its holder out of the 人才库. */
 const LEAVES_TALENT_POOL: CertificateStatus[] = ['terminated', 'revoked', 'expired'];
@@ -112,7 +64,6 @@ export class EvaluationCertificatesService {
   private readonly logger = new Logger(EvaluationCertificatesService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
     private readonly scope: ScopeService,
@@ -120,6 +71,8 @@ export class EvaluationCertificatesService {
     private readonly clock: Clock,
     private readonly notifications: NotificationsService,
     private readonly records: EvaluationRecordsRepository,
+    private readonly certificateRecords: EvaluationCertificatesRepository,
+    private readonly ledger: TrainingRecordsRepository,
   ) {}
 
   /** What the actor may read of certificates (`alias`): the one scope, an evaluator its body's (issue 19 item 3). */
@@ -134,15 +87,7 @@ export class EvaluationCertificatesService {
 
   async issue(actor: Actor, applicationId: string): Promise<CertificateDetail> {
     const id = await this.unitOfWork.run(actor, 'evaluation.certificate.issue', async (m, tx) => {
-      const [app] = /^[0-9a-f-]{36}$/i.test(applicationId)
-        ? await m.query(
-            `SELECT a.id, a.body_code, a.status, a.report, a.scheme, a.person_id, a.enterprise_id, a.region_path, a.previous_certificate_id,
-                    p.name AS person_name, e.name AS enterprise_name
-               FROM evaluation_application a JOIN cqo_person p ON p.id = a.person_id JOIN enterprise e ON e.id = a.enterprise_id
-              WHERE a.id = $1 FOR UPDATE OF a`,
-            [applicationId],
-          )
-        : [];
+      const app = await this.records.lockApplicationToCertify(m, applicationId);
       if (!app || app.body_code !== actor.regionCode) throw AppException.notFound('认定申请');
       if (app.status !== 'reported') {
         const names: Record<string, string> = { submitted: '已提交待受理', returned: '退回补正', accepted: '已受理', scoring: '评分中', certified: '已发证', withdrawn: '已撤回' };
@@ -153,56 +98,44 @@ export class EvaluationCertificatesService {
       const settings = await this.settings.get(m);
       const today = this.clock.today();
       const year = yearOf(today);
-      const [{ last_seq }] = await m.query(
-        `INSERT INTO evaluation_cert_counter (body_code, year, last_seq) VALUES ($1, $2, 1)
-         ON CONFLICT (body_code, year) DO UPDATE SET last_seq = evaluation_cert_counter.last_seq + 1 RETURNING last_seq`,
-        [app.body_code, year],
-      );
-      const number = certificateNumber(app.body_code, year, last_seq);
+      const seq = await this.certificateRecords.nextSeq(m, app.body_code, year);
+      const number = certificateNumber(app.body_code, year, seq);
       const now = this.clock.now();
-      const [cert] = await m.query(
-        `INSERT INTO evaluation_certificate (number, body_code, year, seq, application_id, person_id, enterprise_id, region_path, holder_name, organisation_name,
-           scheme, score, grade, dimensions, issuing_body, issued_on, valid_until, status, status_changed_on, issued_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'valid', $16, $18, $19) RETURNING id`,
-        [
-          number,
-          app.body_code,
-          year,
-          last_seq,
-          app.id,
-          app.person_id,
-          app.enterprise_id,
-          app.region_path,
-          app.person_name,
-          app.enterprise_name,
-          app.scheme,
-          report.total,
-          report.grade,
-          JSON.stringify(report.dimensions),
-          settings.issuingBody,
-          today,
-          certificateValidUntil(today, settings.validityYears),
-          actor.userId,
-          now,
-        ],
-      );
-      await this.certEvent(m, cert.id, null, 'valid', `依据认定报告颁发（${report.grade}，${report.total} 分）`, actor, null);
+      const certId = await this.certificateRecords.createCertificate(m, {
+        number,
+        bodyCode: app.body_code,
+        year,
+        seq,
+        applicationId: app.id,
+        personId: app.person_id,
+        enterpriseId: app.enterprise_id,
+        regionPath: app.region_path,
+        holderName: app.person_name,
+        organisationName: app.enterprise_name,
+        scheme: app.scheme,
+        score: report.total,
+        grade: report.grade,
+        dimensions: report.dimensions,
+        issuingBody: settings.issuingBody,
+        issuedOn: today,
+        validUntil: certificateValidUntil(today, settings.validityYears),
+        issuedBy: actor.userId,
+        at: now,
+      });
+      await this.certEvent(m, certId, null, 'valid', `依据认定报告颁发（${report.grade}，${report.total} 分）`, actor, null);
       if (app.previous_certificate_id) {
-        const [prev] = await m.query(`SELECT id, status FROM evaluation_certificate WHERE id = $1 FOR UPDATE`, [app.previous_certificate_id]);
+        const prev = await this.certificateRecords.lockStatus(m, app.previous_certificate_id);
         if (prev && (prev.status === 'valid' || prev.status === 'suspended')) {
-          await m.query(
-            `UPDATE evaluation_certificate SET status = 'terminated', status_changed_on = $2, status_reason = $3, replaced_by = $4, version = version + 1 WHERE id = $1`,
-            [prev.id, today, `再认定换发新证 ${number}`, cert.id],
-          );
+          await this.certificateRecords.terminateReplaced(m, prev.id, today, `再认定换发新证 ${number}`, certId);
           await this.certEvent(m, prev.id, prev.status, 'terminated', `再认定换发新证 ${number}`, actor, null);
           // A 人才库 member keeps the place, now on the new certificate.
-          await this.records.moveTalent(m, prev.id, cert.id);
+          await this.records.moveTalent(m, prev.id, certId);
         }
       }
       await this.records.setApplicationStatus(m, app.id, 'certified', now);
       await this.records.addEvent(m, { applicationId: app.id, at: now, actorId: actor.userId, actorRole: actor.role, action: 'certificate', from: 'reported', to: 'certified', note: number });
-      await tx.audit({ objectType: 'evaluation_certificate', objectId: cert.id, details: { number, applicationId: app.id, grade: report.grade, total: report.total } });
-      return cert.id as string;
+      await tx.audit({ objectType: 'evaluation_certificate', objectId: certId, details: { number, applicationId: app.id, grade: report.grade, total: report.total } });
+      return certId;
     });
     return this.detail(actor, id);
   }
@@ -214,34 +147,14 @@ export class EvaluationCertificatesService {
   async list(actor: Actor, q: CertificateQuery): Promise<CertificatePage> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
-    const params: unknown[] = [];
-    const where = [this.scopeSql(actor, params, 'c', q.region)];
-    if (q.status) where.push(`c.status = $${params.push(q.status)}`);
-    if (q.grade) where.push(`c.grade = $${params.push(q.grade)}`);
-    if (q.reviewFlag !== undefined) where.push(`c.review_flag = $${params.push(q.reviewFlag)}`);
-    if (q.q?.trim()) {
-      const like = `%${q.q.trim().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-      where.push(`(c.number ILIKE $${params.push(like)} OR c.holder_name ILIKE $${params.length})`);
-    }
-    const clause = where.join(' AND ');
-    const sql = { from: `FROM evaluation_certificate c WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY c.issued_on DESC, c.number DESC` };
-    return queryPage(this.dataSource, sql, params, { page, pageSize }, toItem);
+    const filters = { status: q.status, grade: q.grade, reviewFlag: q.reviewFlag, q: q.q };
+    return this.certificateRecords.listCertificates((params) => this.scopeSql(actor, params, 'c', q.region), filters, { page, pageSize }, toItem);
   }
 
   async detail(actor: Actor, id: string): Promise<CertificateDetail> {
-    const params: unknown[] = [];
-    const scope = this.scopeSql(actor, params);
-    const [row]: CertificateRow[] = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.query(`${SELECT} WHERE c.id = $${params.push(id)} AND ${scope}`, params) : [];
+    const row = await this.certificateRecords.certificateInScope(id, (params) => this.scopeSql(actor, params));
     if (!row) throw AppException.notFound('证书');
-    const [history, reviews, person] = await Promise.all([
-      this.dataSource.query(
-        `SELECT ev.at, ev.from_status, ev.to_status, ev.reason, u.display_name, ev.violation_id
-           FROM evaluation_certificate_event ev LEFT JOIN app_user u ON u.id = ev.actor_id WHERE ev.certificate_id = $1 ORDER BY ev.id`,
-        [id],
-      ),
-      this.reviews(id),
-      this.dataSource.query(`SELECT phone FROM cqo_person WHERE id = $1`, [row.person_id]),
-    ]);
+    const [history, reviews, holderPhone] = await Promise.all([this.certificateRecords.eventsOf(id), this.reviews(id), this.certificateRecords.holderPhone(row.person_id)]);
     // SPEC §1: personal data shown whole on the detail page is an audited read.
     await this.audit.record({ actor, ip: actor.ip, action: 'evaluation.certificate.read', objectType: 'evaluation_certificate', objectId: id, result: 'success' });
     return {
@@ -250,7 +163,7 @@ export class EvaluationCertificatesService {
       dimensions: row.dimensions,
       statusReason: row.status_reason,
       verifyPath: `/verify/cqo/${row.number}`,
-      history: history.map((h: { at: Date; from_status: CertificateStatus | null; to_status: CertificateStatus; reason: string; display_name: string | null; violation_id: string | null }) => ({
+      history: history.map((h) => ({
         at: new Date(h.at).toISOString(),
         fromStatus: h.from_status,
         toStatus: h.to_status,
@@ -259,7 +172,7 @@ export class EvaluationCertificatesService {
         violationId: h.violation_id,
       })),
       reviews,
-      holderPhone: person[0]?.phone ?? null,
+      holderPhone,
       revocationPending: row.revocation_pending_violation_id
         ? { violationId: row.revocation_pending_violation_id, reason: row.revocation_pending_reason ?? '' }
         : null,
@@ -269,7 +182,7 @@ export class EvaluationCertificatesService {
   /** Login-free: status and masked holder (SPEC §1). Unknown and malformed numbers are the same 404. */
   async verifyPublic(number: string): Promise<PublicCertificateVerification> {
     const normal = String(number ?? '').trim().toUpperCase();
-    const [row]: CertificateRow[] = CERTIFICATE_NUMBER_PATTERN.test(normal) ? await this.dataSource.query(`${SELECT} WHERE c.number = $1`, [normal]) : [];
+    const row = CERTIFICATE_NUMBER_PATTERN.test(normal) ? await this.certificateRecords.byNumber(normal) : null;
     if (!row) throw AppException.notFound('证书');
     return {
       type: 'cqo-capability',
@@ -304,7 +217,7 @@ export class EvaluationCertificatesService {
   async clearReviewFlag(actor: Actor, id: string, note: string): Promise<CertificateDetail> {
     await this.changeOwn(actor, id, 'evaluation.certificate.flag_clear', async (m, cert) => {
       if (!cert.review_flag) throw AppException.conflict('该证书没有待复核标记');
-      await m.query(`UPDATE evaluation_certificate SET review_flag = false, version = version + 1 WHERE id = $1`, [id]);
+      await this.certificateRecords.clearReviewFlag(m, id);
       return { reason: cert.review_reason, note };
     });
     return this.detail(actor, id);
@@ -318,13 +231,8 @@ export class EvaluationCertificatesService {
       if (dto.year < yearOf(cert.issued_on) || dto.year > yearOf(today)) {
         throw AppException.validation([{ field: 'year', code: 'range', message: `年度应在 ${yearOf(cert.issued_on)} 至 ${yearOf(today)} 之间` }]);
       }
-      const [dup] = await m.query(`SELECT id FROM evaluation_yearly_review WHERE certificate_id = $1 AND year = $2`, [id, dto.year]);
-      if (dup) throw AppException.conflict(`${dto.year} 年度的履职评价已记录`);
-      const [row] = await m.query(
-        `INSERT INTO evaluation_yearly_review (certificate_id, year, rating, summary, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [id, dto.year, dto.rating, dto.summary.trim(), actor.userId, this.clock.now()],
-      );
-      reviewId = row.id as string;
+      if (await this.certificateRecords.reviewOfYear(m, id, dto.year)) throw AppException.conflict(`${dto.year} 年度的履职评价已记录`);
+      reviewId = await this.certificateRecords.addYearlyReview(m, { certificateId: id, year: dto.year, rating: dto.rating, summary: dto.summary.trim(), by: actor.userId, at: this.clock.now() });
       return { year: dto.year, rating: dto.rating };
     });
     return (await this.reviews(id)).find((r) => r.id === reviewId)!;
@@ -341,14 +249,10 @@ export class EvaluationCertificatesService {
    */
   async applyViolation(violationId: string): Promise<{ changed: number }> {
     const told: OutgoingNotification[] = [];
-    const result = await this.dataSource.transaction(async (m) => {
-      const [v] = await m.query(`${VIOLATION_FACTS} WHERE id = $1`, [violationId]);
+    const result = await this.unitOfWork.run(null, 'evaluation.certificate.auto', async (m) => {
+      const v = await this.certificateRecords.violationInForce(m, violationId);
       if (!v?.person_id) return { changed: 0 };
-      const certs: { id: string; status: CertificateStatus; revocation_pending_violation_id: string | null }[] = await m.query(
-        `SELECT c.id, c.status, c.revocation_pending_violation_id FROM evaluation_certificate c WHERE c.person_id = $1 AND c.status IN ('valid','suspended','terminated')
-          ORDER BY c.id FOR UPDATE`,
-        [v.person_id],
-      );
+      const certs = await this.certificateRecords.lockActingCertificatesOf(m, v.person_id);
       let changed = 0;
       for (const c of certs) if (await this.applyTo(m, c, v, false, told)) changed++;
       return { changed };
@@ -365,23 +269,17 @@ export class EvaluationCertificatesService {
    * (the void's: its actor signs each certificate's audit row).
    */
   async liftViolation(m: EntityManager, tx: UnitOfWorkTx, violationId: string, personId: string, actor: Actor, note: string): Promise<{ changed: number }> {
-    const certs: { id: string; status: CertificateStatus; revocation_pending_violation_id: string | null }[] = await m.query(
-      `SELECT c.id, c.status, c.revocation_pending_violation_id FROM evaluation_certificate c WHERE c.person_id = $1 ORDER BY c.id FOR UPDATE`,
-      [personId],
-    );
-    const others: ViolationFacts[] = await m.query(`${VIOLATION_FACTS} WHERE person_id = $1 AND id <> $2 ORDER BY recorded_at, id`, [personId, violationId]);
+    const certs = await this.certificateRecords.lockCertificatesOf(m, personId);
+    const others = await this.certificateRecords.otherViolationsOf(m, personId, violationId);
     let changed = 0;
     for (const c of certs) {
       let touched = false;
       if (c.revocation_pending_violation_id === violationId) {
-        await m.query(`UPDATE evaluation_certificate SET revocation_pending_violation_id = NULL, revocation_pending_reason = NULL, version = version + 1 WHERE id = $1`, [c.id]);
+        await this.certificateRecords.clearPendingRevocation(m, c.id);
         c.revocation_pending_violation_id = null;
         touched = true;
       }
-      const [last] = await m.query(
-        `SELECT from_status, to_status, violation_id FROM evaluation_certificate_event WHERE certificate_id = $1 ORDER BY id DESC LIMIT 1`,
-        [c.id],
-      );
+      const last = await this.certificateRecords.lastEvent(m, c.id);
       if (last?.violation_id === violationId && last.to_status === c.status && (c.status === 'suspended' || c.status === 'terminated') && last.from_status) {
         await this.changeStatus(m, c.id, c.status, last.from_status, `违规记录已撤销（${note}），解除该记录引起的${WHAT[c.status]}`, actor, null);
         c.status = last.from_status;
@@ -399,13 +297,13 @@ export class EvaluationCertificatesService {
   /** One violation on one locked certificate; true when something changed. `again`: re-acting after a void, past its own event. */
   private async applyTo(
     m: EntityManager,
-    c: { id: string; status: CertificateStatus; revocation_pending_violation_id: string | null },
+    c: CertificateUnderViolation,
     v: ViolationFacts,
     again = false,
     told: OutgoingNotification[] = [],
   ): Promise<boolean> {
     if (!['valid', 'suspended', 'terminated'].includes(c.status)) return false;
-    const [seen] = await m.query(`SELECT 1 FROM evaluation_certificate_event WHERE certificate_id = $1 AND violation_id = $2`, [c.id, v.id]);
+    const seen = await this.certificateRecords.hasViolationEvent(m, c.id, v.id);
     if (seen && !again) return false;
     const step = automaticViolationStep(violationCertificateEffect(v.type, v.accident_level));
     const what = `违规记录（${v.type}${v.accident_level ? `，${v.accident_level}` : ''}，${v.occurred_on}，${v.source_document}）`;
@@ -424,7 +322,7 @@ export class EvaluationCertificatesService {
     }
     if (step.pendingRevocation && c.revocation_pending_violation_id === null && (c.status === 'suspended' || c.status === 'terminated')) {
       const reason = `${what}：依 001 §11 可声明证书作废，待认定主体确认`;
-      await m.query(`UPDATE evaluation_certificate SET revocation_pending_violation_id = $2, revocation_pending_reason = $3, version = version + 1 WHERE id = $1`, [c.id, v.id, reason]);
+      await this.certificateRecords.setPendingRevocation(m, c.id, v.id, reason);
       await this.audit.record(
         { actor: null, username: 'system', ip: null, action: 'evaluation.certificate.revocation_pending', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { violationId: v.id } },
         m,
@@ -450,7 +348,7 @@ export class EvaluationCertificatesService {
   async dismissRevocation(actor: Actor, id: string, reason: string): Promise<CertificateDetail> {
     await this.changeOwn(actor, id, 'evaluation.certificate.revoke_dismiss', async (m, cert) => {
       if (!cert.revocation_pending_violation_id) throw AppException.conflict('该证书没有待确认的作废');
-      await m.query(`UPDATE evaluation_certificate SET revocation_pending_violation_id = NULL, revocation_pending_reason = NULL, version = version + 1 WHERE id = $1`, [id]);
+      await this.certificateRecords.clearPendingRevocation(m, id);
       return { violationId: cert.revocation_pending_violation_id, reason };
     });
     return this.detail(actor, id);
@@ -479,11 +377,8 @@ export class EvaluationCertificatesService {
   /** Nightly: expire past validity; flag last year's continuing-education shortfall. Idempotent. */
   async nightly(date?: string): Promise<{ expired: number; flagged: number; checked: number }> {
     const today = date ?? this.clock.today();
-    const expired = await this.dataSource.transaction(async (m) => {
-      const rows: { id: string; status: CertificateStatus; valid_until: string }[] = await m.query(
-        `SELECT id, status, valid_until::text AS valid_until FROM evaluation_certificate WHERE status IN ('valid','suspended') AND valid_until < $1::date ORDER BY id FOR UPDATE`,
-        [today],
-      );
+    const expired = await this.unitOfWork.run(null, 'evaluation.certificate.expire', async (m) => {
+      const rows = await this.certificateRecords.lockExpiring(m, today);
       for (const r of rows) {
         await this.changeStatus(m, r.id, r.status, 'expired', `证书有效期至 ${r.valid_until}，到期失效`, null, null, { on: addDays(r.valid_until, 1) });
       }
@@ -493,30 +388,21 @@ export class EvaluationCertificatesService {
       return rows.length;
     });
     const year = yearOf(today) - 1;
-    const due: { id: string; person_id: string; scheme: EvaluationScheme; issued_on: string; valid_until: string }[] = await this.dataSource.query(
-      `SELECT id, person_id, scheme, issued_on::text AS issued_on, valid_until::text AS valid_until FROM evaluation_certificate
-        WHERE status = 'valid' AND (review_year IS NULL OR review_year < $1) ORDER BY id`,
-      [year],
-    );
+    const due = await this.certificateRecords.dueForReview(year);
     let flagged = 0;
     for (const c of due) {
-      await this.dataSource.transaction(async (m) => {
-        const hours = await this.yearHours(m, c.person_id, year);
+      await this.unitOfWork.run(null, 'evaluation.certificate.flag', async (m) => {
+        const hours = await this.ledger.yearHours(m, c.person_id, year);
         // The issuing scheme's rule (001 9.4.1.2 / 000 7.6), not the appointment profile in force.
         const verdict = certificateYearCompliance(c.scheme, { issuedOn: c.issued_on, validUntil: c.valid_until }, year, hours);
         if (verdict.applicable && verdict.compliant === false) {
           const reason = `${year} 年度继续教育未达标：${verdict.note}，证书待复核`;
-          const r = await m.query(
-            `UPDATE evaluation_certificate SET review_flag = true, review_reason = $2, review_year = $3, version = version + 1
-              WHERE id = $1 AND status = 'valid' AND (review_year IS NULL OR review_year < $3)`,
-            [c.id, reason, year],
-          );
-          if (rowCount(r) === 1) {
+          if (await this.certificateRecords.flagForReview(m, c.id, reason, year)) {
             flagged++;
             await this.audit.record({ actor: null, username: 'system', ip: null, action: 'evaluation.certificate.flag', objectType: 'evaluation_certificate', objectId: c.id, result: 'success', details: { year, reason } }, m);
           }
         } else {
-          await m.query(`UPDATE evaluation_certificate SET review_year = $2 WHERE id = $1 AND (review_year IS NULL OR review_year < $2)`, [c.id, year]);
+          await this.certificateRecords.markReviewed(m, c.id, year);
         }
       });
     }
@@ -528,21 +414,11 @@ export class EvaluationCertificatesService {
   // Shared with the applications service
   // -------------------------------------------------------------------------------------------
 
-  /** The person's valid certificate of `scheme`: a re-evaluation replaces a certificate of its own scheme only. */
-  async currentValid(m: EntityManager, personId: string, scheme: EvaluationScheme): Promise<{ id: string; number: string; issued_on: string; valid_until: string } | null> {
-    const [row] = await m.query(
-      `SELECT id, number, issued_on::text AS issued_on, valid_until::text AS valid_until FROM evaluation_certificate
-        WHERE person_id = $1 AND status = 'valid' AND scheme = $2 ORDER BY issued_on DESC LIMIT 1`,
-      [personId, scheme],
-    );
-    return row ?? null;
-  }
-
   /** 000 7.7.2: the holder's continuing education in each completed year since the certificate, by the issuing scheme's rule. */
   async continuingEducation(m: EntityManager, scheme: EvaluationScheme, personId: string, issuedOn: string, validUntil: string, today: string): Promise<ContinuingEducationYear[]> {
     const out: ContinuingEducationYear[] = [];
     for (let y = yearOf(issuedOn); y < yearOf(today); y++) {
-      const hours = await this.yearHours(m, personId, y);
+      const hours = await this.ledger.yearHours(m, personId, y);
       const c = certificateYearCompliance(scheme, { issuedOn, validUntil }, y, hours);
       out.push({
         year: y,
@@ -562,28 +438,12 @@ export class EvaluationCertificatesService {
   // Internals
   // -------------------------------------------------------------------------------------------
 
-  /** The training ledger's counted hours of a person in a year (the same sums as the training module's). */
-  private async yearHours(m: EntityManager, personId: string, year: number): Promise<TrainingYearHours> {
-    const [row] = await m.query(`SELECT ${YEAR_HOURS_SQL} FROM training_live t WHERE t.person_id = $1 AND t.end_date BETWEEN $2::date AND $3::date`, [
-      personId,
-      `${year}-01-01`,
-      `${year}-12-31`,
-    ]);
-    return toYearHours(row);
-  }
-
   private async lockOwn(
     m: EntityManager,
     actor: Actor,
     id: string,
   ): Promise<LockedCertificate> {
-    const [c] = /^[0-9a-f-]{36}$/i.test(id)
-      ? await m.query(
-          `SELECT id, body_code, status, issued_on::text AS issued_on, review_flag, review_reason, revocation_pending_violation_id, revocation_pending_reason
-             FROM evaluation_certificate WHERE id = $1 FOR UPDATE`,
-          [id],
-        )
-      : [];
+    const c = await this.certificateRecords.lockCertificate(m, id);
     if (!c || c.body_code !== actor.regionCode) throw AppException.notFound('证书');
     return c;
   }
@@ -605,14 +465,7 @@ export class EvaluationCertificatesService {
     opts: { on?: string; told?: OutgoingNotification[] } = {},
   ): Promise<void> {
     // A pending revocation lives on a suspended or terminated certificate only: any other status ends it.
-    const [[cert]]: [{ enterprise_id: string; number: string; holder_name: string; valid_until: string }[], number] = await m.query(
-      `UPDATE evaluation_certificate SET status = $2::varchar, status_changed_on = $3, status_reason = $4,
-              revocation_pending_violation_id = CASE WHEN $2::varchar IN ('suspended','terminated') THEN revocation_pending_violation_id END,
-              revocation_pending_reason = CASE WHEN $2::varchar IN ('suspended','terminated') THEN revocation_pending_reason END,
-              version = version + 1 WHERE id = $1
-       RETURNING enterprise_id, number, holder_name, valid_until::text AS valid_until`,
-      [id, to, opts.on ?? this.clock.today(), reason],
-    );
+    const cert = await this.certificateRecords.setStatus(m, id, to, opts.on ?? this.clock.today(), reason);
     const eventId = await this.certEvent(m, id, from, to, reason, actor, violationId);
     if (to === 'suspended' || to === 'revoked') {
       const n = certificateNotification({ eventId, status: to, number: cert.number, holderName: cert.holder_name, reason, validUntil: cert.valid_until });
@@ -626,20 +479,12 @@ export class EvaluationCertificatesService {
   }
 
   private async certEvent(m: EntityManager, id: string, from: CertificateStatus | null, to: CertificateStatus, reason: string, actor: Actor | null, violationId: string | null): Promise<string> {
-    const [row]: { id: string }[] = await m.query(
-      `INSERT INTO evaluation_certificate_event (certificate_id, at, from_status, to_status, reason, actor_id, violation_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id`,
-      [id, this.clock.now(), from, to, reason, actor?.userId || null, violationId],
-    );
-    return row.id;
+    return this.certificateRecords.addEvent(m, { certificateId: id, at: this.clock.now(), from, to, reason, actorId: actor?.userId || null, violationId });
   }
 
   private async reviews(id: string): Promise<YearlyReviewView[]> {
-    const rows = await this.dataSource.query(
-      `SELECT r.id, r.year, r.rating, r.summary, u.display_name, r.reviewed_at FROM evaluation_yearly_review r LEFT JOIN app_user u ON u.id = r.reviewed_by
-        WHERE r.certificate_id = $1 ORDER BY r.year`,
-      [id],
-    );
-    return rows.map((r: { id: string; year: number; rating: YearlyReviewView['rating']; summary: string; display_name: string | null; reviewed_at: Date }) => ({
+    const rows = await this.certificateRecords.reviewsOf(id);
+    return rows.map((r) => ({
       id: r.id,
       year: r.year,
       rating: r.rating,
@@ -648,22 +493,6 @@ export class EvaluationCertificatesService {
       reviewedAt: new Date(r.reviewed_at).toISOString(),
     }));
   }
-}
-
-/** TypeORM's raw UPDATE result is [rows, count] for postgres. */
-/** A certificate as `lockOwn` answers it (locked FOR UPDATE in the caller's transaction). */
-interface LockedCertificate {
-  id: string;
-  status: CertificateStatus;
-  issued_on: string;
-  review_flag: boolean;
-  review_reason: string | null;
-  revocation_pending_violation_id: string | null;
-  revocation_pending_reason: string | null;
-}
-
-function rowCount(r: unknown): number {
-  return Array.isArray(r) && typeof r[1] === 'number' ? r[1] : 0;
 }
 
 function toItem(r: CertificateRow): CertificateListItem {

@@ -4,8 +4,10 @@ import { EligibilityModule } from '@cqo/server-eligibility';
 import { NotificationsModule } from '@cqo/server-filings';
 import { RegionsModule } from '@cqo/server-regions';
 import { FileStorageModule } from '@cqo/server-storage';
+import { TrainingServicesModule } from '@cqo/server-training';
 import { EvaluationApplicationsService } from './applications.service';
 import { EvaluationController, PublicCertificateController } from './evaluation.controller';
+import { EvaluationCertificatesRepository } from './evaluation-certificates.repository';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
 import { EvaluationRecordsRepository } from './evaluation-records.repository';
 import { EvaluationSettingsService } from './evaluation-settings.service';
@@ -13,12 +15,12 @@ import { EvaluationProcessor, EvaluationScheduleService } from './jobs/evaluatio
 import { TalentPoolService } from './talent-pool.service';
 
 const SERVICES = [EvaluationSettingsService, EvaluationCertificatesService, EvaluationApplicationsService, TalentPoolService];
-/** The services and the one writer of their shared tables (issue 19 item 2), which stays inside the feature. */
-const PROVIDERS = [...SERVICES, EvaluationRecordsRepository];
+/** The services and the repositories that read and write the feature's tables (issue 19 item 2), which stay inside the feature. */
+const PROVIDERS = [...SERVICES, EvaluationRecordsRepository, EvaluationCertificatesRepository];
 
 /** The worker's part: the certificate jobs. No controllers (the public one needs the api's throttler). */
 @Module({
-  imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule, NotificationsModule],
+  imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule, NotificationsModule, TrainingServicesModule],
   providers: [...PROVIDERS, EvaluationProcessor, EvaluationScheduleService],
 })
 export class EvaluationWorkerModule {}
@@ -29,7 +31,7 @@ export class EvaluationWorkerModule {}
  * controller's throttler does not exist. One instance: EvaluationModule re-exports this module.
  */
 @Module({
-  imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule, NotificationsModule],
+  imports: [RegionsModule, EligibilityModule, ScopeModule, FileStorageModule, NotificationsModule, TrainingServicesModule],
   providers: PROVIDERS,
   exports: SERVICES,
 })
