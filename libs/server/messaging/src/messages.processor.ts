@@ -1,26 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import type { Job, JobOptions, Queue } from 'bull';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { LoggingProcessor, OutboxService, QueueName, ScheduleRegistrar, UnitOfWork, type JobPayloads, type UnitOfWorkTx } from '@cqo/server-queue';
+import { MessagesRepository, type DeliveryRecord } from './messages.repository';
 import { MessagingService } from './messaging.service';
-import { PermanentSendError, type MessageChannel } from './senders';
-import type { MessageTemplate } from './templates';
-
-interface DeliveryRow {
-  id: string;
-  user_id: string;
-  channel: MessageChannel;
-  address: string | null;
-  address_masked: string | null;
-  kind: string;
-  template: MessageTemplate;
-  subject: string;
-  text: string;
-  status: string;
-  not_before: Date | null;
-}
+import { PermanentSendError } from './senders';
 
 /**
  * Sends one `message_delivery` row per job (issue 22). The network call happens outside any
@@ -31,7 +17,7 @@ interface DeliveryRow {
 @Processor(QueueName.Messages)
 export class MessagesProcessor extends LoggingProcessor implements OnApplicationBootstrap {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly outbox: OutboxService,
     private readonly messaging: MessagingService,
@@ -70,11 +56,7 @@ export class MessagesProcessor extends LoggingProcessor implements OnApplication
    * or not the worker restarts (issue 22 item 2). Answers how many were missing from bull.
    */
   async requeueHeld(): Promise<number> {
-    const rows: { id: string; not_before: Date }[] = await this.dataSource.query(
-      `SELECT d.id, d.not_before FROM message_delivery d
-        WHERE d.status = 'queued' AND d.not_before IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_name = 'messages.send' AND o.done_at IS NULL AND o.failed_at IS NULL AND o.payload->>'deliveryId' = d.id::text)`,
-    );
+    const rows = await this.messages.heldWithoutJob();
     const opts = { attempts: 5, backoff: { type: 'exponential', delay: this.config.outbox.retryDelayMs } };
     let added = 0;
     for (const r of rows) {
@@ -97,16 +79,16 @@ export class MessagesProcessor extends LoggingProcessor implements OnApplication
 
   @Process({ name: 'messages.send', concurrency: 4 })
   async send(job: Job<JobPayloads['messages.send']>): Promise<string> {
-    const [row]: DeliveryRow[] = await this.dataSource.query(`SELECT * FROM message_delivery WHERE id = $1`, [job.data.deliveryId]);
+    const row = await this.messages.byId(job.data.deliveryId);
     if (!row || row.status !== 'queued' || !row.address) {
-      await this.dataSource.transaction((m) => this.outbox.markDone(m, job.id));
+      await this.unitOfWork.run(null, 'message.send', (m) => this.outbox.markDone(m, job.id));
       return row?.status ?? 'missing';
     }
     const now = this.clock.now();
     if (row.not_before && new Date(row.not_before) > now) {
       // Quiet hours: wait until they end (a delayed job of its own; this one is done).
       await this.hold(row.id, new Date(row.not_before), { attempts: job.opts.attempts, backoff: job.opts.backoff });
-      await this.dataSource.transaction((m) => this.outbox.markDone(m, job.id));
+      await this.unitOfWork.run(null, 'message.send', (m) => this.outbox.markDone(m, job.id));
       return 'held';
     }
     const sender = this.messaging.sender(row.channel);
@@ -118,10 +100,7 @@ export class MessagesProcessor extends LoggingProcessor implements OnApplication
       const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const reason = (err as Error).message.slice(0, 500);
       await this.unitOfWork.run(null, 'message.send', async (m, tx) => {
-        await m.query(
-          `UPDATE message_delivery SET attempts = attempts + 1, reason = $2, status = CASE WHEN $3::boolean THEN 'failed' ELSE status END, updated_at = $4 WHERE id = $1 AND status = 'queued'`,
-          [row.id, reason, last, this.clock.now()],
-        );
+        await this.messages.recordFailure(m, row.id, reason, last, this.clock.now());
         if (last) await this.sent(m, tx, job, row, 'failure', { reason });
       });
       this.logger.warn(`${row.channel} ${row.id} to ${row.address_masked}: ${reason}${last ? ' (failed)' : ' (will retry)'}`);
@@ -129,7 +108,7 @@ export class MessagesProcessor extends LoggingProcessor implements OnApplication
       throw err;
     }
     await this.unitOfWork.run(null, 'message.send', async (m, tx) => {
-      await m.query(`UPDATE message_delivery SET status = 'sent', attempts = attempts + 1, reason = NULL, sent_at = $2, updated_at = $2 WHERE id = $1`, [row.id, this.clock.now()]);
+      await this.messages.markSent(m, row.id, this.clock.now());
       await this.sent(m, tx, job, row, 'success', {});
     });
     this.logger.log(`${row.channel} ${row.id} sent to ${row.address_masked}`);
@@ -137,7 +116,7 @@ export class MessagesProcessor extends LoggingProcessor implements OnApplication
   }
 
   /** The outcome's audit row (the worker sends as 'system') and the outbox mark, in the outcome's unit of work. */
-  private async sent(m: EntityManager, tx: UnitOfWorkTx, job: Job, row: DeliveryRow, result: 'success' | 'failure', extra: { reason?: string }): Promise<void> {
+  private async sent(m: EntityManager, tx: UnitOfWorkTx, job: Job, row: DeliveryRecord, result: 'success' | 'failure', extra: { reason?: string }): Promise<void> {
     await tx.audit({ username: 'system', objectType: 'message_delivery', objectId: row.id, result, details: { channel: row.channel, to: row.user_id, address: row.address_masked, kind: row.kind, ...extra } });
     await this.outbox.markDone(m, job.id);
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '@cqo/server-auth';
 import { MessagesProcessor, MessagesSweepScheduleService } from './messages.processor';
+import { MessagesRepository } from './messages.repository';
 import { MessagingController } from './messaging.controller';
 import { MessagingService } from './messaging.service';
 import { EmailSender, SmsSender } from './senders';
@@ -9,12 +10,13 @@ import { EmailSender, SmsSender } from './senders';
  * Queueing alone (`MessagingService` and the senders it asks whether a channel is configured): for a
  * module that tells people from a write of its own (the notification centre, in the api and the worker).
  * The user's contact details are written through AccountsRepository (AccountsModule: no imports, so
- * no cycle with the auth module).
+ * no cycle with the auth module). `message_delivery` and `message_opt_out` are read and written by
+ * MessagesRepository alone (the service and the worker's processor call it).
  */
 @Module({
   imports: [AccountsModule],
-  providers: [MessagingService, EmailSender, SmsSender],
-  exports: [MessagingService, EmailSender, SmsSender],
+  providers: [MessagingService, MessagesRepository, EmailSender, SmsSender],
+  exports: [MessagingService, MessagesRepository, EmailSender, SmsSender],
 })
 export class MessagingCoreModule {}
 

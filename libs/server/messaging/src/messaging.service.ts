@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { chinaDate, maskEmail, maskPhone } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AccountsRepository } from '@cqo/server-auth';
 import { APP_CONFIG, AppException, Clock, isoOrNull, type Actor, type AppConfig } from '@cqo/server-common';
-import { OutboxService, UnitOfWork } from '@cqo/server-queue';
+import { UnitOfWork } from '@cqo/server-queue';
+import { MessagesRepository } from './messages.repository';
 import { quietUntil } from './quiet-hours';
 import { EmailSender, MESSAGE_CHANNELS, SmsSender, type MessageChannel } from './senders';
 import { absoluteLink, renderMessage, type MessageTemplate } from './templates';
@@ -49,17 +50,6 @@ export interface MessagePreferences {
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const PHONE = /^1[3-9][0-9]{9}$/;
 
-interface Target {
-  user_id: string;
-  username: string;
-  email: string | null;
-  phone: string | null;
-  enterprise_id: string | null;
-  enterprise_name: string | null;
-  opted_out: string[];
-  sent_today: Record<string, number> | null;
-}
-
 export function maskAddress(channel: MessageChannel, address: string | null): string | null {
   return channel === 'email' ? maskEmail(address) : maskPhone(address);
 }
@@ -67,16 +57,17 @@ export function maskAddress(channel: MessageChannel, address: string | null): st
 /**
  * E-mail and SMS next to the in-app notification (issue 22, docs/notifications.md). `queue` writes
  * one `message_delivery` row per recipient and channel in the caller's transaction (a rolled-back
- * write sends nothing) and one `messages.send` job per queued row through the outbox.
+ * write sends nothing) and one `messages.send` job per queued row through the outbox. The rules
+ * (channel, opt-out, address, daily cap, quiet hours), audit and transactions live here; the SQL in
+ * MessagesRepository.
  */
 @Injectable()
 export class MessagingService {
   private readonly logger = new Logger('Messages');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
     private readonly unitOfWork: UnitOfWork,
-    private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly email: EmailSender,
@@ -99,19 +90,8 @@ export class MessagingService {
     const now = this.clock.now();
     const today = chinaDate(now);
     // One recipient's cap is counted under a lock, so two transactions cannot both take the last slot.
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('message_cap:' || u)) FROM unnest($1::text[]) AS u ORDER BY u`, [[...req.userIds].sort()]);
-    const targets: Target[] = await m.query(
-      `SELECT u.id AS user_id, u.username, u.email,
-              coalesce(u.phone, (SELECT a.phone FROM appointment a WHERE a.enterprise_id = u.enterprise_id AND a.status = 'active'
-                                  ORDER BY a.effective_from DESC LIMIT 1)) AS phone,
-              u.enterprise_id, e.name AS enterprise_name,
-              coalesce((SELECT array_agg(o.channel) FROM message_opt_out o WHERE o.user_id = u.id), '{}') AS opted_out,
-              (SELECT jsonb_object_agg(channel, n) FROM (SELECT d.channel, count(*) AS n FROM message_delivery d
-                 WHERE d.user_id = u.id AND d.on_date = $2 AND d.status IN ('queued','sent') GROUP BY d.channel) c) AS sent_today
-         FROM app_user u LEFT JOIN enterprise e ON e.id = u.enterprise_id
-        WHERE u.id = ANY($1::uuid[]) AND u.is_active`,
-      [req.userIds, today],
-    );
+    await this.messages.lockCaps(m, req.userIds);
+    const targets = await this.messages.recipients(m, req.userIds, today);
     const hold = quietUntil(now, this.config.messaging.quietHours);
     const url = absoluteLink(this.config.messaging.publicBaseUrl, req.link);
     // Every (recipient, channel) decided here, then written in one statement with the jobs of those
@@ -133,40 +113,19 @@ export class MessagingService {
         return { t, channel, address, reason, subject: rendered.subject, text: channel === 'email' ? rendered.text : rendered.sms };
       });
     });
-    const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
-    const params: unknown[] = [
-      col((r) => r.t.user_id),
-      col((r) => r.t.enterprise_id),
-      col((r) => r.channel),
-      col((r) => (r.reason ? null : r.address)),
-      col((r) => maskAddress(r.channel, r.address)),
-      col((r) => r.reason),
-      req.kind,
-      req.template,
-      req.dedupeKey,
-      today,
-      hold,
-      now,
-      col((r) => r.subject),
-      col((r) => r.text),
-      rows.map((_, i) => i),
-    ];
-    const written: { id: string; i: number }[] = await m.query(
-      `WITH ins AS (
-         INSERT INTO message_delivery (user_id, enterprise_id, channel, address, address_masked, kind, template, subject, text, dedupe_key, on_date,
-                                       status, reason, not_before, created_at, updated_at)
-         SELECT r.user_id, r.enterprise_id, r.channel, r.address, r.address_masked, $7, $8, r.subject, r.text, $9, $10,
-                CASE WHEN r.reason IS NULL THEN 'queued' ELSE 'not-sent' END, r.reason, CASE WHEN r.reason IS NULL THEN $11::timestamptz END, $12, $12
-           FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::text[], $6::text[], $13::text[], $14::text[], $15::int[])
-                AS r(user_id, enterprise_id, channel, address, address_masked, reason, subject, text, i)
-         ON CONFLICT (user_id, channel, dedupe_key) DO NOTHING
-         RETURNING id, user_id, channel, status
-       ), jobs AS (
-         ${this.outbox.insertSelectStatement('messages.send', `jsonb_build_object('deliveryId', ins.id)`, `ins WHERE ins.status = 'queued'`, (v) => `$${params.push(v)}`)}
-       )
-       SELECT ins.id, r.i FROM ins JOIN unnest($1::uuid[], $3::varchar[], $15::int[]) AS r(user_id, channel, i)
-         ON r.user_id = ins.user_id AND r.channel = ins.channel`,
-      params,
+    const written = await this.messages.insertDeliveries(
+      m,
+      rows.map((r) => ({
+        userId: r.t.user_id,
+        enterpriseId: r.t.enterprise_id,
+        channel: r.channel,
+        address: r.reason ? null : r.address,
+        addressMasked: maskAddress(r.channel, r.address),
+        reason: r.reason,
+        subject: r.subject,
+        text: r.text,
+      })),
+      { kind: req.kind, template: req.template, dedupeKey: req.dedupeKey, onDate: today, notBefore: hold, at: now },
     );
     let queued = 0;
     let notSent = 0;
@@ -189,20 +148,12 @@ export class MessagingService {
 
   /** The deliveries to the users of one enterprise (newest first), addresses masked (SPEC §1). */
   async forEnterprise(enterpriseId: string, limit = 50): Promise<DeliveryItem[]> {
-    const rows: (Omit<DeliveryItem, 'createdAt' | 'sentAt'> & { created_at: Date; sent_at: Date | null })[] = await this.dataSource.query(
-      `SELECT d.id, d.user_id AS "userId", u.username, d.channel, d.address_masked AS address, d.kind, d.subject, d.status, d.reason, d.attempts, d.created_at, d.sent_at
-         FROM message_delivery d JOIN app_user u ON u.id = d.user_id
-        WHERE d.enterprise_id = $1 ORDER BY d.created_at DESC, d.channel LIMIT $2`,
-      [enterpriseId, limit],
-    );
+    const rows = await this.messages.forEnterprise(enterpriseId, limit);
     return rows.map(({ created_at, sent_at, ...item }) => ({ ...item, createdAt: new Date(created_at).toISOString(), sentAt: isoOrNull(sent_at) }));
   }
 
   async preferences(actor: Actor): Promise<MessagePreferences> {
-    const [u]: { email: string | null; phone: string | null; opted_out: string[] }[] = await this.dataSource.query(
-      `SELECT u.email, u.phone, coalesce((SELECT array_agg(o.channel) FROM message_opt_out o WHERE o.user_id = u.id), '{}') AS opted_out FROM app_user u WHERE u.id = $1`,
-      [actor.userId],
-    );
+    const u = await this.messages.preferences(actor.userId);
     if (!u) throw AppException.notFound('用户');
     return {
       email: u.email,
@@ -226,8 +177,8 @@ export class MessagingService {
       await this.accounts.setContact(m, actor.userId, { email, phone });
       for (const channel of MESSAGE_CHANNELS) {
         const on = channel === 'email' ? dto.email_enabled : dto.sms_enabled;
-        if (on === false) await m.query(`INSERT INTO message_opt_out (user_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [actor.userId, channel]);
-        if (on === true) await m.query(`DELETE FROM message_opt_out WHERE user_id = $1 AND channel = $2`, [actor.userId, channel]);
+        if (on === false) await this.messages.optOut(m, actor.userId, channel);
+        if (on === true) await this.messages.optIn(m, actor.userId, channel);
       }
       await tx.audit({
         objectType: 'user',
