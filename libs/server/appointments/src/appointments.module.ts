@@ -3,11 +3,12 @@ import { EligibilityModule } from '@cqo/server-eligibility';
 import { AppointmentsController } from './appointments.controller';
 import { AppointmentsService } from './appointments.service';
 import { AwardCheckService } from './award-check.service';
+import { EnterpriseFactsRepository } from './enterprise-facts.repository';
 
 @Module({
   imports: [EligibilityModule],
   controllers: [AppointmentsController],
-  providers: [AppointmentsService, AwardCheckService],
+  providers: [AppointmentsService, AwardCheckService, EnterpriseFactsRepository],
   // Re-exported so callers that seed or import appointments can judge them.
   exports: [AppointmentsService, EligibilityModule],
 })

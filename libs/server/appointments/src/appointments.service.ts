@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import type {
   ApiErrorDetail,
   AppointmentDetail,
@@ -16,16 +16,10 @@ import { AppException, Clock, pickCamel, type Actor } from '@cqo/server-common';
 import { AppointmentsRepository, EligibilityService, ProfilesService, type AppointmentRecord } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import type { ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto } from './dtos/appointment.dto';
+import { EnterpriseFactsRepository, type EnterpriseRef } from './enterprise-facts.repository';
 
 /** SPEC §2: filed within 30 days of the appointment, or flagged late. */
 const FILING_DAYS = 30;
-
-interface EnterpriseRef {
-  id: string;
-  name: string;
-  region_path: string;
-  above_size: boolean;
-}
 
 /**
  * 聘任备案, 变更 and 解聘 (SPEC §2). Every filing is a row; the history is never rewritten, only
@@ -35,7 +29,7 @@ interface EnterpriseRef {
 @Injectable()
 export class AppointmentsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly enterprises: EnterpriseFactsRepository,
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
@@ -47,7 +41,7 @@ export class AppointmentsService {
 
   async forEnterprise(actor: Actor, enterpriseId: string): Promise<EnterpriseAppointments> {
     const e = await this.enterprise(actor, enterpriseId, 'read');
-    const rows = await this.appointments.ofEnterprise(this.dataSource, e.id);
+    const rows = await this.appointments.ofEnterprise(this.appointments.manager, e.id);
     const current = rows.find((r) => r.status === 'active') ?? null;
     if (current) await this.auditRead(actor, current);
     return {
@@ -75,8 +69,8 @@ export class AppointmentsService {
     const e = await this.enterprise(actor, enterpriseId, 'write');
     const profile = await this.policy.profileAt(this.clock.today());
     this.assertValid(dto, profile);
-    const [person] = await this.dataSource.query(`SELECT id FROM cqo_person WHERE name = $1 AND phone = $2`, [dto.name.trim(), dto.phone]);
-    return this.eligibility.preview({ ...this.facts(dto, profile), aboveSize: e.above_size, personId: person?.id ?? null });
+    const personId = await this.appointments.personId(this.appointments.manager, dto.name.trim(), dto.phone);
+    return this.eligibility.preview({ ...this.facts(dto, profile), aboveSize: e.above_size, personId });
   }
 
   /** 聘任备案: refused when the enterprise already has an active CQO (use 变更). */
@@ -87,12 +81,11 @@ export class AppointmentsService {
     const id = await this.write(actor, 'appointment.file', async (m, tx) => {
       // A closed enterprise (注销/吊销/迁出, issue 17) takes no CQO; the share lock orders this with a
       // closing (taken first: enterprise before appointment, as an edit of the enterprise locks them).
-      const [{ closed_on: closedOn }] = await m.query(`SELECT closed_on::text AS closed_on FROM enterprise WHERE id = $1 FOR SHARE`, [e.id]);
+      const closedOn = await this.enterprises.closedOnForShare(m, e.id);
       if (closedOn) throw AppException.conflict(`该企业已于${closedOn}注销，不能备案首席质量官`);
       // A term already over ends here, audited, before anything new is filed (the nightly run's rule).
       await this.appointments.expireTerms(m, this.clock.today(), { enterpriseId: e.id });
-      const [active] = await m.query(`SELECT id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [e.id]);
-      if (active) throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');
+      if (await this.appointments.activeIdOf(m, e.id)) throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');
       const personId = await this.appointments.upsertPerson(m, dto.name, dto.phone);
       const newId = await this.insert(m, actor, e, personId, dto, profile, { filingType: 'appoint', previousId: null, effectiveFrom: dto.appointedOn });
       await this.afterWrite(tx, 'appointment.file', newId, e.id, { personId });
@@ -146,7 +139,7 @@ export class AppointmentsService {
       if (!(await this.appointments.end(m, a.id, 'dismissed', dto.endedOn, dto.reason))) throw AppException.conflict('聘任记录已被他人变更，请刷新后重试');
       await this.afterWrite(tx, 'appointment.dismiss', a.id, a.enterprise_id, { reason: dto.reason, endedOn: dto.endedOn });
     });
-    return this.summary((await this.appointments.byId(this.dataSource, a.id))!);
+    return this.summary((await this.appointments.byId(this.appointments.manager, a.id))!);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -234,9 +227,9 @@ export class AppointmentsService {
       lateFiling: how.filingType === 'appoint' && daysBetween(dto.appointedOn, chinaDate(now)) > FILING_DAYS,
     });
     await this.eligibility.refresh(m, { appointmentIds: [id] });
-    const [stored] = await m.query(`SELECT verdict FROM appointment WHERE id = $1`, [id]);
+    const stored = await this.appointments.storedVerdict(m, id);
     // Soft failures need a written explanation (上报说明) the reviewer sees, as in 联网直报.
-    if (stored?.verdict === 'attention' && !blank(dto.explanation ?? null)) {
+    if (stored === 'attention' && !blank(dto.explanation ?? null)) {
       throw AppException.validation([{ field: 'explanation', code: 'required', message: '存在未满足的柔性要求，请填写上报说明' }]);
     }
     return id;
@@ -261,16 +254,14 @@ export class AppointmentsService {
   }
 
   private async enterprise(actor: Actor, id: string, access: 'read' | 'write'): Promise<EnterpriseRef> {
-    const rows: EnterpriseRef[] = /^[0-9a-f-]{36}$/i.test(id)
-      ? await this.dataSource.query(`SELECT id, name, region_path, above_size FROM enterprise WHERE id = $1`, [id])
-      : [];
-    if (!rows.length) throw AppException.notFound('企业');
-    await this.scope.assert(actor, { type: 'enterprise', id, regionPath: rows[0].region_path, enterpriseId: rows[0].id }, access, '企业');
-    return rows[0];
+    const e = /^[0-9a-f-]{36}$/i.test(id) ? await this.enterprises.enterprise(id) : null;
+    if (!e) throw AppException.notFound('企业');
+    await this.scope.assert(actor, { type: 'enterprise', id, regionPath: e.region_path, enterpriseId: e.id }, access, '企业');
+    return e;
   }
 
   private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<AppointmentRecord> {
-    const a = await this.appointments.byId(this.dataSource, id);
+    const a = await this.appointments.byId(this.appointments.manager, id);
     if (!a) throw AppException.notFound('聘任记录');
     await this.scope.assert(actor, { type: 'appointment', id, regionPath: a.region_path, enterpriseId: a.enterprise_id }, access, '聘任记录');
     return a;
@@ -291,11 +282,7 @@ export class AppointmentsService {
   }
 
   private async detail(a: AppointmentRecord): Promise<AppointmentDetail> {
-    const dup: { enterprise_id: string; name: string }[] = await this.dataSource.query(
-      `SELECT a.enterprise_id, e.name FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
-        WHERE a.person_id = $1 AND a.status = 'active' AND a.enterprise_id <> $2 ORDER BY e.name`,
-      [a.person_id, a.enterprise_id],
-    );
+    const dup = await this.appointments.activeElsewhere(this.appointments.manager, a.person_id, a.enterprise_id);
     return {
       ...this.summary(a),
       phone: a.phone,

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { AccidentLevel, AwardCheckItem, AwardCheckResponse, ViolationType } from '@cqo/contracts';
+import type { AwardCheckItem, AwardCheckResponse } from '@cqo/contracts';
 import { isDisqualifying, validateCreditCode } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
-import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
+import { AppointmentsRepository, EligibilityService, ProfilesService } from '@cqo/server-eligibility';
+import { EnterpriseFactsRepository } from './enterprise-facts.repository';
 
 /**
  * 004 四(四): 将建立首席质量官制度作为企业申报各级政府质量奖……的必要条件. An officer enters a
@@ -14,7 +14,8 @@ import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 @Injectable()
 export class AwardCheckService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly enterprises: EnterpriseFactsRepository,
+    private readonly appointments: AppointmentsRepository,
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
     private readonly eligibility: EligibilityService,
@@ -26,26 +27,15 @@ export class AwardCheckService {
     const code = rawCode.trim().toUpperCase();
     const check = validateCreditCode(code);
     if (!check.valid) throw AppException.validation(check.errors.map((x) => ({ field: 'creditCode', code: 'creditCode', message: x.message })));
-    const [e] = await this.dataSource.query(
-      `SELECT e.id, e.name, e.region_path, r.name AS region_name FROM enterprise e JOIN region r ON r.code = e.region_code WHERE e.credit_code = $1`,
-      [code],
-    );
+    const e = await this.enterprises.byCreditCode(code);
     if (!e) throw AppException.notFound('企业');
     await this.scope.assert(actor, { type: 'enterprise', id: e.id, regionPath: e.region_path, enterpriseId: e.id }, 'read', '企业');
 
     const asOf = this.clock.today();
     const profile = await this.policy.profileAt(asOf);
-    const [a] = await this.dataSource.query(
-      `SELECT id, name, person_id, appointed_on::text AS appointed_on, term_end::text AS term_end FROM appointment
-        WHERE enterprise_id = $1 AND status = 'active' AND (term_end IS NULL OR term_end >= $2::date)`,
-      [e.id, asOf],
-    );
+    const a = await this.appointments.inPostOf(this.appointments.manager, e.id, asOf);
     const verdict = a ? await this.eligibility.verdictOf(a.id, asOf, profile) : null;
-    const open: { type: ViolationType; accident_level: AccidentLevel | null; occurred_on: string; source_document: string }[] = await this.dataSource.query(
-      `SELECT type, accident_level, occurred_on::text AS occurred_on, source_document FROM violation
-        WHERE status = 'open' AND (enterprise_id = $1 OR ($2::uuid IS NOT NULL AND person_id = $2::uuid)) ORDER BY occurred_on`,
-      [e.id, a?.person_id ?? null],
-    );
+    const open = await this.enterprises.openViolations(e.id, a?.person_id ?? null);
     const openDisqualifying = open.filter((v) => isDisqualifying(profile, v.type, v.accident_level));
     const checks: AwardCheckItem[] = [
       {

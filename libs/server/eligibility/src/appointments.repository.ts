@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Bind } from '@cqo/server-audit';
 import type { AppointmentStatus, CqoPersonFields, EducationLevel, FilingType, Gender, PositionLevel, QualificationLevel, QualificationType, Role, Verdict, VerdictResult } from '@cqo/contracts';
 import type { SqlRunner } from '@cqo/server-common';
@@ -62,6 +62,66 @@ const RECORD_SELECT = `SELECT a.id, a.enterprise_id, a.person_id, a.region_path,
        a.verdict_detail, a.verdict_profile, a.evaluated_at, a.disqualified
   FROM appointment a`;
 
+/** The appointment columns a verdict's facts are built from, with its enterprise's name and 规上. */
+export type AppointmentFactsRow = Pick<
+  AppointmentRecord,
+  | 'id'
+  | 'enterprise_id'
+  | 'person_id'
+  | 'region_path'
+  | 'name'
+  | 'appointed_on'
+  | 'term_end'
+  | 'position_level'
+  | 'education'
+  | 'qualification_type'
+  | 'qualification_level'
+  | 'quality_related'
+  | 'years_in_quality'
+  | 'declarations'
+  | 'authorisation_cert_no'
+  | 'initial_training_hours'
+  | 'initial_training_cert_no'
+  | 'initial_training_completed_on'
+  | 'verdict'
+> & { enterprise_name: string; above_size: boolean };
+
+/**
+ * The columns of an `AppointmentFactsRow` (over `appointment a JOIN enterprise e`). With
+ * `asOfParam`, 规上 is the enterprise's on that date (its dated state, `enterprise_state`), for
+ * judging on a past date; else today's.
+ */
+const factsColumns = (asOfParam?: string) => `a.id, a.enterprise_id, a.person_id, a.region_path, e.name AS enterprise_name, a.name,
+  ${
+    asOfParam
+      ? `coalesce((SELECT s.above_size FROM enterprise_state s WHERE s.enterprise_id = e.id AND s.valid_from <= ${asOfParam}::date
+                   ORDER BY s.valid_from DESC LIMIT 1), e.above_size)`
+      : 'e.above_size'
+  } AS above_size,
+  a.appointed_on::text AS appointed_on, a.term_end::text AS term_end, a.position_level, a.education, a.qualification_type,
+  a.qualification_level, a.quality_related, a.years_in_quality, a.declarations, a.authorisation_cert_no,
+  a.initial_training_hours::float8 AS initial_training_hours, a.initial_training_cert_no,
+  a.initial_training_completed_on::text AS initial_training_completed_on, a.verdict`;
+
+const FACTS_COLUMNS = factsColumns();
+
+/** Which active appointments a judging pass re-judges (`activeFacts`): the listed ones (any of the lists), or all. */
+export interface JudgeScope {
+  appointmentIds?: string[];
+  enterpriseIds?: string[];
+  personIds?: string[];
+  all?: boolean;
+}
+
+/** The CQO in post in an enterprise on a date, as the award check names them. */
+export interface InPostRow {
+  id: string;
+  name: string;
+  person_id: string;
+  appointed_on: string;
+  term_end: string | null;
+}
+
 /** A new filing (聘任备案 or 变更) as `insert` writes it: the person's data as filed, checked by the caller. */
 export interface NewAppointment extends CqoPersonFields {
   enterpriseId: string;
@@ -96,11 +156,20 @@ export interface VerdictWrite {
  * issue 19 item 2). It lives beneath both features that write them (appointments files and
  * changes, eligibility expires terms and judges, roster imports in bulk), so neither reaches the
  * tables on its own. Every method takes the caller's EntityManager first: it runs inside the
- * caller's transaction and never reaches the pool again.
+ * caller's transaction and never reaches the pool again. It is also where the features read the
+ * tables (the facts a verdict is judged from, the filings of an enterprise).
  */
 @Injectable()
 export class AppointmentsRepository {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** The pool's manager, for the reads made outside any transaction. */
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
 
   /** "In post on date D" (SPEC §7): the one predicate, as SQL over `alias` (see ACTIVE_ON). */
   static activeOn(alias: string, dateParam: string): string {
@@ -219,6 +288,87 @@ export class AppointmentsRepository {
     if (clash.length) return clash[0].id;
     await m.query(`UPDATE cqo_person SET phone = $2 WHERE id = $1`, [personId, phone]);
     return personId;
+  }
+
+  /** The id of the enterprise's active appointment, or null (read inside a filing's transaction). */
+  async activeIdOf(m: EntityManager, enterpriseId: string): Promise<string | null> {
+    const [active]: { id: string }[] = await m.query(`SELECT id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [enterpriseId]);
+    return active?.id ?? null;
+  }
+
+  /** The stored verdict of an appointment (null when not judged, or when there is none of that id). */
+  async storedVerdict(m: EntityManager, id: string): Promise<Verdict | null> {
+    const [stored]: { verdict: Verdict | null }[] = await m.query(`SELECT verdict FROM appointment WHERE id = $1`, [id]);
+    return stored?.verdict ?? null;
+  }
+
+  /** The CQO in post in an enterprise on `asOf` (active, term not over), or null. */
+  async inPostOf(db: SqlRunner, enterpriseId: string, asOf: string): Promise<InPostRow | null> {
+    const [a] = (await db.query(
+      `SELECT id, name, person_id, appointed_on::text AS appointed_on, term_end::text AS term_end FROM appointment
+        WHERE enterprise_id = $1 AND status = 'active' AND (term_end IS NULL OR term_end >= $2::date)`,
+      [enterpriseId, asOf],
+    )) as InPostRow[];
+    return a ?? null;
+  }
+
+  /** The other enterprises where a person is the active CQO (id and name, by name). */
+  async activeElsewhere(db: SqlRunner, personId: string, enterpriseId: string): Promise<{ enterprise_id: string; name: string }[]> {
+    return (await db.query(
+      `SELECT a.enterprise_id, e.name FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
+        WHERE a.person_id = $1 AND a.status = 'active' AND a.enterprise_id <> $2 ORDER BY e.name`,
+      [personId, enterpriseId],
+    )) as { enterprise_id: string; name: string }[];
+  }
+
+  /** The id of the person of that name + phone, or null (no one filed them yet). */
+  async personId(db: SqlRunner, name: string, phone: string): Promise<string | null> {
+    const [person] = (await db.query(`SELECT id FROM cqo_person WHERE name = $1 AND phone = $2`, [name, phone])) as { id: string }[];
+    return person?.id ?? null;
+  }
+
+  /** One appointment's facts, 规上 as on `asOf`; null when there is none of that id. */
+  async factsOf(m: EntityManager, id: string, asOf: string): Promise<AppointmentFactsRow | null> {
+    const [row]: AppointmentFactsRow[] = await m.query(
+      `SELECT ${factsColumns('$2')} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.id = $1`,
+      [id, asOf],
+    );
+    return row ?? null;
+  }
+
+  /** The facts of the listed appointments, 规上 as on `asOf` (in no particular order). */
+  async factsOn(m: EntityManager, asOf: string, ids: string[]): Promise<AppointmentFactsRow[]> {
+    return m.query(
+      `SELECT ${factsColumns('$1')} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.id = ANY($2::uuid[])`,
+      [asOf, ids],
+    );
+  }
+
+  /**
+   * One page (by id, after `after`, at most `limit`) of the facts of the active appointments in
+   * `where`, with today's 规上. The caller returns early when `where` names nothing.
+   */
+  async activeFacts(m: EntityManager, where: JudgeScope, after: string, limit: number): Promise<AppointmentFactsRow[]> {
+    const conds: string[] = [];
+    const params: unknown[] = [];
+    if (where.appointmentIds?.length) conds.push(`a.id = ANY($${params.push(where.appointmentIds)})`);
+    if (where.enterpriseIds?.length) conds.push(`a.enterprise_id = ANY($${params.push(where.enterpriseIds)})`);
+    if (where.personIds?.length) conds.push(`a.person_id = ANY($${params.push(where.personIds)})`);
+    const filter = where.all ? 'TRUE' : `(${conds.join(' OR ')})`;
+    return m.query(
+      `SELECT ${FACTS_COLUMNS} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
+          WHERE a.status = 'active' AND ${filter} AND a.id > $${params.length + 1} ORDER BY a.id LIMIT ${limit}`,
+      [...params, after],
+    );
+  }
+
+  /** The facts of the active appointments matching `inScope` (a condition over `a`, positional in `params`), by region and enterprise name. */
+  async activeFactsWhere(m: EntityManager, inScope: string, params: unknown[]): Promise<AppointmentFactsRow[]> {
+    return m.query(
+      `SELECT ${FACTS_COLUMNS} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
+        WHERE a.status = 'active' AND ${inScope} ORDER BY a.region_path, e.name`,
+      params,
+    );
   }
 
   /**

@@ -5,12 +5,14 @@ import { EligibilityService } from './eligibility.service';
 import { EligibilityProcessor } from './jobs/eligibility.processor';
 import { NightlyScheduleService } from './jobs/nightly-schedule.service';
 import { PolicyController } from './policy.controller';
+import { ProfilesRepository } from './profiles.repository';
 import { ProfilesService } from './profiles.service';
+import { VerdictsRepository } from './verdicts.repository';
 
 @Module({
   imports: [ScopeModule],
   controllers: [PolicyController],
-  providers: [ProfilesService, EligibilityService, AppointmentsRepository],
+  providers: [ProfilesService, ProfilesRepository, EligibilityService, VerdictsRepository, AppointmentsRepository],
   exports: [ProfilesService, EligibilityService, AppointmentsRepository],
 })
 export class EligibilityModule {

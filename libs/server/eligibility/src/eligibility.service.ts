@@ -1,65 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type {
-  AccidentLevel,
   PolicyProfile,
   Verdict,
   VerdictResult,
-  ViolationStatus,
-  ViolationType,
   WhatIfChange,
   WhatIfCityRow,
   WhatIfResponse,
 } from '@cqo/contracts';
 import { evaluateEligibility, maskName, profileRef, readsPersonalData, yearOf, type EligibilityFacts, type ViolationFact, type YearTraining } from '@cqo/policy';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
-import { ScopeService, inRegionSql } from '@cqo/server-auth';
-import { ACTIVE_ON } from './appointment-sql';
-import { IN_REGION_ON, MOVED_SINCE } from './register-sql';
-import { AppointmentsRepository, type AppointmentRecord } from './appointments.repository';
+import { ScopeService } from '@cqo/server-auth';
+import { AppointmentsRepository, type AppointmentFactsRow, type JudgeScope } from './appointments.repository';
 import { ProfilesService } from './profiles.service';
-
-/** The appointment columns the facts are built from, with its enterprise's name and 规上. */
-type AppointmentRow = Pick<
-  AppointmentRecord,
-  | 'id'
-  | 'enterprise_id'
-  | 'person_id'
-  | 'region_path'
-  | 'name'
-  | 'appointed_on'
-  | 'term_end'
-  | 'position_level'
-  | 'education'
-  | 'qualification_type'
-  | 'qualification_level'
-  | 'quality_related'
-  | 'years_in_quality'
-  | 'declarations'
-  | 'authorisation_cert_no'
-  | 'initial_training_hours'
-  | 'initial_training_cert_no'
-  | 'initial_training_completed_on'
-  | 'verdict'
-> & { enterprise_name: string; above_size: boolean };
-
-/**
- * The appointment columns the facts are built from. With `asOfParam`, 规上 is the enterprise's on
- * that date (its dated state, `enterprise_state`), for judging on a past date; else today's.
- */
-const appointmentColumns = (asOfParam?: string) => `a.id, a.enterprise_id, a.person_id, a.region_path, e.name AS enterprise_name, a.name,
-  ${
-    asOfParam
-      ? `coalesce((SELECT s.above_size FROM enterprise_state s WHERE s.enterprise_id = e.id AND s.valid_from <= ${asOfParam}::date
-                   ORDER BY s.valid_from DESC LIMIT 1), e.above_size)`
-      : 'e.above_size'
-  } AS above_size,
-  a.appointed_on::text AS appointed_on, a.term_end::text AS term_end, a.position_level, a.education, a.qualification_type,
-  a.qualification_level, a.quality_related, a.years_in_quality, a.declarations, a.authorisation_cert_no,
-  a.initial_training_hours::float8 AS initial_training_hours, a.initial_training_cert_no,
-  a.initial_training_completed_on::text AS initial_training_completed_on, a.verdict`;
-
-const APPOINTMENT_COLUMNS = appointmentColumns();
+import { VerdictsRepository, type RegionOn } from './verdicts.repository';
 
 const BATCH = 2000;
 
@@ -85,7 +39,7 @@ export class EligibilityService {
   private readonly logger = new Logger(EligibilityService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly verdicts: VerdictsRepository,
     private readonly policy: ProfilesService,
     private readonly scope: ScopeService,
     private readonly clock: Clock,
@@ -94,13 +48,10 @@ export class EligibilityService {
   ) {}
 
   /** The verdict of one appointment on `asOf` under the profile in force then (nothing stored). */
-  async verdictOf(appointmentId: string, asOf: string, profile?: PolicyProfile, m: EntityManager = this.dataSource.manager): Promise<VerdictResult> {
-    const rows: AppointmentRow[] = await m.query(
-      `SELECT ${appointmentColumns('$2')} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.id = $1`,
-      [appointmentId, asOf],
-    );
-    if (!rows.length) throw AppException.notFound('聘任记录');
-    const [facts] = await this.factsFor(m, rows, asOf);
+  async verdictOf(appointmentId: string, asOf: string, profile?: PolicyProfile, m: EntityManager = this.verdicts.manager): Promise<VerdictResult> {
+    const row = await this.appointments.factsOf(m, appointmentId, asOf);
+    if (!row) throw AppException.notFound('聘任记录');
+    const [facts] = await this.factsFor(m, [row], asOf);
     return evaluateEligibility(profile ?? (await this.policy.profileAt(asOf, m)), facts, asOf);
   }
 
@@ -113,12 +64,8 @@ export class EligibilityService {
   async verdictOnDate(appointmentId: string, asOf: string): Promise<VerdictResult & { kept?: { judgedAt: string; judgedNow: Verdict } }> {
     const fresh = await this.verdictOf(appointmentId, asOf);
     if (asOf >= this.clock.today()) return fresh;
-    const m = this.dataSource.manager;
-    await m.query(
-      `INSERT INTO verdict_on (as_of, appointment_id, verdict, disqualified, profile, judged_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT DO NOTHING`,
-      [asOf, appointmentId, fresh.verdict, fresh.disqualified, fresh.profile, this.clock.now()],
-    );
+    const m = this.verdicts.manager;
+    await this.verdicts.keep(m, asOf, { id: appointmentId, verdict: fresh.verdict, disqualified: fresh.disqualified }, fresh.profile, this.clock.now());
     const kept = await this.keptVerdict(appointmentId, asOf, m);
     if (!kept) return fresh;
     return { ...fresh, verdict: kept.verdict, disqualified: kept.disqualified, kept: { judgedAt: kept.judgedAt, judgedNow: fresh.verdict } };
@@ -134,34 +81,23 @@ export class EligibilityService {
    * statement after another, so inside a transaction it never needs a second connection).
    * Returns how many verdicts were added.
    */
-  async judgeOn(m: EntityManager, asOf: string, where: { pathLike: string } | { paths: string[] }): Promise<number> {
+  async judgeOn(m: EntityManager, asOf: string, where: RegionOn): Promise<number> {
     if (asOf >= this.clock.today()) return 0;
-    // The appointments of the enterprises that lay in the region on the date (moved since: their region then, issue 17).
-    const region = IN_REGION_ON('a', 'enterprise_id', `(${MOVED_SINCE('$1')})`, (x) => ('pathLike' in where ? inRegionSql(x, '$2') : `${x}.region_path = ANY($2::text[])`));
-    // Which are not judged yet, in one anti-join (on a date already judged: none, at the cost of one scan).
-    const missing: { id: string }[] = await m.query(
-      `SELECT a.id FROM appointment a
-        WHERE ${ACTIVE_ON('a', '$1')} AND ${region}
-          AND NOT EXISTS (SELECT 1 FROM verdict_on v WHERE v.as_of = $1::date AND v.appointment_id = a.id)
-        ORDER BY a.id`,
-      [asOf, 'pathLike' in where ? where.pathLike : where.paths],
-    );
+    // The appointments in the region on the date that are not judged yet.
+    const missing = await this.verdicts.unjudged(m, asOf, where);
     if (!missing.length) return 0;
     const profile = await this.policy.profileAt(asOf, m);
     let judged = 0;
     for (let i = 0; i < missing.length; i += BATCH) {
-      const rows: AppointmentRow[] = await m.query(
-        `SELECT ${appointmentColumns('$1')} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.id = ANY($2::uuid[])`,
-        [asOf, missing.slice(i, i + BATCH).map((r) => r.id)],
-      );
+      const rows = await this.appointments.factsOn(m, asOf, missing.slice(i, i + BATCH));
       const facts = await this.factsFor(m, rows, asOf);
       const verdicts = facts.map((f) => evaluateEligibility(profile, f, asOf));
-      await m.query(
-        `INSERT INTO verdict_on (as_of, appointment_id, verdict, disqualified, profile, judged_at)
-         SELECT $1, v.id, v.verdict, v.disqualified, $5, $6
-           FROM unnest($2::uuid[], $3::varchar[], $4::boolean[]) AS v(id, verdict, disqualified)
-         ON CONFLICT DO NOTHING`,
-        [asOf, rows.map((r) => r.id), verdicts.map((v) => v.verdict), verdicts.map((v) => v.disqualified), profileRef(profile), this.clock.now()],
+      await this.verdicts.keepMany(
+        m,
+        asOf,
+        rows.map((r, j) => ({ id: r.id, verdict: verdicts[j].verdict, disqualified: verdicts[j].disqualified })),
+        profileRef(profile),
+        this.clock.now(),
       );
       judged += rows.length;
     }
@@ -169,11 +105,8 @@ export class EligibilityService {
   }
 
   /** The kept verdict of an appointment on a past date (`judgeOn`), if one was kept. */
-  async keptVerdict(appointmentId: string, asOf: string, m: EntityManager = this.dataSource.manager): Promise<KeptVerdict | null> {
-    const [row]: { verdict: Verdict; disqualified: boolean; profile: string; judged_at: Date }[] = await m.query(
-      `SELECT verdict, disqualified, profile, judged_at FROM verdict_on WHERE as_of = $1 AND appointment_id = $2`,
-      [asOf, appointmentId],
-    );
+  async keptVerdict(appointmentId: string, asOf: string, m: EntityManager = this.verdicts.manager): Promise<KeptVerdict | null> {
+    const row = await this.verdicts.kept(m, appointmentId, asOf);
     return row ? { verdict: row.verdict, disqualified: row.disqualified, profile: row.profile, judgedAt: row.judged_at.toISOString() } : null;
   }
 
@@ -181,7 +114,7 @@ export class EligibilityService {
   async preview(draft: DraftFacts, asOf = this.clock.today()): Promise<VerdictResult> {
     const profile = await this.policy.profileAt(asOf);
     const { personId, ...rest } = draft;
-    const extra = personId ? await this.ledgerAndViolations(this.dataSource.manager, [personId], asOf) : null;
+    const extra = personId ? await this.ledgerAndViolations(this.verdicts.manager, [personId], asOf) : null;
     return evaluateEligibility(
       profile,
       { ...rest, trainingByYear: extra?.training.get(personId ?? '') ?? {}, violations: extra?.violations.get(personId ?? '') ?? [] },
@@ -193,28 +126,15 @@ export class EligibilityService {
    * Re-judges the active appointments matching `where` as of today and stores the verdicts.
    * Returns how many were judged and how many changed verdict.
    */
-  async refresh(
-    m: EntityManager,
-    where: { appointmentIds?: string[]; enterpriseIds?: string[]; personIds?: string[]; all?: boolean },
-  ): Promise<{ evaluated: number; changed: number }> {
+  async refresh(m: EntityManager, where: JudgeScope): Promise<{ evaluated: number; changed: number }> {
     const asOf = this.clock.today();
     const profile = await this.policy.profileAt(asOf, m);
-    const conds: string[] = [];
-    const params: unknown[] = [];
-    if (where.appointmentIds?.length) conds.push(`a.id = ANY($${params.push(where.appointmentIds)})`);
-    if (where.enterpriseIds?.length) conds.push(`a.enterprise_id = ANY($${params.push(where.enterpriseIds)})`);
-    if (where.personIds?.length) conds.push(`a.person_id = ANY($${params.push(where.personIds)})`);
-    if (!where.all && conds.length === 0) return { evaluated: 0, changed: 0 };
-    const filter = where.all ? 'TRUE' : `(${conds.join(' OR ')})`;
+    if (!where.all && !where.appointmentIds?.length && !where.enterpriseIds?.length && !where.personIds?.length) return { evaluated: 0, changed: 0 };
     let evaluated = 0;
     let changed = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows: AppointmentRow[] = await m.query(
-        `SELECT ${APPOINTMENT_COLUMNS} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
-          WHERE a.status = 'active' AND ${filter} AND a.id > $${params.length + 1} ORDER BY a.id LIMIT ${BATCH}`,
-        [...params, after],
-      );
+      const rows = await this.appointments.activeFacts(m, where, after, BATCH);
       if (!rows.length) break;
       const facts = await this.factsFor(m, rows, asOf);
       const verdicts = facts.map((f) => evaluateEligibility(profile, f, asOf));
@@ -234,14 +154,14 @@ export class EligibilityService {
 
   /** Every active appointment, as of today (seed, nightly, after the profile changes). */
   async reevaluateAll(): Promise<{ evaluated: number; changed: number }> {
-    return this.refresh(this.dataSource.manager, { all: true });
+    return this.refresh(this.verdicts.manager, { all: true });
   }
 
   /**
    * Ends the appointments whose term is over (SPEC §2: an appointment whose term has ended stops
    * counting as active). Returns the enterprises affected.
    */
-  async expireTerms(m: EntityManager = this.dataSource.manager): Promise<string[]> {
+  async expireTerms(m: EntityManager = this.appointments.manager): Promise<string[]> {
     // Written and audited once, by the table's owner (issue 19 item 2).
     const rows = await this.appointments.expireTerms(m, this.clock.today());
     return rows.map((r) => r.enterprise_id);
@@ -266,16 +186,9 @@ export class EligibilityService {
     const current = await this.policy.profileAt(asOf);
     const params: unknown[] = [];
     const inScope = this.scope.wherePositional(actor, 'a', params, 'enterprise_id');
-    const m = this.dataSource.manager;
-    const rows: AppointmentRow[] = await m.query(
-      `SELECT ${APPOINTMENT_COLUMNS} FROM appointment a JOIN enterprise e ON e.id = a.enterprise_id
-        WHERE a.status = 'active' AND ${inScope} ORDER BY a.region_path, e.name`,
-      params,
-    );
-    const cities: { code: string; name: string }[] = await m.query(
-      `SELECT code, name FROM region WHERE level = 2 AND parent_code = $1 AND ($2::text IS NULL OR path LIKE $2 || '%' OR $2 LIKE path || '%') ORDER BY code`,
-      [this.config.provinceCode, actor.role === 'admin' ? null : actor.regionPath],
-    );
+    const m = this.verdicts.manager;
+    const rows = await this.appointments.activeFactsWhere(m, inScope, params);
+    const cities = await this.verdicts.cities(m, this.config.provinceCode, actor.role === 'admin' ? null : actor.regionPath);
     const byCity = new Map<string, WhatIfCityRow>(cities.map((c) => [c.code, { ...c, active: 0, changed: 0, toEligible: 0, toAttention: 0, toIneligible: 0 }]));
     const changes: WhatIfChange[] = [];
     for (let i = 0; i < rows.length; i += BATCH) {
@@ -322,7 +235,7 @@ export class EligibilityService {
   }
 
   /** Facts for each row, in order: the filing plus the ledger and violations of its person. */
-  private async factsFor(m: EntityManager, rows: AppointmentRow[], asOf: string): Promise<EligibilityFacts[]> {
+  private async factsFor(m: EntityManager, rows: AppointmentFactsRow[], asOf: string): Promise<EligibilityFacts[]> {
     const personIds = [...new Set(rows.map((r) => r.person_id))];
     const { training, violations, initial } = await this.ledgerAndViolations(m, personIds, asOf);
     return rows.map((r) => {
@@ -357,25 +270,9 @@ export class EligibilityService {
   private async ledgerAndViolations(m: EntityManager, personIds: string[], asOf: string) {
     const year = yearOf(asOf) - 1;
     // One after another: inside a transaction the manager holds a single connection.
-    const trainingRows = (await m.query(
-        `SELECT person_id, extract(year FROM end_date)::int AS year,
-                coalesce(sum(hours) FILTER (WHERE category = '继续教育(第一类)'), 0)::float8 AS first,
-                coalesce(sum(hours) FILTER (WHERE category = '第二类'), 0)::float8 AS second,
-                count(*) FILTER (WHERE category = '组织培训活动')::int AS activities
-           FROM training_live WHERE person_id = ANY($1) AND end_date BETWEEN $2::date AND $3::date
-          GROUP BY 1, 2`,
-        [personIds, `${year}-01-01`, asOf],
-      )) as { person_id: string; year: number; first: number; second: number; activities: number }[];
-    const violationRows = (await m.query(
-        `SELECT person_id, type, accident_level, occurred_on::text AS occurred_on, status, source_document
-           FROM violation WHERE person_id = ANY($1)`,
-        [personIds],
-      )) as { person_id: string; type: ViolationType; accident_level: AccidentLevel | null; occurred_on: string; status: ViolationStatus; source_document: string }[];
-    const initialRows = (await m.query(
-        `SELECT person_id, hours::float8 AS hours, end_date::text AS end_date, certificate_no
-           FROM training_live WHERE person_id = ANY($1) AND category = '任职培训'`,
-        [personIds],
-      )) as { person_id: string; hours: number; end_date: string; certificate_no: string | null }[];
+    const trainingRows = await this.verdicts.yearTraining(m, personIds, `${year}-01-01`, asOf);
+    const violationRows = await this.verdicts.violations(m, personIds);
+    const initialRows = await this.verdicts.initialTraining(m, personIds);
     const training = new Map<string, Record<number, YearTraining>>();
     for (const t of trainingRows) {
       const byYear = training.get(t.person_id) ?? {};

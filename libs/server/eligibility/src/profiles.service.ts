@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { CreateProfileVersionRequest, PolicyCatalogue, PolicyProfile, ProfileScheduleEntry } from '@cqo/contracts';
 import {
   BUILT_IN_PROFILES,
-  
   defaultProfileFor,
   isIsoDate,
   parseProfileRef,
@@ -13,9 +12,7 @@ import {
 } from '@cqo/policy';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
-
-/** The policy tables' revision as an SQL expression, to fold into a caller's own read (migration 1764610000000). */
-export const POLICY_REVISION_SQL = `(SELECT rev::text FROM policy_revision WHERE id = 1)`;
+import { ProfilesRepository } from './profiles.repository';
 
 interface PolicySnapshot {
   revision: string;
@@ -35,23 +32,23 @@ export class ProfilesService {
   private cached: PolicySnapshot | null = null;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: ProfilesRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Built-ins first, then the province's versions, each name by version. */
-  async profiles(m: EntityManager = this.dataSource.manager): Promise<PolicyProfile[]> {
+  async profiles(m: EntityManager = this.repo.manager): Promise<PolicyProfile[]> {
     return (await this.snapshot(m)).profiles;
   }
 
-  async scheduleEntries(m: EntityManager = this.dataSource.manager): Promise<ProfileScheduleEntry[]> {
+  async scheduleEntries(m: EntityManager = this.repo.manager): Promise<ProfileScheduleEntry[]> {
     return (await this.snapshot(m)).schedule;
   }
 
   async catalogue(): Promise<PolicyCatalogue> {
-    const { profiles, schedule } = await this.snapshot(this.dataSource.manager);
+    const { profiles, schedule } = await this.snapshot(this.repo.manager);
     return { profiles, schedule, inForce: profileInForce(schedule, this.clock.today(), this.fallback()) };
   }
 
@@ -60,7 +57,7 @@ export class ProfilesService {
    * then. Inside a transaction pass its manager (never the pool: see STYLE). `revision`, when the
    * caller already read `POLICY_REVISION_SQL` in one of its own statements, saves the check.
    */
-  async profileAt(date: string, m: EntityManager = this.dataSource.manager, revision?: string): Promise<PolicyProfile> {
+  async profileAt(date: string, m: EntityManager = this.repo.manager, revision?: string): Promise<PolicyProfile> {
     const { profiles, schedule } = await this.snapshot(m, revision);
     const ref = profileInForce(schedule, date, this.fallback());
     const profile = parseProfileRef(ref, profiles);
@@ -69,9 +66,8 @@ export class ProfilesService {
   }
 
   /** The policy tables' revision (bumped by a trigger on every change, in any process). */
-  async revision(m: EntityManager = this.dataSource.manager): Promise<string> {
-    const [row]: { rev: string }[] = await m.query(`SELECT ${POLICY_REVISION_SQL} AS rev`);
-    return row.rev;
+  async revision(m: EntityManager = this.repo.manager): Promise<string> {
+    return this.repo.revision(m);
   }
 
   /**
@@ -81,14 +77,11 @@ export class ProfilesService {
   private async snapshot(m: EntityManager, known?: string): Promise<PolicySnapshot> {
     const revision = known ?? (await this.revision(m));
     if (this.cached?.revision === revision) return this.cached;
-    const rows: { definition: PolicyProfile }[] = await m.query(`SELECT definition FROM policy_profile_version ORDER BY name, version`);
-    const schedule: (ProfileScheduleEntry & { chosenAt: Date | string | null })[] = await m.query(
-      `SELECT s.from_date::text AS "from", s.profile_name || '@' || s.profile_version AS profile, u.username AS "chosenBy", s.chosen_at AS "chosenAt"
-         FROM policy_schedule s LEFT JOIN app_user u ON u.id = s.chosen_by ORDER BY s.from_date`,
-    );
+    const versions = await this.repo.versions(m);
+    const schedule = await this.repo.schedule(m);
     const snap: PolicySnapshot = {
       revision,
-      profiles: [...BUILT_IN_PROFILES, ...rows.map((r) => r.definition)],
+      profiles: [...BUILT_IN_PROFILES, ...versions],
       schedule: schedule.map((r) => ({ ...r, chosenAt: r.chosenAt ? new Date(r.chosenAt).toISOString() : null })),
     };
     this.cached = snap;
@@ -108,12 +101,13 @@ export class ProfilesService {
       throw AppException.validation([{ field: 'from', code: 'beforeEffective', message: `${profileRef(profile)} 自 ${profile.effectiveFrom} 起生效，启用日期不能早于生效日期` }]);
     }
     await this.write(actor, 'policy.use', profileRef(profile), { from }, async (m, tx) => {
-      await m.query(
-        `INSERT INTO policy_schedule (from_date, profile_name, profile_version, chosen_by, chosen_at) VALUES ($1,$2,$3,$4,$5)
-         ON CONFLICT (from_date) DO UPDATE SET profile_name = EXCLUDED.profile_name, profile_version = EXCLUDED.profile_version,
-           chosen_by = EXCLUDED.chosen_by, chosen_at = EXCLUDED.chosen_at`,
-        [from, profile.name, profile.version, 'cli' in actor ? null : actor.userId, this.clock.now()],
-      );
+      await this.repo.putInForce(m, {
+        from,
+        profileName: profile.name,
+        profileVersion: profile.version,
+        chosenBy: 'cli' in actor ? null : actor.userId,
+        chosenAt: this.clock.now(),
+      });
       await tx.enqueue('eligibility.refresh', { reason: 'policy.use', all: true });
     });
     return this.catalogue();
@@ -140,10 +134,7 @@ export class ProfilesService {
     const errors = validateProfile(profile);
     if (errors.length) throw AppException.validation(errors.map((e) => ({ field: e.field, code: 'invalid', message: e.message })));
     await this.write(actor, 'policy.version.create', profileRef(profile), { basedOn: profile.basedOn, effectiveFrom: profile.effectiveFrom }, async (m) => {
-      await m.query(
-        `INSERT INTO policy_profile_version (name, version, definition, effective_from, created_by, created_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6)`,
-        [name, version, JSON.stringify(profile), profile.effectiveFrom, actor.userId || null, this.clock.now()],
-      );
+      await this.repo.insertVersion(m, { definition: profile, createdBy: actor.userId || null, createdAt: this.clock.now() });
     });
     if (req.adopt) await this.use(actor, profileRef(profile), profile.effectiveFrom);
     return profile;
