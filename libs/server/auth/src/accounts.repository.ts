@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { Role } from '@cqo/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
+import { USER_SORT_KEYS, type Page, type Role, type UserSortKey } from '@cqo/contracts';
+import { orderBySort, queryPage, type PageQueryFields } from '@cqo/server-common';
+import { GroupCommit, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
 import { SessionEntity } from './entities/session.entity';
 
 /** A new account's row: its password must be changed at the first sign-in. */
@@ -21,16 +23,205 @@ export interface NewSession {
   userAgent: string | null;
 }
 
+/** The signed-in user as `GET /auth/me` reads it. */
+export interface MeRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  region_code: string | null;
+  region_name: string | null;
+  enterprise_id: string | null;
+  enterprise_name: string | null;
+  must_change_password: boolean;
+}
+
+/** An account as the admin's list and item read it: its names, whether it is active, and its current lock. */
+export interface UserAdminRow extends MeRow {
+  is_active: boolean;
+  locked_until: Date | null;
+}
+
+/** The session check's row: the session and its user (no password hash). */
+export interface SessionRow {
+  id: string;
+  user_id: string;
+  created_at: Date;
+  last_seen_at: Date;
+  revoked_at: Date | null;
+  token_gen: number;
+  rotated_at: Date | null;
+  ip: string | null;
+  user_agent: string | null;
+  username: string;
+  display_name: string;
+  role: Role;
+  region_code: string | null;
+  enterprise_id: string | null;
+  is_active: boolean;
+  locked_until: Date | null;
+  must_change_password: boolean;
+  user_created_at: Date;
+}
+
+/** A session's token generation as a refresh reads it, locked. */
+export interface SessionTokenRow {
+  token_gen: number;
+  rotated_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** What sign-in reads before it verifies: the pair's (name, client) live lock and the name's failures in the window. */
+export interface LoginState {
+  locked_until: Date | null;
+  account_failures: number;
+}
+
 /** An UPDATE or DELETE through `m.query` answers [rows, row count] with TypeORM's postgres driver. */
 type Affected<R = unknown> = [R[], number];
 
+/** The session and its user in one plain read; the callers add the WHERE. */
+const SESSION_CHECK_SQL = `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at, s.token_gen, s.rotated_at, s.ip, s.user_agent,
+       u.username, u.display_name, u.role, u.region_code, u.enterprise_id, u.is_active, u.locked_until, u.must_change_password,
+       u.created_at AS user_created_at
+  FROM user_session s JOIN app_user u ON u.id = s.user_id`;
+
+/** The column each account sort key orders by (issue 20 item 3). */
+const USER_SORT_SQL: Record<UserSortKey, string> = { username: 'u.username', displayName: 'u.display_name', role: 'u.role' };
+
 /**
- * The only writer of `app_user`, `user_session`, `login_lock` and `login_failure` (issue 19 item 2).
- * Every method takes the caller's manager first: a transaction's, or the data source's for a write
- * of its own. No constructor dependencies, so the CLI uses it without the Nest container.
+ * The only writer of `app_user`, `user_session`, `login_lock` and `login_failure` (issue 19 item 2),
+ * and the reader of the accounts and sessions. A write takes the caller's manager first: a
+ * transaction's, or (where it says so) null for a write of its own on the pool. Reads outside a
+ * transaction and the session check use the pool. The CLI constructs it without the Nest container
+ * and without a data source, and calls only writes with its own manager.
  */
 @Injectable()
 export class AccountsRepository {
+  constructor(private readonly dataSource?: DataSource) {}
+
+  /** The pool: the data source Nest gave, which an instance made by the CLI does not have. */
+  private pool(): DataSource {
+    if (!this.dataSource) throw new Error('AccountsRepository: this call uses the pool, and this instance has no data source');
+    return this.dataSource;
+  }
+
+  /**
+   * The session check's read (issue 16): concurrent first requests of different sessions share one
+   * statement (`= ANY`), so a burst of fresh sessions costs a share of a round trip each and at most
+   * `submitBatchesInFlight()` pool connections; an idle api reads alone, with the prepared statement.
+   */
+  private readonly sessionReads = new GroupCommit<string, SessionRow | null>({
+    writeOne: async (id) =>
+      (await preparedQuery<SessionRow>(this.pool(), 'cqo.auth.session-check.v2', `${SESSION_CHECK_SQL} WHERE s.id = $1`, [id]))[0] ?? null,
+    writeMany: async (ids) => {
+      const rows = await preparedQuery<SessionRow>(this.pool(), 'cqo.auth.session-check-many.v1', `${SESSION_CHECK_SQL} WHERE s.id = ANY($1::uuid[])`, [ids]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    key: (id) => id,
+    maxInFlight: submitBatchesInFlight(),
+    maxBatch: 200,
+  });
+
+  /** A session and its user by the session's id (lower-case uuid), or null; concurrent calls share a read. */
+  checkSession(id: string): Promise<SessionRow | null> {
+    return this.sessionReads.write(id);
+  }
+
+  /** A page of accounts matching the admin's filters, in the sort asked for; `now` decides which locks still hold. */
+  listUsers<T>(q: PageQueryFields & { q?: string; role?: Role; sort?: string }, now: Date, map: (r: UserAdminRow) => T): Promise<Page<T>> {
+    const params: unknown[] = [now];
+    // $1 (now) is read by the lock column only; typed here so the count query can bind it too.
+    const where: string[] = ['$1::timestamptz IS NOT NULL'];
+    if (q.q) {
+      params.push(`%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(u.username ILIKE $${params.length} OR u.display_name ILIKE $${params.length})`);
+    }
+    if (q.role) {
+      params.push(q.role);
+      where.push(`u.role = $${params.length}`);
+    }
+    const sql = `FROM app_user u LEFT JOIN region g ON g.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id WHERE ${where.join(' AND ')}`;
+    const select = `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
+                u.is_active, u.must_change_password,
+                (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $1) AS locked_until
+           ${sql} ORDER BY ${orderBySort(q.sort, USER_SORT_KEYS, USER_SORT_SQL, 'u.username, u.id')}`;
+    return queryPage(this.pool(), { from: sql, select }, params, q, map);
+  }
+
+  /** One account as the admin sees it, or null; `now` decides whether its lock still holds. */
+  async userById(id: string, now: Date): Promise<UserAdminRow | null> {
+    const [row]: UserAdminRow[] = await this.pool().query(
+      `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
+              u.is_active, u.must_change_password,
+              (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $2) AS locked_until
+         FROM app_user u LEFT JOIN region g ON g.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id WHERE u.id = $1`,
+      [id, now],
+    );
+    return row ?? null;
+  }
+
+  /** The signed-in user with the names of their region and enterprise, or null. */
+  async me(userId: string): Promise<MeRow | null> {
+    const [row]: MeRow[] = await this.pool().query(
+      `SELECT u.id, u.username, u.display_name, u.role, u.region_code, r.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
+              u.must_change_password
+         FROM app_user u LEFT JOIN region r ON r.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id
+        WHERE u.id = $1`,
+      [userId],
+    );
+    return row ?? null;
+  }
+
+  /** Whether a name is taken, whatever its case. */
+  async usernameTaken(m: EntityManager, username: string): Promise<boolean> {
+    const [taken] = await m.query(`SELECT 1 FROM app_user WHERE lower(username) = lower($1)`, [username]);
+    return !!taken;
+  }
+
+  /** The account locked for the caller's transaction, or null. */
+  async lockUser(m: EntityManager, id: string): Promise<{ id: string; username: string } | null> {
+    const [row]: { id: string; username: string }[] = await m.query(`SELECT id, username FROM app_user WHERE id = $1 FOR UPDATE`, [id]);
+    return row ?? null;
+  }
+
+  /** Whether the enterprise an account is bound to exists. */
+  async enterpriseExists(m: EntityManager, enterpriseId: string): Promise<boolean> {
+    return (await m.query(`SELECT 1 FROM enterprise WHERE id = $1`, [enterpriseId])).length > 0;
+  }
+
+  /** The level of the region an account is bound to (1 province, 2 city, 3 county), or null when there is none. */
+  async regionLevel(m: EntityManager, regionCode: string): Promise<number | null> {
+    const [region]: { level: number }[] = await m.query(`SELECT level FROM region WHERE code = $1`, [regionCode]);
+    return region ? region.level : null;
+  }
+
+  /** Sign-in's first read, on the pool: the pair's (name, client) lock live at `now`, and the name's failures since `since`. */
+  async loginState(username: string, ip: string, now: Date, since: Date): Promise<LoginState> {
+    const [state]: LoginState[] = await this.pool().query(
+      `SELECT (SELECT until FROM login_lock WHERE username = $1 AND ip = $2 AND until > $3) AS locked_until,
+              (SELECT count(*)::int FROM login_failure WHERE username = $1 AND at > $4) AS account_failures`,
+      [username, ip, now, since],
+    );
+    return state;
+  }
+
+  /** A name's failures since `since`: from the client (`pair`) and from all (`account`). */
+  async loginFailureCounts(m: EntityManager, username: string, ip: string, since: Date): Promise<{ pair: number; account: number }> {
+    const [counts]: { pair: number; account: number }[] = await m.query(
+      `SELECT count(*) FILTER (WHERE ip = $2)::int AS pair, count(*)::int AS account FROM login_failure WHERE username = $1 AND at > $3`,
+      [username, ip, since],
+    );
+    return counts;
+  }
+
+  /** A session's token generation, locked for a refresh; null when there is no such session. */
+  async lockSessionToken(m: EntityManager, id: string): Promise<SessionTokenRow | null> {
+    const [row]: SessionTokenRow[] = await m.query(`SELECT token_gen, rotated_at, revoked_at FROM user_session WHERE id = $1 FOR UPDATE`, [id]);
+    return row ?? null;
+  }
+
   /** Creates an account that must change its password at the next sign-in; returns its id. */
   async create(m: EntityManager, a: NewAccount): Promise<string> {
     const [row]: { id: string }[] = await m.query(
@@ -91,14 +282,14 @@ export class AccountsRepository {
     );
   }
 
-  /** Ends one session, whether or not it had ended already. */
-  async revokeSession(m: EntityManager, id: string, at: Date): Promise<void> {
-    await m.query(`UPDATE user_session SET revoked_at = $2 WHERE id = $1`, [id, at]);
+  /** Ends one session, whether or not it had ended already; `m` null: a write of its own on the pool. */
+  async revokeSession(m: EntityManager | null, id: string, at: Date): Promise<void> {
+    await (m ?? this.pool()).query(`UPDATE user_session SET revoked_at = $2 WHERE id = $1`, [id, at]);
   }
 
-  /** Ends one session unless it has ended already (an earlier end time is kept). */
-  async expireSession(m: EntityManager, id: string, at: Date): Promise<void> {
-    await m.query(`UPDATE user_session SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, at]);
+  /** Ends one session unless it has ended already (an earlier end time is kept); `m` null: a write of its own on the pool. */
+  async expireSession(m: EntityManager | null, id: string, at: Date): Promise<void> {
+    await (m ?? this.pool()).query(`UPDATE user_session SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, at]);
   }
 
   /** Ends every live session of a user, at `at` or, without it, at the transaction's now(); returns how many. */
@@ -121,9 +312,9 @@ export class AccountsRepository {
     await m.query(`UPDATE user_session SET token_gen = token_gen + 1, rotated_at = $2 WHERE id = $1`, [id, at]);
   }
 
-  /** Writes sessions' "last seen" times in one statement, never moving one backwards. */
-  async touchSessions(m: EntityManager, seen: [id: string, at: Date][]): Promise<void> {
-    await m.query(
+  /** Writes sessions' "last seen" times in one statement on the pool, never moving one backwards. */
+  async touchSessions(seen: [id: string, at: Date][]): Promise<void> {
+    await this.pool().query(
       `UPDATE user_session s SET last_seen_at = greatest(s.last_seen_at, x.at)
            FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, at) WHERE s.id = x.id`,
       [seen.map(([id]) => id), seen.map(([, at]) => at)],

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
-import { GroupCommit, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
+import { UnitOfWork } from '@cqo/server-queue';
 import { AccountsRepository } from './accounts.repository';
 import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
@@ -22,34 +22,7 @@ const LAST_SEEN_WRITE_MS = 10_000;
 /** "Last seen" writes are gathered for this long and sent as one statement (one round trip for all sessions). */
 const LAST_SEEN_FLUSH_MS = 1_000;
 
-/** The session check's row: the session and its user. */
-/** The session and its user in one plain read; the callers add the WHERE. */
-const SESSION_CHECK_SQL = `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at, s.token_gen, s.rotated_at, s.ip, s.user_agent,
-       u.username, u.display_name, u.role, u.region_code, u.enterprise_id, u.is_active, u.locked_until, u.must_change_password,
-       u.created_at AS user_created_at
-  FROM user_session s JOIN app_user u ON u.id = s.user_id`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface SessionRow {
-  id: string;
-  user_id: string;
-  created_at: Date;
-  last_seen_at: Date;
-  revoked_at: Date | null;
-  token_gen: number;
-  rotated_at: Date | null;
-  ip: string | null;
-  user_agent: string | null;
-  username: string;
-  display_name: string;
-  role: UserEntity['role'];
-  region_code: string | null;
-  enterprise_id: string | null;
-  is_active: boolean;
-  locked_until: Date | null;
-  must_change_password: boolean;
-  user_created_at: Date;
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -72,7 +45,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -93,11 +66,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const ip = client.ip ?? '';
     const since = new Date(now.getTime() - windowMinutes * 60_000);
 
-    const [state] = await this.dataSource.query(
-      `SELECT (SELECT until FROM login_lock WHERE username = $1 AND ip = $2 AND until > $3) AS locked_until,
-              (SELECT count(*)::int FROM login_failure WHERE username = $1 AND at > $4) AS account_failures`,
-      [username, ip, now, since],
-    );
+    const state = await this.accounts.loginState(username, ip, now, since);
     if (state.locked_until) {
       await this.audit.record({ username, ip: client.ip, action: 'auth.login', objectType: 'user', objectId: null, result: 'denied', details: { reason: 'locked' } });
       throw this.lockedAnswer(state.locked_until);
@@ -109,14 +78,11 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const user = await this.users.findOneBy({ username });
     const ok = user && user.isActive ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
     if (!ok || !user) {
-      const lockedUntil = await this.dataSource.transaction(async (m) => {
+      const lockedUntil = await this.unitOfWork.run(null, 'auth.login', async (m) => {
         await this.accounts.addLoginFailure(m, username, ip, now);
         // Only the window counts: older failures and ended locks of this name are dropped (the audit log keeps them).
         await this.accounts.pruneLoginFailures(m, username, since, now);
-        const [{ pair, account }] = await m.query(
-          `SELECT count(*) FILTER (WHERE ip = $2)::int AS pair, count(*)::int AS account FROM login_failure WHERE username = $1 AND at > $3`,
-          [username, ip, since],
-        );
+        const { pair, account } = await this.accounts.loginFailureCounts(m, username, ip, since);
         let until: Date | null = null;
         if (pair >= maxFailures) {
           until = new Date(now.getTime() + lockMinutes * 60_000);
@@ -140,7 +106,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       throw new AppException(401, 'INVALID_CREDENTIALS', '用户名或密码错误');
     }
 
-    const session = await this.dataSource.transaction(async (m) => {
+    const session = await this.unitOfWork.run(null, 'auth.login', async (m) => {
       await this.accounts.clearLoginFailures(m, username, ip);
       const s = await this.accounts.openSession(m, { userId: user.id, at: now, ip: client.ip, userAgent: client.userAgent?.slice(0, 256) ?? null });
       await this.audit.record(
@@ -178,8 +144,9 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       throw new AppException(401, 'SESSION_ENDED', '登录凭证已过期，请重新登录');
     }
     const { session, user } = await this.liveSession(sid, client);
-    const outcome = await this.dataSource.transaction(async (m) => {
-      const [row] = await m.query(`SELECT token_gen, rotated_at, revoked_at FROM user_session WHERE id = $1 FOR UPDATE`, [sid]);
+    // The unit's one possible audit row is a reuse's (below).
+    const outcome = await this.unitOfWork.run(null, 'auth.refresh-reuse', async (m) => {
+      const row = await this.accounts.lockSessionToken(m, sid);
       if (!row || row.revoked_at) return { ended: true as const, reuse: false };
       if (gen === row.token_gen) {
         await this.accounts.rotateToken(m, sid, now);
@@ -187,7 +154,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       }
       const graceMs = this.config.refreshReuseGraceSeconds * 1000;
       if (gen === row.token_gen - 1 && row.rotated_at && now.getTime() - new Date(row.rotated_at).getTime() <= graceMs) {
-        return { ended: false as const, gen: row.token_gen as number };
+        return { ended: false as const, gen: row.token_gen };
       }
       // A retired token came back: whoever holds the newer one or this one is not the session's owner.
       await this.accounts.revokeSession(m, sid, now);
@@ -229,13 +196,10 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     if (errors.length) throw AppException.validation(errors);
     const hash = await hashPassword(newPassword);
     const now = this.clock.now();
-    const ended = await this.dataSource.transaction(async (m) => {
+    const ended = await this.unitOfWork.run(actor, 'auth.password-change', async (m, tx) => {
       await this.accounts.changePassword(m, user.id, hash, now);
       const othersEnded = await this.accounts.endOtherSessions(m, user.id, actor.sessionId, now);
-      await this.audit.record(
-        { actor, ip: actor.ip, action: 'auth.password-change', objectType: 'user', objectId: user.id, result: 'success', details: { otherSessionsEnded: othersEnded, wasForced: user.mustChangePassword } },
-        m,
-      );
+      await tx.audit({ objectType: 'user', objectId: user.id, details: { otherSessionsEnded: othersEnded, wasForced: user.mustChangePassword } });
       return othersEnded;
     });
     this.logger.debug(`password changed for ${user.username}; ${ended} other session(s) ended`);
@@ -244,9 +208,9 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   }
 
   async logout(actor: Actor): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.unitOfWork.run(actor, 'auth.logout', async (m, tx) => {
       await this.accounts.revokeSession(m, actor.sessionId, this.clock.now());
-      await this.audit.record({ actor, ip: actor.ip, action: 'auth.logout', objectType: 'session', objectId: actor.sessionId, result: 'success' }, m);
+      await tx.audit({ objectType: 'session', objectId: actor.sessionId });
     });
     // After the commit: a check read before it is forgotten, and none read after it can be live.
     this.checks.forgetSession(actor.sessionId);
@@ -277,13 +241,13 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     // ASVS V3.3.2: an absolute lifetime from sign-in, however busy the session is.
     if (now.getTime() >= this.sessionEnd(session).getTime()) {
       this.checks.forgetSession(session.id);
-      await this.accounts.expireSession(this.dataSource.manager, session.id, now);
+      await this.accounts.expireSession(null, session.id, now);
       await this.audit.record({ actor: { userId: user.id, username: user.username, role: user.role }, ip: client.ip, action: 'auth.session-expired', objectType: 'session', objectId: session.id, result: 'success', details: { maxHours: this.config.sessionMaxHours } });
       throw new AppException(401, 'SESSION_ENDED', `登录已满${this.config.sessionMaxHours}小时，会话已结束，请重新登录`);
     }
     if (now.getTime() - session.lastSeenAt.getTime() > idleMs) {
       this.checks.forgetSession(session.id);
-      await this.accounts.revokeSession(this.dataSource.manager, session.id, now);
+      await this.accounts.revokeSession(null, session.id, now);
       await this.audit.record({ actor: { userId: user.id, username: user.username, role: user.role }, ip: client.ip, action: 'auth.idle-timeout', objectType: 'session', objectId: session.id, result: 'success' });
       throw new AppException(401, 'SESSION_ENDED', `超过${this.config.sessionIdleMinutes}分钟未操作，会话已结束，请重新登录`);
     }
@@ -312,7 +276,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const batch = [...this.seen];
     this.seen.clear();
     for (const [id, at] of batch) this.flushing.set(id, at);
-    await this.accounts.touchSessions(this.dataSource.manager, batch).catch((err: Error) => this.logger.warn(`session last-seen write failed: ${err.message}`));
+    await this.accounts.touchSessions(batch).catch((err: Error) => this.logger.warn(`session last-seen write failed: ${err.message}`));
     // Written (or failed): from now on the row says it, unless a later flush has sent a newer time.
     for (const [id, at] of batch) if (this.flushing.get(id) === at) this.flushing.delete(id);
   }
@@ -332,26 +296,9 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     this.checks.forgetUser(userId);
   }
 
-  /**
-   * The session check's read (issue 16): concurrent first requests of different sessions share one
-   * statement (`= ANY`), so a burst of fresh sessions costs a share of a round trip each and at most
-   * `submitBatchesInFlight()` pool connections; an idle api reads alone, with the prepared statement.
-   */
-  private readonly sessionReads = new GroupCommit<string, SessionRow | null>({
-    writeOne: async (id) =>
-      (await preparedQuery<SessionRow>(this.dataSource, 'cqo.auth.session-check.v2', `${SESSION_CHECK_SQL} WHERE s.id = $1`, [id]))[0] ?? null,
-    writeMany: async (ids) => {
-      const rows = await preparedQuery<SessionRow>(this.dataSource, 'cqo.auth.session-check-many.v1', `${SESSION_CHECK_SQL} WHERE s.id = ANY($1::uuid[])`, [ids]);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    },
-    key: (id) => id,
-    maxInFlight: submitBatchesInFlight(),
-    maxBatch: 200,
-  });
-
+  /** The session check's read (issue 16), shared by concurrent first requests (`AccountsRepository.checkSession`). */
   private async readSession(sessionId: string): Promise<LiveSession | null> {
-    const row = UUID.test(sessionId) ? await this.sessionReads.write(sessionId.toLowerCase()) : null;
+    const row = UUID.test(sessionId) ? await this.accounts.checkSession(sessionId.toLowerCase()) : null;
     if (!row) return null;
     // A "last seen" still waiting for its write (see `touch`), or whose write is under way, counts as written.
     let lastSeenAt = row.last_seen_at;
@@ -379,13 +326,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   }
 
   async me(userId: string): Promise<MeResponse> {
-    const [row] = await this.dataSource.query(
-      `SELECT u.id, u.username, u.display_name, u.role, u.region_code, r.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
-              u.must_change_password
-         FROM app_user u LEFT JOIN region r ON r.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id
-        WHERE u.id = $1`,
-      [userId],
-    );
+    const row = await this.accounts.me(userId);
     if (!row) throw AppException.notFound('用户');
     return {
       id: row.id,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { USER_SORT_KEYS, type ApiErrorDetail, type Role, type UserAdminItem, type UserSortKey } from '@cqo/contracts';
-import { AppException, Clock, orderBySort, queryPage, type Actor } from '@cqo/server-common';
+import type { EntityManager } from 'typeorm';
+import type { ApiErrorDetail, Role, UserAdminItem } from '@cqo/contracts';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
-import { AccountsRepository } from './accounts.repository';
+import { AccountsRepository, type UserAdminRow } from './accounts.repository';
 import { hashPassword, passwordPolicyErrors } from './password';
 
 /** The region level each officer role is bound to (1 province, 2 city, 3 county). */
@@ -17,30 +17,13 @@ const REGION_LEVEL: Partial<Record<Role, number>> = { province: 1, city: 2, coun
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     private readonly accounts: AccountsRepository,
   ) {}
 
   async list(q: { q?: string; role?: Role; sort?: string; page: number; pageSize: number }): Promise<{ items: UserAdminItem[]; total: number; page: number; pageSize: number }> {
-    const params: unknown[] = [this.clock.now()];
-    // $1 (now) is read by the lock column only; typed here so the count query can bind it too.
-    const where: string[] = ['$1::timestamptz IS NOT NULL'];
-    if (q.q) {
-      params.push(`%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(`(u.username ILIKE $${params.length} OR u.display_name ILIKE $${params.length})`);
-    }
-    if (q.role) {
-      params.push(q.role);
-      where.push(`u.role = $${params.length}`);
-    }
-    const sql = `FROM app_user u LEFT JOIN region g ON g.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id WHERE ${where.join(' AND ')}`;
-    const select = `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
-                u.is_active, u.must_change_password,
-                (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $1) AS locked_until
-           ${sql} ORDER BY ${orderBySort(q.sort, USER_SORT_KEYS, USER_SORT_SQL, 'u.username, u.id')}`;
-    return queryPage(this.dataSource, { from: sql, select }, params, q, toItem);
+    return this.accounts.listUsers(q, this.clock.now(), toItem);
   }
 
   async create(
@@ -52,8 +35,7 @@ export class UsersService {
     const hash = await hashPassword(dto.password);
     const id = await this.unitOfWork.run(actor, 'user.create', async (m, tx) => {
       const binding = await this.binding(m, dto.role, dto.regionCode ?? null, dto.enterpriseId ?? null);
-      const [taken] = await m.query(`SELECT 1 FROM app_user WHERE lower(username) = lower($1)`, [dto.username]);
-      if (taken) throw AppException.validation([{ field: 'username', code: 'taken', message: `用户名 ${dto.username} 已被使用` }]);
+      if (await this.accounts.usernameTaken(m, dto.username)) throw AppException.validation([{ field: 'username', code: 'taken', message: `用户名 ${dto.username} 已被使用` }]);
       const id = await this.accounts.create(m, { username: dto.username, displayName: dto.displayName, passwordHash: hash, role: dto.role, regionCode: binding.regionCode, enterpriseId: binding.enterpriseId });
       await tx.audit({ objectType: 'user', objectId: id, details: { username: dto.username, role: dto.role } });
       return id;
@@ -102,20 +84,14 @@ export class UsersService {
 
   async get(id: string): Promise<UserAdminItem> {
     if (!UUID.test(id)) throw AppException.notFound('用户');
-    const [row] = await this.dataSource.query(
-      `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
-              u.is_active, u.must_change_password,
-              (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $2) AS locked_until
-         FROM app_user u LEFT JOIN region g ON g.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id WHERE u.id = $1`,
-      [id, this.clock.now()],
-    );
+    const row = await this.accounts.userById(id, this.clock.now());
     if (!row) throw AppException.notFound('用户');
     return toItem(row);
   }
 
   private async lockUser(m: EntityManager, id: string): Promise<{ id: string; username: string }> {
     if (!UUID.test(id)) throw AppException.notFound('用户');
-    const [row] = await m.query(`SELECT id, username FROM app_user WHERE id = $1 FOR UPDATE`, [id]);
+    const row = await this.accounts.lockUser(m, id);
     if (!row) throw AppException.notFound('用户');
     return row;
   }
@@ -125,7 +101,7 @@ export class UsersService {
     const errors: ApiErrorDetail[] = [];
     if (role === 'enterprise') {
       if (!enterpriseId) errors.push({ field: 'enterpriseId', code: 'required', message: '企业账号须绑定企业' });
-      else if (!UUID.test(enterpriseId) || !(await m.query(`SELECT 1 FROM enterprise WHERE id = $1`, [enterpriseId])).length) {
+      else if (!UUID.test(enterpriseId) || !(await this.accounts.enterpriseExists(m, enterpriseId))) {
         errors.push({ field: 'enterpriseId', code: 'unknown', message: '所选企业不存在' });
       }
       if (errors.length) throw AppException.validation(errors);
@@ -135,9 +111,9 @@ export class UsersService {
     if (level) {
       if (!regionCode) errors.push({ field: 'regionCode', code: 'required', message: '监管账号须绑定管辖地区' });
       else {
-        const [region] = await m.query(`SELECT level FROM region WHERE code = $1`, [regionCode]);
-        if (!region) errors.push({ field: 'regionCode', code: 'unknown', message: '所选地区不存在' });
-        else if (region.level !== level) errors.push({ field: 'regionCode', code: 'level', message: `${ROLE_NAMES[role]}账号须绑定${['', '省级', '市级', '县级'][level]}地区` });
+        const regionLevel = await this.accounts.regionLevel(m, regionCode);
+        if (regionLevel === null) errors.push({ field: 'regionCode', code: 'unknown', message: '所选地区不存在' });
+        else if (regionLevel !== level) errors.push({ field: 'regionCode', code: 'level', message: `${ROLE_NAMES[role]}账号须绑定${['', '省级', '市级', '县级'][level]}地区` });
       }
       if (errors.length) throw AppException.validation(errors);
       return { regionCode, enterpriseId: null };
@@ -149,21 +125,18 @@ export class UsersService {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE_NAMES: Record<Role, string> = { enterprise: '企业', county: '县级监管', city: '市级监管', province: '省级监管', evaluator: '评价机构', admin: '系统管理员' };
 
-function toItem(r: Record<string, unknown>): UserAdminItem {
+function toItem(r: UserAdminRow): UserAdminItem {
   return {
-    id: r.id as string,
-    username: r.username as string,
-    displayName: r.display_name as string,
-    role: r.role as Role,
-    regionCode: (r.region_code as string | null) ?? null,
-    regionName: (r.region_name as string | null) ?? null,
-    enterpriseId: (r.enterprise_id as string | null) ?? null,
-    enterpriseName: (r.enterprise_name as string | null) ?? null,
-    active: r.is_active as boolean,
-    mustChangePassword: r.must_change_password as boolean,
-    lockedUntil: r.locked_until ? new Date(r.locked_until as string).toISOString() : null,
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    regionCode: r.region_code,
+    regionName: r.region_name,
+    enterpriseId: r.enterprise_id,
+    enterpriseName: r.enterprise_name,
+    active: r.is_active,
+    mustChangePassword: r.must_change_password,
+    lockedUntil: r.locked_until ? new Date(r.locked_until).toISOString() : null,
   };
 }
-
-/** The column each account sort key orders by (issue 20 item 3). */
-const USER_SORT_SQL: Record<UserSortKey, string> = { username: 'u.username', displayName: 'u.display_name', role: 'u.role' };

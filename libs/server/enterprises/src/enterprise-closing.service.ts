@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { EnterpriseDetail } from '@cqo/contracts';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
@@ -7,6 +7,7 @@ import { AppointmentsRepository } from '@cqo/server-eligibility';
 import { UnitOfWork } from '@cqo/server-queue';
 import type { CloseEnterpriseDto, ReopenEnterpriseDto } from './dtos/close-enterprise.dto';
 import { closingProblems, reopeningProblems } from './enterprise-closing.rules';
+import { EnterprisesRepository } from './enterprises.repository';
 import { EnterprisesService } from './enterprises.service';
 import { EnterpriseEntity } from './entities/enterprise.entity';
 
@@ -22,7 +23,7 @@ const STALE = '企业信息已被他人修改，请刷新后重试';
 @Injectable()
 export class EnterpriseClosingService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly records: EnterprisesRepository,
     private readonly scope: ScopeService,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
@@ -37,19 +38,12 @@ export class EnterpriseClosingService {
       const problems = closingProblems({ closedOn: dto.closedOn, today, closedSince: e.closedOn, cqoFrom: cqo?.effective_from ?? null });
       if (problems.length) throw AppException.validation(problems);
       const now = this.clock.now();
-      const [closure]: { id: string }[] = await m.query(
-        `INSERT INTO enterprise_closure (enterprise_id, closed_on, reason, note, closed_by, closed_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [id, dto.closedOn, dto.reason, dto.note?.trim() || null, actor.userId || null, now],
-      );
-      await m.query(
-        `UPDATE enterprise SET closed_on = $2, closed_reason = $3, version = version + 1, updated_at = $4 WHERE id = $1`,
-        [id, dto.closedOn, dto.reason, now],
-      );
+      const closureId = await this.records.close(m, { enterpriseId: id, closedOn: dto.closedOn, reason: dto.reason, note: dto.note?.trim() || null, by: actor.userId || null, at: now });
       // The CQO's term ends with the enterprise (end_reason names why).
       if (cqo) {
         await this.appointments.end(m, cqo.id, 'dismissed', dto.closedOn, `企业${dto.reason}`);
       }
-      return { closureId: closure.id, closedOn: dto.closedOn, reason: dto.reason, endedAppointment: cqo?.id ?? null };
+      return { closureId, closedOn: dto.closedOn, reason: dto.reason, endedAppointment: cqo?.id ?? null };
     });
   }
 
@@ -58,12 +52,8 @@ export class EnterpriseClosingService {
       const problems = reopeningProblems({ reopenedOn: dto.reopenedOn, today: this.clock.today(), closedSince: e.closedOn });
       if (problems.length) throw AppException.validation(problems);
       const now = this.clock.now();
-      const [[closure]]: [{ id: string }[], number] = await m.query(
-        `UPDATE enterprise_closure SET reopened_on = $2, reopened_by = $3, reopened_at = $4 WHERE enterprise_id = $1 AND reopened_on IS NULL RETURNING id`,
-        [id, dto.reopenedOn, actor.userId || null, now],
-      );
-      await m.query(`UPDATE enterprise SET closed_on = NULL, closed_reason = NULL, version = version + 1, updated_at = $2 WHERE id = $1`, [id, now]);
-      return { closureId: closure?.id ?? null, reopenedOn: dto.reopenedOn };
+      const closureId = await this.records.reopen(m, { enterpriseId: id, reopenedOn: dto.reopenedOn, by: actor.userId || null, at: now });
+      return { closureId, reopenedOn: dto.reopenedOn };
     });
   }
 
@@ -90,16 +80,16 @@ export class EnterpriseClosingService {
 
   /** 404 unless the enterprise exists in the actor's scope (checked, and a refusal audited, before the transaction opens). */
   private async assertScope(actor: Actor, id: string): Promise<void> {
-    const [row]: { region_path: string }[] = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.query(`SELECT region_path FROM enterprise WHERE id = $1`, [id]) : [];
-    if (!row) throw AppException.notFound('企业');
-    await this.scope.assert(actor, { type: 'enterprise', id, regionPath: row.region_path, enterpriseId: id }, 'write', '企业');
+    const regionPath = /^[0-9a-f-]{36}$/i.test(id) ? await this.records.regionPathOf(id) : null;
+    if (regionPath === null) throw AppException.notFound('企业');
+    await this.scope.assert(actor, { type: 'enterprise', id, regionPath, enterpriseId: id }, 'write', '企业');
   }
 
   /** The enterprise locked for this transaction at the version the form was read at (else 409). */
   private async locked(m: EntityManager, id: string, version: number): Promise<EnterpriseEntity> {
-    const [row]: { version: number }[] = await m.query(`SELECT version FROM enterprise WHERE id = $1 FOR UPDATE`, [id]);
-    if (!row) throw AppException.notFound('企业');
-    if (row.version !== version) throw AppException.conflict(STALE);
+    const current = await this.records.lockedVersion(m, id);
+    if (current === null) throw AppException.notFound('企业');
+    if (current !== version) throw AppException.conflict(STALE);
     return m.findOneByOrFail(EnterpriseEntity, { id });
   }
 }

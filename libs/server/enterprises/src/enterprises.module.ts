@@ -8,13 +8,14 @@ import { EnterpriseChangeRequestsController } from './enterprise-change-requests
 import { EnterpriseChangeRequestsRepository } from './enterprise-change-requests.repository';
 import { EnterpriseChangeRequestsService } from './enterprise-change-requests.service';
 import { EnterprisesController } from './enterprises.controller';
+import { EnterprisesRepository } from './enterprises.repository';
 import { EnterprisesService } from './enterprises.service';
 import { EnterpriseClosingService } from './enterprise-closing.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EnterpriseEntity]), RegionsModule, ScopeModule, EligibilityModule],
   controllers: [EnterprisesController, EnterpriseChangeRequestsController],
-  providers: [EnterprisesService, EnterpriseClosingService, EnterpriseChangeRequestsService, EnterpriseChangeRequestsRepository],
-  exports: [EnterprisesService],
+  providers: [EnterprisesService, EnterprisesRepository, EnterpriseClosingService, EnterpriseChangeRequestsService, EnterpriseChangeRequestsRepository],
+  exports: [EnterprisesService, EnterprisesRepository],
 })
 export class EnterprisesModule {}

@@ -1,4 +1,5 @@
 export * from './entities/enterprise.entity';
 export * from './enterprises.service';
+export * from './enterprises.repository';
 export * from './enterprises.module';
 export * from './dtos/enterprise-query.dto';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { QueueHandles } from '@cqo/server-queue';
+import { MetricsRepository } from './metrics.repository';
 
 /** How far back the audit-derived series look (the lockout rule's own window). */
 const RECENT_MINUTES = 15;
@@ -25,7 +25,7 @@ export class MetricsService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly shared: MetricsRepository,
     private readonly clock: Clock,
     private readonly handles: QueueHandles,
   ) {
@@ -62,34 +62,19 @@ export class MetricsService {
       snapshotAge.reset();
       const now = this.clock.now().getTime();
       redisUp.set((await this.readQueues(queueJobs, queueAge, now)) ? 1 : 0);
-      const [o] = await this.dataSource.query(
-        `SELECT count(*) FILTER (WHERE relayed_at IS NULL AND failed_at IS NULL)::int AS pending,
-                count(*) FILTER (WHERE relayed_at IS NOT NULL AND done_at IS NULL AND failed_at IS NULL)::int AS relayed,
-                count(*) FILTER (WHERE failed_at IS NOT NULL)::int AS failed,
-                min(created_at) FILTER (WHERE done_at IS NULL AND failed_at IS NULL) AS oldest
-           FROM outbox WHERE done_at IS NULL`,
-      );
+      const o = await this.shared.outboxState();
       outboxRows.set({ state: 'pending' }, o.pending);
       outboxRows.set({ state: 'relayed' }, o.relayed);
       outboxRows.set({ state: 'failed' }, o.failed);
       outboxLag.set(o.oldest ? Math.max(0, (now - new Date(o.oldest).getTime()) / 1000) : 0);
-      for (const s of await this.dataSource.query(`SELECT year, built_at, closed_at IS NOT NULL AS closed FROM stat_current`)) {
+      for (const s of await this.shared.snapshots()) {
         snapshotAge.set({ year: String(s.year), closed: String(s.closed) }, Math.max(0, (now - new Date(s.built_at).getTime()) / 1000));
       }
       const since = new Date(now - RECENT_MINUTES * 60_000);
-      const [a] = await this.dataSource.query(
-        `SELECT count(*) FILTER (WHERE result = 'failure')::int AS failures,
-                count(*) FILTER (WHERE details->>'locked' = 'true')::int AS lockouts
-           FROM audit_log WHERE at >= $1 AND action = 'auth.login'`,
-        [since],
-      );
+      const a = await this.shared.signIns(since);
       signinFailures.set(a.failures);
       lockouts.set(a.lockouts);
-      const [u] = await this.dataSource.query(
-        `SELECT count(*)::int AS n FROM file_job WHERE kind LIKE 'import-%' AND status = 'failed' AND finished_at >= $1`,
-        [since],
-      );
-      uploadRejections.set(u.n);
+      uploadRejections.set(await this.shared.failedImports(since));
       scrapeTime.set((performance.now() - started) / 1000);
     };
   }
