@@ -55,6 +55,8 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'violation.void': { 'zh-CN': '作废违规记录', en: 'Void violation' },
   'annual_report.submit': { 'zh-CN': '提交年度报告', en: 'Submit annual report' },
   'annual_report.remind': { 'zh-CN': '催报年度报告', en: 'Remind of annual report' },
+  'reminders.daily': { 'zh-CN': '每日催报', en: 'Daily filing reminders' },
+  'reminders.lifecycle': { 'zh-CN': '任期与证书到期提醒', en: 'Term and certificate reminders' },
   'annual_report.save': { 'zh-CN': '保存年度报告', en: 'Save annual report' },
   'annual_report.accept': { 'zh-CN': '审核通过年度报告', en: 'Accept annual report' },
   'city_report.save': { 'zh-CN': '保存地市报告', en: 'Save city report' },

@@ -8,6 +8,7 @@ import { FileStorageModule } from '@cqo/server-storage';
 import { TrainingServicesModule } from '@cqo/server-training';
 import { ViolationsModule } from '@cqo/server-violations';
 import { FileJobsController, TrainingUploadController } from './file-jobs.controller';
+import { FileJobsRepository } from './file-jobs.repository';
 import { FileJobsService } from './file-jobs.service';
 import { ListExportService } from './list-export.service';
 import { FileJobsProcessor, FileJobsScheduleService } from './jobs/file-jobs.processor';
@@ -16,7 +17,7 @@ import { FileJobsProcessor, FileJobsScheduleService } from './jobs/file-jobs.pro
 @Module({
   imports: [AttachmentModule, CityReportsDataModule, EnterprisesModule, FilingStatusListModule, StatsModule, RosterModule, TrainingServicesModule, ViolationsModule, FileStorageModule],
   controllers: [FileJobsController, TrainingUploadController],
-  providers: [FileJobsService, ListExportService],
+  providers: [FileJobsRepository, FileJobsService, ListExportService],
   exports: [FileJobsService],
 })
 export class FileJobsModule {

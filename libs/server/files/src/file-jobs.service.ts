@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type {
   AttachmentExportParams,
   ApiErrorDetail,
@@ -28,33 +28,8 @@ import { UnitOfWork } from '@cqo/server-queue';
 import { RosterImportService } from '@cqo/server-roster';
 import { FILE_STORAGE, openRecorded, storageKey, withTempFile, type FileStorage } from '@cqo/server-storage';
 import { TrainingImportService } from '@cqo/server-training';
+import { FileJobsRepository, type FileJobInput, type FileJobRow } from './file-jobs.repository';
 import { ListExportService } from './list-export.service';
-
-interface JobRow {
-  id: string;
-  kind: FileJobKind;
-  status: FileJobStatus;
-  params: AttachmentExportParams | ImportJobParams | ListExportParams;
-  done: number;
-  total: number | null;
-  cancel_requested: boolean;
-  input_name: string | null;
-  input_path: string | null;
-  output_name: string | null;
-  output_path: string | null;
-  output_sha256: string | null;
-  output_size: string | null;
-  /** A failed job keeps `{ details }` (its field errors) here. */
-  result: AttachmentExportSummary | ImportResult | ListExportSummary | { details: ApiErrorDetail[] } | null;
-  error: string | null;
-  snapshot_run_id: string | null;
-  snapshot_built_at: Date | null;
-  created_by: string | null;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-  expires_at: Date;
-}
 
 /** Progress is written at most this often; cancellation is seen at the same moments. */
 const PROGRESS_EVERY_MS = 250;
@@ -70,7 +45,7 @@ export class FileJobsService {
   private readonly logger = new Logger(FileJobsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: FileJobsRepository,
     private readonly attachment: AttachmentExportService,
     private readonly cityReports: CityReportsRepository,
     private readonly roster: RosterImportService,
@@ -169,7 +144,7 @@ export class FileJobsService {
     const input = this.key(next, 'upload');
     await this.storage.copy(storageKey(dry.input_path), input);
     return this.queueImport(actor, next, input, async (m) => {
-      const [row] = await m.query(`SELECT input_sha256, input_size FROM file_job WHERE id = $1`, [id]);
+      const row = await this.repo.inputOf(m, id);
       await this.insert(m, actor, next, dry.kind, { mode: params.mode, dryRun: false } satisfies ImportJobParams, {
         name: dry.input_name ?? 'import.xlsx',
         path: input,
@@ -202,21 +177,14 @@ export class FileJobsService {
     id: string,
     kind: FileJobKind,
     params: AttachmentExportParams | ImportJobParams | ListExportParams,
-    input: { name: string; path: string; sha256: string; size: number } | null,
+    input: FileJobInput | null,
   ): Promise<void> {
-    await m.query(
-      `INSERT INTO file_job (id, kind, status, params, input_name, input_path, input_sha256, input_size, created_by, created_at, expires_at)
-       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [id, kind, JSON.stringify(params), input?.name ?? null, input?.path ?? null, input?.sha256 ?? null, input?.size ?? null, actor.userId || null, this.clock.now(), this.expiry()],
-    );
+    await this.repo.insert(m, { id, kind, params, input, createdBy: actor.userId || null, at: this.clock.now(), expiresAt: this.expiry() });
   }
 
   /** The user's own unexpired jobs, newest first. */
   async list(actor: Actor): Promise<FileJobInfo[]> {
-    const rows: JobRow[] = await this.dataSource.query(
-      `SELECT * FROM file_job WHERE created_by = $1 AND expires_at > $2 ORDER BY created_at DESC, id LIMIT 100`,
-      [actor.userId, this.clock.now()],
-    );
+    const rows = await this.repo.listOf(actor.userId, this.clock.now());
     return rows.map(info);
   }
 
@@ -225,10 +193,8 @@ export class FileJobsService {
   }
 
   /** One of the user's jobs, or 404 (someone else's job looks the same as none). */
-  private async own(actor: Actor, id: string): Promise<JobRow> {
-    const [row]: JobRow[] = /^[0-9a-f-]{36}$/i.test(id)
-      ? await this.dataSource.query(`SELECT * FROM file_job WHERE id = $1 AND created_by = $2 AND expires_at > $3`, [id, actor.userId, this.clock.now()])
-      : [];
+  private async own(actor: Actor, id: string): Promise<FileJobRow> {
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.ownedBy(id, actor.userId, this.clock.now()) : null;
     if (!row) throw AppException.notFound('任务');
     return row;
   }
@@ -236,13 +202,7 @@ export class FileJobsService {
   /** A queued job is cancelled at once; a running one stops at its next progress report. */
   async cancel(actor: Actor, id: string): Promise<FileJobInfo> {
     await this.own(actor, id);
-    await this.dataSource.query(
-      `UPDATE file_job SET cancel_requested = true,
-              status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
-              finished_at = CASE WHEN status = 'queued' THEN $2::timestamptz ELSE finished_at END
-        WHERE id = $1 AND status IN ('queued', 'running')`,
-      [id, this.clock.now()],
-    );
+    await this.repo.cancel(id, this.clock.now());
     return this.get(actor, id);
   }
 
@@ -303,19 +263,13 @@ export class FileJobsService {
    * so bull does not retry it.
    */
   async run(id: string): Promise<FileJobStatus | null> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, count].
-    const [[row]]: [JobRow[], number] = await this.dataSource.query(
-      `UPDATE file_job SET status = 'running', started_at = $2, done = 0, total = NULL
-        WHERE id = $1 AND status IN ('queued', 'running') AND NOT cancel_requested RETURNING *`,
-      [id, this.clock.now()],
-    );
+    const row = await this.repo.start(id, this.clock.now());
     if (!row) return null;
     const actor = await this.actorOf(row.created_by);
     // Progress must be visible while the import's transaction is open, so it is written on a
     // connection of its own, taken now: taking one from inside that transaction could wait forever.
-    const progressRunner = this.dataSource.createQueryRunner();
-    await progressRunner.connect();
-    const progress = this.sink(id, progressRunner);
+    const progressRunner = await this.repo.connection();
+    const progress = this.sink(id, progressRunner.manager);
     try {
       if (!actor) throw AppException.notFound('用户');
       if (row.kind === 'export-attachment' || row.kind === 'export-list') {
@@ -370,31 +324,20 @@ export class FileJobsService {
       details?: ApiErrorDetail[];
     },
   ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE file_job SET status = $2, finished_at = $3, result = $4, error = $5,
-              output_name = $6, output_path = $7, output_sha256 = $8, output_size = $9,
-              snapshot_run_id = $10, snapshot_built_at = $11,
-              done = coalesce($12, done), total = CASE WHEN $12::int IS NULL THEN total ELSE coalesce(total, $12) END
-        WHERE id = $1`,
-      [
-        id,
-        status,
-        this.clock.now(),
-        out.result ? JSON.stringify(out.result) : out.details?.length ? JSON.stringify({ details: out.details }) : null,
-        out.error ?? null,
-        out.output?.name ?? null,
-        out.output?.path ?? null,
-        out.output?.sha256 ?? null,
-        out.output?.size ?? null,
-        out.snapshot?.runId ?? null,
-        out.snapshot?.builtAt ?? null,
-        status === 'succeeded' ? (out.done ?? null) : null,
-      ],
-    );
+    await this.repo.finish(id, {
+      status,
+      at: this.clock.now(),
+      result: out.result ? JSON.stringify(out.result) : out.details?.length ? JSON.stringify({ details: out.details }) : null,
+      error: out.error ?? null,
+      output: out.output ?? null,
+      snapshot: out.snapshot ?? null,
+      // Rows done are kept as reported unless the job succeeded.
+      done: status === 'succeeded' ? (out.done ?? null) : null,
+    });
   }
 
-  /** Writes progress (throttled) and turns a cancel request into JobCancelledError. */
-  private sink(id: string, runner: QueryRunner): ProgressSink {
+  /** Writes progress (throttled) through `m`, a connection of its own, and turns a cancel request into JobCancelledError. */
+  private sink(id: string, m: EntityManager): ProgressSink {
     let last = 0;
     const delay = this.config.env === 'production' ? 0 : this.config.fileJobStepDelayMs;
     return {
@@ -403,10 +346,7 @@ export class FileJobsService {
         const now = Date.now();
         if (now - last < PROGRESS_EVERY_MS && (total === null || done < total)) return;
         last = now;
-        const [[row]]: [{ cancel_requested: boolean }[], number] = await runner.query(
-          `UPDATE file_job SET done = $2, total = $3 WHERE id = $1 RETURNING cancel_requested`,
-          [id, done, total],
-        );
+        const row = await this.repo.progress(m, id, done, total);
         if (!row || row.cancel_requested) throw new JobCancelledError();
       },
     };
@@ -414,27 +354,20 @@ export class FileJobsService {
 
   private async actorOf(userId: string | null): Promise<Actor | null> {
     if (!userId) return null;
-    const [u] = await this.dataSource.query(
-      `SELECT u.id, u.username, u.role, u.region_code, r.path, u.enterprise_id, u.is_active
-         FROM app_user u LEFT JOIN region r ON r.code = u.region_code WHERE u.id = $1`,
-      [userId],
-    );
+    const u = await this.repo.user(userId);
     if (!u || !u.is_active) return null;
     return { userId: u.id, username: u.username, role: u.role, sessionId: 'job', regionCode: u.region_code, regionPath: u.path ?? null, enterpriseId: u.enterprise_id, ip: null };
   }
 
   /** Deletes expired jobs and their files. */
   async cleanup(): Promise<number> {
-    const [rows]: [{ id: string; input_path: string | null; output_path: string | null }[], number] = await this.dataSource.query(
-      `DELETE FROM file_job WHERE expires_at <= $1 AND status NOT IN ('queued', 'running') RETURNING id, input_path, output_path`,
-      [this.clock.now()],
-    );
+    const rows = await this.repo.deleteExpired(this.clock.now());
     for (const r of rows) {
       for (const p of [r.input_path, r.output_path]) if (p) await this.storage.delete(storageKey(p));
     }
     if (rows.length) this.logger.log(`removed ${rows.length} expired file jobs`);
     // The import runs' retention (their counts, errors and error reports), with the jobs'.
-    await deleteExpiredImportRuns(this.dataSource.manager, this.clock.now(), this.storage);
+    await deleteExpiredImportRuns(this.repo.manager, this.clock.now(), this.storage);
     return rows.length;
   }
 
@@ -450,14 +383,7 @@ export class FileJobsService {
     const old: string[] = [];
     for await (const o of this.storage.list()) if (PRODUCT_KEY.test(o.key) && o.modified.getTime() < before) old.push(o.key);
     if (!old.length) return [];
-    const rows: { p: string }[] = await this.dataSource.query(
-      `SELECT input_path AS p FROM file_job WHERE input_path IS NOT NULL
-       UNION ALL SELECT output_path FROM file_job WHERE output_path IS NOT NULL
-       UNION ALL SELECT error_report_key FROM import_run WHERE error_report_key IS NOT NULL
-       UNION ALL SELECT storage_key FROM evaluation_evidence WHERE storage_key IS NOT NULL
-       UNION ALL SELECT attachment_path FROM city_report WHERE attachment_path IS NOT NULL`,
-    );
-    const named = new Set(rows.map((r) => storageKey(r.p)));
+    const named = new Set((await this.repo.namedObjects()).map((p) => storageKey(p)));
     const removed = old.filter((k) => !named.has(k));
     for (const key of removed) await this.storage.delete(key);
     if (removed.length) this.logger.log(`removed ${removed.length} orphan objects from ${this.storage.location}`);
@@ -484,7 +410,7 @@ function appMessage(err: AppException): string {
   return err.details.map((d) => d.message).join('；') || err.message || '任务执行失败';
 }
 
-function info(r: JobRow): FileJobInfo {
+function info(r: FileJobRow): FileJobInfo {
   const failed = r.status === 'failed' && r.result !== null && 'details' in r.result ? r.result.details : null;
   const result = failed ? null : (r.result as AttachmentExportSummary | ImportResult | ListExportSummary | null);
   const importResult = isImport(r.kind) ? (result as ImportResult | null) : null;

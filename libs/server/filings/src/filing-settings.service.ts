@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { FilingSettings, UpdateFilingSettingsRequest } from '@cqo/contracts';
 import { validateFilingSettings } from '@cqo/policy';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
-import { filingSettingsFor } from './region-figures';
+import { FilingSettingsRepository } from './filing-settings.repository';
 
 /** The province's reporting calendar per year (SPEC §2): window, deadlines, reminder schedule. */
 @Injectable()
 export class FilingSettingsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: FilingSettingsRepository,
     private readonly regions: RegionsService,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
@@ -22,9 +22,9 @@ export class FilingSettingsService {
     return (await this.regions.province()).code;
   }
 
-  async forYear(year: number, m: EntityManager = this.dataSource.manager): Promise<FilingSettings> {
+  async forYear(year: number, m: EntityManager = this.repo.manager): Promise<FilingSettings> {
     const province = await this.regions.province();
-    return filingSettingsFor(m, province.code, year);
+    return this.repo.forYear(m, province.code, year);
   }
 
   async update(actor: Actor, year: number, dto: UpdateFilingSettingsRequest): Promise<FilingSettings> {
@@ -36,15 +36,8 @@ export class FilingSettingsService {
     const province = await this.regions.province();
     const days = [...new Set(dto.reminderDaysBefore)].sort((a, b) => b - a);
     await this.unitOfWork.run(actor, 'filing_settings.update', async (m, tx) => {
-      const before = await filingSettingsFor(m, province.code, year);
-      await m.query(
-        `INSERT INTO filing_setting (province_code, year, window_opens, enterprise_deadline, city_deadline, reminder_days_before, overdue_every_days, updated_at, updated_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (province_code, year) DO UPDATE SET window_opens = EXCLUDED.window_opens, enterprise_deadline = EXCLUDED.enterprise_deadline,
-           city_deadline = EXCLUDED.city_deadline, reminder_days_before = EXCLUDED.reminder_days_before,
-           overdue_every_days = EXCLUDED.overdue_every_days, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-        [province.code, year, dto.windowOpens, dto.enterpriseDeadline, dto.cityDeadline, days, dto.overdueEveryDays, this.clock.now(), actor.userId || null],
-      );
+      const before = await this.repo.forYear(m, province.code, year);
+      await this.repo.upsert(m, { provinceCode: province.code, year, settings: dto, reminderDaysBefore: days, at: this.clock.now(), by: actor.userId || null });
       await tx.audit({
         objectType: 'filing_setting',
         objectId: `${province.code}:${year}`,

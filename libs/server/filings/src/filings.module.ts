@@ -12,11 +12,15 @@ import { AnnualReportsController } from './annual-reports.controller';
 import { CityReportsController } from './city-reports.controller';
 import { FilingSettingsController } from './filing-settings.controller';
 import { NotificationsController } from './notifications.controller';
+import { FilingSettingsRepository } from './filing-settings.repository';
 import { FilingSettingsService } from './filing-settings.service';
+import { FilingStatusRepository } from './filing-status.repository';
 import { RemindersProcessor, ReminderScheduleService } from './jobs/reminders.processor';
 import { LogNotificationChannel, NOTIFICATION_CHANNEL } from './notification-channel';
+import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { LifecycleRemindersService } from './lifecycle-reminders.service';
+import { RemindersRepository } from './reminders.repository';
 import { RemindersService } from './reminders.service';
 import { FilingStatusListService } from './filing-status-list.service';
 
@@ -30,7 +34,7 @@ const channel = { provide: NOTIFICATION_CHANNEL, useClass: LogNotificationChanne
  */
 @Module({
   imports: [MessagingCoreModule],
-  providers: [NotificationsService, channel],
+  providers: [NotificationsRepository, NotificationsService, channel],
   exports: [NotificationsService],
 })
 export class NotificationsModule {}
@@ -50,7 +54,17 @@ export class CityReportsDataModule {}
 @Module({
   imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, NotificationsModule, FileStorageModule, CityReportsDataModule],
   controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
-  providers: [FilingSettingsService, FilingStatusListService, AnnualReportsRepository, AnnualReportsService, CityReportsService, RemindersService],
+  providers: [
+    FilingSettingsRepository,
+    FilingSettingsService,
+    FilingStatusRepository,
+    FilingStatusListService,
+    AnnualReportsRepository,
+    AnnualReportsService,
+    CityReportsService,
+    RemindersRepository,
+    RemindersService,
+  ],
   exports: [FilingSettingsService, AnnualReportsService, CityReportsService, RemindersService, NotificationsModule],
 })
 export class FilingsModule {}
@@ -58,7 +72,17 @@ export class FilingsModule {}
 /** The worker's part: the daily reminder schedule and its processor (no HTTP, no scope service). */
 @Module({
   imports: [RegionsModule, EligibilityModule, MessagingWorkerModule, NotificationsModule],
-  providers: [FilingSettingsService, FilingStatusListService, RemindersService, LifecycleRemindersService, RemindersProcessor, ReminderScheduleService],
+  providers: [
+    FilingSettingsRepository,
+    FilingSettingsService,
+    FilingStatusRepository,
+    FilingStatusListService,
+    RemindersRepository,
+    RemindersService,
+    LifecycleRemindersService,
+    RemindersProcessor,
+    ReminderScheduleService,
+  ],
   exports: [RemindersService, LifecycleRemindersService],
 })
 export class FilingsWorkerModule {}

@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { addDays, annualTrainingRule, daysBetween, isIsoDate, maskName, yearOf } from '@cqo/policy';
+import type { EntityManager } from 'typeorm';
+import { addDays, annualTrainingRule, daysBetween, isIsoDate, maskName, yearOf, type AnnualTrainingRule } from '@cqo/policy';
 import { Clock } from '@cqo/server-common';
-import { ACTIVE_ON, ProfilesService } from '@cqo/server-eligibility';
-import { shortfallJudgedSql } from '@cqo/server-training';
+import { ProfilesService } from '@cqo/server-eligibility';
+import { UnitOfWork } from '@cqo/server-queue';
 import { certificateNotification } from './certificate-messages';
 import type { OutgoingNotification } from './notification-channel';
 import { NotificationsService, type NewNotification } from './notifications.service';
+import { RemindersRepository } from './reminders.repository';
 
 /** Days before a term's end at which the enterprise is told (issue 22: 90 and 30 days). */
 export const TERM_MILESTONES = [90, 30] as const;
@@ -41,9 +42,10 @@ export class LifecycleRemindersService {
   private readonly logger = new Logger(LifecycleRemindersService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: RemindersRepository,
     private readonly notifications: NotificationsService,
     private readonly profiles: ProfilesService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -52,7 +54,8 @@ export class LifecycleRemindersService {
     const profile = await this.profiles.profileAt(today);
     const out: OutgoingNotification[] = [];
     const result: LifecycleReminderResult = { date: today, termEnding: 0, certificates: 0, trainingShortfall: 0 };
-    await this.dataSource.transaction(async (m) => {
+    // A transaction of the schedule's own (no actor, no audit row).
+    await this.unitOfWork.run(null, 'reminders.lifecycle', async (m) => {
       const send = async (items: Item[]) => {
         let sent = 0;
         for (const { enterpriseId, n } of items) {
@@ -77,13 +80,7 @@ export class LifecycleRemindersService {
 
   /** CQOs in post today whose term ends within 90 days: the 90-day message, and within 30 the 30-day one. */
   private async termsEnding(m: EntityManager, today: string): Promise<Item[]> {
-    const rows: { id: string; enterprise_id: string; term_end: string; person: string }[] = await m.query(
-      `SELECT a.id, a.enterprise_id, a.term_end::text AS term_end, p.name AS person
-         FROM appointment a JOIN cqo_person p ON p.id = a.person_id
-        WHERE a.status = 'active' AND ${ACTIVE_ON('a', '$1')} AND a.term_end <= $2::date
-        ORDER BY a.term_end, a.id`,
-      [today, addDays(today, TERM_MILESTONES[0])],
-    );
+    const rows = await this.repo.termsEnding(m, today, addDays(today, TERM_MILESTONES[0]));
     return rows.map((r) => {
       const days = daysBetween(today, r.term_end);
       const milestone = [...TERM_MILESTONES].reverse().find((d) => days <= d) ?? TERM_MILESTONES[0];
@@ -103,14 +100,7 @@ export class LifecycleRemindersService {
 
   /** Certificates suspended or expired in the last days and still so (a suspension already lifted is not told). */
   private async certificates(m: EntityManager, today: string): Promise<Item[]> {
-    const rows: { event_id: string; to_status: 'suspended' | 'expired'; enterprise_id: string; number: string; holder_name: string; reason: string; valid_until: string }[] = await m.query(
-      `SELECT ev.id::text AS event_id, ev.to_status, c.enterprise_id, c.number, c.holder_name, ev.reason, c.valid_until::text AS valid_until
-         FROM evaluation_certificate_event ev JOIN evaluation_certificate c ON c.id = ev.certificate_id
-        WHERE ev.to_status IN ('suspended','expired') AND c.status = ev.to_status
-          AND ev.at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'Asia/Shanghai'
-        ORDER BY ev.id`,
-      [today, CERTIFICATE_LOOKBACK_DAYS],
-    );
+    const rows = await this.repo.certificateEvents(m, today, CERTIFICATE_LOOKBACK_DAYS);
     // A suspension told at once (EvaluationCertificatesService) has the same key: nothing new here.
     return rows.map((r): Item => ({
       enterpriseId: r.enterprise_id,
@@ -119,15 +109,9 @@ export class LifecycleRemindersService {
   }
 
   /** CQOs short of the year's training under the profile in force (SPEC §3), once a month in the last quarter. */
-  private async trainingShortfall(m: EntityManager, today: string, rule: NonNullable<ReturnType<typeof annualTrainingRule>>): Promise<Item[]> {
+  private async trainingShortfall(m: EntityManager, today: string, rule: AnnualTrainingRule): Promise<Item[]> {
     const year = yearOf(today);
-    const params: unknown[] = [];
-    const judged = shortfallJudgedSql(params, rule, year, today);
-    const rows: { enterprise_id: string; person_id: string; person_name: string; short_hours: number; short_activities: number }[] = await m.query(
-      `SELECT enterprise_id, person_id, person_name, short_hours, short_activities FROM (${judged}) j
-        WHERE short_hours > 0 OR short_activities > 0 ORDER BY enterprise_id, person_id`,
-      params,
-    );
+    const rows = await this.repo.trainingShortfall(m, rule, year, today);
     const month = today.slice(0, 7);
     return rows.map((r) => {
       const short = [r.short_hours > 0 ? `${r.short_hours} 学时` : null, r.short_activities > 0 ? `${r.short_activities} 次组织培训活动` : null].filter(Boolean).join('、');

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { NotificationItem, NotificationKind, NotificationList } from '@cqo/contracts';
-import { inRegionSql } from '@cqo/server-auth';
 import { AppException, Clock, isoOrNull, pickCamel, type Actor } from '@cqo/server-common';
 import { MessagingService, type MessageTemplate } from '@cqo/server-messaging';
 import { NOTIFICATION_CHANNEL, type NotificationChannel, type OutgoingNotification } from './notification-channel';
+import { NotificationsRepository, type NotificationRow, type Recipients } from './notifications.repository';
 
 export interface NewNotification {
   kind: NotificationKind;
@@ -45,24 +45,7 @@ export function templateOf(kind: NotificationKind): MessageTemplate {
   }
 }
 
-/** Who gets a notification: users picked by a SQL condition over `app_user u` (active users only). */
-export type Recipients =
-  | { enterpriseId: string }
-  | { enterpriseIds: string[] }
-  | { regionCode: string; roles: ('city' | 'county' | 'province')[] }
-  | { userIds: string[] };
-
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface NotificationRow {
-  id: string;
-  kind: NotificationKind;
-  title: string;
-  body: string;
-  link: string | null;
-  created_at: Date;
-  read_at: Date | null;
-}
 
 /** The in-app notification centre (SPEC §2 reminders; returns and acceptances). */
 @Injectable()
@@ -70,7 +53,7 @@ export class NotificationsService {
   private readonly logger = new Logger(NotificationsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: NotificationsRepository,
     private readonly clock: Clock,
     @Inject(NOTIFICATION_CHANNEL) private readonly channel: NotificationChannel,
     private readonly messaging: MessagingService,
@@ -82,31 +65,7 @@ export class NotificationsService {
    * rolled-back write sends nothing). Returns what was created, to hand to `deliver` after the commit.
    */
   async notify(m: EntityManager, to: Recipients, n: NewNotification): Promise<OutgoingNotification[]> {
-    const params: unknown[] = [n.kind, n.title, n.body, n.link, n.dedupeKey, this.clock.now()];
-    let where: string;
-    if ('enterpriseId' in to) {
-      params.push(to.enterpriseId);
-      where = `u.role = 'enterprise' AND u.enterprise_id = $7`;
-    } else if ('enterpriseIds' in to) {
-      params.push(to.enterpriseIds);
-      where = `u.role = 'enterprise' AND u.enterprise_id = ANY($7::uuid[])`;
-    } else if ('regionCode' in to) {
-      params.push(to.regionCode, to.roles);
-      where = `u.region_code = $7 AND u.role = ANY($8::varchar[])`;
-    } else {
-      params.push(to.userIds);
-      where = `u.id = ANY($7::uuid[])`;
-    }
-    const rows: { user_id: string; username: string }[] = await m.query(
-      `WITH ins AS (
-         INSERT INTO notification (user_id, kind, title, body, link, dedupe_key, created_at)
-         SELECT u.id, $1, $2, $3, $4, $5, $6 FROM app_user u WHERE u.is_active AND ${where}
-         ON CONFLICT (user_id, dedupe_key) DO NOTHING
-         RETURNING user_id
-       )
-       SELECT ins.user_id, u.username FROM ins JOIN app_user u ON u.id = ins.user_id`,
-      params,
-    );
+    const rows = await this.repo.insert(m, to, n, this.clock.now());
     await this.message(m, rows.map((r) => r.user_id), n);
     return rows.map((r) => ({ userId: r.user_id, username: r.username, title: n.title, body: n.body, link: n.link }));
   }
@@ -117,18 +76,7 @@ export class NotificationsService {
    * still to report, one entry each) is told how many, once per (user, dedupe key).
    */
   async outstandingDigest(m: EntityManager, outstanding: string[], n: Omit<NewNotification, 'body'>): Promise<OutgoingNotification[]> {
-    const rows: { user_id: string; username: string; body: string }[] = await m.query(
-      `WITH o AS (SELECT unnest($1::text[]) AS region_path),
-       ins AS (
-         INSERT INTO notification (user_id, kind, title, body, link, dedupe_key, created_at)
-         SELECT u.id, $2, $3, '本地区还有 ' || n.count || ' 家企业未报送年度报告，可在“报送情况”中催报。', $4, $5, $6
-           FROM app_user u JOIN region g ON g.code = u.region_code
-           CROSS JOIN LATERAL (SELECT count(*) AS count FROM o WHERE ${inRegionSql('o', `g.path || '%'`)}) n
-          WHERE u.is_active AND u.role IN ('city','county') AND n.count > 0
-         ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING user_id, body)
-       SELECT ins.user_id, u.username, ins.body FROM ins JOIN app_user u ON u.id = ins.user_id`,
-      [outstanding, n.kind, n.title, n.link, n.dedupeKey, this.clock.now()],
-    );
+    const rows = await this.repo.insertDigest(m, outstanding, n, this.clock.now());
     return rows.map((r) => ({ userId: r.user_id, username: r.username, title: n.title, body: r.body, link: n.link }));
   }
 
@@ -160,39 +108,22 @@ export class NotificationsService {
 
   async list(actor: Actor, q: { unreadOnly?: boolean; page: number; pageSize: number }): Promise<NotificationList> {
     const unreadOnly = q.unreadOnly === true;
-    const [rows, [{ total, unread }]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT id, kind, title, body, link, created_at, read_at FROM notification
-          WHERE user_id = $1 AND ($2::boolean = false OR read_at IS NULL)
-          ORDER BY created_at DESC, id LIMIT $3 OFFSET $4`,
-        [actor.userId, unreadOnly, q.pageSize, (q.page - 1) * q.pageSize],
-      ) as Promise<NotificationRow[]>,
-      this.dataSource.query(
-        `SELECT (count(*) FILTER (WHERE $2::boolean = false OR read_at IS NULL))::int AS total, (count(*) FILTER (WHERE read_at IS NULL))::int AS unread
-           FROM notification WHERE user_id = $1`,
-        [actor.userId, unreadOnly],
-      ),
+    const [rows, { total, unread }] = await Promise.all([
+      this.repo.page(actor.userId, unreadOnly, q.pageSize, (q.page - 1) * q.pageSize),
+      this.repo.counts(actor.userId, unreadOnly),
     ]);
     return { items: rows.map(item), total, unread };
   }
 
   async markRead(actor: Actor, id: string): Promise<NotificationItem> {
     if (!UUID.test(id)) throw AppException.notFound('消息');
-    const [row]: NotificationRow[] = await this.dataSource.query(
-      `UPDATE notification SET read_at = coalesce(read_at, $3) WHERE id = $1 AND user_id = $2
-       RETURNING id, kind, title, body, link, created_at, read_at`,
-      [id, actor.userId, this.clock.now()],
-    ).then((r: [NotificationRow[], number]) => r[0]);
+    const row = await this.repo.markRead(id, actor.userId, this.clock.now());
     if (!row) throw AppException.notFound('消息');
     return item(row);
   }
 
   async markAllRead(actor: Actor): Promise<{ updated: number }> {
-    const [, updated]: [unknown, number] = await this.dataSource.query(
-      `UPDATE notification SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`,
-      [actor.userId, this.clock.now()],
-    );
-    return { updated };
+    return { updated: await this.repo.markAllRead(actor.userId, this.clock.now()) };
   }
 }
 

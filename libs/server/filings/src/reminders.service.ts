@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { FilingSettings, FilingStatusQuery, FilingStatusResponse, RegionLevel, RemindRequest, RemindResult } from '@cqo/contracts';
-import { currentReportingYear, isIsoDate, reminderDue, subtreePattern, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
-import { inRegion } from '@cqo/server-auth';
+import { currentReportingYear, isIsoDate, reminderDue, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { MessagingService, type DeliveryItem } from '@cqo/server-messaging';
 import { UnitOfWork } from '@cqo/server-queue';
@@ -10,8 +9,9 @@ import { RegionsService } from '@cqo/server-regions';
 import { FilingSettingsService } from './filing-settings.service';
 import type { OutgoingNotification } from './notification-channel';
 import { NotificationsService, UUID } from './notifications.service';
-import { EXPECTED_SQL, FilingStatusListService, OUTSTANDING } from './filing-status-list.service';
+import { FilingStatusListService } from './filing-status-list.service';
 import { regionFigures } from './region-figures';
+import { RemindersRepository } from './reminders.repository';
 
 
 export interface DailyReminderResult {
@@ -29,7 +29,7 @@ export class RemindersService {
   private readonly logger = new Logger(RemindersService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: RemindersRepository,
     private readonly regions: RegionsService,
     private readonly settings: FilingSettingsService,
     private readonly notifications: NotificationsService,
@@ -46,9 +46,7 @@ export class RemindersService {
   async messages(actor: Actor, enterpriseId: string): Promise<{ items: DeliveryItem[] }> {
     if (!UUID.test(enterpriseId)) throw AppException.notFound('企业');
     const root = await this.regions.scopeRoot(actor);
-    const params: unknown[] = [enterpriseId];
-    const [e]: { id: string }[] = await this.dataSource.query(`SELECT id FROM enterprise WHERE id = $1 AND ${inRegion('', root.path, params)}`, params);
-    if (!e) throw AppException.notFound('企业');
+    if (!(await this.repo.enterpriseIn(enterpriseId, root.path))) throw AppException.notFound('企业');
     return { items: await this.messaging.forEnterprise(enterpriseId) };
   }
 
@@ -58,7 +56,7 @@ export class RemindersService {
     const year = q.year ?? currentReportingYear(today);
     const settings = await this.settings.forYear(year);
     const [figures, enterprises] = await Promise.all([
-      regionFigures(this.dataSource.manager, { ...region, level: Number(region.level) as RegionLevel }, year, yearAsOf(year, today), settings, today),
+      regionFigures(this.repo.manager, { ...region, level: Number(region.level) as RegionLevel }, year, yearAsOf(year, today), settings, today),
       this.list.page(region.path, year, settings.windowOpens, q),
     ]);
     const pick = (f: typeof figures.total.filings) => ({
@@ -97,11 +95,8 @@ export class RemindersService {
     }
     const ids = dto.enterpriseIds?.filter((id) => UUID.test(id));
     const { sent, notified, requested } = await this.unitOfWork.run(actor, 'annual_report.remind', async (m, tx) => {
-      const targets: { id: string }[] = await m.query(
-        `WITH x AS (${EXPECTED_SQL}) SELECT x.id FROM x WHERE ${OUTSTANDING} ${ids ? 'AND x.id = ANY($4::uuid[])' : ''}`,
-        ids ? [subtreePattern(root.path), dto.year, settings.windowOpens, ids] : [subtreePattern(root.path), dto.year, settings.windowOpens],
-      );
-      const reminded = await this.logChase(m, targets.map((t) => `enterprise:${t.id}`), dto.year, today, 'reminder', actor.userId || null);
+      const targets = await this.repo.outstandingIds(m, { path: root.path, year: dto.year, windowOpens: settings.windowOpens }, ids);
+      const reminded = await this.logChase(m, targets.map((id) => `enterprise:${id}`), dto.year, today, 'reminder', actor.userId || null);
       const out: OutgoingNotification[] = [];
       for (const subject of reminded) {
         out.push(
@@ -138,7 +133,8 @@ export class RemindersService {
       if (!enterpriseDue && !cityDue) continue;
       const out: OutgoingNotification[] = [];
       const entry = { year, enterprise: enterpriseDue, city: cityDue, enterprisesReminded: 0, citiesReminded: 0, notifications: 0 };
-      await this.dataSource.transaction(async (m) => {
+      // A transaction of the schedule's own (no actor, no audit row).
+      await this.unitOfWork.run(null, 'reminders.daily', async (m) => {
         if (enterpriseDue) {
           const sent = await this.chaseEnterprises(m, province.path, settings, today, enterpriseDue);
           entry.enterprisesReminded = sent.enterprises;
@@ -159,8 +155,7 @@ export class RemindersService {
   }
 
   private async chaseEnterprises(m: EntityManager, provincePath: string, s: FilingSettings, today: string, due: DueReminder) {
-    const params = [subtreePattern(provincePath), s.year, s.windowOpens];
-    const targets: { id: string; region_path: string }[] = await m.query(`WITH x AS (${EXPECTED_SQL}) SELECT x.id, x.region_path FROM x WHERE ${OUTSTANDING}`, params);
+    const targets = await this.repo.outstanding(m, { path: provincePath, year: s.year, windowOpens: s.windowOpens });
     const reminded = await this.logChase(m, targets.map((t) => `enterprise:${t.id}`), s.year, today, due.kind, null);
     const text =
       due.kind === 'deadline-approaching'
@@ -187,12 +182,8 @@ export class RemindersService {
   }
 
   private async chaseCities(m: EntityManager, provincePath: string, s: FilingSettings, today: string, due: DueReminder) {
-    const cities: { code: string }[] = await m.query(
-      `SELECT g.code FROM region g LEFT JOIN city_report c ON c.region_code = g.code AND c.year = $2
-        WHERE g.level = 2 AND g.path LIKE $1 AND (c.id IS NULL OR c.status IN ('draft','returned'))`,
-      [subtreePattern(provincePath), s.year],
-    );
-    const reminded = await this.logChase(m, cities.map((c) => `city:${c.code}`), s.year, today, due.kind, null);
+    const cities = await this.repo.citiesOutstanding(m, provincePath, s.year);
+    const reminded = await this.logChase(m, cities.map((code) => `city:${code}`), s.year, today, due.kind, null);
     const text =
       due.kind === 'deadline-approaching'
         ? { title: `${s.year} 市州年度报告将于 ${s.cityDeadline} 截止`, body: `距报送截止还有 ${due.daysLeft} 天，请完成企业年报审核并上报市州年度报告。` }
@@ -214,13 +205,7 @@ export class RemindersService {
   /** Records a chase per subject for the day; returns the subjects not already chased today. */
   private async logChase(m: EntityManager, subjects: string[], year: number, today: string, kind: string, by: string | null): Promise<string[]> {
     if (!subjects.length) return [];
-    const rows: { subject: string }[] = await m.query(
-      `INSERT INTO reminder_log (subject, year, on_date, kind, sent_by, created_at)
-       SELECT s, $2, $3, $4, $5, $6 FROM unnest($1::text[]) AS s
-       ON CONFLICT (subject, year, on_date) DO NOTHING RETURNING subject`,
-      [subjects, year, today, kind, by, this.clock.now()],
-    );
-    return rows.map((r) => r.subject);
+    return this.repo.logChase(m, { subjects, year, onDate: today, kind, by, at: this.clock.now() });
   }
 }
 
