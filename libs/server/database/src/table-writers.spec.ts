@@ -43,7 +43,7 @@ const OWNERS: Record<string, string> = {
   message_delivery: 'libs/server/messaging/src/messages.repository.ts',
   message_opt_out: 'libs/server/messaging/src/messages.repository.ts',
   notification: 'libs/server/filings/src/notifications.repository.ts',
-  stat_setting: 'libs/server/stats/src/stats.service.ts',
+  stat_setting: 'libs/server/stats/src/stats.repository.ts',
   evaluation_application: 'libs/server/evaluation/src/evaluation-records.repository.ts',
   evaluation_event: 'libs/server/evaluation/src/evaluation-records.repository.ts',
   evaluation_talent: 'libs/server/evaluation/src/evaluation-records.repository.ts',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AnnualReportData, Page, ReportProgress, ReportStatus, Role, SoftRuleHit } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
+import { inRegion } from '@cqo/server-auth';
 import { queryPage, type Actor, type PageQueryFields } from '@cqo/server-common';
 import { preparedQuery } from '@cqo/server-database';
 import { ACTIVE_ON, POLICY_REVISION_SQL } from '@cqo/server-eligibility';
@@ -188,6 +189,13 @@ export class AnnualReportsRepository {
                 r.version, r.late, r.submitted_at, r.soft_hits, r.explanation
            ${sql} ORDER BY r.submitted_at NULLS LAST, e.name`;
     return queryPage(this.dataSource, { from: sql, select }, params, paging, map);
+  }
+
+  /** Enterprise reports of a region's subtree (`path`) for `year` submitted and not yet accepted or returned. */
+  async unreviewedIn(m: EntityManager, path: string, year: number): Promise<number> {
+    const params: unknown[] = [year];
+    const [{ n }]: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM annual_report WHERE year = $1 AND status = 'submitted' AND ${inRegion('', path, params)}`, params);
+    return n;
   }
 
   /** The CQO in post on `asOf`. */

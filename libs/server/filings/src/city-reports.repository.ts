@@ -71,6 +71,11 @@ const SELECT = `SELECT c.id, c.region_code, c.year, c.status, c.version, c.narra
 export class CityReportsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The pool's manager, for the reads of a page outside any transaction. */
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
   /** Every 市州 whose path matches `pathLike`, with its report of `year` if any, by code. */
   list(pathLike: string, year: number): Promise<CityReportListRow[]> {
     return this.dataSource.query(

@@ -1,17 +1,17 @@
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { CityReportDetail, CityReportListItem, ReportProgress, ReportStatus } from '@cqo/contracts';
 import { REPORT_STATUS_LABELS, canTransition, isLate, lockedReason, reasonError, subtreePattern, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
-import { inRegion } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { RegionsService, type RegionEntity } from '@cqo/server-regions';
 import { FILE_STORAGE, openRecorded, type FileStorage } from '@cqo/server-storage';
 import { FilingSettingsService } from './filing-settings.service';
 import { NotificationsService } from './notifications.service';
+import { AnnualReportsRepository } from './annual-reports.repository';
 import { CityReportsRepository, type CityReportRow, type KeptAttachment } from './city-reports.repository';
 import { citySnapshot } from './region-figures';
 import { recordEvent, reportEvents } from './report-events';
@@ -37,8 +37,8 @@ function attachmentOf(regionCode: string, year: number, row: CityReportRow | nul
 @Injectable()
 export class CityReportsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly reports: CityReportsRepository,
+    private readonly annualReports: AnnualReportsRepository,
     private readonly regions: RegionsService,
     private readonly settings: FilingSettingsService,
     private readonly notifications: NotificationsService,
@@ -137,7 +137,7 @@ export class CityReportsService {
       const from: ReportProgress = row?.status ?? 'not-started';
       const id = row?.id ?? (await this.insert(m, region, year, text));
       const snapshot = await citySnapshot(m, region.code, year, today, now, (asOf, pathLike) => this.eligibility.judgeOn(m, asOf, { pathLike }));
-      const unreviewed = await this.unreviewed(m, region.path, year);
+      const unreviewed = await this.annualReports.unreviewedIn(m, region.path, year);
       const late = isLate(today, settings.cityDeadline);
       await this.reports.submit(m, id, { narrative: text, snapshot, unreviewed, at: now, by: actor.userId || null, late });
       await recordEvent(m, 'city', id, from, 'submitted', actor, unreviewed ? `尚有 ${unreviewed} 份企业年报未审核` : null, now);
@@ -206,7 +206,7 @@ export class CityReportsService {
       narrative: row?.narrative ?? '',
       snapshot: row?.snapshot ?? null,
       unreviewedAtSubmission: row?.unreviewed_at_submission ?? null,
-      unreviewedNow: await this.unreviewed(this.dataSource.manager, region.path, year),
+      unreviewedNow: await this.annualReports.unreviewedIn(this.reports.manager, region.path, year),
       late: row?.late ?? false,
       submittedAt: row?.submitted_at ? new Date(row.submitted_at).toISOString() : null,
       returnReason: row?.status === 'returned' ? row.return_reason : null,
@@ -216,15 +216,8 @@ export class CityReportsService {
       deadline: settings.cityDeadline,
       // The 统计表 kept with the current submission (issue 17): null until the worker has made it.
       ...attachmentOf(region.code, year, row),
-      history: row ? await reportEvents(this.dataSource.manager, 'city', row.id) : [],
+      history: row ? await reportEvents(this.reports.manager, 'city', row.id) : [],
     };
-  }
-
-  /** Enterprise reports of the city submitted and not yet accepted or returned. */
-  private async unreviewed(m: EntityManager, path: string, year: number): Promise<number> {
-    const params: unknown[] = [year];
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM annual_report WHERE year = $1 AND status = 'submitted' AND ${inRegion('', path, params)}`, params);
-    return n;
   }
 
   private async lockForCity(m: EntityManager, regionCode: string, year: number, version: number): Promise<CityReportRow | null> {

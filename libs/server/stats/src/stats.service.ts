@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { RANKING_SORT_KEYS, parseSort } from '@cqo/contracts';
 import type {
   AssessmentResponse,
@@ -30,19 +30,7 @@ import { AppException, APP_CONFIG, type Actor, type AppConfig } from '@cqo/serve
 import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService, type RegionEntity } from '@cqo/server-regions';
 import { SnapshotService, type RegionRow } from './snapshot.service';
-
-interface SnapshotRow {
-  code: string;
-  name: string;
-  level: number;
-  path: string;
-  parent_code: string | null;
-  has_children: boolean;
-  total: StatCounts;
-  as_of: string;
-  run_id: string;
-  built_at: Date;
-}
+import { StatsRepository, type SnapshotRow } from './stats.repository';
 
 interface Figures {
   asOf: string;
@@ -81,7 +69,7 @@ const toRegion = (r: Pick<SnapshotRow, 'code' | 'name' | 'level' | 'path' | 'par
 @Injectable()
 export class StatsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: StatsRepository,
     private readonly regions: RegionsService,
     private readonly snapshots: SnapshotService,
     private readonly unitOfWork: UnitOfWork,
@@ -96,17 +84,7 @@ export class StatsService {
    * and as-of date (one statement, so never half of two runs), else computed live.
    */
   private async figures(region: RegionRow, year: number, asOf?: string): Promise<Figures> {
-    const rows: SnapshotRow[] = await this.dataSource.query(
-      `SELECT r.code, r.name, r.level, r.path, r.parent_code,
-              EXISTS (SELECT 1 FROM region k WHERE k.parent_code = r.code) AS has_children,
-              s.total, c.as_of::text AS as_of, c.run_id, c.built_at
-         FROM stat_current c
-         JOIN stat_snapshot s ON s.run_id = c.run_id AND s.year = c.year
-         JOIN region r ON r.code = s.region_code
-        WHERE c.year = $1 AND (r.code = $2 OR r.parent_code = $2) AND ($3::date IS NULL OR c.as_of = $3::date)
-        ORDER BY r.code`,
-      [year, region.code, asOf ?? null],
-    );
+    const rows = await this.repo.snapshotFigures(year, region.code, asOf ?? null);
     const self = rows.find((r) => r.code === region.code);
     if (self) {
       return {
@@ -118,11 +96,7 @@ export class StatsService {
     }
     const date = asOf ?? this.snapshots.asOfFor(year);
     const live = await this.snapshots.liveCounts(region, year, date);
-    const children: { code: string; name: string; level: number; path: string; parent_code: string | null; has_children: boolean }[] = await this.dataSource.query(
-      `SELECT r.code, r.name, r.level, r.path, r.parent_code, EXISTS (SELECT 1 FROM region k WHERE k.parent_code = r.code) AS has_children
-         FROM region r WHERE r.parent_code = $1 ORDER BY r.code`,
-      [region.code],
-    );
+    const children = await this.repo.childRegions(region.code);
     return {
       asOf: date,
       self: live.total,
@@ -134,17 +108,12 @@ export class StatsService {
 
   /** The region's year-end figures of every snapshot year before `year` (the trend and the projection). */
   private async history(regionCode: string): Promise<History> {
-    const rows: { year: number; as_of: string; total: StatCounts }[] = await this.dataSource.query(
-      `SELECT c.year, c.as_of::text AS as_of, s.total
-         FROM stat_current c JOIN stat_snapshot s ON s.run_id = c.run_id AND s.year = c.year
-        WHERE s.region_code = $1 ORDER BY c.year`,
-      [regionCode],
-    );
+    const rows = await this.repo.history(regionCode);
     return rows.map((r) => ({ year: Number(r.year), asOf: r.as_of, counts: r.total }));
   }
 
   private async regionRow(code: string): Promise<RegionRow> {
-    const [r] = await this.dataSource.query(`SELECT code, name, level, path, parent_code FROM region WHERE code = $1`, [code]);
+    const r = await this.repo.region(code);
     if (!r) throw AppException.notFound('地区');
     return toRegion(r);
   }
@@ -189,13 +158,8 @@ export class StatsService {
     return this.versionRead.value;
   }
 
-  private async readVersion(): Promise<string> {
-    const [row]: { v: string }[] = await this.dataSource.query(
-      `SELECT coalesce((SELECT string_agg(year || ':' || run_id, ',' ORDER BY year) FROM stat_current), '')
-              || '|' || coalesce((SELECT updated_at::text FROM stat_setting WHERE province_code = $1), '') AS v`,
-      [this.config.provinceCode],
-    );
-    return row.v;
+  private readVersion(): Promise<string> {
+    return this.repo.version(this.config.provinceCode);
   }
 
   /**
@@ -278,8 +242,8 @@ export class StatsService {
     return { year, asOf: f.asOf, weights: settings.weights, items: sortRanking(this.assess(f, year, settings), sort), updatedAt: f.source.builtAt };
   }
 
-  async settings(m: EntityManager = this.dataSource.manager): Promise<StatSettings> {
-    const [row] = await m.query(`SELECT targets, weights, updated_at FROM stat_setting WHERE province_code = $1`, [this.config.provinceCode]);
+  async settings(m: EntityManager = this.repo.manager): Promise<StatSettings> {
+    const row = await this.repo.settings(m, this.config.provinceCode);
     if (!row) return { provinceCode: this.config.provinceCode, targets: DEFAULT_TARGETS.map((t) => ({ ...t })), weights: { ...DEFAULT_WEIGHTS }, isDefault: true, updatedAt: null };
     return { provinceCode: this.config.provinceCode, targets: row.targets, weights: { ...DEFAULT_WEIGHTS, ...row.weights }, isDefault: false, updatedAt: new Date(row.updated_at).toISOString() };
   }
@@ -289,11 +253,7 @@ export class StatsService {
     if (Object.keys(errors).length) throw AppException.validation(Object.entries(errors).map(([field, message]) => ({ field, code: 'invalid', message })));
     const saved = await this.unitOfWork.run(actor, 'stats.settings', async (m, tx) => {
       const before = await this.settings(m);
-      await m.query(
-        `INSERT INTO stat_setting (province_code, targets, weights, updated_at, updated_by) VALUES ($1, $2, $3, now(), $4)
-         ON CONFLICT (province_code) DO UPDATE SET targets = EXCLUDED.targets, weights = EXCLUDED.weights, updated_at = now(), updated_by = EXCLUDED.updated_by`,
-        [this.config.provinceCode, JSON.stringify(targets), JSON.stringify(weights), actor.userId],
-      );
+      await this.repo.saveSettings(m, this.config.provinceCode, targets, weights, actor.userId);
       await tx.audit({ objectType: 'stat_setting', objectId: this.config.provinceCode, details: { before: { targets: before.targets, weights: before.weights }, after: { targets, weights } } });
       return this.settings(m);
     });
@@ -303,10 +263,7 @@ export class StatsService {
 
   /** The province's targets and weights unless some are set already: a seeder's starting values (not audited; the seed is). */
   async seedSettings(m: EntityManager, targets: StatTarget[], weights: AssessmentWeights): Promise<void> {
-    await m.query(
-      `INSERT INTO stat_setting (province_code, targets, weights, updated_at, updated_by) VALUES ($1, $2, $3, now(), NULL) ON CONFLICT (province_code) DO NOTHING`,
-      [this.config.provinceCode, JSON.stringify(targets), JSON.stringify(weights)],
-    );
+    await this.repo.seedSettings(m, this.config.provinceCode, targets, weights);
     this.versionRead = null;
   }
 
