@@ -85,7 +85,7 @@ export class AppointmentsService {
       if (closedOn) throw AppException.conflict(`该企业已于${closedOn}注销，不能备案首席质量官`);
       // A term already over ends here, audited, before anything new is filed (the nightly run's rule).
       await this.appointments.expireTerms(m, this.clock.today(), { enterpriseId: e.id });
-      if (await this.appointments.activeIdOf(m, e.id)) throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');
+      if (await this.appointments.activeOf(m, e.id)) throw AppException.conflict('该企业已有在任首席质量官，如需更换人员或修改信息请办理变更');
       const personId = await this.appointments.upsertPerson(m, dto.name, dto.phone);
       const newId = await this.insert(m, actor, e, personId, dto, profile, { filingType: 'appoint', previousId: null, effectiveFrom: dto.appointedOn });
       await this.afterWrite(tx, 'appointment.file', newId, e.id, { personId });

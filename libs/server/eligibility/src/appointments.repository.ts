@@ -290,12 +290,6 @@ export class AppointmentsRepository {
     return personId;
   }
 
-  /** The id of the enterprise's active appointment, or null (read inside a filing's transaction). */
-  async activeIdOf(m: EntityManager, enterpriseId: string): Promise<string | null> {
-    const [active]: { id: string }[] = await m.query(`SELECT id FROM appointment WHERE enterprise_id = $1 AND status = 'active'`, [enterpriseId]);
-    return active?.id ?? null;
-  }
-
   /** The stored verdict of an appointment (null when not judged, or when there is none of that id). */
   async storedVerdict(m: EntityManager, id: string): Promise<Verdict | null> {
     const [stored]: { verdict: Verdict | null }[] = await m.query(`SELECT verdict FROM appointment WHERE id = $1`, [id]);

@@ -90,8 +90,7 @@ export class OutboxService {
 
   /** Handing rows to bull failed (Redis away): one more attempt each, with the reason. */
   async noteAttempt(manager: EntityManager, ids: string[], error: string): Promise<void> {
-    if (ids.length === 1) await manager.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [ids[0], error.slice(0, 500)]);
-    else await manager.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [ids, error.slice(0, 500)]);
+    await manager.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [ids, error.slice(0, 500)]);
   }
 
   /**
