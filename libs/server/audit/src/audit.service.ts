@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AUDIT_SORT_KEYS, type AuditEntry, type AuditSortKey, type Page } from '@cqo/contracts';
-import { Clock, equalsFilters, orderBySort, queryPage, type Actor } from '@cqo/server-common';
+import { Clock, listWhere, orderBySort, pickCamel, queryWherePage, type Actor } from '@cqo/server-common';
 
 /** Adds a value to a statement's parameters and answers its placeholder (`$n`). */
 export type Bind = (value: unknown) => string;
@@ -120,32 +120,21 @@ export class AuditService {
   }
 
   async list(query: { page: number; pageSize: number; action?: string; actor?: string; from?: string; to?: string; sort?: string }): Promise<Page<AuditEntry>> {
-    const params: unknown[] = [];
-    const where = ['true', ...equalsFilters(params, { 'a.action': query.action, 'a.actor_username': query.actor })];
+    const { where, params } = listWhere('true', { 'a.action': query.action, 'a.actor_username': query.actor });
     // Days are China days (UTC+8), as the officers read them (issue 20 item 6).
     if (query.from) where.push(`a.at >= ($${params.push(query.from)}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
     if (query.to) where.push(`a.at < ($${params.push(query.to)}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
-    const clause = where.join(' AND ');
     // Issue 20 item 3: a whitelisted column first, then newest first (the id), so pages never overlap.
-    const order = orderBySort(query.sort, AUDIT_SORT_KEYS, AUDIT_SORT_SQL, 'id DESC');
-    return queryPage(
+    const orderBy = orderBySort(query.sort, AUDIT_SORT_KEYS, AUDIT_SORT_SQL, 'id DESC');
+    return queryWherePage(
       this.dataSource,
-      {
-        from: `FROM audit_log a WHERE ${clause}`,
-        select: `SELECT a.id::text AS id, a.at, a.actor_id, a.actor_username, a.ip, a.action, a.object_type, a.object_id, a.result FROM audit_log a WHERE ${clause} ORDER BY ${order}`,
-      },
+      { count: 'FROM audit_log a', select: 'SELECT a.id::text AS id, a.at, a.actor_id, a.actor_username, a.ip, a.action, a.object_type, a.object_id, a.result FROM audit_log a', orderBy },
+      where,
       params,
       query,
       (r: AuditRow): AuditEntry => ({
-        id: r.id,
+        ...pickCamel(r, ['id', 'actor_id', 'actor_username', 'ip', 'action', 'object_type', 'object_id', 'result']),
         at: new Date(r.at).toISOString(),
-        actorId: r.actor_id,
-        actorUsername: r.actor_username,
-        ip: r.ip,
-        action: r.action,
-        objectType: r.object_type,
-        objectId: r.object_id,
-        result: r.result,
       }),
     );
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ApiErrorDetail, Role, UserAdminItem } from '@cqo/contracts';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, isoOrNull, pickCamel, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { AccountsRepository, type UserAdminRow } from './accounts.repository';
 import { hashPassword, passwordPolicyErrors } from './password';
@@ -127,16 +127,8 @@ const ROLE_NAMES: Record<Role, string> = { enterprise: '企业', county: '县级
 
 function toItem(r: UserAdminRow): UserAdminItem {
   return {
-    id: r.id,
-    username: r.username,
-    displayName: r.display_name,
-    role: r.role,
-    regionCode: r.region_code,
-    regionName: r.region_name,
-    enterpriseId: r.enterprise_id,
-    enterpriseName: r.enterprise_name,
+    ...pickCamel(r, ['id', 'username', 'display_name', 'role', 'region_code', 'region_name', 'enterprise_id', 'enterprise_name', 'must_change_password']),
     active: r.is_active,
-    mustChangePassword: r.must_change_password,
-    lockedUntil: r.locked_until ? new Date(r.locked_until).toISOString() : null,
+    lockedUntil: isoOrNull(r.locked_until),
   };
 }

@@ -36,6 +36,20 @@ export function equalsFilters(params: unknown[], filters: Record<string, unknown
     .map(([column, v]) => `${column} = $${params.push(v)}`);
 }
 
+/** A condition that binds its values by pushing them onto the shared `params` (a scope, say). */
+export type ParamsSql = (params: unknown[]) => string;
+
+/**
+ * A list's WHERE conditions and their parameters, in one idiom: the first condition (the caller's
+ * scope, or a fixed one), then the equality filters given a value. The caller may push more.
+ */
+export function listWhere(first: ParamsSql | string, filters: Record<string, unknown>): { where: string[]; params: unknown[] } {
+  const params: unknown[] = [];
+  const where = [typeof first === 'string' ? first : first(params)];
+  where.push(...equalsFilters(params, filters));
+  return { where, params };
+}
+
 /** The columns naming the enterprise a list row is about. */
 export interface EnterpriseColumns {
   enterprise_id: string;
@@ -67,6 +81,23 @@ export async function queryPage<R, T>(db: SqlRunner, sql: { from: string; select
     db.query(`${sql.select} LIMIT ${paging.pageSize} OFFSET ${(paging.page - 1) * paging.pageSize}`, params),
   ])) as [{ total: number }[], R[]];
   return { items: rows.map(map), total: counted[0].total, page: paging.page, pageSize: paging.pageSize };
+}
+
+/**
+ * `queryPage` over a list's WHERE conditions, the one place they are joined (with AND): the total
+ * counts `count` (the FROM the conditions need), the rows come from `select` (its SELECT … FROM …)
+ * in `orderBy`'s order.
+ */
+export function queryWherePage<R, T>(
+  db: SqlRunner,
+  sql: { count: string; select: string; orderBy: string },
+  where: readonly string[],
+  params: unknown[],
+  paging: PageQueryFields,
+  map: (row: R) => T,
+): Promise<Page<T>> {
+  const clause = where.join(' AND ');
+  return queryPage(db, { from: `${sql.count} WHERE ${clause}`, select: `${sql.select} WHERE ${clause} ORDER BY ${sql.orderBy}` }, params, paging, map);
 }
 
 /**

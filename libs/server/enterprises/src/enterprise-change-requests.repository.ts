@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChangeRequestStatus, EnterpriseChangeRequest, EnterpriseReviewedFields, Page } from '@cqo/contracts';
-import { enterpriseOfRow, queryPage, type PageQueryFields } from '@cqo/server-common';
+import { enterpriseOfRow, queryWherePage, type PageQueryFields } from '@cqo/server-common';
 
 export interface ChangeRequestRow {
   id: string;
@@ -71,10 +71,10 @@ export class EnterpriseChangeRequestsRepository {
   /** `where` is a scope fragment on alias `e` (the enterprise) with positional `params`. */
   /** One page of requests matching `where` (conditions over `c` and `e`), newest first. */
   list(where: string[], params: unknown[], paging: PageQueryFields): Promise<Page<EnterpriseChangeRequest>> {
-    const clause = where.join(' AND ');
-    return queryPage(
+    return queryWherePage(
       this.dataSource,
-      { from: `FROM enterprise_change_request c JOIN enterprise e ON e.id = c.enterprise_id WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY c.requested_at DESC, c.id` },
+      { count: 'FROM enterprise_change_request c JOIN enterprise e ON e.id = c.enterprise_id', select: SELECT, orderBy: 'c.requested_at DESC, c.id' },
+      where,
       params,
       paging,
       toChangeRequest,

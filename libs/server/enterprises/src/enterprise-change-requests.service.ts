@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EnterpriseChangeRequest, Page } from '@cqo/contracts';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, equalsFilters, type Actor } from '@cqo/server-common';
+import { AppException, Clock, listWhere, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import type { ChangeRequestQueryDto } from './dtos/change-request.dto';
 import { EnterpriseChangeRequestsRepository, toChangeRequest, type ChangeRequestRow } from './enterprise-change-requests.repository';
@@ -24,8 +24,7 @@ export class EnterpriseChangeRequestsService {
 
   /** Scoped like the enterprise list; an enterprise sees its own. */
   async list(actor: Actor, q: ChangeRequestQueryDto): Promise<Page<EnterpriseChangeRequest>> {
-    const params: unknown[] = [];
-    const where = [this.scope.wherePositional(actor, 'e', params), ...equalsFilters(params, { 'c.status': q.status, 'c.enterprise_id': q.enterpriseId })];
+    const { where, params } = listWhere((p) => this.scope.wherePositional(actor, 'e', p), { 'c.status': q.status, 'c.enterprise_id': q.enterpriseId });
     return this.repo.list(where, params, q);
   }
 

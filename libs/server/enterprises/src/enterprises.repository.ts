@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ENTERPRISE_SORT_KEYS, type AwardType, type ClosingReason, type CqoFilter, type EnterpriseAward, type EnterpriseListQuery, type EnterpriseSortKey, type OwnershipType, type Page, type SizeClass, type Verdict } from '@cqo/contracts';
-import { orderBySort, queryPage, type PageQueryFields } from '@cqo/server-common';
+import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
 
 /** The CQO in post as a list row and the item show it (`a_*`: null when the enterprise has none). */
 export interface CqoCell {
@@ -124,17 +124,15 @@ export class EnterprisesRepository {
   list<T>(where: string[], params: unknown[], q: PageQueryFields & { sort?: string }, map: (r: EnterpriseListRow) => T): Promise<Page<T>> {
     const from = `FROM enterprise e
       LEFT JOIN appointment a ON a.enterprise_id = e.id AND a.status = 'active' AND (a.term_end IS NULL OR a.term_end >= $1::date)`;
-    const clause = where.join(' AND ');
     const select =
       `SELECT e.id, e.credit_code, e.name, e.region_code, r.name AS region_name, e.above_size, e.size_class, e.ownership, e.industry,
               e.closed_on::text AS closed_on, e.closed_reason,
               EXISTS (SELECT 1 FROM enterprise_award w WHERE w.enterprise_id = e.id) AS has_award,
               a.id AS a_id, a.name AS a_name, a.phone AS a_phone, a.term_end::text AS a_term_end, a.verdict AS a_verdict,
               a.disqualified AS a_disqualified, ${DUPLICATE_SQL} AS a_duplicate
-         ${from} JOIN region r ON r.code = e.region_code
-        WHERE ${clause}
-        ORDER BY ${orderBySort(q.sort, ENTERPRISE_SORT_KEYS, ENTERPRISE_SORT_SQL, 'e.region_path, e.name, e.id')}`;
-    return queryPage(this.dataSource, { from: `${from} WHERE ${clause}`, select }, params, q, map);
+         ${from} JOIN region r ON r.code = e.region_code`;
+    const orderBy = orderBySort(q.sort, ENTERPRISE_SORT_KEYS, ENTERPRISE_SORT_SQL, 'e.region_path, e.name, e.id');
+    return queryWherePage(this.dataSource, { count: from, select, orderBy }, where, params, q, map);
   }
 
   /** The enterprise's CQO in post (an active appointment), or null. */

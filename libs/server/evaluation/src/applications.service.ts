@@ -41,7 +41,7 @@ import {
 } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
-import { APP_CONFIG, AppException, Clock, pickCamel, type Actor, type AppConfig } from '@cqo/server-common';
+import { APP_CONFIG, AppException, Clock, isoOrNull, pickCamel, type Actor, type AppConfig } from '@cqo/server-common';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { EvaluationCertificatesRepository } from './evaluation-certificates.repository';
@@ -67,16 +67,16 @@ class WriteDenied extends Error {}
 @Injectable()
 export class EvaluationApplicationsService {
   constructor(
-    private readonly audit: AuditService,
-    private readonly unitOfWork: UnitOfWork,
-    private readonly scope: ScopeService,
-    private readonly settings: EvaluationSettingsService,
-    private readonly certificates: EvaluationCertificatesService,
-    private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     private readonly records: EvaluationRecordsRepository,
     private readonly certificateRecords: EvaluationCertificatesRepository,
+    private readonly certificates: EvaluationCertificatesService,
+    private readonly settings: EvaluationSettingsService,
+    private readonly scope: ScopeService,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   // -------------------------------------------------------------------------------------------
@@ -107,21 +107,11 @@ export class EvaluationApplicationsService {
       this.evidenceList(id),
       this.records.eventsOf(id),
     ]);
-    const panelView = panel.map((p) => ({
-      userId: p.user_id,
-      displayName: p.display_name,
-      leader: p.is_leader,
-      scoredAt: p.submitted_at ? new Date(p.submitted_at).toISOString() : null,
-    }));
+    const panelView = panel.map((p) => ({ ...pickCamel(p, ['user_id', 'display_name']), leader: p.is_leader, scoredAt: isoOrNull(p.submitted_at) }));
     return {
       ...toListItem(row),
-      experienceYears: row.experience_years,
-      hasCertificate: row.has_certificate,
-      selfAssessment: row.self_assessment,
+      ...pickCamel(row, ['experience_years', 'has_certificate', 'self_assessment', 'statement', 'recommendation', 'return_reasons']),
       selfAssessmentResult: gradeSheet(scheme, this.sheetOf(row, row.self_assessment)),
-      statement: row.statement,
-      recommendation: row.recommendation,
-      returnReasons: row.return_reasons,
       evidence,
       panel: panelView,
       sheets,
@@ -139,18 +129,11 @@ export class EvaluationApplicationsService {
               reportedAt: new Date(row.reported_at).toISOString(),
             }
           : null,
-      continuingEducation: row.continuing_education,
-      previousCertificateNumber: row.previous_certificate_number,
-      certificateId: row.certificate_id,
-      certificateNumber: row.certificate_number,
+      ...pickCamel(row, ['continuing_education', 'previous_certificate_number', 'certificate_id', 'certificate_number']),
       events: events.map((e) => ({
+        ...pickCamel(e, ['actor_role', 'action', 'from_status', 'to_status', 'note']),
         at: new Date(e.at).toISOString(),
         actorName: e.display_name,
-        actorRole: e.actor_role,
-        action: e.action,
-        fromStatus: e.from_status,
-        toStatus: e.to_status,
-        note: e.note,
       })),
       actions: this.actionsFor(actor, row, panelView),
     };
@@ -508,25 +491,15 @@ export class EvaluationApplicationsService {
   private async sheets(id: string): Promise<EvaluationSheetView[]> {
     const rows = await this.records.sheetsOf(id);
     return rows.map((s) => ({
-      userId: s.user_id,
-      displayName: s.display_name,
+      ...pickCamel(s, ['user_id', 'display_name', 'scores', 'comment', 'result']),
       leader: s.is_leader,
-      scores: s.scores,
-      comment: s.comment,
-      result: s.result,
       submittedAt: new Date(s.submitted_at).toISOString(),
     }));
   }
 
   private async evidenceList(id: string): Promise<EvidenceFileView[]> {
     const rows = await this.records.evidenceOf(id);
-    return rows.map((f) => ({
-      id: f.id,
-      fileName: f.file_name,
-      contentType: f.content_type,
-      size: f.size,
-      uploadedAt: new Date(f.uploaded_at).toISOString(),
-    }));
+    return rows.map((f) => ({ ...pickCamel(f, ['id', 'file_name', 'content_type', 'size']), uploadedAt: new Date(f.uploaded_at).toISOString() }));
   }
 
   /** The buttons for the caller, from the same table as step()'s guard (libs/policy evaluationActions). */

@@ -11,8 +11,8 @@ import type {
   ViolationType,
   YearlyReviewView,
 } from '@cqo/contracts';
-import { equalsFilters, queryPage, type PageQueryFields } from '@cqo/server-common';
-import { EVALUATION_ID, type ScopeSql } from './evaluation-records.repository';
+import { listWhere, queryWherePage, type PageQueryFields } from '@cqo/server-common';
+import { EVALUATION_ID, rowInScope, type ScopeSql } from './evaluation-records.repository';
 
 /** A certificate as the list, the detail and the public verification read it: with its region, city and 人才库 place. */
 export interface CertificateRow {
@@ -215,24 +215,18 @@ export class EvaluationCertificatesRepository {
 
   /** A page of the certificates in scope matching the filters, latest issued first. */
   listCertificates<T>(scope: ScopeSql, f: CertificateFilters, paging: PageQueryFields, map: (r: CertificateRow) => T): Promise<Page<T>> {
-    const params: unknown[] = [];
-    const where = [scope(params), ...equalsFilters(params, { 'c.status': f.status, 'c.grade': f.grade })];
+    const { where, params } = listWhere(scope, { 'c.status': f.status, 'c.grade': f.grade });
     if (f.reviewFlag !== undefined) where.push(`c.review_flag = $${params.push(f.reviewFlag)}`);
     if (f.q?.trim()) {
       const like = `%${f.q.trim().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
       where.push(`(c.number ILIKE $${params.push(like)} OR c.holder_name ILIKE $${params.length})`);
     }
-    const clause = where.join(' AND ');
-    const sql = { from: `FROM evaluation_certificate c WHERE ${clause}`, select: `${SELECT} WHERE ${clause} ORDER BY c.issued_on DESC, c.number DESC` };
-    return queryPage(this.dataSource, sql, params, paging, map);
+    return queryWherePage(this.dataSource, { count: 'FROM evaluation_certificate c', select: SELECT, orderBy: 'c.issued_on DESC, c.number DESC' }, where, params, paging, map);
   }
 
   /** The certificate, if it is in scope; null otherwise (or for a malformed id). */
-  async certificateInScope(id: string, scope: ScopeSql): Promise<CertificateRow | null> {
-    const params: unknown[] = [];
-    const inScope = scope(params);
-    const [row]: CertificateRow[] = EVALUATION_ID.test(id) ? await this.dataSource.query(`${SELECT} WHERE c.id = $${params.push(id)} AND ${inScope}`, params) : [];
-    return row ?? null;
+  certificateInScope(id: string, scope: ScopeSql): Promise<CertificateRow | null> {
+    return rowInScope(this.dataSource, SELECT, 'c.id', id, scope);
   }
 
   /** The certificate with this (normalised) number, or null. */

@@ -159,17 +159,12 @@ export class EvaluationCertificatesService {
     await this.audit.record({ actor, ip: actor.ip, action: 'evaluation.certificate.read', objectType: 'evaluation_certificate', objectId: id, result: 'success' });
     return {
       ...toItem(row),
-      applicationId: row.application_id,
-      dimensions: row.dimensions,
-      statusReason: row.status_reason,
+      ...pickCamel(row, ['application_id', 'dimensions', 'status_reason']),
       verifyPath: `/verify/cqo/${row.number}`,
       history: history.map((h) => ({
+        ...pickCamel(h, ['from_status', 'to_status', 'reason', 'violation_id']),
         at: new Date(h.at).toISOString(),
-        fromStatus: h.from_status,
-        toStatus: h.to_status,
-        reason: h.reason,
         actorName: h.display_name,
-        violationId: h.violation_id,
       })),
       reviews,
       holderPhone,
@@ -484,14 +479,7 @@ export class EvaluationCertificatesService {
 
   private async reviews(id: string): Promise<YearlyReviewView[]> {
     const rows = await this.certificateRecords.reviewsOf(id);
-    return rows.map((r) => ({
-      id: r.id,
-      year: r.year,
-      rating: r.rating,
-      summary: r.summary,
-      reviewerName: r.display_name,
-      reviewedAt: new Date(r.reviewed_at).toISOString(),
-    }));
+    return rows.map((r) => ({ ...pickCamel(r, ['id', 'year', 'rating', 'summary']), reviewerName: r.display_name, reviewedAt: new Date(r.reviewed_at).toISOString() }));
   }
 }
 

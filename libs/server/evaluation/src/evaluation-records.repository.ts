@@ -14,7 +14,7 @@ import type {
 } from '@cqo/contracts';
 import type { ApplicantFacts } from '@cqo/policy';
 import { inRegion } from '@cqo/server-auth';
-import { equalsFilters, queryPage, type PageQueryFields } from '@cqo/server-common';
+import { listWhere, queryWherePage, type PageQueryFields, type SqlRunner } from '@cqo/server-common';
 
 /** What the enterprise files, first or again after a return (the texts trimmed by the service). */
 export type ApplicationFiling = Omit<EvaluationApplicationRequest, 'statement'> & { statement: string | null };
@@ -77,6 +77,15 @@ export interface TalentRemoval {
  * (after any the statement has pushed already) and answers the condition.
  */
 export type ScopeSql = (params: unknown[]) => string;
+
+/** The row `select` gives for the evaluation id `id` (its `idColumn`) if it is in scope; null otherwise, or for a malformed id. */
+export async function rowInScope<R>(db: SqlRunner, select: string, idColumn: string, id: string, scope: ScopeSql): Promise<R | null> {
+  if (!EVALUATION_ID.test(id)) return null;
+  const params: unknown[] = [];
+  const inScope = scope(params);
+  const [row] = (await db.query(`${select} WHERE ${idColumn} = $${params.push(id)} AND ${inScope}`, params)) as R[];
+  return row ?? null;
+}
 
 /** Ids the evaluation tables take (uuid): anything else is no row, not a database error. */
 export const EVALUATION_ID = /^[0-9a-f-]{36}$/i;
@@ -302,22 +311,16 @@ export class EvaluationRecordsRepository {
 
   /** A page of the applications in scope matching the filters, latest changed first. */
   listApplications<T>(scope: ScopeSql, f: ApplicationFilters, paging: PageQueryFields, map: (r: ApplicationRow) => T): Promise<Page<T>> {
-    const params: unknown[] = [];
-    const where = [scope(params), ...equalsFilters(params, { 'a.status': f.status, 'a.scheme': f.scheme })];
+    const { where, params } = listWhere(scope, { 'a.status': f.status, 'a.scheme': f.scheme });
     if (f.panelMemberId) {
       where.push(`EXISTS (SELECT 1 FROM evaluation_panel_member pm WHERE pm.application_id = a.id AND pm.user_id = $${params.push(f.panelMemberId)})`);
     }
-    const clause = where.join(' AND ');
-    const sql = { from: `FROM evaluation_application a WHERE ${clause}`, select: `${APPLICATION_SELECT} WHERE ${clause} ORDER BY a.updated_at DESC` };
-    return queryPage(this.dataSource, sql, params, paging, map);
+    return queryWherePage(this.dataSource, { count: 'FROM evaluation_application a', select: APPLICATION_SELECT, orderBy: 'a.updated_at DESC' }, where, params, paging, map);
   }
 
   /** The application, if it is in scope; null otherwise (or for a malformed id). */
-  async applicationInScope(id: string, scope: ScopeSql): Promise<ApplicationRow | null> {
-    const params: unknown[] = [];
-    const inScope = scope(params);
-    const [row]: ApplicationRow[] = EVALUATION_ID.test(id) ? await this.dataSource.query(`${APPLICATION_SELECT} WHERE a.id = $${params.push(id)} AND ${inScope}`, params) : [];
-    return row ?? null;
+  applicationInScope(id: string, scope: ScopeSql): Promise<ApplicationRow | null> {
+    return rowInScope(this.dataSource, APPLICATION_SELECT, 'a.id', id, scope);
   }
 
   /** The application locked FOR UPDATE for a workflow step; null when there is none (or the id is malformed). */
@@ -624,11 +627,10 @@ export class EvaluationRecordsRepository {
 
   /** A page of the current 人才库 members whose certificate is in scope (alias `c`), of `grade` when given, latest added first. */
   listTalent<T>(scope: ScopeSql, grade: CqoGrade | undefined, paging: PageQueryFields, map: (r: TalentRow) => T): Promise<Page<T>> {
-    const params: unknown[] = [];
-    const where = ['t.removed_at IS NULL', scope(params), ...equalsFilters(params, { 'c.grade': grade })];
-    const clause = where.join(' AND ');
-    const sql = { from: `FROM evaluation_talent t JOIN evaluation_certificate c ON c.id = t.certificate_id WHERE ${clause}`, select: `${TALENT_SELECT} WHERE ${clause} ORDER BY t.added_at DESC` };
-    return queryPage(this.dataSource, sql, params, paging, map);
+    const { where, params } = listWhere(scope, { 'c.grade': grade });
+    where.push('t.removed_at IS NULL');
+    const count = 'FROM evaluation_talent t JOIN evaluation_certificate c ON c.id = t.certificate_id';
+    return queryWherePage(this.dataSource, { count, select: TALENT_SELECT, orderBy: 't.added_at DESC' }, where, params, paging, map);
   }
 
   /** One membership, as the list shows it. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AddTalentRequest, GradeDistribution, GradeDistributionRow, TalentPoolItem, TalentPoolPage, TalentPoolQuery } from '@cqo/contracts';
-import { AppException, Clock, type Actor } from '@cqo/server-common';
+import { AppException, Clock, pickCamel, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import { EvaluationCertificatesRepository } from './evaluation-certificates.repository';
@@ -77,18 +77,9 @@ export class TalentPoolService {
 
 function toItem(r: TalentRow): TalentPoolItem {
   return {
-    id: r.id,
-    personId: r.person_id,
-    holderName: r.holder_name,
-    certificateId: r.certificate_id,
+    ...pickCamel(r, ['id', 'person_id', 'holder_name', 'certificate_id', 'grade', 'organisation_name', 'city_code', 'city_name', 'note', 'added_by_name']),
     certificateNumber: r.number,
-    grade: r.grade,
     certificateStatus: r.status,
-    organisationName: r.organisation_name,
-    cityCode: r.city_code,
-    cityName: r.city_name,
-    note: r.note,
     addedAt: new Date(r.added_at).toISOString(),
-    addedByName: r.added_by_name,
   };
 }

@@ -9,7 +9,7 @@ import {
   type TrainingYearHours,
 } from '@cqo/contracts';
 import type { AnnualTrainingRule } from '@cqo/policy';
-import { orderBySort, queryPage, type Actor, type PageQueryFields } from '@cqo/server-common';
+import { orderBySort, queryWherePage, type Actor, type PageQueryFields } from '@cqo/server-common';
 import { LEDGER_HASH_COLUMNS, type ChainedRecord, type LedgerContent, type LedgerDraft } from '@cqo/server-database';
 import { findErrorReport } from '@cqo/server-imports';
 import type { FileStorage } from '@cqo/server-storage';
@@ -264,8 +264,7 @@ export class TrainingRecordsRepository {
 
   /** A page of records matching `where` (conditions over `t`), latest first. */
   list<T>(where: string[], params: unknown[], paging: PageQueryFields, map: (r: TrainingRecordRow) => T): Promise<Page<T>> {
-    const clause = where.join(' AND ');
-    return queryPage(this.dataSource, { from: `FROM training_record t WHERE ${clause}`, select: `${RECORD_SELECT} WHERE ${clause} ORDER BY t.seq DESC` }, params, paging, map);
+    return queryWherePage(this.dataSource, { count: 'FROM training_record t', select: RECORD_SELECT, orderBy: 't.seq DESC' }, where, params, paging, map);
   }
 
   /** One record with its person, enterprise, reversal and recorder; null when there is none of that id. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { VIOLATION_SORT_KEYS, type Page, type ViolationItem, type ViolationSortKey, type ViolationStatus } from '@cqo/contracts';
-import { orderBySort, queryPage, type PageQueryFields } from '@cqo/server-common';
+import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
 
 /** A row of `violation` with its enterprise, region and person, as the lists and the item read it. */
 export interface ViolationRow {
@@ -98,15 +98,13 @@ export class ViolationsRepository {
 
   /** A page of live violations matching `where` (conditions over `v`), in the sort asked for. */
   list<T>(where: string[], params: unknown[], q: PageQueryFields & { sort?: string }, map: (r: ViolationRow) => T): Promise<Page<T>> {
-    const clause = where.join(' AND ');
-    const order = orderBySort(q.sort, VIOLATION_SORT_KEYS, SORT_SQL, 'v.occurred_on DESC, v.recorded_at DESC, v.id');
-    return queryPage(this.dataSource, { from: `FROM violation v WHERE ${clause}`, select: `${LIVE_SELECT} WHERE ${clause} ORDER BY ${order}` }, params, q, map);
+    const orderBy = orderBySort(q.sort, VIOLATION_SORT_KEYS, SORT_SQL, 'v.occurred_on DESC, v.recorded_at DESC, v.id');
+    return queryWherePage(this.dataSource, { count: 'FROM violation v', select: LIVE_SELECT, orderBy }, where, params, q, map);
   }
 
   /** A page of voided violations matching `where` (conditions over `v`), latest voided first. */
   listVoided<T>(where: string[], params: unknown[], q: PageQueryFields, map: (r: VoidedRow) => T): Promise<Page<T>> {
-    const clause = where.join(' AND ');
-    return queryPage(this.dataSource, { from: `FROM violation_voided v WHERE ${clause}`, select: `${VOIDED_SELECT} WHERE ${clause} ORDER BY v.voided_at DESC, v.id` }, params, q, map);
+    return queryWherePage(this.dataSource, { count: 'FROM violation_voided v', select: VOIDED_SELECT, orderBy: 'v.voided_at DESC, v.id' }, where, params, q, map);
   }
 
   async byId(id: string): Promise<ViolationRow | null> {

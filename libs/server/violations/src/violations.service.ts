@@ -4,7 +4,7 @@ import type { Page, PolicyProfile, Role, ViolationItem, ViolationStatus, VoidedV
 import { isDisqualifying, maskName, readsPersonalData } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
-import { AppException, Clock, equalsFilters, type Actor } from '@cqo/server-common';
+import { AppException, Clock, listWhere, type Actor } from '@cqo/server-common';
 import { AppointmentsRepository, EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { UnitOfWork } from '@cqo/server-queue';
@@ -35,11 +35,10 @@ export class ViolationsService {
   ) {}
 
   async list(actor: Actor, q: ViolationQueryDto): Promise<Page<ViolationItem>> {
-    const params: unknown[] = [];
-    const where = [
-      this.scope.regionFilter(actor, 'v', params, { enterpriseIdColumn: 'enterprise_id', region: q.region }),
-      ...equalsFilters(params, { 'v.enterprise_id': q.enterpriseId, 'v.status': q.status, 'v.type': q.type }),
-    ];
+    const { where, params } = listWhere(
+      (p) => this.scope.regionFilter(actor, 'v', p, { enterpriseIdColumn: 'enterprise_id', region: q.region }),
+      { 'v.enterprise_id': q.enterpriseId, 'v.status': q.status, 'v.type': q.type },
+    );
     const profile = await this.policy.profileAt(this.clock.today());
     return this.violations.list(where, params, q, (r) => toItem(forRole(actor, r), profile));
   }
@@ -152,8 +151,7 @@ export class ViolationsService {
 
   /** Voided violations in scope, latest first: who voided each, when and why. */
   async listVoided(actor: Actor, q: ViolationQueryDto): Promise<Page<VoidedViolationItem>> {
-    const params: unknown[] = [];
-    const where = [this.scope.wherePositional(actor, 'v', params, 'enterprise_id'), ...equalsFilters(params, { 'v.enterprise_id': q.enterpriseId, 'v.type': q.type })];
+    const { where, params } = listWhere((p) => this.scope.wherePositional(actor, 'v', p, 'enterprise_id'), { 'v.enterprise_id': q.enterpriseId, 'v.type': q.type });
     return this.violations.listVoided(where, params, q, (r) => toVoidedItem(forRole(actor, r), 0));
   }
 
