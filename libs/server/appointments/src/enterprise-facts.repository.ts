@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type { AccidentLevel, ViolationType } from '@cqo/contracts';
+import { PoolRepository } from '@cqo/server-database';
 
 /** The enterprise a filing is for: name, region and 规上. */
 export interface EnterpriseRef {
@@ -32,9 +33,7 @@ export interface OpenViolationRow {
  * nothing; methods that run in a transaction take its manager first.
  */
 @Injectable()
-export class EnterpriseFactsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class EnterpriseFactsRepository extends PoolRepository {
   /** An enterprise by id, or null. */
   async enterprise(id: string): Promise<EnterpriseRef | null> {
     const [row]: EnterpriseRef[] = await this.dataSource.query(`SELECT id, name, region_path, above_size FROM enterprise WHERE id = $1`, [id]);

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { type QueryRunner } from 'typeorm';
 import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
 import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON } from '@cqo/server-eligibility';
 import type { AttachmentRow } from './attachment-layout';
+import { PoolRepository } from '@cqo/server-database';
 
 export interface AttachmentRegion {
   code: string;
@@ -84,14 +85,7 @@ export interface RowCursor {
 
 /** All SQL of the attachment export. */
 @Injectable()
-export class AttachmentRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** The pool's manager, for work done before the rows are read (no transaction is open). */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
-
+export class AttachmentRepository extends PoolRepository {
   async region(code: string): Promise<AttachmentRegion | null> {
     const [r] = await this.dataSource.query(`SELECT code, name, level, path FROM region WHERE code = $1`, [code]);
     return r ? { code: r.code, name: r.name, level: Number(r.level), path: r.path } : null;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type { SqlRunner } from '@cqo/server-common';
+import { PoolRepository } from './pool-repository';
 
 /**
  * The only writer of `app_setting`: one JSON value per key. Its keys are `evaluation` (the
@@ -8,9 +9,7 @@ import type { SqlRunner } from '@cqo/server-common';
  * the demo seeder built). Writes in a transaction take its manager first.
  */
 @Injectable()
-export class AppSettingsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class AppSettingsRepository extends PoolRepository {
   /** The value stored under `key`, or undefined. */
   async get<T>(key: string, db: SqlRunner = this.dataSource): Promise<T | undefined> {
     const [row] = (await db.query(`SELECT value FROM app_setting WHERE key = $1`, [key])) as { value: T }[];

@@ -10,3 +10,4 @@ export * from './app-role';
 export * from './group-commit';
 export * from './columns';
 export * from './app-settings.repository';
+export * from './pool-repository';

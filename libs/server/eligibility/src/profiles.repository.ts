@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type { PolicyProfile, ProfileScheduleEntry } from '@cqo/contracts';
+import { PoolRepository } from '@cqo/server-database';
 
 /** The policy tables' revision as an SQL expression, to fold into a caller's own read (migration 1764610000000). */
 export const POLICY_REVISION_SQL = `(SELECT rev::text FROM policy_revision WHERE id = 1)`;
@@ -31,14 +32,7 @@ export interface VersionWrite {
  * pool. ProfilesService keeps the rules and the cache.
  */
 @Injectable()
-export class ProfilesRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** The pool's manager, for the reads made outside any transaction. */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
-
+export class ProfilesRepository extends PoolRepository {
   /** The policy tables' revision (bumped by a trigger on every change, in any process). */
   async revision(m: EntityManager): Promise<string> {
     const [row]: { rev: string }[] = await m.query(`SELECT ${POLICY_REVISION_SQL} AS rev`);

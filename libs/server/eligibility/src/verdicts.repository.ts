@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type { AccidentLevel, Verdict, ViolationStatus, ViolationType } from '@cqo/contracts';
 import { inRegionSql } from '@cqo/server-auth';
 import { ACTIVE_ON } from './appointment-sql';
 import { IN_REGION_ON, MOVED_SINCE } from './register-sql';
+import { PoolRepository } from '@cqo/server-database';
 
 /** A `verdict_on` row as read back (`judged_at` as the driver gives it). */
 export interface KeptVerdictRow {
@@ -57,14 +58,7 @@ export interface InitialTrainingRow {
  * EntityManager first: inside a transaction it never reaches the pool.
  */
 @Injectable()
-export class VerdictsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** The pool's manager, for the reads and writes made outside any transaction. */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
-
+export class VerdictsRepository extends PoolRepository {
   /** Keeps one appointment's verdict on `asOf`, unless one is kept already. */
   async keep(m: EntityManager, asOf: string, v: VerdictOnWrite, profile: string, at: Date): Promise<void> {
     await m.query(

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type { ChangeRequestStatus, EnterpriseChangeRequest, EnterpriseReviewedFields, Page } from '@cqo/contracts';
 import { enterpriseOfRow, queryWherePage, type PageQueryFields } from '@cqo/server-common';
+import { PoolRepository } from '@cqo/server-database';
 
 export interface ChangeRequestRow {
   id: string;
@@ -32,9 +33,7 @@ const SELECT = `SELECT c.id, c.enterprise_id, e.name AS enterprise_name, e.credi
 
 /** The only writer of `enterprise_change_request`. Methods that run in a transaction take its manager first. */
 @Injectable()
-export class EnterpriseChangeRequestsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class EnterpriseChangeRequestsRepository extends PoolRepository {
   /** Files a pending request, superseding the enterprise's earlier pending one (one pending at a time). Returns the id. */
   async file(
     m: EntityManager,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import { ENTERPRISE_SORT_KEYS, type AwardType, type ClosingReason, type CqoFilter, type EnterpriseAward, type EnterpriseListQuery, type EnterpriseSortKey, type OwnershipType, type Page, type SizeClass, type Verdict } from '@cqo/contracts';
 import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
+import { PoolRepository } from '@cqo/server-database';
 
 /** The CQO in post as a list row and the item show it (`a_*`: null when the enterprise has none). */
 export interface CqoCell {
@@ -94,9 +95,7 @@ function nameGrams(q: string): string[] {
  * in a transaction take its manager first; the others read on the pool.
  */
 @Injectable()
-export class EnterprisesRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class EnterprisesRepository extends PoolRepository {
   /** The list's filter conditions over `e` and `a`, their values appended to `params` (whose `$1` is today). */
   filters(f: EnterpriseFilters, params: unknown[]): string[] {
     const where: string[] = [];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type {
   AccidentLevel,
   CertificateDetail,
@@ -13,6 +13,7 @@ import type {
 } from '@cqo/contracts';
 import { listWhere, queryWherePage, type PageQueryFields } from '@cqo/server-common';
 import { EVALUATION_ID, rowInScope, type ScopeSql } from './evaluation-records.repository';
+import { PoolRepository } from '@cqo/server-database';
 
 /** A certificate as the list, the detail and the public verification read it: with its region, city and 人才库 place. */
 export interface CertificateRow {
@@ -206,9 +207,7 @@ const VIOLATION_FACTS = `SELECT id, person_id, type, accident_level, occurred_on
  * transaction use the pool. A scope comes from the caller as a `ScopeSql`.
  */
 @Injectable()
-export class EvaluationCertificatesRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class EvaluationCertificatesRepository extends PoolRepository {
   // -------------------------------------------------------------------------------------------
   // Reads
   // -------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type {
   ContinuingEducationYear,
   CqoGrade,
@@ -15,6 +15,7 @@ import type {
 import type { ApplicantFacts } from '@cqo/policy';
 import { inRegion } from '@cqo/server-auth';
 import { listWhere, queryWherePage, type PageQueryFields, type SqlRunner } from '@cqo/server-common';
+import { PoolRepository } from '@cqo/server-database';
 
 /** What the enterprise files, first or again after a return (the texts trimmed by the service). */
 export type ApplicationFiling = Omit<EvaluationApplicationRequest, 'statement'> & { statement: string | null };
@@ -302,9 +303,7 @@ const TALENT_SELECT = `SELECT t.id, t.person_id, c.holder_name, t.certificate_id
  * Reads outside a transaction use the pool. A scope comes from the caller as a `ScopeSql`.
  */
 @Injectable()
-export class EvaluationRecordsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class EvaluationRecordsRepository extends PoolRepository {
   // -------------------------------------------------------------------------------------------
   // evaluation_application
   // -------------------------------------------------------------------------------------------

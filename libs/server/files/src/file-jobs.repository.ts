@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { type EntityManager, type QueryRunner } from 'typeorm';
 import type { ApiErrorDetail, AttachmentExportSummary, FileJobInfo, FileJobKind, ImportResult, ListExportSummary, Role } from '@cqo/contracts';
+import { PoolRepository } from '@cqo/server-database';
 
 /** A `file_job` row as `SELECT *` reads it (the columns the user sees under their own names). */
 export interface FileJobRow extends Pick<FileJobInfo, 'id' | 'kind' | 'status' | 'params' | 'done' | 'total' | 'error'> {
@@ -76,9 +77,7 @@ export interface ExpiredJobRow {
  * checks, the files and the transactions; a write inside one takes its manager.
  */
 @Injectable()
-export class FileJobsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class FileJobsRepository extends PoolRepository {
   /** A connection of its own, taken from the pool now (the caller releases it). */
   async connection(): Promise<QueryRunner> {
     const runner = this.dataSource.createQueryRunner();
@@ -176,10 +175,6 @@ export class FileJobsRepository {
     return u ?? null;
   }
 
-  /** The pool's manager, for the import runs' retention (a helper of the imports) outside any transaction. */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
 
   /** Deletes the jobs expired at `now` that are not queued or running; their object keys. */
   async deleteExpired(now: Date): Promise<ExpiredJobRow[]> {

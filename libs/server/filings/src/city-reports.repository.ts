@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type { CityReportSnapshot, ReportStatus } from '@cqo/contracts';
+import { PoolRepository } from '@cqo/server-database';
 
 /** A row of `city_report` with its reviewer's name, as the detail and the writes read it. */
 export interface CityReportRow {
@@ -68,14 +69,7 @@ const SELECT = `SELECT c.id, c.region_code, c.year, c.status, c.version, c.narra
  * run in a transaction take its manager first; the others read or write on their own connection.
  */
 @Injectable()
-export class CityReportsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** The pool's manager, for the reads of a page outside any transaction. */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
-
+export class CityReportsRepository extends PoolRepository {
   /** Every 市州 whose path matches `pathLike`, with its report of `year` if any, by code. */
   list(pathLike: string, year: number): Promise<CityReportListRow[]> {
     return this.dataSource.query(

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type { FilingSettings, UpdateFilingSettingsRequest } from '@cqo/contracts';
 import { filingSettingsFor } from './region-figures';
+import { PoolRepository } from '@cqo/server-database';
 
 /** A province's calendar of a year as saved: the request's dates and days, who and when. */
 export interface FilingSettingWrite {
@@ -20,18 +21,12 @@ export interface FilingSettingWrite {
  * inside a transaction takes its manager.
  */
 @Injectable()
-export class FilingSettingsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class FilingSettingsRepository extends PoolRepository {
   /** The settings in force for a province and year: the saved row, or the defaults. */
   forYear(m: EntityManager, provinceCode: string, year: number): Promise<FilingSettings> {
     return filingSettingsFor(m, provinceCode, year);
   }
 
-  /** The pool's manager, for a read outside any transaction. */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
 
   /** Saves a province's calendar of a year, replacing the one saved. */
   async upsert(m: EntityManager, w: FilingSettingWrite): Promise<void> {

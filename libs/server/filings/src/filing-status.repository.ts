@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { FILING_STATUS_SORT_KEYS } from '@cqo/contracts';
 import type { FilingStatusQuery, FilingStatusSortKey, ReportStatus } from '@cqo/contracts';
 import { subtreePattern } from '@cqo/policy';
 import { inRegionSql } from '@cqo/server-auth';
 import { orderBySort } from '@cqo/server-common';
 import { ACTIVE_ON } from '@cqo/server-eligibility';
+import { PoolRepository } from '@cqo/server-database';
 
 /** Enterprises of a subtree expected to report for a year, with their report (if any): $1 pattern, $2 year, $3 window opening. */
 export const EXPECTED_SQL = `SELECT e.id, e.name, e.credit_code, e.region_code, e.region_path,
@@ -52,9 +52,7 @@ export interface FilingStatusScope {
  * `OUTSTANDING` are shared with the 催报 of RemindersRepository.
  */
 @Injectable()
-export class FilingStatusRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class FilingStatusRepository extends PoolRepository {
   /** The count of the list filtered by `status`, and of the enterprises in it that filed though not expected. */
   async counts(s: FilingStatusScope, status: FilingStatusQuery['status']): Promise<FilingStatusCounts> {
     const [counts]: FilingStatusCounts[] = await this.dataSource.query(

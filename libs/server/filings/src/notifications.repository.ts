@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type { NotificationKind } from '@cqo/contracts';
 import { inRegionSql } from '@cqo/server-auth';
+import { PoolRepository } from '@cqo/server-database';
 
 /** Who gets a notification: users picked by a SQL condition over `app_user u` (active users only). */
 export type Recipients =
@@ -47,9 +48,7 @@ export interface NotificationCounts {
  * once per (user, dedupe key); the creates run in the caller's transaction and take its manager.
  */
 @Injectable()
-export class NotificationsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class NotificationsRepository extends PoolRepository {
   /** Creates `n` for each active recipient that has not had its dedupe key; who got it. */
   insert(m: EntityManager, to: Recipients, n: NotificationText, at: Date): Promise<CreatedNotificationRow[]> {
     const params: unknown[] = [n.kind, n.title, n.body, n.link, n.dedupeKey, at];

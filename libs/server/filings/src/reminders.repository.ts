@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import { subtreePattern, type AnnualTrainingRule } from '@cqo/policy';
 import { inRegion } from '@cqo/server-auth';
 import { ACTIVE_ON } from '@cqo/server-eligibility';
 import { shortfallJudgedSql } from '@cqo/server-training';
 import { EXPECTED_SQL, OUTSTANDING, type FilingStatusScope } from './filing-status.repository';
+import { PoolRepository } from '@cqo/server-database';
 
 /** A chase to record: its subjects (`enterprise:<id>`, `city:<code>`), year, China day, kind and sender. */
 export interface ChaseLog {
@@ -56,9 +57,7 @@ export interface ShortfallRow {
  * is to be told of (issue 22). The chases run in the caller's transaction and take its manager.
  */
 @Injectable()
-export class RemindersRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class RemindersRepository extends PoolRepository {
   /** Whether an enterprise lies in the subtree of `path`. */
   async enterpriseIn(enterpriseId: string, path: string): Promise<boolean> {
     const params: unknown[] = [enterpriseId];
@@ -66,10 +65,6 @@ export class RemindersRepository {
     return !!e;
   }
 
-  /** The pool's manager, for the status view's figures (region-figures.ts) outside any transaction. */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
 
   /** The outstanding enterprises of a subtree and year (of `ids` only, when given). */
   async outstandingIds(m: EntityManager, s: FilingStatusScope, ids: string[] | undefined): Promise<string[]> {

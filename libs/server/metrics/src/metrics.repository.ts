@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { PoolRepository } from '@cqo/server-database';
 
 /** The outbox rows not yet done, by state, and the oldest one still to do. */
 export interface OutboxStateRow {
@@ -21,9 +21,7 @@ export interface SnapshotBuiltRow {
  * file jobs): on the pool, outside any transaction, and never a write.
  */
 @Injectable()
-export class MetricsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class MetricsRepository extends PoolRepository {
   /** The outbox's backlog: rows pending, relayed and given up, and the oldest still to do. */
   async outboxState(): Promise<OutboxStateRow> {
     const [o]: OutboxStateRow[] = await this.dataSource.query(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type { AssessmentWeights, StatCounts, StatTarget } from '@cqo/contracts';
+import { PoolRepository } from '@cqo/server-database';
 
 /** A region with its snapshot total for a year (a row of `snapshotFigures`). */
 export interface SnapshotRow extends RegionWithChildren {
@@ -34,14 +35,7 @@ export interface StatSettingRow {
  * the caches and the rules and holds no SQL.
  */
 @Injectable()
-export class StatsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** The pool's manager, for reads outside any transaction. */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
-
+export class StatsRepository extends PoolRepository {
   /**
    * The region and its children for a year from the current snapshot, if it holds that year (and
    * `asOf`, when given): one statement, so never half of two runs. Empty when it does not.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import type { TrainingYearHours } from '@cqo/contracts';
+import { PoolRepository } from '@cqo/server-database';
 
 /** A row of `training_certificate` with the person's name and the enterprise's, as the certificate's pages read it. */
 export interface HoursCertificateRow {
@@ -50,9 +51,7 @@ const CERT_SELECT = `SELECT c.code, c.person_id, p.name AS person_name, e.name A
  * on the pool.
  */
 @Injectable()
-export class HoursCertificatesRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class HoursCertificatesRepository extends PoolRepository {
   /** The person's certificate of `year` not yet superseded, or null. */
   async current(m: EntityManager, personId: string, year: number): Promise<{ code: string; content_hash: string } | null> {
     const [current]: { code: string; content_hash: string }[] = await m.query(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import {
   SHORTFALL_SORT_KEYS,
   type Page,
@@ -10,7 +10,7 @@ import {
 } from '@cqo/contracts';
 import type { AnnualTrainingRule } from '@cqo/policy';
 import { orderBySort, queryWherePage, type Actor, type PageQueryFields } from '@cqo/server-common';
-import { LEDGER_HASH_COLUMNS, type ChainedRecord, type LedgerContent, type LedgerDraft } from '@cqo/server-database';
+import { LEDGER_HASH_COLUMNS, type ChainedRecord, type LedgerContent, PoolRepository, type LedgerDraft } from '@cqo/server-database';
 import { findErrorReport } from '@cqo/server-imports';
 import type { FileStorage } from '@cqo/server-storage';
 
@@ -199,9 +199,7 @@ const ID = /^[0-9a-f-]{36}$/i;
  * methods that run in a transaction take its manager first, the others read on the pool.
  */
 @Injectable()
-export class TrainingRecordsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class TrainingRecordsRepository extends PoolRepository {
   // -------------------------------------------------------------------------------------------
   // training_record: the ledger
   // -------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import { VIOLATION_SORT_KEYS, type Page, type ViolationItem, type ViolationSortKey, type ViolationStatus } from '@cqo/contracts';
 import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
+import { PoolRepository } from '@cqo/server-database';
 
 /** A row of `violation` with its enterprise, region and person, as the lists and the item read it. */
 export interface ViolationRow {
@@ -86,9 +87,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * in a transaction take its manager first.
  */
 @Injectable()
-export class ViolationsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class ViolationsRepository extends PoolRepository {
   /** The enterprise a violation is recorded against (id and region), or null. */
   async enterprise(id: string): Promise<{ id: string; region_path: string } | null> {
     if (!UUID.test(id)) return null;
