@@ -199,14 +199,12 @@ export class EvaluationCertificatesService {
   // -------------------------------------------------------------------------------------------
 
   async setStatus(actor: Actor, id: string, dto: CertificateStatusRequest): Promise<CertificateDetail> {
-    await this.changeOwn(actor, id, 'evaluation.certificate.status', async (m, cert, told) => {
+    return this.moveOwn(actor, id, 'evaluation.certificate.status', (cert) => {
       if (!MANUAL_CERTIFICATE_MOVES[cert.status].includes(dto.status)) {
         throw AppException.conflict(`证书当前状态为“${WHAT[cert.status]}”，不能改为“${WHAT[dto.status]}”`);
       }
-      await this.changeStatus(m, cert.id, cert.status, dto.status, dto.reason.trim(), actor, null, { told });
-      return { from: cert.status, to: dto.status, reason: dto.reason };
+      return { to: dto.status, reason: dto.reason.trim(), details: { to: dto.status, reason: dto.reason } };
     });
-    return this.detail(actor, id);
   }
 
   async clearReviewFlag(actor: Actor, id: string, note: string): Promise<CertificateDetail> {
@@ -330,13 +328,11 @@ export class EvaluationCertificatesService {
 
   /** An officer of the body confirms the revocation a violation called for (001 §11 声明证书作废). */
   async confirmRevocation(actor: Actor, id: string, reason: string): Promise<CertificateDetail> {
-    await this.changeOwn(actor, id, 'evaluation.certificate.revoke_confirm', async (m, cert, told) => {
+    return this.moveOwn(actor, id, 'evaluation.certificate.revoke_confirm', (cert) => {
       if (!cert.revocation_pending_violation_id) throw AppException.conflict('该证书没有待确认的作废');
       const text = `${cert.revocation_pending_reason ?? ''}；确认作废：${reason.trim()}`;
-      await this.changeStatus(m, cert.id, cert.status, 'revoked', text, actor, null, { told });
-      return { from: cert.status, violationId: cert.revocation_pending_violation_id, reason };
+      return { to: 'revoked', reason: text, details: { violationId: cert.revocation_pending_violation_id, reason } };
     });
-    return this.detail(actor, id);
   }
 
   /** An officer decides against revoking: the pending revocation goes, the suspension stays (a reinstatement is a status change). */
@@ -354,6 +350,24 @@ export class EvaluationCertificatesService {
    * (404 outside the body), `work` answers the audit row's details; what it tells (`told`) is
    * delivered once the change has committed.
    */
+  /**
+   * An officer moves one of the body's certificates to another status, as a `changeOwn`: `move`
+   * checks the certificate and says where to and why; the audit row's details start with `from`.
+   */
+  private async moveOwn(
+    actor: Actor,
+    id: string,
+    action: string,
+    move: (cert: LockedCertificate) => { to: CertificateStatus; reason: string; details: Record<string, unknown> },
+  ): Promise<CertificateDetail> {
+    await this.changeOwn(actor, id, action, async (m, cert, told) => {
+      const { to, reason, details } = move(cert);
+      await this.changeStatus(m, cert.id, cert.status, to, reason, actor, null, { told });
+      return { from: cert.status, ...details };
+    });
+    return this.detail(actor, id);
+  }
+
   private async changeOwn(
     actor: Actor,
     id: string,
