@@ -13,6 +13,8 @@ module.exports = {
       // The dashboard's pure TS modules are unit-tested next to them (apps/web/src/**/*.spec.ts: utils,
       // composables, a view's form logic); its components are covered by the browser tests.
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/web/(?!src/)'],
+      // The dashboard's own `@/…` alias (vite.config.mts), for its composables' specs.
+      moduleNameMapper: { ...preset.moduleNameMapper, '^@/(.*)$': '<rootDir>/apps/web/src/$1' },
     },
     {
       ...preset,

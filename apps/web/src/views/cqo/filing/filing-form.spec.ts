@@ -1,7 +1,7 @@
 // The filing form's checks (filing-form.ts beside it): pure, importing only @cqo/contracts and
 // @cqo/policy, so the unit project runs them (jest.config.js runs apps/web/src/**/*.spec.ts).
 import { BUILT_IN_PROFILES, termRuleOf } from '@cqo/policy';
-import { checkField, emptyForm, termNote, usualTermEnd, type FilingContext } from './filing-form';
+import { blankPerson, checkField, emptyForm, termNote, usualTermEnd, type FilingContext } from './filing-form';
 
 const HUBEI = BUILT_IN_PROFILES.find((p) => p.name === 'hubei-2021')!;
 const context: FilingContext = {
@@ -40,5 +40,14 @@ describe('filing form: age and experience are libs/policy checkPlausibility, as 
   it('(b) years in quality at most age − 14: 26 years at 40 are plausible, 27 are not', () => {
     expect(checkField('yearsInQuality', { ...filled, birthMonth: '1986-01', yearsInQuality: 26 }, context)).toBeNull();
     expect(checkField('yearsInQuality', { ...filled, birthMonth: '1986-01', yearsInQuality: 27 }, context)).toEqual({ key: 'yearsTooMany', params: undefined });
+  });
+});
+
+describe('a replacement starts the person blank, and only the person', () => {
+  it('blanks the 17 fields of the person; the term, the change and its texts are not among them', () => {
+    const person = blankPerson();
+    expect(Object.keys(person)).toHaveLength(17);
+    expect(person).toMatchObject({ name: '', phone: '', birthMonth: '', yearsInQuality: null, declarations: [] });
+    for (const filing of ['appointedOn', 'termEnd', 'explanation', 'changeKind', 'effectiveOn', 'reason']) expect(person).not.toHaveProperty(filing);
   });
 });

@@ -82,26 +82,12 @@ export const FILING_FIELDS: readonly FilingField[] = [
   'reason',
 ];
 
+/** The fields of the filing itself rather than of the person (the term, the change, the texts). */
+const FILING_ONLY = ['appointedOn', 'termEnd', 'explanation', 'changeKind', 'effectiveOn', 'reason'] as const satisfies readonly FilingField[];
+type PersonField = Exclude<FilingField, (typeof FILING_ONLY)[number]>;
+
 /** The fields a change of the same person keeps; a replacement starts them blank. */
-const PERSON_FIELDS = [
-  'name',
-  'gender',
-  'birthMonth',
-  'phone',
-  'positionTitle',
-  'positionLevel',
-  'concurrentPost',
-  'education',
-  'qualificationType',
-  'qualificationLevel',
-  'qualityRelated',
-  'yearsInQuality',
-  'authorisationCertNo',
-  'initialTrainingHours',
-  'initialTrainingCertNo',
-  'initialTrainingCompletedOn',
-  'declarations',
-] as const satisfies readonly FilingField[];
+const PERSON_FIELDS = FILING_FIELDS.filter((field): field is PersonField => !(FILING_ONLY as readonly FilingField[]).includes(field));
 
 export function emptyForm(day: string): FilingForm {
   return {
@@ -142,7 +128,7 @@ export function formFrom(current: AppointmentDetail, day: string): FilingForm {
   };
 }
 
-export function personOf(current: AppointmentDetail): Pick<FilingForm, (typeof PERSON_FIELDS)[number]> {
+export function personOf(current: AppointmentDetail): Pick<FilingForm, PersonField> {
   return {
     name: current.name,
     gender: current.gender,
@@ -164,11 +150,11 @@ export function personOf(current: AppointmentDetail): Pick<FilingForm, (typeof P
   };
 }
 
-export function blankPerson(): Pick<FilingForm, (typeof PERSON_FIELDS)[number]> {
+export function blankPerson(): Pick<FilingForm, PersonField> {
   const blank = emptyForm('');
   return Object.fromEntries(PERSON_FIELDS.map((field) => [field, blank[field]])) as Pick<
     FilingForm,
-    (typeof PERSON_FIELDS)[number]
+    PersonField
   >;
 }
 
