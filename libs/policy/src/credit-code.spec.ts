@@ -1,4 +1,4 @@
-import { computeCreditCodeCheckChar, computeOrgCodeCheckChar, validateCreditCode } from './credit-code';
+import { CREDIT_CODE_PATTERN, computeCreditCodeCheckChar, computeOrgCodeCheckChar, validateCreditCode } from './credit-code';
 
 describe('GB 32100-2015 credit code', () => {
   // Published codes of real organisations (printed on their licences).
@@ -28,5 +28,14 @@ describe('GB 32100-2015 credit code', () => {
 
   it('computes the GB 11714 organisation-code check', () => {
     expect(computeOrgCodeCheckChar('80210043')).toBe('3');
+  });
+});
+
+describe('GB 32100-2015 credit code shape (the forms check it before the request)', () => {
+  it('takes 18 characters of the code alphabet and refuses I, O, S, V, Z, lower case and other lengths', () => {
+    expect(CREDIT_CODE_PATTERN.test('91420100MA4KXXXX0A')).toBe(true);
+    for (const bad of ['91420100MA4KXXXX0I', '91420100MA4KXXXX0O', '91420100MA4KXXXX0S', '91420100MA4KXXXX0V', '91420100MA4KXXXX0Z', '91420100ma4kxxxx0a', '91420100MA4KXXXX0', '91420100MA4KXXXX0AB']) {
+      expect(CREDIT_CODE_PATTERN.test(bad)).toBe(false);
+    }
   });
 });

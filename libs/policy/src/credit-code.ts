@@ -5,6 +5,8 @@
  * The code alphabet excludes I, O, S, V and Z.
  */
 export const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+/** The code's shape alone (18 characters of the alphabet), for a form's check before the request; `validateCreditCode` checks the rest. */
+export const CREDIT_CODE_PATTERN = new RegExp(`^[${CREDIT_CODE_ALPHABET}]{18}$`);
 const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
 
