@@ -1,4 +1,4 @@
-import { maskPhone, maskPhonesInText } from './masking';
+import { MOBILE_PHONE_PATTERN, maskPhone, maskPhonesInText } from './masking';
 
 describe('phone masking', () => {
   it('masks the middle four digits of a mobile number', () => {
@@ -9,5 +9,12 @@ describe('phone masking', () => {
   });
   it('keeps empty values empty', () => {
     expect(maskPhone(null)).toBeNull();
+  });
+});
+
+describe('a mainland mobile number (the filing form, the roster, the DTO and the subscriber all check this one)', () => {
+  it('is 11 digits starting 13–19', () => {
+    expect(['13800001234', '19912345678'].map((p) => MOBILE_PHONE_PATTERN.test(p))).toEqual([true, true]);
+    expect(['12800001234', '1380000123', '138000012345', '1380000123a', '02787654321'].map((p) => MOBILE_PHONE_PATTERN.test(p))).toEqual([false, false, false, false, false]);
   });
 });

@@ -1,3 +1,6 @@
+/** A mainland mobile number (11 digits, 1 then 3–9): the CQO's and a subscriber's phone (SPEC §2; the column's CHECK). */
+export const MOBILE_PHONE_PATTERN = /^1[3-9]\d{9}$/;
+
 /** 138****1234: personal phone numbers are masked in lists and logs (SPEC §1). */
 export function maskPhone(phone: string | null | undefined): string | null {
   if (!phone) return phone ?? null;

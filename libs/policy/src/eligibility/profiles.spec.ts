@@ -1,5 +1,5 @@
 import type { PolicyProfile, RuleDefinition, RuleKind } from '@cqo/contracts';
-import { allDeclarationIds, BUILT_IN_PROFILES, builtInProfile, DEFAULT_PROFILE, declarationsOf, defaultProfileFor, parseProfileRef, profileInForce, profileRef, termYearsOf } from './profiles';
+import { allDeclarationIds, BUILT_IN_PROFILES, builtInProfile, DEFAULT_PROFILE, declarationsOf, defaultProfileFor, parseProfileRef, PROFILE_NAME_PATTERN, PROFILE_REF_PATTERN, profileInForce, profileRef, termYearsOf } from './profiles';
 import { validateProfile } from './validate-profile';
 
 const HUBEI = builtInProfile('hubei-2021');
@@ -239,5 +239,18 @@ describe('defaultProfileFor', () => {
     expect(defaultProfileFor('110000')).toBe('hubei-2021@1');
     expect(defaultProfileFor('')).toBe('hubei-2021@1');
     expect(DEFAULT_PROFILE).toBe('hubei-2021@1');
+  });
+});
+
+describe('profile names and references (the policy form, the DTOs and parseProfileRef share them)', () => {
+  it('a name is lower-case letters, digits and hyphens, 2–47 long, not starting with a hyphen', () => {
+    expect(['hubei-2021', 'zj', 'a'.repeat(47)].every((n) => PROFILE_NAME_PATTERN.test(n))).toBe(true);
+    expect(['Hubei-2021', '-hubei', 'h', 'a'.repeat(48), 'hubei_2021', 'hubei-2021@2'].some((n) => PROFILE_NAME_PATTERN.test(n))).toBe(false);
+  });
+
+  it('a reference is a name, optionally @version', () => {
+    expect(PROFILE_REF_PATTERN.exec('hubei-2021@2')?.slice(1)).toEqual(['hubei-2021', '2']);
+    expect(PROFILE_REF_PATTERN.exec('hubei-2021')?.slice(1)).toEqual(['hubei-2021', undefined]);
+    expect(PROFILE_REF_PATTERN.test('hubei-2021@')).toBe(false);
   });
 });

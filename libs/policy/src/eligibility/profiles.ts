@@ -120,9 +120,14 @@ export function profileRef(p: Pick<PolicyProfile, 'name' | 'version'>): string {
   return `${p.name}@${p.version}`;
 }
 
+/** A profile's name: lower-case letters, digits and hyphens, 2–47 characters (`hubei-2021`). */
+export const PROFILE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,46}$/;
+/** A reference to a profile: its name, optionally `@version` (`hubei-2021@2`). */
+export const PROFILE_REF_PATTERN = /^([a-z0-9][a-z0-9-]{1,46})(?:@(\d{1,6}))?$/;
+
 /** `hubei-2021@2` → {name, version}; `hubei-2021` → the latest version among `available`. */
 export function parseProfileRef(ref: string, available: readonly PolicyProfile[]): PolicyProfile | null {
-  const m = /^([a-z0-9][a-z0-9-]{1,46})(?:@(\d{1,6}))?$/.exec(ref.trim());
+  const m = PROFILE_REF_PATTERN.exec(ref.trim());
   if (!m) return null;
   const versions = available.filter((p) => p.name === m[1]);
   if (m[2] === undefined) return versions.reduce<PolicyProfile | null>((best, p) => (!best || p.version > best.version ? p : best), null);

@@ -8,6 +8,7 @@ import {
   type SizeClass,
 } from '@cqo/contracts';
 import { validateCreditCode } from '../credit-code';
+import { MOBILE_PHONE_PATTERN } from '../masking';
 import { parseSheetDate, sheetCellText, type SheetCellValue } from '../sheet-cells';
 import type { EligibilityFacts } from '../eligibility/evaluate';
 import { checkPlausibility } from '../eligibility/plausibility';
@@ -91,7 +92,6 @@ export interface RosterRowContext {
 
 export type RosterRowResult = { blank: true } | { blank: false; row: RosterRow | null; errors: RosterCellError[] };
 
-const PHONE = /^1[3-9]\d{9}$/;
 
 /** 出生年月: a date cell (Excel turns 1980-05 into 1 May 1980), or text 1980-05, 1980/5, 1980.05, 1980年5月, 198005. */
 export function parseRosterMonth(v: RosterCell): string | null {
@@ -268,7 +268,7 @@ function validateCqo(
   const declared = text['任职承诺'] === '是' ? true : text['任职承诺'] === '否' ? false : null;
   if (text['任职承诺'] && declared === null) bad('任职承诺', '任职承诺应为“是”（已作出任职条件中的全部承诺）或“否”');
   const phone = text['联系电话'].replace(/[\s-]/g, '');
-  if (phone && !PHONE.test(phone)) bad('联系电话', '联系电话应为11位手机号码');
+  if (phone && !MOBILE_PHONE_PATTERN.test(phone)) bad('联系电话', '联系电话应为11位手机号码');
 
   if (!gender || !birthMonth || !positionLevel || !education || !qualificationType || qualityRelated === null || !appointedOn || declared === null) return null;
   return {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { chinaDate, maskEmail, maskPhone } from '@cqo/policy';
+import { MOBILE_PHONE_PATTERN, chinaDate, maskEmail, maskPhone } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { AccountsRepository } from '@cqo/server-auth';
 import { APP_CONFIG, AppException, Clock, isoOrNull, type Actor, type AppConfig } from '@cqo/server-common';
@@ -48,7 +48,6 @@ export interface MessagePreferences {
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const PHONE = /^1[3-9][0-9]{9}$/;
 
 export function maskAddress(channel: MessageChannel, address: string | null): string | null {
   return channel === 'email' ? maskEmail(address) : maskPhone(address);
@@ -168,7 +167,7 @@ export class MessagingService {
     const email = dto.email === undefined ? undefined : dto.email?.trim() || null;
     const phone = dto.phone === undefined ? undefined : dto.phone?.trim() || null;
     if (email && (email.length > 254 || !EMAIL.test(email))) details.push({ field: 'email', code: 'invalid', message: '电子邮箱格式不正确' });
-    if (phone && !PHONE.test(phone)) details.push({ field: 'phone', code: 'invalid', message: '手机号码应为 11 位大陆手机号' });
+    if (phone && !MOBILE_PHONE_PATTERN.test(phone)) details.push({ field: 'phone', code: 'invalid', message: '手机号码应为 11 位大陆手机号' });
     for (const k of ['email_enabled', 'sms_enabled'] as const) {
       if (dto[k] !== undefined && typeof dto[k] !== 'boolean') details.push({ field: k, code: 'invalid', message: '开关应为 true 或 false' });
     }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { EDUCATION_LEVELS, GENDERS, POSITION_LEVELS, QUALIFICATION_LEVELS, QUALIFICATION_TYPES, type ChangeAppointmentRequest, type DismissAppointmentRequest, type EducationLevel, type FileAppointmentRequest, type Gender, type PositionLevel, type QualificationLevel, type QualificationType } from '@cqo/contracts';
+import { MOBILE_PHONE_PATTERN } from '@cqo/policy';
 import { FieldLabel } from '@cqo/server-common';
 
 const DATE = { strict: true } as const;
@@ -20,7 +21,7 @@ export class FileAppointmentDto implements FileAppointmentRequest {
   @ApiProperty({ example: '1980-05' }) @FieldLabel('出生年月') @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '出生年月应为YYYY-MM格式，如1980-05' })
   birthMonth!: string;
 
-  @ApiProperty({ example: '13800001234' }) @FieldLabel('联系电话') @Matches(/^1[3-9]\d{9}$/, { message: '联系电话应为11位手机号码' })
+  @ApiProperty({ example: '13800001234' }) @FieldLabel('联系电话') @Matches(MOBILE_PHONE_PATTERN, { message: '联系电话应为11位手机号码' })
   phone!: string;
 
   @ApiProperty() @FieldLabel('职务') @IsString() @IsNotEmpty({ message: '职务不能为空' }) @MaxLength(32, { message: '职务不能超过32个字符' })

@@ -9,7 +9,7 @@ import type {
   QualificationType,
   Verdict,
 } from '@cqo/contracts';
-import { APPOINTMENT_AGE_MAX, APPOINTMENT_AGE_MIN, checkPlausibility, checkTerm, isIsoDate, termEndFor, type TermRule } from '@cqo/policy';
+import { APPOINTMENT_AGE_MAX, APPOINTMENT_AGE_MIN, MOBILE_PHONE_PATTERN, checkPlausibility, checkTerm, isIsoDate, termEndFor, type TermRule } from '@cqo/policy';
 
 // The filing form's state and its checks, as pure functions: the same checks drive the form's
 // messages and decide when the form is complete enough for a live preview. They mirror the API's
@@ -22,7 +22,6 @@ export const REASON_MAX = 500;
 export const EXPLANATION_MAX = 1000;
 export const YEARS_MAX = 60;
 export const HOURS_MAX = 500;
-export const PHONE_PATTERN = /^1[3-9]\d{9}$/;
 const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export type ChangeKind = ChangeAppointmentRequest['changeKind'];
@@ -225,7 +224,7 @@ export function checkField(field: FilingField, form: FilingForm, context: Filing
       return null;
     case 'phone':
       if (!form.phone.trim()) return problem('phoneRequired');
-      return PHONE_PATTERN.test(form.phone.trim()) ? null : problem('phoneFormat');
+      return MOBILE_PHONE_PATTERN.test(form.phone.trim()) ? null : problem('phoneFormat');
     case 'positionTitle':
       if (!form.positionTitle.trim()) return problem('positionTitleRequired');
       return optionalText(form.positionTitle, POSITION_TITLE_MAX);
