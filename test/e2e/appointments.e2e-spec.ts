@@ -153,7 +153,7 @@ describe('CQO appointments (real Postgres)', () => {
     expect(list.body.total).toBe(0);
   });
 
-  it('refuses a future appointment date and a negative year count with Chinese field errors, writing nothing', async () => {
+  it('refuses a future appointment date, a negative year count and fields over their limits with Chinese field errors, writing nothing', async () => {
     const e = await enterpriseWithUser();
     const future = await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', e.auth).send(eligibleFiling({ appointedOn: addDays(today, 1) })).expect(400);
     expect(future.body.details).toEqual([{ field: 'appointedOn', code: 'future', message: '聘任日期不能晚于今天' }]);
@@ -161,6 +161,14 @@ describe('CQO appointments (real Postgres)', () => {
     expect(negative.body.details).toEqual([expect.objectContaining({ field: 'yearsInQuality', message: '从事质量管理工作年限不能为负数' })]);
     const badPhone = await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', e.auth).send(eligibleFiling({ phone: '12345' })).expect(400);
     expect(badPhone.body.details[0]).toMatchObject({ field: 'phone', message: '联系电话应为11位手机号码' });
+    // The limits the filing form shows first (APPOINTMENT_LIMITS): one character over is refused under its field.
+    const long = await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', e.auth).send(eligibleFiling({ name: '王'.repeat(33), yearsInQuality: 61 })).expect(400);
+    expect(long.body.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'name', message: '姓名不能超过32个字符' }),
+        expect.objectContaining({ field: 'yearsInQuality', message: '从事质量管理工作年限不能超过60年' }),
+      ]),
+    );
     expect(await count(`SELECT count(*) AS n FROM appointment WHERE enterprise_id = $1`, [e.id])).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM cqo_person p WHERE p.name = '王质量' AND NOT EXISTS (SELECT 1 FROM appointment a WHERE a.person_id = p.id)`, [])).toBe(0);
   });

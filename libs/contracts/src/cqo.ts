@@ -2,6 +2,12 @@ import type { SortParam, ViolationSortKey } from './lists';
 // Chief Quality Officer appointments (聘任备案), eligibility verdicts, violations and policy
 // profiles: the shapes the API, the web app, the CLI and libs/policy share (SPEC §2, §3, §5).
 
+/**
+ * The lengths and ranges of an appointment filing's fields: the API's DTO refuses beyond them and
+ * the filing form says so under the field first (one copy for both).
+ */
+export const APPOINTMENT_LIMITS = { name: 32, positionTitle: 32, certNo: 64, reason: 500, explanation: 1000, yearsInQuality: 60, hours: 500 } as const;
+
 /** Enumerations use the Chinese terms of the import template (SPEC §8) as their values. */
 export const GENDERS = ['男', '女'] as const;
 export type Gender = (typeof GENDERS)[number];

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { EDUCATION_LEVELS, GENDERS, POSITION_LEVELS, QUALIFICATION_LEVELS, QUALIFICATION_TYPES, type ChangeAppointmentRequest, type DismissAppointmentRequest, type EducationLevel, type FileAppointmentRequest, type Gender, type PositionLevel, type QualificationLevel, type QualificationType } from '@cqo/contracts';
+import { APPOINTMENT_LIMITS, EDUCATION_LEVELS, GENDERS, POSITION_LEVELS, QUALIFICATION_LEVELS, QUALIFICATION_TYPES, type ChangeAppointmentRequest, type DismissAppointmentRequest, type EducationLevel, type FileAppointmentRequest, type Gender, type PositionLevel, type QualificationLevel, type QualificationType } from '@cqo/contracts';
 import { MOBILE_PHONE_PATTERN } from '@cqo/policy';
 import { FieldLabel } from '@cqo/server-common';
 
@@ -12,7 +12,7 @@ const dateMsg = (label: string) => ({ message: `${label}应为YYYY-MM-DD格式�
  * future, declarations the profile knows, term within the profile's limit) are in the service.
  */
 export class FileAppointmentDto implements FileAppointmentRequest {
-  @ApiProperty() @FieldLabel('姓名') @IsString() @IsNotEmpty({ message: '姓名不能为空' }) @MaxLength(32, { message: '姓名不能超过32个字符' })
+  @ApiProperty() @FieldLabel('姓名') @IsString() @IsNotEmpty({ message: '姓名不能为空' }) @MaxLength(APPOINTMENT_LIMITS.name, { message: `姓名不能超过${APPOINTMENT_LIMITS.name}个字符` })
   name!: string;
 
   @ApiProperty({ enum: GENDERS }) @FieldLabel('性别') @IsIn(GENDERS, { message: '性别应为“男”或“女”' })
@@ -24,7 +24,7 @@ export class FileAppointmentDto implements FileAppointmentRequest {
   @ApiProperty({ example: '13800001234' }) @FieldLabel('联系电话') @Matches(MOBILE_PHONE_PATTERN, { message: '联系电话应为11位手机号码' })
   phone!: string;
 
-  @ApiProperty() @FieldLabel('职务') @IsString() @IsNotEmpty({ message: '职务不能为空' }) @MaxLength(32, { message: '职务不能超过32个字符' })
+  @ApiProperty() @FieldLabel('职务') @IsString() @IsNotEmpty({ message: '职务不能为空' }) @MaxLength(APPOINTMENT_LIMITS.positionTitle, { message: `职务不能超过${APPOINTMENT_LIMITS.positionTitle}个字符` })
   positionTitle!: string;
 
   @ApiProperty({ enum: POSITION_LEVELS }) @FieldLabel('职务层级') @IsIn(POSITION_LEVELS, { message: `职务层级应为${POSITION_LEVELS.join('/')}之一` })
@@ -49,7 +49,7 @@ export class FileAppointmentDto implements FileAppointmentRequest {
   qualityRelated!: boolean;
 
   @ApiProperty() @FieldLabel('从事质量管理工作年限')
-  @IsInt({ message: '从事质量管理工作年限应为整数' }) @Min(0, { message: '从事质量管理工作年限不能为负数' }) @Max(60, { message: '从事质量管理工作年限不能超过60年' })
+  @IsInt({ message: '从事质量管理工作年限应为整数' }) @Min(0, { message: '从事质量管理工作年限不能为负数' }) @Max(APPOINTMENT_LIMITS.yearsInQuality, { message: `从事质量管理工作年限不能超过${APPOINTMENT_LIMITS.yearsInQuality}年` })
   yearsInQuality!: number;
 
   @ApiProperty({ type: [String] }) @FieldLabel('任职承诺') @IsArray() @ArrayMaxSize(20) @IsString({ each: true })
@@ -61,20 +61,20 @@ export class FileAppointmentDto implements FileAppointmentRequest {
   @ApiPropertyOptional({ nullable: true }) @FieldLabel('任期届满日期') @IsOptional() @IsDateString(DATE, dateMsg('任期届满日期'))
   termEnd!: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @FieldLabel('聘任授权证书编号') @IsOptional() @IsString() @MaxLength(64, { message: '聘任授权证书编号不能超过64个字符' })
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('聘任授权证书编号') @IsOptional() @IsString() @MaxLength(APPOINTMENT_LIMITS.certNo, { message: `聘任授权证书编号不能超过${APPOINTMENT_LIMITS.certNo}个字符` })
   authorisationCertNo!: string | null;
 
   @ApiPropertyOptional({ nullable: true }) @FieldLabel('任职培训学时') @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 1 }, { message: '任职培训学时应为数字' }) @Min(0, { message: '任职培训学时不能为负数' }) @Max(500, { message: '任职培训学时不能超过500' })
+  @IsNumber({ maxDecimalPlaces: 1 }, { message: '任职培训学时应为数字' }) @Min(0, { message: '任职培训学时不能为负数' }) @Max(APPOINTMENT_LIMITS.hours, { message: `任职培训学时不能超过${APPOINTMENT_LIMITS.hours}` })
   initialTrainingHours!: number | null;
 
-  @ApiPropertyOptional({ nullable: true }) @FieldLabel('任职培训证书编号') @IsOptional() @IsString() @MaxLength(64, { message: '任职培训证书编号不能超过64个字符' })
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('任职培训证书编号') @IsOptional() @IsString() @MaxLength(APPOINTMENT_LIMITS.certNo, { message: `任职培训证书编号不能超过${APPOINTMENT_LIMITS.certNo}个字符` })
   initialTrainingCertNo!: string | null;
 
   @ApiPropertyOptional({ nullable: true }) @FieldLabel('任职培训完成日期') @IsOptional() @IsDateString(DATE, dateMsg('任职培训完成日期'))
   initialTrainingCompletedOn!: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @FieldLabel('上报说明') @IsOptional() @IsString() @MaxLength(1000, { message: '上报说明不能超过1000个字符' })
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('上报说明') @IsOptional() @IsString() @MaxLength(APPOINTMENT_LIMITS.explanation, { message: `上报说明不能超过${APPOINTMENT_LIMITS.explanation}个字符` })
   explanation?: string | null;
 }
 
@@ -85,7 +85,7 @@ export class ChangeAppointmentDto extends FileAppointmentDto implements ChangeAp
   @ApiProperty({ example: '2026-06-01' }) @FieldLabel('变更生效日期') @IsDateString(DATE, dateMsg('变更生效日期'))
   effectiveOn!: string;
 
-  @ApiProperty() @FieldLabel('变更原因') @IsString() @IsNotEmpty({ message: '变更原因不能为空' }) @MaxLength(500, { message: '变更原因不能超过500个字符' })
+  @ApiProperty() @FieldLabel('变更原因') @IsString() @IsNotEmpty({ message: '变更原因不能为空' }) @MaxLength(APPOINTMENT_LIMITS.reason, { message: `变更原因不能超过${APPOINTMENT_LIMITS.reason}个字符` })
   reason!: string;
 }
 
@@ -93,7 +93,7 @@ export class DismissAppointmentDto implements DismissAppointmentRequest {
   @ApiProperty({ example: '2026-06-01' }) @FieldLabel('解聘日期') @IsDateString(DATE, dateMsg('解聘日期'))
   endedOn!: string;
 
-  @ApiProperty() @FieldLabel('解聘原因') @IsString() @IsNotEmpty({ message: '解聘原因不能为空' }) @MaxLength(500, { message: '解聘原因不能超过500个字符' })
+  @ApiProperty() @FieldLabel('解聘原因') @IsString() @IsNotEmpty({ message: '解聘原因不能为空' }) @MaxLength(APPOINTMENT_LIMITS.reason, { message: `解聘原因不能超过${APPOINTMENT_LIMITS.reason}个字符` })
   reason!: string;
 }
 

@@ -9,19 +9,20 @@ import type {
   QualificationType,
   Verdict,
 } from '@cqo/contracts';
+import { APPOINTMENT_LIMITS } from '@cqo/contracts';
 import { APPOINTMENT_AGE_MAX, APPOINTMENT_AGE_MIN, MOBILE_PHONE_PATTERN, checkPlausibility, checkTerm, isIsoDate, termEndFor, type TermRule } from '@cqo/policy';
 
 // The filing form's state and its checks, as pure functions: the same checks drive the form's
 // messages and decide when the form is complete enough for a live preview. They mirror the API's
 // validation so that a filer sees a problem before submitting.
 
-export const NAME_MAX = 32;
-export const POSITION_TITLE_MAX = 32;
-export const CERT_NO_MAX = 64;
-export const REASON_MAX = 500;
-export const EXPLANATION_MAX = 1000;
-export const YEARS_MAX = 60;
-export const HOURS_MAX = 500;
+export const NAME_MAX = APPOINTMENT_LIMITS.name;
+export const POSITION_TITLE_MAX = APPOINTMENT_LIMITS.positionTitle;
+export const CERT_NO_MAX = APPOINTMENT_LIMITS.certNo;
+export const REASON_MAX = APPOINTMENT_LIMITS.reason;
+export const EXPLANATION_MAX = APPOINTMENT_LIMITS.explanation;
+export const YEARS_MAX = APPOINTMENT_LIMITS.yearsInQuality;
+export const HOURS_MAX = APPOINTMENT_LIMITS.hours;
 const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export type ChangeKind = ChangeAppointmentRequest['changeKind'];
