@@ -72,6 +72,9 @@ describe('violations: voiding (real Postgres)', () => {
     expect((await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'violation.void' AND object_id = $1 AND result = 'denied'`, [v.id]))[0].n).toBe(1);
     const blank = await api().post(`/api/violations/${v.id}/void`).set('Authorization', wuhan).send({ reason: '  ' }).expect(400);
     expect(blank.body.details[0]).toMatchObject({ field: 'reason', message: '请填写撤销理由' });
+    // VIOLATION_LIMITS.voidReason, which the void dialog also counts down: one character over is refused.
+    const long = await api().post(`/api/violations/${v.id}/void`).set('Authorization', wuhan).send({ reason: '误'.repeat(1001) }).expect(400);
+    expect(long.body.details[0]).toMatchObject({ field: 'reason', message: '撤销理由不能超过1000个字符' });
     await api().post(`/api/violations/not-an-id/void`).set('Authorization', wuhan).send({ reason: '录入错误' }).expect(404);
 
     const voided = await api().post(`/api/violations/${v.id}/void`).set('Authorization', wuhan).send({ reason: '当事人认定有误，系同名人员', version: v.version }).expect(200);

@@ -65,6 +65,9 @@ export interface Page<T> {
   pageSize: number;
 }
 
+/** The lengths of an enterprise's name and of the closing note and a change request's rejection reason (DTOs and web forms). */
+export const ENTERPRISE_LIMITS = { name: 100, closingNote: 500, rejectReason: 500 } as const;
+
 export const SIZE_CLASSES = ['大型', '中型', '小型', '微型'] as const;
 export type SizeClass = (typeof SIZE_CLASSES)[number];
 export const OWNERSHIP_TYPES = ['国有', '民营', '外资', '其他'] as const;

@@ -27,6 +27,9 @@ export type QualificationType = (typeof QUALIFICATION_TYPES)[number];
 export const QUALIFICATION_LEVELS = ['初级', '中级', '副高级', '正高级'] as const;
 export type QualificationLevel = (typeof QUALIFICATION_LEVELS)[number];
 
+/** The lengths of a violation's texts (the DTOs refuse beyond them; the web dialogs say so first). */
+export const VIOLATION_LIMITS = { sourceDocument: 200, description: 2000, note: 1000, voidReason: 1000 } as const;
+
 /**
  * Violation types (SPEC §5). `损害合法权益` is not in SPEC's list but is a disqualification of
  * 001 5.1.5 c); the seed wins, so it is a type of its own.

@@ -18,6 +18,8 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
 export const TRAINING_HOUR_STEP = 0.5;
 /** At most this many hours per calendar day of a course. */
 export const TRAINING_MAX_HOURS_PER_DAY = 8;
+/** The lengths of a training record's texts and of a reversal's reason (the DTO, libs/policy and the web dialogs share them). */
+export const TRAINING_LIMITS = { text: 200, certificateNo: 64, reverseReason: 500 } as const;
 
 export interface TrainingRecordItem {
   id: string;

@@ -1,4 +1,4 @@
-import { TRAINING_CATEGORIES, TRAINING_HOUR_STEP, TRAINING_MAX_HOURS_PER_DAY, type ApiErrorDetail, type TrainingCategory } from '@cqo/contracts';
+import { TRAINING_CATEGORIES, TRAINING_HOUR_STEP, TRAINING_LIMITS, TRAINING_MAX_HOURS_PER_DAY, type ApiErrorDetail, type TrainingCategory } from '@cqo/contracts';
 import { daysBetween, isIsoDate } from '../eligibility/dates';
 
 // Field-level checks of one training record (SPEC §4), shared by the form, the API and the
@@ -14,8 +14,8 @@ export interface TrainingRecordInput {
   certificateNo?: unknown;
 }
 
-const TEXT_MAX = 200;
-const CERTIFICATE_MAX = 64;
+const TEXT_MAX = TRAINING_LIMITS.text;
+const CERTIFICATE_MAX = TRAINING_LIMITS.certificateNo;
 /** Letters (including Chinese), digits, `-`, `_`, `/` and inner spaces. */
 const CERTIFICATE_NO = /^[\p{L}\p{N}\-_/ ]+$/u;
 const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;

@@ -1,12 +1,13 @@
 import type { FormItemRule } from 'element-plus';
 import type { AwardDraft } from './award-draft';
+import { ENTERPRISE_LIMITS } from '@cqo/contracts';
 
 // The checks the enterprise's own fields get in both forms that take them: registering an
 // enterprise (create-enterprise-dialog) and editing it (enterprise-form). The server checks the
 // same again; these say it under the field before the request.
 
-/** An enterprise name's longest length (the column and the server's DTO). */
-export const NAME_MAX_LENGTH = 100;
+/** An enterprise name's longest length (ENTERPRISE_LIMITS, as the server's DTO). */
+export const NAME_MAX_LENGTH = ENTERPRISE_LIMITS.name;
 
 type Translate = (key: string, params?: Record<string, unknown>) => string;
 

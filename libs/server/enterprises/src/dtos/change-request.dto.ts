@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { CHANGE_REQUEST_STATUSES, type ChangeRequestStatus, type EnterpriseChangeRequestQuery, type RejectChangeRequestRequest } from '@cqo/contracts';
+import { CHANGE_REQUEST_STATUSES, ENTERPRISE_LIMITS, type ChangeRequestStatus, type EnterpriseChangeRequestQuery, type RejectChangeRequestRequest } from '@cqo/contracts';
 import { FieldLabel, PageQuery } from '@cqo/server-common';
 
 export class ChangeRequestQueryDto extends PageQuery() implements EnterpriseChangeRequestQuery {
@@ -14,6 +14,6 @@ export class ChangeRequestQueryDto extends PageQuery() implements EnterpriseChan
 
 export class RejectChangeRequestDto implements RejectChangeRequestRequest {
   @ApiProperty() @FieldLabel('不予通过的理由')
-  @IsString() @IsNotEmpty({ message: '请填写不予通过的理由' }) @MaxLength(500, { message: '理由不能超过500个字符' })
+  @IsString() @IsNotEmpty({ message: '请填写不予通过的理由' }) @MaxLength(ENTERPRISE_LIMITS.rejectReason, { message: `理由不能超过${ENTERPRISE_LIMITS.rejectReason}个字符` })
   reason!: string;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsDefined, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { CLOSING_REASONS, type CloseEnterpriseRequest, type ClosingReason, type ReopenEnterpriseRequest } from '@cqo/contracts';
+import { CLOSING_REASONS, ENTERPRISE_LIMITS, type CloseEnterpriseRequest, type ClosingReason, type ReopenEnterpriseRequest } from '@cqo/contracts';
 import { FieldLabel, MaxVersion } from '@cqo/server-common';
 
 const DATE = { strict: true } as const;
@@ -16,7 +16,7 @@ export class CloseEnterpriseDto implements CloseEnterpriseRequest {
   @IsDefined({ message: '请选择注销原因' }) @IsIn(CLOSING_REASONS, { message: `注销原因应为${CLOSING_REASONS.join('/')}之一` })
   reason!: ClosingReason;
 
-  @ApiPropertyOptional() @FieldLabel('说明') @IsOptional() @IsString() @MaxLength(500, { message: '说明不能超过500个字符' })
+  @ApiPropertyOptional() @FieldLabel('说明') @IsOptional() @IsString() @MaxLength(ENTERPRISE_LIMITS.closingNote, { message: `说明不能超过${ENTERPRISE_LIMITS.closingNote}个字符` })
   note?: string;
 
   @ApiProperty() @FieldLabel('版本') @IsDefined(VERSION_MSG) @IsInt({ message: '版本应为整数' }) @Min(1, { message: '版本应为正整数' })

@@ -13,6 +13,7 @@ import {
   type SizeClass,
 } from '@cqo/contracts';
 import { FieldLabel, OptionalIn } from '@cqo/server-common';
+import { ENTERPRISE_LIMITS } from '@cqo/contracts';
 
 export class AwardDto implements EnterpriseAward {
   @ApiProperty({ enum: AWARD_TYPES }) @FieldLabel('奖项') @IsIn(AWARD_TYPES, { message: `奖项应为${AWARD_TYPES.join('/')}之一` })
@@ -29,7 +30,7 @@ export class CreateEnterpriseDto implements CreateEnterpriseRequest {
   @ApiProperty() @FieldLabel('统一社会信用代码') @IsString() @IsNotEmpty({ message: '统一社会信用代码不能为空' })
   creditCode!: string;
 
-  @ApiProperty() @FieldLabel('企业名称') @IsString() @IsNotEmpty({ message: '企业名称不能为空' }) @MaxLength(100, { message: '企业名称不能超过100个字符' })
+  @ApiProperty() @FieldLabel('企业名称') @IsString() @IsNotEmpty({ message: '企业名称不能为空' }) @MaxLength(ENTERPRISE_LIMITS.name, { message: `企业名称不能超过${ENTERPRISE_LIMITS.name}个字符` })
   name!: string;
 
   @ApiProperty() @FieldLabel('所在地区代码') @Matches(/^\d{6}$/, { message: '所在地区代码应为6位GB/T 2260代码' })

@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
-import { INDUSTRY_SECTIONS, OWNERSHIP_TYPES, SIZE_CLASSES, type OwnershipType, type SizeClass, type UpdateEnterpriseRequest } from '@cqo/contracts';
+import { ENTERPRISE_LIMITS, INDUSTRY_SECTIONS, OWNERSHIP_TYPES, SIZE_CLASSES, type OwnershipType, type SizeClass, type UpdateEnterpriseRequest } from '@cqo/contracts';
 import { FieldLabel, MaxVersion } from '@cqo/server-common';
 import { AwardDto } from './create-enterprise.dto';
 
 export class UpdateEnterpriseDto implements UpdateEnterpriseRequest {
   @ApiPropertyOptional() @FieldLabel('企业名称')
-  @IsOptional() @IsString() @IsNotEmpty({ message: '企业名称不能为空' }) @MaxLength(100, { message: '企业名称不能超过100个字符' })
+  @IsOptional() @IsString() @IsNotEmpty({ message: '企业名称不能为空' }) @MaxLength(ENTERPRISE_LIMITS.name, { message: `企业名称不能超过${ENTERPRISE_LIMITS.name}个字符` })
   name?: string;
 
   @ApiPropertyOptional() @FieldLabel('是否规上') @IsOptional() @IsBoolean()

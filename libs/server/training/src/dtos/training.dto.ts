@@ -14,6 +14,7 @@ import {
   type TrainingRecordQuery,
 } from '@cqo/contracts';
 import { FieldLabel, PageQuery, SortQuery, RegionQuery } from '@cqo/server-common';
+import { TRAINING_LIMITS } from '@cqo/contracts';
 
 /**
  * The record's own fields are checked by `validateTrainingRecord` (libs/policy), the same rules
@@ -46,7 +47,7 @@ export class CreateTrainingRecordDto implements CreateTrainingRecordRequest {
 }
 
 export class ReverseTrainingRecordDto implements ReverseTrainingRecordRequest {
-  @ApiProperty() @FieldLabel('冲销原因') @IsString({ message: '请填写冲销原因' }) @MaxLength(500, { message: '冲销原因不能超过500个字符' })
+  @ApiProperty() @FieldLabel('冲销原因') @IsString({ message: '请填写冲销原因' }) @MaxLength(TRAINING_LIMITS.reverseReason, { message: `冲销原因不能超过${TRAINING_LIMITS.reverseReason}个字符` })
   reason!: string;
 }
 

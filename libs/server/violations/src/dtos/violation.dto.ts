@@ -18,6 +18,7 @@ import {
   type ViolationType,
 } from '@cqo/contracts';
 import { FieldLabel, MaxVersion, SortQuery, RegionQuery, PageQuery, OptionalIn } from '@cqo/server-common';
+import { VIOLATION_LIMITS } from '@cqo/contracts';
 
 export class RecordViolationDto implements RecordViolationRequest {
   @ApiProperty() @FieldLabel('企业') @IsUUID('all', { message: '企业编号格式不正确' })
@@ -40,10 +41,10 @@ export class RecordViolationDto implements RecordViolationRequest {
   @ApiProperty({ example: '2026-05-01' }) @FieldLabel('发生日期') @IsDateString({ strict: true }, { message: '发生日期应为YYYY-MM-DD格式的有效日期' })
   occurredOn!: string;
 
-  @ApiProperty() @FieldLabel('来源文书') @IsString() @IsNotEmpty({ message: '来源文书不能为空' }) @MaxLength(200, { message: '来源文书不能超过200个字符' })
+  @ApiProperty() @FieldLabel('来源文书') @IsString() @IsNotEmpty({ message: '来源文书不能为空' }) @MaxLength(VIOLATION_LIMITS.sourceDocument, { message: `来源文书不能超过${VIOLATION_LIMITS.sourceDocument}个字符` })
   sourceDocument!: string;
 
-  @ApiPropertyOptional({ nullable: true }) @FieldLabel('情况说明') @IsOptional() @IsString() @MaxLength(2000, { message: '情况说明不能超过2000个字符' })
+  @ApiPropertyOptional({ nullable: true }) @FieldLabel('情况说明') @IsOptional() @IsString() @MaxLength(VIOLATION_LIMITS.description, { message: `情况说明不能超过${VIOLATION_LIMITS.description}个字符` })
   description?: string | null;
 }
 
@@ -51,7 +52,7 @@ export class UpdateViolationStatusDto implements UpdateViolationStatusRequest {
   @ApiProperty({ enum: VIOLATION_STATUSES }) @FieldLabel('状态') @IsIn(VIOLATION_STATUSES, { message: '状态应为open/rectified/closed之一' })
   status!: ViolationStatus;
 
-  @ApiProperty() @FieldLabel('处理说明') @IsString() @IsNotEmpty({ message: '处理说明不能为空' }) @MaxLength(1000, { message: '处理说明不能超过1000个字符' })
+  @ApiProperty() @FieldLabel('处理说明') @IsString() @IsNotEmpty({ message: '处理说明不能为空' }) @MaxLength(VIOLATION_LIMITS.note, { message: `处理说明不能超过${VIOLATION_LIMITS.note}个字符` })
   note!: string;
 
   @ApiProperty() @FieldLabel('版本') @IsInt() @Min(1)
@@ -60,7 +61,7 @@ export class UpdateViolationStatusDto implements UpdateViolationStatusRequest {
 }
 
 export class VoidViolationDto implements VoidViolationRequest {
-  @ApiProperty() @FieldLabel('撤销理由') @IsString({ message: '撤销理由应为文本' }) @Matches(/\S/, { message: '请填写撤销理由' }) @MaxLength(1000, { message: '撤销理由不能超过1000个字符' })
+  @ApiProperty() @FieldLabel('撤销理由') @IsString({ message: '撤销理由应为文本' }) @Matches(/\S/, { message: '请填写撤销理由' }) @MaxLength(VIOLATION_LIMITS.voidReason, { message: `撤销理由不能超过${VIOLATION_LIMITS.voidReason}个字符` })
   reason!: string;
 
   @ApiPropertyOptional() @FieldLabel('版本') @IsOptional() @IsInt({ message: '版本应为整数' }) @Min(1, { message: '版本应为正整数' })
