@@ -1,14 +1,16 @@
 import type { ApiErrorDetail, ReportProgress } from '@cqo/contracts';
+import { currentReportingYear } from '@cqo/policy';
 import type { StatusTagType } from '@cqo/web-ui';
+import { toIsoDate } from './dates';
 
 // Pure helpers of the reporting-cycle pages (kept free of Vue and i18n so they are unit-tested).
 
-/** The month (0-based) the reporting window of a year opens by default: 1 November. */
-const WINDOW_MONTH = 10;
-
-/** The year being reported on: this year from 1 November on, the previous year before that. */
+/**
+ * The year being reported on, on the user's calendar: this year from 1 November on (the window's
+ * default opening), the previous year before that. The rule is libs/policy's `currentReportingYear`.
+ */
 export function defaultReportingYear(now: Date = new Date()): number {
-  return now.getMonth() >= WINDOW_MONTH ? now.getFullYear() : now.getFullYear() - 1;
+  return currentReportingYear(toIsoDate(now));
 }
 
 /** Tag colour of a report's state: accepted green, submitted blue, returned red, draft orange. */
