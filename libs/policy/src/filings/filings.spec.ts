@@ -1,6 +1,7 @@
 import type { AnnualReportData } from '@cqo/contracts';
 import {
   canTransition,
+  currentReportingYear,
   defaultFilingSettings,
   emptyReportData,
   explanationError,
@@ -134,5 +135,19 @@ describe('reporting calendar', () => {
   it('a submission on the deadline is on time, the day after is late', () => {
     expect(isLate('2026-12-15', s.enterpriseDeadline)).toBe(false);
     expect(isLate('2026-12-16', s.enterpriseDeadline)).toBe(true);
+  });
+});
+
+describe('SPEC §2.3 (004 三(二) 每年要…书面报告): the year being reported on', () => {
+  it('is this year from the day the window opens (1 November by default), the previous year before', () => {
+    expect(currentReportingYear('2026-11-01')).toBe(2026);
+    expect(currentReportingYear('2026-12-31')).toBe(2026);
+    expect(currentReportingYear('2026-10-31')).toBe(2025);
+    expect(currentReportingYear('2027-01-10')).toBe(2026);
+  });
+
+  it('follows a province window that opens on another day', () => {
+    expect(currentReportingYear('2026-10-20', (y) => `${y}-10-15`)).toBe(2026);
+    expect(currentReportingYear('2026-10-10', (y) => `${y}-10-15`)).toBe(2025);
   });
 });
