@@ -8,6 +8,7 @@
 //     a kept database serves many runs. BENCH_FRESH=1 drops and builds it again.
 //   generate(c, …)                           → the fill itself, for a bench that wants its own database.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { withClient } from './with-client.mjs';
@@ -18,6 +19,8 @@ export const API = join(ROOT, 'dist/apps/api/src/main.js');
 export const WORKER = join(ROOT, 'dist/apps/worker/src/main.js');
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const BENCH_JWT_SECRET = 'bench-secret-0123456789abcdef-0123456789abcdef';
+/** The image's NODE_OPTIONS (deploy/Dockerfile, runtime stage), so the benches run the api and worker as deployed. */
+export const IMAGE_NODE_OPTIONS = /^\s*NODE_OPTIONS=(\S+)/m.exec(readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8'))?.[1] ?? '';
 const run = promisify(execFile);
 const defaultLog = (msg) => process.stderr.write(`[province-data ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
@@ -36,6 +39,7 @@ export function benchEnv(databaseUrl, extra = {}) {
     ...process.env,
     DATABASE_URL: databaseUrl,
     NODE_ENV: 'production',
+    NODE_OPTIONS: process.env.NODE_OPTIONS ?? IMAGE_NODE_OPTIONS,
     JWT_SECRET: BENCH_JWT_SECRET,
     CQO_REDIS_PREFIX: `bench-${process.pid}`,
     CQO_PROVINCE: '420000',
