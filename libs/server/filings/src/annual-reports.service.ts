@@ -202,27 +202,24 @@ export class AnnualReportsService {
       actor: { userId: actor.userId, username: actor.username, role: actor.role },
       ip: actor.ip,
     });
-    const written = version === null ? [] : [{ version }];
-    if (!written.length) throw AppException.conflict(row ? '报告已在别处被修改，请刷新后重试' : '报告已在别处创建，请刷新后重试');
-    const result = { id, version: written[0].version, from, hits, explanation, late, prefill, events: facts.events, actorName: facts.actor_name };
-    const status: ReportProgress = 'submitted';
+    if (version === null) throw AppException.conflict(row ? '报告已在别处被修改，请刷新后重试' : '报告已在别处创建，请刷新后重试');
     const submittedAt = now.toISOString();
     return reportDetail(e, year, settings, {
-      id: result.id,
-      status,
-      version: result.version,
+      id,
+      status: 'submitted',
+      version,
       data: { ...emptyReportData(), ...data },
-      prefill: result.prefill,
-      softHits: result.hits,
-      explanation: result.explanation,
-      late: result.late,
+      prefill,
+      softHits: hits,
+      explanation,
+      late,
       submittedAt,
       returnReason: null,
       reviewedAt: null,
       reviewedByName: null,
       history: [
-        ...result.events.map(toReportEvent),
-        { at: submittedAt, actorName: result.actorName, actorUnit: actor.role === 'enterprise' ? e.name : null, actorRole: actor.role, fromStatus: result.from, toStatus: 'submitted', reason: result.explanation },
+        ...facts.events.map(toReportEvent),
+        { at: submittedAt, actorName: facts.actor_name, actorUnit: actor.role === 'enterprise' ? e.name : null, actorRole: actor.role, fromStatus: from, toStatus: 'submitted', reason: explanation },
       ],
     });
   }
