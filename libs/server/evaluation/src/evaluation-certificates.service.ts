@@ -346,11 +346,6 @@ export class EvaluationCertificatesService {
   }
 
   /**
-   * One change by the body to one of its certificates, as a unit of work: the certificate locked
-   * (404 outside the body), `work` answers the audit row's details; what it tells (`told`) is
-   * delivered once the change has committed.
-   */
-  /**
    * An officer moves one of the body's certificates to another status, as a `changeOwn`: `move`
    * checks the certificate and says where to and why; the audit row's details start with `from`.
    */
@@ -368,6 +363,11 @@ export class EvaluationCertificatesService {
     return this.detail(actor, id);
   }
 
+  /**
+   * One change by the body to one of its certificates, as a unit of work: the certificate locked
+   * (404 outside the body), `work` answers the audit row's details; what it tells (`told`) is
+   * delivered once the change has committed.
+   */
   private async changeOwn(
     actor: Actor,
     id: string,

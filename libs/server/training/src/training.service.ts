@@ -11,6 +11,7 @@ import type {
   TrainingRecordQuery,
   TrainingYearHours,
 } from '@cqo/contracts';
+import { TRAINING_LIMITS } from '@cqo/contracts';
 import {
   annualTrainingRule,
   emptyYearHours,
@@ -143,7 +144,7 @@ export class TrainingService {
     if (t.kind !== 'entry') throw AppException.validation([{ field: 'id', code: 'reversal', message: '冲销记录不能再次冲销' }]);
     const text = reason?.trim() ?? '';
     if (!text) throw AppException.validation([{ field: 'reason', code: 'required', message: '请填写冲销原因' }]);
-    if (text.length > 500) throw AppException.validation([{ field: 'reason', code: 'length', message: '冲销原因不能超过500个字符' }]);
+    if (text.length > TRAINING_LIMITS.reverseReason) throw AppException.validation([{ field: 'reason', code: 'length', message: `冲销原因不能超过${TRAINING_LIMITS.reverseReason}个字符` }]);
     const newId = await this.unitOfWork.run(actor, 'training.reverse', async (m, tx) => {
       await this.ledger.lock(m);
       if (await this.records.reversalOf(m, id)) throw AppException.conflict('该培训记录已被冲销');

@@ -6,6 +6,7 @@ import {
   type ShortfallSortKey,
   type SortParam,
   TRAINING_CATEGORIES,
+  TRAINING_LIMITS,
   type CreateTrainingRecordRequest,
   type IssueTrainingCertificateRequest,
   type ReverseTrainingRecordRequest,
@@ -14,7 +15,6 @@ import {
   type TrainingRecordQuery,
 } from '@cqo/contracts';
 import { FieldLabel, PageQuery, SortQuery, RegionQuery } from '@cqo/server-common';
-import { TRAINING_LIMITS } from '@cqo/contracts';
 
 /**
  * The record's own fields are checked by `validateTrainingRecord` (libs/policy), the same rules
