@@ -90,7 +90,7 @@ describe('annual-report submits written together (group commit, real Postgres)',
     const [{ id: userId, username }] = await t.db.query(`SELECT id, username FROM app_user WHERE role = 'province' LIMIT 1`);
     const actor = { userId, username, role: 'province' as const };
     const rows: SubmitWrite[] = ents.slice(0, n).map((e) => ({
-      id: randomUUID(), enterpriseId: e.id, regionPath: e.regionPath, year, data: JSON.stringify(completeReport()), hits: '[]', explanation: null,
+      id: randomUUID(), enterpriseId: e.id, regionPath: e.regionPath, year, data: JSON.stringify(completeReport()), hits: '[]', softHitIds: [], explanation: null,
       now: new Date(), by: userId, late: false, expected: null, from: 'not-started', actor, ip: '127.0.0.1',
     }));
     return { batcher, rows };

@@ -20,7 +20,7 @@ function policyError(password: string | undefined, username: string): string | n
  */
 async function openDatabase(): Promise<{ ds: DataSource; audit: AuditService; accounts: AccountsRepository }> {
   const ds = await new DataSource(dataSourceOptions(databaseUrlOrExit())).initialize();
-  return { ds, audit: new AuditService(ds, new Clock()), accounts: new AccountsRepository() };
+  return { ds, audit: new AuditService(ds, new Clock()), accounts: new AccountsRepository(ds) };
 }
 
 /**

@@ -122,8 +122,11 @@ export function profileRef(p: Pick<PolicyProfile, 'name' | 'version'>): string {
 
 /** A profile's name: lower-case letters, digits and hyphens, 2–47 characters (`hubei-2021`). */
 export const PROFILE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,46}$/;
-/** A reference to a profile: its name, optionally `@version` (`hubei-2021@2`). */
-export const PROFILE_REF_PATTERN = /^([a-z0-9][a-z0-9-]{1,46})(?:@(\d{1,6}))?$/;
+/**
+ * A reference to a profile: its name (as PROFILE_NAME_PATTERN, less its anchors; group 1),
+ * optionally `@version` (group 2) (`hubei-2021@2`).
+ */
+export const PROFILE_REF_PATTERN = new RegExp(`^(${PROFILE_NAME_PATTERN.source.slice(1, -1)})(?:@(\\d{1,6}))?$`);
 
 /** `hubei-2021@2` → {name, version}; `hubei-2021` → the latest version among `available`. */
 export function parseProfileRef(ref: string, available: readonly PolicyProfile[]): PolicyProfile | null {

@@ -14,8 +14,6 @@ export interface TrainingRecordInput {
   certificateNo?: unknown;
 }
 
-const TEXT_MAX = TRAINING_LIMITS.text;
-const CERTIFICATE_MAX = TRAINING_LIMITS.certificateNo;
 /** Letters (including Chinese), digits, `-`, `_`, `/` and inner spaces. */
 const CERTIFICATE_NO = /^[\p{L}\p{N}\-_/ ]+$/u;
 const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -58,7 +56,7 @@ export function validateTrainingRecord(input: TrainingRecordInput, today: string
     const v = input[field];
     if (isBlank(v)) err(field, 'required', `请填写${name}`);
     else if (typeof v !== 'string') err(field, 'format', `${name}应为文本`);
-    else if (charCount(v.trim()) > TEXT_MAX) err(field, 'length', `${name}不能超过 ${TEXT_MAX} 个字符`);
+    else if (charCount(v.trim()) > TRAINING_LIMITS.text) err(field, 'length', `${name}不能超过 ${TRAINING_LIMITS.text} 个字符`);
   };
   text('course', '课程名称');
   text('provider', '培训机构');
@@ -100,7 +98,7 @@ export function validateTrainingRecord(input: TrainingRecordInput, today: string
   if (!isBlank(certificateNo)) {
     const cert = normaliseCertificateNo(certificateNo);
     if (cert === null) err('certificateNo', 'format', '证书编号应为文本');
-    else if (charCount(cert) > CERTIFICATE_MAX) err('certificateNo', 'length', `证书编号不能超过 ${CERTIFICATE_MAX} 个字符`);
+    else if (charCount(cert) > TRAINING_LIMITS.certificateNo) err('certificateNo', 'length', `证书编号不能超过 ${TRAINING_LIMITS.certificateNo} 个字符`);
     else if (!CERTIFICATE_NO.test(cert)) err('certificateNo', 'format', '证书编号只能包含文字、字母、数字、“-”、“_”、“/”和空格');
   }
 

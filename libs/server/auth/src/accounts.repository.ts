@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import { USER_SORT_KEYS, type Page, type Role, type UserSortKey } from '@cqo/contracts';
-import { orderBySort, queryPage, type PageQueryFields } from '@cqo/server-common';
-import { GroupCommit, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
+import { listWhere, orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
+import { GroupCommit, PoolRepository, preparedQuery, submitBatchesInFlight } from '@cqo/server-database';
 import { SessionEntity } from './entities/session.entity';
 
 /** A new account's row: its password must be changed at the first sign-in. */
@@ -86,26 +86,27 @@ const SESSION_CHECK_SQL = `SELECT s.id, s.user_id, s.created_at, s.last_seen_at,
        u.created_at AS user_created_at
   FROM user_session s JOIN app_user u ON u.id = s.user_id`;
 
+/** The admin's account rows with their region's and enterprise's names; the callers add the WHERE. */
+const USER_ADMIN_FROM = `FROM app_user u LEFT JOIN region g ON g.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id`;
+
+/** An account as the admin's list and item read it (`UserAdminRow`); $1 is now, which decides whether its lock still holds. */
+const USER_ADMIN_SELECT = `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
+       u.is_active, u.must_change_password,
+       (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $1) AS locked_until
+  ${USER_ADMIN_FROM}`;
+
 /** The column each account sort key orders by (issue 20 item 3). */
 const USER_SORT_SQL: Record<UserSortKey, string> = { username: 'u.username', displayName: 'u.display_name', role: 'u.role' };
 
 /**
  * The only writer of `app_user`, `user_session`, `login_lock` and `login_failure` (issue 19 item 2),
  * and the reader of the accounts and sessions. A write takes the caller's manager first: a
- * transaction's, or (where it says so) null for a write of its own on the pool. Reads outside a
- * transaction and the session check use the pool. The CLI constructs it without the Nest container
- * and without a data source, and calls only writes with its own manager.
+ * transaction's, or (where it says so) the pool's `manager` for a write of its own. Reads outside
+ * a transaction and the session check use the pool. The CLI constructs it without the Nest
+ * container, on its own data source, and calls only writes with its own transaction's manager.
  */
 @Injectable()
-export class AccountsRepository {
-  constructor(private readonly dataSource?: DataSource) {}
-
-  /** The pool: the data source Nest gave, which an instance made by the CLI does not have. */
-  private pool(): DataSource {
-    if (!this.dataSource) throw new Error('AccountsRepository: this call uses the pool, and this instance has no data source');
-    return this.dataSource;
-  }
-
+export class AccountsRepository extends PoolRepository {
   /**
    * The session check's read (issue 16): concurrent first requests of different sessions share one
    * statement (`= ANY`), so a burst of fresh sessions costs a share of a round trip each and at most
@@ -113,9 +114,9 @@ export class AccountsRepository {
    */
   private readonly sessionReads = new GroupCommit<string, SessionRow | null>({
     writeOne: async (id) =>
-      (await preparedQuery<SessionRow>(this.pool(), 'cqo.auth.session-check.v2', `${SESSION_CHECK_SQL} WHERE s.id = $1`, [id]))[0] ?? null,
+      (await preparedQuery<SessionRow>(this.dataSource, 'cqo.auth.session-check.v2', `${SESSION_CHECK_SQL} WHERE s.id = $1`, [id]))[0] ?? null,
     writeMany: async (ids) => {
-      const rows = await preparedQuery<SessionRow>(this.pool(), 'cqo.auth.session-check-many.v1', `${SESSION_CHECK_SQL} WHERE s.id = ANY($1::uuid[])`, [ids]);
+      const rows = await preparedQuery<SessionRow>(this.dataSource, 'cqo.auth.session-check-many.v1', `${SESSION_CHECK_SQL} WHERE s.id = ANY($1::uuid[])`, [ids]);
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     },
@@ -131,40 +132,25 @@ export class AccountsRepository {
 
   /** A page of accounts matching the admin's filters, in the sort asked for; `now` decides which locks still hold. */
   listUsers<T>(q: PageQueryFields & { q?: string; role?: Role; sort?: string }, now: Date, map: (r: UserAdminRow) => T): Promise<Page<T>> {
-    const params: unknown[] = [now];
     // $1 (now) is read by the lock column only; typed here so the count query can bind it too.
-    const where: string[] = ['$1::timestamptz IS NOT NULL'];
+    const { where, params } = listWhere((p) => `$${p.push(now)}::timestamptz IS NOT NULL`, { 'u.role': q.role });
     if (q.q) {
-      params.push(`%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(`(u.username ILIKE $${params.length} OR u.display_name ILIKE $${params.length})`);
+      const n = params.push(`%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(u.username ILIKE $${n} OR u.display_name ILIKE $${n})`);
     }
-    if (q.role) {
-      params.push(q.role);
-      where.push(`u.role = $${params.length}`);
-    }
-    const sql = `FROM app_user u LEFT JOIN region g ON g.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id WHERE ${where.join(' AND ')}`;
-    const select = `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
-                u.is_active, u.must_change_password,
-                (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $1) AS locked_until
-           ${sql} ORDER BY ${orderBySort(q.sort, USER_SORT_KEYS, USER_SORT_SQL, 'u.username, u.id')}`;
-    return queryPage(this.pool(), { from: sql, select }, params, q, map);
+    const orderBy = orderBySort(q.sort, USER_SORT_KEYS, USER_SORT_SQL, 'u.username, u.id');
+    return queryWherePage(this.dataSource, { count: USER_ADMIN_FROM, select: USER_ADMIN_SELECT, orderBy }, where, params, q, map);
   }
 
   /** One account as the admin sees it, or null; `now` decides whether its lock still holds. */
   async userById(id: string, now: Date): Promise<UserAdminRow | null> {
-    const [row]: UserAdminRow[] = await this.pool().query(
-      `SELECT u.id, u.username, u.display_name, u.role, u.region_code, g.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
-              u.is_active, u.must_change_password,
-              (SELECT max(l.until) FROM login_lock l WHERE l.username = u.username AND l.until > $2) AS locked_until
-         FROM app_user u LEFT JOIN region g ON g.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id WHERE u.id = $1`,
-      [id, now],
-    );
+    const [row]: UserAdminRow[] = await this.dataSource.query(`${USER_ADMIN_SELECT} WHERE u.id = $2`, [now, id]);
     return row ?? null;
   }
 
   /** The signed-in user with the names of their region and enterprise, or null. */
   async me(userId: string): Promise<MeRow | null> {
-    const [row]: MeRow[] = await this.pool().query(
+    const [row]: MeRow[] = await this.dataSource.query(
       `SELECT u.id, u.username, u.display_name, u.role, u.region_code, r.name AS region_name, u.enterprise_id, e.name AS enterprise_name,
               u.must_change_password
          FROM app_user u LEFT JOIN region r ON r.code = u.region_code LEFT JOIN enterprise e ON e.id = u.enterprise_id
@@ -199,7 +185,7 @@ export class AccountsRepository {
 
   /** Sign-in's first read, on the pool: the pair's (name, client) lock live at `now`, and the name's failures since `since`. */
   async loginState(username: string, ip: string, now: Date, since: Date): Promise<LoginState> {
-    const [state]: LoginState[] = await this.pool().query(
+    const [state]: LoginState[] = await this.dataSource.query(
       `SELECT (SELECT until FROM login_lock WHERE username = $1 AND ip = $2 AND until > $3) AS locked_until,
               (SELECT count(*)::int FROM login_failure WHERE username = $1 AND at > $4) AS account_failures`,
       [username, ip, now, since],
@@ -282,14 +268,14 @@ export class AccountsRepository {
     );
   }
 
-  /** Ends one session, whether or not it had ended already; `m` null: a write of its own on the pool. */
-  async revokeSession(m: EntityManager | null, id: string, at: Date): Promise<void> {
-    await (m ?? this.pool()).query(`UPDATE user_session SET revoked_at = $2 WHERE id = $1`, [id, at]);
+  /** Ends one session, whether or not it had ended already; `m` may be the pool's `manager` for a write of its own. */
+  async revokeSession(m: EntityManager, id: string, at: Date): Promise<void> {
+    await m.query(`UPDATE user_session SET revoked_at = $2 WHERE id = $1`, [id, at]);
   }
 
-  /** Ends one session unless it has ended already (an earlier end time is kept); `m` null: a write of its own on the pool. */
-  async expireSession(m: EntityManager | null, id: string, at: Date): Promise<void> {
-    await (m ?? this.pool()).query(`UPDATE user_session SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, at]);
+  /** Ends one session unless it has ended already (an earlier end time is kept); `m` may be the pool's `manager` for a write of its own. */
+  async expireSession(m: EntityManager, id: string, at: Date): Promise<void> {
+    await m.query(`UPDATE user_session SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, at]);
   }
 
   /** Ends every live session of a user, at `at` or, without it, at the transaction's now(); returns how many. */
@@ -314,7 +300,7 @@ export class AccountsRepository {
 
   /** Writes sessions' "last seen" times in one statement on the pool, never moving one backwards. */
   async touchSessions(seen: [id: string, at: Date][]): Promise<void> {
-    await this.pool().query(
+    await this.dataSource.query(
       `UPDATE user_session s SET last_seen_at = greatest(s.last_seen_at, x.at)
            FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, at) WHERE s.id = x.id`,
       [seen.map(([id]) => id), seen.map(([, at]) => at)],

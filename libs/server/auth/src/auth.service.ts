@@ -241,13 +241,13 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     // ASVS V3.3.2: an absolute lifetime from sign-in, however busy the session is.
     if (now.getTime() >= this.sessionEnd(session).getTime()) {
       this.checks.forgetSession(session.id);
-      await this.accounts.expireSession(null, session.id, now);
+      await this.accounts.expireSession(this.accounts.manager, session.id, now);
       await this.audit.record({ actor: { userId: user.id, username: user.username, role: user.role }, ip: client.ip, action: 'auth.session-expired', objectType: 'session', objectId: session.id, result: 'success', details: { maxHours: this.config.sessionMaxHours } });
       throw new AppException(401, 'SESSION_ENDED', `登录已满${this.config.sessionMaxHours}小时，会话已结束，请重新登录`);
     }
     if (now.getTime() - session.lastSeenAt.getTime() > idleMs) {
       this.checks.forgetSession(session.id);
-      await this.accounts.revokeSession(null, session.id, now);
+      await this.accounts.revokeSession(this.accounts.manager, session.id, now);
       await this.audit.record({ actor: { userId: user.id, username: user.username, role: user.role }, ip: client.ip, action: 'auth.idle-timeout', objectType: 'session', objectId: session.id, result: 'success' });
       throw new AppException(401, 'SESSION_ENDED', `超过${this.config.sessionIdleMinutes}分钟未操作，会话已结束，请重新登录`);
     }

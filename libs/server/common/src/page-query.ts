@@ -30,7 +30,7 @@ export function PageQuery(maxPageSize = 200): Type<PageQueryFields> {
  * A list's equality filters: `column = $n` for each one given a value (undefined, null and '' are
  * no filter), its value pushed onto `params`. Join them with the list's other conditions.
  */
-export function equalsFilters(params: unknown[], filters: Record<string, unknown>): string[] {
+function equalsFilters(params: unknown[], filters: Record<string, unknown>): string[] {
   return Object.entries(filters)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
     .map(([column, v]) => `${column} = $${params.push(v)}`);

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Bind } from '@cqo/server-audit';
 import type { AppointmentStatus, CqoPersonFields, EducationLevel, FilingType, Gender, PositionLevel, QualificationLevel, QualificationType, Role, Verdict, VerdictResult } from '@cqo/contracts';
 import type { SqlRunner } from '@cqo/server-common';
+import { PoolRepository } from '@cqo/server-database';
 import { ACTIVE_ON } from './appointment-sql';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -151,6 +152,9 @@ export interface VerdictWrite {
   disqualified: boolean;
 }
 
+/** An enterprise's active appointment, as `activeOf` reads it: whom it is for, where, and since when. */
+export type ActiveAppointment = Pick<AppointmentRecord, 'id' | 'person_id' | 'region_path' | 'effective_from'>;
+
 /**
  * The one writer of `appointment` and `cqo_person` (STYLE.md "A repository owns its tables",
  * issue 19 item 2). It lives beneath both features that write them (appointments files and
@@ -160,15 +164,12 @@ export interface VerdictWrite {
  * tables (the facts a verdict is judged from, the filings of an enterprise).
  */
 @Injectable()
-export class AppointmentsRepository {
+export class AppointmentsRepository extends PoolRepository {
   constructor(
+    dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly dataSource: DataSource,
-  ) {}
-
-  /** The pool's manager, for the reads made outside any transaction. */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
+  ) {
+    super(dataSource);
   }
 
   /** "In post on date D" (SPEC §7): the one predicate, as SQL over `alias` (see ACTIVE_ON). */
@@ -250,9 +251,9 @@ export class AppointmentsRepository {
   }
 
   /** The enterprise's active appointment (at most one), or null. */
-  async activeOf(m: EntityManager, enterpriseId: string): Promise<{ id: string; person_id: string; effective_from: string } | null> {
-    const [row]: { id: string; person_id: string; effective_from: string }[] = await m.query(
-      `SELECT id, person_id, effective_from::text AS effective_from FROM appointment WHERE enterprise_id = $1 AND status = 'active'`,
+  async activeOf(m: EntityManager, enterpriseId: string): Promise<ActiveAppointment | null> {
+    const [row]: ActiveAppointment[] = await m.query(
+      `SELECT id, person_id, region_path, effective_from::text AS effective_from FROM appointment WHERE enterprise_id = $1 AND status = 'active'`,
       [enterpriseId],
     );
     return row ?? null;
@@ -340,9 +341,10 @@ export class AppointmentsRepository {
 
   /**
    * One page (by id, after `after`, at most `limit`) of the facts of the active appointments in
-   * `where`, with today's 规上. The caller returns early when `where` names nothing.
+   * `where`, with today's 规上; none, and no read, when `where` names nothing (no ids and not `all`).
    */
   async activeFacts(m: EntityManager, where: JudgeScope, after: string, limit: number): Promise<AppointmentFactsRow[]> {
+    if (!where.all && !where.appointmentIds?.length && !where.enterpriseIds?.length && !where.personIds?.length) return [];
     const conds: string[] = [];
     const params: unknown[] = [];
     if (where.appointmentIds?.length) conds.push(`a.id = ANY($${params.push(where.appointmentIds)})`);

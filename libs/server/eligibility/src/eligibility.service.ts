@@ -129,7 +129,6 @@ export class EligibilityService {
   async refresh(m: EntityManager, where: JudgeScope): Promise<{ evaluated: number; changed: number }> {
     const asOf = this.clock.today();
     const profile = await this.policy.profileAt(asOf, m);
-    if (!where.all && !where.appointmentIds?.length && !where.enterpriseIds?.length && !where.personIds?.length) return { evaluated: 0, changed: 0 };
     let evaluated = 0;
     let changed = 0;
     let after = '00000000-0000-0000-0000-000000000000';

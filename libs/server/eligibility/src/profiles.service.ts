@@ -65,17 +65,12 @@ export class ProfilesService {
     return profile;
   }
 
-  /** The policy tables' revision (bumped by a trigger on every change, in any process). */
-  async revision(m: EntityManager = this.repo.manager): Promise<string> {
-    return this.repo.revision(m);
-  }
-
   /**
    * The profiles and the schedule, kept in memory per revision: one tiny read instead of two
    * (a filing burst judges every submit under the profile in force). Read again on a new revision.
    */
   private async snapshot(m: EntityManager, known?: string): Promise<PolicySnapshot> {
-    const revision = known ?? (await this.revision(m));
+    const revision = known ?? (await this.repo.revision(m));
     if (this.cached?.revision === revision) return this.cached;
     const versions = await this.repo.versions(m);
     const schedule = await this.repo.schedule(m);

@@ -157,12 +157,6 @@ export class EnterprisesRepository extends PoolRepository {
     return !!exists;
   }
 
-  /** Locks the enterprise for the caller's transaction; false when there is none. */
-  async lock(m: EntityManager, id: string): Promise<boolean> {
-    const [row] = await m.query(`SELECT id FROM enterprise WHERE id = $1 FOR UPDATE`, [id]);
-    return !!row;
-  }
-
   /** Locks the enterprise for the caller's transaction and answers its version; null when there is none. */
   async lockedVersion(m: EntityManager, id: string): Promise<number | null> {
     const [row]: { version: number }[] = await m.query(`SELECT version FROM enterprise WHERE id = $1 FOR UPDATE`, [id]);

@@ -164,7 +164,7 @@ export class EnterprisesService {
 
   /** The enterprise row as it is now, locked for the caller's transaction. */
   async lockForEdit(m: EntityManager, id: string): Promise<EnterpriseEntity> {
-    if (!(await this.records.lock(m, id))) throw AppException.notFound('企业');
+    if ((await this.records.lockedVersion(m, id)) === null) throw AppException.notFound('企业');
     return m.findOneByOrFail(EnterpriseEntity, { id });
   }
 

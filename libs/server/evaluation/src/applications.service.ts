@@ -42,6 +42,7 @@ import {
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
 import { APP_CONFIG, AppException, Clock, isoOrNull, pickCamel, type Actor, type AppConfig } from '@cqo/server-common';
+import { AppointmentsRepository } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { EvaluationCertificatesRepository } from './evaluation-certificates.repository';
@@ -68,6 +69,7 @@ class WriteDenied extends Error {}
 export class EvaluationApplicationsService {
   constructor(
     private readonly records: EvaluationRecordsRepository,
+    private readonly appointments: AppointmentsRepository,
     private readonly certificateRecords: EvaluationCertificatesRepository,
     private readonly certificates: EvaluationCertificatesService,
     private readonly settings: EvaluationSettingsService,
@@ -156,7 +158,7 @@ export class EvaluationApplicationsService {
   /** An enterprise applies for its current CQO (001 9.1: with the organisation's recommendation). */
   async create(actor: Actor, dto: EvaluationApplicationRequest): Promise<EvaluationApplicationDetail> {
     if (!actor.enterpriseId) throw AppException.notFound('企业');
-    const a = await this.records.activeAppointmentOf(actor.enterpriseId);
+    const a = await this.appointments.activeOf(this.appointments.manager, actor.enterpriseId);
     if (!a) throw AppException.validation([{ field: 'personId', code: 'noAppointment', message: '本企业没有在任的首席质量官，不能申请能力认定' }]);
     const scheme = await this.settings.scheme(dto.scheme);
     this.assertSheet(scheme, dto, 'selfAssessment');
@@ -193,7 +195,7 @@ export class EvaluationApplicationsService {
     this.assertSheet(scheme, dto, 'selfAssessment');
     await this.step(actor, id, 'resubmit', async (m, app) => {
       if (app.version !== dto.version) throw AppException.conflict('申请已被修改，请刷新后重试');
-      await this.assertPreconditions(m, await this.records.appointmentOfApplication(m, id), app.person_id, dto);
+      await this.assertPreconditions(m, app.appointment_id, app.person_id, dto);
       await this.records.resubmitApplication(m, id, { ...filingOf(dto), at: this.clock.now() });
       return { to: 'submitted' };
     });
@@ -313,7 +315,7 @@ export class EvaluationApplicationsService {
       await this.assertPanel(m, actor, id, true);
       const pending = await this.records.countPendingSheets(m, id);
       if (pending > 0) throw AppException.conflict(`还有 ${pending} 名评价组成员未提交评分表，不能出具认定报告`);
-      if (!(await this.records.interviewOn(m, id))) throw AppException.conflict('尚未记录面试答辩（001 9.3.1），不能出具认定报告');
+      if (!app.interview_on) throw AppException.conflict('尚未记录面试答辩（001 9.3.1），不能出具认定报告');
       const scheme = await this.settings.scheme(app.scheme, m);
       const result = this.grade(scheme, app, dto.scores);
       await this.records.reportApplication(m, id, { result, scores: dto.scores, conclusion: dto.conclusion?.trim() || null, at: this.clock.now(), by: actor.userId });

@@ -11,8 +11,8 @@ import type {
   ViolationType,
   YearlyReviewView,
 } from '@cqo/contracts';
-import { listWhere, queryWherePage, type PageQueryFields } from '@cqo/server-common';
-import { EVALUATION_ID, rowInScope, type ScopeSql } from './evaluation-records.repository';
+import { listWhere, queryWherePage, type PageQueryFields, type ParamsSql } from '@cqo/server-common';
+import { EVALUATION_ID, rowInScope } from './evaluation-records.repository';
 import { PoolRepository } from '@cqo/server-database';
 
 /** A certificate as the list, the detail and the public verification read it: with its region, city and 人才库 place. */
@@ -204,7 +204,7 @@ const VIOLATION_FACTS = `SELECT id, person_id, type, accident_level, occurred_on
  * applications and talent-pool services reach them through it; it also reads what a certificate
  * needs of other features' tables (the violations in force and the
  * holder's phone). A method used inside a transaction takes its manager first; reads outside a
- * transaction use the pool. A scope comes from the caller as a `ScopeSql`.
+ * transaction use the pool. A scope comes from the caller as a `ParamsSql`.
  */
 @Injectable()
 export class EvaluationCertificatesRepository extends PoolRepository {
@@ -213,7 +213,7 @@ export class EvaluationCertificatesRepository extends PoolRepository {
   // -------------------------------------------------------------------------------------------
 
   /** A page of the certificates in scope matching the filters, latest issued first. */
-  listCertificates<T>(scope: ScopeSql, f: CertificateFilters, paging: PageQueryFields, map: (r: CertificateRow) => T): Promise<Page<T>> {
+  listCertificates<T>(scope: ParamsSql, f: CertificateFilters, paging: PageQueryFields, map: (r: CertificateRow) => T): Promise<Page<T>> {
     const { where, params } = listWhere(scope, { 'c.status': f.status, 'c.grade': f.grade });
     if (f.reviewFlag !== undefined) where.push(`c.review_flag = $${params.push(f.reviewFlag)}`);
     if (f.q?.trim()) {
@@ -224,7 +224,7 @@ export class EvaluationCertificatesRepository extends PoolRepository {
   }
 
   /** The certificate, if it is in scope; null otherwise (or for a malformed id). */
-  certificateInScope(id: string, scope: ScopeSql): Promise<CertificateRow | null> {
+  certificateInScope(id: string, scope: ParamsSql): Promise<CertificateRow | null> {
     return rowInScope(this.dataSource, SELECT, 'c.id', id, scope);
   }
 
@@ -353,7 +353,7 @@ export class EvaluationCertificatesRepository extends PoolRepository {
   }
 
   /** The certificate, if it is in scope (alias `c`), locked FOR UPDATE; null otherwise. */
-  async lockCertificateInScope(m: EntityManager, id: string, scope: ScopeSql): Promise<{ id: string; person_id: string; status: CertificateStatus } | null> {
+  async lockCertificateInScope(m: EntityManager, id: string, scope: ParamsSql): Promise<{ id: string; person_id: string; status: CertificateStatus } | null> {
     const params: unknown[] = [id];
     const [c]: { id: string; person_id: string; status: CertificateStatus }[] = await m.query(
       `SELECT c.id, c.person_id, c.status FROM evaluation_certificate c WHERE c.id = $1 AND ${scope(params)} FOR UPDATE`,

@@ -34,7 +34,7 @@ import { ScopeService, type ScopeColumns } from '@cqo/server-auth';
 import { AppException, Clock, pickCamel, type Actor } from '@cqo/server-common';
 import { certificateNotification, NotificationsService, type OutgoingNotification } from '@cqo/server-filings';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
-import { TrainingRecordsRepository } from '@cqo/server-training';
+import { TrainingService } from '@cqo/server-training';
 import {
   EvaluationCertificatesRepository,
   type CertificateRow,
@@ -72,7 +72,7 @@ export class EvaluationCertificatesService {
     private readonly notifications: NotificationsService,
     private readonly records: EvaluationRecordsRepository,
     private readonly certificateRecords: EvaluationCertificatesRepository,
-    private readonly ledger: TrainingRecordsRepository,
+    private readonly training: TrainingService,
   ) {}
 
   /** What the actor may read of certificates (`alias`): the one scope, an evaluator its body's (issue 19 item 3). */
@@ -401,7 +401,7 @@ export class EvaluationCertificatesService {
     let flagged = 0;
     for (const c of due) {
       await this.unitOfWork.run(null, 'evaluation.certificate.flag', async (m) => {
-        const hours = await this.ledger.yearHours(m, c.person_id, year);
+        const hours = await this.training.yearHours(m, c.person_id, year);
         // The issuing scheme's rule (001 9.4.1.2 / 000 7.6), not the appointment profile in force.
         const verdict = certificateYearCompliance(c.scheme, { issuedOn: c.issued_on, validUntil: c.valid_until }, year, hours);
         if (verdict.applicable && verdict.compliant === false) {
@@ -427,7 +427,7 @@ export class EvaluationCertificatesService {
   async continuingEducation(m: EntityManager, scheme: EvaluationScheme, personId: string, issuedOn: string, validUntil: string, today: string): Promise<ContinuingEducationYear[]> {
     const out: ContinuingEducationYear[] = [];
     for (let y = yearOf(issuedOn); y < yearOf(today); y++) {
-      const hours = await this.ledger.yearHours(m, personId, y);
+      const hours = await this.training.yearHours(m, personId, y);
       const c = certificateYearCompliance(scheme, { issuedOn, validUntil }, y, hours);
       out.push({
         year: y,

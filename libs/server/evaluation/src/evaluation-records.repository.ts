@@ -14,7 +14,7 @@ import type {
 } from '@cqo/contracts';
 import type { ApplicantFacts } from '@cqo/policy';
 import { inRegion } from '@cqo/server-auth';
-import { listWhere, queryWherePage, type PageQueryFields, type SqlRunner } from '@cqo/server-common';
+import { listWhere, queryWherePage, type PageQueryFields, type ParamsSql, type SqlRunner } from '@cqo/server-common';
 import { PoolRepository } from '@cqo/server-database';
 
 /** What the enterprise files, first or again after a return (the texts trimmed by the service). */
@@ -73,14 +73,8 @@ export interface TalentRemoval {
   reason: string;
 }
 
-/**
- * The caller's scope as SQL over the alias the statement names: pushes its parameters onto `params`
- * (after any the statement has pushed already) and answers the condition.
- */
-export type ScopeSql = (params: unknown[]) => string;
-
 /** The row `select` gives for the evaluation id `id` (its `idColumn`) if it is in scope; null otherwise, or for a malformed id. */
-export async function rowInScope<R>(db: SqlRunner, select: string, idColumn: string, id: string, scope: ScopeSql): Promise<R | null> {
+export async function rowInScope<R>(db: SqlRunner, select: string, idColumn: string, id: string, scope: ParamsSql): Promise<R | null> {
   if (!EVALUATION_ID.test(id)) return null;
   const params: unknown[] = [];
   const inScope = scope(params);
@@ -140,12 +134,16 @@ export interface LockedApplication {
   enterprise_id: string;
   region_path: string;
   person_id: string;
+  /** The appointment the application was filed on. */
+  appointment_id: string | null;
   scheme: EvaluationScheme;
   applied_grade: CqoGrade;
   experience_years: number;
   has_certificate: boolean;
   status: EvaluationStatus;
   version: number;
+  /** The date of the interview; null before it is recorded. */
+  interview_on: string | null;
 }
 
 /** A reported application locked for the issue of its certificate, with its holder's and enterprise's names. */
@@ -234,13 +232,6 @@ export interface NewEvidence {
   by: string;
 }
 
-/** An enterprise's CQO in post, whom an application is for. */
-export interface ActiveAppointmentRow {
-  id: string;
-  person_id: string;
-  region_path: string;
-}
-
 /**
  * What the records on file say of an applicant (001 9.1, 000 7.2): the filed appointment, the
  * experience and 任职培训 of the appointment history and of the training ledger, the violations in force.
@@ -300,7 +291,7 @@ const TALENT_SELECT = `SELECT t.id, t.person_id, c.holder_name, t.certificate_id
  * they need of other features' tables for an application (the applicant's records, the body's
  * evaluators). A method used inside a transaction takes its manager first (nothing in a
  * transaction asks the pool for a second connection); the time comes from the caller's clock.
- * Reads outside a transaction use the pool. A scope comes from the caller as a `ScopeSql`.
+ * Reads outside a transaction use the pool. A scope comes from the caller as a `ParamsSql`.
  */
 @Injectable()
 export class EvaluationRecordsRepository extends PoolRepository {
@@ -309,7 +300,7 @@ export class EvaluationRecordsRepository extends PoolRepository {
   // -------------------------------------------------------------------------------------------
 
   /** A page of the applications in scope matching the filters, latest changed first. */
-  listApplications<T>(scope: ScopeSql, f: ApplicationFilters, paging: PageQueryFields, map: (r: ApplicationRow) => T): Promise<Page<T>> {
+  listApplications<T>(scope: ParamsSql, f: ApplicationFilters, paging: PageQueryFields, map: (r: ApplicationRow) => T): Promise<Page<T>> {
     const { where, params } = listWhere(scope, { 'a.status': f.status, 'a.scheme': f.scheme });
     if (f.panelMemberId) {
       where.push(`EXISTS (SELECT 1 FROM evaluation_panel_member pm WHERE pm.application_id = a.id AND pm.user_id = $${params.push(f.panelMemberId)})`);
@@ -318,7 +309,7 @@ export class EvaluationRecordsRepository extends PoolRepository {
   }
 
   /** The application, if it is in scope; null otherwise (or for a malformed id). */
-  applicationInScope(id: string, scope: ScopeSql): Promise<ApplicationRow | null> {
+  applicationInScope(id: string, scope: ParamsSql): Promise<ApplicationRow | null> {
     return rowInScope(this.dataSource, APPLICATION_SELECT, 'a.id', id, scope);
   }
 
@@ -326,7 +317,8 @@ export class EvaluationRecordsRepository extends PoolRepository {
   async lockApplication(m: EntityManager, id: string): Promise<LockedApplication | null> {
     const [row]: LockedApplication[] = EVALUATION_ID.test(id)
       ? await m.query(
-          `SELECT id, body_code, enterprise_id, region_path, person_id, scheme, applied_grade, experience_years, has_certificate, status, version
+          `SELECT id, body_code, enterprise_id, region_path, person_id, appointment_id, scheme, applied_grade, experience_years, has_certificate, status,
+                  version, interview_on::text AS interview_on
              FROM evaluation_application WHERE id = $1 FOR UPDATE`,
           [id],
         )
@@ -355,18 +347,6 @@ export class EvaluationRecordsRepository extends PoolRepository {
       [personId],
     );
     return open?.id ?? null;
-  }
-
-  /** The appointment an (existing) application was filed on. */
-  async appointmentOfApplication(m: EntityManager, id: string): Promise<string | null> {
-    const [{ appointment_id }]: { appointment_id: string | null }[] = await m.query(`SELECT appointment_id FROM evaluation_application WHERE id = $1`, [id]);
-    return appointment_id;
-  }
-
-  /** The date of an (existing) application's interview; null before it is recorded. */
-  async interviewOn(m: EntityManager, id: string): Promise<Date | null> {
-    const [{ interview_on }]: { interview_on: Date | null }[] = await m.query(`SELECT interview_on FROM evaluation_application WHERE id = $1`, [id]);
-    return interview_on;
   }
 
   /** Files an application (status `submitted`, updated when submitted); returns its id. */
@@ -562,15 +542,6 @@ export class EvaluationRecordsRepository extends PoolRepository {
   // Other features' tables, read for an application
   // -------------------------------------------------------------------------------------------
 
-  /** The enterprise's CQO in post (the `appointment` row), whom its application is for; null when none is. */
-  async activeAppointmentOf(enterpriseId: string): Promise<ActiveAppointmentRow | null> {
-    const [a]: ActiveAppointmentRow[] = await this.dataSource.query(
-      `SELECT a.id, a.person_id, a.region_path FROM appointment a WHERE a.enterprise_id = $1 AND a.status = 'active'`,
-      [enterpriseId],
-    );
-    return a ?? null;
-  }
-
   /** Locks the `cqo_person` row: applications of one person are filed one at a time. */
   async lockPerson(m: EntityManager, personId: string): Promise<void> {
     await m.query(`SELECT id FROM cqo_person WHERE id = $1 FOR UPDATE`, [personId]);
@@ -625,7 +596,7 @@ export class EvaluationRecordsRepository extends PoolRepository {
   // -------------------------------------------------------------------------------------------
 
   /** A page of the current 人才库 members whose certificate is in scope (alias `c`), of `grade` when given, latest added first. */
-  listTalent<T>(scope: ScopeSql, grade: CqoGrade | undefined, paging: PageQueryFields, map: (r: TalentRow) => T): Promise<Page<T>> {
+  listTalent<T>(scope: ParamsSql, grade: CqoGrade | undefined, paging: PageQueryFields, map: (r: TalentRow) => T): Promise<Page<T>> {
     const { where, params } = listWhere(scope, { 'c.grade': grade });
     where.push('t.removed_at IS NULL');
     const count = 'FROM evaluation_talent t JOIN evaluation_certificate c ON c.id = t.certificate_id';
@@ -645,7 +616,7 @@ export class EvaluationRecordsRepository extends PoolRepository {
   }
 
   /** A current membership whose certificate is in scope (alias `c`), locked FOR UPDATE (of its row); null otherwise. */
-  async lockCurrentTalentInScope(m: EntityManager, id: string, scope: ScopeSql): Promise<{ id: string; person_id: string } | null> {
+  async lockCurrentTalentInScope(m: EntityManager, id: string, scope: ParamsSql): Promise<{ id: string; person_id: string } | null> {
     const params: unknown[] = [id];
     const [t]: { id: string; person_id: string }[] = EVALUATION_ID.test(id)
       ? await m.query(

@@ -4,7 +4,7 @@ import type { AnnualReportData, Page, ReportProgress, ReportStatus, Role, SoftRu
 import { AuditService } from '@cqo/server-audit';
 import { inRegion } from '@cqo/server-auth';
 import { queryPage, type Actor, type PageQueryFields } from '@cqo/server-common';
-import { preparedQuery } from '@cqo/server-database';
+import { PoolRepository, preparedQuery } from '@cqo/server-database';
 import { ACTIVE_ON, POLICY_REVISION_SQL } from '@cqo/server-eligibility';
 import { OutboxService, type JobPayloads } from '@cqo/server-queue';
 import { YEAR_HOURS_SQL } from '@cqo/server-training';
@@ -98,9 +98,10 @@ export interface SubmitWrite {
   enterpriseId: string;
   regionPath: string;
   year: number;
-  /** The report data and soft-rule hits as JSON text. */
+  /** The report data and soft-rule hits as JSON text; the hits' ids for the audit row. */
   data: string;
   hits: string;
+  softHitIds: string[];
   explanation: string | null;
   now: Date;
   by: string | null;
@@ -135,16 +136,13 @@ const SUBMIT_ACTION = 'annual_report.submit';
  * takes its manager.
  */
 @Injectable()
-export class AnnualReportsRepository {
+export class AnnualReportsRepository extends PoolRepository {
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
-  ) {}
-
-  /** The pool's manager, for the reads of a page outside any transaction. */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
+  ) {
+    super(dataSource);
   }
 
   // ------------------------------------------------------------------ reads
@@ -401,7 +399,7 @@ export class AnnualReportsRepository {
 }
 
 function submitAuditDetails(w: SubmitWrite): Record<string, unknown> {
-  return { enterpriseId: w.enterpriseId, year: w.year, from: w.from, to: 'submitted', late: w.late, softHits: (JSON.parse(w.hits) as { id: string }[]).map((h) => h.id) };
+  return { enterpriseId: w.enterpriseId, year: w.year, from: w.from, to: 'submitted', late: w.late, softHits: w.softHitIds };
 }
 
 function submitJob(w: SubmitWrite): JobPayloads['stats.refresh'] {

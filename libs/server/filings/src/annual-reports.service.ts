@@ -174,7 +174,7 @@ export class AnnualReportsService {
     const errors = validateAnnualReport(data, 'submit');
     if (errors.length) throw AppException.validation(errors);
     const row = checkFiler(facts.report, dto.version, 'submit');
-    const prefill = await this.prefillFrom(facts, year, facts.policy_revision);
+    const prefill = await this.prefillFrom(facts, year);
     const hits = softRuleHits(data, softFactsOf(prefill, facts.violations));
     const explanationProblem = explanationError(hits, dto.explanation);
     if (explanationProblem) throw AppException.validation([explanationProblem]);
@@ -193,6 +193,7 @@ export class AnnualReportsService {
       year,
       data: JSON.stringify(data),
       hits: JSON.stringify(hits),
+      softHitIds: hits.map((h) => h.id),
       explanation,
       now,
       by: actor.userId || null,
@@ -354,9 +355,9 @@ export class AnnualReportsService {
   }
 
   /** Prefill from what `submitFacts` read: no further query unless the policy profile is not cached yet. */
-  private async prefillFrom(f: SubmitFacts, year: number, policyRevision: string): Promise<AnnualReportPrefill> {
+  private async prefillFrom(f: SubmitFacts, year: number): Promise<AnnualReportPrefill> {
     if (!f.cqo || !f.year_hours) return buildPrefill(null, f.changes, {}, null, year);
-    const profile = await this.policy.profileAt(this.profileDate(year), this.reports.manager, policyRevision);
+    const profile = await this.policy.profileAt(this.profileDate(year), this.reports.manager, f.policy_revision);
     return buildPrefill(f.cqo, f.changes, f.hours, { profile, yearHours: toYearHours(f.year_hours) }, year);
   }
 

@@ -27,7 +27,6 @@ export class FilingSettingsRepository extends PoolRepository {
     return filingSettingsFor(m, provinceCode, year);
   }
 
-
   /** Saves a province's calendar of a year, replacing the one saved. */
   async upsert(m: EntityManager, w: FilingSettingWrite): Promise<void> {
     await m.query(

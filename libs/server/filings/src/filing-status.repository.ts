@@ -18,7 +18,7 @@ export const EXPECTED_SQL = `SELECT e.id, e.name, e.credit_code, e.region_code, 
 export const OUTSTANDING = `x.expected AND (x.status IS NULL OR x.status IN ('draft','returned'))`;
 
 /** A line of the status list: an enterprise, its region's name, its report of the year (if any) and its last 催报. */
-export interface FilingStatusRow {
+export interface FilingStatusEnterpriseRow {
   id: string;
   name: string;
   credit_code: string;
@@ -57,26 +57,26 @@ export class FilingStatusRepository extends PoolRepository {
   async counts(s: FilingStatusScope, status: FilingStatusQuery['status']): Promise<FilingStatusCounts> {
     const [counts]: FilingStatusCounts[] = await this.dataSource.query(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT t.expected)::int AS not_expected FROM (${listSql(status)}) t`,
-      params(s),
+      expectedParams(s),
     );
     return counts;
   }
 
   /** A page of the list filtered by `status`, in the sort asked for. */
-  rows(s: FilingStatusScope, q: Pick<FilingStatusQuery, 'status' | 'sort'> & { page: number; pageSize: number }): Promise<FilingStatusRow[]> {
+  rows(s: FilingStatusScope, q: Pick<FilingStatusQuery, 'status' | 'sort'> & { page: number; pageSize: number }): Promise<FilingStatusEnterpriseRow[]> {
     return this.dataSource.query(
       `SELECT t.*, g.name AS region_name,
                 (SELECT max(l.created_at) FROM reminder_log l WHERE l.subject = 'enterprise:' || t.id AND l.year = $2) AS last_reminded_at
            FROM (${listSql(q.status)}) t JOIN region g ON g.code = t.region_code
           ORDER BY ${orderBySort(q.sort, FILING_STATUS_SORT_KEYS, FILING_STATUS_SORT_SQL, 't.region_code, t.name, t.id')}
           LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
-      params(s),
+      expectedParams(s),
     );
   }
 }
 
-/** The parameters of `EXPECTED_SQL`. */
-function params(s: FilingStatusScope): unknown[] {
+/** The parameters of `EXPECTED_SQL` ($1 the subtree, $2 the year, $3 the window's opening). */
+export function expectedParams(s: FilingStatusScope): unknown[] {
   return [subtreePattern(s.path), s.year, s.windowOpens];
 }
 

@@ -4,7 +4,7 @@ import { subtreePattern, type AnnualTrainingRule } from '@cqo/policy';
 import { inRegion } from '@cqo/server-auth';
 import { ACTIVE_ON } from '@cqo/server-eligibility';
 import { shortfallJudgedSql } from '@cqo/server-training';
-import { EXPECTED_SQL, OUTSTANDING, type FilingStatusScope } from './filing-status.repository';
+import { EXPECTED_SQL, OUTSTANDING, expectedParams, type FilingStatusScope } from './filing-status.repository';
 import { PoolRepository } from '@cqo/server-database';
 
 /** A chase to record: its subjects (`enterprise:<id>`, `city:<code>`), year, China day, kind and sender. */
@@ -65,20 +65,10 @@ export class RemindersRepository extends PoolRepository {
     return !!e;
   }
 
-
-  /** The outstanding enterprises of a subtree and year (of `ids` only, when given). */
-  async outstandingIds(m: EntityManager, s: FilingStatusScope, ids: string[] | undefined): Promise<string[]> {
-    const targets: { id: string }[] = await m.query(
-      `WITH x AS (${EXPECTED_SQL}) SELECT x.id FROM x WHERE ${OUTSTANDING} ${ids ? 'AND x.id = ANY($4::uuid[])' : ''}`,
-      ids ? [subtreePattern(s.path), s.year, s.windowOpens, ids] : [subtreePattern(s.path), s.year, s.windowOpens],
-    );
-    return targets.map((t) => t.id);
-  }
-
-  /** The outstanding enterprises of a subtree and year, with their region's path. */
-  outstanding(m: EntityManager, s: FilingStatusScope): Promise<OutstandingRow[]> {
-    const params = [subtreePattern(s.path), s.year, s.windowOpens];
-    return m.query(`WITH x AS (${EXPECTED_SQL}) SELECT x.id, x.region_path FROM x WHERE ${OUTSTANDING}`, params);
+  /** The outstanding enterprises of a subtree and year (of `ids` only, when given), with their region's path. */
+  outstanding(m: EntityManager, s: FilingStatusScope, ids?: string[]): Promise<OutstandingRow[]> {
+    const params = expectedParams(s);
+    return m.query(`WITH x AS (${EXPECTED_SQL}) SELECT x.id, x.region_path FROM x WHERE ${OUTSTANDING} ${ids ? `AND x.id = ANY($${params.push(ids)}::uuid[])` : ''}`, params);
   }
 
   /** The 市州 of a subtree whose report of the year is not submitted (none, a draft or a returned one). */

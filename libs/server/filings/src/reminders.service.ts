@@ -95,7 +95,7 @@ export class RemindersService {
     }
     const ids = dto.enterpriseIds?.filter((id) => UUID.test(id));
     const { sent, notified, requested } = await this.unitOfWork.run(actor, 'annual_report.remind', async (m, tx) => {
-      const targets = await this.repo.outstandingIds(m, { path: root.path, year: dto.year, windowOpens: settings.windowOpens }, ids);
+      const targets = (await this.repo.outstanding(m, { path: root.path, year: dto.year, windowOpens: settings.windowOpens }, ids)).map((t) => t.id);
       const reminded = await this.logChase(m, targets.map((id) => `enterprise:${id}`), dto.year, today, 'reminder', actor.userId || null);
       const out: OutgoingNotification[] = [];
       for (const subject of reminded) {

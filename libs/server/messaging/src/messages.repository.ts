@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OutboxService } from '@cqo/server-queue';
-import type { DeliveryItem } from './messaging.service';
 import type { MessageChannel } from './senders';
 import type { MessageTemplate } from './templates';
+
+/** Where a delivery stands (`message_delivery.status`). */
+export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'not-sent';
 
 /** A row of `message_delivery` as `SELECT *` reads it (the columns the sender uses). */
 export interface DeliveryRecord {
@@ -56,7 +58,20 @@ export interface DeliveryBatch {
 }
 
 /** One line of an enterprise's delivery log (address masked), times as the driver returns them. */
-export type DeliveryLogRow = Omit<DeliveryItem, 'createdAt' | 'sentAt'> & { created_at: Date; sent_at: Date | null };
+export interface DeliveryLogRow {
+  id: string;
+  userId: string;
+  username: string;
+  channel: MessageChannel;
+  address: string | null;
+  kind: string;
+  subject: string;
+  status: DeliveryStatus;
+  reason: string | null;
+  attempts: number;
+  created_at: Date;
+  sent_at: Date | null;
+}
 
 /** A user's contact details and the channels they refused. */
 export interface PreferencesRow {

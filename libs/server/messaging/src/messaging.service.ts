@@ -5,12 +5,12 @@ import { AuditService } from '@cqo/server-audit';
 import { AccountsRepository } from '@cqo/server-auth';
 import { APP_CONFIG, AppException, Clock, isoOrNull, type Actor, type AppConfig } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
-import { MessagesRepository } from './messages.repository';
+import { MessagesRepository, type DeliveryStatus } from './messages.repository';
 import { quietUntil } from './quiet-hours';
 import { EmailSender, MESSAGE_CHANNELS, SmsSender, type MessageChannel } from './senders';
 import { absoluteLink, renderMessage, type MessageTemplate } from './templates';
 
-export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'not-sent';
+export type { DeliveryStatus };
 
 /** One event for some users, to be sent by e-mail and SMS (the in-app notification is written by the caller). */
 export interface MessageRequest {

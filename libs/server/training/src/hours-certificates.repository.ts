@@ -102,10 +102,4 @@ export class HoursCertificatesRepository extends PoolRepository {
     const [row]: HoursCertificateRow[] = await this.dataSource.query(`${CERT_SELECT} WHERE c.code = $1`, [code]);
     return row ?? null;
   }
-
-  /** The name of the region of `code` (the province a certificate is issued in), or null. */
-  async regionName(m: EntityManager, code: string): Promise<string | null> {
-    const [province]: { name: string }[] = await m.query(`SELECT name FROM region WHERE code = $1`, [code]);
-    return province?.name ?? null;
-  }
 }

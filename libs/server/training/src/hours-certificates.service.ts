@@ -1,11 +1,12 @@
 import { createHash, randomInt } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PublicTrainingVerification, TrainingCertificate } from '@cqo/contracts';
 import { maskName, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
-import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
+import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
+import { RegionsService } from '@cqo/server-regions';
 import { HoursCertificatesRepository } from './hours-certificates.repository';
 import { LedgerService } from './ledger.service';
 import { TrainingRecordsRepository } from './training-records.repository';
@@ -30,7 +31,7 @@ export class HoursCertificatesService {
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly regions: RegionsService,
   ) {}
 
   /** The current certificate of the person's year, issuing a new one when the ledger changed since. */
@@ -40,6 +41,8 @@ export class HoursCertificatesService {
     if (!Number.isInteger(year) || year < 2000 || year > yearOf(today)) {
       throw AppException.validation([{ field: 'year', code: 'range', message: `年度应在 2000 至 ${yearOf(today)} 之间` }]);
     }
+    // Before the transaction: the province may have to be read on the pool (it is cached after).
+    const issuingOffice = await this.issuingOffice();
     const code = await this.unitOfWork.run(actor, 'training.certificate.issue', async (m, tx) => {
       // Under the ledger lock: the records and the head read here are the ones the certificate states.
       await this.ledger.lock(m);
@@ -64,7 +67,7 @@ export class HoursCertificatesService {
         contentHash,
         ledgerSeq: head.seq,
         ledgerHash: head.hash,
-        issuingOffice: await this.issuingOffice(m),
+        issuingOffice,
         issuedBy: actor.userId || null,
         issuedAt: now,
       });
@@ -136,7 +139,7 @@ export class HoursCertificatesService {
     }
   }
 
-  private async issuingOffice(m: EntityManager): Promise<string> {
-    return `${(await this.certificates.regionName(m, this.config.provinceCode)) ?? ''}质量强省工作领导小组办公室`;
+  private async issuingOffice(): Promise<string> {
+    return `${(await this.regions.province()).name}质量强省工作领导小组办公室`;
   }
 }

@@ -1,4 +1,5 @@
-export * from './training-records.repository';
+// The ledger's SQL helpers only: TrainingRecordsRepository, the one writer of training_record, stays inside the feature.
+export { shortfallJudgedSql, toYearHours, YEAR_HOURS_SQL, type YearHoursRow } from './training-records.repository';
 export * from './ledger.service';
 export * from './training.service';
 export * from './hours-certificates.service';

@@ -15,7 +15,7 @@ import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, NO_PROGRESS, type Actor, type ProgressSink } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
-import { importResult, openSheet, recordImportRun, runCommits, startImportRun, XLSX_LIMITS, type SheetCell, type StoredUpload } from '@cqo/server-imports';
+import { findErrorReport, importResult, openSheet, recordImportRun, runCommits, startImportRun, XLSX_LIMITS, type SheetCell, type StoredUpload } from '@cqo/server-imports';
 import { LedgerService, type NewLedgerRecord } from './ledger.service';
 import { TrainingRecordsRepository, type CertifiedRecord } from './training-records.repository';
 import { TrainingService } from './training.service';
@@ -189,7 +189,7 @@ export class TrainingImportService {
 
   /** The marked-up copy of a run's sheet; only its uploader (or an admin) may fetch it. */
   errorReport(actor: Actor, id: string): Promise<{ fileName: string; content: Buffer }> {
-    return this.records.importErrorReport(actor, id, this.clock.now(), this.storage);
+    return findErrorReport(this.records.manager, actor, 'training', id, this.clock.now(), this.storage);
   }
 
   /** An empty sheet with the §8 columns, a drop-down for the category and a 填写说明 sheet. */

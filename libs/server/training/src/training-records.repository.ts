@@ -9,10 +9,8 @@ import {
   type TrainingYearHours,
 } from '@cqo/contracts';
 import type { AnnualTrainingRule } from '@cqo/policy';
-import { orderBySort, queryWherePage, type Actor, type PageQueryFields } from '@cqo/server-common';
+import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
 import { LEDGER_HASH_COLUMNS, type ChainedRecord, type LedgerContent, PoolRepository, type LedgerDraft } from '@cqo/server-database';
-import { findErrorReport } from '@cqo/server-imports';
-import type { FileStorage } from '@cqo/server-storage';
 
 /** A row of `training_record` with its person, enterprise, reversal and recorder, as the list and the item read it. */
 export interface TrainingRecordRow {
@@ -402,10 +400,5 @@ export class TrainingRecordsRepository extends PoolRepository {
         WHERE e.credit_code = ANY($1) GROUP BY 1, 2, 3`,
       [codes],
     );
-  }
-
-  /** The marked-up sheet of a training import's run (the imports lib's `import_run`), read on the pool. */
-  importErrorReport(actor: Actor, id: string, now: Date, storage: FileStorage): Promise<{ fileName: string; content: Buffer }> {
-    return findErrorReport(this.dataSource.manager, actor, 'training', id, now, storage);
   }
 }

@@ -18,7 +18,7 @@ import { TrainingService } from './training.service';
 @Module({
   imports: [EligibilityModule, RegionsModule, ScopeModule, FileStorageModule],
   providers: [TrainingRecordsRepository, HoursCertificatesRepository, LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
-  exports: [TrainingRecordsRepository, LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
+  exports: [LedgerService, TrainingService, HoursCertificatesService, TrainingImportService],
 })
 export class TrainingServicesModule {}
 

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import {
   AWARD_TYPES,
+  ENTERPRISE_LIMITS,
   INDUSTRY_SECTIONS,
   OWNERSHIP_TYPES,
   SIZE_CLASSES,
@@ -13,7 +14,6 @@ import {
   type SizeClass,
 } from '@cqo/contracts';
 import { FieldLabel, OptionalIn } from '@cqo/server-common';
-import { ENTERPRISE_LIMITS } from '@cqo/contracts';
 
 export class AwardDto implements EnterpriseAward {
   @ApiProperty({ enum: AWARD_TYPES }) @FieldLabel('奖项') @IsIn(AWARD_TYPES, { message: `奖项应为${AWARD_TYPES.join('/')}之一` })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
 import {
+  VIOLATION_LIMITS,
   VIOLATION_SORT_KEYS,
   type SortParam,
   type ViolationSortKey,
@@ -18,7 +19,6 @@ import {
   type ViolationType,
 } from '@cqo/contracts';
 import { FieldLabel, MaxVersion, SortQuery, RegionQuery, PageQuery, OptionalIn } from '@cqo/server-common';
-import { VIOLATION_LIMITS } from '@cqo/contracts';
 
 export class RecordViolationDto implements RecordViolationRequest {
   @ApiProperty() @FieldLabel('企业') @IsUUID('all', { message: '企业编号格式不正确' })
