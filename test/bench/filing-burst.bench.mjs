@@ -53,7 +53,15 @@ const POOL = Number(process.env.DB_POOL_SIZE || 10);
  * worker restarted for every product round, so both variants start alike), in alternating order.
  */
 // A value may hold '=' itself (NODE_OPTIONS=--max-semi-space-size=64): only the first one splits.
-const COMPARE = process.env.BENCH_COMPARE_ENV ? Object.fromEntries(process.env.BENCH_COMPARE_ENV.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) : null;
+const COMPARE = process.env.BENCH_COMPARE_ENV
+  ? Object.fromEntries(
+      process.env.BENCH_COMPARE_ENV.split(',').map((kv) => {
+        const at = kv.indexOf('=');
+        if (at < 1) throw new Error(`BENCH_COMPARE_ENV: "${kv}" is not NAME=value`);
+        return [kv.slice(0, at), kv.slice(at + 1)];
+      }),
+    )
+  : null;
 const REQUEST_TIMEOUT_MS = 30_000;
 const CATCH_UP_LIMIT_MS = 180_000;
 const port = 3700 + Math.floor(Math.random() * 200);

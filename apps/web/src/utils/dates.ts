@@ -15,9 +15,6 @@ export function today(): string {
   return toIsoDate(new Date());
 }
 
-// A date's validity and day arithmetic are libs/policy's, as the server's (one copy).
-export { addDays, isIsoDate } from '@cqo/policy';
-
 /** ISO time → YYYY-MM-DD on the user's calendar; null stays null. */
 export function dateOf(iso: string | null | undefined): string | null {
   if (!iso) return null;
