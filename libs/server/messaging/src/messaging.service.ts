@@ -5,7 +5,7 @@ import { AuditService } from '@cqo/server-audit';
 import { AccountsRepository } from '@cqo/server-auth';
 import { APP_CONFIG, AppException, Clock, isoOrNull, type Actor, type AppConfig } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
-import { MessagesRepository, type DeliveryStatus } from './messages.repository';
+import { MessagesRepository, type DeliveryLogRow, type DeliveryStatus } from './messages.repository';
 import { quietUntil } from './quiet-hours';
 import { EmailSender, MESSAGE_CHANNELS, SmsSender, type MessageChannel } from './senders';
 import { absoluteLink, renderMessage, type MessageTemplate } from './templates';
@@ -26,17 +26,8 @@ export interface MessageRequest {
   params?: Record<string, string | number>;
 }
 
-export interface DeliveryItem {
-  id: string;
-  userId: string;
-  username: string;
-  channel: MessageChannel;
-  address: string | null;
-  kind: string;
-  subject: string;
-  status: DeliveryStatus;
-  reason: string | null;
-  attempts: number;
+/** A line of the delivery log as the API answers it: the repository's row with ISO times. */
+export interface DeliveryItem extends Omit<DeliveryLogRow, 'created_at' | 'sent_at'> {
   createdAt: string;
   sentAt: string | null;
 }
