@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { FileJobsService } from '@cqo/server-files';
+import { FileJobRunner } from '@cqo/server-files';
 import { bearer, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
@@ -56,7 +56,7 @@ describe('the city report 统计表 frozen at submission (issue 17 item 2)', () 
 
   it('two runs of the job for one submission keep one file: the one whose SHA-256 the report holds', async () => {
     const { id, submittedAt, auth } = await submit('420600', '420602');
-    const jobs = t.app.get(FileJobsService);
+    const jobs = t.app.get(FileJobRunner);
     const [a, b] = await Promise.all([jobs.freezeCityAttachment(id, submittedAt), jobs.freezeCityAttachment(id, submittedAt)]);
     expect(a).not.toBeNull();
     expect(b).toBe(a);

@@ -140,8 +140,8 @@ describe('file jobs: roster import and attachment export through the worker', ()
     expect(await runs()).toBeGreaterThan(0);
     await t.db.query(`UPDATE file_job SET expires_at = now() - interval '1 minute'`);
     await t.db.query(`UPDATE import_run SET expires_at = now() - interval '1 minute'`);
-    const { FileJobsService } = await import('@cqo/server-files');
-    expect(await worker.get(FileJobsService).cleanup()).toBeGreaterThan(0);
+    const { FileJobRunner } = await import('@cqo/server-files');
+    expect(await worker.get(FileJobRunner).cleanup()).toBeGreaterThan(0);
     expect(await files()).toEqual([]);
     expect(Number((await t.db.query(`SELECT count(*)::int AS n FROM file_job`))[0].n)).toBe(0);
     expect(await runs()).toBe(0);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import Bull from 'bull';
 import type { FileJobInfo } from '@cqo/contracts';
-import { FileJobsService } from '@cqo/server-files';
+import { FileJobRunner } from '@cqo/server-files';
 import { bearer, creditCode, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { rosterCqo, rosterWorkbook } from '../support/roster';
@@ -109,7 +109,7 @@ describe('the daily sweep of orphan objects (issue 21)', () => {
     // The job's upload is still served: what a row names was not touched.
     await t.http().get(upload.errorReportUrl!).set('Authorization', city).expect(200);
     // Run again: nothing more to remove.
-    expect(await worker.get(FileJobsService).sweepOrphans()).toEqual([]);
+    expect(await worker.get(FileJobRunner).sweepOrphans()).toEqual([]);
   }, 60_000);
 
   it('in an S3 bucket: an orphan older than a day is removed, a named object stays', async () => {
@@ -122,7 +122,7 @@ describe('the daily sweep of orphan objects (issue 21)', () => {
       const orphan = `evidence/${randomUUID()}`;
       await bucket.put(named, Buffer.from('named'));
       await bucket.put(orphan, Buffer.from('orphan'));
-      const sweep = s3Worker.get(FileJobsService);
+      const sweep = s3Worker.get(FileJobRunner);
       // s3rver dates an object when it is written: the sweep is run as of two days later.
       expect(await sweep.sweepOrphans()).toEqual([]);
       expect(await sweep.sweepOrphans(new Date(Date.now() + 2 * DAY))).toEqual([orphan]);

@@ -10,6 +10,7 @@ import { ViolationsModule } from '@cqo/server-violations';
 import { FileJobsController, TrainingUploadController } from './file-jobs.controller';
 import { FileJobsRepository } from './file-jobs.repository';
 import { FileJobsService } from './file-jobs.service';
+import { FileJobRunner } from './file-job-runner';
 import { ListExportService } from './list-export.service';
 import { FileJobsProcessor, FileJobsScheduleService } from './jobs/file-jobs.processor';
 
@@ -17,8 +18,8 @@ import { FileJobsProcessor, FileJobsScheduleService } from './jobs/file-jobs.pro
 @Module({
   imports: [AttachmentModule, CityReportsDataModule, EnterprisesModule, FilingStatusListModule, StatsModule, RosterModule, TrainingServicesModule, ViolationsModule, FileStorageModule],
   controllers: [FileJobsController, TrainingUploadController],
-  providers: [FileJobsRepository, FileJobsService, ListExportService],
-  exports: [FileJobsService],
+  providers: [FileJobsRepository, FileJobsService, FileJobRunner, ListExportService],
+  exports: [FileJobsService, FileJobRunner],
 })
 export class FileJobsModule {
   /** The same module plus its queue processor and the hourly cleanup, for the worker process. */

@@ -24,6 +24,11 @@ export interface FileJobRow extends Pick<FileJobInfo, 'id' | 'kind' | 'status' |
 }
 
 /** A stored upload: its name, object key, SHA-256 and size. */
+/** The object key of a job's upload or export (issue 21: in the folder or the bucket of FILE_STORAGE). */
+export function jobFileKey(id: string, suffix: 'upload' | 'export'): string {
+  return `${id}.${suffix}.xlsx`;
+}
+
 export interface FileJobInput {
   name: string;
   path: string;

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { LoggingProcessor, QueueName, ScheduleRegistrar, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
-import { FileJobsService } from '../file-jobs.service';
+import { FileJobRunner } from '../file-job-runner';
 
 /** Exports and imports, one at a time per worker (each streams a whole region). */
 @Processor(QueueName.Files)
 export class FileJobsProcessor extends LoggingProcessor {
-  constructor(private readonly jobs: FileJobsService) {
+  constructor(private readonly jobs: FileJobRunner) {
     super();
   }
 
