@@ -259,7 +259,24 @@ export class TrainingRecordsRepository extends PoolRepository {
   // -------------------------------------------------------------------------------------------
 
   /** A page of records matching `where` (conditions over `t`), latest first. */
-  list<T>(where: string[], params: unknown[], paging: PageQueryFields, map: (r: TrainingRecordRow) => T): Promise<Page<T>> {
+  /**
+   * A page of the ledger, newest first: one person's records (`personId`), or those of the
+   * enterprises a scope condition admits (`scope` writes it for alias `e`, binding into `params`);
+   * `year` keeps the records that ended in it.
+   */
+  list<T>(
+    of: { personId: string } | { scope: (alias: string, params: unknown[]) => string },
+    year: number | undefined,
+    paging: PageQueryFields,
+    map: (r: TrainingRecordRow) => T,
+  ): Promise<Page<T>> {
+    const params: unknown[] = [];
+    const where = [
+      'personId' in of
+        ? `t.person_id = $${params.push(of.personId)}`
+        : `EXISTS (SELECT 1 FROM enterprise e WHERE e.id = t.enterprise_id AND ${of.scope('e', params)})`,
+    ];
+    if (year) where.push(`t.end_date BETWEEN $${params.push(`${year}-01-01`)}::date AND $${params.push(`${year}-12-31`)}::date`);
     return queryWherePage(this.dataSource, { count: 'FROM training_record t', select: RECORD_SELECT, orderBy: 't.seq DESC' }, where, params, paging, map);
   }
 
@@ -339,10 +356,16 @@ export class TrainingRecordsRepository extends PoolRepository {
   }
 
   /**
-   * The shortfall page of `judged` (a `shortfallJudgedSql` statement over `params`): how many it
-   * judges and how many comply, then the page of those short, in the sort asked for.
+   * The shortfall page of the CQOs in post `today` that `scope` admits (a condition on the
+   * enterprise, alias `e`, binding into `params`), judged by `rule` for `year` (`shortfallJudgedSql`):
+   * how many it judges and how many comply, then the page of those short, in the sort asked for.
    */
-  async shortfall(judged: string, params: unknown[], q: PageQueryFields & { sort?: string }): Promise<{ summary: ShortfallSummary; rows: ShortfallRow[] }> {
+  async shortfall(
+    judge: { rule: AnnualTrainingRule; year: number; today: string; scope: (alias: string, params: unknown[]) => string },
+    q: PageQueryFields & { sort?: string },
+  ): Promise<{ summary: ShortfallSummary; rows: ShortfallRow[] }> {
+    const params: unknown[] = [];
+    const judged = shortfallJudgedSql(params, judge.rule, judge.year, judge.today, judge.scope('e', params));
     const [summary]: ShortfallSummary[] = await this.dataSource.query(
       `SELECT count(*)::int AS applicable, count(*) FILTER (WHERE short_hours = 0 AND short_activities = 0)::int AS compliant FROM (${judged}) j`,
       params,

@@ -28,7 +28,7 @@ import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { LedgerService } from './ledger.service';
-import { shortfallJudgedSql, toYearHours, TrainingRecordsRepository, type EnterpriseCqo, type TrainingRecordRow } from './training-records.repository';
+import { toYearHours, TrainingRecordsRepository, type EnterpriseCqo, type TrainingRecordRow } from './training-records.repository';
 
 /**
  * Training records (SPEC §4): enterprises add their own CQO's, providers' come by import; every
@@ -50,21 +50,19 @@ export class TrainingService {
   async list(actor: Actor, q: TrainingRecordQuery): Promise<Page<TrainingRecordItem>> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
-    const params: unknown[] = [];
-    const where: string[] = [];
+    let of: Parameters<TrainingRecordsRepository['list']>[0];
     if (q.enterpriseId) {
       const e = await this.enterprise(actor, q.enterpriseId, 'read');
       // The ledger is the person's: the enterprise sees its current CQO's records wherever they were earned.
       if (!e.person_id) return { items: [], total: 0, page, pageSize };
-      where.push(`t.person_id = $${params.push(e.person_id)}`);
+      of = { personId: e.person_id };
     } else if (q.personId) {
       await this.assertPerson(actor, q.personId, 'read');
-      where.push(`t.person_id = $${params.push(q.personId)}`);
+      of = { personId: q.personId };
     } else {
-      where.push(`EXISTS (SELECT 1 FROM enterprise e2 WHERE e2.id = t.enterprise_id AND ${this.scope.wherePositional(actor, 'e2', params)})`);
+      of = { scope: (alias, params) => this.scope.wherePositional(actor, alias, params) };
     }
-    if (q.year) where.push(`t.end_date BETWEEN $${params.push(`${q.year}-01-01`)}::date AND $${params.push(`${q.year}-12-31`)}::date`);
-    return this.records.list(where, params, { page, pageSize }, toItem);
+    return this.records.list(of, q.year, { page, pageSize }, toItem);
   }
 
   /** The enterprise's active CQO in `year`: hours by category and progress toward each threshold. */
@@ -193,9 +191,8 @@ export class TrainingService {
       summary: { applicable: 0, compliant: 0, short: 0 },
     };
     if (!rule) return empty;
-    const params: unknown[] = [];
-    const judged = shortfallJudgedSql(params, rule, year, today, this.scope.regionFilter(actor, 'e', params, { region: q.region }));
-    const { summary, rows } = await this.records.shortfall(judged, params, { page, pageSize, sort: q.sort });
+    const scope = (alias: string, params: unknown[]) => this.scope.regionFilter(actor, alias, params, { region: q.region });
+    const { summary, rows } = await this.records.shortfall({ rule, year, today, scope }, { page, pageSize, sort: q.sort });
     const items: ShortfallItem[] = rows.map((r) => {
       const hours = toYearHours(r);
       const c = yearlyCompliance(profile, { appointedOn: r.appointed_on, termEnd: r.term_end }, year, hours);
