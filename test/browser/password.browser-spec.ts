@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { uniq } from '../support/fixtures';
-import { launchChromium } from '../support/browser';
+import { launchChromium, trackApi } from '../support/browser';
 import { createTestApp, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 
@@ -22,6 +22,7 @@ describe('change password and token rotation in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
+  let api: ReturnType<typeof trackApi>;
   let base: string;
 
   beforeAll(async () => {
@@ -33,6 +34,7 @@ describe('change password and token rotation in Chromium', () => {
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
     browser = await launchChromium();
     page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+    api = trackApi(page);
     mkdirSync(OUT, { recursive: true });
   }, 60_000);
 
@@ -76,9 +78,10 @@ describe('change password and token rotation in Chromium', () => {
     t.clock.advanceMinutes(16);
     await page.click('[data-testid=menu-enterprises]');
     await page.waitForSelector('[data-testid=enterprises-page]', { timeout: 20_000 });
-    await page.waitForLoadState('networkidle');
+    // The page draws before its list arrives: wait until its requests, the refresh and the retries
+    // have all come back (moving the clock while a retry is on its way would expire its new token).
+    await api.quiet();
     expect(page.url()).not.toContain('/login');
-    // The refresh may still be on its way when the page has drawn (the list loads after it): wait for it.
     const sessionOf = async () =>
       (
         await t.db.query(
@@ -94,7 +97,8 @@ describe('change password and token rotation in Chromium', () => {
     t.clock.advanceMinutes(16);
     await page.click('[data-testid=menu-overview]');
     await page.waitForSelector('[data-testid=overview-page]', { timeout: 20_000 });
-    await page.waitForLoadState('networkidle');
+    await api.quiet();
+    expect(page.url()).not.toContain('/login');
     await waitFor(async () => (await sessionOf()).token_gen >= 2, 15_000).catch(() => undefined);
     expect(await sessionOf()).toEqual({ token_gen: 2, revoked_at: null });
   }, 60_000);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { PASSWORD } from './fixtures';
 import { createTestApp, type TestApp } from './test-app';
 
@@ -34,4 +34,35 @@ export async function serveBuiltApp(root: string): Promise<{ t: TestApp; base: s
   const t = await createTestApp({ serveWeb: true });
   await t.app.listen(0, '127.0.0.1');
   return { t, base: `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}` };
+}
+
+/**
+ * Follows the page's /api requests, so a test can wait until the dashboard has settled: after a
+ * client-side navigation `waitForLoadState('networkidle')` answers at once (the state was reached
+ * at the first load), even while the page's requests, a token refresh and their retries are still
+ * on their way. Attach it before the requests it should see.
+ */
+export function trackApi(page: Page): { quiet: (quietMs?: number, timeoutMs?: number) => Promise<void> } {
+  const inFlight = new Set<Request>();
+  let changed = Date.now();
+  page.on('request', (r) => {
+    if (!new URL(r.url()).pathname.startsWith('/api/')) return;
+    inFlight.add(r);
+    changed = Date.now();
+  });
+  const done = (r: Request) => {
+    if (inFlight.delete(r)) changed = Date.now();
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return {
+    /** Resolves once no /api request has been in flight for `quietMs`. */
+    async quiet(quietMs = 500, timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      while (inFlight.size > 0 || Date.now() - changed < quietMs) {
+        if (Date.now() > until) throw new Error(`api requests still in flight: ${[...inFlight].map((r) => r.url()).join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
 }
