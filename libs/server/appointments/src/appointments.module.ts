@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EnterpriseRefsModule } from '@cqo/server-enterprises';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { AppointmentsController } from './appointments.controller';
 import { AppointmentsService } from './appointments.service';
@@ -6,7 +7,7 @@ import { AwardCheckService } from './award-check.service';
 import { EnterpriseFactsRepository } from './enterprise-facts.repository';
 
 @Module({
-  imports: [EligibilityModule],
+  imports: [EligibilityModule, EnterpriseRefsModule],
   controllers: [AppointmentsController],
   providers: [AppointmentsService, AwardCheckService, EnterpriseFactsRepository],
   // Re-exported so callers that seed or import appointments can judge them.

@@ -13,10 +13,11 @@ import { checkPlausibility, checkTerm, daysBetween, declarationsOf, defaultTermE
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, pickCamel, type Actor } from '@cqo/server-common';
+import { EnterpriseRefsService, type EnterpriseRef } from '@cqo/server-enterprises';
 import { AppointmentsRepository, EligibilityService, ProfilesService, type AppointmentRecord } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import type { ChangeAppointmentDto, DismissAppointmentDto, FileAppointmentDto } from './dtos/appointment.dto';
-import { EnterpriseFactsRepository, type EnterpriseRef } from './enterprise-facts.repository';
+import { EnterpriseFactsRepository } from './enterprise-facts.repository';
 
 /** SPEC §2: filed within 30 days of the appointment, or flagged late. */
 const FILING_DAYS = 30;
@@ -30,6 +31,7 @@ const FILING_DAYS = 30;
 export class AppointmentsService {
   constructor(
     private readonly enterprises: EnterpriseFactsRepository,
+    private readonly refs: EnterpriseRefsService,
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
@@ -40,7 +42,7 @@ export class AppointmentsService {
   ) {}
 
   async forEnterprise(actor: Actor, enterpriseId: string): Promise<EnterpriseAppointments> {
-    const e = await this.enterprise(actor, enterpriseId, 'read');
+    const e = await this.refs.inScope(actor, enterpriseId, 'read');
     const rows = await this.appointments.ofEnterprise(this.appointments.manager, e.id);
     const current = rows.find((r) => r.status === 'active') ?? null;
     if (current) await this.auditRead(actor, current);
@@ -66,7 +68,7 @@ export class AppointmentsService {
   }
 
   async preview(actor: Actor, enterpriseId: string, dto: FileAppointmentDto): Promise<VerdictResult> {
-    const e = await this.enterprise(actor, enterpriseId, 'write');
+    const e = await this.refs.inScope(actor, enterpriseId, 'write');
     const profile = await this.policy.profileAt(this.clock.today());
     this.assertValid(dto, profile);
     const personId = await this.appointments.personId(this.appointments.manager, dto.name.trim(), dto.phone);
@@ -75,7 +77,7 @@ export class AppointmentsService {
 
   /** 聘任备案: refused when the enterprise already has an active CQO (use 变更). */
   async file(actor: Actor, enterpriseId: string, dto: FileAppointmentDto): Promise<AppointmentDetail> {
-    const e = await this.enterprise(actor, enterpriseId, 'write');
+    const e = await this.refs.inScope(actor, enterpriseId, 'write');
     const profile = await this.policy.profileAt(this.clock.today());
     this.assertValid(dto, profile);
     const id = await this.write(actor, 'appointment.file', async (m, tx) => {
@@ -97,7 +99,7 @@ export class AppointmentsService {
   /** 变更: `update` supersedes the row with the same person's new data; `replace` appoints someone else. */
   async change(actor: Actor, id: string, dto: ChangeAppointmentDto): Promise<AppointmentDetail> {
     const old = await this.load(actor, id, 'write');
-    const e = await this.enterprise(actor, old.enterprise_id, 'write');
+    const e = await this.refs.inScope(actor, old.enterprise_id, 'write');
     const profile = await this.policy.profileAt(this.clock.today());
     const today = this.clock.today();
     if (old.status !== 'active' || (old.term_end !== null && old.term_end < today)) throw AppException.conflict('只能变更在任的首席质量官聘任记录');
@@ -251,13 +253,6 @@ export class AppointmentsService {
       }
       throw err;
     }
-  }
-
-  private async enterprise(actor: Actor, id: string, access: 'read' | 'write'): Promise<EnterpriseRef> {
-    const e = /^[0-9a-f-]{36}$/i.test(id) ? await this.enterprises.enterprise(id) : null;
-    if (!e) throw AppException.notFound('企业');
-    await this.scope.assert(actor, { type: 'enterprise', id, regionPath: e.region_path, enterpriseId: e.id }, access, '企业');
-    return e;
   }
 
   private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<AppointmentRecord> {

@@ -4,13 +4,6 @@ import type { AccidentLevel, ViolationType } from '@cqo/contracts';
 import { PoolRepository } from '@cqo/server-database';
 
 /** The enterprise a filing is for: name, region and 规上. */
-export interface EnterpriseRef {
-  id: string;
-  name: string;
-  region_path: string;
-  above_size: boolean;
-}
-
 /** The enterprise an award check names, with its region's name. */
 export interface AwardEnterpriseRow {
   id: string;
@@ -34,12 +27,6 @@ export interface OpenViolationRow {
  */
 @Injectable()
 export class EnterpriseFactsRepository extends PoolRepository {
-  /** An enterprise by id, or null. */
-  async enterprise(id: string): Promise<EnterpriseRef | null> {
-    const [row]: EnterpriseRef[] = await this.dataSource.query(`SELECT id, name, region_path, above_size FROM enterprise WHERE id = $1`, [id]);
-    return row ?? null;
-  }
-
   /**
    * The date an enterprise closed (注销/吊销/迁出, issue 17), or null, under a share lock that orders
    * a filing with a closing (enterprise before appointment, as an edit of the enterprise locks them).

@@ -3,3 +3,4 @@ export * from './enterprises.service';
 export * from './enterprises.repository';
 export * from './enterprises.module';
 export * from './dtos/enterprise-query.dto';
+export * from './enterprise-refs';

@@ -172,14 +172,6 @@ export class AnnualReportsRepository extends PoolRepository {
     return row?.status ?? null;
   }
 
-  async enterprise(id: string): Promise<EnterpriseRow | null> {
-    const [e]: EnterpriseRow[] = await this.dataSource.query(
-      `SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = $1`,
-      [id],
-    );
-    return e ?? null;
-  }
-
   /** A page of the review queue: reports `r` with their enterprise `e` and its region `g`, filtered by `where`. */
   queue<R, T>(where: string[], params: unknown[], paging: PageQueryFields, map: (row: R) => T): Promise<Page<T>> {
     const sql = `FROM annual_report r JOIN enterprise e ON e.id = r.enterprise_id JOIN region g ON g.code = e.region_code WHERE ${where.join(' AND ')}`;

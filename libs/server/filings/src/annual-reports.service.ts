@@ -36,6 +36,7 @@ import {
 } from '@cqo/policy';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, enterpriseOfRow, pickCamel, type Actor, type EnterpriseColumns } from '@cqo/server-common';
+import { EnterpriseRefsService } from '@cqo/server-enterprises';
 import { GroupCommit, submitBatchesInFlight } from '@cqo/server-database';
 import { ProfilesService } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
@@ -60,6 +61,7 @@ const CATEGORIES: TrainingCategory[] = ['任职培训', '继续教育(第一类)
 export class AnnualReportsService {
   constructor(
     private readonly reports: AnnualReportsRepository,
+    private readonly refs: EnterpriseRefsService,
     private readonly scope: ScopeService,
     private readonly unitOfWork: UnitOfWork,
     private readonly settings: FilingSettingsService,
@@ -85,14 +87,14 @@ export class AnnualReportsService {
   // ------------------------------------------------------------------ reads
 
   async get(actor: Actor, enterpriseId: string, year: number): Promise<AnnualReportDetail> {
-    const e = await this.enterprise(actor, enterpriseId, 'read');
+    const e = await this.refs.inScope(actor, enterpriseId, 'read');
     this.assertYear(year);
     return this.detail(e, year, await this.reports.ofEnterpriseYear(e.id, year));
   }
 
   async getById(actor: Actor, id: string): Promise<AnnualReportDetail> {
     const row = await this.load(actor, id, 'read');
-    const e = await this.enterpriseRow(row.enterprise_id);
+    const e = await this.refs.get(row.enterprise_id);
     return this.detail(e, row.year, row);
   }
 
@@ -131,7 +133,7 @@ export class AnnualReportsService {
 
   /** 保存草稿: only what is filled in is checked. A returned report stays returned until resubmitted. */
   async save(actor: Actor, enterpriseId: string, year: number, dto: SaveAnnualReportRequest): Promise<AnnualReportDetail> {
-    const e = await this.enterprise(actor, enterpriseId, 'write');
+    const e = await this.refs.inScope(actor, enterpriseId, 'write');
     await this.openWindow(year);
     const data = normalise(dto.data);
     const errors = validateAnnualReport(data, 'draft');
@@ -435,18 +437,6 @@ export class AnnualReportsService {
     return row;
   }
 
-  private async enterpriseRow(id: string): Promise<EnterpriseRow> {
-    const e = await this.reports.enterprise(id);
-    if (!e) throw AppException.notFound('企业');
-    return e;
-  }
-
-  private async enterprise(actor: Actor, id: string, access: 'read' | 'write'): Promise<EnterpriseRow> {
-    if (!UUID.test(id)) throw AppException.notFound('企业');
-    const e = await this.enterpriseRow(id);
-    await this.scope.assert(actor, { type: 'enterprise', id, regionPath: e.region_path, enterpriseId: e.id }, access, '企业');
-    return e;
-  }
 }
 
 function buildPrefill(

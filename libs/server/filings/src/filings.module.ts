@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EnterpriseRefsModule } from '@cqo/server-enterprises';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { MessagingCoreModule, MessagingModule, MessagingWorkerModule } from '@cqo/server-messaging';
 import { RegionsModule } from '@cqo/server-regions';
@@ -52,7 +53,7 @@ export class CityReportsDataModule {}
 
 /** The reporting cycle for the api: settings, annual reports, city reports, 催报 and the notification centre. */
 @Module({
-  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, NotificationsModule, FileStorageModule, CityReportsDataModule],
+  imports: [RegionsModule, EligibilityModule, TrainingModule, MessagingModule, NotificationsModule, FileStorageModule, CityReportsDataModule, EnterpriseRefsModule],
   controllers: [FilingSettingsController, AnnualReportsController, CityReportsController, NotificationsController],
   providers: [
     FilingSettingsRepository,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EnterpriseRefsModule } from '@cqo/server-enterprises';
 import { ScopeModule } from '@cqo/server-auth';
 import { EligibilityModule } from '@cqo/server-eligibility';
 import { EvaluationServicesModule } from '@cqo/server-evaluation';
@@ -8,7 +9,7 @@ import { ViolationsRepository } from './violations.repository';
 import { ViolationsService } from './violations.service';
 
 @Module({
-  imports: [EligibilityModule, RegionsModule, EvaluationServicesModule, ScopeModule],
+  imports: [EligibilityModule, RegionsModule, EvaluationServicesModule, ScopeModule, EnterpriseRefsModule],
   controllers: [ViolationsController],
   providers: [ViolationsService, ViolationsRepository],
   exports: [ViolationsService],

@@ -88,13 +88,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class ViolationsRepository extends PoolRepository {
-  /** The enterprise a violation is recorded against (id and region), or null. */
-  async enterprise(id: string): Promise<{ id: string; region_path: string } | null> {
-    if (!UUID.test(id)) return null;
-    const [e] = await this.dataSource.query(`SELECT id, region_path FROM enterprise WHERE id = $1`, [id]);
-    return e ?? null;
-  }
-
   /** A page of live violations matching `where` (conditions over `v`), in the sort asked for. */
   list<T>(where: string[], params: unknown[], q: PageQueryFields & { sort?: string }, map: (r: ViolationRow) => T): Promise<Page<T>> {
     const orderBy = orderBySort(q.sort, VIOLATION_SORT_KEYS, SORT_SQL, 'v.occurred_on DESC, v.recorded_at DESC, v.id');

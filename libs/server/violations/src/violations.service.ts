@@ -5,6 +5,7 @@ import { isDisqualifying, maskName, readsPersonalData } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, listWhere, type Actor } from '@cqo/server-common';
+import { EnterpriseRefsService } from '@cqo/server-enterprises';
 import { AppointmentsRepository, EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { UnitOfWork } from '@cqo/server-queue';
@@ -25,6 +26,7 @@ export class ViolationsService {
   constructor(
     private readonly violations: ViolationsRepository,
     private readonly appointments: AppointmentsRepository,
+    private readonly refs: EnterpriseRefsService,
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
@@ -44,9 +46,7 @@ export class ViolationsService {
   }
 
   async record(actor: Actor, dto: RecordViolationDto): Promise<ViolationItem> {
-    const e = await this.violations.enterprise(dto.enterpriseId);
-    if (!e) throw AppException.notFound('企业');
-    await this.scope.assert(actor, { type: 'enterprise', id: e.id, regionPath: e.region_path, enterpriseId: e.id }, 'write', '企业');
+    const e = await this.refs.inScope(actor, dto.enterpriseId, 'write');
     const id = await this.unitOfWork.run(actor, 'violation.record', async (m, tx) => {
       const appointment = dto.subject === 'enterprise' ? null : await this.concerned(m, e.id, dto.appointmentId);
       const errors = [];
