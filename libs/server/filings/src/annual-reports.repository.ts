@@ -7,19 +7,13 @@ import { queryPage, type Actor, type PageQueryFields } from '@cqo/server-common'
 import { PoolRepository, preparedQuery } from '@cqo/server-database';
 import { ACTIVE_ON, POLICY_REVISION_SQL } from '@cqo/server-eligibility';
 import { OutboxService, type JobPayloads } from '@cqo/server-queue';
+import type { EnterpriseRef } from '@cqo/server-enterprises';
 import { YEAR_HOURS_SQL } from '@cqo/server-training';
 import { FILING_SETTING_COLUMNS } from './region-figures';
 import { actorUnitSql, eventInsertSelect } from './report-events';
 
 /** An enterprise as a report shows it: name, 统一社会信用代码 and region. */
-export interface EnterpriseRow {
-  id: string;
-  name: string;
-  credit_code: string;
-  region_code: string;
-  region_name: string;
-  region_path: string;
-}
+export type EnterpriseRow = Omit<EnterpriseRef, 'above_size'>;
 
 /** An `annual_report` row with its reviewer's name. */
 export interface ReportRow {
