@@ -368,6 +368,7 @@ const awaiting = async (region) => (await get(`/stats/dashboard?region=${region}
 
 let cursor = 0;
 async function productRound(C) {
+  const wallStart = new Date();
   const counties = [...new Set(productPool.slice(cursor).map((e) => e.county))];
   // Each county's 待审核 before the round, read from the dashboard itself.
   const before = new Map();
@@ -490,8 +491,17 @@ async function productRound(C) {
     (r) => r.status,
     () => 'no answer',
   );
+  // Full rebuilds the worker ran during the round and its catch-up. The first drain after midnight
+  // in China rebuilds the current year (its snapshot's as-of date has passed), and changes wait for
+  // it: a round that crosses that moment says so instead of showing an unexplained p95.
+  const rebuilds = await q(
+    `SELECT id, trigger, round(extract(epoch FROM coalesce(finished_at, now()) - started_at)::numeric, 1)::float8 AS seconds
+       FROM stat_run WHERE kind = 'full' AND started_at >= $1 ORDER BY id`,
+    [wallStart],
+  );
   const marked = markers.filter((m) => m.shownAt !== null).map((m) => m.shownAt - m.at);
   return {
+    rebuilds,
     kind: 'product',
     C,
     seconds: (burstEnd - t0) / 1000,
@@ -601,6 +611,7 @@ try {
             `dashboard p95 ${fmt(a.dashP95)} ms, caught up ${a.caughtUpMs === null ? 'NO' : `${fmt(a.caughtUpMs)} ms`}, integrity ${JSON.stringify(a.integrity)}`,
         );
         log(`  ${kind} CPU per stored report: ${cpuPer(a)}`);
+        for (const rb of a.rebuilds) log(`  a full rebuild ran meanwhile: stat_run ${rb.id} (${rb.trigger}), ${rb.seconds} s`);
         if (a.ranDry) log(`  RAN DRY: all ${fmt(productPool.length)} enterprises with a CQO in post and no ${Y} report have submitted; the rounds after this one have nothing to submit (use a larger BENCH_ENTERPRISES)`);
         results.push({ round: r, ...a, kind });
       }
@@ -634,7 +645,7 @@ for (const r of results) {
   out.push(
     `| ${r.C} | ${r.round} | ${r.kind} | ${fmt(r.ok)} | ${fmt(r.rps, 1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${non2xx} | ${r.hangs ?? ''} | ` +
       (r.kind !== 'raw'
-        ? `${fmt(r.dashP50)} / ${fmt(r.dashP95)} / ${fmt(r.dashMax)} (${r.markers}${r.unseen ? `, ${r.unseen} never shown` : ''}) | ${r.caughtUpMs === null ? 'not within 180 s' : fmt(r.caughtUpMs)} | ${r.integrity.reports} / ${r.integrity.outbox} / ${r.integrity.relayed} of ${r.integrity.expected} |`
+        ? `${fmt(r.dashP50)} / ${fmt(r.dashP95)} / ${fmt(r.dashMax)} (${r.markers}${r.unseen ? `, ${r.unseen} never shown` : ''}${r.rebuilds.length ? `; full rebuild ${r.rebuilds.map((rb) => `${rb.seconds} s`).join(', ')}` : ''}) | ${r.caughtUpMs === null ? 'not within 180 s' : fmt(r.caughtUpMs)} | ${r.integrity.reports} / ${r.integrity.outbox} / ${r.integrity.relayed} of ${r.integrity.expected} |`
         : ' | | |') +
       ` ${cpuPer(r)} | ${r.load} |`,
   );
