@@ -3,7 +3,6 @@ import { type EntityManager } from 'typeorm';
 import type { AccidentLevel, ViolationType } from '@cqo/contracts';
 import { PoolRepository } from '@cqo/server-database';
 
-/** The enterprise a filing is for: name, region and 规上. */
 /** The enterprise an award check names, with its region's name. */
 export interface AwardEnterpriseRow {
   id: string;

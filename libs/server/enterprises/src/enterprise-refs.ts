@@ -44,8 +44,7 @@ export class EnterpriseRefsService {
   ) {}
 
   async inScope(actor: Actor, id: string, access: 'read' | 'write'): Promise<EnterpriseRef> {
-    const e = await this.refs.byId(id);
-    if (!e) throw AppException.notFound('企业');
+    const e = await this.get(id);
     await this.scope.assert(actor, { type: 'enterprise', id: e.id, regionPath: e.region_path, enterpriseId: e.id }, access, '企业');
     return e;
   }

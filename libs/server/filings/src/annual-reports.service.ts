@@ -436,7 +436,6 @@ export class AnnualReportsService {
     await this.scope.assert(actor, { type: 'annual_report', id, regionPath: row.region_path, enterpriseId: row.enterprise_id }, access, '年度报告');
     return row;
   }
-
 }
 
 function buildPrefill(

@@ -258,7 +258,6 @@ export class TrainingRecordsRepository extends PoolRepository {
   // training_record: reads
   // -------------------------------------------------------------------------------------------
 
-  /** A page of records matching `where` (conditions over `t`), latest first. */
   /**
    * A page of the ledger, newest first: one person's records (`personId`), or those of the
    * enterprises a scope condition admits (`scope` writes it for alias `e`, binding into `params`);
