@@ -20,6 +20,11 @@
 //   C. the raw single-county recount statement (`ownCountsYearsSql()` for the county): what every
 //      refresh ran before;
 //   FABCFABC…, BENCH_ROUNDS rounds, the load average printed with each round.
+//   R. the first drain of a new day (issue 16): the current year's snapshot dated yesterday (as it
+//      stands when the day rolls over in China), one change marked, then one drain timed: it rolls
+//      the snapshot forward (the enterprises the date moves counted again, every row dated today),
+//      where a drain used to rebuild the year (21.9 s at 1M). Against the raw statement over every
+//      county (what that rebuild must at least read), interleaved RPRP…, BENCH_ROUNDS rounds.
 //   H. holding every county again after a rebuild (`SnapshotService.holdCounties`, what the rebuild
 //      job runs after the nightly rebuild) vs the raw statement over every county, interleaved.
 //   D. a burst: BENCH_BURST changes (an enterprise's 规上 flag flipped + its `stats.refresh` outbox
@@ -82,13 +87,14 @@ log(`${counties.length} counties; largest ${largest.code} (${largest.n} enterpri
 
 Object.assign(process.env, benchEnv, { LOG_LEVEL: 'error' });
 const { withPolicyContext } = require(join(ROOT, 'dist/apps/cli/src/infra/policy-context.js'));
-const { StatsModule, SnapshotService, ownCountsYearsSql, yearsParams } = require(join(ROOT, 'dist/libs/server/stats/src/index.js'));
+const { StatsModule, SnapshotService, ownCountsYearsSql, rolledEnterprises, yearsParams } = require(join(ROOT, 'dist/libs/server/stats/src/index.js'));
 const { DataSource } = require('typeorm');
 
 // The years a drain moves: those whose snapshot is of today and not closed (a past year built as
 // of its Dec 31 after that day is closed, issue 17; its marks are dropped).
 const live = (await q(`SELECT year FROM stat_current WHERE closed_at IS NULL AND as_of = $1 ORDER BY year`, [today])).map((r) => Number(r.year));
 const pairs = [];
+const rolls = [];
 const holds = [];
 await withPolicyContext(async (app) => {
   const snapshots = app.get(SnapshotService);
@@ -97,7 +103,7 @@ await withPolicyContext(async (app) => {
   const raw = await pool.connect();
   await raw.query(`SET jit = off; SET work_mem = '64MB'`);
   // A: the enterprise's 规上 flipped and marked (as the relay marks it), then one drain, timed.
-  const refreshOf = (id) => async () => {
+  const refreshOf = (id, tag = '') => async () => {
     await ds.transaction(async (m) => {
       await m.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [id]);
       await snapshots.markDirty(m, [{ reason: 'bench.change', enterpriseId: id }]);
@@ -105,7 +111,10 @@ await withPolicyContext(async (app) => {
     const t0 = performance.now();
     const { runs } = await snapshots.drain('bench');
     const took = performance.now() - t0;
-    if (runs.length !== 1 || runs[0].kind !== 'incremental' || runs[0].years.join() !== live.join()) throw new Error(`unexpected runs ${JSON.stringify(runs)}`);
+    const run = await q(`SELECT trigger FROM stat_run WHERE id = $1`, [runs[0]?.runId ?? 0]);
+    if (runs.length !== 1 || runs[0].kind !== 'incremental' || runs[0].years.join() !== live.join() || !run[0]?.trigger.endsWith(tag)) {
+      throw new Error(`unexpected runs ${JSON.stringify(runs)} (${run[0]?.trigger})`);
+    }
     return took;
   };
   try {
@@ -139,11 +148,31 @@ await withPolicyContext(async (app) => {
       }
       // Each round flipped the flag twice: it ends as it began.
     }
+    // R: the first drain of a new day, against the raw statement over every county (interleaved).
+    const paths = (await q(`SELECT DISTINCT region_path AS p FROM enterprise WHERE region_path LIKE '/420000/%'`)).map((r) => r.p);
+    const rawProvince = async () => {
+      const t0 = performance.now();
+      await raw.query(ownCountsYearsSql(), yearsParams(params, paths));
+      return performance.now() - t0;
+    };
+    {
+      const [e] = await q(`SELECT id FROM enterprise WHERE region_code = $1 ORDER BY id LIMIT 1`, [mid.code]);
+      const rollRefresh = refreshOf(e.id, ':roll');
+      const [{ d: yesterday }] = await q(`SELECT ($1::date - 1)::text AS d`, [today]);
+      const moved = (await rolledEnterprises(ds.manager, yesterday, today, '/420000/%')).length;
+      for (let round = 1; round <= ROUNDS; round++) {
+        await q(`UPDATE stat_current SET as_of = $2 WHERE year = $1`, [Y, yesterday]);
+        const r = await rollRefresh();
+        const p = await rawProvince();
+        rolls.push({ round, roll: r, raw: p, moved, load: load() });
+        log(`roll round ${round}: first drain of the day (${moved} enterprises the date moves) ${ms(r)}, raw province statement ${ms(p)}; load ${load()}`);
+      }
+      if (ROUNDS % 2 === 1) await refreshOf(e.id)();
+    }
     // H: after a rebuild (its parts dropped), the rebuild job holds every county again
     // (`holdCounties`), vs the raw statement over every county (what a province recount reads).
     const [first] = await q(`SELECT id FROM enterprise WHERE region_code = $1 ORDER BY id LIMIT 1`, [largest.code]);
     const largestRefresh = refreshOf(first.id);
-    const paths = (await q(`SELECT DISTINCT region_path AS p FROM enterprise WHERE region_path LIKE '/420000/%'`)).map((r) => r.p);
     for (let round = 1; round <= ROUNDS; round++) {
       await q(`DELETE FROM stat_contrib WHERE year = ANY($1::int[])`, [live]);
       await q(`DELETE FROM stat_contrib_region WHERE year = ANY($1::int[])`, [live]);
@@ -153,9 +182,7 @@ await withPolicyContext(async (app) => {
       const held = await snapshots.holdCounties('bench');
       const h = performance.now() - t0;
       await settle(databaseUrl);
-      t0 = performance.now();
-      await raw.query(ownCountsYearsSql(), yearsParams(params, paths));
-      const r = performance.now() - t0;
+      const r = await rawProvince();
       const after = await largestRefresh();
       holds.push({ round, hold: h, raw: r, counties: held.counties, enterprises: held.enterprises, runs: held.runs.length, after, load: load() });
       log(`hold round ${round}: ${held.enterprises} enterprises in ${held.counties} counties held in ${ms(h)} (${held.runs.length} runs), raw province statement ${ms(r)}; then the largest county's change ${ms(after)}; load ${load()}`);
@@ -275,6 +302,10 @@ console.log('\nH: holding every county after a rebuild (the rebuild job) vs the 
 console.log('| round | enterprises held | counties | hold | raw province statement | hold ÷ raw | runs written | next change (largest county) | load 1/5/15 |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const h of holds) console.log(`| ${h.round} | ${h.enterprises} | ${h.counties} | ${ms(h.hold)} | ${ms(h.raw)} | ${(h.hold / h.raw).toFixed(2)}× | ${h.runs} | ${ms(h.after)} | ${h.load} |`);
+console.log(`\nR: the first drain of a new day (the snapshot dated yesterday, one change; ${rolls[0]?.moved ?? 0} enterprises the date moves) vs the raw statement over every county (what the rebuild it replaces reads), interleaved:`);
+console.log('| round | first drain of the day | raw province statement | drain ÷ raw | load 1/5/15 |');
+console.log('|---:|---:|---:|---:|---|');
+for (const r of rolls) console.log(`| ${r.round} | ${ms(r.roll)} | ${ms(r.raw)} | ${(r.roll / r.raw).toFixed(3)}× | ${r.load} |`);
 for (const c of [largest, mid]) {
   const mine = pairs.filter((p) => p.county === c.code);
   console.log(`median ${c.code}: first change ${ms(median(mine.map((p) => p.first)))}, refresh ${ms(median(mine.map((p) => p.refresh)))}, raw enterprise ${ms(median(mine.map((p) => p.raw)))}, raw county ${ms(median(mine.map((p) => p.county_)))}`);

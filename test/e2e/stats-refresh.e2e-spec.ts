@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
+import { addDays, annualTrainingRule, BUILT_IN_PROFILES } from '@cqo/policy';
 import { OutboxService, QueueName } from '@cqo/server-queue';
 import { contributionsYears, SnapshotService } from '@cqo/server-stats';
 import { bearer, creditCode, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
@@ -419,17 +420,79 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [y]);
   }, 120_000);
 
-  it('a catch-up rebuild inside a drain (the day rolled over without the nightly job) holds every county\'s parts again', async () => {
+  it('the first drain of a new day rolls the current year forward (issue 16): only the enterprises the date moves are counted again, no rebuild, and the figures equal a rebuild as of the new day', async () => {
     await settled();
-    // The snapshot is of yesterday: the next change's drain rebuilds the year in full first.
-    await t.db.query(`UPDATE stat_current SET as_of = as_of - 1 WHERE year = $1`, [Y]);
+    const svc = t.app.get(SnapshotService);
+    const yesterday = addDays(today, -1);
+    // In 点军区 (no other test's), each enterprise's CQO in post since last year; then the dates are set so that the day moves them.
+    const cases = ['任期昨日届满', '今日起生效', '今日离任', '今日进入到期预警', '不受日期影响'] as const;
+    const appointment: Record<string, string> = {};
+    for (const c of cases) {
+      const e = (await makeEnterprise(t.db, '420504', { name: `跨日${c}有限公司` })).id;
+      appointment[c] = (await t.http().post(`/api/enterprises/${e}/appointments`).set('Authorization', province)
+        .send(hubeiEligibleFiling(`${Y - 1}-03-01`, { name: `跨日${c}`, explanation: '补录历史聘任' })).expect(201)).body.id;
+    }
+    // In 猇亭区, an enterprise closed (注销) today.
+    const closing = (await makeEnterprise(t.db, '420505', { name: '跨日今日注销有限公司' })).id;
+    await settled();
+    const setDate = (c: (typeof cases)[number], column: string, date: string) => t.db.query(`UPDATE appointment SET ${column} = $2 WHERE id = $1`, [appointment[c], date]);
+    await setDate('任期昨日届满', 'term_end', yesterday);
+    await setDate('今日起生效', 'effective_from', today);
+    await t.db.query(`UPDATE appointment SET ended_on = $2, status = 'dismissed' WHERE id = $1`, [appointment['今日离任'], today]);
+    await setDate('今日进入到期预警', 'term_end', addDays(today, 90));
+    await t.db.query(`INSERT INTO enterprise_closure (enterprise_id, closed_on, reason, closed_at) VALUES ($1, $2, '注销', now())`, [closing, today]);
+
+    // Yesterday's snapshot, held as the nightly job leaves it; nothing has been recorded since.
+    process.env.CQO_TODAY = yesterday;
+    try {
+      await svc.rebuild({ years: [Y], trigger: 'test:yesterday' });
+      await svc.holdCounties('test:yesterday');
+    } finally {
+      process.env.CQO_TODAY = today;
+    }
+    const asOf = async () => (await one(`SELECT as_of::text AS d FROM stat_current WHERE year = $1`, [Y])).d;
+    expect(await asOf()).toBe(yesterday);
+    const ofYesterday = await snapshotOf();
+
+    // Today's first change, in another county.
     const since = await lastRunId();
-    const before = await dashboardTotal('420502');
-    await create('420502', 300);
-    await waitFor(async () => (await dashboardTotal('420502')) === before + 1, 20_000, 100);
+    const before = await dashboardTotal('420102');
+    await create('420102', 400);
+    await waitFor(async () => (await dashboardTotal('420102')) === before + 1, 20_000, 100);
     await settled();
-    expect((await runsSince(since)).filter((r) => r.kind === 'full')).toEqual([expect.objectContaining({ years: [Y], status: 'succeeded', trigger: expect.stringContaining('catch-up') })]);
-    expect((await one(`SELECT as_of::text AS d FROM stat_current WHERE year = $1`, [Y])).d).toBe(today);
-    await expectEveryCountyHeld();
+    expect(await runsSince(since)).toEqual([expect.objectContaining({ kind: 'incremental', years: [Y], status: 'succeeded', trigger: expect.stringMatching(/enterprise\.create.*:roll$/) })]);
+    expect(await asOf()).toBe(today);
+    const rolled = await snapshotOf();
+    // What the day moved: in 点军区 two CQOs left post and one took it up (4 → 3); the term now in
+    // the 90-day window replaced the one that ran out (1 → 1); 猇亭区 lost its closed enterprise.
+    const own = (day: Record<string, { own: { appointed: { total: number }; termsEndingSoon: number; enterprises: { total: number } } }>, code: string) => day[code].own;
+    expect([own(ofYesterday, '420504').appointed.total, own(rolled, '420504').appointed.total]).toEqual([4, 3]);
+    expect([own(ofYesterday, '420504').termsEndingSoon, own(rolled, '420504').termsEndingSoon]).toEqual([1, 1]);
+    expect([own(ofYesterday, '420505').enterprises.total, own(rolled, '420505').enterprises.total]).toEqual([1, 0]);
+    // Exactly a full count as of today, every region.
+    await svc.rebuild({ years: [Y], trigger: 'test:compare' });
+    expect(rolled).toEqual(await snapshotOf());
+  }, 180_000);
+
+  it('a catch-up rebuild inside a drain (the day rolled over and the yearly training thresholds in force changed with it) holds every county\'s parts again', async () => {
+    await settled();
+    // From today another province's profile is in force: its yearly training thresholds differ from 湖北's.
+    const hubei = BUILT_IN_PROFILES.find((p) => p.province === '420000')!;
+    const other = BUILT_IN_PROFILES.find((p) => !isDeepStrictEqual(annualTrainingRule(p), annualTrainingRule(hubei)))!;
+    await t.db.query(`INSERT INTO policy_schedule (from_date, profile_name, profile_version, chosen_at) VALUES ($1, $2, $3, now())`, [today, other.name, other.version]);
+    try {
+      // The snapshot is of yesterday: the next change's drain cannot roll it forward and rebuilds the year in full first.
+      await t.db.query(`UPDATE stat_current SET as_of = as_of - 1 WHERE year = $1`, [Y]);
+      const since = await lastRunId();
+      const before = await dashboardTotal('420502');
+      await create('420502', 300);
+      await waitFor(async () => (await dashboardTotal('420502')) === before + 1, 20_000, 100);
+      await settled();
+      expect((await runsSince(since)).filter((r) => r.kind === 'full')).toEqual([expect.objectContaining({ years: [Y], status: 'succeeded', trigger: expect.stringContaining('catch-up') })]);
+      expect((await one(`SELECT as_of::text AS d FROM stat_current WHERE year = $1`, [Y])).d).toBe(today);
+      await expectEveryCountyHeld();
+    } finally {
+      await t.db.query(`DELETE FROM policy_schedule WHERE from_date = $1`, [today]);
+    }
   }, 120_000);
 });

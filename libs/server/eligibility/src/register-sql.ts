@@ -35,6 +35,12 @@ export const OPEN_ON = (idExpr: string, dateParam: string) =>
   `NOT EXISTS (SELECT 1 FROM enterprise_closure cl WHERE cl.enterprise_id = ${idExpr} AND cl.closed_on <= ${dateParam}::date
                   AND (cl.reopened_on IS NULL OR cl.reopened_on > ${dateParam}::date))`;
 
+/** The enterprises whose `OPEN_ON` answer differs between the dates in `fromParam` and `toParam` (from < to): closed or reopened in between. */
+export const OPEN_MOVED = (fromParam: string, toParam: string) =>
+  `SELECT cl.enterprise_id FROM enterprise_closure cl
+    WHERE (cl.closed_on > ${fromParam}::date AND cl.closed_on <= ${toParam}::date)
+       OR (cl.reopened_on > ${fromParam}::date AND cl.reopened_on <= ${toParam}::date)`;
+
 /**
  * The enterprises that lay in another region on the date in `dateParam` than today (moved since,
  * 迁移): `enterprise_id, region_code, region_path` of that date (their dated state). A figure of that

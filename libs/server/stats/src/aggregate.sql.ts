@@ -3,7 +3,7 @@ import { EDUCATION_LEVELS, POSITION_LEVELS, QUALIFICATION_LEVELS } from '@cqo/co
 import { emptyCounts } from '@cqo/policy';
 import { inRegionSql } from '@cqo/server-auth';
 import type { EntityManager } from 'typeorm';
-import { ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, END_OF_DAY, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON, VIOLATION_STATUS_ON } from '@cqo/server-eligibility';
+import { ACTIVE_MOVED, ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, END_OF_DAY, IN_REGION_ON, MOVED_SINCE, OPEN_MOVED, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON, VIOLATION_STATUS_ON } from '@cqo/server-eligibility';
 
 /** The yearly training thresholds in force for a year (SPEC §3); null when the profile sets none. */
 export interface TrainingThresholds {
@@ -43,6 +43,8 @@ export type EnterpriseFilter = { subtree: string } | { exactPaths: string[] };
 export type TrainingScan = 'people' | 'year';
 
 const TITLES = [...QUALIFICATION_LEVELS, '无'] as const;
+/** The “即将到期” count (SPEC §7): terms ending within this many days of the as-of date. */
+const ENDING_DAYS = 90;
 const col = (prefix: string, i: number) => `${prefix}_${i}`;
 
 /**
@@ -84,7 +86,7 @@ function countsSelect(asOf: string): string {
          ${FILINGS_SELECT},
          coalesce(sum(v_open), 0)::int AS v_open,
          coalesce(sum(v_total), 0)::int AS v_total,
-         count(*) FILTER (WHERE term_end BETWEEN ${asOf} AND ${asOf} + 90)::int AS ending,
+         count(*) FILTER (WHERE term_end BETWEEN ${asOf} AND ${asOf} + ${ENDING_DAYS})::int AS ending,
          count(*) FILTER (WHERE disqualified)::int AS disqualified,
          ${dist(EDUCATION_LEVELS, 'education', 'edu')},
          ${dist(TITLES, 'title', 'title')},
@@ -265,6 +267,24 @@ export function ownCountsYearsSql(by: 'paths' | 'enterprises' = 'paths', perEnte
          ${countsSelect('as_of')}
       FROM judged
      GROUP BY year, as_of, ${ent}region_code`;
+}
+
+/**
+ * The enterprises of the subtree `$3` whose counts as of today can differ from their counts as of
+ * an earlier day `from` with nothing recorded in between (issue 16, the day rolling over): an
+ * appointment took effect, ended, ran out or entered the “即将到期” window, or the enterprise was
+ * closed or reopened. Every other count of `ownCountsYearsSql` for a current year reads no date but
+ * the year's own (its window opening, Jan 1, Dec 31) and the records' current state.
+ */
+export async function rolledEnterprises(m: EntityManager, from: string, to: string, subtree: string): Promise<string[]> {
+  const rows: { id: string }[] = await m.query(
+    `SELECT DISTINCT e.id FROM enterprise e
+      WHERE ${inRegionSql('e', '$3')}
+        AND e.id IN (SELECT a.enterprise_id FROM appointment a WHERE ${ACTIVE_MOVED('a', '$1', '$2', ENDING_DAYS)}
+                     UNION ALL ${OPEN_MOVED('$1', '$2')})`,
+    [from, to, subtree],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** The parameters of `ownCountsYearsSql` for these years and region paths. */
