@@ -6,9 +6,8 @@
 //   BENCH_ENTERPRISES=20000 node test/bench/stats-refresh.bench.mjs     # quick run while developing
 //   BENCH_BURST=500 BENCH_ROUNDS=3                                      # changes per burst, rounds
 //
-// On a kept province database of its own (test/bench/province-data.mjs, `BENCH_DB`, default
-// `cqo_bench_1m_contrib`: this branch adds a migration; every held year is aggregated first if a
-// snapshot is missing or of another day):
+// On the kept province database (test/bench/province-data.mjs; `BENCH_DB` names another; every
+// held year is aggregated first if a snapshot is missing or of another day):
 //   A. the refresh after one enterprise's change, in this process: its 规上 flag flipped and marked
 //      (`markDirty`, as the outbox relay marks it), then `SnapshotService.drain()` timed — the
 //      changed enterprise's part counted again, its county and ancestors moved by new − held
@@ -20,13 +19,13 @@
 //   C. the raw single-county recount statement (`ownCountsYearsSql()` for the county): what every
 //      refresh ran before;
 //   FABCFABC…, BENCH_ROUNDS rounds, the load average printed with each round.
+//   H. holding every county again after a rebuild (`SnapshotService.holdCounties`, what the rebuild
+//      job runs after the nightly rebuild) vs the raw statement over every county, interleaved.
 //   R. the first drain of a new day (issue 16): the current year's snapshot dated yesterday (as it
 //      stands when the day rolls over in China), one change marked, then one drain timed: it rolls
 //      the snapshot forward (the enterprises the date moves counted again, every row dated today),
 //      where a drain used to rebuild the year (21.9 s at 1M). Against the raw statement over every
 //      county (what that rebuild must at least read), interleaved RPRP…, BENCH_ROUNDS rounds.
-//   H. holding every county again after a rebuild (`SnapshotService.holdCounties`, what the rebuild
-//      job runs after the nightly rebuild) vs the raw statement over every county, interleaved.
 //   D. a burst: BENCH_BURST changes (an enterprise's 规上 flag flipped + its `stats.refresh` outbox
 //      row, one transaction each, 8 writers) over three counties with the product's worker and api
 //      running; time from the last commit until the outbox is relayed and nothing is left marked,
@@ -40,7 +39,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { API, CLI, WORKER, chinaToday, defaultName, provinceDatabase } from './province-data.mjs';
+import { API, CLI, WORKER, chinaToday, provinceDatabase } from './province-data.mjs';
 import { settle } from './settle.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -54,8 +53,8 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const ms = (x) => `${x.toFixed(0)} ms`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-// Its own database: this branch's migration (stat_contrib) must not migrate another engineer's kept one.
-const db = await provinceDatabase({ log, name: process.env.BENCH_DB || `${defaultName(Number(process.env.BENCH_ENTERPRISES || 1_000_000))}_contrib` });
+// The kept province database the other benches use (`BENCH_DB` names another).
+const db = await provinceDatabase({ log, ...(process.env.BENCH_DB ? { name: process.env.BENCH_DB } : {}) });
 const { databaseUrl, env, year: Y } = db;
 const benchEnv = { ...env, CQO_REDIS_PREFIX: `bench-refresh-${process.pid}` };
 const pool = new pg.Pool({ connectionString: databaseUrl, max: WRITERS + 2 });
@@ -148,27 +147,13 @@ await withPolicyContext(async (app) => {
       }
       // Each round flipped the flag twice: it ends as it began.
     }
-    // R: the first drain of a new day, against the raw statement over every county (interleaved).
+    // The raw statement over every county: H's and R's baseline.
     const paths = (await q(`SELECT DISTINCT region_path AS p FROM enterprise WHERE region_path LIKE '/420000/%'`)).map((r) => r.p);
     const rawProvince = async () => {
       const t0 = performance.now();
       await raw.query(ownCountsYearsSql(), yearsParams(params, paths));
       return performance.now() - t0;
     };
-    {
-      const [e] = await q(`SELECT id FROM enterprise WHERE region_code = $1 ORDER BY id LIMIT 1`, [mid.code]);
-      const rollRefresh = refreshOf(e.id, ':roll');
-      const [{ d: yesterday }] = await q(`SELECT ($1::date - 1)::text AS d`, [today]);
-      const moved = (await rolledEnterprises(ds.manager, yesterday, today, '/420000/%')).length;
-      for (let round = 1; round <= ROUNDS; round++) {
-        await q(`UPDATE stat_current SET as_of = $2 WHERE year = $1`, [Y, yesterday]);
-        const r = await rollRefresh();
-        const p = await rawProvince();
-        rolls.push({ round, roll: r, raw: p, moved, load: load() });
-        log(`roll round ${round}: first drain of the day (${moved} enterprises the date moves) ${ms(r)}, raw province statement ${ms(p)}; load ${load()}`);
-      }
-      if (ROUNDS % 2 === 1) await refreshOf(e.id)();
-    }
     // H: after a rebuild (its parts dropped), the rebuild job holds every county again
     // (`holdCounties`), vs the raw statement over every county (what a province recount reads).
     const [first] = await q(`SELECT id FROM enterprise WHERE region_code = $1 ORDER BY id LIMIT 1`, [largest.code]);
@@ -188,6 +173,21 @@ await withPolicyContext(async (app) => {
       log(`hold round ${round}: ${held.enterprises} enterprises in ${held.counties} counties held in ${ms(h)} (${held.runs.length} runs), raw province statement ${ms(r)}; then the largest county's change ${ms(after)}; load ${load()}`);
     }
     if (ROUNDS % 2 === 1) await largestRefresh();
+    // R, after H: every county held, as the rebuild job leaves them (a roll needs that; see SnapshotService.roll).
+    {
+      const [e] = await q(`SELECT id FROM enterprise WHERE region_code = $1 ORDER BY id LIMIT 1`, [mid.code]);
+      const rollRefresh = refreshOf(e.id, ':roll');
+      const [{ d: yesterday }] = await q(`SELECT ($1::date - 1)::text AS d`, [today]);
+      const moved = (await rolledEnterprises(ds.manager, yesterday, today, '/420000/%')).length;
+      for (let round = 1; round <= ROUNDS; round++) {
+        await q(`UPDATE stat_current SET as_of = $2 WHERE year = $1`, [Y, yesterday]);
+        const r = await rollRefresh();
+        const p = await rawProvince();
+        rolls.push({ round, roll: r, raw: p, moved, load: load() });
+        log(`roll round ${round}: first drain of the day (${moved} enterprises the date moves) ${ms(r)}, raw province statement ${ms(p)}; load ${load()}`);
+      }
+      if (ROUNDS % 2 === 1) await refreshOf(e.id)();
+    }
   } finally {
     raw.release();
   }

@@ -472,6 +472,16 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     // Exactly a full count as of today, every region.
     await svc.rebuild({ years: [Y], trigger: 'test:compare' });
     expect(rolled).toEqual(await snapshotOf());
+
+    // The rebuild held no county (as after `cqo aggregate`): rolling would recount the moved
+    // enterprises' counties whole inside the drain, so the year is rebuilt instead (and held after).
+    await t.db.query(`UPDATE stat_current SET as_of = $2 WHERE year = $1`, [Y, yesterday]);
+    const again = await lastRunId();
+    await create('420102', 401);
+    await waitFor(async () => (await dashboardTotal('420102')) === before + 2, 20_000, 100);
+    await settled();
+    expect((await runsSince(again)).filter((r) => r.kind === 'full')).toEqual([expect.objectContaining({ years: [Y], status: 'succeeded', trigger: expect.stringContaining('catch-up') })]);
+    expect(await asOf()).toBe(today);
   }, 180_000);
 
   it('a catch-up rebuild inside a drain (the day rolled over and the yearly training thresholds in force changed with it) holds every county\'s parts again', async () => {

@@ -320,7 +320,8 @@ export class SnapshotService {
    *    are counted again as changed ones and every row is written as of today, so one snapshot
    *    never mixes two dates and the first drain of a day costs what that day's changes cost, not a
    *    rebuild (21.9 s at 1M, issue 16). Unless the yearly training thresholds in force differ
-   *    between the two days: then it is rebuilt in full;
+   *    between the two days or a county of those enterprises is not held (see `roll`): then it is
+   *    rebuilt in full;
    *  - a past year whose snapshot is not closed is rebuilt in full (as of its Dec 31, which closes
    *    it); so is the current year when no snapshot holds it (a new installation or a new year),
    *    and a year marked for the whole province ('*', year 0: the current year).
@@ -355,8 +356,8 @@ export class SnapshotService {
       const built = current.filter((c) => held.includes(Number(c.year)) && !c.closed).map((c) => ({ year: Number(c.year), asOf: c.as_of }));
       const thisYear = held.at(-1)!;
       const full = new Set<number>();
-      // The current year rolled forward from its snapshot's day (see above): year → that day.
-      const rolls = new Map<number, string>();
+      // The current year rolled forward from its snapshot's day (see above): year → that day and the enterprises the dates move.
+      const rolls = new Map<number, { from: string; enterprises: string[] }>();
       const byYear = new Map<number, Set<string>>();
       // (year → counties) whose marks are all annual-report changes: their deltas move them, no recount.
       const filingsOnly = new Map<number, Set<string>>();
@@ -372,8 +373,7 @@ export class SnapshotService {
           if (!b) {
             if (y === thisYear) full.add(y);
             // A past year counted before it ended is counted again, as of its last day, which closes it.
-          } else if (y === thisYear && b.asOf < this.asOfFor(y) && !full.has(y) && (rolls.has(y) || (await this.rollable(m, b.asOf, params.get(y)!)))) {
-            rolls.set(y, b.asOf);
+          } else if (y === thisYear && b.asOf < this.asOfFor(y) && !full.has(y) && (rolls.has(y) || (await this.roll(m, rolls, y, b.asOf, params.get(y)!)))) {
             if (!byYear.has(y)) byYear.set(y, new Set());
             byYear.get(y)!.add(mark.region_code);
             if (mark.filings_only) {
@@ -415,9 +415,7 @@ export class SnapshotService {
       const changedEnterprises = new Map<number, Set<string>>(live.map((y) => [y, new Set()]));
       for (const e of entMarks) for (const y of Number(e.year) === 0 ? live : [Number(e.year)]) changedEnterprises.get(y)?.add(e.enterprise_id);
       // A rolled year: the enterprises the dates alone move count as changed ones.
-      for (const [y, from] of rolls) {
-        for (const id of await rolledEnterprises(m, from, params.get(y)!.asOf, subtreePattern(`/${this.config.provinceCode}/`))) changedEnterprises.get(y)!.add(id);
-      }
+      for (const [y, { enterprises }] of rolls) for (const id of enterprises) changedEnterprises.get(y)!.add(id);
       // Their report changes too: recounting the enterprise takes the change in (its held part did not have it).
       for (const d of await takeHeldDeltas(m, live)) changedEnterprises.get(Number(d.year))?.add(d.enterprise_id);
       const deltas = new Map<number, Map<string, StatCounts['filings']>>();
@@ -499,11 +497,24 @@ export class SnapshotService {
 
   /**
    * Whether the current year's snapshot of the day `from` can be rolled forward to `p.asOf` (see
-   * `drain`): the yearly training thresholds in force are the same on both days. (Read on the
-   * drain's own connection.)
+   * `drain`), and if so notes it in `rolls` with the enterprises the dates move. It can when the
+   * yearly training thresholds in force are the same on both days and those enterprises' counties
+   * are held (`stat_contrib`), as the rebuild job leaves every county: each is then moved by its
+   * enterprise. An unheld county would be recounted whole inside the drain, and a day's moved
+   * enterprises lie in nearly every county, which would cost more than the rebuild (and its hold
+   * afterwards) does. (Read on the drain's own connection.)
    */
-  private async rollable(m: EntityManager, from: string, p: YearParams): Promise<boolean> {
-    return from.slice(0, 4) === String(p.year) && isDeepStrictEqual(await this.trainingAt(from, m), p.training);
+  private async roll(m: EntityManager, rolls: Map<number, { from: string; enterprises: string[] }>, year: number, from: string, p: YearParams): Promise<boolean> {
+    if (from.slice(0, 4) !== String(year) || !isDeepStrictEqual(await this.trainingAt(from, m), p.training)) return false;
+    const enterprises = await rolledEnterprises(m, from, p.asOf, subtreePattern(`/${this.config.provinceCode}/`));
+    const [unheld]: { n: number }[] = await m.query(
+      `SELECT count(*)::int AS n FROM enterprise e
+        WHERE e.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $2 AND c.region_code = e.region_code)`,
+      [enterprises, year],
+    );
+    if (Number(unheld.n) > 0) return false;
+    rolls.set(year, { from, enterprises });
+    return true;
   }
 
   /**
