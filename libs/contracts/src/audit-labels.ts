@@ -1,3 +1,5 @@
+import { isUuid } from './ids';
+
 /**
  * Names for the audit log's action codes and object types (issue 20 item 6): an officer reads
  * 登录 / 聘任备案 rather than `auth.login` / `appointment.file` (等保 2.0 8.1.4.3 安全审计: the
@@ -142,7 +144,6 @@ export function auditActionLabel(action: string, locale: string): string {
   return AUDIT_ACTION_LABELS[action]?.[localeOf(locale)] ?? action;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The object as a reader names it: its type's name and, for a UUID, its first 8 hex digits
@@ -151,6 +152,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function auditObjectLabel(objectType: string | null, objectId: string | null, locale: string): string {
   if (!objectType && !objectId) return '—';
   const type = objectType ? (AUDIT_OBJECT_LABELS[objectType]?.[localeOf(locale)] ?? objectType) : '';
-  const id = objectId ? (UUID.test(objectId) ? `#${objectId.slice(0, 8)}` : objectId) : '';
+  const id = objectId ? (isUuid(objectId) ? `#${objectId.slice(0, 8)}` : objectId) : '';
   return [type, id].filter(Boolean).join(' ');
 }

@@ -12,3 +12,4 @@ export * from './evaluation';
 export * from './enterprise-changes';
 export * from './lists';
 export * from './audit-labels';
+export * from './ids';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { LoginResponse, MeResponse, TokenResponse } from '@cqo/contracts';
+import { isUuid } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
@@ -22,7 +23,6 @@ const LAST_SEEN_WRITE_MS = 10_000;
 /** "Last seen" writes are gathered for this long and sent as one statement (one round trip for all sessions). */
 const LAST_SEEN_FLUSH_MS = 1_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -298,7 +298,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   /** The session check's read (issue 16), shared by concurrent first requests (`AccountsRepository.checkSession`). */
   private async readSession(sessionId: string): Promise<LiveSession | null> {
-    const row = UUID.test(sessionId) ? await this.accounts.checkSession(sessionId.toLowerCase()) : null;
+    const row = isUuid(sessionId) ? await this.accounts.checkSession(sessionId.toLowerCase()) : null;
     if (!row) return null;
     // A "last seen" still waiting for its write (see `touch`), or whose write is under way, counts as written.
     let lastSeenAt = row.last_seen_at;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ApiErrorDetail, Role, UserAdminItem } from '@cqo/contracts';
+import { isUuid } from '@cqo/contracts';
 import { AppException, Clock, isoOrNull, pickCamel, type Actor } from '@cqo/server-common';
 import { UnitOfWork } from '@cqo/server-queue';
 import { AccountsRepository, type UserAdminRow } from './accounts.repository';
@@ -83,14 +84,14 @@ export class UsersService {
   }
 
   async get(id: string): Promise<UserAdminItem> {
-    if (!UUID.test(id)) throw AppException.notFound('用户');
+    if (!isUuid(id)) throw AppException.notFound('用户');
     const row = await this.accounts.userById(id, this.clock.now());
     if (!row) throw AppException.notFound('用户');
     return toItem(row);
   }
 
   private async lockUser(m: EntityManager, id: string): Promise<{ id: string; username: string }> {
-    if (!UUID.test(id)) throw AppException.notFound('用户');
+    if (!isUuid(id)) throw AppException.notFound('用户');
     const row = await this.accounts.lockUser(m, id);
     if (!row) throw AppException.notFound('用户');
     return row;
@@ -101,7 +102,7 @@ export class UsersService {
     const errors: ApiErrorDetail[] = [];
     if (role === 'enterprise') {
       if (!enterpriseId) errors.push({ field: 'enterpriseId', code: 'required', message: '企业账号须绑定企业' });
-      else if (!UUID.test(enterpriseId) || !(await this.accounts.enterpriseExists(m, enterpriseId))) {
+      else if (!isUuid(enterpriseId) || !(await this.accounts.enterpriseExists(m, enterpriseId))) {
         errors.push({ field: 'enterpriseId', code: 'unknown', message: '所选企业不存在' });
       }
       if (errors.length) throw AppException.validation(errors);
@@ -122,7 +123,6 @@ export class UsersService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE_NAMES: Record<Role, string> = { enterprise: '企业', county: '县级监管', city: '市级监管', province: '省级监管', evaluator: '评价机构', admin: '系统管理员' };
 
 function toItem(r: UserAdminRow): UserAdminItem {

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Bind } from '@cqo/server-audit';
 import type { AppointmentStatus, CqoPersonFields, EducationLevel, FilingType, Gender, PositionLevel, QualificationLevel, QualificationType, Role, Verdict, VerdictResult } from '@cqo/contracts';
+import { isUuid } from '@cqo/contracts';
 import type { SqlRunner } from '@cqo/server-common';
 import { PoolRepository } from '@cqo/server-database';
 import { ACTIVE_ON } from './appointment-sql';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A row of `appointment` as raw SQL reads it (snake_case; dates as text): the one description of
@@ -240,7 +240,7 @@ export class AppointmentsRepository extends PoolRepository {
 
   /** One appointment, whole; null when there is none of that id. */
   async byId(db: SqlRunner, id: string): Promise<AppointmentRecord | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const [row] = (await db.query(`${RECORD_SELECT} WHERE a.id = $1`, [id])) as AppointmentRecord[];
     return row ?? null;
   }

@@ -2,6 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { ScopeModule, ScopeService } from '@cqo/server-auth';
 import { AppException, type Actor } from '@cqo/server-common';
 import { PoolRepository } from '@cqo/server-database';
+import { isUuid } from '@cqo/contracts';
 
 /** An enterprise as the other features name it: 统一社会信用代码, region (code, name, path) and 规上. */
 export interface EnterpriseRef {
@@ -14,14 +15,13 @@ export interface EnterpriseRef {
   above_size: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The register's one read of an enterprise by id for the other features (issue 19 item 2). */
 @Injectable()
 export class EnterpriseRefsRepository extends PoolRepository {
   /** The enterprise of `id`, or null (also for text that is no id). */
   async byId(id: string): Promise<EnterpriseRef | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const [e]: EnterpriseRef[] = await this.dataSource.query(
       `SELECT e.id, e.name, e.credit_code, e.region_code, g.name AS region_name, e.region_path, e.above_size
          FROM enterprise e JOIN region g ON g.code = e.region_code WHERE e.id = $1`,

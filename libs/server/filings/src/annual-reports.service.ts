@@ -19,6 +19,7 @@ import type {
   TrainingCategory,
   TrainingYearHours,
 } from '@cqo/contracts';
+import { isUuid } from '@cqo/contracts';
 import {
   REPORT_STATUS_LABELS,
   canTransition,
@@ -42,7 +43,7 @@ import { ProfilesService } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { TrainingService, toYearHours } from '@cqo/server-training';
 import { FilingSettingsService } from './filing-settings.service';
-import { NotificationsService, UUID } from './notifications.service';
+import { NotificationsService } from './notifications.service';
 import type { OutgoingNotification } from './notification-channel';
 import { AnnualReportsRepository, type ChangeRow, type CqoRow, type EnterpriseRow, type EventRow, type FactsRead, type ReportRow, type SubmitFacts } from './annual-reports.repository';
 import { toFilingSettings } from './region-figures';
@@ -166,7 +167,7 @@ export class AnnualReportsService {
    * statement for the batch, each report with its own version and state check and its own answer.
    */
   async submit(actor: Actor, enterpriseId: string, year: number, dto: SubmitAnnualReportRequest): Promise<AnnualReportDetail> {
-    if (!UUID.test(enterpriseId)) throw AppException.notFound('企业');
+    if (!isUuid(enterpriseId)) throw AppException.notFound('企业');
     const facts = await this.submitFacts(actor, enterpriseId, year);
     const e = facts.enterprise;
     if (!e) throw AppException.notFound('企业');
@@ -255,8 +256,8 @@ export class AnnualReportsService {
   async bulkAccept(actor: Actor, ids: string[]): Promise<BulkAcceptResult> {
     const unique = [...new Set(ids)];
     const result: BulkAcceptResult = { accepted: [], skipped: [] };
-    const valid = unique.filter((id) => UUID.test(id));
-    for (const id of unique) if (!UUID.test(id)) result.skipped.push({ id, reason: '报告不存在或无权访问' });
+    const valid = unique.filter((id) => isUuid(id));
+    for (const id of unique) if (!isUuid(id)) result.skipped.push({ id, reason: '报告不存在或无权访问' });
     const rows = await this.reports.byIds(valid);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const sent: OutgoingNotification[] = [];
@@ -431,7 +432,7 @@ export class AnnualReportsService {
   }
 
   private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<ReportRow> {
-    const row = UUID.test(id) ? await this.reports.byId(id) : null;
+    const row = isUuid(id) ? await this.reports.byId(id) : null;
     if (!row) throw AppException.notFound('年度报告');
     await this.scope.assert(actor, { type: 'annual_report', id, regionPath: row.region_path, enterpriseId: row.enterprise_id }, access, '年度报告');
     return row;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { NotificationItem, NotificationKind, NotificationList } from '@cqo/contracts';
+import { isUuid } from '@cqo/contracts';
 import { AppException, Clock, isoOrNull, pickCamel, type Actor } from '@cqo/server-common';
 import { MessagingService, type MessageTemplate } from '@cqo/server-messaging';
 import { NOTIFICATION_CHANNEL, type NotificationChannel, type OutgoingNotification } from './notification-channel';
@@ -45,7 +46,6 @@ export function templateOf(kind: NotificationKind): MessageTemplate {
   }
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The in-app notification centre (SPEC §2 reminders; returns and acceptances). */
 @Injectable()
@@ -116,7 +116,7 @@ export class NotificationsService {
   }
 
   async markRead(actor: Actor, id: string): Promise<NotificationItem> {
-    if (!UUID.test(id)) throw AppException.notFound('消息');
+    if (!isUuid(id)) throw AppException.notFound('消息');
     const row = await this.repo.markRead(id, actor.userId, this.clock.now());
     if (!row) throw AppException.notFound('消息');
     return item(row);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { FilingSettings, FilingStatusQuery, FilingStatusResponse, RegionLevel, RemindRequest, RemindResult } from '@cqo/contracts';
+import { isUuid } from '@cqo/contracts';
 import { currentReportingYear, isIsoDate, reminderDue, yearAsOf, yearOf, type DueReminder } from '@cqo/policy';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { MessagingService, type DeliveryItem } from '@cqo/server-messaging';
@@ -8,7 +9,7 @@ import { UnitOfWork } from '@cqo/server-queue';
 import { RegionsService } from '@cqo/server-regions';
 import { FilingSettingsService } from './filing-settings.service';
 import type { OutgoingNotification } from './notification-channel';
-import { NotificationsService, UUID } from './notifications.service';
+import { NotificationsService } from './notifications.service';
 import { FilingStatusListService } from './filing-status-list.service';
 import { regionFigures } from './region-figures';
 import { RemindersRepository } from './reminders.repository';
@@ -44,7 +45,7 @@ export class RemindersService {
    * (issue 22): status, masked address (SPEC §1), reason. Only for an enterprise in the officer's scope.
    */
   async messages(actor: Actor, enterpriseId: string): Promise<{ items: DeliveryItem[] }> {
-    if (!UUID.test(enterpriseId)) throw AppException.notFound('企业');
+    if (!isUuid(enterpriseId)) throw AppException.notFound('企业');
     const root = await this.regions.scopeRoot(actor);
     if (!(await this.repo.enterpriseIn(enterpriseId, root.path))) throw AppException.notFound('企业');
     return { items: await this.messaging.forEnterprise(enterpriseId) };
@@ -93,7 +94,7 @@ export class RemindersService {
     if (today < settings.windowOpens) {
       throw AppException.validation([{ field: 'year', code: 'windowClosed', message: `${dto.year} 年度报告的填报尚未开始（${settings.windowOpens} 开始）` }]);
     }
-    const ids = dto.enterpriseIds?.filter((id) => UUID.test(id));
+    const ids = dto.enterpriseIds?.filter((id) => isUuid(id));
     const { sent, notified, requested } = await this.unitOfWork.run(actor, 'annual_report.remind', async (m, tx) => {
       const targets = (await this.repo.outstanding(m, { path: root.path, year: dto.year, windowOpens: settings.windowOpens }, ids)).map((t) => t.id);
       const reminded = await this.logChase(m, targets.map((id) => `enterprise:${id}`), dto.year, today, 'reminder', actor.userId || null);

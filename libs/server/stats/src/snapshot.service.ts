@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { StatCounts, StatRunInfo } from '@cqo/contracts';
+import { isUuid } from '@cqo/contracts';
 import { annualTrainingRule, emptyCounts, subtreePattern, sumCounts, yearAsOf } from '@cqo/policy';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
@@ -31,7 +32,6 @@ import {
 
 /** One advisory lock serialises every write to the snapshots (full and incremental runs). */
 const STATS_LOCK = 7_406_001;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RegionRow {
   code: string;
@@ -268,7 +268,7 @@ export class SnapshotService {
       reason: (typeof c.reason === 'string' && c.reason ? c.reason : 'change').slice(0, 80),
       // An annual report's save, submit, acceptance or return changes only the filing counts.
       filings: typeof c.reason === 'string' && c.reason.startsWith('annual_report.'),
-      enterprise: typeof c.enterpriseId === 'string' && UUID.test(c.enterpriseId) ? c.enterpriseId : null,
+      enterprise: isUuid(c.enterpriseId) ? c.enterpriseId : null,
       years: (() => {
         const ys = Array.isArray(c.years) ? c.years.filter((y): y is number => Number.isInteger(y) && y >= 2000 && y <= 2100) : [];
         return ys.length ? [...new Set(ys)] : [0];

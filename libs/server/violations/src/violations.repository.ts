@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import { VIOLATION_SORT_KEYS, type Page, type ViolationItem, type ViolationSortKey, type ViolationStatus } from '@cqo/contracts';
+import { type Page, isUuid, VIOLATION_SORT_KEYS, type ViolationItem, type ViolationSortKey, type ViolationStatus } from '@cqo/contracts';
 import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
 import { PoolRepository } from '@cqo/server-database';
 
@@ -79,7 +79,6 @@ const SORT_SQL: Record<ViolationSortKey, string> = {
   recordedAt: 'v.recorded_at',
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The only reader and writer of `violation` and `violation_voided` (SPEC §5). A list takes its
@@ -110,7 +109,7 @@ export class ViolationsRepository extends PoolRepository {
   }
 
   async head(id: string): Promise<ViolationHead | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const [v] = await this.dataSource.query(
       `SELECT region_path, enterprise_id, status, person_id, recorded_role, type, occurred_on::text AS occurred_on, version FROM violation WHERE id = $1`,
       [id],
@@ -120,7 +119,7 @@ export class ViolationsRepository extends PoolRepository {
 
   /** Where a voided violation stood, for the scope check of a second void; null when none was voided with this id. */
   async voidedHead(id: string): Promise<{ region_path: string; enterprise_id: string } | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const [v] = await this.dataSource.query(`SELECT region_path, enterprise_id FROM violation_voided WHERE id = $1`, [id]);
     return v ?? null;
   }
