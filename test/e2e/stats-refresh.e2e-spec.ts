@@ -420,6 +420,36 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
     await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [y]);
   }, 120_000);
 
+  it('the nightly job, once the snapshot is of today and the past years are closed, counts every county again in short batches instead of rebuilding (issue 16): a figure that drifted is corrected by a run of its county alone', async () => {
+    await settled();
+    const svc = t.app.get(SnapshotService);
+    // The past held years built as of their Dec 31, after it: closed (issue 17), as after the first nightly rebuild.
+    await svc.rebuild({ years: [Y - 4, Y - 3, Y - 2, Y - 1], trigger: 'test:past' });
+    expect([...(await svc.closedYears()).keys()].sort()).toEqual([Y - 4, Y - 3, Y - 2, Y - 1]);
+    const nightly = async () => {
+      const since = await lastRunId();
+      await (await queue.add('stats.rebuild', { trigger: 'schedule' })).finished();
+      return runsSince(since);
+    };
+    // Held by the first, so the second finds nothing to correct and writes nothing.
+    await nightly();
+    expect(await nightly()).toEqual([]);
+    // 规上 of one enterprise of 江汉区 changed by hand (no change mark): only a count of the county picks it up.
+    const [x] = (await t.db.query(`SELECT id FROM enterprise WHERE region_code = '420103' ORDER BY id LIMIT 1`)).map((r: { id: string }) => r.id);
+    const counted = (await snapshotOf())['420103'].own.enterprises;
+    await t.db.query(`UPDATE enterprise SET above_size = NOT above_size WHERE id = $1`, [x]);
+    const { above } = await one(`SELECT above_size AS above FROM enterprise WHERE id = $1`, [x]);
+    expect(await nightly()).toEqual([expect.objectContaining({ kind: 'incremental', years: [Y], regions: ['420103'], status: 'succeeded', trigger: 'schedule:recount' })]);
+    const step = above ? 1 : -1;
+    expect((await snapshotOf())['420103'].own.enterprises).toEqual({ ...counted, aboveSize: counted.aboveSize + step, sme: counted.sme - step });
+    await expectEveryCountyHeld();
+    // And the same figures as a rebuild.
+    const recounted = await snapshotOf();
+    await svc.rebuild({ years: [Y], trigger: 'test:compare' });
+    expect(recounted).toEqual(await snapshotOf());
+    await svc.holdCounties('test:compare');
+  }, 120_000);
+
   it('the first drain of a new day rolls the current year forward (issue 16): only the enterprises the date moves are counted again, no rebuild, and the figures equal a rebuild as of the new day', async () => {
     await settled();
     const svc = t.app.get(SnapshotService);

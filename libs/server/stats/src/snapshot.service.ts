@@ -41,6 +41,13 @@ export interface RegionRow {
   parentCode: string | null;
 }
 
+/** What `holdCounties` did: the counties (and their enterprises) counted and held, and the runs it wrote. */
+export interface HoldResult {
+  counties: number;
+  enterprises: number;
+  runs: RunResult[];
+}
+
 export interface RunResult {
   runId: number;
   kind: 'full' | 'incremental';
@@ -192,10 +199,13 @@ export class SnapshotService {
    * A batch whose sums equal the snapshot's counts (no change since the rebuild) writes no run; one
    * that differs (a change not yet drained) is an incremental run, as its drain would have been.
    * Stops when every county is held or the year's snapshot is not current (a rollover, a close).
+   * With `every`, each county is counted again, held or not, once (the nightly recount, see `nightly`).
    */
-  async holdCounties(trigger: string, batchEnterprises = 20_000): Promise<{ counties: number; enterprises: number; runs: RunResult[] }> {
+  async holdCounties(trigger: string, opts: { batchEnterprises?: number; every?: boolean } = {}): Promise<HoldResult> {
+    const { batchEnterprises = 20_000, every = false } = opts;
     const year = this.heldYears().at(-1)!;
     const done = { counties: 0, enterprises: 0, runs: [] as RunResult[] };
+    const counted: string[] = [];
     for (;;) {
       if ((await this.dirtyCount()) > 0) await this.drain(`${trigger}:drain`);
       const params = await this.paramsFor([year]);
@@ -216,9 +226,10 @@ export class SnapshotService {
           current && !current.closed && current.as_of === p.asOf
             ? await m.query(
                 `SELECT e.region_code AS code, count(*)::int AS n FROM enterprise e
-                  WHERE ${inRegionSql('e', '$1')} AND NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $2 AND c.region_code = e.region_code)
+                  WHERE ${inRegionSql('e', '$1')} AND e.region_code <> ALL($4::varchar[])
+                    AND ($3 OR NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $2 AND c.region_code = e.region_code))
                   GROUP BY 1 ORDER BY 2 DESC, 1`,
-                [regionSubtreePattern(`/${this.config.provinceCode}/`), year],
+                [regionSubtreePattern(`/${this.config.provinceCode}/`), year, every, counted],
               )
             : [];
         let size = 0;
@@ -238,22 +249,44 @@ export class SnapshotService {
         const { changed } = await this.moveByEnterprises(m, p, regions, own, new Set(batch), new Set(), new Set());
         const differing = changed.filter((code) => !isDeepStrictEqual(own.get(code) ?? emptyCounts(), before.get(code) ?? emptyCounts()));
         if (differing.length) {
-          runId = await this.openRun(m, { kind: 'incremental', years: [year], regions: differing, trigger: `${trigger}:hold` });
+          runId = await this.openRun(m, { kind: 'incremental', years: [year], regions: differing, trigger: `${trigger}:${every ? 'recount' : 'hold'}` });
           await this.write(m, runId, year, p.asOf, regions, own, differing);
           done.runs.push(await this.closeRun(m, runId, 'incremental', [year], regions.length, started));
         }
         await qr.commitTransaction();
+        counted.push(...batch);
         done.counties += batch.length;
         done.enterprises += size;
       } catch (err) {
         // The run's own row rolls back with it: recorded failed anew (run 0).
-        if (runId) await this.fail(qr, 0, 'incremental', [year], batch, `${trigger}:hold`, err);
+        if (runId) await this.fail(qr, 0, 'incremental', [year], batch, `${trigger}:${every ? 'recount' : 'hold'}`, err);
         else if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
         throw err;
       } finally {
         await this.unlockAndRelease(qr);
       }
     }
+  }
+
+  /**
+   * The nightly job (issue 16). When the current year's snapshot is of today (a drain rolled it
+   * forward, or it was built today) and no past year waits to be built or closed, every county of
+   * the current year is counted again in the short batches of `holdCounties`, a batch that differs
+   * from the snapshot (a figure that drifted: a write without its change mark) written as a run:
+   * what a rebuild corrects, without holding the snapshot lock for the whole province (21.9 s at
+   * 1M, during which no change reaches a dashboard). Otherwise it is the full rebuild of every
+   * held year that is not closed, and the hold after it, as before.
+   */
+  async nightly(trigger: string): Promise<{ rebuilt: RunResult | null; held: HoldResult }> {
+    const held = this.heldYears();
+    const thisYear = held.at(-1)!;
+    const closed = await this.closedYears();
+    const [current]: { as_of: string }[] = await this.dataSource.query(`SELECT as_of::text AS as_of FROM stat_current WHERE year = $1 AND closed_at IS NULL`, [thisYear]);
+    if (held.every((y) => y === thisYear || closed.has(y)) && current?.as_of === this.asOfFor(thisYear)) {
+      return { rebuilt: null, held: await this.holdCounties(trigger, { every: true }) };
+    }
+    const rebuilt = await this.rebuild({ trigger });
+    return { rebuilt, held: await this.holdCounties(trigger) };
   }
 
   /**

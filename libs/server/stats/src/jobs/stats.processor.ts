@@ -4,9 +4,9 @@ import type { Job, Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
 import { LoggingProcessor, OutboxRelayService, QueueName, ScheduleRegistrar, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
-import { SnapshotService, type RunResult } from '../snapshot.service';
+import { SnapshotService, type HoldResult, type RunResult } from '../snapshot.service';
 
-/** 02:00 China time: the nightly full rebuild runs before anyone opens the dashboard. */
+/** 02:00 China time: the nightly recount (or rebuild) runs before anyone opens the dashboard. */
 export const STATS_REBUILD_CRON = SCHEDULES['stats.rebuild'].cron;
 export const STATS_REBUILD_TZ = SCHEDULES['stats.rebuild'].timezone;
 
@@ -109,14 +109,25 @@ export class StatsProcessor extends LoggingProcessor {
     return result;
   }
 
-  /** Nightly (repeatable) or on request: rebuild every held year, then prune old run history. */
+  /**
+   * Nightly (the schedule's job): `SnapshotService.nightly`, which recounts the current year county
+   * by county when its snapshot is of today. On request (a user, a test; years or not): rebuild
+   * them, then hold every county again. Then prune old run history.
+   */
   @Process('stats.rebuild')
-  async rebuild(job: Job<JobPayloads['stats.rebuild']>): Promise<RunResult> {
+  async rebuild(job: Job<JobPayloads['stats.rebuild']>): Promise<RunResult | HoldResult> {
     const trigger = job.data.trigger ?? (job.opts.repeat ? 'schedule' : 'queue');
-    const result = await this.snapshots.rebuild({ years: job.data.years, trigger });
-    // The rebuild dropped the held parts: hold them again now, not on each county's first change.
-    const held = await this.snapshots.holdCounties(trigger);
-    this.logger.log(`held ${held.enterprises} enterprises' parts in ${held.counties} counties after the rebuild`);
+    let result: RunResult | HoldResult;
+    if (trigger === 'schedule' && !job.data.years?.length) {
+      const { rebuilt, held } = await this.snapshots.nightly(trigger);
+      this.logger.log(`${rebuilt ? 'rebuilt, then held' : 'counted again'} ${held.enterprises} enterprises in ${held.counties} counties (${held.runs.length} runs written)`);
+      result = rebuilt ?? held;
+    } else {
+      result = await this.snapshots.rebuild({ years: job.data.years, trigger });
+      // The rebuild dropped the held parts: hold them again now, not on each county's first change.
+      const held = await this.snapshots.holdCounties(trigger);
+      this.logger.log(`held ${held.enterprises} enterprises' parts in ${held.counties} counties after the rebuild`);
+    }
     await this.snapshots.pruneRuns();
     return result;
   }
