@@ -431,9 +431,12 @@ describe('coalesced statistics refresh (real worker, Postgres and Redis)', () =>
       await (await queue.add('stats.rebuild', { trigger: 'schedule' })).finished();
       return runsSince(since);
     };
-    // Held by the first, so the second finds nothing to correct and writes nothing.
+    // Held by the first, so the second finds nothing to correct and writes nothing, but confirms
+    // the snapshot: "数据更新于" (built_at) moves to the recount, or the stale-snapshot alert would fire.
     await nightly();
+    await t.db.query(`UPDATE stat_current SET built_at = built_at - interval '2 days' WHERE year = $1`, [Y]);
     expect(await nightly()).toEqual([]);
+    expect(Number((await one(`SELECT extract(epoch FROM now() - built_at) AS age FROM stat_current WHERE year = $1`, [Y])).age)).toBeLessThan(60);
     // 规上 of one enterprise of 江汉区 changed by hand (no change mark): only a count of the county picks it up.
     const [x] = (await t.db.query(`SELECT id FROM enterprise WHERE region_code = '420103' ORDER BY id LIMIT 1`)).map((r: { id: string }) => r.id);
     const counted = (await snapshotOf())['420103'].own.enterprises;

@@ -283,7 +283,11 @@ export class SnapshotService {
     const closed = await this.closedYears();
     const [current]: { as_of: string }[] = await this.dataSource.query(`SELECT as_of::text AS as_of FROM stat_current WHERE year = $1 AND closed_at IS NULL`, [thisYear]);
     if (held.every((y) => y === thisYear || closed.has(y)) && current?.as_of === this.asOfFor(thisYear)) {
-      return { rebuilt: null, held: await this.holdCounties(trigger, { every: true }) };
+      const recounted = await this.holdCounties(trigger, { every: true });
+      // Every county counted again and found (or made) equal: the snapshot is as good as one built
+      // now ("数据更新于", and the stale-snapshot alert, read built_at), even where no run was written.
+      await this.dataSource.query(`UPDATE stat_current SET built_at = $3 WHERE year = $1 AND as_of = $2 AND built_at < $3`, [thisYear, current.as_of, this.clock.now()]);
+      return { rebuilt: null, held: recounted };
     }
     const rebuilt = await this.rebuild({ trigger });
     return { rebuilt, held: await this.holdCounties(trigger) };
