@@ -5,12 +5,19 @@ import { withPolicyContext } from '../infra/policy-context';
 
 /**
  * `cqo aggregate [--year Y]`: rebuilds the statistics snapshots now (every held year, or Y) in
- * this process, waits, and prints the run: `{runId, kind, years, rows, ms}`.
+ * this process, then holds the current year's counties again as the rebuild job does (so its
+ * next changes, and the next day's roll, move counties by their enterprises), waits, and prints
+ * the run: `{runId, kind, years, rows, ms, held: {counties, enterprises}}`.
  */
 export async function aggregateCommand(opts: { year?: string }): Promise<void> {
   const year = opts.year === undefined ? undefined : Number(opts.year);
   if (year !== undefined && !(Number.isInteger(year) && year >= 2000 && year <= 2100)) fail(`--year must be a year like 2026, got "${opts.year}"`, 2);
-  const result = await withPolicyContext((app) => app.get(SnapshotService).rebuild({ years: year ? [year] : undefined, trigger: 'cli' }), [StatsModule]);
+  const result = await withPolicyContext(async (app) => {
+    const snapshots = app.get(SnapshotService);
+    const run = await snapshots.rebuild({ years: year ? [year] : undefined, trigger: 'cli' });
+    const { counties, enterprises } = await snapshots.holdCounties('cli');
+    return { ...run, held: { counties, enterprises } };
+  }, [StatsModule]);
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
 
