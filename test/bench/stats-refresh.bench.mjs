@@ -25,7 +25,11 @@
 //      stands when the day rolls over in China), one change marked, then one drain timed: it rolls
 //      the snapshot forward (the enterprises the date moves counted again, every row dated today),
 //      where a drain used to rebuild the year (21.9 s at 1M). Against the raw statement over every
-//      county (what that rebuild must at least read), interleaved RPRP…, BENCH_ROUNDS rounds.
+//      county (what that rebuild must at least read), interleaved RPRP…, BENCH_ROUNDS rounds; after
+//      H, with stat_contrib vacuumed first (as autovacuum leaves it by midnight).
+//   N. the nightly recount (`holdCounties({ every: true })`, what the 02:00 job runs once the
+//      snapshot is of today): every county counted again in batches, nothing drifted, so no run
+//      and no part rewritten; against the raw statement over every county, interleaved NPNP….
 //   D. a burst: BENCH_BURST changes (an enterprise's 规上 flag flipped + its `stats.refresh` outbox
 //      row, one transaction each, 8 writers) over three counties with the product's worker and api
 //      running; time from the last commit until the outbox is relayed and nothing is left marked,
@@ -94,6 +98,7 @@ const { DataSource } = require('typeorm');
 const live = (await q(`SELECT year FROM stat_current WHERE closed_at IS NULL AND as_of = $1 ORDER BY year`, [today])).map((r) => Number(r.year));
 const pairs = [];
 const rolls = [];
+const nights = [];
 const holds = [];
 await withPolicyContext(async (app) => {
   const snapshots = app.get(SnapshotService);
@@ -174,6 +179,9 @@ await withPolicyContext(async (app) => {
     }
     if (ROUNDS % 2 === 1) await largestRefresh();
     // R, after H: every county held, as the rebuild job leaves them (a roll needs that; see SnapshotService.roll).
+    // H's rounds left 1M dead parts each; autovacuum clears them in the hours between the 02:00 job
+    // and midnight, so they are vacuumed here first (unvacuumed, the roll read its parts 40–90× slower).
+    await q('VACUUM (ANALYZE) stat_contrib');
     {
       const [e] = await q(`SELECT id FROM enterprise WHERE region_code = $1 ORDER BY id LIMIT 1`, [mid.code]);
       const rollRefresh = refreshOf(e.id, ':roll');
@@ -187,6 +195,20 @@ await withPolicyContext(async (app) => {
         log(`roll round ${round}: first drain of the day (${moved} enterprises the date moves) ${ms(r)}, raw province statement ${ms(p)}; load ${load()}`);
       }
       if (ROUNDS % 2 === 1) await refreshOf(e.id)();
+    }
+    // N: the nightly recount, interleaved with the raw province statement.
+    const partWrites = async () => Number((await q(`SELECT n_tup_ins + n_tup_upd + n_tup_del AS n FROM pg_stat_user_tables WHERE relname = 'stat_contrib'`))[0].n);
+    for (let round = 1; round <= ROUNDS; round++) {
+      await settle(databaseUrl);
+      const writes0 = await partWrites();
+      const t0 = performance.now();
+      const recounted = await snapshots.holdCounties('bench', { every: true });
+      const n = performance.now() - t0;
+      const p = await rawProvince();
+      // The statistics collector lags: read the part writes after the raw statement.
+      const written = (await partWrites()) - writes0;
+      nights.push({ round, recount: n, raw: p, counties: recounted.counties, runs: recounted.runs.length, written, load: load() });
+      log(`nightly round ${round}: ${recounted.enterprises} enterprises in ${recounted.counties} counties counted again in ${ms(n)} (${recounted.runs.length} runs, ${written} parts written), raw province statement ${ms(p)}; load ${load()}`);
     }
   } finally {
     raw.release();
@@ -306,6 +328,10 @@ console.log(`\nR: the first drain of a new day (the snapshot dated yesterday, on
 console.log('| round | first drain of the day | raw province statement | drain ÷ raw | load 1/5/15 |');
 console.log('|---:|---:|---:|---:|---|');
 for (const r of rolls) console.log(`| ${r.round} | ${ms(r.roll)} | ${ms(r.raw)} | ${(r.roll / r.raw).toFixed(3)}× | ${r.load} |`);
+console.log('\nN: the nightly recount (every county counted again, nothing drifted) vs the raw statement over every county, interleaved:');
+console.log('| round | counties | nightly recount | raw province statement | recount ÷ raw | runs written | parts written | load 1/5/15 |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const n of nights) console.log(`| ${n.round} | ${n.counties} | ${ms(n.recount)} | ${ms(n.raw)} | ${(n.recount / n.raw).toFixed(2)}× | ${n.runs} | ${n.written} | ${n.load} |`);
 for (const c of [largest, mid]) {
   const mine = pairs.filter((p) => p.county === c.code);
   console.log(`median ${c.code}: first change ${ms(median(mine.map((p) => p.first)))}, refresh ${ms(median(mine.map((p) => p.refresh)))}, raw enterprise ${ms(median(mine.map((p) => p.raw)))}, raw county ${ms(median(mine.map((p) => p.county_)))}`);

@@ -616,14 +616,13 @@ export class SnapshotService {
       if (!flat.has(code)) flat.set(code, flatCounts(own.get(code) ?? emptyCounts()));
       return flat.get(code)!;
     };
-    await dropContributions(m, p.year, { enterprises: ids });
+    await dropContributions(m, p.year, ids);
     // The old parts of the changed enterprises, out of the counties that are not recounted.
     for (const h of held) if (!counties.has(h.region_code)) addFlat(flatOf(h.region_code), h.counts, -1);
     if (counties.size) {
       const codes = [...counties];
       const paths = regions.filter((r) => counties.has(r.code)).map((r) => r.path);
-      await dropContributions(m, p.year, { counties: codes });
-      // Counted and held inside the server, then summed there: no part travels to the process.
+      // Counted and held inside the server (replacing what the counties held), then summed there: no part travels to the process.
       await m.query(holdContributionsSql(), yearsParams([p], paths));
       const sums = await heldSums(m, p.year, codes);
       for (const code of codes) flat.set(code, sums.get(code) ?? {});
