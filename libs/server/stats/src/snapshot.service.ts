@@ -19,9 +19,9 @@ import {
   heldOf,
   heldSums,
   holdContributionsSql,
-  rolledEnterprises,
   keepContributions,
   ownCounts,
+  rolledEnterprises,
   takeHeldDeltas,
   yearsParams,
   unflatCounts,
@@ -410,14 +410,13 @@ export class SnapshotService {
           if (!b) {
             if (y === thisYear) full.add(y);
             // A past year counted before it ended is counted again, as of its last day, which closes it.
-          } else if (y === thisYear && b.asOf < this.asOfFor(y) && !full.has(y) && (rolls.has(y) || (await this.roll(m, rolls, y, b.asOf, params.get(y)!)))) {
-            if (!byYear.has(y)) byYear.set(y, new Set());
-            byYear.get(y)!.add(mark.region_code);
-            if (mark.filings_only) {
-              if (!filingsOnly.has(y)) filingsOnly.set(y, new Set());
-              filingsOnly.get(y)!.add(mark.region_code);
-            }
-          } else if (b.asOf !== this.asOfFor(y) || y < thisYear) full.add(y);
+            continue;
+          }
+          // Moved by this drain: the current year's snapshot of today, or of an earlier day it can roll forward.
+          const moves =
+            y === thisYear &&
+            (b.asOf === this.asOfFor(y) || (b.asOf < this.asOfFor(y) && !full.has(y) && (rolls.has(y) || (await this.roll(m, rolls, y, b.asOf, params.get(y)!)))));
+          if (!moves) full.add(y);
           else {
             if (!byYear.has(y)) byYear.set(y, new Set());
             byYear.get(y)!.add(mark.region_code);
