@@ -100,8 +100,8 @@ export class StatsProcessor extends LoggingProcessor {
   async drain(): Promise<{ runs: RunResult[]; remaining: number }> {
     const result = await this.snapshots.drain('outbox');
     if (result.remaining > 0) await this.drains.arm();
-    // A catch-up rebuild (the day rolled over without the nightly job) dropped the held parts like
-    // the nightly one: hold them again now, not on each county's first change.
+    // A catch-up rebuild (a new year, a '*' mark, a day it could not roll forward) dropped the held parts like
+    // any rebuild: hold them again now, not on each county's first change.
     if (result.runs.some((r) => r.kind === 'full')) {
       const held = await this.snapshots.holdCounties('catch-up');
       this.logger.log(`held ${held.enterprises} enterprises' parts in ${held.counties} counties after a catch-up rebuild`);
