@@ -13,10 +13,8 @@ export async function aggregateCommand(opts: { year?: string }): Promise<void> {
   const year = opts.year === undefined ? undefined : Number(opts.year);
   if (year !== undefined && !(Number.isInteger(year) && year >= 2000 && year <= 2100)) fail(`--year must be a year like 2026, got "${opts.year}"`, 2);
   const result = await withPolicyContext(async (app) => {
-    const snapshots = app.get(SnapshotService);
-    const run = await snapshots.rebuild({ years: year ? [year] : undefined, trigger: 'cli' });
-    const { counties, enterprises } = await snapshots.holdCounties('cli');
-    return { ...run, held: { counties, enterprises } };
+    const { rebuilt, held } = await app.get(SnapshotService).rebuildAndHold({ years: year ? [year] : undefined, trigger: 'cli' });
+    return { ...rebuilt, held: { counties: held.counties, enterprises: held.enterprises } };
   }, [StatsModule]);
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

@@ -278,7 +278,7 @@ export function ownCountsYearsSql(by: 'paths' | 'enterprises' = 'paths', perEnte
  */
 export async function rolledEnterprises(m: EntityManager, from: string, to: string, subtree: string): Promise<string[]> {
   const rows: { id: string }[] = await m.query(
-    `SELECT DISTINCT e.id FROM enterprise e
+    `SELECT e.id FROM enterprise e
       WHERE ${inRegionSql('e', '$3')}
         AND e.id IN (SELECT a.enterprise_id FROM appointment a WHERE ${ACTIVE_MOVED('a', '$1', '$2', ENDING_DAYS)}
                      UNION ALL ${OPEN_MOVED('$1', '$2')})`,

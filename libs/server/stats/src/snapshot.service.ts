@@ -289,8 +289,18 @@ export class SnapshotService {
       await this.dataSource.query(`UPDATE stat_current SET built_at = $3 WHERE year = $1 AND as_of = $2 AND built_at < $3`, [thisYear, current.as_of, this.clock.now()]);
       return { rebuilt: null, held: recounted };
     }
-    const rebuilt = await this.rebuild({ trigger });
-    return { rebuilt, held: await this.holdCounties(trigger) };
+    return this.rebuildAndHold({ trigger });
+  }
+
+  /**
+   * A rebuild (`rebuild`) and then every county of the current year held again (`holdCounties`):
+   * the rebuild dropped the held parts, and the next changes, and the next day's roll, move a
+   * county by its enterprises only once it is held. What the rebuild job, `cqo aggregate` and the
+   * nightly job's rebuild do.
+   */
+  async rebuildAndHold(opts: { years?: number[]; trigger: string }): Promise<{ rebuilt: RunResult; held: HoldResult }> {
+    const rebuilt = await this.rebuild(opts);
+    return { rebuilt, held: await this.holdCounties(opts.trigger) };
   }
 
   /**

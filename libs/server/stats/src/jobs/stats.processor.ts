@@ -117,19 +117,13 @@ export class StatsProcessor extends LoggingProcessor {
   @Process('stats.rebuild')
   async rebuild(job: Job<JobPayloads['stats.rebuild']>): Promise<RunResult | HoldResult> {
     const trigger = job.data.trigger ?? (job.opts.repeat ? 'schedule' : 'queue');
-    let result: RunResult | HoldResult;
-    if (trigger === 'schedule' && !job.data.years?.length) {
-      const { rebuilt, held } = await this.snapshots.nightly(trigger);
-      this.logger.log(`${rebuilt ? 'rebuilt, then held' : 'counted again'} ${held.enterprises} enterprises in ${held.counties} counties (${held.runs.length} runs written)`);
-      result = rebuilt ?? held;
-    } else {
-      result = await this.snapshots.rebuild({ years: job.data.years, trigger });
-      // The rebuild dropped the held parts: hold them again now, not on each county's first change.
-      const held = await this.snapshots.holdCounties(trigger);
-      this.logger.log(`held ${held.enterprises} enterprises' parts in ${held.counties} counties after the rebuild`);
-    }
+    const { rebuilt, held } =
+      trigger === 'schedule' && !job.data.years?.length
+        ? await this.snapshots.nightly(trigger)
+        : await this.snapshots.rebuildAndHold({ years: job.data.years, trigger });
+    this.logger.log(`${rebuilt ? 'rebuilt, then held' : 'counted again'} ${held.enterprises} enterprises in ${held.counties} counties (${held.runs.length} runs written)`);
     await this.snapshots.pruneRuns();
-    return result;
+    return rebuilt ?? held;
   }
 }
 
