@@ -86,6 +86,8 @@ describe('file jobs: roster import and attachment export through the worker', ()
     // Someone else's job is a 404, for reading, cancelling, committing and downloading alike.
     await t.http().get(`/api/files/jobs/${dry.id}`).set('Authorization', otherCity).expect(404);
     await t.http().post(`/api/files/jobs/${dry.id}/commit`).set('Authorization', otherCity).expect(404);
+    // An id of the right length that is no UUID is a 404 like an unknown job, never a 500.
+    await t.http().get(`/api/files/jobs/${'-'.repeat(36)}`).set('Authorization', city).expect(404);
 
     const commit = await t.http().post(`/api/files/jobs/${dry.id}/commit`).set('Authorization', city).expect(202);
     const done = await poll(city, commit.body.id);

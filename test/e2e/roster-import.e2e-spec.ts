@@ -393,6 +393,8 @@ describe.each([ROSTER_BATCH_ROWS, 3])('roster import (real Postgres), in batches
         })
         .expect(200);
       expect(decodeURIComponent(String(report.headers['content-disposition']))).toContain('武汉市企业名册-错误报告.xlsx');
+      // An id of the right length that is no UUID is a 404 like any unknown run, never a 500.
+      await http().get(`/api/roster/imports/${'-'.repeat(36)}/error-report`).set('Authorization', wuhanAuth).expect(404);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(report.body as Buffer as unknown as ArrayBuffer);
       const ws = wb.worksheets[0];

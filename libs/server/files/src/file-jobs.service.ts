@@ -15,7 +15,7 @@ import type {
   ListExportParams,
   ListExportSummary,
 } from '@cqo/contracts';
-import { IMPORT_JOB_KINDS } from '@cqo/contracts';
+import { IMPORT_JOB_KINDS, isUuid } from '@cqo/contracts';
 import { isIsoDate } from '@cqo/policy';
 import { AttachmentExportService } from '@cqo/server-attachment';
 import { AuditService } from '@cqo/server-audit';
@@ -171,7 +171,7 @@ export class FileJobsService {
 
   /** One of the user's jobs, or 404 (someone else's job looks the same as none). */
   private async own(actor: Actor, id: string): Promise<FileJobRow> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.ownedBy(id, actor.userId, this.clock.now()) : null;
+    const row = isUuid(id) ? await this.repo.ownedBy(id, actor.userId, this.clock.now()) : null;
     if (!row) throw AppException.notFound('任务');
     return row;
   }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { EntityManager } from 'typeorm';
-import type { ImportMode, ImportResult, ImportRowError } from '@cqo/contracts';
+import { isUuid, type ImportMode, type ImportResult, type ImportRowError } from '@cqo/contracts';
 import { AppException, type Actor } from '@cqo/server-common';
 import type { FileStorage } from '@cqo/server-storage';
 import { errorWorkbook } from './error-report';
@@ -176,7 +176,7 @@ export async function findErrorReport(
   now: Date,
   storage: FileStorage,
 ): Promise<{ fileName: string; content: Buffer }> {
-  const [run] = /^[0-9a-f-]{36}$/i.test(id)
+  const [run] = isUuid(id)
     ? await m.query(`SELECT file_name, error_report, error_report_key, created_by FROM import_run WHERE id = $1 AND kind = $2 AND expires_at > $3`, [id, kind, now])
     : [];
   if (!(run?.error_report || run?.error_report_key) || (run.created_by !== (actor.userId || null) && actor.role !== 'admin')) throw AppException.notFound('错误报告');
