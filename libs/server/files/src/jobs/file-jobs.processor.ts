@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
-import { LoggingProcessor, QueueName, ScheduleRegistrar, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
+import { LoggingProcessor, QueueName, ScheduleRegistrar, type JobPayloads } from '@cqo/server-queue';
 import { FileJobRunner } from '../file-job-runner';
 
 /** Exports and imports, one at a time per worker (each streams a whole region). */
@@ -36,8 +36,6 @@ export class FileJobsProcessor extends LoggingProcessor {
     return (await this.jobs.sweepOrphans()).length;
   }
 }
-
-export const FILES_CLEANUP_CRON = SCHEDULES['files.cleanup'].cron;
 
 /** Registers the hourly cleanup of expired jobs and the daily sweep of orphan objects once (bull keys a schedule by name and cron). */
 @Injectable()

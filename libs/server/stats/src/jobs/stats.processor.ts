@@ -3,12 +3,8 @@ import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@cqo/server-common';
-import { LoggingProcessor, OutboxRelayService, QueueName, ScheduleRegistrar, SCHEDULES, type JobPayloads } from '@cqo/server-queue';
+import { LoggingProcessor, OutboxRelayService, QueueName, ScheduleRegistrar, type JobPayloads } from '@cqo/server-queue';
 import { SnapshotService, type HoldResult, type RunResult } from '../snapshot.service';
-
-/** 02:00 China time: the nightly recount (or rebuild) runs before anyone opens the dashboard. */
-export const STATS_REBUILD_CRON = SCHEDULES['stats.rebuild'].cron;
-export const STATS_REBUILD_TZ = SCHEDULES['stats.rebuild'].timezone;
 
 /**
  * Coalesces statistics changes: the outbox relay hands every `stats.refresh` row to `markDirty`
