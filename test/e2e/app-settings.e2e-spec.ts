@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { chinaDate, yearOf } from '@cqo/policy';
 import { bearer, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
@@ -66,6 +67,29 @@ describe('app settings: one store, read alike by every process', () => {
   }, 60_000);
 });
 
+/** The China year of the run (the demo's current year). */
+const YEAR = yearOf(chinaDate(new Date()));
+const reportYears = async (t: TestApp): Promise<number[]> =>
+  (await t.db.query(`SELECT DISTINCT year FROM annual_report ORDER BY year`)).map((r: { year: number }) => r.year);
+
+describe('cqo seed:demo --years K (SPEC §9): K years of history, and a K out of range refused', () => {
+  it('--years 3 seeds annual reports of this year and the two before it, and closed city reports of those two', async () => {
+    const url = await privateDatabase('seed_years');
+    const env = { ...process.env, DATABASE_URL: url, NODE_ENV: 'test' };
+    const bad = await run(process.execPath, [CLI, 'seed:demo', '--enterprises', '40', '--years', '1'], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--years must be a whole number from 2 to 10') });
+    await run(process.execPath, [CLI, 'seed:demo', '--enterprises', '40', '--years', '3'], { env });
+    const t = await createTestApp({ config: testConfig({ DATABASE_URL: url, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:seed-years` }) });
+    try {
+      expect(await reportYears(t)).toEqual([YEAR - 2, YEAR - 1, YEAR]);
+      const cities = (await t.db.query(`SELECT DISTINCT year FROM city_report ORDER BY year`)).map((r: { year: number }) => r.year);
+      expect(cities).toEqual([YEAR - 2, YEAR - 1]);
+    } finally {
+      await t.close();
+    }
+  }, 180_000);
+});
+
 describe('cqo seed:demo, run twice: the second run reports what the first built and adds nothing', () => {
   it('SPEC §9: the same counts, seeded false, one province target setting, no second enterprise set', async () => {
     const url = await privateDatabase('seed_twice');
@@ -79,6 +103,8 @@ describe('cqo seed:demo, run twice: the second run reports what the first built 
     try {
       const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM enterprise`);
       expect(n).toBe(40);
+      // Without --years, the demo's five years of annual reports: this year and the four before it.
+      expect(await reportYears(t)).toEqual([0, 1, 2, 3, 4].map((k) => YEAR - 4 + k));
       // The demo's province targets are in force (not the defaults), as the dashboard's target bars show them.
       const p = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
       const settings = (await t.http().get('/api/stats/settings').set('Authorization', p).expect(200)).body;

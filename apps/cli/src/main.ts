@@ -36,7 +36,7 @@ program
   .command('seed:demo')
   .description('fill an empty database with a demo province and demo accounts of every role')
   .option('--enterprises <n>', 'number of enterprises', '6000')
-  .option('--years <k>', 'years of history (training ledger, annual and city reports): the current year and the K − 1 before it (2–10)', '5')
+  .option('--years <k>', "years of history (training ledger, annual and city reports): the current year and the K − 1 before it (2–10; the demo's own default when left out)")
   .option('--force', 'allow in production (throw-away databases only)')
   .action(lazy(() => import('./commands/seed-demo.command.js'), 'seedDemoCommand'));
 

@@ -26,7 +26,7 @@ export async function seedDemo(enterprises: number, years?: number): Promise<Dem
   }
 }
 
-export async function seedDemoCommand(opts: { enterprises: string; years: string; force?: boolean }): Promise<void> {
+export async function seedDemoCommand(opts: { enterprises: string; years?: string; force?: boolean }): Promise<void> {
   if (process.env.NODE_ENV === 'production' && !opts.force) {
     process.stderr.write('seed:demo adds demo accounts with a published password: refused in production (use --force on a throw-away database).\n');
     process.exit(2);
@@ -36,9 +36,10 @@ export async function seedDemoCommand(opts: { enterprises: string; years: string
     process.stderr.write('--enterprises must be a whole number from 20 to 2000000\n');
     process.exit(2);
   }
-  // SPEC §9 `seed:demo [--years K]`: years of history (training, annual and city reports).
-  const years = Number(opts.years);
-  if (!Number.isInteger(years) || years < 2 || years > 10) {
+  // SPEC §9 `seed:demo [--years K]`: years of history (training, annual and city reports); left
+  // out, the demo's DEFAULT_HISTORY_YEARS.
+  const years = opts.years === undefined ? undefined : Number(opts.years);
+  if (years !== undefined && (!Number.isInteger(years) || years < 2 || years > 10)) {
     process.stderr.write('--years must be a whole number from 2 to 10\n');
     process.exit(2);
   }
