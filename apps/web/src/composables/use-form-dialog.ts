@@ -18,8 +18,13 @@ export interface FormDialogOptions<F extends string, T> {
   ready?: () => boolean;
   /** The request. */
   send: () => Promise<T>;
-  /** After a success, once the dialog is closed: the message and the event to the page. */
+  /** After a success, once the dialog is closed (see closeOnSuccess): the message and the event to the page. */
   done: (result: T) => void;
+  /**
+   * False keeps the dialog open after a success: it goes on to show the result (an export's
+   * progress), or `send` only hands the form to the page, which sends the request and closes it.
+   */
+  closeOnSuccess?: boolean;
 }
 
 /** What the dialog's form answers: an <el-form>, or the FormDialog shell that wraps one. */
@@ -45,7 +50,7 @@ export function useFormDialog<F extends string, T>(options: FormDialogOptions<F,
     saving.value = true;
     try {
       const result = await options.send();
-      options.open.value = false;
+      if (options.closeOnSuccess !== false) options.open.value = false;
       options.done(result);
     } catch (error) {
       server.show(error);

@@ -4,68 +4,16 @@ import {
   applicationStatusTagType,
   certificateStatusTagType,
   compactScores,
-  dimensionsBelowMinimum,
   previewGrade,
   scoreFieldErrors,
-  sheetTotals,
   verifyUrl,
 } from './evaluation';
 
 // The API's scheme view has the policy scheme's shape (GET /evaluation/schemes).
 const hunan: SchemeView = SCORING_SCHEMES.hunan;
-const zhejiang: SchemeView = SCORING_SCHEMES.zhejiang;
 
 /** A hunan sheet: 意识 120, 诚信 60, 知识 60, 能力 200, 业绩 260 = 700. */
 const GOOD = { '8.1.1': 80, '8.1.2': 40, '8.2': 60, '8.3': 60, '8.4.1': 60, '8.4.2': 80, '8.4.3': 40, '8.4.4': 20, '8.5.1': 100, '8.5.2': 40, '8.5.3': 60, '8.5.4': 30, '8.5.5': 30 };
-
-describe('sheetTotals', () => {
-  it('adds each dimension and the whole sheet; untouched indicators count 0', () => {
-    const totals = sheetTotals(hunan, { '8.1.1': 50, '8.1.2': null, '8.4.1': 10, '8.4.2': undefined });
-    expect(totals.dimensions).toEqual({ '8.1': 50, '8.2': 0, '8.3': 0, '8.4': 10, '8.5': 0 });
-    expect(totals.total).toBe(60);
-  });
-
-  it('sums one-decimal scores exactly', () => {
-    const totals = sheetTotals(hunan, { '8.1.1': 0.1, '8.1.2': 0.2 });
-    expect(totals.dimensions['8.1']).toBe(0.3);
-    expect(totals.total).toBe(0.3);
-  });
-
-  it('gives 1000 for a sheet at every maximum of either scheme', () => {
-    for (const scheme of [hunan, zhejiang]) {
-      const full = Object.fromEntries(scheme.dimensions.flatMap((d) => d.indicators.map((i) => [i.id, i.max])));
-      const totals = sheetTotals(scheme, full);
-      expect(totals.total).toBe(1000);
-      for (const d of scheme.dimensions) expect(totals.dimensions[d.id]).toBe(d.max);
-    }
-  });
-});
-
-describe('dimensionsBelowMinimum', () => {
-  it('names every hunan dimension under its minimum (意识 40, 诚信 50, 知识 40, 能力 90, 业绩 80)', () => {
-    const below = dimensionsBelowMinimum(hunan, sheetTotals(hunan, {}));
-    expect(below.map((b) => [b.dimension.title, b.min])).toEqual([
-      ['意识', 40],
-      ['诚信', 50],
-      ['知识', 40],
-      ['能力', 90],
-      ['业绩', 80],
-    ]);
-  });
-
-  it('is empty at exactly the minimums and warns at one point below', () => {
-    const atMin = { '8.1.1': 40, '8.2': 50, '8.3': 40, '8.4.1': 80, '8.4.2': 10, '8.5.1': 80 };
-    expect(dimensionsBelowMinimum(hunan, sheetTotals(hunan, atMin))).toEqual([]);
-    const below = dimensionsBelowMinimum(hunan, sheetTotals(hunan, { ...atMin, '8.1.1': 39 }));
-    expect(below).toHaveLength(1);
-    expect(below[0]).toMatchObject({ score: 39, min: 40 });
-    expect(below[0].dimension.id).toBe('8.1');
-  });
-
-  it('never warns for zhejiang (no dimension minimums)', () => {
-    expect(dimensionsBelowMinimum(zhejiang, sheetTotals(zhejiang, {}))).toEqual([]);
-  });
-});
 
 describe('previewGrade', () => {
   it('grades by the policy function: 700 meeting the minimums is AAAA', () => {

@@ -4,7 +4,6 @@ import type {
   CqoGrade,
   EvaluationStatus,
   GradeResultView,
-  SchemeDimensionView,
   SchemeView,
   ScoreMap,
 } from '@cqo/contracts';
@@ -15,47 +14,6 @@ import type { StatusTagType } from '@cqo/web-ui';
 
 /** What a form holds per indicator: a number, or nothing typed yet (scores 0, as on the API). */
 export type DraftScores = Record<string, number | null | undefined>;
-
-export interface SheetTotals {
-  /** Keyed by dimension id. */
-  dimensions: Record<string, number>;
-  total: number;
-}
-
-const tenths = (value: number): number => Math.round(value * 10);
-
-/** Running totals per dimension and overall, summed in tenths like `gradeSheet` so 0.1 + 0.2 shows 0.3. */
-export function sheetTotals(scheme: Pick<SchemeView, 'dimensions'>, scores: DraftScores): SheetTotals {
-  const dimensions: Record<string, number> = {};
-  let total = 0;
-  for (const dimension of scheme.dimensions) {
-    let sum = 0;
-    for (const indicator of dimension.indicators) {
-      const value = scores[indicator.id];
-      if (typeof value === 'number' && Number.isFinite(value)) sum += tenths(value);
-    }
-    dimensions[dimension.id] = sum / 10;
-    total += sum;
-  }
-  return { dimensions, total: total / 10 };
-}
-
-export interface DimensionShortfall {
-  dimension: SchemeDimensionView;
-  score: number;
-  min: number;
-}
-
-/** Dimensions whose total is below the grade minimum of the scheme (hunan 001 附录B 表B.1); none for zhejiang. */
-export function dimensionsBelowMinimum(scheme: Pick<SchemeView, 'dimensions'>, totals: SheetTotals): DimensionShortfall[] {
-  const result: DimensionShortfall[] = [];
-  for (const dimension of scheme.dimensions) {
-    if (dimension.min === null) continue;
-    const score = totals.dimensions[dimension.id] ?? 0;
-    if (score < dimension.min) result.push({ dimension, score, min: dimension.min });
-  }
-  return result;
-}
 
 /** The scores as the API takes them: untouched indicators left out (they score 0). */
 export function compactScores(scores: DraftScores): ScoreMap {

@@ -1,4 +1,4 @@
-import { gradeSheet, validateSheet, type GradeSheet } from './grade';
+import { dimensionsBelowMinimum, gradeSheet, sheetTotals, validateSheet, type GradeSheet } from './grade';
 import { SCORING_SCHEMES, type ScoringScheme } from './schemes';
 
 const { zhejiang, hunan } = SCORING_SCHEMES;
@@ -182,6 +182,61 @@ describe('gradeSheet', () => {
     ]);
     expect(() => gradeSheet(hunan, bad)).toThrow('得分不能超过该指标满分 80 分');
     expect(validateSheet(zhejiang, { scores: { '6.1.1.1': 20.5 } })[0].code).toBe('above_max');
+  });
+});
+
+describe('sheetTotals', () => {
+  it('adds each dimension and the whole sheet; untouched or empty indicators count 0', () => {
+    const totals = sheetTotals(hunan, { '8.1.1': 50, '8.1.2': null, '8.4.1': 10, '8.4.2': undefined, '8.2': Number.NaN });
+    expect(totals.dimensions).toEqual({ '8.1': 50, '8.2': 0, '8.3': 0, '8.4': 10, '8.5': 0 });
+    expect(totals.total).toBe(60);
+  });
+
+  it('sums one-decimal scores exactly (0.1 + 0.2 = 0.3)', () => {
+    const totals = sheetTotals(hunan, { '8.1.1': 0.1, '8.1.2': 0.2, '8.5.1': 0.7 });
+    expect(totals.dimensions['8.1']).toBe(0.3);
+    expect(totals.total).toBe(1);
+  });
+
+  it('gives 1000 for a sheet at every maximum of either scheme, each dimension at its maximum', () => {
+    for (const scheme of [hunan, zhejiang]) {
+      const full = Object.fromEntries(scheme.dimensions.flatMap((d) => d.indicators.map((i) => [i.id, i.max])));
+      const totals = sheetTotals(scheme, full);
+      expect(totals.total).toBe(1000);
+      for (const d of scheme.dimensions) expect(totals.dimensions[d.id]).toBe(d.max);
+    }
+  });
+
+  it('is what gradeSheet reports', () => {
+    const scores = { '8.1.1': 30.5, '8.1.2': 10, '8.2': 60, '8.5.1': 120.3 };
+    const { total, dimensions } = gradeSheet(hunan, { scores });
+    expect({ total, dimensions }).toEqual(sheetTotals(hunan, scores));
+  });
+});
+
+describe('dimensionsBelowMinimum', () => {
+  it('names every hunan dimension under its minimum (001 附录B 表B.1: 意识 40, 诚信 50, 知识 40, 能力 90, 业绩 80)', () => {
+    const below = dimensionsBelowMinimum(hunan, sheetTotals(hunan, {}));
+    expect(below.map((b) => [b.dimension.title, b.score, b.min])).toEqual([
+      ['意识', 0, 40],
+      ['诚信', 0, 50],
+      ['知识', 0, 40],
+      ['能力', 0, 90],
+      ['业绩', 0, 80],
+    ]);
+  });
+
+  it('is empty at exactly the minimums and names the dimension one point below', () => {
+    const atMin = sheetFor(hunan, { '8.1': 40, '8.2': 50, '8.3': 40, '8.4': 90, '8.5': 80 });
+    expect(dimensionsBelowMinimum(hunan, sheetTotals(hunan, atMin))).toEqual([]);
+    const below = dimensionsBelowMinimum(hunan, sheetTotals(hunan, { ...atMin, '8.1.1': 39.5 }));
+    expect(below).toHaveLength(1);
+    expect(below[0]).toMatchObject({ score: 39.5, min: 40 });
+    expect(below[0].dimension.id).toBe('8.1');
+  });
+
+  it('never names a zhejiang dimension (000 sets no dimension minimums)', () => {
+    expect(dimensionsBelowMinimum(zhejiang, sheetTotals(zhejiang, {}))).toEqual([]);
   });
 });
 

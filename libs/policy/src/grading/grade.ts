@@ -1,5 +1,5 @@
 // Grading a capability-evaluation sheet against a scoring scheme (SPEC §6, §9 `grade`).
-import { GRADES, type Grade, type Indicator, type ScoringScheme } from './schemes';
+import { GRADES, type Dimension, type Grade, type Indicator, type ScoringScheme } from './schemes';
 
 export interface GradeSheet {
   scores: Record<string, number>;
@@ -133,22 +133,67 @@ export function hunanGradeCeiling(experienceYears: number | undefined, hasCertif
   };
 }
 
+export interface SheetTotals {
+  /** Keyed by dimension id. */
+  dimensions: Record<string, number>;
+  total: number;
+}
+
+/**
+ * Points per dimension and overall (000 附录B 表B.1, 001 附录A 表A.1: a dimension scores the sum of
+ * its indicators, the sheet the sum of its dimensions). Summed in tenths so one-decimal scores add up
+ * exactly (0.1 + 0.2 = 0.3). An indicator left out — or, on a form, not typed yet — scores 0.
+ */
+export function sheetTotals(
+  scheme: { dimensions: readonly Pick<Dimension, 'id' | 'indicators'>[] },
+  scores: Readonly<Record<string, number | null | undefined>>,
+): SheetTotals {
+  const dimensions: Record<string, number> = {};
+  let totalTenths = 0;
+  for (const d of scheme.dimensions) {
+    let tenths = 0;
+    for (const i of d.indicators) {
+      const value = scores[i.id];
+      if (typeof value === 'number' && Number.isFinite(value)) tenths += Math.round(value * 10);
+    }
+    dimensions[d.id] = tenths / 10;
+    totalTenths += tenths;
+  }
+  return { dimensions, total: totalTenths / 10 };
+}
+
+export interface DimensionShortfall<D> {
+  dimension: D;
+  score: number;
+  min: number;
+}
+
+/**
+ * Dimensions whose points are below their minimum (001 附录B 表B.1 单项最低要求: any one below it
+ * means no grade); never any for zhejiang, whose dimensions have none (000 附录B). At the minimum
+ * exactly is enough.
+ */
+export function dimensionsBelowMinimum<D extends Pick<Dimension, 'id' | 'min'>>(
+  scheme: { dimensions: readonly D[] },
+  totals: SheetTotals,
+): DimensionShortfall<D>[] {
+  const result: DimensionShortfall<D>[] = [];
+  for (const dimension of scheme.dimensions) {
+    if (dimension.min === null) continue;
+    const score = totals.dimensions[dimension.id] ?? 0;
+    if (score < dimension.min) result.push({ dimension, score, min: dimension.min });
+  }
+  return result;
+}
+
 /** Totals per dimension and overall, then the grade; throws when the sheet has field errors. */
 export function gradeSheet(scheme: ScoringScheme, sheet: GradeSheet): GradeResult {
   const errors = validateSheet(scheme, sheet);
   if (errors.length > 0) {
     throw new Error(`评分表有误：${errors.map((e) => `${e.field} ${e.message}`).join('；')}`);
   }
-  // Sum in tenths so one-decimal scores add up exactly.
-  const dimensions: Record<string, number> = {};
-  let totalTenths = 0;
-  for (const d of scheme.dimensions) {
-    let tenths = 0;
-    for (const i of d.indicators) tenths += Math.round((sheet.scores[i.id] ?? 0) * 10);
-    dimensions[d.id] = tenths / 10;
-    totalTenths += tenths;
-  }
-  const total = totalTenths / 10;
+  const totals = sheetTotals(scheme, sheet.scores);
+  const { total, dimensions } = totals;
   const reasons: string[] = [];
 
   let failed = false;
@@ -156,11 +201,9 @@ export function gradeSheet(scheme: ScoringScheme, sheet: GradeSheet): GradeResul
     reasons.push(`总分 ${total} 分，低于 ${scheme.passTotal} 分，不予等级判定`);
     failed = true;
   }
-  for (const d of scheme.dimensions) {
-    if (d.min !== null && dimensions[d.id] < d.min) {
-      reasons.push(`${d.title}（${d.id}）得分 ${dimensions[d.id]} 分，低于单项最低要求 ${d.min} 分，不予等级判定`);
-      failed = true;
-    }
+  for (const { dimension: d, score, min } of dimensionsBelowMinimum(scheme, totals)) {
+    reasons.push(`${d.title}（${d.id}）得分 ${score} 分，低于单项最低要求 ${min} 分，不予等级判定`);
+    failed = true;
   }
   if (failed) return { total, dimensions, grade: null, reasons };
 

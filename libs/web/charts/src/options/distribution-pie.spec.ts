@@ -29,6 +29,13 @@ describe('buildDistributionOption', () => {
     expect(formatter({ name: '硕士研究生', value: 4 })).toBe('硕士研究生：4（14.3%）');
   });
 
+  it('labels each slice with its share read like every other rate (one decimal), not ECharts\' {d}', () => {
+    const [pie] = buildDistributionOption(counts, { name: '学历', empty: '' }).series as PieSeriesOption[];
+    const formatter = (pie.label as { formatter: (p: unknown) => string }).formatter;
+    expect(formatter({ name: '硕士研究生', value: 4, percent: 14.29 })).toBe('硕士研究生\n14.3%');
+    expect(formatter({ name: '本科', value: 12, percent: 42.86 })).toBe('本科\n42.9%');
+  });
+
   it('says there is no data for an empty distribution', () => {
     const option = buildDistributionOption({}, { name: '学历', empty: '暂无数据' });
     expect((option.series as PieSeriesOption[])[0].data).toEqual([]);

@@ -22,13 +22,15 @@ export function buildDistributionOption(counts: Readonly<Record<string, number>>
   const entries = distributionEntries(counts);
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
   const name = labels.key ?? ((key: string) => key);
+  // A slice's share as every other rate in the product reads (not ECharts' own `{d}`).
+  const share = (value: number | undefined): string => formatRate(total > 0 ? (value ?? 0) / total : null);
   return {
     ...(entries.length === 0 ? { title: emptyTitle(labels.empty) } : {}),
     tooltip: {
       trigger: 'item',
       formatter: (params: unknown) => {
         const p = params as { name?: string; value?: number };
-        return escapeHtml(`${p.name ?? ''}：${p.value ?? 0}（${formatRate(total > 0 ? (p.value ?? 0) / total : null)}）`);
+        return escapeHtml(`${p.name ?? ''}：${p.value ?? 0}（${share(p.value)}）`);
       },
     },
     legend: { type: 'scroll', bottom: 0 },
@@ -42,7 +44,17 @@ export function buildDistributionOption(counts: Readonly<Record<string, number>>
         radius: ['34%', '58%'],
         center: ['50%', '45%'],
         avoidLabelOverlap: true,
-        label: { formatter: '{b}\n{d}%', overflow: 'break', width: 80, lineHeight: 14, alignTo: 'edge', edgeDistance: 8 },
+        label: {
+          formatter: (params: unknown) => {
+            const p = params as { name?: string; value?: number };
+            return `${p.name ?? ''}\n${share(p.value)}`;
+          },
+          overflow: 'break',
+          width: 80,
+          lineHeight: 14,
+          alignTo: 'edge',
+          edgeDistance: 8,
+        },
         labelLine: { length: 10, length2: 0, maxSurfaceAngle: 80 },
         labelLayout: { hideOverlap: true },
         data: entries.map(([key, value]) => ({ name: name(key), value })),
