@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import type { ChangeRequestStatus, EnterpriseChangeRequest, EnterpriseReviewedFields, Page } from '@cqo/contracts';
+import { isUuid, type ChangeRequestStatus, type EnterpriseChangeRequest, type EnterpriseReviewedFields, type Page } from '@cqo/contracts';
 import { enterpriseOfRow, queryWherePage, type PageQueryFields } from '@cqo/server-common';
 import { PoolRepository } from '@cqo/server-database';
 
@@ -62,7 +62,7 @@ export class EnterpriseChangeRequestsRepository extends PoolRepository {
   }
 
   async find(id: string, m?: EntityManager): Promise<ChangeRequestRow | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (!isUuid(id)) return null;
     const [row] = await (m ?? this.dataSource).query(`${SELECT} WHERE c.id = $1`, [id]);
     return row ?? null;
   }

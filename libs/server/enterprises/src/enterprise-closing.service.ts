@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { EnterpriseDetail } from '@cqo/contracts';
+import { isUuid, type EnterpriseDetail } from '@cqo/contracts';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { AppointmentsRepository } from '@cqo/server-eligibility';
@@ -80,7 +80,7 @@ export class EnterpriseClosingService {
 
   /** 404 unless the enterprise exists in the actor's scope (checked, and a refusal audited, before the transaction opens). */
   private async assertScope(actor: Actor, id: string): Promise<void> {
-    const regionPath = /^[0-9a-f-]{36}$/i.test(id) ? await this.records.regionPathOf(id) : null;
+    const regionPath = isUuid(id) ? await this.records.regionPathOf(id) : null;
     if (regionPath === null) throw AppException.notFound('企业');
     await this.scope.assert(actor, { type: 'enterprise', id, regionPath, enterpriseId: id }, 'write', '企业');
   }

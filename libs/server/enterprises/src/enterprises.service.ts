@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
-import type {
-  ApiErrorDetail,
-  EnterpriseAward,
-  EnterpriseChangeRequest,
-  EnterpriseDetail,
-  EnterpriseListItem,
-  OwnershipType,
-  EnterpriseReviewedFields,
-  Page,
-  SizeClass,
+import {
+  isUuid,
+  type ApiErrorDetail,
+  type EnterpriseAward,
+  type EnterpriseChangeRequest,
+  type EnterpriseDetail,
+  type EnterpriseListItem,
+  type OwnershipType,
+  type EnterpriseReviewedFields,
+  type Page,
+  type SizeClass,
 } from '@cqo/contracts';
 import { maskName, maskPhone, readsPersonalData, validateCreditCode } from '@cqo/policy';
 import { ScopeService, inRegion } from '@cqo/server-auth';
@@ -21,7 +22,7 @@ import type { CreateEnterpriseDto } from './dtos/create-enterprise.dto';
 import type { EnterpriseQueryDto } from './dtos/enterprise-query.dto';
 import type { UpdateEnterpriseDto } from './dtos/update-enterprise.dto';
 import { EnterpriseChangeRequestsRepository, toChangeRequest } from './enterprise-change-requests.repository';
-import { EnterprisesRepository, type CqoCell, type EnterpriseListRow } from './enterprises.repository';
+import { EnterprisesRepository, type CqoCell, type EnterpriseChanges, type EnterpriseListRow } from './enterprises.repository';
 import { EnterpriseEntity } from './entities/enterprise.entity';
 
 @Injectable()
@@ -62,7 +63,7 @@ export class EnterprisesService {
     if (errors.length || !region) throw AppException.validation(errors);
     const id = await this.unitOfWork.run(actor, 'enterprise.create', async (m, tx) => {
       if (await this.records.creditCodeTaken(m, code)) throw AppException.validation([{ field: 'creditCode', code: 'duplicate', message: '该统一社会信用代码已登记' }]);
-      const result = await m.insert(EnterpriseEntity, {
+      const newId = await this.records.insert(m, {
         creditCode: code,
         name: dto.name.trim(),
         regionCode: region.code,
@@ -72,7 +73,6 @@ export class EnterprisesService {
         ownership: dto.ownership ?? null,
         industry: dto.industry ?? null,
       });
-      const newId = (result.identifiers[0] as { id: string }).id;
       await this.records.replaceAwards(m, newId, dto.awards ?? []);
       await tx.audit({ objectType: 'enterprise', objectId: newId, details: { creditCode: code } });
       await tx.enqueue('stats.refresh', { reason: 'enterprise.create', enterpriseId: newId });
@@ -144,15 +144,9 @@ export class EnterprisesService {
     details: Record<string, unknown> = {},
   ): Promise<EnterpriseEntity> {
     const { awards, region, ...fields } = edit;
-    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<EnterpriseEntity>;
+    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as EnterpriseChanges;
     if (region) Object.assign(changes, { regionCode: region.code, regionPath: region.path });
-    const result = await m
-      .createQueryBuilder()
-      .update(EnterpriseEntity)
-      .set({ ...changes, updatedAt: this.clock.now(), version: () => 'version + 1' })
-      .where('id = :id AND version = :version', { id: current.id, version: current.version })
-      .execute();
-    if (result.affected !== 1) throw AppException.conflict(STALE);
+    if (!(await this.records.updateAt(m, current.id, current.version, changes, this.clock.now()))) throw AppException.conflict(STALE);
     if (awards) await this.records.replaceAwards(m, current.id, awards);
     if (region) await this.records.moveRegionPathCopies(m, current.id, region.path);
     const changed = [...Object.keys(changes).filter((k) => k !== 'regionPath'), ...(awards ? ['awards'] : [])];
@@ -213,7 +207,7 @@ export class EnterprisesService {
   }
 
   private async load(actor: Actor, id: string, access: 'read' | 'write'): Promise<EnterpriseEntity> {
-    const e = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.findOneBy({ id }) : null;
+    const e = isUuid(id) ? await this.repo.findOneBy({ id }) : null;
     if (!e) throw AppException.notFound('企业');
     await this.scope.assert(actor, { type: 'enterprise', id, regionPath: e.regionPath, enterpriseId: e.id }, access, '企业');
     return e;
