@@ -1,14 +1,13 @@
 import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
-import { DataSource } from 'typeorm';
-import { LoggingProcessor, OutboxService, QueueName, type JobPayloads } from '@cqo/server-queue';
+import { LoggingProcessor, OutboxService, QueueName, UnitOfWork, type JobPayloads } from '@cqo/server-queue';
 import { EligibilityService } from '../eligibility.service';
 
 @Processor(QueueName.Eligibility)
 export class EligibilityProcessor extends LoggingProcessor {
   constructor(
     private readonly eligibility: EligibilityService,
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly outbox: OutboxService,
   ) {
     super();
@@ -18,7 +17,7 @@ export class EligibilityProcessor extends LoggingProcessor {
   async refresh(job: Job<JobPayloads['eligibility.refresh']>): Promise<{ evaluated: number; changed: number }> {
     const { enterpriseIds, personIds, all } = job.data;
     // The outbox row is marked done with the verdicts it wrote (issue 18 item 9).
-    return this.dataSource.transaction(async (m) => {
+    return this.unitOfWork.run(null, 'eligibility.refresh', async (m) => {
       const result = await this.eligibility.refresh(m, { enterpriseIds, personIds, all });
       await this.outbox.markDone(m, job.id);
       return result;
@@ -27,10 +26,6 @@ export class EligibilityProcessor extends LoggingProcessor {
 
   @Process('eligibility.nightly')
   async nightly(): Promise<{ expired: number; evaluated: number; changed: number }> {
-    const result = await this.eligibility.nightly();
-    if (result.expired || result.changed) {
-      await this.dataSource.transaction((m) => this.outbox.enqueue(m, 'stats.refresh', { reason: 'eligibility.nightly' }));
-    }
-    return result;
+    return this.eligibility.nightly();
   }
 }
