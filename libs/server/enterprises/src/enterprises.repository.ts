@@ -3,6 +3,7 @@ import { type EntityManager } from 'typeorm';
 import { ENTERPRISE_SORT_KEYS, type AwardType, type ClosingReason, type CqoFilter, type EnterpriseAward, type EnterpriseListQuery, type EnterpriseSortKey, type OwnershipType, type Page, type SizeClass, type Verdict } from '@cqo/contracts';
 import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
 import { PoolRepository } from '@cqo/server-database';
+import { EnterpriseEntity } from './entities/enterprise.entity';
 
 /** The CQO in post as a list row and the item show it (`a_*`: null when the enterprise has none). */
 export interface CqoCell {
@@ -43,6 +44,12 @@ export interface NewClosure {
   by: string | null;
   at: Date;
 }
+
+/** An enterprise as `insert` registers it. */
+export type NewEnterprise = Pick<EnterpriseEntity, 'creditCode' | 'name' | 'regionCode' | 'regionPath' | 'aboveSize' | 'sizeClass' | 'ownership' | 'industry'>;
+
+/** The fields of a versioned edit (`updateAt`): the reviewed and the direct ones, and the region path with its code. */
+export type EnterpriseChanges = Partial<Pick<EnterpriseEntity, 'name' | 'ownership' | 'industry' | 'aboveSize' | 'sizeClass' | 'regionCode' | 'regionPath'>>;
 
 /** A reopening as `reopen` records it. */
 export interface Reopening {
@@ -90,9 +97,10 @@ function nameGrams(q: string): string[] {
 }
 
 /**
- * The only writer of `enterprise_closure`, and the enterprises feature's raw SQL over `enterprise`
- * and `enterprise_award` (the roster import writes those two as well, on purpose). Methods that run
- * in a transaction take its manager first; the others read on the pool.
+ * The only writer of `enterprise_closure`, and the enterprises feature's one writer of `enterprise`
+ * (raw SQL, and its entity's insert and versioned update) and `enterprise_award` (the roster import
+ * writes those two as well, on purpose). Methods that run in a transaction take its manager first;
+ * the others read on the pool.
  */
 @Injectable()
 export class EnterprisesRepository extends PoolRepository {
@@ -206,5 +214,25 @@ export class EnterprisesRepository extends PoolRepository {
     );
     await m.query(`UPDATE enterprise SET closed_on = NULL, closed_reason = NULL, version = version + 1, updated_at = $2 WHERE id = $1`, [r.enterpriseId, r.at]);
     return closure?.id ?? null;
+  }
+
+  /** Registers an enterprise through its entity (version 1; its id and times filled by the database); answers its id. */
+  async insert(m: EntityManager, e: NewEnterprise): Promise<string> {
+    const result = await m.insert(EnterpriseEntity, e);
+    return (result.identifiers[0] as { id: string }).id;
+  }
+
+  /**
+   * Applies `changes` to the enterprise if it is still at `version` (optimistic lock), as a new
+   * version updated at `at`; answers whether it was (false: it moved meanwhile, or is gone).
+   */
+  async updateAt(m: EntityManager, id: string, version: number, changes: EnterpriseChanges, at: Date): Promise<boolean> {
+    const result = await m
+      .createQueryBuilder()
+      .update(EnterpriseEntity)
+      .set({ ...changes, updatedAt: at, version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id, version })
+      .execute();
+    return result.affected === 1;
   }
 }
