@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { CertificateDetail, EvaluationApplicationDetail } from '@cqo/contracts';
-import { addDays, addYears, certificateValidUntil, chinaDate, yearOf } from '@cqo/policy';
+import { addDays, addYears, certificateValidUntil } from '@cqo/policy';
 import { EvaluationCertificatesService } from '@cqo/server-evaluation';
 import { bearer, hubeiEligibleFiling, makeCertificate, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
+import { pinTestToday } from '../support/test-today';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
@@ -33,10 +34,12 @@ describe('capability evaluation (real Postgres)', () => {
   let leader: { id: string; auth: string };
   let member: { id: string; auth: string };
   let outsider: { id: string; auth: string };
+  /** An evaluator of another body (宜昌's 认定机构, 420500): every other evaluator here is 420000's. */
+  let otherBody: string;
   let ent: { id: string; auth: string; personName: string };
   let otherEnt: string;
-  const today = chinaDate(new Date());
-  const year = yearOf(today);
+  // Dec 31 of this year: dates of this year (the appointment of Jan 5 below) stay in the past on any day (issue 19 item 9).
+  const { today, year } = pinTestToday();
 
   // Hunan sheet: 意识 120, 诚信 70, 知识 60, 能力 200, 业绩 200 = 650 → AAAA.
   const SHEET = { '8.1.1': 80, '8.1.2': 40, '8.2': 70, '8.3': 60, '8.4.1': 60, '8.4.2': 70, '8.4.3': 40, '8.4.4': 30, '8.5.1': 100, '8.5.2': 30, '8.5.3': 40, '8.5.4': 20, '8.5.5': 10 };
@@ -67,6 +70,7 @@ describe('capability evaluation (real Postgres)', () => {
     leader = await evaluator();
     member = await evaluator();
     outsider = await evaluator();
+    otherBody = await bearer(t.http, (await makeUser(t.db, 'evaluator', { regionCode: '420500' })).username);
     const e = await makeEnterprise(t.db, '420102');
     const name = '张质量';
     await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
@@ -107,6 +111,10 @@ describe('capability evaluation (real Postgres)', () => {
     // Wrong roles and wrong enterprises see nothing.
     await api().post(`/api/evaluation/applications/${appId}/accept`).set('Authorization', province).send({}).expect(404);
     await api().get(`/api/evaluation/applications/${appId}`).set('Authorization', otherEnt).expect(404);
+    // Nor does an evaluator of another body: the application was sent to 420000's (SPEC §1).
+    await api().get(`/api/evaluation/applications/${appId}`).set('Authorization', otherBody).expect(404);
+    expect((await api().get('/api/evaluation/applications').set('Authorization', otherBody).expect(200)).body.total).toBe(0);
+    await api().post(`/api/evaluation/applications/${appId}/accept`).set('Authorization', otherBody).send({}).expect(404);
 
     // 退回补正, then the applicant completes it.
     const returned = await api().post(`/api/evaluation/applications/${appId}/return`).set('Authorization', leader.auth)
@@ -184,6 +192,7 @@ describe('capability evaluation (real Postgres)', () => {
       ['apply', 'return', 'evidence', 'resubmit', 'accept', 'panel', 'sheet', 'sheet', 'interview', 'site_visit', 'report'],
     );
 
+    await api().post(`/api/evaluation/applications/${appId}/certificate`).set('Authorization', otherBody).expect(404);
     const issued = await api().post(`/api/evaluation/applications/${appId}/certificate`).set('Authorization', leader.auth).expect(201);
     cert = issued.body;
     expect(cert).toMatchObject({
@@ -210,6 +219,7 @@ describe('capability evaluation (real Postgres)', () => {
     expect((await api().get('/api/evaluation/certificates').set('Authorization', yichang).expect(200)).body.total).toBe(0);
     await api().get(`/api/evaluation/certificates/${cert.id}`).set('Authorization', yichang).expect(404);
     await api().get(`/api/evaluation/certificates/${cert.id}`).set('Authorization', otherEnt).expect(404);
+    await api().get(`/api/evaluation/certificates/${cert.id}`).set('Authorization', otherBody).expect(404);
     await api().post(`/api/evaluation/certificates/${cert.id}/status`).set('Authorization', wuhan).send({ status: 'revoked', reason: 'x' }).expect(404);
   });
 

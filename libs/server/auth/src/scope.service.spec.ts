@@ -22,6 +22,19 @@ describe('ScopeService: scope for every role (SPEC §1, 000 §7; issue 19 item 3
     expect(scope.allows(actor('evaluator'), { regionPath: '/420000/', bodyCode: '420000' }, 'read')).toBe(false);
   });
 
+  it('000 §7: an evaluator writes its own body’s objects only; the offices read a body’s object in their region, never write it', () => {
+    const application = { regionPath: '/420000/420100/420102/', enterpriseId: 'e1', bodyCode: '420000' };
+    expect(scope.allows(evaluator, application, 'write')).toBe(true);
+    expect(scope.allows(actor('evaluator', { regionCode: '420500' }), application, 'write')).toBe(false);
+    expect(scope.allows(actor('enterprise', { enterpriseId: 'e1' }), application, 'write')).toBe(true);
+    expect(scope.allows(actor('enterprise', { enterpriseId: 'e2' }), application, 'write')).toBe(false);
+    expect(scope.allows(city, application, 'read')).toBe(true);
+    expect(scope.allows(city, application, 'write')).toBe(false);
+    expect(scope.allows(actor('admin'), application, 'write')).toBe(false);
+    // An object of no body (an enterprise) stays the office's to write.
+    expect(scope.allows(city, { regionPath: '/420000/420100/420102/', enterpriseId: 'e1' }, 'write')).toBe(true);
+  });
+
   it('000 §7: the evaluator’s list filter is its body column; a table without one gives nothing', () => {
     const params: unknown[] = [];
     expect(scope.wherePositional(evaluator, 'c', params, BODY)).toBe('c.body_code = $1');

@@ -27,10 +27,10 @@ export type Access = 'read' | 'write';
 
 /**
  * Decides every read and write against the actor's scope (SPEC §1), for every role: the offices
- * their region's subtree, an enterprise itself, an evaluator its body's (认定机构) applications and
- * certificates (000 §7), admin reads everything. Objects outside it answer 404, exactly as if they
- * did not exist, and the denial is audited. The one access lib (issue 19 item 3): provided once,
- * by ScopeModule.
+ * their region's subtree (an evaluation body's objects there read-only), an enterprise itself, an
+ * evaluator its body's (认定机构) applications and certificates (000 §7), admin reads everything.
+ * Objects outside it answer 404, exactly as if they did not exist, and the denial is audited. The
+ * one access lib (issue 19 item 3): provided once, by ScopeModule.
  */
 @Injectable()
 export class ScopeService {
@@ -43,7 +43,9 @@ export class ScopeService {
       case 'province':
       case 'city':
       case 'county':
-        return !!actor.regionPath && obj.regionPath.startsWith(actor.regionPath);
+        // An evaluation body's object (an application, a certificate) is the body's work: the
+        // offices oversee it in their region, they never write it (SPEC §1, §6).
+        return !!actor.regionPath && obj.regionPath.startsWith(actor.regionPath) && (access === 'read' || !obj.bodyCode);
       case 'enterprise':
         return !!actor.enterpriseId && obj.enterpriseId === actor.enterpriseId;
       case 'evaluator':

@@ -47,7 +47,7 @@ import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
 import { EvaluationCertificatesRepository } from './evaluation-certificates.repository';
 import { EvaluationCertificatesService } from './evaluation-certificates.service';
-import { EvaluationRecordsRepository, type ApplicationFiling, type ApplicationRow, type LockedApplication } from './evaluation-records.repository';
+import { EvaluationRecordsRepository, scopeOf, type ApplicationFiling, type ApplicationRow, type LockedApplication } from './evaluation-records.repository';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 import { checkEvidence, EVIDENCE_LIMITS, type UploadedEvidence } from './evidence-guard';
 
@@ -462,16 +462,11 @@ export class EvaluationApplicationsService {
     await tx.audit({ objectType: 'evaluation_application', objectId: id, details: { from: app.status, to: out.to ?? app.status, ...(out.details ?? {}) } });
   }
 
-  /** The row FOR UPDATE, if the actor may write it: the enterprise its own, the evaluator its body's. */
+  /** The row FOR UPDATE, if the actor may write it (the one scope: the enterprise its own, the evaluator its body's). */
   private async lock(m: EntityManager, actor: Actor, id: string): Promise<LockedApplication> {
     const row = await this.records.lockApplication(m, id);
-    const mayWrite =
-      !!row &&
-      ((actor.role === 'enterprise' && row.enterprise_id === actor.enterpriseId) || (actor.role === 'evaluator' && row.body_code === actor.regionCode));
-    if (!mayWrite) {
-      if (row) throw new WriteDenied(); // audited by step() once the transaction is over
-      throw AppException.notFound('认定申请');
-    }
+    if (!row) throw AppException.notFound('认定申请');
+    if (!this.scope.allows(actor, scopeOf(row), 'write')) throw new WriteDenied(); // audited by step() once the transaction is over
     return row;
   }
 
@@ -507,10 +502,11 @@ export class EvaluationApplicationsService {
   /** The buttons for the caller, from the same table as step()'s guard (libs/policy evaluationActions). */
   private actionsFor(actor: Actor, row: ApplicationRow, panel: { userId: string; leader: boolean; scoredAt: string | null }[]): EvaluationAction[] {
     const seat = actor.role === 'evaluator' ? panel.find((p) => p.userId === actor.userId) : undefined;
+    const mayWrite = this.scope.allows(actor, scopeOf(row), 'write');
     return evaluationActions({
       status: row.status,
-      ownEnterprise: actor.role === 'enterprise' && row.enterprise_id === actor.enterpriseId,
-      bodyEvaluator: actor.role === 'evaluator' && row.body_code === actor.regionCode,
+      ownEnterprise: actor.role === 'enterprise' && mayWrite,
+      bodyEvaluator: actor.role === 'evaluator' && mayWrite,
       panelSeat: seat ? { leader: seat.leader } : null,
       sheetsIn: panel.some((p) => p.scoredAt !== null),
       graded: Boolean(row.report?.grade),

@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import type {
-  AccidentLevel,
-  CertificateDetail,
-  CertificateQuery,
-  CertificateStatus,
-  CqoGrade,
-  EvaluationScheme,
-  Page,
-  ViolationType,
-  YearlyReviewView,
+import {
+  isUuid,
+  type AccidentLevel,
+  type CertificateDetail,
+  type CertificateQuery,
+  type CertificateStatus,
+  type CqoGrade,
+  type EvaluationScheme,
+  type Page,
+  type ViolationType,
+  type YearlyReviewView,
 } from '@cqo/contracts';
 import { listWhere, queryWherePage, type PageQueryFields, type ParamsSql } from '@cqo/server-common';
-import { EVALUATION_ID, rowInScope } from './evaluation-records.repository';
+import { rowInScope } from './evaluation-records.repository';
 import { PoolRepository } from '@cqo/server-database';
 
 /** A certificate as the list, the detail and the public verification read it: with its region, city and 人才库 place. */
@@ -54,6 +55,8 @@ export type CertificateFilters = Pick<CertificateQuery, 'status' | 'grade' | 're
 export interface LockedCertificate {
   id: string;
   body_code: string;
+  enterprise_id: string;
+  region_path: string;
   status: CertificateStatus;
   issued_on: string;
   review_flag: boolean;
@@ -336,9 +339,9 @@ export class EvaluationCertificatesRepository extends PoolRepository {
 
   /** The certificate locked FOR UPDATE for a change by its body; null when there is none (or the id is malformed). */
   async lockCertificate(m: EntityManager, id: string): Promise<LockedCertificate | null> {
-    const [c]: LockedCertificate[] = EVALUATION_ID.test(id)
+    const [c]: LockedCertificate[] = isUuid(id)
       ? await m.query(
-          `SELECT id, body_code, status, issued_on::text AS issued_on, review_flag, review_reason, revocation_pending_violation_id, revocation_pending_reason
+          `SELECT id, body_code, enterprise_id, region_path, status, issued_on::text AS issued_on, review_flag, review_reason, revocation_pending_violation_id, revocation_pending_reason
              FROM evaluation_certificate WHERE id = $1 FOR UPDATE`,
           [id],
         )

@@ -42,7 +42,7 @@ import {
   type LockedCertificate,
   type ViolationFacts,
 } from './evaluation-certificates.repository';
-import { EvaluationRecordsRepository } from './evaluation-records.repository';
+import { EvaluationRecordsRepository, scopeOf } from './evaluation-records.repository';
 import { EvaluationSettingsService } from './evaluation-settings.service';
 
 /** Whose a certificate is: its enterprise's, and its issuing body's for an evaluator (000 §7). */
@@ -88,7 +88,7 @@ export class EvaluationCertificatesService {
   async issue(actor: Actor, applicationId: string): Promise<CertificateDetail> {
     const id = await this.unitOfWork.run(actor, 'evaluation.certificate.issue', async (m, tx) => {
       const app = await this.records.lockApplicationToCertify(m, applicationId);
-      if (!app || app.body_code !== actor.regionCode) throw AppException.notFound('认定申请');
+      if (!app || !this.scope.allows(actor, scopeOf(app), 'write')) throw AppException.notFound('认定申请');
       if (app.status !== 'reported') {
         const names: Record<string, string> = { submitted: '已提交待受理', returned: '退回补正', accepted: '已受理', scoring: '评分中', certified: '已发证', withdrawn: '已撤回' };
         throw AppException.conflict(`当前状态为“${names[app.status] ?? app.status}”，不能执行“颁发证书”`);
@@ -453,7 +453,7 @@ export class EvaluationCertificatesService {
     id: string,
   ): Promise<LockedCertificate> {
     const c = await this.certificateRecords.lockCertificate(m, id);
-    if (!c || c.body_code !== actor.regionCode) throw AppException.notFound('证书');
+    if (!c || !this.scope.allows(actor, scopeOf(c), 'write')) throw AppException.notFound('证书');
     return c;
   }
 

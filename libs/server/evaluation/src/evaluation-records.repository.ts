@@ -1,19 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import type {
-  ContinuingEducationYear,
-  CqoGrade,
-  EvaluationApplicationQuery,
-  EvaluationApplicationRequest,
-  EvaluationScheme,
-  EvaluationStatus,
-  GradeResultView,
-  Page,
-  ScoreMap,
-  TalentPoolItem,
+import {
+  isUuid,
+  type ContinuingEducationYear,
+  type CqoGrade,
+  type EvaluationApplicationQuery,
+  type EvaluationApplicationRequest,
+  type EvaluationScheme,
+  type EvaluationStatus,
+  type GradeResultView,
+  type Page,
+  type ScoreMap,
+  type TalentPoolItem,
 } from '@cqo/contracts';
 import type { ApplicantFacts } from '@cqo/policy';
-import { inRegion } from '@cqo/server-auth';
+import { inRegion, type ScopedObject } from '@cqo/server-auth';
 import { listWhere, queryWherePage, type PageQueryFields, type ParamsSql, type SqlRunner } from '@cqo/server-common';
 import { PoolRepository } from '@cqo/server-database';
 
@@ -75,15 +76,20 @@ export interface TalentRemoval {
 
 /** The row `select` gives for the evaluation id `id` (its `idColumn`) if it is in scope; null otherwise, or for a malformed id. */
 export async function rowInScope<R>(db: SqlRunner, select: string, idColumn: string, id: string, scope: ParamsSql): Promise<R | null> {
-  if (!EVALUATION_ID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const params: unknown[] = [];
   const inScope = scope(params);
   const [row] = (await db.query(`${select} WHERE ${idColumn} = $${params.push(id)} AND ${inScope}`, params)) as R[];
   return row ?? null;
 }
 
-/** Ids the evaluation tables take (uuid): anything else is no row, not a database error. */
-export const EVALUATION_ID = /^[0-9a-f-]{36}$/i;
+/**
+ * What ScopeService needs to know of an application or a certificate row: its region, its
+ * enterprise and the body (认定机构) it belongs to.
+ */
+export function scopeOf(row: { region_path: string; enterprise_id: string; body_code: string }): Omit<ScopedObject, 'type' | 'id'> {
+  return { regionPath: row.region_path, enterpriseId: row.enterprise_id, bodyCode: row.body_code };
+}
 
 /** An application as the list and the detail read it: with its enterprise, region, person, leader and certificates. */
 export interface ApplicationRow {
@@ -315,7 +321,7 @@ export class EvaluationRecordsRepository extends PoolRepository {
 
   /** The application locked FOR UPDATE for a workflow step; null when there is none (or the id is malformed). */
   async lockApplication(m: EntityManager, id: string): Promise<LockedApplication | null> {
-    const [row]: LockedApplication[] = EVALUATION_ID.test(id)
+    const [row]: LockedApplication[] = isUuid(id)
       ? await m.query(
           `SELECT id, body_code, enterprise_id, region_path, person_id, appointment_id, scheme, applied_grade, experience_years, has_certificate, status,
                   version, interview_on::text AS interview_on
@@ -328,7 +334,7 @@ export class EvaluationRecordsRepository extends PoolRepository {
 
   /** The application locked FOR UPDATE (of its row) for the issue of a certificate; null when there is none. */
   async lockApplicationToCertify(m: EntityManager, id: string): Promise<ApplicationToCertify | null> {
-    const [row]: ApplicationToCertify[] = EVALUATION_ID.test(id)
+    const [row]: ApplicationToCertify[] = isUuid(id)
       ? await m.query(
           `SELECT a.id, a.body_code, a.status, a.report, a.scheme, a.person_id, a.enterprise_id, a.region_path, a.previous_certificate_id,
                     p.name AS person_name, e.name AS enterprise_name
@@ -450,7 +456,7 @@ export class EvaluationRecordsRepository extends PoolRepository {
 
   /** One evidence file of an application, for download; null when the application has no such file (or the id is malformed). */
   async evidenceFile(applicationId: string, fileId: string): Promise<EvidenceFileRow | null> {
-    const [f]: EvidenceFileRow[] = EVALUATION_ID.test(fileId)
+    const [f]: EvidenceFileRow[] = isUuid(fileId)
       ? await this.dataSource.query(`SELECT file_name, content_type, content, storage_key FROM evaluation_evidence WHERE id = $1 AND application_id = $2`, [fileId, applicationId])
       : [];
     return f ?? null;
@@ -618,7 +624,7 @@ export class EvaluationRecordsRepository extends PoolRepository {
   /** A current membership whose certificate is in scope (alias `c`), locked FOR UPDATE (of its row); null otherwise. */
   async lockCurrentTalentInScope(m: EntityManager, id: string, scope: ParamsSql): Promise<{ id: string; person_id: string } | null> {
     const params: unknown[] = [id];
-    const [t]: { id: string; person_id: string }[] = EVALUATION_ID.test(id)
+    const [t]: { id: string; person_id: string }[] = isUuid(id)
       ? await m.query(
           `SELECT t.id, t.person_id FROM evaluation_talent t JOIN evaluation_certificate c ON c.id = t.certificate_id
               WHERE t.id = $1 AND t.removed_at IS NULL AND ${scope(params)} FOR UPDATE OF t`,
