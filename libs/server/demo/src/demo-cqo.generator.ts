@@ -1,4 +1,5 @@
 import type { AccidentLevel, AppointmentStatus, EducationLevel, FilingType, Gender, PositionLevel, QualificationLevel, QualificationType, TrainingCategory, Verdict, ViolationStatus, ViolationSubject, ViolationType } from '@cqo/contracts';
+import { addYears, termEndFor } from '@cqo/policy';
 import type { NewAppointment } from '@cqo/server-eligibility';
 import type { NewLedgerRecord } from '@cqo/server-training';
 import { DAY_MS, dayOf, isoOf, randInt } from './demo-days';
@@ -151,17 +152,9 @@ function jan1(year: number): number {
   return Date.UTC(year, 0, 1) / DAY_MS;
 }
 
-/** Same day `years` later; 29 Feb becomes 28 Feb (as libs/policy does). */
-function addYears(day: number, years: number): number {
-  const d = new Date(day * DAY_MS);
-  const target = new Date(Date.UTC(d.getUTCFullYear() + years, d.getUTCMonth(), d.getUTCDate()));
-  // Day 0 of the next month is the last day of this one: 28 Feb.
-  if (target.getUTCMonth() !== d.getUTCMonth()) return Date.UTC(d.getUTCFullYear() + years, d.getUTCMonth() + 1, 0) / DAY_MS;
-  return target.getTime() / DAY_MS;
-}
-
+/** The last day of a term starting on `appointedOn`: libs/policy's `termEndFor`, in days. */
 function termEndOf(appointedOn: number): number {
-  return addYears(appointedOn, TERM_YEARS) - 1;
+  return dayOf(termEndFor(isoOf(appointedOn), TERM_YEARS));
 }
 
 /** No appointment on 29 Feb: a term end "five years on, less a day" is then unambiguous. */
@@ -543,7 +536,7 @@ class CqoGenerator {
   /** Dates and statuses of an enterprise's appointments, oldest first; the last is the current one. */
   private planSlots(plan: Plan): Slot[] {
     const { rng, today } = this;
-    const fiveYearsAgo = addYears(today, -TERM_YEARS);
+    const fiveYearsAgo = dayOf(addYears(isoOf(today), -TERM_YEARS));
     if (plan.kind === 'lapsed') {
       const start = notLeapDay(fiveYearsAgo - randInt(rng, 10, 700));
       const termEnd = termEndOf(start);

@@ -451,7 +451,7 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
   // -- facts from the CQO data
   const appointmentsOf = new Map<number, DemoCqoData['appointments']>();
   for (const a of cqos.appointments) appointmentsOf.set(a.enterpriseIndex, [...(appointmentsOf.get(a.enterpriseIndex) ?? []), a]);
-  /** SPEC §7 (ACTIVE_ON in server-filings): in effect, not ended, term not run out. */
+  /** SPEC §7, ACTIVE_ON (server-eligibility's appointment-sql.ts) over the generated rows: in effect, not ended, term not run out. */
   const activeOn = (index: number, iso: string) =>
     (appointmentsOf.get(index) ?? []).find((a) => a.effectiveFrom <= iso && (a.endedOn === null || a.endedOn > iso) && a.termEnd >= iso) ?? null;
   const violationsOf = new Map<number, DemoCqoData['violations']>();

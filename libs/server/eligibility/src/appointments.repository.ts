@@ -5,7 +5,7 @@ import type { AppointmentStatus, CqoPersonFields, EducationLevel, FilingType, Ge
 import { isUuid } from '@cqo/contracts';
 import type { SqlRunner } from '@cqo/server-common';
 import { PoolRepository } from '@cqo/server-database';
-import { ACTIVE_ON } from './appointment-sql';
+import { ACTIVE_ON, ACTIVE_TODAY } from './appointment-sql';
 
 
 /**
@@ -297,12 +297,12 @@ export class AppointmentsRepository extends PoolRepository {
     return stored?.verdict ?? null;
   }
 
-  /** The CQO in post in an enterprise on `asOf` (active, term not over), or null. */
-  async inPostOf(db: SqlRunner, enterpriseId: string, asOf: string): Promise<InPostRow | null> {
+  /** The CQO in post in an enterprise today (`ACTIVE_TODAY`, `today` today's date), or null. */
+  async inPostOf(db: SqlRunner, enterpriseId: string, today: string): Promise<InPostRow | null> {
     const [a] = (await db.query(
-      `SELECT id, name, person_id, appointed_on::text AS appointed_on, term_end::text AS term_end FROM appointment
-        WHERE enterprise_id = $1 AND status = 'active' AND (term_end IS NULL OR term_end >= $2::date)`,
-      [enterpriseId, asOf],
+      `SELECT a.id, a.name, a.person_id, a.appointed_on::text AS appointed_on, a.term_end::text AS term_end FROM appointment a
+        WHERE a.enterprise_id = $1 AND ${ACTIVE_TODAY('a', '$2')}`,
+      [enterpriseId, today],
     )) as InPostRow[];
     return a ?? null;
   }

@@ -3,6 +3,7 @@ import { type EntityManager } from 'typeorm';
 import { ENTERPRISE_SORT_KEYS, type AwardType, type ClosingReason, type CqoFilter, type EnterpriseAward, type EnterpriseListQuery, type EnterpriseSortKey, type OwnershipType, type Page, type SizeClass, type Verdict } from '@cqo/contracts';
 import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
 import { PoolRepository } from '@cqo/server-database';
+import { ACTIVE_TODAY } from '@cqo/server-eligibility';
 import { EnterpriseEntity } from './entities/enterprise.entity';
 
 /** The CQO in post as a list row and the item show it (`a_*`: null when the enterprise has none). */
@@ -125,12 +126,12 @@ export class EnterprisesRepository extends PoolRepository {
 
   /**
    * A page of enterprises matching `where` (conditions over `e` and `a`), each with its CQO in post
-   * on today, `$1` of `params` (an appointment whose term has ended no longer counts, even before the
-   * nightly job marks it), in the sort asked for.
+   * today (`ACTIVE_TODAY`, today's date in `$1` of `params`: a term that has ended no longer counts,
+   * even before the nightly job marks it), in the sort asked for.
    */
   list<T>(where: string[], params: unknown[], q: PageQueryFields & { sort?: string }, map: (r: EnterpriseListRow) => T): Promise<Page<T>> {
     const from = `FROM enterprise e
-      LEFT JOIN appointment a ON a.enterprise_id = e.id AND a.status = 'active' AND (a.term_end IS NULL OR a.term_end >= $1::date)`;
+      LEFT JOIN appointment a ON a.enterprise_id = e.id AND ${ACTIVE_TODAY('a', '$1')}`;
     const select =
       `SELECT e.id, e.credit_code, e.name, e.region_code, r.name AS region_name, e.above_size, e.size_class, e.ownership, e.industry,
               e.closed_on::text AS closed_on, e.closed_reason,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { subtreePattern, type AnnualTrainingRule } from '@cqo/policy';
 import { inRegion } from '@cqo/server-auth';
-import { ACTIVE_ON } from '@cqo/server-eligibility';
+import { ACTIVE_TODAY } from '@cqo/server-eligibility';
 import { shortfallJudgedSql } from '@cqo/server-training';
 import { EXPECTED_SQL, OUTSTANDING, expectedParams, type FilingStatusScope } from './filing-status.repository';
 import { PoolRepository } from '@cqo/server-database';
@@ -97,7 +97,7 @@ export class RemindersRepository extends PoolRepository {
     return m.query(
       `SELECT a.id, a.enterprise_id, a.term_end::text AS term_end, p.name AS person
          FROM appointment a JOIN cqo_person p ON p.id = a.person_id
-        WHERE a.status = 'active' AND ${ACTIVE_ON('a', '$1')} AND a.term_end <= $2::date
+        WHERE ${ACTIVE_TODAY('a', '$1')} AND a.term_end <= $2::date
         ORDER BY a.term_end, a.id`,
       [today, until],
     );

@@ -3,7 +3,7 @@ import { EDUCATION_LEVELS, POSITION_LEVELS, QUALIFICATION_LEVELS } from '@cqo/co
 import { emptyCounts } from '@cqo/policy';
 import { inRegionSql } from '@cqo/server-auth';
 import type { EntityManager } from 'typeorm';
-import { ACTIVE_MOVED, ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, END_OF_DAY, IN_REGION_ON, MOVED_SINCE, OPEN_MOVED, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON, VIOLATION_STATUS_ON } from '@cqo/server-eligibility';
+import { ACTIVE_MOVED, ACTIVE_ON, AWARDS_ON, DISQUALIFIED_ON, END_OF_DAY, IN_REGION_ON, MOVED_SINCE, OPEN_MOVED, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON, VIOLATION_STATUS_ON, YEARLY_TRAINING, type TrainingHoursSql } from '@cqo/server-eligibility';
 
 /** The yearly training thresholds in force for a year (SPEC §3); null when the profile sets none. */
 export interface TrainingThresholds {
@@ -46,6 +46,12 @@ const TITLES = [...QUALIFICATION_LEVELS, '无'] as const;
 /** The “即将到期” count (SPEC §7): terms ending within this many days of the as-of date. */
 const ENDING_DAYS = 90;
 const col = (prefix: string, i: number) => `${prefix}_${i}`;
+/** A CQO's year hours in row `alias` (first, second, activities; none when the CQO has no entries): what `YEARLY_TRAINING` judges. */
+const HOURS = (alias: string): TrainingHoursSql => ({
+  first: `coalesce(${alias}.first, 0)`,
+  second: `coalesce(${alias}.second, 0)`,
+  activities: `coalesce(${alias}.activities, 0)`,
+});
 
 /**
  * The filing columns (SPEC §7), each a predicate over an (enterprise, year) row's `expected` (a CQO
@@ -133,11 +139,8 @@ export function ownCountsSql(filterSql: (alias: string) => string, groupBy = tru
              act.verdict, act.disqualified, act.education, act.title, act.position_level, act.term_end,
              x.enterprise_id IS NOT NULL AS expected, ${d.reportStatus} AS report, coalesce(r.late, false) AS late,
              coalesce(viol.open, 0) AS v_open, coalesce(viol.total, 0) AS v_total,
-             ($6::boolean AND act.enterprise_id IS NOT NULL AND act.appointed_on < $4::date
-               AND (act.term_end IS NULL OR act.term_end >= $5::date)) AS training_applies,
-             greatest(greatest($7 - coalesce(h.first, 0), 0) + greatest($8 - coalesce(h.second, 0), 0),
-                      $9 - (coalesce(h.first, 0) + coalesce(h.second, 0)), 0) = 0
-               AND coalesce(h.activities, 0) >= $10 AS training_met
+             ($6::boolean AND act.enterprise_id IS NOT NULL AND ${YEARLY_TRAINING.applies('act', '$4::date', '$5::date')}) AS training_applies,
+             ${YEARLY_TRAINING.met(HOURS('h'), { first: '$7', second: '$8', total: '$9', activities: '$10' })} AS training_met
         FROM enterprise e
         LEFT JOIN act ON act.enterprise_id = e.id
         LEFT JOIN expected x ON x.enterprise_id = e.id
@@ -249,11 +252,8 @@ export function ownCountsYearsSql(by: 'paths' | 'enterprises' = 'paths', perEnte
              act.verdict, act.disqualified, act.education, act.title, act.position_level, act.term_end,
              x.enterprise_id IS NOT NULL AS expected, r.status AS report, coalesce(r.late, false) AS late,
              coalesce(viol.open, 0) AS v_open, coalesce(viol.total, 0) AS v_total,
-             (y.has_rule AND act.enterprise_id IS NOT NULL AND act.appointed_on < y.starts
-               AND (act.term_end IS NULL OR act.term_end >= y.ends)) AS training_applies,
-             greatest(greatest(y.min_first - coalesce(act.first, 0), 0) + greatest(y.min_second - coalesce(act.second, 0), 0),
-                      y.min_total - (coalesce(act.first, 0) + coalesce(act.second, 0)), 0) = 0
-               AND coalesce(act.activities, 0) >= y.min_activities AS training_met
+             (y.has_rule AND act.enterprise_id IS NOT NULL AND ${YEARLY_TRAINING.applies('act', 'y.starts', 'y.ends')}) AS training_applies,
+             ${YEARLY_TRAINING.met(HOURS('act'), { first: 'y.min_first', second: 'y.min_second', total: 'y.min_total', activities: 'y.min_activities' })} AS training_met
         FROM ents e
         CROSS JOIN yrs y
         LEFT JOIN act_hours act ON act.enterprise_id = e.id AND act.year = y.year

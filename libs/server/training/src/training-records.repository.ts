@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import {
+  isUuid,
   SHORTFALL_SORT_KEYS,
   type Page,
   type ShortfallSortKey,
@@ -11,6 +12,7 @@ import {
 import type { AnnualTrainingRule } from '@cqo/policy';
 import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
 import { LEDGER_HASH_COLUMNS, type ChainedRecord, type LedgerContent, PoolRepository, type LedgerDraft } from '@cqo/server-database';
+import { ACTIVE_TODAY, YEARLY_TRAINING } from '@cqo/server-eligibility';
 
 /** A row of `training_record` with its person, enterprise, reversal and recorder, as the list and the item read it. */
 export interface TrainingRecordRow {
@@ -123,24 +125,22 @@ export function toYearHours(r: YearHoursRow): TrainingYearHours {
 
 /**
  * CQOs to whom the year's training rule applies, with their hours of year `year` and what they are
- * short of (SPEC §3 applicability: appointed before Jan 1 of Y and still in post on Dec 31 of Y, and in
- * post today). The one statement behind the 培训未达标 list and the training-shortfall message (issue 22).
- * `regionWhere` is a condition over enterprise `e` whose parameters are already in `params`.
+ * short of (SPEC §3 applicability, `YEARLY_TRAINING`: appointed before Jan 1 of Y and still in post on
+ * Dec 31 of Y, and in post today). The one statement behind the 培训未达标 list and the
+ * training-shortfall message (issue 22). `regionWhere` is a condition over enterprise `e` whose
+ * parameters are already in `params`.
  */
 export function shortfallJudgedSql(params: unknown[], rule: AnnualTrainingRule, year: number, today: string, regionWhere = 'true'): string {
-  const where = [
-    `a.status = 'active'`,
-    `(a.term_end IS NULL OR a.term_end >= $${params.push(today)}::date)`,
-    `a.appointed_on < $${params.push(`${year}-01-01`)}::date`,
-    `(a.term_end IS NULL OR a.term_end >= $${params.push(`${year}-12-31`)}::date)`,
-    regionWhere,
-  ];
   const y0 = params.push(`${year}-01-01`);
   const y1 = params.push(`${year}-12-31`);
-  const t1 = params.push(rule.minFirstCategory ?? 0);
-  const t2 = params.push(rule.minSecondCategory ?? 0);
-  const tt = params.push(rule.minTotal ?? 0);
-  const ta = params.push(rule.minActivities ?? 0);
+  const where = [ACTIVE_TODAY('a', `$${params.push(today)}`), YEARLY_TRAINING.applies('a', `$${y0}::date`, `$${y1}::date`), regionWhere];
+  const min = {
+    first: `$${params.push(rule.minFirstCategory ?? 0)}`,
+    second: `$${params.push(rule.minSecondCategory ?? 0)}`,
+    total: `$${params.push(rule.minTotal ?? 0)}`,
+    activities: `$${params.push(rule.minActivities ?? 0)}`,
+  };
+  const hours = { first: 'h.first', second: 'h.second', activities: 'h.activities' };
   return `
       WITH cqo AS (
         SELECT a.enterprise_id, a.person_id, a.appointed_on::text AS appointed_on, a.term_end::text AS term_end,
@@ -153,8 +153,8 @@ export function shortfallJudgedSql(params: unknown[], rule: AnnualTrainingRule, 
           FROM cqo c LEFT JOIN training_live t ON t.person_id = c.person_id AND t.end_date BETWEEN $${y0}::date AND $${y1}::date
          GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
       )
-      SELECT h.*, greatest(greatest($${t1} - h.first, 0) + greatest($${t2} - h.second, 0), $${tt} - (h.first + h.second), 0)::float8 AS short_hours,
-             greatest($${ta} - h.activities, 0)::int AS short_activities
+      SELECT h.*, ${YEARLY_TRAINING.shortHours(hours, min)}::float8 AS short_hours,
+             ${YEARLY_TRAINING.shortActivities(hours.activities, min.activities)}::int AS short_activities
         FROM hours h`;
 }
 
@@ -186,9 +186,6 @@ const INSERT_BATCH = 2000;
 const LEDGER_DRAFT_COLUMNS = [
   'kind', 'personId', 'enterpriseId', 'category', 'course', 'provider', 'startDate', 'endDate', 'hours', 'certificateNo', 'source', 'reverses', 'reason',
 ] as const satisfies readonly (keyof LedgerDraft)[];
-
-/** How the training feature spells an id it looks up (a malformed one finds nothing, without a query). */
-const ID = /^[0-9a-f-]{36}$/i;
 
 /**
  * The only writer of `training_record` (the hours ledger, SPEC §4) and the training feature's one
@@ -287,7 +284,7 @@ export class TrainingRecordsRepository extends PoolRepository {
 
   /** A record as a reversal copies it, with its enterprise's region path; null when there is none of that id. */
   async forReversal(id: string): Promise<ReversibleRecord | null> {
-    const [t]: ReversibleRecord[] = ID.test(id)
+    const [t]: ReversibleRecord[] = isUuid(id)
       ? await this.dataSource.query(
           `SELECT t.*, t.start_date::text AS start_date, t.end_date::text AS end_date, t.hours::float8 AS hours, e.region_path
              FROM training_record t LEFT JOIN enterprise e ON e.id = t.enterprise_id WHERE t.id = $1`,
@@ -382,13 +379,13 @@ export class TrainingRecordsRepository extends PoolRepository {
   // Whom the records are about: enterprises and their CQOs (read only)
   // -------------------------------------------------------------------------------------------
 
-  /** The enterprise with its CQO whose term is running on `today`; null when there is none of that id. */
+  /** The enterprise with its CQO in post today (`ACTIVE_TODAY`, `today` today's date); null when there is none of that id. */
   async enterpriseCqo(id: string, today: string): Promise<EnterpriseCqo | null> {
-    const [e]: EnterpriseCqo[] = ID.test(id)
+    const [e]: EnterpriseCqo[] = isUuid(id)
       ? await this.dataSource.query(
           `SELECT e.id, e.name, e.region_path, a.person_id, p.name AS person_name, a.appointed_on::text AS appointed_on, a.term_end::text AS term_end
              FROM enterprise e
-             LEFT JOIN appointment a ON a.enterprise_id = e.id AND a.status = 'active' AND (a.term_end IS NULL OR a.term_end >= $2::date)
+             LEFT JOIN appointment a ON a.enterprise_id = e.id AND ${ACTIVE_TODAY('a', '$2')}
              LEFT JOIN cqo_person p ON p.id = a.person_id
             WHERE e.id = $1`,
           [id, today],
@@ -399,7 +396,7 @@ export class TrainingRecordsRepository extends PoolRepository {
 
   /** Every appointment of a person, active first, then latest appointed. */
   async personAppointments(personId: string): Promise<PersonAppointment[]> {
-    return ID.test(personId)
+    return isUuid(personId)
       ? await this.dataSource.query(
           `SELECT p.name, a.enterprise_id, e.region_path, a.status = 'active' AS active
              FROM cqo_person p JOIN appointment a ON a.person_id = p.id JOIN enterprise e ON e.id = a.enterprise_id
