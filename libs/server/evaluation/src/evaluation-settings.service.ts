@@ -20,7 +20,7 @@ export class EvaluationSettingsService {
 
   async get(m?: EntityManager): Promise<EvaluationSettings> {
     const stored = (await this.store.get<Partial<EvaluationSettings>>(KEY, m)) ?? {};
-    const province = await this.regions.province();
+    const province = await this.regions.province(m);
     return {
       validityYears: stored.validityYears ?? 3,
       issuingBody: stored.issuingBody ?? `${province.name}首席质量官能力评价中心`,

@@ -23,7 +23,7 @@ export class FilingSettingsService {
   }
 
   async forYear(year: number, m: EntityManager = this.repo.manager): Promise<FilingSettings> {
-    const province = await this.regions.province();
+    const province = await this.regions.province(m);
     return this.repo.forYear(m, province.code, year);
   }
 

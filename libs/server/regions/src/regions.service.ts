@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import type { RegionNode } from '@cqo/contracts';
 import { subtreePattern } from '@cqo/policy';
 import { APP_CONFIG, AppException, type Actor, type AppConfig } from '@cqo/server-common';
@@ -20,10 +20,15 @@ export class RegionsService {
   private readonly byCode = new Map<string, Promise<RegionEntity | null>>();
   private readonly childrenOf = new Map<string, Promise<boolean>>();
 
-  find(code: string): Promise<RegionEntity | null> {
+  /**
+   * The region of `code`, from the process's cache or read once; inside a transaction pass its
+   * manager, so a first read uses the transaction's connection instead of waiting for a second one
+   * (issue 16).
+   */
+  find(code: string, m?: EntityManager): Promise<RegionEntity | null> {
     let hit = this.byCode.get(code);
     if (!hit) {
-      hit = this.repo.findOneBy({ code });
+      hit = (m ? m.getRepository(RegionEntity) : this.repo).findOneBy({ code });
       this.byCode.set(code, hit);
       // Only found regions are kept: an unknown code costs a query each time, as before.
       hit.then(
@@ -34,9 +39,9 @@ export class RegionsService {
     return hit;
   }
 
-  /** The configured province, which everything in this installation lives under. */
-  async province(): Promise<RegionEntity> {
-    const p = await this.find(this.config.provinceCode);
+  /** The configured province, which everything in this installation lives under (`m`: as for `find`). */
+  async province(m?: EntityManager): Promise<RegionEntity> {
+    const p = await this.find(this.config.provinceCode, m);
     if (!p) throw new Error(`province ${this.config.provinceCode} is not in the region table: run "cqo migrate"`);
     return p;
   }
