@@ -665,12 +665,17 @@ for (const C of CONCURRENCY) {
   const ratio = median(a.map((r) => r.rps)) / median(b.map((r) => r.rps));
   const bad = failures(a);
   const intact = a.every((r) => r.integrity.reports === r.ok && r.integrity.outbox === r.ok && r.integrity.relayed === r.ok);
+  // The goal is judged on the worst round (a median hid the round that crossed midnight in China),
+  // and a marker never shown on the dashboard is a miss, not a smaller sample.
   const dash = median(a.map((r) => r.dashP95));
+  const dashWorst = Math.max(...a.map((r) => r.dashP95));
+  const unseen = a.reduce((n, r) => n + r.unseen, 0);
   out.push(
     `C=${C}: product ${fmt(median(a.map((r) => r.rps)), 1)}/s vs raw ${fmt(median(b.map((r) => r.rps)), 1)}/s (medians) = ${(ratio * 100).toFixed(0)}% of the raw limit ` +
       `(goal ≥ 50%: ${ratio >= 0.5 ? 'met' : 'MISSED'}); errors+hangs ${bad} (goal 0: ${bad === 0 ? 'met' : 'MISSED'}); ` +
-      `every 2xx stored once with one relayed and done outbox row: ${intact ? 'yes' : 'NO'}; change→dashboard p95 (median of rounds) ${fmt(dash)} ms ` +
-      `(goal ≤ 5,000 ms: ${dash <= 5000 && a.every((r) => r.caughtUpMs !== null) ? 'met' : 'MISSED'})`,
+      `every 2xx stored once with one relayed and done outbox row: ${intact ? 'yes' : 'NO'}; change→dashboard p95 ${fmt(dash)} ms (median of rounds), worst round ${fmt(dashWorst)} ms` +
+      `${unseen ? `, ${unseen} markers never shown` : ''} ` +
+      `(goal ≤ 5,000 ms in every round, every marker shown, every round caught up: ${dashWorst <= 5000 && unseen === 0 && a.every((r) => r.caughtUpMs !== null) ? 'met' : 'MISSED'})`,
   );
   if (a.some((r) => r.ranDry)) {
     out.push(`C=${C}: the product rounds RAN DRY (${fmt(productPool.length)} enterprises could submit): the figures above are not a result; run with a larger BENCH_ENTERPRISES`);
