@@ -14,6 +14,8 @@ export interface TransactionGuardViolation {
 }
 
 const inTransaction = new AsyncLocalStorage<OpenTransaction>();
+/** Whether any data source of this process has the guard (the held-connection marks cost nothing otherwise). */
+let installed = false;
 const violations: TransactionGuardViolation[] = [];
 const GUARDED = Symbol('cqo.transactionGuard');
 
@@ -64,6 +66,7 @@ export function installTransactionGuard(ds: DataSource): DataSource {
   };
   if (manager[GUARDED]) return ds;
   manager[GUARDED] = true;
+  installed = true;
 
   const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
   manager.transaction = ((a: unknown, b?: unknown) => {
@@ -88,4 +91,20 @@ export function installTransactionGuard(ds: DataSource): DataSource {
     };
   }
   return ds;
+}
+
+/**
+ * The same guard for a connection held outside a `transaction(cb)` callback: a `QueryRunner` with
+ * a transaction opened by `startTransaction` (and, in the statistics snapshot, a session lock).
+ * Call it synchronously in the function that holds the runner, right after the transaction opens:
+ * the rest of that function, and everything it awaits, is then inside it until
+ * `leaveHeldConnection()` (call that in its `finally`, after the runner is released). The caller's
+ * own caller is not affected (AsyncLocalStorage flows down, never up).
+ */
+export function enterHeldConnection(): void {
+  if (installed) inTransaction.enterWith({ openedAt: callerStack() });
+}
+
+export function leaveHeldConnection(): void {
+  if (installed) inTransaction.enterWith(undefined as unknown as OpenTransaction);
 }

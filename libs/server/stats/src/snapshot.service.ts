@@ -5,6 +5,8 @@ import type { StatCounts, StatRunInfo } from '@cqo/contracts';
 import { isUuid } from '@cqo/contracts';
 import { annualTrainingRule, emptyCounts, subtreePattern, sumCounts, yearAsOf } from '@cqo/policy';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
+import { STATS_REFRESH_MAX_ENTERPRISES } from '@cqo/server-queue';
+import { enterHeldConnection, leaveHeldConnection } from '@cqo/server-database';
 import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
@@ -170,6 +172,7 @@ export class SnapshotService {
       );
       runId = Number(run.id);
       await this.lockAndBegin(qr);
+      enterHeldConnection(); // the transaction guard covers the held connection (tests)
       const m = qr.manager;
       await this.tune(m);
       await dropFilingDeltas(m, years);
@@ -186,6 +189,7 @@ export class SnapshotService {
       throw err;
     } finally {
       await this.unlockAndRelease(qr);
+      leaveHeldConnection();
     }
   }
 
@@ -216,6 +220,7 @@ export class SnapshotService {
       const batch: string[] = [];
       try {
         await this.lockAndBegin(qr);
+        enterHeldConnection(); // the transaction guard covers the held connection (tests)
         const m = qr.manager;
         await this.tune(m);
         const [current]: { as_of: string; closed: boolean }[] = await m.query(
@@ -264,6 +269,7 @@ export class SnapshotService {
         throw err;
       } finally {
         await this.unlockAndRelease(qr);
+        leaveHeldConnection();
       }
     }
   }
@@ -305,29 +311,42 @@ export class SnapshotService {
 
   /**
    * Marks statistics changes (`stats.refresh` payloads) in `stat_dirty`, set-based, in the caller's
-   * transaction: one row per region and year however many changes. The region is the named
-   * enterprise's ('*' when none is named or it is unknown); year 0 stands for every held year.
-   * A mark made again gets a new `seq`, so a drain running meanwhile leaves it for the next one.
+   * transaction: one row per region and year however many changes. The regions are the named
+   * enterprises' (`enterpriseId`, `enterpriseIds`) and the named `regions` (the county a moved
+   * enterprise left); '*' when none is named, one of the enterprises is unknown, or more than
+   * `STATS_REFRESH_MAX_ENTERPRISES` are named. Year 0 stands for every held year. A mark made again
+   * gets a new `seq`, so a drain running meanwhile leaves it for the next one.
    */
-  async markDirty(m: EntityManager, changes: { reason?: unknown; enterpriseId?: unknown; years?: unknown }[]): Promise<void> {
-    const rows = changes.map((c, i) => ({
-      i,
-      reason: (typeof c.reason === 'string' && c.reason ? c.reason : 'change').slice(0, 80),
-      // An annual report's save, submit, acceptance or return changes only the filing counts.
-      filings: typeof c.reason === 'string' && c.reason.startsWith('annual_report.'),
-      enterprise: isUuid(c.enterpriseId) ? c.enterpriseId : null,
-      years: (() => {
-        const ys = Array.isArray(c.years) ? c.years.filter((y): y is number => Number.isInteger(y) && y >= 2000 && y <= 2100) : [];
-        return ys.length ? [...new Set(ys)] : [0];
-      })(),
-    }));
+  async markDirty(m: EntityManager, changes: { reason?: unknown; enterpriseId?: unknown; enterpriseIds?: unknown; regions?: unknown; years?: unknown }[]): Promise<void> {
+    const rows = changes.map((c, i) => {
+      const enterprises = [...new Set([c.enterpriseId, ...(Array.isArray(c.enterpriseIds) ? c.enterpriseIds : [])].filter(isUuid))];
+      // More enterprises than a drain should count one by one: the whole province, rebuilt.
+      const whole = enterprises.length > STATS_REFRESH_MAX_ENTERPRISES;
+      const regions = Array.isArray(c.regions) ? c.regions.filter((r): r is string => typeof r === 'string' && /^\d{6}$/.test(r)) : [];
+      const ys = Array.isArray(c.years) ? c.years.filter((y): y is number => Number.isInteger(y) && y >= 2000 && y <= 2100) : [];
+      return {
+        i,
+        reason: (typeof c.reason === 'string' && c.reason ? c.reason : 'change').slice(0, 80),
+        // An annual report's save, submit, acceptance or return changes only the filing counts.
+        filings: typeof c.reason === 'string' && c.reason.startsWith('annual_report.'),
+        enterprises: whole ? [] : enterprises,
+        regions: whole ? [] : [...new Set(regions)],
+        years: ys.length ? [...new Set(ys)] : [0],
+      };
+    });
     if (!rows.length) return;
     await m.query(
       `INSERT INTO stat_dirty (region_code, year, reason, filings_only)
        SELECT region_code, year, (array_agg(reason ORDER BY i DESC))[1], bool_and(filings)
-         FROM (SELECT coalesce(e.region_code, '*') AS region_code, y.year, c.reason, c.i, c.filings AND e.id IS NOT NULL AND y.year <> 0 AS filings
-                 FROM jsonb_to_recordset($1::jsonb) AS c(i int, reason text, enterprise uuid, years int[], filings boolean)
-                 LEFT JOIN enterprise e ON e.id = c.enterprise
+         FROM (SELECT coalesce(k.region_code, '*') AS region_code, y.year, c.reason, c.i,
+                      c.filings AND k.by_enterprise AND k.region_code IS NOT NULL AND y.year <> 0 AS filings
+                 FROM jsonb_to_recordset($1::jsonb) AS c(i int, reason text, enterprises uuid[], regions text[], years int[], filings boolean)
+                 -- Each named enterprise's county (an unknown one: NULL, the whole province), each named region, or the whole province.
+                 CROSS JOIN LATERAL (
+                   SELECT e.region_code, true FROM unnest(c.enterprises) AS n(id) LEFT JOIN enterprise e ON e.id = n.id
+                   UNION ALL SELECT r.code, false FROM unnest(c.regions) AS n(code) JOIN region r ON r.code = n.code
+                   UNION ALL SELECT NULL, false WHERE cardinality(c.enterprises) = 0 AND cardinality(c.regions) = 0
+                 ) AS k(region_code, by_enterprise)
                  CROSS JOIN LATERAL unnest(c.years) AS y(year)) x
         GROUP BY region_code, year
        ON CONFLICT (region_code, year) DO UPDATE SET seq = nextval('stat_dirty_seq'), reason = EXCLUDED.reason, marked_at = now(),
@@ -338,10 +357,10 @@ export class SnapshotService {
     // (A report change is not marked so: its trigger's `stat_delta` row names the enterprise.)
     await m.query(
       `INSERT INTO stat_dirty_enterprise (enterprise_id, year)
-       SELECT DISTINCT e.id, y.year FROM jsonb_to_recordset($1::jsonb) AS c(enterprise uuid, years int[])
-         JOIN enterprise e ON e.id = c.enterprise CROSS JOIN LATERAL unnest(c.years) AS y(year)
+       SELECT DISTINCT e.id, y.year FROM jsonb_to_recordset($1::jsonb) AS c(enterprises uuid[], years int[])
+         CROSS JOIN LATERAL unnest(c.enterprises) AS n(id) JOIN enterprise e ON e.id = n.id CROSS JOIN LATERAL unnest(c.years) AS y(year)
        ON CONFLICT (enterprise_id, year) DO UPDATE SET seq = nextval('stat_dirty_seq')`,
-      [JSON.stringify(rows.filter((r) => r.enterprise && !r.filings))],
+      [JSON.stringify(rows.filter((r) => r.enterprises.length && !r.filings))],
     );
   }
 
@@ -385,6 +404,7 @@ export class SnapshotService {
     let attempt: { kind: 'full' | 'incremental'; years: number[]; regions: string[] | null; trigger: string } | null = null;
     try {
       await this.lockAndBegin(qr);
+      enterHeldConnection(); // the transaction guard covers the held connection (tests)
       const m = qr.manager;
       await this.tune(m);
       const marks: { region_code: string; year: number; seq: string; reason: string; filings_only: boolean }[] = await m.query(
@@ -538,6 +558,7 @@ export class SnapshotService {
       throw err;
     } finally {
       await this.unlockAndRelease(qr);
+      leaveHeldConnection();
     }
   }
 

@@ -1,0 +1,61 @@
+import { clearTransactionGuardViolations, enterHeldConnection, leaveHeldConnection, TransactionGuardError, transactionGuardViolations } from '@cqo/server-database';
+import { privateDatabase } from '../support/private-db';
+import { createTestApp, testConfig, type TestApp } from '../support/test-app';
+import { testEnv } from '../support/test-env';
+
+/**
+ * The transaction guard (issue 16: nothing inside a transaction may reach for a second pool
+ * connection) also covers a connection held by hand: a QueryRunner whose transaction was opened with
+ * `startTransaction`, as the statistics snapshot holds one (with its session lock) for a drain, a
+ * rebuild or a hold. Between `enterHeldConnection()` and `leaveHeldConnection()` a pool query throws,
+ * naming the caller; queries on the runner itself go on.
+ */
+describe('the transaction guard covers a connection held on a QueryRunner (issue 16)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ config: testConfig({ DATABASE_URL: await privateDatabase('guard_qr'), CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:guard-qr` }) });
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  /** What the statistics snapshot does: hold a runner, open its transaction, and mark the rest of the function as inside it. */
+  async function holding(work: (run: (sql: string) => Promise<unknown>) => Promise<void>): Promise<void> {
+    const qr = t.db.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction('REPEATABLE READ');
+      enterHeldConnection();
+      await work((sql) => qr.query(sql));
+      await qr.commitTransaction();
+    } finally {
+      if (qr.isTransactionActive) await qr.rollbackTransaction();
+      await qr.release();
+      leaveHeldConnection();
+    }
+  }
+
+  it('a pool query while the runner is held throws TransactionGuardError and is recorded; the runner itself still answers', async () => {
+    clearTransactionGuardViolations();
+    let refused: unknown;
+    await holding(async (run) => {
+      expect(await run('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      // A helper awaited from the holder is inside too.
+      const helper = async () => t.db.query('SELECT 2');
+      refused = await helper().catch((e: unknown) => e);
+    });
+    expect(refused).toBeInstanceOf(TransactionGuardError);
+    expect(transactionGuardViolations()).toHaveLength(1);
+    expect(transactionGuardViolations()[0].caller).toContain('held-connection-guard.e2e-spec');
+    clearTransactionGuardViolations();
+  });
+
+  it('after the runner is released the pool answers again, in the holder and in its caller', async () => {
+    const holder = async () => {
+      await holding(async () => undefined);
+      return t.db.query('SELECT 3 AS three');
+    };
+    expect(await holder()).toEqual([{ three: 3 }]);
+    expect(await t.db.query('SELECT 4 AS four')).toEqual([{ four: 4 }]);
+    expect(transactionGuardViolations()).toEqual([]);
+  });
+});
