@@ -151,8 +151,9 @@ export class EnterprisesService {
     if (region) await this.records.moveRegionPathCopies(m, current.id, region.path);
     const changed = [...Object.keys(changes).filter((k) => k !== 'regionPath'), ...(awards ? ['awards'] : [])];
     await tx.audit({ action, objectType: 'enterprise', objectId: current.id, details: { changed, ...details } });
-    // A moved enterprise leaves its old region too: refresh everywhere rather than only where it is now.
-    await tx.enqueue('stats.refresh', region ? { reason: `${action}.region` } : { reason: action, enterpriseId: current.id });
+    // A moved enterprise leaves its old region too: that one is marked with it (recounted when its
+    // parts are not held; when they are, the drain takes the enterprise's held part out of it anyway).
+    await tx.enqueue('stats.refresh', region ? { reason: `${action}.region`, enterpriseId: current.id, regions: [current.regionCode] } : { reason: action, enterpriseId: current.id });
     return m.findOneByOrFail(EnterpriseEntity, { id: current.id });
   }
 

@@ -8,15 +8,26 @@ export enum QueueName {
   Messages = 'messages',
 }
 
+/**
+ * The most enterprises one `stats.refresh` names (`enterpriseIds`); a change of more is a mark for
+ * the whole province (a full rebuild of the year). A drain counts each named enterprise again
+ * through the enterprise indexes, random reads per enterprise, while a rebuild reads the tables
+ * once (21.9 s at 1M): past some thousands of enterprises the rebuild is the cheaper, and the
+ * outbox row stays small.
+ */
+export const STATS_REFRESH_MAX_ENTERPRISES = 1_000;
+
 /** Job name → payload. Jobs are added through the outbox (so their payload is JSON), except schedules. */
 export interface JobPayloads {
   /**
-   * Statistics changed for this enterprise's region (the whole province when no enterprise is
-   * named), in these years (default: every year a change can touch). Not a job of its own: the
-   * relay marks the region and years in `stat_dirty`, and one debounced `stats.drain` recounts
-   * every mark (see docs/stats.md). Idempotent.
+   * Statistics changed for these enterprises' regions (`enterpriseId`, or several in
+   * `enterpriseIds`, at most `STATS_REFRESH_MAX_ENTERPRISES`) and for the regions in `regions`
+   * (e.g. the county a moved enterprise left), in these years (default: every year a change can
+   * touch); the whole province when none is named. Not a job of its own: the relay marks the
+   * regions and years in `stat_dirty`, and one debounced `stats.drain` recounts every mark (see
+   * docs/stats.md). Idempotent.
    */
-  'stats.refresh': { reason: string; enterpriseId?: string; years?: number[] };
+  'stats.refresh': { reason: string; enterpriseId?: string; enterpriseIds?: string[]; regions?: string[]; years?: number[] };
   /** Recounts the regions and years marked in `stat_dirty` and re-sums their parents; added debounced, never through the outbox. Idempotent. */
   'stats.drain': Record<string, never>;
   /** Full rebuild of the statistics snapshots (nightly, or on request); every held year unless `years`. Idempotent. */

@@ -455,7 +455,8 @@ export function contributionKeys(): [column: string, key: string][] {
  * finds nearly every part unchanged: rewriting them all left 1M dead rows a night, and the next
  * reads of parts stepped over them, 20 ms → 0.8–1.8 s for a day's 2,263 moved enterprises at
  * 1M), a different one is updated, a new one inserted, and a part of these counties whose
- * enterprise is no longer counted in them (moved away, closed) deleted. Answers nothing;
+ * enterprise is no longer counted in them (moved away, closed) deleted. A part another county
+ * holds (an enterprise moved in, its change not drained yet) is left there. Answers nothing;
  * `heldSums` reads the sums.
  */
 export function holdContributionsSql(): string {
@@ -483,6 +484,9 @@ export function holdContributionsSql(): string {
       SELECT year, enterprise_id, region_code, counts FROM fresh
       ON CONFLICT (year, enterprise_id) DO UPDATE SET region_code = EXCLUDED.region_code, counts = EXCLUDED.counts
        WHERE (stat_contrib.region_code, stat_contrib.counts) IS DISTINCT FROM (EXCLUDED.region_code, EXCLUDED.counts)
+         -- A part held in a county not recounted here (the enterprise moved in, its change not drained
+         -- yet) stays there: that county's counts include it, and the drain of the move takes it out.
+         AND stat_contrib.region_code IN (SELECT r.code FROM region r WHERE r.path = ANY($9::text[]))
     )
     DELETE FROM stat_contrib s
      WHERE s.year = ANY($1::int[]) AND s.region_code IN (SELECT r.code FROM region r WHERE r.path = ANY($9::text[]))

@@ -26,7 +26,7 @@ import {
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
-import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
+import { STATS_REFRESH_MAX_ENTERPRISES, UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { LedgerService } from './ledger.service';
 import { toYearHours, TrainingRecordsRepository, type EnterpriseCqo, type TrainingRecordRow } from './training-records.repository';
 
@@ -237,8 +237,14 @@ export class TrainingService {
   ): Promise<void> {
     if (personIds.length) await this.eligibility.refresh(m, { personIds: [...new Set(personIds)] });
     await tx.audit({ action, objectType: 'training_record', objectId, details });
-    const first = enterpriseIds[0];
-    await tx.enqueue('stats.refresh', enterpriseIds.length === 1 && first ? { reason: action, enterpriseId: first } : { reason: action });
+    // Each enterprise's county is moved by that enterprise; none named (a record of no enterprise),
+    // or more than a drain counts one by one (a huge import), is the whole province rebuilt.
+    const ids = [...new Set(enterpriseIds)];
+    const [only] = ids;
+    await tx.enqueue(
+      'stats.refresh',
+      ids.length === 1 ? { reason: action, enterpriseId: only } : ids.length && ids.length <= STATS_REFRESH_MAX_ENTERPRISES ? { reason: action, enterpriseIds: ids } : { reason: action },
+    );
   }
 
   /** The enterprise (in the actor's scope for `access`) with its CQO whose term is running today. */
