@@ -1,13 +1,89 @@
-import { addDays, chinaDate, yearOf } from '@cqo/policy';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { addDays, chinaDate, DEFAULT_WEIGHTS, yearOf } from '@cqo/policy';
 import { TransactionGuardError, clearTransactionGuardViolations, transactionGuardViolations } from '@cqo/server-database';
-import { bearer, completeReport, creditCode, hubeiEligibleFiling, makeUser } from '../support/fixtures';
+import { buildFixture, paramValues, PNG, ROUTES, type Caller, type Fixture } from '../security/route-table';
+import { bearer, completeReport, creditCode, hubeiEligibleFiling, makeUser, PASSWORD } from '../support/fixtures';
+import { apiRoutes, fillPath, type ApiRoute } from '../support/openapi';
 import { privateDatabase } from '../support/private-db';
 import { recordStatements } from '../support/statements';
-import { createTestApp, testConfig, type TestApp } from '../support/test-app';
+import { createTestApp, startTestWorker, statsSettled, testConfig, waitFor, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
 
 const POOL = 3;
 const N = 3 * POOL;
+/** A batch of N calls answers well within this, or it hangs (the acquire timeout is 5 s, jest's 30 s). */
+const BATCH_MS = 10_000;
+
+/** Write routes of the OpenAPI document the sweep below does not call, and why. */
+const EXCLUDED: Record<string, string> = {};
+/** What a call sends: a JSON body, or a form with a file. */
+type Payload = { json: Record<string, unknown> } | { form: Record<string, string>; file: Buffer; name: string };
+/** Besides the route table's fixture: the templates the api hands out and the rules of the profile in force. */
+interface Extras { f: Fixture; rosterTemplate: Buffer; trainingTemplate: Buffer; rules: unknown[] }
+/**
+ * Where the route table's body is refused before any write (the matrix only needs a route served or
+ * refused by scope), the sweep sends one that gets through to the transaction.
+ */
+const THROUGH: Record<string, (x: Extras) => Payload> = {
+  'PUT /api/stats/settings': ({ f }) => ({ json: { targets: [{ category: 'aboveSize', value: 0.5, deadline: `${f.year}-12-31` }], weights: DEFAULT_WEIGHTS } }),
+  'POST /api/policy/profiles': ({ f, rules }) => ({ json: { basedOn: 'hubei-2021@1', effectiveFrom: `${f.year + 5}-01-01`, rules } }),
+  'POST /api/policy/what-if': () => ({ json: { profile: 'hubei-2021@1' } }),
+  'POST /api/files/imports/roster': ({ rosterTemplate }) => ({ form: { mode: 'all-or-nothing', dryRun: 'true' }, file: rosterTemplate, name: '名册.xlsx' }),
+  'POST /api/training/imports': ({ trainingTemplate }) => ({ form: { mode: 'all-or-nothing' }, file: trainingTemplate, name: '学时.xlsx' }),
+};
+/**
+ * Routes that move one object on (create it once, decide, version it, end it): of N identical calls,
+ * one at most is served and the rest are refused, as the tests above show for a submission.
+ */
+const ONE_WINNER = new Set([
+  'POST /api/users', 'POST /api/enterprises', 'PATCH /api/enterprises/{id}', 'POST /api/enterprises/{id}/close', 'POST /api/enterprises/{id}/reopen',
+  'POST /api/enterprise-change-requests/{id}/approve', 'POST /api/enterprise-change-requests/{id}/reject',
+  'POST /api/enterprises/{id}/appointments', 'POST /api/appointments/{id}/change', 'POST /api/appointments/{id}/dismiss',
+  'PATCH /api/violations/{id}', 'POST /api/violations/{id}/void', 'POST /api/training/records/{id}/reversal',
+  'PUT /api/annual-reports/by-enterprise/{enterpriseId}/{year}', 'POST /api/annual-reports/by-enterprise/{enterpriseId}/{year}/submit',
+  'POST /api/annual-reports/{id}/accept', 'POST /api/annual-reports/{id}/return',
+  'PUT /api/city-reports/{regionCode}/{year}', 'POST /api/city-reports/{regionCode}/{year}/submit',
+  'POST /api/city-reports/{regionCode}/{year}/accept', 'POST /api/city-reports/{regionCode}/{year}/return', 'POST /api/files/jobs/{id}/commit',
+  'POST /api/evaluation/applications', 'POST /api/evaluation/applications/{id}/resubmit', 'POST /api/evaluation/applications/{id}/withdraw',
+  'POST /api/evaluation/applications/{id}/accept', 'POST /api/evaluation/applications/{id}/return', 'POST /api/evaluation/applications/{id}/panel',
+  'POST /api/evaluation/applications/{id}/report', 'POST /api/evaluation/applications/{id}/certificate',
+  'POST /api/evaluation/certificates/{id}/status', 'POST /api/evaluation/certificates/{id}/review-flag/clear',
+  'POST /api/evaluation/certificates/{id}/revocation/confirm', 'POST /api/evaluation/certificates/{id}/revocation/dismiss',
+  'POST /api/evaluation/certificates/{id}/reviews', 'POST /api/evaluation/talent-pool', 'POST /api/evaluation/talent-pool/{id}/removal',
+]);
+/**
+ * Product bugs the sweep finds today (reported, not fixed here). The route is still swept, within
+ * the time limit and under the guard; only the failure named in `lets` is let through until the fix lands.
+ */
+const KNOWN_BROKEN: Record<string, { lets: 500 | 'more than one winner'; why: string }> = {
+  'POST /api/users': {
+    lets: 500,
+    why: 'one username created twice at once: UsersService.create checks usernameTaken, then AccountsRepository.create inserts; ' +
+      'the loser hits app_user_username_key (QueryFailedError 23505) and answers 500 instead of the field error',
+  },
+  'POST /api/policy/profiles': {
+    lets: 500,
+    why: 'ProfilesService.createVersion numbers the new version (max + 1) from the profiles read before its transaction; calls at once ' +
+      'pick the same number and all but one hit policy_profile_version_pkey (QueryFailedError 23505 in ProfilesRepository.insertVersion): 500',
+  },
+  'POST /api/enterprise-change-requests/{id}/approve': {
+    lets: 'more than one winner',
+    why: 'EnterpriseChangeRequestsRepository.decide reads `const [row] = await m.query(UPDATE … RETURNING …)`, but TypeORM answers an ' +
+      'UPDATE with [rows, rowCount]: row is the rows array, never null, so "decided meanwhile" is never seen and every approval that ' +
+      'passed the status check read before the transaction applies the change again (4 of 9: 4 audit rows, 4 enterprise.update outbox rows)',
+  },
+};
+/** The same for the worker: what its jobs do wrong under this load. */
+const KNOWN_BROKEN_WORKER =
+  'a file job holds a pool connection of its own for progress (FileJobRunner.run) and then takes more for the export, ' +
+  'and bull runs up to 5 file jobs at once (one slot per named @Process of FileJobsProcessor): on 3 connections they wait ' +
+  'on each other until the acquire timeout, fail with "timeout exceeded when trying to connect" (or stay running when it ' +
+  'is the progress connection that times out), and starve the statistics drain';
+const isWrite = (key: string) => !key.startsWith('GET ');
+const SWEPT = Object.keys(ROUTES).filter((k) => isWrite(k) && !(k in EXCLUDED));
 
 /**
  * The year-end rush on a pool of 3 connections (issue 16): 3× the pool size of concurrent annual-report
@@ -18,6 +94,15 @@ const N = 3 * POOL;
  * transaction guard (a second connection from inside a transaction throws, naming the caller), one
  * without it, where the short acquire timeout is all that keeps a deadlock from hanging the test.
  * Its own database: the calendar settings are province-wide.
+ *
+ * Then every write route of the OpenAPI document (POST/PUT/PATCH/DELETE), N calls at once, with the
+ * worker running in this process (outbox relay, stats, file jobs) on its own pool of the same size:
+ * the route table of the security matrix gives each route's roles, path ids and body, and the calls
+ * go round the in-scope callers of the roles it serves (THROUGH: a body that gets past validation
+ * where the table's does not). Every call answers within BATCH_MS, none with a 5xx, each with a 2xx
+ * or a status the table allows (a write in the wrong state: 400/409); a route that moves one object
+ * on serves one call of N at most; the guard sees nothing. A write route that is neither swept nor
+ * excluded with a reason fails. KNOWN_BROKEN lets through, route by route, the bugs found so far.
  */
 describe('writes under concurrency on a small pool (real Postgres)', () => {
   let t: TestApp;
@@ -29,9 +114,16 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
   const ents: { id: string; version: number; auth: string; reportId?: string }[] = [];
   const trainingIds: string[] = [];
 
+  let base: Record<string, string>;
+  let filesDir: string;
+
   beforeAll(async () => {
     const databaseUrl = await privateDatabase('concurrency');
-    const base = { DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:concurrency`, DB_POOL_SIZE: String(POOL), DB_ACQUIRE_TIMEOUT_MS: '5000' };
+    filesDir = await mkdtemp(join(tmpdir(), 'cqo-concurrency-'));
+    base = {
+      DATABASE_URL: databaseUrl, CQO_REDIS_PREFIX: `${testEnv().redisPrefix}:concurrency`, DB_POOL_SIZE: String(POOL), DB_ACQUIRE_TIMEOUT_MS: '5000',
+      CQO_FILES_DIR: filesDir, LOGIN_RATE_LIMIT_PER_MINUTE: '10000', VERIFY_RATE_LIMIT_PER_MINUTE: '10000',
+    };
     t = await createTestApp({ config: testConfig(base) });
     bare = await createTestApp({ config: testConfig({ ...base, CQO_TRANSACTION_GUARD: 'off' }) });
     province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
@@ -44,6 +136,7 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
   afterAll(async () => {
     await bare?.close();
     await t?.close();
+    if (filesDir) await rm(filesDir, { recursive: true, force: true });
   });
 
   afterEach(() => {
@@ -250,4 +343,94 @@ describe('writes under concurrency on a small pool (real Postgres)', () => {
     expect(Date.now() - started).toBeLessThan(5000); // under the acquire timeout: nobody waited for a connection that never came
     for (const e of fresh) expect(await outboxRows('annual_report.submit', e.id)).toBe(1);
   });
+
+  describe(`every write route of the OpenAPI document, ${N} calls at once, with the worker running`, () => {
+    let worker: INestApplicationContext;
+    let routes: ApiRoute[];
+    let f: Fixture;
+    let callers: Caller[];
+    let extras: Extras;
+
+    beforeAll(async () => {
+      worker = await startTestWorker(testConfig(base));
+      routes = apiRoutes(t.app);
+      ({ f, callers } = await buildFixture(t));
+      const download = async (url: string) => (await t.http().get(url).set('Authorization', province).responseType('blob').expect(200)).body as Buffer;
+      const policy = await t.http().get('/api/policy').set('Authorization', province).expect(200);
+      extras = { f, rosterTemplate: await download('/api/roster/template'), trainingTemplate: await download('/api/training/imports/template'), rules: policy.body.profiles[0].rules };
+      clearTransactionGuardViolations();
+    }, 120_000);
+    afterAll(() => worker?.close());
+
+    it('every write route of the OpenAPI document is swept here or excluded with a reason (a new route cannot slip past)', () => {
+      const writes = routes.map((r) => r.key).filter(isWrite);
+      expect(writes.filter((k) => !SWEPT.includes(k) && !EXCLUDED[k])).toEqual([]);
+      // and nothing listed that the document no longer has
+      expect([...SWEPT, ...Object.keys(EXCLUDED), ...Object.keys(KNOWN_BROKEN), ...Object.keys(THROUGH), ...ONE_WINNER].filter((k) => !writes.includes(k))).toEqual([]);
+      expect(writes.length).toBeGreaterThan(60);
+    });
+
+    // The routes that take their object away (void, close, remove) after the rest.
+    it.each([...SWEPT.filter((k) => !ROUTES[k].last), ...SWEPT.filter((k) => ROUTES[k].last)])(`%s: ${N} at once, each answered in time, no 5xx`, async (key) => {
+      const route = routes.find((r) => r.key === key);
+      if (!route) throw new Error(`${key} is in the route table but not in the OpenAPI document`);
+      const rule = ROUTES[key];
+      // the enterprise's current version, so a versioned write (edit, close, reopen) can win once
+      f.enterpriseVersion = Number((await t.db.query('SELECT version FROM enterprise WHERE id = $1', [f.ids.enterprise]))[0].version);
+      const served = callers.filter((c) => c.side === 'in' && rule.roles.includes(c.role));
+      const who = (i: number) => served[i % served.length];
+      // a route that ends or renews its session gets a session of its own per call, signed in beforehand
+      const tokens = await all(N, async (i) =>
+        rule.fresh ? ((await t.http().post('/api/auth/login').send({ username: who(i).username, password: PASSWORD }).expect(200)).body.accessToken as string) : who(i).token,
+      );
+      const url = fillPath(route.path, paramValues(route, rule, f));
+      const through = THROUGH[key]?.(extras);
+      const fire = (i: number) => {
+        const req = t.http()[route.method](url).set('Authorization', `Bearer ${tokens[i]}`).query(rule.query?.(f) ?? {});
+        if (through && 'form' in through) return Object.entries(through.form).reduce((r, [k, v]) => r.field(k, v), req).attach('file', through.file, through.name);
+        if (rule.attach) return req.attach('file', PNG, '证明.png');
+        const body = through?.json ?? rule.body?.(f);
+        return body ? req.send(body) : req;
+      };
+      const res = await withinBatchTime(all(N, fire), key);
+      const won = res.filter((r) => r.status < 300).length;
+      // once one call has taken the object away, the others may find it gone
+      const gone = rule.last && won > 0;
+      const allowed = (status: number) =>
+        rule.scope === 'absent' ? status === 404 : status < 300 || (rule.also ?? []).includes(status) || (gone && status === 404) || (KNOWN_BROKEN[key]?.lets === 500 && status === 500);
+      const wrong = res.flatMap((r, i) => (allowed(r.status) ? [] : [`call ${i} as ${who(i).name} → ${r.status} ${JSON.stringify(r.body ?? '').slice(0, 300)}`]));
+      if (ONE_WINNER.has(key) && won > 1 && KNOWN_BROKEN[key]?.lets !== 'more than one winner') wrong.push(`${won} of ${N} identical calls were served: the object moved on more than once`);
+      expect(wrong).toEqual([]);
+    });
+
+    it('the worker relays every outbox row the sweep wrote, on its own pool of the same size', async () => {
+      // (while the file jobs below starve its pool, the relay waits its turn: up to half a minute)
+      await waitFor(async () => (await count(`SELECT count(*) AS n FROM outbox WHERE relayed_at IS NULL`)) === 0, 40_000, 100);
+    }, 60_000);
+
+    // Passes (and so fails the run, "remove .failing") once the bug is fixed.
+    it.failing('KNOWN BROKEN: every file job the sweep queued finishes without a pool timeout, and the statistics settle', async () => {
+      const jobs = () => t.db.query(`SELECT status, error FROM file_job`) as Promise<{ status: string; error: string | null }[]>;
+      const failedOnPool = (j: { status: string; error: string | null }) => j.status === 'failed' && j.error === '任务执行失败，请稍后重试或联系管理员';
+      const done = await waitFor(async () => {
+        const rows = await jobs();
+        return (rows.some(failedOnPool) || rows.every((j) => !['queued', 'running'].includes(j.status))) && rows;
+      }, 10_000, 200);
+      if (done.some(failedOnPool)) throw new Error(`${done.filter(failedOnPool).length} file jobs failed: ${KNOWN_BROKEN_WORKER}`);
+      await statsSettled(t.db, worker, 20_000);
+    }, 60_000);
+  });
 });
+
+/** The batch, or a failure naming the route once BATCH_MS has passed without every call answering (a hang on the pool). */
+async function withinBatchTime<T>(batch: Promise<T>, key: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${key}: ${N} calls at once did not all answer within ${BATCH_MS} ms`)), BATCH_MS);
+  });
+  try {
+    return await Promise.race([batch, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
