@@ -139,6 +139,8 @@ describe('enterprise self-edits of 规上, size, awards and region are change re
     const pending = (await t.http().get(`/api/enterprise-change-requests?status=pending&enterpriseId=${ent.id}`).set('Authorization', as('cityWuhan')).expect(200)).body.items;
     expect(pending.map((r: { id: string }) => r.id)).toEqual([second.body.id]);
     expect((await t.http().get(`/api/enterprise-change-requests/${first.body.id}`).set('Authorization', as('ent')).expect(200)).body.status).toBe('superseded');
+    // The newer request's audit row names the one it superseded.
+    expect(await audited('enterprise.change_request.file', second.body.id)).toEqual([expect.objectContaining({ details: expect.objectContaining({ supersedes: first.body.id }) })]);
     await t.http().post(`/api/enterprise-change-requests/${second.body.id}/reject`).set('Authorization', as('cityWuhan')).send({ reason: '无需变更' }).expect(200);
   });
 

@@ -39,7 +39,8 @@ export class EnterpriseChangeRequestsRepository extends PoolRepository {
     m: EntityManager,
     r: { enterpriseId: string; changes: EnterpriseReviewedFields; before: EnterpriseReviewedFields; baseVersion: number; by: string | null; at: Date },
   ): Promise<{ id: string; superseded: string | null }> {
-    const [old] = await m.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, count].
+    const [[old]]: [{ id: string }[], number] = await m.query(
       `UPDATE enterprise_change_request SET status = 'superseded', decided_at = $2 WHERE enterprise_id = $1 AND status = 'pending' RETURNING id`,
       [r.enterpriseId, r.at],
     );
@@ -53,7 +54,9 @@ export class EnterpriseChangeRequestsRepository extends PoolRepository {
 
   /** Decides a pending request; null when it is no longer pending (decided meanwhile). */
   async decide(m: EntityManager, id: string, d: { status: 'approved' | 'rejected'; by: string | null; at: Date; reason: string | null }): Promise<{ enterprise_id: string; changes: EnterpriseReviewedFields } | null> {
-    const [row] = await m.query(
+    // [rows, count], as above: with `const [row]` the rows array was taken for the row, never null,
+    // so a request decided meanwhile was applied again (issue 16's concurrency sweep: 4 of 9 approvals).
+    const [[row]]: [{ enterprise_id: string; changes: EnterpriseReviewedFields }[], number] = await m.query(
       `UPDATE enterprise_change_request SET status = $2, decided_by = $3, decided_at = $4, reason = $5
         WHERE id = $1 AND status = 'pending' RETURNING enterprise_id, changes`,
       [id, d.status, d.by, d.at, d.reason],
