@@ -50,6 +50,7 @@ export async function userAddCommand(opts: { username: string; role: string; nam
         regionCode: opts.region ?? null,
         enterpriseId,
       });
+      if (!created) throw new Error(`the username ${opts.username} is taken`);
       await audit.record({ username: 'cli', action: 'user.create', objectType: 'user', objectId: created, result: 'success' }, m);
       return created;
     });

@@ -208,13 +208,18 @@ export class AccountsRepository extends PoolRepository {
     return row ?? null;
   }
 
-  /** Creates an account that must change its password at the next sign-in; returns its id. */
-  async create(m: EntityManager, a: NewAccount): Promise<string> {
+  /**
+   * Creates an account that must change its password at the next sign-in; returns its id, or null
+   * when the username is taken by a create committed meanwhile (`usernameTaken`, read before,
+   * cannot see one still in flight, and its unique violation was a 500).
+   */
+  async create(m: EntityManager, a: NewAccount): Promise<string | null> {
     const [row]: { id: string }[] = await m.query(
-      `INSERT INTO app_user (username, display_name, password_hash, role, region_code, enterprise_id, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,true) RETURNING id`,
+      `INSERT INTO app_user (username, display_name, password_hash, role, region_code, enterprise_id, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,true)
+       ON CONFLICT (username) DO NOTHING RETURNING id`,
       [a.username, a.displayName, a.passwordHash, a.role, a.regionCode, a.enterpriseId],
     );
-    return row.id;
+    return row?.id ?? null;
   }
 
   /** Enables or disables an account (its sessions are ended separately). */

@@ -36,8 +36,11 @@ export class UsersService {
     const hash = await hashPassword(dto.password);
     const id = await this.unitOfWork.run(actor, 'user.create', async (m, tx) => {
       const binding = await this.binding(m, dto.role, dto.regionCode ?? null, dto.enterpriseId ?? null);
-      if (await this.accounts.usernameTaken(m, dto.username)) throw AppException.validation([{ field: 'username', code: 'taken', message: `用户名 ${dto.username} 已被使用` }]);
+      const taken = () => AppException.validation([{ field: 'username', code: 'taken', message: `用户名 ${dto.username} 已被使用` }]);
+      // Whatever its case; the insert itself refuses the same name created meanwhile.
+      if (await this.accounts.usernameTaken(m, dto.username)) throw taken();
       const id = await this.accounts.create(m, { username: dto.username, displayName: dto.displayName, passwordHash: hash, role: dto.role, regionCode: binding.regionCode, enterpriseId: binding.enterpriseId });
+      if (!id) throw taken();
       await tx.audit({ objectType: 'user', objectId: id, details: { username: dto.username, role: dto.role } });
       return id;
     });
