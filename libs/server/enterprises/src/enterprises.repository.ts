@@ -160,12 +160,6 @@ export class EnterprisesRepository extends PoolRepository {
     return row ? row.region_path : null;
   }
 
-  /** Whether an enterprise holds this 统一社会信用代码 already. */
-  async creditCodeTaken(m: EntityManager, creditCode: string): Promise<boolean> {
-    const [exists] = await m.query(`SELECT 1 FROM enterprise WHERE credit_code = $1`, [creditCode]);
-    return !!exists;
-  }
-
   /** Locks the enterprise for the caller's transaction and answers its version; null when there is none. */
   async lockedVersion(m: EntityManager, id: string): Promise<number | null> {
     const [row]: { version: number }[] = await m.query(`SELECT version FROM enterprise WHERE id = $1 FOR UPDATE`, [id]);
@@ -217,10 +211,14 @@ export class EnterprisesRepository extends PoolRepository {
     return closure?.id ?? null;
   }
 
-  /** Registers an enterprise through its entity (version 1; its id and times filled by the database); answers its id. */
-  async insert(m: EntityManager, e: NewEnterprise): Promise<string> {
-    const result = await m.insert(EnterpriseEntity, e);
-    return (result.identifiers[0] as { id: string }).id;
+  /**
+   * Registers an enterprise through its entity (version 1; its id and times filled by the database);
+   * answers its id, or null when its credit code is registered already (also by a create committed
+   * meanwhile, which a check before the insert cannot see: its unique violation was a 500).
+   */
+  async insert(m: EntityManager, e: NewEnterprise): Promise<string | null> {
+    const result = await m.createQueryBuilder().insert().into(EnterpriseEntity).values(e).orIgnore().returning('id').execute();
+    return (result.raw as { id: string }[])[0]?.id ?? null;
   }
 
   /**

@@ -62,7 +62,6 @@ export class EnterprisesService {
     errors.push(...duplicateAwards(dto.awards ?? []));
     if (errors.length || !region) throw AppException.validation(errors);
     const id = await this.unitOfWork.run(actor, 'enterprise.create', async (m, tx) => {
-      if (await this.records.creditCodeTaken(m, code)) throw AppException.validation([{ field: 'creditCode', code: 'duplicate', message: '该统一社会信用代码已登记' }]);
       const newId = await this.records.insert(m, {
         creditCode: code,
         name: dto.name.trim(),
@@ -73,6 +72,7 @@ export class EnterprisesService {
         ownership: dto.ownership ?? null,
         industry: dto.industry ?? null,
       });
+      if (!newId) throw AppException.validation([{ field: 'creditCode', code: 'duplicate', message: '该统一社会信用代码已登记' }]);
       await this.records.replaceAwards(m, newId, dto.awards ?? []);
       await tx.audit({ objectType: 'enterprise', objectId: newId, details: { creditCode: code } });
       await tx.enqueue('stats.refresh', { reason: 'enterprise.create', enterpriseId: newId });
