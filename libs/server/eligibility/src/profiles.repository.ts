@@ -64,6 +64,17 @@ export class ProfilesRepository extends PoolRepository {
   }
 
   /** Stores a new version of the province's own (its name and version are the profile's). */
+  /**
+   * The highest stored version of profile `name`, read under a transaction lock on that name: two
+   * new versions made at once are numbered one after the other, not both max + 1 (the second hit the
+   * primary key: a 500).
+   */
+  async lockLatestVersion(m: EntityManager, name: string): Promise<number> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('policy_profile_version:' || $1))`, [name]);
+    const [row]: { v: number | null }[] = await m.query(`SELECT max(version)::int AS v FROM policy_profile_version WHERE name = $1`, [name]);
+    return row?.v ?? 0;
+  }
+
   async insertVersion(m: EntityManager, v: VersionWrite): Promise<void> {
     await m.query(
       `INSERT INTO policy_profile_version (name, version, definition, effective_from, created_by, created_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6)`,

@@ -114,10 +114,11 @@ export class ProfilesService {
     const base = parseProfileRef(req.basedOn, profiles);
     if (!base) throw AppException.validation([{ field: 'basedOn', code: 'unknown', message: `没有名为 ${req.basedOn} 的政策版本` }]);
     const name = req.name ?? base.name;
-    const version = Math.max(0, ...profiles.filter((p) => p.name === name).map((p) => p.version)) + 1;
+    // The number as this process knows the profiles; taken again under the name's lock below.
+    const known = Math.max(0, ...profiles.filter((p) => p.name === name).map((p) => p.version));
     const profile: PolicyProfile = {
       name,
-      version,
+      version: known + 1,
       title: req.title ?? base.title,
       source: base.source,
       province: base.province,
@@ -128,7 +129,9 @@ export class ProfilesService {
     };
     const errors = validateProfile(profile);
     if (errors.length) throw AppException.validation(errors.map((e) => ({ field: e.field, code: 'invalid', message: e.message })));
-    await this.write(actor, 'policy.version.create', profileRef(profile), { basedOn: profile.basedOn, effectiveFrom: profile.effectiveFrom }, async (m) => {
+    await this.write(actor, 'policy.version.create', () => profileRef(profile), { basedOn: profile.basedOn, effectiveFrom: profile.effectiveFrom }, async (m) => {
+      // A version made meanwhile (another request, another process) takes the next number.
+      profile.version = Math.max(known, await this.repo.lockLatestVersion(m, name)) + 1;
       await this.repo.insertVersion(m, { definition: profile, createdBy: actor.userId || null, createdAt: this.clock.now() });
     });
     if (req.adopt) await this.use(actor, profileRef(profile), profile.effectiveFrom);
@@ -140,11 +143,12 @@ export class ProfilesService {
   }
 
   /** A policy write and its audit row as one unit of work; the CLI's row names it 'cli' (no user, no address). */
-  private write(actor: PolicyActor, action: string, objectId: string, details: Record<string, unknown>, work: (m: EntityManager, tx: UnitOfWorkTx) => Promise<void>): Promise<void> {
+  private write(actor: PolicyActor, action: string, objectId: string | (() => string), details: Record<string, unknown>, work: (m: EntityManager, tx: UnitOfWorkTx) => Promise<void>): Promise<void> {
     const cli = 'cli' in actor;
     return this.unitOfWork.run(cli ? null : actor, action, async (m, tx) => {
       await work(m, tx);
-      await tx.audit({ ...(cli ? { username: 'cli' } : {}), objectType: 'policy', objectId, details });
+      // A function: the object is named once the work has run (a new version's number).
+      await tx.audit({ ...(cli ? { username: 'cli' } : {}), objectType: 'policy', objectId: typeof objectId === 'function' ? objectId() : objectId, details });
     });
   }
 }
