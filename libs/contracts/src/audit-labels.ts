@@ -58,6 +58,8 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'annual_report.submit': { 'zh-CN': '提交年度报告', en: 'Submit annual report' },
   'annual_report.remind': { 'zh-CN': '催报年度报告', en: 'Remind of annual report' },
   'reminders.daily': { 'zh-CN': '每日催报', en: 'Daily filing reminders' },
+  'eligibility.nightly': { 'zh-CN': '每日任职资格复核（任期届满）', en: 'Nightly eligibility run (terms ended)' },
+  'eligibility.refresh': { 'zh-CN': '任职资格重新判定', en: 'Eligibility judged again' },
   'reminders.lifecycle': { 'zh-CN': '任期与证书到期提醒', en: 'Term and certificate reminders' },
   'annual_report.save': { 'zh-CN': '保存年度报告', en: 'Save annual report' },
   'annual_report.accept': { 'zh-CN': '审核通过年度报告', en: 'Accept annual report' },
