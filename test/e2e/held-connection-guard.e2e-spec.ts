@@ -1,4 +1,4 @@
-import { clearTransactionGuardViolations, enterHeldConnection, leaveHeldConnection, TransactionGuardError, transactionGuardViolations } from '@cqo/server-database';
+import { clearTransactionGuardViolations, TransactionGuardError, transactionGuardViolations, withHeldConnection } from '@cqo/server-database';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, testConfig, type TestApp } from '../support/test-app';
 import { testEnv } from '../support/test-env';
@@ -7,8 +7,8 @@ import { testEnv } from '../support/test-env';
  * The transaction guard (issue 16: nothing inside a transaction may reach for a second pool
  * connection) also covers a connection held by hand: a QueryRunner whose transaction was opened with
  * `startTransaction`, as the statistics snapshot holds one (with its session lock) for a drain, a
- * rebuild or a hold. Between `enterHeldConnection()` and `leaveHeldConnection()` a pool query throws,
- * naming the caller; queries on the runner itself go on.
+ * rebuild or a hold. Inside `withHeldConnection(work)` a pool query throws, naming the caller; queries
+ * on the runner itself go on; after it, the caller uses the pool again.
  */
 describe('the transaction guard covers a connection held on a QueryRunner (issue 16)', () => {
   let t: TestApp;
@@ -18,20 +18,20 @@ describe('the transaction guard covers a connection held on a QueryRunner (issue
   }, 60_000);
   afterAll(() => t?.close());
 
-  /** What the statistics snapshot does: hold a runner, open its transaction, and mark the rest of the function as inside it. */
+  /** What the statistics snapshot does: connect a runner, then open its transaction and work inside withHeldConnection. */
   async function holding(work: (run: (sql: string) => Promise<unknown>) => Promise<void>): Promise<void> {
     const qr = t.db.createQueryRunner();
     await qr.connect();
-    try {
-      await qr.startTransaction('REPEATABLE READ');
-      enterHeldConnection();
-      await work((sql) => qr.query(sql));
-      await qr.commitTransaction();
-    } finally {
-      if (qr.isTransactionActive) await qr.rollbackTransaction();
-      await qr.release();
-      leaveHeldConnection();
-    }
+    await withHeldConnection(async () => {
+      try {
+        await qr.startTransaction('REPEATABLE READ');
+        await work((sql) => qr.query(sql));
+        await qr.commitTransaction();
+      } finally {
+        if (qr.isTransactionActive) await qr.rollbackTransaction();
+        await qr.release();
+      }
+    });
   }
 
   it('a pool query while the runner is held throws TransactionGuardError and is recorded; the runner itself still answers', async () => {
@@ -49,9 +49,11 @@ describe('the transaction guard covers a connection held on a QueryRunner (issue
     clearTransactionGuardViolations();
   });
 
-  it('after the runner is released the pool answers again, in the holder and in its caller', async () => {
+  it('after the held work the pool answers again, in the holder and in its caller (as the CLI rebuilds, then holds on the pool)', async () => {
     const holder = async () => {
-      await holding(async () => undefined);
+      await holding(async (run) => {
+        await run('SELECT 0');
+      });
       return t.db.query('SELECT 3 AS three');
     };
     expect(await holder()).toEqual([{ three: 3 }]);

@@ -94,17 +94,13 @@ export function installTransactionGuard(ds: DataSource): DataSource {
 }
 
 /**
- * The same guard for a connection held outside a `transaction(cb)` callback: a `QueryRunner` with
- * a transaction opened by `startTransaction` (and, in the statistics snapshot, a session lock).
- * Call it synchronously in the function that holds the runner, right after the transaction opens:
- * the rest of that function, and everything it awaits, is then inside it until
- * `leaveHeldConnection()` (call that in its `finally`, after the runner is released). The caller's
- * own caller is not affected (AsyncLocalStorage flows down, never up).
+ * The same guard for a connection held outside a `transaction(cb)` callback: a `QueryRunner`
+ * connected beforehand, with a transaction opened by `startTransaction` (and, in the statistics
+ * snapshot, a session lock). `work` and everything it awaits is inside it: a pool request from there
+ * throws `TransactionGuardError`. Connect the runner before calling (that takes the pool connection
+ * it holds). A callback, not an enter/leave pair: `AsyncLocalStorage.enterWith` in an async function
+ * leaks into its caller after it returns (the CLI's rebuild-then-hold failed on it).
  */
-export function enterHeldConnection(): void {
-  if (installed) inTransaction.enterWith({ openedAt: callerStack() });
-}
-
-export function leaveHeldConnection(): void {
-  if (installed) inTransaction.enterWith(undefined as unknown as OpenTransaction);
+export function withHeldConnection<T>(work: () => Promise<T>): Promise<T> {
+  return installed ? inTransaction.run({ openedAt: callerStack() }, work) : work();
 }

@@ -6,7 +6,7 @@ import { isUuid } from '@cqo/contracts';
 import { annualTrainingRule, emptyCounts, subtreePattern, sumCounts, yearAsOf } from '@cqo/policy';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { STATS_REFRESH_MAX_ENTERPRISES } from '@cqo/server-queue';
-import { enterHeldConnection, leaveHeldConnection } from '@cqo/server-database';
+import { withHeldConnection } from '@cqo/server-database';
 import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
@@ -162,35 +162,35 @@ export class SnapshotService {
     const started = Date.now();
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
-    let runId = 0;
-    try {
-      // Committed before the work starts, so a run killed with its process shows as 'running' until the next run marks it failed.
-      const [run] = await qr.query(
-        `INSERT INTO stat_run (kind, trigger, years, regions, status, backend_pid, started_at)
-         VALUES ('full', $1, $2, NULL, 'running', pg_backend_pid(), $3) RETURNING id`,
-        [opts.trigger.slice(0, 80), years, this.clock.now()],
-      );
-      runId = Number(run.id);
-      await this.lockAndBegin(qr);
-      enterHeldConnection(); // the transaction guard covers the held connection (tests)
-      const m = qr.manager;
-      await this.tune(m);
-      await dropFilingDeltas(m, years);
-      await this.writeFull(m, runId, new Map(years.map((y) => [y, params.get(y)!])));
-      const closed: NonNullable<RunResult['closed']> = [];
-      for (const year of verify) closed.push({ year, ...closedBefore.get(year)!, ...(await this.recount(m, params.get(year)!)) });
-      if (this.config.statsRebuildPauseMs > 0) await new Promise((r) => setTimeout(r, this.config.statsRebuildPauseMs));
-      const rows = (await this.provinceRegions(m)).length * years.length;
-      await m.query(`UPDATE stat_run SET status = 'succeeded', finished_at = $2, rows = $3 WHERE id = $1`, [runId, this.clock.now(), rows]);
-      await qr.commitTransaction();
-      return { runId, kind: 'full', years, rows, ms: Date.now() - started, ...(verify.length ? { closed } : {}) };
-    } catch (err) {
-      await this.fail(qr, runId, 'full', years, null, opts.trigger, err);
-      throw err;
-    } finally {
-      await this.unlockAndRelease(qr);
-      leaveHeldConnection();
-    }
+    return withHeldConnection(async () => {
+      let runId = 0;
+      try {
+        // Committed before the work starts, so a run killed with its process shows as 'running' until the next run marks it failed.
+        const [run] = await qr.query(
+          `INSERT INTO stat_run (kind, trigger, years, regions, status, backend_pid, started_at)
+           VALUES ('full', $1, $2, NULL, 'running', pg_backend_pid(), $3) RETURNING id`,
+          [opts.trigger.slice(0, 80), years, this.clock.now()],
+        );
+        runId = Number(run.id);
+        await this.lockAndBegin(qr);
+        const m = qr.manager;
+        await this.tune(m);
+        await dropFilingDeltas(m, years);
+        await this.writeFull(m, runId, new Map(years.map((y) => [y, params.get(y)!])));
+        const closed: NonNullable<RunResult['closed']> = [];
+        for (const year of verify) closed.push({ year, ...closedBefore.get(year)!, ...(await this.recount(m, params.get(year)!)) });
+        if (this.config.statsRebuildPauseMs > 0) await new Promise((r) => setTimeout(r, this.config.statsRebuildPauseMs));
+        const rows = (await this.provinceRegions(m)).length * years.length;
+        await m.query(`UPDATE stat_run SET status = 'succeeded', finished_at = $2, rows = $3 WHERE id = $1`, [runId, this.clock.now(), rows]);
+        await qr.commitTransaction();
+        return { runId, kind: 'full', years, rows, ms: Date.now() - started, ...(verify.length ? { closed } : {}) };
+      } catch (err) {
+        await this.fail(qr, runId, 'full', years, null, opts.trigger, err);
+        throw err;
+      } finally {
+        await this.unlockAndRelease(qr);
+      }
+    });
   }
 
   /**
@@ -216,61 +216,63 @@ export class SnapshotService {
       const p = params.get(year)!;
       const qr = this.dataSource.createQueryRunner();
       await qr.connect();
-      let runId = 0;
-      const batch: string[] = [];
-      try {
-        await this.lockAndBegin(qr);
-        enterHeldConnection(); // the transaction guard covers the held connection (tests)
-        const m = qr.manager;
-        await this.tune(m);
-        const [current]: { as_of: string; closed: boolean }[] = await m.query(
-          `SELECT as_of::text AS as_of, closed_at IS NOT NULL AS closed FROM stat_current WHERE year = $1`,
-          [year],
-        );
-        const waiting: { code: string; n: number }[] =
-          current && !current.closed && current.as_of === p.asOf
-            ? await m.query(
-                `SELECT e.region_code AS code, count(*)::int AS n FROM enterprise e
-                  WHERE ${inRegionSql('e', '$1')} AND e.region_code <> ALL($4::varchar[])
-                    AND ($3 OR NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $2 AND c.region_code = e.region_code))
-                  GROUP BY 1 ORDER BY 2 DESC, 1`,
-                [regionSubtreePattern(`/${this.config.provinceCode}/`), year, every, counted],
-              )
-            : [];
-        let size = 0;
-        for (const w of waiting) {
-          if (batch.length && size + Number(w.n) > batchEnterprises) continue;
-          batch.push(w.code);
-          size += Number(w.n);
-        }
-        if (!batch.length) {
+      const finished = await withHeldConnection(async (): Promise<boolean> => {
+        let runId = 0;
+        const batch: string[] = [];
+        try {
+          await this.lockAndBegin(qr);
+          const m = qr.manager;
+          await this.tune(m);
+          const [current]: { as_of: string; closed: boolean }[] = await m.query(
+            `SELECT as_of::text AS as_of, closed_at IS NOT NULL AS closed FROM stat_current WHERE year = $1`,
+            [year],
+          );
+          const waiting: { code: string; n: number }[] =
+            current && !current.closed && current.as_of === p.asOf
+              ? await m.query(
+                  `SELECT e.region_code AS code, count(*)::int AS n FROM enterprise e
+                    WHERE ${inRegionSql('e', '$1')} AND e.region_code <> ALL($4::varchar[])
+                      AND ($3 OR NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $2 AND c.region_code = e.region_code))
+                    GROUP BY 1 ORDER BY 2 DESC, 1`,
+                  [regionSubtreePattern(`/${this.config.provinceCode}/`), year, every, counted],
+                )
+              : [];
+          let size = 0;
+          for (const w of waiting) {
+            if (batch.length && size + Number(w.n) > batchEnterprises) continue;
+            batch.push(w.code);
+            size += Number(w.n);
+          }
+          if (!batch.length) {
+            await qr.commitTransaction();
+            return true;
+          }
+          const started = Date.now();
+          const regions = await this.provinceRegions(m);
+          const own = await this.currentOwn(m, year);
+          const before = new Map(batch.map((code) => [code, own.get(code) ?? emptyCounts()]));
+          const { changed } = await this.moveByEnterprises(m, p, regions, own, new Set(batch), new Set(), new Set());
+          const differing = changed.filter((code) => !isDeepStrictEqual(own.get(code) ?? emptyCounts(), before.get(code) ?? emptyCounts()));
+          if (differing.length) {
+            runId = await this.openRun(m, { kind: 'incremental', years: [year], regions: differing, trigger: `${trigger}:${every ? 'recount' : 'hold'}` });
+            await this.write(m, runId, year, p.asOf, regions, own, differing);
+            done.runs.push(await this.closeRun(m, runId, 'incremental', [year], regions.length, started));
+          }
           await qr.commitTransaction();
-          return done;
+          counted.push(...batch);
+          done.counties += batch.length;
+          done.enterprises += size;
+          return false;
+        } catch (err) {
+          // The run's own row rolls back with it: recorded failed anew (run 0).
+          if (runId) await this.fail(qr, 0, 'incremental', [year], batch, `${trigger}:${every ? 'recount' : 'hold'}`, err);
+          else if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+          throw err;
+        } finally {
+          await this.unlockAndRelease(qr);
         }
-        const started = Date.now();
-        const regions = await this.provinceRegions(m);
-        const own = await this.currentOwn(m, year);
-        const before = new Map(batch.map((code) => [code, own.get(code) ?? emptyCounts()]));
-        const { changed } = await this.moveByEnterprises(m, p, regions, own, new Set(batch), new Set(), new Set());
-        const differing = changed.filter((code) => !isDeepStrictEqual(own.get(code) ?? emptyCounts(), before.get(code) ?? emptyCounts()));
-        if (differing.length) {
-          runId = await this.openRun(m, { kind: 'incremental', years: [year], regions: differing, trigger: `${trigger}:${every ? 'recount' : 'hold'}` });
-          await this.write(m, runId, year, p.asOf, regions, own, differing);
-          done.runs.push(await this.closeRun(m, runId, 'incremental', [year], regions.length, started));
-        }
-        await qr.commitTransaction();
-        counted.push(...batch);
-        done.counties += batch.length;
-        done.enterprises += size;
-      } catch (err) {
-        // The run's own row rolls back with it: recorded failed anew (run 0).
-        if (runId) await this.fail(qr, 0, 'incremental', [year], batch, `${trigger}:${every ? 'recount' : 'hold'}`, err);
-        else if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-        throw err;
-      } finally {
-        await this.unlockAndRelease(qr);
-        leaveHeldConnection();
-      }
+      });
+      if (finished) return done;
     }
   }
 
@@ -400,166 +402,166 @@ export class SnapshotService {
     const params = await this.paramsFor(held);
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
-    const runs: RunResult[] = [];
-    let attempt: { kind: 'full' | 'incremental'; years: number[]; regions: string[] | null; trigger: string } | null = null;
-    try {
-      await this.lockAndBegin(qr);
-      enterHeldConnection(); // the transaction guard covers the held connection (tests)
-      const m = qr.manager;
-      await this.tune(m);
-      const marks: { region_code: string; year: number; seq: string; reason: string; filings_only: boolean }[] = await m.query(
-        `SELECT region_code, year, seq, reason, filings_only FROM stat_dirty ORDER BY region_code, year`,
-      );
-      const entMarks: { enterprise_id: string; year: number; seq: string }[] = await m.query(`SELECT enterprise_id, year, seq FROM stat_dirty_enterprise`);
-      if (!marks.length && !entMarks.length) {
-        await qr.commitTransaction();
-        return { runs, remaining: 0 };
-      }
-      const current: { year: number; as_of: string; closed: boolean }[] = await m.query(
-        `SELECT year, as_of::text AS as_of, closed_at IS NOT NULL AS closed FROM stat_current ORDER BY year`,
-      );
-      // A closed year's snapshot is kept as it is: its marks are dropped, its report deltas too (below).
-      const closedYears = new Set(current.filter((c) => c.closed).map((c) => Number(c.year)));
-      const built = current.filter((c) => held.includes(Number(c.year)) && !c.closed).map((c) => ({ year: Number(c.year), asOf: c.as_of }));
-      const thisYear = held.at(-1)!;
-      const full = new Set<number>();
-      // The current year rolled forward from its snapshot's day (see above): year → that day and the enterprises the dates move.
-      const rolls = new Map<number, { from: string; enterprises: string[] }>();
-      const byYear = new Map<number, Set<string>>();
-      // (year → counties) whose marks are all annual-report changes: their deltas move them, no recount.
-      const filingsOnly = new Map<number, Set<string>>();
-      for (const mark of marks) {
-        const year = Number(mark.year);
-        if (mark.region_code === '*') {
-          for (const y of year === 0 ? [thisYear] : [year]) if (held.includes(y) && !closedYears.has(y)) full.add(y);
-          continue;
+    return withHeldConnection(async () => {
+      const runs: RunResult[] = [];
+      let attempt: { kind: 'full' | 'incremental'; years: number[]; regions: string[] | null; trigger: string } | null = null;
+      try {
+        await this.lockAndBegin(qr);
+        const m = qr.manager;
+        await this.tune(m);
+        const marks: { region_code: string; year: number; seq: string; reason: string; filings_only: boolean }[] = await m.query(
+          `SELECT region_code, year, seq, reason, filings_only FROM stat_dirty ORDER BY region_code, year`,
+        );
+        const entMarks: { enterprise_id: string; year: number; seq: string }[] = await m.query(`SELECT enterprise_id, year, seq FROM stat_dirty_enterprise`);
+        if (!marks.length && !entMarks.length) {
+          await qr.commitTransaction();
+          return { runs, remaining: 0 };
         }
-        for (const y of year === 0 ? held : [year]) {
-          if (closedYears.has(y)) continue;
-          const b = built.find((x) => x.year === y);
-          if (!b) {
-            if (y === thisYear) full.add(y);
-            // A past year counted before it ended is counted again, as of its last day, which closes it.
+        const current: { year: number; as_of: string; closed: boolean }[] = await m.query(
+          `SELECT year, as_of::text AS as_of, closed_at IS NOT NULL AS closed FROM stat_current ORDER BY year`,
+        );
+        // A closed year's snapshot is kept as it is: its marks are dropped, its report deltas too (below).
+        const closedYears = new Set(current.filter((c) => c.closed).map((c) => Number(c.year)));
+        const built = current.filter((c) => held.includes(Number(c.year)) && !c.closed).map((c) => ({ year: Number(c.year), asOf: c.as_of }));
+        const thisYear = held.at(-1)!;
+        const full = new Set<number>();
+        // The current year rolled forward from its snapshot's day (see above): year → that day and the enterprises the dates move.
+        const rolls = new Map<number, { from: string; enterprises: string[] }>();
+        const byYear = new Map<number, Set<string>>();
+        // (year → counties) whose marks are all annual-report changes: their deltas move them, no recount.
+        const filingsOnly = new Map<number, Set<string>>();
+        for (const mark of marks) {
+          const year = Number(mark.year);
+          if (mark.region_code === '*') {
+            for (const y of year === 0 ? [thisYear] : [year]) if (held.includes(y) && !closedYears.has(y)) full.add(y);
             continue;
           }
-          // Moved by this drain: the current year's snapshot of today, or of an earlier day it can roll forward.
-          const moves =
-            y === thisYear &&
-            (b.asOf === this.asOfFor(y) || (b.asOf < this.asOfFor(y) && !full.has(y) && (rolls.has(y) || (await this.roll(m, rolls, y, b.asOf, params.get(y)!)))));
-          if (!moves) full.add(y);
-          else {
-            if (!byYear.has(y)) byYear.set(y, new Set());
-            byYear.get(y)!.add(mark.region_code);
-            if (mark.filings_only) {
-              if (!filingsOnly.has(y)) filingsOnly.set(y, new Set());
-              filingsOnly.get(y)!.add(mark.region_code);
+          for (const y of year === 0 ? held : [year]) {
+            if (closedYears.has(y)) continue;
+            const b = built.find((x) => x.year === y);
+            if (!b) {
+              if (y === thisYear) full.add(y);
+              // A past year counted before it ended is counted again, as of its last day, which closes it.
+              continue;
+            }
+            // Moved by this drain: the current year's snapshot of today, or of an earlier day it can roll forward.
+            const moves =
+              y === thisYear &&
+              (b.asOf === this.asOfFor(y) || (b.asOf < this.asOfFor(y) && !full.has(y) && (rolls.has(y) || (await this.roll(m, rolls, y, b.asOf, params.get(y)!)))));
+            if (!moves) full.add(y);
+            else {
+              if (!byYear.has(y)) byYear.set(y, new Set());
+              byYear.get(y)!.add(mark.region_code);
+              if (mark.filings_only) {
+                if (!filingsOnly.has(y)) filingsOnly.set(y, new Set());
+                filingsOnly.get(y)!.add(mark.region_code);
+              }
             }
           }
         }
-      }
-      for (const y of full) {
-        byYear.delete(y);
-        rolls.delete(y);
-      }
-      const why = summarise(trigger, marks.map((x) => x.reason));
-      const regions = await this.provinceRegions(m);
-      if (full.size) {
-        const years = [...full].sort();
-        attempt = { kind: 'full', years, regions: null, trigger: `${why}:catch-up` };
-        const started = Date.now();
-        const runId = await this.openRun(m, attempt);
-        await this.writeFull(m, runId, new Map(years.map((y) => [y, params.get(y)!])));
-        runs.push(await this.closeRun(m, runId, 'full', years, regions.length * years.length, started));
-      }
-      // The report changes since the last run, for the years whose snapshot is current and not just
-      // rebuilt; the rest are taken and dropped (a rebuild above or a later one counts them).
-      const live = built.filter((b) => (b.asOf === this.asOfFor(b.year) || rolls.has(b.year)) && !full.has(b.year)).map((b) => b.year);
-      const codeOf = new Map(regions.map((r) => [r.path, r.code]));
-      // The counties whose enterprises' contributions are held (issue 16): they move by their changed enterprises.
-      const contributed = new Map<number, Set<string>>(live.map((y) => [y, new Set()]));
-      for (const r of await m.query(`SELECT year, region_code FROM stat_contrib_region WHERE year = ANY($1::int[])`, [live])) contributed.get(Number(r.year))?.add(r.region_code);
-      const changedEnterprises = new Map<number, Set<string>>(live.map((y) => [y, new Set()]));
-      for (const e of entMarks) for (const y of Number(e.year) === 0 ? live : [Number(e.year)]) changedEnterprises.get(y)?.add(e.enterprise_id);
-      // A rolled year: the enterprises the dates alone move count as changed ones.
-      for (const [y, { enterprises }] of rolls) for (const id of enterprises) changedEnterprises.get(y)!.add(id);
-      // Their report changes too: recounting the enterprise takes the change in (its held part did not have it).
-      for (const d of await takeHeldDeltas(m, live)) changedEnterprises.get(Number(d.year))?.add(d.enterprise_id);
-      const deltas = new Map<number, Map<string, StatCounts['filings']>>();
-      for (const d of await consumeFilingDeltas(m, live.map((y) => ({ year: y, windowOpens: params.get(y)!.windowOpens, asOf: params.get(y)!.asOf })))) {
-        const code = codeOf.get(d.regionPath);
-        if (!code || Object.values(d.filings).every((n) => n === 0)) continue;
-        if (!deltas.has(d.year)) deltas.set(d.year, new Map());
-        const byCode = deltas.get(d.year)!;
-        byCode.set(code, addFilings(byCode.get(code) ?? emptyCounts().filings, d.filings));
-      }
-      const years = live.filter((y) => rolls.has(y) || byYear.has(y) || deltas.has(y) || changedEnterprises.get(y)!.size > 0).sort();
-      if (years.length) {
-        const owns = new Map<number, Map<string, StatCounts>>();
-        for (const year of years) owns.set(year, await this.currentOwn(m, year));
-        // Recounted in full: the counties marked by any change other than an annual report's, and
-        // any county the snapshot has no row for yet. A recount includes the county's deltas.
-        const recount = new Map<number, Set<string>>();
-        // Moved by deltas only: the other counties with report changes.
-        const moved = new Map<number, Map<string, StatCounts['filings']>>();
-        for (const year of years) {
-          const own = owns.get(year)!;
-          const only = filingsOnly.get(year) ?? new Set<string>();
-          const codes = new Set([...(byYear.get(year) ?? [])].filter((code) => !only.has(code) || !own.has(code)));
-          const add = new Map<string, StatCounts['filings']>();
-          for (const [code, f] of deltas.get(year) ?? []) {
-            if (!own.has(code)) codes.add(code);
-            else if (!codes.has(code)) add.set(code, f);
-          }
-          recount.set(year, codes);
-          moved.set(year, add);
+        for (const y of full) {
+          byYear.delete(y);
+          rolls.delete(y);
         }
-        const touched = [...new Set(years.flatMap((y) => [...recount.get(y)!, ...moved.get(y)!.keys()]))].sort();
-        if (touched.length || rolls.size || years.some((y) => changedEnterprises.get(y)!.size > 0)) {
-          const onlyFilings = years.every((y) => recount.get(y)!.size === 0);
-          const tag = rolls.size ? `:roll` : onlyFilings ? ':filings' : '';
-          attempt = { kind: 'incremental', years, regions: touched, trigger: tag ? `${why.slice(0, 80 - tag.length)}${tag}` : why };
+        const why = summarise(trigger, marks.map((x) => x.reason));
+        const regions = await this.provinceRegions(m);
+        if (full.size) {
+          const years = [...full].sort();
+          attempt = { kind: 'full', years, regions: null, trigger: `${why}:catch-up` };
           const started = Date.now();
           const runId = await this.openRun(m, attempt);
-          const all: string[] = [];
+          await this.writeFull(m, runId, new Map(years.map((y) => [y, params.get(y)!])));
+          runs.push(await this.closeRun(m, runId, 'full', years, regions.length * years.length, started));
+        }
+        // The report changes since the last run, for the years whose snapshot is current and not just
+        // rebuilt; the rest are taken and dropped (a rebuild above or a later one counts them).
+        const live = built.filter((b) => (b.asOf === this.asOfFor(b.year) || rolls.has(b.year)) && !full.has(b.year)).map((b) => b.year);
+        const codeOf = new Map(regions.map((r) => [r.path, r.code]));
+        // The counties whose enterprises' contributions are held (issue 16): they move by their changed enterprises.
+        const contributed = new Map<number, Set<string>>(live.map((y) => [y, new Set()]));
+        for (const r of await m.query(`SELECT year, region_code FROM stat_contrib_region WHERE year = ANY($1::int[])`, [live])) contributed.get(Number(r.year))?.add(r.region_code);
+        const changedEnterprises = new Map<number, Set<string>>(live.map((y) => [y, new Set()]));
+        for (const e of entMarks) for (const y of Number(e.year) === 0 ? live : [Number(e.year)]) changedEnterprises.get(y)?.add(e.enterprise_id);
+        // A rolled year: the enterprises the dates alone move count as changed ones.
+        for (const [y, { enterprises }] of rolls) for (const id of enterprises) changedEnterprises.get(y)!.add(id);
+        // Their report changes too: recounting the enterprise takes the change in (its held part did not have it).
+        for (const d of await takeHeldDeltas(m, live)) changedEnterprises.get(Number(d.year))?.add(d.enterprise_id);
+        const deltas = new Map<number, Map<string, StatCounts['filings']>>();
+        for (const d of await consumeFilingDeltas(m, live.map((y) => ({ year: y, windowOpens: params.get(y)!.windowOpens, asOf: params.get(y)!.asOf })))) {
+          const code = codeOf.get(d.regionPath);
+          if (!code || Object.values(d.filings).every((n) => n === 0)) continue;
+          if (!deltas.has(d.year)) deltas.set(d.year, new Map());
+          const byCode = deltas.get(d.year)!;
+          byCode.set(code, addFilings(byCode.get(code) ?? emptyCounts().filings, d.filings));
+        }
+        const years = live.filter((y) => rolls.has(y) || byYear.has(y) || deltas.has(y) || changedEnterprises.get(y)!.size > 0).sort();
+        if (years.length) {
+          const owns = new Map<number, Map<string, StatCounts>>();
+          for (const year of years) owns.set(year, await this.currentOwn(m, year));
+          // Recounted in full: the counties marked by any change other than an annual report's, and
+          // any county the snapshot has no row for yet. A recount includes the county's deltas.
+          const recount = new Map<number, Set<string>>();
+          // Moved by deltas only: the other counties with report changes.
+          const moved = new Map<number, Map<string, StatCounts['filings']>>();
           for (const year of years) {
             const own = owns.get(year)!;
-            const { changed, recounted } = await this.moveByEnterprises(m, params.get(year)!, regions, own, recount.get(year)!, contributed.get(year)!, changedEnterprises.get(year)!);
-            // A county recounted here has its report changes in the count already.
-            for (const code of recounted) moved.get(year)!.delete(code);
-            all.push(...changed);
-            for (const [code, f] of moved.get(year)!) own.set(code, { ...own.get(code)!, filings: addFilings(own.get(code)!.filings, f) });
-            changed.push(...moved.get(year)!.keys());
-            // A rolled year is written even with nothing changed: its rows move to today's date.
-            if (changed.length || rolls.has(year)) await this.write(m, runId, year, params.get(year)!.asOf, regions, own, [...new Set(changed)]);
+            const only = filingsOnly.get(year) ?? new Set<string>();
+            const codes = new Set([...(byYear.get(year) ?? [])].filter((code) => !only.has(code) || !own.has(code)));
+            const add = new Map<string, StatCounts['filings']>();
+            for (const [code, f] of deltas.get(year) ?? []) {
+              if (!own.has(code)) codes.add(code);
+              else if (!codes.has(code)) add.set(code, f);
+            }
+            recount.set(year, codes);
+            moved.set(year, add);
           }
-          await m.query(`UPDATE stat_run SET regions = $2 WHERE id = $1`, [runId, [...new Set([...touched, ...all])].sort()]);
-          runs.push(await this.closeRun(m, runId, 'incremental', years, regions.length * years.length, started));
+          const touched = [...new Set(years.flatMap((y) => [...recount.get(y)!, ...moved.get(y)!.keys()]))].sort();
+          if (touched.length || rolls.size || years.some((y) => changedEnterprises.get(y)!.size > 0)) {
+            const onlyFilings = years.every((y) => recount.get(y)!.size === 0);
+            const tag = rolls.size ? `:roll` : onlyFilings ? ':filings' : '';
+            attempt = { kind: 'incremental', years, regions: touched, trigger: tag ? `${why.slice(0, 80 - tag.length)}${tag}` : why };
+            const started = Date.now();
+            const runId = await this.openRun(m, attempt);
+            const all: string[] = [];
+            for (const year of years) {
+              const own = owns.get(year)!;
+              const { changed, recounted } = await this.moveByEnterprises(m, params.get(year)!, regions, own, recount.get(year)!, contributed.get(year)!, changedEnterprises.get(year)!);
+              // A county recounted here has its report changes in the count already.
+              for (const code of recounted) moved.get(year)!.delete(code);
+              all.push(...changed);
+              for (const [code, f] of moved.get(year)!) own.set(code, { ...own.get(code)!, filings: addFilings(own.get(code)!.filings, f) });
+              changed.push(...moved.get(year)!.keys());
+              // A rolled year is written even with nothing changed: its rows move to today's date.
+              if (changed.length || rolls.has(year)) await this.write(m, runId, year, params.get(year)!.asOf, regions, own, [...new Set(changed)]);
+            }
+            await m.query(`UPDATE stat_run SET regions = $2 WHERE id = $1`, [runId, [...new Set([...touched, ...all])].sort()]);
+            runs.push(await this.closeRun(m, runId, 'incremental', years, regions.length * years.length, started));
+          }
         }
+        await qr.commitTransaction();
+        // The marks seen are deleted after the commit, outside the snapshot: a mark made again
+        // meanwhile has a new seq and stays. Should this fail, the marks are drained again, which
+        // recounts what is already current (and finds the deltas already taken).
+        await qr.query(
+          `DELETE FROM stat_dirty d USING jsonb_to_recordset($1::jsonb) AS x(region_code text, year int, seq bigint)
+            WHERE d.region_code = x.region_code AND d.year = x.year AND d.seq = x.seq`,
+          [JSON.stringify(marks.map((x) => ({ region_code: x.region_code, year: Number(x.year), seq: x.seq })))],
+        );
+        await qr.query(
+          `DELETE FROM stat_dirty_enterprise d USING jsonb_to_recordset($1::jsonb) AS x(enterprise_id uuid, year int, seq bigint)
+            WHERE d.enterprise_id = x.enterprise_id AND d.year = x.year AND d.seq = x.seq`,
+          [JSON.stringify(entMarks.map((x) => ({ enterprise_id: x.enterprise_id, year: Number(x.year), seq: x.seq })))],
+        );
+        const [left] = await qr.query(`SELECT count(*)::int AS n FROM stat_dirty`);
+        return { runs, remaining: Number(left.n) };
+      } catch (err) {
+        if (attempt) await this.fail(qr, 0, attempt.kind, attempt.years, attempt.regions, attempt.trigger, err);
+        else if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+        throw err;
+      } finally {
+        await this.unlockAndRelease(qr);
       }
-      await qr.commitTransaction();
-      // The marks seen are deleted after the commit, outside the snapshot: a mark made again
-      // meanwhile has a new seq and stays. Should this fail, the marks are drained again, which
-      // recounts what is already current (and finds the deltas already taken).
-      await qr.query(
-        `DELETE FROM stat_dirty d USING jsonb_to_recordset($1::jsonb) AS x(region_code text, year int, seq bigint)
-          WHERE d.region_code = x.region_code AND d.year = x.year AND d.seq = x.seq`,
-        [JSON.stringify(marks.map((x) => ({ region_code: x.region_code, year: Number(x.year), seq: x.seq })))],
-      );
-      await qr.query(
-        `DELETE FROM stat_dirty_enterprise d USING jsonb_to_recordset($1::jsonb) AS x(enterprise_id uuid, year int, seq bigint)
-          WHERE d.enterprise_id = x.enterprise_id AND d.year = x.year AND d.seq = x.seq`,
-        [JSON.stringify(entMarks.map((x) => ({ enterprise_id: x.enterprise_id, year: Number(x.year), seq: x.seq })))],
-      );
-      const [left] = await qr.query(`SELECT count(*)::int AS n FROM stat_dirty`);
-      return { runs, remaining: Number(left.n) };
-    } catch (err) {
-      if (attempt) await this.fail(qr, 0, attempt.kind, attempt.years, attempt.regions, attempt.trigger, err);
-      else if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      throw err;
-    } finally {
-      await this.unlockAndRelease(qr);
-      leaveHeldConnection();
-    }
+    });
   }
 
   /**
