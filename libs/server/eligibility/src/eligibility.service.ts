@@ -11,7 +11,7 @@ import type {
 import { evaluateEligibility, maskName, profileRef, readsPersonalData, yearOf, type EligibilityFacts, type ViolationFact, type YearTraining } from '@cqo/policy';
 import { APP_CONFIG, AppException, Clock, type Actor, type AppConfig } from '@cqo/server-common';
 import { ScopeService } from '@cqo/server-auth';
-import { UnitOfWork } from '@cqo/server-queue';
+import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { AppointmentsRepository, type AppointmentFactsRow, type JudgeScope } from './appointments.repository';
 import { ProfilesService } from './profiles.service';
 import { VerdictsRepository, type RegionOn } from './verdicts.repository';
@@ -178,13 +178,14 @@ export class EligibilityService {
    * statistics recount counts every county again.
    */
   async nightly(): Promise<{ expired: number; evaluated: number; changed: number }> {
+    const tellFigures = (tx: UnitOfWorkTx) => tx.enqueue('stats.refresh', { reason: 'eligibility.nightly' });
     const expired = await this.unitOfWork.run(null, 'eligibility.nightly', async (m, tx) => {
       const ended = (await this.expireTerms(m)).length;
-      if (ended) await tx.enqueue('stats.refresh', { reason: 'eligibility.nightly' });
+      if (ended) await tellFigures(tx);
       return ended;
     });
     const r = await this.reevaluateAll();
-    if (r.changed) await this.unitOfWork.run(null, 'eligibility.nightly', (_m, tx) => tx.enqueue('stats.refresh', { reason: 'eligibility.nightly' }));
+    if (r.changed) await this.unitOfWork.run(null, 'eligibility.nightly', (_m, tx) => tellFigures(tx));
     this.logger.log(`nightly eligibility: ${expired} terms ended, ${r.evaluated} judged, ${r.changed} changed verdict`);
     return { expired, ...r };
   }

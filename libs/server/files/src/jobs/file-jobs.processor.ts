@@ -37,7 +37,8 @@ export class FileJobsProcessor extends LoggingProcessor {
   }
 }
 
-type FileJobName = 'files.export' | 'files.import' | 'files.city-attachment' | 'files.cleanup' | 'files.orphans';
+/** The jobs of the files queue, as JobPayloads names them. */
+type FileJobName = Extract<keyof JobPayloads, `files.${string}`>;
 
 /** Registers the hourly cleanup of expired jobs and the daily sweep of orphan objects once (bull keys a schedule by name and cron). */
 @Injectable()
