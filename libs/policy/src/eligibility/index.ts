@@ -1,5 +1,6 @@
 export * from './dates';
 export * from './evaluate';
+export * from './in-post';
 export * from './plausibility';
 export * from './profiles';
 export * from './term';

@@ -9,7 +9,7 @@ import type {
   PolicyProfile,
   VerdictResult,
 } from '@cqo/contracts';
-import { checkPlausibility, checkTerm, daysBetween, declarationsOf, defaultTermEnd, maskPhone, termRuleOf, chinaDate } from '@cqo/policy';
+import { checkPlausibility, checkTerm, daysBetween, declarationsOf, defaultTermEnd, maskPhone, termRuleOf, termRunOut, chinaDate } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
 import { ScopeService } from '@cqo/server-auth';
 import { AppException, Clock, pickCamel, type Actor } from '@cqo/server-common';
@@ -102,7 +102,7 @@ export class AppointmentsService {
     const e = await this.refs.inScope(actor, old.enterprise_id, 'write');
     const profile = await this.policy.profileAt(this.clock.today());
     const today = this.clock.today();
-    if (old.status !== 'active' || (old.term_end !== null && old.term_end < today)) throw AppException.conflict('只能变更在任的首席质量官聘任记录');
+    if (old.status !== 'active' || termRunOut(old.term_end, today)) throw AppException.conflict('只能变更在任的首席质量官聘任记录');
     const next: FileAppointmentRequest =
       dto.changeKind === 'replace'
         ? { ...dto, appointedOn: dto.effectiveOn }

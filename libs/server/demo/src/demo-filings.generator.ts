@@ -9,7 +9,7 @@ import type {
   SoftRuleHit,
   TrainingYearHours,
 } from '@cqo/contracts';
-import { defaultFilingSettings, isLate, softRuleHits, yearlyCompliance, type SoftRuleFacts } from '@cqo/policy';
+import { defaultFilingSettings, inPostOn, isLate, softRuleHits, yearlyCompliance, type SoftRuleFacts } from '@cqo/policy';
 import type { DemoCqoData } from './demo-cqo.generator';
 import { dayOf, isoOf, randInt } from './demo-days';
 import { mulberry32, pick, pickWeighted, type DemoEnterprise, type DemoRegion, type DemoUserSpec, type Rng, type Weighted, weights } from './demo-data.generator';
@@ -451,9 +451,8 @@ export function generateDemoFilings(opts: GenerateDemoFilingsOptions): DemoFilin
   // -- facts from the CQO data
   const appointmentsOf = new Map<number, DemoCqoData['appointments']>();
   for (const a of cqos.appointments) appointmentsOf.set(a.enterpriseIndex, [...(appointmentsOf.get(a.enterpriseIndex) ?? []), a]);
-  /** SPEC §7, ACTIVE_ON (server-eligibility's appointment-sql.ts) over the generated rows: in effect, not ended, term not run out. */
-  const activeOn = (index: number, iso: string) =>
-    (appointmentsOf.get(index) ?? []).find((a) => a.effectiveFrom <= iso && (a.endedOn === null || a.endedOn > iso) && a.termEnd >= iso) ?? null;
+  /** The generated appointment in post on `iso` (SPEC §7, `inPostOn`: what `ACTIVE_ON` selects on the server). */
+  const activeOn = (index: number, iso: string) => (appointmentsOf.get(index) ?? []).find((a) => inPostOn(a, iso)) ?? null;
   const violationsOf = new Map<number, DemoCqoData['violations']>();
   for (const v of cqos.violations) violationsOf.set(v.enterpriseIndex, [...(violationsOf.get(v.enterpriseIndex) ?? []), v]);
   const trainingOf = new Map<number, DemoCqoData['trainingRecords']>();

@@ -8,6 +8,7 @@ import {
   maskPhone,
   ROSTER_COLUMNS,
   termRuleOf,
+  termRunOut,
   validateRosterRow,
   type RosterColumn,
   type RosterCqo,
@@ -336,7 +337,9 @@ export class RosterImportService {
       let plan: Plan['cqo'] = { kind: 'none' };
       if (cqo) {
         const current = before ? active.get(before.id) ?? null : null;
-        const running = current && (current.term_end === null || current.term_end >= today) ? current : null;
+        // An active record whose term has run out is expired below (任期届满, the nightly rule); only
+        // the term is tested, as the write dates that expiry from term_end.
+        const running = current && !termRunOut(current.term_end, today) ? current : null;
         if (!running) plan = { kind: 'appoint', ended: current };
         else if (running.name === cqo.name && running.appointed_on === cqo.appointedOn) {
           const changed = cqoChanges(running, cqo);
