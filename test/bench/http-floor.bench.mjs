@@ -36,6 +36,20 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const BODY = JSON.stringify({ version: 0, explanation: '本年度质量工作按计划开展'.repeat(4), data: Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`field${i}`, 'x'.repeat(24)])) });
 const ANSWER = JSON.stringify({ id: '00000000-0000-4000-8000-000000000000', status: 'submitted', history: Array.from({ length: 12 }, (_, i) => ({ at: new Date(0).toISOString(), actorName: `填报人${i}`, toStatus: 'submitted', reason: 'x'.repeat(150) })) });
 
+/** The one route as a NestJS module (\`r\` is the require the server's NestJS comes from). */
+const NEST_APP = `
+    r('reflect-metadata');
+    const { Controller, Post, Body, Param, Module } = r('@nestjs/common');
+    const { NestFactory } = r('@nestjs/core');
+    const answer = process.env.ANSWER;
+    class SubmitController { submit(id, body) { return { ...JSON.parse(answer), version: body.version + 1 }; } }
+    Reflect.decorate([Post(':id/submit'), Reflect.metadata('design:paramtypes', [String, Object])], SubmitController.prototype, 'submit', Object.getOwnPropertyDescriptor(SubmitController.prototype, 'submit'));
+    Param('id')(SubmitController.prototype, 'submit', 0);
+    Body()(SubmitController.prototype, 'submit', 1);
+    Controller('reports')(SubmitController);
+    class AppModule {}
+    Module({ controllers: [SubmitController] })(AppModule);`;
+
 const SERVERS = {
   bare: `
     const http = require('node:http');
@@ -51,17 +65,8 @@ const SERVERS = {
       });
     }).listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('up\\n'));`,
   nest: `
-    require('reflect-metadata');
-    const { Controller, Post, Body, Param, Module, Logger } = require('@nestjs/common');
-    const { NestFactory } = require('@nestjs/core');
-    const answer = process.env.ANSWER;
-    class SubmitController { submit(id, body) { return { ...JSON.parse(answer), version: body.version + 1 }; } }
-    Reflect.decorate([Post(':id/submit'), Reflect.metadata('design:paramtypes', [String, Object])], SubmitController.prototype, 'submit', Object.getOwnPropertyDescriptor(SubmitController.prototype, 'submit'));
-    Param('id')(SubmitController.prototype, 'submit', 0);
-    Body()(SubmitController.prototype, 'submit', 1);
-    Controller('reports')(SubmitController);
-    class AppModule {}
-    Module({ controllers: [SubmitController] })(AppModule);
+    const r = require;
+    ${NEST_APP}
     NestFactory.create(AppModule, { logger: false, bodyParser: false }).then((app) => {
       // As lean as Express gets: only the JSON body parser, no ETag hashing, no X-Powered-By.
       app.useBodyParser('json');
@@ -73,18 +78,8 @@ const SERVERS = {
   // product does not depend on it: \`npm i --prefix DIR @nestjs/platform-fastify@11\`).
   fastify: `
     const r = require('node:module').createRequire(process.env.BENCH_NEST_FASTIFY + '/node_modules/');
-    r('reflect-metadata');
-    const { Controller, Post, Body, Param, Module } = r('@nestjs/common');
-    const { NestFactory } = r('@nestjs/core');
+    ${NEST_APP}
     const { FastifyAdapter } = r('@nestjs/platform-fastify');
-    const answer = process.env.ANSWER;
-    class SubmitController { submit(id, body) { return { ...JSON.parse(answer), version: body.version + 1 }; } }
-    Reflect.decorate([Post(':id/submit'), Reflect.metadata('design:paramtypes', [String, Object])], SubmitController.prototype, 'submit', Object.getOwnPropertyDescriptor(SubmitController.prototype, 'submit'));
-    Param('id')(SubmitController.prototype, 'submit', 0);
-    Body()(SubmitController.prototype, 'submit', 1);
-    Controller('reports')(SubmitController);
-    class AppModule {}
-    Module({ controllers: [SubmitController] })(AppModule);
     NestFactory.create(AppModule, new FastifyAdapter(), { logger: false }).then((app) => app.listen(Number(process.env.PORT), '127.0.0.1')).then(() => process.stdout.write('up\\n'));`,
 };
 const KINDS = process.env.BENCH_NEST_FASTIFY ? ['bare', 'nest', 'fastify'] : ['bare', 'nest'];
