@@ -380,6 +380,26 @@ describe('training ledger (real Postgres)', () => {
         await rm(dir, { recursive: true, force: true });
       }
     }, 60_000);
+
+    it('`cqo import training FILE` appends new rows and audits them as the command line (no user id)', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'cqo-import-'));
+      try {
+        const p = people[0];
+        const wb = new ExcelJS.Workbook();
+        const ws = wb.addWorksheet('培训记录');
+        ws.addRow([...TRAINING_IMPORT_COLUMNS]);
+        for (const n of [1, 2]) ws.addRow([`JG-CLI-${lastYear}-${n}`, p.name, p.creditCode, '第二类', `命令行课程${n}`, '湖北省质量协会', new Date(`${lastYear}-05-0${n}T00:00:00Z`), `${lastYear}-05-0${n}`, 2]);
+        const path = join(dir, 'provider.xlsx');
+        await writeFile(path, Buffer.from(await wb.xlsx.writeBuffer()));
+        const before = await count(`SELECT count(*) AS n FROM audit_log WHERE object_type = 'training_record' AND actor_id IS NULL AND actor_username = 'cli'`);
+        const out = JSON.parse((await cqo('import', 'training', path)).stdout);
+        expect(out).toMatchObject({ inserted: 2, updated: 0, rejected: [] });
+        expect(await count(`SELECT count(*) AS n FROM training_record WHERE certificate_no LIKE 'JG-CLI-%'`)).toBe(2);
+        expect(await count(`SELECT count(*) AS n FROM audit_log WHERE object_type = 'training_record' AND actor_id IS NULL AND actor_username = 'cli'`)).toBeGreaterThan(before);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
   });
 
   describe('verification of the chain (last: it breaks the chain on purpose)', () => {

@@ -44,7 +44,8 @@ export class AuditService {
   insertStatement(entry: AuditRecord, bind: Bind, when?: string): string {
     const values = [
       this.clock.now(),
-      entry.actor?.userId ?? null,
+      // The command line acts with an empty user id (no account): NULL, as recordMany writes it.
+      entry.actor?.userId || null,
       entry.actor?.username ?? entry.username ?? null,
       entry.actor?.role ?? null,
       entry.ip ?? null,
