@@ -558,6 +558,9 @@ describe.each([ROSTER_BATCH_ROWS, 3])('roster import (real Postgres), in batches
     // A lone 聘任日期 makes the row a CQO row: every required CQO column is named.
     expect(out.rejected.slice(1).map((e: { row: number; column: string }) => `${e.row}:${e.column}`)).toContain('4:首席质量官姓名');
     expect(await count(`SELECT count(*) AS n FROM enterprise WHERE name LIKE '命令行%'`)).toBe(1);
+    // The run's audit row names the command line, with no account behind it.
+    const [audit] = await db.query(`SELECT actor_id, actor_username, details->>'rejectedRows' AS rejected FROM audit_log WHERE action = 'roster.import' AND object_id = $1`, [out.id]);
+    expect(audit).toEqual({ actor_id: null, actor_username: 'cli', rejected: '2' });
     // A clean re-run of the good row: exit 0, nothing changes.
     const clean = join(dir, 'cli-clean.xlsx');
     await writeFile(clean, await workbook([cliRows[0]]));

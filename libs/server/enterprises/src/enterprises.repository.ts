@@ -1,4 +1,6 @@
+import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import { from as copyFrom } from 'pg-copy-streams';
 import { type EntityManager } from 'typeorm';
 import { ENTERPRISE_SORT_KEYS, type AwardType, type ClosingReason, type CqoFilter, type EnterpriseAward, type EnterpriseListQuery, type EnterpriseSortKey, type OwnershipType, type Page, type SizeClass, type Verdict } from '@cqo/contracts';
 import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
@@ -49,6 +51,11 @@ export interface NewClosure {
 /** An enterprise as `insert` registers it. */
 export type NewEnterprise = Pick<EnterpriseEntity, 'creditCode' | 'name' | 'regionCode' | 'regionPath' | 'aboveSize' | 'sizeClass' | 'ownership' | 'industry'>;
 
+/** An enterprise as `copyNew` registers it in bulk: its id is made by the caller, so rows staged with it can name it. */
+export interface CopiedEnterprise extends NewEnterprise {
+  id: string;
+}
+
 /** The fields of a versioned edit (`updateAt`): the reviewed and the direct ones, and the region path with its code. */
 export type EnterpriseChanges = Partial<Pick<EnterpriseEntity, 'name' | 'ownership' | 'industry' | 'aboveSize' | 'sizeClass' | 'regionCode' | 'regionPath'>>;
 
@@ -97,11 +104,43 @@ function nameGrams(q: string): string[] {
   return [...new Set(t.slice(0, -1).map((c, i) => c + t[i + 1]))];
 }
 
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
+/** COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
+function copyField(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  // Most fields need no escaping: test first, replace only when needed.
+  return COPY_SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
+}
+
+/** `COPY … FROM STDIN` on the connection the caller's transaction runs on (already taken from the pool: no second acquire). */
+async function copyIn<T>(m: EntityManager, sql: string, rows: T[], line: (r: T) => string): Promise<void> {
+  if (!m.queryRunner) throw new Error('EnterprisesRepository: COPY needs the transaction\'s EntityManager');
+  const client = (await m.queryRunner.connect()) as { query(stream: Writable): Writable };
+  const copy = client.query(copyFrom(sql));
+  const done = new Promise<void>((resolve, reject) => {
+    copy.on('finish', resolve);
+    copy.on('error', reject);
+  });
+  let buffer = '';
+  for (const r of rows) {
+    buffer += line(r);
+    if (buffer.length >= 1 << 16) {
+      const ok = copy.write(buffer);
+      buffer = '';
+      if (!ok) await new Promise((resolve) => copy.once('drain', resolve));
+    }
+  }
+  copy.end(buffer);
+  await done;
+}
+
 /**
- * The only writer of `enterprise_closure`, and the enterprises feature's one writer of `enterprise`
- * (raw SQL, and its entity's insert and versioned update) and `enterprise_award` (the roster import
- * writes those two as well, on purpose). Methods that run in a transaction take its manager first;
- * the others read on the pool.
+ * The only writer of `enterprise` (raw SQL, its entity's insert and versioned update, and the roster
+ * import's bulk registration and updates), `enterprise_award` and `enterprise_closure` (issue 19
+ * item 2). Methods that run in a transaction take its manager first; the others read on the pool.
  */
 @Injectable()
 export class EnterprisesRepository extends PoolRepository {
@@ -233,5 +272,45 @@ export class EnterprisesRepository extends PoolRepository {
       .where('id = :id AND version = :version', { id, version })
       .execute();
     return result.affected === 1;
+  }
+
+  /**
+   * Registers new enterprises in bulk (the roster import, SPEC §8): `COPY`ed straight into
+   * `enterprise` on the caller's transaction's connection, created and updated at `now` (version
+   * 1), a multi-row insert with no per-row statement. Ids are the caller's, so its staged rows can
+   * name them; in ascending order they append to the primary key's btree.
+   */
+  async copyNew(m: EntityManager, rows: CopiedEnterprise[], now: Date): Promise<void> {
+    if (!rows.length) return;
+    const at = now.toISOString();
+    await copyIn(
+      m,
+      `COPY enterprise (id, credit_code, name, region_code, region_path, above_size, size_class, ownership, industry, created_at, updated_at) FROM STDIN`,
+      rows,
+      (r) => [r.id, r.creditCode, r.name, r.regionCode, r.regionPath, r.aboveSize, r.sizeClass, r.ownership, r.industry, at, at].map(copyField).join('\t') + '\n',
+    );
+  }
+
+  /**
+   * A roster import's enterprise changes (SPEC §8), set-based from its staged rows (`stage`, the
+   * roster_stage temp table: row, outcome, enterprise_id, name, above_size, size_class, ownership,
+   * industry, enterprise_changed, awards_changed, award_names, award_years; see
+   * RosterImportRepository): the changed enterprises as a new version updated at `now`, and the
+   * awards of each row that replaces them (those of a new enterprise included). One statement per
+   * step, never one per row.
+   */
+  async writeStaged(m: EntityManager, stage: 'roster_stage', now: Date): Promise<void> {
+    await m.query(
+      `UPDATE enterprise e SET name = s.name, above_size = s.above_size, size_class = s.size_class, ownership = s.ownership,
+              industry = s.industry, version = e.version + 1, updated_at = $1
+         FROM ${stage} s WHERE s.outcome = 'update' AND s.enterprise_changed AND e.id = s.enterprise_id`,
+      [now],
+    );
+    await m.query(`DELETE FROM enterprise_award w USING ${stage} s WHERE s.outcome = 'update' AND s.awards_changed AND w.enterprise_id = s.enterprise_id`);
+    await m.query(
+      `INSERT INTO enterprise_award (enterprise_id, award, year)
+       SELECT s.enterprise_id, a.award, a.year FROM ${stage} s, unnest(s.award_names, s.award_years) AS a(award, year)
+        WHERE s.awards_changed ORDER BY s.row`,
+    );
   }
 }

@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type Bind } from '@cqo/server-audit';
 import { AppointmentsRepository, type AppointmentRecord, type NewAppointment as FiledAppointment } from '@cqo/server-eligibility';
+import { EnterprisesRepository } from '@cqo/server-enterprises';
 import type { Role } from '@cqo/contracts';
 
 /** Rows per statement: big enough to amortise the round trip, small enough for the parameter arrays. */
@@ -64,10 +65,6 @@ export interface EnterpriseFields {
   industry: string | null;
 }
 
-export interface NewEnterprise extends EnterpriseFields {
-  id: string;
-}
-
 /** A roster row's new appointment: the form's `NewAppointment` less who filed it and when (the import's). */
 export type NewAppointment = Omit<FiledAppointment, 'filedAt' | 'filedBy' | 'lateFiling'>;
 
@@ -78,16 +75,10 @@ export interface EndedAppointment {
   reason: string;
 }
 
-export interface AuditRow {
-  action: string;
-  objectType: string;
-  objectId: string;
-  details: Record<string, unknown>;
-}
-
 /**
  * One written row of the import, as the service planned it (unchanged rows are not staged): what
- * the set-based statements of `applyStage` need, copied into the `roster_stage` temp table.
+ * the set-based statements of `applyStage` need, copied into the `roster_stage` temp table (read by
+ * EnterprisesRepository.writeStaged and AppointmentsRepository.writeStaged).
  */
 export interface StageRow extends EnterpriseFields {
   row: number;
@@ -230,10 +221,17 @@ function chunks<T>(list: T[], size = BATCH): T[][] {
   return out;
 }
 
-/** Every query of the roster import: batched (= ANY) or set-based from the staged rows, never one statement per row. */
+/**
+ * Every query of the roster import: batched (= ANY) or set-based from the staged rows, never one
+ * statement per row. The tables it fills belong to other features and are written by their
+ * repositories (issue 19): enterprises and awards by EnterprisesRepository, people and
+ * appointments by AppointmentsRepository, audit rows by AuditService; this file writes only its own
+ * temp table.
+ */
 @Injectable()
 export class RosterImportRepository {
   constructor(
+    private readonly registry: EnterprisesRepository,
     private readonly appointments: AppointmentsRepository,
     private readonly auditLog: AuditService,
   ) {}
@@ -241,21 +239,6 @@ export class RosterImportRepository {
   /** Serialises roster imports: two files naming the same new credit code cannot both insert it. */
   async lock(m: EntityManager): Promise<void> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('cqo.roster-import'))`);
-  }
-
-  /**
-   * The new enterprises, `COPY`ed straight into `enterprise` (ids made by the caller, so the
-   * staged rows can name them): a multi-row insert, no per-row statement.
-   */
-  async copyEnterprises(m: EntityManager, rows: NewEnterprise[], now: Date): Promise<void> {
-    if (!rows.length) return;
-    const at = now.toISOString();
-    await this.copy(
-      m,
-      `COPY enterprise (id, credit_code, name, region_code, region_path, above_size, size_class, ownership, industry, created_at, updated_at) FROM STDIN`,
-      rows,
-      (r) => [r.id, r.creditCode, r.name, r.regionCode, r.regionPath, r.aboveSize, r.sizeClass, r.ownership, r.industry, at, at].map(copyField).join('\t') + '\n',
-    );
   }
 
   /**
@@ -296,19 +279,8 @@ export class RosterImportRepository {
    * eligibility refresh), with their count either way.
    */
   async applyStage(m: EntityManager, actor: { userId: string; username: string; role: Role; ip: string | null }, now: Date, ids: boolean): Promise<{ appointments: number; appointmentIds: string[] }> {
-    await m.query(
-      `UPDATE enterprise e SET name = s.name, above_size = s.above_size, size_class = s.size_class, ownership = s.ownership,
-              industry = s.industry, version = e.version + 1, updated_at = $1
-         FROM roster_stage s WHERE s.outcome = 'update' AND s.enterprise_changed AND e.id = s.enterprise_id`,
-      [now],
-    );
-    await m.query(`DELETE FROM enterprise_award w USING roster_stage s WHERE s.outcome = 'update' AND s.awards_changed AND w.enterprise_id = s.enterprise_id`);
-    await m.query(
-      `INSERT INTO enterprise_award (enterprise_id, award, year)
-       SELECT s.enterprise_id, a.award, a.year FROM roster_stage s, unnest(s.award_names, s.award_years) AS a(award, year)
-        WHERE s.awards_changed ORDER BY s.row`,
-    );
-    // People and appointments are written by their owner (issue 19 item 2), from the same staged rows.
+    // Enterprises and awards, then people and appointments, each written by its owner (issue 19 item 2), from the same staged rows.
+    await this.registry.writeStaged(m, 'roster_stage', now);
     const inserted = await this.appointments.writeStaged(m, 'roster_stage', now, actor, ids);
     // Each update audited with the fields it changed (the inserts by the run's summary row).
     const params: unknown[] = [];
@@ -363,10 +335,5 @@ export class RosterImportRepository {
       for (const r of rows) out.set(r.enterprise_id, r);
     }
     return out;
-  }
-
-  /** Audit rows in bulk, committed with the import, through AuditService's set-based form. */
-  async audit(m: EntityManager, actor: { userId: string; username: string; role: Role; ip: string | null }, rows: AuditRow[]): Promise<void> {
-    await this.auditLog.recordMany(m, { actor, ip: actor.ip, result: 'success' }, rows);
   }
 }

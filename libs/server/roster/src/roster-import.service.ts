@@ -32,9 +32,10 @@ import {
   XLSX_LIMITS,
   type StoredUpload,
 } from '@cqo/server-imports';
-import { OutboxService } from '@cqo/server-queue';
+import { EnterprisesRepository, type CopiedEnterprise } from '@cqo/server-enterprises';
+import { UnitOfWork } from '@cqo/server-queue';
 import { FILE_STORAGE, type FileStorage } from '@cqo/server-storage';
-import { BATCH, OrderedIds, RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type NewEnterprise, type RegionRow, type StageRow } from './roster-import.repository';
+import { BATCH, OrderedIds, RosterImportRepository, type ActiveAppointmentRow, type EndedAppointment, type EnterpriseRow, type RegionRow, type StageRow } from './roster-import.repository';
 import { rosterTemplate } from './roster-template';
 
 /** An upload on disk (the file jobs store the upload there before queueing it). */
@@ -87,18 +88,20 @@ interface Plan {
 /**
  * The roster import (SPEC §8): one row per enterprise with its CQO, from a city's or county's
  * spreadsheet. Every row is checked with the forms' rules (libs/policy roster rules) plus the
- * uploader's scope and what is on record; one transaction writes the lot (all-or-nothing unless
- * keep-valid), batched, idempotent by credit code. See docs/roster-import.md.
+ * uploader's scope and what is on record; one unit of work (UnitOfWork.run: the transaction and its
+ * outbox rows) writes the lot (all-or-nothing unless keep-valid), batched, idempotent by credit code. The enterprises and their awards are written by EnterprisesRepository, the people
+ * and appointments by AppointmentsRepository, from this import's staged rows. See docs/roster-import.md.
  */
 @Injectable()
 export class RosterImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repo: RosterImportRepository,
+    private readonly enterprises: EnterprisesRepository,
     private readonly scope: ScopeService,
-    private readonly policy: ProfilesService,
+    private readonly profiles: ProfilesService,
     private readonly eligibility: EligibilityService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
@@ -140,9 +143,9 @@ export class RosterImportService {
   async import(actor: Actor, file: RosterFile, params: RosterImportParams, progress: ProgressSink = NO_PROGRESS): Promise<ImportResult> {
     const mode: ImportMode = params.mode === 'keep-valid' ? 'keep-valid' : 'all-or-nothing';
     const today = this.clock.today();
-    const profile = await this.policy.profileAt(today);
+    const profile = await this.profiles.profileAt(today);
     // SPEC §8: 任职承诺 = 是 stands for all the declarations of §3, of whichever profile judges it.
-    const ctx = { today, term: termRuleOf(profile), declarations: allDeclarationIds(await this.policy.profiles()) };
+    const ctx = { today, term: termRuleOf(profile), declarations: allDeclarationIds(await this.profiles.profiles()) };
     const regions = await this.repo.regions(this.dataSource.manager);
     const run = await startImportRun(file);
     // Scanned, then streamed from disk under the caps of XLSX_LIMITS (issue 18 item 1): a cap exceeded
@@ -154,7 +157,7 @@ export class RosterImportService {
     const rows = sheet.read();
     const now = this.clock.now();
     try {
-      const result = await this.dataSource.transaction(async (m) => {
+      const result = await this.unitOfWork.run(actor, 'roster.import', async (m, tx) => {
         // A big file's set-based statements may outlast the pool's default statement timeout, and so
         // may the wait for the lock while another import reads and writes its file: raised first.
         await m.query(`SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'`);
@@ -221,8 +224,8 @@ export class RosterImportService {
         if (commit && writes.wrote) {
           // Verdicts and dashboards, as the filing and training writes do.
           if (writes.appointments && writes.appointments <= INLINE_ELIGIBILITY) await this.eligibility.refresh(m, { appointmentIds: writes.judged });
-          else if (writes.appointments) await this.outbox.enqueue(m, 'eligibility.refresh', { reason: 'roster.import', all: true });
-          await this.outbox.enqueue(m, 'stats.refresh', { reason: 'roster.import' });
+          else if (writes.appointments) await tx.enqueue('eligibility.refresh', { reason: 'roster.import', all: true });
+          await tx.enqueue('stats.refresh', { reason: 'roster.import' });
         }
         const rejectedRows = await recordImportRun(m, {
           start: run,
@@ -239,11 +242,8 @@ export class RosterImportService {
           now,
         }, this.storage);
         if (commit) {
-          await this.repo.audit(
-            m,
-            actor,
-            [{ action: 'roster.import', objectType: 'import_run', objectId: run.id, details: { file: file.originalname, sha256: run.sha256, mode, total, ...counts, rejectedRows } }],
-          );
+          // The run's summary row (the changed rows' own rows are written set-based in applyStage).
+          await tx.audit({ objectType: 'import_run', objectId: run.id, details: { file: file.originalname, sha256: run.sha256, mode, total, ...counts, rejectedRows } });
         }
         return { commit, counts: commit || params.dryRun ? counts : none, rejectedRows, total, errors };
       });
@@ -358,9 +358,9 @@ export class RosterImportService {
   }
 
   /**
-   * One batch's write, set-based: the new enterprises are copied straight into their table, the
-   * other planned rows into a temp table on the transaction's own connection (COPY), then one
-   * statement per step applies them (see RosterImportRepository.applyStage).
+   * One batch's write, set-based: the new enterprises are copied straight into their table
+   * (EnterprisesRepository.copyNew), the other planned rows into a temp table on the transaction's
+   * own connection (COPY), then one statement per step applies them (see RosterImportRepository.applyStage).
    */
   private async write(m: EntityManager, actor: Actor, plans: Plan[], writes: Writes, importId: string, fileName: string, today: string, now: Date): Promise<void> {
     // New enterprises get their ids here and are copied straight into the table; the rest of
@@ -372,12 +372,12 @@ export class RosterImportService {
     const inserts = written.filter((p) => !p.existing).sort((a, b) => (a.data.enterprise.creditCode < b.data.enterprise.creditCode ? -1 : 1));
     const newIds = writes.ids.take(inserts.length);
     const idOf = new Map(inserts.map((p, i) => [p, newIds[i]]));
-    const created: NewEnterprise[] = inserts.map((p) => ({ ...p.data.enterprise, id: idOf.get(p)!, regionPath: p.region.path }));
+    const created: CopiedEnterprise[] = inserts.map((p) => ({ ...p.data.enterprise, id: idOf.get(p)!, regionPath: p.region.path }));
     const appointmentIds = writes.ids.take(written.filter((p) => p.cqo.kind !== 'none').length);
     // The new enterprises go first; while PostgreSQL inserts them, the rest is prepared here,
     // yielding now and then so the COPY keeps streaming. Same connection, one statement at a
     // time: the staged rows are sent only once the COPY has finished.
-    const copied = this.repo.copyEnterprises(m, created, now);
+    const copied = this.enterprises.copyNew(m, created, now);
     copied.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
     let built = 0;
     let nextAppointment = 0;
