@@ -11,3 +11,4 @@ export * from './group-commit';
 export * from './columns';
 export * from './app-settings.repository';
 export * from './pool-repository';
+export * from './copy-in';

@@ -1,10 +1,8 @@
-import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { from as copyFrom } from 'pg-copy-streams';
 import { type EntityManager } from 'typeorm';
 import { ENTERPRISE_SORT_KEYS, type AwardType, type ClosingReason, type CqoFilter, type EnterpriseAward, type EnterpriseListQuery, type EnterpriseSortKey, type OwnershipType, type Page, type SizeClass, type Verdict } from '@cqo/contracts';
 import { orderBySort, queryWherePage, type PageQueryFields } from '@cqo/server-common';
-import { PoolRepository } from '@cqo/server-database';
+import { copyField, copyIn, PoolRepository } from '@cqo/server-database';
 import { ACTIVE_TODAY } from '@cqo/server-eligibility';
 import { EnterpriseEntity } from './entities/enterprise.entity';
 
@@ -104,38 +102,6 @@ function nameGrams(q: string): string[] {
   return [...new Set(t.slice(0, -1).map((c, i) => c + t[i + 1]))];
 }
 
-const COPY_SPECIAL = /[\\\t\n\r]/;
-
-/** COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
-function copyField(v: string | number | boolean | null | undefined): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (typeof v === 'number') return String(v);
-  // Most fields need no escaping: test first, replace only when needed.
-  return COPY_SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
-}
-
-/** `COPY … FROM STDIN` on the connection the caller's transaction runs on (already taken from the pool: no second acquire). */
-async function copyIn<T>(m: EntityManager, sql: string, rows: T[], line: (r: T) => string): Promise<void> {
-  if (!m.queryRunner) throw new Error('EnterprisesRepository: COPY needs the transaction\'s EntityManager');
-  const client = (await m.queryRunner.connect()) as { query(stream: Writable): Writable };
-  const copy = client.query(copyFrom(sql));
-  const done = new Promise<void>((resolve, reject) => {
-    copy.on('finish', resolve);
-    copy.on('error', reject);
-  });
-  let buffer = '';
-  for (const r of rows) {
-    buffer += line(r);
-    if (buffer.length >= 1 << 16) {
-      const ok = copy.write(buffer);
-      buffer = '';
-      if (!ok) await new Promise((resolve) => copy.once('drain', resolve));
-    }
-  }
-  copy.end(buffer);
-  await done;
-}
 
 /**
  * The only writer of `enterprise` (raw SQL, its entity's insert and versioned update, and the roster

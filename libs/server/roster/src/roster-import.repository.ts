@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type Bind } from '@cqo/server-audit';
 import { AppointmentsRepository, type AppointmentRecord, type NewAppointment as FiledAppointment } from '@cqo/server-eligibility';
 import { EnterprisesRepository } from '@cqo/server-enterprises';
 import type { Role } from '@cqo/contracts';
+import { copyField, copyIn } from '@cqo/server-database';
 
 /** Rows per statement: big enough to amortise the round trip, small enough for the parameter arrays. */
 export const BATCH = 5000;
@@ -112,16 +111,6 @@ const STAGE_COLUMNS = `row int, outcome text, enterprise_id uuid, credit_code va
   effective_from date, authorisation_cert_no varchar(64), initial_training_hours numeric, initial_training_cert_no varchar(64),
   initial_training_completed_on date, explanation text, audit_action text, audit_details jsonb, appointment_id uuid`;
 
-const COPY_SPECIAL = /[\\\t\n\r]/;
-
-/** COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
-function copyField(v: string | number | boolean | null | undefined): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (typeof v === 'number') return String(v);
-  // Most fields need no escaping: test first, replace only when needed.
-  return COPY_SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
-}
 
 /** An array literal (`{"a","b"}`), each element quoted; COPY escaping is applied on top by copyField. */
 function arrayLiteral(items: (string | number | null)[]): string {
@@ -248,29 +237,7 @@ export class RosterImportRepository {
   async stage(m: EntityManager, rows: StageRow[], first: boolean): Promise<void> {
     // One table for the run: created by the first batch, emptied for each next one.
     await m.query(first ? `CREATE TEMP TABLE roster_stage (${STAGE_COLUMNS}) ON COMMIT DROP` : `TRUNCATE roster_stage`);
-    await this.copy(m, `COPY roster_stage FROM STDIN`, rows, stageLine);
-  }
-
-  /** `COPY … FROM STDIN` on the connection the transaction runs on (already taken from the pool: no second acquire). */
-  private async copy<T>(m: EntityManager, sql: string, rows: T[], line: (r: T) => string): Promise<void> {
-    if (!m.queryRunner) throw new Error('roster import: COPY needs the transaction\'s EntityManager');
-    const client = (await m.queryRunner.connect()) as { query(stream: Writable): Writable };
-    const copy = client.query(copyFrom(sql));
-    const done = new Promise<void>((resolve, reject) => {
-      copy.on('finish', resolve);
-      copy.on('error', reject);
-    });
-    let buffer = '';
-    for (const r of rows) {
-      buffer += line(r);
-      if (buffer.length >= 1 << 16) {
-        const ok = copy.write(buffer);
-        buffer = '';
-        if (!ok) await new Promise((resolve) => copy.once('drain', resolve));
-      }
-    }
-    copy.end(buffer);
-    await done;
+    await copyIn(m, `COPY roster_stage FROM STDIN`, rows, stageLine);
   }
 
   /**
