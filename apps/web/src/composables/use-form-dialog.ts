@@ -12,14 +12,19 @@ export interface FormDialogOptions<F extends string, T> {
   open: Ref<boolean>;
   /** Request properties whose API errors are shown under a form item. */
   fields: readonly F[];
+  /** The template ref the dialog's form is bound to (default `formRef`); a page with two dialogs names each its own. */
+  refName?: string;
   /** Puts the form back to its starting values (called, and awaited, each time the dialog opens). */
   reset?: () => unknown;
   /** Checked once the form is valid: false when there is nothing to send (e.g. no row chosen). */
   ready?: () => boolean;
-  /** The request. */
-  send: () => Promise<T>;
+  /**
+   * The request. False means it did not happen and the sender has already said why (a detail page's
+   * `step` from useDetailLoad: its toast, a 409's reload): the dialog stays open as it is.
+   */
+  send: () => Promise<T | false>;
   /** After a success, once the dialog is closed (see closeOnSuccess): the message and the event to the page. */
-  done: (result: T) => void;
+  done?: (result: T) => void;
   /**
    * False keeps the dialog open after a success: it goes on to show the result (an export's
    * progress), or `send` only hands the form to the page, which sends the request and closes it.
@@ -31,8 +36,8 @@ export interface FormDialogOptions<F extends string, T> {
 export type DialogForm = Pick<FormInstance, 'validate' | 'validateField' | 'clearValidate' | 'scrollToField'>;
 
 export function useFormDialog<F extends string, T>(options: FormDialogOptions<F, T>) {
-  // The dialog's <form-dialog ref="formRef"> (or <el-form ref="formRef">).
-  const formRef = useTemplateRef<DialogForm>('formRef');
+  // The dialog's <form-dialog ref="formRef"> (or <el-form ref="formRef">), or the name given.
+  const formRef = useTemplateRef<DialogForm>(options.refName ?? 'formRef');
   const saving = ref(false);
   const server = useServerErrors(options.fields);
 
@@ -50,8 +55,9 @@ export function useFormDialog<F extends string, T>(options: FormDialogOptions<F,
     saving.value = true;
     try {
       const result = await options.send();
+      if (result === false) return;
       if (options.closeOnSuccess !== false) options.open.value = false;
-      options.done(result);
+      options.done?.(result);
     } catch (error) {
       server.show(error);
     } finally {
