@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { AttachmentExportParams, AttachmentExportSummary, RegionStats } from '@cqo/contracts';
 import { AuditService } from '@cqo/server-audit';
+import { regionSubtreePattern } from '@cqo/server-auth';
 import { AppException, NO_PROGRESS, openHashedFile, type Actor, type ProgressSink } from '@cqo/server-common';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { StatsService } from '@cqo/server-stats';
-import { subtreePattern } from '@cqo/policy';
 import { attachmentFileName, DetailTotals, detailCells, summaryCells, validateParams } from './attachment-layout';
 import { AttachmentWorkbook } from './attachment-workbook';
 import { AttachmentRepository, type AttachmentRegion, type RowCursor } from './attachment.repository';
@@ -77,7 +77,7 @@ export class AttachmentExportService {
     const asOf = figures.self.asOf;
     const source = figures.self.source;
     // 任职资格结论 and the 备注 are the verdicts on the as-of date (kept when it is past), as 符合任职条件人数 counts them.
-    await this.eligibility.judgeOn(this.repo.manager, asOf, { pathLike: subtreePattern(region.path) });
+    await this.eligibility.judgeOn(this.repo.manager, asOf, { pathLike: regionSubtreePattern(region.path) });
     const total = await this.repo.count(region.path, year, asOf);
     await progress.report(0, total);
 

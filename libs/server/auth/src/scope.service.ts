@@ -96,8 +96,9 @@ export class ScopeService {
   /**
    * The one list filter (issue 19 item 3): the actor's scope and, when the list asks for a region
    * (`?region=` / `?regionCode=`), that region's subtree. The region is looked up inside the same
-   * statement, so no extra round trip; a code that does not exist or lies outside the scope
-   * matches nothing, the same answer as an empty region (no hint that it exists, SPEC §1).
+   * statement, so no extra round trip; a code that does not exist or lies beside the scope
+   * matches nothing, the same answer as an empty region (no hint that it exists, SPEC §1), and an
+   * ancestor of the actor's own region leaves the scope as it is.
    */
   regionFilter(actor: Actor, alias: string, params: unknown[], opts: ScopeColumns & { region?: string | null } = {}): string {
     const scope = this.wherePositional(actor, alias, params, opts);

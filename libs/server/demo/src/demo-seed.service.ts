@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { StatTarget } from '@cqo/contracts';
-import { BUILT_IN_PROFILES, chinaDate, DEFAULT_TARGETS, DEFAULT_WEIGHTS, defaultProfileFor, parseProfileRef, subtreePattern } from '@cqo/policy';
+import { BUILT_IN_PROFILES, chinaDate, DEFAULT_TARGETS, DEFAULT_WEIGHTS, defaultProfileFor, parseProfileRef } from '@cqo/policy';
 import { EligibilityService } from '@cqo/server-eligibility';
-import { hashPassword } from '@cqo/server-auth';
+import { hashPassword, regionSubtreePattern, regionsInSubtreeSql } from '@cqo/server-auth';
 import { AppSettingsRepository, chainDrafts, GENESIS_HASH, ledgerHours } from '@cqo/server-database';
 import { APP_CONFIG, pickSnake, type AppConfig } from '@cqo/server-common';
 import { citySnapshot } from '@cqo/server-filings';
@@ -91,7 +91,7 @@ export class DemoSeedService {
 
     const province = this.config.provinceCode;
     const regions: DemoRegion[] = demoRegionsOf(
-      await this.dataSource.query(`SELECT code, name, level, parent_code AS "parentCode", path FROM region WHERE path LIKE $1`, [subtreePattern(`/${province}/`)]),
+      await this.dataSource.query(`SELECT code, name, level, parent_code AS "parentCode", path FROM region WHERE ${regionsInSubtreeSql('', '$1')}`, [regionSubtreePattern(`/${province}/`)]),
       province,
     );
     const started = Date.now();
@@ -130,7 +130,7 @@ export class DemoSeedService {
     };
     const hash = await hashPassword(DEMO_PASSWORD);
     const paths = new Map<string, string>(
-      (await this.dataSource.query(`SELECT code, path FROM region WHERE path LIKE $1`, [subtreePattern(`/${province}/`)])).map(
+      (await this.dataSource.query(`SELECT code, path FROM region WHERE ${regionsInSubtreeSql('', '$1')}`, [regionSubtreePattern(`/${province}/`)])).map(
         (r: { code: string; path: string }) => [r.code, r.path],
       ),
     );

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import type { AccidentLevel, Verdict, ViolationStatus, ViolationType } from '@cqo/contracts';
-import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
+import { inRegionSql, regionSubtreePattern, regionsInSubtreeSql } from '@cqo/server-auth';
 import { ACTIVE_ON } from './appointment-sql';
 import { IN_REGION_ON, MOVED_SINCE } from './register-sql';
 import { PoolRepository } from '@cqo/server-database';
@@ -139,7 +139,7 @@ export class VerdictsRepository extends PoolRepository {
   /** The 市州 of the province (`provinceCode`) that `regionPath` lies in or above; all of them for null. */
   async cities(m: EntityManager, provinceCode: string, regionPath: string | null): Promise<{ code: string; name: string }[]> {
     return m.query(
-      `SELECT code, name FROM region WHERE level = 2 AND parent_code = $1 AND ($2::text IS NULL OR ${inRegionSql('', '$3', 'path')} OR $2 LIKE path || '%') ORDER BY code`,
+      `SELECT code, name FROM region WHERE level = 2 AND parent_code = $1 AND ($2::text IS NULL OR ${regionsInSubtreeSql('', '$3')} OR $2 LIKE path || '%') ORDER BY code`,
       [provinceCode, regionPath, regionPath && regionSubtreePattern(regionPath)],
     );
   }

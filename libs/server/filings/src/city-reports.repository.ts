@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import type { CityReportSnapshot, ReportStatus } from '@cqo/contracts';
+import { regionsInSubtreeSql } from '@cqo/server-auth';
 import { PoolRepository } from '@cqo/server-database';
 
 /** A row of `city_report` with its reviewer's name, as the detail and the writes read it. */
@@ -75,7 +76,7 @@ export class CityReportsRepository extends PoolRepository {
     return this.dataSource.query(
       `SELECT g.code, g.name, c.id, c.status, c.version, c.late, c.submitted_at, c.unreviewed_at_submission
          FROM region g LEFT JOIN city_report c ON c.region_code = g.code AND c.year = $2
-        WHERE g.level = 2 AND g.path LIKE $1 ORDER BY g.code`,
+        WHERE g.level = 2 AND ${regionsInSubtreeSql('g', '$1')} ORDER BY g.code`,
       [pathLike, year],
     );
   }

@@ -2,8 +2,9 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CityReportDetail, CityReportListItem, ReportProgress, ReportStatus } from '@cqo/contracts';
-import { REPORT_STATUS_LABELS, canTransition, isLate, lockedReason, reasonError, subtreePattern, yearOf } from '@cqo/policy';
+import { REPORT_STATUS_LABELS, canTransition, isLate, lockedReason, reasonError, yearOf } from '@cqo/policy';
 import { AuditService } from '@cqo/server-audit';
+import { regionSubtreePattern } from '@cqo/server-auth';
 import { EligibilityService } from '@cqo/server-eligibility';
 import { UnitOfWork, type UnitOfWorkTx } from '@cqo/server-queue';
 import { AppException, Clock, type Actor } from '@cqo/server-common';
@@ -53,7 +54,7 @@ export class CityReportsService {
     this.assertYear(year);
     const root = await this.regions.scopeRoot(actor);
     if (Number(root.level) > 2) throw AppException.notFound('市州年度报告');
-    const rows = await this.reports.list(subtreePattern(root.path), year);
+    const rows = await this.reports.list(regionSubtreePattern(root.path), year);
     return rows.map((r) => ({
       id: r.id ?? null,
       regionCode: r.code,

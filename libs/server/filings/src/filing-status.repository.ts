@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FILING_STATUS_SORT_KEYS } from '@cqo/contracts';
 import type { FilingStatusQuery, FilingStatusSortKey, ReportStatus } from '@cqo/contracts';
-import { subtreePattern } from '@cqo/policy';
-import { inRegionSql } from '@cqo/server-auth';
+import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
 import { orderBySort } from '@cqo/server-common';
 import { ACTIVE_ON } from '@cqo/server-eligibility';
 import { PoolRepository } from '@cqo/server-database';
@@ -77,7 +76,7 @@ export class FilingStatusRepository extends PoolRepository {
 
 /** The parameters of `EXPECTED_SQL` ($1 the subtree, $2 the year, $3 the window's opening). */
 export function expectedParams(s: FilingStatusScope): unknown[] {
-  return [subtreePattern(s.path), s.year, s.windowOpens];
+  return [regionSubtreePattern(s.path), s.year, s.windowOpens];
 }
 
 /**

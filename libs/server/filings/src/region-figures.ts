@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CityReportSnapshot, FilingCounts, FilingSettings, RegionLevel, SnapshotFigures } from '@cqo/contracts';
-import { defaultFilingSettings, subtreePattern, yearAsOf } from '@cqo/policy';
-import { inRegionSql } from '@cqo/server-auth';
+import { defaultFilingSettings, yearAsOf } from '@cqo/policy';
+import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
 import { ACTIVE_ON, AWARDS_ON, IN_REGION_ON, MOVED_SINCE, OPEN_ON, REGISTER_CHANGED_SINCE, VERDICT_ON, VIOLATION_STATUS_ON } from '@cqo/server-eligibility';
 
 
@@ -138,7 +138,7 @@ export async function regionFigures(
        LEFT JOIN (${REGISTER_CHANGED_SINCE('$4', ['region_path', 'above_size'])}) st ON st.enterprise_id = e.id` : ''}
       WHERE ${dated ? IN_REGION_ON('e', 'id', 'moved', (a) => inRegionSql(a, '$1')) : inRegionSql('e', '$1')} AND ${OPEN_ON('e.id', '$4')}
       GROUP BY 1`,
-    [subtreePattern(region.path), region.level, year, asOf, settings.windowOpens],
+    [regionSubtreePattern(region.path), region.level, year, asOf, settings.windowOpens],
   );
   const byChild = new Map(rows.map((r) => [r.child, r]));
   const sum = {} as FigureRow;
@@ -194,7 +194,7 @@ export async function citySnapshot(
   const provinceCode = region.path.split('/')[1] ?? region.code;
   const settings = await filingSettingsFor(m, provinceCode, year);
   const asOf = yearAsOf(year, today);
-  await judgeOn(asOf, subtreePattern(region.path));
+  await judgeOn(asOf, regionSubtreePattern(region.path));
   const { total, children } = await regionFigures(m, { ...region, level: Number(region.level) as RegionLevel }, year, asOf, settings, today);
   return { takenAt: takenAt.toISOString(), asOf, year, total, children };
 }

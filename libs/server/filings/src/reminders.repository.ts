@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import { subtreePattern, type AnnualTrainingRule } from '@cqo/policy';
-import { inRegion } from '@cqo/server-auth';
+import type { AnnualTrainingRule } from '@cqo/policy';
+import { inRegion, regionSubtreePattern, regionsInSubtreeSql } from '@cqo/server-auth';
 import { ACTIVE_TODAY } from '@cqo/server-eligibility';
 import { shortfallJudgedSql } from '@cqo/server-training';
 import { EXPECTED_SQL, OUTSTANDING, expectedParams, type FilingStatusScope } from './filing-status.repository';
@@ -75,8 +75,8 @@ export class RemindersRepository extends PoolRepository {
   async citiesOutstanding(m: EntityManager, path: string, year: number): Promise<string[]> {
     const cities: { code: string }[] = await m.query(
       `SELECT g.code FROM region g LEFT JOIN city_report c ON c.region_code = g.code AND c.year = $2
-        WHERE g.level = 2 AND g.path LIKE $1 AND (c.id IS NULL OR c.status IN ('draft','returned'))`,
-      [subtreePattern(path), year],
+        WHERE g.level = 2 AND ${regionsInSubtreeSql('g', '$1')} AND (c.id IS NULL OR c.status IN ('draft','returned'))`,
+      [regionSubtreePattern(path), year],
     );
     return cities.map((c) => c.code);
   }

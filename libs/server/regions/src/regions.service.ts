@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { RegionNode } from '@cqo/contracts';
-import { subtreePattern } from '@cqo/policy';
 import { APP_CONFIG, AppException, type Actor, type AppConfig } from '@cqo/server-common';
 import { RegionEntity } from './region.entity';
 
@@ -82,11 +81,6 @@ export class RegionsService {
       hasChildren.catch(() => this.childrenOf.delete(r.code));
     }
     return toNode(r, await hasChildren);
-  }
-
-  /** Codes in a subtree, for tests and seeding. */
-  async subtree(path: string): Promise<RegionEntity[]> {
-    return this.repo.createQueryBuilder('r').where('r.path LIKE :p', { p: subtreePattern(path) }).orderBy('r.code').getMany();
   }
 }
 
