@@ -162,6 +162,24 @@ describe('policy profiles, what-if and re-evaluation (real Postgres + Redis)', (
     }
   }, 60_000);
 
+  it('a job since deleted from the table (left by an older release) is removed at worker start; every job of the table is kept (issue 19 item 5)', async () => {
+    const eligibility = worker.get<Queue>(getQueueToken(QueueName.Eligibility));
+    const files = worker.get<Queue>(getQueueToken(QueueName.Files));
+    await eligibility.add('eligibility.retired', {}, { repeat: { cron: '0 4 * * *', tz: 'Asia/Shanghai' } });
+    await files.add('files.retired', {}, { repeat: { cron: '5 * * * *' } });
+    const names = async (q: Queue) => (await q.getRepeatableJobs()).map((j) => j.name).sort();
+    expect(await names(eligibility)).toEqual(['eligibility.nightly', 'eligibility.retired']);
+    expect(await names(files)).toEqual(['files.cleanup', 'files.orphans', 'files.retired']);
+    const again = await startTestWorker(workerConfig);
+    try {
+      expect(await names(again.get<Queue>(getQueueToken(QueueName.Eligibility)))).toEqual(['eligibility.nightly']);
+      // Two jobs of the table share the files queue: registering one never removes the other.
+      expect(await names(again.get<Queue>(getQueueToken(QueueName.Files)))).toEqual(['files.cleanup', 'files.orphans']);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+
   describe('the cqo command', () => {
     const cqo = (...args: string[]) => run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' } });
 

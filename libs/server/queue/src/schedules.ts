@@ -18,8 +18,8 @@ const RETRIED: Omit<JobOptions, 'repeat'> = { attempts: 3, backoff: { type: 'exp
 
 /**
  * The one table of repeatable jobs (issue 19 item 5, STYLE.md "One registry for schedules"). Every
- * schedule is registered from here by `registerSchedule` at worker start; change a cron here and the
- * old one is removed on the next start.
+ * schedule is registered from here by `registerSchedule` at worker start; change a cron here, or
+ * delete a row, and the old repeatable job is removed on the next start.
  */
 export const SCHEDULES = {
   /** 01:30 China time, after the day's filings and before anyone reads the morning's lists: end expired terms, re-judge (SPEC §2.6). */
@@ -41,16 +41,20 @@ export const SCHEDULES = {
 export type ScheduledJob = keyof typeof SCHEDULES;
 
 /**
- * Registers one schedule of the table on its queue, the one way every schedule is registered:
- * a repeatable of the same job left by another cron or zone (a stale one) is removed first, so
- * there is always exactly one; bull keys a schedule by name, cron and zone, so booting again (or
- * a second worker) adds nothing. Redis down at boot only logs: the next start registers again.
+ * Registers one schedule of the table on its queue, the one way every schedule is registered.
+ * Stale repeatables on the queue are removed first: the same job left by another cron or zone, so
+ * there is always exactly one, and a job the table no longer has for this queue (deleted or
+ * renamed since an older release), which would otherwise keep firing. Bull keys a schedule by
+ * name, cron and zone, so booting again (or a second worker) adds nothing. Redis down at boot
+ * only logs: the next start registers again.
  */
 export async function registerSchedule(queue: Queue, name: ScheduledJob, logger: Pick<Logger, 'warn'>): Promise<void> {
   const s: Schedule = SCHEDULES[name];
+  const tabled = new Set<string>(Object.values(SCHEDULES).filter((t) => t.queue === s.queue).map((t) => t.job));
   try {
     for (const job of await queue.getRepeatableJobs()) {
-      if (job.name === s.job && (job.cron !== s.cron || (job.tz ?? undefined) !== s.timezone)) await queue.removeRepeatableByKey(job.key);
+      const stale = job.name === s.job ? job.cron !== s.cron || (job.tz ?? undefined) !== s.timezone : !tabled.has(job.name);
+      if (stale) await queue.removeRepeatableByKey(job.key);
     }
     await queue.add(s.job, s.data, { ...s.options, repeat: s.timezone ? { cron: s.cron, tz: s.timezone } : { cron: s.cron } });
   } catch (err) {
