@@ -230,6 +230,10 @@ describe('passwords: change, forced change, policy (ASVS V2.1, V2.5, V3.3.3)', (
       const first = `Initial-${uniq()}-pass`;
       const out = JSON.parse((await cqo('user:add', '--username', username, '--role', 'province', '--region', '420000', '--password', first)).stdout);
       expect(out).toMatchObject({ username, mustChangePassword: true });
+      // Audited in the command's unit of work, as the command line: no account, no role, no address.
+      expect(await t.db.query(`SELECT actor_id, actor_username, actor_role, ip, result, details FROM audit_log WHERE action = 'user.create' AND object_id = $1`, [out.id])).toEqual([
+        { actor_id: null, actor_username: 'cli', actor_role: null, ip: null, result: 'success', details: null },
+      ]);
 
       const login = (await signIn(username, first).expect(200)).body;
       expect(login.user.mustChangePassword).toBe(true);
@@ -258,6 +262,9 @@ describe('passwords: change, forced change, policy (ASVS V2.1, V2.5, V3.3.3)', (
       const reset = `Reset-${uniq()}-pass`;
       const out = JSON.parse((await cqo('user:reset-password', '--username', u.username, '--password', reset)).stdout);
       expect(out).toEqual({ username: u.username, mustChangePassword: true, sessionsEnded: 1 });
+      expect(await t.db.query(`SELECT actor_id, actor_username, actor_role, ip, result, details FROM audit_log WHERE action = 'user.password-reset' AND object_id = $1`, [u.id])).toEqual([
+        { actor_id: null, actor_username: 'cli', actor_role: null, ip: null, result: 'success', details: { sessionsEnded: 1 } },
+      ]);
       t.clock.advanceMinutes(1); // past the session check's 2 s memory in this process
       await t.http().get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
       const login = (await signIn(u.username, reset).expect(200)).body;

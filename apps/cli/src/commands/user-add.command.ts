@@ -4,6 +4,7 @@ import { AuditService } from '@cqo/server-audit';
 import { AccountsRepository, hashPassword, passwordPolicyErrors } from '@cqo/server-auth';
 import { Clock } from '@cqo/server-common';
 import { dataSourceOptions } from '@cqo/server-database';
+import { OutboxService, UnitOfWork } from '@cqo/server-queue';
 import { databaseUrlOrExit } from '../infra/runtime-env';
 
 /** The password policy (ASVS V2.1.1/V2.1.7) for an operator-given password: the first field error, or none. */
@@ -14,13 +15,15 @@ function policyError(password: string | undefined, username: string): string | n
 }
 
 /**
- * The CLI's own connection, with the audit entity so its writes are audited through AuditService
- * (one audit path, chained by the audit_log trigger; issue 19 item 2, 等保 8.1.4.3 安全审计), and the
- * accounts' repository, the one writer of the account tables.
+ * The CLI's own connection and, built by hand on it (these commands start no Nest container), the
+ * unit of work every write goes through, with its audit row through AuditService (one audit path,
+ * chained by the audit_log trigger; issue 19 items 2 and 5, 等保 8.1.4.3 安全审计), and the
+ * accounts' repository, the one writer of the account tables. The unit's actor is null and the row
+ * names `cli`, as the other commands' rows do.
  */
-async function openDatabase(): Promise<{ ds: DataSource; audit: AuditService; accounts: AccountsRepository }> {
+async function openDatabase(): Promise<{ ds: DataSource; unitOfWork: UnitOfWork; accounts: AccountsRepository }> {
   const ds = await new DataSource(dataSourceOptions(databaseUrlOrExit())).initialize();
-  return { ds, audit: new AuditService(ds, new Clock()), accounts: new AccountsRepository(ds) };
+  return { ds, unitOfWork: new UnitOfWork(ds, new AuditService(ds, new Clock()), new OutboxService()), accounts: new AccountsRepository(ds) };
 }
 
 /**
@@ -32,7 +35,7 @@ export async function userAddCommand(opts: { username: string; role: string; nam
   const password = opts.password ?? process.env.CQO_NEW_PASSWORD;
   const refused = policyError(password, opts.username);
   if (refused) throw new Error(refused);
-  const { ds, audit, accounts } = await openDatabase();
+  const { ds, unitOfWork, accounts } = await openDatabase();
   try {
     let enterpriseId: string | null = null;
     if (opts.enterprise) {
@@ -41,7 +44,7 @@ export async function userAddCommand(opts: { username: string; role: string; nam
       enterpriseId = e.id;
     }
     const hash = await hashPassword(password!);
-    const id = await ds.transaction(async (m) => {
+    const id = await unitOfWork.run(null, 'user.create', async (m, tx) => {
       const created = await accounts.create(m, {
         username: opts.username,
         displayName: opts.name ?? opts.username,
@@ -51,7 +54,7 @@ export async function userAddCommand(opts: { username: string; role: string; nam
         enterpriseId,
       });
       if (!created) throw new Error(`the username ${opts.username} is taken`);
-      await audit.record({ username: 'cli', action: 'user.create', objectType: 'user', objectId: created, result: 'success' }, m);
+      await tx.audit({ username: 'cli', objectType: 'user', objectId: created });
       return created;
     });
     process.stdout.write(JSON.stringify({ id, username: opts.username, role: opts.role, mustChangePassword: true }) + '\n');
@@ -68,16 +71,16 @@ export async function userResetPasswordCommand(opts: { username: string; passwor
   const password = opts.password ?? process.env.CQO_NEW_PASSWORD;
   const refused = policyError(password, opts.username);
   if (refused) throw new Error(refused);
-  const { ds, audit, accounts } = await openDatabase();
+  const { ds, unitOfWork, accounts } = await openDatabase();
   try {
     const hash = await hashPassword(password!);
-    const ended = await ds.transaction(async (m) => {
+    const ended = await unitOfWork.run(null, 'user.password-reset', async (m, tx) => {
       const userId = await accounts.resetPasswordByUsername(m, opts.username, hash);
       if (!userId) throw new Error(`no user named ${opts.username}`);
       // No time given: the sessions end at the transaction's now(), the password_changed_at just written.
       const ended = await accounts.endSessions(m, userId);
       await accounts.clearLoginLocks(m, opts.username);
-      await audit.record({ username: 'cli', action: 'user.password-reset', objectType: 'user', objectId: userId, result: 'success', details: { sessionsEnded: ended } }, m);
+      await tx.audit({ username: 'cli', objectType: 'user', objectId: userId, details: { sessionsEnded: ended } });
       return ended;
     });
     process.stdout.write(JSON.stringify({ username: opts.username, mustChangePassword: true, sessionsEnded: ended }) + '\n');
