@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { AssessmentResponse, EnterpriseListItem, FileJobInfo, FilingStatusResponse } from '@cqo/contracts';
-import { chinaDate, currentReportingYear } from '@cqo/policy';
+import { chinaDate, currentReportingYear, yearOf } from '@cqo/policy';
 import { bearer, completeReport, hubeiEligibleFiling, makeEnterprise, makeUser } from '../support/fixtures';
 import { privateDatabase } from '../support/private-db';
 import { createTestApp, startTestWorker, statsSettled, testConfig, waitFor, type TestApp } from '../support/test-app';
@@ -132,7 +132,8 @@ describe('list tools: server sort and export of what the list shows', () => {
 
   it('sorts the training shortfall list of a year and exports it with the same sort (the list to chase)', async () => {
     const province = await bearer(t.http, (await makeUser(t.db, 'province', { regionCode: '420000' })).username);
-    const lastYear = new Date().getFullYear() - 1;
+    // The product's year (Clock.today(), a China date), not the machine's: in another zone they differ around New Year.
+    const lastYear = yearOf(chinaDate(new Date())) - 1;
     for (const name of ['乙学时', '甲学时', '丙学时']) {
       const e = await makeEnterprise(t.db, '420104', { name: `学时排序${name}企业有限公司` });
       await t.http().post(`/api/enterprises/${e.id}/appointments`).set('Authorization', province)
@@ -167,7 +168,7 @@ describe('list tools: server sort and export of what the list shows', () => {
   });
 
   it('exports the audit log with its filters (issue 20 item 6), actions named as the page names them', async () => {
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const today = chinaDate(new Date());
     const query = { actor: adminName, from: today, to: today, sort: 'at' };
     const page = async () => (await t.http().get('/api/audit').query({ ...query, pageSize: 200 }).set('Authorization', admin).expect(200)).body.items as { action: string }[];
     // Those who may not read the log may not export it either (refused as its page is).
