@@ -36,7 +36,7 @@ export class AppointmentsService {
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
     private readonly eligibility: EligibilityService,
-    private readonly policy: ProfilesService,
+    private readonly profiles: ProfilesService,
     private readonly clock: Clock,
     private readonly appointments: AppointmentsRepository,
   ) {}
@@ -50,7 +50,7 @@ export class AppointmentsService {
       enterpriseId: e.id,
       enterpriseName: e.name,
       aboveSize: e.above_size,
-      profile: await this.policy.profileAt(this.clock.today()),
+      profile: await this.profiles.profileAt(this.clock.today()),
       current: current ? await this.detail(current) : null,
       history: rows.map((r) => this.summary(r)),
     };
@@ -69,7 +69,7 @@ export class AppointmentsService {
 
   async preview(actor: Actor, enterpriseId: string, dto: FileAppointmentDto): Promise<VerdictResult> {
     const e = await this.refs.inScope(actor, enterpriseId, 'write');
-    const profile = await this.policy.profileAt(this.clock.today());
+    const profile = await this.profiles.profileAt(this.clock.today());
     this.assertValid(dto, profile);
     const personId = await this.appointments.personId(this.appointments.manager, dto.name.trim(), dto.phone);
     return this.eligibility.preview({ ...this.facts(dto, profile), aboveSize: e.above_size, personId });
@@ -78,7 +78,7 @@ export class AppointmentsService {
   /** 聘任备案: refused when the enterprise already has an active CQO (use 变更). */
   async file(actor: Actor, enterpriseId: string, dto: FileAppointmentDto): Promise<AppointmentDetail> {
     const e = await this.refs.inScope(actor, enterpriseId, 'write');
-    const profile = await this.policy.profileAt(this.clock.today());
+    const profile = await this.profiles.profileAt(this.clock.today());
     this.assertValid(dto, profile);
     const id = await this.write(actor, 'appointment.file', async (m, tx) => {
       // A closed enterprise (注销/吊销/迁出, issue 17) takes no CQO; the share lock orders this with a
@@ -100,7 +100,7 @@ export class AppointmentsService {
   async change(actor: Actor, id: string, dto: ChangeAppointmentDto): Promise<AppointmentDetail> {
     const old = await this.load(actor, id, 'write');
     const e = await this.refs.inScope(actor, old.enterprise_id, 'write');
-    const profile = await this.policy.profileAt(this.clock.today());
+    const profile = await this.profiles.profileAt(this.clock.today());
     const today = this.clock.today();
     if (old.status !== 'active' || termRunOut(old.term_end, today)) throw AppException.conflict('只能变更在任的首席质量官聘任记录');
     const next: FileAppointmentRequest =

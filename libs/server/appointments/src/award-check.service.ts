@@ -19,7 +19,7 @@ export class AwardCheckService {
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
     private readonly eligibility: EligibilityService,
-    private readonly policy: ProfilesService,
+    private readonly profiles: ProfilesService,
     private readonly clock: Clock,
   ) {}
 
@@ -32,7 +32,7 @@ export class AwardCheckService {
     await this.scope.assert(actor, { type: 'enterprise', id: e.id, regionPath: e.region_path, enterpriseId: e.id }, 'read', '企业');
 
     const asOf = this.clock.today();
-    const profile = await this.policy.profileAt(asOf);
+    const profile = await this.profiles.profileAt(asOf);
     const a = await this.appointments.inPostOf(this.appointments.manager, e.id, asOf);
     const verdict = a ? await this.eligibility.verdictOf(a.id, asOf, profile) : null;
     const open = await this.enterprises.openViolations(e.id, a?.person_id ?? null);

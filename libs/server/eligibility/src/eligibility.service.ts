@@ -41,7 +41,7 @@ export class EligibilityService {
 
   constructor(
     private readonly verdicts: VerdictsRepository,
-    private readonly policy: ProfilesService,
+    private readonly profiles: ProfilesService,
     private readonly scope: ScopeService,
     private readonly clock: Clock,
     private readonly appointments: AppointmentsRepository,
@@ -54,7 +54,7 @@ export class EligibilityService {
     const row = await this.appointments.factsOf(m, appointmentId, asOf);
     if (!row) throw AppException.notFound('聘任记录');
     const [facts] = await this.factsFor(m, [row], asOf);
-    return evaluateEligibility(profile ?? (await this.policy.profileAt(asOf, m)), facts, asOf);
+    return evaluateEligibility(profile ?? (await this.profiles.profileAt(asOf, m)), facts, asOf);
   }
 
   /**
@@ -88,7 +88,7 @@ export class EligibilityService {
     // The appointments in the region on the date that are not judged yet.
     const missing = await this.verdicts.unjudged(m, asOf, where);
     if (!missing.length) return 0;
-    const profile = await this.policy.profileAt(asOf, m);
+    const profile = await this.profiles.profileAt(asOf, m);
     let judged = 0;
     for (let i = 0; i < missing.length; i += BATCH) {
       const rows = await this.appointments.factsOn(m, asOf, missing.slice(i, i + BATCH));
@@ -114,7 +114,7 @@ export class EligibilityService {
 
   /** Judges a filing that has not been saved (the form's live preview). */
   async preview(draft: DraftFacts, asOf = this.clock.today()): Promise<VerdictResult> {
-    const profile = await this.policy.profileAt(asOf);
+    const profile = await this.profiles.profileAt(asOf);
     const { personId, ...rest } = draft;
     const extra = personId ? await this.ledgerAndViolations(this.verdicts.manager, [personId], asOf) : null;
     return evaluateEligibility(
@@ -130,7 +130,7 @@ export class EligibilityService {
    */
   async refresh(m: EntityManager, where: JudgeScope): Promise<{ evaluated: number; changed: number }> {
     const asOf = this.clock.today();
-    const profile = await this.policy.profileAt(asOf, m);
+    const profile = await this.profiles.profileAt(asOf, m);
     let evaluated = 0;
     let changed = 0;
     let after = '00000000-0000-0000-0000-000000000000';
@@ -195,10 +195,10 @@ export class EligibilityService {
    * profile in force today, per 市州 (issue: what-if before adopting).
    */
   async whatIf(actor: Actor, candidateRef: string): Promise<WhatIfResponse> {
-    const candidate = await this.policy.find(candidateRef);
+    const candidate = await this.profiles.find(candidateRef);
     if (!candidate) throw AppException.validation([{ field: 'profile', code: 'unknown', message: `没有名为 ${candidateRef} 的政策版本` }]);
     const asOf = this.clock.today();
-    const current = await this.policy.profileAt(asOf);
+    const current = await this.profiles.profileAt(asOf);
     const params: unknown[] = [];
     const inScope = this.scope.wherePositional(actor, 'a', params, 'enterprise_id');
     const m = this.verdicts.manager;

@@ -11,25 +11,25 @@ import { ProfilesService } from './profiles.service';
 @Controller('policy')
 export class PolicyController {
   constructor(
-    private readonly policy: ProfilesService,
+    private readonly profiles: ProfilesService,
     private readonly eligibility: EligibilityService,
   ) {}
 
   /** Every profile version, the schedule and the version in force today. Rules are public policy. */
   @Get()
   catalogue(): Promise<PolicyCatalogue> {
-    return this.policy.catalogue();
+    return this.profiles.catalogue();
   }
 
   @Post('profiles')
   @Roles('province', 'admin')
   createVersion(@CurrentActor() actor: Actor, @Body() dto: CreateProfileVersionDto): Promise<PolicyProfile> {
-    return this.policy.createVersion(actor, dto);
+    return this.profiles.createVersion(actor, dto);
   }
 
   @Action('schedule', 'province', 'admin')
   use(@CurrentActor() actor: Actor, @Body() dto: UseProfileDto): Promise<PolicyCatalogue> {
-    return this.policy.use(actor, dto.profile, dto.from);
+    return this.profiles.use(actor, dto.profile, dto.from);
   }
 
   @Action('what-if', 'province', 'admin')

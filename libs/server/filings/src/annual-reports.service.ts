@@ -68,7 +68,7 @@ export class AnnualReportsService {
     private readonly settings: FilingSettingsService,
     private readonly notifications: NotificationsService,
     private readonly training: TrainingService,
-    private readonly policy: ProfilesService,
+    private readonly profiles: ProfilesService,
     private readonly clock: Clock,
   ) {
     this.submits = new SubmitBatcher(reports);
@@ -352,7 +352,7 @@ export class AnnualReportsService {
     const changes = await this.reports.changesIn(m, enterpriseId, year);
     if (!cqo) return buildPrefill(null, changes, {}, null, year);
     const sums = await this.reports.hoursByCategory(m, cqo.person_id, year);
-    const profile = await this.policy.profileAt(this.profileDate(year), m);
+    const profile = await this.profiles.profileAt(this.profileDate(year), m);
     const yearHours = await this.training.yearHours(m, cqo.person_id, year);
     return buildPrefill(cqo, changes, sums, { profile, yearHours }, year);
   }
@@ -360,7 +360,7 @@ export class AnnualReportsService {
   /** Prefill from what `submitFacts` read: no further query unless the policy profile is not cached yet. */
   private async prefillFrom(f: SubmitFacts, year: number): Promise<AnnualReportPrefill> {
     if (!f.cqo || !f.year_hours) return buildPrefill(null, f.changes, {}, null, year);
-    const profile = await this.policy.profileAt(this.profileDate(year), this.reports.manager, f.policy_revision);
+    const profile = await this.profiles.profileAt(this.profileDate(year), this.reports.manager, f.policy_revision);
     return buildPrefill(f.cqo, f.changes, f.hours, { profile, yearHours: toYearHours(f.year_hours) }, year);
   }
 

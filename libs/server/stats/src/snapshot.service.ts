@@ -3,11 +3,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { StatCounts, StatRunInfo } from '@cqo/contracts';
 import { isUuid } from '@cqo/contracts';
-import { annualTrainingRule, emptyCounts, subtreePattern, sumCounts, yearAsOf } from '@cqo/policy';
+import { annualTrainingRule, emptyCounts, sumCounts, yearAsOf } from '@cqo/policy';
 import { APP_CONFIG, Clock, type AppConfig } from '@cqo/server-common';
 import { STATS_REFRESH_MAX_ENTERPRISES } from '@cqo/server-queue';
 import { withHeldConnection } from '@cqo/server-database';
-import { inRegionSql, regionSubtreePattern } from '@cqo/server-auth';
+import { inRegionSql, regionSubtreePattern, regionsInSubtreeSql } from '@cqo/server-auth';
 import { EligibilityService, ProfilesService } from '@cqo/server-eligibility';
 import { filingSettingsFor } from '@cqo/server-filings';
 import {
@@ -79,7 +79,7 @@ export class SnapshotService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly policy: ProfilesService,
+    private readonly profiles: ProfilesService,
     private readonly eligibility: EligibilityService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -98,8 +98,8 @@ export class SnapshotService {
 
   async provinceRegions(m: EntityManager = this.dataSource.manager): Promise<RegionRow[]> {
     const rows: { code: string; name: string; level: number; path: string; parent_code: string | null }[] = await m.query(
-      `SELECT code, name, level, path, parent_code FROM region WHERE path LIKE $1 ORDER BY code`,
-      [subtreePattern(`/${this.config.provinceCode}/`)],
+      `SELECT code, name, level, path, parent_code FROM region WHERE ${regionsInSubtreeSql('', '$1')} ORDER BY code`,
+      [regionSubtreePattern(`/${this.config.provinceCode}/`)],
     );
     return rows.map((r) => ({ code: r.code, name: r.name, level: Number(r.level) as 1 | 2 | 3, path: r.path, parentCode: r.parent_code }));
   }
@@ -112,7 +112,7 @@ export class SnapshotService {
 
   /** The yearly training thresholds of the profile in force on `asOf` (through the pool unless a transaction's manager is given). */
   private async trainingAt(asOf: string, m?: EntityManager): Promise<TrainingThresholds | null> {
-    const rule = annualTrainingRule(await this.policy.profileAt(asOf, m));
+    const rule = annualTrainingRule(await this.profiles.profileAt(asOf, m));
     return rule ? { first: rule.minFirstCategory ?? 0, second: rule.minSecondCategory ?? 0, total: rule.minTotal ?? 0, activities: rule.minActivities ?? 0 } : null;
   }
 
@@ -132,8 +132,8 @@ export class SnapshotService {
     const own = await this.dataSource.transaction(async (tx) => {
       await tx.query(`SET LOCAL jit = off`);
       await tx.query(`SET LOCAL work_mem = '64MB'`);
-      await this.eligibility.judgeOn(tx, asOf, { pathLike: subtreePattern(region.path) });
-      return ownCounts(tx, { subtree: subtreePattern(region.path) }, params);
+      await this.eligibility.judgeOn(tx, asOf, { pathLike: regionSubtreePattern(region.path) });
+      return ownCounts(tx, { subtree: regionSubtreePattern(region.path) }, params);
     });
     const regions = (await this.provinceRegions(m)).filter((r) => r.path.startsWith(region.path));
     const totals = rollUp(regions, own);
@@ -372,6 +372,12 @@ export class SnapshotService {
     return Number(row.n);
   }
 
+  /** Whether a mark has waited longer than `leaseMs`: the drain armed for it may be gone with Redis. */
+  async hasStaleMarks(leaseMs: number): Promise<boolean> {
+    const [row] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM stat_dirty WHERE marked_at < now() - make_interval(secs => $1)) AS stale`, [leaseMs / 1000]);
+    return !!row?.stale;
+  }
+
   /**
    * Recounts what `stat_dirty` marks, in one transaction under the snapshot lock (so two workers
    * take turns, and the second finds the marks the first has drained gone):
@@ -575,7 +581,7 @@ export class SnapshotService {
    */
   private async roll(m: EntityManager, rolls: Map<number, { from: string; enterprises: string[] }>, year: number, from: string, p: YearParams): Promise<boolean> {
     if (from.slice(0, 4) !== String(year) || !isDeepStrictEqual(await this.trainingAt(from, m), p.training)) return false;
-    const enterprises = await rolledEnterprises(m, from, p.asOf, subtreePattern(`/${this.config.provinceCode}/`));
+    const enterprises = await rolledEnterprises(m, from, p.asOf, regionSubtreePattern(`/${this.config.provinceCode}/`));
     const [unheld]: { n: number }[] = await m.query(
       `SELECT count(*)::int AS n FROM enterprise e
         WHERE e.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM stat_contrib_region c WHERE c.year = $2 AND c.region_code = e.region_code)`,
@@ -673,7 +679,7 @@ export class SnapshotService {
 
   /** Re-counts a closed year as a full rebuild would and compares it with the kept snapshot (nothing is written but kept verdicts). */
   private async recount(m: EntityManager, p: YearParams): Promise<{ identical: boolean; differing: string[] }> {
-    const province = subtreePattern(`/${this.config.provinceCode}/`);
+    const province = regionSubtreePattern(`/${this.config.provinceCode}/`);
     await this.eligibility.judgeOn(m, p.asOf, { pathLike: province });
     const fresh = await ownCounts(m, { subtree: province }, p, 'year');
     const kept = await this.currentOwn(m, p.year);
@@ -689,7 +695,7 @@ export class SnapshotService {
     await dropContributionYears(m, [...params.keys()]);
     await m.query(`DELETE FROM stat_contrib_region WHERE year = ANY($1::int[])`, [[...params.keys()]]);
     for (const [year, p] of [...params].sort(([a], [b]) => a - b)) {
-      const province = subtreePattern(`/${this.config.provinceCode}/`);
+      const province = regionSubtreePattern(`/${this.config.provinceCode}/`);
       // A past year's CQOs are counted by their verdict on its as-of date, kept once judged.
       await this.eligibility.judgeOn(m, p.asOf, { pathLike: province });
       const own = await ownCounts(m, { subtree: province }, p, 'year');

@@ -43,7 +43,7 @@ export class TrainingService {
     private readonly scope: ScopeService,
     private readonly unitOfWork: UnitOfWork,
     private readonly eligibility: EligibilityService,
-    private readonly policy: ProfilesService,
+    private readonly profiles: ProfilesService,
     private readonly clock: Clock,
   ) {}
 
@@ -72,7 +72,7 @@ export class TrainingService {
     const e = await this.enterprise(actor, id, 'read');
     const today = this.clock.today();
     const y = year ?? yearOf(today);
-    const profile = await this.policy.profileAt(y < yearOf(today) ? `${y}-12-31` : today);
+    const profile = await this.profiles.profileAt(y < yearOf(today) ? `${y}-12-31` : today);
     const base = { enterpriseId: e.id, enterpriseName: e.name, year: y };
     const required = initialTrainingRequired(profile);
     if (!e.person_id || !e.appointed_on) {
@@ -178,7 +178,7 @@ export class TrainingService {
     const year = q.year ?? yearOf(today);
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
-    const profile = await this.policy.profileAt(year < yearOf(today) ? `${year}-12-31` : today);
+    const profile = await this.profiles.profileAt(year < yearOf(today) ? `${year}-12-31` : today);
     const rule = annualTrainingRule(profile);
     const empty: ShortfallPage = {
       items: [],

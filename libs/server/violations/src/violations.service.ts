@@ -31,7 +31,7 @@ export class ViolationsService {
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
     private readonly eligibility: EligibilityService,
-    private readonly policy: ProfilesService,
+    private readonly profiles: ProfilesService,
     private readonly certificates: EvaluationCertificatesService,
     private readonly clock: Clock,
   ) {}
@@ -41,7 +41,7 @@ export class ViolationsService {
       (p) => this.scope.regionFilter(actor, 'v', p, { enterpriseIdColumn: 'enterprise_id', region: q.region }),
       { 'v.enterprise_id': q.enterpriseId, 'v.status': q.status, 'v.type': q.type },
     );
-    const profile = await this.policy.profileAt(this.clock.today());
+    const profile = await this.profiles.profileAt(this.clock.today());
     return this.violations.list(where, params, q, (r) => toItem(forRole(actor, r), profile));
   }
 
@@ -156,7 +156,7 @@ export class ViolationsService {
   }
 
   private async item(id: string): Promise<ViolationItem> {
-    return toItem((await this.violations.byId(id))!, await this.policy.profileAt(this.clock.today()));
+    return toItem((await this.violations.byId(id))!, await this.profiles.profileAt(this.clock.today()));
   }
 }
 

@@ -25,7 +25,6 @@ export class StatsDrainScheduler implements OnModuleInit, OnApplicationBootstrap
   constructor(
     private readonly snapshots: SnapshotService,
     private readonly relay: OutboxRelayService,
-    private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Stats) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -49,8 +48,7 @@ export class StatsDrainScheduler implements OnModuleInit, OnApplicationBootstrap
 
   /** Marks older than the lease are waiting on a drain that may be gone: arm one (nothing while one waits). */
   async recover(leaseMs: number): Promise<void> {
-    const [row] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM stat_dirty WHERE marked_at < now() - make_interval(secs => $1)) AS stale`, [leaseMs / 1000]);
-    if (row?.stale) await this.arm();
+    if (await this.snapshots.hasStaleMarks(leaseMs)) await this.arm();
   }
 
   async arm(): Promise<void> {
