@@ -48,6 +48,16 @@ describe('useFormDialog', () => {
     expect(mockRefNames).toEqual(['formRef']);
   });
 
+  it('clearField takes away a field\'s rule message and its server error, and no other', () => {
+    const dialog = useFormDialog({ open: ref(true), fields: ['reason', 'note'] as const, send: async () => 'ok' });
+    dialog.server.errors.reason = '原因不能为空';
+    dialog.server.errors.note = '备注过长';
+    dialog.clearField('reason');
+    expect(form.cleared).toBe(1);
+    expect(dialog.server.errors.reason).toBeUndefined();
+    expect(dialog.server.errors.note).toBe('备注过长');
+  });
+
   it('sends a valid form, closes the dialog and hands the answer on', async () => {
     const open = ref(true);
     const done: string[] = [];

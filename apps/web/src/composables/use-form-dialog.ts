@@ -65,6 +65,12 @@ export function useFormDialog<F extends string, T>(options: FormDialogOptions<F,
     }
   }
 
+  /** As the user edits `field`: its rule's message and the server's refusal under it go. */
+  function clearField(field: F): void {
+    formRef.value?.clearValidate(field);
+    server.clear(field);
+  }
+
   /** formRef is the <el-form> for a dialog that validates single fields; bind it under another name. */
-  return { formRef, saving, server, submit };
+  return { formRef, saving, server, submit, clearField };
 }

@@ -102,7 +102,6 @@ function nameGrams(q: string): string[] {
   return [...new Set(t.slice(0, -1).map((c, i) => c + t[i + 1]))];
 }
 
-
 /**
  * The only writer of `enterprise` (raw SQL, its entity's insert and versioned update, and the roster
  * import's bulk registration and updates), `enterprise_award` and `enterprise_closure` (issue 19
